@@ -1,0 +1,81 @@
+"""xero-nb: Xero API permission failures as a table and a fix.
+
+>>> import xero_nb as xn
+>>> cat = xn.load_catalog()
+>>> xn.is_allowed(cat.find("GET", "/Accounts"), "accounting.settings.read")
+True
+
+Everything is loaded lazily so that ``import xero_nb`` stays light: pandas, starlette,
+uvicorn, authlib and ipywidgets are imported only when something needs them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it
+_EXPORTS: dict[str, str] = {
+    "AmbiguousEndpointError": "xero_nb.errors",
+    "AuthError": "xero_nb.errors",
+    "Catalog": "xero_nb.catalog",
+    "ConfigError": "xero_nb.errors",
+    "Diagnosis": "xero_nb.diagnose",
+    "Endpoint": "xero_nb.models",
+    "FileTokenStore": "xero_nb.tokens",
+    "Finding": "xero_nb.diagnose",
+    "MemoryTokenStore": "xero_nb.tokens",
+    "Param": "xero_nb.models",
+    "ProbeResult": "xero_nb.probe",
+    "Settings": "xero_nb.config",
+    "Tenant": "xero_nb.models",
+    "Token": "xero_nb.tokens",
+    "UnknownScopeError": "xero_nb.errors",
+    "XeroAuth": "xero_nb.auth",
+    "XeroClient": "xero_nb.client",
+    "XeroNbError": "xero_nb.errors",
+    "XeroSimulator": "xero_nb.simulator",
+    "api_summary": "xero_nb.coverage",
+    "coverage": "xero_nb.coverage",
+    "diagnose": "xero_nb.diagnose",
+    "is_allowed": "xero_nb.scopes",
+    "least_privilege": "xero_nb.coverage",
+    "load_catalog": "xero_nb.catalog",
+    "migration_plan": "xero_nb.coverage",
+    "parse_scopes": "xero_nb.scopes",
+    "probe": "xero_nb.probe",
+    "report": "xero_nb.report",
+    "required_scopes": "xero_nb.scopes",
+    "scope_summary": "xero_nb.coverage",
+    "what_if": "xero_nb.coverage",
+}
+
+__all__ = sorted(_EXPORTS)  # noqa: PLE0605
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'xero_nb' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+if TYPE_CHECKING:  # pragma: no cover
+    from xero_nb.catalog import Catalog, load_catalog
+    from xero_nb.errors import (
+        AmbiguousEndpointError,
+        AuthError,
+        ConfigError,
+        UnknownScopeError,
+        XeroNbError,
+    )
+    from xero_nb.models import Endpoint, Param, Tenant
+    from xero_nb.scopes import is_allowed, parse_scopes, required_scopes

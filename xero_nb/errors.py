@@ -1,0 +1,83 @@
+"""The exception tree: one root, each subclass with a stable ``code``.
+
+Expected outcomes (a 403 from a probe, a refused scope) are values, not exceptions.
+These are for misuse and configuration, and their messages never carry a secret.
+"""
+
+from __future__ import annotations
+
+
+class XeroNbWarning(UserWarning):
+    """A warning raised by xero-nb itself (tests turn these into errors)."""
+
+
+class XeroNbError(Exception):
+    """Root of every xero-nb exception."""
+
+    code = "xero_nb_error"
+
+
+class UnknownScopeError(XeroNbError, ValueError):
+    """A scope name that Xero does not know."""
+
+    code = "unknown_scope"
+
+    def __init__(self, name: str, suggestion: str | None) -> None:
+        self.name = name
+        self.suggestion = suggestion
+        hint = f' — did you mean "{suggestion}"?' if suggestion else ""
+        super().__init__(f'unknown Xero scope "{name}"{hint}')
+
+
+class UnknownEraError(XeroNbError, ValueError):
+    """An era other than broad, granular or mixed."""
+
+    code = "unknown_era"
+
+
+class CatalogError(XeroNbError):
+    """The endpoint catalog or a spec folder could not be read."""
+
+    code = "catalog_error"
+
+
+class EndpointNotFoundError(XeroNbError, LookupError):
+    """A URL or template that matches no catalog endpoint."""
+
+    code = "endpoint_not_found"
+
+
+class AmbiguousEndpointError(XeroNbError, LookupError):
+    """A URL that means different endpoints in different payroll regions."""
+
+    code = "ambiguous_endpoint"
+
+
+class ConfigError(XeroNbError):
+    """Missing or invalid configuration (client id, redirect URI, profile)."""
+
+    code = "config_error"
+
+
+class AuthError(XeroNbError):
+    """An OAuth2 flow failed; ``code`` is Xero's error (invalid_grant, ...) when known."""
+
+    code = "auth_error"
+
+    def __init__(self, message: str, *, code: str | None = None, hint: str | None = None) -> None:
+        if code is not None:
+            self.code = code
+        self.hint = hint
+        super().__init__(message if hint is None else f"{message} — {hint}")
+
+
+class TokenStoreError(XeroNbError):
+    """The token store could not be read or written."""
+
+    code = "token_store_error"
+
+
+class WriteNotAllowedError(XeroNbError):
+    """A write to a Xero organisation was attempted without ``allow_writes=True``."""
+
+    code = "write_not_allowed"
