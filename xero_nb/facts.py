@@ -1,0 +1,123 @@
+"""Numbers and dates Xero publishes, and the one labelled table of assumptions we rely on.
+
+Everything here comes from ../shared/XERO_FACTS.md. Where that file marks a point uncertain,
+the value sits in ASSUMPTIONS with its confidence, so a reader can see what we assumed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+# Hosts and paths (XERO_FACTS §4)
+LOGIN_HOST = "login.xero.com"
+IDENTITY_HOST = "identity.xero.com"
+API_HOST = "api.xero.com"
+AUTHORIZE_PATH = "/identity/connect/authorize"
+TOKEN_PATH = "/connect/token"
+REVOCATION_PATH = "/connect/revocation"
+USERINFO_PATH = "/connect/userinfo"
+OPENID_CONFIG_PATH = "/.well-known/openid-configuration"
+JWKS_PATH = "/.well-known/openid-configuration/jwks"
+CONNECTIONS_PATH = "/connections"
+ISSUER = "https://identity.xero.com"
+AUDIENCE = "https://identity.xero.com/resources"
+
+# Token lifetimes (XERO_FACTS §4)
+ACCESS_TOKEN_SECONDS = 30 * 60
+REFRESH_GRACE_SECONDS = 30 * 60
+REFRESH_IDLE_SECONDS = 60 * 24 * 3600
+
+# Rate limits (XERO_FACTS §7)
+TENANT_CONCURRENT = 5
+TENANT_PER_MINUTE = 60
+TENANT_PER_DAY = 5000
+TENANT_PER_DAY_STARTER = 1000
+APP_PER_MINUTE = 10000
+
+# Dates (XERO_FACTS §3)
+GRANULAR_APPS_FROM = date(2026, 3, 2)
+GRANULAR_OPT_IN_FROM = date(2026, 4, 1)
+GRANULAR_CUSTOM_CONNECTIONS_FROM = date(2026, 4, 29)
+BROAD_MIGRATION_DEADLINE = date(2027, 9, 30)  # "by Sep 2027"; the day is not published
+
+
+@dataclass(frozen=True, slots=True)
+class Assumption:
+    """One point the facts file marks uncertain, and what xero-nb does about it."""
+
+    key: str
+    assumption: str
+    confidence: str  # "uncertain" or "single-source"
+    source: str
+
+
+ASSUMPTIONS: tuple[Assumption, ...] = (
+    Assumption("classicexpenses", "ExpenseClaims and Receipts map to accounting.classicexpenses(.read) "
+               "in the granular era", "uncertain", "one third-party table (Apideck)"),
+    Assumption("taxreports", "the /Reports list and /Reports/{ReportID} (GST/BAS) map to "
+               "accounting.reports.taxreports.read", "uncertain", "third-party tables"),
+    Assumption("budgets", "Budgets need accounting.budgets.read (not accounting.budgets)",
+               "single-source", "the spec; one third-party table disagrees"),
+    Assumption("journals_granular", "a granular-era app without Xero's approval is refused "
+               "accounting.journals.read (invalid_scope at authorize, 401 on /Journals)",
+               "uncertain", "xero-mcp-server#298; databuzz"),
+    Assumption("rate_limit_problem", "X-Rate-Limit-Problem takes 'minute', 'day', 'appminute' and "
+               "'concurrent'; only the first two were seen", "uncertain", "xero-node#634"),
+    Assumption("missing_scope_status", "a missing scope is always 401, never 403", "uncertain",
+               "real captures; some third-party fixtures say 403"),
+    Assumption("auth_code_lifetime", "authorization codes live 5 minutes and are single-use",
+               "uncertain", "not published"),
+    Assumption("custom_connection_claims", "custom-connection tokens carry no xero_userid",
+               "uncertain", "not published"),
+    Assumption("payroll_region_status", "a payroll call to the wrong region's API answers 404 "
+               "(405 seen once for NZ endpoints on an AU org)", "uncertain", "xero-mcp-server#171"),
+    Assumption("bankstatement_scope", "accounting.reports.bankstatement.read is restricted and "
+               "requesting it fails authorize", "uncertain", "one public support transcript"),
+    Assumption("app_connections", "app.connections exists for non-tenanted client_credentials "
+               "connection listing", "uncertain", "one review comment"),
+)
+
+AUTH_CODE_SECONDS = 5 * 60  # see ASSUMPTIONS["auth_code_lifetime"]
+RATE_LIMIT_PROBLEMS = ("minute", "day", "appminute", "concurrent")  # see "rate_limit_problem"
+
+
+@dataclass(frozen=True, slots=True)
+class XeroURLs:
+    """Where Xero's OAuth2 and API endpoints live: real Xero, or one simulator origin."""
+
+    authorize: str
+    token: str
+    revocation: str
+    userinfo: str
+    openid_configuration: str
+    jwks: str
+    connections: str
+    api_root: str  # "https://api.xero.com": catalog base URLs are rewritten onto this root
+
+    @classmethod
+    def xero(cls) -> XeroURLs:
+        """Real Xero's hosts (the simulator's in-process transport answers for these too)."""
+        idp = f"https://{IDENTITY_HOST}"
+        return cls(
+            authorize=f"https://{LOGIN_HOST}{AUTHORIZE_PATH}", token=idp + TOKEN_PATH,
+            revocation=idp + REVOCATION_PATH, userinfo=idp + USERINFO_PATH,
+            openid_configuration=idp + OPENID_CONFIG_PATH, jwks=idp + JWKS_PATH,
+            connections=f"https://{API_HOST}{CONNECTIONS_PATH}", api_root=f"https://{API_HOST}",
+        )
+
+    @classmethod
+    def on(cls, origin: str) -> XeroURLs:
+        """Everything on one origin, with Xero's paths (the simulator's loopback server)."""
+        base = origin.rstrip("/")
+        return cls(
+            authorize=base + AUTHORIZE_PATH, token=base + TOKEN_PATH,
+            revocation=base + REVOCATION_PATH, userinfo=base + USERINFO_PATH,
+            openid_configuration=base + OPENID_CONFIG_PATH, jwks=base + JWKS_PATH,
+            connections=base + CONNECTIONS_PATH, api_root=base,
+        )
+
+    def api_url(self, endpoint_url: str) -> str:
+        """Move a catalog URL (on https://api.xero.com) onto this root."""
+        prefix = f"https://{API_HOST}"
+        return self.api_root + endpoint_url[len(prefix):] if endpoint_url.startswith(prefix) else endpoint_url
