@@ -1,0 +1,42 @@
+# Two entry points, both safe on a fresh machine (as root too):
+#   make lab    set up .venv and open the notebooks in JupyterLab
+#   make test   set up .venv (and Chromium for the browser test) and run every check
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+LAB_PORT ?= 8888
+
+.PHONY: lab test setup chromium lint bench catalog
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+setup: $(BIN)/.installed
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser test"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+lab: setup
+	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 \
+	  --ServerApp.port=$(LAB_PORT) $(ROOT_FLAG)
+
+lint: setup
+	$(BIN)/ruff check xero_nb tests benchmarks
+	$(BIN)/mypy
+
+test: setup chromium lint
+	$(BIN)/python -m pytest
+
+bench: setup
+	$(BIN)/python benchmarks/bench_core.py
+	$(BIN)/python benchmarks/bench_probe.py
+
+catalog: setup
+	$(BIN)/python -m xero_nb.catalog_build ../shared/xero-openapi
