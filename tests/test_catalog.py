@@ -1,0 +1,158 @@
+"""The endpoint catalog: counts, the rebuild check, and URL lookup."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from xero_nb.catalog import INDEX_PATH, Catalog, load_catalog
+from xero_nb.catalog_build import build_index, dumps
+from xero_nb.errors import AmbiguousEndpointError, CatalogError
+
+SPEC_DIR = Path(__file__).resolve().parents[2] / "shared" / "xero-openapi"
+CAT = load_catalog()
+ENDPOINTS = list(CAT)
+
+
+def test_counts_per_api_match_the_specs() -> None:
+    assert len(CAT) == 477
+    assert Counter(ep.api for ep in CAT) == {
+        "accounting": 235, "payroll_nz": 71, "payroll_uk": 69, "payroll_au": 32,
+        "payroll_au_v2": 9, "files": 18, "projects": 16, "finance": 8, "bankfeeds": 7,
+        "assets": 6, "appstore": 4, "identity": 2,
+    }
+    assert Counter(ep.method for ep in CAT) == {
+        "GET": 254, "POST": 121, "PUT": 72, "DELETE": 29, "PATCH": 1}
+    assert len({ep.key for ep in CAT}) == 477
+    assert len({s for ep in CAT for s in ep.scopes}) == 34
+
+
+def test_shipped_index_equals_a_rebuild_from_the_pinned_specs() -> None:
+    if not SPEC_DIR.is_dir():
+        pytest.skip(f"{SPEC_DIR} is not beside the project")
+    rebuilt = dumps(build_index(SPEC_DIR))
+    assert rebuilt == INDEX_PATH.read_text(encoding="utf-8"), (
+        "xero_nb/data/catalog.json is stale: run `make catalog`")
+    runtime = load_catalog(spec_dir=SPEC_DIR)
+    assert [ep.key for ep in runtime] == [ep.key for ep in CAT]
+    assert runtime.spec_version == "16.1.0"
+
+
+def test_index_holds_facts_not_prose() -> None:
+    index = json.loads(INDEX_PATH.read_text(encoding="utf-8"))
+    text = INDEX_PATH.read_text(encoding="utf-8")
+    for key in ('"description"', '"summary"', '"example"', '"x-snake"'):
+        assert key not in text
+    assert set(index) == {"format", "spec_version", "apis", "endpoints"}
+    assert all(len(row) == 8 for row in index["endpoints"])
+    longest = max(len(s) for row in index["endpoints"] for s in (row[2], row[3], row[4]))
+    assert longest < 120
+
+
+def test_tenant_header_and_identity_facts() -> None:
+    conns = CAT.get("identity", "getConnections")
+    assert conns.scopes == frozenset() and not conns.tenant_header
+    assert all(not ep.tenant_header for ep in CAT if ep.api == "appstore")
+    assert all(ep.tenant_header for ep in CAT if ep.api not in ("appstore", "identity"))
+    inv = CAT.get("accounting", "getInvoice")
+    assert [p.name for p in inv.path_params] == ["InvoiceID"]
+    assert inv.url == "https://api.xero.com/api.xro/2.0/Invoices/{InvoiceID}"
+    assert any(p.name == "where" for p in CAT.get("accounting", "getInvoices").query_params)
+
+
+def test_webhooks_are_not_callable_operations() -> None:
+    assert "webhooks" not in CAT.apis
+
+
+@pytest.mark.parametrize(("method", "url", "op"), [
+    ("GET", "https://api.xero.com/api.xro/2.0/Reports/ProfitAndLoss", "getReportProfitAndLoss"),
+    ("GET", "https://api.xero.com/api.xro/2.0/Reports/BankStatement?date=2026-01-01", "getReportFromId"),
+    ("GET", "https://api.xero.com/api.xro/2.0/invoices/2c1d6b8e-1234-4abc-9def-0123456789ab", "getInvoice"),
+    ("GET", "https://api.xero.com/api.xro/2.0/Contacts/CN-0042", "getContactByContactNumber"),
+    ("GET", "https://api.xero.com/api.xro/2.0/Contacts/2c1d6b8e-1234-4abc-9def-0123456789ab", "getContact"),
+    ("GET", "https://api.xero.com/api.xro/2.0/Journals/1042", "getJournalByNumber"),
+    ("GET", "https://api.xero.com/api.xro/2.0/PurchaseOrders/PO-0001", "getPurchaseOrderByNumber"),
+    ("GET", "https://api.xero.com/connections", "getConnections"),
+    ("GET", "https://api.xero.com/connections?authEventId=abc", "getConnections"),
+    ("DELETE", "https://api.xero.com/Connections/2c1d6b8e-1234-4abc-9def-0123456789ab", "deleteConnection"),
+    ("GET", "http://127.0.0.1:5123/api.xro/2.0/Accounts", "getAccounts"),
+    ("GET", "/Invoices/{InvoiceID}", "getInvoice"),
+    ("get", "Accounts", "getAccounts"),
+    ("GET", "https://api.xero.com/payroll.xro/1.0/Employees", "getEmployees"),
+])
+def test_find(method: str, url: str, op: str) -> None:
+    ep = CAT.find(method, url)
+    assert ep is not None and ep.operation_id == op
+
+
+def test_find_unknown_url_and_method_give_none() -> None:
+    assert CAT.find("GET", "https://api.xero.com/api.xro/2.0/NoSuchThing") is None
+    assert CAT.find("PATCH", "https://api.xero.com/api.xro/2.0/Invoices") is None
+    assert CAT.find("GET", "https://api.xero.com/api.xro/2.0/Invoices/a/b/c/d/e") is None
+
+
+def test_shared_payroll_urls_need_a_region() -> None:
+    url = "https://api.xero.com/payroll.xro/2.0/Timesheets"
+    with pytest.raises(AmbiguousEndpointError) as err:
+        CAT.find("GET", url)
+    assert "payroll_nz" in str(err.value) and "payroll_uk" in str(err.value)
+    assert {ep.api for ep in CAT.candidates("GET", url)} == {"payroll_nz", "payroll_uk", "payroll_au_v2"}
+    assert CAT.find("GET", url, region="NZ").api == "payroll_nz"  # type: ignore[union-attr]
+    assert CAT.find("GET", url, region="uk").api == "payroll_uk"  # type: ignore[union-attr]
+    assert CAT.find("GET", url, region="AU").api == "payroll_au_v2"  # type: ignore[union-attr]
+    assert CAT.find("GET", "https://api.xero.com/payroll.xro/2.0/Employees", region="AU") is None
+    with pytest.raises(ValueError, match="region"):
+        CAT.find("GET", url, region="US")
+
+
+def test_bad_spec_dir_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(CatalogError, match="no \\*.yaml"):
+        load_catalog(spec_dir=tmp_path)
+
+
+def test_get_names_near_matches() -> None:
+    with pytest.raises(KeyError, match="payroll_uk"):
+        CAT.get("payroll_au", "getTrackingCategories")
+
+
+_segment_value = st.text("abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(ENDPOINTS), st.data(), st.booleans(), st.booleans())
+def test_find_recovers_every_endpoint_from_a_concrete_url(ep, data, upper, query) -> None:  # type: ignore[no-untyped-def]
+    parts = []
+    for seg in ep.path.split("/"):
+        if seg.startswith("{"):
+            name = seg[1:-1]
+            if name.endswith(("ID", "Id", "id")):
+                parts.append(str(uuid.UUID(int=data.draw(st.integers(0, 2**128 - 1)))))
+            else:
+                parts.append("n-" + data.draw(_segment_value))
+        else:
+            parts.append(seg.upper() if upper else seg)
+    url = ep.base_url + "/".join(parts) + ("?page=2&where=x" if query else "")
+    found = CAT.find(ep.method, url, region=ep.payroll_region)
+    assert found is not None
+    assert (found.api, found.method, found.path) == (ep.api, ep.method, ep.path)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=80), st.sampled_from(["GET", "POST", "DELETE", "XYZ"]))
+def test_find_never_crashes_on_junk(text: str, method: str) -> None:
+    try:
+        CAT.find(method, text)
+    except AmbiguousEndpointError:
+        pass
+
+
+def test_catalog_is_a_plain_iterable_with_a_repr() -> None:
+    small = Catalog(ENDPOINTS[:3], "x")
+    assert len(small) == 3 and list(small) == ENDPOINTS[:3]
+    assert "3 endpoints" in repr(small)
