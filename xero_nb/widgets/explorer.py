@@ -1,0 +1,179 @@
+"""What the ScopeExplorer does, without widgets: toggles -> coverage table, summaries, plans."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pandas as pd
+
+from xero_nb.coverage import least_privilege, migration_plan
+from xero_nb.scopes import DEPRECATED_BROAD
+from xero_nb.widgets.notice import Noticed, guarded
+from xero_nb.widgets.scope_state import ScopeState
+from xero_nb.widgets.table import TableState
+
+VIEWS = ("all", "changed", "allowed", "blocked")
+_SHOWN = ("change", "api", "method", "path", "operation_id", "required", "granted_by",
+          "allowed", "missing", "restricted")
+
+
+class ExplorerState(Noticed):
+    """Scope toggles over one ScopeState, with the coverage table kept computed.
+
+    ``connection`` (optional) is anything with ``reconsent(scopes)``: the one-click
+    "authorize with these scopes" loop.
+    """
+
+    def __init__(self, scopes: ScopeState | None = None, connection: Any = None,
+                 page_size: int = 25) -> None:
+        super().__init__()
+        self.scopes = scopes if scopes is not None else ScopeState()
+        self.connection = connection
+        self.view_mode = "all"
+        self.table = TableState(name="coverage", page_size=page_size,
+                                hidden=("tag", "tenant_header", "write"))
+        self.summary = TableState(name="api_summary", page_size=20)
+        self.plan_table = TableState(name="migration_plan", page_size=15)
+        self.least: frozenset[str] | None = None
+        self.plan: Any = None
+        self.last_refresh_ms = 0.0
+        self.scopes.subscribe(self._on_scopes)
+        self.refresh()
+
+    # -- reactions -------------------------------------------------------------------
+    def _on_scopes(self, what: str) -> None:
+        if what in ("era", "granted", "whatif"):
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Recompute the coverage and summary tables from the scope state."""
+        start = time.perf_counter()
+        full = self.scopes.compared()
+        self._full = full
+        self.table.set_frame(self._select(full)[[c for c in _SHOWN if c in full.columns]])
+        self.summary.set_frame(self._summary(full))
+        self.last_refresh_ms = (time.perf_counter() - start) * 1000
+        self._notify("table")
+
+    def _select(self, full: pd.DataFrame) -> pd.DataFrame:
+        if self.view_mode == "changed":
+            return full[full["change"] != ""]
+        if self.view_mode == "allowed":
+            return full[full["allowed"]]
+        if self.view_mode == "blocked":
+            return full[~full["allowed"]]
+        return full
+
+    def _summary(self, full: pd.DataFrame) -> pd.DataFrame:
+        g = full.groupby("api", sort=True)
+        out = pd.DataFrame({
+            "allowed": g["allowed"].sum().astype(int),
+            "total": g["allowed"].count().astype(int),
+            "gained": g["change"].apply(lambda c: int((c == "gained").sum())),
+            "lost": g["change"].apply(lambda c: int((c == "lost").sum())),
+        })
+        out.insert(1, "blocked", out["total"] - out["allowed"])
+        return out.reset_index()
+
+    # -- actions (one per widget handler) --------------------------------------------
+    @guarded
+    def toggle(self, scope: str, on: bool | None = None) -> None:
+        """Turn one scope on or off in the what-if set; the table follows."""
+        self.scopes.toggle(scope, on)
+
+    @guarded
+    def set_era(self, era: str) -> None:
+        """Switch era (broad / granular / mixed)."""
+        self.scopes.set_era(era)
+
+    @guarded
+    def set_view(self, mode: str) -> None:
+        """Show all rows, only changed ones, only allowed or only blocked."""
+        if mode not in VIEWS:
+            raise ValueError(f"view must be one of {', '.join(VIEWS)}, not {mode!r}")
+        self.view_mode = mode
+        self.table.page = 0
+        self.refresh()
+
+    @guarded
+    def reset(self) -> None:
+        """Back to the token's scopes."""
+        self.scopes.reset()
+
+    @guarded
+    def compute_least_privilege(self) -> frozenset[str] | None:
+        """The smallest scope set for the selected endpoints (or the allowed ones if none)."""
+        eps = self.scopes.selected_endpoints()
+        source = "selected endpoints"
+        if not eps:
+            from xero_nb.coverage import endpoints_of
+
+            eps = endpoints_of(self._full[self._full["allowed"]])
+            source = "endpoints the what-if scopes allow"
+        self.least = least_privilege(eps, era=self.scopes.era)
+        self.tell(f"Least privilege for {len(eps)} {source} ({self.scopes.era}): "
+                  + (" ".join(sorted(self.least)) or "no scope needed"), "ok")
+        return self.least
+
+    @guarded
+    def apply_least_privilege(self) -> None:
+        """Put the least-privilege set (plus sign-in scopes held) into the what-if set."""
+        if self.least is None:
+            self.compute_least_privilege()
+        if self.least is not None:
+            keep = {s for s in self.scopes.granted if s in ("openid", "profile", "email",
+                                                             "offline_access")}
+            self.scopes.set_whatif(self.least | keep)
+
+    @guarded
+    def compute_migration(self) -> Any:
+        """The granular scopes that keep the token's broad access, what is lost, and when."""
+        self.plan = migration_plan(self.scopes.whatif or self.scopes.granted)
+        self.plan_table.set_frame(self.plan.to_frame())
+        lost = len(self.plan.cannot_keep)
+        self.tell(
+            "Migration: request " + (" ".join(sorted(self.plan.granular)) or "-")
+            + f"; drop {' '.join(sorted(self.plan.drop)) or '-'}"
+            + (f"; {lost} endpoint(s) cannot be kept" if lost else ""), "ok")
+        return self.plan
+
+    @guarded
+    def apply_migration(self) -> None:
+        """Explore the granular era with the migration plan's scopes."""
+        if self.plan is None:
+            self.compute_migration()
+        if self.plan is not None:
+            oidc = {s for s in self.scopes.whatif if s in ("openid", "profile", "email",
+                                                            "offline_access")}
+            self.scopes.set_era("granular")
+            self.scopes.set_whatif((self.plan.granular - DEPRECATED_BROAD) | oidc)
+
+    @guarded
+    def authorize(self) -> Any:
+        """Re-consent with the what-if scopes (the fix loop): new token, new granted scopes."""
+        if self.connection is None:
+            raise RuntimeError("no connection: connect first (Connect tab)")
+        result = self.connection.reconsent(sorted(self.scopes.whatif))
+        if isinstance(result, str):  # live without loopback: a link to open
+            self.tell(f"Open this link, consent, then paste the redirect URL in Connect: {result}")
+        else:
+            self.tell("Re-consented: the token now holds "
+                      + " ".join(sorted(self.scopes.granted)), "ok")
+        return result
+
+    @guarded
+    def export(self, path: str = "exports/coverage.csv") -> str:
+        """Write the filtered coverage rows to CSV; returns the path."""
+        self.table.to_csv(path)
+        self.tell(f"Saved {len(self.table.view())} rows to {path}", "ok")
+        return path
+
+    # -- display ----------------------------------------------------------------------
+    def headline(self) -> str:
+        """"212 of 477 allowed (+50 gained, -0 lost) · broad": the line above the table."""
+        full = self._full
+        gained = int((full["change"] == "gained").sum())
+        lost = int((full["change"] == "lost").sum())
+        return (f"{int(full['allowed'].sum())} of {len(full)} endpoints allowed "
+                f"(+{gained} gained, -{lost} lost vs the token) · era {self.scopes.era}")

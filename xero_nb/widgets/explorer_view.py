@@ -1,0 +1,121 @@
+"""ScopeExplorer: scope toggles grouped by API, a live coverage table, summaries and plans."""
+
+from __future__ import annotations
+
+import ipywidgets as W
+
+from xero_nb.scopes import ERAS
+from xero_nb.widgets.explorer import VIEWS, ExplorerState
+from xero_nb.widgets.render import message
+from xero_nb.widgets.table_view import DataTable, show_notice
+
+
+def scope_css_class(scope: str) -> str:
+    """The CSS class of one scope's toggle (used by the browser test)."""
+    return "xnb-scope-" + scope.replace(".", "-")
+
+
+def toggle_label(status: dict) -> str:
+    """✓ granted and on, + added, − removed, · off; (n) endpoints it reaches; r requested."""
+    mark = ("✓" if status["granted"] else "+") if status["on"] else ("−" if status["granted"] else "·")
+    req = " r" if status["requested"] and not status["granted"] else ""
+    return f"{mark} {status['scope']} ({status['endpoints']}){req}"
+
+
+class ScopeExplorer(W.VBox):
+    """Toggle scopes and watch coverage change live (one shared ScopeState)."""
+
+    def __init__(self, state: ExplorerState | None = None, **kwargs) -> None:
+        self.state = state if state is not None else ExplorerState(**kwargs)
+        st = self.state
+        self.era = W.ToggleButtons(options=list(ERAS), value=st.scopes.era, description="Era")
+        self.era.add_class("xnb-era")
+        self.view = W.ToggleButtons(options=list(VIEWS), value=st.view_mode, description="Rows")
+        self.reset_btn = W.Button(description="Reset to token", icon="undo")
+        self.least_btn = W.Button(description="Least privilege", icon="compress",
+                                  tooltip="smallest scope set for the selected endpoints")
+        self.least_apply = W.Button(description="Use it", tooltip="explore that scope set")
+        self.migrate_btn = W.Button(description="Migration plan", icon="random",
+                                    tooltip="granular scopes that keep this access")
+        self.migrate_apply = W.Button(description="Try granular", tooltip="explore the plan")
+        self.auth_btn = W.Button(description="Authorize with these scopes", icon="key",
+                                 button_style="warning")
+        self.auth_btn.add_class("xnb-authorize")
+        self.headline = W.HTML()
+        self.headline.add_class("xnb-headline")
+        self.notice = W.HTML()
+        self.toggles: dict[str, W.Checkbox] = {}
+        self.groups = W.Accordion()
+        self.coverage = DataTable(st.table, title="Coverage")
+        self.summary = DataTable(st.summary, title="Per API")
+        self.plan = DataTable(st.plan_table, title="Migration plan")
+        self.era.observe(lambda ch: st.set_era(ch["new"]), names="value")
+        self.view.observe(lambda ch: st.set_view(ch["new"]), names="value")
+        self.reset_btn.on_click(lambda _: st.reset())
+        self.least_btn.on_click(lambda _: st.compute_least_privilege())
+        self.least_apply.on_click(lambda _: st.apply_least_privilege())
+        self.migrate_btn.on_click(lambda _: st.compute_migration())
+        self.migrate_apply.on_click(lambda _: st.apply_migration())
+        self.auth_btn.on_click(lambda _: st.authorize())
+        st.subscribe(self.redraw)
+        st.scopes.subscribe(self.redraw)
+        actions = W.HBox([self.reset_btn, self.least_btn, self.least_apply, self.migrate_btn,
+                          self.migrate_apply, self.auth_btn], layout=W.Layout(flex_flow="row wrap"))
+        left = W.VBox([W.HTML("<b>Scopes</b> (✓ granted · + what-if added · − what-if removed)"),
+                       self.groups], layout=W.Layout(width="34%", min_width="300px"))
+        right = W.VBox([self.headline, self.coverage, self.summary],
+                       layout=W.Layout(width="66%"))
+        super().__init__([W.HBox([self.era, self.view]), actions, self.notice,
+                          W.HBox([left, right]), self.plan])
+        self._build_toggles()
+        self.redraw("table")
+
+    def _build_toggles(self) -> None:
+        st = self.state
+        boxes = []
+        titles = []
+        self.toggles = {}
+        for group, names in st.scopes.groups().items():
+            items = []
+            for name in names:
+                cb = W.Checkbox(value=name in st.scopes.whatif, indent=False,
+                                layout=W.Layout(width="auto"))
+                cb.add_class(scope_css_class(name))
+                cb.observe(lambda ch, n=name: st.toggle(n, ch["new"]), names="value")
+                self.toggles[name] = cb
+                items.append(cb)
+            boxes.append(W.VBox(items))
+            titles.append(f"{group} ({len(names)})")
+        self.groups.children = boxes
+        for i, t in enumerate(titles):
+            self.groups.set_title(i, t)
+        self.groups.selected_index = 1 if len(boxes) > 1 else 0
+        self._label_toggles()
+
+    def _label_toggles(self) -> None:
+        st = self.state.scopes
+        for name, cb in self.toggles.items():
+            status = st.scope_status(name)
+            if cb.value != status["on"]:
+                cb.value = status["on"]
+            cb.description = toggle_label(status)
+            cb.description_tooltip = status["refused"] or ""
+
+    def redraw(self, what: str = "table") -> None:
+        """Follow the state: headline, toggle marks, era, notices."""
+        try:
+            st = self.state
+            if what == "notice":
+                show_notice(self.notice, st.notice)
+                return
+            if what in ("era", "granted") and set(self.toggles) != set(
+                    n for ns in st.scopes.groups().values() for n in ns):
+                self._build_toggles()
+            elif what in ("whatif", "granted", "era"):
+                self._label_toggles()
+            if self.era.value != st.scopes.era:
+                self.era.value = st.scopes.era
+            self.headline.value = (f'<div class="xnb-headline-text" data-allowed="'
+                                   f'{int(st._full["allowed"].sum())}"><b>{st.headline()}</b></div>')
+        except Exception as exc:  # noqa: BLE001 - shown, not swallowed
+            self.notice.value = message(f"{type(exc).__name__}: {exc}", "error")
