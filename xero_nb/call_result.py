@@ -1,0 +1,233 @@
+"""What one re-tested Xero call came back with, as a frozen value, with secrets redacted.
+
+>>> limits = RateLimits.from_headers({"X-MinLimit-Remaining": "59", "Retry-After": "3"})
+>>> limits.minute_remaining, limits.retry_after
+(59, 3.0)
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from xero_nb.models import Endpoint
+
+if TYPE_CHECKING:  # pragma: no cover
+    from xero_nb.diagnose import Diagnosis
+
+REDACTED = "<redacted>"
+TOKEN_PLACEHOLDER = "<ACCESS_TOKEN>"
+# Names whose values are credentials wherever they appear (query, form, JSON, headers).
+SECRET_NAMES = frozenset({
+    "access_token", "refresh_token", "id_token", "token", "code", "code_verifier",
+    "client_secret", "client_assertion", "assertion", "password", "secret",
+})
+# In JSON bodies "Code" is an ordinary field (account codes), so only token names count there.
+JSON_SECRET_NAMES = frozenset({"access_token", "refresh_token", "id_token", "client_secret"})
+_SECRET_HEADERS = frozenset({"authorization", "cookie", "set-cookie", "proxy-authorization"})
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _float(value: str | None) -> float | None:
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimits:
+    """Xero's limit headers: remaining calls, which limit was hit, how long to wait."""
+
+    day_remaining: int | None = None
+    minute_remaining: int | None = None
+    app_minute_remaining: int | None = None
+    problem: str | None = None  # X-Rate-Limit-Problem: "minute", "day", ...
+    retry_after: float | None = None  # seconds
+
+    @classmethod
+    def from_headers(cls, headers: Mapping[str, str]) -> RateLimits:
+        """Read the limit headers (case-insensitive)."""
+        low = {k.lower(): v for k, v in headers.items()}
+        return cls(
+            day_remaining=_int(low.get("x-daylimit-remaining")),
+            minute_remaining=_int(low.get("x-minlimit-remaining")),
+            app_minute_remaining=_int(low.get("x-appminlimit-remaining")),
+            problem=(low.get("x-rate-limit-problem") or None),
+            retry_after=_float(low.get("retry-after")),
+        )
+
+
+def scrub(text: str, secrets: Iterable[str]) -> str:
+    """Replace every known secret value in ``text``."""
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, REDACTED)
+    return text
+
+
+def redact_url(url: str, secrets: Iterable[str] = ()) -> str:
+    """The URL with credential-like query values replaced."""
+    parts = urlsplit(url)
+    if parts.query:
+        pairs = [(k, REDACTED if k.lower() in SECRET_NAMES else v)
+                 for k, v in parse_qsl(parts.query, keep_blank_values=True)]
+        parts = parts._replace(query=urlencode(pairs, safe="<>"))
+    return scrub(urlunsplit(parts), secrets)
+
+
+def redact_json(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: REDACTED if str(k).lower() in JSON_SECRET_NAMES else redact_json(v)
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [redact_json(v) for v in value]
+    return value
+
+
+def redact_body(body: str, secrets: Iterable[str] = ()) -> str:
+    """A request body (JSON or form) with credential fields replaced."""
+    text = body.strip()
+    if text.startswith(("{", "[")):
+        try:
+            return scrub(json.dumps(redact_json(json.loads(text))), secrets)
+        except ValueError:
+            pass
+    elif "=" in text and " " not in text:
+        pairs = [(k, REDACTED if k.lower() in SECRET_NAMES else v)
+                 for k, v in parse_qsl(text, keep_blank_values=True)]
+        return scrub(urlencode(pairs, safe="<>"), secrets)
+    return scrub(body, secrets)
+
+
+def redact_headers(headers: Iterable[tuple[str, str]],
+                   secrets: Iterable[str] = ()) -> tuple[tuple[str, str], ...]:
+    """Headers with Authorization shown as a placeholder and cookies dropped."""
+    secrets = tuple(secrets)
+    out = []
+    for name, value in headers:
+        low = name.lower()
+        if low in ("authorization", "proxy-authorization"):
+            scheme = value.split(" ", 1)[0] if " " in value else "Bearer"
+            out.append((name, f"{scheme} {TOKEN_PLACEHOLDER}"))
+        elif low in _SECRET_HEADERS or "secret" in low:
+            continue
+        else:
+            out.append((name, scrub(value, secrets)))
+    return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class RequestRecord:
+    """The request as sent, already redacted (no token, no secret)."""
+
+    method: str
+    url: str
+    headers: tuple[tuple[str, str], ...] = ()
+    body: str | None = None
+
+    def header(self, name: str) -> str | None:
+        """One header's value (case-insensitive)."""
+        return next((v for k, v in self.headers if k.lower() == name.lower()), None)
+
+    def curl(self) -> str:
+        """A reproducible curl command with the token as a placeholder."""
+        parts = ["curl", "-X", self.method, shlex.quote(self.url)]
+        for name, value in self.headers:
+            if name.lower() in ("host", "content-length", "accept-encoding", "connection"):
+                continue
+            parts += ["-H", shlex.quote(f"{name}: {value}")]
+        if self.body:
+            parts += ["--data", shlex.quote(self.body)]
+        return " ".join(parts)
+
+
+_DETAIL = re.compile(r"\b(TokenExpired|AuthorizationUnsuccessful|AuthenticationUnsuccessful)\b")
+
+
+@dataclass(frozen=True)
+class CallResult:
+    """One call's outcome: status 0 means no response arrived (see ``error``)."""
+
+    method: str
+    url: str
+    status: int
+    elapsed: float  # seconds, all attempts and waits included
+    request: RequestRecord
+    endpoint: Endpoint | None = None
+    tenant_id: str | None = None
+    correlation_id: str | None = None
+    limits: RateLimits = field(default_factory=RateLimits)
+    headers: tuple[tuple[str, str], ...] = ()
+    body: Any = None
+    attempts: int = 1
+    retries: tuple[str, ...] = ()  # why each extra attempt was made ("503", "429 minute", ...)
+    stopped: str | None = None  # why a failure was not retried ("day limit", "write", ...)
+    error: str | None = None  # transport failure, no secrets
+    granted: frozenset[str] = frozenset()
+
+    @property
+    def ok(self) -> bool:
+        """True for a 2xx answer."""
+        return 200 <= self.status < 300
+
+    @property
+    def rate_limited(self) -> bool:
+        """True when the final answer was 429."""
+        return self.status == 429
+
+    def header(self, name: str) -> str | None:
+        """One response header's value (case-insensitive)."""
+        return next((v for k, v in self.headers if k.lower() == name.lower()), None)
+
+    @property
+    def problem(self) -> str | None:
+        """Xero's short problem word (TokenExpired, AuthorizationUnsuccessful, ...) if any."""
+        text = self.body if isinstance(self.body, str) else json.dumps(self.body, default=str)
+        found = _DETAIL.search(text or "")
+        return found.group(1) if found else None
+
+    def diagnosis(self, **context: Any) -> Diagnosis:
+        """Rank the likely causes of this answer (xero_nb.diagnose) with what the call knows."""
+        from xero_nb.diagnose import diagnose
+
+        context.setdefault("endpoint", self.endpoint)
+        context.setdefault("granted", sorted(self.granted) if self.granted else None)
+        context.setdefault("request_headers", dict(self.request.headers))
+        context.setdefault("tenant_id", self.tenant_id)
+        return diagnose(status=self.status, headers=dict(self.headers), body=self.body, **context)
+
+    def summary(self) -> str:
+        """One line: method, URL, status, correlation id, attempts."""
+        cid = f" [{self.correlation_id}]" if self.correlation_id else ""
+        what = str(self.status) if self.status else f"no response ({self.error})"
+        return f"{self.method} {self.url} -> {what}{cid} in {self.attempts} attempt(s)"
+
+    def __repr__(self) -> str:
+        return f"<CallResult {self.summary()}>"
+
+
+def decode_body(content: bytes, content_type: str) -> Any:
+    """JSON when it parses, else text, else a short note on binary content."""
+    if not content:
+        return None
+    if "json" in content_type or content[:1] in (b"{", b"["):
+        try:
+            return json.loads(content)
+        except ValueError:
+            pass
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        return f"<{len(content)} bytes of {content_type or 'binary'}>"
