@@ -1,0 +1,112 @@
+"""EndpointBrowser: filter Xero's 477 endpoints and see what one of them needs."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as W
+
+from xero_nb.widgets.browser import BrowserState
+from xero_nb.widgets.render import TABLE_CSS, chips, message
+from xero_nb.widgets.table_view import DataTable, show_notice
+
+
+def details_html(d: dict | None) -> str:
+    """The selected endpoint's card."""
+    if d is None:
+        return message("Pick an endpoint to see the scopes it needs.")
+    ep = d["endpoint"]
+    state = "allowed" if d["allowed"] else "blocked"
+    colour = "#065f46" if d["allowed"] else "#991b1b"
+    rows = [f"<tr><td><b>{era}</b></td><td>{chips(scopes, d['granted_by']) or '(any valid token)'}"
+            "</td></tr>" for era, scopes in d["required"].items()]
+    params = d["params"]
+    ptable = "".join(
+        f"<tr><td>{html.escape(r.name)}</td><td>{r._2}</td><td>{html.escape(r.type)}</td>"
+        f"<td>{html.escape(r.format)}</td><td>{'yes' if r.required else ''}</td></tr>"
+        for r in params.itertuples()) or '<tr><td colspan="5">none</td></tr>'
+    notes = []
+    if d["restriction"]:
+        notes.append(f"⚠ {html.escape(d['restriction'])}")
+    if d["tenant_header"]:
+        notes.append("needs the xero-tenant-id header")
+    if d["write"]:
+        notes.append("write: changes the organisation")
+    if d["payroll_region"]:
+        notes.append(f"payroll region {d['payroll_region']} only")
+    return (
+        f'{TABLE_CSS}<div class="xnb-endpoint"><h4 style="margin:4px 0">{html.escape(ep.method)} '
+        f"<code>{html.escape(d['url'])}</code></h4>"
+        f'<div><b style="color:{colour}">{state}</b> with the what-if scopes'
+        + (f" · narrowest scope: <code>{html.escape(d['narrowest'])}</code>" if d["narrowest"] else "")
+        + "</div>"
+        f'<table class="xnb-kv">{"".join(rows)}</table>'
+        + (f"<div>{' · '.join(notes)}</div>" if notes else "")
+        + '<div><b>Parameters</b></div><div class="xnb-table"><table><thead><tr><th>name</th>'
+        "<th>in</th><th>type</th><th>format</th><th>required</th></tr></thead>"
+        f"<tbody>{ptable}</tbody></table></div></div>"
+    )
+
+
+class EndpointBrowser(W.VBox):
+    """Filter by API, tag, method, text, blocked only; pick one to see its scopes."""
+
+    def __init__(self, state: BrowserState | None = None, **kwargs) -> None:
+        self.state = st = state if state is not None else BrowserState(**kwargs)
+        self.api = W.Dropdown(options=[("all APIs", "")] + [(a, a) for a in st.apis],
+                              description="API")
+        self.tag = W.Dropdown(options=self._tag_options(), description="Tag")
+        self.method = W.Dropdown(options=[("any", ""), "GET", "POST", "PUT", "PATCH", "DELETE"],
+                                 description="Method", layout=W.Layout(width="180px"))
+        self.text = W.Text(placeholder="path, operation or scope", description="Search",
+                           continuous_update=False)
+        self.blocked = W.Checkbox(value=False, description="blocked only", indent=False)
+        self.picker = W.Select(options=[], rows=8, layout=W.Layout(width="100%"))
+        self.add_btn = W.Button(description="Add to selection", icon="plus",
+                                tooltip="for least privilege in the Scopes tab")
+        self.all_btn = W.Button(description="Select all filtered")
+        self.clear_btn = W.Button(description="Clear selection")
+        self.notice = W.HTML()
+        self.card = W.HTML()
+        self.table = DataTable(st.table, title="Endpoints")
+        self.api.observe(lambda ch: st.set_filters(api=ch["new"]), names="value")
+        self.tag.observe(lambda ch: st.set_filters(tag=ch["new"] or ""), names="value")
+        self.method.observe(lambda ch: st.set_filters(method=ch["new"]), names="value")
+        self.text.observe(lambda ch: st.set_filters(text=ch["new"]), names="value")
+        self.blocked.observe(lambda ch: st.set_filters(blocked_only=ch["new"]), names="value")
+        self.picker.observe(lambda ch: st.choose(ch["new"]), names="value")
+        self.add_btn.on_click(lambda _: st.add_current_to_selection())
+        self.all_btn.on_click(lambda _: st.select_filtered())
+        self.clear_btn.on_click(lambda _: st.clear_selection())
+        st.subscribe(self.redraw)
+        super().__init__([
+            W.HBox([self.api, self.tag, self.method], layout=W.Layout(flex_flow="row wrap")),
+            W.HBox([self.text, self.blocked]),
+            W.HBox([W.VBox([self.picker, W.HBox([self.add_btn, self.all_btn, self.clear_btn])],
+                           layout=W.Layout(width="50%")),
+                    W.Box([self.card], layout=W.Layout(width="50%"))]),
+            self.notice, self.table,
+        ])
+        self.redraw("rows")
+
+    def _tag_options(self) -> list[tuple[str, str]]:
+        return [("all tags", "")] + [(t, t) for t in self.state.tags()]
+
+    def redraw(self, what: str = "rows") -> None:
+        """Follow the state (errors are shown, never lost)."""
+        try:
+            st = self.state
+            if what == "notice":
+                show_notice(self.notice, st.notice)
+                return
+            if what == "rows":
+                tags = self._tag_options()
+                if list(self.tag.options) != tags:
+                    self.tag.options = tags
+                    self.tag.value = st.tag if st.tag in [v for _, v in tags] else ""
+                opts = st.options()
+                if list(self.picker.options) != opts:
+                    self.picker.options = opts
+            self.card.value = details_html(st.details())
+        except Exception as exc:  # noqa: BLE001 - shown, not swallowed
+            self.notice.value = message(f"{type(exc).__name__}: {exc}", "error")
