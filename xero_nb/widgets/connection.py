@@ -1,0 +1,290 @@
+"""One connection a ScopeLab shares: simulator or live Xero, sign-in, token, tenants.
+
+Plain Python: the ConnectPanel's handlers call these methods and tests call them too.
+The client secret lives only in ``Settings`` (a ``Secret``); nothing here shows a token.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from xero_nb.config import Settings
+from xero_nb.facts import XeroURLs
+from xero_nb.models import Tenant
+from xero_nb.scopes import parse_scopes
+from xero_nb.widgets.notice import Noticed, guarded
+from xero_nb.widgets.scope_state import ScopeState
+
+# What the quickstart signs in with: enough to list orgs and contacts, not to read invoices,
+# so the first blocked call and its fix are one click away.
+DEMO_SCOPES = ("openid", "profile", "email", "offline_access", "accounting.settings.read",
+               "accounting.contacts.read")
+SIMULATOR_REDIRECT = "http://localhost:8765/callback"
+
+
+class Connection(Noticed):
+    """Simulator or live Xero behind one XeroAuth; keeps the ScopeState on the token's scopes."""
+
+    def __init__(self, scopes: ScopeState | None = None, *, settings: Settings | None = None,
+                 store: Any = None, clock: Callable[[], float] = time.time) -> None:
+        super().__init__()
+        self.scopes = scopes if scopes is not None else ScopeState()
+        self.clock = clock
+        self.settings = settings
+        self.store = store
+        self.mode = "none"
+        self.app = ""
+        self.era: str | None = None
+        self.sim: Any = None
+        self.transport: Any = None
+        self.urls = XeroURLs.xero()
+        self.auth: Any = None
+        self.token: Any = None
+        self.tenants: list[Tenant] = []
+        self.tenant_id: str | None = None
+        self.pending_url: str | None = None
+
+    # -- set-up -----------------------------------------------------------------------
+    @classmethod
+    def auto(cls, scopes: ScopeState | None = None, *, sign_in: bool = True,
+             demo_scopes: Iterable[str] = DEMO_SCOPES, env_file: str | None = ".env",
+             **kwargs: Any) -> Connection:
+        """Live when XERO_CLIENT_ID (env, .env or profile) is set, else the simulator."""
+        conn = cls(scopes, **kwargs)
+        settings = Settings.from_env(env_file=env_file)
+        if settings.use_simulator:
+            conn.use_simulator(scopes=demo_scopes)
+            if sign_in:
+                conn.sign_in()
+        else:
+            conn.use_settings(settings)
+        return conn
+
+    @guarded
+    def use_simulator(self, app: str = "web", scopes: Iterable[str] | None = None,
+                      simulator: Any = None) -> None:
+        """Work offline on the built-in Xero simulator, as its demo app ``app``."""
+        from xero_nb.auth import XeroAuth
+        from xero_nb.simulator import XeroSimulator
+        from xero_nb.token_store import MemoryTokenStore
+
+        self.sim = simulator or self.sim or XeroSimulator()
+        self.sim.auto_approve = True
+        demo = self.sim.apps[app]
+        self.transport = self.sim.transport()
+        self.urls = XeroURLs.xero()
+        redirect = next((u for u in demo.redirect_uris if u.startswith("http://localhost")),
+                        demo.redirect_uris[0])
+        self.settings = Settings(client_id=demo.client_id, client_secret=demo.client_secret,
+                                 redirect_uri=redirect or SIMULATOR_REDIRECT,
+                                 scopes=tuple(scopes or DEMO_SCOPES), era=demo.era)
+        self.store = MemoryTokenStore(clock=self.clock)
+        self.auth = XeroAuth(self.settings, store=self.store, transport=self.transport,
+                             urls=self.urls, clock=self.clock, era=demo.era)
+        self.mode, self.app, self.era = "simulator", app, demo.era
+        self._forget()
+        self.scopes.set_era(demo.era)
+        self.tell(f"Simulator: demo app {app!r} ({demo.era} era). Not real Xero.", "info")
+
+    @guarded
+    def use_settings(self, settings: Settings) -> None:
+        """Work against real Xero with these settings (from the environment or the panel)."""
+        from xero_nb.auth import XeroAuth
+        from xero_nb.token_store import FileTokenStore
+
+        self.settings = settings
+        self.sim, self.transport, self.urls = None, None, XeroURLs.xero()
+        self.store = self.store if self.store is not None else FileTokenStore(
+            profile=settings.profile)
+        self.auth = XeroAuth(settings, store=self.store, urls=self.urls, clock=self.clock,
+                             era=settings.era)
+        self.mode, self.app, self.era = "live", settings.client_id or "", settings.era
+        self._forget()
+        if settings.era:
+            self.scopes.set_era(settings.era)
+        saved = self.store.load()
+        if saved is not None:
+            self._took(saved, "Loaded the saved token for profile " + repr(settings.profile))
+        else:
+            self.tell(settings.describe() + " Press Sign in.", "info")
+
+    @guarded
+    def use_live(self, client_id: str, client_secret: str = "", redirect_uri: str = "",
+                 scopes: Any = None, era: str | None = None) -> None:
+        """Real Xero with credentials typed in the panel (the secret never leaves Settings)."""
+        kwargs: dict[str, Any] = {"client_id": client_id.strip()}
+        if client_secret:
+            kwargs["client_secret"] = client_secret
+        if redirect_uri.strip():
+            kwargs["redirect_uri"] = redirect_uri.strip()
+        if scopes:
+            kwargs["scopes"] = scopes
+        if era:
+            kwargs["era"] = era
+        self.use_settings(Settings.from_env(**kwargs))
+
+    def _forget(self) -> None:
+        self.token, self.tenants, self.tenant_id, self.pending_url = None, [], None, None
+
+    def _need_auth(self) -> Any:
+        if self.auth is None:
+            raise RuntimeError("choose the simulator or enter a Xero app first")
+        return self.auth
+
+    # -- sign-in ----------------------------------------------------------------------
+    def _scope_list(self, scopes: Any) -> list[str]:
+        base = scopes if scopes is not None else (self.settings.scopes if self.settings else ())
+        return sorted(parse_scopes(base))
+
+    @guarded
+    def sign_in(self, scopes: Any = None, open_browser: bool = True, timeout: float = 180) -> Any:
+        """Consent and get a token: automatic on the simulator, PKCE + loopback live."""
+        return self._sign_in(scopes, open_browser, timeout)
+
+    def _sign_in(self, scopes: Any = None, open_browser: bool = True,
+                 timeout: float = 180) -> Any:
+        auth = self._need_auth()
+        wanted = self._scope_list(scopes)
+        if self.mode == "simulator":
+            return self._took(self._simulated_consent(auth, wanted), "Signed in to the simulator")
+        token = auth.sign_in(open_browser=open_browser, timeout=timeout, scopes=wanted)
+        return self._took(token, "Signed in to Xero")
+
+    def _simulated_consent(self, auth: Any, scopes: list[str]) -> Any:
+        """The simulator's consent (auto-approved) through the in-process transport."""
+        from xero_nb.http import Client
+
+        url = auth.authorize_url(scopes=scopes)
+        with Client(transport=self.transport, follow_redirects=False) as http:
+            answer = http.get(url)
+        location = answer.headers.get("location", "")
+        if answer.status_code not in (302, 303) or not location:
+            raise RuntimeError(f"the simulator's authorize page answered {answer.status_code}")
+        return auth.complete(location)
+
+    @guarded
+    def start_paste(self, scopes: Any = None) -> str | None:
+        """Paste-the-redirect-URL fallback: the link to open (consent, then paste where it went)."""
+        self.pending_url = self._need_auth().authorize_url(scopes=self._scope_list(scopes))
+        self.tell("Open the link, consent, then paste the full URL your browser was sent to.")
+        return self.pending_url
+
+    @guarded
+    def complete(self, redirect_url: str) -> Any:
+        """Finish a sign-in with the pasted redirect URL (state is checked)."""
+        if not redirect_url.strip():
+            raise ValueError("paste the whole URL the browser was redirected to")
+        token = self._need_auth().complete(redirect_url.strip())
+        self.pending_url = None
+        return self._took(token, "Signed in")
+
+    def reconsent(self, scopes: Iterable[str]) -> Any:
+        """Ask again with ``scopes`` (the fix loop). Simulator: done; live: sign-in or a link."""
+        return self._sign_in(scopes=sorted(scopes))
+
+    def _took(self, token: Any, what: str) -> Any:
+        self.token = token
+        requested = getattr(token, "requested", None) or None
+        self.scopes.set_granted(token.scopes, requested=requested)
+        self._load_tenants()
+        self.tell(f"{what}: {len(token.scopes)} scopes granted, {len(self.tenants)} "
+                  f"organisation(s).", "ok")
+        self._notify("token")
+        return token
+
+    def _load_tenants(self) -> None:
+        self.tenants = list(self._need_auth().connections())
+        ids = [t.tenant_id for t in self.tenants]
+        if self.tenant_id not in ids:
+            self.tenant_id = ids[0] if ids else None
+
+    # -- tenants and token ---------------------------------------------------------------
+    @guarded
+    def select_tenant(self, tenant_id: str | None) -> None:
+        """The organisation calls go to (its xero-tenant-id)."""
+        if tenant_id and tenant_id not in [t.tenant_id for t in self.tenants]:
+            raise ValueError(f"tenant {tenant_id} is not connected to this token")
+        self.tenant_id = tenant_id or None
+        if self.store is not None and hasattr(self.store, "set_tenant"):
+            self.store.set_tenant(self.tenant_id)
+        self._notify("tenant")
+
+    @guarded
+    def reload_tenants(self) -> None:
+        """Read /connections again."""
+        self._load_tenants()
+        self._notify("token")
+
+    @guarded
+    def refresh(self) -> None:
+        """Refresh the access token now (rotates the refresh token)."""
+        self._took(self._need_auth().refresh(), "Refreshed")
+
+    @guarded
+    def sign_out(self) -> None:
+        """Forget the token here (the app stays connected in Xero)."""
+        if self.store is not None:
+            self.store.clear("signed out")
+        self._forget()
+        self.scopes.set_granted(())
+        self.tell("Signed out: the token is forgotten here (Revoke also disconnects in Xero).")
+        self._notify("token")
+
+    @guarded
+    def revoke(self) -> None:
+        """Revoke the refresh token: Xero removes this user's connections to the app."""
+        self._need_auth().revoke()
+        self._forget()
+        self.scopes.set_granted(())
+        self.tell("Revoked: the connections are gone; sign in again to reconnect.", "ok")
+        self._notify("token")
+
+    @guarded
+    def disconnect(self, tenant_id: str | None = None) -> None:
+        """Disconnect one organisation (by its connection id, looked up from the tenant)."""
+        target = tenant_id or self.tenant_id
+        conn = next((t for t in self.tenants if t.tenant_id == target), None)
+        if conn is None:
+            raise ValueError("choose a connected organisation first")
+        self._need_auth().disconnect(conn.connection_id)
+        self._load_tenants()
+        self.tell(f"Disconnected {conn.tenant_name}.", "ok")
+        self._notify("token")
+
+    # -- for other panels ----------------------------------------------------------------
+    def client(self, allow_writes: bool = False) -> Any:
+        """A XeroClient for the chosen organisation (GET only unless ``allow_writes``)."""
+        from xero_nb.client import XeroClient
+
+        return XeroClient(auth=self._need_auth(), transport=self.transport, urls=self.urls,
+                          tenant_id=self.tenant_id, allow_writes=allow_writes, clock=self.clock)
+
+    def tenant(self, tenant_id: str | None = None) -> Tenant | None:
+        target = tenant_id or self.tenant_id
+        return next((t for t in self.tenants if t.tenant_id == target), None)
+
+    def organisation(self, tenant_id: str | None = None) -> Any:
+        """The simulator's demo organisation record (country, plan) when offline."""
+        target = tenant_id or self.tenant_id
+        if self.sim is None:
+            return None
+        return next((o for o in self.sim.tenants if o.tenant_id == target), None)
+
+    def status(self) -> dict[str, Any]:
+        """What the token panel shows; never a token or a secret."""
+        tok = self.token
+        left = (tok.expires_at - self.clock()) if tok is not None else None
+        tenant = self.tenant()
+        return {
+            "mode": self.mode,
+            "app": self.app,
+            "era": self.scopes.era,
+            "signed_in": tok is not None,
+            "scopes": sorted(tok.scopes) if tok is not None else [],
+            "expires_in": None if left is None else max(int(left), 0),
+            "refreshable": bool(getattr(tok, "refresh_token", None)),
+            "tenant": tenant.tenant_name if tenant else None,
+            "tenants": len(self.tenants),
+        }
