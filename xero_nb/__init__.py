@@ -12,6 +12,8 @@ uvicorn, authlib and ipywidgets are imported only when something needs them.
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
@@ -52,7 +54,23 @@ _EXPORTS: dict[str, str] = {
     "what_if": "xero_nb.coverage",
 }
 
-__all__ = sorted(_EXPORTS)  # noqa: PLE0605
+__all__ = sorted(_EXPORTS)
+
+
+class _Package(types.ModuleType):
+    """Keeps ``xn.coverage`` / ``xn.diagnose`` / ``xn.report`` / ``xn.probe`` the functions.
+
+    Those functions share their names with the modules that define them, and importing a
+    submodule sets it as an attribute of the package, which would shadow the function.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, types.ModuleType) and _EXPORTS.get(name) == f"{__name__}.{name}":
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str) -> Any:
@@ -68,14 +86,23 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
 
 
-if TYPE_CHECKING:  # pragma: no cover
-    from xero_nb.catalog import Catalog, load_catalog
-    from xero_nb.errors import (
-        AmbiguousEndpointError,
-        AuthError,
-        ConfigError,
-        UnknownScopeError,
-        XeroNbError,
-    )
-    from xero_nb.models import Endpoint, Param, Tenant
-    from xero_nb.scopes import is_allowed, parse_scopes, required_scopes
+if TYPE_CHECKING:  # pragma: no cover - names for type checkers; runtime loads lazily
+    from xero_nb.catalog import Catalog as Catalog
+    from xero_nb.catalog import load_catalog as load_catalog
+    from xero_nb.coverage import api_summary as api_summary
+    from xero_nb.coverage import coverage as coverage
+    from xero_nb.coverage import scope_summary as scope_summary
+    from xero_nb.coverage import what_if as what_if
+    from xero_nb.errors import AmbiguousEndpointError as AmbiguousEndpointError
+    from xero_nb.errors import AuthError as AuthError
+    from xero_nb.errors import ConfigError as ConfigError
+    from xero_nb.errors import UnknownScopeError as UnknownScopeError
+    from xero_nb.errors import XeroNbError as XeroNbError
+    from xero_nb.models import Endpoint as Endpoint
+    from xero_nb.models import Param as Param
+    from xero_nb.models import Tenant as Tenant
+    from xero_nb.privilege import least_privilege as least_privilege
+    from xero_nb.privilege import migration_plan as migration_plan
+    from xero_nb.scopes import is_allowed as is_allowed
+    from xero_nb.scopes import parse_scopes as parse_scopes
+    from xero_nb.scopes import required_scopes as required_scopes

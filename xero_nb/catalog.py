@@ -172,7 +172,9 @@ def _shipped() -> Catalog:
     try:
         index = json.loads(INDEX_PATH.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise CatalogError(f"the shipped catalog {INDEX_PATH} is unreadable ({exc}); reinstall xero-nb") from exc
+        raise CatalogError(
+            f"the shipped catalog {INDEX_PATH} is unreadable ({exc}); reinstall xero-nb"
+        ) from exc
     return Catalog(_endpoints_from_index(index), index.get("spec_version", ""))
 
 

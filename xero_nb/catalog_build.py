@@ -58,7 +58,7 @@ def _load_yaml(path: Path) -> Any:
         ) from exc
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     with path.open("rb") as fh:
-        return yaml.load(fh, Loader=loader)  # noqa: S506 - a safe loader
+        return yaml.load(fh, Loader=loader)  # a safe loader (CSafeLoader or SafeLoader)
 
 
 def _resolve(doc: Any, node: Any) -> Any:

@@ -1,0 +1,180 @@
+"""Coverage tables, what-if, least privilege and the migration plan."""
+
+from __future__ import annotations
+
+from itertools import combinations
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import xero_nb as xn
+from xero_nb import scopes as sc
+from xero_nb.coverage import (
+    ALLOWED_COLOUR,
+    BLOCKED_COLOUR,
+    COLUMNS,
+    GAINED_COLOUR,
+    endpoints_of,
+    export,
+    select,
+    style,
+)
+from xero_nb.privilege import as_endpoints
+
+CAT = xn.load_catalog()
+ENDPOINTS = list(CAT)
+KNOWN = sorted(sc.known_scopes())
+
+
+@pytest.mark.parametrize("era", sc.ERAS)
+def test_coverage_rows_agree_with_is_allowed(era: str) -> None:
+    granted = ["accounting.settings.read", "accounting.invoices", "accounting.transactions.read",
+               "payroll.employees", "offline_access"]
+    df = xn.coverage(granted, era=era)
+    assert list(df.columns) == list(COLUMNS)
+    assert len(df) == 477
+    for row, e in zip(df.itertuples(), ENDPOINTS, strict=True):
+        assert (row.api, row.operation_id) == e.key
+        assert row.allowed == sc.is_allowed(e, granted, era)
+        if row.allowed:
+            assert row.missing == ""
+            assert set(row.granted_by.split()) == sc.granted_by(e, granted, era)
+        else:
+            assert row.missing == sc.narrowest(e, era)
+            assert row.granted_by == ""
+
+
+def test_identity_always_allowed_and_empty_token_blocks_the_rest() -> None:
+    df = xn.coverage([])
+    assert set(df.loc[df["allowed"], "api"]) == {"identity"}
+
+
+def test_summaries_add_up() -> None:
+    granted = "accounting.settings.read accounting.contacts payroll.timesheets"
+    df = xn.coverage(granted)
+    summary = xn.api_summary(granted)
+    assert summary["total"].sum() == 477
+    assert summary["allowed"].sum() == df["allowed"].sum()
+    by_scope = xn.scope_summary(granted)
+    row = by_scope.set_index("scope").loc["accounting.contacts"]
+    assert bool(row["granted"]) and row["total"] == 15
+    assert row["accounting"] == 15
+    assert by_scope.set_index("scope").loc["payroll.timesheets", "payroll_au_v2"] == 9
+
+
+def test_what_if_lists_only_changed_rows() -> None:
+    base = ["accounting.settings.read"]
+    gained = xn.what_if(base, add=["accounting.contacts.read"])
+    assert set(gained["change"]) == {"gained"}
+    expected = {e.key for e in CAT if "accounting.contacts.read" in e.scopes}
+    assert {(r.api, r.operation_id) for r in gained.itertuples()} == expected
+    lost = xn.what_if(base, remove=["accounting.settings.read"])
+    assert set(lost["change"]) == {"lost"} and len(lost) == 19
+    assert xn.what_if(base, add=["accounting.settings.read"]).empty
+    # era matters: the broad scope gains nothing on a granular-era app
+    assert xn.what_if([], add=["accounting.transactions"], era="granular").empty
+    assert len(xn.what_if([], add=["accounting.transactions"], era="broad")) == 108 + 50 - 50
+
+
+def test_what_if_rejects_unknown_scope() -> None:
+    with pytest.raises(xn.UnknownScopeError, match="accounting.contacts"):
+        xn.what_if([], add=["accounting.contact"])
+
+
+def test_least_privilege_prefers_reads() -> None:
+    assert xn.least_privilege(["GET /Invoices", "GET /Accounts"], era="granular") == {
+        "accounting.invoices.read", "accounting.settings.read"}
+    # Items answer to settings or invoices: one scope covers Items and Invoices together
+    assert xn.least_privilege(["GET /Invoices", "GET /Items"], era="granular") == {
+        "accounting.invoices.read"}
+    assert xn.least_privilege(["GET /Invoices", "PUT /Invoices"], era="granular") == {
+        "accounting.invoices"}
+    assert xn.least_privilege(["GET /Invoices"], era="broad") == {"accounting.transactions.read"}
+    assert xn.least_privilege(["GET https://api.xero.com/connections"]) == frozenset()
+    with pytest.raises(ValueError, match="no Xero endpoint"):
+        xn.least_privilege(["GET /Nope"])
+
+
+def _brute_force_size(eps: list[xn.Endpoint], era: str) -> int:
+    needs = [sc.required_scopes(e, era) for e in eps if sc.required_scopes(e, era)]
+    pool = sorted(set().union(*needs)) if needs else []
+    for k in range(len(pool) + 1):
+        for combo in combinations(pool, k):
+            if all(n & set(combo) for n in needs):
+                return k
+    raise AssertionError("no cover")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(ENDPOINTS), min_size=1, max_size=6), st.sampled_from(sc.ERAS))
+def test_least_privilege_is_a_minimal_cover(eps: list[xn.Endpoint], era: str) -> None:
+    chosen = xn.least_privilege(eps, era=era)
+    assert all(sc.is_allowed(e, chosen, era) for e in eps)
+    assert len(chosen) == _brute_force_size(eps, era)
+    if all(e.method == "GET" for e in eps):
+        for s in chosen:
+            if not s.endswith(".read"):  # only when no read scope would do
+                assert all(not x.endswith(".read") for e in eps
+                           for x in sc.required_scopes(e, era) if s in sc.required_scopes(e, era))
+
+
+def test_least_privilege_of_everything_grants_everything() -> None:
+    for era in sc.ERAS:
+        chosen = xn.least_privilege(ENDPOINTS, era=era)
+        assert all(sc.is_allowed(e, chosen, era) for e in ENDPOINTS)
+
+
+def test_migration_plan_keeps_the_same_access() -> None:
+    broad = "accounting.transactions accounting.reports.read accounting.settings.read " \
+            "accounting.journals.read offline_access"
+    plan = xn.migration_plan(broad)
+    before = {e.key for e in ENDPOINTS if sc.required_scopes(e, "broad") and sc.is_allowed(e, broad, "broad")}
+    lost = {e.key for e, _ in plan.cannot_keep}
+    assert lost == {e.key for e in ENDPOINTS if "accounting.journals.read" in e.scopes}
+    for e in ENDPOINTS:
+        if e.key in before - lost:
+            assert sc.is_allowed(e, plan.granular, "granular"), e
+    assert not plan.granular & sc.DEPRECATED_BROAD
+    assert "offline_access" in plan.granular
+    assert {"accounting.invoices", "accounting.payments", "accounting.reports.profitandloss.read"} <= plan.add
+    assert {"accounting.transactions", "accounting.reports.read"} <= plan.drop
+    frame = plan.to_frame()
+    assert set(frame["status"]) == {"kept", "uncertain", "cannot keep"}
+    assert "2026-03-02" in plan.to_markdown()
+
+
+def test_migration_of_read_only_app_stays_read_only() -> None:
+    plan = xn.migration_plan(["accounting.transactions.read"])
+    assert plan.granular and all(s.endswith(".read") for s in plan.granular)
+    assert not plan.cannot_keep
+
+
+def test_style_and_export(tmp_path: Path) -> None:
+    df = xn.coverage(["accounting.settings.read"]).head(6)
+    html = style(df).to_html()
+    assert ALLOWED_COLOUR.split(": ")[1] in html and BLOCKED_COLOUR.split(": ")[1] in html
+    changed = xn.what_if([], add=["accounting.settings.read"])
+    assert GAINED_COLOUR.split(": ")[1] in style(changed).to_html()
+    back = pd.read_csv(export(df, tmp_path / "c.csv"), keep_default_na=False)
+    assert list(back["operation_id"]) == list(df["operation_id"])
+    assert "<table" in export(df, tmp_path / "c.html").read_text()
+    assert export(df, tmp_path / "c.json").read_text().startswith("[")
+    with pytest.raises(ValueError, match=".csv"):
+        export(df, tmp_path / "c.xlsx")
+
+
+def test_select_filters() -> None:
+    df = xn.coverage(["accounting.settings.read"])
+    assert set(select(df, api="payroll_nz")["api"]) == {"payroll_nz"}
+    assert set(select(df, method="get")["method"]) == {"GET"}
+    assert not select(df, blocked_only=True)["allowed"].any()
+    assert set(select(df, text="invoice")["tag"]) == {"Accounting"}
+    assert len(endpoints_of(select(df, api="assets"))) == 6
+
+
+def test_as_endpoints_accepts_pairs_and_strings() -> None:
+    eps = as_endpoints([("GET", "/Invoices"), "PUT /Accounts", CAT.get("assets", "getAssets")])
+    assert [e.operation_id for e in eps] == ["getInvoices", "createAccount", "getAssets"]
