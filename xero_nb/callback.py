@@ -1,0 +1,150 @@
+"""The loopback server that receives Xero's redirect: 127.0.0.1 only, one use, then it closes.
+
+The port comes from the redirect URI, or a free one when the URI has none (RFC 8252 loopback
+redirects; the simulator allows any port, real Xero needs the exact URI registered). A request
+whose ``state`` is wrong is refused and the server keeps waiting; once a good one arrives every
+later request is refused and ``wait()`` closes the socket.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit, urlunsplit
+
+from xero_nb.errors import AuthError, ConfigError
+
+LOOPBACK = "127.0.0.1"
+LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost"})
+
+_DONE = b"<!doctype html><title>xero-nb</title><p>Signed in. You can close this tab.</p>"
+_FAILED = b"<!doctype html><title>xero-nb</title><p>Sign-in failed; see the notebook.</p>"
+_REFUSED = b"<!doctype html><title>xero-nb</title><p>Refused.</p>"
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackResult:
+    """What arrived: the full redirect URL (holds the code; never printed) or an error."""
+
+    url: str
+    error: str | None = None
+    error_description: str | None = None
+
+    def __repr__(self) -> str:
+        return f"CallbackResult(error={self.error!r})"
+
+    __str__ = __repr__
+
+
+def is_loopback(redirect_uri: str) -> bool:
+    """True for ``http://127.0.0.1[:port]/...`` and ``http://localhost[:port]/...``."""
+    parts = urlsplit(redirect_uri)
+    return parts.scheme == "http" and (parts.hostname or "") in LOOPBACK_NAMES
+
+
+class _Server(HTTPServer):
+    owner: CallbackServer
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    timeout = 5.0  # a client that connects and sends nothing must not hang close()
+
+    def do_GET(self) -> None:
+        status, body = self.server.owner._handle(self.path)
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Referrer-Policy", "no-referrer")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        # The default logs the request line, which carries the authorization code.
+        return
+
+
+class CallbackServer:
+    """Serve one OAuth2 redirect on 127.0.0.1; ``wait()`` returns it and closes.
+
+    >>> with CallbackServer("http://127.0.0.1/callback", state="s") as srv:  # doctest: +SKIP
+    ...     open_browser(auth_url_with(srv.redirect_uri)); result = srv.wait(300)
+    """
+
+    def __init__(self, redirect_uri: str, state: str) -> None:
+        if not is_loopback(redirect_uri):
+            raise ConfigError(
+                f"the loopback sign-in needs an http://127.0.0.1 or http://localhost redirect URI, "
+                f"not {redirect_uri!r}; use the paste-the-redirect-URL fallback (complete())"
+            )
+        parts = urlsplit(redirect_uri)
+        self._path = parts.path or "/"
+        self._state = state
+        self._result: CallbackResult | None = None
+        self._used = threading.Event()
+        self._lock = threading.Lock()
+        self.refused = 0
+        self._httpd = _Server((LOOPBACK, parts.port or 0), _Handler)
+        self._httpd.owner = self
+        self.port: int = self._httpd.server_address[1]
+        netloc = f"{parts.hostname}:{self.port}"
+        self.redirect_uri = urlunsplit((parts.scheme, netloc, self._path, "", ""))
+        self._thread = threading.Thread(target=self._httpd.serve_forever,
+                                        kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread.start()
+
+    @property
+    def address(self) -> tuple[str, int]:
+        """The bound socket address (always 127.0.0.1)."""
+        host, port = self._httpd.socket.getsockname()[:2]
+        return str(host), int(port)
+
+    def _handle(self, raw_path: str) -> tuple[int, bytes]:
+        parts = urlsplit(raw_path)
+        with self._lock:
+            if self._used.is_set():
+                return 410, _REFUSED
+            if parts.path != self._path:
+                return 404, _REFUSED
+            query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+            if query.get("state") != self._state:
+                # A forged or stale redirect: refuse it and keep waiting for the real one.
+                self.refused += 1
+                return 400, _REFUSED
+            url = urlunsplit(("http", f"{LOOPBACK}:{self.port}", parts.path, parts.query, ""))
+            error = query.get("error")
+            self._result = CallbackResult(url, error, query.get("error_description"))
+            self._used.set()
+            return (400, _FAILED) if error else (200, _DONE)
+
+    def wait(self, timeout: float = 300.0) -> CallbackResult:
+        """Block until the redirect arrives (or raise AuthError on timeout); then close."""
+        try:
+            if not self._used.wait(timeout):
+                raise AuthError(f"no redirect reached {self.redirect_uri} within {timeout:g}s",
+                                code="callback_timeout",
+                                hint="finish signing in in the browser, or paste the "
+                                     "redirect URL into complete()")
+            assert self._result is not None
+            return self._result
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop serving and release the port (idempotent)."""
+        if self._thread.is_alive():
+            self._httpd.shutdown()
+            self._thread.join(5)
+        self._httpd.server_close()
+
+    def __enter__(self) -> CallbackServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"CallbackServer({self.redirect_uri!r}, used={self._used.is_set()})"
