@@ -61,3 +61,8 @@ class DataTable(W.VBox):
             self.pager.value = self.state.status()
         except Exception as exc:  # noqa: BLE001 - shown, not swallowed
             self.notice.value = message(f"{type(exc).__name__}: {exc}", "error")
+
+
+def show_table(frame, name: str = "table", page_size: int = 25, title: str = "") -> DataTable:
+    """Any DataFrame as a paginated, sortable, filterable, exportable table widget."""
+    return DataTable(TableState(frame, name=name, page_size=page_size), title=title)
