@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from typing import Any
 
 import ipywidgets as W
 
@@ -48,10 +49,10 @@ def details_html(d: dict | None) -> str:
     )
 
 
-class EndpointBrowser(W.VBox):
+class EndpointBrowser(W.VBox):  # type: ignore[misc]
     """Filter by API, tag, method, text, blocked only; pick one to see its scopes."""
 
-    def __init__(self, state: BrowserState | None = None, **kwargs) -> None:
+    def __init__(self, state: BrowserState | None = None, **kwargs: Any) -> None:
         self.state = st = state if state is not None else BrowserState(**kwargs)
         self.api = W.Dropdown(options=[("all APIs", "")] + [(a, a) for a in st.apis],
                               description="API")
@@ -108,5 +109,5 @@ class EndpointBrowser(W.VBox):
                 if list(self.picker.options) != opts:
                     self.picker.options = opts
             self.card.value = details_html(st.details())
-        except Exception as exc:  # noqa: BLE001 - shown, not swallowed
+        except Exception as exc:  # shown in the panel, not swallowed
             self.notice.value = message(f"{type(exc).__name__}: {exc}", "error")

@@ -135,9 +135,8 @@ class CallState(Noticed):
         finally:
             client.close()
         self.diagnosis = None if self.result.ok else self.result.diagnosis(**self._context())
-        self.response_table.set_frame(body_frame(self.result.body)
-                                      if body_frame(self.result.body) is not None
-                                      else pd.DataFrame())
+        rows = body_frame(self.result.body)
+        self.response_table.set_frame(rows if rows is not None else pd.DataFrame())
         self.tell(self.result.summary(), "ok" if self.result.ok else "error")
         self._notify("result")
         return self.result
@@ -158,7 +157,7 @@ class CallState(Noticed):
     @guarded
     def diagnose_pasted(self, text: str | None = None) -> Any:
         """Diagnose an error pasted from elsewhere (an SDK printout, a log line, a body)."""
-        from xero_nb.diagnose import diagnose
+        from xero_nb.diagnose import diagnose  # type: ignore[import-untyped,unused-ignore]
 
         if text is not None:
             self.pasted = text

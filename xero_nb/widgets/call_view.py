@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+from typing import Any
 
 import ipywidgets as W
 
@@ -14,13 +15,13 @@ from xero_nb.widgets.render import TABLE_CSS, findings, key_values, message
 from xero_nb.widgets.table_view import DataTable, show_notice
 
 
-class CallPanel(W.VBox):
+class CallPanel(W.VBox):  # type: ignore[misc]
     """Re-test one call (GET; writes only behind a switch) and diagnose failures or pasted errors."""
 
-    def __init__(self, state: CallState | None = None, **kwargs) -> None:
+    def __init__(self, state: CallState | None = None, **kwargs: Any) -> None:
         self.state = st = state if state is not None else CallState(**kwargs)
         options = [(endpoint_label(ep), ep.key) for ep in load_catalog()]
-        self.endpoint = W.Dropdown(options=[("(choose an endpoint)", None)] + options,
+        self.endpoint = W.Dropdown(options=[("(choose an endpoint)", None), *options],
                                    description="Endpoint", layout=W.Layout(width="95%"))
         self.params = W.VBox()
         self.fields: dict[str, W.Text] = {}
@@ -88,5 +89,5 @@ class CallPanel(W.VBox):
                                    f'font-size:11px">{html.escape(text[:20000])}</pre>')
             else:
                 self.body.value = ""
-        except Exception as exc:  # noqa: BLE001 - shown, not swallowed
+        except Exception as exc:  # shown in the panel, not swallowed
             self.notice.value = message(f"{type(exc).__name__}: {exc}", "error")

@@ -35,7 +35,7 @@ def status_html(s: dict) -> str:
             f"<code>{html.escape(s['app'])}</code> · era <b>{s['era']}</b></div>{body}</div>")
 
 
-class ConnectPanel(W.VBox):
+class ConnectPanel(W.VBox):  # type: ignore[misc]
     """Choose simulator or live Xero, sign in (loopback or paste the redirect URL), pick an org."""
 
     def __init__(self, connection: Connection | None = None) -> None:
@@ -126,5 +126,5 @@ class ConnectPanel(W.VBox):
             if c.settings is not None and what == "token" and c.token is None:
                 self.scopes.value = " ".join(c.settings.scopes)
             self.status.value = status_html(c.status())
-        except Exception as exc:  # noqa: BLE001 - shown, not swallowed
+        except Exception as exc:  # shown in the panel, not swallowed
             self.notice.value = message(f"{type(exc).__name__}: {exc}", "error")

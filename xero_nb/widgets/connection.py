@@ -67,7 +67,7 @@ class Connection(Noticed):
                       simulator: Any = None) -> None:
         """Work offline on the built-in Xero simulator, as its demo app ``app``."""
         from xero_nb.auth import XeroAuth
-        from xero_nb.simulator import XeroSimulator
+        from xero_nb.simulator import XeroSimulator  # type: ignore[attr-defined,unused-ignore]
         from xero_nb.token_store import MemoryTokenStore
 
         self.sim = simulator or self.sim or XeroSimulator()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import ipywidgets as W
 
 from xero_nb.scopes import ERAS
@@ -16,16 +18,17 @@ def scope_css_class(scope: str) -> str:
 
 
 def toggle_label(status: dict) -> str:
-    """✓ granted and on, + added, − removed, · off; (n) endpoints it reaches; r requested."""
-    mark = ("✓" if status["granted"] else "+") if status["on"] else ("−" if status["granted"] else "·")
+    """✓ granted and on, + added, - removed, · off; (n) endpoints it reaches; r requested."""
+    marks = {(True, True): "✓", (True, False): "+", (False, True): "-", (False, False): "·"}
+    mark = marks[(bool(status["on"]), bool(status["granted"]))]
     req = " r" if status["requested"] and not status["granted"] else ""
     return f"{mark} {status['scope']} ({status['endpoints']}){req}"
 
 
-class ScopeExplorer(W.VBox):
+class ScopeExplorer(W.VBox):  # type: ignore[misc]
     """Toggle scopes and watch coverage change live (one shared ScopeState)."""
 
-    def __init__(self, state: ExplorerState | None = None, **kwargs) -> None:
+    def __init__(self, state: ExplorerState | None = None, **kwargs: Any) -> None:
         self.state = state if state is not None else ExplorerState(**kwargs)
         st = self.state
         self.era = W.ToggleButtons(options=list(ERAS), value=st.scopes.era, description="Era")
@@ -61,7 +64,7 @@ class ScopeExplorer(W.VBox):
         st.scopes.subscribe(self.redraw)
         actions = W.HBox([self.reset_btn, self.least_btn, self.least_apply, self.migrate_btn,
                           self.migrate_apply, self.auth_btn], layout=W.Layout(flex_flow="row wrap"))
-        left = W.VBox([W.HTML("<b>Scopes</b> (✓ granted · + what-if added · − what-if removed)"),
+        left = W.VBox([W.HTML("<b>Scopes</b> (✓ granted · + what-if added · - what-if removed)"),
                        self.groups], layout=W.Layout(width="34%", min_width="300px"))
         right = W.VBox([self.headline, self.coverage, self.summary],
                        layout=W.Layout(width="66%"))
@@ -117,5 +120,5 @@ class ScopeExplorer(W.VBox):
                 self.era.value = st.scopes.era
             self.headline.value = (f'<div class="xnb-headline-text" data-allowed="'
                                    f'{int(st._full["allowed"].sum())}"><b>{st.headline()}</b></div>')
-        except Exception as exc:  # noqa: BLE001 - shown, not swallowed
+        except Exception as exc:  # shown in the panel, not swallowed
             self.notice.value = message(f"{type(exc).__name__}: {exc}", "error")

@@ -43,7 +43,7 @@ def guarded(method: F) -> F:
     def wrapper(self: Noticed, *args: Any, **kwargs: Any) -> Any:
         try:
             return method(self, *args, **kwargs)
-        except Exception as exc:  # noqa: BLE001 - the panel must show every failure
+        except Exception as exc:  # the panel must show every failure
             self.last_error = exc
             code = getattr(exc, "code", None)
             label = f"{type(exc).__name__}" + (f" [{code}]" if isinstance(code, str) else "")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import ipywidgets as W
 
 from xero_nb.widgets.probing import ProbeState
@@ -9,10 +11,10 @@ from xero_nb.widgets.render import message
 from xero_nb.widgets.table_view import DataTable, show_notice
 
 
-class ProbePanel(W.VBox):
+class ProbePanel(W.VBox):  # type: ignore[misc]
     """Probe the token over chosen organisations (GET only, within Xero's limits)."""
 
-    def __init__(self, state: ProbeState | None = None, **kwargs) -> None:
+    def __init__(self, state: ProbeState | None = None, **kwargs: Any) -> None:
         self.state = st = state if state is not None else ProbeState(**kwargs)
         self.tenants = W.SelectMultiple(options=st.tenant_options(), rows=4,
                                         description="Orgs", layout=W.Layout(width="420px"))
@@ -53,5 +55,5 @@ class ProbePanel(W.VBox):
             self.cancel_btn.disabled = not st.running
             if what == "report":
                 self.grid.value = st.grid_html()
-        except Exception as exc:  # noqa: BLE001 - shown, not swallowed
+        except Exception as exc:  # shown in the panel, not swallowed
             self.notice.value = message(f"{type(exc).__name__}: {exc}", "error")

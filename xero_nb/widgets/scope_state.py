@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from xero_nb.catalog import load_catalog
 from xero_nb.coverage import coverage
 from xero_nb.scopes import (
     DEPRECATED_BROAD,
@@ -22,7 +23,6 @@ from xero_nb.scopes import (
     required_scopes,
     scope_reach,
 )
-from xero_nb.catalog import load_catalog
 
 Listener = Callable[[str], None]
 

@@ -162,7 +162,7 @@ class TableState(Noticed):
         )
         rows = []
         for rec in page.to_dict("records"):
-            cls = self._row_class(rec)
+            cls = self._row_class({str(k): v for k, v in rec.items()})
             cells = "".join(f"<td>{html.escape(cell_text(rec[c]))}</td>" for c in cols)
             rows.append(f'<tr class="{cls}">{cells}</tr>')
         body = "".join(rows) or f'<tr><td colspan="{max(len(cols), 1)}">no rows</td></tr>'

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import ipywidgets as W
 
 from xero_nb.widgets.render import message
@@ -14,7 +16,7 @@ def show_notice(target: W.HTML, notice: tuple[str, str]) -> None:
     target.value = message(text, kind or "info")
 
 
-class DataTable(W.VBox):
+class DataTable(W.VBox):  # type: ignore[misc]
     """A styled, sortable, filterable, paginated, exportable table."""
 
     def __init__(self, state: TableState, *, title: str = "") -> None:
@@ -59,10 +61,10 @@ class DataTable(W.VBox):
                 self.sort.options = options
             self.body.value = self.state.html()
             self.pager.value = self.state.status()
-        except Exception as exc:  # noqa: BLE001 - shown, not swallowed
+        except Exception as exc:  # shown in the panel, not swallowed
             self.notice.value = message(f"{type(exc).__name__}: {exc}", "error")
 
 
-def show_table(frame, name: str = "table", page_size: int = 25, title: str = "") -> DataTable:
+def show_table(frame: Any, name: str = "table", page_size: int = 25, title: str = "") -> DataTable:
     """Any DataFrame as a paginated, sortable, filterable, exportable table widget."""
     return DataTable(TableState(frame, name=name, page_size=page_size), title=title)
