@@ -31,6 +31,7 @@ from xero_nb.tokens import Clock, Token
 APP_NAME = "xero-nb"
 FORMAT_VERSION = 1
 LOCK_TIMEOUT = 60.0
+STALE_TEMP_SECONDS = 120.0
 RETIRED_KEEP = 10  # how many superseded refresh tokens we remember (as hashes)
 _PROFILE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
@@ -263,6 +264,15 @@ class FileTokenStore(_BaseStore):
                 os.unlink(tmp)
             raise
         _fsync_dir(self.path.parent)
+        self._sweep()
+
+    def _sweep(self) -> None:
+        # Temp files a killed writer left behind hold secrets; a live writer's are seconds old.
+        cutoff = time.time() - STALE_TEMP_SECONDS
+        for stale in self.path.parent.glob(f".{self.profile}.*.tmp"):
+            with contextlib.suppress(OSError):
+                if stale.stat().st_mtime < cutoff:
+                    stale.unlink()
 
     @contextlib.contextmanager
     def lock(self, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:

@@ -1,0 +1,254 @@
+"""Token records and the token stores: parsing, masking, atomic files, permissions, crashes."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import signal
+import stat
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from xero_nb.errors import TokenStoreError
+from xero_nb.token_store import FileTokenStore, MemoryTokenStore, fingerprint
+from xero_nb.tokens import Secret, Token, mask, unverified_claims
+
+
+def fake_jwt(claims: dict) -> str:
+    def part(obj: dict) -> str:
+        return base64.urlsafe_b64encode(json.dumps(obj).encode()).rstrip(b"=").decode()
+
+    return f"{part({'alg': 'RS256', 'typ': 'JWT'})}.{part(claims)}.c2lnbmF0dXJlLW5vdC1jaGVja2Vk"
+
+
+def response(**extra: object) -> dict:
+    base = {"access_token": "A" * 30 + "acc1", "refresh_token": "R" * 30 + "ref1",
+            "expires_in": 1800, "token_type": "Bearer", "scope": "openid offline_access"}
+    base.update(extra)
+    return base
+
+
+def test_expires_at_comes_from_the_injected_clock() -> None:
+    tok = Token.from_response(response(), clock=lambda: 1000.0)
+    assert tok.expires_at == 2800.0 and tok.obtained_at == 1000.0
+    assert not tok.expired(lambda: 2700.0, leeway=60)
+    assert tok.expired(lambda: 2741.0, leeway=60)
+    assert tok.expired(lambda: 2800.0, leeway=0)
+    assert tok.expires_in(lambda: 2000.0) == 800.0
+
+
+def test_authlib_wall_clock_expires_at_loses_to_expires_in() -> None:
+    tok = Token.from_response(response(expires_at=99), clock=lambda: 10.0)
+    assert tok.expires_at == 1810.0
+
+
+def test_scopes_from_the_space_separated_string() -> None:
+    tok = Token.from_response(response(scope="openid  accounting.settings.read offline_access"),
+                              clock=lambda: 0.0)
+    assert tok.scopes == {"openid", "accounting.settings.read", "offline_access"}
+
+
+def test_scopes_from_the_jwt_json_array() -> None:
+    access = fake_jwt({"scope": ["accounting.contacts.read", "openid"],
+                       "authentication_event_id": "ev-1"})
+    tok = Token.from_response({"access_token": access, "expires_in": 60}, clock=lambda: 0.0)
+    assert tok.scopes == {"accounting.contacts.read", "openid"}
+    assert tok.auth_event_id == "ev-1"
+    assert tok.claims()["scope"] == ["accounting.contacts.read", "openid"]
+
+
+def test_string_and_jwt_scopes_are_both_kept() -> None:
+    access = fake_jwt({"scope": ["accounting.contacts.read"]})
+    tok = Token.from_response({"access_token": access, "scope": "openid", "expires_in": 1},
+                              clock=lambda: 0.0, requested="openid accounting.contacts.read")
+    assert tok.scopes == {"openid", "accounting.contacts.read"}
+    assert tok.requested == {"openid", "accounting.contacts.read"}
+
+
+def test_unknown_scope_names_do_not_break_parsing() -> None:
+    tok = Token.from_response(response(scope="openid some.future.scope"), clock=lambda: 0.0)
+    assert "some.future.scope" in tok.scopes
+
+
+def test_no_access_token_is_refused() -> None:
+    with pytest.raises(ValueError, match="no access_token"):
+        Token.from_response({"expires_in": 5})
+
+
+def test_repr_and_str_show_only_the_last_four_characters() -> None:
+    tok = Token.from_response(response(id_token="I" * 30 + "idt1"), clock=lambda: 0.0)
+    for text in (repr(tok), str(tok), f"{tok}", repr([tok])):
+        assert "A" * 8 not in text and "R" * 8 not in text and "I" * 8 not in text
+        assert "…acc1" in text and "…ref1" in text and "…idt1" in text
+    assert mask("short") == "…" and mask(None) == "None"
+    secret = Secret("s3cr3t-value-xyz9")
+    assert "s3cr3t" not in repr(secret) and "s3cr3t" not in str(secret)
+    assert secret.reveal() == "s3cr3t-value-xyz9"
+
+
+def test_to_response_feeds_authlib_and_round_trips() -> None:
+    tok = Token.from_response(response(), clock=lambda: 5.0, requested=["openid"])
+    back = Token.from_response(tok.to_dict())
+    assert back == tok
+    resp = tok.to_response()
+    assert resp["expires_at"] == 1805 and resp["refresh_token"] == tok.refresh_token
+
+
+def test_unverified_claims_of_garbage_are_empty() -> None:
+    assert unverified_claims("not-a-jwt") == {}
+    assert unverified_claims("a.b.c") == {}
+    assert unverified_claims(None) == {}
+
+
+# -- stores ------------------------------------------------------------------------------
+
+@pytest.fixture(params=["memory", "file"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> MemoryTokenStore | FileTokenStore:
+    if request.param == "memory":
+        return MemoryTokenStore(clock=lambda: 100.0)
+    return FileTokenStore(tmp_path / "tokens", clock=lambda: 100.0)
+
+
+def test_store_save_load_clear(store: MemoryTokenStore | FileTokenStore) -> None:
+    assert store.load() is None
+    saved = store.save(response())
+    assert isinstance(saved, Token) and store.load() == saved
+    store.set_tenant("t-1")
+    assert store.tenant() == "t-1" and store.load() == saved
+    store.clear("revoked")
+    state = store.state()
+    assert state.token is None and state.cleared_reason == "revoked"
+    assert state.tenant_id == "t-1"
+    assert state.was_rotated(saved.refresh_token or "")
+
+
+def test_store_remembers_rotated_refresh_tokens(store: MemoryTokenStore | FileTokenStore) -> None:
+    first = store.save(response())
+    second = store.save(response(access_token="B" * 30 + "acc2", refresh_token="S" * 30 + "ref2"),
+                        refreshed=True)
+    state = store.state()
+    assert state.token == second and state.refreshed_at == 100.0
+    assert state.was_rotated(first.refresh_token or "")
+    assert not state.was_rotated(second.refresh_token or "")
+    assert fingerprint(first.refresh_token or "") in state.retired
+
+
+def test_store_lock_is_reentrant_within_a_thread(store: MemoryTokenStore | FileTokenStore) -> None:
+    with store.lock(), store.lock():
+        store.save(response())
+    assert store.load() is not None
+
+
+def test_file_store_permissions_and_layout(tmp_path: Path) -> None:
+    folder = tmp_path / "cfg" / "tokens"
+    a = FileTokenStore(folder, profile="client-a")
+    b = FileTokenStore(folder, profile="client-b")
+    a.save(response())
+    b.save(response(access_token="B" * 34))
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE((folder / "client-a.json").stat().st_mode) == 0o600
+    assert a.load() != b.load()
+    assert sorted(p.name for p in folder.glob("*.json")) == ["client-a.json", "client-b.json"]
+    assert not list(folder.glob("*.tmp"))
+    single = FileTokenStore(tmp_path / "one" / "mine.json", profile="x")
+    single.save(response())
+    assert single.path == tmp_path / "one" / "mine.json" and single.load() is not None
+
+
+def test_file_store_default_folder_is_platformdirs(monkeypatch: pytest.MonkeyPatch,
+                                                   tmp_path: Path) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    store = FileTokenStore(profile="p1")
+    assert store.path == tmp_path / "xdg" / "xero-nb" / "tokens" / "p1.json"
+
+
+@pytest.mark.parametrize("bad", ["../evil", "a/b", "", ".hidden", "x" * 80])
+def test_profile_names_cannot_escape_the_folder(tmp_path: Path, bad: str) -> None:
+    with pytest.raises(TokenStoreError):
+        FileTokenStore(tmp_path, profile=bad)
+
+
+def test_corrupt_file_is_a_clear_error_that_quotes_nothing(tmp_path: Path) -> None:
+    store = FileTokenStore(tmp_path)
+    store.path.write_text('{"token": {"access_token": "SECRETSECRETSECRET"')
+    with pytest.raises(TokenStoreError) as info:
+        store.load()
+    assert "SECRET" not in str(info.value) and "sign in again" in str(info.value)
+
+
+def test_repr_of_stores_shows_no_token(tmp_path: Path) -> None:
+    store = FileTokenStore(tmp_path)
+    store.save(response())
+    assert "AAAA" not in repr(store) and "RRRR" not in repr(MemoryTokenStore())
+
+
+secrets_text = st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=0x2FFF),
+                       min_size=1, max_size=60)
+
+
+@settings(max_examples=40, deadline=None)
+@given(access=secrets_text, refresh=st.none() | secrets_text,
+       scopes=st.sets(st.sampled_from(["openid", "email", "accounting.settings.read",
+                                       "accounting.invoices", "offline_access"])),
+       expires_in=st.integers(0, 10**7))
+def test_file_store_round_trips_any_token(tmp_path_factory: pytest.TempPathFactory, access: str,
+                                          refresh: str | None, scopes: set[str],
+                                          expires_in: int) -> None:
+    store = FileTokenStore(tmp_path_factory.mktemp("rt"), clock=lambda: 1.5)
+    tok = Token.from_response({"access_token": access, "refresh_token": refresh,
+                               "expires_in": expires_in, "scope": " ".join(scopes)},
+                              clock=lambda: 1.5, requested=scopes)
+    store.save(tok)
+    assert store.load() == tok
+
+
+# -- crash safety --------------------------------------------------------------------------
+
+WRITER = textwrap.dedent("""
+    import sys
+    from xero_nb.token_store import FileTokenStore
+    store = FileTokenStore(sys.argv[1])
+    big = "x" * 200_000  # a large token makes each save take long enough to be killed inside
+    toks = [{"access_token": "OLD" + big, "refresh_token": "old-refresh", "expires_in": 1},
+            {"access_token": "NEW" + big, "refresh_token": "new-refresh", "expires_in": 1}]
+    print("ready", flush=True)
+    i = 0
+    while True:
+        store.save(toks[i % 2])
+        i += 1
+""")
+
+
+def test_sigkill_while_saving_leaves_old_or_new_never_corrupt(tmp_path: Path) -> None:
+    store = FileTokenStore(tmp_path)
+    store.save({"access_token": "OLD" + "x" * 200_000, "refresh_token": "old-refresh",
+                "expires_in": 1})
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1]))
+    seen = set()
+    for delay in (0.05, 0.11, 0.17, 0.23, 0.31, 0.37):
+        proc = subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path)],
+                                stdout=subprocess.PIPE, env=env)
+        assert proc.stdout is not None and proc.stdout.readline().strip() == b"ready"
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        tok = store.load()  # raises TokenStoreError on a torn file
+        assert tok is not None and tok.refresh_token in ("old-refresh", "new-refresh")
+        assert tok.access_token[:3] in ("OLD", "NEW") and len(tok.access_token) == 200_003
+        seen.add(tok.refresh_token)
+    leftovers = list(tmp_path.glob(".default.*.tmp"))
+    assert leftovers, "no kill landed inside a save: the test proved nothing"
+    # the next save still works, and sweeps temp files once they are stale
+    old = time.time() - 3600
+    for path in leftovers:
+        os.utime(path, (old, old))
+    store.save(response())
+    assert store.load() is not None and not list(tmp_path.glob(".default.*.tmp"))
