@@ -1,0 +1,304 @@
+"""Read the parts of an HTTP failure out of pasted text: curl output, SDK printouts, (half-)JSON.
+
+Nothing here raises on odd input: every step either finds something or finds nothing.
+
+>>> parse_paste('(401)\\nReason: Unauthorized\\nHTTP response body: {"Detail": "TokenExpired"}').status
+401
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+MAX_TEXT = 100_000  # longer pastes are cut: nothing useful hides after 100 kB of error text
+MAX_JSON_STARTS = 64
+# Keys of Xero's problem bodies, problem+json, OAuth errors and common SDK wrappers.
+FIELD_KEYS = frozenset({
+    "type", "title", "status", "statuscode", "status_code", "detail", "instance", "error",
+    "error_description", "message", "errornumber", "reason", "errorcode", "code",
+})
+_STATUS_KEYS = ("status", "statuscode", "status_code", "errorcode", "code")
+_RESPONSE_HEADERS = (
+    "www-authenticate", "x-rate-limit-problem", "retry-after", "xero-correlation-id",
+    "x-daylimit-remaining", "x-minlimit-remaining", "x-appminlimit-remaining", "content-type",
+)
+_REQUEST_HEADERS = ("xero-tenant-id", "authorization", "host")
+
+_HTTP_LINE = re.compile(r"(?im)^[<\s]*HTTP/[\d.]+\s+(\d{3})\b")
+_SDK_LINE = re.compile(r"(?m)^\s*\((\d{3})\)\s*$")
+_LIB_LINE = re.compile(r"(?i)(?:\b(\d{3})\s+(?:client|server)\s+error|(?:client|server)\s+error\s+'(\d{3}))")
+_STATUS_WORD = re.compile(
+    r"(?i)\b(?:http\s*)?(?:status(?:[\s_-]?code)?|errorcode|response\s+code)\W{0,4}(\d{3})\b")
+_STATUS_REASON = re.compile(
+    r"\b([45]\d\d)\s*(?:-|:)?\s*(?:Unauthorized|Forbidden|Too Many Requests|Bad Request|Not Found|"
+    r"Method Not Allowed|Service Unavailable|Internal Server Error)", re.IGNORECASE)
+_HEADER_LINE = re.compile(r"(?im)^[ \t]*([<>])?[ \t]*([A-Za-z][A-Za-z0-9-]{1,60})[ \t]*:[ \t]*(.*?)[ \t]*$")
+_DICT_PAIR = re.compile(r"""['"]([A-Za-z][A-Za-z0-9-]{1,60})['"]\s*:\s*['"]([^'"\n]*)['"]""")
+_HALF_JSON = re.compile(
+    r"""["']([A-Za-z_][A-Za-z0-9_-]{0,40})["']\s*:\s*(?:"((?:[^"\\\n]|\\.)*)"?|'([^'\n]*)'?|(-?\d+))""")
+_URL = re.compile(r"""https?://[^\s'"<>`\\)]+""")
+_METHOD_URL = re.compile(r"""\b(GET|POST|PUT|PATCH|DELETE)\s+['"]?((?:https?://|/)[^\s'"<>`]+)""")
+_CURL_METHOD = re.compile(r"""(?:-X|--request)\s*['"]?(GET|POST|PUT|PATCH|DELETE)\b""")
+
+
+@dataclass(slots=True)
+class Pasted:
+    """What could be read out of one pasted text (any part may be missing)."""
+
+    status: int | None = None
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    request_headers: list[tuple[str, str]] | None = None
+    body: str = ""
+    fields: dict[str, str] = field(default_factory=dict)
+    method: str | None = None
+    url: str | None = None
+
+
+def as_status(value: Any) -> int | None:
+    """An HTTP status from an int or digit string, else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if 100 <= value <= 599 else None
+    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) == 3:
+        return as_status(int(value.strip()))
+    return None
+
+
+def _scalar(value: Any) -> str | None:
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    return str(value)
+
+
+def walk_fields(obj: Any, out: Pasted, depth: int = 0) -> None:
+    """Collect problem keys (case-insensitive), headers and status from parsed JSON, outermost first."""
+    if depth > 5:
+        return
+    if isinstance(obj, list):
+        for item in obj[:5]:
+            walk_fields(item, out, depth + 1)
+        return
+    if not isinstance(obj, dict):
+        return
+    nested: list[Any] = []
+    for key, value in obj.items():
+        low = str(key).lower()
+        if low == "headers" and isinstance(value, dict):
+            for name, val in value.items():
+                if _scalar(val) is not None:
+                    out.headers.append((str(name), str(_scalar(val))))
+            continue
+        if low in FIELD_KEYS and _scalar(value) is not None and low not in out.fields:
+            out.fields[low] = str(_scalar(value))
+        if isinstance(value, (dict, list)):
+            nested.append(value)
+        elif low in ("body", "text", "content", "response") and isinstance(value, str):
+            inner = find_json(value[:MAX_TEXT])
+            if inner is not None:
+                nested.append(inner)
+    for value in nested:
+        walk_fields(value, out, depth + 1)
+
+
+def _balanced(text: str, start: int) -> str | None:
+    """The ``{...}`` starting at ``start``, matched by brace depth (quotes respected)."""
+    depth, quote, escape = 0, "", False
+    for i in range(start, min(len(text), start + MAX_TEXT)):
+        ch = text[i]
+        if quote:
+            if escape:
+                escape = False
+            elif ch == "\\":
+                escape = True
+            elif ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                return text[start:i + 1]
+    return None
+
+
+def find_json(text: str) -> Any:
+    """The richest JSON (or Python-literal) object in ``text``, or None."""
+    decoder = json.JSONDecoder()
+    best: Any = None
+    best_score = -1
+    starts = [m.start() for m in re.finditer(r"[{\[]", text)][:MAX_JSON_STARTS]
+    for pos in starts:
+        value: Any = None
+        try:
+            value, _ = decoder.raw_decode(text, pos)
+        except (ValueError, RecursionError):
+            chunk = _balanced(text, pos) if text[pos] == "{" else None
+            if chunk is not None and len(chunk) < 20_000 and chunk.count("{") < 50:
+                try:
+                    value = ast.literal_eval(chunk)
+                except Exception:  # any malformed literal means "not a literal"
+                    value = None
+        if isinstance(value, (dict, list)):
+            probe = Pasted()
+            walk_fields(value, probe)
+            score = len(probe.fields) * 10 + len(probe.headers) + (1 if isinstance(value, dict) else 0)
+            if score > best_score:
+                best, best_score = value, score
+    return best
+
+
+def half_json_fields(text: str) -> dict[str, str]:
+    """Problem keys from JSON cut off mid-way (``{"Title":"Unauthorized","Detail":"Authori``)."""
+    out: dict[str, str] = {}
+    for m in _HALF_JSON.finditer(text):
+        key = m.group(1).lower()
+        if key in FIELD_KEYS and key not in out:
+            value = m.group(2) if m.group(2) is not None else m.group(3) or m.group(4)
+            if value is not None:
+                out[key] = value
+    return out
+
+
+def _header_block(lines: list[str]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Response and request headers from ``Name: value`` lines (curl ``-v`` marks them < and >)."""
+    resp: list[tuple[str, str]] = []
+    req: list[tuple[str, str]] = []
+    for line in lines:
+        m = _HEADER_LINE.match(line)
+        if not m:
+            continue
+        mark, name, value = m.group(1), m.group(2), m.group(3)
+        low = name.lower()
+        if mark == ">" or (mark is None and low in _REQUEST_HEADERS):
+            req.append((name, value))
+        elif mark == "<" or low in _RESPONSE_HEADERS or low.startswith("x-"):
+            resp.append((name, value))
+    return resp, req
+
+
+def _http_transcript(text: str, out: Pasted) -> None:
+    """curl ``-i``/``-v`` output: the last status line, its headers, then the body."""
+    matches = list(_HTTP_LINE.finditer(text))
+    if not matches:
+        return
+    last = matches[-1]
+    out.status = as_status(last.group(1))
+    rest = text[last.end():]
+    head, _sep, body = _split_head(rest)
+    resp, _ = _header_block(head.splitlines())
+    out.headers.extend(resp)
+    _, req = _header_block(text[:last.start()].splitlines())
+    if req:
+        out.request_headers = req
+    if body.strip():
+        out.body = body.strip()
+
+
+def _split_head(rest: str) -> tuple[str, str, str]:
+    m = re.search(r"\r?\n[<\s]*\r?\n", rest)
+    if m is None:
+        return rest, "", ""
+    return rest[:m.start()], m.group(0), rest[m.end():]
+
+
+def _sdk_printout(text: str, out: Pasted) -> None:
+    """xero-python's ``ApiException``: ``(401)`` / ``Reason:`` / ``HTTP response headers:`` / body."""
+    m = re.search(r"(?i)HTTP response headers:\s*(?:HTTPHeaderDict\()?\s*(\{)", text)
+    if m is not None:
+        chunk = _balanced(text, m.start(1)) or text[m.start(1):m.start(1) + 4000]
+        out.headers.extend(_DICT_PAIR.findall(chunk))
+    b = re.search(r"(?is)HTTP response body:\s*(.*)$", text)
+    if b is not None:
+        body = b.group(1).strip()
+        lit = re.match(r"""^b(['"])(.*)\1\s*$""", body, re.S)
+        if lit is not None:
+            try:
+                raw = ast.literal_eval(body)
+                body = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+            except Exception:  # keep the text as pasted
+                body = lit.group(2)
+        out.body = body
+
+
+def _status_from_text(text: str) -> int | None:
+    for pattern in (_SDK_LINE, _LIB_LINE, _STATUS_WORD, _STATUS_REASON):
+        for m in pattern.finditer(text):
+            for group in m.groups():
+                status = as_status(group)
+                if status is not None:
+                    return status
+    return None
+
+
+def _request_line(text: str, out: Pasted) -> None:
+    m = _METHOD_URL.search(text)
+    if m is not None:
+        out.method, out.url = m.group(1).upper(), m.group(2).rstrip(".,;")
+    if out.url is None or out.url.startswith("/"):
+        urls = [u.rstrip(".,;'\"") for u in _URL.findall(text)]
+        xero = [u for u in urls if "xero.com" in u.lower() or "127.0.0.1" in u or "localhost" in u]
+        if xero or urls:
+            path = out.url
+            out.url = (xero or urls)[0]
+            if path and path.startswith("/") and urlsplit(out.url).path in ("", "/"):
+                out.url = out.url.rstrip("/") + path
+    if out.method is None:
+        c = _CURL_METHOD.search(text)
+        if c is not None:
+            out.method = c.group(1).upper()
+
+
+def _redirect_error(text: str, out: Pasted) -> None:
+    """An OAuth error carried in a redirect URL's query (``?error=invalid_scope&...``)."""
+    for url in _URL.findall(text):
+        query = parse_qs(urlsplit(url).query)
+        if "error" in query:
+            out.fields.setdefault("error", query["error"][0])
+            if "error_description" in query:
+                out.fields.setdefault("error_description", query["error_description"][0])
+            return
+
+
+def parse_paste(text: str) -> Pasted:
+    """Read status, headers, body, problem keys and the request line out of pasted text."""
+    text = text[:MAX_TEXT]
+    out = Pasted()
+    _http_transcript(text, out)
+    if out.status is None:
+        _sdk_printout(text, out)
+    source = out.body or text
+    value = find_json(source)
+    if value is not None:
+        walk_fields(value, out)
+        if not out.body:
+            out.body = json.dumps(value)[:MAX_TEXT] if not isinstance(value, str) else value
+    for key, val in half_json_fields(source).items():
+        out.fields.setdefault(key, val)
+    if not out.headers or out.request_headers is None:
+        resp, req = _header_block(text.splitlines())
+        if not out.headers:
+            out.headers.extend(h for h in resp if h[0].lower() in _RESPONSE_HEADERS
+                               or h[0].lower().startswith("x-"))
+        if req and out.request_headers is None:
+            out.request_headers = req
+    if out.status is None:
+        for key in _STATUS_KEYS:
+            status = as_status(out.fields.get(key))
+            if status is not None:
+                out.status = status
+                break
+    if out.status is None:
+        out.status = _status_from_text(text)
+    _request_line(text, out)
+    _redirect_error(text, out)
+    if not out.body:
+        out.body = text.strip()
+    return out
