@@ -102,7 +102,7 @@ class ScopeExplorer(W.VBox):  # type: ignore[misc]
             if cb.value != status["on"]:
                 cb.value = status["on"]
             cb.description = toggle_label(status)
-            cb.description_tooltip = status["refused"] or ""
+            cb.tooltip = status["refused"] or ""
 
     def redraw(self, what: str = "table") -> None:
         """Follow the state: headline, toggle marks, era, notices."""

@@ -1,0 +1,163 @@
+"""ScopeState, ExplorerState and the ScopeExplorer widget, driven headless."""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+import pytest
+
+from xero_nb.coverage import coverage
+from xero_nb.widgets.explorer import ExplorerState
+from xero_nb.widgets.explorer_view import ScopeExplorer, scope_css_class, toggle_label
+from xero_nb.widgets.scope_state import ScopeState, scope_group
+
+BASE = "openid offline_access accounting.settings.read accounting.contacts.read"
+
+
+def test_scope_state_toggle_and_compare() -> None:
+    s = ScopeState(BASE, era="broad")
+    seen: list[str] = []
+    s.subscribe(seen.append)
+    s.toggle("accounting.transactions.read")
+    assert s.added == {"accounting.transactions.read"} and seen == ["whatif"]
+    frame = s.compared()
+    gained = frame[frame["change"] == "gained"]
+    assert len(gained) == 50 and gained["allowed"].all()
+    s.toggle("accounting.contacts.read", on=False)
+    frame = s.compared()
+    assert set(frame.loc[frame["change"] == "lost", "path"]) >= {"/Contacts"}
+    assert s.removed == {"accounting.contacts.read"}
+    s.reset()
+    assert s.whatif == s.granted and (s.compared()["change"] == "").all()
+
+
+def test_scope_state_matches_core_coverage() -> None:
+    s = ScopeState(BASE, era="granular")
+    s.toggle("accounting.invoices.read")
+    expect = coverage(s.whatif, "granular")
+    assert list(s.compared()["allowed"]) == list(expect["allowed"])
+
+
+def test_groups_cover_every_scope_once() -> None:
+    s = ScopeState(BASE, era="mixed")
+    names = [n for ns in s.groups().values() for n in ns]
+    assert len(names) == len(set(names)) == len(s.scope_names())
+    assert scope_group("offline_access") == "sign-in"
+    assert scope_group("payroll.employees") == "payroll"
+    granular = ScopeState((), era="granular").scope_names()
+    assert "accounting.transactions" not in granular and "accounting.invoices" in granular
+
+
+def test_explorer_views_summary_and_headline() -> None:
+    e = ExplorerState(ScopeState(BASE))
+    e.toggle("accounting.transactions.read")
+    e.set_view("changed")
+    assert len(e.table.view()) == 50 and set(e.table.view()["change"]) == {"gained"}
+    summary = e.summary.frame.set_index("api")
+    assert summary.loc["accounting", "gained"] == 50
+    assert summary["total"].sum() == 477
+    assert "+50 gained" in e.headline()
+    e.set_view("blocked")
+    assert not e.table.view()["allowed"].any()
+    e.set_view("nonsense")
+    assert e.notice[0] == "error" and "view must be one of" in e.notice[1]
+
+
+def test_unknown_scope_is_shown_not_raised() -> None:
+    e = ExplorerState(ScopeState(BASE))
+    e.toggle("accounting.transaction")
+    kind, text = e.notice
+    assert kind == "error" and 'did you mean "accounting.transactions"' in text
+
+
+def test_least_privilege_for_selection_and_apply() -> None:
+    s = ScopeState(BASE, era="granular")
+    e = ExplorerState(s)
+    s.select([("accounting", "getInvoices"), ("accounting", "getAccounts")])
+    assert e.compute_least_privilege() == {"accounting.invoices.read", "accounting.settings.read"}
+    e.apply_least_privilege()
+    assert s.whatif == {"accounting.invoices.read", "accounting.settings.read", "openid",
+                        "offline_access"}
+
+
+def test_migration_plan_then_try_granular() -> None:
+    s = ScopeState("offline_access accounting.transactions accounting.settings", era="broad")
+    e = ExplorerState(s)
+    plan = e.compute_migration()
+    assert "accounting.invoices" in plan.granular and "accounting.transactions" in plan.drop
+    assert len(e.plan_table.frame) > 100
+    e.apply_migration()
+    assert s.era == "granular" and "accounting.transactions" not in s.whatif
+    assert "offline_access" in s.whatif
+    # Nothing the broad token reached is lost, except what the plan says cannot be kept.
+    e.set_view("all")
+    broad_ok = coverage(s.granted, "broad")
+    now_ok = s.coverage()
+    lost = broad_ok["allowed"] & ~now_ok["allowed"]
+    assert int(lost.sum()) == len(plan.cannot_keep)
+
+
+def test_authorize_without_connection_says_so() -> None:
+    e = ExplorerState(ScopeState(BASE))
+    e.authorize()
+    assert e.notice[0] == "error" and "connect first" in e.notice[1]
+
+
+def test_authorize_calls_the_connection() -> None:
+    calls = []
+
+    class FakeConnection:
+        def reconsent(self, scopes):
+            calls.append(scopes)
+            s.set_granted(scopes)
+            return object()
+
+    s = ScopeState(BASE)
+    e = ExplorerState(s, connection=FakeConnection())
+    e.toggle("accounting.transactions.read")
+    e.authorize()
+    assert calls == [sorted(s.whatif)] and "accounting.transactions.read" in s.granted
+    assert e.notice[0] == "ok"
+
+
+def test_widget_toggle_redraws_fast_and_marks() -> None:
+    w = ScopeExplorer(ExplorerState(ScopeState(BASE)))
+    cb = w.toggles["accounting.transactions.read"]
+    assert cb.description.startswith("·") and scope_css_class(
+        "accounting.transactions.read") in cb._dom_classes
+    before = w.coverage.body.value
+    times = []
+    for _ in range(10):
+        start = time.perf_counter()
+        cb.value = not cb.value
+        times.append(time.perf_counter() - start)
+    assert statistics.median(times) < 0.1, times
+    assert max(times) < 0.25, times
+    cb.value = True
+    assert cb.description.startswith("+") and 'data-allowed="77"' in w.headline.value
+    assert w.coverage.body.value != before
+    w.view.value = "changed"
+    assert "xnb-gained" in w.coverage.body.value
+    w.toggles["accounting.settings.read"].value = False
+    assert w.toggles["accounting.settings.read"].description.startswith("-")
+    w.era.value = "granular"
+    assert "accounting.transactions" not in w.toggles
+    assert "era granular" in w.headline.value
+    w.reset_btn.click()
+    assert w.state.scopes.whatif == w.state.scopes.granted
+
+
+def test_toggle_label() -> None:
+    status = {"scope": "files", "granted": False, "on": False, "requested": True,
+              "endpoints": 18, "refused": None}
+    assert toggle_label(status) == "· files (18) r"
+
+
+@pytest.mark.parametrize("era", ["broad", "granular", "mixed"])
+def test_every_toggle_changes_state(era: str) -> None:
+    w = ScopeExplorer(ExplorerState(ScopeState((), era=era)))
+    for name, cb in w.toggles.items():
+        cb.value = True
+        assert name in w.state.scopes.whatif
+    assert w.state.notice[0] != "error"
