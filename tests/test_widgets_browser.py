@@ -1,0 +1,77 @@
+"""BrowserState and the EndpointBrowser widget, driven headless."""
+
+from __future__ import annotations
+
+from xero_nb.widgets.browser import BrowserState
+from xero_nb.widgets.browser_view import EndpointBrowser
+from xero_nb.widgets.scope_state import ScopeState
+
+
+def test_all_477_then_filters() -> None:
+    b = BrowserState(ScopeState("accounting.settings.read"))
+    assert len(b.table.frame) == 477
+    b.set_filters(api="accounting", method="get", text="invoices")
+    assert len(b.rows()) > 0 and all(a == "accounting" for a, _ in b.rows())
+    assert set(b.table.view()["method"]) == {"GET"}
+    b.set_filters(blocked_only=True)
+    assert not b.table.view()["allowed"].any()
+    b.set_filters(api="payroll_uk")
+    assert b.tag == "" and all(a == "payroll_uk" for a, _ in b.rows())
+    b.set_filters(api="nope")
+    assert b.notice[0] == "error" and "no API 'nope'" in b.notice[1]
+
+
+def test_follows_the_shared_scope_state() -> None:
+    s = ScopeState(())
+    b = BrowserState(s)
+    b.set_filters(api="accounting", text="/Contacts", method="GET", blocked_only=True)
+    before = len(b.rows())
+    s.toggle("accounting.contacts.read")
+    assert len(b.rows()) < before
+
+
+def test_details_show_scopes_in_every_era() -> None:
+    b = BrowserState(ScopeState("accounting.transactions.read"))
+    b.choose(("accounting", "getInvoices"))
+    d = b.details()
+    assert d["required"]["broad"] == ["accounting.transactions", "accounting.transactions.read"]
+    assert d["required"]["granular"] == ["accounting.invoices", "accounting.invoices.read"]
+    assert d["allowed"] and d["narrowest"] == "accounting.transactions.read"
+    assert "If-Modified-Since" not in set(d["params"]["name"])  # headers are not params
+    b.scopes.set_era("granular")
+    assert not b.details()["allowed"]
+    b.choose(("accounting", "getJournals"))
+    assert "Advanced tier" in b.details()["restriction"]
+    b.choose(("accounting", "noSuchOp"))
+    assert b.notice[0] == "error"
+
+
+def test_selection_feeds_least_privilege() -> None:
+    s = ScopeState(())
+    b = BrowserState(s)
+    b.add_current_to_selection()
+    assert b.notice[0] == "error" and "choose an endpoint" in b.notice[1]
+    b.choose(("accounting", "getContacts"))
+    b.add_current_to_selection()
+    b.add_current_to_selection()
+    assert s.selected == (("accounting", "getContacts"),)
+    b.set_filters(api="files", method="GET")
+    b.select_filtered()
+    assert len(s.selected) == 9
+    b.clear_selection()
+    assert s.selected == ()
+
+
+def test_widget() -> None:
+    w = EndpointBrowser(BrowserState(ScopeState(())))
+    assert len(w.picker.options) == 477
+    w.api.value = "projects"
+    assert len(w.picker.options) == 16 and len(w.tag.options) > 1
+    w.method.value = "GET"
+    w.picker.value = w.picker.options[0][1]
+    assert "projects" in w.card.value and "blocked" in w.card.value
+    w.add_btn.click()
+    assert "1 endpoint(s) selected" in w.notice.value
+    w.blocked.value = True
+    w.text.value = "zzz-nothing"
+    assert w.picker.options == () and "no rows" in w.table.body.value
