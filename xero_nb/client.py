@@ -319,7 +319,8 @@ class XeroClient:
                     query: Mapping[str, Any] | None = None, json: Any = None,
                     tenant_id: str | Tenant | None = None, allow_writes: bool | None = None,
                     region: str | None = None, session: AsyncClient | None = None,
-                    gate: Gate | None = None) -> CallResult:
+                    gate: Gate | None = None,
+                    asleep: Callable[[float], Awaitable[None]] | None = None) -> CallResult:
         """``call`` for asyncio; ``gate`` wraps each attempt (rate limiting)."""
         method, url, ep = self.resolve(endpoint_or_url, method, path_params, region)
         self._check_write(method, allow_writes)
@@ -363,7 +364,7 @@ class XeroClient:
                     return self._result(method, url, ep, tenant, request, response, error,
                                         started, attempt, retries, why or None)
                 retries.append(why)
-                await self.asleep(wait)
+                await (asleep or self.asleep)(wait)
         finally:
             if own:
                 await http.aclose()
