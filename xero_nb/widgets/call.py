@@ -149,6 +149,10 @@ class CallState(Noticed):
             tok = getattr(conn, "token", None)
             if tok is not None and getattr(tok, "requested", None):
                 ctx["requested"] = sorted(tok.requested)
+            settings = getattr(conn, "settings", None)
+            if settings is not None and settings.client_id:
+                ctx["client_id"] = settings.client_id
+                ctx["redirect_uri"] = settings.redirect_uri
             org = conn.organisation() if hasattr(conn, "organisation") else None
             if org is not None:
                 ctx["organisation"] = org

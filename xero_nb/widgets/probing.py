@@ -119,14 +119,13 @@ class ProbeState(Noticed):
                 "verdict": getattr(r, "verdict", ""),
                 "cause": row.get("cause", getattr(r, "cause", "")) or "",
             })
-        frame = pd.DataFrame(rows, columns=list(_ROW_COLUMNS))
-        frame.insert(0, "agree", frame["verdict"] != "mismatch")
-        return frame
+        return pd.DataFrame(rows, columns=list(_ROW_COLUMNS))
 
     def grid(self) -> pd.DataFrame:
-        """Tenants x API: "agreeing/probed" counts (skipped probes left out)."""
+        """Tenants x API: "matching/decided" counts (inconclusive and skipped probes left out)."""
         frame = self.frame()
-        frame = frame[~frame["verdict"].isin(["skipped"])]
+        frame = frame[frame["verdict"].isin(["match", "mismatch"])].assign(
+            agree=lambda f: f["verdict"] == "match")
         if frame.empty:
             return pd.DataFrame()
         g = frame.groupby(["tenant", "api"])["agree"].agg(["sum", "count"])

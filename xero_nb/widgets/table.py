@@ -12,14 +12,14 @@ import pandas as pd
 from xero_nb.widgets.notice import Noticed, guarded
 from xero_nb.widgets.render import TABLE_CSS, cell_text
 
-# Row classes, decided by the first column present: `change` beats `allowed`/`agree`.
+# Row classes, decided by the first column present: `change`, `allowed`, `verdict`.
 _ROW_CLASS = {
     ("change", "gained"): "xnb-gained",
     ("change", "lost"): "xnb-lost",
     ("allowed", True): "xnb-ok",
     ("allowed", False): "xnb-no",
-    ("agree", True): "xnb-ok",
-    ("agree", False): "xnb-no",
+    ("verdict", "match"): "xnb-ok",
+    ("verdict", "mismatch"): "xnb-no",
 }
 
 
@@ -180,10 +180,9 @@ class TableState(Noticed):
 
     @staticmethod
     def _row_class(rec: dict[str, Any]) -> str:
-        for key in ("change", "allowed", "agree"):
+        for key in ("change", "allowed", "verdict"):
             if key in rec:
-                value = rec[key]
-                value = bool(value) if key != "change" else value
+                value = bool(rec[key]) if key == "allowed" else rec[key]
                 return _ROW_CLASS.get((key, value), "")
         return ""
 
