@@ -88,6 +88,7 @@ def redact_url(url: str, secrets: Iterable[str] = ()) -> str:
 
 
 def redact_json(value: Any) -> Any:
+    """A decoded JSON value with token fields replaced."""
     if isinstance(value, dict):
         return {k: REDACTED if str(k).lower() in JSON_SECRET_NAMES else redact_json(v)
                 for k, v in value.items()}
@@ -101,9 +102,13 @@ def redact_body(body: str, secrets: Iterable[str] = ()) -> str:
     text = body.strip()
     if text.startswith(("{", "[")):
         try:
-            return scrub(json.dumps(redact_json(json.loads(text))), secrets)
+            parsed = json.loads(text)
         except ValueError:
-            pass
+            parsed = None
+        if parsed is not None:
+            cleaned = redact_json(parsed)
+            if cleaned != parsed:  # re-serialise only when a field had to go
+                return scrub(json.dumps(cleaned, separators=(",", ":")), secrets)
     elif "=" in text and " " not in text:
         pairs = [(k, REDACTED if k.lower() in SECRET_NAMES else v)
                  for k, v in parse_qsl(text, keep_blank_values=True)]

@@ -1,0 +1,285 @@
+"""XeroClient on a scripted transport: URLs, headers, redaction, retries, writes, refresh."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+
+from xero_nb.call_result import RateLimits, RequestRecord, redact_body, redact_url
+from xero_nb.catalog import load_catalog
+from xero_nb.client import MissingPathParamError, RetryPolicy, XeroClient
+from xero_nb.errors import WriteNotAllowedError
+from xero_nb.facts import XeroURLs
+from xero_nb.http import MockTransport, Request, Response, TransportError
+from xero_nb.tokens import Token
+
+ACCESS = "eyJhbGciOiJub25lIn0.eyJzY29wZSI6W119.c2VjcmV0LWFjY2Vzcy10b2tlbi12YWx1ZQ"
+REFRESH = "refresh-secret-value-0001"
+TENANT = "0b3c44b0-5c7b-4a8e-9c5e-2f1d6c1b7a11"
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+def token(access: str = ACCESS) -> dict[str, object]:
+    return {"access_token": access, "refresh_token": REFRESH, "expires_in": 1800,
+            "token_type": "Bearer", "scope": "accounting.settings.read accounting.contacts"}
+
+
+class Script:
+    """A transport answering from a list of responses (or exceptions), recording requests."""
+
+    def __init__(self, *answers: Response | Exception | Callable[[Request], Response]) -> None:
+        self.answers = list(answers)
+        self.requests: list[Request] = []
+        self.transport = MockTransport(self.handle)
+
+    def handle(self, request: Request) -> Response:
+        self.requests.append(request)
+        answer = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
+        if isinstance(answer, Exception):
+            raise answer
+        if callable(answer) and not isinstance(answer, Response):
+            return answer(request)
+        return answer
+
+
+def ok(body: object = None, **headers: str) -> Response:
+    return Response(200, json=body if body is not None else {"Organisations": []},
+                    headers={"Xero-Correlation-Id": "cid-1", **headers})
+
+
+def client(script: Script, **kw: object) -> tuple[XeroClient, list[float]]:
+    slept: list[float] = []
+    c = XeroClient(token=kw.pop("tok", token()), transport=script.transport,  # type: ignore[arg-type]
+                   tenant_id=TENANT, sleep=slept.append, **kw)  # type: ignore[arg-type]
+    return c, slept
+
+
+def test_get_by_path_sends_tenant_json_accept_and_records_everything() -> None:
+    s = Script(ok({"Organisations": [{"Name": "Demo"}]}, **{
+        "X-MinLimit-Remaining": "58", "X-DayLimit-Remaining": "4990",
+        "X-AppMinLimit-Remaining": "9990"}))
+    c, _ = client(s)
+    r = c.call("/Organisation")
+    sent = s.requests[0]
+    assert str(sent.url) == "https://api.xero.com/api.xro/2.0/Organisation"
+    assert sent.headers["xero-tenant-id"] == TENANT
+    assert sent.headers["accept"] == "application/json"
+    assert sent.headers["authorization"] == f"Bearer {ACCESS}"
+    assert r.status == 200 and r.ok and r.attempts == 1 and r.retries == ()
+    assert r.correlation_id == "cid-1"
+    assert r.limits == RateLimits(4990, 58, 9990, None, None)
+    assert r.body == {"Organisations": [{"Name": "Demo"}]}
+    assert r.endpoint is not None and r.endpoint.operation_id == "getOrganisations"
+    assert r.request.header("authorization") == "Bearer <ACCESS_TOKEN>"
+    assert r.request.header("xero-tenant-id") == TENANT
+    assert r.granted == frozenset({"accounting.settings.read", "accounting.contacts"})
+    assert r.elapsed >= 0
+
+
+def test_endpoint_with_path_params_and_query() -> None:
+    s = Script(ok())
+    c, _ = client(s)
+    ep = load_catalog().get("accounting", "getInvoice")
+    r = c.call(ep, path_params={"invoiceid": "abc 1"}, query={"unitdp": 4})
+    assert str(s.requests[0].url) == "https://api.xero.com/api.xro/2.0/Invoices/abc%201?unitdp=4"
+    assert r.endpoint == ep
+    with pytest.raises(MissingPathParamError, match="InvoiceID"):
+        c.call(ep)
+
+
+def test_urls_move_onto_a_simulator_origin_and_identity_needs_no_tenant() -> None:
+    s = Script(Response(200, json=[]))
+    c, _ = client(s, urls=XeroURLs.on("http://127.0.0.1:9999"))
+    c.call("https://api.xero.com/connections")
+    c.call("/api.xro/2.0/Accounts")
+    c.call("/Accounts")
+    urls = [str(r.url) for r in s.requests]
+    assert urls == ["http://127.0.0.1:9999/connections",
+                    "http://127.0.0.1:9999/api.xro/2.0/Accounts",
+                    "http://127.0.0.1:9999/api.xro/2.0/Accounts"]
+    assert "xero-tenant-id" not in s.requests[0].headers
+    assert s.requests[1].headers["xero-tenant-id"] == TENANT
+
+
+def test_writes_need_allow_writes_and_nothing_is_sent_without_it() -> None:
+    s = Script(ok())
+    c, _ = client(s)
+    with pytest.raises(WriteNotAllowedError) as err:
+        c.call("/Contacts", "PUT", json={"Contacts": [{"Name": "x"}]})
+    assert err.value.code == "write_not_allowed"
+    assert s.requests == []
+
+
+@pytest.mark.parametrize("failure", [Response(503, json={"Detail": "offline"}),
+                                     TransportError("connection dropped")])
+def test_writes_are_never_retried(failure: Response | Exception) -> None:
+    s = Script(failure, ok())
+    c, slept = client(s, allow_writes=True)
+    r = c.call("/Contacts", "PUT", json={"Contacts": [{"Name": "x"}]})
+    assert len(s.requests) == 1 and r.attempts == 1 and slept == []
+    assert r.stopped == "writes are never retried"
+    assert r.request.body == '{"Contacts":[{"Name":"x"}]}'
+    if isinstance(failure, Exception):
+        assert r.status == 0 and r.error is not None and "dropped" in r.error
+
+
+def test_get_retries_5xx_and_dropped_connections_with_backoff() -> None:
+    s = Script(Response(500), TransportError("reset"), Response(503), ok())
+    c, slept = client(s)
+    r = c.call("/Organisation")
+    assert r.status == 200 and r.attempts == 4
+    assert r.retries == ("500", "TransportError", "503")
+    assert slept == [0.5, 1.0, 2.0]
+
+
+def test_get_gives_up_after_max_attempts() -> None:
+    s = Script(Response(502))
+    c, slept = client(s, retry=RetryPolicy(max_attempts=3, backoff=0.1))
+    r = c.call("/Organisation")
+    assert r.status == 502 and r.attempts == 3 and len(s.requests) == 3
+    assert r.stopped == "gave up after 3 attempts"
+    assert slept == [0.1, 0.2]
+
+
+def test_429_minute_waits_retry_after_then_succeeds() -> None:
+    limited = Response(429, headers={"X-Rate-Limit-Problem": "minute", "Retry-After": "7"})
+    s = Script(limited, ok())
+    c, slept = client(s)
+    r = c.call("/Organisation")
+    assert r.status == 200 and slept == [7.0] and r.retries == ("429 minute",)
+
+
+def test_429_day_is_reported_not_retried() -> None:
+    s = Script(Response(429, headers={"X-Rate-Limit-Problem": "day", "Retry-After": "30000",
+                                      "X-DayLimit-Remaining": "0"}))
+    c, slept = client(s)
+    r = c.call("/Organisation")
+    assert r.status == 429 and r.rate_limited and r.attempts == 1 and slept == []
+    assert r.limits.problem == "day" and r.limits.day_remaining == 0
+    assert r.stopped is not None and "day limit" in r.stopped
+
+
+def test_long_retry_after_is_reported_not_slept() -> None:
+    s = Script(Response(429, headers={"X-Rate-Limit-Problem": "minute", "Retry-After": "900"}))
+    c, slept = client(s)
+    r = c.call("/Organisation")
+    assert r.attempts == 1 and slept == [] and "max_wait" in (r.stopped or "")
+
+
+def expired() -> Response:
+    return Response(401, json={"Type": None, "Title": "Unauthorized", "Status": 401,
+                               "Detail": "TokenExpired: token expired at 04/09/2023 05:16:59"})
+
+
+class FakeAuth:
+    """Stands in for XeroAuth: hands out a token, counts refreshes."""
+
+    def __init__(self) -> None:
+        self.refreshes = 0
+        self.current = Token.from_response(token("old-access-token-0001"), clock=lambda: 0.0)
+
+    def token(self) -> Token:
+        return self.current
+
+    def refresh(self) -> Token:
+        self.refreshes += 1
+        self.current = Token.from_response(token(f"new-access-token-000{self.refreshes}"),
+                                           clock=lambda: 0.0)
+        return self.current
+
+
+def test_token_expired_refreshes_once_through_auth_and_retries_once() -> None:
+    s = Script(expired(), ok())
+    auth = FakeAuth()
+    c = XeroClient(auth=auth, transport=s.transport, tenant_id=TENANT, sleep=lambda _: None)
+    r = c.call("/Organisation")
+    assert r.status == 200 and auth.refreshes == 1 and r.retries == ("TokenExpired: refreshed",)
+    assert [q.headers["authorization"] for q in s.requests] == [
+        "Bearer old-access-token-0001", "Bearer new-access-token-0001"]
+
+
+def test_token_expired_twice_is_returned_not_looped() -> None:
+    s = Script(expired())
+    auth = FakeAuth()
+    c = XeroClient(auth=auth, transport=s.transport, sleep=lambda _: None)
+    r = c.call("/Organisation")
+    assert r.status == 401 and r.problem == "TokenExpired" and auth.refreshes == 1
+    assert len(s.requests) == 2
+
+
+def test_no_secret_reaches_repr_record_curl_or_body() -> None:
+    body = {"access_token": ACCESS, "refresh_token": REFRESH, "Code": "200"}
+    s = Script(ok(body, **{"Set-Cookie": f"session={ACCESS}"}))
+    c, _ = client(s, allow_writes=True)
+    r = c.call("/Accounts", "PUT", json={"Code": "200", "note": ACCESS})
+    text = " ".join([repr(r), str(r.request), r.request.curl(), json.dumps(r.body),
+                     str(r.headers), repr(c)])
+    assert ACCESS not in text and REFRESH not in text
+    assert r.body["Code"] == "200"  # account codes are not secrets
+    assert r.header("set-cookie") is None
+
+
+def test_redaction_helpers() -> None:
+    url = redact_url("https://x/cb?code=abc123&state=s1&client_secret=shh")
+    assert "abc123" not in url and "shh" not in url and "state=s1" in url
+    form = redact_body("grant_type=refresh_token&refresh_token=rt-123456&client_id=c")
+    assert "rt-123456" not in form and "client_id=c" in form
+    assert "tok-98765" not in redact_body("plain text tok-98765", ["tok-98765"])
+    rec = RequestRecord("GET", "https://api.xero.com/x", (("Authorization", "Bearer <ACCESS_TOKEN>"),))
+    assert rec.curl().startswith("curl -X GET https://api.xero.com/x -H")
+
+
+def test_store_supplies_the_token_when_none_given() -> None:
+    class Store:
+        def load(self) -> Token:
+            return Token.from_response(token(), clock=lambda: 0.0)
+
+    s = Script(ok())
+    c = XeroClient(store=Store(), transport=s.transport)
+    c.call("/Organisation")
+    assert s.requests[0].headers["authorization"] == f"Bearer {ACCESS}"
+
+
+def test_without_token_sends_no_authorization() -> None:
+    s = Script(Response(401, json={"Detail": "AuthenticationUnsuccessful"}))
+    c = XeroClient(transport=s.transport, sleep=lambda _: None)
+    r = c.call("/Organisation")
+    assert "authorization" not in s.requests[0].headers and r.status == 401
+    assert r.problem == "AuthenticationUnsuccessful"
+
+
+def test_truncated_json_body_is_kept_as_text() -> None:
+    s = Script(Response(200, content=b'{"Organisations": [{"Na', headers={
+        "content-type": "application/json"}))
+    c, _ = client(s)
+    r = c.call("/Organisation")
+    assert r.status == 200 and r.body == '{"Organisations": [{"Na'
+
+
+@pytest.mark.anyio
+async def test_acall_retries_with_injected_async_sleep() -> None:
+    s = Script(Response(503), ok())
+    waits: list[float] = []
+
+    async def asleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    c = XeroClient(token=token(), transport=s.transport, tenant_id=TENANT, asleep=asleep)
+    r = await c.acall("/Organisation")
+    assert r.status == 200 and r.attempts == 2 and waits == [0.5]
+    assert s.requests[1].headers["authorization"] == f"Bearer {ACCESS}"
+
+
+def test_tenants_reads_connections() -> None:
+    rows = [{"id": "c1", "tenantId": TENANT, "tenantName": "Demo", "tenantType": "ORGANISATION"}]
+    s = Script(Response(200, json=rows))
+    c, _ = client(s)
+    (t,) = c.tenants()
+    assert t.tenant_id == TENANT and t.connection_id == "c1"
+    assert str(s.requests[0].url) == "https://api.xero.com/connections"
