@@ -1,0 +1,158 @@
+"""The simulator's engine: one synchronous dispatcher that every front end (transport, ASGI) drives."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from dataclasses import dataclass, field
+
+from xero_nb import facts
+from xero_nb.http import Request, Response
+from xero_nb.scopes import known_scopes
+from xero_nb.simulator import authorize, identity
+from xero_nb.simulator.api import handle_api
+from xero_nb.simulator.clock import SimClock
+from xero_nb.simulator.consent import index_page
+from xero_nb.simulator.context import Ctx
+from xero_nb.simulator.data import DataStore
+from xero_nb.simulator.faults import Fault, Faults
+from xero_nb.simulator.grants import IdentityState
+from xero_nb.simulator.keys import SigningKey
+from xero_nb.simulator.limits import RateLimits
+from xero_nb.simulator.orgs import DemoApp, DemoOrg, DemoUser
+from xero_nb.simulator.problems import html_response, problem
+from xero_nb.simulator.routes import Match, route_table
+
+_CONNECTIONS = facts.CONNECTIONS_PATH
+_FIXED = {
+    facts.AUTHORIZE_PATH: authorize.authorize,
+    facts.TOKEN_PATH: identity.token,
+    facts.REVOCATION_PATH: identity.revocation,
+    facts.USERINFO_PATH: identity.userinfo,
+    facts.OPENID_CONFIG_PATH: identity.openid_configuration,
+    facts.JWKS_PATH: identity.jwks,
+}
+
+
+@dataclass(slots=True)
+class Plan:
+    """A call between arrival and answer: what it matched and which faults fired."""
+
+    ctx: Ctx
+    matches: list[Match]
+    faults: list[Fault] = field(default_factory=list)
+    key: tuple[str, str] | None = None  # (client_id, tenant_id) while in flight
+
+    @property
+    def latency(self) -> float:
+        return sum(f.seconds for f in self.faults if f.kind == "latency")
+
+    @property
+    def drop(self) -> bool:
+        return any(f.kind == "drop" for f in self.faults)
+
+
+class SimCore:
+    """State and dispatch; every public method takes the lock, so threads and loops may share it."""
+
+    def __init__(self, *, apps: dict[str, DemoApp], orgs: list[DemoOrg], users: list[DemoUser],
+                 clock: SimClock, limits: bool, seed: int) -> None:
+        self.lock = threading.RLock()
+        self.apps = apps
+        self.apps_by_id = {a.client_id: a for a in apps.values()}
+        self.orgs = orgs
+        self.orgs_by_id = {o.tenant_id: o for o in orgs}
+        self.users = users
+        self.clock = clock
+        self.key = SigningKey(seed)
+        self.state = IdentityState(self.key)
+        self.limits = RateLimits(clock, enabled=limits)
+        self.faults = Faults(seed)
+        self.store = DataStore(orgs, seed)
+        self.routes = route_table()
+        self.scope_names = known_scopes()
+        self.tickets: dict[str, authorize.AuthzRequest] = {}
+        self.auto_approve = True
+        self.calls: list[tuple[Request, Response]] = []
+        self.record_calls = True
+
+    def find_user(self, hint: str | None) -> DemoUser | None:
+        """A user by id, email or name (case-insensitive)."""
+        if not hint:
+            return None
+        low = hint.lower()
+        return next((u for u in self.users if low in (u.user_id, u.email.lower(), u.name.lower())),
+                    None)
+
+    def begin(self, request: Request) -> Plan:
+        """Accept a call: assign its correlation id, route it, fire faults, count it in flight."""
+        with self.lock:
+            path = request.url.path
+            ctx = Ctx(request, str(uuid.uuid4()), self.clock(), path)
+            matches = [] if path in _FIXED else self.routes.match(request.method, path)
+            plan = Plan(ctx, matches)
+            if self.faults:
+                op = matches[0].endpoint.operation_id if matches else None
+                plan.faults = self.faults.pick(path, op, bool(matches))
+            if matches and self.limits.enabled:
+                plan.key = self._connection_key(ctx)
+                if plan.key is not None:
+                    self.limits.enter(plan.key)
+            return plan
+
+    def _connection_key(self, ctx: Ctx) -> tuple[str, str] | None:
+        tok = ctx.bearer()
+        rec = self.state.access.get(tok) if tok else None
+        if rec is None:
+            return None
+        tenant = ctx.request.headers.get("xero-tenant-id") or rec.grant.app.tenant_id
+        return (rec.grant.app.client_id, tenant.lower()) if tenant else None
+
+    def finish(self, plan: Plan) -> Response:
+        """Answer the call (faults permitting) and log it."""
+        with self.lock:
+            ctx = plan.ctx
+            ctx.now = self.clock()
+            kinds = {f.kind for f in plan.faults}
+            api = plan.matches[0].endpoint.api if plan.matches else "accounting"
+            if "503" in kinds:
+                resp = problem(503, "The Organisation is offline", ctx.cid, api,
+                               title="Service Unavailable")
+            elif "500" in kinds:
+                resp = problem(500, "An error occurred in Xero", ctx.cid, api)
+            else:
+                resp = self._dispatch(plan)
+            if "truncate" in kinds and resp.content:
+                resp = Response(resp.status_code, headers=[
+                    (k, v) for k, v in resp.headers.items() if k.lower() != "content-length"],
+                    content=resp.content[: max(1, len(resp.content) // 2)])
+            if self.record_calls:
+                self.calls.append((ctx.request, resp))
+            return resp
+
+    def end(self, plan: Plan) -> None:
+        """The call left (answered or dropped)."""
+        if plan.key is not None:
+            with self.lock:
+                self.limits.leave(plan.key)
+
+    def _dispatch(self, plan: Plan) -> Response:
+        ctx = plan.ctx
+        handler = _FIXED.get(ctx.path)
+        if handler is not None:
+            return handler(self, ctx)
+        low = ctx.path.lower().rstrip("/")
+        if low == _CONNECTIONS:
+            return identity.connections(self, ctx, None)
+        if low.startswith(_CONNECTIONS + "/") and low.count("/") == 2:
+            return identity.connections(self, ctx, ctx.path.rstrip("/").rsplit("/", 1)[1])
+        if plan.matches:
+            return handle_api(self, ctx, plan.matches, plan.key)
+        if low == "" and ctx.method == "GET":
+            url = ctx.request.url
+            origin = f"{url.scheme}://{url.netloc.decode()}"
+            return html_response(200, index_page(self.apps, self.orgs, origin), ctx.cid)
+        if self.routes.is_api_path(ctx.path) and self.routes.path_exists(ctx.path):
+            return problem(405, "The method is not allowed for this resource", ctx.cid)
+        return problem(404, "The resource you have specified cannot be found", ctx.cid,
+                       title="NotFound")

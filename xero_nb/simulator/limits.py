@@ -1,0 +1,104 @@
+"""Xero's rate limits: per connection (app x tenant) per minute and day, per app per minute."""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass
+
+from xero_nb import facts
+from xero_nb.simulator.clock import SimClock
+
+MINUTE = 60.0
+DAY = 86400.0
+
+
+@dataclass(frozen=True, slots=True)
+class LimitVerdict:
+    """The remaining quotas after this call, and the problem if it was refused."""
+
+    headers: dict[str, str]
+    problem: str | None = None  # "minute", "day", "appminute", "concurrent"
+    retry_after: int = 0
+
+
+def _purge(window: deque[float], now: float, span: float) -> None:
+    edge = now - span
+    while window and window[0] <= edge:
+        window.popleft()
+
+
+class RateLimits:
+    """Sliding-window counters; ``enabled=False`` lets everything through without headers."""
+
+    def __init__(self, clock: SimClock, enabled: bool = True) -> None:
+        self.clock = clock
+        self.enabled = enabled
+        self.concurrent = facts.TENANT_CONCURRENT
+        self.per_minute = facts.TENANT_PER_MINUTE
+        self.app_per_minute = facts.APP_PER_MINUTE
+        self._minute: dict[tuple[str, str], deque[float]] = {}
+        self._day: dict[tuple[str, str], deque[float]] = {}
+        self._app: dict[str, deque[float]] = {}
+        self._inflight: dict[tuple[str, str], int] = {}
+
+    def day_quota(self, tier: str) -> int:
+        """5,000 a day per tenant, 1,000 on the Starter tier."""
+        return facts.TENANT_PER_DAY_STARTER if tier == "starter" else facts.TENANT_PER_DAY
+
+    def enter(self, key: tuple[str, str]) -> None:
+        """A call to this connection is now in flight."""
+        self._inflight[key] = self._inflight.get(key, 0) + 1
+
+    def leave(self, key: tuple[str, str]) -> None:
+        """A call to this connection finished."""
+        n = self._inflight.get(key, 0) - 1
+        if n > 0:
+            self._inflight[key] = n
+        else:
+            self._inflight.pop(key, None)
+
+    def _retry(self, window: deque[float], span: float, now: float) -> int:
+        wait = window[0] + span - now if window else 1.0
+        return max(1, math.ceil(self.clock.real_seconds(max(wait, 0.0))))
+
+    def check(self, client_id: str, tenant_id: str, tier: str, now: float) -> LimitVerdict | None:
+        """Count one call (unless refused) and say what remains; None when limits are off."""
+        if not self.enabled:
+            return None
+        key = (client_id, tenant_id)
+        minute = self._minute.setdefault(key, deque())
+        day = self._day.setdefault(key, deque())
+        app = self._app.setdefault(client_id, deque())
+        _purge(minute, now, MINUTE)
+        _purge(day, now, DAY)
+        _purge(app, now, MINUTE)
+        quota = self.day_quota(tier)
+        problem, retry = None, 0
+        if self._inflight.get(key, 0) > self.concurrent:
+            problem, retry = "concurrent", 1
+        elif len(day) >= quota:
+            problem, retry = "day", self._retry(day, DAY, now)
+        elif len(app) >= self.app_per_minute:
+            problem, retry = "appminute", self._retry(app, MINUTE, now)
+        elif len(minute) >= self.per_minute:
+            problem, retry = "minute", self._retry(minute, MINUTE, now)
+        else:
+            minute.append(now)
+            day.append(now)
+            app.append(now)
+        headers = {
+            "X-DayLimit-Remaining": str(max(0, quota - len(day))),
+            "X-MinLimit-Remaining": str(max(0, self.per_minute - len(minute))),
+            "X-AppMinLimit-Remaining": str(max(0, self.app_per_minute - len(app))),
+        }
+        if problem is not None:
+            headers["X-Rate-Limit-Problem"] = problem
+            headers["Retry-After"] = str(retry)
+        return LimitVerdict(headers, problem, retry)
+
+    def reset(self) -> None:
+        """Forget every count (a new day for everyone)."""
+        self._minute.clear()
+        self._day.clear()
+        self._app.clear()

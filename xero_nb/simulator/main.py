@@ -1,0 +1,35 @@
+"""``xero-nb simulator``: serve the simulator for a browser, curl or Postman."""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+
+def main(port: int = 0, show_secrets: bool = False, *, auto_approve: bool = False,
+         limits: bool = True, out: TextIO | None = None, block: bool = True) -> int:
+    """Serve on 127.0.0.1:``port`` until Ctrl-C; print the URL and the demo apps' client ids."""
+    from xero_nb.simulator.sim import XeroSimulator
+
+    out = out or sys.stdout
+    sim = XeroSimulator(limits=limits, auto_approve=auto_approve)
+    srv = sim.serve(port)
+    urls = srv.urls
+    print(f"Xero simulator listening on {srv.url}", file=out)
+    print(f"  authorize: {urls.authorize}\n  token:     {urls.token}\n  API root:  {urls.api_root}",
+          file=out)
+    for name, app in sim.apps.items():
+        line = f"  app {name:<9} {app.kind:<6} {app.era:<8} client_id={app.client_id}"
+        if show_secrets and app.client_secret:
+            line += f" client_secret={app.client_secret}"
+        print(line, file=out)
+    for org in sim.tenants:
+        print(f"  org {org.name:<20} tenant_id={org.tenant_id}", file=out)
+    if not show_secrets:
+        print("  (client secrets hidden; pass --show-secrets to print them)", file=out)
+    out.flush()
+    if block:
+        srv.serve_forever()
+    else:
+        srv.close()
+    return 0

@@ -1,0 +1,192 @@
+"""XeroSimulator: an offline Xero that fails exactly as Xero does.
+
+>>> sim = XeroSimulator()
+>>> tok = sim.issue_token(scopes=["accounting.settings.read"])
+>>> with Client(transport=sim.transport()) as c:                     # doctest: +SKIP
+...     c.get("https://api.xero.com/api.xro/2.0/Accounts",
+...           headers={"Authorization": "Bearer " + tok["access_token"],
+...                    "xero-tenant-id": sim.tenants[0].tenant_id}).status_code
+200
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from xero_nb.errors import XeroNbError
+from xero_nb.http import Request, Response
+from xero_nb.scopes import parse_scopes
+from xero_nb.simulator.clock import SimClock
+from xero_nb.simulator.core import SimCore
+from xero_nb.simulator.faults import Faults
+from xero_nb.simulator.limits import RateLimits
+from xero_nb.simulator.orgs import DemoApp, DemoOrg, DemoUser, OrgRole, demo_apps, demo_orgs, demo_users
+from xero_nb.simulator.server import SimServer
+from xero_nb.simulator.transport import SimTransport
+
+
+class SimulatorError(XeroNbError, ValueError):
+    """Misuse of the simulator (unknown app, user or organisation)."""
+
+    code = "simulator_error"
+
+
+class XeroSimulator:
+    """Xero's identity server and API, in memory; see the module docstring."""
+
+    def __init__(self, limits: bool = True, clock: Callable[[], float] | None = None,
+                 time_scale: float = 1.0, seed: int = 0, auto_approve: bool = True) -> None:
+        self.clock = SimClock(clock, time_scale)
+        orgs = demo_orgs(seed)
+        self._core = SimCore(apps=demo_apps(orgs, seed), orgs=orgs, users=demo_users(orgs, seed),
+                             clock=self.clock, limits=limits, seed=seed)
+        self._core.auto_approve = auto_approve
+        self.seed = seed
+
+    def __repr__(self) -> str:
+        return (f"<XeroSimulator {len(self.tenants)} orgs, {len(self.apps)} apps, "
+                f"{len(self.calls)} calls, limits={'on' if self.limits.enabled else 'off'}>")
+
+    # -- the demo world ------------------------------------------------------------------
+    @property
+    def apps(self) -> dict[str, DemoApp]:
+        """Demo apps by name: web, pkce, custom, partner, migrating."""
+        return self._core.apps
+
+    @property
+    def tenants(self) -> list[DemoOrg]:
+        """Demo organisations (AU, NZ, UK, US, and an NZ cafe without Payroll/Projects)."""
+        return self._core.orgs
+
+    @property
+    def users(self) -> list[DemoUser]:
+        """Demo users; the first (standard everywhere) signs in by default."""
+        return self._core.users
+
+    def tenant(self, country_or_name: str) -> DemoOrg:
+        """The first organisation with this country code (AU, NZ, UK, US), name or id."""
+        low = country_or_name.lower()
+        for org in self.tenants:
+            if low in (org.country.lower(), org.name.lower(), org.tenant_id):
+                return org
+        raise SimulatorError(f"no demo organisation {country_or_name!r}")
+
+    def user(self, hint: str | DemoUser | None = None) -> DemoUser:
+        """A user by email, name or id (None: the default user)."""
+        if isinstance(hint, DemoUser):
+            return hint
+        if hint is None:
+            return self.users[0]
+        found = self._core.find_user(hint)
+        if found is None:
+            raise SimulatorError(f"no demo user {hint!r}")
+        return found
+
+    def app(self, name_or_client_id: str | DemoApp) -> DemoApp:
+        """An app by name or client id."""
+        if isinstance(name_or_client_id, DemoApp):
+            return name_or_client_id
+        app = self.apps.get(name_or_client_id) or self._core.apps_by_id.get(name_or_client_id)
+        if app is None:
+            raise SimulatorError(f"no demo app {name_or_client_id!r}; apps: {', '.join(self.apps)}")
+        return app
+
+    def set_role(self, user: str | DemoUser, tenant: str | DemoOrg, role: str | None,
+                 *, reports: bool = True, payroll_admin: bool = False) -> None:
+        """Change (or with ``role=None`` remove) a user's standing in an organisation."""
+        u = self.user(user)
+        tid = tenant.tenant_id if isinstance(tenant, DemoOrg) else self.tenant(tenant).tenant_id
+        with self._core.lock:
+            if role is None:
+                u.roles.pop(tid, None)
+            else:
+                u.roles[tid] = OrgRole(role, reports, payroll_admin)
+
+    # -- switches and logs ---------------------------------------------------------------
+    @property
+    def auto_approve(self) -> bool:
+        """True: authorize consents at once for the signing user's orgs; False: show the page."""
+        return self._core.auto_approve
+
+    @auto_approve.setter
+    def auto_approve(self, value: bool) -> None:
+        self._core.auto_approve = bool(value)
+
+    @property
+    def calls(self) -> list[tuple[Request, Response]]:
+        """Every answered call, in order."""
+        return self._core.calls
+
+    @property
+    def faults(self) -> Faults:
+        """Fault rules: ``sim.faults.add("503", "/api.xro/2.0/Invoices*", share=0.5)``."""
+        return self._core.faults
+
+    @property
+    def limits(self) -> RateLimits:
+        """The rate limiter (``sim.limits.enabled = False`` turns limits off)."""
+        return self._core.limits
+
+    def advance(self, seconds: float) -> None:
+        """Move simulated time forward (tokens expire, windows slide)."""
+        self.clock.advance(seconds)
+
+    # -- ways in -------------------------------------------------------------------------
+    def transport(self) -> SimTransport:
+        """An httpx2 transport (sync and async) answering for Xero's real hosts."""
+        return SimTransport(self._core)
+
+    def serve(self, port: int = 0) -> SimServer:
+        """Serve on 127.0.0.1 (``port=0``: any free port); Xero's paths on one origin."""
+        return SimServer(self._core, port)
+
+    def asgi(self) -> Any:
+        """The ASGI app (for other servers)."""
+        from xero_nb.simulator.app import SimASGI
+
+        return SimASGI(self._core)
+
+    def issue_token(self, scopes: Iterable[str] | str = ("offline_access",),
+                    user: str | DemoUser | None = None,
+                    tenants: Iterable[str | DemoOrg] | None = None, app: str | DemoApp = "web",
+                    nonce: str | None = None) -> dict[str, Any]:
+        """Mint a token response as the token endpoint would, creating the connections.
+
+        Unlike authorize, this does not refuse restricted scopes or roles: tests use it to
+        reach API-side refusals. ``tenants=None`` connects every org the user may connect;
+        the custom app always gets its one organisation and no refresh token.
+        """
+        a = self.app(app)
+        names = tuple(dict.fromkeys(scopes.split() if isinstance(scopes, str) else scopes))
+        parse_scopes(list(names))  # unknown names raise with a suggestion
+        core = self._core
+        with core.lock:
+            now = self.clock()
+            if a.kind == "custom":
+                org = core.orgs_by_id[a.tenant_id or ""]
+                grant = core.state.consent(a, None, names, [(org.tenant_id, org.name, org.tenant_type)],
+                                           now)
+                return core.state.issue(grant, now)
+            u = self.user(user)
+            if tenants is None:
+                orgs = [o for o in self.tenants if u.can_connect(o.tenant_id)]
+            else:
+                orgs = [t if isinstance(t, DemoOrg) else self.tenant(t) for t in tenants]
+            grant = core.state.consent(a, u, names, [(o.tenant_id, o.name, o.tenant_type) for o in orgs],
+                                       now, nonce)
+            return core.state.issue(grant, now)
+
+    def disconnect(self, tenant: str | DemoOrg, user: str | DemoUser | None = None,
+                   app: str | DemoApp | None = None) -> int:
+        """Remove connections to an org, as when a user disconnects the app inside Xero."""
+        tid = tenant.tenant_id if isinstance(tenant, DemoOrg) else self.tenant(tenant).tenant_id
+        uid = self.user(user).user_id if user is not None else None
+        cid = self.app(app).client_id if app is not None else None
+        with self._core.lock:
+            gone = [k for k, c in self._core.state.connections.items()
+                    if c.tenant_id == tid and (uid is None or c.user_id == uid)
+                    and (cid is None or c.client_id == cid)]
+            for k in gone:
+                del self._core.state.connections[k]
+        return len(gone)
