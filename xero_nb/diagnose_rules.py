@@ -236,7 +236,7 @@ def tenant_findings(obs: Observation, ctx: Context) -> list[Finding]:
         out.append(Finding("tenant_not_connected", "The tenant id may not be connected for this "
                            "token (stale after a reconnect, or another user's)", tuple(ev),
                            ("Call GET /connections with this token and use one of its tenantIds.",),
-                           0.55 * t, CONNECTIONS_FACT))
+                           0.55 * t, CONNECTIONS_FACT if tid is not None or sent else HEADERS_FACT))
         out.append(Finding("connection_revoked", "The app may have been disconnected from the org",
                            tuple(ev), ("Call GET /connections; if it is empty, sign in again.",),
                            0.4 * t, CONNECTIONS_FACT))

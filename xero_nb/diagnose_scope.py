@@ -21,6 +21,8 @@ from xero_nb.scopes import (
 DEFAULT_SCOPES = ("openid", "profile", "email", "offline_access")
 TOKEN_SCOPES = "the token's scopes (the access token's `scope` claim, or pass token= / granted=)"
 REQUESTED_SCOPES = "the scopes your app requests at sign-in (pass requested=)"
+STATUS_FACT = ("the HTTP status behind the message (401: a scope the token lacks; 403: the tenant "
+               "or the user's access)")
 ERA_FACT = "when the Xero app was created (before or after 2 Mar 2026: era='broad' or 'granular')"
 RECONSENT = ("Existing tokens never change: the user must sign in and consent again, then use "
              "the NEW token (refreshing the old one keeps the old scopes).")
@@ -154,7 +156,8 @@ def scope_findings(obs: Observation, ctx: Context, url_path: str) -> list[Findin
         return [Finding("missing_scope", "Probably a scope the token lacks; the endpoint is not "
                         "known, so which one cannot be told", tuple(ev),
                         ("Find the endpoint's scope: `xero-nb scopes-for METHOD URL`.", RECONSENT),
-                        0.55 * s, "which endpoint was called (method and URL)")]
+                        0.55 * s, STATUS_FACT if obs.status is None else
+                        "which endpoint was called (method and URL)")]
     need = required_scopes(ep, ctx.era_for_checks)
     ev.append(f"{_ep_name(ep)} needs any one of: {', '.join(sorted(need)) or '(any valid token)'}")
     if ctx.granted is None:

@@ -25,13 +25,16 @@ MAX_BODY = 4000  # enough for any Xero problem body; stops a huge page flooding 
 REDACTED = "[redacted]"
 SECRET_HEADERS = frozenset({"authorization", "cookie", "set-cookie", "proxy-authorization"})
 _SECRET_KEYS = r"access_token|refresh_token|id_token|client_secret|code_verifier|code|password|assertion"
+# Placeholders a snippet uses instead of a secret ($ENV, os.environ[...], <TOKEN>, {...}).
+_PLACEHOLDER = r"(?!\$|os\.environ|<|\{|\[redacted\]|null\b|None\b)"
 _REDACTIONS = (
     (re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*"), REDACTED),
-    (re.compile(r"(?i)\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+"), r"\1 " + REDACTED),
-    (re.compile(r"""(?i)(["']?(?:""" + _SECRET_KEYS + r""")["']?\s*[:=]\s*["']?)[^"'&\s,}]+"""),
-     r"\1" + REDACTED),
-    (re.compile(r"""(?i)(["']?(?:authorization|cookie)["']?\s*[:=]\s*["']?)(?!Bearer|Basic)[^"'\n,}]+"""),
-     r"\1" + REDACTED),
+    (re.compile(r"(?i)\b(Bearer)\s+" + _PLACEHOLDER + r"[A-Za-z0-9._~+/=-]+"), r"\1 " + REDACTED),
+    (re.compile(r"(?i)\b(Basic)\s+(?=[A-Za-z0-9+/=]*[0-9+/=])[A-Za-z0-9+/=]{8,}"), r"\1 " + REDACTED),
+    (re.compile(r"""(?i)(?<![A-Za-z0-9_-])(["']?(?:""" + _SECRET_KEYS + r""")["']?\s*[:=]\s*["']?)"""
+                + _PLACEHOLDER + r"""[^"'&\s,}]+"""), r"\1" + REDACTED),
+    (re.compile(r"""(?i)(?<![A-Za-z0-9_-])(["']?(?:authorization|cookie)["']?\s*[:=]\s*["']?)"""
+                r"""(?!Bearer|Basic)""" + _PLACEHOLDER + r"""[^\s"',}][^"'\n,}]*"""), r"\1" + REDACTED),
 )
 # Words that identify a cause wherever they appear (body, headers or pasted text).
 MARKERS = {
