@@ -33,7 +33,8 @@ from xero_nb.callback import CallbackServer
 from xero_nb.config import Settings
 from xero_nb.errors import AuthError, XeroNbWarning
 from xero_nb.facts import XeroURLs
-from xero_nb.http import HTTPError, Request, Response
+from xero_nb.http import Client, HTTPError, Request, Response
+from xero_nb.jwt_view import JWTView, verify_jwt
 from xero_nb.models import Tenant
 from xero_nb.scopes import parse_scopes
 from xero_nb.token_store import FileTokenStore, MemoryTokenStore, TokenStore
@@ -141,6 +142,7 @@ class XeroAuth:
         self.offline_access = offline_access
         self._pending: dict[str, _Pending] = {}
         self._token: Token | None = None
+        self._jwks: dict[str, Any] | None = None
 
     # -- authlib clients ---------------------------------------------------------------
     def _client_kwargs(self) -> dict[str, Any]:
@@ -388,6 +390,27 @@ class XeroAuth:
                             code="disconnect_failed")
         if self.store.tenant() in {t.tenant_id for t in tenants if t.connection_id == cid}:
             self.store.set_tenant(None)
+
+    # -- JWT view ----------------------------------------------------------------------------
+    def jwks(self) -> dict[str, Any]:
+        """The issuer's signing keys (fetched once per XeroAuth)."""
+        if self._jwks is None:
+            with Client(transport=self.transport, timeout=HTTP_TIMEOUT) as http:
+                resp = http.get(self.urls.jwks)
+            if resp.status_code != 200:
+                raise AuthError(f"JWKS answered HTTP {resp.status_code}", code="jwks_failed")
+            self._jwks = dict(resp.json())
+        return self._jwks
+
+    def inspect(self, token: Token | None = None) -> dict[str, JWTView]:
+        """The access (and id) token verified against the JWKS: ``{"access": JWTView, ...}``."""
+        tok = token or self.token()
+        keys = self.jwks()
+        views = {"access": verify_jwt(tok.access_token, keys, kind="access", clock=self.clock)}
+        if tok.id_token:
+            views["id"] = verify_jwt(tok.id_token, keys, kind="id", clock=self.clock,
+                                     audience=self.settings.client_id)
+        return views
 
     def __repr__(self) -> str:
         return (f"XeroAuth(client_id={self.settings.client_id!r}, profile="
