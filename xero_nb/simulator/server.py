@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from types import TracebackType
+from typing import Any
 
 import uvicorn
 
@@ -16,7 +17,9 @@ from xero_nb.simulator.core import SimCore
 class SimServer:
     """A running loopback server; ``.url`` is its origin, ``.close()`` stops it."""
 
-    def __init__(self, core: SimCore, port: int = 0, log_level: str = "critical") -> None:
+    def __init__(self, core: SimCore, port: int = 0, log_level: str = "critical",
+                 sim: Any = None) -> None:
+        self.sim = sim  # the XeroSimulator behind this server, when started by one
         config = uvicorn.Config(SimASGI(core), host="127.0.0.1", port=port, log_level=log_level,
                                 lifespan="off", access_log=False)
         self._server = uvicorn.Server(config)

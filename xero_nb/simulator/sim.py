@@ -139,7 +139,7 @@ class XeroSimulator:
 
     def serve(self, port: int = 0) -> SimServer:
         """Serve on 127.0.0.1 (``port=0``: any free port); Xero's paths on one origin."""
-        return SimServer(self._core, port)
+        return SimServer(self._core, port, sim=self)
 
     def asgi(self) -> Any:
         """The ASGI app (for other servers)."""
