@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from xero_nb.client import XeroClient
@@ -79,14 +79,14 @@ class ProbeReport:
 
 @dataclass
 class _Run:
-    """Mutable state of one probe run (never leaves this module)."""
+    """Mutable state of one probe run (never leaves this module): results by job number."""
 
     total: int
     progress: Progress | None
-    results: list[ProbeResult] = field(default_factory=list)
+    results: dict[int, ProbeResult] = field(default_factory=dict)
 
-    def add(self, result: ProbeResult) -> None:
-        self.results.append(result)
+    def add(self, job: int, result: ProbeResult) -> None:
+        self.results[job] = result
         if self.progress is not None:
             self.progress(len(self.results), self.total, result)
 
@@ -153,38 +153,46 @@ async def aprobe(
     cancelled = False
     async with client.async_session() as session:
         tenant_list, conn = await _tenant_list(client, tenants, session)
-        token_wide = [t for t in plan if not t.per_tenant]
-        per_tenant = [t for t in plan if t.per_tenant]
-        run = _Run(len(token_wide) + len(per_tenant) * len(tenant_list), progress)
+        # Every (target, tenant) pair gets a job number; each ends with exactly one result.
+        jobs: list[tuple[ProbeTarget, Tenant | None]] = [(t, None) for t in plan if not t.per_tenant]
+        jobs += [(t, tn) for tn in tenant_list for t in plan if t.per_tenant]
+        run = _Run(len(jobs), progress)
+        dropped: set[int] = set()  # other regions' payroll jobs, never sent
 
-        async def one(target: ProbeTarget, tenant: Tenant | None, region: str | None) -> None:
-            tid = tenant.tenant_id if tenant else None
-            gate = limits.gate(tid or "")
+        async def one(job: int, region: str | None) -> None:
+            target, tenant = jobs[job]
+            gate = limits.gate(tenant.tenant_id if tenant else "")
             if cancel is not None and cancel.is_set():
-                run.add(skipped(target, tenant, "cancelled before it was sent"))
+                run.add(job, skipped(target, tenant, "cancelled before it was sent"))
                 return
             if gate.day_exhausted:
-                run.add(skipped(target, tenant, "the tenant's day limit is used up"))
+                run.add(job, skipped(target, tenant, "the tenant's day limit is used up"))
                 return
-            call = await client.acall(target.endpoint, tenant_id=tid, session=session,
-                                      gate=gate, asleep=sleep)
-            run.add(judge(target, tenant, call, region))
+            call = await client.acall(target.endpoint, tenant_id=tenant.tenant_id if tenant
+                                      else None, session=session, gate=gate, asleep=sleep)
+            run.add(job, judge(target, tenant, call, region))
 
         async def tenant_run(tenant: Tenant) -> None:
+            mine = [j for j, (_, tn) in enumerate(jobs) if tn is tenant]
             # Organisation first: its CountryCode tells which payroll API is the tenant's.
-            first = [t for t in per_tenant if t.region is None]
-            payroll = [t for t in per_tenant if t.region is not None]
-            await asyncio.gather(*(one(t, tenant, regions.get(tenant.tenant_id)) for t in first))
-            region = regions.get(tenant.tenant_id) or next(
-                (_country(r.call.body) for r in run.results if r.call is not None
-                 and r.tenant_id == tenant.tenant_id and r.endpoint.operation_id ==
-                 "getOrganisations"), None)
-            mine = [t for t in payroll if region is None or t.region == _payroll_region(region)]
-            run.total -= len(payroll) - len(mine)  # other regions' payroll APIs: not this tenant's
-            await asyncio.gather(*(one(t, tenant, region) for t in mine))
+            first = [j for j in mine if jobs[j][0].region is None]
+            payroll = [j for j in mine if jobs[j][0].region is not None]
+            region = regions.get(tenant.tenant_id)
+            await asyncio.gather(*(one(j, region) for j in first))
+            region = region or next((_country(run.results[j].call.body) for j in first  # type: ignore[union-attr]
+                                     if j in run.results and run.results[j].call is not None
+                                     and jobs[j][0].endpoint.operation_id == "getOrganisations"),
+                                    None)
+            home = _payroll_region(region) if region else None
+            keep = [j for j in payroll if region is None or (home and jobs[j][0].serves(home))]
+            dropped.update(set(payroll) - set(keep))
+            run.total -= len(payroll) - len(keep)
+            await asyncio.gather(*(one(j, region) for j in keep))
+            if region is None:
+                _settle_regions(run, jobs, keep)
 
         async def everything() -> None:
-            await asyncio.gather(*(one(t, None, None) for t in token_wide),
+            await asyncio.gather(*(one(j, None) for j, (_, tn) in enumerate(jobs) if tn is None),
                                  *(tenant_run(t) for t in tenant_list))
 
         work = asyncio.ensure_future(everything())
@@ -198,22 +206,37 @@ async def aprobe(
             await work
         except asyncio.CancelledError:
             cancelled = True
-    if cancelled:
-        done = {(r.family, r.endpoint.key, r.tenant_id) for r in run.results}
-        for t in token_wide:
-            if (t.family, t.endpoint.key, None) not in done:
-                run.add(skipped(t, None, "cancelled"))
-        for tenant in tenant_list:
-            for t in per_tenant:
-                if (t.family, t.endpoint.key, tenant.tenant_id) not in done:
-                    run.add(skipped(t, tenant, "cancelled"))
-    calls = sum(r.call.attempts for r in run.results if r.call is not None)
+    for job, (target, tenant) in enumerate(jobs):
+        if job not in run.results and job not in dropped:
+            run.add(job, skipped(target, tenant, "cancelled"))
+    order = {t.tenant_id: i for i, t in enumerate(tenant_list)}
+    results = sorted(run.results.values(), key=lambda r: (
+        order.get(r.tenant_id or "", -1), r.endpoint.payroll_region or "", r.family, r.endpoint.api))
+    calls = sum(r.call.attempts for r in results if r.call is not None)
     calls += conn.attempts if conn is not None else 0
     return ProbeReport(
-        results=tuple(run.results), era=era, granted=granted, tenants=tuple(tenant_list),
+        results=tuple(results), era=era, granted=granted, tenants=tuple(tenant_list),
         unprobed=tuple(gaps), calls=calls, get_endpoints=get_endpoint_count(client.catalog),
         rate_limited=limits.rate_limited, elapsed=clock() - started,
         cancelled=cancelled or bool(cancel is not None and cancel.is_set()), connections=conn)
+
+
+def _settle_regions(run: _Run, jobs: list[tuple[ProbeTarget, Tenant | None]],
+                    payroll: list[int]) -> None:
+    """Without a known country every payroll API was tried; other regions' 404s are expected."""
+    done = [j for j in payroll if j in run.results]
+    answered = {reg for j in done if run.results[j].observed for reg in jobs[j][0].regions}
+    answered = answered or {reg for j in done if run.results[j].status not in (None, 0, 404, 405)
+                            for reg in jobs[j][0].regions}
+    if not answered:
+        return  # no payroll API of any region answered: the refusals stand
+    for j in done:
+        r = run.results[j]
+        if r.cause == "region" and not (jobs[j][0].regions & answered):
+            run.results[j] = replace(r, verdict="inconclusive", reason=(
+                "another region's payroll API (this tenant's payroll is "
+                f"{'/'.join(sorted(str(a) for a in answered))}); grant accounting.settings.read "
+                "so the probe reads the country first"))
 
 
 def _payroll_region(country: str) -> str | None:

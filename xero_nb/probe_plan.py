@@ -40,11 +40,16 @@ class ProbeTarget:
     predicted: bool  # the scope rules say Xero lets this token through
     restriction: str | None  # why Xero may refuse it even so (tier, closed API, ...)
     per_tenant: bool  # False: one call per token (no xero-tenant-id)
+    regions: frozenset[str] = frozenset()  # payroll: the countries this URL serves (NZ and UK share)
 
     @property
     def region(self) -> str | None:
-        """The payroll region the endpoint serves (AU, NZ, UK) or None."""
+        """The payroll region of the endpoint (AU, NZ, UK) or None."""
         return self.endpoint.payroll_region
+
+    def serves(self, region: str) -> bool:
+        """True if this payroll URL is the one an organisation of ``region`` uses."""
+        return region in self.regions
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,10 +135,17 @@ def plan_with_gaps(granted: Any, era: str | None = None, *, check_absent: bool =
             by_api.setdefault(api, []).append(ep)
         if not any(k.startswith("payroll:") for k in by_api):
             by_api = {"": cands}
-        for group in by_api.values():
-            ep = _pick(group, fam)
+        picked = [_pick(group, fam) for group in by_api.values()]
+        # NZ and UK payroll share URLs: one call answers for both, by the organisation's country.
+        urls: dict[str, list[Endpoint]] = {}
+        for ep in picked:
+            urls.setdefault(ep.url.lower(), []).append(ep)
+        for same in urls.values():
+            ep = same[0]
+            regions = frozenset(e.payroll_region for e in cat if e.method == "GET"
+                                and e.url.lower() == ep.url.lower() and e.payroll_region)
             targets.append(ProbeTarget(fam, ep, is_allowed(ep, have, era), restriction(ep, era),
-                                       ep.tenant_header))
+                                       ep.tenant_header, regions))
     return targets, gaps
 
 

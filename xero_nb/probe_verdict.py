@@ -84,8 +84,10 @@ def _refusal_cause(target: ProbeTarget, call: CallResult, region: str | None) ->
         return "restricted", "the app is not enabled for this API"
     if ep.payroll_region is not None:
         country = {"GB": "UK"}.get(region.upper(), region.upper()) if region else None
-        if country is not None and country != ep.payroll_region:
-            return "region", f"{ep.api} serves {ep.payroll_region} organisations, this one is {region}"
+        serves = target.regions or frozenset({ep.payroll_region})
+        if country is not None and country not in serves:
+            return "region", (f"{ep.path} serves {'/'.join(sorted(serves))} organisations, "
+                              f"this one is {region}")
         if status in (404, 405):
             return "region", f"{ep.api} answered {status}: likely another region's payroll"
     if any(w in text for w in _ROLE_WORDS):
