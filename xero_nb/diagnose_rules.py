@@ -10,7 +10,7 @@ from xero_nb.diagnose_findings import Finding
 from xero_nb.facts import REFRESH_IDLE_SECONDS, TENANT_PER_DAY, TENANT_PER_DAY_STARTER, TENANT_PER_MINUTE
 from xero_nb.models import Endpoint
 from xero_nb.problem import Observation
-from xero_nb.scopes import DEPRECATED_BROAD, known_scopes, refused_at_authorize, suggest
+from xero_nb.scopes import DEPRECATED_BROAD, is_allowed, known_scopes, refused_at_authorize, suggest
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
 CONNECTIONS_FACT = "this token's /connections list (GET https://api.xero.com/connections)"
@@ -185,7 +185,10 @@ def tenant_findings(obs: Observation, ctx: Context) -> list[Finding]:
     elif obs.status is None and "authenticationunsuccessful" in m:
         t = 0.9
     elif obs.status is None and "insufficientpermissions" in m:
-        t = 0.45
+        ep = ctx.endpoint  # a wrapper's message: a tenant problem once the scope is ruled out
+        scope_ok = ep is not None and ctx.granted is not None and is_allowed(ep, ctx.granted,
+                                                                             ctx.era_for_checks)
+        t = 0.85 if scope_ok else 0.45
     else:
         return []
     ep = ctx.endpoint
