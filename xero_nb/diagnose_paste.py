@@ -34,6 +34,7 @@ _SDK_LINE = re.compile(r"(?m)^\s*\((\d{3})\)\s*$")
 _LIB_LINE = re.compile(r"(?i)(?:\b(\d{3})\s+(?:client|server)\s+error|(?:client|server)\s+error\s+'(\d{3}))")
 _STATUS_WORD = re.compile(
     r"(?i)\b(?:http\s*)?(?:status(?:[\s_-]?code)?|errorcode|response\s+code)\W{0,4}(\d{3})\b")
+_HTTP_WORD = re.compile(r"(?i)\bHTTP(?:\s+error)?[\s:]+(\d{3})\b")
 _STATUS_REASON = re.compile(
     r"\b([45]\d\d)\s*(?:-|:)?\s*(?:Unauthorized|Forbidden|Too Many Requests|Bad Request|Not Found|"
     r"Method Not Allowed|Service Unavailable|Internal Server Error)", re.IGNORECASE)
@@ -229,7 +230,7 @@ def _sdk_printout(text: str, out: Pasted) -> None:
 
 
 def _status_from_text(text: str) -> int | None:
-    for pattern in (_SDK_LINE, _LIB_LINE, _STATUS_WORD, _STATUS_REASON):
+    for pattern in (_SDK_LINE, _LIB_LINE, _STATUS_WORD, _HTTP_WORD, _STATUS_REASON):
         for m in pattern.finditer(text):
             for group in m.groups():
                 status = as_status(group)
@@ -250,6 +251,9 @@ def _request_line(text: str, out: Pasted) -> None:
             out.url = (xero or urls)[0]
             if path and path.startswith("/") and urlsplit(out.url).path in ("", "/"):
                 out.url = out.url.rstrip("/") + path
+    host = next((v for k, v in out.request_headers or () if k.lower() == "host"), None)
+    if out.url is not None and out.url.startswith("/") and host:
+        out.url = f"https://{host.strip()}{out.url}"
     if out.method is None:
         c = _CURL_METHOD.search(text)
         if c is not None:
