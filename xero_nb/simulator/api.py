@@ -69,15 +69,18 @@ def handle_api(core: SimCore, ctx: Ctx, matches: list[Match], key: tuple[str, st
     need = match.route.required[app.era]
     if need and not (need & rec.scopes):
         return problem(401, "AuthorizationUnsuccessful", ctx.cid, api, headers=extra | INSUFFICIENT)
-    refusal = _tenant(core, rec, header, org)
-    if refusal is None:
-        assert org is not None
-        refusal = _gates(rec, match, org, need) or _user(rec, match, org)
+    if not ep.tenant_header:  # App Store billing: no organisation involved
+        refusal = _app_gates(rec, match, need)
+        org = None
+    else:
+        refusal = _tenant(core, rec, header, org)
+        if refusal is None:
+            assert org is not None
+            refusal = _app_gates(rec, match, need) or _org(match, org) or _user(rec, match, org)
     if refusal is not None:
         status, detail, title, type_ = refusal
         hdrs = extra | INSUFFICIENT if status == 401 else extra
         return problem(status, detail, ctx.cid, api, headers=hdrs, title=title, type_=type_)
-    assert org is not None
     return core.store.respond(ctx, match, org, extra)
 
 
@@ -101,7 +104,7 @@ def _tenant(core: SimCore, rec: AccessRecord, header: str | None, org: DemoOrg |
     return None
 
 
-def _gates(rec: AccessRecord, match: Match, org: DemoOrg, need: frozenset[str]) -> Refusal | None:
+def _app_gates(rec: AccessRecord, match: Match, need: frozenset[str]) -> Refusal | None:
     app, ep = rec.grant.app, match.endpoint
     held = need & rec.scopes
     if ep.api in CLOSED_APIS and not (held & app.approved_scopes):
@@ -114,6 +117,11 @@ def _gates(rec: AccessRecord, match: Match, org: DemoOrg, need: frozenset[str]) 
             and match.params.get("ReportID", "").lower() == "bankstatement"
             and not (BANK_STATEMENT_SCOPE in rec.scopes and BANK_STATEMENT_SCOPE in app.approved_scopes)):
         return (401, "AuthorizationUnsuccessful", None, None)
+    return None
+
+
+def _org(match: Match, org: DemoOrg) -> Refusal | None:
+    ep = match.endpoint
     region = ep.payroll_region
     if region is not None:
         if org.payroll_region != region:

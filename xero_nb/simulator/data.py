@@ -43,9 +43,13 @@ class DataStore:
         self.records(tenant_id, api, collection)
         return self._data[tenant_id].setdefault(api, {}).setdefault(collection, [])
 
-    def respond(self, ctx: Ctx, match: Match, org: DemoOrg, headers: dict[str, str]) -> Response:
+    def respond(self, ctx: Ctx, match: Match, org: DemoOrg | None, headers: dict[str, str]) -> Response:
         """Answer a call that passed every check."""
         ep = match.endpoint
+        if org is None:  # App Store subscriptions: one plausible subscription, echoing the id
+            sub = {"id": match.params.get("subscriptionId", ctx.cid), "status": "ACTIVE",
+                   "currentPeriodEnd": "2026-12-31T00:00:00", "plans": [], "items": []}
+            return self._render(ctx, ep.api, "subscriptions", [sub], headers, single=True)
         raw = [s for s in ep.path.split("/") if s]
         literals = [s for s in raw if not s.startswith("{")]
         name = literals[0] if literals else ep.api

@@ -25,7 +25,7 @@ CUSTOM_SCOPES = frozenset({
 PARTNER_APPROVED = frozenset({
     "paymentservices", "bankfeeds", "finance.statements.read", "finance.cashvalidation.read",
     "finance.bankstatementsplus.read", "accounting.journals.read",
-    "accounting.reports.bankstatement.read",
+    "accounting.reports.bankstatement.read", "marketplace.billing",
 })
 
 
