@@ -17,7 +17,7 @@ import logging
 import time
 import warnings
 import webbrowser
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit, urlunsplit
@@ -25,15 +25,15 @@ from urllib.parse import parse_qs, urlsplit, urlunsplit
 from authlib.common.security import generate_token
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.httpx_client import AsyncOAuth2Client, OAuth2Client
-from authlib.integrations.httpx_client.oauth2_client import OAuth2Auth
-from authlib.integrations.httpx_client.utils import build_request
 
+from xero_nb import auth_tenants as tenants
+from xero_nb.auth_clients import AsyncClient, SyncClient
 from xero_nb.auth_errors import explain_oauth_error, scope_warnings
 from xero_nb.callback import CallbackServer
 from xero_nb.config import Settings
 from xero_nb.errors import AuthError, XeroNbWarning
 from xero_nb.facts import XeroURLs
-from xero_nb.http import Client, HTTPError, Request, Response
+from xero_nb.http import Client, HTTPError
 from xero_nb.jwt_view import JWTView, verify_jwt
 from xero_nb.models import Tenant
 from xero_nb.scopes import parse_scopes
@@ -55,55 +55,6 @@ class _Pending:
 
     def __repr__(self) -> str:
         return f"_Pending(scopes={self.scopes!r})"
-
-
-def _token_expired_response(response: Response) -> bool:
-    if response.status_code != 401:
-        return False
-    challenge = response.headers.get("www-authenticate", "")
-    return "TokenExpired" in response.text or "invalid_token" in challenge
-
-
-class _RefreshingAuth(OAuth2Auth):  # type: ignore[misc]
-    """Bearer auth that, on a 401 TokenExpired, refreshes once and retries the request."""
-
-    requires_response_body = True
-    owner: XeroAuth
-
-    def _sign(self, request: Request) -> Request:
-        url, headers, body = self.prepare(str(request.url), request.headers, request.content)
-        headers["Content-Length"] = str(len(body))
-        signed: Request = build_request(url=url, headers=headers, body=body,
-                                        initial_request=request)
-        return signed
-
-    def auth_flow(self, request: Request) -> Generator[Request, Response, None]:
-        used = self.token.get("access_token")
-        response = yield self._sign(request)
-        if _token_expired_response(response):
-            fresh = self.owner._refresh(seen_access_token=used)
-            self.set_token(fresh.to_response())
-            yield self._sign(request)
-
-
-class _SyncClient(OAuth2Client):  # type: ignore[misc]
-    """authlib's client whose "is my token fresh?" asks XeroAuth (one refresh across kernels)."""
-
-    token_auth_class = _RefreshingAuth
-
-    def ensure_active_token(self, token: Any = None) -> bool:
-        self.token = self.token_auth.owner.token().to_response()
-        return True
-
-
-class _AsyncClient(AsyncOAuth2Client):  # type: ignore[misc]
-    token_auth_class = _RefreshingAuth
-
-    async def ensure_active_token(self, token: Any = None) -> None:
-        import anyio
-
-        fresh = await anyio.to_thread.run_sync(self.token_auth.owner.token)
-        self.token = fresh.to_response()
 
 
 class XeroAuth:
@@ -166,14 +117,14 @@ class XeroAuth:
 
     def oauth_client(self, **httpx_kwargs: Any) -> OAuth2Client:
         """An authlib httpx2 client carrying a fresh token (refreshed under the store's lock)."""
-        client = _SyncClient(**self._client_kwargs(), token=self.token().to_response(),
+        client = SyncClient(**self._client_kwargs(), token=self.token().to_response(),
                              **httpx_kwargs)
         client.token_auth.owner = self
         return client
 
     def async_oauth_client(self, **httpx_kwargs: Any) -> AsyncOAuth2Client:
         """The async twin of ``oauth_client`` (pass an async-capable ``transport``)."""
-        client = _AsyncClient(**self._client_kwargs(), token=self.token().to_response(),
+        client = AsyncClient(**self._client_kwargs(), token=self.token().to_response(),
                               **httpx_kwargs)
         client.token_auth.owner = self
         return client
@@ -267,9 +218,14 @@ class XeroAuth:
         try:
             return fn(*args, **kwargs)
         except OAuthError as exc:
+            sent = [v for v in kwargs.values() if isinstance(v, str)]
+            sent += [q for v in sent for qs in parse_qs(urlsplit(v).query).values() for q in qs]
+            secret = self.settings.client_secret
             raise explain_oauth_error(exc.error, exc.description, requested=requested,
                                       era=self.era, stage=stage, store=self.store.state(),
-                                      clock=self.clock) from None
+                                      clock=self.clock,
+                                      secrets=[*sent, secret.reveal() if secret else None]
+                                      ) from None
         except HTTPError as exc:
             raise AuthError(f"token endpoint unreachable or failed ({type(exc).__name__})",
                             code="token_endpoint_error") from None
@@ -283,15 +239,16 @@ class XeroAuth:
                             hint="call sign_in(), or complete() with the redirect URL")
         self._token = tok
         if tok.expired(self.clock, self.leeway):
-            return self._refresh(seen_access_token=tok.access_token)
+            return self.refresh_after(seen_access_token=tok.access_token)
         return tok
 
     def refresh(self) -> Token:
         """Refresh now (one refresh across kernels sharing the store; see ``_refresh``)."""
         held = self._token or self.store.load()
-        return self._refresh(seen_access_token=held.access_token if held else None)
+        return self.refresh_after(seen_access_token=held.access_token if held else None)
 
-    def _refresh(self, seen_access_token: str | None) -> Token:
+    def refresh_after(self, seen_access_token: str | None) -> Token:
+        """Refresh unless the stored token is no longer the one whose access token we saw."""
         # Under the lock, re-read: if another kernel already replaced the token we saw, use
         # its token instead of spending the (rotated, now invalid) refresh token again.
         with self.store.lock():
@@ -343,29 +300,11 @@ class XeroAuth:
     # -- connections ---------------------------------------------------------------------------
     def connections(self, auth_event_only: bool = False) -> list[Tenant]:
         """The tenants this token reaches (optionally only those from its own consent)."""
-        tok = self.token()
-        params = {}
-        if auth_event_only and tok.auth_event_id:
-            params["authEventId"] = tok.auth_event_id
-        with self.oauth_client() as client:
-            resp = client.get(self.urls.connections, params=params)
-        if resp.status_code != 200:
-            raise AuthError(f"GET /connections answered HTTP {resp.status_code}",
-                            code="connections_failed", hint="check the token with token()")
-        rows = [Tenant.from_connection(r) for r in resp.json()]
-        if auth_event_only and tok.auth_event_id:
-            rows = [t for t in rows if t.auth_event_id == tok.auth_event_id]
-        return rows
+        return tenants.connections(self, auth_event_only)
 
     def choose_tenant(self, which: Tenant | str) -> Tenant:
         """Pick a tenant (a Tenant, tenant id, or name) and remember it for this profile."""
-        key = which.tenant_id if isinstance(which, Tenant) else which
-        for tenant in self.connections():
-            if key in (tenant.tenant_id, tenant.tenant_name):
-                self.store.set_tenant(tenant.tenant_id)
-                return tenant
-        raise AuthError(f"no connected tenant {key!r}", code="tenant_not_connected",
-                        hint="list them with connections(); sign in again to connect more")
+        return tenants.choose(self, which)
 
     @property
     def tenant_id(self) -> str | None:
@@ -374,22 +313,7 @@ class XeroAuth:
 
     def disconnect(self, connection_id: str | Tenant) -> None:
         """Remove one connection by its connection id (not the tenant id or auth event id)."""
-        cid = connection_id.connection_id if isinstance(connection_id, Tenant) else connection_id
-        tenants = self.connections()
-        if not any(t.connection_id == cid for t in tenants):
-            wrong = next((t for t in tenants if cid in (t.tenant_id, t.auth_event_id)), None)
-            raise AuthError(
-                f"{cid!r} is not a connection id of this token", code="wrong_connection_id",
-                hint=(f"that is a tenant/auth event id; use connection id "
-                      f"{wrong.connection_id!r} ({wrong.tenant_name})") if wrong
-                else "list them with connections()")
-        with self.oauth_client() as client:
-            resp = client.delete(f"{self.urls.connections}/{cid}")
-        if resp.status_code not in (200, 204):
-            raise AuthError(f"DELETE /connections answered HTTP {resp.status_code}",
-                            code="disconnect_failed")
-        if self.store.tenant() in {t.tenant_id for t in tenants if t.connection_id == cid}:
-            self.store.set_tenant(None)
+        tenants.disconnect(self, connection_id)
 
     # -- JWT view ----------------------------------------------------------------------------
     def jwks(self) -> dict[str, Any]:

@@ -61,10 +61,14 @@ def _refusals(requested: Iterable[str], era: str | None) -> list[str]:
     return out
 
 
-def _said(description: str | None) -> str:
+def _said(description: str | None, secrets: Iterable[str | None] = ()) -> str:
     if not description:
         return ""
-    text = _OPAQUE.sub("…", description)[:200]
+    text = description
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, "…")
+    text = _OPAQUE.sub("…", text)[:200]
     return f' Xero said: "{text}".'
 
 
@@ -93,9 +97,13 @@ def _invalid_grant(stage: str, store: Any, clock: Clock) -> tuple[str, str, str]
 
 def explain_oauth_error(error: str, description: str | None, *, requested: Iterable[str],
                         era: str | None, stage: str, store: Any = None,
-                        clock: Clock = time.time) -> AuthError:
-    """An AuthError whose code is Xero's error and whose message says what to do."""
-    said = _said(description)
+                        clock: Clock = time.time,
+                        secrets: Iterable[str | None] = ()) -> AuthError:
+    """An AuthError whose code is Xero's error and whose message says what to do.
+
+    ``secrets`` (what was sent) are cut out of Xero's description before it is quoted.
+    """
+    said = _said(description, secrets)
     if error == "invalid_grant":
         likely, why, step = _invalid_grant(stage, store, clock)
         err = AuthError(f"invalid_grant: {why}.{said}", code=error, hint=step)

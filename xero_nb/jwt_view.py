@@ -19,7 +19,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from xero_nb.facts import AUDIENCE, ISSUER
-from xero_nb.scopes import parse_scopes
+from xero_nb.scopes import OIDC_SCOPES, parse_scopes
 from xero_nb.tokens import Clock, unverified_claims
 
 ALGORITHMS = ("RS256",)
@@ -187,8 +187,9 @@ def scope_diff(requested: Any, granted: Any, needed: Any = ()) -> list[ScopeRow]
     req = parse_scopes(requested or (), strict=False)
     got = parse_scopes(granted or (), strict=False)
     need = parse_scopes(needed or (), strict=False)
-    rows = [ScopeRow(s, s in req, s in got, s in need, _note(s in req, s in got, s in need,
-                                                              bool(need)))
+    # OIDC scopes (openid, offline_access, ...) are never "not needed": they serve sign-in.
+    rows = [ScopeRow(s, s in req, s in got, s in need,
+                     _note(s in req, s in got, s in need, bool(need) and s not in OIDC_SCOPES))
             for s in sorted(req | got | need)]
     return sorted(rows, key=lambda r: (r.note == "ok", not r.needed, r.scope))
 

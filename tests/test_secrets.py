@@ -1,0 +1,173 @@
+"""Secret hygiene: with sentinel secrets, none appears in any repr, str, log record or error.
+
+An identity server on MockTransport hands out sentinel tokens (and echoes them in its error
+descriptions, as a careless server might); every flow and failure runs with DEBUG logging on.
+A second pass does the same against the simulator with its real tokens.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import traceback
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import pytest
+
+from xero_nb.auth import XeroAuth
+from xero_nb.callback import CallbackResult
+from xero_nb.config import Settings
+from xero_nb.errors import AuthError, XeroNbError
+from xero_nb.http import Client, MockTransport, Request, Response
+from xero_nb.simulator import XeroSimulator
+from xero_nb.token_store import FileTokenStore, MemoryTokenStore
+
+CLIENT_SECRET = "SENTINEL-CLIENT-SECRET-7f3a9c1e5b"
+CODE = "SENTINEL-AUTH-CODE-51d2e8a0c4"
+
+
+def jwt_like(tag: str, claims: dict[str, Any]) -> str:
+    payload = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+    return f"eyJhbGciOiJub25lIn0.{payload}.SENTINEL-{tag}-SIGNATURE-0c9d8e7f6a5b"
+
+
+class SentinelIdP:
+    def __init__(self) -> None:
+        self.n = 0
+        self.secrets: set[str] = {CLIENT_SECRET, CODE}
+        self.fail: str | None = None
+
+    def handle(self, request: Request) -> Response:
+        form = {k: v[0] for k, v in parse_qs(request.content.decode()).items()}
+        if request.url.path == "/connect/token":
+            if self.fail:
+                # A careless server echoing what it got: our errors must not repeat it.
+                echo = " ".join(v for v in form.values())
+                return Response(400, json={"error": self.fail, "error_description": echo})
+            self.n += 1
+            access = jwt_like(f"ACCESS{self.n}", {"scope": ["openid", "offline_access"],
+                                                  "authentication_event_id": "ev"})
+            refresh = f"SENTINEL-REFRESH-{self.n}-9b8a7c6d5e4f3a2b"
+            ident = jwt_like(f"IDTOKEN{self.n}", {"sub": "u"})
+            self.secrets |= {access, refresh, ident}
+            return Response(200, json={"access_token": access, "refresh_token": refresh,
+                                       "id_token": ident, "expires_in": 1800,
+                                       "token_type": "Bearer", "scope": "openid offline_access"})
+        if request.url.path == "/connect/revocation":
+            return Response(200)
+        if request.url.path == "/connections":
+            return Response(200, json=[{"id": "c1", "tenantId": "t1", "tenantName": "Org",
+                                        "authEventId": "ev"}])
+        return Response(401, json={"Detail": "TokenExpired: token expired"})
+
+
+def leaked(texts: Iterable[str], secrets: Iterable[str]) -> list[str]:
+    out = []
+    for secret in secrets:
+        # the full secret, or any 12-character piece of it beyond what masking shows
+        pieces = {secret} | {secret[i:i + 12] for i in range(0, max(1, len(secret) - 16), 4)}
+        pieces = {p for p in pieces if len(p) >= 12 and not p.startswith(("eyJhbGciOiJub25l",))}
+        for text in texts:
+            for piece in pieces:
+                if piece in text:
+                    out.append(f"{piece!r} in {text[:160]!r}")
+    return out
+
+
+def describe_error(exc: BaseException) -> list[str]:
+    texts = [str(exc), repr(exc), "".join(traceback.format_exception(exc))]
+    if isinstance(exc, XeroNbError):
+        texts.append(str(getattr(exc, "hint", "")))
+    return texts
+
+
+def test_no_sentinel_leaks_anywhere(caplog: pytest.LogCaptureFixture, tmp_path: Any,
+                                    recwarn: Any) -> None:
+    caplog.set_level(logging.DEBUG)
+    idp = SentinelIdP()
+    clock = [1_000_000.0]
+    settings = Settings(client_id="CID", client_secret=CLIENT_SECRET, scopes=("openid",))
+    store = FileTokenStore(tmp_path, clock=lambda: clock[0])
+    auth = XeroAuth(settings, store=store, transport=MockTransport(idp.handle),
+                    clock=lambda: clock[0])
+    texts: list[str] = []
+
+    url = auth.authorize_url()
+    pending = list(auth._pending.values())[0]
+    idp.secrets.add(pending.verifier)
+    state = parse_qs(urlsplit(url).query)["state"][0]
+    redirect = f"http://127.0.0.1:8765/callback?{urlencode({'code': CODE, 'state': state})}"
+    token = auth.complete(redirect)
+    clock[0] += 1800
+    refreshed = auth.token()
+    with auth.oauth_client() as http:
+        texts.append(repr(http.get("https://api.xero.com/connections").json()))
+    tenants = auth.connections()
+    texts += [repr(token), str(token), repr(refreshed), repr(settings), str(settings),
+              settings.describe(), repr(auth), str(auth), repr(store), repr(store.state()),
+              repr(MemoryTokenStore()), repr(pending), repr(CallbackResult(redirect)),
+              repr(tenants), repr(token.to_response().keys()), repr(settings.client_secret)]
+
+    errors: list[BaseException] = []
+    for fail in ("invalid_grant", "invalid_client", "unauthorized_client", "server_error"):
+        idp.fail = fail
+        with pytest.raises(AuthError) as info:
+            auth.refresh()
+        errors.append(info.value)
+    idp.fail = None
+    with pytest.raises(AuthError) as forged:
+        auth.complete(redirect.replace("state=", "state=forged"))
+    errors.append(forged.value)
+    url2 = auth.authorize_url()
+    state2 = parse_qs(urlsplit(url2).query)["state"][0]
+    idp.fail = "invalid_grant"
+    with pytest.raises(AuthError) as code_err:
+        auth.complete(f"http://127.0.0.1:8765/callback?code={CODE}&state={state2}")
+    errors.append(code_err.value)
+    idp.fail = None
+    auth.revoke()
+    store.path.write_text("{ corrupt " + CLIENT_SECRET)
+    with pytest.raises(XeroNbError) as corrupt:
+        store.load()
+    errors.append(corrupt.value)
+
+    for exc in errors:
+        texts += describe_error(exc)
+    texts += [r.getMessage() for r in caplog.records] + [str(r.args) for r in caplog.records]
+    texts += [str(w.message) for w in recwarn]
+    assert caplog.records, "expected some log records to check"
+    assert not leaked(texts, idp.secrets)
+
+
+def test_no_simulator_token_leaks(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    sim = XeroSimulator(limits=False)
+    app = sim.apps["web"]
+    settings = Settings(client_id=app.client_id, client_secret=app.client_secret,
+                        redirect_uri="http://127.0.0.1/callback", scopes=("openid", "email"))
+    auth = XeroAuth(settings, store=MemoryTokenStore(clock=sim.clock), transport=sim.transport(),
+                    clock=sim.clock)
+    with Client(transport=sim.transport(), follow_redirects=False) as http:
+        location = http.get(auth.authorize_url()).headers["location"]
+    code = parse_qs(urlsplit(location).query)["code"][0]
+    verifier = list(auth._pending.values())[0].verifier
+    token = auth.complete(location)
+    sim.advance(1800)
+    newer = auth.token()
+    views = auth.inspect()
+    secrets = {app.client_secret or "", code, verifier, token.access_token,
+               token.refresh_token or "", token.id_token or "", newer.access_token,
+               newer.refresh_token or ""}
+    bad = XeroAuth(Settings(client_id=app.client_id, client_secret="wrong-secret-value-123456"),
+                   store=MemoryTokenStore(), transport=sim.transport())
+    with Client(transport=sim.transport(), follow_redirects=False) as http:
+        loc2 = http.get(bad.authorize_url()).headers["location"]
+    with pytest.raises(AuthError) as info:
+        bad.complete(loc2)
+    texts = [repr(token), repr(newer), repr(auth), repr(auth.store.state()), repr(views),
+             *describe_error(info.value), *(r.getMessage() for r in caplog.records)]
+    assert info.value.code == "invalid_client"
+    assert not leaked(texts, secrets)
