@@ -1,0 +1,128 @@
+"""Every notebook runs offline on the simulator, fast, and leaks no token or secret."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from xero_nb.simulator import XeroSimulator
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+NAMES = sorted(p.name for p in NOTEBOOKS.glob("*.ipynb"))
+EXPECTED = ["00_quickstart.ipynb", "01_authenticate.ipynb", "02_endpoint_catalog.ipynb",
+            "03_scope_coverage.ipynb", "04_what_if_and_least_privilege.ipynb",
+            "05_retest_and_diagnose.ipynb", "06_multi_tenant_probe.ipynb"]
+JWT = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*")
+LONG_SECRETISH = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{40,}(?![A-Za-z0-9_-])")
+
+
+def token_like(word: str) -> bool:
+    """Long, and mixing many digits and letters: a refresh token, a key (not an operationId)."""
+    if word.startswith("IPY_MODEL_"):  # widget model ids
+        return False
+    digits = sum(c.isdigit() for c in word)
+    letters = sum(c.isalpha() for c in word)
+    return digits >= 8 and letters >= 8
+
+
+def test_token_like() -> None:
+    assert token_like("91cdffb0358ce9f31982aa1e8b0f37c5d2c0a6e4b1f9d8c7a6b5e4d3c2b1a0f9e")
+    assert not token_like("updateBankTransactionAttachmentByFileName")
+    assert not token_like("xnb-scope-accounting-reports-tenninetynine-read")
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[nbformat.NotebookNode, float]]:
+    work = tmp_path_factory.mktemp("notebooks")
+    home = tmp_path_factory.mktemp("home")
+    saved = dict(os.environ)
+    # Offline: no XERO_ variable, no .env, no profile from the user's config folder.
+    for key in [k for k in os.environ if k.startswith("XERO_")]:
+        del os.environ[key]
+    os.environ["XDG_CONFIG_HOME"] = str(home / "config")
+    os.environ["XDG_DATA_HOME"] = str(home / "data")
+    os.environ["XDG_STATE_HOME"] = str(home / "state")
+    out = {}
+    try:
+        for name in NAMES:
+            shutil.copy(NOTEBOOKS / name, work / name)
+            nb = nbformat.read(work / name, as_version=4)
+            start = time.perf_counter()
+            NotebookClient(nb, timeout=60, kernel_name="python3", allow_errors=False,
+                           store_widget_state=True,
+                           resources={"metadata": {"path": str(work)}}).execute()
+            out[name] = (nb, time.perf_counter() - start)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return out
+
+
+def test_the_seven_notebooks_exist() -> None:
+    assert NAMES == EXPECTED
+    assert (NOTEBOOKS / "README.md").read_text().count(".ipynb") >= len(EXPECTED)
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_committed_clean(name: str) -> None:
+    nb = nbformat.read(NOTEBOOKS / name, as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    first = nb.cells[0]
+    assert first.cell_type == "markdown" and first.source.startswith("# ")
+    purpose = [line for line in first.source.splitlines()[1:] if line.strip()]
+    assert 2 <= len(purpose) <= 3, purpose
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None
+            assert not re.search(r"^\s*(async\s+def|def|class)\s", cell.source, re.M), cell.source
+    assert "widgets" not in nb.metadata
+
+
+def test_all_run_offline_in_under_60_s(executed) -> None:
+    assert sorted(executed) == EXPECTED
+    total = sum(seconds for _, seconds in executed.values())
+    assert total < 60, {k: round(s, 1) for k, (_, s) in executed.items()}
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_outputs_say_simulator_and_have_no_errors(executed, name: str) -> None:
+    nb, _ = executed[name]
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            assert out.output_type != "error", out
+            if out.output_type == "stream" and out.name == "stderr":
+                assert "Traceback" not in out.text and "Warning" not in out.text, out.text
+    text = json.dumps(nb)
+    if name not in ("02_endpoint_catalog.ipynb", "04_what_if_and_least_privilege.ipynb"):
+        assert "simulator" in text.lower()
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_no_token_or_secret_in_outputs_or_widget_state(executed, name: str) -> None:
+    nb, _ = executed[name]
+    sim = XeroSimulator()
+    sentinels = [app.client_secret for app in sim.apps.values() if app.client_secret]
+    text = json.dumps({"cells": [c.get("outputs", []) for c in nb.cells],
+                       "metadata": nb.metadata})
+    for secret in sentinels:
+        assert secret not in text, "a demo app's client secret reached the notebook"
+    assert not JWT.findall(text), JWT.findall(text)[:3]
+    hits = [h for h in LONG_SECRETISH.findall(text) if token_like(h)]
+    assert not hits, hits[:5]
+
+
+def test_quickstart_shows_the_lab_and_a_diagnosed_401(executed) -> None:
+    nb, _ = executed["00_quickstart.ipynb"]
+    text = json.dumps(nb)
+    assert "application/vnd.jupyter.widget-view+json" in text
+    assert "-> 401" in text and "missing_scope" in text
+    assert "accounting.transactions.read" in text
