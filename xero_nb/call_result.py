@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from xero_nb.http import Request, Response
 from xero_nb.models import Endpoint
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -142,6 +143,18 @@ class RequestRecord:
     headers: tuple[tuple[str, str], ...] = ()
     body: str | None = None
 
+    @classmethod
+    def of(cls, method: str, url: str, sent: Request | None,
+           secrets: Iterable[str] = ()) -> RequestRecord:
+        """The redacted record of a request as sent (or of the URL when nothing was built)."""
+        secrets = tuple(secrets)
+        if sent is None:
+            return cls(method, redact_url(url, secrets))
+        content = sent.content.decode("utf-8", "replace") if sent.content else None
+        return cls(method, redact_url(str(sent.url), secrets),
+                   redact_headers(sent.headers.multi_items(), secrets),
+                   redact_body(content, secrets) if content else None)
+
     def header(self, name: str) -> str | None:
         """One header's value (case-insensitive)."""
         return next((v for k, v in self.headers if k.lower() == name.lower()), None)
@@ -221,6 +234,17 @@ class CallResult:
 
     def __repr__(self) -> str:
         return f"<CallResult {self.summary()}>"
+
+
+def response_parts(response: Response | None, secrets: Iterable[str] = ()) -> tuple[
+        int, tuple[tuple[str, str], ...], Any, RateLimits, str | None]:
+    """``(status, redacted headers, decoded body, limits, correlation id)``; status 0: none."""
+    if response is None:
+        return 0, (), None, RateLimits(), None
+    body = decode_body(response.content, response.headers.get("content-type", ""))
+    return (response.status_code, redact_headers(response.headers.multi_items(), secrets),
+            redact_json(body), RateLimits.from_headers(response.headers),
+            response.headers.get("xero-correlation-id"))
 
 
 def decode_body(content: bytes, content_type: str) -> Any:

@@ -2,97 +2,37 @@
 
 >>> client = XeroClient(token=sim.issue_token(scopes=["accounting.settings.read"]),
 ...                     transport=sim.transport(), tenant_id=sim.tenants[0].tenant_id)
->>> client.call("GET", "/Organisation").status   # doctest: +SKIP
+>>> client.call("/Organisation").status   # doctest: +SKIP
 200
 """
 
 from __future__ import annotations
 
 import asyncio
-import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
-from typing import Any, Protocol
-from urllib.parse import quote, urlsplit
+from typing import Any
+from urllib.parse import urlsplit
 
-from xero_nb.call_result import (
-    CallResult,
-    RateLimits,
-    RequestRecord,
-    decode_body,
-    redact_body,
-    redact_headers,
-    redact_json,
-    redact_url,
-)
+from xero_nb.call_result import CallResult, RateLimits, RequestRecord, response_parts
 from xero_nb.catalog import Catalog, load_catalog
-from xero_nb.errors import AmbiguousEndpointError, AuthError, WriteNotAllowedError, XeroNbError
+from xero_nb.client_policy import (
+    Gate,
+    MissingPathParamError,
+    RetryPolicy,
+    Step,
+    TokenSource,
+    fill,
+    next_step,
+)
+from xero_nb.errors import AmbiguousEndpointError, AuthError, WriteNotAllowedError
 from xero_nb.facts import XeroURLs
 from xero_nb.http import AsyncClient, Client, Response, TransportError
 from xero_nb.models import WRITE_METHODS, Endpoint, Tenant
 from xero_nb.tokens import Token
 
 USER_AGENT = "xero-nb/0.1"
-_PLACEHOLDER = re.compile(r"\{([^}]+)\}")
-
-
-class MissingPathParamError(XeroNbError, ValueError):
-    """A URL template still has a ``{param}`` that no value was given for."""
-
-    code = "missing_path_param"
-
-
-class TokenSource(Protocol):
-    """What XeroClient needs from an auth object (xero_nb.auth.XeroAuth fits)."""
-
-    def token(self) -> Token: ...
-
-    def refresh(self) -> Token: ...
-
-
-class Gate(Protocol):
-    """A limiter wrapped around each attempt (the probe's per-tenant limiter)."""
-
-    async def acquire(self) -> None: ...
-
-    def release(self, status: int, limits: RateLimits) -> None: ...
-
-
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    """When to try again: 429 by its kind and Retry-After; 5xx and dropped connections for GETs."""
-
-    max_attempts: int = 4
-    backoff: float = 0.5  # seconds before the 2nd attempt; doubles each time
-    max_backoff: float = 30.0
-    max_wait: float = 300.0  # a longer Retry-After is reported, not slept through
-
-    def delay(self, method: str, attempt: int, status: int, limits: RateLimits,
-              error: str | None) -> tuple[float | None, str]:
-        """Seconds to wait before the next attempt (None: stop) and why."""
-        if status and (status < 500 and status != 429):
-            return None, ""
-        if method.upper() in WRITE_METHODS:
-            return None, "writes are never retried"
-        if attempt >= self.max_attempts:
-            return None, f"gave up after {attempt} attempts"
-        backoff = min(self.max_backoff, self.backoff * 2 ** (attempt - 1))
-        if error is not None:
-            return backoff, error.split(":", 1)[0]
-        if status == 429:
-            if limits.problem == "day":
-                return None, "day limit reached: retrying would take hours"
-            wait = limits.retry_after if limits.retry_after is not None else backoff
-            if wait > self.max_wait:
-                return None, f"Retry-After {wait:.0f}s is longer than max_wait"
-            return wait, f"429 {limits.problem or 'rate limit'}"
-        wait = limits.retry_after if limits.retry_after is not None else backoff
-        return min(wait, self.max_wait), str(status)
-
-
-def _token_expired(status: int, body: Any) -> bool:
-    return status == 401 and "TokenExpired" in (body if isinstance(body, str) else str(body))
+__all__ = ["CallResult", "MissingPathParamError", "RetryPolicy", "XeroClient"]
 
 
 class XeroClient:
@@ -178,7 +118,7 @@ class XeroClient:
             except AmbiguousEndpointError:
                 ep = None
             url = self._absolute(text, ep)
-        return method, _fill(url, path_params or {}), ep
+        return method, fill(url, path_params or {}), ep
 
     def _absolute(self, text: str, ep: Endpoint | None) -> str:
         if "://" in text:
@@ -224,22 +164,8 @@ class XeroClient:
                 sent: Any, response: Response | None, error: str | None, started: float,
                 attempts: int, retries: list[str], stopped: str | None) -> CallResult:
         secrets = self._secrets()
-        if sent is not None:
-            req_headers = redact_headers(sent.headers.multi_items(), secrets)
-            content = sent.content.decode("utf-8", "replace") if sent.content else None
-            record = RequestRecord(method, redact_url(str(sent.url), secrets), req_headers,
-                                   redact_body(content, secrets) if content else None)
-        else:
-            record = RequestRecord(method, redact_url(url, secrets))
-        status, body, limits, cid = 0, None, RateLimits(), None
-        headers: tuple[tuple[str, str], ...] = ()
-        if response is not None:
-            status = response.status_code
-            headers = redact_headers(response.headers.multi_items(), secrets)
-            body = redact_json(decode_body(response.content,
-                                           response.headers.get("content-type", "")))
-            limits = RateLimits.from_headers(response.headers)
-            cid = response.headers.get("xero-correlation-id")
+        record = RequestRecord.of(method, url, sent, secrets)
+        status, headers, body, limits, cid = response_parts(response, secrets)
         tok = self._token
         return CallResult(
             method=method, url=record.url, status=status, elapsed=self.clock() - started,
@@ -247,6 +173,14 @@ class XeroClient:
             headers=headers, body=body, attempts=attempts, retries=tuple(retries),
             stopped=stopped, error=error, granted=tok.scopes if tok is not None else frozenset(),
         )
+
+    def _step(self, method: str, attempt: int, response: Response | None, error: str | None,
+              refreshed: bool) -> Step:
+        status = response.status_code if response is not None else 0
+        text = response.text if response is not None else ""
+        limits = RateLimits.from_headers(response.headers) if response is not None else RateLimits()
+        return next_step(self.retry, method, attempt, status, text, limits, error,
+                         self.auth is not None, refreshed)
 
     # -- sync --------------------------------------------------------------------------
     def _client(self) -> Client:
@@ -262,7 +196,8 @@ class XeroClient:
         method, url, ep = self.resolve(endpoint_or_url, method, path_params, region)
         self._check_write(method, allow_writes)
         tenant = _tenant(tenant_id) or self.tenant_id
-        started, retries, refreshed, attempt = self.clock(), [], False, 0
+        started, refreshed, attempt = self.clock(), False, 0
+        retries: list[str] = []
         self.current_token()
         while True:
             attempt += 1
@@ -276,22 +211,15 @@ class XeroClient:
                 request = response.request
             except TransportError as exc:
                 error = f"{type(exc).__name__}: {exc}"
-            status = response.status_code if response is not None else 0
-            body = response.text if response is not None else ""
-            if (_token_expired(status, body) and not refreshed and method not in WRITE_METHODS
-                    and self._refresh()):
-                refreshed = True
-                retries.append("TokenExpired: refreshed")
-                continue
-            limits = (RateLimits.from_headers(response.headers) if response is not None
-                      else RateLimits())
-            wait, why = self.retry.delay(method, attempt, status, limits, error)
-            if wait is None:
-                stopped = why or None
+            step = self._step(method, attempt, response, error, refreshed)
+            if step.action in ("refresh", "refresh_stop") and self.auth is not None:
+                self._token, refreshed = self.auth.refresh(), True
+            if step.action in ("stop", "refresh_stop"):
                 return self._result(method, url, ep, tenant, request, response, error, started,
-                                    attempt, retries, stopped)
-            retries.append(why)
-            self.sleep(wait)
+                                    attempt, retries, step.why or None)
+            retries.append(step.why)
+            if step.action == "wait":
+                self.sleep(step.wait)
 
     def get(self, endpoint_or_url: Endpoint | str, **kwargs: Any) -> CallResult:
         """``call`` with GET."""
@@ -329,7 +257,8 @@ class XeroClient:
             await asyncio.to_thread(self.current_token)
         own = session is None
         http = session or self.async_session()
-        started, retries, refreshed, attempt = self.clock(), [], False, 0
+        started, refreshed, attempt = self.clock(), False, 0
+        retries: list[str] = []
         try:
             while True:
                 attempt += 1
@@ -349,22 +278,15 @@ class XeroClient:
                         gate.release(response.status_code if response is not None else 0,
                                      RateLimits.from_headers(response.headers)
                                      if response is not None else RateLimits())
-                status = response.status_code if response is not None else 0
-                body = response.text if response is not None else ""
-                if (_token_expired(status, body) and not refreshed
-                        and method not in WRITE_METHODS and self.auth is not None):
-                    self._token = await asyncio.to_thread(self.auth.refresh)
-                    refreshed = True
-                    retries.append("TokenExpired: refreshed")
-                    continue
-                limits = (RateLimits.from_headers(response.headers) if response is not None
-                          else RateLimits())
-                wait, why = self.retry.delay(method, attempt, status, limits, error)
-                if wait is None:
+                step = self._step(method, attempt, response, error, refreshed)
+                if step.action in ("refresh", "refresh_stop") and self.auth is not None:
+                    self._token, refreshed = await asyncio.to_thread(self.auth.refresh), True
+                if step.action in ("stop", "refresh_stop"):
                     return self._result(method, url, ep, tenant, request, response, error,
-                                        started, attempt, retries, why or None)
-                retries.append(why)
-                await (asleep or self.asleep)(wait)
+                                        started, attempt, retries, step.why or None)
+                retries.append(step.why)
+                if step.action == "wait":
+                    await (asleep or self.asleep)(step.wait)
         finally:
             if own:
                 await http.aclose()
@@ -389,25 +311,6 @@ class XeroClient:
 
 def _tenant(value: str | Tenant | None) -> str | None:
     return value.tenant_id if isinstance(value, Tenant) else value
-
-
-def _fill(url: str, params: Mapping[str, Any]) -> str:
-    """Put path parameter values into ``{name}`` placeholders (names case-insensitive)."""
-    lowered = {k.lower(): v for k, v in params.items()}
-    missing: list[str] = []
-
-    def sub(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name.lower() not in lowered:
-            missing.append(name)
-            return match.group(0)
-        return quote(str(lowered[name.lower()]), safe="")
-
-    filled = _PLACEHOLDER.sub(sub, url)
-    if missing:
-        raise MissingPathParamError(f"no value for path parameter(s) {', '.join(missing)} "
-                                    f"in {url}; pass path_params={{...}}")
-    return filled
 
 
 def _oauth_client(transport: Any, timeout: float) -> Client:
