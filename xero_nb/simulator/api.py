@@ -46,7 +46,8 @@ def _pick(matches: list[Match], org: DemoOrg | None) -> Match:
     return matches[0]
 
 
-def handle_api(core: SimCore, ctx: Ctx, matches: list[Match], key: tuple[str, str] | None) -> Response:
+def handle_api(core: SimCore, ctx: Ctx, matches: list[Match], key: tuple[str, str] | None,
+               busy: bool = False) -> Response:
     """Run Xero's checks in Xero's order, then answer from the organisation's data."""
     rec = identity.bearer(core, ctx, matches[0].endpoint.api)
     if isinstance(rec, Response):
@@ -60,7 +61,7 @@ def handle_api(core: SimCore, ctx: Ctx, matches: list[Match], key: tuple[str, st
     api = ep.api
     extra: dict[str, str] = {}
     if key is not None:
-        verdict = core.limits.check(key[0], key[1], app.tier, ctx.now)
+        verdict = core.limits.check(key[0], key[1], app.tier, ctx.now, busy)
         if verdict is not None:
             extra = verdict.headers
             if verdict.problem is not None:

@@ -41,7 +41,8 @@ class Plan:
     ctx: Ctx
     matches: list[Match]
     faults: list[Fault] = field(default_factory=list)
-    key: tuple[str, str] | None = None  # (client_id, tenant_id) while in flight
+    key: tuple[str, str] | None = None  # (client_id, tenant_id): the connection called
+    admitted: bool = False  # counted in flight (so end() must release it)
 
     @property
     def latency(self) -> float:
@@ -97,7 +98,7 @@ class SimCore:
             if matches and self.limits.enabled:
                 plan.key = self._connection_key(ctx)
                 if plan.key is not None:
-                    self.limits.enter(plan.key)
+                    plan.admitted = self.limits.enter(plan.key)
             return plan
 
     def _connection_key(self, ctx: Ctx) -> tuple[str, str] | None:
@@ -132,7 +133,7 @@ class SimCore:
 
     def end(self, plan: Plan) -> None:
         """The call left (answered or dropped)."""
-        if plan.key is not None:
+        if plan.admitted and plan.key is not None:
             with self.lock:
                 self.limits.leave(plan.key)
 
@@ -147,7 +148,7 @@ class SimCore:
         if low.startswith(_CONNECTIONS + "/") and low.count("/") == 2:
             return identity.connections(self, ctx, ctx.path.rstrip("/").rsplit("/", 1)[1])
         if plan.matches:
-            return handle_api(self, ctx, plan.matches, plan.key)
+            return handle_api(self, ctx, plan.matches, plan.key, busy=not plan.admitted)
         if low == "" and ctx.method == "GET":
             url = ctx.request.url
             origin = f"{url.scheme}://{url.netloc.decode()}"

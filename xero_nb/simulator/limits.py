@@ -46,9 +46,13 @@ class RateLimits:
         """5,000 a day per tenant, 1,000 on the Starter tier."""
         return facts.TENANT_PER_DAY_STARTER if tier == "starter" else facts.TENANT_PER_DAY
 
-    def enter(self, key: tuple[str, str]) -> None:
-        """A call to this connection is now in flight."""
-        self._inflight[key] = self._inflight.get(key, 0) + 1
+    def enter(self, key: tuple[str, str]) -> bool:
+        """Admit a call to this connection; False when 5 are already in flight."""
+        n = self._inflight.get(key, 0)
+        if n >= self.concurrent:
+            return False
+        self._inflight[key] = n + 1
+        return True
 
     def leave(self, key: tuple[str, str]) -> None:
         """A call to this connection finished."""
@@ -62,8 +66,12 @@ class RateLimits:
         wait = window[0] + span - now if window else 1.0
         return max(1, math.ceil(self.clock.real_seconds(max(wait, 0.0))))
 
-    def check(self, client_id: str, tenant_id: str, tier: str, now: float) -> LimitVerdict | None:
-        """Count one call (unless refused) and say what remains; None when limits are off."""
+    def check(self, client_id: str, tenant_id: str, tier: str, now: float,
+              busy: bool = False) -> LimitVerdict | None:
+        """Count one call (unless refused) and say what remains; None when limits are off.
+
+        ``busy``: the call arrived while the connection already had 5 calls in flight.
+        """
         if not self.enabled:
             return None
         key = (client_id, tenant_id)
@@ -75,7 +83,7 @@ class RateLimits:
         _purge(app, now, MINUTE)
         quota = self.day_quota(tier)
         problem, retry = None, 0
-        if self._inflight.get(key, 0) > self.concurrent:
+        if busy:
             problem, retry = "concurrent", 1
         elif len(day) >= quota:
             problem, retry = "day", self._retry(day, DAY, now)

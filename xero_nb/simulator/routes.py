@@ -59,6 +59,7 @@ class RouteTable:
             groups.setdefault(base, {}).setdefault((ep.method, len(segs)), []).append(route)
         self._bases = sorted(groups.items(), key=lambda kv: -len(kv[0]))
         self.routes = [r for _, g in self._bases for rs in g.values() for r in rs]
+        self._cache: dict[tuple[str, str], list[Match]] = {}
 
     def is_api_path(self, path: str) -> bool:
         """True if ``path`` lies under one of the API base paths."""
@@ -67,6 +68,16 @@ class RouteTable:
 
     def match(self, method: str, path: str) -> list[Match]:
         """The best route per API for this call (several only on the shared payroll 2.0 URLs)."""
+        key = (method, path)
+        hit = self._cache.get(key)
+        if hit is None:
+            hit = self._match(method, path)
+            if len(self._cache) > 20000:  # bounded: ids in paths make the key space open
+                self._cache.clear()
+            self._cache[key] = hit
+        return hit
+
+    def _match(self, method: str, path: str) -> list[Match]:
         low = path.lower()
         for base, group in self._bases:
             if low == base or low.startswith(base + "/"):
