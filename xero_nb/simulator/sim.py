@@ -119,6 +119,15 @@ class XeroSimulator:
         return self._core.calls
 
     @property
+    def record_calls(self) -> bool:
+        """Whether ``calls`` keeps growing (turn off for long benchmarks)."""
+        return self._core.record_calls
+
+    @record_calls.setter
+    def record_calls(self, value: bool) -> None:
+        self._core.record_calls = bool(value)
+
+    @property
     def faults(self) -> Faults:
         """Fault rules: ``sim.faults.add("503", "/api.xro/2.0/Invoices*", share=0.5)``."""
         return self._core.faults
