@@ -185,8 +185,19 @@ async def aprobe(
                                     None)
             home = _payroll_region(region) if region else None
             keep = [j for j in payroll if region is None or (home and jobs[j][0].serves(home))]
-            dropped.update(set(payroll) - set(keep))
-            run.total -= len(payroll) - len(keep)
+            if region is not None and home is None:  # e.g. US: Xero has no payroll API there
+                seen: set[str] = set()
+                for j in payroll:
+                    if jobs[j][0].family not in seen:
+                        seen.add(jobs[j][0].family)
+                        keep.append(j)
+                        run.add(j, skipped(jobs[j][0], tenant, f"Xero has no payroll API for "
+                                           f"{region} organisations; not called", cause="region"))
+                keep = [j for j in keep if j not in run.results]
+                dropped.update(j for j in payroll if j not in run.results)
+            else:
+                dropped.update(set(payroll) - set(keep))
+            run.total -= len(dropped & set(payroll))
             await asyncio.gather(*(one(j, region) for j in keep))
             if region is None:
                 _settle_regions(run, jobs, keep)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from xero_nb.call_result import CallResult
 from xero_nb.models import Endpoint, Tenant
 from xero_nb.probe_plan import ProbeTarget
+from xero_nb.scopes import JOURNALS_GATE, JOURNALS_SCOPE, required_scopes
 
 if TYPE_CHECKING:  # pragma: no cover
     from xero_nb.diagnose import Diagnosis
@@ -80,6 +81,9 @@ def _refusal_cause(target: ProbeTarget, call: CallResult, region: str | None) ->
     if target.restriction is not None:
         tiered = "tier" in target.restriction.lower()
         return ("tier" if tiered else "restricted"), target.restriction
+    if status == 401 and JOURNALS_SCOPE in required_scopes(ep, "granular"):
+        # Whatever the era passed in, a refused Journals call with the scope held is the gate.
+        return "tier", JOURNALS_GATE
     if "invalid-application" in text:
         return "restricted", "the app is not enabled for this API"
     if ep.payroll_region is not None:
@@ -139,11 +143,12 @@ def judge(target: ProbeTarget, tenant: Tenant | None, call: CallResult,
         reason=reason, call=call)
 
 
-def skipped(target: ProbeTarget, tenant: Tenant | None, reason: str) -> ProbeResult:
+def skipped(target: ProbeTarget, tenant: Tenant | None, reason: str,
+            cause: str | None = None) -> ProbeResult:
     """A planned probe that was not sent (cancelled, day limit used up)."""
     return ProbeResult(
         family=target.family, endpoint=target.endpoint,
         tenant_id=tenant.tenant_id if tenant else None,
         tenant_name=tenant.tenant_name if tenant else "", predicted=target.predicted,
-        restriction=target.restriction, observed=None, verdict="skipped", cause=None,
+        restriction=target.restriction, observed=None, verdict="skipped", cause=cause,
         reason=reason)
