@@ -134,4 +134,4 @@ def unknown_finding(obs: Observation) -> Finding:
                    ("Send Xero support the Xero-Correlation-Id"
                     + (f" {obs.correlation_id}" if obs.correlation_id else "") + ".",
                     "Pass more context to diagnose(): endpoint, token or granted scopes, "
-                    "connections, organisation."), 0.2)
+                    "connections, organisation."), FLOOR)

@@ -215,13 +215,34 @@ def _failure_blocks(i: int, item: Any, context: Mapping[str, Any]) -> list[Block
              f"{TOKEN_ENV}):", None), *_snippets(obs, ep)]
 
 
+def _probe_blocks(probe: Any) -> list[Block]:
+    out: list[Block] = [("h", 2, "Probe: predicted vs observed")]
+    summary = probe.summary() if callable(getattr(probe, "summary", None)) else {}
+    if isinstance(summary, Mapping) and summary:
+        out.append(("table", ("item", "value"), [(str(k), str(v)) for k, v in summary.items()]))
+    mismatches = probe.mismatches() if callable(getattr(probe, "mismatches", None)) else []
+    cols = ("tenant", "method", "path", "predicted", "observed", "cause", "status", "correlation_id")
+    rows = []
+    for r in mismatches:
+        row = r.row() if callable(getattr(r, "row", None)) else {}
+        rows.append(tuple(str(row.get(c, "")) for c in cols))
+    out.append(("p", f"{len(rows)} mismatch(es) between the scope rules and Xero's answers.", None))
+    if rows:
+        out.append(("table", cols, rows))
+    return out
+
+
 def report(failures: Iterable[Any] = (), *, token: Any = None, tenants: Iterable[Any] | None = None,
            coverage: Any = None, era: str | None = None, organisation: Any = None,
+           calls: Iterable[Any] = (), text: str | None = None, probe: Any = None,
            title: str = "Xero API report", secrets: Iterable[Any] = (),
            clock: Callable[[], float] = time.time) -> Report:
-    """Build the report. ``failures``: CallResults, httpx2 responses, Diagnoses, pasted text or
-    dicts of parts; ``secrets``: extra strings (e.g. the client secret) to scrub everywhere."""
+    """Build the report. ``failures`` and ``calls``: CallResults, httpx2 responses, Diagnoses,
+    pasted text or dicts of parts; ``text``: one pasted error; ``probe``: a ProbeReport;
+    ``secrets``: extra strings (e.g. the client secret) to scrub everywhere."""
     now = float(clock())
+    if tenants is None and probe is not None and getattr(probe, "tenants", None):
+        tenants = probe.tenants
     tenant_list = list(tenants) if tenants is not None else None
     context: dict[str, Any] = {"token": token, "era": era, "organisation": organisation, "clock": clock}
     if tenant_list is not None:
@@ -234,7 +255,10 @@ def report(failures: Iterable[Any] = (), *, token: Any = None, tenants: Iterable
                                                    "updated"), _tenant_rows(tenant_list))]
     if coverage is not None:
         blocks += _coverage_blocks(coverage)
+    if probe is not None:
+        blocks += _probe_blocks(probe)
     items = [failures] if isinstance(failures, (str, bytes)) else list(failures)
+    items += list(calls) + ([text] if text else [])
     blocks.append(("h", 2, f"Failures ({len(items)})"))
     for i, item in enumerate(items, 1):
         blocks += _failure_blocks(i, item, context)
