@@ -288,3 +288,23 @@ def test_authorize_url_params_reach_the_simulator_intact(sim: XeroSimulator) -> 
     assert q["code_challenge_method"] == ["S256"]
     location = consent_location(sim, url)
     assert parse_qs(urlsplit(location).query)["state"] == q["state"]
+
+
+def test_sign_in_without_a_browser_shows_the_link(sim: XeroSimulator, served: Any) -> None:
+    auth = auth_for(sim, "web", urls=served.urls, transport=None)
+    shown: list[str] = []
+
+    def show(text: str) -> None:
+        shown.append(text)
+        browser_for(served)(text.rsplit(" ", 1)[1])  # the person clicks the link
+
+    tok = auth.sign_in(open_browser=False, show=show, timeout=20)
+    assert shown[0].startswith("Open this link to sign in to Xero: http://127.0.0.1:")
+    assert tok.refresh_token
+
+
+def test_sign_in_times_out_with_a_way_forward(sim: XeroSimulator) -> None:
+    auth = auth_for(sim, "web")
+    with pytest.raises(AuthError) as info:
+        auth.sign_in(open_browser=lambda url: None, timeout=0.2)
+    assert info.value.code == "callback_timeout" and "complete()" in str(info.value)

@@ -96,7 +96,7 @@ def test_no_sentinel_leaks_anywhere(caplog: pytest.LogCaptureFixture, tmp_path: 
     texts: list[str] = []
 
     url = auth.authorize_url()
-    pending = list(auth._pending.values())[0]
+    pending = next(iter(auth._pending.values()))
     idp.secrets.add(pending.verifier)
     state = parse_qs(urlsplit(url).query)["state"][0]
     redirect = f"http://127.0.0.1:8765/callback?{urlencode({'code': CODE, 'state': state})}"
@@ -153,7 +153,7 @@ def test_no_simulator_token_leaks(caplog: pytest.LogCaptureFixture) -> None:
     with Client(transport=sim.transport(), follow_redirects=False) as http:
         location = http.get(auth.authorize_url()).headers["location"]
     code = parse_qs(urlsplit(location).query)["code"][0]
-    verifier = list(auth._pending.values())[0].verifier
+    verifier = next(iter(auth._pending.values())).verifier
     token = auth.complete(location)
     sim.advance(1800)
     newer = auth.token()
