@@ -68,8 +68,11 @@ def test_html_is_styled_and_escaped() -> None:
     out = t.html()
     assert "<script>x" not in out and "&lt;script&gt;" in out
     assert 'class="xnb-no"' in out and 'data-allowed="0"' in out
-    changed = TableState(pd.DataFrame({"change": ["gained", "lost"], "allowed": [True, False]}))
-    assert 'class="xnb-gained"' in changed.html() and 'class="xnb-lost"' in changed.html()
+    changed = TableState(pd.DataFrame({"change": ["gained", "lost", "", ""],
+                                       "allowed": [True, False, True, False]}))
+    out = changed.html()
+    for cls in ("xnb-gained", "xnb-lost", "xnb-ok", "xnb-no"):
+        assert out.count(f'class="{cls}"') == 1, cls
 
 
 def test_export_csv(frame: pd.DataFrame, tmp_path) -> None:

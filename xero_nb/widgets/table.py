@@ -183,7 +183,9 @@ class TableState(Noticed):
         for key in ("change", "allowed", "verdict"):
             if key in rec:
                 value = bool(rec[key]) if key == "allowed" else rec[key]
-                return _ROW_CLASS.get((key, value), "")
+                cls = _ROW_CLASS.get((key, value))
+                if cls:
+                    return cls
         return ""
 
     # -- export -----------------------------------------------------------------

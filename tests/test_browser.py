@@ -1,0 +1,161 @@
+"""JupyterLab in Debian's headless Chromium: Run All on 00_quickstart, toggle, Send, screenshot.
+
+Started by the test on 127.0.0.1 with a known token and a temporary copy of the notebooks.
+Never skipped: without /usr/bin/chromium it fails saying how to install it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts"
+LAB_TOKEN = "xnb-browser-test"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+
+pytestmark = pytest.mark.browser
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for(url: str, deadline: float, proc: subprocess.Popen) -> None:
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"jupyter lab exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"JupyterLab did not answer at {url}")
+
+
+@pytest.fixture
+def lab(tmp_path: Path):
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is missing: run `apt-get update && apt-get install -y "
+                    "chromium` (make test does this) — the browser test must not be skipped")
+    work = tmp_path / "notebooks"
+    shutil.copytree(ROOT / "notebooks", work, ignore=shutil.ignore_patterns("exports", ".ipynb*"))
+    home = tmp_path / "home"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XERO_")}
+    env.update({
+        "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_DATA_HOME": str(home / ".local/share"), "XDG_STATE_HOME": str(home / ".state"),
+        "JUPYTERLAB_SETTINGS_DIR": str(home / "lab-settings"),
+        "JUPYTERLAB_WORKSPACES_DIR": str(home / "lab-workspaces"),
+        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+    })
+    # No "Jupyter news?" prompt over the page: disable the announcements plugin for this server.
+    labconfig = home / "jupyter-config" / "labconfig"
+    labconfig.mkdir(parents=True)
+    (labconfig / "page_config.json").write_text(json.dumps(
+        {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
+    env["JUPYTER_CONFIG_DIR"] = str(home / "jupyter-config")
+    port = free_port()
+    log = (tmp_path / "lab.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root",
+         "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+         f"--IdentityProvider.token={LAB_TOKEN}", "--ServerApp.open_browser=False",
+         f"--ServerApp.root_dir={work}", "--LabApp.expose_app_in_browser=True",
+         "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+        cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(f"{base}/api/status?token={LAB_TOKEN}", time.monotonic() + 60, proc)
+        yield base
+    finally:
+        try:
+            req = urllib.request.Request(f"{base}/api/shutdown?token={LAB_TOKEN}", method="POST")
+            urllib.request.urlopen(req, timeout=5).close()
+            proc.wait(timeout=15)
+        except (OSError, subprocess.TimeoutExpired):
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=10)
+        log.close()
+
+
+def headline_allowed(page) -> int:
+    return int(page.locator(".xnb-headline-text").first.get_attribute("data-allowed"))
+
+
+def table_allowed(page) -> str:
+    return page.locator(".xnb-table-coverage .xnb-table").first.get_attribute("data-allowed")
+
+
+def test_quickstart_in_jupyterlab(lab: str) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 1100})
+            page.set_default_timeout(60_000)
+            page.goto(f"{lab}/lab/tree/00_quickstart.ipynb?token={LAB_TOKEN}")
+            page.wait_for_selector(".jp-Notebook .jp-Cell")
+            # The kernel (the venv's python3) must be up before Run All.
+            page.wait_for_function(
+                "() => { const nb = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
+                " const k = nb && nb.sessionContext && nb.sessionContext.session"
+                " && nb.sessionContext.session.kernel; return k && k.status === 'idle'; }")
+            page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+            page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+
+            lab_widget = page.locator(".xnb-lab")
+            expect(lab_widget).to_be_visible(timeout=90_000)
+            expect(page.locator(".xnb-headline-text")).to_have_count(1)
+            expect(page.locator(".jp-RenderedText", has_text="-> 401")).to_be_visible()  # last cell ran
+            before_headline = headline_allowed(page)
+            before_table = table_allowed(page)
+            before_html = page.locator(".xnb-table-coverage").first.inner_html()
+
+            box = page.locator(".xnb-scope-accounting-transactions-read input[type=checkbox]")
+            box.scroll_into_view_if_needed()
+            started = time.perf_counter()
+            box.check()
+            page.wait_for_function(
+                "(n) => Number(document.querySelector('.xnb-headline-text')"
+                ".getAttribute('data-allowed')) !== n", arg=before_headline)
+            redraw = time.perf_counter() - started
+            assert headline_allowed(page) == before_headline + 50
+            assert table_allowed(page) != before_table
+            assert page.locator(".xnb-table-coverage").first.inner_html() != before_html
+            page.locator(".xnb-lab").first.screenshot(path=str(ARTIFACTS / "scope_lab_scopes.png"))
+
+            page.locator(".xnb-lab-tabs .lm-TabBar-tab", has_text="Call").first.click()
+            diagnosis = page.locator(".xnb-call-diagnosis")
+            expect(diagnosis).to_be_visible()
+            old_info = page.locator(".xnb-lab .xnb-kv").first.inner_text()
+            page.locator("button.xnb-send").first.click()
+            expect(diagnosis.locator('[data-code="missing_scope"]')).to_be_visible()
+            page.wait_for_function(
+                "(old) => { const t = document.querySelector('.xnb-lab .xnb-kv');"
+                " return t && t.innerText !== old; }", arg=old_info)
+            text = diagnosis.inner_text()
+            assert "accounting.transactions.read" in text and "Fix" in text
+            assert "401" in page.locator(".xnb-lab .xnb-kv").first.inner_text()
+            page.screenshot(path=str(ARTIFACTS / "scope_lab_call.png"), full_page=True)
+            (ARTIFACTS / "browser_timing.json").write_text(json.dumps(
+                {"toggle_to_redrawn_table_s": round(redraw, 3)}))
+        finally:
+            browser.close()
