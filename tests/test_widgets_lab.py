@@ -1,0 +1,250 @@
+"""Connection, CallState, ProbeState and the ScopeLab on the simulator, driven headless."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from xero_nb.models import Param
+from xero_nb.simulator import XeroSimulator
+from xero_nb.widgets.call import CallState, body_frame, check_value
+from xero_nb.widgets.call_view import CallPanel
+from xero_nb.widgets.connect_view import ConnectPanel
+from xero_nb.widgets.connection import DEMO_SCOPES, Connection
+from xero_nb.widgets.lab import ScopeLab
+from xero_nb.widgets.lab_state import LabState
+from xero_nb.widgets.probe_view import ProbePanel
+from xero_nb.widgets.probing import ProbeState
+from xero_nb.widgets.scope_state import ScopeState
+
+PASTED = ('{"error": "InsufficientPermissions", "message": "The API credentials do not have the '
+          'necessary permissions to perform the action."}')
+
+
+@pytest.fixture
+def conn() -> Connection:
+    c = Connection(ScopeState())
+    c.use_simulator(simulator=XeroSimulator(limits=False))
+    c.sign_in()
+    assert c.notice[0] == "ok", c.notice
+    return c
+
+
+def test_simulator_sign_in_sets_the_shared_scopes(conn: Connection) -> None:
+    s = conn.status()
+    assert s["mode"] == "simulator" and s["signed_in"] and s["era"] == "broad"
+    assert set(s["scopes"]) == set(DEMO_SCOPES)
+    assert conn.scopes.granted == set(DEMO_SCOPES) and s["tenants"] >= 4
+    assert 0 < s["expires_in"] <= 1800 and s["refreshable"]
+    assert "access_token" not in json.dumps(s) and conn.token.access_token not in json.dumps(s)
+
+
+def test_tenants_refresh_disconnect_revoke(conn: Connection) -> None:
+    first, second = conn.tenants[0], conn.tenants[1]
+    conn.select_tenant(second.tenant_id)
+    assert conn.tenant_id == second.tenant_id
+    conn.select_tenant("not-a-tenant")
+    assert conn.notice[0] == "error" and conn.tenant_id == second.tenant_id
+    old = conn.token
+    conn.refresh()
+    assert conn.token.access_token != old.access_token
+    n = len(conn.tenants)
+    conn.disconnect(first.tenant_id)
+    assert conn.notice[0] == "ok" and len(conn.tenants) == n - 1
+    conn.revoke()
+    assert conn.token is None and conn.scopes.granted == frozenset()
+    conn.sign_in()
+    assert conn.token is not None
+
+
+def test_reconsent_is_the_fix_loop(conn: Connection) -> None:
+    conn.reconsent(sorted(conn.scopes.granted | {"accounting.transactions.read"}))
+    assert "accounting.transactions.read" in conn.scopes.granted
+    assert conn.scopes.whatif == conn.scopes.granted
+
+
+def test_granular_app_switches_era() -> None:
+    c = Connection(ScopeState())
+    c.use_simulator(app="pkce", simulator=XeroSimulator(limits=False))
+    assert c.scopes.era == "granular"
+    c.sign_in()
+    assert c.token is not None and c.notice[0] == "ok"
+
+
+def test_actions_before_connecting_are_notices() -> None:
+    c = Connection(ScopeState())
+    c.sign_in()
+    assert c.notice[0] == "error" and "simulator or enter a Xero app" in c.notice[1]
+    c.complete("")
+    assert c.notice[0] == "error"
+
+
+def test_check_value() -> None:
+    guid = Param("InvoiceID", "path", "string", True, "uuid")
+    assert check_value(guid, "") == "InvoiceID is required"
+    assert "GUID" in check_value(guid, "INV-001")
+    assert check_value(guid, "2c1d6b8e-1234-4abc-9def-0123456789ab") is None
+    day = Param("date", "query", "string", False, "date")
+    assert check_value(day, "") is None and "YYYY-MM-DD" in check_value(day, "31/01/2026")
+    assert check_value(day, "2026-01-31") is None
+    stamp = Param("ModifiedAfter", "query", "string", False, "date-time")
+    assert check_value(stamp, "2026-01-31T10:00:00Z") is None and check_value(stamp, "x")
+    assert check_value(Param("page", "query", "integer", False), "x") == "page must be a whole number"
+    assert check_value(Param("summaryOnly", "query", "boolean", False), "yes")
+
+
+def test_body_frame() -> None:
+    assert body_frame({"Invoices": [{"InvoiceID": "a", "Total": 1, "Contact": {"Name": "x"}}]}
+                      ).columns.tolist() == ["InvoiceID", "Total", "Contact.Name"]
+    assert body_frame({"Status": 401}) is None and body_frame("text") is None
+
+
+def test_blocked_call_is_diagnosed_then_fixed(conn: Connection) -> None:
+    call = CallState(conn)
+    call.choose(("accounting", "getInvoices"))
+    result = call.send()
+    assert result.status == 401 and result.correlation_id
+    assert call.diagnosis.findings[0].code == "missing_scope"
+    assert call.notice[0] == "error" and "401" in call.notice[1]
+    labels = dict(call.response_info())
+    assert labels["status"] == 401 and labels["Xero-Correlation-Id"] == result.correlation_id
+    conn.reconsent(sorted(conn.scopes.granted | {"accounting.transactions.read"}))
+    result = call.send()
+    assert result.status == 200 and call.diagnosis is None
+    assert len(call.response_table.frame) > 0 and "InvoiceID" in call.response_table.frame.columns
+
+
+def test_path_params_are_validated_and_writes_need_the_switch(conn: Connection) -> None:
+    call = CallState(conn)
+    call.choose(("accounting", "getInvoice"))
+    call.set_value("InvoiceID", "not-a-guid")
+    assert call.send() is None and "GUID" in call.notice[1]
+    call.choose(("accounting", "createContacts"))
+    assert call.send() is None and "allow writes" in call.notice[1]
+    call.choose_url("GET", "https://api.xero.com/api.xro/2.0/Contacts/2c1d6b8e-1234-4abc-9def-0123456789ab")
+    assert call.endpoint.operation_id == "getContact"
+    assert call.values == {"ContactID": "2c1d6b8e-1234-4abc-9def-0123456789ab"}
+
+
+def test_pasted_error(conn: Connection) -> None:
+    call = CallState(conn)
+    diag = call.diagnose_pasted(PASTED)
+    assert diag is not None and diag.findings
+    call.choose(("accounting", "getInvoices"))
+    diag = call.diagnose_pasted()
+    assert diag.findings[0].code in ("missing_scope", "not_reconsented")
+    call.diagnose_pasted("   ")
+    assert call.notice[0] == "error"
+
+
+def test_call_panel_widget(conn: Connection) -> None:
+    panel = CallPanel(CallState(conn))
+    panel.endpoint.value = ("accounting", "getInvoice")
+    assert "InvoiceID" in panel.fields
+    panel.fields["InvoiceID"].value = "bad"
+    panel.send.click()
+    assert "GUID" in panel.notice.value
+    panel.endpoint.value = ("accounting", "getInvoices")
+    panel.send.click()
+    assert 'data-code="missing_scope"' in panel.diagnosis.value and "401" in panel.info.value
+    panel.paste.value = PASTED
+    panel.paste_btn.click()
+    assert "xnb-finding" in panel.diagnosis.value and panel.info.value == ""
+
+
+def test_probe_state_and_panel(conn: Connection) -> None:
+    state = ProbeState(conn)
+    panel = ProbePanel(state)
+    assert len(panel.tenants.options) == len(conn.tenants)
+    panel.tenants.value = (conn.tenants[0].tenant_id,)
+    seen = []
+    state.subscribe(seen.append)
+    report = state.run()
+    assert report is not None and len(report.tenants) == 1
+    assert "progress" in seen and state.done == state.total > 0
+    grid = state.grid()
+    assert list(grid.index) == [conn.tenants[0].tenant_name]
+    assert "xnb-probe-grid" in panel.grid.value and panel.bar.value == state.total
+    assert len(state.table.frame) == len(report.results)
+
+
+def test_probe_in_background_and_cancel(conn: Connection) -> None:
+    state = ProbeState(conn)
+    state.cancel()  # a cancel before the run does not stick
+    state.start()
+    state.wait(60)
+    assert state.report is not None and not state.report.cancelled
+    state2 = ProbeState(None)
+    state2.run()
+    assert state2.notice[0] == "error" and "sign in first" in state2.notice[1]
+
+
+def test_connect_panel(conn: Connection) -> None:
+    panel = ConnectPanel(conn)
+    assert "Xero simulator" in panel.status.value and "Demo Company" in panel.status.value
+    assert len(panel.tenant.options) == len(conn.tenants)
+    panel.tenant.value = conn.tenants[1].tenant_id
+    assert conn.tenant_id == conn.tenants[1].tenant_id
+    panel.refresh_btn.click()
+    assert "Refreshed" in panel.notice.value
+    panel.sign_out.click()
+    assert "Not signed in" in panel.status.value
+    panel.sign_in.click()
+    assert "Signed in" in panel.notice.value
+    panel.mode.value = "live"
+    assert panel.live_box.layout.display == "" and panel.sim_box.layout.display == "none"
+
+
+def test_live_credentials_never_stay_in_widget_state(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    sentinel = "SENTINEL-client-secret-7f3a9c"
+    c = Connection(ScopeState())
+    panel = ConnectPanel(c)
+    panel.mode.value = "live"
+    panel.client_id.value = "ABCDEF0123456789ABCDEF0123456789"
+    panel.secret.value = sentinel
+    panel.use_live.click()
+    assert panel.secret.value == ""
+    assert c.mode == "live" and c.settings.client_secret.reveal() == sentinel
+    state = json.dumps([w.get_state() for w in walk(panel)], default=str)
+    assert sentinel not in state and sentinel not in repr(c.settings)
+    assert sentinel not in panel.notice.value + panel.status.value
+
+
+def walk(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from walk(child)
+
+
+def test_scope_lab_shares_one_state_and_leaks_nothing() -> None:
+    sim = XeroSimulator(limits=False)
+    c = Connection(ScopeState())
+    c.use_simulator(simulator=sim)
+    c.sign_in()
+    lab = ScopeLab(LabState(c), call=("accounting", "getInvoices"))
+    st = lab.state
+    assert st.browser.scopes is st.explorer.scopes is st.call.scopes is st.connection.scopes
+    assert [lab.tabs.get_title(i) for i in range(5)] == ["Connect", "Endpoints", "Scopes", "Call",
+                                                          "Probe"]
+    lab.explorer.toggles["accounting.transactions.read"].value = True
+    assert "+50 gained" in lab.explorer.headline.value
+    lab.endpoints.api.value = "accounting"
+    lab.endpoints.text.value = "/Invoices"
+    assert all(a == "accounting" for a, _ in st.browser.rows())
+    lab.explorer.auth_btn.click()
+    assert "accounting.transactions.read" in st.scopes.granted
+    assert "7 scopes granted" in lab._banner.value
+    lab.call.send.click()
+    assert "200" in lab.call.info.value
+    st.browser.choose(("accounting", "getContacts"))
+    st.try_in_call()
+    assert st.call.endpoint.operation_id == "getContacts"
+    secrets = [c.token.access_token, c.token.refresh_token, c.token.id_token,
+               *(a.client_secret for a in sim.apps.values() if a.client_secret)]
+    state = json.dumps([w.get_state() for w in walk(lab)], default=str)
+    for secret in secrets:
+        assert secret and secret not in state
