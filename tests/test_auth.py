@@ -407,3 +407,41 @@ def test_connections_pick_and_disconnect(idp: FakeIdP, clock: Clock) -> None:
     assert auth.tenant_id is None and [t.connection_id for t in auth.connections()] == ["conn-1"]
     with pytest.raises(AuthError, match="no connected tenant"):
         auth.choose_tenant("ten-2")
+
+
+def test_a_kernel_whose_token_was_revoked_elsewhere_is_told_so(idp: FakeIdP, clock: Clock) -> None:
+    store = MemoryTokenStore(clock=clock)
+    kernel_a = signed_in(idp, clock, store=store)
+    kernel_b = make_auth(idp, clock, store=store)
+    kernel_b.token()
+    kernel_a.revoke()
+    with pytest.raises(AuthError, match="was revoked") as info:
+        kernel_b.refresh()
+    assert info.value.code == "not_signed_in" and idp.refreshes == 0
+
+
+def test_threads_sharing_one_file_store_refresh_once(idp: FakeIdP, clock: Clock,
+                                                      tmp_path: Any) -> None:
+    import threading
+
+    from xero_nb.token_store import FileTokenStore
+
+    signed_in(idp, clock, store=FileTokenStore(tmp_path, clock=clock))
+    kernels = [make_auth(idp, clock, store=FileTokenStore(tmp_path, clock=clock))
+               for _ in range(4)]
+    for k in kernels:
+        k.token()
+    clock.now += 1800
+    barrier = threading.Barrier(len(kernels))
+    results: list[Any] = []
+
+    def run(k: XeroAuth) -> None:
+        barrier.wait()
+        results.append(k.token())
+
+    threads = [threading.Thread(target=run, args=(k,)) for k in kernels]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert idp.refreshes == 1 and len({r.access_token for r in results}) == 1

@@ -235,15 +235,20 @@ class XeroAuth:
         """A fresh token: from memory or the store, refreshed first if within ``leeway``."""
         tok = self._token or self.store.load()
         if tok is None:
-            raise AuthError("not signed in", code="not_signed_in",
-                            hint="call sign_in(), or complete() with the redirect URL")
+            raise self._not_signed_in()
         self._token = tok
         if tok.expired(self.clock, self.leeway):
             return self.refresh_after(seen_access_token=tok.access_token)
         return tok
 
+    def _not_signed_in(self) -> AuthError:
+        why = self.store.state().cleared_reason
+        return AuthError("not signed in" + (f" (the stored token was {why})" if why else ""),
+                         code="not_signed_in",
+                         hint="call sign_in(), or complete() with the redirect URL")
+
     def refresh(self) -> Token:
-        """Refresh now (one refresh across kernels sharing the store; see ``_refresh``)."""
+        """Refresh now (one refresh across kernels sharing the store; see ``refresh_after``)."""
         held = self._token or self.store.load()
         return self.refresh_after(seen_access_token=held.access_token if held else None)
 
@@ -254,7 +259,8 @@ class XeroAuth:
         with self.store.lock():
             current = self.store.load()
             if current is None:
-                raise AuthError("not signed in", code="not_signed_in", hint="call sign_in()")
+                self._token = None
+                raise self._not_signed_in()
             if seen_access_token is not None and current.access_token != seen_access_token:
                 self._token = current
                 return current
