@@ -5,9 +5,9 @@ Every OAuth2 request goes through authlib's httpx2 clients (PKCE S256, token req
 revocation); this module adds what authlib leaves out: the ``state`` check, the single refresh
 across kernels, Xero's errors explained, and the tenants.
 
->>> sim = XeroSimulator()                                          # doctest: +SKIP
->>> auth = XeroAuth(client_id=sim.apps["pkce"].client_id, transport=sim.transport())
->>> auth.sign_in(open_browser=sim.auto_approve_browser)            # -> Token
+>>> auth = XeroAuth(client_id="YOUR-CLIENT-ID")     # or XERO_CLIENT_ID in the environment
+>>> token = auth.sign_in()                             # doctest: +SKIP
+>>> [t.tenant_name for t in auth.connections()]        # doctest: +SKIP
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@ two kernels refreshing at once) loses the connection. Hence: temp file + fsync +
 while it re-reads, refreshes and saves.
 
 >>> store = MemoryTokenStore()
->>> store.save({"access_token": "a" * 20, "expires_in": 1800}); store.load() is not None
+>>> _ = store.save({"access_token": "a" * 20, "expires_in": 1800})
+>>> store.load() is not None
 True
 """
 
