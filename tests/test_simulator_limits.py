@@ -87,13 +87,13 @@ def test_app_minute_limit_spans_tenants() -> None:
 
 
 def test_time_scale_makes_a_minute_short() -> None:
-    sim = XeroSimulator(time_scale=600)  # a Xero minute lasts 0.1 s
+    sim = XeroSimulator(time_scale=120)  # a Xero minute lasts 0.5 s
     tok = sim.issue_token(scopes=["accounting.settings"])
     c = Client(transport=sim.transport(), headers=_headers(sim, tok))
     statuses = [c.get(URL).status_code for _ in range(61)]
     assert statuses[-1] == 429 and statuses.count(200) == 60
     assert sim.calls[-1][1].headers["Retry-After"] == "1"
-    time.sleep(0.12)
+    time.sleep(0.55)
     assert c.get(URL).status_code == 200
 
 
