@@ -192,6 +192,12 @@ def test_connect_panel(conn: Connection) -> None:
     assert "Not signed in" in panel.status.value
     panel.sign_in.click()
     assert "Signed in" in panel.notice.value
+    panel.sign_out.click()
+    panel.sim_app.value = "custom"
+    panel.use_sim.click()
+    assert "accounting.invoices" in panel.scopes.value and "openid" not in panel.scopes.value
+    panel.sign_in.click()
+    assert "Custom connection token" in panel.notice.value
     panel.mode.value = "live"
     assert panel.live_box.layout.display == "" and panel.sim_box.layout.display == "none"
 
@@ -248,3 +254,13 @@ def test_scope_lab_shares_one_state_and_leaks_nothing() -> None:
     state = json.dumps([w.get_state() for w in walk(lab)], default=str)
     for secret in secrets:
         assert secret and secret not in state
+
+
+def test_custom_connection_uses_client_credentials() -> None:
+    c = Connection(ScopeState())
+    c.use_simulator(app="custom", simulator=XeroSimulator(limits=False))
+    assert c.grant == "client_credentials" and c.scopes.era == "granular"
+    c.sign_in()
+    assert c.notice[0] == "ok", c.notice
+    assert c.token.refresh_token is None and "accounting.invoices" in c.scopes.granted
+    assert len(c.tenants) >= 1

@@ -51,6 +51,8 @@ class ConnectPanel(W.VBox):  # type: ignore[misc]
         self.redirect = W.Text(description="Redirect", placeholder="http://127.0.0.1:8765/callback")
         self.era = W.Dropdown(options=[("app era: unknown", "")] + [(e, e) for e in ERAS],
                               description="Era")
+        self.custom = W.Checkbox(value=False, description="custom connection", indent=False,
+                                 tooltip="client_credentials grant: no browser sign-in")
         self.use_live = W.Button(description="Use this app", icon="plug")
         self.scopes = W.Textarea(value=" ".join(c.settings.scopes) if c.settings else
                                  " ".join(DEMO_SCOPES), description="Scopes",
@@ -85,7 +87,7 @@ class ConnectPanel(W.VBox):  # type: ignore[misc]
         c.scopes.subscribe(lambda what: self.redraw("status") if what == "era" else None)
         self.sim_box = W.HBox([self.sim_app, self.use_sim])
         self.live_box = W.VBox([W.HBox([self.client_id, self.secret]),
-                                W.HBox([self.redirect, self.era, self.use_live])])
+                                W.HBox([self.redirect, self.era, self.custom, self.use_live])])
         super().__init__([
             self.mode, self.sim_box, self.live_box, self.scopes,
             W.HBox([self.sign_in, self.link_btn]), self.link, W.HBox([self.pasted, self.complete]),
@@ -100,7 +102,7 @@ class ConnectPanel(W.VBox):  # type: ignore[misc]
         secret, self.secret.value = self.secret.value, ""
         return {"client_id": self.client_id.value, "client_secret": secret,
                 "redirect_uri": self.redirect.value, "scopes": self.scopes.value or None,
-                "era": self.era.value or None}
+                "era": self.era.value or None, "custom_connection": self.custom.value}
 
     def show_mode(self, mode: str) -> None:
         """Show the simulator's or the live app's fields."""

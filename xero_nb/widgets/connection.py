@@ -45,6 +45,7 @@ class Connection(Noticed):
         self.tenants: list[Tenant] = []
         self.tenant_id: str | None = None
         self.pending_url: str | None = None
+        self.grant = "authorization_code"  # or "client_credentials" (custom connections)
 
     # -- set-up -----------------------------------------------------------------------
     @classmethod
@@ -60,6 +61,8 @@ class Connection(Noticed):
                 conn.sign_in()
         else:
             conn.use_settings(settings)
+            if sign_in and conn.token is None and conn.auth is not None:
+                conn.sign_in()
         return conn
 
     @guarded
@@ -77,9 +80,12 @@ class Connection(Noticed):
         self.urls = XeroURLs.xero()
         redirect = next((u for u in demo.redirect_uris if u.startswith("http://localhost")),
                         demo.redirect_uris[0])
+        self.grant = "client_credentials" if demo.kind == "custom" else "authorization_code"
+        # A custom connection asks for (a subset of) the scopes it was set up with.
+        default = sorted(demo.scopes) if self.grant == "client_credentials" else DEMO_SCOPES
         self.settings = Settings(client_id=demo.client_id, client_secret=demo.client_secret,
                                  redirect_uri=redirect or SIMULATOR_REDIRECT,
-                                 scopes=tuple(scopes or DEMO_SCOPES), era=demo.era)
+                                 scopes=tuple(scopes or default), era=demo.era)
         self.store = MemoryTokenStore(clock=self.clock)
         self.auth = XeroAuth(self.settings, store=self.store, transport=self.transport,
                              urls=self.urls, clock=self.clock, era=demo.era)
@@ -87,6 +93,7 @@ class Connection(Noticed):
         self._forget()
         self.scopes.set_era(demo.era)
         self.tell(f"Simulator: demo app {app!r} ({demo.era} era). Not real Xero.", "info")
+        self._notify("token")
 
     @guarded
     def use_settings(self, settings: Settings) -> None:
@@ -101,6 +108,7 @@ class Connection(Noticed):
         self.auth = XeroAuth(settings, store=self.store, urls=self.urls, clock=self.clock,
                              era=settings.era)
         self.mode, self.app, self.era = "live", settings.client_id or "", settings.era
+        self.grant = "authorization_code"
         self._forget()
         if settings.era:
             self.scopes.set_era(settings.era)
@@ -109,11 +117,16 @@ class Connection(Noticed):
             self._took(saved, "Loaded the saved token for profile " + repr(settings.profile))
         else:
             self.tell(settings.describe() + " Press Sign in.", "info")
+            self._notify("token")
 
     @guarded
     def use_live(self, client_id: str, client_secret: str = "", redirect_uri: str = "",
-                 scopes: Any = None, era: str | None = None) -> None:
-        """Real Xero with credentials typed in the panel (the secret never leaves Settings)."""
+                 scopes: Any = None, era: str | None = None,
+                 custom_connection: bool = False) -> None:
+        """Real Xero with credentials typed in the panel (the secret never leaves Settings).
+
+        ``custom_connection``: sign in with the client_credentials grant (no browser).
+        """
         kwargs: dict[str, Any] = {"client_id": client_id.strip()}
         if client_secret:
             kwargs["client_secret"] = client_secret
@@ -124,6 +137,7 @@ class Connection(Noticed):
         if era:
             kwargs["era"] = era
         self.use_settings(Settings.from_env(**kwargs))
+        self.grant = "client_credentials" if custom_connection else "authorization_code"
 
     def _forget(self) -> None:
         self.token, self.tenants, self.tenant_id, self.pending_url = None, [], None, None
@@ -147,6 +161,8 @@ class Connection(Noticed):
                  timeout: float = 180) -> Any:
         auth = self._need_auth()
         wanted = self._scope_list(scopes)
+        if self.grant == "client_credentials":
+            return self._took(auth.client_credentials(scopes=wanted), "Custom connection token")
         if self.mode == "simulator":
             return self._took(self._simulated_consent(auth, wanted), "Signed in to the simulator")
         token = auth.sign_in(open_browser=open_browser, timeout=timeout, scopes=wanted)
