@@ -180,7 +180,8 @@ def tenant_findings(obs: Observation, ctx: Context) -> list[Finding]:
     if obs.status == 403 and "authenticationunsuccessful" in m:
         t = 1.0
     elif obs.status == 403 and not m & {"invalid-application", "invalid-user-role", "not_permitted",
-                                         "insufficient_scope", "authorizationunsuccessful"}:
+                                         "insufficient_scope", "authorizationunsuccessful",
+                                         "not_in_plan"}:
         t = 0.7
     elif obs.status is None and "authenticationunsuccessful" in m:
         t = 0.9
@@ -268,6 +269,12 @@ def org_findings(obs: Observation, ctx: Context) -> list[Finding]:
     ep = ctx.endpoint
     if not refused:
         return out
+    if "not_in_plan" in obs.markers:
+        what = _feature(ep) if ep is not None else None
+        out.append(Finding("feature_not_in_plan", "Xero says the organisation's plan does not "
+                           f"include {what or 'this product'}", tuple(ev),
+                           ("Add it to the organisation's Xero subscription, or skip this API "
+                            "for this organisation.",), 0.92))
     out += _region(obs, ctx, ev)
     if ep is None:
         return out
@@ -327,5 +334,7 @@ def _role(ep: Endpoint, ctx: Context, ev: list[str], obs: Observation) -> list[F
         why, w = "Projects need a Projects role, which this user lacks", 0.7
     if why is None:
         return []
+    if obs.markers & {"not_permitted", "invalid-user-role"}:
+        w = 0.95  # Xero's own words agree with the role we were told about
     return [Finding("user_role", why, tuple(ev), ("Ask an organisation admin to change the user's "
                                                   "role, or sign in as a user who has it.",), w)]

@@ -53,7 +53,8 @@ MARKERS = {
     "invalid_token": r"invalid_token",
     "rate_limit": r"rate[ -]?limit|too many requests",
     "not_permitted": r"not permitted|doesn'?t have permission|reporting role|payroll admin",
-    "offline": r"organisation offline|organization offline|service unavailable",
+    "offline": r"organisation (?:is )?offline|organization (?:is )?offline|service unavailable",
+    "not_in_plan": r"plan does not include|not (?:included )?(?:in|on) (?:the|your) (?:plan|subscription)",
 }
 _MARKER_RES = {name: re.compile(rx, re.IGNORECASE) for name, rx in MARKERS.items()}
 
