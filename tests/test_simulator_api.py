@@ -197,6 +197,7 @@ def test_writes_live_in_memory(sim: XeroSimulator) -> None:
     new_id = r.json()["Invoices"][0]["InvoiceID"]
     listed = call(sim, tok, "GET", "/api.xro/2.0/Invoices").json()["Invoices"]
     assert len(listed) == 7 and listed[-1]["InvoiceID"] == new_id
+    assert call(sim, tok, "GET", "/api.xro/2.0/Invoices?page=2").json()["Invoices"] == []
     one = call(sim, tok, "GET", f"/api.xro/2.0/Invoices/{new_id}").json()["Invoices"]
     assert one[0]["Type"] == "ACCREC"
     assert call(sim, tok, "GET", "/api.xro/2.0/Invoices/INV-0002").json()["Invoices"][0]["AmountDue"] == 480

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from xero_nb.errors import XeroNbError
+from xero_nb.facts import XeroURLs
 from xero_nb.http import Request, Response
 from xero_nb.scopes import parse_scopes
 from xero_nb.simulator.clock import SimClock
@@ -136,6 +137,11 @@ class XeroSimulator:
     def limits(self) -> RateLimits:
         """The rate limiter (``sim.limits.enabled = False`` turns limits off)."""
         return self._core.limits
+
+    @property
+    def urls(self) -> XeroURLs:
+        """Where the in-process transport answers: Xero's real URLs."""
+        return XeroURLs.xero()
 
     def advance(self, seconds: float) -> None:
         """Move simulated time forward (tokens expire, windows slide)."""
