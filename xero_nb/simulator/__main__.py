@@ -1,0 +1,17 @@
+"""``python -m xero_nb.simulator [--port N] [--show-secrets] [--auto-approve] [--no-limits]``."""
+
+from __future__ import annotations
+
+import argparse
+
+from xero_nb.simulator.main import main
+
+parser = argparse.ArgumentParser(prog="python -m xero_nb.simulator",
+                                 description="Serve the offline Xero simulator on 127.0.0.1.")
+parser.add_argument("--port", type=int, default=0, help="port (default: any free port)")
+parser.add_argument("--show-secrets", action="store_true", help="also print the client secrets")
+parser.add_argument("--auto-approve", action="store_true", help="skip the consent page")
+parser.add_argument("--no-limits", action="store_true", help="turn rate limits off")
+args = parser.parse_args()
+raise SystemExit(main(args.port, args.show_secrets, auto_approve=args.auto_approve,
+                      limits=not args.no_limits))
