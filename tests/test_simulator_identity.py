@@ -365,3 +365,23 @@ def test_login_hint_and_roles_in_org_picker(sim: XeroSimulator) -> None:
     names = [c["tenantName"] for c in oauth.get(XERO.connections).json()]
     assert names == ["Demo Company (UK)"]  # invoice-only in AU: missing from the picker
     assert tok["scope"] == SCOPES
+
+
+def test_authlib_refresh_revoke_and_client_credentials_over_loopback(served_sim) -> None:
+    sim, urls = served_sim.sim, served_sim.urls
+    web = sim.apps["web"]
+    tok = sim.issue_token(scopes=SCOPES)
+    oauth = OAuth2Client(client_id=web.client_id, client_secret=web.client_secret, token=tok)
+    new = oauth.refresh_token(urls.token)
+    assert new["refresh_token"] != tok["refresh_token"]
+    assert len(oauth.get(urls.connections).json()) == len(sim.tenants)
+    assert oauth.revoke_token(urls.revocation, token=new["refresh_token"]).status_code == 200
+    assert oauth.get(urls.connections).json() == []
+    with pytest.raises(OAuthError) as err:
+        oauth.refresh_token(urls.token, refresh_token=new["refresh_token"])
+    assert err.value.error == "invalid_grant"
+    custom = sim.apps["custom"]
+    cc = OAuth2Client(client_id=custom.client_id, client_secret=custom.client_secret)
+    cc.fetch_token(urls.token, grant_type="client_credentials", scope="accounting.settings")
+    r = cc.get(urls.api_root + "/api.xro/2.0/Organisation")
+    assert r.status_code == 200 and r.json()["Organisations"][0]["Name"] == "Demo Company (AU)"
