@@ -252,3 +252,18 @@ def test_sigkill_while_saving_leaves_old_or_new_never_corrupt(tmp_path: Path) ->
         os.utime(path, (old, old))
     store.save(response())
     assert store.load() is not None and not list(tmp_path.glob(".default.*.tmp"))
+
+
+secret_words = st.text(alphabet="GHIJKLMNOPQRSUVWXYZ", min_size=12, max_size=80)
+
+
+@settings(max_examples=60, deadline=None)
+@given(access=secret_words, refresh=secret_words, ident=secret_words)
+def test_repr_never_shows_more_than_the_last_four(access: str, refresh: str, ident: str) -> None:
+    tok = Token(access, refresh, ident, expires_at=12.0, scopes=frozenset({"openid"}))
+    text = repr(tok) + str(tok) + repr(Secret(access))
+    for secret in (access, refresh, ident):
+        assert secret[-4:] in text
+        for i in range(len(secret) - 7):
+            window = secret[i:i + 8]
+            assert window not in text or window in ("…" + secret[-4:])
