@@ -186,3 +186,13 @@ async def test_async_drop_and_server_drop(served_sim) -> None:
         c.get(served_sim.url + "/api.xro/2.0/Accounts")
     with Client(headers=_headers(sim, tok)) as c:
         assert c.get(served_sim.url + "/api.xro/2.0/Accounts").status_code == 200
+
+
+def test_faults_on_identity_paths(sim: XeroSimulator) -> None:
+    web = sim.apps["web"]
+    sim.faults.add("503", "/connect/token", times=1)
+    c = Client(transport=sim.transport(), auth=(web.client_id, web.client_secret))
+    form = {"grant_type": "refresh_token", "refresh_token": "x"}
+    down = c.post("https://identity.xero.com/connect/token", data=form)
+    assert down.status_code == 503
+    assert c.post("https://identity.xero.com/connect/token", data=form).json() == {"error": "invalid_grant"}
