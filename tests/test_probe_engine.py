@@ -16,7 +16,7 @@ from xero_nb.simulator import XeroSimulator
 
 
 class FakeTime:
-    """A clock that sleeping moves forward (each sleeper wakes at its own deadline)."""
+    """A clock that only sleeping moves forward (no real waiting)."""
 
     def __init__(self) -> None:
         self.t = 0.0
@@ -25,7 +25,7 @@ class FakeTime:
         return self.t
 
     async def sleep(self, seconds: float) -> None:
-        self.t = max(self.t, self.t + seconds) if seconds > 0 else self.t
+        self.t += max(0.0, seconds)
         await asyncio.sleep(0)
 
 
