@@ -236,3 +236,16 @@ def test_index_page_and_appstore(served_sim) -> None:
     r = Client().get(f"{served_sim.url}/appstore/2.0/subscriptions/{GUID}",
                      headers={"Authorization": "Bearer " + tok["access_token"]})
     assert r.status_code == 200 and r.json()["id"] == GUID
+
+
+def test_updates_and_uploads(sim: XeroSimulator) -> None:
+    tok = sim.issue_token(scopes=["accounting.contacts", "files"])
+    contacts = call(sim, tok, "GET", "/api.xro/2.0/Contacts").json()["Contacts"]
+    cid = contacts[0]["ContactID"]
+    r = call(sim, tok, "POST", f"/api.xro/2.0/Contacts/{cid}", json={"Contacts": [{"Name": "Renamed"}]})
+    assert r.status_code == 200 and r.json()["Contacts"][0]["ContactID"] == cid
+    assert call(sim, tok, "GET", f"/api.xro/2.0/Contacts/{cid}").json()["Contacts"][0]["Name"] == "Renamed"
+    assert call(sim, tok, "POST", f"/api.xro/2.0/Contacts/{GUID}", json={"Name": "x"}).status_code == 404
+    up = call(sim, tok, "POST", "/files.xro/1.0/Files", files={"file": ("a.txt", b"hello")})
+    assert up.status_code == 200 and up.json()["Size"] > 0
+    assert call(sim, tok, "GET", "/files.xro/1.0/Files").json()["TotalCount"] == 3

@@ -80,16 +80,22 @@ class DataStore:
             if hit is not None and rows is not None:
                 rows.remove(hit)
             return Response(204, headers={**headers, "Xero-Correlation-Id": ctx.cid})
-        try:
-            body = json.loads(ctx.request.content or b"{}")
-        except ValueError:
-            return problem(400, "The request body is not valid JSON", ctx.cid, ep.api, headers=headers,
-                           title="ValidationException")
+        content = ctx.request.content
+        if "json" in ctx.request.headers.get("content-type", "json") or content[:1] in (b"{", b"["):
+            try:
+                body = json.loads(content or b"{}")
+            except ValueError:
+                return problem(400, "The request body is not valid JSON", ctx.cid, ep.api,
+                               headers=headers, title="ValidationException")
+        else:  # a file upload or other raw body: keep only its size
+            body = {"Size": len(content)}
         found = body.get(name) if isinstance(body, dict) else None
         listed: list[Any] = found if isinstance(found, list) else [body]
         entries = [e if isinstance(e, dict) else {"Value": e} for e in listed]
         rows_w = self._create(org.tenant_id, ep.api, coll) if len(raw) <= 2 else []
         id_key = _singular(name) + "ID" if ep.api in PASCAL_ENVELOPE else _singular(name).lower() + "Id"
+        if key is not None and ep.api in PASCAL_ENVELOPE and rows_w and _find(rows_w, key) is None:
+            return problem(404, NOT_FOUND, ctx.cid, ep.api, headers=headers, title="NotFound")
         out = []
         for entry in entries:
             hit = _find(rows_w, key) if key is not None else None
