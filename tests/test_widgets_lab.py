@@ -264,3 +264,23 @@ def test_custom_connection_uses_client_credentials() -> None:
     assert c.notice[0] == "ok", c.notice
     assert c.token.refresh_token is None and "accounting.invoices" in c.scopes.granted
     assert len(c.tenants) >= 1
+
+
+def test_live_sign_in_shows_the_link_when_no_browser(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    c = Connection(ScopeState())
+    c.use_live("ABCDEF0123456789ABCDEF0123456789", redirect_uri="http://127.0.0.1:0/callback")
+    seen = []
+
+    def fake_sign_in(*, open_browser, timeout, scopes, show):
+        show("https://login.xero.com/identity/connect/authorize?client_id=x")
+        seen.append((open_browser, scopes))
+        raise TimeoutError("no redirect came back")
+
+    monkeypatch.setattr(c.auth, "sign_in", fake_sign_in)
+    panel = ConnectPanel(c)
+    panel.sign_in.click()
+    assert seen == [(True, sorted(c.settings.scopes))]
+    assert c.pending_url.startswith("https://login.xero.com/")
+    assert "consent page</a>" in panel.link.value and 'href="https://login.xero.com/' in panel.link.value
+    assert c.notice[0] == "error" and "TimeoutError" in c.notice[1]

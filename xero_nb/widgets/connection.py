@@ -165,8 +165,16 @@ class Connection(Noticed):
             return self._took(auth.client_credentials(scopes=wanted), "Custom connection token")
         if self.mode == "simulator":
             return self._took(self._simulated_consent(auth, wanted), "Signed in to the simulator")
-        token = auth.sign_in(open_browser=open_browser, timeout=timeout, scopes=wanted)
+        token = auth.sign_in(open_browser=open_browser, timeout=timeout, scopes=wanted,
+                             show=self._offer_link)
         return self._took(token, "Signed in to Xero")
+
+    def _offer_link(self, url: str) -> None:
+        # No browser on this machine (remote Jupyter): the panel shows the link instead; the
+        # widget still updates while sign_in waits, since only incoming messages are blocked.
+        self.pending_url = url
+        self.tell("Open the consent link below; this waits for Xero's redirect to 127.0.0.1 "
+                  "(on a remote Jupyter, use 'Get sign-in link' and paste the redirect URL).")
 
     def _simulated_consent(self, auth: Any, scopes: list[str]) -> Any:
         """The simulator's consent (auto-approved) through the in-process transport."""
