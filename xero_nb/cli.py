@@ -140,6 +140,7 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("report", help="a redacted Markdown/HTML report (probe + diagnosis)")
     r.add_argument("--granted", nargs="*", help="simulator only: scopes of the demo token")
     r.add_argument("--app", default=None)
+    r.add_argument("--era", choices=ERAS)
     r.add_argument("--profile", default=None)
     r.add_argument("--error-file", help="pasted error text to diagnose in the report")
     r.add_argument("--format", choices=("markdown", "html"), default="markdown")

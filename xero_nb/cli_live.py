@@ -21,15 +21,14 @@ SIM_SCOPES = {
                 "accounting.reports.profitandloss.read accounting.journals.read "
                 "payroll.employees.read projects.read",
 }
-SIM_APP_ERA = {"web": "broad", "partner": "broad", "pkce": "granular", "custom": "granular"}
 
 
 def _mask(secret: str | None) -> str:
     return "(none)" if not secret else "…" + secret[-4:]
 
 
-def connect(args: argparse.Namespace) -> tuple[Any, str]:
-    """An XeroClient for real Xero (XERO_CLIENT_ID set) or the simulator, and a label."""
+def connect(args: argparse.Namespace) -> tuple[Any, str, str | None]:
+    """An XeroClient for real Xero (XERO_CLIENT_ID set) or the simulator, a label, the era."""
     from xero_nb.client import XeroClient
     from xero_nb.config import Settings
 
@@ -38,16 +37,20 @@ def connect(args: argparse.Namespace) -> tuple[Any, str]:
         from xero_nb.simulator import XeroSimulator
 
         sim = XeroSimulator(limits=True)
-        app = args.app or "web"
-        scopes = " ".join(args.granted) if args.granted else SIM_SCOPES[SIM_APP_ERA.get(app, "broad")]
-        token = sim.issue_token(scopes=scopes.split(), app=app)
-        return XeroClient(token=token, transport=sim.transport()), f"the simulator ({app} app)"
+        demo = sim.app(args.app or "web")
+        era = getattr(args, "era", None) or demo.era
+        scopes = " ".join(args.granted) if args.granted else SIM_SCOPES[
+            "broad" if demo.era == "broad" else "granular"]
+        token = sim.issue_token(scopes=scopes.split(), app=demo.name)
+        client = XeroClient(token=token, transport=sim.transport())
+        return client, f"the simulator ({demo.name} app, {demo.era} era)", era
     if args.granted or args.app:
         raise CliError("--granted and --app only apply to the simulator; unset XERO_CLIENT_ID")
     from xero_nb.auth import XeroAuth
 
     auth = XeroAuth(settings)
-    return XeroClient(auth=auth), f"Xero as {settings.client_id} (profile {settings.profile!r})"
+    label = f"Xero as {settings.client_id} (profile {settings.profile!r})"
+    return XeroClient(auth=auth), label, getattr(args, "era", None) or settings.era
 
 
 def _bar(quiet: bool) -> Any:
@@ -70,10 +73,10 @@ def cmd_probe(args: argparse.Namespace) -> int:
     """Predicted vs observed access for each tenant; exit 1 on any mismatch."""
     from xero_nb.probe import probe
 
-    client, where = connect(args)
+    client, where, era = connect(args)
     print(f"probing {where}", file=sys.stderr)
     with client:
-        report = probe(client, args.tenant, era=args.era, check_absent=args.check_absent,
+        report = probe(client, args.tenant, era=era, check_absent=args.check_absent,
                        progress=_bar(args.quiet))
     rows = report.rows()
     if args.format == "json":
@@ -98,14 +101,14 @@ def cmd_report(args: argparse.Namespace) -> int:
     from xero_nb.probe import probe
     from xero_nb.report import report
 
-    client, where = connect(args)
+    client, where, era = connect(args)
     with client:
-        result = probe(client, None)
+        result = probe(client, None, era=era)
         pasted = Path(args.error_file).read_text(encoding="utf-8") if args.error_file else None
         tok = client.current_token()
         doc = report(probe=result, token=tok, calls=[r.call for r in result.results
                                                      if r.call is not None and not r.call.ok],
-                     text=pasted, title=f"xero-nb report: {where}")
+                     text=pasted, era=era, title=f"xero-nb report: {where}")
     text = doc.html if args.format == "html" else doc.markdown
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")

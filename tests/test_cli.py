@@ -1,0 +1,218 @@
+"""The xero-nb console script: answers, JSON for pipelines, exit codes, start-up cost."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from xero_nb.cli import FAILED, LOOKUP, OK, USAGE, main, split_endpoint
+
+ROOT = Path(__file__).resolve().parents[1]
+EXE = Path(sys.executable).parent / "xero-nb"
+INVOICE = "https://api.xero.com/api.xro/2.0/Invoices/2c1d6b8e-1234-4abc-9def-0123456789ab"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def last_json(out: str) -> Any:
+    return json.loads(out.strip().splitlines()[-1])
+
+
+@pytest.fixture
+def no_xero_app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No client id anywhere: the CLI uses the simulator."""
+    for var in ("XERO_CLIENT_ID", "XERO_CLIENT_SECRET", "XERO_PROFILE"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.chdir(tmp_path)
+
+
+def test_split_endpoint() -> None:
+    assert split_endpoint("GET:/Invoices") == ("GET", "/Invoices")
+    assert split_endpoint("put https://api.xero.com/x") == ("PUT", "https://api.xero.com/x")
+    assert split_endpoint("GET:https://api.xero.com/x") == ("GET", "https://api.xero.com/x")
+
+
+def test_scopes_for_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "scopes-for", "GET", INVOICE)
+    assert code == OK and "accounting.getInvoice" in out
+    assert "accounting.transactions.read" in out and "required" in out
+    code, out, _ = run(capsys, "scopes-for", "get", INVOICE, "--era", "granular", "--format", "json")
+    data = last_json(out)
+    assert code == OK and data["narrowest"] == "accounting.invoices.read"
+    assert data["any_of"] == ["accounting.invoices", "accounting.invoices.read"]
+    assert data["tenant_header"] is True
+
+
+def test_scopes_for_unknown_and_ambiguous(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "scopes-for", "GET", "https://api.xero.com/nope/1")
+    assert code == LOOKUP and "no Xero endpoint" in err
+    url = "https://api.xero.com/payroll.xro/2.0/Employees"
+    code, _, err = run(capsys, "scopes-for", "GET", url)
+    assert code == LOOKUP and "region" in err
+    code, out, _ = run(capsys, "scopes-for", "GET", url, "--region", "UK", "--format", "json")
+    assert code == OK and last_json(out)["api"] == "payroll_uk"
+
+
+def test_scopes_for_process_is_fast_and_light() -> None:
+    times = []
+    for _ in range(3):
+        t = time.perf_counter()
+        done = subprocess.run([str(EXE), "scopes-for", "GET", INVOICE], capture_output=True,
+                              text=True, check=True)
+        times.append(time.perf_counter() - t)
+        assert "accounting.getInvoice" in done.stdout
+    assert sorted(times)[1] < 0.3
+    code = ("import sys, json; from xero_nb.cli import main; "
+            f"main(['scopes-for', 'GET', {INVOICE!r}]); print(json.dumps(sorted(sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = set(json.loads(done.stdout.strip().splitlines()[-1]))
+    for heavy in ("pandas", "authlib", "httpx2", "xero_nb.simulator", "xero_nb.coverage"):
+        assert heavy not in loaded
+
+
+def test_coverage_require_fails_the_build_when_a_scope_is_missing(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, _ = run(capsys, "coverage", "--granted", "accounting.settings.read",
+                       "--require", "GET:/Invoices", "GET /Accounts", "--format", "json")
+    data = last_json(out)
+    assert code == FAILED and data["ok"] is False
+    assert data["missing_scopes"] == ["accounting.transactions.read"]
+    assert [e["allowed"] for e in data["endpoints"]] == [False, True]
+    needs = tmp_path / "endpoints.txt"
+    needs.write_text("# what the app calls\nGET /Invoices\nGET /Accounts\n")
+    code, out, _ = run(capsys, "coverage", "--granted",
+                       "accounting.settings.read,accounting.invoices.read",
+                       "--era", "granular", "--require-file", str(needs))
+    assert code == OK and "NO" not in out
+
+
+def test_coverage_formats(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "coverage", "--granted", "accounting.settings.read", "--format", "json")
+    rows = last_json(out)
+    assert code == OK and len(rows) == 477
+    assert any(r["operation_id"] == "getAccounts" and r["allowed"] for r in rows)
+    code, out, _ = run(capsys, "coverage", "--granted", "assets.read", "--api", "assets",
+                       "--format", "csv")
+    lines = out.strip().splitlines()
+    assert code == OK and lines[0].startswith("api,") and len(lines) == 7
+    code, out, err = run(capsys, "coverage", "--granted", "assets.read", "--blocked", "--api", "assets")
+    assert code == OK and "endpoints allowed" in err
+
+
+def test_unknown_scope_is_exit_3_with_a_suggestion(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "coverage", "--granted", "accounting.transaction")
+    assert code == LOOKUP and 'did you mean "accounting.transactions"' in err
+
+
+def test_bad_usage_is_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["coverage", "--format", "yaml"])
+    assert exc.value.code == USAGE
+    code, _, err = run(capsys, "least-privilege")
+    assert code == USAGE and "METHOD:URL" in err
+
+
+def test_least_privilege_and_migrate(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "least-privilege", "GET:/Invoices", "GET:/Accounts", "--format", "json")
+    assert code == OK and last_json(out)["scopes"] == ["accounting.invoices.read",
+                                                       "accounting.settings.read"]
+    code, out, _ = run(capsys, "migrate", "--granted", "accounting.transactions",
+                       "accounting.settings", "--format", "json")
+    data = last_json(out)
+    assert code == OK and "accounting.transactions" in data["drop"]
+    assert "accounting.invoices" in data["granular"]
+
+
+def test_diagnose_reads_pasted_text(capsys: pytest.CaptureFixture[str],
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    pasted = ('{"Type":null,"Title":"Unauthorized","Status":401,"Detail":"AuthorizationUnsuccessful",'
+              '"Instance":"0f6a0a5e-1111-4222-8333-944445555666","Extensions":{}}')
+    monkeypatch.setattr(sys, "stdin", io.StringIO(pasted))
+    code, out, _ = run(capsys, "diagnose", "--endpoint", "GET:/Invoices", "--granted",
+                       "accounting.settings.read", "--format", "json")
+    data = last_json(out)
+    assert code == OK and data["findings"][0]["code"] == "missing_scope"
+    assert any("accounting.transactions" in " ".join(f["fix"]) for f in data["findings"])
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    code, _, err = run(capsys, "diagnose")
+    assert code == USAGE and "no error text" in err
+
+
+def test_diagnose_from_a_file_as_text(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    f = tmp_path / "err.txt"
+    f.write_text('HTTP 403 Forbidden {"Title":"Forbidden","Status":403,'
+                 '"Detail":"AuthenticationUnsuccessful"}')
+    code, out, _ = run(capsys, "diagnose", str(f))
+    assert code == OK and out.startswith("1. [")
+
+
+@pytest.mark.usefixtures("no_xero_app")
+def test_probe_defaults_to_the_simulator(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "probe", "--format", "json", "--quiet")
+    data = last_json(out)
+    assert "simulator" in err
+    assert code == FAILED  # Harbour Cafe has no Projects or Payroll on its plan
+    assert data["summary"]["rate_limited"] == 0
+    assert {r["cause"] for r in data["results"] if r["verdict"] == "mismatch"} == {"plan"}
+    code, out, err = run(capsys, "probe", "--granted", "accounting.settings.read")
+    assert code == OK and "probe [" in err and "/Organisation" in out
+
+
+@pytest.mark.usefixtures("no_xero_app")
+def test_probe_granular_app_sees_the_journals_gate(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "probe", "--app", "pkce", "--granted", "accounting.journals.read",
+                       "--format", "csv", "--quiet")
+    assert code == FAILED
+    lines = out.strip().splitlines()
+    assert lines[0] == "tenant,family,method,path,predicted,observed,verdict,cause"
+    assert all(line.endswith(",mismatch,tier") for line in lines[1:])
+
+
+@pytest.mark.usefixtures("no_xero_app")
+def test_report_is_written_and_redacted(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    out_file = tmp_path / "report.md"
+    code, _, err = run(capsys, "report", "--app", "pkce", "--out", str(out_file))
+    text = out_file.read_text()
+    assert code == OK and "wrote" in err
+    assert "Probe: predicted vs observed" in text and "tier" in text
+    assert "eyJ" not in text  # no token (JWTs start so) anywhere
+    code, out, _ = run(capsys, "report", "--granted", "accounting.settings.read", "--format", "html")
+    assert code == OK and "<h1>" in out
+
+
+def test_simulator_command_serves_and_hides_secrets() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XERO_")}
+    proc = subprocess.Popen([str(EXE), "simulator", "--port", "0"], stdout=subprocess.PIPE,
+                            text=True, env=env)
+    try:
+        assert proc.stdout is not None
+        lines = []
+        for line in proc.stdout:
+            lines.append(line)
+            if line.startswith("Ctrl-C"):
+                break
+        url = lines[0].split()[3]
+        assert url.startswith("http://127.0.0.1:")
+        from xero_nb.http import Client
+
+        with Client() as c:
+            r = c.get(url + "/connections")
+        assert r.status_code == 401
+        web = next(line for line in lines if "app web" in line)
+        assert "secret=…" in web
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
