@@ -155,6 +155,17 @@ def test_quickstart_in_jupyterlab(lab: str) -> None:
             assert "accounting.transactions.read" in text and "Fix" in text
             assert "401" in page.locator(".xnb-lab .xnb-kv").first.inner_text()
             page.screenshot(path=str(ARTIFACTS / "scope_lab_call.png"), full_page=True)
+            for tab in ("Connect", "Endpoints"):
+                page.locator(".xnb-lab-tabs .lm-TabBar-tab", has_text=tab).first.click()
+                page.wait_for_timeout(300)
+                page.locator(".xnb-lab").first.screenshot(
+                    path=str(ARTIFACTS / f"scope_lab_{tab.lower()}.png"))
+            # The probe runs on a kernel thread; its progress and grid must still reach the page.
+            page.locator(".xnb-lab-tabs .lm-TabBar-tab", has_text="Probe").first.click()
+            page.locator(".xnb-lab button", has_text="Probe").first.click()
+            expect(page.locator(".xnb-probe-grid")).to_be_visible()
+            assert "Demo Company (AU)" in page.locator(".xnb-probe-grid").inner_text()
+            page.locator(".xnb-lab").first.screenshot(path=str(ARTIFACTS / "scope_lab_probe.png"))
             (ARTIFACTS / "browser_timing.json").write_text(json.dumps(
                 {"toggle_to_redrawn_table_s": round(redraw, 3)}))
         finally:

@@ -57,7 +57,8 @@ class EndpointBrowser(W.VBox):  # type: ignore[misc]
         self.api = W.Dropdown(options=[("all APIs", "")] + [(a, a) for a in st.apis],
                               description="API")
         self.tag = W.Dropdown(options=self._tag_options(), description="Tag")
-        self.method = W.Dropdown(options=[("any", ""), "GET", "POST", "PUT", "PATCH", "DELETE"],
+        self.method = W.Dropdown(options=[("any", ""), *((m, m) for m in ("GET", "POST", "PUT",
+                                                                          "PATCH", "DELETE"))],
                                  description="Method", layout=W.Layout(width="180px"))
         self.text = W.Text(placeholder="path, operation or scope", description="Search",
                            continuous_update=False)

@@ -61,10 +61,10 @@ class ConnectPanel(W.VBox):  # type: ignore[misc]
         self.link_btn = W.Button(description="Get sign-in link", tooltip="for remote Jupyter")
         self.link = W.HTML()
         self.pasted = W.Text(description="Redirect URL", placeholder="paste where Xero sent you",
-                             layout=W.Layout(width="70%"))
+                             layout=W.Layout(width="70%"), style={"description_width": "initial"})
         self.complete = W.Button(description="Complete")
         self.tenant = W.Dropdown(options=[], description="Organisation",
-                                 layout=W.Layout(width="420px"))
+                                 layout=W.Layout(width="460px"), style={"description_width": "initial"})
         self.refresh_btn = W.Button(description="Refresh token", icon="refresh")
         self.sign_out = W.Button(description="Sign out")
         self.revoke = W.Button(description="Revoke", button_style="danger")
