@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import time
 
 import pytest
 
@@ -284,3 +286,17 @@ def test_live_sign_in_shows_the_link_when_no_browser(tmp_path, monkeypatch) -> N
     assert c.pending_url.startswith("https://login.xero.com/")
     assert "consent page</a>" in panel.link.value and 'href="https://login.xero.com/' in panel.link.value
     assert c.notice[0] == "error" and "TimeoutError" in c.notice[1]
+
+
+def test_expiry_countdown_ticks(conn: Connection) -> None:
+    clock = [1000.0]
+    conn.clock = lambda: clock[0]
+    conn.token = dataclasses.replace(conn.token, expires_at=1000.0 + 600)
+    panel = ConnectPanel(conn, countdown=0.01)
+    assert "expires in 10 min" in panel.status.value
+    clock[0] += 300
+    deadline = time.monotonic() + 5
+    while "expires in 5 min" not in panel.status.value and time.monotonic() < deadline:
+        time.sleep(0.01)
+    panel.close()
+    assert "expires in 5 min" in panel.status.value

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import threading
 import time
 
 import ipywidgets as W
@@ -12,7 +13,16 @@ from xero_nb.widgets.connection import DEMO_SCOPES, Connection
 from xero_nb.widgets.render import TABLE_CSS, chips, message
 from xero_nb.widgets.table_view import show_notice
 
-SIM_APPS = ("web", "pkce", "custom", "partner")
+SIM_APPS = ("web", "pkce", "custom", "partner", "migrating")
+
+
+def _in_kernel() -> bool:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and hasattr(shell, "kernel")
 
 
 def status_html(s: dict) -> str:
@@ -38,7 +48,7 @@ def status_html(s: dict) -> str:
 class ConnectPanel(W.VBox):  # type: ignore[misc]
     """Choose simulator or live Xero, sign in (loopback or paste the redirect URL), pick an org."""
 
-    def __init__(self, connection: Connection | None = None) -> None:
+    def __init__(self, connection: Connection | None = None, countdown: float | None = None) -> None:
         self.conn = c = connection if connection is not None else Connection()
         self.mode = W.ToggleButtons(options=["simulator", "live"],
                                     value="live" if c.mode == "live" else "simulator",
@@ -96,6 +106,21 @@ class ConnectPanel(W.VBox):  # type: ignore[misc]
         ])
         self.show_mode(self.mode.value)
         self.redraw("token")
+        self._stop = threading.Event()
+        # The expiry countdown ticks only inside a running kernel (not in headless tests).
+        every = countdown if countdown is not None else (30.0 if _in_kernel() else 0.0)
+        if every > 0:
+            threading.Thread(target=self._tick, args=(every,), daemon=True,
+                             name="xero-nb-countdown").start()
+
+    def _tick(self, every: float) -> None:
+        while not self._stop.wait(every):
+            self.redraw("status")
+
+    def close(self) -> None:
+        """Stop the countdown and close the widget."""
+        self._stop.set()
+        super().close()
 
     def typed_credentials(self) -> dict:
         """The live app typed in; the secret field is emptied at once (not kept in widget state)."""
