@@ -203,3 +203,13 @@ def test_redact_keeps_placeholders_and_ids() -> None:
     assert redact("status_code=401 ErrorCode: 10") == "status_code=401 ErrorCode: 10"
     assert redact('-H "Authorization: Bearer $XERO_ACCESS_TOKEN"') == '-H "Authorization: Bearer $XERO_ACCESS_TOKEN"'
     assert redact(f"xero-tenant-id: {TENANT}") == f"xero-tenant-id: {TENANT}"
+
+
+def test_authlib_oauth_errors_are_read_from_their_attributes() -> None:
+    from authlib.integrations.base_client.errors import OAuthError
+
+    d = diagnose(OAuthError("invalid_grant", "refresh token expired"))
+    assert d.top.code == "invalid_grant" and "token_expired" not in d.codes
+    scope = diagnose(OAuthError("invalid_scope", "Client credentials scope validation failed"),
+                     requested="accounting.transactions")
+    assert scope.top.code == "broad_scope_on_granular_app"

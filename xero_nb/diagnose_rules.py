@@ -28,6 +28,8 @@ LIMITS = {
 # Organisation features an API needs on the plan, by api / path prefix.
 FEATURES = {"projects": "projects", "payroll_au": "payroll", "payroll_au_v2": "payroll",
             "payroll_nz": "payroll", "payroll_uk": "payroll"}
+OAUTH_ERRORS = frozenset({"invalid_grant", "invalid_client", "invalid_scope", "unauthorized_client",
+                          "unsupported_grant_type", "access_denied", "invalid_request"})
 INVOICE_ONLY_PATHS = ("/Invoices", "/Contacts", "/Items", "/Quotes", "/Organisation",
                       "/Currencies", "/TaxRates", "/BrandingThemes", "/CreditNotes")
 
@@ -156,6 +158,8 @@ def expiry_findings(obs: Observation, ctx: Context) -> list[Finding]:
     """An expired access token (TokenExpired, or the token's exp already past)."""
     fix = ("Refresh the access token (XeroAuth.token() refreshes before expiry) and retry.",
            "Without offline_access there is no refresh token: sign in again.")
+    if (obs.error or "").lower() in OAUTH_ERRORS or obs.markers & {"invalid_grant", "invalid_client"}:
+        return []  # a token-endpoint error: "refresh token expired" there is invalid_grant
     if "tokenexpired" in obs.markers:
         return [Finding("token_expired", "The access token has expired (they last 30 minutes)",
                         tuple(_ev(obs)), fix, 0.97)]
@@ -263,7 +267,11 @@ def org_findings(obs: Observation, ctx: Context) -> list[Finding]:
                                                                 "API; only partners get it.",), 0.95))
     refused = obs.status in (401, 403, 404, 405) or (obs.status is None and obs.markers)
     if "invalid-user-role" in obs.markers or "not_permitted" in obs.markers:
-        out.append(Finding("user_role", "Xero says the user's role does not allow this", tuple(ev),
+        words = " ".join(v for _, v in obs.fields).lower()
+        need = ("the payroll admin role" if "payroll" in words else
+                "reports access" if "report" in words else "a role that allows this")
+        out.append(Finding("user_role", f"Xero says the user lacks {need} in this organisation",
+                           tuple(ev),
                            ("Ask an organisation admin for the needed role (reports access, "
                             "payroll admin), then retry.",), 0.9 if refused else 0.6))
     ep = ctx.endpoint
@@ -275,7 +283,9 @@ def org_findings(obs: Observation, ctx: Context) -> list[Finding]:
                            f"include {what or 'this product'}", tuple(ev),
                            ("Add it to the organisation's Xero subscription, or skip this API "
                             "for this organisation.",), 0.92))
-    out += _region(obs, ctx, ev)
+    explicit = bool(obs.markers & {"not_permitted", "invalid-user-role", "not_in_plan",
+                                   "invalid-application"})  # Xero named the cause itself
+    out += _region(obs, ctx, ev, explicit)
     if ep is None:
         return out
     out += _role(ep, ctx, ev, obs)
@@ -285,20 +295,22 @@ def org_findings(obs: Observation, ctx: Context) -> list[Finding]:
                            f"{feature}", (*ev, f"plan: {feature}=no"),
                            (f"Add {feature} to the organisation's Xero subscription, or skip it.",),
                            0.88))
-    elif feature is not None and feature not in ctx.plan and obs.status in (403, 404):
+    elif feature is not None and feature not in ctx.plan and obs.status in (403, 404) and not explicit:
         out.append(Finding("feature_not_in_plan", f"Perhaps the plan lacks {feature}", tuple(ev),
                            (f"Check the organisation has {feature} enabled.",), 0.3,
                            f"the organisation's plan (is {feature} enabled?)"))
     return out
 
 
-def _region(obs: Observation, ctx: Context, ev: list[str]) -> list[Finding]:
+def _region(obs: Observation, ctx: Context, ev: list[str], explicit: bool) -> list[Finding]:
     payroll = [ep for ep in ctx.candidates if ep.payroll_region] or (
         [ctx.endpoint] if ctx.endpoint is not None and ctx.endpoint.payroll_region else [])
     if not payroll:
         return []
     regions = sorted({ep.payroll_region or "" for ep in payroll})
     if ctx.country is None:
+        if explicit:
+            return []
         weight = 0.5 if obs.status in (404, 405) else 0.3
         return [Finding("payroll_region_mismatch", "Payroll APIs differ by country; this may be the "
                         "wrong region's API", (*ev, f"endpoint serves {'/'.join(regions)} payroll"),

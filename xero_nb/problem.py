@@ -229,6 +229,10 @@ def _from_response(response: Any) -> Pasted:
             break
         body = None
     out.body = _text_of(body)
+    for attr, key in (("error", "error"), ("description", "error_description")):
+        value = getattr(response, attr, None)  # authlib's OAuthError carries these
+        if isinstance(value, str) and value:
+            out.fields[key] = value
     try:
         request = getattr(response, "request", None)
     except Exception:  # httpx raises RuntimeError when no request is attached
