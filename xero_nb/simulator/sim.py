@@ -23,6 +23,7 @@ from xero_nb.simulator.core import SimCore
 from xero_nb.simulator.faults import Faults
 from xero_nb.simulator.limits import RateLimits
 from xero_nb.simulator.orgs import DemoApp, DemoOrg, DemoUser, OrgRole, demo_apps, demo_orgs, demo_users
+from xero_nb.simulator.scenarios import Scenario
 from xero_nb.simulator.server import SimServer
 from xero_nb.simulator.transport import SimTransport
 
@@ -191,6 +192,24 @@ class XeroSimulator:
             grant = core.state.consent(a, u, names, [(o.tenant_id, o.name, o.tenant_type) for o in orgs],
                                        now, nonce)
             return core.state.issue(grant, now)
+
+    def scenario(self, code: str) -> Scenario:
+        """A request that fails the way diagnosis ``code`` describes (see scenarios.SCENARIOS)."""
+        from xero_nb.simulator.scenarios import BUILDERS
+
+        if code not in BUILDERS:
+            raise SimulatorError(f"no scenario {code!r}; scenarios: {', '.join(BUILDERS)}")
+        return BUILDERS[code](self)
+
+    def _expired_token(self, scopes: Iterable[str], app: str = "web") -> dict[str, Any]:
+        """A token minted 31 minutes ago (already expired), without moving the clock."""
+        a = self.app(app)
+        with self._core.lock:
+            then = self.clock() - 31 * 60
+            orgs = [(o.tenant_id, o.name, o.tenant_type) for o in self.tenants
+                    if self.users[0].can_connect(o.tenant_id)]
+            grant = self._core.state.consent(a, self.users[0], tuple(scopes), orgs, then)
+            return self._core.state.issue(grant, then)
 
     def disconnect(self, tenant: str | DemoOrg, user: str | DemoUser | None = None,
                    app: str | DemoApp | None = None) -> int:
