@@ -18,13 +18,8 @@ from urllib.parse import urlsplit
 
 from xero_nb.diagnose_context import Context, build_context
 from xero_nb.diagnose_findings import DIAGNOSIS_CODES, Diagnosis, Finding
-from xero_nb.diagnose_rules import (
-    expiry_findings,
-    oauth_findings,
-    org_findings,
-    rate_findings,
-    tenant_findings,
-)
+from xero_nb.diagnose_org import org_findings
+from xero_nb.diagnose_rules import expiry_findings, oauth_findings, rate_findings, tenant_findings
 from xero_nb.diagnose_scope import scope_findings
 from xero_nb.problem import Observation, observe
 

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from xero_nb.diagnose_context import Context
 from xero_nb.diagnose_findings import Finding
+from xero_nb.diagnose_rules import OAUTH_ERRORS
 from xero_nb.facts import XeroURLs
 from xero_nb.models import Endpoint
 from xero_nb.problem import Observation
@@ -31,8 +32,8 @@ RECONSENT = ("Existing tokens never change: the user must sign in and consent ag
 def scope_strength(obs: Observation) -> float:
     """How strongly the response says "scope" (0: not at all)."""
     m = obs.markers
-    wrapper = (obs.error or "").lower() == "insufficientpermissions"
-    if ("tokenexpired" in m or obs.error) and not wrapper:
+    oauth = (obs.error or "").lower() in OAUTH_ERRORS
+    if "tokenexpired" in m or oauth or m & {"invalid_grant", "invalid_client"}:
         return 0.0
     if obs.status == 401:
         return 1.0 if m & {"insufficient_scope", "authorizationunsuccessful"} else 0.75

@@ -12,7 +12,6 @@ are redacted on the way in, and nothing here raises.
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -20,22 +19,11 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from xero_nb.diagnose_paste import Pasted, as_status, find_json, half_json_fields, parse_paste, walk_fields
+from xero_nb.problem_secrets import REDACTED, SECRET_HEADERS, jwt_claims, redact
+
+__all__ = ["MARKERS", "REDACTED", "Observation", "jwt_claims", "observe", "redact"]
 
 MAX_BODY = 4000  # enough for any Xero problem body; stops a huge page flooding a report
-REDACTED = "[redacted]"
-SECRET_HEADERS = frozenset({"authorization", "cookie", "set-cookie", "proxy-authorization"})
-_SECRET_KEYS = r"access_token|refresh_token|id_token|client_secret|code_verifier|code|password|assertion"
-# Placeholders a snippet uses instead of a secret ($ENV, os.environ[...], <TOKEN>, {...}).
-_PLACEHOLDER = r"(?!\$|os\.environ|<|\{|\[redacted\]|null\b|None\b)"
-_REDACTIONS = (
-    (re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*"), REDACTED),
-    (re.compile(r"(?i)\b(Bearer)\s+" + _PLACEHOLDER + r"[A-Za-z0-9._~+/=-]+"), r"\1 " + REDACTED),
-    (re.compile(r"(?i)\b(Basic)\s+(?=[A-Za-z0-9+/=]*[0-9+/=])[A-Za-z0-9+/=]{8,}"), r"\1 " + REDACTED),
-    (re.compile(r"""(?i)(?<![A-Za-z0-9_-])(["']?(?:""" + _SECRET_KEYS + r""")["']?\s*[:=]\s*["']?)"""
-                + _PLACEHOLDER + r"""[^"'&\s,}]+"""), r"\1" + REDACTED),
-    (re.compile(r"""(?i)(?<![A-Za-z0-9_-])(["']?(?:authorization|cookie)["']?\s*[:=]\s*["']?)"""
-                r"""(?!Bearer|Basic)""" + _PLACEHOLDER + r"""[^\s"',}][^"'\n,}]*"""), r"\1" + REDACTED),
-)
 # Words that identify a cause wherever they appear (body, headers or pasted text).
 MARKERS = {
     "tokenexpired": r"token\s*expired",
@@ -57,23 +45,6 @@ MARKERS = {
     "not_in_plan": r"plan does not include|not (?:included )?(?:in|on) (?:the|your) (?:plan|subscription)",
 }
 _MARKER_RES = {name: re.compile(rx, re.IGNORECASE) for name, rx in MARKERS.items()}
-
-
-def redact(text: str) -> str:
-    """``text`` with bearer tokens, JWTs, client secrets and auth codes replaced by a marker."""
-    for pattern, repl in _REDACTIONS:
-        text = pattern.sub(repl, text)
-    return text
-
-
-def jwt_claims(token: str) -> dict[str, Any]:
-    """The unverified claims of a JWT, or {} (only read for scopes and expiry, never shown)."""
-    try:
-        payload = token.strip().split(".")[1]
-        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    except Exception:  # not a JWT: no claims
-        return {}
-    return claims if isinstance(claims, dict) else {}
 
 
 def _pairs(headers: Any) -> list[tuple[str, str]]:
