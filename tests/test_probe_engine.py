@@ -9,6 +9,7 @@ import time
 import pytest
 
 from xero_nb.client import XeroClient
+from xero_nb.http import MockTransport, Request, Response
 from xero_nb.probe import ProbeReport, aprobe, probe
 from xero_nb.probe_limits import Window, scaled_sleep
 from xero_nb.probe_plan import plan_probes
@@ -191,3 +192,43 @@ async def test_async_engine_directly(sim: XeroSimulator) -> None:
     tok = sim.issue_token(scopes=["accounting.settings.read"])
     report = await aprobe(XeroClient(token=tok, transport=sim.transport()))
     assert len(report.results) == len(sim.tenants) and report.calls == len(sim.tenants) + 1
+
+
+def _limited_transport(problem: str, first: int) -> tuple[MockTransport, list[int]]:
+    """Answers the first ``first`` API calls with a 429 of this kind, then 200s."""
+    seen = [0]
+
+    def handle(request: Request) -> Response:
+        if request.url.path == "/connections":
+            return Response(200, json=[{"id": "c", "tenantId": "t1", "tenantName": "Org"}])
+        seen[0] += 1
+        if seen[0] <= first:
+            return Response(429, headers={"X-Rate-Limit-Problem": problem, "Retry-After": "5",
+                                          "X-MinLimit-Remaining": "0"})
+        return Response(200, json={"Organisations": [{"CountryCode": "NZ"}]},
+                        headers={"X-MinLimit-Remaining": "50"})
+
+    return MockTransport(handle), seen
+
+
+def test_minute_429_waits_and_retries_within_the_probe() -> None:
+    transport, _ = _limited_transport("minute", 1)
+    client = XeroClient(token={"access_token": "a" * 20, "scope": "accounting.settings.read"},
+                        transport=transport)
+    report = probe(client, time_scale=1000.0)  # Retry-After 5 s passes in 5 ms
+    (r,) = report.results
+    assert r.verdict == "match" and r.call is not None and r.call.retries == ("429 minute",)
+    assert report.rate_limited == 1 and report.calls == 3  # /connections, 429, 200
+
+
+def test_day_429_stops_the_tenant_and_skips_the_rest() -> None:
+    transport, seen = _limited_transport("day", 10**6)
+    client = XeroClient(token={"access_token": "a" * 20, "scope": "accounting.settings.read"},
+                        transport=transport)
+    target = plan_probes("accounting.settings.read")[0]
+    report = probe(client, targets=[target] * 30, concurrent=1)
+    first = report.results[0]
+    assert first.verdict == "inconclusive" and first.cause == "rate_limited"
+    assert first.call is not None and "day limit" in (first.call.stopped or "")
+    assert seen[0] == 1 and len(report.results) == 30
+    assert all(r.verdict == "skipped" and "day limit" in r.reason for r in report.results[1:])
