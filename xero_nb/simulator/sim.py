@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from xero_nb.errors import XeroNbError
 from xero_nb.facts import XeroURLs
@@ -24,8 +24,10 @@ from xero_nb.simulator.faults import Faults
 from xero_nb.simulator.limits import RateLimits
 from xero_nb.simulator.orgs import DemoApp, DemoOrg, DemoUser, OrgRole, demo_apps, demo_orgs, demo_users
 from xero_nb.simulator.scenarios import Scenario
-from xero_nb.simulator.server import SimServer
 from xero_nb.simulator.transport import SimTransport
+
+if TYPE_CHECKING:
+    from xero_nb.simulator.server import SimServer
 
 
 class SimulatorError(XeroNbError, ValueError):
@@ -155,6 +157,8 @@ class XeroSimulator:
 
     def serve(self, port: int = 0) -> SimServer:
         """Serve on 127.0.0.1 (``port=0``: any free port); Xero's paths on one origin."""
+        from xero_nb.simulator.server import SimServer  # uvicorn only when serving
+
         return SimServer(self._core, port, sim=self)
 
     def asgi(self) -> Any:
