@@ -156,3 +156,18 @@ def test_catalog_and_diagnosis_hooks(sim: XeroSimulator) -> None:
     diag = r.diagnosis(era="granular")
     assert diag.findings and diag.findings[0].code == "tier_gated"
     assert load_catalog().get("accounting", "getJournals") == r.endpoint
+
+
+def test_coverage_rows_put_prediction_beside_observation(sim: XeroSimulator) -> None:
+    report = run(sim, "accounting.settings.read projects.read")
+    nz = sim.tenant("NZ").tenant_id
+    rows = {r["operation_id"]: r for r in report.coverage_rows(nz) if r["api"] != "payroll_nz"}
+    assert len(report.coverage_rows(nz)) == 254 and len(report.coverage_rows(nz, method=None)) == 477
+    assert rows["getAccounts"] == {
+        "api": "accounting", "method": "GET", "path": "/Accounts", "operation_id": "getAccounts",
+        "predicted": True, "verified_by": "GET /Organisation", "observed": True,
+        "verdict": "match", "cause": ""}
+    assert (rows["getProject"]["observed"], rows["getProject"]["cause"]) == (False, "plan")
+    assert rows["getInvoices"]["predicted"] is False and rows["getInvoices"]["observed"] is None
+    uk = {r["operation_id"]: r for r in report.coverage_rows(sim.tenant("UK").tenant_id)}
+    assert uk["getProject"]["observed"] is True

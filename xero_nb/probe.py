@@ -17,12 +17,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
+from xero_nb.catalog import Catalog, load_catalog
 from xero_nb.client import XeroClient
 from xero_nb.facts import APP_PER_MINUTE, TENANT_CONCURRENT, TENANT_PER_MINUTE
 from xero_nb.models import Tenant
 from xero_nb.probe_limits import Clock, Limits, Sleep, scaled_clock, scaled_sleep
 from xero_nb.probe_plan import ProbeTarget, Unprobed, get_endpoint_count, infer_era, plan_with_gaps
-from xero_nb.probe_verdict import ProbeResult, judge, skipped
+from xero_nb.probe_verdict import ProbeResult, beside, judge, skipped
 
 __all__ = ["CancelToken", "ProbeReport", "ProbeResult", "aprobe", "probe"]
 
@@ -65,6 +66,16 @@ class ProbeReport:
     def rows(self) -> list[dict[str, Any]]:
         """One dict per result (for a DataFrame or CSV)."""
         return [r.row() for r in self.results]
+
+    def coverage_rows(self, tenant_id: str | None = None, *, method: str | None = "GET",
+                      catalog: Catalog | None = None) -> list[dict[str, Any]]:
+        """Predicted access for every endpoint beside what its scope family's probe observed.
+
+        ``tenant_id``: whose answers (default: the first tenant); ``method=None``: all methods.
+        """
+        tid = tenant_id or (self.tenants[0].tenant_id if self.tenants else None)
+        eps = [ep for ep in (catalog or load_catalog()) if method is None or ep.method == method]
+        return beside(self.results, self.granted, self.era, tid, eps)
 
     def summary(self) -> dict[str, Any]:
         """Counts by verdict plus the cost figures (JSON-ready)."""

@@ -10,13 +10,14 @@ succeeds though the rules predict a refusal is ``catalog``: the catalog is out o
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from xero_nb.call_result import CallResult
 from xero_nb.models import Endpoint, Tenant
 from xero_nb.probe_plan import ProbeTarget
-from xero_nb.scopes import JOURNALS_GATE, JOURNALS_SCOPE, required_scopes
+from xero_nb.scopes import JOURNALS_GATE, JOURNALS_SCOPE, family, is_allowed, required_scopes
 
 if TYPE_CHECKING:  # pragma: no cover
     from xero_nb.diagnose import Diagnosis
@@ -152,3 +153,27 @@ def skipped(target: ProbeTarget, tenant: Tenant | None, reason: str,
         tenant_name=tenant.tenant_name if tenant else "", predicted=target.predicted,
         restriction=target.restriction, observed=None, verdict="skipped", cause=cause,
         reason=reason)
+
+
+def beside(results: Iterable[ProbeResult], granted: frozenset[str], era: str,
+           tenant_id: str | None, endpoints: Iterable[Endpoint]) -> list[dict[str, Any]]:
+    """Every endpoint's predicted access beside what the probe of its scope family observed.
+
+    An endpoint inherits the answer of the probe that verified the family granting it (for
+    payroll, the probe on the same payroll API base); endpoints of unprobed families show None.
+    """
+    mine = [r for r in results if r.tenant_id in (tenant_id, None)]
+    rows = []
+    for ep in endpoints:
+        fams = {family(s) for s in required_scopes(ep, era) & granted}
+        probe = next((r for r in mine if r.family in fams and (
+            ep.payroll_region is None or r.endpoint.base_url == ep.base_url)), None)
+        rows.append({
+            "api": ep.api, "method": ep.method, "path": ep.path, "operation_id": ep.operation_id,
+            "predicted": is_allowed(ep, granted, era),
+            "verified_by": f"{probe.endpoint.method} {probe.endpoint.path}" if probe else "",
+            "observed": probe.observed if probe else None,
+            "verdict": probe.verdict if probe else "",
+            "cause": (probe.cause or "") if probe else "",
+        })
+    return rows
