@@ -368,3 +368,13 @@ def test_returns_a_diagnosis_for_odd_context() -> None:
                  authorize=lambda s: 1 / 0, clock=lambda: "noon")  # type: ignore[arg-type,return-value]
     assert isinstance(d, Diagnosis) and d.findings
     assert not any("internal error" in n for n in d.notes), d.notes
+
+
+def test_to_dict_is_json_ready_and_redacted() -> None:
+    d = diagnose(**SCOPE_401, endpoint="GET /Accounts", granted=["openid"],
+                 request_headers={"Authorization": "Bearer SENTINEL-TOKEN-123", "xero-tenant-id": TENANT})
+    data = json.loads(json.dumps(d.to_dict()))
+    assert data["findings"][0]["code"] == "missing_scope"
+    assert data["observed"]["status"] == 401 and data["observed"]["correlation_id"] == CID
+    assert "SENTINEL" not in json.dumps(data)
+    assert d.to_html() == d._repr_html_()

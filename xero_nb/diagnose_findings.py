@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from typing import Any
 
 from xero_nb.problem import Observation
 
@@ -83,6 +84,23 @@ class Diagnosis:
         return self.to_markdown()
 
     def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: the ranked findings, the decisive fact and what was seen (redacted)."""
+        obs = self.observed
+        return {
+            "findings": [{"code": f.code, "title": f.title, "evidence": list(f.evidence),
+                          "fix": list(f.fix), "weight": round(f.weight, 3), "decides": f.decides}
+                         for f in self.findings],
+            "decisive_fact": self.decisive_fact,
+            "observed": {"status": obs.status, "correlation_id": obs.correlation_id,
+                         "method": obs.method, "url": obs.url, "summary": obs.summary()},
+            "notes": list(self.notes),
+        }
+
+    def to_html(self) -> str:
+        """The whole diagnosis as an HTML fragment (escaped; no scripts)."""
         rows = [f"<h4>Diagnosis: <code>{_h(self.top.code)}</code></h4>",
                 f"<p>Seen: {_h(self.observed.summary())}</p>"]
         if self.observed.correlation_id:

@@ -210,7 +210,7 @@ def _failure_blocks(i: int, item: Any, context: Mapping[str, Any]) -> list[Block
         "www-authenticate", "x-rate-limit-problem", "retry-after", "x-minlimit-remaining",
         "x-daylimit-remaining", "x-appminlimit-remaining")]
     return [("h", 3, head), ("table", ("item", "value"), rows), ("p", "Body:", None),
-            ("code", "json", obs.body[:2000] or "(empty)"), ("raw", diag.to_markdown(), diag._repr_html_()),
+            ("code", "json", obs.body[:2000] or "(empty)"), ("raw", diag.to_markdown(), diag.to_html()),
             ("p", "Reproduce (credentials come from environment variables such as "
              f"{TOKEN_ENV}):", None), *_snippets(obs, ep)]
 
