@@ -4,6 +4,30 @@
 >>> sim = XeroSimulator()
 >>> sorted(sim.apps)
 ['custom', 'migrating', 'partner', 'pkce', 'web']
+
+How to meet each refusal (or call ``sim.scenario(code).send()``):
+
+- 401 ``TokenExpired``: ``sim.advance(1801)`` after issuing a token.
+- 401 ``AuthorizationUnsuccessful`` + ``WWW-Authenticate: insufficient_scope``: a token without
+  the endpoint's scope for its app's era (``pkce``/``custom`` granular, ``web`` broad,
+  ``migrating`` mixed); also Journals on a granular/mixed app, ``/Reports/BankStatement``,
+  and restricted scopes the app is not approved for.
+- 403 ``AuthenticationUnsuccessful``: no ``xero-tenant-id``, a tenant not connected to this
+  token's user, ``sim.disconnect(...)``, revocation, ``sim.set_role(user, org, None)``.
+- 403 ``invalid-application`` (problem+json): finance/bankfeeds from an app other than ``partner``.
+- 403 plan / role: Payroll or Projects on ``Harbour Cafe (NZ)`` (Projects also on the NZ demo);
+  ``cara`` (invoice-only in AU), ``dan`` (read-only in NZ, writes), ``eve`` (no reports access,
+  no payroll admin in AU), ``ben`` (adviser, not a payroll admin).
+- 404: a wrong payroll region (AU ``payroll.xro/1.0`` vs NZ/UK ``2.0``), an unknown record,
+  ``DELETE /connections/{tenantId}``; 405: a wrong method on a known path.
+- 429: more than 60 calls a minute or 5 in flight per connection, 5,000 a day (1,000 for the
+  Starter-tier ``pkce`` app), 10,000 a minute per app; ``sim.limits`` holds the numbers.
+- 500/503/latency/dropped/truncated: ``sim.faults.add(kind, route=None, share=1.0, times=None,
+  seconds=0.0)``; ``route`` is an operationId or a path glob such as ``"/api.xro/2.0/Invoices*"``.
+- Token endpoint 400s: ``invalid_grant`` (reused code, rotated refresh token after the 30-minute
+  grace, 60 idle days, revoked), ``invalid_client``, ``unsupported_grant_type``,
+  ``invalid_scope`` "Client credentials scope validation failed" (``custom`` asking for a scope
+  it lacks); authorize redirects ``unauthorized_client`` "Invalid scope for client".
 """
 
 from __future__ import annotations
