@@ -1,8 +1,8 @@
 """Named failure scenarios: each diagnosis code provoked on the simulator, for demos and notebooks.
 
->>> sim = XeroSimulator()
->>> sc = sim.scenario("missing_scope")
->>> sc.send().status_code                                            # doctest: +SKIP
+>>> from xero_nb.simulator import XeroSimulator
+>>> sc = XeroSimulator().scenario("missing_scope")
+>>> sc.send().status_code
 401
 """
 
