@@ -332,7 +332,7 @@ def test_rendering_markdown_and_html() -> None:
     assert md.startswith("### Diagnosis: `missing_scope`") and CID in md and "Fix:" in md
     assert d.top.to_markdown().startswith("**`missing_scope`**")
     page = d._repr_html_()
-    assert page.startswith("<div") and "<ol>" in page and "<script" not in page
+    assert page.startswith("<div") and "<details open>" in page and "<script" not in page
     assert repr(d).startswith("<Diagnosis missing_scope")
     hostile = diagnose(status=401, body='{"Detail":"<script>alert(1)</script>"}')
     assert "<script>" not in hostile._repr_html_()

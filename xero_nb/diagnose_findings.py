@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,15 +38,18 @@ class Finding:
             lines += ["", "Fix:"] + [f"{i}. {_md(s)}" for i, s in enumerate(self.fix, 1)]
         return "\n".join(lines)
 
-    def to_html(self) -> str:
-        """The finding as an HTML fragment (escaped)."""
-        parts = [f"<p><code>{_h(self.code)}</code> ({self.weight:.0%}): <b>{_h(self.title)}</b></p>"]
-        if self.evidence:
-            parts.append("<p>Evidence:</p><ul>" + "".join(f"<li>{_h(e)}</li>" for e in self.evidence)
-                         + "</ul>")
+    def to_html(self, open_: bool = True) -> str:
+        """The finding as an HTML fragment (escaped); ``open_=False`` folds it away."""
+        head = (f"<code>{_h(self.code)}</code> ({self.weight:.0%}): <b>{_inline(self.title)}</b>")
+        body = ""
         if self.fix:
-            parts.append("<p>Fix:</p><ol>" + "".join(f"<li>{_h(s)}</li>" for s in self.fix) + "</ol>")
-        return "".join(parts)
+            body += ("<div>Fix:</div><ol style='margin-top:2px'>"
+                     + "".join(f"<li>{_inline(s)}</li>" for s in self.fix) + "</ol>")
+        if self.evidence:
+            body += ("<div>Evidence:</div><ul style='margin-top:2px'>"
+                     + "".join(f"<li>{_inline(e)}</li>" for e in self.evidence) + "</ul>")
+        return (f"<details{' open' if open_ else ''}><summary>{head}</summary>"
+                f"<div style='margin-left:1.2em'>{body}</div></details>")
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,9 +110,9 @@ class Diagnosis:
         if self.observed.correlation_id:
             rows.append(f"<p>Xero-Correlation-Id: <code>{_h(self.observed.correlation_id)}</code></p>")
         if self.decisive_fact:
-            rows.append(f"<p><b>To decide between the top causes, find out:</b> "
-                        f"{_h(self.decisive_fact)}</p>")
-        rows.append("<ol>" + "".join(f"<li>{f.to_html()}</li>" for f in self.findings) + "</ol>")
+            rows.append("<p style='border-left:3px solid #e0a800;padding-left:6px'><b>To decide "
+                        f"between the top causes, find out:</b> {_inline(self.decisive_fact)}</p>")
+        rows.append("".join(f.to_html(open_=i == 0) for i, f in enumerate(self.findings)))
         if self.notes:
             rows.append("<p><i>Notes: " + _h("; ".join(self.notes)) + "</i></p>")
         return "<div class='xero-nb-diagnosis'>" + "".join(rows) + "</div>"
@@ -123,6 +127,17 @@ class Diagnosis:
 
 def _h(text: str) -> str:
     return html.escape(text, quote=True)
+
+
+_CODE = re.compile(r"`([^`]+)`")
+_LINK = re.compile(r"https?://[^\s<>\"']+")
+
+
+def _inline(text: str) -> str:
+    """Escaped text with `code` spans and clickable links (long URLs wrap)."""
+    out = _CODE.sub(r"<code>\1</code>", _h(text))
+    return _LINK.sub(lambda m: f"<a href=\"{m.group(0)}\" target=\"_blank\" rel=\"noopener\" "
+                     f"style=\"word-break:break-all\">{m.group(0)}</a>", out)
 
 
 def _md(text: str) -> str:
