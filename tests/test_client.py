@@ -283,3 +283,21 @@ def test_tenants_reads_connections() -> None:
     (t,) = c.tenants()
     assert t.tenant_id == TENANT and t.connection_id == "c1"
     assert str(s.requests[0].url) == "https://api.xero.com/connections"
+
+
+@pytest.mark.anyio
+async def test_concurrent_token_expiries_share_one_refresh() -> None:
+    import asyncio
+
+    auth = FakeAuth()
+
+    def handle(request: Request) -> Response:
+        if request.headers["authorization"] == "Bearer old-access-token-0001":
+            return expired()
+        return ok()
+
+    c = XeroClient(auth=auth, transport=MockTransport(handle), tenant_id=TENANT)
+    async with c.async_session() as session:
+        results = await asyncio.gather(*(c.acall("/Organisation", session=session)
+                                         for _ in range(5)))
+    assert all(r.ok for r in results) and auth.refreshes == 1

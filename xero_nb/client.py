@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
@@ -69,6 +70,7 @@ class XeroClient:
         self.timeout = timeout
         self._token = self._as_token(token)
         self._sync: Client | None = None
+        self._refresh_lock = threading.Lock()
 
     # -- token -------------------------------------------------------------------------
     def _as_token(self, token: Token | Mapping[str, Any] | None) -> Token | None:
@@ -84,11 +86,14 @@ class XeroClient:
             self._token = self.store.load()
         return self._token
 
-    def _refresh(self) -> bool:
+    def _refresh(self, used: str | None) -> None:
+        """Refresh once for everyone who saw ``used`` expire (concurrent calls share one)."""
         if self.auth is None:
-            return False
-        self._token = self.auth.refresh()
-        return True
+            return
+        with self._refresh_lock:
+            if self._token is not None and self._token.access_token != used:
+                return  # another call already refreshed it: just resend with the new one
+            self._token = self.auth.refresh()
 
     @property
     def granted(self) -> frozenset[str]:
@@ -150,6 +155,9 @@ class XeroClient:
             return ()
         return tuple(s for s in (tok.access_token, tok.refresh_token, tok.id_token) if s)
 
+    def _access(self) -> str | None:
+        return self._token.access_token if self._token is not None else None
+
     def _bearer(self, http: Any) -> Any:
         """authlib's token auth for ``http`` carrying the current token (None without one)."""
         tok = self._token
@@ -204,7 +212,7 @@ class XeroClient:
             http = self._client()
             request = http.build_request(method, url, params=query, json=json,
                                          headers=self._headers(ep, tenant, json is not None))
-            response, error = None, None
+            response, error, used = None, None, self._access()
             try:
                 response = http.send(request, auth=self._bearer(http))
                 response.read()
@@ -213,7 +221,8 @@ class XeroClient:
                 error = f"{type(exc).__name__}: {exc}"
             step = self._step(method, attempt, response, error, refreshed)
             if step.action in ("refresh", "refresh_stop") and self.auth is not None:
-                self._token, refreshed = self.auth.refresh(), True
+                self._refresh(used)
+                refreshed = True
             if step.action in ("stop", "refresh_stop"):
                 return self._result(method, url, ep, tenant, request, response, error, started,
                                     attempt, retries, step.why or None)
@@ -264,7 +273,7 @@ class XeroClient:
                 attempt += 1
                 request = http.build_request(method, url, params=query, json=json,
                                              headers=self._headers(ep, tenant, json is not None))
-                response, error = None, None
+                response, error, used = None, None, self._access()
                 if gate is not None:
                     await gate.acquire()
                 try:
@@ -280,7 +289,8 @@ class XeroClient:
                                      if response is not None else RateLimits())
                 step = self._step(method, attempt, response, error, refreshed)
                 if step.action in ("refresh", "refresh_stop") and self.auth is not None:
-                    self._token, refreshed = await asyncio.to_thread(self.auth.refresh), True
+                    await asyncio.to_thread(self._refresh, used)
+                    refreshed = True
                 if step.action in ("stop", "refresh_stop"):
                     return self._result(method, url, ep, tenant, request, response, error,
                                         started, attempt, retries, step.why or None)
