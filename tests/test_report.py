@@ -71,7 +71,7 @@ def test_report_has_every_section_and_the_failure_details() -> None:
     assert CID in md and "| status | 401 |" in md and "AuthorizationUnsuccessful" in md
     assert "missing_scope" in md and "accounting.invoices.read" in md
     assert "```bash" in md and "```python" in md
-    assert r.html.startswith("<div class='xero-nb-report'>") and "<table>" in r.html
+    assert r.html.startswith("<div class='xero-nb-report'>") and "<table style=" in r.html
     assert r._repr_html_() == r.html and r._repr_markdown_() == md
 
 

@@ -30,6 +30,10 @@ TOKEN_ENV = "XERO_ACCESS_TOKEN"
 SNIPPET_HTTP_MODULE = "httpx2"  # what the Python snippet imports (the project's HTTP library)
 _KEEP_HEADERS = ("xero-tenant-id", "accept", "content-type", "if-modified-since")
 _TOKEN_HOSTS = ("identity.xero.com", "/connect/token")
+# Inline styles: notebook front ends keep them, and a saved page needs no stylesheet.
+_TABLE = "border-collapse:collapse;margin:4px 0"
+_CELL = "border:1px solid #ccc;padding:2px 8px;text-align:left;vertical-align:top"
+_PRE = "background:#f6f8fa;padding:8px;white-space:pre-wrap;word-break:break-all"
 Block = tuple[str, Any, Any]  # (kind, a, b): ("h", level, text) ("p", text, None) ...
 
 
@@ -199,6 +203,15 @@ def _diagnosis_of(item: Any, context: Mapping[str, Any]) -> tuple[Diagnosis, End
     return diagnose(item, **ctx), ep if isinstance(ep, Endpoint) else None
 
 
+def _pretty(body: str) -> str:
+    """The body, indented when it is JSON (already redacted), cut at 2,000 characters."""
+    try:
+        text = json.dumps(json.loads(body), indent=2, ensure_ascii=False)
+    except ValueError:
+        text = body
+    return text[:2000] or "(empty)"
+
+
 def _failure_blocks(i: int, item: Any, context: Mapping[str, Any]) -> list[Block]:
     diag, ep = _diagnosis_of(item, context)
     obs = diag.observed
@@ -210,7 +223,7 @@ def _failure_blocks(i: int, item: Any, context: Mapping[str, Any]) -> list[Block
         "www-authenticate", "x-rate-limit-problem", "retry-after", "x-minlimit-remaining",
         "x-daylimit-remaining", "x-appminlimit-remaining")]
     return [("h", 3, head), ("table", ("item", "value"), rows), ("p", "Body:", None),
-            ("code", "json", obs.body[:2000] or "(empty)"), ("raw", diag.to_markdown(), diag.to_html()),
+            ("code", "json", _pretty(obs.body)), ("raw", diag.to_markdown(), diag.to_html()),
             ("p", "Reproduce (credentials come from environment variables such as "
              f"{TOKEN_ENV}):", None), *_snippets(obs, ep)]
 
@@ -303,11 +316,13 @@ def _html(blocks: list[Block]) -> str:
         elif kind == "p":
             out.append(f"<p>{e(a)}</p>")
         elif kind == "table":
-            head = "".join(f"<th>{e(c)}</th>" for c in a)
-            body = "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in b)
-            out.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+            head = "".join(f"<th style='{_CELL}'>{e(c)}</th>" for c in a)
+            body = "".join("<tr>" + "".join(f"<td style='{_CELL}'>{e(c)}</td>" for c in row) + "</tr>"
+                           for row in b)
+            out.append(f"<table style='{_TABLE}'><thead><tr>{head}</tr></thead>"
+                       f"<tbody>{body}</tbody></table>")
         elif kind == "code":
-            out.append(f"<pre><code class='language-{e(a)}'>{e(b)}</code></pre>")
+            out.append(f"<pre style='{_PRE}'><code class='language-{e(a)}'>{e(b)}</code></pre>")
         elif kind == "raw":
             out.append(b)
     return "<div class='xero-nb-report'>" + "\n".join(out) + "</div>"
