@@ -301,3 +301,13 @@ async def test_concurrent_token_expiries_share_one_refresh() -> None:
         results = await asyncio.gather(*(c.acall("/Organisation", session=session)
                                          for _ in range(5)))
     assert all(r.ok for r in results) and auth.refreshes == 1
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    import xero_nb.call_result
+    import xero_nb.client_policy
+
+    for module in (xero_nb.call_result, xero_nb.client_policy):
+        assert doctest.testmod(module).failed == 0

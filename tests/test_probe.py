@@ -171,3 +171,11 @@ def test_coverage_rows_put_prediction_beside_observation(sim: XeroSimulator) -> 
     assert rows["getInvoices"]["predicted"] is False and rows["getInvoices"]["observed"] is None
     uk = {r["operation_id"]: r for r in report.coverage_rows(sim.tenant("UK").tenant_id)}
     assert uk["getProject"]["observed"] is True
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    import xero_nb.probe_plan
+
+    assert doctest.testmod(xero_nb.probe_plan).failed == 0

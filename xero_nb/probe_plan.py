@@ -2,7 +2,7 @@
 
 >>> targets = plan_probes(["accounting.settings.read", "accounting.contacts.read"])
 >>> [t.endpoint.operation_id for t in targets]
-['getOrganisations', 'getContacts']
+['getContactGroups', 'getOrganisations']
 """
 
 from __future__ import annotations
