@@ -378,3 +378,20 @@ def test_to_dict_is_json_ready_and_redacted() -> None:
     assert data["observed"]["status"] == 401 and data["observed"]["correlation_id"] == CID
     assert "SENTINEL" not in json.dumps(data)
     assert d.to_html() == d._repr_html_()
+
+
+def test_rate_limit_kind_inferred_from_the_exhausted_counter() -> None:
+    d = diagnose(status=429, headers={"X-DayLimit-Remaining": "0", "X-MinLimit-Remaining": "12",
+                                      "Retry-After": "3600"})
+    assert d.top.code == "rate_limited" and "daily" in d.top.title
+
+
+def test_no_answer_from_xero_is_unknown_with_the_transport_error() -> None:
+    class NoAnswer:
+        status = 0
+        headers = ()
+        body = None
+        error = "ConnectError: [Errno 111] Connection refused"
+
+    d = diagnose(NoAnswer())
+    assert d.top.code == "unknown" and "No answer from Xero" in d.top.title

@@ -123,6 +123,8 @@ def unknown_finding(obs: Observation) -> Finding:
         title = "404: the resource or endpoint was not found (wrong id, or a payroll region)"
     elif status is None and not obs.body.strip() and not obs.fields:
         title = "Nothing to go on: no status, headers or body were given"
+    elif status is None and obs.error and any(w in obs.error for w in ("Error", "Timeout", "timed out")):
+        title = f"No answer from Xero ({obs.error[:80]}): check the network and retry"
     else:
         title = "No known cause matches what Xero sent"
     return Finding("unknown", title, (f"seen: {obs.summary()}",),

@@ -128,6 +128,10 @@ def rate_findings(obs: Observation) -> list[Finding]:
     if obs.status != 429 and kind is None and not (obs.status == 503 and "rate_limit" in obs.markers):
         return []
     wait = obs.retry_after
+    if kind is None:  # no X-Rate-Limit-Problem: the exhausted counter says which limit it was
+        spent = [k for k, h in (("day", "X-DayLimit-Remaining"), ("minute", "X-MinLimit-Remaining"),
+                                ("appminute", "X-AppMinLimit-Remaining")) if obs.header(h) == "0"]
+        kind = spent[0] if spent else None
     limit = LIMITS.get(kind or "", f"limit '{kind}'" if kind else "a rate limit (kind not given)")
     ev = [f"status {obs.status}"] + [f"{n}: {obs.header(n)}" for n in (
         "X-Rate-Limit-Problem", "Retry-After", "X-MinLimit-Remaining", "X-DayLimit-Remaining",

@@ -122,8 +122,8 @@ def _tenant_rows(tenants: Iterable[Any]) -> list[tuple[str, ...]]:
         if isinstance(t, Tenant):
             rows.append((t.tenant_name, t.tenant_id, t.tenant_type, t.connection_id, t.updated))
         else:
-            rows.append((str(getattr(t, "name", "")), str(getattr(t, "tenant_id", "")),
-                         str(getattr(t, "tenant_type", "")), str(getattr(t, "country", "")), ""))
+            kind = " ".join(str(getattr(t, n, "") or "") for n in ("tenant_type", "country")).strip()
+            rows.append((str(getattr(t, "name", "")), str(getattr(t, "tenant_id", "")), kind, "", ""))
     return rows
 
 
@@ -264,8 +264,8 @@ def report(failures: Iterable[Any] = (), *, token: Any = None, tenants: Iterable
     if token is not None:
         blocks += _token_blocks(token, now)
     if tenant_list is not None:
-        blocks += [("h", 2, "Tenants"), ("table", ("name", "tenantId", "type", "connection id / country",
-                                                   "updated"), _tenant_rows(tenant_list))]
+        blocks += [("h", 2, "Tenants"), ("table", ("name", "tenantId", "type", "connection id", "updated"),
+                                          _tenant_rows(tenant_list))]
     if coverage is not None:
         blocks += _coverage_blocks(coverage)
     if probe is not None:
