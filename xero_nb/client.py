@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from xero_nb.call_result import CallResult, RateLimits, RequestRecord, response_parts
+from xero_nb.call_result import CallResult, RateLimits, RequestRecord, response_parts, scrub
 from xero_nb.catalog import Catalog, load_catalog
 from xero_nb.client_policy import (
     Gate,
@@ -179,7 +179,8 @@ class XeroClient:
             method=method, url=record.url, status=status, elapsed=self.clock() - started,
             request=record, endpoint=ep, tenant_id=tenant, correlation_id=cid, limits=limits,
             headers=headers, body=body, attempts=attempts, retries=tuple(retries),
-            stopped=stopped, error=error, granted=tok.scopes if tok is not None else frozenset(),
+            stopped=stopped, error=scrub(error, secrets) if error else None,
+            granted=tok.scopes if tok is not None else frozenset(),
         )
 
     def _step(self, method: str, attempt: int, response: Response | None, error: str | None,
