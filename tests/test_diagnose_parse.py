@@ -213,3 +213,10 @@ def test_authlib_oauth_errors_are_read_from_their_attributes() -> None:
     scope = diagnose(OAuthError("invalid_scope", "Client credentials scope validation failed"),
                      requested="accounting.transactions")
     assert scope.top.code == "broad_scope_on_granular_app"
+
+
+def test_truncated_jwts_and_huge_bodies_stay_redacted() -> None:
+    assert redact("token eyJhbGciOiJSUzI1NiJ9.eyJzY29wZSI6") == "token [redacted]"
+    huge = "x" * 50_000 + '"access_token": "SENTINEL-HUGE-1"'
+    obs = observe(status=400, body='{"access_token": "SENTINEL-HUGE-0"}' + huge)
+    assert "SENTINEL" not in obs.body and len(obs.body) <= 4000

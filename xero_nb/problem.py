@@ -291,7 +291,8 @@ def _observe(response: Any, status: Any, headers: Any, body: Any, text: str | No
     markers = frozenset(name for name, rx in _MARKER_RES.items() if rx.search(haystack))
     fields = tuple((k, redact(v)[:1000]) for k, v in got.fields.items())
     return Observation(
-        status=got.status, headers=_clean_headers(got.headers), body=redact(got.body)[:MAX_BODY],
+        status=got.status, headers=_clean_headers(got.headers),
+        body=redact(got.body[:MAX_BODY * 4])[:MAX_BODY],
         fields=fields, method=got.method, url=redact(got.url)[:2000] if got.url else None,
         request_headers=None if got.request_headers is None else _clean_headers(got.request_headers),
         token_scopes=scopes, token_expires_at=exp, markers=markers, source=source,

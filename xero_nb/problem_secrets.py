@@ -13,7 +13,8 @@ _SECRET_KEYS = r"access_token|refresh_token|id_token|client_secret|code_verifier
 # Placeholders a snippet uses instead of a secret ($ENV, os.environ[...], <TOKEN>, {...}).
 _PLACEHOLDER = r"(?!\$|os\.environ|<|\{|\[redacted\]|null\b|None\b)"
 _REDACTIONS = (
-    (re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*"), REDACTED),
+    # A JWT, also when cut short after its payload (the rest of the text was truncated).
+    (re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*)?"), REDACTED),
     (re.compile(r"(?i)\b(Bearer)\s+" + _PLACEHOLDER + r"[A-Za-z0-9._~+/=-]+"), r"\1 " + REDACTED),
     (re.compile(r"(?i)\b(Basic)\s+(?=[A-Za-z0-9+/=]*[0-9+/=])[A-Za-z0-9+/=]{8,}"), r"\1 " + REDACTED),
     (re.compile(r"""(?i)(?<![A-Za-z0-9_-])(["']?(?:""" + _SECRET_KEYS + r""")["']?\s*[:=]\s*["']?)"""
