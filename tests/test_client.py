@@ -6,6 +6,8 @@ import json
 from collections.abc import Callable
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from xero_nb.call_result import RateLimits, RequestRecord, redact_body, redact_url
 from xero_nb.catalog import load_catalog
@@ -311,3 +313,25 @@ def test_docstring_examples() -> None:
 
     for module in (xero_nb.call_result, xero_nb.client_policy):
         assert doctest.testmod(module).failed == 0
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.",
+               min_size=12, max_size=40),
+       st.sampled_from(["body", "header", "query", "json"]))
+def test_the_token_never_shows_wherever_it_is_echoed(secret: str, where: str) -> None:
+    def echo(request: Request) -> Response:
+        if where == "body":
+            return Response(500, text=f"upstream said Bearer {secret}")
+        if where == "header":
+            return Response(200, json={}, headers={"X-Debug": secret})
+        if where == "json":
+            return Response(200, json={"nested": [{"access_token": secret, "note": secret}]})
+        return Response(200, json={"next": f"https://api.xero.com/x?token={secret}"})
+
+    c = XeroClient(token={"access_token": secret, "scope": ""}, transport=MockTransport(echo),
+                   sleep=lambda _: None)
+    r = c.call(f"/Organisation?access_token={secret}" if where == "query" else "/Organisation")
+    shown = " ".join([repr(r), str(r.request), r.request.curl(), json.dumps(r.body),
+                      str(r.headers), r.error or "", r.summary()])
+    assert secret not in shown

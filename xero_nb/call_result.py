@@ -241,10 +241,24 @@ def response_parts(response: Response | None, secrets: Iterable[str] = ()) -> tu
     """``(status, redacted headers, decoded body, limits, correlation id)``; status 0: none."""
     if response is None:
         return 0, (), None, RateLimits(), None
+    secrets = tuple(secrets)
     body = decode_body(response.content, response.headers.get("content-type", ""))
     return (response.status_code, redact_headers(response.headers.multi_items(), secrets),
-            redact_json(body), RateLimits.from_headers(response.headers),
+            _scrub_values(redact_json(body), secrets), RateLimits.from_headers(response.headers),
             response.headers.get("xero-correlation-id"))
+
+
+def _scrub_values(value: Any, secrets: tuple[str, ...]) -> Any:
+    """Every string in a decoded body with known secret values replaced (servers echo them)."""
+    if not secrets:
+        return value
+    if isinstance(value, str):
+        return scrub(value, secrets)
+    if isinstance(value, dict):
+        return {k: _scrub_values(v, secrets) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrub_values(v, secrets) for v in value]
+    return value
 
 
 def decode_body(content: bytes, content_type: str) -> Any:
