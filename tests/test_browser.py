@@ -94,6 +94,25 @@ def lab(tmp_path: Path):
         log.close()
 
 
+REDRAW_JS = """(before) => new Promise((resolve, reject) => {
+  const table = () => document.querySelector('.xnb-table-coverage .xnb-table');
+  const box = document.querySelector('.xnb-scope-accounting-transactions-read input');
+  const start = performance.now();
+  const done = () => {
+    const t = table();
+    if (t && t.getAttribute('data-allowed') !== before) {
+      obs.disconnect(); resolve(performance.now() - start); return true;
+    }
+    return false;
+  };
+  const obs = new MutationObserver(done);
+  obs.observe(document.querySelector('.xnb-lab'), {subtree: true, childList: true,
+                                                   attributes: true, characterData: true});
+  setTimeout(() => { obs.disconnect(); reject(new Error('table not redrawn in 10 s')); }, 10000);
+  box.click();
+})"""
+
+
 def headline_allowed(page) -> int:
     return int(page.locator(".xnb-headline-text").first.get_attribute("data-allowed"))
 
@@ -109,7 +128,7 @@ def test_quickstart_in_jupyterlab(lab: str) -> None:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1500, "height": 1100})
+            page = browser.new_page(viewport={"width": 1500, "height": 1800})
             page.set_default_timeout(60_000)
             page.goto(f"{lab}/lab/tree/00_quickstart.ipynb?token={LAB_TOKEN}")
             page.wait_for_selector(".jp-Notebook .jp-Cell")
@@ -131,12 +150,16 @@ def test_quickstart_in_jupyterlab(lab: str) -> None:
 
             box = page.locator(".xnb-scope-accounting-transactions-read input[type=checkbox]")
             box.scroll_into_view_if_needed()
-            started = time.perf_counter()
-            box.check()
+            # Click -> redrawn coverage table, timed inside the page (no test-driver latency).
+            timings = []
+            for _ in range(3):  # on, off, on: the median of three is robust to one hiccup
+                timings.append(page.evaluate(REDRAW_JS, table_allowed(page)))
+                page.wait_for_timeout(400)  # let the rest of that redraw settle first
+            redraw_ms = sorted(timings)[1]
+            expect(box).to_be_checked()
             page.wait_for_function(
                 "(n) => Number(document.querySelector('.xnb-headline-text')"
                 ".getAttribute('data-allowed')) !== n", arg=before_headline)
-            redraw = time.perf_counter() - started
             assert headline_allowed(page) == before_headline + 50
             assert table_allowed(page) != before_table
             assert page.locator(".xnb-table-coverage").first.inner_html() != before_html
@@ -167,6 +190,7 @@ def test_quickstart_in_jupyterlab(lab: str) -> None:
             assert "Demo Company (AU)" in page.locator(".xnb-probe-grid").inner_text()
             page.locator(".xnb-lab").first.screenshot(path=str(ARTIFACTS / "scope_lab_probe.png"))
             (ARTIFACTS / "browser_timing.json").write_text(json.dumps(
-                {"toggle_to_redrawn_table_s": round(redraw, 3)}))
+                {"click_to_redrawn_coverage_table_ms": [round(t, 1) for t in timings]}))
+            assert redraw_ms < 100, timings
         finally:
             browser.close()

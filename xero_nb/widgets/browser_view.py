@@ -8,8 +8,8 @@ from typing import Any
 import ipywidgets as W
 
 from xero_nb.widgets.browser import BrowserState
-from xero_nb.widgets.render import TABLE_CSS, chips, message
-from xero_nb.widgets.table_view import DataTable, show_notice
+from xero_nb.widgets.render import chips, message
+from xero_nb.widgets.table_view import DataTable, show_notice, style_widget
 
 
 def details_html(d: dict | None) -> str:
@@ -36,7 +36,7 @@ def details_html(d: dict | None) -> str:
     if d["payroll_region"]:
         notes.append(f"payroll region {d['payroll_region']} only")
     return (
-        f'{TABLE_CSS}<div class="xnb-endpoint"><h4 style="margin:4px 0">{html.escape(ep.method)} '
+        f'<div class="xnb-endpoint"><h4 style="margin:4px 0">{html.escape(ep.method)} '
         f"<code>{html.escape(d['url'])}</code></h4>"
         f'<div><b style="color:{colour}">{state}</b> with the what-if scopes'
         + (f" · narrowest scope: <code>{html.escape(d['narrowest'])}</code>" if d["narrowest"] else "")
@@ -81,7 +81,7 @@ class EndpointBrowser(W.VBox):  # type: ignore[misc]
         self.all_btn.on_click(lambda _: st.select_filtered())
         self.clear_btn.on_click(lambda _: st.clear_selection())
         st.subscribe(self.redraw)
-        super().__init__([
+        super().__init__([style_widget(),
             W.HBox([self.api, self.tag, self.method], layout=W.Layout(flex_flow="row wrap")),
             W.HBox([self.text, self.blocked]),
             W.HBox([W.VBox([self.picker, W.HBox([self.add_btn, self.all_btn, self.clear_btn])],

@@ -11,8 +11,8 @@ import ipywidgets as W
 from xero_nb.catalog import load_catalog
 from xero_nb.widgets.browser import endpoint_label
 from xero_nb.widgets.call import CallState
-from xero_nb.widgets.render import TABLE_CSS, findings, key_values, message
-from xero_nb.widgets.table_view import DataTable, show_notice
+from xero_nb.widgets.render import findings, key_values, message
+from xero_nb.widgets.table_view import DataTable, show_notice, style_widget
 
 
 class CallPanel(W.VBox):  # type: ignore[misc]
@@ -44,7 +44,7 @@ class CallPanel(W.VBox):  # type: ignore[misc]
         self.send.on_click(lambda _: st.send())
         self.paste_btn.on_click(lambda _: st.diagnose_pasted(self.paste.value))
         st.subscribe(self.redraw)
-        super().__init__([
+        super().__init__([style_widget(),
             self.endpoint, self.params, W.HBox([self.send, self.writes]), self.notice,
             self.info, self.diagnosis, self.table, self.body,
             W.HTML("<b>Diagnose an error from elsewhere</b>"), self.paste, self.paste_btn,
@@ -85,7 +85,7 @@ class CallPanel(W.VBox):  # type: ignore[misc]
             body = st.result.body if st.result is not None else None
             if body is not None and st.response_table.frame.empty:
                 text = body if isinstance(body, str) else json.dumps(body, indent=1, default=str)
-                self.body.value = (f'{TABLE_CSS}<pre style="max-height:240px;overflow:auto;'
+                self.body.value = (f'<pre style="max-height:240px;overflow:auto;'
                                    f'font-size:11px">{html.escape(text[:20000])}</pre>')
             else:
                 self.body.value = ""

@@ -10,8 +10,8 @@ import ipywidgets as W
 
 from xero_nb.scopes import ERAS
 from xero_nb.widgets.connection import DEMO_SCOPES, Connection
-from xero_nb.widgets.render import TABLE_CSS, chips, message
-from xero_nb.widgets.table_view import show_notice
+from xero_nb.widgets.render import chips, message
+from xero_nb.widgets.table_view import show_notice, style_widget
 
 SIM_APPS = ("web", "pkce", "custom", "partner", "migrating")
 
@@ -41,7 +41,7 @@ def status_html(s: dict) -> str:
                 f"<div><b>{len(s['scopes'])} scopes granted</b> {chips(s['scopes'], s['scopes'])}</div>"
                 f"<div><b>Organisation</b> {html.escape(s['tenant'] or '-')} "
                 f"({s['tenants']} connected)</div>")
-    return (f'{TABLE_CSS}<div class="xnb-status"><div><b>{mode}</b> · app '
+    return (f'<div class="xnb-status"><div><b>{mode}</b> · app '
             f"<code>{html.escape(s['app'])}</code> · era <b>{s['era']}</b></div>{body}</div>")
 
 
@@ -98,7 +98,7 @@ class ConnectPanel(W.VBox):  # type: ignore[misc]
         self.sim_box = W.HBox([self.sim_app, self.use_sim])
         self.live_box = W.VBox([W.HBox([self.client_id, self.secret]),
                                 W.HBox([self.redirect, self.era, self.custom, self.use_live])])
-        super().__init__([
+        super().__init__([style_widget(),
             self.mode, self.sim_box, self.live_box, self.scopes,
             W.HBox([self.sign_in, self.link_btn]), self.link, W.HBox([self.pasted, self.complete]),
             self.notice, self.status, self.tenant,

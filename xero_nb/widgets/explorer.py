@@ -66,15 +66,12 @@ class ExplorerState(Noticed):
         return full
 
     def _summary(self, full: pd.DataFrame) -> pd.DataFrame:
-        g = full.groupby("api", sort=True)
-        out = pd.DataFrame({
-            "allowed": g["allowed"].sum().astype(int),
-            "total": g["allowed"].count().astype(int),
-            "gained": g["change"].apply(lambda c: int((c == "gained").sum())),
-            "lost": g["change"].apply(lambda c: int((c == "lost").sum())),
-        })
+        flags = pd.DataFrame({"api": full["api"], "allowed": full["allowed"].astype(int),
+                              "total": 1, "gained": (full["change"] == "gained").astype(int),
+                              "lost": (full["change"] == "lost").astype(int)})
+        out = flags.groupby("api", sort=True).sum()
         out.insert(1, "blocked", out["total"] - out["allowed"])
-        return out.reset_index()
+        return out[["allowed", "blocked", "total", "gained", "lost"]].reset_index()
 
     # -- actions (one per widget handler) --------------------------------------------
     @guarded

@@ -9,7 +9,7 @@ import ipywidgets as W
 from xero_nb.scopes import ERAS
 from xero_nb.widgets.explorer import VIEWS, ExplorerState
 from xero_nb.widgets.render import message
-from xero_nb.widgets.table_view import DataTable, show_notice
+from xero_nb.widgets.table_view import DataTable, show_notice, style_widget
 
 
 def scope_css_class(scope: str) -> str:
@@ -68,7 +68,7 @@ class ScopeExplorer(W.VBox):  # type: ignore[misc]
                        self.groups], layout=W.Layout(width="34%", min_width="300px"))
         right = W.VBox([self.headline, self.coverage, self.summary],
                        layout=W.Layout(width="66%"))
-        super().__init__([W.HBox([self.era, self.view]), actions, self.notice,
+        super().__init__([style_widget(), W.HBox([self.era, self.view]), actions, self.notice,
                           W.HBox([left, right]), self.plan])
         self._build_toggles()
         self.redraw("table")

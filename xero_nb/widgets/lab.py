@@ -12,7 +12,7 @@ from xero_nb.widgets.connect_view import ConnectPanel
 from xero_nb.widgets.explorer_view import ScopeExplorer
 from xero_nb.widgets.lab_state import LabState
 from xero_nb.widgets.probe_view import ProbePanel
-from xero_nb.widgets.table_view import show_notice
+from xero_nb.widgets.table_view import show_notice, style_widget
 
 TABS = ("Connect", "Endpoints", "Scopes", "Call", "Probe")
 
@@ -50,7 +50,7 @@ class ScopeLab(W.VBox):  # type: ignore[misc]
         self._show_banner()
         if call is not None:
             st.call.choose(call)
-        super().__init__([banner, self.tabs])
+        super().__init__([style_widget(), banner, self.tabs])
         self.add_class("xnb-lab")
 
     def _show_banner(self) -> None:

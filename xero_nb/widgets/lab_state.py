@@ -25,8 +25,9 @@ class LabState(Noticed):
             self.scopes, sign_in=sign_in)
         if self.connection.scopes is not self.scopes:
             raise ValueError("the connection must share the lab's ScopeState")
-        self.browser = BrowserState(self.scopes)
+        # The explorer subscribes first: its coverage table is redrawn before anything else.
         self.explorer = ExplorerState(self.scopes, connection=self.connection)
+        self.browser = BrowserState(self.scopes)
         self.call = CallState(self.connection, self.scopes)
         self.probe = ProbeState(self.connection, self.scopes, **(probe_options or {}))
 

@@ -8,7 +8,7 @@ import ipywidgets as W
 
 from xero_nb.widgets.probing import ProbeState
 from xero_nb.widgets.render import message
-from xero_nb.widgets.table_view import DataTable, show_notice
+from xero_nb.widgets.table_view import DataTable, show_notice, style_widget
 
 
 class ProbePanel(W.VBox):  # type: ignore[misc]
@@ -31,7 +31,7 @@ class ProbePanel(W.VBox):  # type: ignore[misc]
         conn = st.connection
         if conn is not None and hasattr(conn, "subscribe"):
             conn.subscribe(lambda what: self.redraw("tenants") if what == "token" else None)
-        super().__init__([
+        super().__init__([style_widget(),
             W.HTML("Predicted (from scopes) vs observed (what Xero answers): one cheap GET per "
                    "granted scope family and organisation; empty selection = all."),
             self.tenants, W.HBox([self.run_btn, self.cancel_btn, self.bar]), self.notice,

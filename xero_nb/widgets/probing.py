@@ -9,7 +9,6 @@ from typing import Any
 import pandas as pd
 
 from xero_nb.widgets.notice import Noticed, guarded
-from xero_nb.widgets.render import TABLE_CSS
 from xero_nb.widgets.scope_state import ScopeState
 from xero_nb.widgets.table import TableState
 
@@ -148,5 +147,5 @@ class ProbeState(Noticed):
                     colour = "#bbf7d0" if ok == n else "#fecaca"
                 cells.append(f'<td style="background:{colour}">{html.escape(value)}</td>')
             body.append(f"<tr><th>{html.escape(str(tenant))}</th>{''.join(cells)}</tr>")
-        return (f'{TABLE_CSS}<div class="xnb-table xnb-probe-grid"><table><thead><tr><th>tenant'
+        return (f'<div class="xnb-table xnb-probe-grid"><table><thead><tr><th>tenant'
                 f"</th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")

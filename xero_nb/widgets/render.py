@@ -49,7 +49,7 @@ def message(text: str, kind: str = "info") -> str:
     """A one-line coloured message box (kind: info, ok, error)."""
     if not text:
         return ""
-    return f'{TABLE_CSS}<div class="xnb-msg xnb-msg-{kind}">{html.escape(text)}</div>'
+    return f'<div class="xnb-msg xnb-msg-{kind}">{html.escape(text)}</div>'
 
 
 def chips(names: Iterable[str], on: Iterable[str] = ()) -> str:
@@ -67,7 +67,7 @@ def key_values(rows: Iterable[tuple[str, Any]]) -> str:
         f"<tr><td><b>{html.escape(k)}</b></td><td>{html.escape(cell_text(v))}</td></tr>"
         for k, v in rows
     )
-    return f'{TABLE_CSS}<table class="xnb-kv">{body}</table>'
+    return f'<table class="xnb-kv">{body}</table>'
 
 
 def findings(diagnosis: Any) -> str:
@@ -75,7 +75,7 @@ def findings(diagnosis: Any) -> str:
     if diagnosis is None:
         return ""
     items = list(getattr(diagnosis, "findings", ()) or ())
-    parts = [TABLE_CSS, '<div class="xnb-diagnosis">']
+    parts = ['<div class="xnb-diagnosis">']
     decisive = getattr(diagnosis, "decisive_fact", None)
     for i, f in enumerate(items):
         evidence = "".join(f"<li>{html.escape(str(e))}</li>" for e in getattr(f, "evidence", ()))

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from xero_nb.widgets.notice import Noticed, guarded
-from xero_nb.widgets.render import TABLE_CSS, cell_text
+from xero_nb.widgets.render import cell_text
 
 # Row classes, decided by the first column present: `change`, `allowed`, `verdict`.
 _ROW_CLASS = {
@@ -170,7 +170,7 @@ class TableState(Noticed):
         attrs = f'data-table="{html.escape(self.name)}" data-rows="{len(view)}"'
         if "allowed" in view.columns:
             attrs += f' data-allowed="{int(view["allowed"].astype(bool).sum())}"'
-        return (f'{TABLE_CSS}<div class="xnb-table" {attrs}><table><thead><tr>{head}</tr></thead>'
+        return (f'<div class="xnb-table" {attrs}><table><thead><tr>{head}</tr></thead>'
                 f"<tbody>{body}</tbody></table></div>")
 
     def _arrow(self, col: str) -> str:

@@ -6,8 +6,17 @@ from typing import Any
 
 import ipywidgets as W
 
-from xero_nb.widgets.render import message
+from xero_nb.widgets.render import TABLE_CSS, message
 from xero_nb.widgets.table import TableState
+
+
+def style_widget() -> W.HTML:
+    """The panels' stylesheet, in a widget of its own that never changes.
+
+    Kept out of the redrawn HTML on purpose: a <style> replaced on every redraw makes the
+    browser restyle the whole page, which costs more than the table itself.
+    """
+    return W.HTML(TABLE_CSS, layout=W.Layout(display="none"))
 
 
 def show_notice(target: W.HTML, notice: tuple[str, str]) -> None:
@@ -43,7 +52,8 @@ class DataTable(W.VBox):  # type: ignore[misc]
         state.subscribe(self.redraw)
         bar = W.HBox([self.filter, self.sort, self.desc, self.prev, self.pager, self.next,
                       self.export_btn], layout=W.Layout(flex_flow="row wrap"))
-        kids = ([W.HTML(f"<b>{title}</b>")] if title else []) + [bar, self.notice, self.body]
+        kids = ([W.HTML(f"<b>{title}</b>")] if title else []) + [bar, self.notice, self.body,
+                                                                  style_widget()]
         super().__init__(kids)
         self.redraw("table")
 
