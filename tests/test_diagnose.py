@@ -395,3 +395,10 @@ def test_no_answer_from_xero_is_unknown_with_the_transport_error() -> None:
 
     d = diagnose(NoAnswer())
     assert d.top.code == "unknown" and "No answer from Xero" in d.top.title
+
+
+def test_validation_errors_are_not_permission_problems() -> None:
+    body = {"ErrorNumber": 10, "Type": "ValidationException", "Message": "A validation exception occurred",
+            "Elements": [{"ValidationErrors": [{"Message": "Account code '999' is not a valid code"}]}]}
+    d = diagnose(status=400, body=body)
+    assert d.top.code == "unknown" and "ValidationException" in d.top.title

@@ -119,6 +119,8 @@ def unknown_finding(obs: Observation) -> Finding:
         title = f"Xero answered {status}: the call did not fail"
     elif status in (500, 502, 503, 504):
         title = f"Xero answered {status}: organisation offline or the API unavailable; retry later"
+    elif (obs.field("type") or "").lower() == "validationexception":
+        title = "Xero rejected the data sent (ValidationException): not a permission problem"
     elif status == 404:
         title = "404: the resource or endpoint was not found (wrong id, or a payroll region)"
     elif status is None and not obs.body.strip() and not obs.fields:
