@@ -402,3 +402,11 @@ def test_validation_errors_are_not_permission_problems() -> None:
             "Elements": [{"ValidationErrors": [{"Message": "Account code '999' is not a valid code"}]}]}
     d = diagnose(status=400, body=body)
     assert d.top.code == "unknown" and "ValidationException" in d.top.title
+
+
+def test_not_reconsented_names_the_scope_the_app_requests() -> None:
+    d = diagnose(**CASES["not_reconsented"][0], client_id="CID1", redirect_uri="http://127.0.0.1/callback")
+    assert "`accounting.settings`" in d.top.title
+    url = next(s for s in d.top.fix if "authorize?" in s).split()[-1]
+    assert parse_qs(urlsplit(url).query)["scope"][0].split() == [
+        "offline_access", "openid", "accounting.settings"]

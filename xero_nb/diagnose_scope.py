@@ -81,30 +81,28 @@ def _missing(ep: Endpoint, ctx: Context, s: float, ev: list[str]) -> list[Findin
     scope, other = _pick(ep, ctx)
     if scope is None:
         return []
+    wanted = sorted(required_scopes(ep, ctx.era_for_checks) & (ctx.requested or frozenset()))
+    if wanted:  # the app already asks for a granting scope: only consent is missing
+        link = authorize_link(ctx, wanted[0])
+        return [Finding(
+            "not_reconsented", f"The app asks for `{wanted[0]}` but this token was issued without "
+            "it: the user has not consented since it was added",
+            (*ev, f"the app requests {', '.join(wanted)}"),
+            (RECONSENT, *([f"Sign in again with: {link}"] if link else [])), 0.92 * s)]
     link = authorize_link(ctx, scope)
-    asked = ctx.requested is not None and bool(required_scopes(ep, ctx.era_for_checks) & ctx.requested)
+    sign_in = [f"Sign in again with: {link}"] if link else []
     gate = refused_at_authorize(scope, ctx.era or ctx.era_guess or "broad")
-    steps = [f"Add `{scope}` to the scopes your app requests{other}."]
-    if gate:
-        steps.append(f"Xero must let the app request it first: {gate}.")
-    steps.append(RECONSENT)
-    if link:
-        steps.append(f"Sign in again with: {link}")
-    if asked:
-        wanted = required_scopes(ep, ctx.era_for_checks) & (ctx.requested or frozenset())
-        ev2 = [*ev, f"the app requests {', '.join(sorted(wanted))}"]
-        return [Finding("not_reconsented", f"The app asks for `{scope}` but this token was issued "
-                        "without it: the user has not consented since it was added",
-                        tuple(ev2), tuple(steps[1:]), 0.92 * s)]
-    out = [Finding("missing_scope", f"The token lacks `{scope}`, which {_ep_name(ep)} needs",
-                   tuple(ev), tuple(steps), (0.9 if ctx.granted is not None else 0.6) * s,
-                   None if ctx.granted is not None else TOKEN_SCOPES)]
-    out.append(Finding("not_reconsented", f"`{scope}` may already be requested in code, but "
-                       "the token predates it", tuple(ev), (RECONSENT,) + ((f"Sign in again with: {link}",)
-                                                                        if link else ()),
-                       (0.3 if ctx.granted is not None else 0.35) * s,
-                       REQUESTED_SCOPES if ctx.granted is not None else TOKEN_SCOPES))
-    return out
+    steps = [f"Add `{scope}` to the scopes your app requests{other}.",
+             *([f"Xero must let the app request it first: {gate}."] if gate else []),
+             RECONSENT, *sign_in]
+    known = ctx.granted is not None
+    return [
+        Finding("missing_scope", f"The token lacks `{scope}`, which {_ep_name(ep)} needs",
+                tuple(ev), tuple(steps), (0.9 if known else 0.6) * s, None if known else TOKEN_SCOPES),
+        Finding("not_reconsented", f"`{scope}` may already be requested in code, but the token "
+                "predates it", tuple(ev), (RECONSENT, *sign_in), (0.3 if known else 0.35) * s,
+                REQUESTED_SCOPES if known else TOKEN_SCOPES),
+    ]
 
 
 def _held_but_refused(ep: Endpoint, ctx: Context, s: float, ev: list[str]) -> list[Finding]:
