@@ -25,16 +25,12 @@ from xero_nb.diagnose import Diagnosis, diagnose
 from xero_nb.diagnose_context import guess_era, read_token
 from xero_nb.models import Endpoint, Tenant
 from xero_nb.problem import REDACTED, Observation, jwt_claims, redact
+from xero_nb.report_render import Block, markdown, to_html
 
 TOKEN_ENV = "XERO_ACCESS_TOKEN"
 SNIPPET_HTTP_MODULE = "httpx2"  # what the Python snippet imports (the project's HTTP library)
 _KEEP_HEADERS = ("xero-tenant-id", "accept", "content-type", "if-modified-since")
 _TOKEN_HOSTS = ("identity.xero.com", "/connect/token")
-# Inline styles: notebook front ends keep them, and a saved page needs no stylesheet.
-_TABLE = "border-collapse:collapse;margin:4px 0"
-_CELL = "border:1px solid #ccc;padding:2px 8px;text-align:left;vertical-align:top"
-_PRE = "background:#f6f8fa;padding:8px;white-space:pre-wrap;word-break:break-all"
-Block = tuple[str, Any, Any]  # (kind, a, b): ("h", level, text) ("p", text, None) ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,53 +272,10 @@ def report(failures: Iterable[Any] = (), *, token: Any = None, tenants: Iterable
     for i, item in enumerate(items, 1):
         blocks += _failure_blocks(i, item, context)
     scrub = _secrets_of(token, secrets)
-    return Report(title, _clean(_markdown(blocks), scrub), _clean(_html(blocks), scrub))
+    return Report(title, _clean(markdown(blocks), scrub), _clean(to_html(blocks), scrub))
 
 
 def _clean(text: str, secrets: list[str]) -> str:
     for secret in secrets:
         text = text.replace(secret, REDACTED).replace(html.escape(secret), REDACTED)
     return redact(text)
-
-
-def _cell(value: str) -> str:
-    return value.replace("|", "\\|").replace("\n", " ")
-
-
-def _markdown(blocks: list[Block]) -> str:
-    out: list[str] = []
-    for kind, a, b in blocks:
-        if kind == "h":
-            out.append("#" * a + " " + _cell(b))
-        elif kind == "p":
-            out.append(a)
-        elif kind == "table":
-            out.append("| " + " | ".join(a) + " |\n|" + "---|" * len(a))
-            out[-1] += "".join("\n| " + " | ".join(_cell(c) for c in row) + " |" for row in b)
-        elif kind == "code":
-            fence = "````" if "```" in b else "```"
-            out.append(f"{fence}{a}\n{b}\n{fence}")
-        elif kind == "raw":
-            out.append(a)
-    return "\n\n".join(out) + "\n"
-
-
-def _html(blocks: list[Block]) -> str:
-    e = html.escape
-    out: list[str] = []
-    for kind, a, b in blocks:
-        if kind == "h":
-            out.append(f"<h{a}>{e(b)}</h{a}>")
-        elif kind == "p":
-            out.append(f"<p>{e(a)}</p>")
-        elif kind == "table":
-            head = "".join(f"<th style='{_CELL}'>{e(c)}</th>" for c in a)
-            body = "".join("<tr>" + "".join(f"<td style='{_CELL}'>{e(c)}</td>" for c in row) + "</tr>"
-                           for row in b)
-            out.append(f"<table style='{_TABLE}'><thead><tr>{head}</tr></thead>"
-                       f"<tbody>{body}</tbody></table>")
-        elif kind == "code":
-            out.append(f"<pre style='{_PRE}'><code class='language-{e(a)}'>{e(b)}</code></pre>")
-        elif kind == "raw":
-            out.append(b)
-    return "<div class='xero-nb-report'>" + "\n".join(out) + "</div>"
