@@ -300,3 +300,37 @@ def test_expiry_countdown_ticks(conn: Connection) -> None:
         time.sleep(0.01)
     panel.close()
     assert "expires in 5 min" in panel.status.value
+
+
+def test_live_paste_the_redirect_url_fallback_over_loopback(tmp_path, monkeypatch) -> None:
+    """'Live' against the simulator served on 127.0.0.1: link, consent, paste, signed in."""
+    from xero_nb.http import Client
+    from xero_nb.token_store import MemoryTokenStore
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    sim = XeroSimulator(limits=False)
+    app = sim.apps["web"]
+    with sim.serve() as server:
+        c = Connection(ScopeState(), store=MemoryTokenStore(), live_urls=server.urls)
+        panel = ConnectPanel(c)
+        panel.mode.value = "live"
+        panel.client_id.value = app.client_id
+        panel.secret.value = app.client_secret
+        panel.redirect.value = "http://localhost:8765/callback"
+        panel.era.value = "broad"
+        panel.use_live.click()
+        assert c.mode == "live" and panel.secret.value == ""
+        panel.link_btn.click()
+        assert c.pending_url.startswith(server.url) and "consent page</a>" in panel.link.value
+        with Client(follow_redirects=False) as browser:  # the user's browser, auto-approved
+            redirect = browser.get(c.pending_url).headers["location"]
+        panel.pasted.value = "https://evil.example/callback?code=x&state=forged"
+        panel.complete.click()
+        assert c.token is None and "state" in c.notice[1]
+        panel.pasted.value = redirect
+        panel.complete.click()
+        assert c.notice[0] == "ok", c.notice
+        assert c.token is not None and "Xero (live)" in panel.status.value
+        call = CallState(c)
+        call.choose(("accounting", "getOrganisations"))
+        assert call.send().status == 200

@@ -28,7 +28,8 @@ class Connection(Noticed):
     """Simulator or live Xero behind one XeroAuth; keeps the ScopeState on the token's scopes."""
 
     def __init__(self, scopes: ScopeState | None = None, *, settings: Settings | None = None,
-                 store: Any = None, clock: Callable[[], float] = time.time) -> None:
+                 store: Any = None, clock: Callable[[], float] = time.time,
+                 live_urls: XeroURLs | None = None) -> None:
         super().__init__()
         self.scopes = scopes if scopes is not None else ScopeState()
         self.clock = clock
@@ -40,6 +41,8 @@ class Connection(Noticed):
         self.sim: Any = None
         self.transport: Any = None
         self.urls = XeroURLs.xero()
+        # Where "live" goes: real Xero, or e.g. `xero-nb simulator` on a 127.0.0.1 port.
+        self.live_urls = live_urls or XeroURLs.xero()
         self.auth: Any = None
         self.token: Any = None
         self.tenants: list[Tenant] = []
@@ -102,7 +105,7 @@ class Connection(Noticed):
         from xero_nb.token_store import FileTokenStore
 
         self.settings = settings
-        self.sim, self.transport, self.urls = None, None, XeroURLs.xero()
+        self.sim, self.transport, self.urls = None, None, self.live_urls
         self.store = self.store if self.store is not None else FileTokenStore(
             profile=settings.profile)
         self.auth = XeroAuth(settings, store=self.store, urls=self.urls, clock=self.clock,
