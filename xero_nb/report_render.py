@@ -17,6 +17,7 @@ def _cell(value: str) -> str:
 
 
 def markdown(blocks: list[Block]) -> str:
+    """The blocks as Markdown (tables piped, code fenced)."""
     out: list[str] = []
     for kind, a, b in blocks:
         if kind == "h":
@@ -35,6 +36,7 @@ def markdown(blocks: list[Block]) -> str:
 
 
 def to_html(blocks: list[Block]) -> str:
+    """The blocks as one escaped HTML fragment with inline styles."""
     e = html.escape
     out: list[str] = []
     for kind, a, b in blocks:
