@@ -82,20 +82,25 @@ def test_least_privilege_for_selection_and_apply() -> None:
 
 
 def test_migration_plan_then_try_granular() -> None:
-    s = ScopeState("offline_access accounting.transactions accounting.settings", era="broad")
+    s = ScopeState("offline_access accounting.transactions accounting.settings "
+                   "accounting.journals.read", era="broad")
     e = ExplorerState(s)
     plan = e.compute_migration()
     assert "accounting.invoices" in plan.granular and "accounting.transactions" in plan.drop
+    assert len(plan.cannot_keep) == 3  # the Journals
     assert len(e.plan_table.frame) > 100
     e.apply_migration()
     assert s.era == "granular" and "accounting.transactions" not in s.whatif
     assert "offline_access" in s.whatif
-    # Nothing the broad token reached is lost, except what the plan says cannot be kept.
+    # Nothing the broad token reached is lost, except what the plan says cannot be kept,
+    # and the explorer measures that against the token in its own (broad) era.
     e.set_view("all")
     broad_ok = coverage(s.granted, "broad")
     now_ok = s.coverage()
     lost = broad_ok["allowed"] & ~now_ok["allowed"]
     assert int(lost.sum()) == len(plan.cannot_keep)
+    assert (s.compared()["change"] == "lost").sum() == len(plan.cannot_keep)
+    assert "vs the token in the broad era" in e.headline()
 
 
 def test_authorize_without_connection_says_so() -> None:

@@ -94,7 +94,7 @@ class Connection(Noticed):
                              urls=self.urls, clock=self.clock, era=demo.era)
         self.mode, self.app, self.era = "simulator", app, demo.era
         self._forget()
-        self.scopes.set_era(demo.era)
+        self.scopes.set_token_era(demo.era)
         self.tell(f"Simulator: demo app {app!r} ({demo.era} era). Not real Xero.", "info")
         self._notify("token")
 
@@ -114,7 +114,7 @@ class Connection(Noticed):
         self.grant = "authorization_code"
         self._forget()
         if settings.era:
-            self.scopes.set_era(settings.era)
+            self.scopes.set_token_era(settings.era)
         saved = self.store.load()
         if saved is not None:
             self._took(saved, "Loaded the saved token for profile " + repr(settings.profile))

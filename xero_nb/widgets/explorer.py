@@ -145,6 +145,8 @@ class ExplorerState(Noticed):
                                                             "offline_access")}
             self.scopes.set_era("granular")
             self.scopes.set_whatif((self.plan.granular - DEPRECATED_BROAD) | oidc)
+            self.tell(f"Granular era with the plan's scopes: {self.headline()} (the lost rows "
+                      "are what cannot be kept)", "ok")
 
     @guarded
     def authorize(self) -> Any:
@@ -172,5 +174,7 @@ class ExplorerState(Noticed):
         full = self._full
         gained = int((full["change"] == "gained").sum())
         lost = int((full["change"] == "lost").sum())
+        st = self.scopes
         return (f"{int(full['allowed'].sum())} of {len(full)} endpoints allowed "
-                f"(+{gained} gained, -{lost} lost vs the token) · era {self.scopes.era}")
+                f"(+{gained} gained, -{lost} lost vs the token in the {st.token_era} era) "
+                f"· era {st.era}")

@@ -49,6 +49,9 @@ class ScopeState:
 
     def __init__(self, granted: Any = (), era: str = "broad", requested: Any = None) -> None:
         self.era = check_era(era)
+        # The era the token lives in (its app's): gained/lost are measured against it, so
+        # switching to "granular" shows what a migration would keep and lose.
+        self.token_era = self.era
         self.granted: frozenset[str] = parse_scopes(granted)
         self.requested: frozenset[str] = parse_scopes(requested) if requested is not None \
             else self.granted
@@ -72,6 +75,15 @@ class ScopeState:
         if check_era(era) != self.era:
             self.era = era
             self._notify("era")
+
+    def set_token_era(self, era: str) -> None:
+        """The token's own era (its app's); also switches the explored era to it."""
+        self.token_era = check_era(era)
+        if self.era != era:
+            self.era = era
+            self._notify("era")
+        else:
+            self._notify("granted")
 
     def set_granted(self, granted: Any, requested: Any = None) -> None:
         """A new token: its scopes become granted, and the what-if set starts from them."""
@@ -120,9 +132,10 @@ class ScopeState:
     def removed(self) -> frozenset[str]:
         return self.granted - self.whatif
 
-    def coverage(self, scopes: frozenset[str] | None = None) -> pd.DataFrame:
-        """``coverage()`` of the what-if set (or ``scopes``) in this era, cached."""
-        key = (self.whatif if scopes is None else scopes, self.era)
+    def coverage(self, scopes: frozenset[str] | None = None, era: str | None = None
+                 ) -> pd.DataFrame:
+        """``coverage()`` of the what-if set (or ``scopes``) in this era (or ``era``), cached."""
+        key = (self.whatif if scopes is None else scopes, era or self.era)
         hit = self._cache.get(key)
         if hit is None:
             hit = coverage(key[0], key[1])
@@ -136,7 +149,7 @@ class ScopeState:
     def compared(self) -> pd.DataFrame:
         """Coverage of the what-if set with ``change`` (gained/lost/"") against the token's."""
         new = self.coverage()
-        old = self.coverage(self.granted)
+        old = self.coverage(self.granted, self.token_era)
         was, now = old["allowed"].to_numpy(), new["allowed"].to_numpy()
         change = pd.Series("", index=new.index, dtype=object)
         change[now & ~was] = "gained"
