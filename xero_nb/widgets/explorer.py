@@ -36,6 +36,7 @@ class ExplorerState(Noticed):
         self.summary = TableState(name="api_summary", page_size=20)
         self.plan_table = TableState(name="migration_plan", page_size=15)
         self.least: frozenset[str] | None = None
+        self.full = pd.DataFrame()  # every row, with `change`; set by refresh()
         self.plan: Any = None
         self.last_refresh_ms = 0.0
         self.scopes.subscribe(self._on_scopes)
@@ -50,7 +51,7 @@ class ExplorerState(Noticed):
         """Recompute the coverage and summary tables from the scope state."""
         start = time.perf_counter()
         full = self.scopes.compared()
-        self._full = full
+        self.full = full
         self.table.set_frame(self._select(full)[[c for c in _SHOWN if c in full.columns]])
         self.summary.set_frame(self._summary(full))
         self.last_refresh_ms = (time.perf_counter() - start) * 1000
@@ -106,7 +107,7 @@ class ExplorerState(Noticed):
         if not eps:
             from xero_nb.coverage import endpoints_of
 
-            eps = endpoints_of(self._full[self._full["allowed"]])
+            eps = endpoints_of(self.full[self.full["allowed"]])
             source = "endpoints the what-if scopes allow"
         self.least = least_privilege(eps, era=self.scopes.era)
         self.tell(f"Least privilege for {len(eps)} {source} ({self.scopes.era}): "
@@ -169,9 +170,14 @@ class ExplorerState(Noticed):
         return path
 
     # -- display ----------------------------------------------------------------------
+    @property
+    def allowed_count(self) -> int:
+        """Endpoints the what-if scopes allow in the current era."""
+        return int(self.full["allowed"].sum())
+
     def headline(self) -> str:
         """"212 of 477 allowed (+50 gained, -0 lost) · broad": the line above the table."""
-        full = self._full
+        full = self.full
         gained = int((full["change"] == "gained").sum())
         lost = int((full["change"] == "lost").sum())
         st = self.scopes

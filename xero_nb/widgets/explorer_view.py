@@ -119,6 +119,6 @@ class ScopeExplorer(W.VBox):  # type: ignore[misc]
             if self.era.value != st.scopes.era:
                 self.era.value = st.scopes.era
             self.headline.value = (f'<div class="xnb-headline-text" data-allowed="'
-                                   f'{int(st._full["allowed"].sum())}"><b>{st.headline()}</b></div>')
+                                   f'{st.allowed_count}"><b>{st.headline()}</b></div>')
         except Exception as exc:  # shown in the panel, not swallowed
             self.notice.value = message(f"{type(exc).__name__}: {exc}", "error")
