@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -27,6 +28,7 @@ TABLE_CSS = """<style>
 .xnb-finding{border-left:4px solid #dc2626;padding:4px 8px;margin:4px 0;background:#fff7f7}
 .xnb-finding.xnb-minor{border-left-color:#f59e0b;background:#fffbeb}
 .xnb-finding code,.xnb-kv code{font-size:12px}
+.xnb-finding li{overflow-wrap:anywhere}
 .xnb-kv td{padding:1px 8px 1px 0;vertical-align:top}
 .xnb-chip{display:inline-block;padding:0 6px;margin:1px;border-radius:8px;font-size:11px;
   background:#e5e7eb}
@@ -70,6 +72,16 @@ def key_values(rows: Iterable[tuple[str, Any]]) -> str:
     return f'<table class="xnb-kv">{body}</table>'
 
 
+_TICKS = re.compile(r"`([^`]+)`")
+_URL = re.compile(r"(https?://[^\s<>\"']+)")
+
+
+def rich(text: str) -> str:
+    """Escaped text with `code` spans and clickable links (a fix's authorize URL)."""
+    out = _TICKS.sub(r"<code>\1</code>", html.escape(text, quote=False))
+    return _URL.sub(r'<a href="\1" target="_blank" rel="noopener">\1</a>', out)
+
+
 def findings(diagnosis: Any) -> str:
     """A Diagnosis as ranked boxes: code, title, evidence, fix steps."""
     if diagnosis is None:
@@ -78,12 +90,12 @@ def findings(diagnosis: Any) -> str:
     parts = ['<div class="xnb-diagnosis">']
     decisive = getattr(diagnosis, "decisive_fact", None)
     for i, f in enumerate(items):
-        evidence = "".join(f"<li>{html.escape(str(e))}</li>" for e in getattr(f, "evidence", ()))
-        fix = "".join(f"<li>{html.escape(str(s))}</li>" for s in getattr(f, "fix", ()))
+        evidence = "".join(f"<li>{rich(str(e))}</li>" for e in getattr(f, "evidence", ()))
+        fix = "".join(f"<li>{rich(str(s))}</li>" for s in getattr(f, "fix", ()))
         cls = "xnb-finding" + ("" if i == 0 else " xnb-minor")
         parts.append(
             f'<div class="{cls}" data-code="{html.escape(str(f.code))}"><b>{i + 1}. '
-            f"<code>{html.escape(str(f.code))}</code></b> {html.escape(str(f.title))}"
+            f"<code>{html.escape(str(f.code))}</code></b> {rich(str(f.title))}"
             + (f"<div>Evidence:<ul>{evidence}</ul></div>" if evidence else "")
             + (f"<div>Fix:<ol>{fix}</ol></div>" if fix else "")
             + "</div>"
