@@ -126,3 +126,14 @@ def test_quickstart_shows_the_lab_and_a_diagnosed_401(executed) -> None:
     assert "application/vnd.jupyter.widget-view+json" in text
     assert "-> 401" in text and "missing_scope" in text
     assert "accounting.transactions.read" in text
+
+
+def test_python3_kernel_is_this_environments() -> None:
+    """`make lab` and nbclient start the venv's kernel (env paths win over the user's)."""
+    import sys
+
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    spec = KernelSpecManager().get_kernel_spec("python3")
+    assert Path(spec.resource_dir).resolve().is_relative_to(Path(sys.prefix).resolve()) or \
+        spec.argv[0] in ("python", "python3", sys.executable), (spec.resource_dir, spec.argv)
