@@ -135,5 +135,8 @@ def test_python3_kernel_is_this_environments() -> None:
     from jupyter_client.kernelspec import KernelSpecManager
 
     spec = KernelSpecManager().get_kernel_spec("python3")
-    assert Path(spec.resource_dir).resolve().is_relative_to(Path(sys.prefix).resolve()) or \
-        spec.argv[0] in ("python", "python3", sys.executable), (spec.resource_dir, spec.argv)
+    # Inside this environment (its share/jupyter, or ipykernel's own resources), and started
+    # with this interpreter ("python" is replaced by sys.executable when launched).
+    assert Path(spec.resource_dir).resolve().is_relative_to(Path(sys.prefix).resolve()), \
+        spec.resource_dir
+    assert spec.argv[0] in ("python", "python3", sys.executable), spec.argv
