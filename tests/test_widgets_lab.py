@@ -334,3 +334,16 @@ def test_live_paste_the_redirect_url_fallback_over_loopback(tmp_path, monkeypatc
         call = CallState(c)
         call.choose(("accounting", "getOrganisations"))
         assert call.send().status == 200
+
+
+def test_refused_scope_warning_is_shown_with_the_outcome() -> None:
+    c = Connection(ScopeState())
+    c.use_simulator(app="pkce", simulator=XeroSimulator(limits=False))
+    c.sign_in()
+    lab = LabState(c)
+    lab.explorer.set_era("broad")
+    lab.explorer.toggle("accounting.transactions.read")
+    lab.explorer.authorize()
+    kind, text = lab.explorer.notice
+    assert kind == "error" and "warned: accounting.transactions.read: broad scope" in text
+    assert "accounting.transactions.read" not in c.scopes.granted

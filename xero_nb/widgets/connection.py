@@ -7,10 +7,12 @@ The client secret lives only in ``Settings`` (a ``Secret``); nothing here shows 
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from xero_nb.config import Settings
+from xero_nb.errors import XeroNbWarning
 from xero_nb.facts import XeroURLs
 from xero_nb.models import Tenant
 from xero_nb.scopes import parse_scopes
@@ -49,6 +51,7 @@ class Connection(Noticed):
         self.tenant_id: str | None = None
         self.pending_url: str | None = None
         self.grant = "authorization_code"  # or "client_credentials" (custom connections)
+        self.warnings: list[warnings.WarningMessage] = []
 
     # -- set-up -----------------------------------------------------------------------
     @classmethod
@@ -162,6 +165,18 @@ class Connection(Noticed):
 
     def _sign_in(self, scopes: Any = None, open_browser: bool = True,
                  timeout: float = 180) -> Any:
+        # XeroAuth warns before asking for scopes Xero will refuse; the panel shows those
+        # warnings with the outcome instead of letting them vanish into the kernel's log.
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", XeroNbWarning)
+            self.warnings = caught
+            return self._consent(scopes, open_browser, timeout)
+
+    def context_note(self) -> str:
+        texts = list(dict.fromkeys(str(w.message) for w in self.warnings))
+        return ("warned: " + "; ".join(texts)) if texts else ""
+
+    def _consent(self, scopes: Any, open_browser: bool, timeout: float) -> Any:
         auth = self._need_auth()
         wanted = self._scope_list(scopes)
         if self.grant == "client_credentials":
@@ -216,8 +231,9 @@ class Connection(Noticed):
         requested = getattr(token, "requested", None) or None
         self.scopes.set_granted(token.scopes, requested=requested)
         self._load_tenants()
+        note = self.context_note()
         self.tell(f"{what}: {len(token.scopes)} scopes granted, {len(self.tenants)} "
-                  f"organisation(s).", "ok")
+                  f"organisation(s)." + (f" ({note})" if note else ""), "ok")
         self._notify("token")
         return token
 

@@ -162,6 +162,11 @@ class ExplorerState(Noticed):
                       + " ".join(sorted(self.scopes.granted)), "ok")
         return result
 
+    def context_note(self) -> str:
+        """The connection's warnings from the last sign-in (shown with an error)."""
+        note = getattr(self.connection, "context_note", None)
+        return note() if callable(note) else ""
+
     @guarded
     def export(self, path: str = "exports/coverage.csv") -> str:
         """Write the filtered coverage rows to CSV; returns the path."""

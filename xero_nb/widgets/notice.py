@@ -26,6 +26,10 @@ class Noticed:
         for listener in list(self._listeners):
             listener(what)
 
+    def context_note(self) -> str:
+        """Extra words for an error notice (e.g. warnings raised on the way); none by default."""
+        return ""
+
     def tell(self, text: str, kind: str = "info") -> None:
         """Show ``text`` (kind: info, ok, error) in the panel."""
         self.notice = (kind, text)
@@ -47,7 +51,8 @@ def guarded(method: F) -> F:
             self.last_error = exc
             code = getattr(exc, "code", None)
             label = f"{type(exc).__name__}" + (f" [{code}]" if isinstance(code, str) else "")
-            self.tell(f"{label}: {exc}", "error")
+            note = self.context_note()
+            self.tell(f"{label}: {exc}" + (f" ({note})" if note else ""), "error")
             return None
 
     return wrapper  # type: ignore[return-value]
