@@ -13,7 +13,8 @@ from xero_nb.simulator import XeroSimulator
 from xero_nb.widgets.call import CallState, body_frame, check_value
 from xero_nb.widgets.call_view import CallPanel
 from xero_nb.widgets.connect_view import ConnectPanel
-from xero_nb.widgets.connection import DEMO_SCOPES, Connection
+from xero_nb.widgets.connection import Connection
+from xero_nb.widgets.demo import DEMO_SCOPES
 from xero_nb.widgets.lab import ScopeLab
 from xero_nb.widgets.lab_state import LabState
 from xero_nb.widgets.probe_view import ProbePanel

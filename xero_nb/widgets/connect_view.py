@@ -9,7 +9,8 @@ import time
 import ipywidgets as W
 
 from xero_nb.scopes import ERAS
-from xero_nb.widgets.connection import DEMO_SCOPES, Connection
+from xero_nb.widgets.connection import Connection
+from xero_nb.widgets.demo import DEMO_SCOPES
 from xero_nb.widgets.render import chips, message
 from xero_nb.widgets.table_view import show_notice, style_widget
 

@@ -16,14 +16,9 @@ from xero_nb.errors import XeroNbWarning
 from xero_nb.facts import XeroURLs
 from xero_nb.models import Tenant
 from xero_nb.scopes import parse_scopes
+from xero_nb.widgets.demo import DEMO_SCOPES, demo_settings, simulated_consent
 from xero_nb.widgets.notice import Noticed, guarded
 from xero_nb.widgets.scope_state import ScopeState
-
-# What the quickstart signs in with: enough to list orgs and contacts, not to read invoices,
-# so the first blocked call and its fix are one click away.
-DEMO_SCOPES = ("openid", "profile", "email", "offline_access", "accounting.settings.read",
-               "accounting.contacts.read")
-SIMULATOR_REDIRECT = "http://localhost:8765/callback"
 
 
 class Connection(Noticed):
@@ -84,14 +79,7 @@ class Connection(Noticed):
         demo = self.sim.apps[app]
         self.transport = self.sim.transport()
         self.urls = XeroURLs.xero()
-        redirect = next((u for u in demo.redirect_uris if u.startswith("http://localhost")),
-                        demo.redirect_uris[0])
-        self.grant = "client_credentials" if demo.kind == "custom" else "authorization_code"
-        # A custom connection asks for (a subset of) the scopes it was set up with.
-        default = sorted(demo.scopes) if self.grant == "client_credentials" else DEMO_SCOPES
-        self.settings = Settings(client_id=demo.client_id, client_secret=demo.client_secret,
-                                 redirect_uri=redirect or SIMULATOR_REDIRECT,
-                                 scopes=tuple(scopes or default), era=demo.era)
+        self.settings, self.grant = demo_settings(demo, scopes)
         self.store = MemoryTokenStore(clock=self.clock)
         self.auth = XeroAuth(self.settings, store=self.store, transport=self.transport,
                              urls=self.urls, clock=self.clock, era=demo.era)
@@ -182,7 +170,8 @@ class Connection(Noticed):
         if self.grant == "client_credentials":
             return self._took(auth.client_credentials(scopes=wanted), "Custom connection token")
         if self.mode == "simulator":
-            return self._took(self._simulated_consent(auth, wanted), "Signed in to the simulator")
+            return self._took(simulated_consent(auth, self.transport, wanted),
+                              "Signed in to the simulator")
         token = auth.sign_in(open_browser=open_browser, timeout=timeout, scopes=wanted,
                              show=self._offer_link)
         return self._took(token, "Signed in to Xero")
@@ -193,18 +182,6 @@ class Connection(Noticed):
         self.pending_url = url
         self.tell("Open the consent link below; this waits for Xero's redirect to 127.0.0.1 "
                   "(on a remote Jupyter, use 'Get sign-in link' and paste the redirect URL).")
-
-    def _simulated_consent(self, auth: Any, scopes: list[str]) -> Any:
-        """The simulator's consent (auto-approved) through the in-process transport."""
-        from xero_nb.http import Client
-
-        url = auth.authorize_url(scopes=scopes)
-        with Client(transport=self.transport, follow_redirects=False) as http:
-            answer = http.get(url)
-        location = answer.headers.get("location", "")
-        if answer.status_code not in (302, 303) or not location:
-            raise RuntimeError(f"the simulator's authorize page answered {answer.status_code}")
-        return auth.complete(location)
 
     @guarded
     def start_paste(self, scopes: Any = None) -> str | None:
