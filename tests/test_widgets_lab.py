@@ -348,3 +348,11 @@ def test_refused_scope_warning_is_shown_with_the_outcome() -> None:
     kind, text = lab.explorer.notice
     assert kind == "error" and "warned: accounting.transactions.read: broad scope" in text
     assert "accounting.transactions.read" not in c.scopes.granted
+
+
+def test_tenant_choice_survives_a_disconnect(conn: Connection) -> None:
+    panel = ConnectPanel(conn)
+    keep = conn.tenants[2].tenant_id
+    panel.tenant.value = keep
+    conn.disconnect(conn.tenants[0].tenant_id)
+    assert conn.tenant_id == keep and panel.tenant.value == keep

@@ -148,7 +148,10 @@ class ConnectPanel(W.VBox):  # type: ignore[misc]
                 return
             opts = [(f"{t.tenant_name} ({t.tenant_id[:8]}…)", t.tenant_id) for t in c.tenants]
             if list(self.tenant.options) != opts:
+                chosen = c.tenant_id  # new options select the first one; keep the choice
                 self.tenant.options = opts
+                if chosen in [v for _, v in opts]:
+                    self.tenant.value = chosen
             if c.tenant_id != self.tenant.value and c.tenant_id in [v for _, v in opts]:
                 self.tenant.value = c.tenant_id
             if c.settings is not None and what == "token" and c.token is None:
