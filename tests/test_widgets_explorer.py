@@ -151,6 +151,10 @@ def test_widget_toggle_redraws_fast_and_marks() -> None:
     assert "era granular" in w.headline.value
     w.reset_btn.click()
     assert w.state.scopes.whatif == w.state.scopes.granted
+    w.state.scopes.select([("accounting", "getInvoices")])
+    assert w.least_btn.description == "Least privilege (1 selected)"
+    w.least_btn.click()
+    assert "accounting.invoices.read" in w.notice.value
 
 
 def test_toggle_label() -> None:

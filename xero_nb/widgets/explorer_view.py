@@ -116,6 +116,9 @@ class ScopeExplorer(W.VBox):  # type: ignore[misc]
                 self._build_toggles()
             elif what in ("whatif", "granted", "era"):
                 self._label_toggles()
+            n = len(st.scopes.selected)
+            self.least_btn.description = f"Least privilege ({n} selected)" if n else \
+                "Least privilege"
             if self.era.value != st.scopes.era:
                 self.era.value = st.scopes.era
             self.headline.value = (f'<div class="xnb-headline-text" data-allowed="'
