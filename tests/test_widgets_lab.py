@@ -356,3 +356,22 @@ def test_tenant_choice_survives_a_disconnect(conn: Connection) -> None:
     panel.tenant.value = keep
     conn.disconnect(conn.tenants[0].tenant_id)
     assert conn.tenant_id == keep and panel.tenant.value == keep
+
+
+def test_live_from_environment_or_profile(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    for key in ("XERO_CLIENT_ID", "XERO_CLIENT_SECRET", "XERO_PROFILE", "XERO_SCOPES"):
+        monkeypatch.delenv(key, raising=False)
+    c = Connection(ScopeState())
+    panel = ConnectPanel(c)
+    panel.use_env.click()
+    assert c.notice[0] == "error" and "no client id" in c.notice[1]
+    (tmp_path / ".env").write_text("XERO_CLIENT_ID=ABCDEF0123456789ABCDEF0123456789\n"
+                                   "XERO_CLIENT_SECRET=SENTINEL-env-secret-1234\nXERO_ERA=granular\n")
+    panel.use_env.click()
+    assert c.mode == "live" and c.scopes.era == "granular" and c.token is None
+    assert "ABCDEF0123456789ABCDEF0123456789" in panel.status.value
+    assert "SENTINEL-env-secret" not in json.dumps([w.get_state() for w in walk(panel)],
+                                                   default=str)

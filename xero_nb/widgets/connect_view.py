@@ -65,6 +65,11 @@ class ConnectPanel(W.VBox):  # type: ignore[misc]
         self.custom = W.Checkbox(value=False, description="custom connection", indent=False,
                                  tooltip="client_credentials grant: no browser sign-in")
         self.use_live = W.Button(description="Use this app", icon="plug")
+        self.profile = W.Text(description="Profile", placeholder="default",
+                              layout=W.Layout(width="260px"))
+        self.use_env = W.Button(description="From env / profile", icon="cog",
+                                tooltip="XERO_CLIENT_ID etc. from the environment, .env or a "
+                                        "profiles.toml profile")
         self.scopes = W.Textarea(value=" ".join(c.settings.scopes) if c.settings else
                                  " ".join(DEMO_SCOPES), description="Scopes",
                                  layout=W.Layout(width="95%", height="48px"))
@@ -85,6 +90,7 @@ class ConnectPanel(W.VBox):  # type: ignore[misc]
         self.notice = W.HTML()
         self.use_sim.on_click(lambda _: c.use_simulator(app=self.sim_app.value))
         self.use_live.on_click(lambda _: c.use_live(**self.typed_credentials()))
+        self.use_env.on_click(lambda _: c.use_profile(self.profile.value))
         self.sign_in.on_click(lambda _: c.sign_in(scopes=self.scopes.value))
         self.link_btn.on_click(lambda _: c.start_paste(scopes=self.scopes.value))
         self.complete.on_click(lambda _: c.complete(self.pasted.value))
@@ -97,7 +103,8 @@ class ConnectPanel(W.VBox):  # type: ignore[misc]
         c.subscribe(self.redraw)
         c.scopes.subscribe(lambda what: self.redraw("status") if what == "era" else None)
         self.sim_box = W.HBox([self.sim_app, self.use_sim])
-        self.live_box = W.VBox([W.HBox([self.client_id, self.secret]),
+        self.live_box = W.VBox([W.HBox([self.profile, self.use_env]),
+                                W.HBox([self.client_id, self.secret]),
                                 W.HBox([self.redirect, self.era, self.custom, self.use_live])])
         super().__init__([style_widget(),
             self.mode, self.sim_box, self.live_box, self.scopes,

@@ -114,6 +114,15 @@ class Connection(Noticed):
             self._notify("token")
 
     @guarded
+    def use_profile(self, profile: str = "", env_file: str | None = ".env") -> None:
+        """Real Xero with the app from the environment, .env, or a named profile."""
+        settings = Settings.from_env(profile=profile.strip() or None, env_file=env_file)
+        if settings.use_simulator:
+            raise ValueError("no client id in XERO_CLIENT_ID, .env or profile "
+                             f"{settings.profile!r}: type one in, or use the simulator")
+        self.use_settings(settings)
+
+    @guarded
     def use_live(self, client_id: str, client_secret: str = "", redirect_uri: str = "",
                  scopes: Any = None, era: str | None = None,
                  custom_connection: bool = False) -> None:
