@@ -73,6 +73,8 @@ def test_html_is_styled_and_escaped() -> None:
     out = changed.html()
     for cls in ("xnb-gained", "xnb-lost", "xnb-ok", "xnb-no"):
         assert out.count(f'class="{cls}"') == 1, cls
+    plan = TableState(pd.DataFrame({"status": ["kept", "uncertain", "cannot keep"]})).html()
+    assert all(f'class="{c}"' in plan for c in ("xnb-ok", "xnb-warn", "xnb-no"))
 
 
 def test_export_csv(frame: pd.DataFrame, tmp_path) -> None:

@@ -19,6 +19,7 @@ TABLE_CSS = """<style>
 .xnb-table td{padding:2px 6px;border-bottom:1px solid #eee;vertical-align:top;white-space:nowrap}
 .xnb-table tr.xnb-ok td{background:#e3f7e8}
 .xnb-table tr.xnb-no td{background:#fde4e4}
+.xnb-table tr.xnb-warn td{background:#fef9c3}
 .xnb-table tr.xnb-gained td{background:#bbf7d0;font-weight:600}
 .xnb-table tr.xnb-lost td{background:#fecaca;font-weight:600}
 .xnb-msg{padding:4px 8px;border-radius:4px;margin:2px 0;font-size:13px}

@@ -12,7 +12,7 @@ import pandas as pd
 from xero_nb.widgets.notice import Noticed, guarded
 from xero_nb.widgets.render import cell_text
 
-# Row classes, decided by the first column present: `change`, `allowed`, `verdict`.
+# Row classes, from the first of `change`, `allowed`, `verdict`, `status` that says something.
 _ROW_CLASS = {
     ("change", "gained"): "xnb-gained",
     ("change", "lost"): "xnb-lost",
@@ -20,6 +20,10 @@ _ROW_CLASS = {
     ("allowed", False): "xnb-no",
     ("verdict", "match"): "xnb-ok",
     ("verdict", "mismatch"): "xnb-no",
+    ("verdict", "inconclusive"): "xnb-warn",
+    ("status", "kept"): "xnb-ok",
+    ("status", "uncertain"): "xnb-warn",
+    ("status", "cannot keep"): "xnb-no",
 }
 
 
@@ -180,7 +184,7 @@ class TableState(Noticed):
 
     @staticmethod
     def _row_class(rec: dict[str, Any]) -> str:
-        for key in ("change", "allowed", "verdict"):
+        for key in ("change", "allowed", "verdict", "status"):
             if key in rec:
                 value = bool(rec[key]) if key == "allowed" else rec[key]
                 cls = _ROW_CLASS.get((key, value))
