@@ -375,3 +375,22 @@ def test_live_from_environment_or_profile(tmp_path, monkeypatch) -> None:
     assert "ABCDEF0123456789ABCDEF0123456789" in panel.status.value
     assert "SENTINEL-env-secret" not in json.dumps([w.get_state() for w in walk(panel)],
                                                    default=str)
+
+
+def test_cancel_stops_a_running_probe(conn: Connection) -> None:
+    conn.reconsent(sorted(conn.scopes.granted | {"accounting.transactions.read", "files.read"}))
+    state = ProbeState(conn, per_minute=1)  # the second call per tenant would wait a minute
+    panel = ProbePanel(state)
+    panel.run_btn.click()
+    deadline = time.monotonic() + 20
+    while state.done < 1 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert state.running and not panel.cancel_btn.disabled
+    started = time.monotonic()
+    panel.cancel_btn.click()
+    state.wait(20)
+    assert time.monotonic() - started < 10
+    report = state.report
+    assert report is not None and report.cancelled
+    assert any(r.verdict == "skipped" for r in report.results)
+    assert state.notice[1].startswith("Cancelled:") and not state.running
