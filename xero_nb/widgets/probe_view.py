@@ -44,6 +44,8 @@ class ProbePanel(W.VBox):  # type: ignore[misc]
             st = self.state
             if what == "notice":
                 show_notice(self.notice, st.notice)
+                self.run_btn.disabled = st.running  # a failed run must not stay "running"
+                self.cancel_btn.disabled = not st.running
                 return
             if what == "tenants":
                 self.tenants.options = st.tenant_options()
