@@ -155,6 +155,9 @@ def test_widget_toggle_redraws_fast_and_marks() -> None:
     assert w.least_btn.description == "Least privilege (1 selected)"
     w.least_btn.click()
     assert "accounting.invoices.read" in w.notice.value
+    assert w.plan.layout.display == "none"
+    w.migrate_btn.click()
+    assert w.plan.layout.display == "" and "rows 1-" in w.plan.pager.value
 
 
 def test_toggle_label() -> None:

@@ -110,12 +110,14 @@ class ScopeExplorer(W.VBox):  # type: ignore[misc]
             st = self.state
             if what == "notice":
                 show_notice(self.notice, st.notice)
+                self.plan.layout.display = "" if st.plan is not None else "none"
                 return
             if what in ("era", "granted") and set(self.toggles) != set(
                     n for ns in st.scopes.groups().values() for n in ns):
                 self._build_toggles()
             elif what in ("whatif", "granted", "era"):
                 self._label_toggles()
+            self.plan.layout.display = "" if st.plan is not None else "none"
             n = len(st.scopes.selected)
             self.least_btn.description = f"Least privilege ({n} selected)" if n else \
                 "Least privilege"
