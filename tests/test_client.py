@@ -95,6 +95,23 @@ def test_endpoint_with_path_params_and_query() -> None:
         c.call(ep)
 
 
+@pytest.mark.parametrize("args", [("/Organisation", "GET"), ("GET", "/Organisation"),
+                                  ("GET /Organisation",), ("get", "/Organisation")])
+def test_method_and_url_may_come_in_either_order(args: tuple[str, ...]) -> None:
+    s = Script(ok())
+    c, _ = client(s)
+    r = c.call(*args)
+    assert s.requests[0].method == "GET"
+    assert str(s.requests[0].url) == "https://api.xero.com/api.xro/2.0/Organisation"
+    assert r.endpoint is not None and r.endpoint.operation_id == "getOrganisations"
+
+
+def test_a_bad_method_is_a_clear_error() -> None:
+    c, _ = client(Script(ok()))
+    with pytest.raises(ValueError, match="not an HTTP method"):
+        c.call("/Organisation", "FETCH")
+
+
 def test_urls_move_onto_a_simulator_origin_and_identity_needs_no_tenant() -> None:
     s = Script(Response(200, json=[]))
     c, _ = client(s, urls=XeroURLs.on("http://127.0.0.1:9999"))

@@ -117,7 +117,7 @@ class XeroClient:
             ep: Endpoint | None = endpoint_or_url
             method, url = endpoint_or_url.method, self.urls.api_url(endpoint_or_url.url)
         else:
-            method, text = method.upper(), endpoint_or_url.strip()
+            method, text = _method_and_target(endpoint_or_url, method)
             try:
                 ep = self.catalog.find(method, text, region=region)
             except AmbiguousEndpointError:
@@ -330,3 +330,19 @@ def _oauth_client(transport: Any, timeout: float) -> Client:
 
     client: Client = OAuth2Client(transport=transport, timeout=timeout)
     return client
+
+
+_HTTP_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
+
+
+def _method_and_target(target: str, method: str) -> tuple[str, str]:
+    """Accept ``call(url, "GET")``, ``call("GET", url)`` and ``call("GET /Invoices")`` alike."""
+    text = target.strip()
+    head, _, rest = text.partition(" ")
+    if head.upper() in _HTTP_METHODS and rest.strip():
+        return head.upper(), rest.strip()
+    if text.upper() in _HTTP_METHODS and method.upper() not in _HTTP_METHODS:
+        return text.upper(), method.strip()
+    if method.upper() not in _HTTP_METHODS:
+        raise ValueError(f"{method!r} is not an HTTP method: use GET, POST, PUT, PATCH or DELETE")
+    return method.upper(), text
