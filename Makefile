@@ -14,6 +14,10 @@ $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@# No "Jupyter news?" prompt over the notebooks (the machine may have no network anyway).
+	mkdir -p $(VENV)/etc/jupyter/labconfig
+	printf '{"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": true}}\n' \
+	  > $(VENV)/etc/jupyter/labconfig/page_config.json
 	touch $@
 
 setup: $(BIN)/.installed
@@ -25,7 +29,8 @@ chromium:
 
 lab: setup
 	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 \
-	  --ServerApp.port=$(LAB_PORT) $(ROOT_FLAG)
+	  --ServerApp.port=$(LAB_PORT) $(ROOT_FLAG) \
+	  --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
 
 lint: setup
 	$(BIN)/ruff check xero_nb tests benchmarks
