@@ -5,7 +5,7 @@
 >>> xn.is_allowed(cat.find("GET", "/Accounts"), "accounting.settings.read")
 True
 
-Everything is loaded lazily so that ``import xero_nb`` stays light: pandas, starlette,
+Everything is loaded lazily so that ``import xero_nb`` stays light: pandas, joserfc,
 uvicorn, authlib and ipywidgets are imported only when something needs them.
 """
 
