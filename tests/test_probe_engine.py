@@ -77,17 +77,6 @@ async def test_server_remaining_and_retry_after_hold_the_window() -> None:
     assert fake.clock() >= t + 30.0
 
 
-def _rate(done: list[tuple[str, float]], window: int = 60) -> float:
-    """Calls a minute, all tenants together, over the time until each tenant's limiter would
-    let its next call start (a minute after its ``window``-th last call finished)."""
-    by_tenant: dict[str, list[float]] = {}
-    for tenant, t in done:
-        by_tenant.setdefault(tenant, []).append(t)
-    first = min(min(ts) for ts in by_tenant.values())
-    reopen = max(sorted(ts)[len(ts) - window] + 60.0 for ts in by_tenant.values())
-    return len(done) / (reopen - first) * 60.0
-
-
 def _run_scaled(tenants: int, calls: int, scale: float) -> tuple[ProbeReport, list[tuple[str, float]]]:
     sim = XeroSimulator(time_scale=scale)
     sim._core.record_calls = False  # long runs: keep memory flat

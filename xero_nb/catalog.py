@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,45 @@ def _id_like_name(name: str) -> bool:
     return name.endswith(("ID", "Id", "id"))
 
 
+@dataclass(frozen=True, slots=True)
+class _Template:
+    """An endpoint's path as the matcher sees it."""
+
+    endpoint: Endpoint
+    literals: tuple[str | None, ...]  # lower-cased literal segments; None for a {param}
+    names: tuple[str, ...]  # the parameters' names, in order
+
+    @classmethod
+    def of(cls, ep: Endpoint) -> _Template:
+        raw = [s for s in ep.path.split("/") if s]
+        return cls(ep, tuple(None if _is_param(s) else s.lower() for s in raw),
+                   tuple(s[1:-1] for s in raw if _is_param(s)))
+
+    def score(self, segs: list[str]) -> tuple[int, ...] | None:
+        """Per segment: 3 literal, 2 same-named {param}, 1 fitting value, 0 other; None: no match."""
+        out = []
+        names = iter(self.names)
+        for lit, seg in zip(self.literals, segs, strict=True):
+            if lit is not None:
+                if lit != seg.lower():
+                    return None
+                out.append(3)
+                continue
+            name = next(names)
+            if _is_param(seg):
+                out.append(2 if seg[1:-1].lower() == name.lower() else 1)
+            else:
+                # Literal segments beat parameters; among parameters, an id-shaped value
+                # prefers an ...ID parameter and any other value a ...Number/FileName one.
+                out.append(1 if _id_like_name(name) == bool(_GUID.match(seg)) else 0)
+        return tuple(out)
+
+    def bind(self, segs: list[str]) -> dict[str, str]:
+        """The path parameters' values in a matching URL."""
+        values = [s for s, lit in zip(segs, self.literals, strict=True) if lit is None]
+        return dict(zip(self.names, values, strict=True))
+
+
 class Catalog:
     """An immutable, iterable set of endpoints with URL lookup."""
 
@@ -58,10 +98,11 @@ class Catalog:
         for ep in self._endpoints:
             bases.setdefault(urlsplit(ep.base_url).path.rstrip("/").lower(), set()).add(ep.api)
         self._bases = sorted(bases.items(), key=lambda kv: -len(kv[0]))
-        self._segments: dict[str, list[tuple[Endpoint, tuple[str, ...]]]] = {}
+        # (method, segment count) -> templates, so a lookup scores only same-shaped paths
+        self._shapes: dict[tuple[str, int], list[_Template]] = {}
         for ep in self._endpoints:
-            segs = tuple(s for s in ep.path.split("/") if s)
-            self._segments.setdefault(ep.method, []).append((ep, segs))
+            tpl = _Template.of(ep)
+            self._shapes.setdefault((ep.method, len(tpl.literals)), []).append(tpl)
 
     def __iter__(self) -> Iterator[Endpoint]:
         return iter(self._endpoints)
@@ -87,22 +128,28 @@ class Catalog:
 
     def candidates(self, method: str, url_or_template: str) -> list[Endpoint]:
         """Every endpoint the URL could mean, best match first within each API."""
+        return [ep for ep, _ in self.match(method, url_or_template)]
+
+    def match(self, method: str, url_or_template: str) -> list[tuple[Endpoint, dict[str, str]]]:
+        """The best (endpoint, path parameters) per API that the URL or template could mean.
+
+        Several only where specs share a URL (payroll.xro/2.0 is NZ, UK and AU v2).
+        """
         method = method.upper()
-        rel_paths = self._relative_paths(url_or_template)
-        best: dict[str, tuple[tuple[int, ...], Endpoint]] = {}
-        for apis, rel in rel_paths:
+        best: dict[str, tuple[tuple[int, ...], _Template, list[str]]] = {}
+        for apis, rel in self._relative_paths(url_or_template):
             segs = [unquote(s) for s in rel.split("/") if s]
-            for ep, tsegs in self._segments.get(method, ()):
-                if apis is not None and ep.api not in apis:
+            for tpl in self._shapes.get((method, len(segs)), ()):
+                if apis is not None and tpl.endpoint.api not in apis:
                     continue
-                score = self._score(tsegs, segs)
+                score = tpl.score(segs)
                 if score is None:
                     continue
-                held = best.get(ep.api)
+                held = best.get(tpl.endpoint.api)
                 if held is None or score > held[0]:
-                    best[ep.api] = (score, ep)
-        ranked = sorted(best.values(), key=lambda se: se[0], reverse=True)
-        return [ep for _, ep in ranked]
+                    best[tpl.endpoint.api] = (score, tpl, segs)
+        ranked = sorted(best.values(), key=lambda found: found[0], reverse=True)
+        return [(tpl.endpoint, tpl.bind(segs)) for _, tpl, segs in ranked]
 
     def find(self, method: str, url_or_template: str, region: str | None = None) -> Endpoint | None:
         """The endpoint for a URL or path template, or None when the catalog has none.
@@ -146,25 +193,6 @@ class Catalog:
         if not out or not parts.scheme:
             out.append((None, path))
         return out
-
-    @staticmethod
-    def _score(tsegs: tuple[str, ...], segs: list[str]) -> tuple[int, ...] | None:
-        if len(tsegs) != len(segs):
-            return None
-        score = []
-        for t, s in zip(tsegs, segs, strict=True):
-            if _is_param(t):
-                if _is_param(s):
-                    score.append(2 if s[1:-1].lower() == t[1:-1].lower() else 1)
-                    continue
-                # Literal segments beat parameters; among parameters, an id-shaped value
-                # prefers an ...ID parameter and any other value a ...Number/FileName one.
-                score.append(1 if _id_like_name(t[1:-1]) == bool(_GUID.match(s)) else 0)
-            elif t.lower() == s.lower():
-                score.append(3)
-            else:
-                return None
-        return tuple(score)
 
 
 @lru_cache(maxsize=1)
