@@ -216,3 +216,29 @@ def test_simulator_command_serves_and_hides_secrets() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_live_custom_connection_takes_a_token_without_a_browser(
+        no_xero_app: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    import argparse
+
+    import xero_nb.auth as auth_module
+    from xero_nb.cli_live import connect
+    from xero_nb.simulator import XeroSimulator
+    from xero_nb.token_store import MemoryTokenStore
+
+    sim = XeroSimulator(limits=False)
+    app = sim.apps["custom"]
+    monkeypatch.setenv("XERO_CLIENT_ID", app.client_id)
+    monkeypatch.setenv("XERO_CLIENT_SECRET", app.client_secret or "")
+    monkeypatch.setenv("XERO_GRANT", "client_credentials")
+    monkeypatch.setenv("XERO_SCOPES", "accounting.invoices accounting.settings")
+    real = auth_module.XeroAuth
+    with sim.serve() as server:
+        monkeypatch.setattr(auth_module, "XeroAuth",
+                            lambda settings: real(settings, store=MemoryTokenStore(), urls=server.urls))
+        client, label, _ = connect(argparse.Namespace(profile=None, app=None, granted=None, era=None))
+        token = client.current_token()
+    assert app.client_id in label
+    assert token.grant_type == "client_credentials" and token.refresh_token is None
+    assert {"accounting.invoices", "accounting.settings"} <= token.scopes

@@ -88,3 +88,14 @@ def test_secret_never_shown() -> None:
         assert SENTINEL not in text
     assert "client_secret=<set>" in repr(s)
     assert s.with_scopes("openid email").client_secret == s.client_secret
+
+
+def test_grant_for_custom_connections(tmp_path: Path) -> None:
+    env = {"XERO_CLIENT_ID": "CID2", "XERO_CLIENT_SECRET": SENTINEL, "XERO_GRANT": "client_credentials"}
+    s = Settings.from_env(environ=env, env_file=None, profiles_path=None)
+    assert s.grant == "client_credentials" and s.sources["grant"] == "environment"
+    assert "custom connection" in s.describe()
+    assert s.with_scopes("accounting.invoices.read").grant == "client_credentials"
+    assert Settings.from_env(environ={}, env_file=None, profiles_path=None).grant == "authorization_code"
+    with pytest.raises(ConfigError, match="client_credentials"):
+        Settings.from_env(environ={**env, "XERO_GRANT": "password"}, env_file=None, profiles_path=None)

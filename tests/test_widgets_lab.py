@@ -394,3 +394,26 @@ def test_cancel_stops_a_running_probe(conn: Connection) -> None:
     assert report is not None and report.cancelled
     assert any(r.verdict == "skipped" for r in report.results)
     assert state.notice[1].startswith("Cancelled:") and not state.running
+
+
+def test_live_custom_connection_from_the_environment(tmp_path, monkeypatch) -> None:
+    """XERO_GRANT=client_credentials: the panel signs in with no browser (simulator on loopback)."""
+    from xero_nb.token_store import MemoryTokenStore
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
+    sim = XeroSimulator(limits=False)
+    app = sim.apps["custom"]
+    monkeypatch.setenv("XERO_CLIENT_ID", app.client_id)
+    monkeypatch.setenv("XERO_CLIENT_SECRET", app.client_secret)
+    monkeypatch.setenv("XERO_GRANT", "client_credentials")
+    monkeypatch.setenv("XERO_SCOPES", "accounting.invoices accounting.settings")
+    monkeypatch.setenv("XERO_ERA", "granular")
+    with sim.serve() as server:
+        c = Connection(ScopeState(), store=MemoryTokenStore(), live_urls=server.urls)
+        c.use_profile()
+        assert c.mode == "live" and c.grant == "client_credentials"
+        c.sign_in()
+        assert c.notice[0] == "ok", c.notice
+        assert c.token is not None and c.token.refresh_token is None
+        assert {"accounting.invoices", "accounting.settings"} <= c.scopes.granted

@@ -49,6 +49,8 @@ def connect(args: argparse.Namespace) -> tuple[Any, str, str | None]:
     from xero_nb.auth import XeroAuth
 
     auth = XeroAuth(settings)
+    if settings.grant == "client_credentials" and auth.store.load() is None:
+        auth.client_credentials(settings.scopes)  # a custom connection needs no browser
     label = f"Xero as {settings.client_id} (profile {settings.profile!r})"
     return XeroClient(auth=auth), label, getattr(args, "era", None) or settings.era
 

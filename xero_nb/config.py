@@ -10,6 +10,7 @@ True
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -30,7 +31,9 @@ ENV_KEYS = {
     "redirect_uri": "XERO_REDIRECT_URI",
     "scopes": "XERO_SCOPES",
     "era": "XERO_ERA",
+    "grant": "XERO_GRANT",
 }
+GRANTS = ("authorization_code", "client_credentials")
 PROFILE_ENV = "XERO_PROFILE"
 FIELDS = tuple(ENV_KEYS)
 
@@ -95,6 +98,7 @@ class Settings:
     profile: str = "default"
     era: str | None = None
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
+    grant: str = "authorization_code"  # "client_credentials" for a custom connection
 
     def __post_init__(self) -> None:
         secret: Any = self.client_secret
@@ -104,6 +108,9 @@ class Settings:
             object.__setattr__(self, "scopes", _scopes(self.scopes))
         if self.era is not None and self.era not in ERAS:
             raise ConfigError(f"era must be one of {', '.join(ERAS)}, not {self.era!r}")
+        if self.grant not in GRANTS:
+            raise ConfigError(f"grant (XERO_GRANT) must be one of {', '.join(GRANTS)}, not "
+                              f"{self.grant!r}: client_credentials is for custom connections")
         parts = urlsplit(self.redirect_uri)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ConfigError(f"redirect URI must be an absolute http(s) URL: {self.redirect_uri!r}")
@@ -156,18 +163,19 @@ class Settings:
                     "using the built-in Xero simulator, not real Xero.")
         where = self.sources.get("client_id", "argument")
         secret = "with a client secret" if self.client_secret else "PKCE, no client secret"
+        if self.grant == "client_credentials":
+            secret = "custom connection (client credentials)"
         return f"Xero app {self.client_id} (from {where}), {secret}, profile {self.profile!r}."
 
     def with_scopes(self, scopes: Iterable[str] | str) -> Settings:
         """A copy asking for other scopes."""
-        return Settings(self.client_id, self.client_secret, self.redirect_uri, _scopes(scopes),
-                        self.profile, self.era, self.sources)
+        return dataclasses.replace(self, scopes=_scopes(scopes))
 
     def __repr__(self) -> str:
         secret = "set" if self.client_secret else "none"
         return (f"Settings(client_id={self.client_id!r}, client_secret=<{secret}>, "
                 f"redirect_uri={self.redirect_uri!r}, scopes={list(self.scopes)!r}, "
-                f"profile={self.profile!r}, era={self.era!r})")
+                f"profile={self.profile!r}, era={self.era!r}, grant={self.grant!r})")
 
     __str__ = __repr__
 

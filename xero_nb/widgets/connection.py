@@ -102,7 +102,7 @@ class Connection(Noticed):
         self.auth = XeroAuth(settings, store=self.store, urls=self.urls, clock=self.clock,
                              era=settings.era)
         self.mode, self.app, self.era = "live", settings.client_id or "", settings.era
-        self.grant = "authorization_code"
+        self.grant = settings.grant
         self._forget()
         if settings.era:
             self.scopes.set_token_era(settings.era)
@@ -139,8 +139,8 @@ class Connection(Noticed):
             kwargs["scopes"] = scopes
         if era:
             kwargs["era"] = era
+        kwargs["grant"] = "client_credentials" if custom_connection else "authorization_code"
         self.use_settings(Settings.from_env(**kwargs))
-        self.grant = "client_credentials" if custom_connection else "authorization_code"
 
     def _forget(self) -> None:
         self.token, self.tenants, self.tenant_id, self.pending_url = None, [], None, None
