@@ -162,12 +162,3 @@ class Token:
         )
 
     __str__ = __repr__
-
-
-def __getattr__(name: str) -> Any:
-    # xero_nb re-exports the stores from here; they live in token_store (which imports Token).
-    if name in ("FileTokenStore", "MemoryTokenStore", "TokenStore"):
-        from xero_nb import token_store
-
-        return getattr(token_store, name)
-    raise AttributeError(f"module 'xero_nb.tokens' has no attribute {name!r}")
