@@ -2,11 +2,36 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
 
 from xero_nb.simulator import SimServer, XeroSimulator
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_config_folders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """No test reads the user's Xero settings or writes tokens into their config folder."""
+    home = tmp_path_factory.mktemp("home")
+    saved = {k: os.environ.get(k) for k in _ISOLATED}
+    for key in _ISOLATED:
+        os.environ.pop(key, None)
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        os.environ[name] = str(home / name.lower())
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+_ISOLATED = ("XERO_CLIENT_ID", "XERO_CLIENT_SECRET", "XERO_REDIRECT_URI", "XERO_SCOPES", "XERO_ERA",
+             "XERO_GRANT", "XERO_PROFILE", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME",
+             "XDG_CACHE_HOME")
 
 
 @pytest.fixture
