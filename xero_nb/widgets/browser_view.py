@@ -49,7 +49,7 @@ def details_html(d: dict | None) -> str:
     )
 
 
-class EndpointBrowser(W.VBox):  # type: ignore[misc]
+class EndpointBrowser(W.VBox):
     """Filter by API, tag, method, text, blocked only; pick one to see its scopes."""
 
     def __init__(self, state: BrowserState | None = None, **kwargs: Any) -> None:

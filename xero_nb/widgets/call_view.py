@@ -15,7 +15,7 @@ from xero_nb.widgets.render import findings, key_values, message
 from xero_nb.widgets.table_view import DataTable, show_notice, style_widget
 
 
-class CallPanel(W.VBox):  # type: ignore[misc]
+class CallPanel(W.VBox):
     """Re-test one call (GET; writes only behind a switch) and diagnose failures or pasted errors."""
 
     def __init__(self, state: CallState | None = None, **kwargs: Any) -> None:

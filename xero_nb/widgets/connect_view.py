@@ -46,7 +46,7 @@ def status_html(s: dict) -> str:
             f"<code>{html.escape(s['app'])}</code> · era <b>{s['era']}</b></div>{body}</div>")
 
 
-class ConnectPanel(W.VBox):  # type: ignore[misc]
+class ConnectPanel(W.VBox):
     """Choose simulator or live Xero, sign in (loopback or paste the redirect URL), pick an org."""
 
     def __init__(self, connection: Connection | None = None, countdown: float | None = None) -> None:

@@ -25,7 +25,7 @@ def toggle_label(status: dict) -> str:
     return f"{mark} {status['scope']} ({status['endpoints']}){req}"
 
 
-class ScopeExplorer(W.VBox):  # type: ignore[misc]
+class ScopeExplorer(W.VBox):
     """Toggle scopes and watch coverage change live (one shared ScopeState)."""
 
     def __init__(self, state: ExplorerState | None = None, **kwargs: Any) -> None:

@@ -17,7 +17,7 @@ from xero_nb.widgets.table_view import show_notice, style_widget
 TABS = ("Connect", "Endpoints", "Scopes", "Call", "Probe")
 
 
-class ScopeLab(W.VBox):  # type: ignore[misc]
+class ScopeLab(W.VBox):
     """The whole toolkit in one widget, on the simulator unless XERO_CLIENT_ID is set.
 
     >>> lab = ScopeLab()                     # doctest: +SKIP

@@ -11,7 +11,7 @@ from xero_nb.widgets.render import message
 from xero_nb.widgets.table_view import DataTable, show_notice, style_widget
 
 
-class ProbePanel(W.VBox):  # type: ignore[misc]
+class ProbePanel(W.VBox):
     """Probe the token over chosen organisations (GET only, within Xero's limits)."""
 
     def __init__(self, state: ProbeState | None = None, **kwargs: Any) -> None:

@@ -25,7 +25,7 @@ def show_notice(target: W.HTML, notice: tuple[str, str]) -> None:
     target.value = message(text, kind or "info")
 
 
-class DataTable(W.VBox):  # type: ignore[misc]
+class DataTable(W.VBox):
     """A styled, sortable, filterable, paginated, exportable table."""
 
     def __init__(self, state: TableState, *, title: str = "") -> None:
