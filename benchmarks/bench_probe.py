@@ -42,7 +42,7 @@ def per_minute(done: list[tuple[str, float]], window: int = TENANT_PER_MINUTE) -
 def throughput(tenants: int, calls: int, scale: float) -> tuple[float, ProbeReport, float]:
     """Run ``calls`` cheap GETs per tenant through the probe engine; calls/min per tenant."""
     sim = XeroSimulator(time_scale=scale)
-    sim._core.record_calls = False  # long runs: keep memory flat
+    sim.record_calls = False  # long runs: keep memory flat
     client = XeroClient(token=sim.issue_token(scopes=["accounting.settings.read"]),
                         transport=sim.transport())
     target = plan_probes("accounting.settings.read")[0]

@@ -79,7 +79,7 @@ async def test_server_remaining_and_retry_after_hold_the_window() -> None:
 
 def _run_scaled(tenants: int, calls: int, scale: float) -> tuple[ProbeReport, list[tuple[str, float]]]:
     sim = XeroSimulator(time_scale=scale)
-    sim._core.record_calls = False  # long runs: keep memory flat
+    sim.record_calls = False  # long runs: keep memory flat
     tok = sim.issue_token(scopes=["accounting.settings.read"])
     client = XeroClient(token=tok, transport=sim.transport())
     target = plan_probes("accounting.settings.read")[0]
