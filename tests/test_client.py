@@ -108,7 +108,7 @@ def test_method_and_url_may_come_in_either_order(args: tuple[str, ...]) -> None:
 
 def test_a_bad_method_is_a_clear_error() -> None:
     c, _ = client(Script(ok()))
-    with pytest.raises(ValueError, match="not an HTTP method"):
+    with pytest.raises(ValueError, match="no HTTP method"):
         c.call("/Organisation", "FETCH")
 
 
@@ -352,3 +352,24 @@ def test_the_token_never_shows_wherever_it_is_echoed(secret: str, where: str) ->
     shown = " ".join([repr(r), str(r.request), r.request.curl(), json.dumps(r.body),
                       str(r.headers), r.error or "", r.summary()])
     assert secret not in shown
+
+
+@pytest.mark.parametrize("url", [
+    "https://attacker.example.com/steal",
+    "http://api.xero.com/api.xro/2.0/Invoices",       # plain http
+    "https://api.xero.com.evil.example/api.xro/2.0/Invoices",
+])
+def test_the_token_is_never_sent_off_the_xero_api_origin(url: str) -> None:
+    s = Script(ok())
+    c, _ = client(s)
+    with pytest.raises(ValueError, match="refusing to send the Xero token"):
+        c.call("GET", url)
+    assert s.requests == []
+
+
+def test_a_bare_access_token_string_is_accepted() -> None:
+    s = Script(ok())
+    c = XeroClient(token=ACCESS, transport=s.transport, tenant_id=TENANT)
+    assert c.call("GET", "/Organisation").status == 200
+    assert s.requests[0].headers["authorization"] == f"Bearer {ACCESS}"
+    assert ACCESS not in repr(c.current_token())

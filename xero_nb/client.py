@@ -45,7 +45,7 @@ class XeroClient:
     def __init__(
         self,
         auth: TokenSource | None = None,
-        token: Token | Mapping[str, Any] | None = None,
+        token: Token | Mapping[str, Any] | str | None = None,
         store: Any = None,
         transport: Any = None,
         urls: XeroURLs | None = None,
@@ -73,9 +73,11 @@ class XeroClient:
         self._refresh_lock = threading.Lock()
 
     # -- token -------------------------------------------------------------------------
-    def _as_token(self, token: Token | Mapping[str, Any] | None) -> Token | None:
+    def _as_token(self, token: Token | Mapping[str, Any] | str | None) -> Token | None:
         if token is None or isinstance(token, Token):
             return token
+        if isinstance(token, str):  # a bare access token, pasted from elsewhere
+            token = {"access_token": token.strip(), "token_type": "Bearer"}
         return Token.from_response(token, clock=self.clock)
 
     def current_token(self) -> Token | None:
@@ -123,7 +125,17 @@ class XeroClient:
             except AmbiguousEndpointError:
                 ep = None
             url = self._absolute(text, ep)
-        return method, fill(url, path_params or {}), ep
+        return method, self._xero_only(fill(url, path_params or {})), ep
+
+    def _xero_only(self, url: str) -> str:
+        """Refuse to carry the token anywhere but the Xero API origin this client talks to."""
+        want, got = urlsplit(self.urls.api_root), urlsplit(url)
+        if (got.scheme, got.netloc.lower()) != (want.scheme, want.netloc.lower()):
+            raise ValueError(
+                f"refusing to send the Xero token to {got.scheme}://{got.netloc}: this client calls "
+                f"{want.scheme}://{want.netloc} only (pass urls=XeroURLs.on(origin) for a simulator)"
+            )
+        return url
 
     def _absolute(self, text: str, ep: Endpoint | None) -> str:
         if "://" in text:
@@ -344,5 +356,6 @@ def _method_and_target(target: str, method: str) -> tuple[str, str]:
     if text.upper() in _HTTP_METHODS and method.upper() not in _HTTP_METHODS:
         return text.upper(), method.strip()
     if method.upper() not in _HTTP_METHODS:
-        raise ValueError(f"{method!r} is not an HTTP method: use GET, POST, PUT, PATCH or DELETE")
+        raise ValueError(f"no HTTP method in call({target!r}, {method!r}): use GET, POST, PUT, PATCH "
+                         "or DELETE, e.g. call('GET', '/Invoices')")
     return method.upper(), text
