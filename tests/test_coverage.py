@@ -139,11 +139,21 @@ def test_migration_plan_keeps_the_same_access() -> None:
             assert sc.is_allowed(e, plan.granular, "granular"), e
     assert not plan.granular & sc.DEPRECATED_BROAD
     assert "offline_access" in plan.granular
+    # Removing a scope from an existing connection is permanent: Journals stay requested.
+    assert "accounting.journals.read" in plan.keep and "accounting.journals.read" not in plan.drop
+    assert plan.drop == {"accounting.transactions", "accounting.reports.read"}
     assert {"accounting.invoices", "accounting.payments", "accounting.reports.profitandloss.read"} <= plan.add
     assert {"accounting.transactions", "accounting.reports.read"} <= plan.drop
     frame = plan.to_frame()
     assert set(frame["status"]) == {"kept", "uncertain", "cannot keep"}
     assert "2026-03-02" in plan.to_markdown()
+
+
+def test_migration_keeps_unchanged_scopes_as_they_are() -> None:
+    plan = xn.migration_plan("accounting.transactions accounting.settings payroll.employees")
+    assert {"accounting.settings", "payroll.employees"} <= plan.keep
+    assert plan.drop == {"accounting.transactions"}
+    assert "accounting.invoices" in plan.add and not plan.cannot_keep
 
 
 def test_migration_of_read_only_app_stays_read_only() -> None:

@@ -145,26 +145,32 @@ class MigrationPlan:
 
 
 def migration_plan(granted_broad: Any) -> MigrationPlan:
-    """For an app on broad scopes: granular scopes with the same access, what is lost, and when."""
+    """For an app on broad scopes: granular scopes with the same access, what is at risk, and when.
+
+    Scopes that did not change (settings, contacts, journals, payroll, ...) are kept: removing a
+    scope from an existing connection is permanent. Journals stay requested but are listed in
+    ``cannot_keep``: from 2 Mar 2026 they answer only with Xero's approval (Advanced tier).
+    """
     broad = parse_scopes(granted_broad)
     reachable = [ep for ep in load_catalog()
                  if required_scopes(ep, "broad") and required_scopes(ep, "broad") & broad]
     overlay = granular_overlay()
     cannot: list[tuple[Endpoint, str]] = []
     uncertain: list[tuple[Endpoint, str]] = []
-    keepable = []
+    movable = []
     for ep in reachable:
         if JOURNALS_SCOPE in required_scopes(ep, "granular"):
-            cannot.append((ep, JOURNALS_GATE))
+            cannot.append((ep, JOURNALS_GATE + " (the scope stays requested)"))
             continue
-        keepable.append(ep)
+        movable.append(ep)
         row = overlay.get(ep.key)
         if row is not None and row.confidence == "uncertain":
             uncertain.append((ep, row.note or "mapping not published by Xero"))
-    # Keep exactly the read/write level the app had: a broad read scope maps to reads only.
-    granular = set(least_privilege(keepable, era="granular"))
-    granular |= {s for s in broad if s not in DEPRECATED_BROAD and s != JOURNALS_SCOPE
-}
+    # Only the deprecated broad scopes are replaced; every other scope the app holds is kept.
+    granular = set(least_privilege(
+        [ep for ep in movable if required_scopes(ep, "broad") & broad <= DEPRECATED_BROAD],
+        era="granular"))
+    granular |= broad - DEPRECATED_BROAD
     rows = []
     for ep in reachable:
         before = " ".join(sorted(required_scopes(ep, "broad") & broad))
