@@ -155,3 +155,33 @@ def test_catalog_is_a_plain_iterable_with_a_repr() -> None:
     small = Catalog(ENDPOINTS[:3], "x")
     assert len(small) == 3 and list(small) == ENDPOINTS[:3]
     assert "3 endpoints" in repr(small)
+
+
+def test_find_accepts_a_host_without_scheme_and_a_spaced_method() -> None:
+    ep = CAT.find("get ", "api.xero.com/api.xro/2.0/Invoices")
+    assert ep is not None and ep.operation_id == "getInvoices"
+    with pytest.raises(TypeError, match="two strings"):
+        CAT.find("GET", None)  # type: ignore[arg-type]
+
+
+def test_a_path_shared_by_several_apis_asks_for_the_full_url() -> None:
+    with pytest.raises(AmbiguousEndpointError, match="assets.getAssetSettings.*full URL"):
+        CAT.find("GET", "/Settings")
+    assert CAT.find("GET", "https://api.xero.com/assets.xro/1.0/Settings").api == "assets"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("item", ["GET /Invoices", "GET:https://api.xero.com/api.xro/2.0/Invoices",
+                                  ("GET", "/Invoices"), " get  /Invoices "])
+def test_endpoint_reads_every_written_form(item: object) -> None:
+    assert CAT.endpoint(item).operation_id == "getInvoices"  # type: ignore[arg-type]
+
+
+def test_endpoint_errors_say_what_to_write() -> None:
+    from xero_nb.errors import EndpointNotFoundError
+
+    with pytest.raises(EndpointNotFoundError, match="names no HTTP method: write it as 'GET /Invoices'"):
+        CAT.endpoint("/Invoices")
+    with pytest.raises(EndpointNotFoundError, match="no Xero endpoint matches GET /Nope"):
+        CAT.endpoint("GET /Nope")
+    with pytest.raises(TypeError):
+        CAT.endpoint(42)  # type: ignore[arg-type]

@@ -188,3 +188,12 @@ def test_select_filters() -> None:
 def test_as_endpoints_accepts_pairs_and_strings() -> None:
     eps = as_endpoints([("GET", "/Invoices"), "PUT /Accounts", CAT.get("assets", "getAssets")])
     assert [e.operation_id for e in eps] == ["getInvoices", "createAccount", "getAssets"]
+
+
+def test_least_privilege_input_forms_and_errors() -> None:
+    assert xn.least_privilege("GET /Invoices") == {"accounting.invoices.read"}
+    assert xn.least_privilege(["GET:https://api.xero.com/api.xro/2.0/Accounts"]) == {"accounting.settings.read"}
+    with pytest.raises(xn.EndpointNotFoundError, match="names no HTTP method"):
+        xn.least_privilege(["/Invoices"])
+    with pytest.raises(xn.XeroNbError, match="no Xero endpoint matches GET /Nope"):
+        xn.least_privilege(["GET /Nope"])

@@ -191,3 +191,10 @@ def test_read_variant_and_family() -> None:
     assert sc.read_variant("bankfeeds") == "bankfeeds"
     assert sc.family("payroll.payslip.read") == "payroll.payslip"
     assert {e.operation_id for e in sc.grants("accounting.budgets.read")} == {"getBudgets", "getBudget"}
+
+
+def test_scope_functions_take_endpoint_strings() -> None:
+    assert sc.required_scopes("GET /Invoices", "granular") == {"accounting.invoices", "accounting.invoices.read"}
+    assert sc.is_allowed("GET:https://api.xero.com/api.xro/2.0/Accounts", ["accounting.settings.read"])
+    assert sc.narrowest("PUT /Accounts") == "accounting.settings"
+    assert sc.restriction("GET /Journals", "granular")

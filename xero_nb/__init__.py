@@ -28,6 +28,7 @@ _EXPORTS: dict[str, str] = {
     "DIAGNOSIS_CODES": "xero_nb.diagnose",
     "Diagnosis": "xero_nb.diagnose",
     "Endpoint": "xero_nb.models",
+    "EndpointNotFoundError": "xero_nb.errors",
     "FileTokenStore": "xero_nb.token_store",
     "Finding": "xero_nb.diagnose",
     "MemoryTokenStore": "xero_nb.token_store",

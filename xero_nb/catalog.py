@@ -16,13 +16,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from xero_nb.errors import AmbiguousEndpointError, CatalogError
+from xero_nb.errors import AmbiguousEndpointError, CatalogError, EndpointNotFoundError
 from xero_nb.models import Endpoint, Param
 
 INDEX_PATH = Path(__file__).parent / "data" / "catalog.json"
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
 _REGIONS = {"AU", "NZ", "UK"}
+_METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
 
 
 def _endpoints_from_index(index: dict[str, Any]) -> list[Endpoint]:
@@ -135,7 +136,9 @@ class Catalog:
 
         Several only where specs share a URL (payroll.xro/2.0 is NZ, UK and AU v2).
         """
-        method = method.upper()
+        if not isinstance(method, str) or not isinstance(url_or_template, str):
+            raise TypeError("find(method, url) takes two strings, e.g. find('GET', '/Invoices')")
+        method = method.strip().upper()
         best: dict[str, tuple[tuple[int, ...], _Template, list[str]]] = {}
         for apis, rel in self._relative_paths(url_or_template):
             segs = [unquote(s) for s in rel.split("/") if s]
@@ -168,16 +171,49 @@ class Catalog:
         if not found:
             return None
         if len(found) > 1:
+            names = ", ".join(f"{ep.api}.{ep.operation_id}"
+                              + (f" ({ep.payroll_region})" if ep.payroll_region else "") for ep in found)
+            if all(ep.base_url == found[0].base_url for ep in found):
+                hint = "pass region='AU', 'NZ' or 'UK' (the organisation's country)"
+            else:
+                hint = "give the full URL with its API's base, e.g. " + found[0].url
             raise AmbiguousEndpointError(
-                f"{method.upper()} {url_or_template} means different endpoints by payroll region: "
-                + ", ".join(f"{ep.api}.{ep.operation_id} ({ep.payroll_region})" for ep in found)
-                + " — pass region='AU', 'NZ' or 'UK' (the organisation's country)"
-            )
+                f"{method.strip().upper()} {url_or_template} could mean {names} — {hint}")
         return found[0]
+
+    def endpoint(self, item: Endpoint | str | tuple[str, str], region: str | None = None) -> Endpoint:
+        """An Endpoint from itself, ``(method, url)``, ``"GET /Invoices"`` or ``"GET:https://..."``.
+
+        Raises EndpointNotFoundError (or AmbiguousEndpointError) saying what to write instead.
+        """
+        if isinstance(item, Endpoint):
+            return item
+        if isinstance(item, str):
+            text = item.strip()
+            head, sep, rest = text.partition(" ")
+            if not sep and ":" in text and text.split(":", 1)[0].upper() in _METHODS:
+                head, sep, rest = text.partition(":")
+            if not sep or head.upper() not in _METHODS:
+                raise EndpointNotFoundError(
+                    f"{item!r} names no HTTP method: write it as 'GET /Invoices' or "
+                    "'GET https://api.xero.com/api.xro/2.0/Invoices'")
+            method, url = head, rest
+        elif isinstance(item, tuple) and len(item) == 2:
+            method, url = item
+        else:
+            raise TypeError(f"expected an Endpoint, (method, url) or 'METHOD URL', not {item!r}")
+        found = self.find(method, url, region=region)
+        if found is None:
+            raise EndpointNotFoundError(
+                f"no Xero endpoint matches {method.strip().upper()} {url.strip()} "
+                f"(catalog of {len(self)} operations, spec {self.spec_version})")
+        return found
 
     def _relative_paths(self, text: str) -> list[tuple[set[str] | None, str]]:
         """Split a URL or template into (apis it can belong to, path under that API's base)."""
         text = text.strip()
+        if not text.startswith("/") and "://" not in text and text.split("/", 1)[0].count(".") >= 2:
+            text = "https://" + text  # a host without a scheme: api.xero.com/api.xro/2.0/...
         parts = urlsplit(text)
         path = parts.path if (parts.scheme or text.startswith("/")) else "/" + parts.path
         low = path.lower().rstrip("/")

@@ -41,7 +41,7 @@ class CatalogError(XeroNbError):
     code = "catalog_error"
 
 
-class EndpointNotFoundError(XeroNbError, LookupError):
+class EndpointNotFoundError(XeroNbError, LookupError, ValueError):
     """A URL or template that matches no catalog endpoint."""
 
     code = "endpoint_not_found"

@@ -29,20 +29,12 @@ from xero_nb.scopes import (
 _EXACT_LIMIT = 18
 
 
-def as_endpoints(items: Iterable[Any]) -> list[Endpoint]:
+def as_endpoints(items: Iterable[Any] | str) -> list[Endpoint]:
     """Endpoints from Endpoint objects, (method, url) pairs or "METHOD URL" strings."""
     cat = load_catalog()
-    out = []
-    for item in items:
-        if isinstance(item, Endpoint):
-            out.append(item)
-            continue
-        method, url = item.split(None, 1) if isinstance(item, str) else item
-        ep = cat.find(method, url)
-        if ep is None:
-            raise ValueError(f"no Xero endpoint matches {method.upper()} {url}")
-        out.append(ep)
-    return out
+    if isinstance(items, (str, Endpoint)):
+        items = [items]
+    return [cat.endpoint(item) for item in items]
 
 
 def _cost(chosen: Iterable[str], reach: dict[str, int]) -> tuple[int, int, int]:

@@ -197,18 +197,25 @@ def _required(ep: Endpoint, era: str) -> frozenset[str]:
     return ep.scopes | _granular(ep)
 
 
-def required_scopes(ep: Endpoint, era: str = "broad") -> frozenset[str]:
-    """The scopes any ONE of which grants ``ep`` in ``era`` (empty: any valid token)."""
-    return _required(ep, check_era(era))
+def _ep(ep: Endpoint | str) -> Endpoint:
+    return ep if isinstance(ep, Endpoint) else load_catalog().endpoint(ep)
 
 
-def granted_by(ep: Endpoint, granted: Any, era: str = "broad") -> frozenset[str]:
+def required_scopes(ep: Endpoint | str, era: str = "broad") -> frozenset[str]:
+    """The scopes any ONE of which grants ``ep`` in ``era`` (empty: any valid token).
+
+    ``ep`` is an Endpoint or a string such as ``"GET /Invoices"``.
+    """
+    return _required(_ep(ep), check_era(era))
+
+
+def granted_by(ep: Endpoint | str, granted: Any, era: str = "broad") -> frozenset[str]:
     """Which of the granted scopes grant ``ep``."""
     have = granted if isinstance(granted, frozenset) else parse_scopes(granted)
     return required_scopes(ep, era) & have
 
 
-def is_allowed(ep: Endpoint, granted: Any, era: str = "broad") -> bool:
+def is_allowed(ep: Endpoint | str, granted: Any, era: str = "broad") -> bool:
     """True if the granted scopes let ``ep`` through Xero's scope check in ``era``."""
     need = required_scopes(ep, era)
     return not need or bool(granted_by(ep, granted, era))
@@ -224,8 +231,9 @@ def scope_reach(era: str) -> dict[str, int]:
     return counts
 
 
-def narrowest(ep: Endpoint, era: str = "broad") -> str | None:
+def narrowest(ep: Endpoint | str, era: str = "broad") -> str | None:
     """The narrowest scope that grants ``ep``: a read scope for GETs, then the smallest reach."""
+    ep = _ep(ep)
     need = required_scopes(ep, era)
     if not need:
         return None
@@ -234,8 +242,9 @@ def narrowest(ep: Endpoint, era: str = "broad") -> str | None:
                                     s.endswith(".read"), reach.get(s, 0), s))
 
 
-def restriction(ep: Endpoint, era: str = "broad") -> str | None:
+def restriction(ep: Endpoint | str, era: str = "broad") -> str | None:
     """Why Xero may refuse ``ep`` even with the scope: closed API, restricted scope, tier gate."""
+    ep = _ep(ep)
     need = required_scopes(ep, era)
     if era != "broad" and JOURNALS_SCOPE in need:
         return JOURNALS_GATE
