@@ -237,8 +237,175 @@ def test_live_custom_connection_takes_a_token_without_a_browser(
     with sim.serve() as server:
         monkeypatch.setattr(auth_module, "XeroAuth",
                             lambda settings: real(settings, store=MemoryTokenStore(), urls=server.urls))
-        client, label, _ = connect(argparse.Namespace(profile=None, app=None, granted=None, era=None))
+        client, label, _, simulated = connect(
+            argparse.Namespace(profile=None, app=None, granted=None, era=None))
         token = client.current_token()
+    assert simulated is False
     assert app.client_id in label
     assert token.grant_type == "client_credentials" and token.refresh_token is None
     assert {"accounting.invoices", "accounting.settings"} <= token.scopes
+
+
+PAYROLL_EMPLOYEES = "https://api.xero.com/payroll.xro/2.0/Employees"
+
+
+def test_coverage_and_least_privilege_take_a_payroll_region(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "coverage", "--granted", "payroll.employees.read",
+                       "--require", f"GET:{PAYROLL_EMPLOYEES}")
+    assert code == LOOKUP and "use --region NZ (or AU, UK)" in err and "region='" not in err
+    code, out, _ = run(capsys, "coverage", "--granted", "payroll.employees.read", "--require",
+                       f"GET:{PAYROLL_EMPLOYEES}", "--region", "nz", "--format", "json")
+    data = last_json(out)
+    assert code == OK and data["ok"] is True
+    assert [(e["api"], e["allowed"]) for e in data["endpoints"]] == [("payroll_nz", True)]
+    code, out, _ = run(capsys, "coverage", "--granted", "accounting.settings.read", "--require",
+                       f"GET:{PAYROLL_EMPLOYEES}", "--region", "UK", "--format", "json")
+    data = last_json(out)
+    assert code == FAILED and data["endpoints"][0]["api"] == "payroll_uk"
+    assert data["missing_scopes"] == ["payroll.employees.read"]
+    code, _, err = run(capsys, "least-privilege", f"GET:{PAYROLL_EMPLOYEES}")
+    assert code == LOOKUP and "--region" in err
+    code, out, _ = run(capsys, "least-privilege", f"GET:{PAYROLL_EMPLOYEES}", "--region", "UK",
+                       "--format", "json")
+    assert code == OK and last_json(out)["scopes"] == ["payroll.employees.read"]
+
+
+def test_ci_gates_refuse_to_check_nothing(capsys: pytest.CaptureFixture[str],
+                                          tmp_path: Path) -> None:
+    code, out, err = run(capsys, "coverage", "--granted", "accounting.settings.read", "--require")
+    assert code == USAGE and out == "" and "METHOD:URL" in err
+    for text in ("", "# only a comment\n\n   \n"):
+        empty = tmp_path / "needs.txt"
+        empty.write_text(text)
+        code, out, err = run(capsys, "coverage", "--granted", "accounting.settings.read",
+                             "--require-file", str(empty))
+        assert code == USAGE and out == "" and "no endpoint lines" in err
+    code, out, err = run(capsys, "coverage", "--granted", "accounting.settings.read", "--api", "nope")
+    assert code == LOOKUP and out == ""
+    assert "accounting" in err and "payroll_uk" in err
+    code, _, err = run(capsys, "coverage", "--granted", "accounting.settings.read", "--api", "payroll")
+    assert code == LOOKUP and "could be" in err and "payroll_nz" in err
+    code, out, _ = run(capsys, "coverage", "--granted", "accounting.settings.read",
+                       "--api", "Accounting", "--format", "json")
+    rows = last_json(out)
+    assert code == OK and len(rows) == 235 and {r["api"] for r in rows} == {"accounting"}
+
+
+@pytest.mark.usefixtures("no_xero_app")
+def test_probe_checks_the_tenant_it_is_given(capsys: pytest.CaptureFixture[str]) -> None:
+    from xero_nb.simulator import XeroSimulator
+
+    orgs = XeroSimulator().tenants  # the same seed: the same ids the CLI's simulator uses
+    code, out, err = run(capsys, "probe", "--tenant", "nope", "--quiet")
+    assert code == LOOKUP and out == "" and "'nope' is not connected" in err
+    assert all(org.tenant_id in err and org.name in err for org in orgs)
+    wanted = orgs[0]
+    for key in (wanted.tenant_id, wanted.name.upper()):
+        code, out, _ = run(capsys, "probe", "--granted", "accounting.settings.read", "--tenant", key,
+                           "--quiet", "--format", "json")
+        data = last_json(out)
+        assert code == OK and data["summary"]["tenants"] == 1
+        assert {r["tenant"] for r in data["results"]} == {wanted.name}
+
+
+@pytest.mark.usefixtures("no_xero_app")
+@pytest.mark.parametrize("command", ["probe", "report"])
+def test_a_named_profile_without_an_app_is_not_the_simulator(
+        capsys: pytest.CaptureFixture[str], command: str) -> None:
+    code, out, err = run(capsys, command, "--profile", "nope")
+    assert code == LOOKUP and out == "" and "simulator" not in out
+    assert "profile 'nope' has no Xero client id" in err
+    assert "[profiles.nope]" in err and "XERO_CLIENT_ID" in err
+
+
+@pytest.mark.usefixtures("no_xero_app")
+def test_probe_era_picks_the_demo_app_of_that_era(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "probe", "--granted", "accounting.invoices.read", "--era",
+                         "granular", "--format", "json", "--quiet")
+    data = last_json(out)
+    assert "pkce app, granular era" in err
+    assert code == OK and data["summary"]["era"] == "granular"
+    assert not [r for r in data["results"] if r["verdict"] == "mismatch"]
+    code, _, err = run(capsys, "probe", "--granted", "accounting.settings.read", "--era", "mixed",
+                       "--quiet")
+    assert code == OK and "migrating app, mixed era" in err
+    code, out, err = run(capsys, "probe", "--app", "web", "--era", "granular")
+    assert code == USAGE and out == ""
+    assert "broad-era app" in err and "--app pkce" in err
+
+
+@pytest.mark.usefixtures("no_xero_app")
+def test_bad_files_and_ports_are_one_line_usage_errors(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    code, _, err = run(capsys, "report", "--error-file", str(tmp_path / "nonexist.txt"))
+    assert code == USAGE and "cannot read" in err and "Traceback" not in err
+    def no_probe(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("a bad --out must fail before the probe runs")
+
+    import importlib
+
+    monkeypatch.setattr(importlib.import_module("xero_nb.probe"), "probe", no_probe)
+    code, _, err = run(capsys, "report", "--out", str(tmp_path / "no" / "dir" / "r.md"))
+    assert code == USAGE and "does not exist" in err
+    code, _, err = run(capsys, "report", "--out", str(tmp_path))
+    assert code == USAGE and "folder" in err
+    with pytest.raises(SystemExit) as exc:
+        main(["simulator", "--port", "99999"])
+    assert exc.value.code == USAGE and "0-65535" in capsys.readouterr().err
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        code, _, err = run(capsys, "simulator", "--port", str(busy.getsockname()[1]))
+    assert code == USAGE and "cannot listen on 127.0.0.1" in err
+    binary = tmp_path / "bin.txt"
+    binary.write_bytes(b'HTTP/1.1 401 Unauthorized \xff\xfe\x80 {"Status":401,"Title":"Unauthorized"}')
+    code, out, _ = run(capsys, "diagnose", str(binary))
+    assert code == OK and out.startswith("1. [")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(binary.read_bytes())))
+    code, out, _ = run(capsys, "diagnose", "--format", "json")
+    assert code == OK and last_json(out)["findings"]
+
+
+def _curl_capture(scopes: list[str]) -> str:
+    """A ``curl -v`` capture of a 401 on /Invoices, sent with a token holding ``scopes``."""
+    from xero_nb.simulator import XeroSimulator
+
+    sim = XeroSimulator(limits=False)
+    token = sim.issue_token(scopes=scopes, app="web")["access_token"]
+    return "\n".join([
+        "> GET /api.xro/2.0/Invoices HTTP/1.1", "> Host: api.xero.com",
+        f"> Authorization: Bearer {token}", f"> xero-tenant-id: {sim.tenants[0].tenant_id}",
+        "> Accept: application/json", ">", "< HTTP/1.1 401 Unauthorized",
+        "< Content-Type: application/json; charset=utf-8", "<",
+        '{"Type":null,"Title":"Unauthorized","Status":401,"Detail":"AuthorizationUnsuccessful",'
+        '"Instance":"0f6a0a5e-1111-4222-8333-944445555666","Extensions":{}}', ""])
+
+
+@pytest.mark.usefixtures("no_xero_app")
+def test_report_judges_a_paste_by_its_own_token(capsys: pytest.CaptureFixture[str],
+                                                tmp_path: Path) -> None:
+    paste = tmp_path / "curlv.txt"
+    paste.write_text(_curl_capture(["accounting.settings.read"]))
+    code, out, _ = run(capsys, "diagnose", str(paste), "--format", "json")
+    assert code == OK and last_json(out)["findings"][0]["code"] == "missing_scope"
+    # The demo token holds accounting.transactions.read: it must not speak for the paste.
+    code, out, _ = run(capsys, "report", "--error-file", str(paste))
+    assert code == OK and "eyJ" not in out
+    heads = [i for i, line in enumerate(out.splitlines()) if line.startswith("### ")
+             and line.endswith("/api.xro/2.0/Invoices")]
+    assert len(heads) == 1
+    section = "\n".join(out.splitlines()[heads[0]:heads[0] + 12])
+    assert "| diagnosis | missing_scope |" in section
+
+
+def test_diagnose_rejects_unknown_scopes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    err_file = tmp_path / "err.txt"
+    err_file.write_text('{"Title":"Forbidden","Status":403}')
+    for flag in ("--granted", "--requested"):
+        code, out, err = run(capsys, "diagnose", str(err_file), flag, "accounting.setings.read")
+        assert code == LOOKUP and out == ""
+        assert 'did you mean "accounting.settings.read"' in err

@@ -15,10 +15,12 @@ import json
 import re
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 OK, FAILED, USAGE, LOOKUP = 0, 1, 2, 3
 ERAS = ("broad", "granular", "mixed")
+REGIONS = ("AU", "NZ", "UK")
 _ENDPOINT = re.compile(r"^\s*(GET|POST|PUT|PATCH|DELETE)\s*[:\s]\s*(\S.*)$", re.IGNORECASE)
 
 
@@ -38,6 +40,42 @@ def split_endpoint(text: str) -> tuple[str, str]:
     return found.group(1).upper(), found.group(2).strip()
 
 
+def read_text(path: str) -> str:
+    """A pasted file's text, or stdin for ``-``; bytes that are not UTF-8 become U+FFFD."""
+    try:
+        if path == "-":
+            raw = getattr(sys.stdin, "buffer", None)
+            return raw.read().decode("utf-8", errors="replace") if raw else sys.stdin.read()
+        return Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise CliError(f"cannot read {path}: {exc.strerror or exc}", USAGE) from None
+
+
+def ambiguous(exc: Exception) -> CliError:
+    """An AmbiguousEndpointError told the CLI way: which ``--region`` to add."""
+    text, hint, _ = str(exc).partition(" — pass region")
+    if not hint:  # not a payroll-region ambiguity: the library's own advice fits
+        return CliError(text)
+    seen = re.findall(r"\((AU|NZ|UK)\)", text)
+    first = seen[0] if seen else "NZ"
+    others = ", ".join(r for r in REGIONS if r != first)
+    return CliError(f"{text} — use --region {first} (or {others}), the organisation's country")
+
+
+def find_endpoint(method: str, url: str, region: str | None = None) -> Any:
+    """The catalog endpoint for one call (exit 3 when unknown or ambiguous)."""
+    from xero_nb.catalog import load_catalog
+    from xero_nb.errors import AmbiguousEndpointError
+
+    try:
+        ep = load_catalog().find(method, url, region=region)
+    except AmbiguousEndpointError as exc:
+        raise ambiguous(exc) from None
+    if ep is None:
+        raise CliError(f"no Xero endpoint matches {method.upper()} {url}")
+    return ep
+
+
 def emit(data: Any, fmt: str = "json") -> None:
     """Print one JSON document (the last line of output, for pipelines)."""
     if fmt == "json":
@@ -49,16 +87,9 @@ def emit(data: Any, fmt: str = "json") -> None:
 # -- scopes-for (kept free of pandas, authlib and httpx2: it must start fast) -------------------
 def cmd_scopes_for(args: argparse.Namespace) -> int:
     """Which scopes one call needs."""
-    from xero_nb.catalog import load_catalog
-    from xero_nb.errors import AmbiguousEndpointError
     from xero_nb.scopes import narrowest, refused_at_authorize, required_scopes, restriction
 
-    try:
-        ep = load_catalog().find(args.method, args.url, region=args.region)
-    except AmbiguousEndpointError as exc:
-        raise CliError(str(exc)) from None
-    if ep is None:
-        raise CliError(f"no Xero endpoint matches {args.method.upper()} {args.url}")
+    ep = find_endpoint(args.method, args.url, args.region)
     need = sorted(required_scopes(ep, args.era))
     best = narrowest(ep, args.era)
     data = {
@@ -80,11 +111,25 @@ def cmd_scopes_for(args: argparse.Namespace) -> int:
     return OK
 
 
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port must be 0-65535 (0: any free port), not {port}")
+    return port
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="xero-nb", description="Xero API scopes, coverage, diagnosis and probes.",
         epilog="exit codes: 0 ok, 1 check failed, 2 usage, 3 unknown endpoint/scope or config")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def region(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--region", choices=REGIONS, type=str.upper,
+                        help="payroll region of the organisation (settles payroll URLs)")
 
     def era(sp: argparse.ArgumentParser, default: str = "broad") -> None:
         sp.add_argument("--era", choices=ERAS, default=default,
@@ -94,17 +139,18 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("method")
     s.add_argument("url", help="full URL, path or template")
     era(s)
-    s.add_argument("--region", choices=("AU", "NZ", "UK"), help="payroll region")
+    region(s)
     s.add_argument("--format", choices=("text", "json"), default="text")
 
     c = sub.add_parser("coverage", help="endpoints a scope set reaches; CI checks with --require")
     c.add_argument("--granted", nargs="*", default=[], help="scopes (space or comma separated)")
     era(c)
     c.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    c.add_argument("--require", nargs="*", default=[], metavar="METHOD:URL",
+    c.add_argument("--require", nargs="*", default=None, metavar="METHOD:URL",
                    help="fail (exit 1) unless every one of these is granted")
     c.add_argument("--require-file", help="file with one METHOD URL per line (# comments)")
-    c.add_argument("--api", help="only this API")
+    region(c)
+    c.add_argument("--api", help="only this API (e.g. accounting, payroll_uk)")
     c.add_argument("--blocked", action="store_true", help="only blocked endpoints")
 
     d = sub.add_parser("diagnose", help="rank the causes of a pasted Xero error")
@@ -114,6 +160,7 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--granted", nargs="*")
     d.add_argument("--requested", nargs="*")
     d.add_argument("--tenant-id")
+    region(d)
     era(d)
     d.add_argument("--format", choices=("text", "json"), default="text")
 
@@ -121,6 +168,7 @@ def _parser() -> argparse.ArgumentParser:
     lp.add_argument("endpoints", nargs="*", metavar="METHOD:URL")
     lp.add_argument("--file", help="file with one METHOD URL per line")
     era(lp, "granular")
+    region(lp)
     lp.add_argument("--format", choices=("text", "json"), default="text")
 
     m = sub.add_parser("migrate", help="granular scopes that keep a broad app's access")
@@ -147,7 +195,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--out", help="write to this file instead of stdout")
 
     sim = sub.add_parser("simulator", help="serve the offline Xero on 127.0.0.1")
-    sim.add_argument("--port", type=int, default=0)
+    sim.add_argument("--port", type=_port, default=0, help="0-65535 (default 0: any free port)")
     sim.add_argument("--show-secrets", action="store_true", help="print demo client secrets")
     sim.add_argument("--time-scale", type=float, default=1.0)
     sim.add_argument("--no-limits", action="store_true")

@@ -4,22 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
 from xero_nb.catalog import load_catalog
-from xero_nb.cli import FAILED, OK, USAGE, CliError, emit, split_endpoint
-from xero_nb.errors import AmbiguousEndpointError
+from xero_nb.cli import FAILED, OK, USAGE, CliError, emit, find_endpoint, read_text, split_endpoint
 from xero_nb.models import Endpoint
 from xero_nb.scopes import is_allowed, narrowest, parse_scopes, required_scopes, restriction
-
-
-def read_text(path: str) -> str:
-    """A file's text, or stdin for ``-``."""
-    try:
-        return sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise CliError(f"cannot read {path}: {exc.strerror}", USAGE) from None
 
 
 def _lines(path: str) -> list[str]:
@@ -27,23 +17,40 @@ def _lines(path: str) -> list[str]:
     return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
 
 
-def endpoint(spec: str) -> Endpoint:
+def endpoint(spec: str, region: str | None = None) -> Endpoint:
     """The catalog endpoint for ``METHOD:URL`` (exit 3 when unknown or ambiguous)."""
     method, url = split_endpoint(spec)
-    try:
-        ep = load_catalog().find(method, url)
-    except AmbiguousEndpointError as exc:
-        raise CliError(str(exc)) from None
-    if ep is None:
-        raise CliError(f"no Xero endpoint matches {method} {url}")
-    return ep
+    found: Endpoint = find_endpoint(method, url, region)
+    return found
+
+
+def api_name(given: str) -> str:
+    """The catalog's name for ``--api`` (any case, or an unambiguous prefix); exit 3 if none."""
+    names = sorted({ep.api for ep in load_catalog()})
+    if given in names:
+        return given
+    low = given.strip().lower()
+    exact = [n for n in names if n.lower() == low]
+    starts = exact or ([n for n in names if n.lower().startswith(low)] if low else [])
+    if len(starts) == 1:
+        return starts[0]
+    which = f"{given!r} could be {', '.join(starts)}" if starts else f"no API named {given!r}"
+    raise CliError(f"{which}; --api takes one of: {', '.join(names)}")
 
 
 def _require(args: argparse.Namespace, granted: frozenset[str]) -> int:
-    specs = list(args.require) + (_lines(args.require_file) if args.require_file else [])
+    specs = list(args.require or [])
+    if args.require_file:
+        specs += _lines(args.require_file)
+    if not specs:
+        where = (f"{args.require_file} has no endpoint lines" if args.require_file
+                 else "--require got no endpoints")
+        raise CliError(f"{where}: expected one or more METHOD:URL (e.g. GET:/Invoices), or a "
+                       "--require-file with one 'METHOD URL' per line; a check of nothing "
+                       "would always pass", USAGE)
     rows: list[dict[str, Any]] = []
     for spec in specs:
-        ep = endpoint(spec)
+        ep = endpoint(spec, args.region)
         ok = is_allowed(ep, granted, args.era)
         rows.append({"endpoint": f"{ep.method} {ep.path}", "api": ep.api,
                      "operation_id": ep.operation_id, "allowed": ok,
@@ -69,13 +76,14 @@ def _require(args: argparse.Namespace, granted: frozenset[str]) -> int:
 def cmd_coverage(args: argparse.Namespace) -> int:
     """The coverage table, or a CI check of required endpoints."""
     granted = parse_scopes(" ".join(args.granted))
-    if args.require or args.require_file:
+    api = api_name(args.api) if args.api is not None else None
+    if args.require is not None or args.require_file is not None:
         return _require(args, granted)
     from xero_nb.coverage import coverage
 
     frame = coverage(granted, era=args.era)
-    if args.api:
-        frame = frame[frame["api"] == args.api]
+    if api is not None:
+        frame = frame[frame["api"] == api]
     if args.blocked:
         frame = frame[~frame["allowed"]]
     if args.format == "json":
@@ -96,7 +104,7 @@ def cmd_least_privilege(args: argparse.Namespace) -> int:
     specs = list(args.endpoints) + (_lines(args.file) if args.file else [])
     if not specs:
         raise CliError("give endpoints as METHOD:URL arguments or --file", USAGE)
-    eps = [endpoint(s) for s in specs]
+    eps = [endpoint(s, args.region) for s in specs]
     chosen = sorted(least_privilege(eps, era=args.era))
     gated = sorted({r for ep in eps if (r := restriction(ep, args.era))})
     if args.format == "json":
@@ -135,15 +143,15 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
     """Rank the causes of a pasted error."""
     from xero_nb.diagnose import diagnose
 
+    # Strict, as coverage and migrate are: a typo must not pass as a scope the token lacks.
+    granted = parse_scopes(" ".join(args.granted)) if args.granted is not None else None
+    requested = parse_scopes(" ".join(args.requested)) if args.requested is not None else None
+    ep = endpoint(args.endpoint, args.region) if args.endpoint else None
     text = read_text(args.file)
     if not text.strip() and args.status is None:
         raise CliError("no error text: paste it on stdin or give a file", USAGE)
-    ep = endpoint(args.endpoint) if args.endpoint else None
-    diag = diagnose(
-        text=text or None, status=args.status, endpoint=ep,
-        granted=" ".join(args.granted) if args.granted is not None else None,
-        requested=" ".join(args.requested) if args.requested is not None else None,
-        tenant_id=args.tenant_id, era=args.era)
+    diag = diagnose(text=text or None, status=args.status, endpoint=ep, granted=granted,
+                    requested=requested, tenant_id=args.tenant_id, era=args.era)
     if args.format == "json":
         emit({"findings": [_finding(f) for f in diag.findings],
               "decisive_fact": diag.decisive_fact})
