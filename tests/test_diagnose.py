@@ -298,7 +298,7 @@ def test_payroll_region_settles_ambiguous_urls_by_country() -> None:
     unknown_country = diagnose(status=404, body="", url="https://api.xero.com/payroll.xro/1.0/Employees",
                                method="GET")
     assert unknown_country.top.code == "payroll_region_mismatch"
-    assert unknown_country.decisive_fact is not None and "CountryCode" in unknown_country.decisive_fact
+    assert unknown_country.decisive_fact == "the organisation's country (AU, NZ or UK)"
 
 
 def test_us_org_has_no_payroll_api() -> None:

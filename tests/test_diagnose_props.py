@@ -50,9 +50,15 @@ headers = st.one_of(
 )
 context = st.fixed_dictionaries({}, optional={
     "endpoint": st.sampled_from(["GET /Invoices", "GET /Journals", "GET https://api.xero.com/payroll.xro/2.0"
-                                 "/Employees", "nonsense", "", "POST /Contacts"]) | st.none(),
+                                 "/Employees", "nonsense", "", "POST /Contacts", "GET:/Invoices",
+                                 "GET /Nope", "GET /Reports/BankStatement", "get:", "DELETE :",
+                                 "GET http://[::1", "GET /Employees"]) | st.text(max_size=30) | st.none(),
     "granted": st.one_of(st.none(), st.text(max_size=40), st.lists(st.text(max_size=12), max_size=3),
-                         st.sampled_from(["openid accounting.settings", "accounting.transactions"])),
+                         st.sampled_from(["openid accounting.settings", "accounting.transactions",
+                                          "accounting.invoice.read", "accounting.reports.read"])),
+    "url": st.one_of(st.none(), st.text(max_size=30),
+                     st.sampled_from(["https://api.xero.com/api.xro/2.0/Reports/BankStatement",
+                                      "https://identity.xero.com/connect/token", "http://[::1"])),
     "requested": st.one_of(st.none(), st.text(max_size=40)),
     "era": st.sampled_from(["broad", "granular", "mixed", "bogus"]) | st.none(),
     "connections": st.one_of(st.none(), st.lists(st.dictionaries(st.sampled_from(["tenantId", "id"]),

@@ -218,3 +218,16 @@ def test_known_secrets_are_scrubbed_even_where_nothing_marks_them() -> None:
               secrets=[CLIENT_SECRET])
     assert "SENTINEL" not in r.markdown and "SENTINEL" not in r.html
     assert "odd echo [redacted]" in r.markdown
+
+
+def test_diagnosis_notes_reach_the_report() -> None:
+    body = json.dumps({"Title": "Unauthorized", "Status": 401, "Detail": "AuthorizationUnsuccessful",
+                       "Instance": CID})
+    item = {"status": 401, "headers": {"WWW-Authenticate": "insufficient_scope"}, "body": body,
+            "endpoint": "GET /Nope", "granted": ["accounting.invoice.read"]}
+    r = report([item], era="new", clock=lambda: NOW)
+    for text in (r.markdown, r.html):
+        assert "endpoint &#x27;GET /Nope&#x27;" in text or "endpoint 'GET /Nope'" in text
+        assert "is not a Xero endpoint in the catalog" in text
+        assert "did you mean" in text and "accounting.invoices.read" in text
+        assert "broad, granular, mixed" in text

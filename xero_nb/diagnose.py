@@ -14,13 +14,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
 
 from xero_nb.diagnose_context import Context, build_context
 from xero_nb.diagnose_findings import DIAGNOSIS_CODES, Diagnosis, Finding
 from xero_nb.diagnose_org import org_findings
 from xero_nb.diagnose_rules import expiry_findings, oauth_findings, rate_findings, tenant_findings
 from xero_nb.diagnose_scope import scope_findings
+from xero_nb.models import Endpoint
 from xero_nb.problem import Observation, observe
 
 __all__ = ["DIAGNOSIS_CODES", "Diagnosis", "Finding", "diagnose"]
@@ -32,7 +32,7 @@ _RULES: tuple[Callable[[Observation, Context], list[Finding]], ...] = (
     oauth_findings,
     lambda obs, ctx: rate_findings(obs),
     expiry_findings,
-    lambda obs, ctx: scope_findings(obs, ctx, urlsplit(obs.url or "").path),
+    scope_findings,
     tenant_findings,
     org_findings,
 )
@@ -57,6 +57,10 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
     obs = observe(response, status=status, headers=headers, body=body, text=text,
                   request_headers=request_headers, method=method, url=url)
     notes: list[str] = []
+    if response is not None:  # a CallResult knows its endpoint, granted scopes and tenant
+        endpoint, carried, tenant_id = _carried(response, endpoint, tenant_id)
+        if granted is None and token is None:
+            granted = carried
     try:
         now = float(clock())
     except Exception:
@@ -85,6 +89,23 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
     if not ranked or ranked[0].weight < FLOOR:
         ranked = [unknown_finding(obs), *ranked]
     return Diagnosis(tuple(ranked), obs, decisive_fact(ranked), tuple(notes))
+
+
+def _carried(response: Any, endpoint: Any, tenant_id: Any) -> tuple[Any, Any, Any]:
+    """Endpoint, granted scopes and tenant id from what a response-like object carries."""
+    granted = None
+    try:
+        if endpoint is None and isinstance(getattr(response, "endpoint", None), Endpoint):
+            endpoint = response.endpoint
+        held = getattr(response, "granted", None)
+        if isinstance(held, (frozenset, set)) and held:
+            granted = frozenset(str(s) for s in held)
+        tid = getattr(response, "tenant_id", None)
+        if tenant_id is None and isinstance(tid, str) and tid:
+            tenant_id = tid
+    except Exception:  # odd objects: go on with what was passed
+        pass
+    return endpoint, granted, tenant_id
 
 
 def rank(found: list[Finding]) -> list[Finding]:

@@ -7,20 +7,19 @@ strings themselves are never kept.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
-from xero_nb.catalog import load_catalog
+from xero_nb.diagnose_endpoint import Resolved, resolve_endpoint
 from xero_nb.models import Endpoint, Tenant
 from xero_nb.problem import Observation, jwt_claims
-from xero_nb.scopes import DEPRECATED_BROAD, ERAS, GRANULAR_SCOPES, parse_scopes
+from xero_nb.scopes import DEPRECATED_BROAD, ERAS, GRANULAR_SCOPES, known_scopes, parse_scopes, suggest
 
 COUNTRY_ALIASES = {"GB": "UK", "GBR": "UK", "AUS": "AU", "NZL": "NZ", "USA": "US"}
 # Xero Organisation.Version values that name the country (AUONRAMP etc. are trial editions).
 VERSION_COUNTRY = {"AU": "AU", "NZ": "NZ", "UK": "UK", "US": "US", "AUONRAMP": "AU",
                    "NZONRAMP": "NZ", "UKONRAMP": "UK", "USONRAMP": "US"}
 PLAN_FEATURES = ("payroll", "projects", "expenses", "files", "assets")
-_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +46,8 @@ class Context:
 
     endpoint: Endpoint | None
     candidates: tuple[Endpoint, ...]
+    urls: tuple[str, ...]  # concrete request URLs known (endpoint=, url=, the response's request)
+    endpoint_fact: str | None  # what would settle the endpoint when the one given could not be
     granted: frozenset[str] | None
     requested: frozenset[str] | None
     era: str | None  # as given
@@ -75,10 +76,19 @@ def _scopes(value: Any, notes: list[str], what: str) -> frozenset[str] | None:
     if value is None:
         return None
     try:
-        return parse_scopes(value, strict=False)
+        names = parse_scopes(value, strict=False)
     except Exception:  # unreadable scopes count as unknown
         notes.append(f"could not read the {what} scopes")
         return None
+    try:
+        known = known_scopes()
+        for name in sorted(n for n in names if n not in known)[:5]:
+            near = suggest(name)
+            hint = f"; did you mean {near!r}?" if near and near != name else ""
+            notes.append(f"{what} scope {name[:60]!r} is not a Xero scope{hint}")
+    except Exception:  # the check is a courtesy: never let it stop the diagnosis
+        pass
+    return names
 
 
 def _num(value: Any) -> float | None:
@@ -232,24 +242,6 @@ def _role_from(words: list[str], reports: Any, payroll: Any, projects: Any) -> R
                 flag(payroll, "payrolladmin", "payroll"), flag(projects, "projects", "projectsuser"))
 
 
-def find_endpoint(obs: Observation, country: str | None) -> tuple[Endpoint | None, tuple[Endpoint, ...]]:
-    """The catalog endpoint the observed request URL means (payroll settled by country)."""
-    if not obs.url:
-        return None, ()
-    cat = load_catalog()
-    methods = [obs.method] if obs.method else ["GET", "POST", "PUT", "DELETE", "PATCH"]
-    for method in methods:
-        found = tuple(cat.candidates(method, obs.url))
-        if not found:
-            continue
-        if len(found) > 1 and country in ("AU", "NZ", "UK"):
-            regional = tuple(ep for ep in found if ep.payroll_region == country)
-            if regional:
-                return regional[0], found
-        return (found[0] if len(found) == 1 else None), found
-    return None, ()
-
-
 def build_context(obs: Observation, *, endpoint: Any, granted: Any, requested: Any, token: Any,
                   connections: Any, era: Any, organisation: Any, user_role: Any, tenant_id: Any,
                   authorize: Any, client_id: Any, redirect_uri: Any, now: float) -> Context:
@@ -270,25 +262,20 @@ def build_context(obs: Observation, *, endpoint: Any, granted: Any, requested: A
         notes.append(f"era {str(era)[:20]!r} is not one of {', '.join(ERAS)}; ignored")
     country, plan = _organisation(organisation)
     tid = tenant_id if isinstance(tenant_id, str) and tenant_id else obs.request_header("xero-tenant-id")
-    ep = endpoint if isinstance(endpoint, Endpoint) else None
-    cands: tuple[Endpoint, ...] = (ep,) if ep is not None else ()
-    if isinstance(endpoint, str) and endpoint.strip():  # "GET /Invoices" or a URL
-        method, _, rest = endpoint.strip().partition(" ")
-        url = rest.strip() if method.upper() in _METHODS and rest.strip() else endpoint.strip()
-        meth = method.upper() if method.upper() in _METHODS else obs.method
-        obs = replace(obs, method=meth, url=url)
-    if ep is None:
-        try:
-            ep, cands = find_endpoint(obs, country)
-        except Exception:
-            notes.append("could not look the URL up in the catalog")
+    try:
+        found = resolve_endpoint(obs.method, obs.url, endpoint, country)
+    except Exception:
+        found = Resolved()
+        notes.append("could not look the endpoint up in the catalog")
+    notes += found.notes
     try:
         role = read_role(user_role, tid)
     except Exception:
         role = None
         notes.append("could not read the user role")
     return Context(
-        endpoint=ep, candidates=cands, granted=have, requested=want, era=era_s,
+        endpoint=found.endpoint, candidates=found.candidates, urls=found.urls,
+        endpoint_fact=found.fact, granted=have, requested=want, era=era_s,
         era_guess=guess_era(have), expires_at=exp, obtained_at=obtained, has_refresh=refresh,
         connections=_connections(connections, notes), tenant_id=(tid or "").strip() or None,
         country=country, plan=plan, role=role, now=now,

@@ -76,12 +76,12 @@ class Diagnosis:
         lines = [f"### Diagnosis: `{self.top.code}`", "", f"Seen: {_md(self.observed.summary())}"]
         if self.observed.correlation_id:
             lines.append(f"Xero-Correlation-Id: `{_md(self.observed.correlation_id)}`")
+        if self.notes:  # said before the findings: they explain what the findings could not use
+            lines += ["", "Notes on the input:"] + [f"- {_md(n)}" for n in self.notes]
         if self.decisive_fact:
             lines += ["", f"**To decide between the top causes, find out:** {_md(self.decisive_fact)}"]
         for i, finding in enumerate(self.findings, 1):
             lines += ["", f"#### {i}. " + finding.to_markdown()]
-        if self.notes:
-            lines += ["", "Notes: " + "; ".join(_md(n) for n in self.notes)]
         return "\n".join(lines)
 
     def _repr_markdown_(self) -> str:
@@ -109,12 +109,13 @@ class Diagnosis:
                 f"<p>Seen: {_h(self.observed.summary())}</p>"]
         if self.observed.correlation_id:
             rows.append(f"<p>Xero-Correlation-Id: <code>{_h(self.observed.correlation_id)}</code></p>")
+        if self.notes:
+            rows.append("<div><i>Notes on the input:</i><ul style='margin-top:2px'>"
+                        + "".join(f"<li>{_h(n)}</li>" for n in self.notes) + "</ul></div>")
         if self.decisive_fact:
             rows.append("<p style='border-left:3px solid #e0a800;padding-left:6px'><b>To decide "
                         f"between the top causes, find out:</b> {_inline(self.decisive_fact)}</p>")
         rows.append("".join(f.to_html(open_=i == 0) for i, f in enumerate(self.findings)))
-        if self.notes:
-            rows.append("<p><i>Notes: " + _h("; ".join(self.notes)) + "</i></p>")
         return "<div class='xero-nb-diagnosis'>" + "".join(rows) + "</div>"
 
     def __str__(self) -> str:

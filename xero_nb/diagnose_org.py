@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from xero_nb.diagnose_context import Context
+from xero_nb.diagnose_endpoint import COUNTRY_FACT
 from xero_nb.diagnose_findings import Finding
 from xero_nb.diagnose_rules import evidence_of
 from xero_nb.models import Endpoint
 from xero_nb.problem import Observation
 
-COUNTRY_FACT = "the organisation's country (Organisation.CountryCode)"
 # Organisation features an API needs on the plan, by api / path prefix.
 FEATURES = {"projects": "projects", "payroll_au": "payroll", "payroll_au_v2": "payroll",
             "payroll_nz": "payroll", "payroll_uk": "payroll"}
@@ -79,7 +79,8 @@ def _region(obs: Observation, ctx: Context, ev: list[str], explicit: bool) -> li
         weight = 0.5 if obs.status in (404, 405) else 0.3
         return [Finding("payroll_region_mismatch", "Payroll APIs differ by country; this may be the "
                         "wrong region's API", (*ev, f"endpoint serves {'/'.join(regions)} payroll"),
-                        ("AU orgs use payroll.xro/1.0; NZ and UK use payroll.xro/2.0.",), weight,
+                        ("AU orgs use payroll.xro/1.0; NZ and UK use payroll.xro/2.0 (the country is "
+                         "Organisation.CountryCode in GET /Organisation).",), weight,
                         COUNTRY_FACT)]
     if ctx.country in regions:
         return []

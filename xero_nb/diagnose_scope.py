@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from xero_nb.diagnose_context import Context
+from xero_nb.diagnose_endpoint import ENDPOINT_FACT, is_bank_statement
 from xero_nb.diagnose_findings import Finding
 from xero_nb.diagnose_rules import OAUTH_ERRORS
 from xero_nb.facts import XeroURLs
@@ -19,6 +20,7 @@ from xero_nb.scopes import (
     restriction,
 )
 
+BANK_STATEMENT_SCOPE = "accounting.reports.bankstatement.read"
 DEFAULT_SCOPES = ("openid", "profile", "email", "offline_access")
 TOKEN_SCOPES = "the token's scopes (the access token's `scope` claim, or pass token= / granted=)"
 REQUESTED_SCOPES = "the scopes your app requests at sign-in (pass requested=)"
@@ -124,11 +126,15 @@ def _held_but_refused(ep: Endpoint, ctx: Context, s: float, ev: list[str]) -> li
     broad_only = ctx.granted is not None and not (required_scopes(ep, "granular") & ctx.granted)
     if broad_only and ctx.era is None and required_scopes(ep, "broad") & (ctx.granted or frozenset()) \
             & DEPRECATED_BROAD:
+        # Unlikely, not impossible: Xero refuses broad scopes at sign-in to apps created from
+        # 2 Mar 2026, so a token holding one was almost always issued to an older app.
         out.append(Finding(
             "broad_scope_on_granular_app", "The token holds only the deprecated broad scope; "
-            "if the app was created from 2 Mar 2026 it grants nothing", tuple(ev),
+            "if the app was created from 2 Mar 2026 it grants nothing", (
+                *ev, "unlikely: apps created from 2 Mar 2026 are refused broad scopes at sign-in, "
+                "so a token holding one usually belongs to an older app"),
             (f"Request the granular scope `{narrowest(ep, 'granular')}` instead and sign in again.",),
-            0.5 * s, ERA_FACT))
+            0.3 * s, ERA_FACT))
     if ep.payroll_region or ep.path.startswith("/Reports"):
         out.append(Finding("user_role", "The scope is held, so the user's role may be what Xero "
                            "refuses (reports access or payroll admin)", tuple(ev),
@@ -142,7 +148,46 @@ def _held_but_refused(ep: Endpoint, ctx: Context, s: float, ev: list[str]) -> li
     return out
 
 
-def scope_findings(obs: Observation, ctx: Context, url_path: str) -> list[Finding]:
+def _bank_statement(ctx: Context, s: float, ev: list[str]) -> Finding:
+    held = ctx.granted is not None and BANK_STATEMENT_SCOPE in ctx.granted
+    why = ("the token holds it, so the app is not approved for it" if held else
+           "the token does not hold it" if ctx.granted is not None else "")
+    return Finding(
+        "restricted_scope", "The BankStatement report is restricted and grandfathered: it needs "
+        f"`{BANK_STATEMENT_SCOPE}`, which Xero does not grant to new apps" + (f" ({why})" if why
+                                                                             else ""),
+        (*ev, "report: GET /Reports/BankStatement (ReportID = BankStatement)"),
+        ("Use GET /BankTransactions (or GET /Reports/BankSummary) instead, or the Finance API's "
+         "bank statements if Xero has approved the app for it.",
+         "Only apps Xero approved before the restriction keep this report."), 0.85 * s)
+
+
+def _unsettled(obs: Observation, ctx: Context, s: float, ev: list[str]) -> list[Finding]:
+    """The endpoint given or seen is ambiguous or unknown: say what would settle it."""
+    fact = ctx.endpoint_fact or ENDPOINT_FACT
+    if obs.status is None:
+        fact = STATUS_FACT
+    needs = {required_scopes(ep, ctx.era_for_checks) for ep in ctx.candidates}
+    if len(needs) == 1 and (need := next(iter(needs))):  # every candidate needs the same scopes
+        ep = ctx.candidates[0]
+        names = " or ".join(sorted({c.api for c in ctx.candidates}))
+        ev = [*ev, f"{ep.method} {ep.path} ({names}) needs any one of: {', '.join(sorted(need))}"]
+        scope, _ = _pick(ep, ctx)
+        if ctx.granted is not None and need & ctx.granted:
+            return []  # held: the region (or the user's role) is the question, asked elsewhere
+        if scope is not None:
+            known = ctx.granted is not None
+            return [Finding("missing_scope", f"The token lacks `{scope}`, which {ep.method} "
+                            f"{ep.path} needs in {names} alike", tuple(ev),
+                            (f"Add `{scope}` to the scopes your app requests.", RECONSENT),
+                            (0.7 if known else 0.55) * s, fact)]
+    return [Finding("missing_scope", "Probably a scope the token lacks; the endpoint is not "
+                    "settled, so which one cannot be told", tuple(ev),
+                    ("Find the endpoint's scope: `xero-nb scopes-for METHOD URL`.", RECONSENT),
+                    0.55 * s, fact)]
+
+
+def scope_findings(obs: Observation, ctx: Context) -> list[Finding]:
     """Findings for a call refused for a scope reason (401 AuthorizationUnsuccessful and kin)."""
     s = scope_strength(obs)
     if s == 0.0:
@@ -151,25 +196,20 @@ def scope_findings(obs: Observation, ctx: Context, url_path: str) -> list[Findin
     ev = [f"status {obs.status}" if obs.status else "no HTTP status (a wrapper's message)"]
     ev += [f"{w}" for w in ("insufficient_scope", "AuthorizationUnsuccessful", "InsufficientPermissions")
            if w.lower() in obs.markers]
+    if ctx.granted is not None:
+        ev.append("token scopes: " + (", ".join(sorted(ctx.granted)) or "(none)"))
+    if any(is_bank_statement(u) for u in ctx.urls):  # the concrete path decides, not the template
+        return [_bank_statement(ctx, s, ev)]
     if ep is None:
-        return [Finding("missing_scope", "Probably a scope the token lacks; the endpoint is not "
-                        "known, so which one cannot be told", tuple(ev),
-                        ("Find the endpoint's scope: `xero-nb scopes-for METHOD URL`.", RECONSENT),
-                        0.55 * s, STATUS_FACT if obs.status is None else
-                        "which endpoint was called (method and URL)")]
+        return _unsettled(obs, ctx, s, ev)
     need = required_scopes(ep, ctx.era_for_checks)
-    ev.append(f"{_ep_name(ep)} needs any one of: {', '.join(sorted(need)) or '(any valid token)'}")
+    ev.insert(-1 if ctx.granted is not None else len(ev),
+              f"{_ep_name(ep)} needs any one of: {', '.join(sorted(need)) or '(any valid token)'}")
     if ctx.granted is None:
         out = _missing(ep, ctx, s, ev)
         if restriction(ep, ctx.era_for_checks):
             out += _held_but_refused(ep, ctx, 0.55 * s, ev)
         return out
-    ev.append("token scopes: " + (", ".join(sorted(ctx.granted)) or "(none)"))
-    if "/reports/bankstatement" in url_path.lower():
-        return [Finding("restricted_scope", "The BankStatement report is restricted and "
-                        "grandfathered: new apps are not granted it", tuple(ev),
-                        ("Use GET /BankTransactions or the Finance API's bank statements instead.",),
-                        0.85 * s)]
     if need and not need & ctx.granted:
         broad_ok = bool(required_scopes(ep, "broad") & ctx.granted)
         if broad_ok and ctx.era == "granular":
