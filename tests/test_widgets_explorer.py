@@ -92,14 +92,16 @@ def test_migration_plan_then_try_granular() -> None:
     e.apply_migration()
     assert s.era == "granular" and "accounting.transactions" not in s.whatif
     assert "offline_access" in s.whatif
-    # Nothing the broad token reached is lost, except what the plan says cannot be kept,
-    # and the explorer measures that against the token in its own (broad) era.
+    # Nothing the broad token reached is lost by scope (the explorer measures that against the
+    # token in its own, broad, era): Journals keep their scope, flagged as needing approval.
     e.set_view("all")
     broad_ok = coverage(s.granted, "broad")
-    now_ok = s.coverage()
-    lost = broad_ok["allowed"] & ~now_ok["allowed"]
-    assert int(lost.sum()) == len(plan.cannot_keep)
-    assert (s.compared()["change"] == "lost").sum() == len(plan.cannot_keep)
+    now = s.coverage()
+    lost = broad_ok["allowed"] & ~now["allowed"]
+    assert int(lost.sum()) == 0
+    assert (s.compared()["change"] == "lost").sum() == 0
+    journals = now[now["path"].str.startswith("/Journals")]
+    assert len(journals) == len(plan.cannot_keep) and journals["restricted"].str.contains("Advanced").all()
     assert "vs the token in the broad era" in e.headline()
 
 
