@@ -188,3 +188,18 @@ def test_notes_render_in_markdown_html_and_dict() -> None:
         assert f"- {note.replace('<', '&lt;').replace('>', '&gt;')}" in md
     assert "is not a Xero endpoint" in html and "Nope<b>" not in html and "Nope&lt;b&gt;" in html
     assert html.count("<li>") >= 3 and d.to_dict()["notes"] == list(d.notes)
+
+
+def test_endpoint_pairs_and_odd_types() -> None:
+    pair = diagnose(text=BANK_STATEMENT_PRINTOUT, endpoint=("GET", "/Accounts"), granted=["openid"])
+    assert pair.top.code == "missing_scope" and "accounting.getAccounts" in pair.top.title
+    odd = diagnose(text=BANK_STATEMENT_PRINTOUT, endpoint=42, granted=["openid"])
+    assert any("endpoint of type int ignored" in n for n in odd.notes)
+
+
+def test_a_wrong_endpoint_falls_back_to_the_request_url_with_a_note() -> None:
+    d = diagnose(text=BANK_STATEMENT_PRINTOUT, endpoint="GET /Nope", granted=["openid"], era="broad",
+                 method="GET", url="https://api.xero.com/api.xro/2.0/Accounts")
+    assert d.top.code == "missing_scope" and "accounting.getAccounts" in d.top.title
+    assert any("'GET /Nope' is not a Xero endpoint" in n and "used the request's URL" in n
+               for n in d.notes)

@@ -52,7 +52,9 @@ context = st.fixed_dictionaries({}, optional={
     "endpoint": st.sampled_from(["GET /Invoices", "GET /Journals", "GET https://api.xero.com/payroll.xro/2.0"
                                  "/Employees", "nonsense", "", "POST /Contacts", "GET:/Invoices",
                                  "GET /Nope", "GET /Reports/BankStatement", "get:", "DELETE :",
-                                 "GET http://[::1", "GET /Employees"]) | st.text(max_size=30) | st.none(),
+                                 "GET http://[::1", "GET /Employees"]) | st.text(max_size=30) | st.none()
+    | st.integers() | st.tuples(st.sampled_from(["GET", "get", "", "X"]), st.text(max_size=12))
+    | st.lists(st.text(max_size=5), max_size=3),
     "granted": st.one_of(st.none(), st.text(max_size=40), st.lists(st.text(max_size=12), max_size=3),
                          st.sampled_from(["openid accounting.settings", "accounting.transactions",
                                           "accounting.invoice.read", "accounting.reports.read"])),

@@ -10,7 +10,7 @@ Whatever cannot be settled is said in a note and in the fact that would settle i
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -76,6 +76,13 @@ def resolve_endpoint(obs_method: str | None, obs_url: str | None, endpoint: Any,
     """Settle the endpoint from what was given; payroll URLs shared by regions use ``country``."""
     if isinstance(endpoint, Endpoint):
         return Resolved(endpoint, (endpoint,), endpoint.method, (obs_url,) if obs_url else ())
+    if isinstance(endpoint, (tuple, list)) and len(endpoint) == 2 and all(
+            isinstance(x, str) for x in endpoint):  # ("GET", "/Invoices")
+        endpoint = f"{endpoint[0].strip()} {endpoint[1].strip()}"
+    elif endpoint is not None and not isinstance(endpoint, str):
+        rest = resolve_endpoint(obs_method, obs_url, None, country)
+        return replace(rest, notes=(f"endpoint of type {type(endpoint).__name__} ignored: give an "
+                                    "Endpoint, 'GET /Invoices' or a URL", *rest.notes))
     given = endpoint.strip() if isinstance(endpoint, str) and endpoint.strip() else None
     method, url = split_endpoint(given) if given else (None, obs_url)
     method = method or obs_method
@@ -92,9 +99,14 @@ def resolve_endpoint(obs_method: str | None, obs_url: str | None, endpoint: Any,
         if given is None and host in _OAUTH_HOSTS:
             return Resolved(None, (), method, urls)
         spec = load_catalog().spec_version
+        note = f"endpoint {shown!r} is not a Xero endpoint in the catalog (spec {spec})"
+        if given is not None and obs_url and obs_url != url:  # the response's own URL may settle it
+            seen = resolve_endpoint(obs_method, obs_url, None, country)
+            if seen.candidates:
+                return replace(seen, urls=urls, notes=(note + f"; used the request's URL {obs_url!r}",
+                                                       *seen.notes))
         return Resolved(None, (), method, urls,
-                        f"a method and path Xero has ({shown!r} is not in the catalog)",
-                        (f"endpoint {shown!r} is not a Xero endpoint in the catalog (spec {spec})",))
+                        f"a method and path Xero has ({shown!r} is not in the catalog)", (note,))
     if len(found) == 1:
         return Resolved(found[0], found, method, urls)
     payroll = all(ep.payroll_region for ep in found)
