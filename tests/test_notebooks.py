@@ -140,3 +140,36 @@ def test_python3_kernel_is_this_environments() -> None:
     assert Path(spec.resource_dir).resolve().is_relative_to(Path(sys.prefix).resolve()), \
         spec.resource_dir
     assert spec.argv[0] in ("python", "python3", sys.executable), spec.argv
+
+
+def _texts(nb: nbformat.NotebookNode, index: int) -> str:
+    """Everything cell ``index`` printed or displayed, as text."""
+    return json.dumps(nb.cells[index].get("outputs", []))
+
+
+def test_panels_show_what_ran_before_them(executed) -> None:
+    """A panel built on a state that already ran shows its result, grid and notice."""
+    nb, _ = executed["06_multi_tenant_probe.ipynb"]
+    state = json.dumps(nb.metadata["widgets"])
+    assert "xnb-probe-grid" in state and "probes over" in state
+    assert re.search(r'"description": "(\d+)/\1"', state) and '"description": "0/0"' not in state
+    nb, _ = executed["05_retest_and_diagnose.ipynb"]
+    state = json.dumps(nb.metadata["widgets"])
+    assert "Xero-Correlation-Id" in state and "limits left" in state
+    nb, _ = executed["04_what_if_and_least_privilege.ipynb"]
+    assert "Granular era with the plan" in json.dumps(nb.metadata["widgets"])
+
+
+def test_probe_statuses_are_whole_numbers(executed) -> None:
+    nb, _ = executed["06_multi_tenant_probe.ipynb"]
+    shown = _texts(nb, 2)
+    assert " 200" in shown and "200.0" not in shown and "NaN" not in shown
+
+
+def test_report_diagnoses_the_failure_with_the_token_it_was_sent_with(executed) -> None:
+    nb, _ = executed["05_retest_and_diagnose.ipynb"]
+    report = _texts(nb, 7)
+    assert "| diagnosis | missing_scope |" in report
+    # The token section is the one the 401 was sent with (before re-consenting).
+    granted = re.search(r"\| scopes granted \| ([^|]*) \|", report)
+    assert granted and "accounting.transactions.read" not in granted.group(1)

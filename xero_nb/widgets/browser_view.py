@@ -90,6 +90,7 @@ class EndpointBrowser(W.VBox):
             self.notice, self.table,
         ])
         self.redraw("rows")
+        self.redraw("notice")
 
     def _tag_options(self) -> list[tuple[str, str]]:
         return [("all tags", "")] + [(t, t) for t in self.state.tags()]

@@ -73,14 +73,53 @@ class CallState(Noticed):
         self.diagnosis: Any = None
         self.pasted = ""
         self.response_table = TableState(name="response", page_size=15)
+        # The token and organisation the shown result belongs to: when either changes
+        # (re-consent, sign-out, another app or tenant) the result is out of date and goes.
+        self._basis = self._current_basis()
+        if hasattr(connection, "subscribe"):
+            connection.subscribe(self._on_connection)
+
+    def _current_basis(self) -> tuple[Any, Any]:
+        conn = self.connection
+        return (getattr(conn, "token", None), getattr(conn, "tenant_id", None))
+
+    def _on_connection(self, what: str) -> None:
+        if what not in ("token", "tenant"):
+            return
+        basis = self._current_basis()
+        if basis[0] is self._basis[0] and basis[1] == self._basis[1]:
+            return
+        self._basis = basis
+        if self.result is not None or self.diagnosis is not None:
+            why = ("signed out" if basis[0] is None else
+                   "the organisation changed" if what == "tenant" else "the token changed")
+            self.clear(f"The last result was cleared: {why}. Send again.")
+
+    def clear(self, why: str = "") -> None:
+        """Forget the last result and its diagnosis (they no longer match what is chosen)."""
+        self.result, self.diagnosis = None, None
+        self.response_table.set_frame(pd.DataFrame())
+        if why:
+            self.tell(why, "info")
+        elif self.notice != ("", ""):
+            self.notice = ("", "")
+            self._notify("notice")
+        self._notify("result")
 
     # -- preparing ---------------------------------------------------------------------
     @guarded
     def choose(self, key: tuple[str, str] | None) -> None:
-        """Pick the endpoint by ``(api, operation_id)``; its parameters start empty."""
-        self.endpoint = load_catalog().get(*key) if key else None
+        """Pick the endpoint by ``(api, operation_id)``; its parameters start empty.
+
+        Choosing the endpoint already chosen keeps its values and result.
+        """
+        ep = load_catalog().get(*key) if key else None
+        if ep is not None and self.endpoint is not None and ep.key == self.endpoint.key:
+            return
+        self.endpoint = ep
         self.values = {}
         self._notify("endpoint")
+        self.clear()
 
     @guarded
     def choose_url(self, method: str, url: str, region: str | None = None) -> None:
@@ -90,6 +129,7 @@ class CallState(Noticed):
             raise LookupError(f"no Xero endpoint matches {method.upper()} {url}")
         self.endpoint, self.values = ep, _path_values(ep, url)
         self._notify("endpoint")
+        self.clear()
 
     def set_value(self, name: str, value: str) -> None:
         """Set one path or query parameter (validated on Send)."""
@@ -120,6 +160,8 @@ class CallState(Noticed):
             raise ValueError("choose an endpoint first")
         if self.connection is None or getattr(self.connection, "auth", None) is None:
             raise RuntimeError("connect first (Connect tab)")
+        if getattr(self.connection, "token", None) is None:
+            raise RuntimeError("sign in first (Connect tab)")
         bad = self.problems()
         if bad:
             raise ValueError("; ".join(bad.values()))
@@ -129,6 +171,8 @@ class CallState(Noticed):
         path = {p.name: self.values[p.name].strip() for p in ep.path_params}
         query = {p.name: self.values[p.name].strip() for p in ep.query_params
                  if self.values.get(p.name, "").strip()}
+        self.clear()  # a failed send must not leave the previous call's result on show
+        self._basis = self._current_basis()
         client = self.connection.client(allow_writes=self.allow_writes)
         try:
             self.result = client.call(ep, path_params=path, query=query or None)

@@ -49,7 +49,9 @@ class CallPanel(W.VBox):
             self.info, self.diagnosis, self.table, self.body,
             W.HTML("<b>Diagnose an error from elsewhere</b>"), self.paste, self.paste_btn,
         ])
-        self.redraw("endpoint")
+        # Built on a call already sent: show its result, diagnosis and notice at once.
+        for what in ("endpoint", "result", "notice"):
+            self.redraw(what)
 
     def _build_params(self) -> None:
         st, ep = self.state, self.state.endpoint

@@ -114,6 +114,7 @@ class ConnectPanel(W.VBox):
         ])
         self.show_mode(self.mode.value)
         self.redraw("token")
+        self.redraw("notice")
         self._stop = threading.Event()
         # The expiry countdown ticks only inside a running kernel (not in headless tests).
         every = countdown if countdown is not None else (30.0 if _in_kernel() else 0.0)

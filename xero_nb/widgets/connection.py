@@ -32,6 +32,7 @@ class Connection(Noticed):
         self.clock = clock
         self.settings = settings
         self.store = store
+        self._given_store = store  # live mode uses it (tests); else the profile's file store
         self.mode = "none"
         self.app = ""
         self.era: str | None = None
@@ -70,7 +71,6 @@ class Connection(Noticed):
     def use_simulator(self, app: str = "web", scopes: Iterable[str] | None = None,
                       simulator: Any = None) -> None:
         """Work offline on the built-in Xero simulator, as its demo app ``app``."""
-        from xero_nb.auth import XeroAuth
         from xero_nb.simulator import XeroSimulator  # type: ignore[attr-defined,unused-ignore]
         from xero_nb.token_store import MemoryTokenStore
 
@@ -81,9 +81,8 @@ class Connection(Noticed):
         self.urls = XeroURLs.xero()
         self.settings, self.grant = demo_settings(demo, scopes)
         self.store = MemoryTokenStore(clock=self.clock)
-        self.auth = XeroAuth(self.settings, store=self.store, transport=self.transport,
-                             urls=self.urls, clock=self.clock, era=demo.era)
         self.mode, self.app, self.era = "simulator", app, demo.era
+        self.auth = self._new_auth()
         self._forget()
         self.scopes.set_token_era(demo.era)
         self.tell(f"Simulator: demo app {app!r} ({demo.era} era). Not real Xero.", "info")
@@ -92,16 +91,15 @@ class Connection(Noticed):
     @guarded
     def use_settings(self, settings: Settings) -> None:
         """Work against real Xero with these settings (from the environment or the panel)."""
-        from xero_nb.auth import XeroAuth
         from xero_nb.token_store import FileTokenStore
 
         self.settings = settings
         self.sim, self.transport, self.urls = None, None, self.live_urls
-        self.store = self.store if self.store is not None else FileTokenStore(
+        # Never the simulator's store (its token is not Xero's) nor another profile's.
+        self.store = self._given_store if self._given_store is not None else FileTokenStore(
             profile=settings.profile)
-        self.auth = XeroAuth(settings, store=self.store, urls=self.urls, clock=self.clock,
-                             era=settings.era)
         self.mode, self.app, self.era = "live", settings.client_id or "", settings.era
+        self.auth = self._new_auth()
         self.grant = settings.grant
         self._forget()
         if settings.era:
@@ -142,8 +140,18 @@ class Connection(Noticed):
         kwargs["grant"] = "client_credentials" if custom_connection else "authorization_code"
         self.use_settings(Settings.from_env(**kwargs))
 
+    def _new_auth(self) -> Any:
+        # A fresh XeroAuth for the current app: XeroAuth keeps the last token in memory, so
+        # signing out must replace it, or the next client would still carry the old token.
+        from xero_nb.auth import XeroAuth
+
+        return XeroAuth(self.settings, store=self.store, transport=self.transport,
+                        urls=self.urls, clock=self.clock, era=self.era)
+
     def _forget(self) -> None:
+        """No token, tenant or granted scope any more (another app, mode, or signed out)."""
         self.token, self.tenants, self.tenant_id, self.pending_url = None, [], None, None
+        self.scopes.set_granted(())
 
     def _need_auth(self) -> Any:
         if self.auth is None:
@@ -256,8 +264,9 @@ class Connection(Noticed):
         """Forget the token here (the app stays connected in Xero)."""
         if self.store is not None:
             self.store.clear("signed out")
+        if self.auth is not None:
+            self.auth = self._new_auth()
         self._forget()
-        self.scopes.set_granted(())
         self.tell("Signed out: the token is forgotten here (Revoke also disconnects in Xero).")
         self._notify("token")
 
@@ -266,7 +275,6 @@ class Connection(Noticed):
         """Revoke the refresh token: Xero removes this user's connections to the app."""
         self._need_auth().revoke()
         self._forget()
-        self.scopes.set_granted(())
         self.tell("Revoked: the connections are gone; sign in again to reconnect.", "ok")
         self._notify("token")
 
@@ -287,7 +295,10 @@ class Connection(Noticed):
         """A XeroClient for the chosen organisation (GET only unless ``allow_writes``)."""
         from xero_nb.client import XeroClient
 
-        return XeroClient(auth=self._need_auth(), transport=self.transport, urls=self.urls,
+        auth = self._need_auth()
+        if self.token is None:
+            raise RuntimeError("sign in first (Connect tab)")
+        return XeroClient(auth=auth, transport=self.transport, urls=self.urls,
                           tenant_id=self.tenant_id, allow_writes=allow_writes, clock=self.clock)
 
     def tenant(self, tenant_id: str | None = None) -> Tenant | None:

@@ -40,12 +40,27 @@ class ExplorerState(Noticed):
         self.plan: Any = None
         self.last_refresh_ms = 0.0
         self.scopes.subscribe(self._on_scopes)
+        # Notices and plans speak of one token ("Re-consented: ..."): another token or a
+        # sign-out makes them out of date.
+        self._token = getattr(connection, "token", None)
+        if hasattr(connection, "subscribe"):
+            connection.subscribe(self._on_connection)
         self.refresh()
 
     # -- reactions -------------------------------------------------------------------
     def _on_scopes(self, what: str) -> None:
         if what in ("era", "granted", "whatif"):
             self.refresh()
+
+    def _on_connection(self, what: str) -> None:
+        token = getattr(self.connection, "token", None)
+        if what != "token" or token is self._token:
+            return
+        self._token = token
+        self.least, self.plan = None, None
+        self.plan_table.set_frame(pd.DataFrame())
+        self.notice = ("", "")
+        self._notify("notice")
 
     def refresh(self) -> None:
         """Recompute the coverage and summary tables from the scope state."""

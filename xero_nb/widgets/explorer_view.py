@@ -72,6 +72,7 @@ class ScopeExplorer(W.VBox):
                           W.HBox([left, right]), self.plan])
         self._build_toggles()
         self.redraw("table")
+        self.redraw("notice")  # e.g. the migration plan computed before the panel was built
 
     def _build_toggles(self) -> None:
         st = self.state

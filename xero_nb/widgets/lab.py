@@ -47,6 +47,7 @@ class ScopeLab(W.VBox):
         banner.add_class("xnb-banner")
         self._banner = banner
         st.connection.subscribe(lambda what: self._show_banner())
+        st.scopes.subscribe(lambda what: self._show_banner())  # the era switch, re-consent
         self._show_banner()
         if call is not None:
             st.call.choose(call)

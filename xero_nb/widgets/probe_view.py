@@ -37,6 +37,9 @@ class ProbePanel(W.VBox):
             self.tenants, W.HBox([self.run_btn, self.cancel_btn, self.bar]), self.notice,
             self.grid, self.table,
         ])
+        # Built on a probe already run: show its progress, grid and notice at once.
+        for what in ("report", "notice"):
+            self.redraw(what)
 
     def redraw(self, what: str = "report") -> None:
         """Follow the state (errors are shown, never lost)."""

@@ -34,6 +34,28 @@ class ProbeState(Noticed):
         self.table = TableState(name="probe", page_size=20)
         self._cancel = threading.Event()
         self._thread: threading.Thread | None = None
+        # The token the shown report was probed with: another token (re-consent, sign-out,
+        # another app) makes the report out of date, so it goes.
+        self._token = getattr(connection, "token", None)
+        if hasattr(connection, "subscribe"):
+            connection.subscribe(self._on_connection)
+
+    def _on_connection(self, what: str) -> None:
+        token = getattr(self.connection, "token", None)
+        if what != "token" or token is self._token:
+            return
+        self._token = token
+        if self.report is not None and not self.running:
+            self.clear("signed out" if token is None else "the token changed")
+
+    def clear(self, why: str = "") -> None:
+        """Forget the last report (its table, grid and progress)."""
+        self.report, self.done, self.total = None, 0, 0
+        self.table.set_frame(self.frame())
+        if why:
+            self.tell(f"The last probe was cleared: {why}. Probe again.", "info")
+        self._notify("progress")
+        self._notify("report")
 
     def tenant_options(self) -> list[tuple[str, str]]:
         """(name, tenant id) of the connected organisations."""
@@ -56,6 +78,7 @@ class ProbeState(Noticed):
         if not tenants:
             raise ValueError("no organisation to probe: connect one first")
         self._cancel.clear()
+        self._token = conn.token
         self.running, self.done, self.total, self.report = True, 0, 0, None
         self._notify("progress")
         client = conn.client()
