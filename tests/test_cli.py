@@ -409,3 +409,15 @@ def test_diagnose_rejects_unknown_scopes(capsys: pytest.CaptureFixture[str], tmp
         code, out, err = run(capsys, "diagnose", str(err_file), flag, "accounting.setings.read")
         assert code == LOOKUP and out == ""
         assert 'did you mean "accounting.settings.read"' in err
+
+
+def test_diagnose_prints_notes_on_the_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pasted = tmp_path / "curlv.txt"
+    pasted.write_text(
+        "> GET /api.xro/2.0/Widgets HTTP/1.1\n> Host: api.xero.com\n>\n< HTTP/1.1 401 Unauthorized\n"
+        "< WWW-Authenticate: insufficient_scope\n<\n"
+        '{"Type":null,"Title":"Unauthorized","Status":401,"Detail":"AuthorizationUnsuccessful"}\n')
+    assert main(["diagnose", str(pasted)]) == 0
+    assert "note: endpoint 'GET https://api.xero.com/api.xro/2.0/Widgets' is not a Xero endpoint" in capsys.readouterr().out
+    assert main(["diagnose", str(pasted), "--format", "json"]) == 0
+    assert "is not a Xero endpoint" in json.loads(capsys.readouterr().out)["notes"][0]

@@ -186,3 +186,14 @@ def test_token_expired_write_is_not_resent(sim: XeroSimulator, auth_for: Any) ->
     assert auth.token().access_token != before
     again = c.call("/ContactGroups", "PUT", json={"ContactGroups": [{"Name": "once"}]})
     assert again.ok and again.attempts == 1
+
+
+def test_bank_statement_report_diagnosis_names_the_restriction(sim_nolimits) -> None:  # type: ignore[no-untyped-def]
+    from xero_nb.client import XeroClient
+
+    sim = sim_nolimits
+    client = XeroClient(token=sim.issue_token(scopes=["accounting.reports.read"]),
+                        transport=sim.transport(), tenant_id=sim.tenants[0].tenant_id)
+    result = client.call("GET", "/Reports/BankStatement")
+    assert result.status == 401
+    assert result.diagnosis().findings[0].code == "restricted_scope"

@@ -231,3 +231,26 @@ def test_diagnosis_notes_reach_the_report() -> None:
         assert "is not a Xero endpoint in the catalog" in text
         assert "did you mean" in text and "accounting.invoices.read" in text
         assert "broad, granular, mixed" in text
+
+
+def test_a_call_is_judged_by_the_scopes_it_was_sent_with() -> None:
+    """A failure reported after re-consent still shows why it failed (not 'unknown')."""
+    from xero_nb.client import XeroClient
+    from xero_nb.report import report
+    from xero_nb.simulator import XeroSimulator
+
+    sim = XeroSimulator(limits=False)
+    client = XeroClient(token=sim.issue_token(scopes=["accounting.settings.read"]),
+                        transport=sim.transport(), tenant_id=sim.tenants[0].tenant_id)
+    failed = client.call("GET", "/Invoices")
+    newer = sim.issue_token(scopes=["accounting.settings.read", "accounting.transactions.read"])
+    md = report([failed], token=newer).markdown
+    assert "| diagnosis | missing_scope |" in md
+
+
+def test_www_authenticate_challenge_is_not_redacted_as_a_token() -> None:
+    from xero_nb.problem import redact
+
+    assert redact('WWW-Authenticate: Bearer error="insufficient_scope"') == (
+        'WWW-Authenticate: Bearer error="insufficient_scope"')
+    assert "abcdefghijklmnop1234" not in redact("Authorization: Bearer abcdefghijklmnop1234")

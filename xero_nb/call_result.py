@@ -224,6 +224,8 @@ class CallResult:
         context.setdefault("granted", sorted(self.granted) if self.granted else None)
         context.setdefault("request_headers", dict(self.request.headers))
         context.setdefault("tenant_id", self.tenant_id)
+        context.setdefault("method", self.method)
+        context.setdefault("url", self.url)  # the concrete path (e.g. /Reports/BankStatement)
         return diagnose(status=self.status, headers=dict(self.headers), body=self.body, **context)
 
     def summary(self) -> str:

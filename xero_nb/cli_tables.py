@@ -154,8 +154,10 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
                     requested=requested, tenant_id=args.tenant_id, era=args.era)
     if args.format == "json":
         emit({"findings": [_finding(f) for f in diag.findings],
-              "decisive_fact": diag.decisive_fact})
+              "decisive_fact": diag.decisive_fact, "notes": list(diag.notes)})
         return OK
+    for note in diag.notes:
+        print(f"note: {note}")
     for i, f in enumerate(diag.findings, 1):
         print(f"{i}. [{f.code}] {f.title}")
         for ev in f.evidence:

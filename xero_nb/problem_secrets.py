@@ -15,7 +15,9 @@ _PLACEHOLDER = r"(?!\$|os\.environ|<|\{|\[redacted\]|null\b|None\b)"
 _REDACTIONS = (
     # A JWT, also when cut short after its payload (the rest of the text was truncated).
     (re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*)?"), REDACTED),
-    (re.compile(r"(?i)\b(Bearer)\s+" + _PLACEHOLDER + r"[A-Za-z0-9._~+/=-]+"), r"\1 " + REDACTED),
+    # A token, not an RFC 6750 challenge (WWW-Authenticate: Bearer error="insufficient_scope").
+    (re.compile(r"(?i)\b(Bearer)\s+(?!(?:realm|scope|error|error_description|error_uri)\s*=)"
+                + _PLACEHOLDER + r"[A-Za-z0-9._~+/=-]+"), r"\1 " + REDACTED),
     (re.compile(r"(?i)\b(Basic)\s+(?=[A-Za-z0-9+/=]*[0-9+/=])[A-Za-z0-9+/=]{8,}"), r"\1 " + REDACTED),
     (re.compile(r"""(?i)(?<![A-Za-z0-9_-])(["']?(?:""" + _SECRET_KEYS + r""")["']?\s*[:=]\s*["']?)"""
                 + _PLACEHOLDER + r"""[^"'&\s,}]+"""), r"\1" + REDACTED),

@@ -24,7 +24,7 @@ from typing import Any
 from xero_nb.diagnose import Diagnosis, diagnose
 from xero_nb.diagnose_context import guess_era, read_token
 from xero_nb.models import Endpoint, Tenant
-from xero_nb.problem import REDACTED, Observation, jwt_claims, redact
+from xero_nb.problem import REDACTED, Observation, jwt_claims, observe, redact
 from xero_nb.report_render import Block, markdown, to_html
 
 TOKEN_ENV = "XERO_ACCESS_TOKEN"
@@ -192,6 +192,12 @@ def _diagnosis_of(item: Any, context: Mapping[str, Any]) -> tuple[Diagnosis, End
         return diagnose(**ctx), item.get("endpoint") if isinstance(item.get("endpoint"), Endpoint) else None
     if isinstance(item, Mapping):
         item = item.get("response")
+    if getattr(item, "granted", None):
+        # A call is judged by the scopes it was sent with, not by a token obtained since.
+        ctx.pop("token", None)
+        ctx["granted"] = sorted(item.granted)
+    elif isinstance(item, str) and observe(text=item).request_header("authorization"):
+        ctx.pop("token", None)  # the pasted request carries its own token: its scopes decide
     if isinstance(ep, Endpoint):
         ctx["endpoint"] = ep
     if getattr(item, "tenant_id", None):
