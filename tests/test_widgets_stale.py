@@ -182,7 +182,7 @@ def test_sign_out_clears_call_probe_and_reconsent_notices(conn: Connection) -> N
     assert "sign in first" in lab.probe.notice.value
 
 
-def test_a_failed_send_does_not_leave_the_previous_result(conn: Connection) -> None:
+def test_another_organisation_clears_the_last_call(conn: Connection) -> None:
     call = CallState(conn)
     call.choose(("accounting", "getContacts"))
     assert call.send().status == 200
@@ -191,3 +191,12 @@ def test_a_failed_send_does_not_leave_the_previous_result(conn: Connection) -> N
     assert call.send().status == 200
     conn.reload_tenants()  # same token, same organisation: the result stands
     assert call.result is not None
+
+
+def test_a_probe_that_outlives_its_token_is_not_shown(conn: Connection) -> None:
+    state = ProbeState(conn)
+    state.subscribe(lambda what: conn.sign_out()
+                    if what == "progress" and state.done == 1 and conn.token else None)
+    assert state.run() is None
+    assert state.report is None and state.table.frame.empty and not state.running
+    assert "token changed while probing" in state.notice[1]

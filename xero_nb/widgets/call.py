@@ -89,10 +89,10 @@ class CallState(Noticed):
         basis = self._current_basis()
         if basis[0] is self._basis[0] and basis[1] == self._basis[1]:
             return
-        self._basis = basis
+        old, self._basis = self._basis, basis
         if self.result is not None or self.diagnosis is not None:
             why = ("signed out" if basis[0] is None else
-                   "the organisation changed" if what == "tenant" else "the token changed")
+                   "the token changed" if basis[0] is not old[0] else "the organisation changed")
             self.clear(f"The last result was cleared: {why}. Send again.")
 
     def clear(self, why: str = "") -> None:

@@ -78,7 +78,7 @@ class ProbeState(Noticed):
         if not tenants:
             raise ValueError("no organisation to probe: connect one first")
         self._cancel.clear()
-        self._token = conn.token
+        self._token = used = conn.token
         self.running, self.done, self.total, self.report = True, 0, 0, None
         self._notify("progress")
         client = conn.client()
@@ -88,6 +88,9 @@ class ProbeState(Noticed):
         finally:
             client.close()
             self.running = False
+        if conn.token is not used:  # re-consent or sign-out while probing: not this token's
+            self.clear("the token changed while probing")
+            return None
         self.table.set_frame(self.frame())
         s = self.report.summary()
         self.tell(f"{'Cancelled: ' if s.get('cancelled') else ''}{s['probes']} probes over "
