@@ -308,3 +308,21 @@ def test_sign_in_times_out_with_a_way_forward(sim: XeroSimulator) -> None:
     with pytest.raises(AuthError) as info:
         auth.sign_in(open_browser=lambda url: None, timeout=0.2)
     assert info.value.code == "callback_timeout" and "complete()" in str(info.value)
+
+
+@pytest.mark.parametrize("store_kind", ["memory", "file"])
+def test_forget_signs_out_clients_made_earlier(sim: XeroSimulator, tmp_path: Path, store_kind: str) -> None:
+    from xero_nb.client import XeroClient
+
+    store = MemoryTokenStore(clock=sim.clock) if store_kind == "memory" else FileTokenStore(
+        tmp_path / "tokens", clock=sim.clock)
+    auth = auth_for(sim, store=store)
+    auth.complete(consent_location(sim, auth.authorize_url()))
+    client = XeroClient(auth=auth, transport=sim.transport(), tenant_id=auth.connections()[0].tenant_id)
+    assert client.call("GET", "/Organisation").status == 200
+    sent = len(sim.calls)
+    auth.forget()
+    with pytest.raises(AuthError, match="not signed in") as err:
+        client.call("GET", "/Organisation")
+    assert err.value.code == "not_signed_in" and "signed out" in str(err.value)
+    assert len(sim.calls) == sent and store.load() is None

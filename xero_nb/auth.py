@@ -241,6 +241,12 @@ class XeroAuth:
             return self.refresh_after(seen_access_token=tok.access_token)
         return tok
 
+    def forget(self, reason: str = "signed out") -> None:
+        """Sign out here: drop the token from memory and the store (Xero keeps the connection)."""
+        with self.store.lock():
+            self._token = None
+            self.store.clear(reason)
+
     def _not_signed_in(self) -> AuthError:
         why = self.store.state().cleared_reason
         return AuthError("not signed in" + (f" (the stored token was {why})" if why else ""),

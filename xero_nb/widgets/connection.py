@@ -262,10 +262,11 @@ class Connection(Noticed):
     @guarded
     def sign_out(self) -> None:
         """Forget the token here (the app stays connected in Xero)."""
-        if self.store is not None:
-            self.store.clear("signed out")
         if self.auth is not None:
+            self.auth.forget("signed out")  # clients made earlier share this auth: none may send
             self.auth = self._new_auth()
+        elif self.store is not None:
+            self.store.clear("signed out")
         self._forget()
         self.tell("Signed out: the token is forgotten here (Revoke also disconnects in Xero).")
         self._notify("token")
