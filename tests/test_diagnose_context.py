@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
+from samples import XERO_PYTHON as BANK_STATEMENT_PRINTOUT
 
 from xero_nb.catalog import load_catalog
 from xero_nb.client import XeroClient
@@ -12,19 +11,6 @@ from xero_nb.diagnose import diagnose
 from xero_nb.diagnose_endpoint import COUNTRY_FACT, resolve_endpoint, split_endpoint
 from xero_nb.simulator import XeroSimulator
 
-CID = "5b0c7a3e-1f2d-4c8b-9e6a-7d4f3b2a1c0e"
-SCOPE_BODY = {"Type": None, "Title": "Unauthorized", "Status": 401, "Detail": "AuthorizationUnsuccessful",
-              "Instance": CID, "Extensions": {}}
-# What xero-python prints for get_report_from_id('BankStatement') refused (XERO_FACTS §6).
-BANK_STATEMENT_PRINTOUT = (
-    "(401)\n"
-    "Reason: Unauthorized\n"
-    "HTTP response headers: HTTPHeaderDict({'Content-Type': 'application/json; charset=utf-8', "
-    "'Content-Length': '137', 'Server': 'nginx', 'Xero-Correlation-Id': '" + CID + "', "
-    "'X-AppMinLimit-Remaining': '9999', 'X-MinLimit-Remaining': '59', 'X-DayLimit-Remaining': '4998', "
-    "'WWW-Authenticate': 'insufficient_scope', 'Date': 'Sun, 08 Jun 2025 10:00:00 GMT'})\n"
-    "HTTP response body: " + json.dumps(SCOPE_BODY) + "\n"
-)
 BANK_URL = "https://api.xero.com/api.xro/2.0/Reports/BankStatement"
 PAYROLL_V2 = "GET https://api.xero.com/payroll.xro/2.0/Employees"
 SPEC = load_catalog().spec_version

@@ -5,24 +5,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from samples import CID, SCOPE_BODY, XERO_PYTHON
+
 from xero_nb.diagnose import diagnose
 from xero_nb.http import Request, Response
 from xero_nb.problem import Observation, observe, redact
 
-CID = "0e9d8c7b-6a5f-4e4d-8c3b-2a1f0e9d8c7b"
 TENANT = "8a1b2c3d-4e5f-4a6b-9c8d-0e1f2a3b4c5d"
-SCOPE_BODY = {"Type": None, "Title": "Unauthorized", "Status": 401, "Detail": "AuthorizationUnsuccessful",
-              "Instance": CID, "Extensions": {}}
 
-XERO_PYTHON = (
-    "(401)\n"
-    "Reason: Unauthorized\n"
-    "HTTP response headers: HTTPHeaderDict({'Content-Type': 'application/json; charset=utf-8', "
-    "'Content-Length': '137', 'Server': 'nginx', 'Xero-Correlation-Id': '" + CID + "', "
-    "'X-AppMinLimit-Remaining': '9999', 'X-MinLimit-Remaining': '59', 'X-DayLimit-Remaining': '4998', "
-    "'WWW-Authenticate': 'insufficient_scope', 'Date': 'Sun, 08 Jun 2025 10:00:00 GMT'})\n"
-    "HTTP response body: " + json.dumps(SCOPE_BODY) + "\n"
-)
 CURL_I = (
     "HTTP/2 403 \r\n"
     "content-type: application/json; charset=utf-8\r\n"
