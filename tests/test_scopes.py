@@ -175,8 +175,8 @@ def test_narrowest_prefers_read_for_gets_and_rw_for_writes() -> None:
 
 def test_restrictions() -> None:
     journals = ep("GET", "/Journals")
-    assert sc.restriction(journals, "broad") is None
-    assert "Advanced tier" in (sc.restriction(journals, "granular") or "")
+    for era in sc.ERAS:  # the tier gate applies to every app from 2 Mar 2026
+        assert "Advanced tier" in (sc.restriction(journals, era) or "")
     assert "closed" in (sc.restriction(ep("GET", "https://api.xero.com/bankfeeds.xro/1.0/Statements")) or "")
     assert "closed" in (sc.restriction(ep("GET", "https://api.xero.com/finance.xro/1.0/FinancialStatements/BalanceSheet")) or "")
     assert sc.restriction(ep("GET", "/Invoices")) is None

@@ -163,6 +163,58 @@ def test_file_store_permissions_and_layout(tmp_path: Path) -> None:
     assert single.path == tmp_path / "one" / "mine.json" and single.load() is not None
 
 
+@pytest.mark.parametrize("change", ["save", "clear", "set_tenant"])
+def test_every_store_change_waits_for_the_lock(store: MemoryTokenStore | FileTokenStore,
+                                                change: str) -> None:
+    """A change read-modify-writes the whole file: it must not run while another holds the lock
+    (or a refresh in another kernel would be overwritten with the old token)."""
+    import threading
+
+    store.save(response())
+    other = FileTokenStore(store.path, clock=lambda: 100.0) if isinstance(store, FileTokenStore) else store
+    held, release, finished = threading.Event(), threading.Event(), threading.Event()
+
+    def holder() -> None:
+        with other.lock():
+            held.set()
+            release.wait(5)
+
+    def changer() -> None:
+        {"save": lambda: store.save(response(access_token="N" * 34)),
+         "clear": lambda: store.clear("signed out"),
+         "set_tenant": lambda: store.set_tenant("t-2")}[change]()
+        finished.set()
+
+    t1 = threading.Thread(target=holder)
+    t1.start()
+    assert held.wait(5)
+    t2 = threading.Thread(target=changer)
+    t2.start()
+    assert not finished.wait(0.3), f"{change} ran while the lock was held"
+    release.set()
+    t1.join(5)
+    t2.join(5)
+    assert finished.is_set()
+
+
+def test_an_open_token_folder_is_tightened_or_warned_about(monkeypatch: pytest.MonkeyPatch,
+                                                            tmp_path: Path) -> None:
+    from xero_nb.errors import XeroNbWarning
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    own = tmp_path / "xdg" / "xero-nb" / "tokens"
+    own.mkdir(parents=True, mode=0o755)
+    os.chmod(own, 0o755)
+    FileTokenStore(profile="p1").save(response())
+    assert stat.S_IMODE(own.stat().st_mode) == 0o700  # our own folder: tightened
+    theirs = tmp_path / "project"
+    theirs.mkdir(mode=0o755)
+    os.chmod(theirs, 0o755)
+    with pytest.warns(XeroNbWarning, match="chmod 700"):
+        FileTokenStore(theirs / "tokens.json").save(response())
+    assert stat.S_IMODE(theirs.stat().st_mode) == 0o755  # not ours to change
+
+
 def test_file_store_default_folder_is_platformdirs(monkeypatch: pytest.MonkeyPatch,
                                                    tmp_path: Path) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))

@@ -60,8 +60,14 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
     Assumption("budgets", "Budgets need accounting.budgets.read (not accounting.budgets)",
                "single-source", "the spec; one third-party table disagrees"),
     Assumption("journals_granular", "a granular-era app without Xero's approval is refused "
-               "accounting.journals.read (invalid_scope at authorize, 401 on /Journals)",
-               "uncertain", "xero-mcp-server#298; databuzz"),
+               "accounting.journals.read at authorize (unauthorized_client 'Invalid scope for client'; "
+               "one report says invalid_scope at the token exchange)", "uncertain",
+               "xero-mcp-server#298"),
+    Assumption("journals_tier", "from 2 Mar 2026 /Journals answers 401 AuthorizationUnsuccessful to "
+               "any app below the Advanced tier, older apps included", "single-source", "databuzz"),
+    Assumption("granular_opt_in", "an app created before 2 Mar 2026 that has not opted in is refused "
+               "granular scopes at authorize; once opted in it is in the mixed era", "uncertain",
+               "databuzz; Xero FAQ granular-scopes"),
     Assumption("rate_limit_problem", "X-Rate-Limit-Problem takes 'minute', 'day', 'appminute' and "
                "'concurrent'; only the first two were seen", "uncertain", "xero-node#634"),
     Assumption("missing_scope_status", "a missing scope is always 401, never 403", "uncertain",

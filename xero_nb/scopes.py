@@ -64,7 +64,8 @@ RESTRICTED_SCOPES: Mapping[str, str] = {
     "accounting.reports.bankstatement.read": "restricted and grandfathered: not granted to new apps",
 }
 JOURNALS_SCOPE = "accounting.journals.read"
-JOURNALS_GATE = "granular era: Journals need the Advanced tier and Xero's approval"
+JOURNALS_GATE = ("Journals need the Advanced tier from 2 Mar 2026 (apps created since then also "
+                 "Xero's approval)")
 
 
 def _spec_scopes() -> frozenset[str]:
@@ -246,7 +247,7 @@ def restriction(ep: Endpoint | str, era: str = "broad") -> str | None:
     """Why Xero may refuse ``ep`` even with the scope: closed API, restricted scope, tier gate."""
     ep = _ep(ep)
     need = required_scopes(ep, era)
-    if era != "broad" and JOURNALS_SCOPE in need:
+    if JOURNALS_SCOPE in need:  # the tier gate applies to every app from 2 Mar 2026
         return JOURNALS_GATE
     reasons = [RESTRICTED_SCOPES[s] for s in sorted(need) if s in RESTRICTED_SCOPES]
     return reasons[0] if reasons and len(reasons) == len(need) else None
@@ -258,6 +259,9 @@ def refused_at_authorize(scope: str, era: str) -> str | None:
         return "broad scope: apps created from 2 Mar 2026 must use granular scopes"
     if era == "granular" and scope == JOURNALS_SCOPE:
         return JOURNALS_GATE
+    if era == "broad" and scope in GRANULAR_SCOPES:
+        return ("granular scope: this app has not opted in to granular scopes (apps created before "
+                "2 Mar 2026 may from Apr 2026; they are then in the mixed era)")
     return RESTRICTED_SCOPES.get(scope)
 
 

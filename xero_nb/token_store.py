@@ -21,12 +21,13 @@ import re
 import tempfile
 import threading
 import time
+import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from xero_nb.errors import TokenStoreError
+from xero_nb.errors import TokenStoreError, XeroNbWarning
 from xero_nb.tokens import Clock, Token
 
 APP_NAME = "xero-nb"
@@ -139,13 +140,17 @@ class _BaseStore:
     def _read(self) -> StoreState:
         raise NotImplementedError
 
+    def lock(self, timeout: float = LOCK_TIMEOUT) -> contextlib.AbstractContextManager[Any]:
+        raise NotImplementedError
+
     def _write(self, state: StoreState) -> None:
         raise NotImplementedError
 
     def save(self, token: Token | Mapping[str, Any], *, refreshed: bool = False) -> Token:
         """Store ``token`` (a Token or a token-response dict); return it as a Token."""
         tok = _as_token(token, self.clock)
-        self._write(_next_state(self._read(), tok, refreshed, self.clock()))
+        with self.lock():  # read-modify-write: never over another kernel's newer token
+            self._write(_next_state(self._read(), tok, refreshed, self.clock()))
         return tok
 
     def load(self) -> Token | None:
@@ -158,13 +163,15 @@ class _BaseStore:
 
     def clear(self, reason: str = "cleared") -> None:
         """Forget the token (remembering that, and why: "revoked", "signed_out", ...)."""
-        self._write(_cleared_state(self._read(), reason, self.clock()))
+        with self.lock():
+            self._write(_cleared_state(self._read(), reason, self.clock()))
 
     def set_tenant(self, tenant_id: str | None) -> None:
         """Remember the chosen tenant for this profile."""
-        old = self._read()
-        self._write(StoreState(old.token, tenant_id, old.retired, old.saved_at, old.refreshed_at,
-                               old.cleared_at, old.cleared_reason))
+        with self.lock():
+            old = self._read()
+            self._write(StoreState(old.token, tenant_id, old.retired, old.saved_at, old.refreshed_at,
+                                   old.cleared_at, old.cleared_reason))
 
     def tenant(self) -> str | None:
         """The tenant chosen for this profile, if any."""
@@ -226,12 +233,20 @@ class FileTokenStore(_BaseStore):
         self.path = base if base.suffix == ".json" else base / f"{profile}.json"
         self._thread_lock = threading.RLock()
         self._file_lock: Any = None
+        self._checked: set[Path] = set()
 
     def _ensure_dir(self) -> None:
         folder = self.path.parent
         if not folder.exists():
             folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             os.chmod(folder, 0o700)  # mkdir's mode is masked by the umask
+        elif folder.stat().st_mode & 0o077 and folder not in self._checked:
+            self._checked.add(folder)
+            if folder == default_dir():
+                os.chmod(folder, 0o700)  # our own folder: tighten it
+            else:
+                warnings.warn(f"token folder {folder} is open to other users (the token files are 0600;"
+                              f" `chmod 700 {folder}` closes the folder too)", XeroNbWarning, stacklevel=4)
 
     def _read(self) -> StoreState:
         try:
