@@ -40,7 +40,7 @@ def scope_warnings(scopes: Iterable[str], era: str | None) -> list[str]:
             out.append(f"{scope}: not a scope Xero knows" + (f" (did you mean {hint}?)"
                        if hint else "") + "; Xero answers invalid_scope")
             continue
-        reason = refused_at_authorize(scope, era or "broad")
+        reason = refused_at_authorize(scope, era or "mixed")
         if reason:
             out.append(f"{scope}: {reason}")
         elif scope not in OIDC_SCOPES and not reach.get(scope):
@@ -51,7 +51,7 @@ def scope_warnings(scopes: Iterable[str], era: str | None) -> list[str]:
 def _refusals(requested: Iterable[str], era: str | None) -> list[str]:
     out = []
     for scope in sorted(set(requested)):
-        reason = refused_at_authorize(scope, era or "broad")
+        reason = refused_at_authorize(scope, era or "mixed")
         if reason is None and era is None and scope in DEPRECATED_BROAD:
             reason = "broad scope: refused if the app was created on or after 2 Mar 2026"
         if reason is None and scope not in known_scopes():
