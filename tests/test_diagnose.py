@@ -411,3 +411,10 @@ def test_not_reconsented_names_the_scope_the_app_requests() -> None:
     url = next(s for s in d.top.fix if "authorize?" in s).split()[-1]
     assert parse_qs(urlsplit(url).query)["scope"][0].split() == [
         "offline_access", "openid", "accounting.settings"]
+
+
+def test_granular_scopes_on_an_app_that_has_not_opted_in() -> None:
+    refused = '{"error": "unauthorized_client", "error_description": "Invalid scope for client"}'
+    d = diagnose(text=refused, requested=["accounting.invoices", "offline_access"], era="broad")
+    assert d.top.code == "invalid_scope_requested" and "not opted in" in d.top.title
+    assert "restricted_scope" not in d.codes

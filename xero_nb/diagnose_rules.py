@@ -9,7 +9,14 @@ from xero_nb.diagnose_context import Context
 from xero_nb.diagnose_findings import Finding
 from xero_nb.facts import REFRESH_IDLE_SECONDS, TENANT_PER_DAY, TENANT_PER_DAY_STARTER, TENANT_PER_MINUTE
 from xero_nb.problem import Observation
-from xero_nb.scopes import DEPRECATED_BROAD, is_allowed, known_scopes, refused_at_authorize, suggest
+from xero_nb.scopes import (
+    DEPRECATED_BROAD,
+    GRANULAR_SCOPES,
+    is_allowed,
+    known_scopes,
+    refused_at_authorize,
+    suggest,
+)
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
 CONNECTIONS_FACT = "this token's /connections list (GET https://api.xero.com/connections)"
@@ -108,7 +115,14 @@ def _scope_refusal(obs: Observation, ctx: Context, ev: list[str]) -> list[Findin
                            None if sure or ctx.era else "when the Xero app was created "
                            "(before or after 2 Mar 2026)"))
     restricted = {s: refused_at_authorize(s, e) for e in eras for s in sorted(ctx.requested)
-                  if s not in DEPRECATED_BROAD and refused_at_authorize(s, e)}
+                  if s not in DEPRECATED_BROAD and s not in GRANULAR_SCOPES and refused_at_authorize(s, e)}
+    opt_in = sorted(s for s in ctx.requested if s in GRANULAR_SCOPES) if ctx.era == "broad" else []
+    if opt_in:
+        out.append(Finding("invalid_scope_requested", "Granular scopes " + ", ".join(opt_in) +
+                           " on an app that has not opted in to them", tuple(ev),
+                           ("Opt the app in to granular scopes in the developer portal (apps created "
+                            "before 2 Mar 2026 may from Apr 2026), or request the broad scopes.",),
+                           0.85))
     if restricted:
         out.append(Finding("restricted_scope", "Restricted scopes requested: " +
                            "; ".join(f"{s} ({why})" for s, why in restricted.items()), tuple(ev),
