@@ -166,7 +166,10 @@ def test_probe_defaults_to_the_simulator(capsys: pytest.CaptureFixture[str]) -> 
     assert "simulator" in err
     assert code == FAILED  # Harbour Cafe has no Projects or Payroll on its plan
     assert data["summary"]["rate_limited"] == 0
-    assert {r["cause"] for r in data["results"] if r["verdict"] == "mismatch"} == {"plan"}
+    mismatches = [r for r in data["results"] if r["verdict"] == "mismatch"]
+    assert {r["cause"] for r in mismatches} == {"plan", "tier"}
+    # the web app is on the Core tier: Journals need Advanced from 2 Mar 2026
+    assert {r["family"] for r in mismatches if r["cause"] == "tier"} == {"accounting.journals"}
     code, out, err = run(capsys, "probe", "--granted", "accounting.settings.read")
     assert code == OK and "probe [" in err and "/Organisation" in out
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from xero_nb.catalog import load_catalog
+from xero_nb.facts import ASSUMPTIONS
 from xero_nb.http import Client, Response
 from xero_nb.models import Endpoint
+from xero_nb.scopes import ERAS, restriction
 from xero_nb.simulator import XeroSimulator
 
 API = "https://api.xero.com"
@@ -106,14 +109,35 @@ def test_granular_and_mixed_eras(sim: XeroSimulator) -> None:
     assert call(sim, old, "GET", "/api.xro/2.0/Invoices").status_code == 401
 
 
-def test_journals_gated_for_granular_apps(sim: XeroSimulator) -> None:
-    for app, status in (("pkce", 401), ("migrating", 401), ("web", 200), ("partner", 200)):
+def test_journals_need_the_advanced_tier(sim: XeroSimulator) -> None:
+    # facts ASSUMPTIONS "journals_tier": below Advanced, /Journals is 401 from 2 Mar 2026,
+    # whatever the era; scopes.restriction says the same for every era.
+    assert any(a.key == "journals_tier" for a in ASSUMPTIONS)
+    journals = load_catalog().find("GET", API + "/api.xro/2.0/Journals")
+    assert all("Advanced tier" in (restriction(journals, era) or "") for era in ERAS)
+    expected = {"pkce": 401, "migrating": 401, "web": 401, "partner": 200}
+    assert {a: sim.apps[a].tier for a in expected} == {
+        "pkce": "starter", "migrating": "plus", "web": "core", "partner": "advanced"}
+    for app, status in expected.items():
         tok = sim.issue_token(scopes=["accounting.journals.read"], app=app)
         r = call(sim, tok, "GET", "/api.xro/2.0/Journals")
         assert r.status_code == status, app
         if status == 401:
             assert r.headers["WWW-Authenticate"] == "insufficient_scope"
             assert_problem(r, 401, "AuthorizationUnsuccessful")
+        else:
+            assert r.json()["Journals"] == []
+
+
+def test_journals_tier_gate_starts_on_2_march_2026() -> None:
+    day = datetime(2026, 3, 2, tzinfo=UTC).timestamp()
+    sim = XeroSimulator(clock=lambda: day - 3600)  # an hour before the tiers began
+    web = sim.issue_token(scopes=["accounting.journals.read"], app="web")
+    assert call(sim, web, "GET", "/api.xro/2.0/Journals").status_code == 200
+    pkce = sim.issue_token(scopes=["accounting.journals.read"], app="pkce")  # no approval
+    assert call(sim, pkce, "GET", "/api.xro/2.0/Journals").status_code == 401
+    sim.advance(3600)
+    assert call(sim, web, "GET", "/api.xro/2.0/Journals").status_code == 401
 
 
 def test_closed_apis_answer_invalid_application(sim: XeroSimulator) -> None:
@@ -219,6 +243,31 @@ def test_other_gets_answer_empty_collections(sim: XeroSimulator) -> None:
     assert org["CountryCode"] == "AU" and org["OrganisationID"] == sim.tenant("AU").tenant_id
     uk = call(sim, tok, "GET", "/payroll.xro/2.0/Settings", tenant="UK").json()
     assert uk["httpStatusCode"] == "OK" and uk["settings"] == []
+
+
+def test_unknown_ids_are_404_even_in_empty_collections(sim: XeroSimulator) -> None:
+    tok = sim.issue_token(scopes=["accounting.transactions", "accounting.settings", "payroll.settings",
+                                  "payroll.employees", "accounting.journals.read", "files"], app="partner")
+    zero = "00000000-0000-0000-0000-000000000000"
+    assert call(sim, tok, "GET", "/payroll.xro/2.0/Deductions", tenant="NZ").json()["deductions"] == []
+    for path, tenant in ((f"/payroll.xro/2.0/Deductions/{zero}", "NZ"),
+                         (f"/payroll.xro/2.0/Deductions/{zero}", "UK"),
+                         (f"/payroll.xro/2.0/Employees/{zero}", "NZ"),
+                         (f"/api.xro/2.0/Quotes/{GUID}", "AU"),
+                         ("/api.xro/2.0/Journals/17", "AU"),
+                         ("/api.xro/2.0/TaxRates/NOSUCHTYPE", "AU")):
+        r = call(sim, tok, "GET", path, tenant=tenant)
+        assert_problem(r, 404, "The resource you have specified cannot be found")
+    # a record found by the path's own field (TaxType), and lists keyed by their owner stay lists
+    rate = call(sim, tok, "GET", "/api.xro/2.0/TaxRates/OUTPUT").json()["TaxRates"]
+    assert [r["TaxType"] for r in rate] == ["OUTPUT"]
+    assert call(sim, tok, "GET", f"/files.xro/1.0/Associations/{GUID}").json() == []
+    # once written, the collection answers the new id
+    new = call(sim, tok, "POST", "/payroll.xro/2.0/Deductions", tenant="NZ",
+               json={"deductionName": "Union"}).json()["deduction"]
+    assert new["deductionName"] == "Union"
+    got = call(sim, tok, "GET", f"/payroll.xro/2.0/Deductions/{new['deductionId']}", tenant="NZ")
+    assert got.status_code == 200 and got.json()["deduction"]["deductionName"] == "Union"
 
 
 def test_unknown_route_and_wrong_method(sim: XeroSimulator) -> None:

@@ -119,6 +119,27 @@ def test_row_405_and_payroll_region_mismatch(sim: XeroSimulator) -> None:
     assert get(sim, "/api.xro/2.0/Accounts", tok, method="PATCH").status_code == 405
 
 
+@pytest.mark.parametrize(("base", "tenant", "lower_case"), [
+    ("/payroll.xro/2.0", "NZ", True), ("/payroll.xro/2.0", "UK", True), ("/finance.xro/1.0", "AU", True),
+    ("/bankfeeds.xro/1.0", "AU", True), ("/api.xro/2.0", "AU", False), ("/assets.xro/1.0", "AU", False),
+    ("/projects.xro/2.0", "AU", False)])
+def test_405_and_unknown_paths_in_each_apis_key_case(sim: XeroSimulator, base: str, tenant: str,
+                                                     lower_case: bool) -> None:
+    # XERO_FACTS §6: finance, bankfeeds and payroll NZ/UK answer lower-case problem+json
+    tok = sim.issue_token(scopes=["accounting.settings"])
+    known = {"/payroll.xro/2.0": "/Employees", "/finance.xro/1.0": "/CashValidation",
+             "/bankfeeds.xro/1.0": "/FeedConnections", "/api.xro/2.0": "/Accounts",
+             "/assets.xro/1.0": "/Assets", "/projects.xro/2.0": "/Projects"}[base]
+    wrong_method = get(sim, base + known, tok, tenant, method="PATCH")
+    unknown = get(sim, base + "/NoSuchThing", tok, tenant)
+    for r, status in ((wrong_method, 405), (unknown, 404)):
+        assert r.status_code == status
+        body = lower(r) if lower_case else pascal(r)
+        assert body["status" if lower_case else "Status"] == status
+        assert r.headers["content-type"].startswith(
+            "application/problem+json" if lower_case else "application/json")
+
+
 def test_row_429_rate_limited() -> None:
     sim = XeroSimulator()
     tok = sim.issue_token(scopes=["accounting.settings"])

@@ -303,6 +303,39 @@ def test_client_credentials_custom_connection(sim: XeroSimulator) -> None:
                           "error_description": "Client credentials scope validation failed"}
 
 
+def test_client_credentials_for_app_store_billing(sim: XeroSimulator) -> None:
+    # XERO_FACTS §4: App Store apps use client_credentials for marketplace.billing only
+    app = sim.apps["partner"]
+    oauth = OAuth2Client(client_id=app.client_id, client_secret=app.client_secret,
+                         transport=sim.transport())
+    tok = oauth.fetch_token(XERO.token, grant_type="client_credentials", scope="marketplace.billing")
+    assert tok["scope"] == "marketplace.billing" and tok["expires_in"] == facts.ACCESS_TOKEN_SECONDS
+    assert "refresh_token" not in tok and "id_token" not in tok
+    claims = jwt.decode(tok["access_token"], KeySet.import_key_set(sim._core.key.jwks())).claims
+    assert "xero_userid" not in claims and claims["scope"] == ["marketplace.billing"]
+    sub = oauth.get(XERO.api_root + "/appstore/2.0/subscriptions/" + "0" * 8)
+    assert sub.status_code == 200 and sub.json()["status"] == "ACTIVE"
+    assert oauth.get(XERO.connections).json() == []  # no organisation is involved
+    org = oauth.get(XERO.api_root + "/api.xro/2.0/Organisation",
+                    headers={"xero-tenant-id": sim.tenant("AU").tenant_id})
+    assert org.status_code == 401 and org.headers["WWW-Authenticate"] == "insufficient_scope"
+    bare = Client(transport=sim.transport()).post(XERO.token, auth=(app.client_id, app.client_secret),
+                                                  data={"grant_type": "client_credentials"})
+    assert bare.status_code == 200 and bare.json()["scope"] == "marketplace.billing"
+    for scope in ("accounting.settings", "marketplace.billing offline_access", "marketplace.billing openid"):
+        with pytest.raises(OAuthError) as err:
+            oauth.fetch_token(XERO.token, grant_type="client_credentials", scope=scope)
+        assert (err.value.error, err.value.description) == (
+            "invalid_scope", "Client credentials scope validation failed"), scope
+    # apps without App Store billing still may not use the grant
+    for name in ("web", "migrating"):
+        other = sim.apps[name]
+        r = Client(transport=sim.transport()).post(
+            XERO.token, auth=(other.client_id, other.client_secret or ""),
+            data={"grant_type": "client_credentials", "scope": "marketplace.billing"})
+        assert (r.status_code, r.json()) == (400, {"error": "unauthorized_client"}), name
+
+
 def test_revocation_removes_the_users_connections(sim: XeroSimulator) -> None:
     web = sim.apps["web"]
     tok = sim.issue_token(scopes=SCOPES)

@@ -59,6 +59,54 @@ def test_limit_headers_even_on_401() -> None:
     assert r.status_code == 401 and r.headers["X-MinLimit-Remaining"] == "59"
 
 
+LIMIT_HEADERS = ("X-DayLimit-Remaining", "X-MinLimit-Remaining", "X-AppMinLimit-Remaining")
+
+
+def _quota(r: httpx.Response) -> tuple[str | None, ...]:
+    return tuple(r.headers.get(h) for h in LIMIT_HEADERS)
+
+
+def test_limit_headers_on_every_api_answer() -> None:
+    # XERO_FACTS §6: the quotas come back on every API response, 401s included. Answers the
+    # limiter never counted (faults, unknown paths, wrong methods, expired tokens) report what is
+    # left without spending any of it; with no tenant known only the app-wide quota is given.
+    sim = XeroSimulator()
+    tok = sim.issue_token(scopes=["accounting.settings", "payroll.settings"])
+    c = Client(transport=sim.transport(), headers=_headers(sim, tok))
+    api = "https://api.xero.com"
+    assert _quota(c.get(URL)) == ("4999", "59", "9999")  # counted
+    sim.faults.add("503", "getAccounts", times=1)
+    sim.faults.add("500", "/api.xro/2.0/Items*", times=1)
+    answers = {
+        "503": c.get(URL), "500": c.get(api + "/api.xro/2.0/Items"),
+        "405": c.patch(URL), "404": c.get(api + "/api.xro/2.0/NoSuchThing"),
+        "404 payroll": c.get(api + "/payroll.xro/2.0/NoSuchThing"),
+    }
+    for what, r in answers.items():
+        assert (r.status_code, _quota(r)) == (int(what[:3]), ("4999", "59", "9999")), what
+    untenanted = c.get(URL, headers={"xero-tenant-id": ""})
+    assert untenanted.status_code == 403
+    assert _quota(untenanted) == (None, None, "9999")
+    assert untenanted.json()["Detail"] == "AuthenticationUnsuccessful"
+    assert _quota(c.get(URL)) == ("4998", "58", "9998")  # none of the above was counted
+    # an unknown token names no app: nothing to report; identity and /connections carry none
+    assert _quota(c.get(URL, headers={"Authorization": "Bearer nope"})) == (None, None, None)
+    assert _quota(c.get(api + "/connections")) == (None, None, None)
+    assert _quota(c.get("https://identity.xero.com/.well-known/openid-configuration/jwks")) == (
+        None, None, None)
+    sim.advance(1801)  # the token expires; its quota is still reported
+    expired = c.get(URL)
+    assert expired.status_code == 401 and expired.json()["Detail"].startswith("TokenExpired")
+    assert _quota(expired) == ("4998", "60", "10000")
+
+
+def test_limit_headers_on_unknown_paths_over_loopback(served_sim) -> None:
+    sim = served_sim.sim
+    tok = sim.issue_token(scopes=["accounting.settings"])
+    r = Client().get(served_sim.url + "/no/such/api", headers=_headers(sim, tok))
+    assert r.status_code == 404 and _quota(r) == ("5000", "60", "10000")
+
+
 def test_starter_tier_day_limit() -> None:
     sim = XeroSimulator()
     sim.limits.per_minute = 10**6  # isolate the day limit
@@ -104,6 +152,7 @@ def test_limits_off() -> None:
     rs = [c.get(URL) for _ in range(80)]
     assert {r.status_code for r in rs} == {200}
     assert "X-MinLimit-Remaining" not in rs[-1].headers
+    assert _quota(c.get("https://api.xero.com/api.xro/2.0/NoSuchThing")) == (None, None, None)
 
 
 @pytest.mark.anyio

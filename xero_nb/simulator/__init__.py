@@ -10,7 +10,9 @@ How to meet each refusal (or call ``sim.scenario(code).send()``):
 - 401 ``TokenExpired``: ``sim.advance(1801)`` after issuing a token.
 - 401 ``AuthorizationUnsuccessful`` + ``WWW-Authenticate: insufficient_scope``: a token without
   the endpoint's scope for its app's era (``pkce``/``custom`` granular, ``web`` broad,
-  ``migrating`` mixed); also Journals on a granular/mixed app, ``/Reports/BankStatement``,
+  ``migrating`` mixed); also ``/Journals`` for any app below the Advanced tier once the
+  simulated date reaches 2 Mar 2026 (``web`` Core, ``migrating`` Plus, ``pkce`` Starter; only
+  ``partner`` keeps it; facts ASSUMPTIONS ``journals_tier``), ``/Reports/BankStatement``,
   and restricted scopes the app is not approved for.
 - 403 ``AuthenticationUnsuccessful``: no ``xero-tenant-id``, a tenant not connected to this
   token's user, ``sim.disconnect(...)``, revocation, ``sim.set_role(user, org, None)``.
@@ -22,12 +24,26 @@ How to meet each refusal (or call ``sim.scenario(code).send()``):
   ``DELETE /connections/{tenantId}``; 405: a wrong method on a known path.
 - 429: more than 60 calls a minute or 5 in flight per connection, 5,000 a day (1,000 for the
   Starter-tier ``pkce`` app), 10,000 a minute per app; ``sim.limits`` holds the numbers.
+  Every API answer (401s, 403s, 404s, 405s and injected 500/503s included) carries
+  ``X-AppMinLimit-Remaining`` when the token names an app we issued, and
+  ``X-DayLimit-Remaining``/``X-MinLimit-Remaining`` when a tenant is known too (the
+  ``xero-tenant-id`` header, or a custom connection's org). With no tenant (no header, App
+  Store billing) the per-tenant pair is left out rather than invented: no connection's quota
+  applies. Only calls that pass the token check on a known route are counted; the others
+  report what is left without spending it. identity.xero.com and ``/connections`` carry none.
 - 500/503/latency/dropped/truncated: ``sim.faults.add(kind, route=None, share=1.0, times=None,
   seconds=0.0)``; ``route`` is an operationId or a path glob such as ``"/api.xro/2.0/Invoices*"``.
 - Token endpoint 400s: ``invalid_grant`` (reused code, rotated refresh token after the 30-minute
   grace, 60 idle days, revoked), ``invalid_client``, ``unsupported_grant_type``,
   ``invalid_scope`` "Client credentials scope validation failed" (``custom`` asking for a scope
-  it lacks); authorize redirects ``unauthorized_client`` "Invalid scope for client".
+  it lacks, ``partner`` asking for anything but ``marketplace.billing``); ``unauthorized_client``
+  for client_credentials from other apps; authorize redirects ``unauthorized_client`` "Invalid
+  scope for client".
+- client_credentials also serves App Store billing: ``partner`` (approved for
+  ``marketplace.billing``) gets a token with no refresh token and no organisation, good for
+  ``/appstore/2.0`` only.
+- Problem bodies follow the API: lower-case ``application/problem+json`` under payroll NZ/UK,
+  finance and bankfeeds (404s and 405s included), PascalCase elsewhere.
 """
 
 from __future__ import annotations

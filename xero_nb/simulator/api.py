@@ -2,14 +2,17 @@
 
 token valid and unexpired (401 TokenExpired) -> rate limits (429) -> scope any-of for the app's
 era (401 AuthorizationUnsuccessful + ``WWW-Authenticate: insufficient_scope``) -> tenant header
-present and connected to this user (403 AuthenticationUnsuccessful) -> app approval, the
-organisation's region and plan, the user's role -> the resource.
+present and connected to this user (403 AuthenticationUnsuccessful) -> app approval and tier
+(Journals: Advanced tier from 2 Mar 2026), the organisation's region and plan, the user's role
+-> the resource.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from xero_nb import facts
 from xero_nb.http import Response
 from xero_nb.scopes import JOURNALS_SCOPE, RESTRICTED_SCOPES
 from xero_nb.simulator import identity
@@ -30,6 +33,8 @@ if TYPE_CHECKING:
     from xero_nb.simulator.core import SimCore
 
 CLOSED_APIS = frozenset({"bankfeeds", "finance"})
+JOURNALS_TIERS = frozenset({"advanced", "enterprise"})  # the tiers that keep /Journals
+TIERS_FROM = facts.GRANULAR_APPS_FROM  # the tiers began the day granular-only apps did (2 Mar 2026)
 BANK_STATEMENT_SCOPE = "accounting.reports.bankstatement.read"
 # What an Invoice-only user may reach (Xero's "Invoice only" role: sales and the lists they need).
 INVOICE_ONLY_PATHS = ("/invoices", "/contacts", "/items", "/organisation", "/currencies",
@@ -71,13 +76,14 @@ def handle_api(core: SimCore, ctx: Ctx, matches: list[Match], key: tuple[str, st
     if need and not (need & rec.scopes):
         return problem(401, "AuthorizationUnsuccessful", ctx.cid, api, headers=extra | INSUFFICIENT)
     if not ep.tenant_header:  # App Store billing: no organisation involved
-        refusal = _app_gates(rec, match, need)
+        refusal = _app_gates(rec, match, need, ctx.now)
         org = None
     else:
         refusal = _tenant(core, rec, header, org)
         if refusal is None:
             assert org is not None
-            refusal = _app_gates(rec, match, need) or _org(match, org) or _user(rec, match, org)
+            refusal = (_app_gates(rec, match, need, ctx.now) or _org(match, org)
+                       or _user(rec, match, org))
     if refusal is not None:
         status, detail, title, type_ = refusal
         hdrs = extra | INSUFFICIENT if status == 401 else extra
@@ -105,13 +111,20 @@ def _tenant(core: SimCore, rec: AccessRecord, header: str | None, org: DemoOrg |
     return None
 
 
-def _app_gates(rec: AccessRecord, match: Match, need: frozenset[str]) -> Refusal | None:
+def tiers_apply(now: float) -> bool:
+    """True once Xero's developer tiers are in force (2 Mar 2026) at simulated time ``now``."""
+    return datetime.fromtimestamp(now, UTC).date() >= TIERS_FROM
+
+
+def _app_gates(rec: AccessRecord, match: Match, need: frozenset[str], now: float) -> Refusal | None:
     app, ep = rec.grant.app, match.endpoint
     held = need & rec.scopes
     if ep.api in CLOSED_APIS and not (held & app.approved_scopes):
         return (403, INVALID_APPLICATION, "Invalid Application", "invalid-application")
-    if JOURNALS_SCOPE in held and app.era != "broad" and JOURNALS_SCOPE not in app.approved_scopes:
-        return (401, "AuthorizationUnsuccessful", None, None)  # tier/approval gate
+    if JOURNALS_SCOPE in held and (
+            (tiers_apply(now) and app.tier not in JOURNALS_TIERS)  # facts ASSUMPTIONS journals_tier
+            or (app.era != "broad" and JOURNALS_SCOPE not in app.approved_scopes)):  # approval
+        return (401, "AuthorizationUnsuccessful", None, None)
     if held and all(s in RESTRICTED_SCOPES and s not in app.approved_scopes for s in held):
         return (401, "AuthorizationUnsuccessful", None, None)
     if (ep.operation_id == "getReportFromId"

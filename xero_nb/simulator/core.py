@@ -16,7 +16,7 @@ from xero_nb.simulator.consent import index_page
 from xero_nb.simulator.context import Ctx
 from xero_nb.simulator.data import DataStore
 from xero_nb.simulator.faults import Fault, Faults
-from xero_nb.simulator.grants import IdentityState
+from xero_nb.simulator.grants import AccessRecord, IdentityState
 from xero_nb.simulator.keys import SigningKey
 from xero_nb.simulator.limits import RateLimits
 from xero_nb.simulator.orgs import DemoApp, DemoOrg, DemoUser
@@ -101,13 +101,47 @@ class SimCore:
                     plan.admitted = self.limits.enter(plan.key)
             return plan
 
-    def _connection_key(self, ctx: Ctx) -> tuple[str, str] | None:
+    def _token(self, ctx: Ctx) -> AccessRecord | None:
+        """The access token we minted for this call (expired or not): it names the app."""
         tok = ctx.bearer()
-        rec = self.state.access.get(tok) if tok else None
+        return self.state.access.get(tok) if tok else None
+
+    def _connection_key(self, ctx: Ctx) -> tuple[str, str] | None:
+        rec = self._token(ctx)
         if rec is None:
             return None
         tenant = ctx.request.headers.get("xero-tenant-id") or rec.grant.app.tenant_id
-        return (rec.grant.app.client_id, tenant.lower()) if tenant else None
+        return (rec.grant.app.client_id, tenant.strip().lower()) if tenant else None
+
+    def _is_api(self, plan: Plan) -> bool:
+        """True for an api.xero.com answer (not identity, /connections or the index page)."""
+        if plan.matches:
+            return True
+        ctx = plan.ctx
+        low = ctx.path.lower().rstrip("/")
+        return not (ctx.path in _FIXED or low == "" or low == _CONNECTIONS
+                    or low.startswith(_CONNECTIONS + "/")
+                    or ctx.request.url.host.lower() in (facts.LOGIN_HOST, facts.IDENTITY_HOST))
+
+    def _with_limits(self, plan: Plan, resp: Response) -> Response:
+        """Add the quotas left to an API answer the limiter did not count (401s, 404s, faults)."""
+        if (not self.limits.enabled or "X-AppMinLimit-Remaining" in resp.headers
+                or not self._is_api(plan)):
+            return resp
+        rec = self._token(plan.ctx)
+        if rec is None:  # no token we know: the app is unknown, so no quota to report
+            return resp
+        app = rec.grant.app
+        key = plan.key or self._connection_key(plan.ctx)
+        for name, value in self.limits.peek(app.client_id, key[1] if key else None, app.tier,
+                                            plan.ctx.now).items():
+            resp.headers[name] = value
+        return resp
+
+    def _api_name(self, ctx: Ctx) -> str:
+        """The API a path lies under (its problem bodies' key case), the tenant's region deciding."""
+        org = self.orgs_by_id.get((ctx.request.headers.get("xero-tenant-id") or "").strip().lower())
+        return self.routes.api_of(ctx.path, org.payroll_region if org else None) or "accounting"
 
     def finish(self, plan: Plan) -> Response:
         """Answer the call (faults permitting) and log it."""
@@ -115,7 +149,7 @@ class SimCore:
             ctx = plan.ctx
             ctx.now = self.clock()
             kinds = {f.kind for f in plan.faults}
-            api = plan.matches[0].endpoint.api if plan.matches else "accounting"
+            api = self._api_name(ctx)
             if "503" in kinds:
                 resp = problem(503, "The Organisation is offline", ctx.cid, api,
                                title="Service Unavailable")
@@ -123,6 +157,7 @@ class SimCore:
                 resp = problem(500, "An error occurred in Xero", ctx.cid, api)
             else:
                 resp = self._dispatch(plan)
+            resp = self._with_limits(plan, resp)
             if "truncate" in kinds and resp.content:
                 resp = Response(resp.status_code, headers=[
                     (k, v) for k, v in resp.headers.items() if k.lower() != "content-length"],
@@ -153,7 +188,8 @@ class SimCore:
             url = ctx.request.url
             origin = f"{url.scheme}://{url.netloc.decode()}"
             return html_response(200, index_page(self.apps, self.orgs, origin), ctx.cid)
+        api = self._api_name(ctx)
         if self.routes.is_api_path(ctx.path) and self.routes.path_exists(ctx.path):
-            return problem(405, "The method is not allowed for this resource", ctx.cid)
-        return problem(404, "The resource you have specified cannot be found", ctx.cid,
+            return problem(405, "The method is not allowed for this resource", ctx.cid, api)
+        return problem(404, "The resource you have specified cannot be found", ctx.cid, api,
                        title="NotFound")

@@ -18,6 +18,8 @@ CAMEL_ENVELOPE = frozenset({"payroll_nz", "payroll_uk", "payroll_au_v2"})
 PAGED_ITEMS = frozenset({"projects", "assets", "bankfeeds", "finance", "appstore"})
 _RENAMES = {"Organisation": "Organisations", "History": "HistoryRecords"}
 _ID_SUFFIXES = ("ID", "Id", "Number", "Code")
+# GET {collection}/{id} answering the owner's list, not one record (the files of an invoice)
+LISTS_BY_OWNER = frozenset({("files", "associations")})
 
 
 def _singular(name: str) -> str:
@@ -59,14 +61,16 @@ class DataStore:
             coll = "reports/" + report.lower()
             name = "Reports"
         single = len(raw) == 2 and raw[1].startswith("{")
-        key = match.params.get(raw[1][1:-1]) if single else None
+        field = raw[1][1:-1] if single else ""
+        key = match.params.get(field) if single else None
         is_report = coll.startswith("reports/")
         if ep.method == "GET":
             if len(raw) > 2 and not is_report:  # a sub-resource (History, Attachments...): empty
                 return self._render(ctx, ep.api, literals[-1], [], headers, single=False)
             rows = self.records(org.tenant_id, ep.api, coll)
-            if key is not None and rows is not None and not is_report:
-                hit = _find(rows, key)
+            if key is not None and not is_report and (ep.api, coll) not in LISTS_BY_OWNER:
+                # an id the collection lacks is 404, even when nothing was ever stored there
+                hit = _find(rows or [], key, field)
                 if hit is None:
                     return problem(404, NOT_FOUND, ctx.cid, ep.api, headers=headers, title="NotFound")
                 return self._render(ctx, ep.api, name, [hit], headers, single=True)
@@ -140,10 +144,11 @@ def _page(n: int) -> dict[str, int]:
     return {"page": 1, "pageSize": 100, "pageCount": 1 if n else 0, "itemCount": n}
 
 
-def _find(rows: list[dict[str, Any]], key: str) -> dict[str, Any] | None:
+def _find(rows: list[dict[str, Any]], key: str, field: str = "") -> dict[str, Any] | None:
+    """The row whose id (or the path parameter's own field, e.g. ``TaxType``) is ``key``."""
     low = key.lower()
     for row in rows:
         for k, v in row.items():
-            if k.endswith(_ID_SUFFIXES) and isinstance(v, str) and v.lower() == low:
+            if (k == field or k.endswith(_ID_SUFFIXES)) and isinstance(v, str) and v.lower() == low:
                 return row
     return None

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from xero_nb.simulator.core import SimCore
 
 CLIENT_CREDENTIALS_SCOPE = "Client credentials scope validation failed"
+BILLING_SCOPE = "marketplace.billing"  # App Store apps may use client_credentials for it (§4)
 GRANT_TYPES = ("authorization_code", "refresh_token", "client_credentials")
 _XERO_HOSTS = (facts.LOGIN_HOST, facts.IDENTITY_HOST, facts.API_HOST)
 
@@ -95,6 +96,8 @@ def _refresh_grant(core: SimCore, ctx: Ctx, app: DemoApp) -> Response:
 
 
 def _client_credentials(core: SimCore, ctx: Ctx, app: DemoApp) -> Response:
+    if app.kind != "custom" and BILLING_SCOPE in app.approved_scopes:
+        return _billing(core, ctx, app)
     if app.kind != "custom" or app.tenant_id is None:
         return token_error("unauthorized_client", ctx.cid)
     asked = tuple(dict.fromkeys((ctx.field("scope") or "").split())) or tuple(sorted(app.scopes))
@@ -102,6 +105,15 @@ def _client_credentials(core: SimCore, ctx: Ctx, app: DemoApp) -> Response:
         return token_error("invalid_scope", ctx.cid, CLIENT_CREDENTIALS_SCOPE)
     org = core.orgs_by_id[app.tenant_id]
     grant = core.state.consent(app, None, asked, [(org.tenant_id, org.name, org.tenant_type)], ctx.now)
+    return _ok(core.state.issue(grant, ctx.now), ctx.cid)
+
+
+def _billing(core: SimCore, ctx: Ctx, app: DemoApp) -> Response:
+    """An App Store app's client_credentials token: marketplace.billing only, no org, no refresh."""
+    asked = tuple(dict.fromkeys((ctx.field("scope") or "").split())) or (BILLING_SCOPE,)
+    if asked != (BILLING_SCOPE,):
+        return token_error("invalid_scope", ctx.cid, CLIENT_CREDENTIALS_SCOPE)
+    grant = core.state.consent(app, None, asked, [], ctx.now)
     return _ok(core.state.issue(grant, ctx.now), ctx.cid)
 
 

@@ -105,6 +105,26 @@ class RateLimits:
             headers["Retry-After"] = str(retry)
         return LimitVerdict(headers, problem, retry)
 
+    def peek(self, client_id: str, tenant_id: str | None, tier: str, now: float) -> dict[str, str]:
+        """The remaining quotas without counting a call (for answers the limiter never saw).
+
+        ``tenant_id=None``: no connection is known, so only the app-wide header is given.
+        """
+        if not self.enabled:
+            return {}
+        app = self._app.get(client_id, deque())
+        _purge(app, now, MINUTE)
+        headers = {"X-AppMinLimit-Remaining": str(max(0, self.app_per_minute - len(app)))}
+        if tenant_id is not None:
+            key = (client_id, tenant_id)
+            minute = self._minute.get(key, deque())
+            day = self._day.get(key, deque())
+            _purge(minute, now, MINUTE)
+            _purge(day, now, DAY)
+            headers["X-DayLimit-Remaining"] = str(max(0, self.day_quota(tier) - len(day)))
+            headers["X-MinLimit-Remaining"] = str(max(0, self.per_minute - len(minute)))
+        return headers
+
     def reset(self) -> None:
         """Forget every count (a new day for everyone)."""
         self._minute.clear()

@@ -44,11 +44,30 @@ class RouteTable:
         self._bases = sorted({urlsplit(r.endpoint.base_url).path.rstrip("/").lower()
                               for r in self.routes}, key=len, reverse=True)
         self._cache: dict[tuple[str, str], list[Match]] = {}
+        # base path -> {payroll region (None outside payroll): API}; payroll 2.0 holds three
+        self._apis: dict[str, dict[str | None, str]] = {}
+        for r in self.routes:
+            ep = r.endpoint
+            base = urlsplit(ep.base_url).path.rstrip("/").lower()
+            self._apis.setdefault(base, {}).setdefault(ep.payroll_region, ep.api)
 
     def is_api_path(self, path: str) -> bool:
         """True if ``path`` lies under one of the API base paths."""
         low = path.lower()
         return any(low == b or low.startswith(b + "/") for b in self._bases)
+
+    def api_of(self, path: str, region: str | None = None) -> str | None:
+        """The API whose base path holds ``path`` (None: none does).
+
+        The payroll 2.0 base is shared by the AU, NZ and UK payroll APIs: the organisation's
+        ``region`` picks one, and without it NZ stands for them (NZ and UK answer alike).
+        """
+        low = path.lower()
+        for base in self._bases:
+            if low == base or low.startswith(base + "/"):
+                apis = self._apis[base]
+                return apis.get(region) or apis.get("NZ") or next(iter(apis.values()))
+        return None
 
     def match(self, method: str, path: str) -> list[Match]:
         """The best route per API for this call (several only on the shared payroll 2.0 URLs)."""

@@ -133,8 +133,9 @@ BUILDERS: dict[str, Callable[[XeroSimulator], Scenario]] = {
                                                   "accounting.transactions on a 2026 app",
                                                   "/api.xro/2.0/Invoices", ["accounting.transactions"],
                                                   app="pkce"),
-    "tier_gated": lambda s: _api(s, "tier_gated", "Journals on a granular app without approval",
-                                 "/api.xro/2.0/Journals", ["accounting.journals.read"], app="pkce"),
+    "tier_gated": lambda s: _api(s, "tier_gated", "Journals from a Core-tier app (Advanced needed "
+                                 "from 2 Mar 2026)", "/api.xro/2.0/Journals",
+                                 ["accounting.journals.read"]),
     "rate_limited": _rate_limited,
     "invalid_grant": lambda s: _token(s, "invalid_grant", "A refresh token Xero no longer honours",
                                       "web", REFRESH_FORM),
