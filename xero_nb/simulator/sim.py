@@ -37,7 +37,11 @@ class SimulatorError(XeroNbError, ValueError):
 
 
 class XeroSimulator:
-    """Xero's identity server and API, in memory; see the module docstring."""
+    """Xero's identity server and API, in memory.
+
+    The refusals it gives, and which rate-limit headers each answer carries (the per-tenant
+    pair only when a tenant is known), are listed in the ``xero_nb.simulator`` package docstring.
+    """
 
     def __init__(self, limits: bool = True, clock: Callable[[], float] | None = None,
                  time_scale: float = 1.0, seed: int = 0, auto_approve: bool = True) -> None:
