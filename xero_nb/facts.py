@@ -39,6 +39,7 @@ APP_PER_MINUTE = 10000
 GRANULAR_APPS_FROM = date(2026, 3, 2)
 GRANULAR_OPT_IN_FROM = date(2026, 4, 1)
 GRANULAR_CUSTOM_CONNECTIONS_FROM = date(2026, 4, 29)
+TIERS_FROM = date(2026, 3, 2)  # Starter/Core/Plus/Advanced/Enterprise tiers (XERO_FACTS §7)
 BROAD_MIGRATION_DEADLINE = date(2027, 9, 30)  # "by Sep 2027"; the day is not published
 
 

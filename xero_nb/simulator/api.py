@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 CLOSED_APIS = frozenset({"bankfeeds", "finance"})
 JOURNALS_TIERS = frozenset({"advanced", "enterprise"})  # the tiers that keep /Journals
-TIERS_FROM = facts.GRANULAR_APPS_FROM  # the tiers began the day granular-only apps did (2 Mar 2026)
+TIERS_FROM = facts.TIERS_FROM
 BANK_STATEMENT_SCOPE = "accounting.reports.bankstatement.read"
 # What an Invoice-only user may reach (Xero's "Invoice only" role: sales and the lists they need).
 INVOICE_ONLY_PATHS = ("/invoices", "/contacts", "/items", "/organisation", "/currencies",
