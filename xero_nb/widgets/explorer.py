@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from xero_nb.coverage import least_privilege, migration_plan
-from xero_nb.scopes import DEPRECATED_BROAD
+from xero_nb.scopes import DEPRECATED_BROAD, OIDC_SCOPES
 from xero_nb.widgets.notice import Noticed, guarded
 from xero_nb.widgets.scope_state import ScopeState
 from xero_nb.widgets.table import TableState
@@ -135,8 +135,7 @@ class ExplorerState(Noticed):
         if self.least is None:
             self.compute_least_privilege()
         if self.least is not None:
-            keep = {s for s in self.scopes.granted if s in ("openid", "profile", "email",
-                                                             "offline_access")}
+            keep = set(self.scopes.granted & OIDC_SCOPES)
             self.scopes.set_whatif(self.least | keep)
 
     @guarded
@@ -157,8 +156,7 @@ class ExplorerState(Noticed):
         if self.plan is None:
             self.compute_migration()
         if self.plan is not None:
-            oidc = {s for s in self.scopes.whatif if s in ("openid", "profile", "email",
-                                                            "offline_access")}
+            oidc = set(self.scopes.whatif & OIDC_SCOPES)
             self.scopes.set_era("granular")
             self.scopes.set_whatif((self.plan.granular - DEPRECATED_BROAD) | oidc)
             self.tell(f"Granular era with the plan's scopes: {self.headline()} (the lost rows "
