@@ -44,4 +44,4 @@ bench: setup
 	$(BIN)/python benchmarks/bench_probe.py
 
 catalog: setup
-	$(BIN)/python -m xero_nb.catalog_build ../shared/xero-openapi
+	$(BIN)/python -m xero_nb.catalog.build vendor/xero-openapi

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SPEC_DIR = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "xero-openapi"
+SPEC_DIR = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "vendor" / "xero-openapi"
 COLD = (
     "import time; t = time.perf_counter(); import xero_nb; xero_nb.load_catalog(); "
     "print(time.perf_counter() - t)"

@@ -13,11 +13,11 @@ import argparse
 import json
 import time
 
-from xero_nb.client import XeroClient
+from xero_nb.client.call import XeroClient
 from xero_nb.facts import TENANT_PER_MINUTE
-from xero_nb.probe import ProbeReport, probe
-from xero_nb.probe_limits import scaled_sleep
-from xero_nb.probe_plan import get_endpoint_count, plan_probes
+from xero_nb.probe.engine import ProbeReport, probe
+from xero_nb.probe.limits import scaled_sleep
+from xero_nb.probe.plan import get_endpoint_count, plan_probes
 from xero_nb.simulator import XeroSimulator
 
 FULL_BROAD = ("offline_access accounting.transactions.read accounting.settings.read "

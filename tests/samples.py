@@ -1,4 +1,4 @@
-"""Real-shaped Xero answers shared by the diagnosis tests (XERO_FACTS.md section 6)."""
+"""Real-shaped Xero answers shared by the diagnosis tests (docs/xero-facts.md §6)."""
 
 from __future__ import annotations
 

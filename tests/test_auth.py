@@ -14,11 +14,11 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
-from xero_nb.auth import XeroAuth
-from xero_nb.config import Settings
+from xero_nb.auth.config import Settings
+from xero_nb.auth.flow import XeroAuth
+from xero_nb.auth.store import MemoryTokenStore
 from xero_nb.errors import AuthError, XeroNbWarning
 from xero_nb.http import MockTransport, Request, Response
-from xero_nb.token_store import MemoryTokenStore
 
 REDIRECT = "http://127.0.0.1:8765/callback"
 API = "https://api.xero.com/api.xro/2.0/Organisation"
@@ -424,7 +424,7 @@ def test_threads_sharing_one_file_store_refresh_once(idp: FakeIdP, clock: Clock,
                                                       tmp_path: Any) -> None:
     import threading
 
-    from xero_nb.token_store import FileTokenStore
+    from xero_nb.auth.store import FileTokenStore
 
     signed_in(idp, clock, store=FileTokenStore(tmp_path, clock=clock))
     kernels = [make_auth(idp, clock, store=FileTokenStore(tmp_path, clock=clock))

@@ -6,7 +6,7 @@ import socket
 
 import pytest
 
-from xero_nb.callback import CallbackServer, is_loopback
+from xero_nb.auth.callback import CallbackServer, is_loopback
 from xero_nb.errors import AuthError, ConfigError
 from xero_nb.http import Client, TransportError
 

@@ -15,12 +15,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from xero_nb.auth import XeroAuth
-from xero_nb.config import Settings
+from xero_nb.auth.config import Settings
+from xero_nb.auth.flow import XeroAuth
+from xero_nb.auth.store import FileTokenStore, MemoryTokenStore
 from xero_nb.errors import AuthError
 from xero_nb.http import Client
 from xero_nb.simulator import XeroSimulator
-from xero_nb.token_store import FileTokenStore, MemoryTokenStore
 
 LOOPBACK_REDIRECT = "http://127.0.0.1/callback"
 READ_SCOPES = ("openid", "profile", "email", "accounting.settings.read",
@@ -235,10 +235,10 @@ def test_paste_fallback_over_real_sockets(sim: XeroSimulator, served: Any) -> No
 CHILD = textwrap.dedent("""
     import sys, time, hashlib
     from pathlib import Path
-    from xero_nb.auth import XeroAuth
-    from xero_nb.config import Settings
+    from xero_nb.auth.flow import XeroAuth
+    from xero_nb.auth.config import Settings
     from xero_nb.facts import XeroURLs
-    from xero_nb.token_store import FileTokenStore
+    from xero_nb.auth.store import FileTokenStore
     url, client_id, folder, go = sys.argv[1:5]
     auth = XeroAuth(Settings(client_id=client_id, redirect_uri="http://127.0.0.1/callback"),
                     store=FileTokenStore(folder), urls=XeroURLs.on(url))
@@ -312,7 +312,7 @@ def test_sign_in_times_out_with_a_way_forward(sim: XeroSimulator) -> None:
 
 @pytest.mark.parametrize("store_kind", ["memory", "file"])
 def test_forget_signs_out_clients_made_earlier(sim: XeroSimulator, tmp_path: Path, store_kind: str) -> None:
-    from xero_nb.client import XeroClient
+    from xero_nb.client.call import XeroClient
 
     store = MemoryTokenStore(clock=sim.clock) if store_kind == "memory" else FileTokenStore(
         tmp_path / "tokens", clock=sim.clock)

@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from xero_nb.cli import FAILED, LOOKUP, OK, USAGE, main, split_endpoint
+from xero_nb.cli import main
+from xero_nb.cli.helpers import FAILED, LOOKUP, OK, USAGE, split_endpoint
 
 ROOT = Path(__file__).resolve().parents[1]
 EXE = Path(sys.executable).parent / "xero-nb"
@@ -79,7 +80,7 @@ def test_scopes_for_process_is_fast_and_light() -> None:
             f"main(['scopes-for', 'GET', {INVOICE!r}]); print(json.dumps(sorted(sys.modules)))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     loaded = set(json.loads(done.stdout.strip().splitlines()[-1]))
-    for heavy in ("pandas", "authlib", "httpx2", "xero_nb.simulator", "xero_nb.coverage"):
+    for heavy in ("pandas", "authlib", "httpx2", "xero_nb.simulator", "xero_nb.catalog.frames"):
         assert heavy not in loaded
 
 
@@ -225,10 +226,10 @@ def test_live_custom_connection_takes_a_token_without_a_browser(
         no_xero_app: None, monkeypatch: pytest.MonkeyPatch) -> None:
     import argparse
 
-    import xero_nb.auth as auth_module
-    from xero_nb.cli_live import connect
+    import xero_nb.auth.flow as auth_module
+    from xero_nb.auth.store import MemoryTokenStore
+    from xero_nb.cli.live import connect
     from xero_nb.simulator import XeroSimulator
-    from xero_nb.token_store import MemoryTokenStore
 
     sim = XeroSimulator(limits=False)
     app = sim.apps["custom"]
@@ -351,7 +352,7 @@ def test_bad_files_and_ports_are_one_line_usage_errors(
 
     import importlib
 
-    monkeypatch.setattr(importlib.import_module("xero_nb.probe"), "probe", no_probe)
+    monkeypatch.setattr(importlib.import_module("xero_nb.probe.engine"), "probe", no_probe)
     code, _, err = run(capsys, "report", "--out", str(tmp_path / "no" / "dir" / "r.md"))
     assert code == USAGE and "does not exist" in err
     code, _, err = run(capsys, "report", "--out", str(tmp_path))

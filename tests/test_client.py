@@ -9,13 +9,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xero_nb.call_result import RateLimits, RequestRecord, redact_body, redact_url
-from xero_nb.catalog import load_catalog
-from xero_nb.client import MissingPathParamError, RetryPolicy, XeroClient
+from xero_nb.auth.tokens import Token
+from xero_nb.catalog.index import load_catalog
+from xero_nb.client.call import MissingPathParamError, RetryPolicy, XeroClient
+from xero_nb.client.result import RateLimits, RequestRecord
 from xero_nb.errors import WriteNotAllowedError
 from xero_nb.facts import XeroURLs
 from xero_nb.http import MockTransport, Request, Response, TransportError
-from xero_nb.tokens import Token
+from xero_nb.redact import redact_body, redact_url
 
 ACCESS = "eyJhbGciOiJub25lIn0.eyJzY29wZSI6W119.c2VjcmV0LWFjY2Vzcy10b2tlbi12YWx1ZQ"
 REFRESH = "refresh-secret-value-0001"
@@ -325,10 +326,10 @@ async def test_concurrent_token_expiries_share_one_refresh() -> None:
 def test_docstring_examples() -> None:
     import doctest
 
-    import xero_nb.call_result
-    import xero_nb.client_policy
+    import xero_nb.client.policy
+    import xero_nb.client.result
 
-    for module in (xero_nb.call_result, xero_nb.client_policy):
+    for module in (xero_nb.client.result, xero_nb.client.policy):
         assert doctest.testmod(module).failed == 0
 
 

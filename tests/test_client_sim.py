@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-from xero_nb.auth import XeroAuth
-from xero_nb.client import RetryPolicy, XeroClient
-from xero_nb.config import Settings
+from xero_nb.auth.config import Settings
+from xero_nb.auth.flow import XeroAuth
+from xero_nb.auth.store import MemoryTokenStore
+from xero_nb.client.call import RetryPolicy, XeroClient
 from xero_nb.http import BaseTransport, Request, Response
 from xero_nb.simulator import SimServer, XeroSimulator
-from xero_nb.token_store import MemoryTokenStore
 
 
 class Counting(BaseTransport):
@@ -189,7 +189,7 @@ def test_token_expired_write_is_not_resent(sim: XeroSimulator, auth_for: Any) ->
 
 
 def test_bank_statement_report_diagnosis_names_the_restriction(sim_nolimits) -> None:  # type: ignore[no-untyped-def]
-    from xero_nb.client import XeroClient
+    from xero_nb.client.call import XeroClient
 
     sim = sim_nolimits
     client = XeroClient(token=sim.issue_token(scopes=["accounting.reports.read"]),

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from xero_nb.config import Settings, read_env_file
+from xero_nb.auth.config import Settings, read_env_file
+from xero_nb.auth.tokens import Secret
 from xero_nb.errors import ConfigError
-from xero_nb.tokens import Secret
 
 SENTINEL = "sentinel-secret-0123456789-cfg"
 

@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import xero_nb as xn
-from xero_nb import scopes as sc
-from xero_nb.coverage import (
+from xero_nb.catalog import scopes as sc
+from xero_nb.catalog.frames import (
     ALLOWED_COLOUR,
     BLOCKED_COLOUR,
     COLUMNS,
@@ -22,7 +22,7 @@ from xero_nb.coverage import (
     select,
     style,
 )
-from xero_nb.privilege import as_endpoints
+from xero_nb.catalog.privilege import as_endpoints
 
 CAT = xn.load_catalog()
 ENDPOINTS = list(CAT)

@@ -1,4 +1,4 @@
-"""Each diagnosis code from real-shaped Xero answers (XERO_FACTS §6), ranking and the decisive fact."""
+"""Each diagnosis code from real-shaped Xero answers (docs/xero-facts.md §6), ranking and the decisive fact."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from xero_nb.diagnose import DIAGNOSIS_CODES, Diagnosis, diagnose
-from xero_nb.diagnose_scope import STATUS_FACT, TOKEN_SCOPES
+from xero_nb.diagnose.diagnosis import DIAGNOSIS_CODES, Diagnosis, diagnose
+from xero_nb.diagnose.scope import STATUS_FACT, TOKEN_SCOPES
 from xero_nb.models import Tenant
 
 CID = "5d3c2b1a-9f8e-4d7c-8b6a-1234567890ab"
@@ -157,14 +157,13 @@ def test_every_documented_code_has_a_producer_and_a_test() -> None:
                   "tier_gated", "rate_limited", "invalid_grant", "invalid_client",
                   "invalid_scope_requested", "unknown"}
     assert set(DIAGNOSIS_CODES) == documented and len(DIAGNOSIS_CODES) == len(documented)
-    design = Path(__file__).resolve().parents[2] / "shared" / "DESIGN.md"
-    if design.exists():  # the shared design file, when present, lists the same codes
-        text = design.read_text(encoding="utf-8")
-        assert all(f"`{c}`" in text for c in documented)
+    docs = Path(__file__).resolve().parents[1] / "docs" / "architecture.md"
+    text = docs.read_text(encoding="utf-8")  # the architecture doc lists the same codes
+    assert all(f"`{c}`" in text for c in documented), [c for c in documented if f"`{c}`" not in text]
     assert set(CASES) == set(DIAGNOSIS_CODES)
     produced = set()
-    pkg = Path(__file__).resolve().parents[1] / "xero_nb"
-    for path in [pkg / "diagnose.py", *pkg.glob("diagnose_*.py")]:
+    pkg = Path(__file__).resolve().parents[1] / "xero_nb" / "diagnose"
+    for path in pkg.glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Finding" and node.args \
                     and isinstance(node.args[0], ast.Constant):

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from samples import XERO_PYTHON as BANK_STATEMENT_PRINTOUT
 
-from xero_nb.catalog import load_catalog
-from xero_nb.client import XeroClient
-from xero_nb.diagnose import diagnose
-from xero_nb.diagnose_endpoint import COUNTRY_FACT, resolve_endpoint, split_endpoint
+from xero_nb.catalog.index import load_catalog
+from xero_nb.client.call import XeroClient
+from xero_nb.diagnose.diagnosis import diagnose
+from xero_nb.diagnose.endpoint import COUNTRY_FACT, resolve_endpoint, split_endpoint
 from xero_nb.simulator import XeroSimulator
 
 BANK_URL = "https://api.xero.com/api.xro/2.0/Reports/BankStatement"

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from xero_nb.diagnose import DIAGNOSIS_CODES, Diagnosis, diagnose
+from xero_nb.diagnose.diagnosis import DIAGNOSIS_CODES, Diagnosis, diagnose
 from xero_nb.facts import XeroURLs
 from xero_nb.http import Client, Response
 from xero_nb.simulator import XeroSimulator

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from samples import CID, SCOPE_BODY, XERO_PYTHON
 
-from xero_nb.diagnose import diagnose
+from xero_nb.diagnose.diagnosis import diagnose
+from xero_nb.diagnose.observation import Observation, observe
 from xero_nb.http import Request, Response
-from xero_nb.problem import Observation, observe, redact
+from xero_nb.redact import redact
 
 TENANT = "8a1b2c3d-4e5f-4a6b-9c8d-0e1f2a3b4c5d"
 

@@ -8,8 +8,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xero_nb.diagnose import DIAGNOSIS_CODES, Diagnosis, diagnose
-from xero_nb.problem import MARKERS, observe
+from xero_nb.diagnose.diagnosis import DIAGNOSIS_CODES, Diagnosis, diagnose
+from xero_nb.diagnose.observation import MARKERS, observe
 
 PROBLEM_KEYS = ["Type", "Title", "Status", "Detail", "Instance", "type", "title", "status", "detail",
                 "error", "error_description", "message", "statusCode", "headers", "body", "Extensions"]

@@ -8,12 +8,12 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xero_nb.catalog import load_catalog
-from xero_nb.client import XeroClient
+from xero_nb.catalog.index import load_catalog
+from xero_nb.catalog.scopes import OIDC_SCOPES, family, is_allowed, known_scopes, restriction
+from xero_nb.client.call import XeroClient
 from xero_nb.http import MockTransport, Request, Response
-from xero_nb.probe import ProbeReport, probe
-from xero_nb.probe_plan import families, get_endpoint_count, infer_era, plan_probes, plan_with_gaps
-from xero_nb.scopes import OIDC_SCOPES, family, is_allowed, known_scopes, restriction
+from xero_nb.probe.engine import ProbeReport, probe
+from xero_nb.probe.plan import families, get_endpoint_count, infer_era, plan_probes, plan_with_gaps
 from xero_nb.simulator import SimServer, XeroSimulator
 
 BROAD_ALL = ("accounting.transactions accounting.settings accounting.contacts accounting.reports.read "
@@ -175,7 +175,6 @@ def test_coverage_rows_put_prediction_beside_observation(sim: XeroSimulator) -> 
 
 def test_docstring_examples() -> None:
     import doctest
+    import importlib
 
-    import xero_nb.probe_plan
-
-    assert doctest.testmod(xero_nb.probe_plan).failed == 0
+    assert doctest.testmod(importlib.import_module("xero_nb.probe.plan")).failed == 0

@@ -8,11 +8,11 @@ import time
 
 import pytest
 
-from xero_nb.client import XeroClient
+from xero_nb.client.call import XeroClient
 from xero_nb.http import MockTransport, Request, Response
-from xero_nb.probe import ProbeReport, aprobe, probe
-from xero_nb.probe_limits import Window, scaled_sleep
-from xero_nb.probe_plan import plan_probes
+from xero_nb.probe.engine import ProbeReport, aprobe, probe
+from xero_nb.probe.limits import Window, scaled_sleep
+from xero_nb.probe.plan import plan_probes
 from xero_nb.simulator import XeroSimulator
 
 

@@ -13,11 +13,11 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xero_nb.coverage import api_summary, coverage
-from xero_nb.diagnose import diagnose
+from xero_nb.catalog.frames import api_summary, coverage
+from xero_nb.diagnose.diagnosis import diagnose
 from xero_nb.http import Request, Response
 from xero_nb.models import Tenant
-from xero_nb.report import Report, report
+from xero_nb.report.build import Report, report
 
 NOW = 1_800_000_000.0
 CID = "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a"
@@ -235,8 +235,8 @@ def test_diagnosis_notes_reach_the_report() -> None:
 
 def test_a_call_is_judged_by_the_scopes_it_was_sent_with() -> None:
     """A failure reported after re-consent still shows why it failed (not 'unknown')."""
-    from xero_nb.client import XeroClient
-    from xero_nb.report import report
+    from xero_nb.client.call import XeroClient
+    from xero_nb.report.build import report
     from xero_nb.simulator import XeroSimulator
 
     sim = XeroSimulator(limits=False)
@@ -249,7 +249,7 @@ def test_a_call_is_judged_by_the_scopes_it_was_sent_with() -> None:
 
 
 def test_www_authenticate_challenge_is_not_redacted_as_a_token() -> None:
-    from xero_nb.problem import redact
+    from xero_nb.redact import redact
 
     assert redact('WWW-Authenticate: Bearer error="insufficient_scope"') == (
         'WWW-Authenticate: Bearer error="insufficient_scope"')

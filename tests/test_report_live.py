@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from xero_nb.client import XeroClient
-from xero_nb.probe import probe
-from xero_nb.report import report
+from xero_nb.client.call import XeroClient
+from xero_nb.probe.engine import probe
+from xero_nb.report.build import report
 from xero_nb.simulator import XeroSimulator
 
 

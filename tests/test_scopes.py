@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xero_nb import scopes as sc
-from xero_nb.catalog import load_catalog
+from xero_nb.catalog import scopes as sc
+from xero_nb.catalog.index import load_catalog
 from xero_nb.errors import UnknownEraError, UnknownScopeError
 
 CAT = load_catalog()

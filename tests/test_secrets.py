@@ -17,13 +17,13 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
-from xero_nb.auth import XeroAuth
-from xero_nb.callback import CallbackResult
-from xero_nb.config import Settings
+from xero_nb.auth.callback import CallbackResult
+from xero_nb.auth.config import Settings
+from xero_nb.auth.flow import XeroAuth
+from xero_nb.auth.store import FileTokenStore, MemoryTokenStore
 from xero_nb.errors import AuthError, XeroNbError
 from xero_nb.http import Client, MockTransport, Request, Response
 from xero_nb.simulator import XeroSimulator
-from xero_nb.token_store import FileTokenStore, MemoryTokenStore
 
 CLIENT_SECRET = "SENTINEL-CLIENT-SECRET-7f3a9c1e5b"
 CODE = "SENTINEL-AUTH-CODE-51d2e8a0c4"

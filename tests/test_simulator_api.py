@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from xero_nb.catalog import load_catalog
+from xero_nb.catalog.index import load_catalog
+from xero_nb.catalog.scopes import ERAS, restriction
 from xero_nb.facts import ASSUMPTIONS
 from xero_nb.http import Client, Response
 from xero_nb.models import Endpoint
-from xero_nb.scopes import ERAS, restriction
 from xero_nb.simulator import XeroSimulator
 
 API = "https://api.xero.com"

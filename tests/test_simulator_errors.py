@@ -1,4 +1,4 @@
-"""One test per row of XERO_FACTS.md §6 (the error catalogue) that the simulator produces."""
+"""One test per row of docs/xero-facts.md §6 (the error catalogue) that the simulator produces."""
 
 from __future__ import annotations
 
@@ -125,7 +125,7 @@ def test_row_405_and_payroll_region_mismatch(sim: XeroSimulator) -> None:
     ("/projects.xro/2.0", "AU", False)])
 def test_405_and_unknown_paths_in_each_apis_key_case(sim: XeroSimulator, base: str, tenant: str,
                                                      lower_case: bool) -> None:
-    # XERO_FACTS §6: finance, bankfeeds and payroll NZ/UK answer lower-case problem+json
+    # docs/xero-facts.md §6: finance, bankfeeds and payroll NZ/UK answer lower-case problem+json
     tok = sim.issue_token(scopes=["accounting.settings"])
     known = {"/payroll.xro/2.0": "/Employees", "/finance.xro/1.0": "/CashValidation",
              "/bankfeeds.xro/1.0": "/FeedConnections", "/api.xro/2.0": "/Accounts",

@@ -304,7 +304,7 @@ def test_client_credentials_custom_connection(sim: XeroSimulator) -> None:
 
 
 def test_client_credentials_for_app_store_billing(sim: XeroSimulator) -> None:
-    # XERO_FACTS §4: App Store apps use client_credentials for marketplace.billing only
+    # docs/xero-facts.md §4: App Store apps use client_credentials for marketplace.billing only
     app = sim.apps["partner"]
     oauth = OAuth2Client(client_id=app.client_id, client_secret=app.client_secret,
                          transport=sim.transport())

@@ -67,7 +67,7 @@ def _quota(r: httpx.Response) -> tuple[str | None, ...]:
 
 
 def test_limit_headers_on_every_api_answer() -> None:
-    # XERO_FACTS §6: the quotas come back on every API response, 401s included. Answers the
+    # docs/xero-facts.md §6: the quotas come back on every API response, 401s included. Answers the
     # limiter never counted (faults, unknown paths, wrong methods, expired tokens) report what is
     # left without spending any of it; with no tenant known only the app-wide quota is given.
     sim = XeroSimulator()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from xero_nb.diagnose import diagnose
+from xero_nb.diagnose.diagnosis import diagnose
 from xero_nb.simulator import SimulatorError, XeroSimulator
 from xero_nb.simulator.scenarios import SCENARIOS
 

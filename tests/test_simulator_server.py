@@ -8,9 +8,9 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xero_nb.catalog import load_catalog
+from xero_nb.catalog.index import load_catalog
+from xero_nb.catalog.scopes import RESTRICTED_SCOPES, is_allowed, known_scopes, required_scopes, restriction
 from xero_nb.http import Client
-from xero_nb.scopes import RESTRICTED_SCOPES, is_allowed, known_scopes, required_scopes, restriction
 from xero_nb.simulator import XeroSimulator, main
 
 GUID = "2f7c1c3e-3d7b-4b8e-9a55-5f0b1a2c3d4e"

@@ -17,9 +17,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from xero_nb.auth.store import FileTokenStore, MemoryTokenStore, fingerprint
+from xero_nb.auth.tokens import Secret, Token
 from xero_nb.errors import TokenStoreError
-from xero_nb.token_store import FileTokenStore, MemoryTokenStore, fingerprint
-from xero_nb.tokens import Secret, Token, mask, unverified_claims
+from xero_nb.redact import jwt_claims, mask
 
 
 def fake_jwt(claims: dict) -> str:
@@ -103,9 +104,9 @@ def test_to_response_feeds_authlib_and_round_trips() -> None:
 
 
 def test_unverified_claims_of_garbage_are_empty() -> None:
-    assert unverified_claims("not-a-jwt") == {}
-    assert unverified_claims("a.b.c") == {}
-    assert unverified_claims(None) == {}
+    assert jwt_claims("not-a-jwt") == {}
+    assert jwt_claims("a.b.c") == {}
+    assert jwt_claims(None) == {}
 
 
 # -- stores ------------------------------------------------------------------------------
@@ -266,7 +267,7 @@ def test_file_store_round_trips_any_token(tmp_path_factory: pytest.TempPathFacto
 
 WRITER = textwrap.dedent("""
     import sys
-    from xero_nb.token_store import FileTokenStore
+    from xero_nb.auth.store import FileTokenStore
     store = FileTokenStore(sys.argv[1])
     big = "x" * 200_000  # a large token makes each save take long enough to be killed inside
     toks = [{"access_token": "OLD" + big, "refresh_token": "old-refresh", "expires_in": 1},

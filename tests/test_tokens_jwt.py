@@ -8,8 +8,8 @@ import pytest
 from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
 
+from xero_nb.auth.jwt import claim_rows, rows_as_dicts, scope_diff, verify_jwt
 from xero_nb.facts import AUDIENCE, ISSUER
-from xero_nb.jwt_view import claim_rows, rows_as_dicts, scope_diff, verify_jwt
 
 NOW = 1_800_000_000
 

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from xero_nb.coverage import coverage
+from xero_nb.catalog.frames import coverage
 from xero_nb.widgets.explorer import ExplorerState
 from xero_nb.widgets.explorer_view import ScopeExplorer, scope_css_class, toggle_label
 from xero_nb.widgets.scope_state import ScopeState, scope_group

@@ -12,13 +12,13 @@ from xero_nb.models import Param
 from xero_nb.simulator import XeroSimulator
 from xero_nb.widgets.call import CallState, body_frame, check_value
 from xero_nb.widgets.call_view import CallPanel
-from xero_nb.widgets.connect_view import ConnectPanel
 from xero_nb.widgets.connection import Connection
+from xero_nb.widgets.connection_view import ConnectPanel
 from xero_nb.widgets.demo import DEMO_SCOPES
-from xero_nb.widgets.lab import ScopeLab
-from xero_nb.widgets.lab_state import LabState
+from xero_nb.widgets.lab import LabState
+from xero_nb.widgets.lab_view import ScopeLab
+from xero_nb.widgets.probe import ProbeState
 from xero_nb.widgets.probe_view import ProbePanel
-from xero_nb.widgets.probing import ProbeState
 from xero_nb.widgets.scope_state import ScopeState
 
 PASTED = ('{"error": "InsufficientPermissions", "message": "The API credentials do not have the '
@@ -305,8 +305,8 @@ def test_expiry_countdown_ticks(conn: Connection) -> None:
 
 def test_live_paste_the_redirect_url_fallback_over_loopback(tmp_path, monkeypatch) -> None:
     """'Live' against the simulator served on 127.0.0.1: link, consent, paste, signed in."""
+    from xero_nb.auth.store import MemoryTokenStore
     from xero_nb.http import Client
-    from xero_nb.token_store import MemoryTokenStore
 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     sim = XeroSimulator(limits=False)
@@ -398,7 +398,7 @@ def test_cancel_stops_a_running_probe(conn: Connection) -> None:
 
 def test_live_custom_connection_from_the_environment(tmp_path, monkeypatch) -> None:
     """XERO_GRANT=client_credentials: the panel signs in with no browser (simulator on loopback)."""
-    from xero_nb.token_store import MemoryTokenStore
+    from xero_nb.auth.store import MemoryTokenStore
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))

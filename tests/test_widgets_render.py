@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from xero_nb.diagnose import diagnose
+from xero_nb.diagnose.diagnosis import diagnose
 from xero_nb.widgets.render import cell_text, chips, findings, key_values, message, rich
 
 

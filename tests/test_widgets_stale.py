@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from xero_nb.auth_errors import AuthError
-from xero_nb.client import XeroClient
-from xero_nb.coverage import coverage
+from xero_nb.auth.explain import AuthError
+from xero_nb.catalog.frames import coverage
+from xero_nb.client.call import XeroClient
 from xero_nb.simulator import XeroSimulator
 from xero_nb.widgets.call import CallState
 from xero_nb.widgets.call_view import CallPanel
 from xero_nb.widgets.connection import Connection
 from xero_nb.widgets.explorer import ExplorerState
 from xero_nb.widgets.explorer_view import ScopeExplorer
-from xero_nb.widgets.lab import ScopeLab
-from xero_nb.widgets.lab_state import LabState
+from xero_nb.widgets.lab import LabState
+from xero_nb.widgets.lab_view import ScopeLab
+from xero_nb.widgets.probe import ProbeState
 from xero_nb.widgets.probe_view import ProbePanel
-from xero_nb.widgets.probing import ProbeState
 from xero_nb.widgets.scope_state import ScopeState
 
 

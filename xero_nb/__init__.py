@@ -11,10 +11,11 @@ uvicorn, authlib and ipywidgets are imported only when something needs them.
 
 from __future__ import annotations
 
-import importlib
 import sys
 import types
 from typing import TYPE_CHECKING, Any
+
+from xero_nb import lazy
 
 __version__ = "0.1.0"
 
@@ -22,51 +23,51 @@ __version__ = "0.1.0"
 _EXPORTS: dict[str, str] = {
     "AmbiguousEndpointError": "xero_nb.errors",
     "AuthError": "xero_nb.errors",
-    "CallResult": "xero_nb.call_result",
+    "CallResult": "xero_nb.client",
     "Catalog": "xero_nb.catalog",
     "ConfigError": "xero_nb.errors",
     "DIAGNOSIS_CODES": "xero_nb.diagnose",
     "Diagnosis": "xero_nb.diagnose",
     "Endpoint": "xero_nb.models",
     "EndpointNotFoundError": "xero_nb.errors",
-    "FileTokenStore": "xero_nb.token_store",
+    "FileTokenStore": "xero_nb.auth",
     "Finding": "xero_nb.diagnose",
-    "MemoryTokenStore": "xero_nb.token_store",
+    "MemoryTokenStore": "xero_nb.auth",
     "Param": "xero_nb.models",
     "ProbeReport": "xero_nb.probe",
     "ProbeResult": "xero_nb.probe",
     "Report": "xero_nb.report",
-    "Settings": "xero_nb.config",
+    "Settings": "xero_nb.auth",
     "Tenant": "xero_nb.models",
-    "Token": "xero_nb.tokens",
+    "Token": "xero_nb.auth",
     "UnknownScopeError": "xero_nb.errors",
     "XeroAuth": "xero_nb.auth",
     "XeroClient": "xero_nb.client",
     "XeroNbError": "xero_nb.errors",
     "XeroSimulator": "xero_nb.simulator",
-    "api_summary": "xero_nb.coverage",
-    "coverage": "xero_nb.coverage",
+    "api_summary": "xero_nb.catalog",
+    "coverage": "xero_nb.catalog",
     "diagnose": "xero_nb.diagnose",
-    "is_allowed": "xero_nb.scopes",
-    "least_privilege": "xero_nb.privilege",
+    "is_allowed": "xero_nb.catalog",
+    "least_privilege": "xero_nb.catalog",
     "load_catalog": "xero_nb.catalog",
-    "migration_plan": "xero_nb.privilege",
-    "parse_scopes": "xero_nb.scopes",
+    "migration_plan": "xero_nb.catalog",
+    "parse_scopes": "xero_nb.catalog",
     "probe": "xero_nb.probe",
     "report": "xero_nb.report",
-    "required_scopes": "xero_nb.scopes",
-    "scope_summary": "xero_nb.coverage",
-    "what_if": "xero_nb.coverage",
+    "required_scopes": "xero_nb.catalog",
+    "scope_summary": "xero_nb.catalog",
+    "what_if": "xero_nb.catalog",
 }
 
 __all__ = sorted(_EXPORTS)
 
 
 class _Package(types.ModuleType):
-    """Keeps ``xn.coverage`` / ``xn.diagnose`` / ``xn.report`` / ``xn.probe`` the functions.
+    """Keeps ``xn.diagnose`` / ``xn.report`` / ``xn.probe`` the functions.
 
-    Those functions share their names with the modules that define them, and importing a
-    submodule sets it as an attribute of the package, which would shadow the function.
+    Those functions share their names with the packages that define them, and importing a
+    subpackage sets it as an attribute of this package, which would shadow the function.
     """
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -78,36 +79,44 @@ class _Package(types.ModuleType):
 sys.modules[__name__].__class__ = _Package
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'xero_nb' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy.exports(__name__, _EXPORTS)
 
 
 if TYPE_CHECKING:  # pragma: no cover - names for type checkers; runtime loads lazily
+    from xero_nb.auth import FileTokenStore as FileTokenStore
+    from xero_nb.auth import MemoryTokenStore as MemoryTokenStore
+    from xero_nb.auth import Settings as Settings
+    from xero_nb.auth import Token as Token
+    from xero_nb.auth import XeroAuth as XeroAuth
     from xero_nb.catalog import Catalog as Catalog
+    from xero_nb.catalog import api_summary as api_summary
+    from xero_nb.catalog import coverage as coverage
+    from xero_nb.catalog import is_allowed as is_allowed
+    from xero_nb.catalog import least_privilege as least_privilege
     from xero_nb.catalog import load_catalog as load_catalog
-    from xero_nb.coverage import api_summary as api_summary
-    from xero_nb.coverage import coverage as coverage
-    from xero_nb.coverage import scope_summary as scope_summary
-    from xero_nb.coverage import what_if as what_if
+    from xero_nb.catalog import migration_plan as migration_plan
+    from xero_nb.catalog import parse_scopes as parse_scopes
+    from xero_nb.catalog import required_scopes as required_scopes
+    from xero_nb.catalog import scope_summary as scope_summary
+    from xero_nb.catalog import what_if as what_if
+    from xero_nb.client import CallResult as CallResult
+    from xero_nb.client import XeroClient as XeroClient
+    from xero_nb.diagnose import DIAGNOSIS_CODES as DIAGNOSIS_CODES
+    from xero_nb.diagnose import Diagnosis as Diagnosis
+    from xero_nb.diagnose import Finding as Finding
+    from xero_nb.diagnose import diagnose as diagnose
     from xero_nb.errors import AmbiguousEndpointError as AmbiguousEndpointError
     from xero_nb.errors import AuthError as AuthError
     from xero_nb.errors import ConfigError as ConfigError
+    from xero_nb.errors import EndpointNotFoundError as EndpointNotFoundError
     from xero_nb.errors import UnknownScopeError as UnknownScopeError
     from xero_nb.errors import XeroNbError as XeroNbError
     from xero_nb.models import Endpoint as Endpoint
     from xero_nb.models import Param as Param
     from xero_nb.models import Tenant as Tenant
-    from xero_nb.privilege import least_privilege as least_privilege
-    from xero_nb.privilege import migration_plan as migration_plan
-    from xero_nb.scopes import is_allowed as is_allowed
-    from xero_nb.scopes import parse_scopes as parse_scopes
-    from xero_nb.scopes import required_scopes as required_scopes
+    from xero_nb.probe import ProbeReport as ProbeReport
+    from xero_nb.probe import ProbeResult as ProbeResult
+    from xero_nb.probe import probe as probe
+    from xero_nb.report import Report as Report
+    from xero_nb.report import report as report
+    from xero_nb.simulator import XeroSimulator as XeroSimulator

@@ -1,6 +1,6 @@
 """Numbers and dates Xero publishes, and the one labelled table of assumptions we rely on.
 
-Everything here comes from ../shared/XERO_FACTS.md. Where that file marks a point uncertain,
+Everything here is explained, with sources, in docs/xero-facts.md. Where a point is uncertain,
 the value sits in ASSUMPTIONS with its confidence, so a reader can see what we assumed.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-# Hosts and paths (XERO_FACTS §4)
+# Hosts and paths (docs/xero-facts.md §4)
 LOGIN_HOST = "login.xero.com"
 IDENTITY_HOST = "identity.xero.com"
 API_HOST = "api.xero.com"
@@ -23,23 +23,23 @@ CONNECTIONS_PATH = "/connections"
 ISSUER = "https://identity.xero.com"
 AUDIENCE = "https://identity.xero.com/resources"
 
-# Token lifetimes (XERO_FACTS §4)
+# Token lifetimes (docs/xero-facts.md §4)
 ACCESS_TOKEN_SECONDS = 30 * 60
 REFRESH_GRACE_SECONDS = 30 * 60
 REFRESH_IDLE_SECONDS = 60 * 24 * 3600
 
-# Rate limits (XERO_FACTS §7)
+# Rate limits (docs/xero-facts.md §7)
 TENANT_CONCURRENT = 5
 TENANT_PER_MINUTE = 60
 TENANT_PER_DAY = 5000
 TENANT_PER_DAY_STARTER = 1000
 APP_PER_MINUTE = 10000
 
-# Dates (XERO_FACTS §3)
+# Dates (docs/xero-facts.md §3)
 GRANULAR_APPS_FROM = date(2026, 3, 2)
 GRANULAR_OPT_IN_FROM = date(2026, 4, 1)
 GRANULAR_CUSTOM_CONNECTIONS_FROM = date(2026, 4, 29)
-TIERS_FROM = date(2026, 3, 2)  # Starter/Core/Plus/Advanced/Enterprise tiers (XERO_FACTS §7)
+TIERS_FROM = date(2026, 3, 2)  # Starter/Core/Plus/Advanced/Enterprise tiers (docs/xero-facts.md §7)
 BROAD_MIGRATION_DEADLINE = date(2027, 9, 30)  # "by Sep 2027"; the day is not published
 
 

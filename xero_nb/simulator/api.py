@@ -10,11 +10,10 @@ present and connected to this user (403 AuthenticationUnsuccessful) -> app appro
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 from xero_nb import facts
+from xero_nb.catalog.scopes import JOURNALS_SCOPE, RESTRICTED_SCOPES
 from xero_nb.http import Response
-from xero_nb.scopes import JOURNALS_SCOPE, RESTRICTED_SCOPES
 from xero_nb.simulator import identity
 from xero_nb.simulator.context import Ctx
 from xero_nb.simulator.grants import AccessRecord
@@ -28,9 +27,7 @@ from xero_nb.simulator.problems import (
     problem,
 )
 from xero_nb.simulator.routes import Match
-
-if TYPE_CHECKING:
-    from xero_nb.simulator.core import SimCore
+from xero_nb.simulator.world import World
 
 CLOSED_APIS = frozenset({"bankfeeds", "finance"})
 JOURNALS_TIERS = frozenset({"advanced", "enterprise"})  # the tiers that keep /Journals
@@ -51,7 +48,7 @@ def _pick(matches: list[Match], org: DemoOrg | None) -> Match:
     return matches[0]
 
 
-def handle_api(core: SimCore, ctx: Ctx, matches: list[Match], key: tuple[str, str] | None,
+def handle_api(core: World, ctx: Ctx, matches: list[Match], key: tuple[str, str] | None,
                busy: bool = False) -> Response:
     """Run Xero's checks in Xero's order, then answer from the organisation's data."""
     rec = identity.bearer(core, ctx, matches[0].endpoint.api)
@@ -94,7 +91,7 @@ def handle_api(core: SimCore, ctx: Ctx, matches: list[Match], key: tuple[str, st
 Refusal = tuple[int, str, str | None, str | None]  # status, detail, title, problem type
 
 
-def _tenant(core: SimCore, rec: AccessRecord, header: str | None, org: DemoOrg | None) -> Refusal | None:
+def _tenant(core: World, rec: AccessRecord, header: str | None, org: DemoOrg | None) -> Refusal | None:
     app, user = rec.grant.app, rec.grant.user
     forbidden: Refusal = (403, "AuthenticationUnsuccessful", None, None)
     if user is None:  # a custom connection: its one organisation, header optional

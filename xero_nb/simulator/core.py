@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-import threading
 import uuid
 from dataclasses import dataclass, field
 
 from xero_nb import facts
 from xero_nb.http import Request, Response
-from xero_nb.scopes import known_scopes
 from xero_nb.simulator import authorize, identity
 from xero_nb.simulator.api import handle_api
-from xero_nb.simulator.clock import SimClock
 from xero_nb.simulator.consent import index_page
 from xero_nb.simulator.context import Ctx
-from xero_nb.simulator.data import DataStore
-from xero_nb.simulator.faults import Fault, Faults
-from xero_nb.simulator.grants import AccessRecord, IdentityState
-from xero_nb.simulator.keys import SigningKey
-from xero_nb.simulator.limits import RateLimits
-from xero_nb.simulator.orgs import DemoApp, DemoOrg, DemoUser
+from xero_nb.simulator.faults import Fault
+from xero_nb.simulator.grants import AccessRecord
 from xero_nb.simulator.problems import html_response, problem
-from xero_nb.simulator.routes import Match, route_table
+from xero_nb.simulator.routes import Match
+from xero_nb.simulator.world import World
 
 _CONNECTIONS = facts.CONNECTIONS_PATH
 _FIXED = {
@@ -53,37 +47,8 @@ class Plan:
         return any(f.kind == "drop" for f in self.faults)
 
 
-class SimCore:
-    """State and dispatch; every public method takes the lock, so threads and loops may share it."""
-
-    def __init__(self, *, apps: dict[str, DemoApp], orgs: list[DemoOrg], users: list[DemoUser],
-                 clock: SimClock, limits: bool, seed: int) -> None:
-        self.lock = threading.RLock()
-        self.apps = apps
-        self.apps_by_id = {a.client_id: a for a in apps.values()}
-        self.orgs = orgs
-        self.orgs_by_id = {o.tenant_id: o for o in orgs}
-        self.users = users
-        self.clock = clock
-        self.key = SigningKey(seed)
-        self.state = IdentityState(self.key)
-        self.limits = RateLimits(clock, enabled=limits)
-        self.faults = Faults(seed)
-        self.store = DataStore(orgs, seed)
-        self.routes = route_table()
-        self.scope_names = known_scopes()
-        self.tickets: dict[str, authorize.AuthzRequest] = {}
-        self.auto_approve = True
-        self.calls: list[tuple[Request, Response]] = []
-        self.record_calls = True
-
-    def find_user(self, hint: str | None) -> DemoUser | None:
-        """A user by id, email or name (case-insensitive)."""
-        if not hint:
-            return None
-        low = hint.lower()
-        return next((u for u in self.users if low in (u.user_id, u.email.lower(), u.name.lower())),
-                    None)
+class SimCore(World):
+    """The world plus dispatch; every public method takes the lock, so threads and loops may share it."""
 
     def begin(self, request: Request) -> Plan:
         """Accept a call: assign its correlation id, route it, fire faults, count it in flight."""

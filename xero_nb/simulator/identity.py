@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import unquote
 
 from xero_nb import facts
@@ -22,9 +22,7 @@ from xero_nb.simulator.problems import (
     token_error,
     xero_datetime,
 )
-
-if TYPE_CHECKING:
-    from xero_nb.simulator.core import SimCore
+from xero_nb.simulator.world import World
 
 CLIENT_CREDENTIALS_SCOPE = "Client credentials scope validation failed"
 BILLING_SCOPE = "marketplace.billing"  # App Store apps may use client_credentials for it (§4)
@@ -32,7 +30,7 @@ GRANT_TYPES = ("authorization_code", "refresh_token", "client_credentials")
 _XERO_HOSTS = (facts.LOGIN_HOST, facts.IDENTITY_HOST, facts.API_HOST)
 
 
-def client_of(core: SimCore, ctx: Ctx) -> DemoApp | Response:
+def client_of(core: World, ctx: Ctx) -> DemoApp | Response:
     """The calling app, from HTTP Basic, form post, or (public apps) a bare client_id."""
     cid, secret = ctx.field("client_id"), ctx.field("client_secret")
     auth = ctx.request.headers.get("authorization", "")
@@ -52,7 +50,7 @@ def client_of(core: SimCore, ctx: Ctx) -> DemoApp | Response:
     return app
 
 
-def token(core: SimCore, ctx: Ctx) -> Response:
+def token(core: World, ctx: Ctx) -> Response:
     """POST /connect/token for the code, refresh and client-credentials grants."""
     grant_type = ctx.field("grant_type")
     if grant_type not in GRANT_TYPES:
@@ -71,7 +69,7 @@ def _ok(body: dict[str, Any], cid: str) -> Response:
     return json_response(200, body, cid, {"Cache-Control": "no-store", "Pragma": "no-cache"})
 
 
-def _code_grant(core: SimCore, ctx: Ctx, app: DemoApp) -> Response:
+def _code_grant(core: World, ctx: Ctx, app: DemoApp) -> Response:
     rec = core.state.codes.pop(ctx.field("code") or "", None)  # single use, even when refused
     if (rec is None or rec.grant.app.client_id != app.client_id or ctx.now > rec.expires_at
             or ctx.field("redirect_uri") != rec.redirect_uri):
@@ -84,7 +82,7 @@ def _code_grant(core: SimCore, ctx: Ctx, app: DemoApp) -> Response:
     return _ok(core.state.issue(rec.grant, ctx.now), ctx.cid)
 
 
-def _refresh_grant(core: SimCore, ctx: Ctx, app: DemoApp) -> Response:
+def _refresh_grant(core: World, ctx: Ctx, app: DemoApp) -> Response:
     rec = core.state.refresh.get(ctx.field("refresh_token") or "")
     if rec is None or rec.grant.app.client_id != app.client_id:
         return token_error("invalid_grant", ctx.cid)
@@ -95,7 +93,7 @@ def _refresh_grant(core: SimCore, ctx: Ctx, app: DemoApp) -> Response:
     return _ok(core.state.issue(rec.grant, ctx.now), ctx.cid)
 
 
-def _client_credentials(core: SimCore, ctx: Ctx, app: DemoApp) -> Response:
+def _client_credentials(core: World, ctx: Ctx, app: DemoApp) -> Response:
     if app.kind != "custom" and BILLING_SCOPE in app.approved_scopes:
         return _billing(core, ctx, app)
     if app.kind != "custom" or app.tenant_id is None:
@@ -108,7 +106,7 @@ def _client_credentials(core: SimCore, ctx: Ctx, app: DemoApp) -> Response:
     return _ok(core.state.issue(grant, ctx.now), ctx.cid)
 
 
-def _billing(core: SimCore, ctx: Ctx, app: DemoApp) -> Response:
+def _billing(core: World, ctx: Ctx, app: DemoApp) -> Response:
     """An App Store app's client_credentials token: marketplace.billing only, no org, no refresh."""
     asked = tuple(dict.fromkeys((ctx.field("scope") or "").split())) or (BILLING_SCOPE,)
     if asked != (BILLING_SCOPE,):
@@ -117,7 +115,7 @@ def _billing(core: SimCore, ctx: Ctx, app: DemoApp) -> Response:
     return _ok(core.state.issue(grant, ctx.now), ctx.cid)
 
 
-def revocation(core: SimCore, ctx: Ctx) -> Response:
+def revocation(core: World, ctx: Ctx) -> Response:
     """POST /connect/revocation: the refresh token dies and the user's connections go."""
     app = client_of(core, ctx)
     if isinstance(app, Response):
@@ -128,7 +126,7 @@ def revocation(core: SimCore, ctx: Ctx) -> Response:
     return empty(200, ctx.cid)
 
 
-def bearer(core: SimCore, ctx: Ctx, api: str = "accounting") -> AccessRecord | Response:
+def bearer(core: World, ctx: Ctx, api: str = "accounting") -> AccessRecord | Response:
     """The caller's valid access token, or Xero's 401 (unknown token, or TokenExpired)."""
     tok = ctx.bearer()
     rec = core.state.access.get(tok) if tok else None
@@ -139,7 +137,7 @@ def bearer(core: SimCore, ctx: Ctx, api: str = "accounting") -> AccessRecord | R
     return rec
 
 
-def userinfo(core: SimCore, ctx: Ctx) -> Response:
+def userinfo(core: World, ctx: Ctx) -> Response:
     """GET /connect/userinfo: the signed-in user's OIDC claims."""
     rec = bearer(core, ctx)
     if isinstance(rec, Response) or rec.grant.user is None or "openid" not in rec.scopes:
@@ -162,7 +160,7 @@ def _urls(ctx: Ctx) -> facts.XeroURLs:
     return facts.XeroURLs.on(f"{url.scheme}://{url.netloc.decode()}")
 
 
-def openid_configuration(core: SimCore, ctx: Ctx) -> Response:
+def openid_configuration(core: World, ctx: Ctx) -> Response:
     """The OIDC discovery document."""
     urls = _urls(ctx)
     doc = {
@@ -180,12 +178,12 @@ def openid_configuration(core: SimCore, ctx: Ctx) -> Response:
     return json_response(200, doc, ctx.cid)
 
 
-def jwks(core: SimCore, ctx: Ctx) -> Response:
+def jwks(core: World, ctx: Ctx) -> Response:
     """The JWKS that verifies our access and id tokens."""
     return json_response(200, core.key.jwks(), ctx.cid)
 
 
-def connections(core: SimCore, ctx: Ctx, connection_id: str | None) -> Response:
+def connections(core: World, ctx: Ctx, connection_id: str | None) -> Response:
     """GET /connections[?authEventId=] and DELETE /connections/{id}."""
     rec = bearer(core, ctx)
     if isinstance(rec, Response):

@@ -9,7 +9,7 @@ from typing import Any
 
 from xero_nb.http import Response
 
-# APIs answering lower-case application/problem+json (XERO_FACTS §6); the rest use PascalCase.
+# APIs answering lower-case application/problem+json (docs/xero-facts.md §6); the rest use PascalCase.
 LOWER_CASE_APIS = frozenset({"payroll_nz", "payroll_uk", "finance", "bankfeeds"})
 
 CORRELATION_HEADER = "Xero-Correlation-Id"

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from xero_nb.catalog import Catalog, load_catalog
+from xero_nb.catalog.index import Catalog, load_catalog
+from xero_nb.catalog.scopes import ERAS, required_scopes
 from xero_nb.models import Endpoint
-from xero_nb.scopes import ERAS, required_scopes
 
 
 @dataclass(frozen=True, slots=True)

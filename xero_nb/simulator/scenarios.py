@@ -11,13 +11,31 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from xero_nb.facts import XeroURLs
 from xero_nb.http import Client, Response
+from xero_nb.simulator.clock import SimClock
+from xero_nb.simulator.limits import RateLimits
+from xero_nb.simulator.orgs import DemoApp, DemoOrg
+from xero_nb.simulator.transport import SimTransport
 
-if TYPE_CHECKING:
-    from xero_nb.simulator.sim import XeroSimulator
+
+class XeroSimulator(Protocol):
+    """What a scenario needs of the simulator (``sim.XeroSimulator`` builds them, so no import back)."""
+
+    clock: SimClock
+
+    @property
+    def apps(self) -> dict[str, DemoApp]: ...
+    @property
+    def limits(self) -> RateLimits: ...
+    def transport(self) -> SimTransport: ...
+    def tenant(self, country_or_name: str) -> DemoOrg: ...
+    def issue_token(self, scopes: Any = ..., user: Any = None, tenants: Any = None,
+                    app: Any = "web", nonce: str | None = None) -> dict[str, Any]: ...
+    def _expired_token(self, scopes: Any, app: str = "web") -> dict[str, Any]: ...
+    def disconnect(self, tenant: Any, user: Any = None, app: Any = None) -> int: ...
 
 API = XeroURLs.xero().api_root
 TOKEN_URL = XeroURLs.xero().token

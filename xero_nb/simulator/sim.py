@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from xero_nb.catalog.scopes import parse_scopes
 from xero_nb.errors import XeroNbError
 from xero_nb.facts import XeroURLs
 from xero_nb.http import Request, Response
-from xero_nb.scopes import parse_scopes
 from xero_nb.simulator.clock import SimClock
 from xero_nb.simulator.core import SimCore
 from xero_nb.simulator.faults import Faults

@@ -5,39 +5,37 @@
 
 Every widget is a thin view over a plain-Python controller (``.state``) whose public
 methods the handlers call, so the same actions are scriptable and tested headless.
+
+Naming rule: a panel ``NAME`` has its controller in ``NAME.py`` and its ipywidgets view in
+``NAME_view.py`` (``connection``/``connection_view``, ``probe``/``probe_view``,
+``lab``/``lab_view``, ``browser``/``browser_view``, ``call``/``call_view``,
+``explorer``/``explorer_view``, ``table``/``table_view``). Only ``*_view.py`` modules import
+ipywidgets; the others are plain Python shared by the views: ``scope_state`` (the scopes every
+panel reads), ``notice`` (messages), ``render`` (HTML pieces) and ``demo`` (the simulator app).
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from xero_nb import lazy
 
 _EXPORTS = {
     "BrowserState": "xero_nb.widgets.browser",
     "CallPanel": "xero_nb.widgets.call_view",
     "CallState": "xero_nb.widgets.call",
-    "ConnectPanel": "xero_nb.widgets.connect_view",
+    "ConnectPanel": "xero_nb.widgets.connection_view",
     "Connection": "xero_nb.widgets.connection",
     "DataTable": "xero_nb.widgets.table_view",
     "EndpointBrowser": "xero_nb.widgets.browser_view",
     "ExplorerState": "xero_nb.widgets.explorer",
-    "LabState": "xero_nb.widgets.lab_state",
+    "LabState": "xero_nb.widgets.lab",
     "ProbePanel": "xero_nb.widgets.probe_view",
-    "ProbeState": "xero_nb.widgets.probing",
+    "ProbeState": "xero_nb.widgets.probe",
     "ScopeExplorer": "xero_nb.widgets.explorer_view",
-    "ScopeLab": "xero_nb.widgets.lab",
+    "ScopeLab": "xero_nb.widgets.lab_view",
     "ScopeState": "xero_nb.widgets.scope_state",
     "TableState": "xero_nb.widgets.table",
     "show_table": "xero_nb.widgets.table_view",
 }
 
 __all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'xero_nb.widgets' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__, __dir__ = lazy.exports(__name__, _EXPORTS)

@@ -6,10 +6,10 @@ from typing import Any
 
 import pandas as pd
 
-from xero_nb.catalog import load_catalog
-from xero_nb.coverage import select
+from xero_nb.catalog.frames import select
+from xero_nb.catalog.index import load_catalog
+from xero_nb.catalog.scopes import ERAS, narrowest, required_scopes, restriction
 from xero_nb.models import Endpoint
-from xero_nb.scopes import ERAS, narrowest, required_scopes, restriction
 from xero_nb.widgets.notice import Noticed, guarded
 from xero_nb.widgets.scope_state import ScopeState
 from xero_nb.widgets.table import TableState

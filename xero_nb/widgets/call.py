@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from xero_nb.catalog import load_catalog
+from xero_nb.catalog.index import load_catalog
 from xero_nb.models import Endpoint, Param
 from xero_nb.widgets.notice import Noticed, guarded
 from xero_nb.widgets.scope_state import ScopeState
@@ -205,7 +205,7 @@ class CallState(Noticed):
     @guarded
     def diagnose_pasted(self, text: str | None = None) -> Any:
         """Diagnose an error pasted from elsewhere (an SDK printout, a log line, a body)."""
-        from xero_nb.diagnose import diagnose  # type: ignore[import-untyped,unused-ignore]
+        from xero_nb.diagnose.diagnosis import diagnose  # type: ignore[import-untyped,unused-ignore]
 
         if text is not None:
             self.pasted = text

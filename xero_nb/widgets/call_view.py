@@ -8,7 +8,7 @@ from typing import Any
 
 import ipywidgets as W
 
-from xero_nb.catalog import load_catalog
+from xero_nb.catalog.index import load_catalog
 from xero_nb.widgets.browser import endpoint_label
 from xero_nb.widgets.call import CallState
 from xero_nb.widgets.render import findings, key_values, message

@@ -11,11 +11,11 @@ import warnings
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from xero_nb.config import Settings
+from xero_nb.auth.config import Settings
+from xero_nb.catalog.scopes import parse_scopes
 from xero_nb.errors import XeroNbWarning
 from xero_nb.facts import XeroURLs
 from xero_nb.models import Tenant
-from xero_nb.scopes import parse_scopes
 from xero_nb.widgets.demo import DEMO_SCOPES, demo_settings, simulated_consent
 from xero_nb.widgets.notice import Noticed, guarded
 from xero_nb.widgets.scope_state import ScopeState
@@ -71,8 +71,8 @@ class Connection(Noticed):
     def use_simulator(self, app: str = "web", scopes: Iterable[str] | None = None,
                       simulator: Any = None) -> None:
         """Work offline on the built-in Xero simulator, as its demo app ``app``."""
+        from xero_nb.auth.store import MemoryTokenStore
         from xero_nb.simulator import XeroSimulator  # type: ignore[attr-defined,unused-ignore]
-        from xero_nb.token_store import MemoryTokenStore
 
         self.sim = simulator or self.sim or XeroSimulator()
         self.sim.auto_approve = True
@@ -91,7 +91,7 @@ class Connection(Noticed):
     @guarded
     def use_settings(self, settings: Settings) -> None:
         """Work against real Xero with these settings (from the environment or the panel)."""
-        from xero_nb.token_store import FileTokenStore
+        from xero_nb.auth.store import FileTokenStore
 
         self.settings = settings
         self.sim, self.transport, self.urls = None, None, self.live_urls
@@ -143,7 +143,7 @@ class Connection(Noticed):
     def _new_auth(self) -> Any:
         # A fresh XeroAuth for the current app: XeroAuth keeps the last token in memory, so
         # signing out must replace it, or the next client would still carry the old token.
-        from xero_nb.auth import XeroAuth
+        from xero_nb.auth.flow import XeroAuth
 
         return XeroAuth(self.settings, store=self.store, transport=self.transport,
                         urls=self.urls, clock=self.clock, era=self.era)
@@ -294,7 +294,7 @@ class Connection(Noticed):
     # -- for other panels ----------------------------------------------------------------
     def client(self, allow_writes: bool = False) -> Any:
         """A XeroClient for the chosen organisation (GET only unless ``allow_writes``)."""
-        from xero_nb.client import XeroClient
+        from xero_nb.client.call import XeroClient
 
         auth = self._need_auth()
         if self.token is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from xero_nb.config import Settings
+from xero_nb.auth.config import Settings
 
 # What the quickstart signs in with: enough to list orgs and contacts, not to read invoices,
 # so the first blocked call and its fix are one click away.

@@ -7,8 +7,8 @@ from typing import Any
 
 import pandas as pd
 
-from xero_nb.coverage import least_privilege, migration_plan
-from xero_nb.scopes import DEPRECATED_BROAD, OIDC_SCOPES
+from xero_nb.catalog.frames import least_privilege, migration_plan
+from xero_nb.catalog.scopes import DEPRECATED_BROAD, OIDC_SCOPES
 from xero_nb.widgets.notice import Noticed, guarded
 from xero_nb.widgets.scope_state import ScopeState
 from xero_nb.widgets.table import TableState
@@ -120,7 +120,7 @@ class ExplorerState(Noticed):
         eps = self.scopes.selected_endpoints()
         source = "selected endpoints"
         if not eps:
-            from xero_nb.coverage import endpoints_of
+            from xero_nb.catalog.frames import endpoints_of
 
             eps = endpoints_of(self.full[self.full["allowed"]])
             source = "endpoints the what-if scopes allow"

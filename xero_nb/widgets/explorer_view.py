@@ -6,7 +6,7 @@ from typing import Any
 
 import ipywidgets as W
 
-from xero_nb.scopes import ERAS
+from xero_nb.catalog.scopes import ERAS
 from xero_nb.widgets.explorer import VIEWS, ExplorerState
 from xero_nb.widgets.render import message
 from xero_nb.widgets.table_view import DataTable, show_notice, style_widget

@@ -6,7 +6,7 @@ from typing import Any
 
 import ipywidgets as W
 
-from xero_nb.widgets.probing import ProbeState
+from xero_nb.widgets.probe import ProbeState
 from xero_nb.widgets.render import message
 from xero_nb.widgets.table_view import DataTable, show_notice, style_widget
 

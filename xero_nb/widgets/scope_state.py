@@ -11,9 +11,9 @@ from typing import Any
 
 import pandas as pd
 
-from xero_nb.catalog import load_catalog
-from xero_nb.coverage import coverage
-from xero_nb.scopes import (
+from xero_nb.catalog.frames import coverage
+from xero_nb.catalog.index import load_catalog
+from xero_nb.catalog.scopes import (
     DEPRECATED_BROAD,
     ERAS,
     OIDC_SCOPES,

@@ -1,0 +1,354 @@
+"""Sign in to Xero from a notebook: code + PKCE over a loopback callback, paste-the-URL fallback,
+client credentials, refresh under the store's lock, revoke, connections.
+
+Every OAuth2 request goes through authlib's httpx2 clients (PKCE S256, token requests, refresh,
+revocation); this module adds what authlib leaves out: the ``state`` check, the single refresh
+across kernels, Xero's errors explained, and the tenants.
+
+>>> auth = XeroAuth(client_id="YOUR-CLIENT-ID")     # or XERO_CLIENT_ID in the environment
+>>> token = auth.sign_in()                             # doctest: +SKIP
+>>> [t.tenant_name for t in auth.connections()]        # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+import warnings
+import webbrowser
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs, urlsplit, urlunsplit
+
+from authlib.common.security import generate_token
+from authlib.integrations.base_client import OAuthError
+from authlib.integrations.httpx_client import AsyncOAuth2Client, OAuth2Client
+
+from xero_nb.auth import tenants
+from xero_nb.auth.callback import CallbackServer
+from xero_nb.auth.clients import AsyncClient, SyncClient
+from xero_nb.auth.config import Settings
+from xero_nb.auth.explain import explain_oauth_error, scope_warnings
+from xero_nb.auth.jwt import JWTView, verify_jwt
+from xero_nb.auth.store import FileTokenStore, MemoryTokenStore, TokenStore
+from xero_nb.auth.tokens import DEFAULT_LEEWAY, Clock, Token
+from xero_nb.catalog.scopes import parse_scopes
+from xero_nb.errors import AuthError, XeroNbWarning
+from xero_nb.facts import XeroURLs
+from xero_nb.http import Client, HTTPError
+from xero_nb.models import Tenant
+from xero_nb.redact import mask
+
+log = logging.getLogger(__name__)
+OFFLINE = "offline_access"
+PENDING_KEEP = 8  # authorize URLs still accepted (what-if widgets make several)
+HTTP_TIMEOUT = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    state: str
+    verifier: str = dataclasses.field(repr=False)
+    scopes: tuple[str, ...]
+    redirect_uri: str
+
+    def __repr__(self) -> str:
+        return f"_Pending(scopes={self.scopes!r})"
+
+
+class XeroAuth:
+    """Xero OAuth2 for one app and one token store (a profile).
+
+    ``settings`` (or keyword arguments for ``Settings``; or, with neither, the environment)
+    names the app. ``transport`` is handed to httpx2 (``sim.transport()`` for the simulator).
+    """
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        store: TokenStore | None = None,
+        transport: Any = None,
+        urls: XeroURLs | None = None,
+        clock: Clock = time.time,
+        era: str | None = None,
+        leeway: float = DEFAULT_LEEWAY,
+        offline_access: bool = True,
+        **settings_kwargs: Any,
+    ) -> None:
+        if settings is None:
+            settings = Settings.from_env(**settings_kwargs)
+        elif settings_kwargs:
+            raise TypeError("pass either settings or keyword settings, not both")
+        self.settings = settings
+        self.store: TokenStore = store if store is not None else (
+            MemoryTokenStore(settings.profile, clock=clock) if settings.use_simulator
+            else FileTokenStore(profile=settings.profile, clock=clock))
+        self.transport = transport
+        self.urls = urls or XeroURLs.xero()
+        self.clock = clock
+        self.era = era or settings.era
+        self.leeway = leeway
+        self.offline_access = offline_access
+        self._pending: dict[str, _Pending] = {}
+        self._token: Token | None = None
+        self._jwks: dict[str, Any] | None = None
+
+    # -- authlib clients ---------------------------------------------------------------
+    def _client_kwargs(self) -> dict[str, Any]:
+        secret = self.settings.client_secret
+        kw: dict[str, Any] = {
+            "client_id": self.settings.client_id,
+            "client_secret": secret.reveal() if secret else None,
+            "code_challenge_method": "S256",
+            "token_endpoint": self.urls.token,
+            "timeout": HTTP_TIMEOUT,
+        }
+        if self.transport is not None:
+            kw["transport"] = self.transport
+        return kw
+
+    def _endpoint_client(self, **extra: Any) -> OAuth2Client:
+        if not self.settings.client_id:
+            raise AuthError("no client id: set XERO_CLIENT_ID or pass client_id=",
+                            code="config_error")
+        return OAuth2Client(**self._client_kwargs(), **extra)
+
+    def oauth_client(self, **httpx_kwargs: Any) -> OAuth2Client:
+        """An authlib httpx2 client carrying a fresh token (refreshed under the store's lock)."""
+        client = SyncClient(**self._client_kwargs(), token=self.token().to_response(),
+                             **httpx_kwargs)
+        client.token_auth.owner = self
+        return client
+
+    def async_oauth_client(self, **httpx_kwargs: Any) -> AsyncOAuth2Client:
+        """The async twin of ``oauth_client`` (pass an async-capable ``transport``)."""
+        client = AsyncClient(**self._client_kwargs(), token=self.token().to_response(),
+                              **httpx_kwargs)
+        client.token_auth.owner = self
+        return client
+
+    # -- scopes --------------------------------------------------------------------------
+    def request_scopes(self, scopes: Iterable[str] | str | None = None,
+                       *, offline: bool | None = None) -> tuple[str, ...]:
+        """The scopes to ask for (adding ``offline_access``), warning about refused ones."""
+        names = parse_scopes(self.settings.scopes if scopes is None else scopes, strict=False)
+        if self.offline_access if offline is None else offline:
+            names |= {OFFLINE}
+        for text in scope_warnings(names, self.era):
+            warnings.warn(text, XeroNbWarning, stacklevel=3)
+        return tuple(sorted(names))
+
+    # -- authorization code + PKCE -------------------------------------------------------
+    def authorize_url(self, scopes: Iterable[str] | str | None = None, *,
+                      redirect_uri: str | None = None, state: str | None = None) -> str:
+        """The URL to open to consent (PKCE S256 and ``state``; remembered for ``complete``)."""
+        requested = self.request_scopes(scopes)
+        redirect = redirect_uri or self.settings.redirect_uri
+        verifier = generate_token(64)
+        with self._endpoint_client(redirect_uri=redirect) as client:
+            url, state = client.create_authorization_url(
+                self.urls.authorize, state=state or generate_token(32),
+                code_verifier=verifier, scope=" ".join(requested))
+        self._pending[state] = _Pending(state, verifier, requested, redirect)
+        while len(self._pending) > PENDING_KEEP:
+            self._pending.pop(next(iter(self._pending)))
+        return str(url)
+
+    def sign_in(self, open_browser: bool | Callable[[str], Any] = True, timeout: float = 300.0,
+                scopes: Iterable[str] | str | None = None,
+                show: Callable[[str], Any] = print) -> Token:
+        """Consent in a browser; a 127.0.0.1 callback catches the redirect. Returns the Token."""
+        state = generate_token(32)
+        with CallbackServer(self.settings.redirect_uri, state) as server:
+            url = self.authorize_url(scopes, redirect_uri=server.redirect_uri, state=state)
+            if callable(open_browser):
+                open_browser(url)
+            elif not (open_browser and webbrowser.open(url)):
+                show(f"Open this link to sign in to Xero: {url}")
+            result = server.wait(timeout)
+        return self.complete(result.url)
+
+    def complete(self, redirect_url: str) -> Token:
+        """Finish sign-in from the URL Xero redirected to (pasted, or from the callback)."""
+        parts = urlsplit(redirect_url.strip())
+        query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+        pending = self._pending.get(query.get("state", ""))
+        if pending is None:
+            raise AuthError("the redirect's state matches no sign-in started here",
+                            code="state_mismatch",
+                            hint="a forged or stale redirect; start sign-in again")
+        if "error" in query:
+            del self._pending[pending.state]
+            raise explain_oauth_error(query["error"], query.get("error_description"),
+                                      requested=pending.scopes, era=self.era, stage="authorize")
+        if "code" not in query:
+            raise AuthError("the redirect URL has no code", code="missing_code",
+                            hint="paste the whole URL from the browser's address bar")
+        del self._pending[pending.state]  # one use, whatever happens next
+        clean = urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
+        with self._endpoint_client(redirect_uri=pending.redirect_uri) as client:
+            resp = self._call(client.fetch_token, pending.scopes, "code", self.urls.token,
+                              authorization_response=clean, state=pending.state,
+                              code_verifier=pending.verifier)
+        return self._save_new(Token.from_response(resp, clock=self.clock, requested=pending.scopes))
+
+    # -- client credentials ----------------------------------------------------------------
+    def client_credentials(self, scopes: Iterable[str] | str | None = None) -> Token:
+        """A token for a custom connection (client_credentials grant; no refresh token)."""
+        requested = self.request_scopes(scopes, offline=False)
+        with self._endpoint_client() as client:
+            resp = self._call(client.fetch_token, requested, "client_credentials",
+                              self.urls.token, grant_type="client_credentials",
+                              scope=" ".join(requested))
+        tok = Token.from_response(resp, clock=self.clock, requested=requested)
+        return self._save_new(dataclasses.replace(tok, grant_type="client_credentials"))
+
+    def _save_new(self, token: Token) -> Token:
+        with self.store.lock():
+            self.store.save(token)
+        self._token = token
+        log.info("new Xero token %s, scopes: %s", mask(token.access_token),
+                 " ".join(sorted(token.scopes)))
+        return token
+
+    def _call(self, fn: Callable[..., Any], requested: Iterable[str], stage: str,
+              *args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except OAuthError as exc:
+            sent = [v for v in kwargs.values() if isinstance(v, str)]
+            sent += [q for v in sent for qs in parse_qs(urlsplit(v).query).values() for q in qs]
+            secret = self.settings.client_secret
+            raise explain_oauth_error(exc.error, exc.description, requested=requested,
+                                      era=self.era, stage=stage, store=self.store.state(),
+                                      clock=self.clock,
+                                      secrets=[*sent, secret.reveal() if secret else None]
+                                      ) from None
+        except HTTPError as exc:
+            raise AuthError(f"token endpoint unreachable or failed ({type(exc).__name__})",
+                            code="token_endpoint_error") from None
+
+    # -- tokens ------------------------------------------------------------------------------
+    def token(self) -> Token:
+        """A fresh token: from memory or the store, refreshed first if within ``leeway``."""
+        tok = self._token or self.store.load()
+        if tok is None:
+            raise self._not_signed_in()
+        self._token = tok
+        if tok.expired(self.clock, self.leeway):
+            return self.refresh_after(seen_access_token=tok.access_token)
+        return tok
+
+    def forget(self, reason: str = "signed out") -> None:
+        """Sign out here: drop the token from memory and the store (Xero keeps the connection)."""
+        with self.store.lock():
+            self._token = None
+            self.store.clear(reason)
+
+    def _not_signed_in(self) -> AuthError:
+        why = self.store.state().cleared_reason
+        return AuthError("not signed in" + (f" (the stored token was {why})" if why else ""),
+                         code="not_signed_in",
+                         hint="call sign_in(), or complete() with the redirect URL")
+
+    def refresh(self) -> Token:
+        """Refresh now (one refresh across kernels sharing the store; see ``refresh_after``)."""
+        held = self._token or self.store.load()
+        return self.refresh_after(seen_access_token=held.access_token if held else None)
+
+    def refresh_after(self, seen_access_token: str | None) -> Token:
+        """Refresh unless the stored token is no longer the one whose access token we saw."""
+        # Under the lock, re-read: if another kernel already replaced the token we saw, use
+        # its token instead of spending the (rotated, now invalid) refresh token again.
+        with self.store.lock():
+            current = self.store.load()
+            if current is None:
+                self._token = None
+                raise self._not_signed_in()
+            if seen_access_token is not None and current.access_token != seen_access_token:
+                self._token = current
+                return current
+            if current.grant_type == "client_credentials" and not current.refresh_token:
+                with self._endpoint_client() as client:
+                    resp = self._call(client.fetch_token, current.requested, "client_credentials",
+                                      self.urls.token, grant_type="client_credentials",
+                                      scope=" ".join(sorted(current.requested)))
+                new = dataclasses.replace(Token.from_response(
+                    resp, clock=self.clock, requested=current.requested),
+                    grant_type="client_credentials")
+            elif not current.refresh_token:
+                raise AuthError("this token has no refresh token", code="no_refresh_token",
+                                hint="request offline_access and sign in again")
+            else:
+                with self._endpoint_client() as client:
+                    resp = self._call(client.refresh_token, current.requested, "refresh",
+                                      self.urls.token, refresh_token=current.refresh_token)
+                new = Token.from_response(resp, clock=self.clock, requested=current.requested)
+                if not new.refresh_token:
+                    new = dataclasses.replace(new, refresh_token=current.refresh_token)
+            # Stored before anyone uses it: a crash after this line loses nothing.
+            self.store.save(new, refreshed=True)
+            self._token = new
+        log.info("refreshed Xero token %s -> %s", mask(current.access_token),
+                 mask(new.access_token))
+        return new
+
+    def revoke(self) -> None:
+        """Revoke the refresh token at Xero (removes this user's connections) and forget it."""
+        with self.store.lock():
+            tok = self.store.load() or self._token
+            if tok is not None and tok.refresh_token:
+                with self._endpoint_client() as client:
+                    resp = client.revoke_token(self.urls.revocation, token=tok.refresh_token,
+                                               token_type_hint="refresh_token")
+                if resp.status_code >= 400:
+                    raise AuthError(f"revocation refused (HTTP {resp.status_code})",
+                                    code="revoke_failed")
+            self.store.clear("revoked")
+            self._token = None
+
+    # -- connections ---------------------------------------------------------------------------
+    def connections(self, auth_event_only: bool = False) -> list[Tenant]:
+        """The tenants this token reaches (optionally only those from its own consent)."""
+        return tenants.connections(self, auth_event_only)
+
+    def choose_tenant(self, which: Tenant | str) -> Tenant:
+        """Pick a tenant (a Tenant, tenant id, or name) and remember it for this profile."""
+        return tenants.choose(self, which)
+
+    @property
+    def tenant_id(self) -> str | None:
+        """The tenant remembered for this profile (``choose_tenant``)."""
+        return self.store.tenant()
+
+    def disconnect(self, connection_id: str | Tenant) -> None:
+        """Remove one connection by its connection id (not the tenant id or auth event id)."""
+        tenants.disconnect(self, connection_id)
+
+    # -- JWT view ----------------------------------------------------------------------------
+    def jwks(self) -> dict[str, Any]:
+        """The issuer's signing keys (fetched once per XeroAuth)."""
+        if self._jwks is None:
+            with Client(transport=self.transport, timeout=HTTP_TIMEOUT) as http:
+                resp = http.get(self.urls.jwks)
+            if resp.status_code != 200:
+                raise AuthError(f"JWKS answered HTTP {resp.status_code}", code="jwks_failed")
+            self._jwks = dict(resp.json())
+        return self._jwks
+
+    def inspect(self, token: Token | None = None) -> dict[str, JWTView]:
+        """The access (and id) token verified against the JWKS: ``{"access": JWTView, ...}``."""
+        tok = token or self.token()
+        keys = self.jwks()
+        views = {"access": verify_jwt(tok.access_token, keys, kind="access", clock=self.clock)}
+        if tok.id_token:
+            views["id"] = verify_jwt(tok.id_token, keys, kind="id", clock=self.clock,
+                                     audience=self.settings.client_id)
+        return views
+
+    def __repr__(self) -> str:
+        return (f"XeroAuth(client_id={self.settings.client_id!r}, profile="
+                f"{self.settings.profile!r}, store={self.store!r}, era={self.era!r})")

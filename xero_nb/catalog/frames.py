@@ -1,0 +1,181 @@
+"""Scope coverage as DataFrames: which endpoints a set of scopes reaches, and what a change does.
+
+>>> df = coverage("accounting.settings.read offline_access", era="broad")
+>>> int(df["allowed"].sum()) > 0
+True
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from xero_nb.catalog.index import load_catalog
+from xero_nb.catalog.scopes import check_era, narrowest, parse_scopes, required_scopes, restriction
+from xero_nb.models import Endpoint
+
+COLUMNS = (
+    "api", "tag", "method", "path", "operation_id", "required", "granted_by", "allowed",
+    "missing", "restricted", "tenant_header", "write",
+)
+ALLOWED_COLOUR = "background-color: #d9f2d9"
+BLOCKED_COLOUR = "background-color: #f8d7da"
+GAINED_COLOUR = "background-color: #c3e6cb"
+LOST_COLOUR = "background-color: #f5c6cb"
+
+
+@lru_cache(maxsize=8)
+def _static(era: str) -> tuple[tuple[Endpoint, ...], tuple[frozenset[str], ...], dict[str, list[Any]]]:
+    """The columns that do not depend on the granted scopes, computed once per era."""
+    eps = tuple(load_catalog())
+    reqs = tuple(required_scopes(ep, era) for ep in eps)
+    cols: dict[str, list[Any]] = {
+        "api": [ep.api for ep in eps],
+        "tag": [ep.tag for ep in eps],
+        "method": [ep.method for ep in eps],
+        "path": [ep.path for ep in eps],
+        "operation_id": [ep.operation_id for ep in eps],
+        "required": [" | ".join(sorted(r)) if r else "(any valid token)" for r in reqs],
+        "restricted": [restriction(ep, era) or "" for ep in eps],
+        "tenant_header": [ep.tenant_header for ep in eps],
+        "write": [ep.is_write for ep in eps],
+        "narrowest": [narrowest(ep, era) or "" for ep in eps],
+    }
+    return eps, reqs, cols
+
+
+def _granted_set(granted: Any) -> frozenset[str]:
+    return granted if isinstance(granted, frozenset) else parse_scopes(granted)
+
+
+def coverage(granted: Any = (), era: str = "broad") -> pd.DataFrame:
+    """One row per endpoint: what it requires (any one of), which granted scope grants it, allowed."""
+    check_era(era)
+    have = _granted_set(granted)
+    _eps, reqs, static = _static(era)
+    granted_by = []
+    allowed = []
+    for req in reqs:
+        hit = req & have
+        granted_by.append(" ".join(sorted(hit)))
+        allowed.append(not req or bool(hit))
+    missing = ["" if ok else n for ok, n in zip(allowed, static["narrowest"], strict=True)]
+    data = {
+        "api": static["api"], "tag": static["tag"], "method": static["method"],
+        "path": static["path"], "operation_id": static["operation_id"],
+        "required": static["required"], "granted_by": granted_by, "allowed": allowed,
+        "missing": missing, "restricted": static["restricted"],
+        "tenant_header": static["tenant_header"], "write": static["write"],
+    }
+    return pd.DataFrame(data, columns=list(COLUMNS))
+
+
+def endpoints_of(frame: pd.DataFrame) -> list[Endpoint]:
+    """The catalog endpoints behind the rows of a coverage frame."""
+    cat = load_catalog()
+    return [cat.get(a, o) for a, o in zip(frame["api"], frame["operation_id"], strict=True)]
+
+
+def api_summary(granted: Any = (), era: str = "broad") -> pd.DataFrame:
+    """Per API: endpoints allowed, blocked, total and the share allowed."""
+    df = coverage(granted, era)
+    out = df.groupby("api")["allowed"].agg(allowed="sum", total="count")
+    out["blocked"] = out["total"] - out["allowed"]
+    out["share"] = (out["allowed"] / out["total"]).round(3)
+    return out[["allowed", "blocked", "total", "share"]].reset_index()
+
+
+def scope_summary(granted: Any = (), era: str = "broad") -> pd.DataFrame:
+    """Per scope x API: how many endpoints each scope unlocks, and whether the token holds it."""
+    check_era(era)
+    have = _granted_set(granted)
+    eps, reqs, _ = _static(era)
+    counts: dict[tuple[str, str], int] = {}
+    for ep, req in zip(eps, reqs, strict=True):
+        for s in req:
+            counts[(s, ep.api)] = counts.get((s, ep.api), 0) + 1
+    long = pd.DataFrame(
+        [(s, a, n) for (s, a), n in counts.items()], columns=["scope", "api", "endpoints"]
+    )
+    table = long.pivot_table(index="scope", columns="api", values="endpoints", fill_value=0)
+    table.columns.name = None
+    table = table.astype(int)
+    table["total"] = table.sum(axis=1)
+    table.insert(0, "granted", [s in have for s in table.index])
+    return table.reset_index().sort_values(["granted", "total"], ascending=[False, False],
+                                           ignore_index=True)
+
+
+def what_if(granted: Any = (), add: Any = (), remove: Any = (), era: str = "broad") -> pd.DataFrame:
+    """Only the rows whose access changes when scopes are added/removed; column ``change``."""
+    before = _granted_set(granted)
+    after = (before | parse_scopes(add)) - parse_scopes(remove)
+    old = coverage(before, era)
+    new = coverage(after, era)
+    changed = old["allowed"] != new["allowed"]
+    out = new[changed].copy()
+    out.insert(0, "change", ["gained" if a else "lost" for a in new.loc[changed, "allowed"]])
+    out["granted_by_before"] = old.loc[changed, "granted_by"]
+    return out.reset_index(drop=True)
+
+
+def style(frame: pd.DataFrame) -> Any:
+    """A pandas Styler colouring allowed/blocked rows (and gained/lost ones from what_if)."""
+
+    def colour(row: pd.Series) -> list[str]:
+        if "change" in row.index:
+            c = GAINED_COLOUR if row["change"] == "gained" else LOST_COLOUR
+        elif "allowed" in row.index:
+            c = ALLOWED_COLOUR if bool(row["allowed"]) else BLOCKED_COLOUR
+        else:
+            c = ""
+        return [c] * len(row)
+
+    return frame.style.apply(colour, axis=1)
+
+
+def export(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write a coverage frame to .csv, .html (styled) or .json, chosen by the file's suffix."""
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix == ".csv":
+        frame.to_csv(target, index=False)
+    elif suffix in (".html", ".htm"):
+        target.write_text(style(frame).to_html(), encoding="utf-8")
+    elif suffix == ".json":
+        frame.to_json(target, orient="records", indent=1)
+    else:
+        raise ValueError(f"cannot export to {target.name!r}: use a .csv, .html or .json file name")
+    return target
+
+
+def select(frame: pd.DataFrame, *, api: str | None = None, tag: str | None = None,
+           method: str | None = None, text: str | None = None,
+           blocked_only: bool = False) -> pd.DataFrame:
+    """Filter a coverage frame the way the endpoint browser does."""
+    mask = pd.Series(True, index=frame.index)
+    if api:
+        mask &= frame["api"] == api
+    if tag:
+        mask &= frame["tag"] == tag
+    if method:
+        mask &= frame["method"] == method.upper()
+    if text:
+        t = text.lower()
+        mask &= (frame["path"].str.lower().str.contains(t, regex=False)
+                 | frame["operation_id"].str.lower().str.contains(t, regex=False)
+                 | frame["required"].str.contains(t, regex=False))
+    if blocked_only and "allowed" in frame:
+        mask &= ~frame["allowed"]
+    return frame[mask]
+
+
+from xero_nb.catalog.privilege import as_endpoints, least_privilege, migration_plan  # noqa: E402
+
+__all__ = [
+    "COLUMNS", "api_summary", "as_endpoints", "coverage", "endpoints_of", "export",
+    "least_privilege", "migration_plan", "scope_summary", "select", "style", "what_if",
+]

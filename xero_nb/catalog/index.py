@@ -1,0 +1,252 @@
+"""The endpoint catalog: every callable Xero operation, loaded from the shipped index.
+
+>>> cat = load_catalog()
+>>> cat.find("GET", "https://api.xero.com/api.xro/2.0/Invoices").operation_id
+'getInvoices'
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from xero_nb.errors import AmbiguousEndpointError, CatalogError, EndpointNotFoundError
+from xero_nb.models import Endpoint, Param
+
+INDEX_PATH = Path(__file__).parent / "data" / "catalog.json"
+
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
+_REGIONS = {"AU", "NZ", "UK"}
+_METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
+
+
+def _endpoints_from_index(index: dict[str, Any]) -> list[Endpoint]:
+    apis = index["apis"]
+    out = []
+    for api, method, path, op_id, tag, scopes, tenant, params in index["endpoints"]:
+        meta = apis[api]
+        out.append(Endpoint(
+            api=api, method=method, path=path, operation_id=op_id, tag=tag,
+            scopes=frozenset(scopes), base_url=meta["base_url"], tenant_header=bool(tenant),
+            params=tuple(Param(n, loc, typ, bool(req), fmt) for n, loc, typ, req, fmt in params),
+            spec_version=meta["spec_version"],
+        ))
+    return out
+
+
+def _is_param(segment: str) -> bool:
+    return segment.startswith("{") and segment.endswith("}")
+
+
+def _id_like_name(name: str) -> bool:
+    return name.endswith(("ID", "Id", "id"))
+
+
+@dataclass(frozen=True, slots=True)
+class _Template:
+    """An endpoint's path as the matcher sees it."""
+
+    endpoint: Endpoint
+    literals: tuple[str | None, ...]  # lower-cased literal segments; None for a {param}
+    names: tuple[str, ...]  # the parameters' names, in order
+
+    @classmethod
+    def of(cls, ep: Endpoint) -> _Template:
+        raw = [s for s in ep.path.split("/") if s]
+        return cls(ep, tuple(None if _is_param(s) else s.lower() for s in raw),
+                   tuple(s[1:-1] for s in raw if _is_param(s)))
+
+    def score(self, segs: list[str]) -> tuple[int, ...] | None:
+        """Per segment: 3 literal, 2 same-named {param}, 1 fitting value, 0 other; None: no match."""
+        out = []
+        names = iter(self.names)
+        for lit, seg in zip(self.literals, segs, strict=True):
+            if lit is not None:
+                if lit != seg.lower():
+                    return None
+                out.append(3)
+                continue
+            name = next(names)
+            if _is_param(seg):
+                out.append(2 if seg[1:-1].lower() == name.lower() else 1)
+            else:
+                # Literal segments beat parameters; among parameters, an id-shaped value
+                # prefers an ...ID parameter and any other value a ...Number/FileName one.
+                out.append(1 if _id_like_name(name) == bool(_GUID.match(seg)) else 0)
+        return tuple(out)
+
+    def bind(self, segs: list[str]) -> dict[str, str]:
+        """The path parameters' values in a matching URL."""
+        values = [s for s, lit in zip(segs, self.literals, strict=True) if lit is None]
+        return dict(zip(self.names, values, strict=True))
+
+
+class Catalog:
+    """An immutable, iterable set of endpoints with URL lookup."""
+
+    def __init__(self, endpoints: Iterable[Endpoint], spec_version: str = "") -> None:
+        self._endpoints = tuple(endpoints)
+        self.spec_version = spec_version
+        self._by_key = {ep.key: ep for ep in self._endpoints}
+        # base path ("/api.xro/2.0") -> apis served there, longest first for prefix matching
+        bases: dict[str, set[str]] = {}
+        for ep in self._endpoints:
+            bases.setdefault(urlsplit(ep.base_url).path.rstrip("/").lower(), set()).add(ep.api)
+        self._bases = sorted(bases.items(), key=lambda kv: -len(kv[0]))
+        # (method, segment count) -> templates, so a lookup scores only same-shaped paths
+        self._shapes: dict[tuple[str, int], list[_Template]] = {}
+        for ep in self._endpoints:
+            tpl = _Template.of(ep)
+            self._shapes.setdefault((ep.method, len(tpl.literals)), []).append(tpl)
+
+    def __iter__(self) -> Iterator[Endpoint]:
+        return iter(self._endpoints)
+
+    def __len__(self) -> int:
+        return len(self._endpoints)
+
+    def __repr__(self) -> str:
+        return f"<Catalog {len(self)} endpoints, {len(self.apis)} APIs, spec {self.spec_version}>"
+
+    @property
+    def apis(self) -> tuple[str, ...]:
+        """The API names, sorted."""
+        return tuple(sorted({ep.api for ep in self._endpoints}))
+
+    def get(self, api: str, operation_id: str) -> Endpoint:
+        """The endpoint keyed ``(api, operation_id)``; KeyError names near matches."""
+        try:
+            return self._by_key[(api, operation_id)]
+        except KeyError:
+            near = [k for k in self._by_key if k[1].lower() == operation_id.lower()]
+            raise KeyError(f"no endpoint {api}.{operation_id}; same operationId in: {near}") from None
+
+    def candidates(self, method: str, url_or_template: str) -> list[Endpoint]:
+        """Every endpoint the URL could mean, best match first within each API."""
+        return [ep for ep, _ in self.match(method, url_or_template)]
+
+    def match(self, method: str, url_or_template: str) -> list[tuple[Endpoint, dict[str, str]]]:
+        """The best (endpoint, path parameters) per API that the URL or template could mean.
+
+        Several only where specs share a URL (payroll.xro/2.0 is NZ, UK and AU v2).
+        """
+        if not isinstance(method, str) or not isinstance(url_or_template, str):
+            raise TypeError("find(method, url) takes two strings, e.g. find('GET', '/Invoices')")
+        method = method.strip().upper()
+        best: dict[str, tuple[tuple[int, ...], _Template, list[str]]] = {}
+        for apis, rel in self._relative_paths(url_or_template):
+            segs = [unquote(s) for s in rel.split("/") if s]
+            for tpl in self._shapes.get((method, len(segs)), ()):
+                if apis is not None and tpl.endpoint.api not in apis:
+                    continue
+                score = tpl.score(segs)
+                if score is None:
+                    continue
+                held = best.get(tpl.endpoint.api)
+                if held is None or score > held[0]:
+                    best[tpl.endpoint.api] = (score, tpl, segs)
+        ranked = sorted(best.values(), key=lambda found: found[0], reverse=True)
+        return [(tpl.endpoint, tpl.bind(segs)) for _, tpl, segs in ranked]
+
+    def find(self, method: str, url_or_template: str, region: str | None = None) -> Endpoint | None:
+        """The endpoint for a URL or path template, or None when the catalog has none.
+
+        ``region`` ("AU", "NZ", "UK") settles payroll URLs shared by several payroll APIs;
+        without it such a URL raises AmbiguousEndpointError listing the candidates.
+        """
+        found = self.candidates(method, url_or_template)
+        if region is not None:
+            reg = region.upper()
+            if reg not in _REGIONS:
+                raise ValueError(f"region must be one of AU, NZ, UK, not {region!r}")
+            payroll = [ep for ep in found if ep.payroll_region is not None]
+            if payroll:
+                found = [ep for ep in payroll if ep.payroll_region == reg]
+        if not found:
+            return None
+        if len(found) > 1:
+            names = ", ".join(f"{ep.api}.{ep.operation_id}"
+                              + (f" ({ep.payroll_region})" if ep.payroll_region else "") for ep in found)
+            if all(ep.base_url == found[0].base_url for ep in found):
+                hint = "pass region='AU', 'NZ' or 'UK' (the organisation's country)"
+            else:
+                hint = "give the full URL with its API's base, e.g. " + found[0].url
+            raise AmbiguousEndpointError(
+                f"{method.strip().upper()} {url_or_template} could mean {names} — {hint}")
+        return found[0]
+
+    def endpoint(self, item: Endpoint | str | tuple[str, str], region: str | None = None) -> Endpoint:
+        """An Endpoint from itself, ``(method, url)``, ``"GET /Invoices"`` or ``"GET:https://..."``.
+
+        Raises EndpointNotFoundError (or AmbiguousEndpointError) saying what to write instead.
+        """
+        if isinstance(item, Endpoint):
+            return item
+        if isinstance(item, str):
+            text = item.strip()
+            head, sep, rest = text.partition(" ")
+            if not sep and ":" in text and text.split(":", 1)[0].upper() in _METHODS:
+                head, sep, rest = text.partition(":")
+            if not sep or head.upper() not in _METHODS:
+                raise EndpointNotFoundError(
+                    f"{item!r} names no HTTP method: write it as 'GET /Invoices' or "
+                    "'GET https://api.xero.com/api.xro/2.0/Invoices'")
+            method, url = head, rest
+        elif isinstance(item, tuple) and len(item) == 2:
+            method, url = item
+        else:
+            raise TypeError(f"expected an Endpoint, (method, url) or 'METHOD URL', not {item!r}")
+        found = self.find(method, url, region=region)
+        if found is None:
+            raise EndpointNotFoundError(
+                f"no Xero endpoint matches {method.strip().upper()} {url.strip()} "
+                f"(catalog of {len(self)} operations, spec {self.spec_version})")
+        return found
+
+    def _relative_paths(self, text: str) -> list[tuple[set[str] | None, str]]:
+        """Split a URL or template into (apis it can belong to, path under that API's base)."""
+        text = text.strip()
+        if not text.startswith("/") and "://" not in text and text.split("/", 1)[0].count(".") >= 2:
+            text = "https://" + text  # a host without a scheme: api.xero.com/api.xro/2.0/...
+        parts = urlsplit(text)
+        path = parts.path if (parts.scheme or text.startswith("/")) else "/" + parts.path
+        low = path.lower().rstrip("/")
+        out: list[tuple[set[str] | None, str]] = []
+        for base, apis in self._bases:
+            if base and (low == base or low.startswith(base + "/")):
+                out.append((apis, path[len(base):]))
+                break
+        # A bare template such as "/Invoices" may belong to any API; so may an identity path.
+        for base, apis in self._bases:
+            if not base:
+                out.append((apis, path))
+        if not out or not parts.scheme:
+            out.append((None, path))
+        return out
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> Catalog:
+    try:
+        index = json.loads(INDEX_PATH.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise CatalogError(
+            f"the shipped catalog {INDEX_PATH} is unreadable ({exc}); reinstall xero-nb"
+        ) from exc
+    return Catalog(_endpoints_from_index(index), index.get("spec_version", ""))
+
+
+def load_catalog(spec_dir: str | Path | None = None) -> Catalog:
+    """The shipped catalog, or one built at run time from a folder of newer Xero specs."""
+    if spec_dir is None:
+        return _shipped()
+    from xero_nb.catalog.build import build_index
+
+    index = build_index(spec_dir)
+    return Catalog(_endpoints_from_index(index), index["spec_version"])

@@ -1,0 +1,183 @@
+"""Least privilege and the move to granular scopes: which scopes to ask for, and no more.
+
+>>> sorted(least_privilege(["GET /Invoices", "GET /Accounts"], era="granular"))
+['accounting.invoices.read', 'accounting.settings.read']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Any
+
+from xero_nb import facts
+from xero_nb.catalog.index import load_catalog
+from xero_nb.catalog.scopes import (
+    DEPRECATED_BROAD,
+    JOURNALS_GATE,
+    JOURNALS_SCOPE,
+    check_era,
+    granular_overlay,
+    parse_scopes,
+    required_scopes,
+    scope_reach,
+)
+from xero_nb.models import Endpoint
+
+# Above this many candidate scopes in one connected group, fall back to a greedy cover.
+_EXACT_LIMIT = 18
+
+
+def as_endpoints(items: Iterable[Any] | str) -> list[Endpoint]:
+    """Endpoints from Endpoint objects, (method, url) pairs or "METHOD URL" strings."""
+    cat = load_catalog()
+    if isinstance(items, (str, Endpoint)):
+        items = [items]
+    return [cat.endpoint(item) for item in items]
+
+
+def _cost(chosen: Iterable[str], reach: dict[str, int]) -> tuple[int, int, int]:
+    """Fewer scopes first, then fewer read-write scopes, then the narrowest reach."""
+    items = list(chosen)
+    return (len(items), sum(not s.endswith(".read") for s in items), sum(reach.get(s, 0) for s in items))
+
+
+def _cover_group(needs: list[frozenset[str]], reach: dict[str, int]) -> frozenset[str]:
+    candidates = sorted(set().union(*needs))
+    if len(candidates) <= _EXACT_LIMIT:
+        for size in range(1, len(candidates) + 1):
+            best: tuple[tuple[int, int, int], frozenset[str]] | None = None
+            for combo in combinations(candidates, size):
+                chosen = frozenset(combo)
+                if all(n & chosen for n in needs):
+                    key = (_cost(chosen, reach), chosen)
+                    if best is None or key[0] < best[0]:
+                        best = key
+            if best is not None:
+                return best[1]
+    chosen_set: set[str] = set()
+    left = list(needs)
+    while left:
+        pick = max(candidates, key=lambda s: (sum(s in n for n in left), s.endswith(".read"),
+                                              -reach.get(s, 0)))
+        chosen_set.add(pick)
+        left = [n for n in left if pick not in n]
+    return frozenset(chosen_set)
+
+
+def least_privilege(endpoints: Iterable[Any], era: str = "granular") -> frozenset[str]:
+    """The smallest scope set granting every endpoint, read scopes preferred when they suffice.
+
+    Exact (a set cover solved per group of scopes that share endpoints); endpoints any valid
+    token may call add nothing.
+    """
+    check_era(era)
+    reach = scope_reach(era)
+    needs = list({required_scopes(ep, era) for ep in as_endpoints(endpoints)} - {frozenset()})
+    # Split into groups of needs connected through shared scopes; each is covered on its own.
+    groups: list[tuple[set[str], list[frozenset[str]]]] = []
+    for need in needs:
+        joined = [g for g in groups if g[0] & need]
+        scopes_u, members = set(need), [need]
+        for g in joined:
+            scopes_u |= g[0]
+            members += g[1]
+            groups.remove(g)
+        groups.append((scopes_u, members))
+    out: set[str] = set()
+    for _, members in groups:
+        out |= _cover_group(members, reach)
+    return frozenset(out)
+
+
+@dataclass(frozen=True, slots=True)
+class MigrationPlan:
+    """How an app on broad scopes keeps the same access with granular scopes."""
+
+    broad: frozenset[str]
+    granular: frozenset[str]
+    keep: frozenset[str]
+    drop: frozenset[str]
+    add: frozenset[str]
+    cannot_keep: tuple[tuple[Endpoint, str], ...]
+    uncertain: tuple[tuple[Endpoint, str], ...]
+    rows: tuple[tuple[Endpoint, str, str], ...]
+    dates: tuple[tuple[str, str], ...]
+
+    @property
+    def scopes(self) -> frozenset[str]:
+        """The scope set to request after migrating."""
+        return self.granular
+
+    def to_frame(self) -> Any:
+        """One row per endpoint the app can reach now: broad grant, granular grant, status."""
+        import pandas as pd
+
+        cannot = {ep.key: why for ep, why in self.cannot_keep}
+        unsure = {ep.key: why for ep, why in self.uncertain}
+        return pd.DataFrame(
+            [(ep.api, ep.method, ep.path, ep.operation_id, before, after,
+              "cannot keep" if ep.key in cannot else "uncertain" if ep.key in unsure else "kept",
+              cannot.get(ep.key) or unsure.get(ep.key, ""))
+             for ep, before, after in self.rows],
+            columns=["api", "method", "path", "operation_id", "broad_scope", "granular_scope",
+                     "status", "note"],
+        )
+
+    def to_markdown(self) -> str:
+        lines = ["## Migration to granular scopes", "",
+                 f"- Request: `{' '.join(sorted(self.granular))}`",
+                 f"- Drop (deprecated broad): `{' '.join(sorted(self.drop)) or '-'}`",
+                 f"- Add (granular): `{' '.join(sorted(self.add)) or '-'}`",
+                 f"- Cannot keep: {len(self.cannot_keep)} endpoint(s)",
+                 f"- Rest on uncertain mappings: {len(self.uncertain)} endpoint(s)", "", "Dates:"]
+        lines += [f"- {d}: {what}" for d, what in self.dates]
+        return "\n".join(lines)
+
+
+def migration_plan(granted_broad: Any) -> MigrationPlan:
+    """For an app on broad scopes: granular scopes with the same access, what is at risk, and when.
+
+    Scopes that did not change (settings, contacts, journals, payroll, ...) are kept: removing a
+    scope from an existing connection is permanent. Journals stay requested but are listed in
+    ``cannot_keep``: from 2 Mar 2026 they answer only with Xero's approval (Advanced tier).
+    """
+    broad = parse_scopes(granted_broad)
+    reachable = [ep for ep in load_catalog()
+                 if required_scopes(ep, "broad") and required_scopes(ep, "broad") & broad]
+    overlay = granular_overlay()
+    cannot: list[tuple[Endpoint, str]] = []
+    uncertain: list[tuple[Endpoint, str]] = []
+    movable = []
+    for ep in reachable:
+        if JOURNALS_SCOPE in required_scopes(ep, "granular"):
+            cannot.append((ep, JOURNALS_GATE + " (the scope stays requested)"))
+            continue
+        movable.append(ep)
+        row = overlay.get(ep.key)
+        if row is not None and row.confidence == "uncertain":
+            uncertain.append((ep, row.note or "mapping not published by Xero"))
+    # Only the deprecated broad scopes are replaced; every other scope the app holds is kept.
+    granular = set(least_privilege(
+        [ep for ep in movable if required_scopes(ep, "broad") & broad <= DEPRECATED_BROAD],
+        era="granular"))
+    granular |= broad - DEPRECATED_BROAD
+    rows = []
+    for ep in reachable:
+        before = " ".join(sorted(required_scopes(ep, "broad") & broad))
+        after = " ".join(sorted(required_scopes(ep, "granular") & granular))
+        rows.append((ep, before, after))
+    granular_set = frozenset(granular)
+    dates = (
+        (facts.GRANULAR_APPS_FROM.isoformat(), "apps created from this day get granular scopes only"),
+        (facts.GRANULAR_OPT_IN_FROM.isoformat()[:7], "existing apps may request granular scopes"),
+        (facts.GRANULAR_CUSTOM_CONNECTIONS_FROM.isoformat(),
+         "custom connections created from this day are granular only, without Journals"),
+        (facts.BROAD_MIGRATION_DEADLINE.isoformat()[:7], "older apps must have moved off broad scopes"),
+    )
+    return MigrationPlan(
+        broad=broad, granular=granular_set, keep=frozenset(broad & granular_set),
+        drop=frozenset(broad - granular_set), add=frozenset(granular_set - broad),
+        cannot_keep=tuple(cannot), uncertain=tuple(uncertain), rows=tuple(rows), dates=dates,
+    )

@@ -1,0 +1,284 @@
+"""The only module that interprets Xero's scope lists.
+
+Xero's ``OAuth2: [X, X.read]`` means ANY ONE of the listed scopes grants the call (not all,
+as a strict OpenAPI reading would have it). Eras decide which scopes count:
+
+- ``broad``: apps created before 2 Mar 2026, on the scopes the spec lists;
+- ``granular``: apps from 2 Mar 2026 and custom connections from 29 Apr 2026; the broad
+  ``accounting.transactions(.read)`` and ``accounting.reports.read`` grant nothing there;
+- ``mixed``: older apps mid-migration, whose tokens may hold either kind.
+
+>>> ep = load_catalog().find("GET", "/Invoices")
+>>> sorted(required_scopes(ep, era="granular"))
+['accounting.invoices', 'accounting.invoices.read']
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import difflib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from xero_nb.catalog.index import load_catalog
+from xero_nb.errors import UnknownEraError, UnknownScopeError
+from xero_nb.models import Endpoint
+
+ERAS = ("broad", "granular", "mixed")
+OVERLAY_PATH = Path(__file__).parent / "data" / "granular.csv"
+
+OIDC_SCOPES = frozenset({"openid", "profile", "email", "offline_access"})
+# Broad scopes that grant nothing to granular-era apps (docs/xero-facts.md §3).
+DEPRECATED_BROAD = frozenset(
+    {"accounting.transactions", "accounting.transactions.read", "accounting.reports.read"}
+)
+GRANULAR_FAMILIES = (
+    "accounting.invoices", "accounting.payments", "accounting.banktransactions",
+    "accounting.manualjournals", "accounting.classicexpenses",
+)
+GRANULAR_REPORTS = (
+    "accounting.reports.aged.read", "accounting.reports.balancesheet.read",
+    "accounting.reports.banksummary.read", "accounting.reports.budgetsummary.read",
+    "accounting.reports.executivesummary.read", "accounting.reports.profitandloss.read",
+    "accounting.reports.trialbalance.read", "accounting.reports.taxreports.read",
+)
+GRANULAR_SCOPES = frozenset(
+    [f for f in GRANULAR_FAMILIES] + [f + ".read" for f in GRANULAR_FAMILIES] + list(GRANULAR_REPORTS)
+)
+# Scopes Xero knows that no operation in the specs uses (docs/xero-facts.md §2; [U] ones are assumptions).
+EXTRA_SCOPES = frozenset({"accounting.reports.bankstatement.read", "app.connections"})
+
+# Why an app may be refused a scope, or an endpoint refused though the scope is held.
+RESTRICTED_SCOPES: Mapping[str, str] = {
+    "paymentservices": "restricted: Xero must approve the app for payment services",
+    "bankfeeds": "closed API: financial-institution partners only",
+    "finance.statements.read": "closed API: Finance API partners only",
+    "finance.cashvalidation.read": "closed API: Finance API partners only",
+    "finance.bankstatementsplus.read": "closed API: Finance API partners only",
+    "marketplace.billing": "App Store partners only (client_credentials grant)",
+    "accounting.reports.bankstatement.read": "restricted and grandfathered: not granted to new apps",
+}
+JOURNALS_SCOPE = "accounting.journals.read"
+JOURNALS_GATE = ("Journals need the Advanced tier from 2 Mar 2026 (apps created since then also "
+                 "Xero's approval)")
+
+
+def _spec_scopes() -> frozenset[str]:
+    return frozenset(s for ep in load_catalog() for s in ep.scopes)
+
+
+@lru_cache(maxsize=1)
+def known_scopes() -> frozenset[str]:
+    """Every scope name xero-nb accepts."""
+    return _spec_scopes() | OIDC_SCOPES | GRANULAR_SCOPES | EXTRA_SCOPES
+
+
+def check_era(era: str) -> str:
+    """Return ``era`` if valid, else raise a clear error."""
+    if era not in ERAS:
+        raise UnknownEraError(f"era must be one of {', '.join(ERAS)}, not {era!r}")
+    return era
+
+
+def suggest(name: str) -> str | None:
+    """The known scope closest to ``name`` (for "did you mean")."""
+    known = sorted(known_scopes())
+    low = name.strip().lower()
+    if low in known:
+        return low
+    near = difflib.get_close_matches(low, known, n=1, cutoff=0.6)
+    if near:
+        return near[0]
+    prefixed = [k for k in known if k.startswith(low) or low.startswith(k)]
+    return min(prefixed, key=len) if prefixed else None
+
+
+def _from_jwt(text: str) -> Any:
+    """The ``scope`` claim of an unverified JWT (only to read granted scopes)."""
+    try:
+        payload = text.split(".")[1]
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (IndexError, ValueError) as exc:
+        # Never echo the text: it is a credential.
+        raise ValueError("could not read the scope claim of that token (not a JWT?)") from exc
+    return claims.get("scope", []) if isinstance(claims, dict) else []
+
+
+def _names(granted: Any) -> list[str]:
+    if granted is None:
+        return []
+    if isinstance(granted, str):
+        text = granted.strip()
+        if text.startswith("["):
+            try:
+                value = json.loads(text)
+            except ValueError as exc:
+                raise ValueError(f"scope list looks like JSON but is not: {text[:60]!r}") from exc
+            return _names(value)
+        if text.startswith("eyJ") and text.count(".") == 2:
+            return _names(_from_jwt(text))
+        return text.replace(",", " ").split()
+    if isinstance(granted, Mapping):
+        for key in ("scope", "scopes"):
+            if key in granted:
+                return _names(granted[key])
+        raise ValueError("a mapping of scopes needs a 'scope' key (a token response)")
+    scopes_attr = getattr(granted, "scopes", None)
+    if scopes_attr is not None and not isinstance(granted, (list, tuple, set, frozenset)):
+        return _names(list(scopes_attr))
+    if isinstance(granted, Iterable):
+        out: list[str] = []
+        for item in granted:
+            if not isinstance(item, str):
+                raise TypeError(f"scope names must be strings, got {type(item).__name__}")
+            out.extend(item.split())
+        return out
+    raise TypeError(f"cannot read scopes from {type(granted).__name__}")
+
+
+def parse_scopes(granted: Any, *, strict: bool = True) -> frozenset[str]:
+    """Normalise anything scope-like to a frozenset of names.
+
+    Accepts a list, a space-separated string (token endpoint), a JSON array string (JWT
+    ``scope`` claim), a token response dict, a Token, or a JWT. Unknown names raise
+    UnknownScopeError naming the closest known scope, unless ``strict=False``.
+    """
+    names = frozenset(n.strip() for n in _names(granted) if n.strip())
+    if strict:
+        known = known_scopes()
+        for name in sorted(names):
+            if name not in known:
+                raise UnknownScopeError(name, suggest(name))
+    return names
+
+
+@dataclass(frozen=True, slots=True)
+class OverlayRow:
+    """One curated broad -> granular mapping with how sure we are of it."""
+
+    api: str
+    method: str
+    path: str
+    operation_id: str
+    granular: frozenset[str]
+    confidence: str
+    note: str
+
+
+@lru_cache(maxsize=1)
+def granular_overlay() -> dict[tuple[str, str], OverlayRow]:
+    """The curated granular table, keyed ``(api, operation_id)``."""
+    with OVERLAY_PATH.open(encoding="utf-8", newline="") as fh:
+        rows = [
+            OverlayRow(r["api"], r["method"], r["path"], r["operation_id"],
+                       frozenset(r["granular_scopes"].split()), r["confidence"], r["note"])
+            for r in csv.DictReader(fh)
+        ]
+    return {(r.api, r.operation_id): r for r in rows}
+
+
+def _granular(ep: Endpoint) -> frozenset[str]:
+    row = granular_overlay().get(ep.key)
+    if row is not None:
+        return row.granular
+    return frozenset(s for s in ep.scopes if s not in DEPRECATED_BROAD)
+
+
+@lru_cache(maxsize=4096)
+def _required(ep: Endpoint, era: str) -> frozenset[str]:
+    if era == "broad":
+        return ep.scopes
+    if era == "granular":
+        return _granular(ep)
+    return ep.scopes | _granular(ep)
+
+
+def _ep(ep: Endpoint | str) -> Endpoint:
+    return ep if isinstance(ep, Endpoint) else load_catalog().endpoint(ep)
+
+
+def required_scopes(ep: Endpoint | str, era: str = "broad") -> frozenset[str]:
+    """The scopes any ONE of which grants ``ep`` in ``era`` (empty: any valid token).
+
+    ``ep`` is an Endpoint or a string such as ``"GET /Invoices"``.
+    """
+    return _required(_ep(ep), check_era(era))
+
+
+def granted_by(ep: Endpoint | str, granted: Any, era: str = "broad") -> frozenset[str]:
+    """Which of the granted scopes grant ``ep``."""
+    have = granted if isinstance(granted, frozenset) else parse_scopes(granted)
+    return required_scopes(ep, era) & have
+
+
+def is_allowed(ep: Endpoint | str, granted: Any, era: str = "broad") -> bool:
+    """True if the granted scopes let ``ep`` through Xero's scope check in ``era``."""
+    need = required_scopes(ep, era)
+    return not need or bool(granted_by(ep, granted, era))
+
+
+@lru_cache(maxsize=8)
+def scope_reach(era: str) -> dict[str, int]:
+    """How many endpoints each scope grants in ``era`` (smaller = narrower)."""
+    counts: dict[str, int] = {}
+    for ep in load_catalog():
+        for s in required_scopes(ep, era):
+            counts[s] = counts.get(s, 0) + 1
+    return counts
+
+
+def narrowest(ep: Endpoint | str, era: str = "broad") -> str | None:
+    """The narrowest scope that grants ``ep``: a read scope for GETs, then the smallest reach."""
+    ep = _ep(ep)
+    need = required_scopes(ep, era)
+    if not need:
+        return None
+    reach = scope_reach(era)
+    return min(need, key=lambda s: (not s.endswith(".read") if ep.method == "GET" else
+                                    s.endswith(".read"), reach.get(s, 0), s))
+
+
+def restriction(ep: Endpoint | str, era: str = "broad") -> str | None:
+    """Why Xero may refuse ``ep`` even with the scope: closed API, restricted scope, tier gate."""
+    ep = _ep(ep)
+    need = required_scopes(ep, era)
+    if JOURNALS_SCOPE in need:  # the tier gate applies to every app from 2 Mar 2026
+        return JOURNALS_GATE
+    reasons = [RESTRICTED_SCOPES[s] for s in sorted(need) if s in RESTRICTED_SCOPES]
+    return reasons[0] if reasons and len(reasons) == len(need) else None
+
+
+def refused_at_authorize(scope: str, era: str) -> str | None:
+    """Why an app of ``era`` may not even request ``scope`` (None: it may)."""
+    if era == "granular" and scope in DEPRECATED_BROAD:
+        return "broad scope: apps created from 2 Mar 2026 must use granular scopes"
+    if era == "granular" and scope == JOURNALS_SCOPE:
+        return JOURNALS_GATE
+    if era == "broad" and scope in GRANULAR_SCOPES:
+        return ("granular scope: this app has not opted in to granular scopes (apps created before "
+                "2 Mar 2026 may from Apr 2026; they are then in the mixed era)")
+    return RESTRICTED_SCOPES.get(scope)
+
+
+def read_variant(scope: str) -> str:
+    """``X.read`` for a read-write scope ``X`` when Xero has one, else ``scope``."""
+    if scope.endswith(".read") or scope in OIDC_SCOPES:
+        return scope
+    cand = scope + ".read"
+    return cand if cand in known_scopes() else scope
+
+
+def family(scope: str) -> str:
+    """The read-write name a scope belongs to (``accounting.invoices.read`` -> ``accounting.invoices``)."""
+    return scope[: -len(".read")] if scope.endswith(".read") else scope
+
+
+def grants(scope: str, era: str = "broad") -> list[Endpoint]:
+    """The endpoints one scope grants in ``era``."""
+    check_era(era)
+    return [ep for ep in load_catalog() if scope in required_scopes(ep, era)]

@@ -1,0 +1,108 @@
+"""What every ``xero-nb`` command shares: exit codes, one-line errors, endpoint lookup, output.
+
+It imports no command module, so every command module can import it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from xero_nb.models import Endpoint
+
+OK, FAILED, USAGE, LOOKUP = 0, 1, 2, 3
+ERAS = ("broad", "granular", "mixed")
+REGIONS = ("AU", "NZ", "UK")
+_ENDPOINT = re.compile(r"^\s*(GET|POST|PUT|PATCH|DELETE)\s*[:\s]\s*(\S.*)$", re.IGNORECASE)
+
+
+class CliError(Exception):
+    """A problem worth one line on stderr and an exit code (no traceback)."""
+
+    def __init__(self, message: str, code: int = LOOKUP) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def split_endpoint(text: str) -> tuple[str, str]:
+    """``"GET:/Invoices"`` or ``"GET /Invoices"`` -> ``("GET", "/Invoices")``."""
+    found = _ENDPOINT.match(text)
+    if not found:
+        raise CliError(f"expected METHOD:URL or 'METHOD URL', got {text!r}", USAGE)
+    return found.group(1).upper(), found.group(2).strip()
+
+
+def read_text(path: str) -> str:
+    """A pasted file's text, or stdin for ``-``; bytes that are not UTF-8 become U+FFFD."""
+    try:
+        if path == "-":
+            raw = getattr(sys.stdin, "buffer", None)
+            return raw.read().decode("utf-8", errors="replace") if raw else sys.stdin.read()
+        return Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise CliError(f"cannot read {path}: {exc.strerror or exc}", USAGE) from None
+
+
+def ambiguous(exc: Exception) -> CliError:
+    """An AmbiguousEndpointError told the CLI way: which ``--region`` to add."""
+    text, hint, _ = str(exc).partition(" — pass region")
+    if not hint:  # not a payroll-region ambiguity: the library's own advice fits
+        return CliError(text)
+    seen = re.findall(r"\((AU|NZ|UK)\)", text)
+    first = seen[0] if seen else "NZ"
+    others = ", ".join(r for r in REGIONS if r != first)
+    return CliError(f"{text} — use --region {first} (or {others}), the organisation's country")
+
+
+def find_endpoint(method: str, url: str, region: str | None = None) -> Any:
+    """The catalog endpoint for one call (exit 3 when unknown or ambiguous)."""
+    from xero_nb.catalog.index import load_catalog
+    from xero_nb.errors import AmbiguousEndpointError
+
+    try:
+        ep = load_catalog().find(method, url, region=region)
+    except AmbiguousEndpointError as exc:
+        raise ambiguous(exc) from None
+    if ep is None:
+        raise CliError(f"no Xero endpoint matches {method.upper()} {url}")
+    return ep
+
+
+def emit(data: Any, fmt: str = "json") -> None:
+    """Print one JSON document (the last line of output, for pipelines)."""
+    if fmt == "json":
+        print(json.dumps(data, indent=None, sort_keys=False, default=str))
+    else:
+        print(data)
+
+
+def lines(path: str) -> list[str]:
+    """The non-blank, non-comment lines of a file (``-``: stdin)."""
+    text = read_text(path)
+    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+def endpoint(spec: str, region: str | None = None) -> Endpoint:
+    """The catalog endpoint for ``METHOD:URL`` (exit 3 when unknown or ambiguous)."""
+    method, url = split_endpoint(spec)
+    found: Endpoint = find_endpoint(method, url, region)
+    return found
+
+
+def api_name(given: str) -> str:
+    """The catalog's name for ``--api`` (any case, or an unambiguous prefix); exit 3 if none."""
+    from xero_nb.catalog.index import load_catalog
+
+    names = sorted({ep.api for ep in load_catalog()})
+    if given in names:
+        return given
+    low = given.strip().lower()
+    exact = [n for n in names if n.lower() == low]
+    starts = exact or ([n for n in names if n.lower().startswith(low)] if low else [])
+    if len(starts) == 1:
+        return starts[0]
+    which = f"{given!r} could be {', '.join(starts)}" if starts else f"no API named {given!r}"
+    raise CliError(f"{which}; --api takes one of: {', '.join(names)}")

@@ -1,0 +1,251 @@
+"""The ``xero-nb`` commands that talk to Xero or the simulator: probe, report, simulator."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from xero_nb.cli.helpers import FAILED, OK, USAGE, CliError, emit, read_text
+
+# The demo token `xero-nb probe` uses against the simulator when no --granted is given.
+SIM_SCOPES = {
+    "broad": "openid profile email offline_access accounting.settings.read "
+             "accounting.contacts.read accounting.transactions.read accounting.reports.read "
+             "accounting.journals.read payroll.employees.read payroll.settings.read "
+             "projects.read files.read assets.read",
+    "granular": "openid profile email offline_access accounting.settings.read "
+                "accounting.contacts.read accounting.invoices.read accounting.payments.read "
+                "accounting.reports.profitandloss.read accounting.journals.read "
+                "payroll.employees.read projects.read",
+}
+
+
+# The demo app `--era` picks when no --app is given.
+ERA_APPS = {"broad": "web", "granular": "pkce", "mixed": "migrating"}
+
+
+def _mask(secret: str | None) -> str:
+    return "(none)" if not secret else "…" + secret[-4:]
+
+
+class Connection(NamedTuple):
+    """What the live commands talk to: the client, a label, the era, and whether it is the demo."""
+
+    client: Any
+    label: str
+    era: str | None
+    simulated: bool
+
+
+def _no_app_for(profile: str) -> CliError:
+    from xero_nb.auth.config import default_profiles_path
+
+    return CliError(
+        f"profile {profile!r} has no Xero client id: add a [profiles.{profile}] table with "
+        f"client_id = \"...\" (and client_secret for a web app) to {default_profiles_path()}, "
+        "or set XERO_CLIENT_ID; leave out --profile to use the offline simulator")
+
+
+def _demo_app(sim: Any, args: argparse.Namespace) -> Any:
+    """The demo app: --app, else the one of --era's kind; exit 2 when the two disagree."""
+    era = getattr(args, "era", None)
+    if not args.app:
+        return sim.app(ERA_APPS[era] if era else "web")
+    demo = sim.app(args.app)
+    if era and era != demo.era:
+        fits = ERA_APPS[era]
+        raise CliError(f"--app {demo.name} is a {demo.era}-era app but --era says {era}: drop "
+                       f"--era, or use --app {fits} (the {era}-era demo app)", USAGE)
+    return demo
+
+
+def connect(args: argparse.Namespace) -> Connection:
+    """An XeroClient for real Xero (XERO_CLIENT_ID set) or the simulator, a label, the era."""
+    from xero_nb.auth.config import Settings
+    from xero_nb.client.call import XeroClient
+
+    settings = Settings.from_env(profile=getattr(args, "profile", None))
+    if settings.use_simulator:
+        named = getattr(args, "profile", None) or (
+            settings.profile if settings.profile != "default" else None)
+        if named:  # the user asked for a real app: the simulator would answer for the wrong one
+            raise _no_app_for(named)
+        from xero_nb.simulator import XeroSimulator
+
+        sim = XeroSimulator(limits=True)
+        demo = _demo_app(sim, args)
+        era = getattr(args, "era", None) or demo.era
+        scopes = " ".join(args.granted) if args.granted else SIM_SCOPES[
+            "broad" if demo.era == "broad" else "granular"]
+        token = sim.issue_token(scopes=scopes.split(), app=demo.name)
+        client = XeroClient(token=token, transport=sim.transport())
+        return Connection(client, f"the simulator ({demo.name} app, {demo.era} era)", era, True)
+    if args.granted or args.app:
+        raise CliError("--granted and --app only apply to the simulator; unset XERO_CLIENT_ID")
+    from xero_nb.auth.flow import XeroAuth
+
+    auth = XeroAuth(settings)
+    if settings.grant == "client_credentials" and auth.store.load() is None:
+        auth.client_credentials(settings.scopes)  # a custom connection needs no browser
+    label = f"Xero as {settings.client_id} (profile {settings.profile!r})"
+    return Connection(XeroClient(auth=auth), label, getattr(args, "era", None) or settings.era,
+                      False)
+
+
+def _tenants(client: Any, wanted: list[str] | None) -> list[Any] | None:
+    """The connected tenants named by id or name (None: all); exit 3 for one not connected."""
+    if not wanted:
+        return None
+    connected = client.tenants()
+    chosen = []
+    for key in wanted:
+        hit = [t for t in connected if key.strip().lower() in (t.tenant_id.lower(),
+                                                                t.tenant_name.strip().lower())]
+        if not hit:
+            listed = "; ".join(f"{t.tenant_name} ({t.tenant_id})" for t in connected) or "none"
+            raise CliError(f"tenant {key!r} is not connected to this token; connected: {listed}")
+        chosen += [t for t in hit if t not in chosen]
+    return chosen
+
+
+def _bar(quiet: bool) -> Any:
+    if quiet:
+        return None
+
+    def show(done: int, total: int, last: Any) -> None:
+        width = 24
+        filled = int(width * done / max(total, 1))
+        line = (f"\rprobe [{'#' * filled}{'.' * (width - filled)}] {done}/{total} "
+                f"{last.endpoint.method} {last.endpoint.path} -> {last.status or last.verdict}")
+        print(line[:110].ljust(110), end="", file=sys.stderr, flush=True)
+        if done >= total:
+            print(file=sys.stderr)
+
+    return show
+
+
+def cmd_probe(args: argparse.Namespace) -> int:
+    """Predicted vs observed access for each tenant; exit 1 on any mismatch."""
+    from xero_nb.probe.engine import probe
+
+    client, where, era, _ = connect(args)
+    with client:
+        tenants = _tenants(client, args.tenant)
+        print(f"probing {where}", file=sys.stderr)
+        report = probe(client, tenants, era=era, check_absent=args.check_absent,
+                       progress=_bar(args.quiet))
+    rows = report.rows()
+    if args.format == "json":
+        emit({"summary": report.summary(), "results": rows,
+              "unprobed": [{"family": u.family, "reason": u.reason} for u in report.unprobed]})
+    else:
+        cols = ("tenant", "family", "method", "path", "predicted", "observed", "verdict", "cause")
+        sep = "," if args.format == "csv" else "  "
+        print(sep.join(cols))
+        for r in rows:
+            print(sep.join(str(r[c]) for c in cols))
+        if args.format == "table":
+            s = report.summary()
+            print(f"{s['probes']} probes, {s['calls']} calls (one per GET endpoint would be "
+                  f"{s['get_endpoints']} per tenant), {len(report.mismatches())} mismatch(es)",
+                  file=sys.stderr)
+    return FAILED if report.mismatches() else OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Probe, diagnose the failures, and write the redacted report."""
+    from xero_nb.probe.engine import probe
+    from xero_nb.report.build import report
+
+    pasted = read_text(args.error_file) if args.error_file else None
+    if args.out:
+        _check_writable(args.out)
+    client, where, era, simulated = connect(args)
+    with client:
+        result = probe(client, None, era=era)
+        tok = client.current_token()
+        failed = [r.call for r in result.results if r.call is not None and not r.call.ok]
+        if pasted:
+            failed.append(_pasted(pasted, None if simulated else tok,
+                                  args.era if simulated else era))
+        doc = report(probe=result, token=tok, calls=failed, era=era,
+                     title=f"xero-nb report: {where}")
+    text = doc.html if args.format == "html" else doc.markdown
+    if args.out:
+        try:
+            Path(args.out).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise CliError(f"cannot write {args.out}: {exc.strerror or exc}", USAGE) from None
+        print(f"wrote {args.out}", file=sys.stderr)
+    else:
+        print(text)
+    return OK
+
+
+def _check_writable(out: str) -> None:
+    """Fail before the probe, not after it, when --out cannot be written."""
+    path = Path(out)
+    if path.is_dir():
+        raise CliError(f"--out {out} is a folder; give a file name", USAGE)
+    if not path.parent.is_dir():
+        raise CliError(f"cannot write {out}: folder {path.parent} does not exist", USAGE)
+
+
+def _pasted(text: str, token: Any, era: str | None) -> Any:
+    """The pasted error's diagnosis, judged by its own token when it carries one.
+
+    The report's token (the simulator's demo token, or the live one) says nothing about a
+    paste that shows its own ``Authorization`` header; used as context it would win.
+    """
+    from xero_nb.diagnose.diagnosis import diagnose
+    from xero_nb.diagnose.observation import observe
+
+    own = observe(text=text).token_scopes is not None
+    return diagnose(text=text, token=None if own else token, era=era)
+
+
+def _check_port(port: int) -> None:
+    """Say so plainly when the port is taken (uvicorn would exit its thread with a traceback)."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe_socket:
+        probe_socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+        try:
+            probe_socket.bind(("127.0.0.1", port))
+        except OSError as exc:
+            raise CliError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc} "
+                           "(--port 0 picks a free one)", USAGE) from None
+
+
+def cmd_simulator(args: argparse.Namespace) -> int:
+    """Serve the simulator on 127.0.0.1 until interrupted."""
+    from xero_nb.simulator import XeroSimulator
+
+    sim = XeroSimulator(limits=not args.no_limits, time_scale=args.time_scale)
+    if args.port:
+        _check_port(args.port)
+    try:
+        srv = sim.serve(port=args.port)
+    except (RuntimeError, OSError) as exc:
+        raise CliError(f"{exc} (is the port in use? --port 0 picks a free one)", USAGE) from None
+    try:
+        print(f"Xero simulator on {srv.url}  (Xero's paths; e.g. {srv.url}/connections)")
+        for name, app in sim.apps.items():
+            secret = app.client_secret if args.show_secrets else _mask(app.client_secret)
+            print(f"  app {name:8} client_id={app.client_id} secret={secret} era={app.era}")
+        for org in sim.tenants:
+            print(f"  tenant {org.tenant_id} {org.name} ({org.country})")
+        print("Ctrl-C to stop", flush=True)
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        return OK
+    finally:
+        srv.close()
+
+
+COMMANDS = {"probe": cmd_probe, "report": cmd_report, "simulator": cmd_simulator}
+

@@ -1,0 +1,140 @@
+"""``xero-nb``: the toolkit from a shell or a CI pipeline.
+
+    xero-nb scopes-for GET https://api.xero.com/api.xro/2.0/Invoices --era granular
+    xero-nb coverage --granted "accounting.settings.read" --require GET:/Invoices --format json
+
+Exit codes: 0 fine; 1 a check failed (a required endpoint is not granted, a probe disagreed
+with the prediction); 2 bad usage; 3 unknown or ambiguous endpoint or scope, or missing
+configuration. Each command imports only what it needs (``scopes-for`` stays well under 300 ms).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from xero_nb.cli.helpers import ERAS, LOOKUP, OK, REGIONS, CliError
+
+# command -> the module that runs it (imported only when that command runs, so each starts fast)
+GROUPS = {
+    "scopes-for": "scopes", "coverage": "scopes", "least-privilege": "scopes", "migrate": "scopes",
+    "diagnose": "diagnose", "probe": "live", "report": "live", "simulator": "live",
+}
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port must be 0-65535 (0: any free port), not {port}")
+    return port
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="xero-nb", description="Xero API scopes, coverage, diagnosis and probes.",
+        epilog="exit codes: 0 ok, 1 check failed, 2 usage, 3 unknown endpoint/scope or config")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def region(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--region", choices=REGIONS, type=str.upper,
+                        help="payroll region of the organisation (settles payroll URLs)")
+
+    def era(sp: argparse.ArgumentParser, default: str = "broad") -> None:
+        sp.add_argument("--era", choices=ERAS, default=default,
+                        help=f"scope era of the app (default {default})")
+
+    s = sub.add_parser("scopes-for", help="scopes one call needs")
+    s.add_argument("method")
+    s.add_argument("url", help="full URL, path or template")
+    era(s)
+    region(s)
+    s.add_argument("--format", choices=("text", "json"), default="text")
+
+    c = sub.add_parser("coverage", help="endpoints a scope set reaches; CI checks with --require")
+    c.add_argument("--granted", nargs="*", default=[], help="scopes (space or comma separated)")
+    era(c)
+    c.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    c.add_argument("--require", nargs="*", default=None, metavar="METHOD:URL",
+                   help="fail (exit 1) unless every one of these is granted")
+    c.add_argument("--require-file", help="file with one METHOD URL per line (# comments)")
+    region(c)
+    c.add_argument("--api", help="only this API (e.g. accounting, payroll_uk)")
+    c.add_argument("--blocked", action="store_true", help="only blocked endpoints")
+
+    d = sub.add_parser("diagnose", help="rank the causes of a pasted Xero error")
+    d.add_argument("file", nargs="?", default="-", help="error text file (default stdin)")
+    d.add_argument("--status", type=int)
+    d.add_argument("--endpoint", metavar="METHOD:URL")
+    d.add_argument("--granted", nargs="*")
+    d.add_argument("--requested", nargs="*")
+    d.add_argument("--tenant-id")
+    region(d)
+    era(d)
+    d.add_argument("--format", choices=("text", "json"), default="text")
+
+    lp = sub.add_parser("least-privilege", help="smallest scope set for a list of endpoints")
+    lp.add_argument("endpoints", nargs="*", metavar="METHOD:URL")
+    lp.add_argument("--file", help="file with one METHOD URL per line")
+    era(lp, "granular")
+    region(lp)
+    lp.add_argument("--format", choices=("text", "json"), default="text")
+
+    m = sub.add_parser("migrate", help="granular scopes that keep a broad app's access")
+    m.add_argument("--granted", nargs="+", required=True)
+    m.add_argument("--format", choices=("text", "json", "csv"), default="text")
+
+    pr = sub.add_parser("probe", help="predicted vs observed access (simulator without XERO_CLIENT_ID)")
+    pr.add_argument("--granted", nargs="*", help="simulator only: scopes of the demo token")
+    pr.add_argument("--app", default=None, help="simulator only: web, pkce, custom or partner")
+    pr.add_argument("--tenant", action="append", help="tenant id (default: all connected)")
+    pr.add_argument("--era", choices=ERAS)
+    pr.add_argument("--check-absent", action="store_true", help="also probe families not granted")
+    pr.add_argument("--profile", default=None, help="token store profile (real Xero)")
+    pr.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    pr.add_argument("--quiet", action="store_true", help="no progress line on stderr")
+
+    r = sub.add_parser("report", help="a redacted Markdown/HTML report (probe + diagnosis)")
+    r.add_argument("--granted", nargs="*", help="simulator only: scopes of the demo token")
+    r.add_argument("--app", default=None)
+    r.add_argument("--era", choices=ERAS)
+    r.add_argument("--profile", default=None)
+    r.add_argument("--error-file", help="pasted error text to diagnose in the report")
+    r.add_argument("--format", choices=("markdown", "html"), default="markdown")
+    r.add_argument("--out", help="write to this file instead of stdout")
+
+    sim = sub.add_parser("simulator", help="serve the offline Xero on 127.0.0.1")
+    sim.add_argument("--port", type=_port, default=0, help="0-65535 (default 0: any free port)")
+    sim.add_argument("--show-secrets", action="store_true", help="print demo client secrets")
+    sim.add_argument("--time-scale", type=float, default=1.0)
+    sim.add_argument("--no-limits", action="store_true")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``xero-nb`` console script."""
+    args = _parser().parse_args(argv)
+    try:
+        group = importlib.import_module(f"xero_nb.cli.{GROUPS[args.command]}")
+        code: int = group.COMMANDS[args.command](args)
+        return code
+    except CliError as exc:
+        print(f"xero-nb: {exc}", file=sys.stderr)
+        return exc.code
+    except BrokenPipeError:  # e.g. piped into head
+        return OK
+    except Exception as exc:
+        from xero_nb.errors import XeroNbError
+
+        if isinstance(exc, XeroNbError):
+            print(f"xero-nb: {exc} [{exc.code}]", file=sys.stderr)
+            return LOOKUP
+        raise
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

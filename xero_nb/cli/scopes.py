@@ -1,0 +1,149 @@
+"""The scope commands, offline: scopes-for, coverage, least-privilege, migrate.
+
+``scopes-for`` stays free of pandas, authlib and httpx2 so that it starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from xero_nb.catalog.scopes import is_allowed, narrowest, parse_scopes, required_scopes, restriction
+from xero_nb.cli.helpers import (
+    FAILED,
+    OK,
+    USAGE,
+    CliError,
+    api_name,
+    emit,
+    endpoint,
+    find_endpoint,
+    lines,
+)
+
+
+def cmd_scopes_for(args: argparse.Namespace) -> int:
+    """Which scopes one call needs."""
+    from xero_nb.catalog.scopes import refused_at_authorize
+
+    ep = find_endpoint(args.method, args.url, args.region)
+    need = sorted(required_scopes(ep, args.era))
+    best = narrowest(ep, args.era)
+    data = {
+        "method": ep.method, "url": ep.url, "api": ep.api, "operation_id": ep.operation_id,
+        "era": args.era, "any_of": need, "narrowest": best,
+        "tenant_header": ep.tenant_header, "restricted": restriction(ep, args.era),
+        "refused_at_authorize": refused_at_authorize(best, args.era) if best else None,
+    }
+    if args.format == "json":
+        emit(data)
+        return OK
+    print(f"{ep.method} {ep.url}  ({ep.api}.{ep.operation_id})")
+    print(f"  any one of ({args.era}): {', '.join(need) if need else '(any valid token)'}")
+    if best:
+        print(f"  narrowest: {best}")
+    print(f"  xero-tenant-id header: {'required' if ep.tenant_header else 'not needed'}")
+    if data["restricted"]:
+        print(f"  note: {data['restricted']}")
+    return OK
+
+
+def _require(args: argparse.Namespace, granted: frozenset[str]) -> int:
+    specs = list(args.require or [])
+    if args.require_file:
+        specs += lines(args.require_file)
+    if not specs:
+        where = (f"{args.require_file} has no endpoint lines" if args.require_file
+                 else "--require got no endpoints")
+        raise CliError(f"{where}: expected one or more METHOD:URL (e.g. GET:/Invoices), or a "
+                       "--require-file with one 'METHOD URL' per line; a check of nothing "
+                       "would always pass", USAGE)
+    rows: list[dict[str, Any]] = []
+    for spec in specs:
+        ep = endpoint(spec, args.region)
+        ok = is_allowed(ep, granted, args.era)
+        rows.append({"endpoint": f"{ep.method} {ep.path}", "api": ep.api,
+                     "operation_id": ep.operation_id, "allowed": ok,
+                     "any_of": sorted(required_scopes(ep, args.era)),
+                     "missing": None if ok else narrowest(ep, args.era),
+                     "restricted": restriction(ep, args.era)})
+    missing = sorted({r["missing"] for r in rows if r["missing"]})
+    result = {"era": args.era, "granted": sorted(granted), "ok": not missing,
+              "missing_scopes": missing, "endpoints": rows}
+    if args.format == "json":
+        emit(result)
+    else:
+        sep = "," if args.format == "csv" else "  "
+        print(sep.join(("allowed", "endpoint", "missing")))
+        for r in rows:
+            print(sep.join(("yes" if r["allowed"] else "NO", str(r["endpoint"]),
+                            str(r["missing"] or ""))))
+        if missing:
+            print(f"add: {' '.join(missing)}", file=sys.stderr)
+    return OK if not missing else FAILED
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    """The coverage table, or a CI check of required endpoints."""
+    granted = parse_scopes(" ".join(args.granted))
+    api = api_name(args.api) if args.api is not None else None
+    if args.require is not None or args.require_file is not None:
+        return _require(args, granted)
+    from xero_nb.catalog.frames import coverage
+
+    frame = coverage(granted, era=args.era)
+    if api is not None:
+        frame = frame[frame["api"] == api]
+    if args.blocked:
+        frame = frame[~frame["allowed"]]
+    if args.format == "json":
+        emit(frame.to_dict(orient="records"))
+    elif args.format == "csv":
+        print(frame.to_csv(index=False), end="")
+    else:
+        cols = ["api", "method", "path", "allowed", "granted_by", "missing"]
+        print(frame[cols].to_string(index=False))
+        print(f"{int(frame['allowed'].sum())} of {len(frame)} endpoints allowed", file=sys.stderr)
+    return OK
+
+
+def cmd_least_privilege(args: argparse.Namespace) -> int:
+    """The smallest scope set granting every listed endpoint."""
+    from xero_nb.catalog.frames import least_privilege
+
+    specs = list(args.endpoints) + (lines(args.file) if args.file else [])
+    if not specs:
+        raise CliError("give endpoints as METHOD:URL arguments or --file", USAGE)
+    eps = [endpoint(s, args.region) for s in specs]
+    chosen = sorted(least_privilege(eps, era=args.era))
+    gated = sorted({r for ep in eps if (r := restriction(ep, args.era))})
+    if args.format == "json":
+        emit({"era": args.era, "scopes": chosen, "endpoints": len(eps), "notes": gated})
+    else:
+        print(" ".join(chosen))
+        for note in gated:
+            print(f"note: {note}", file=sys.stderr)
+    return OK
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """Granular scopes that keep a broad-era app's access, and what cannot be kept."""
+    from xero_nb.catalog.frames import migration_plan
+
+    plan = migration_plan(" ".join(args.granted))
+    if args.format == "json":
+        emit({"broad": sorted(plan.broad), "granular": sorted(plan.granular),
+              "keep": sorted(plan.keep), "drop": sorted(plan.drop), "add": sorted(plan.add),
+              "cannot_keep": [{"endpoint": f"{ep.method} {ep.path}", "why": why}
+                              for ep, why in plan.cannot_keep],
+              "uncertain": len(plan.uncertain), "dates": dict(plan.dates)})
+    elif args.format == "csv":
+        print(plan.to_frame().to_csv(index=False), end="")
+    else:
+        print(plan.to_markdown())
+    return OK
+
+
+COMMANDS = {"scopes-for": cmd_scopes_for, "coverage": cmd_coverage,
+            "least-privilege": cmd_least_privilege, "migrate": cmd_migrate}

@@ -1,0 +1,37 @@
+"""Diagnosis: from a failed Xero call, or pasted error text, to ranked causes and the fix for each.
+
+Modules: paste (reads whatever text a user pastes: SDK printouts, HTTP transcripts, JSON),
+observation (one normalised view of the failure, from a response or from parts),
+endpoint (which catalog endpoint the failure was about), context (what the token, the
+connections and the era tell), rules and scope/org (the rules that produce findings),
+findings (the Finding and Diagnosis records) and diagnosis (diagnose(): rank them).
+Pure: no network, no Jupyter.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from xero_nb import lazy
+
+_EXPORTS = {
+    "DIAGNOSIS_CODES": "xero_nb.diagnose.diagnosis",
+    "Diagnosis": "xero_nb.diagnose.findings",
+    "Finding": "xero_nb.diagnose.findings",
+    "Observation": "xero_nb.diagnose.observation",
+    "diagnose": "xero_nb.diagnose.diagnosis",
+    "observe": "xero_nb.diagnose.observation",
+    "parse_paste": "xero_nb.diagnose.paste",
+}
+
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy.exports(__name__, _EXPORTS)
+
+if TYPE_CHECKING:  # pragma: no cover - names for type checkers; runtime loads lazily
+    from xero_nb.diagnose.diagnosis import DIAGNOSIS_CODES as DIAGNOSIS_CODES
+    from xero_nb.diagnose.diagnosis import diagnose as diagnose
+    from xero_nb.diagnose.findings import Diagnosis as Diagnosis
+    from xero_nb.diagnose.findings import Finding as Finding
+    from xero_nb.diagnose.observation import Observation as Observation
+    from xero_nb.diagnose.observation import observe as observe
+    from xero_nb.diagnose.paste import parse_paste as parse_paste

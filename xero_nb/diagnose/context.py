@@ -1,0 +1,294 @@
+"""Everything diagnose() may know besides the response, normalised once and never raising.
+
+Tokens are read only for their scopes, expiry and whether a refresh token exists; the token
+strings themselves are never kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from xero_nb.catalog.scopes import (
+    DEPRECATED_BROAD,
+    ERAS,
+    GRANULAR_SCOPES,
+    known_scopes,
+    parse_scopes,
+    suggest,
+)
+from xero_nb.diagnose.endpoint import Resolved, resolve_endpoint
+from xero_nb.diagnose.observation import Observation
+from xero_nb.models import Endpoint, Tenant
+from xero_nb.redact import jwt_claims
+
+COUNTRY_ALIASES = {"GB": "UK", "GBR": "UK", "AUS": "AU", "NZL": "NZ", "USA": "US"}
+# Xero Organisation.Version values that name the country (AUONRAMP etc. are trial editions).
+VERSION_COUNTRY = {"AU": "AU", "NZ": "NZ", "UK": "UK", "US": "US", "AUONRAMP": "AU",
+                   "NZONRAMP": "NZ", "UKONRAMP": "UK", "USONRAMP": "US"}
+PLAN_FEATURES = ("payroll", "projects", "expenses", "files", "assets")
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    """The authorising user's standing in the organisation (None: not known)."""
+
+    role: str | None = None  # standard, adviser, invoice_only, read_only, removed, ...
+    reports: bool | None = None
+    payroll_admin: bool | None = None
+    projects: bool | None = None
+
+    def describe(self) -> str:
+        bits = [self.role or "role unknown"]
+        for name in ("reports", "payroll_admin", "projects"):
+            value = getattr(self, name)
+            if value is not None:
+                bits.append(f"{name}={'yes' if value else 'no'}")
+        return ", ".join(bits)
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What is known around one failure; None always means "not known"."""
+
+    endpoint: Endpoint | None
+    candidates: tuple[Endpoint, ...]
+    urls: tuple[str, ...]  # concrete request URLs known (endpoint=, url=, the response's request)
+    endpoint_fact: str | None  # what would settle the endpoint when the one given could not be
+    granted: frozenset[str] | None
+    requested: frozenset[str] | None
+    era: str | None  # as given
+    era_guess: str | None  # inferred from the scope names when not given
+    expires_at: float | None
+    obtained_at: float | None
+    has_refresh: bool | None
+    connections: tuple[Tenant, ...] | None
+    tenant_id: str | None
+    country: str | None
+    plan: Mapping[str, bool]
+    role: Role | None
+    now: float
+    authorize: Callable[..., Any] | None
+    client_id: str | None
+    redirect_uri: str | None
+    notes: tuple[str, ...]
+
+    @property
+    def era_for_checks(self) -> str:
+        """The era to judge scopes in: given, else inferred, else mixed (counts either kind)."""
+        return self.era or self.era_guess or "mixed"
+
+
+def _scopes(value: Any, notes: list[str], what: str) -> frozenset[str] | None:
+    if value is None:
+        return None
+    try:
+        names = parse_scopes(value, strict=False)
+    except Exception:  # unreadable scopes count as unknown
+        notes.append(f"could not read the {what} scopes")
+        return None
+    try:
+        known = known_scopes()
+        for name in sorted(n for n in names if n not in known)[:5]:
+            near = suggest(name)
+            hint = f"; did you mean {near!r}?" if near and near != name else ""
+            notes.append(f"{what} scope {name[:60]!r} is not a Xero scope{hint}")
+    except Exception:  # the check is a courtesy: never let it stop the diagnosis
+        pass
+    return names
+
+
+def _num(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def read_token(token: Any) -> tuple[frozenset[str] | None, frozenset[str] | None, float | None,
+                                     float | None, bool | None]:
+    """(granted, requested, expires_at, obtained_at, has_refresh) of any token-like value."""
+    if token is None:
+        return None, None, None, None, None
+    if isinstance(token, str):
+        claims = jwt_claims(token)
+        return (_claim_scopes(claims), None, _num(claims.get("exp")), None, None)
+    if isinstance(token, Mapping):
+        claims = jwt_claims(str(token.get("access_token") or ""))
+        scope = token.get("scope", token.get("scopes"))
+        granted = parse_scopes(scope, strict=False) if scope is not None else _claim_scopes(claims)
+        exp = _num(token.get("expires_at")) or _num(claims.get("exp"))
+        return granted, None, exp, _num(token.get("obtained_at")), (
+            bool(token.get("refresh_token")) if "refresh_token" in token or claims else None)
+    scopes = getattr(token, "scopes", None)
+    requested = getattr(token, "requested", None)
+    granted = frozenset(str(s) for s in scopes) if scopes is not None else None
+    if granted is None:
+        claims_fn = getattr(token, "claims", None)
+        granted = _claim_scopes(claims_fn()) if callable(claims_fn) else None
+    refresh = getattr(token, "refresh_token", None)
+    return (granted, frozenset(str(s) for s in requested) if requested else None,
+            _num(getattr(token, "expires_at", None)), _num(getattr(token, "obtained_at", None)),
+            None if not hasattr(token, "refresh_token") else bool(refresh))
+
+
+def _claim_scopes(claims: Any) -> frozenset[str] | None:
+    if not isinstance(claims, Mapping):
+        return None
+    scope = claims.get("scope")
+    if isinstance(scope, str):
+        return frozenset(scope.split())
+    if isinstance(scope, list):
+        return frozenset(str(s) for s in scope)
+    return None
+
+
+def guess_era(granted: frozenset[str] | None) -> str | None:
+    """granular / mixed / broad from the scope names a token holds (None: cannot tell)."""
+    if not granted:
+        return None
+    new, old = bool(granted & GRANULAR_SCOPES), bool(granted & DEPRECATED_BROAD)
+    return "mixed" if new and old else "granular" if new else "broad" if old else None
+
+
+def _connections(value: Any, notes: list[str]) -> tuple[Tenant, ...] | None:
+    if value is None:
+        return None
+    out = []
+    try:
+        for row in value:
+            if isinstance(row, Tenant):
+                out.append(row)
+            elif isinstance(row, Mapping):
+                out.append(Tenant.from_connection(dict(row)))
+            elif isinstance(row, str):
+                out.append(Tenant(connection_id="", tenant_id=row, tenant_name=""))
+            elif hasattr(row, "tenant_id"):
+                out.append(Tenant("", str(row.tenant_id), str(getattr(row, "name", "") or "")))
+    except Exception:
+        notes.append("could not read the connections list")
+        return None
+    return tuple(out)
+
+
+def _organisation(org: Any) -> tuple[str | None, dict[str, bool]]:
+    if org is None:
+        return None, {}
+    if isinstance(org, Mapping) and isinstance(org.get("Organisations"), list) and org["Organisations"]:
+        org = org["Organisations"][0]
+    get: Callable[[str], Any]
+    if isinstance(org, Mapping):
+        low = {str(k).lower(): v for k, v in org.items()}
+        get = low.get
+    elif isinstance(org, str):
+        low = {"country": org}
+        get = low.get
+    else:
+        def get(name: str) -> Any:
+            return getattr(org, name, None)
+    country = None
+    for key in ("countrycode", "country_code", "country"):
+        if isinstance(get(key), str) and get(key):
+            country = str(get(key)).upper()
+            break
+    if country is None and isinstance(get("version"), str):
+        country = VERSION_COUNTRY.get(str(get("version")).upper())
+    country = COUNTRY_ALIASES.get(country, country) if country else None
+    plan: dict[str, bool] = {}
+    for feature in PLAN_FEATURES:
+        value = get(feature)
+        if isinstance(value, bool):
+            plan[feature] = value
+    features = get("features") or get("plan")
+    if isinstance(features, Mapping):
+        plan.update({str(k).lower(): bool(v) for k, v in features.items() if str(k).lower() in PLAN_FEATURES})
+    elif isinstance(features, (list, tuple, set, frozenset)):
+        names = {str(f).lower() for f in features}
+        plan.update({f: f in names for f in PLAN_FEATURES})
+    return country, plan
+
+
+def _norm(word: str) -> str:
+    return "".join(ch for ch in word.lower() if ch.isalnum())
+
+
+_ROLE_WORDS = {"standard": "standard", "adviser": "adviser", "financialadviser": "adviser",
+               "advisor": "adviser", "readonly": "read_only", "invoiceonly": "invoice_only",
+               "cashbookclient": "cashbook", "managedclient": "managed_client", "removed": "removed",
+               "none": "removed"}
+
+
+def read_role(value: Any, tenant_id: str | None) -> Role | None:
+    """A Role from a word, a list of words, a mapping, an OrgRole-like or a user with roles."""
+    if value is None:
+        return None
+    roles = getattr(value, "roles", None)
+    if isinstance(roles, Mapping):  # a user with roles per organisation
+        if tenant_id is None or tenant_id not in roles:
+            return Role("removed") if tenant_id is not None else None
+        value = roles[tenant_id]
+    if isinstance(value, Mapping):
+        words = [str(value.get("role", ""))]
+        return _role_from(words, value.get("reports"), value.get("payroll_admin"), value.get("projects"))
+    if hasattr(value, "role"):
+        return _role_from([str(value.role)], getattr(value, "reports", None),
+                          getattr(value, "payroll_admin", None), getattr(value, "projects", None))
+    words = [value] if isinstance(value, str) else [str(v) for v in value] \
+        if isinstance(value, Iterable) else [str(value)]
+    return _role_from(words, None, None, None)
+
+
+def _role_from(words: list[str], reports: Any, payroll: Any, projects: Any) -> Role:
+    split = [_norm(w) for text in words for w in text.replace(",", " ").split()]
+    role = next((_ROLE_WORDS[w] for w in split if w in _ROLE_WORDS), None)
+    flags = set(split)
+
+    def flag(given: Any, *names: str) -> bool | None:
+        if isinstance(given, bool):
+            return given
+        return True if flags & set(names) else None
+
+    return Role(role, flag(reports, "reports", "reportsaccess"),
+                flag(payroll, "payrolladmin", "payroll"), flag(projects, "projects", "projectsuser"))
+
+
+def build_context(obs: Observation, *, endpoint: Any, granted: Any, requested: Any, token: Any,
+                  connections: Any, era: Any, organisation: Any, user_role: Any, tenant_id: Any,
+                  authorize: Any, client_id: Any, redirect_uri: Any, now: float) -> Context:
+    """Normalise diagnose()'s keyword arguments; anything unreadable becomes "not known"."""
+    notes: list[str] = []
+    try:
+        t_granted, t_requested, exp, obtained, refresh = read_token(token)
+    except Exception:
+        notes.append("could not read the token")
+        t_granted, t_requested, exp, obtained, refresh = None, None, None, None, None
+    have = _scopes(granted, notes, "granted")
+    have = have if have is not None else t_granted if t_granted is not None else obs.token_scopes
+    want = _scopes(requested, notes, "requested")
+    want = want if want is not None else t_requested
+    exp = exp if exp is not None else obs.token_expires_at
+    era_s = era if isinstance(era, str) and era in ERAS else None
+    if era is not None and era_s is None:
+        notes.append(f"era {str(era)[:20]!r} is not one of {', '.join(ERAS)}; ignored")
+    country, plan = _organisation(organisation)
+    tid = tenant_id if isinstance(tenant_id, str) and tenant_id else obs.request_header("xero-tenant-id")
+    try:
+        found = resolve_endpoint(obs.method, obs.url, endpoint, country)
+    except Exception:
+        found = Resolved()
+        notes.append("could not look the endpoint up in the catalog")
+    notes += found.notes
+    try:
+        role = read_role(user_role, tid)
+    except Exception:
+        role = None
+        notes.append("could not read the user role")
+    return Context(
+        endpoint=found.endpoint, candidates=found.candidates, urls=found.urls,
+        endpoint_fact=found.fact, granted=have, requested=want, era=era_s,
+        era_guess=guess_era(have), expires_at=exp, obtained_at=obtained, has_refresh=refresh,
+        connections=_connections(connections, notes), tenant_id=(tid or "").strip() or None,
+        country=country, plan=plan, role=role, now=now,
+        authorize=authorize if callable(authorize) else None,
+        client_id=client_id if isinstance(client_id, str) and client_id else None,
+        redirect_uri=redirect_uri if isinstance(redirect_uri, str) and redirect_uri else None,
+        notes=tuple(notes),
+    )

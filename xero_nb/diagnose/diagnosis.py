@@ -1,0 +1,157 @@
+"""From one failing Xero call (or its pasted error text) to ranked causes and the fix.
+
+>>> d = diagnose(status=401, headers={"WWW-Authenticate": "insufficient_scope"},
+...              body='{"Title":"Unauthorized","Status":401,"Detail":"AuthorizationUnsuccessful"}',
+...              endpoint="GET /Accounts", granted=["openid", "offline_access"])
+>>> d.top.code
+'missing_scope'
+>>> d.top.title
+'The token lacks `accounting.settings.read`, which GET /Accounts (accounting.getAccounts) needs'
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from xero_nb.diagnose.context import Context, build_context
+from xero_nb.diagnose.findings import DIAGNOSIS_CODES, Diagnosis, Finding
+from xero_nb.diagnose.observation import Observation, observe
+from xero_nb.diagnose.org import org_findings
+from xero_nb.diagnose.rules import expiry_findings, oauth_findings, rate_findings, tenant_findings
+from xero_nb.diagnose.scope import scope_findings
+from xero_nb.models import Endpoint
+
+__all__ = ["DIAGNOSIS_CODES", "Diagnosis", "Finding", "diagnose"]
+
+CLEAR_WEIGHT = 0.75  # a top finding this strong, well ahead of the next, needs no extra fact
+CLEAR_GAP = 0.25
+FLOOR = 0.25  # below this nothing is worth calling a cause: answer unknown
+_RULES: tuple[Callable[[Observation, Context], list[Finding]], ...] = (
+    oauth_findings,
+    lambda obs, ctx: rate_findings(obs),
+    expiry_findings,
+    scope_findings,
+    tenant_findings,
+    org_findings,
+)
+
+
+def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, body: Any = None,
+             text: str | None = None, endpoint: Any = None, granted: Any = None,
+             requested: Any = None, token: Any = None, request_headers: Any = None,
+             connections: Any = None, era: str | None = None, organisation: Any = None,
+             user_role: Any = None, tenant_id: str | None = None,
+             authorize: Callable[..., Any] | None = None, client_id: str | None = None,
+             redirect_uri: str | None = None, method: str | None = None, url: str | None = None,
+             clock: Callable[[], float] = time.time) -> Diagnosis:
+    """Rank the likely causes of a failed Xero call, each with evidence and the fix. Never raises.
+
+    Give what you have: a response (httpx2 Response, CallResult, SDK exception, dict or pasted
+    text), or the parts; and any context: endpoint (Endpoint, "GET /Invoices" or a URL),
+    granted/requested scopes or a token (read only for scopes and expiry), the token's
+    /connections, the app's era, the organisation (country, plan), the user's role, the tenant
+    id, and an ``authorize(scopes) -> url`` callable (or client_id + redirect_uri) for links.
+    """
+    obs = observe(response, status=status, headers=headers, body=body, text=text,
+                  request_headers=request_headers, method=method, url=url)
+    notes: list[str] = []
+    if response is not None:  # a CallResult knows its endpoint, granted scopes and tenant
+        endpoint, carried, tenant_id = _carried(response, endpoint, tenant_id)
+        if granted is None and token is None:
+            granted = carried
+    try:
+        now = float(clock())
+    except Exception:
+        now = time.time()
+        notes.append("the clock failed; used the system time")
+    try:
+        ctx = build_context(obs, endpoint=endpoint, granted=granted, requested=requested,
+                            token=token, connections=connections, era=era,
+                            organisation=organisation, user_role=user_role, tenant_id=tenant_id,
+                            authorize=authorize, client_id=client_id, redirect_uri=redirect_uri,
+                            now=now)
+    except Exception as exc:  # answer with what the response alone says
+        notes.append(f"context ignored ({type(exc).__name__})")
+        ctx = build_context(obs, endpoint=None, granted=None, requested=None, token=None,
+                            connections=None, era=None, organisation=None, user_role=None,
+                            tenant_id=None, authorize=None, client_id=None, redirect_uri=None,
+                            now=now)
+    notes += ctx.notes
+    found: list[Finding] = []
+    for rule in _RULES:
+        try:
+            found += rule(obs, ctx)
+        except Exception as exc:  # one rule's bug must not hide the others
+            notes.append(f"internal error in a diagnosis rule ({type(exc).__name__}: {exc})"[:200])
+    ranked = rank(found)
+    if not ranked or ranked[0].weight < FLOOR:
+        ranked = [unknown_finding(obs), *ranked]
+    return Diagnosis(tuple(ranked), obs, decisive_fact(ranked), tuple(notes))
+
+
+def _carried(response: Any, endpoint: Any, tenant_id: Any) -> tuple[Any, Any, Any]:
+    """Endpoint, granted scopes and tenant id from what a response-like object carries."""
+    granted = None
+    try:
+        if endpoint is None and isinstance(getattr(response, "endpoint", None), Endpoint):
+            endpoint = response.endpoint
+        held = getattr(response, "granted", None)
+        if isinstance(held, (frozenset, set)) and held:
+            granted = frozenset(str(s) for s in held)
+        tid = getattr(response, "tenant_id", None)
+        if tenant_id is None and isinstance(tid, str) and tid:
+            tenant_id = tid
+    except Exception:  # odd objects: go on with what was passed
+        pass
+    return endpoint, granted, tenant_id
+
+
+def rank(found: list[Finding]) -> list[Finding]:
+    """One finding per code (the strongest), best first; ties broken by the documented order."""
+    best: dict[str, Finding] = {}
+    for f in found:
+        held = best.get(f.code)
+        if held is None or f.weight > held.weight:
+            best[f.code] = f
+    order = {code: i for i, code in enumerate(DIAGNOSIS_CODES)}
+    return sorted(best.values(), key=lambda f: (-f.weight, order.get(f.code, len(order))))
+
+
+def decisive_fact(ranked: list[Finding]) -> str | None:
+    """The one fact that would decide between the top causes, when they are not yet clear."""
+    if not ranked:
+        return None
+    top = ranked[0]
+    second = ranked[1].weight if len(ranked) > 1 else 0.0
+    if top.weight >= CLEAR_WEIGHT and top.weight - second >= CLEAR_GAP:
+        return None
+    for f in ranked[:3]:
+        if f.decides:
+            return f.decides
+    return None
+
+
+def unknown_finding(obs: Observation) -> Finding:
+    """``unknown``, saying exactly what was seen and the usual next step."""
+    status = obs.status
+    if status is not None and 200 <= status < 400:
+        title = f"Xero answered {status}: the call did not fail"
+    elif status in (500, 502, 503, 504):
+        title = f"Xero answered {status}: organisation offline or the API unavailable; retry later"
+    elif (obs.field("type") or "").lower() == "validationexception":
+        title = "Xero rejected the data sent (ValidationException): not a permission problem"
+    elif status == 404:
+        title = "404: the resource or endpoint was not found (wrong id, or a payroll region)"
+    elif status is None and not obs.body.strip() and not obs.fields:
+        title = "Nothing to go on: no status, headers or body were given"
+    elif status is None and obs.error and any(w in obs.error for w in ("Error", "Timeout", "timed out")):
+        title = f"No answer from Xero ({obs.error[:80]}): check the network and retry"
+    else:
+        title = "No known cause matches what Xero sent"
+    return Finding("unknown", title, (f"seen: {obs.summary()}",),
+                   ("Send Xero support the Xero-Correlation-Id"
+                    + (f" {obs.correlation_id}" if obs.correlation_id else "") + ".",
+                    "Pass more context to diagnose(): endpoint, token or granted scopes, "
+                    "connections, organisation."), FLOOR)

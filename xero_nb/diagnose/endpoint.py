@@ -1,0 +1,124 @@
+"""Which Xero endpoint a failure concerns, from endpoint=, url= or the response's request URL.
+
+Whatever cannot be settled is said in a note and in the fact that would settle it, never dropped.
+
+>>> found = resolve_endpoint(None, None, "GET:/Reports/BankStatement", None)
+>>> found.endpoint.operation_id, found.urls
+('getReportFromId', ('/Reports/BankStatement',))
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Any
+from urllib.parse import urlsplit
+
+from xero_nb.catalog.index import load_catalog
+from xero_nb.models import Endpoint
+
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+COUNTRY_FACT = "the organisation's country (AU, NZ or UK)"
+ENDPOINT_FACT = "which endpoint was called (method and URL)"
+# "GET /Invoices", "GET:/Invoices", "get: https://..." (the CLI and catalog accept both forms)
+_METHOD_URL = re.compile(r"^\s*(" + "|".join(METHODS) + r")\s*(?::\s*|\s+)(\S.*?)\s*$", re.IGNORECASE)
+_BANK_STATEMENT = re.compile(r"/reports/bankstatement/?$", re.IGNORECASE)
+# Hosts whose URLs are not API endpoints (token and authorize errors carry these).
+_OAUTH_HOSTS = ("login.xero.com", "identity.xero.com")
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """The endpoint (None: not settled), every candidate, the concrete URLs known, and notes."""
+
+    endpoint: Endpoint | None = None
+    candidates: tuple[Endpoint, ...] = ()
+    method: str | None = None
+    urls: tuple[str, ...] = ()  # concrete request URLs/paths given or seen, best first
+    fact: str | None = None  # what would settle the endpoint when it is not settled
+    notes: tuple[str, ...] = ()
+
+
+def split_endpoint(text: str) -> tuple[str | None, str]:
+    """(method or None, URL) from "GET /Invoices", "GET:/Invoices" or a bare URL/path."""
+    found = _METHOD_URL.match(text)
+    if found:
+        return found.group(1).upper(), found.group(2)
+    return None, text.strip()
+
+
+def is_bank_statement(url: str) -> bool:
+    """True for the BankStatement report (``/Reports/BankStatement``), a restricted report."""
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        path = url
+    return bool(_BANK_STATEMENT.search(path))
+
+
+def _names(found: tuple[Endpoint, ...]) -> str:
+    names = [f"{ep.api}.{ep.operation_id}" + (f" ({ep.payroll_region})" if ep.payroll_region else "")
+             for ep in found]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def _lookup(method: str | None, url: str) -> tuple[str | None, tuple[Endpoint, ...]]:
+    cat = load_catalog()
+    for meth in [method] if method else list(METHODS):
+        found = tuple(cat.candidates(meth, url))
+        if found:
+            return meth, found
+    return method, ()
+
+
+def resolve_endpoint(obs_method: str | None, obs_url: str | None, endpoint: Any,
+                     country: str | None) -> Resolved:
+    """Settle the endpoint from what was given; payroll URLs shared by regions use ``country``."""
+    if isinstance(endpoint, Endpoint):
+        return Resolved(endpoint, (endpoint,), endpoint.method, (obs_url,) if obs_url else ())
+    if isinstance(endpoint, (tuple, list)) and len(endpoint) == 2 and all(
+            isinstance(x, str) for x in endpoint):  # ("GET", "/Invoices")
+        endpoint = f"{endpoint[0].strip()} {endpoint[1].strip()}"
+    elif endpoint is not None and not isinstance(endpoint, str):
+        rest = resolve_endpoint(obs_method, obs_url, None, country)
+        return replace(rest, notes=(f"endpoint of type {type(endpoint).__name__} ignored: give an "
+                                    "Endpoint, 'GET /Invoices' or a URL", *rest.notes))
+    given = endpoint.strip() if isinstance(endpoint, str) and endpoint.strip() else None
+    method, url = split_endpoint(given) if given else (None, obs_url)
+    method = method or obs_method
+    urls = tuple(dict.fromkeys(u for u in (url, obs_url) if u))
+    if url is None:
+        return Resolved(method=method)
+    shown = f"{method + ' ' if method else ''}{url}"[:200]
+    try:
+        method, found = _lookup(method, url)
+    except Exception:  # an odd URL must not stop the diagnosis
+        return Resolved(None, (), method, urls, None, (f"could not look {shown!r} up in the catalog",))
+    if not found:
+        host = urlsplit(url).hostname if "://" in url else None
+        if given is None and host in _OAUTH_HOSTS:
+            return Resolved(None, (), method, urls)
+        spec = load_catalog().spec_version
+        note = f"endpoint {shown!r} is not a Xero endpoint in the catalog (spec {spec})"
+        if given is not None and obs_url and obs_url != url:  # the response's own URL may settle it
+            seen = resolve_endpoint(obs_method, obs_url, None, country)
+            if seen.candidates:
+                return replace(seen, urls=urls, notes=(note + f"; used the request's URL {obs_url!r}",
+                                                       *seen.notes))
+        return Resolved(None, (), method, urls,
+                        f"a method and path Xero has ({shown!r} is not in the catalog)", (note,))
+    if len(found) == 1:
+        return Resolved(found[0], found, method, urls)
+    payroll = all(ep.payroll_region for ep in found)
+    if payroll and country:
+        regional = [ep for ep in found if ep.payroll_region == country]
+        if regional:
+            return Resolved(regional[0], found, method, urls)
+        return Resolved(None, found, method, urls)  # the region mismatch finding says it
+    if payroll:
+        return Resolved(None, found, method, urls, COUNTRY_FACT, (
+            f"{shown!r} could be {_names(found)}: the organisation's country decides "
+            "(pass organisation=, e.g. the Organisation record or its CountryCode)",))
+    return Resolved(None, found, method, urls, "the full URL, with its API's base "
+                    f"(e.g. {found[0].url})", (f"{shown!r} could be {_names(found)}: give the "
+                                               "full URL to settle which",))

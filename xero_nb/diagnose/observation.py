@@ -1,0 +1,313 @@
+"""One failed Xero call as an Observation: status, headers, problem keys, request, all redacted.
+
+Reads whatever the user has: an httpx2 Response (or any object with ``status_code``/``headers``/
+``text``/``request``), the parts, or pasted text. Keys are matched case-insensitively, secrets
+are redacted on the way in, and nothing here raises.
+
+>>> obs = observe(status=401, headers={"WWW-Authenticate": "insufficient_scope"},
+...               body='{"Title":"Unauthorized","Status":401,"Detail":"AuthorizationUnsuccessful"}')
+>>> obs.detail, obs.www_authenticate
+('AuthorizationUnsuccessful', 'insufficient_scope')
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from xero_nb.diagnose.paste import Pasted, as_status, find_json, half_json_fields, parse_paste, walk_fields
+from xero_nb.redact import REDACTED, SECRET_HEADERS, jwt_claims, redact
+
+__all__ = ["MARKERS", "Observation", "observe"]
+
+MAX_BODY = 4000  # enough for any Xero problem body; stops a huge page flooding a report
+# Words that identify a cause wherever they appear (body, headers or pasted text).
+MARKERS = {
+    "tokenexpired": r"token\s*expired",
+    "authorizationunsuccessful": r"authorizationunsuccessful",
+    "authenticationunsuccessful": r"authenticationunsuccessful",
+    "insufficient_scope": r"insufficient[_ ]scope",
+    "insufficientpermissions": r"insufficient\s*permissions",
+    "invalid-application": r"invalid[-_ ]application",
+    "invalid-user-role": r"invalid[-_ ]user[-_ ]role",
+    "invalid_grant": r"invalid_grant",
+    "invalid_client": r"invalid_client",
+    "invalid_scope": r"invalid_scope|invalid scope for client",
+    "unauthorized_client": r"unauthorized_client",
+    "scope_validation_failed": r"scope validation failed",
+    "invalid_token": r"invalid_token",
+    "rate_limit": r"rate[ -]?limit|too many requests",
+    "not_permitted": r"not permitted|doesn'?t have permission|reporting role|payroll admin",
+    "offline": r"organisation (?:is )?offline|organization (?:is )?offline|service unavailable",
+    "not_in_plan": r"plan does not include|not (?:included )?(?:in|on) (?:the|your) (?:plan|subscription)",
+}
+_MARKER_RES = {name: re.compile(rx, re.IGNORECASE) for name, rx in MARKERS.items()}
+
+
+def _pairs(headers: Any) -> list[tuple[str, str]]:
+    """Header pairs from a Mapping, httpx Headers, a list of pairs or a raw header block."""
+    if headers is None:
+        return []
+    if isinstance(headers, (str, bytes)):
+        raw = headers.decode("latin-1") if isinstance(headers, bytes) else headers
+        out = []
+        for line in raw.splitlines():
+            name, sep, value = line.partition(":")
+            if sep and name.strip() and " " not in name.strip():
+                out.append((name.strip(), value.strip()))
+        return out
+    multi = getattr(headers, "multi_items", None)
+    items: Iterable[Any] = multi() if callable(multi) else (
+        headers.items() if isinstance(headers, Mapping) or hasattr(headers, "items") else headers)
+    return [(str(k), "" if v is None else str(v)) for k, v in items]
+
+
+def _clean_headers(pairs: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    return tuple((k, REDACTED if k.lower() in SECRET_HEADERS else redact(v)[:500]) for k, v in pairs)
+
+
+def _text_of(body: Any) -> str:
+    if body is None:
+        return ""
+    if isinstance(body, bytes):
+        return body.decode("utf-8", "replace")
+    if isinstance(body, (dict, list)):
+        try:
+            return json.dumps(body, default=str)
+        except (TypeError, ValueError):
+            return str(body)
+    return str(body)
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """What was seen of one failure: status, response headers, problem keys, the request; redacted."""
+
+    status: int | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+    body: str = ""
+    fields: tuple[tuple[str, str], ...] = ()
+    method: str | None = None
+    url: str | None = None
+    request_headers: tuple[tuple[str, str], ...] | None = None  # None: not known
+    token_scopes: frozenset[str] | None = None  # from a JWT seen in the request (never the JWT)
+    token_expires_at: float | None = None
+    markers: frozenset[str] = frozenset()
+    source: str = "empty"
+
+    def header(self, name: str) -> str | None:
+        """A response header's value, case-insensitively."""
+        low = name.lower()
+        return next((v for k, v in self.headers if k.lower() == low), None)
+
+    def request_header(self, name: str) -> str | None:
+        """A request header's value, case-insensitively (None when absent or unknown)."""
+        low = name.lower()
+        return next((v for k, v in self.request_headers or () if k.lower() == low), None)
+
+    def field(self, name: str) -> str | None:
+        """A problem/OAuth body key, case-insensitively (``Detail`` and ``detail`` alike)."""
+        low = name.lower()
+        return next((v for k, v in self.fields if k == low), None)
+
+    @property
+    def detail(self) -> str | None:
+        return self.field("detail")
+
+    @property
+    def title(self) -> str | None:
+        return self.field("title")
+
+    @property
+    def error(self) -> str | None:
+        """The OAuth ``error`` (or wrapper ``error``) value."""
+        return self.field("error")
+
+    @property
+    def www_authenticate(self) -> str | None:
+        return self.header("WWW-Authenticate")
+
+    @property
+    def correlation_id(self) -> str | None:
+        """``Xero-Correlation-Id`` (the body's ``Instance`` carries the same value)."""
+        return self.header("Xero-Correlation-Id") or self.field("instance")
+
+    @property
+    def rate_limit_problem(self) -> str | None:
+        value = self.header("X-Rate-Limit-Problem")
+        return value.strip().lower() if value else None
+
+    @property
+    def retry_after(self) -> float | None:
+        """Seconds to wait, from ``Retry-After`` (None when absent or not a number)."""
+        value = self.header("Retry-After")
+        try:
+            return max(0.0, float(value)) if value is not None else None
+        except ValueError:
+            return None
+
+    @property
+    def tenant_header_sent(self) -> bool | None:
+        """Whether ``xero-tenant-id`` was sent with a value (None: request headers unknown)."""
+        if self.request_headers is None:
+            return None
+        return bool((self.request_header("xero-tenant-id") or "").strip())
+
+    def summary(self) -> str:
+        """One line of what was seen, for the ``unknown`` finding and reports."""
+        parts = [f"status {self.status}" if self.status is not None else "no HTTP status"]
+        for key in ("title", "detail", "error", "error_description", "message", "type"):
+            value = self.field(key)
+            if value:
+                parts.append(f"{key} {value[:120]!r}")
+        for name in ("WWW-Authenticate", "X-Rate-Limit-Problem", "Retry-After"):
+            value = self.header(name)
+            if value:
+                parts.append(f"{name}: {value[:80]}")
+        if self.method or self.url:
+            parts.append(f"request {self.method or '?'} {self.url or '?'}")
+        if len(parts) == 1 and self.body.strip():
+            parts.append(f"body {self.body.strip()[:120]!r}")
+        return "; ".join(parts)
+
+
+def _from_response(response: Any) -> Pasted:
+    """Duck-typed: httpx2 Response, the client's CallResult, an SDK exception, a dict, or text."""
+    out = Pasted()
+    if isinstance(response, (str, bytes)):
+        return parse_paste(_text_of(response))
+    if isinstance(response, (dict, list)):
+        walk_fields(response, out)
+        out.body = _text_of(response)
+        out.status = as_status(out.fields.get("status") or out.fields.get("statuscode"))
+        return out
+    status = getattr(response, "status_code", None)
+    out.status = as_status(status if status is not None else getattr(response, "status", None))
+    try:
+        out.headers = _pairs(getattr(response, "headers", None))
+    except Exception:  # odd header objects: go on without them
+        out.headers = []
+    body: Any = None
+    for attr in ("text", "body", "content"):
+        try:
+            body = getattr(response, attr, None)
+        except Exception:  # e.g. httpx ResponseNotRead
+            body = None
+        if body is not None and not callable(body):
+            break
+        body = None
+    out.body = _text_of(body)
+    for attr, key in (("error", "error"), ("description", "error_description")):
+        value = getattr(response, attr, None)  # authlib's OAuthError carries these
+        if isinstance(value, str) and value:
+            out.fields[key] = value
+    try:
+        request = getattr(response, "request", None)
+    except Exception:  # httpx raises RuntimeError when no request is attached
+        request = None
+    if request is not None:
+        _read_request(request, out)
+    if out.status is None and not out.body and isinstance(response, BaseException):
+        return parse_paste(str(response))
+    return out
+
+
+def _read_request(request: Any, out: Pasted) -> None:
+    if isinstance(request, Mapping):
+        method, url, headers = request.get("method"), request.get("url"), request.get("headers")
+    else:
+        method, url, headers = (getattr(request, n, None) for n in ("method", "url", "headers"))
+    out.method = str(method).upper() if method else None
+    out.url = str(url) if url else None
+    try:
+        out.request_headers = _pairs(headers) if headers is not None else None
+    except Exception:
+        out.request_headers = None
+
+
+def _token_from_headers(pairs: Iterable[tuple[str, str]]) -> tuple[frozenset[str] | None, float | None]:
+    """Scopes and expiry of a bearer JWT seen in request headers (the JWT itself is dropped)."""
+    for name, value in pairs:
+        if name.lower() == "authorization" and value.lower().startswith("bearer "):
+            claims = jwt_claims(value[7:])
+            scope = claims.get("scope")
+            names = scope.split() if isinstance(scope, str) else scope if isinstance(scope, list) else None
+            exp = claims.get("exp")
+            return (frozenset(str(s) for s in names) if names is not None else None,
+                    float(exp) if isinstance(exp, (int, float)) else None)
+    return None, None
+
+
+def observe(response: Any = None, *, status: Any = None, headers: Any = None, body: Any = None,
+            text: str | None = None, request_headers: Any = None, method: str | None = None,
+            url: str | None = None) -> Observation:
+    """An Observation from a response-like object, the parts, or pasted text. Never raises."""
+    try:
+        return _observe(response, status, headers, body, text, request_headers, method, url)
+    except Exception:  # a diagnosis tool must answer on any input
+        return Observation(source="unparsed", body=redact(_safe_text(text, body))[:MAX_BODY])
+
+
+def _safe_text(text: Any, body: Any) -> str:
+    try:
+        return _text_of(text if text is not None else body)
+    except Exception:
+        return ""
+
+
+def _observe(response: Any, status: Any, headers: Any, body: Any, text: str | None,
+             request_headers: Any, method: str | None, url: str | None) -> Observation:
+    got = _from_response(response) if response is not None else Pasted()
+    source = "response" if response is not None else "empty"
+    if status is not None or headers is not None or body is not None or request_headers is not None:
+        source = "parts" if source == "empty" else source
+        got.status = as_status(status) if status is not None else got.status
+        if headers is not None:
+            got.headers = _pairs(headers)
+        if body is not None:
+            got.body = _text_of(body)
+        if request_headers is not None:
+            got.request_headers = _pairs(request_headers)
+    if body is not None or response is not None:
+        value = find_json(got.body[:100_000])
+        if value is not None:
+            walk_fields(value, got)
+        for key, val in half_json_fields(got.body[:100_000]).items():
+            got.fields.setdefault(key, val)
+        if got.status is None and isinstance(value, (dict, list)):
+            got.status = as_status(got.fields.get("status") or got.fields.get("statuscode"))
+    if text is not None:
+        pasted = parse_paste(_text_of(text))
+        source = "text" if source == "empty" else source
+        got = _merge(got, pasted)
+    got.method = (method or got.method or "").upper() or None
+    got.url = url or got.url
+    scopes, exp = _token_from_headers(got.request_headers or ())
+    haystack = " ".join([got.body[:100_000], *(v for _, v in got.headers),
+                         *got.fields.values(), _text_of(text)[:100_000]])
+    markers = frozenset(name for name, rx in _MARKER_RES.items() if rx.search(haystack))
+    fields = tuple((k, redact(v)[:1000]) for k, v in got.fields.items())
+    return Observation(
+        status=got.status, headers=_clean_headers(got.headers),
+        body=redact(got.body[:MAX_BODY * 4])[:MAX_BODY],
+        fields=fields, method=got.method, url=redact(got.url)[:2000] if got.url else None,
+        request_headers=None if got.request_headers is None else _clean_headers(got.request_headers),
+        token_scopes=scopes, token_expires_at=exp, markers=markers, source=source,
+    )
+
+
+def _merge(first: Pasted, pasted: Pasted) -> Pasted:
+    """Fill what the parts left empty from what the pasted text shows."""
+    merged = replace(first)
+    merged.status = first.status if first.status is not None else pasted.status
+    merged.headers = first.headers or pasted.headers
+    merged.body = first.body or pasted.body
+    merged.fields = {**pasted.fields, **first.fields}
+    merged.method = first.method or pasted.method
+    merged.url = first.url or pasted.url
+    merged.request_headers = first.request_headers if first.request_headers is not None \
+        else pasted.request_headers
+    return merged

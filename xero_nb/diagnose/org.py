@@ -1,0 +1,118 @@
+"""Causes in the organisation: the user's role, the plan, and the payroll region."""
+
+from __future__ import annotations
+
+from xero_nb.diagnose.context import Context
+from xero_nb.diagnose.endpoint import COUNTRY_FACT
+from xero_nb.diagnose.findings import Finding
+from xero_nb.diagnose.observation import Observation
+from xero_nb.diagnose.rules import evidence_of
+from xero_nb.models import Endpoint
+
+# Organisation features an API needs on the plan, by api / path prefix.
+FEATURES = {"projects": "projects", "payroll_au": "payroll", "payroll_au_v2": "payroll",
+            "payroll_nz": "payroll", "payroll_uk": "payroll"}
+INVOICE_ONLY_PATHS = ("/Invoices", "/Contacts", "/Items", "/Quotes", "/Organisation",
+                      "/Currencies", "/TaxRates", "/BrandingThemes", "/CreditNotes", "/ContactGroups")
+
+
+def _feature(ep: Endpoint) -> str | None:
+    if ep.api in FEATURES:
+        return FEATURES[ep.api]
+    return "expenses" if ep.path.startswith(("/ExpenseClaims", "/Receipts")) else None
+
+
+def org_findings(obs: Observation, ctx: Context) -> list[Finding]:
+    """Role, plan and payroll-region causes (these need the endpoint to say anything)."""
+    out: list[Finding] = []
+    ev = evidence_of(obs)
+    if "invalid-application" in obs.markers:
+        out.append(Finding("restricted_scope", "The app is not enabled for this closed API "
+                           "(invalid-application)", tuple(ev), ("Apply to Xero for access to this "
+                                                                "API; only partners get it.",), 0.95))
+    refused = obs.status in (401, 403, 404, 405) or (obs.status is None and obs.markers)
+    if "invalid-user-role" in obs.markers or "not_permitted" in obs.markers:
+        words = " ".join(v for _, v in obs.fields).lower()
+        need = ("the payroll admin role" if "payroll" in words else
+                "reports access" if "report" in words else "a role that allows this")
+        out.append(Finding("user_role", f"Xero says the user lacks {need} in this organisation",
+                           tuple(ev),
+                           ("Ask an organisation admin for the needed role (reports access, "
+                            "payroll admin), then retry.",), 0.9 if refused else 0.6))
+    ep = ctx.endpoint
+    if not refused:
+        return out
+    if "not_in_plan" in obs.markers:
+        what = _feature(ep) if ep is not None else None
+        out.append(Finding("feature_not_in_plan", "Xero says the organisation's plan does not "
+                           f"include {what or 'this product'}", tuple(ev),
+                           ("Add it to the organisation's Xero subscription, or skip this API "
+                            "for this organisation.",), 0.92))
+    explicit = bool(obs.markers & {"not_permitted", "invalid-user-role", "not_in_plan",
+                                   "invalid-application"})  # Xero named the cause itself
+    out += _region(obs, ctx, ev, explicit)
+    if ep is None:
+        return out
+    out += _role(ep, ctx, ev, obs)
+    feature = _feature(ep)
+    if feature is not None and feature in ctx.plan and not ctx.plan[feature]:
+        out.append(Finding("feature_not_in_plan", f"The organisation's plan does not include "
+                           f"{feature}", (*ev, f"plan: {feature}=no"),
+                           (f"Add {feature} to the organisation's Xero subscription, or skip it.",),
+                           0.88))
+    elif feature is not None and feature not in ctx.plan and obs.status in (403, 404) and not explicit:
+        out.append(Finding("feature_not_in_plan", f"Perhaps the plan lacks {feature}", tuple(ev),
+                           (f"Check the organisation has {feature} enabled.",), 0.3,
+                           f"the organisation's plan (is {feature} enabled?)"))
+    return out
+
+
+def _region(obs: Observation, ctx: Context, ev: list[str], explicit: bool) -> list[Finding]:
+    payroll = [ep for ep in ctx.candidates if ep.payroll_region] or (
+        [ctx.endpoint] if ctx.endpoint is not None and ctx.endpoint.payroll_region else [])
+    if not payroll:
+        return []
+    regions = sorted({ep.payroll_region or "" for ep in payroll})
+    if ctx.country is None:
+        if explicit:
+            return []
+        weight = 0.5 if obs.status in (404, 405) else 0.3
+        return [Finding("payroll_region_mismatch", "Payroll APIs differ by country; this may be the "
+                        "wrong region's API", (*ev, f"endpoint serves {'/'.join(regions)} payroll"),
+                        ("AU orgs use payroll.xro/1.0; NZ and UK use payroll.xro/2.0 (the country is "
+                         "Organisation.CountryCode in GET /Organisation).",), weight,
+                        COUNTRY_FACT)]
+    if ctx.country in regions:
+        return []
+    right = ("AU payroll: https://api.xero.com/payroll.xro/1.0" if ctx.country == "AU" else
+             f"{ctx.country} payroll: the payroll_{ctx.country.lower()} API (payroll.xro/2.0)"
+             if ctx.country in ("NZ", "UK") else f"Xero has no payroll API for {ctx.country} orgs")
+    return [Finding("payroll_region_mismatch", f"A {'/'.join(regions)} payroll endpoint was called "
+                    f"for a {ctx.country} organisation", (*ev, f"organisation country {ctx.country}"),
+                    (f"Use the {right}.",), 0.9)]
+
+
+def _role(ep: Endpoint, ctx: Context, ev: list[str], obs: Observation) -> list[Finding]:
+    role = ctx.role
+    if role is None:
+        return []
+    ev = [*ev, f"user role: {role.describe()}"]
+    why = None
+    if role.role == "removed":
+        why, w = "The user no longer belongs to this organisation", 0.9
+    elif ep.payroll_region and role.payroll_admin is False:
+        why, w = "Payroll needs the payroll admin role, which this user lacks", 0.85
+    elif ep.path.startswith("/Reports") and role.reports is False:
+        why, w = "Reports need reports access, which this user lacks", 0.85
+    elif ep.is_write and role.role == "read_only":
+        why, w = "A read-only user cannot write", 0.85
+    elif role.role == "invoice_only" and not ep.path.startswith(INVOICE_ONLY_PATHS):
+        why, w = "An invoice-only user cannot reach this part of Xero", 0.75
+    elif ep.api == "projects" and role.projects is False:
+        why, w = "Projects need a Projects role, which this user lacks", 0.7
+    if why is None:
+        return []
+    if obs.markers & {"not_permitted", "invalid-user-role"}:
+        w = 0.95  # Xero's own words agree with the role we were told about
+    return [Finding("user_role", why, tuple(ev), ("Ask an organisation admin to change the user's "
+                                                  "role, or sign in as a user who has it.",), w)]

@@ -1,0 +1,260 @@
+"""Non-scope causes: OAuth errors, rate limits, expiry, tenants and connections."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from xero_nb.catalog.scopes import (
+    DEPRECATED_BROAD,
+    GRANULAR_SCOPES,
+    is_allowed,
+    known_scopes,
+    refused_at_authorize,
+    suggest,
+)
+from xero_nb.diagnose.context import Context
+from xero_nb.diagnose.findings import Finding
+from xero_nb.diagnose.observation import Observation
+from xero_nb.facts import REFRESH_IDLE_SECONDS, TENANT_PER_DAY, TENANT_PER_DAY_STARTER, TENANT_PER_MINUTE
+
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
+CONNECTIONS_FACT = "this token's /connections list (GET https://api.xero.com/connections)"
+HEADERS_FACT = "the request headers: was xero-tenant-id sent?"
+ROLE_FACT = "the user's role in this organisation (reports access, payroll admin)"
+SIGN_IN = "Sign in again (full consent) and store the new refresh token."
+LIMITS = {
+    "minute": f"the per-tenant minute limit ({TENANT_PER_MINUTE} calls a minute)",
+    "day": f"the per-tenant daily limit ({TENANT_PER_DAY:,} calls a day; "
+           f"{TENANT_PER_DAY_STARTER:,} on the Starter tier)",
+    "appminute": "the app-wide minute limit (10,000 calls a minute across all tenants)",
+    "concurrent": "the concurrency limit (5 calls in flight per tenant)",
+}
+OAUTH_ERRORS = frozenset({"invalid_grant", "invalid_client", "invalid_scope", "unauthorized_client",
+                          "unsupported_grant_type", "access_denied", "invalid_request"})
+def evidence_of(obs: Observation) -> list[str]:
+    out = [f"status {obs.status}" if obs.status is not None else "no HTTP status"]
+    for key in ("error", "error_description", "detail", "type", "message"):
+        value = obs.field(key)
+        if value:
+            out.append(f"{key}: {value[:160]}")
+    return out
+
+
+def oauth_findings(obs: Observation, ctx: Context) -> list[Finding]:
+    """Token- and authorize-endpoint errors: invalid_grant, invalid_client, invalid_scope."""
+    err = (obs.error or "").strip().lower()
+    m = obs.markers
+    desc = (obs.field("error_description") or "").lower()
+    ev = evidence_of(obs)
+    if err == "invalid_grant" or (not err and "invalid_grant" in m):
+        fix = ["If this was a refresh: every refresh returns a NEW refresh token; store it at once "
+               "and never reuse the old one (the old one works for 30 min only if no answer came).",
+               "Make sure only one process refreshes a token set (use one locked store).",
+               "Refresh tokens unused for 60 days expire; a revoked or disconnected app loses them.",
+               "If this was a code exchange: codes are single-use and short-lived; restart sign-in.",
+               SIGN_IN]
+        if ctx.obtained_at is not None and ctx.now - ctx.obtained_at > REFRESH_IDLE_SECONDS:
+            ev.append(f"the token was obtained {int((ctx.now - ctx.obtained_at) // 86400)} days ago "
+                      "(over 60: the refresh token expired)")
+        return [Finding("invalid_grant", "The refresh token (or code) was refused: rotated, "
+                        "expired, revoked or reused", tuple(ev), tuple(fix), 0.97)]
+    if err == "invalid_client" or (not err and "invalid_client" in m):
+        return [Finding("invalid_client", "Xero does not accept the client credentials",
+                        tuple(ev), ("Copy the client id (and secret, if the app has one) again from "
+                                    "developer.xero.com; a regenerated secret invalidates the old one.",
+                                    "Send them as HTTP Basic auth to the token endpoint; PKCE apps "
+                                    "send client_id and code_verifier and no secret."), 0.95)]
+    scope_words = {"invalid_scope", "scope_validation_failed"}
+    scope_refusal = (err == "invalid_scope" or (err == "unauthorized_client" and "scope" in desc)
+                     or (not err and bool(m & scope_words)))
+    if scope_refusal:
+        return _scope_refusal(obs, ctx, ev)
+    if err == "unauthorized_client":
+        return [Finding("invalid_client", "This client may not use this grant (e.g. "
+                        "client_credentials needs a Custom Connection)", tuple(ev),
+                        ("Check the app type at developer.xero.com and use its grant.",), 0.7)]
+    if err in ("unsupported_grant_type", "access_denied", "invalid_request"):
+        title = {"unsupported_grant_type": "The token request lacks a valid grant_type",
+                 "access_denied": "The user declined consent at Xero's sign-in page",
+                 "invalid_request": "The OAuth request is malformed (missing parameter)"}[err]
+        return [Finding("unknown", title, tuple(ev), ("Check the OAuth request's parameters.",), 0.6)]
+    return []
+
+
+def _scope_refusal(obs: Observation, ctx: Context, ev: list[str]) -> list[Finding]:
+    custom = "scope_validation_failed" in obs.markers
+    if ctx.requested is None:
+        return [Finding("invalid_scope_requested", "Xero refused a scope the app asked for",
+                        tuple(ev), ("List the scopes the app requests and compare them with the "
+                                    "app's configuration at developer.xero.com.",), 0.6, "the scopes "
+                        "the app requested (pass requested=)"),
+                Finding("broad_scope_on_granular_app", "Perhaps a broad scope on an app (or Custom "
+                        "Connection) created in 2026", tuple(ev), ("Use granular scopes.",),
+                        0.5 if custom else 0.45, "the scopes the app requested (pass requested=)"),
+                Finding("restricted_scope", "Perhaps a restricted scope (paymentservices, finance, "
+                        "bankfeeds, journals)", tuple(ev), ("Drop it or apply to Xero.",), 0.4,
+                        "the scopes the app requested (pass requested=)")]
+    ev.append("requested: " + " ".join(sorted(ctx.requested)))
+    out: list[Finding] = []
+    unknown = sorted(s for s in ctx.requested if s not in known_scopes())
+    if unknown:
+        hints = [f"`{s}`" + (f" (did you mean `{suggest(s)}`?)" if suggest(s) else "") for s in unknown]
+        out.append(Finding("invalid_scope_requested", "Xero does not know " + ", ".join(hints),
+                           tuple(ev), ("Fix the scope names; Xero rejects the whole request.",), 0.92))
+    eras = [ctx.era] if ctx.era else ["granular", "broad"]
+    broad = sorted(s for s in ctx.requested if s in DEPRECATED_BROAD)
+    if broad:
+        sure = ctx.era == "granular" or custom
+        out.append(Finding("broad_scope_on_granular_app", "Broad scopes " + ", ".join(broad) +
+                           " are refused for apps created from 2 Mar 2026 (Custom Connections "
+                           "from 29 Apr 2026)", tuple(ev),
+                           ("Replace them with granular scopes (`xero-nb migrate` lists them).",
+                            "Sign in again with the new list."),
+                           0.92 if sure else 0.6 if ctx.era is None else 0.2,
+                           None if sure or ctx.era else "when the Xero app was created "
+                           "(before or after 2 Mar 2026)"))
+    restricted = {s: refused_at_authorize(s, e) for e in eras for s in sorted(ctx.requested)
+                  if s not in DEPRECATED_BROAD and s not in GRANULAR_SCOPES and refused_at_authorize(s, e)}
+    opt_in = sorted(s for s in ctx.requested if s in GRANULAR_SCOPES) if ctx.era == "broad" else []
+    if opt_in:
+        out.append(Finding("invalid_scope_requested", "Granular scopes " + ", ".join(opt_in) +
+                           " on an app that has not opted in to them", tuple(ev),
+                           ("Opt the app in to granular scopes in the developer portal (apps created "
+                            "before 2 Mar 2026 may from Apr 2026), or request the broad scopes.",),
+                           0.85))
+    if restricted:
+        out.append(Finding("restricted_scope", "Restricted scopes requested: " +
+                           "; ".join(f"{s} ({why})" for s, why in restricted.items()), tuple(ev),
+                           ("Remove them from the request, or apply to Xero for access.",), 0.88))
+    if not out:
+        out.append(Finding("invalid_scope_requested", "The app is not configured for one of the "
+                           "requested scopes" + (" (Custom Connection scopes are chosen in the "
+                                                 "developer portal)" if custom else ""), tuple(ev),
+                           ("Compare the request with the scopes enabled for the app/connection.",),
+                           0.7))
+    return out
+
+
+def rate_findings(obs: Observation) -> list[Finding]:
+    """429 (or a limit header): which limit, and how long to wait."""
+    kind = obs.rate_limit_problem
+    if obs.status != 429 and kind is None and not (obs.status == 503 and "rate_limit" in obs.markers):
+        return []
+    wait = obs.retry_after
+    if kind is None:  # no X-Rate-Limit-Problem: the exhausted counter says which limit it was
+        spent = [k for k, h in (("day", "X-DayLimit-Remaining"), ("minute", "X-MinLimit-Remaining"),
+                                ("appminute", "X-AppMinLimit-Remaining")) if obs.header(h) == "0"]
+        kind = spent[0] if spent else None
+    limit = LIMITS.get(kind or "", f"limit '{kind}'" if kind else "a rate limit (kind not given)")
+    ev = [f"status {obs.status}"] + [f"{n}: {obs.header(n)}" for n in (
+        "X-Rate-Limit-Problem", "Retry-After", "X-MinLimit-Remaining", "X-DayLimit-Remaining",
+        "X-AppMinLimit-Remaining") if obs.header(n) is not None]
+    when = f"wait {wait:g} s" if wait is not None else "wait (no Retry-After given)"
+    if wait is not None and wait >= 3600:
+        when += f" (about {wait / 3600:.1f} h)"
+    fix = [f"{when.capitalize()} before the next call to this tenant."]
+    if kind == "day":
+        fix.append("The daily quota resets on a rolling 24 h window; on the Starter tier move up a "
+                   "tier or spread the work over days.")
+    elif kind in ("minute", "concurrent", None):
+        fix.append("Pace calls: at most 5 in flight and 60 a minute per tenant (probe does this).")
+    return [Finding("rate_limited", f"Rate limit hit: {limit}; {when}", tuple(ev), tuple(fix),
+                    0.97 if obs.status == 429 else 0.7)]
+
+
+def expiry_findings(obs: Observation, ctx: Context) -> list[Finding]:
+    """An expired access token (TokenExpired, or the token's exp already past)."""
+    fix = ("Refresh the access token (XeroAuth.token() refreshes before expiry) and retry.",
+           "Without offline_access there is no refresh token: sign in again.")
+    if (obs.error or "").lower() in OAUTH_ERRORS or obs.markers & {"invalid_grant", "invalid_client"}:
+        return []  # a token-endpoint error: "refresh token expired" there is invalid_grant
+    if "tokenexpired" in obs.markers:
+        return [Finding("token_expired", "The access token has expired (they last 30 minutes)",
+                        tuple(evidence_of(obs)), fix, 0.97)]
+    if obs.status != 401 or obs.error:
+        return []
+    if ctx.expires_at is not None and ctx.expires_at <= ctx.now:
+        when = datetime.fromtimestamp(ctx.expires_at, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        return [Finding("token_expired", f"The access token expired at {when}",
+                        (*evidence_of(obs), f"token exp {when}"), fix, 0.93)]
+    if "invalid_token" in obs.markers:
+        return [Finding("token_expired", "Xero says the token is invalid (expired or malformed)",
+                        tuple(evidence_of(obs)), fix, 0.75)]
+    if ctx.expires_at is None and not obs.markers & {"insufficient_scope", "authorizationunsuccessful"}:
+        return [Finding("token_expired", "A bare 401 is often an expired access token",
+                        tuple(evidence_of(obs)), fix, 0.4, "the token's expiry (its exp claim)")]
+    return []
+
+
+def tenant_findings(obs: Observation, ctx: Context) -> list[Finding]:
+    """403 AuthenticationUnsuccessful: tenant header, /connections, revoked connections."""
+    m = obs.markers
+    if obs.status == 403 and "authenticationunsuccessful" in m:
+        t = 1.0
+    elif obs.status == 403 and not m & {"invalid-application", "invalid-user-role", "not_permitted",
+                                         "insufficient_scope", "authorizationunsuccessful",
+                                         "not_in_plan"}:
+        t = 0.7
+    elif obs.status is None and "authenticationunsuccessful" in m:
+        t = 0.9
+    elif obs.status is None and "insufficientpermissions" in m:
+        ep = ctx.endpoint  # a wrapper's message: a tenant problem once the scope is ruled out
+        scope_ok = ep is not None and ctx.granted is not None and is_allowed(ep, ctx.granted,
+                                                                             ctx.era_for_checks)
+        t = 0.85 if scope_ok else 0.45
+    else:
+        return []
+    ep = ctx.endpoint
+    if ep is not None and not ep.tenant_header:
+        return []
+    ev = evidence_of(obs)
+    sent = obs.tenant_header_sent
+    if sent is False:
+        return [Finding("tenant_header_missing", "The request did not send the xero-tenant-id header",
+                        (*ev, "request headers have no xero-tenant-id"),
+                        ("Send `xero-tenant-id: <tenantId>` from GET /connections on every call.",),
+                        0.95 * t)]
+    out: list[Finding] = []
+    tid = ctx.tenant_id
+    if tid is not None:
+        ev.append(f"xero-tenant-id: {tid}")
+    if sent is None and tid is None:
+        out.append(Finding("tenant_header_missing", "Perhaps xero-tenant-id was not sent", tuple(ev),
+                           ("Send `xero-tenant-id: <tenantId>` from GET /connections.",), 0.5 * t,
+                           HEADERS_FACT))
+    if tid is not None and not _GUID.match(tid):
+        out.append(Finding("tenant_not_connected", f"xero-tenant-id {tid[:40]!r} is not a tenant id "
+                           "(a GUID from GET /connections)", tuple(ev),
+                           ("Use the `tenantId` field of GET /connections, not the connection `id`, "
+                            "the org name or short code.",), 0.85 * t))
+        return out
+    conns = ctx.connections
+    if conns is not None:
+        ev.append(f"/connections lists {len(conns)} tenant(s)")
+        if not conns:
+            out.append(Finding("connection_revoked", "This token has no connections: the app was "
+                               "disconnected, or the org deleted / trial ended / demo reset",
+                               tuple(ev), ("The token still refreshes, but tenant access is "
+                                           "separate: sign in again and pick the organisation.",),
+                               0.92 * t))
+        elif tid is not None and tid not in {c.tenant_id for c in conns}:
+            names = ", ".join(f"{c.tenant_name or '?'} ({c.tenant_id})" for c in conns[:5])
+            out.append(Finding("tenant_not_connected", "This tenant is not connected for this "
+                               "token (tokens are per user)", (*ev, f"connected: {names}"),
+                               ("Use a tenantId from this token's /connections, or sign in again "
+                                "as a user of that organisation and connect it.",), 0.92 * t))
+        elif tid is not None:
+            out.append(Finding("user_role", "The tenant is connected, so the user's access to it "
+                               "changed (removed, role downgraded) or the org is inactive",
+                               tuple(ev), ("Check the user's role in the organisation; reconnect "
+                                           "after an admin restores it.",), 0.55 * t, ROLE_FACT))
+    else:
+        out.append(Finding("tenant_not_connected", "The tenant id may not be connected for this "
+                           "token (stale after a reconnect, or another user's)", tuple(ev),
+                           ("Call GET /connections with this token and use one of its tenantIds.",),
+                           0.55 * t, CONNECTIONS_FACT if tid is not None or sent else HEADERS_FACT))
+        out.append(Finding("connection_revoked", "The app may have been disconnected from the org",
+                           tuple(ev), ("Call GET /connections; if it is empty, sign in again.",),
+                           0.4 * t, CONNECTIONS_FACT))
+    return out

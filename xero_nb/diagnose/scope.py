@@ -1,0 +1,224 @@
+"""Scope causes of a refused call: missing, not re-consented, tier-gated, restricted, wrong era."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from xero_nb.catalog.scopes import (
+    DEPRECATED_BROAD,
+    JOURNALS_GATE,
+    narrowest,
+    refused_at_authorize,
+    required_scopes,
+    restriction,
+)
+from xero_nb.diagnose.context import Context
+from xero_nb.diagnose.endpoint import ENDPOINT_FACT, is_bank_statement
+from xero_nb.diagnose.findings import Finding
+from xero_nb.diagnose.observation import Observation
+from xero_nb.diagnose.rules import OAUTH_ERRORS
+from xero_nb.facts import XeroURLs
+from xero_nb.models import Endpoint
+
+BANK_STATEMENT_SCOPE = "accounting.reports.bankstatement.read"
+DEFAULT_SCOPES = ("openid", "profile", "email", "offline_access")
+TOKEN_SCOPES = "the token's scopes (the access token's `scope` claim, or pass token= / granted=)"
+REQUESTED_SCOPES = "the scopes your app requests at sign-in (pass requested=)"
+STATUS_FACT = ("the HTTP status behind the message (401: a scope the token lacks; 403: the tenant "
+               "or the user's access)")
+ERA_FACT = "when the Xero app was created (before or after 2 Mar 2026: era='broad' or 'granular')"
+RECONSENT = ("Existing tokens never change: the user must sign in and consent again, then use "
+             "the NEW token (refreshing the old one keeps the old scopes).")
+
+
+def scope_strength(obs: Observation) -> float:
+    """How strongly the response says "scope" (0: not at all)."""
+    m = obs.markers
+    oauth = (obs.error or "").lower() in OAUTH_ERRORS
+    if "tokenexpired" in m or oauth or m & {"invalid_grant", "invalid_client"}:
+        return 0.0
+    if obs.status == 401:
+        return 1.0 if m & {"insufficient_scope", "authorizationunsuccessful"} else 0.75
+    if obs.status == 403 and m & {"insufficient_scope", "authorizationunsuccessful"}:
+        return 0.8  # [U] some fixtures say a missing scope gives 403 AuthorizationUnsuccessful
+    if obs.status is None and m & {"insufficient_scope", "authorizationunsuccessful"}:
+        return 0.9
+    if obs.status is None and "insufficientpermissions" in m:
+        return 0.6  # a wrapper's message: could be a scope (401) or a tenant (403) refusal
+    return 0.0
+
+
+def authorize_link(ctx: Context, add: str) -> str | None:
+    """The authorize URL asking for what the app asks now plus ``add`` (no network, no secret)."""
+    base = ctx.requested or ctx.granted or frozenset(DEFAULT_SCOPES)
+    scopes = [*sorted(s for s in base if s != add), add]
+    if ctx.authorize is not None:
+        try:
+            return str(ctx.authorize(scopes))
+        except Exception:  # the user's callable failed: fall back to our own URL
+            pass
+    if ctx.client_id and ctx.redirect_uri:
+        query = urlencode({"response_type": "code", "client_id": ctx.client_id,
+                           "redirect_uri": ctx.redirect_uri, "scope": " ".join(scopes)})
+        return f"{XeroURLs.xero().authorize}?{query}"
+    return None
+
+
+def _pick(ep: Endpoint, ctx: Context) -> tuple[str | None, str]:
+    """The narrowest granting scope for this app's era, and a note on the other era."""
+    era = ctx.era or ctx.era_guess
+    if era in ("broad", "granular"):
+        return narrowest(ep, era), ""
+    new, old = narrowest(ep, "granular"), narrowest(ep, "broad")
+    note = (f" (apps created before 2 Mar 2026 that have not opted in to granular scopes: {old})"
+            if old and new and old != new else "")
+    return new, note
+
+
+def _ep_name(ep: Endpoint) -> str:
+    return f"{ep.method} {ep.path} ({ep.api}.{ep.operation_id})"
+
+
+def _missing(ep: Endpoint, ctx: Context, s: float, ev: list[str]) -> list[Finding]:
+    scope, other = _pick(ep, ctx)
+    if scope is None:
+        return []
+    wanted = sorted(required_scopes(ep, ctx.era_for_checks) & (ctx.requested or frozenset()))
+    if wanted:  # the app already asks for a granting scope: only consent is missing
+        link = authorize_link(ctx, wanted[0])
+        return [Finding(
+            "not_reconsented", f"The app asks for `{wanted[0]}` but this token was issued without "
+            "it: the user has not consented since it was added",
+            (*ev, f"the app requests {', '.join(wanted)}"),
+            (RECONSENT, *([f"Sign in again with: {link}"] if link else [])), 0.92 * s)]
+    link = authorize_link(ctx, scope)
+    sign_in = [f"Sign in again with: {link}"] if link else []
+    gate = refused_at_authorize(scope, ctx.era or ctx.era_guess or "broad")
+    steps = [f"Add `{scope}` to the scopes your app requests{other}.",
+             *([f"Xero must let the app request it first: {gate}."] if gate else []),
+             RECONSENT, *sign_in]
+    known = ctx.granted is not None
+    return [
+        Finding("missing_scope", f"The token lacks `{scope}`, which {_ep_name(ep)} needs",
+                tuple(ev), tuple(steps), (0.9 if known else 0.6) * s, None if known else TOKEN_SCOPES),
+        Finding("not_reconsented", f"`{scope}` may already be requested in code, but the token "
+                "predates it", tuple(ev), (RECONSENT, *sign_in), (0.3 if known else 0.35) * s,
+                REQUESTED_SCOPES if known else TOKEN_SCOPES),
+    ]
+
+
+def _held_but_refused(ep: Endpoint, ctx: Context, s: float, ev: list[str]) -> list[Finding]:
+    era = ctx.era_for_checks
+    out: list[Finding] = []
+    why = restriction(ep, era)
+    if why == JOURNALS_GATE or (ctx.era is None and ep.path.startswith("/Journals")):
+        out.append(Finding(
+            "tier_gated", f"{_ep_name(ep)} is gated: from 2 Mar 2026 Journals need the Advanced "
+            "tier and Xero's security assessment, even with accounting.journals.read", tuple(ev),
+            ("Check the app's tier at developer.xero.com (Journals need Advanced).",
+             "Apply for Journals access (security assessment) or read transactions from the "
+             "granular endpoints (Invoices, Payments, BankTransactions, ManualJournals) instead."),
+            (0.88 if why else 0.6) * s, None if why else ERA_FACT))
+    elif why:
+        out.append(Finding("restricted_scope", f"{_ep_name(ep)} is a restricted/closed API: {why}",
+                           tuple(ev), ("Apply to Xero for access to this API (developer.xero.com), "
+                                       "or drop the call.",), 0.85 * s))
+    broad_only = ctx.granted is not None and not (required_scopes(ep, "granular") & ctx.granted)
+    if broad_only and ctx.era is None and required_scopes(ep, "broad") & (ctx.granted or frozenset()) \
+            & DEPRECATED_BROAD:
+        # Unlikely, not impossible: Xero refuses broad scopes at sign-in to apps created from
+        # 2 Mar 2026, so a token holding one was almost always issued to an older app.
+        out.append(Finding(
+            "broad_scope_on_granular_app", "The token holds only the deprecated broad scope; "
+            "if the app was created from 2 Mar 2026 it grants nothing", (
+                *ev, "unlikely: apps created from 2 Mar 2026 are refused broad scopes at sign-in, "
+                "so a token holding one usually belongs to an older app"),
+            (f"Request the granular scope `{narrowest(ep, 'granular')}` instead and sign in again.",),
+            0.3 * s, ERA_FACT))
+    if ep.payroll_region or ep.path.startswith("/Reports"):
+        out.append(Finding("user_role", "The scope is held, so the user's role may be what Xero "
+                           "refuses (reports access or payroll admin)", tuple(ev),
+                           ("Ask an admin to grant the user the reports / payroll admin role in "
+                            "this organisation, then retry.",), 0.45 * s,
+                           "the user's role in this organisation"))
+    if not out:
+        out.append(Finding("unknown", "The token holds a scope that should grant this call, yet "
+                           "Xero refused it (the scope table may be out of date)", tuple(ev),
+                           ("Send Xero support the Xero-Correlation-Id.",), 0.3 * s))
+    return out
+
+
+def _bank_statement(ctx: Context, s: float, ev: list[str]) -> Finding:
+    held = ctx.granted is not None and BANK_STATEMENT_SCOPE in ctx.granted
+    why = ("the token holds it, so the app is not approved for it" if held else
+           "the token does not hold it" if ctx.granted is not None else "")
+    return Finding(
+        "restricted_scope", "The BankStatement report is restricted and grandfathered: it needs "
+        f"`{BANK_STATEMENT_SCOPE}`, which Xero does not grant to new apps" + (f" ({why})" if why
+                                                                             else ""),
+        (*ev, "report: GET /Reports/BankStatement (ReportID = BankStatement)"),
+        ("Use GET /BankTransactions (or GET /Reports/BankSummary) instead, or the Finance API's "
+         "bank statements if Xero has approved the app for it.",
+         "Only apps Xero approved before the restriction keep this report."), 0.85 * s)
+
+
+def _unsettled(obs: Observation, ctx: Context, s: float, ev: list[str]) -> list[Finding]:
+    """The endpoint given or seen is ambiguous or unknown: say what would settle it."""
+    fact = ctx.endpoint_fact or ENDPOINT_FACT
+    if obs.status is None:
+        fact = STATUS_FACT
+    needs = {required_scopes(ep, ctx.era_for_checks) for ep in ctx.candidates}
+    if len(needs) == 1 and (need := next(iter(needs))):  # every candidate needs the same scopes
+        ep = ctx.candidates[0]
+        names = " or ".join(sorted({c.api for c in ctx.candidates}))
+        ev = [*ev, f"{ep.method} {ep.path} ({names}) needs any one of: {', '.join(sorted(need))}"]
+        scope, _ = _pick(ep, ctx)
+        if ctx.granted is not None and need & ctx.granted:
+            return []  # held: the region (or the user's role) is the question, asked elsewhere
+        if scope is not None:
+            known = ctx.granted is not None
+            return [Finding("missing_scope", f"The token lacks `{scope}`, which {ep.method} "
+                            f"{ep.path} needs in {names} alike", tuple(ev),
+                            (f"Add `{scope}` to the scopes your app requests.", RECONSENT),
+                            (0.7 if known else 0.55) * s, fact)]
+    return [Finding("missing_scope", "Probably a scope the token lacks; the endpoint is not "
+                    "settled, so which one cannot be told", tuple(ev),
+                    ("Find the endpoint's scope: `xero-nb scopes-for METHOD URL`.", RECONSENT),
+                    0.55 * s, fact)]
+
+
+def scope_findings(obs: Observation, ctx: Context) -> list[Finding]:
+    """Findings for a call refused for a scope reason (401 AuthorizationUnsuccessful and kin)."""
+    s = scope_strength(obs)
+    if s == 0.0:
+        return []
+    ep = ctx.endpoint
+    ev = [f"status {obs.status}" if obs.status else "no HTTP status (a wrapper's message)"]
+    ev += [f"{w}" for w in ("insufficient_scope", "AuthorizationUnsuccessful", "InsufficientPermissions")
+           if w.lower() in obs.markers]
+    if ctx.granted is not None:
+        ev.append("token scopes: " + (", ".join(sorted(ctx.granted)) or "(none)"))
+    if any(is_bank_statement(u) for u in ctx.urls):  # the concrete path decides, not the template
+        return [_bank_statement(ctx, s, ev)]
+    if ep is None:
+        return _unsettled(obs, ctx, s, ev)
+    need = required_scopes(ep, ctx.era_for_checks)
+    ev.insert(-1 if ctx.granted is not None else len(ev),
+              f"{_ep_name(ep)} needs any one of: {', '.join(sorted(need)) or '(any valid token)'}")
+    if ctx.granted is None:
+        out = _missing(ep, ctx, s, ev)
+        if restriction(ep, ctx.era_for_checks):
+            out += _held_but_refused(ep, ctx, 0.55 * s, ev)
+        return out
+    if need and not need & ctx.granted:
+        broad_ok = bool(required_scopes(ep, "broad") & ctx.granted)
+        if broad_ok and ctx.era == "granular":
+            scope = narrowest(ep, "granular")
+            link = authorize_link(ctx, scope) if scope else None
+            return [Finding(
+                "broad_scope_on_granular_app", "The token's broad scope grants nothing to an app "
+                f"created from 2 Mar 2026: {_ep_name(ep)} needs `{scope}`", tuple(ev),
+                (f"Replace the broad scope with `{scope}` in the app's scope list.", RECONSENT)
+                + ((f"Sign in again with: {link}",) if link else ()), 0.9 * s)]
+        return _missing(ep, ctx, s, ev)
+    return _held_but_refused(ep, ctx, s, ev)

@@ -1,0 +1,279 @@
+"""Probe a token: what the scope rules predict beside what Xero actually answers, per tenant.
+
+>>> report = probe(XeroClient(token=tok, transport=sim.transport()))   # doctest: +SKIP
+>>> [(r.family, r.verdict, r.cause) for r in report.mismatches()]        # doctest: +SKIP
+[('accounting.journals', 'mismatch', 'tier')]
+
+GET only. A small async engine keeps each tenant under Xero's limits (5 at once, 60 a minute)
+and the app under 10,000 a minute; tenants run in parallel. ``probe()`` also works inside a
+running event loop (Jupyter): it then runs the engine on a worker thread with its own loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
+
+from xero_nb.catalog.index import Catalog, load_catalog
+from xero_nb.client.call import XeroClient
+from xero_nb.facts import APP_PER_MINUTE, TENANT_CONCURRENT, TENANT_PER_MINUTE
+from xero_nb.models import Tenant
+from xero_nb.probe.limits import Clock, Limits, Sleep, scaled_clock, scaled_sleep
+from xero_nb.probe.plan import ProbeTarget, Unprobed, get_endpoint_count, infer_era, plan_with_gaps
+from xero_nb.probe.verdict import ProbeResult, beside, judge, skipped
+
+__all__ = ["CancelToken", "ProbeReport", "ProbeResult", "aprobe", "probe"]
+
+Progress = Callable[[int, int, ProbeResult], None]
+
+
+class CancelToken(Protocol):
+    """Anything with ``is_set()``: a ``threading.Event`` works (set it from any thread)."""
+
+    def is_set(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class ProbeReport:
+    """Every planned probe's result (skipped ones included), with what the run cost."""
+
+    results: tuple[ProbeResult, ...]
+    era: str
+    granted: frozenset[str]
+    tenants: tuple[Tenant, ...]
+    unprobed: tuple[Unprobed, ...] = ()
+    calls: int = 0  # HTTP requests sent, retries and /connections included
+    get_endpoints: int = 0  # what one call per GET endpoint per tenant would cost, per tenant
+    rate_limited: int = 0  # 429s met
+    elapsed: float = 0.0  # seconds on the probe's clock
+    cancelled: bool = False
+    connections: Any = None  # the CallResult of GET /connections when the probe listed tenants
+
+    def mismatches(self) -> list[ProbeResult]:
+        """Results where Xero disagreed with the prediction."""
+        return [r for r in self.results if r.verdict == "mismatch"]
+
+    def by_tenant(self) -> dict[str, list[ProbeResult]]:
+        """Results grouped by tenant id ("" for token-wide calls)."""
+        out: dict[str, list[ProbeResult]] = {}
+        for r in self.results:
+            out.setdefault(r.tenant_id or "", []).append(r)
+        return out
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One dict per result (for a DataFrame or CSV)."""
+        return [r.row() for r in self.results]
+
+    def coverage_rows(self, tenant_id: str | None = None, *, method: str | None = "GET",
+                      catalog: Catalog | None = None) -> list[dict[str, Any]]:
+        """Predicted access for every endpoint beside what its scope family's probe observed.
+
+        ``tenant_id``: whose answers (default: the first tenant); ``method=None``: all methods.
+        """
+        tid = tenant_id or (self.tenants[0].tenant_id if self.tenants else None)
+        eps = [ep for ep in (catalog or load_catalog()) if method is None or ep.method == method]
+        return beside(self.results, self.granted, self.era, tid, eps)
+
+    def summary(self) -> dict[str, Any]:
+        """Counts by verdict plus the cost figures (JSON-ready)."""
+        counts: dict[str, int] = {}
+        for r in self.results:
+            counts[r.verdict] = counts.get(r.verdict, 0) + 1
+        return {"era": self.era, "tenants": len(self.tenants), "probes": len(self.results),
+                "calls": self.calls, "get_endpoints": self.get_endpoints,
+                "rate_limited": self.rate_limited, "cancelled": self.cancelled,
+                "elapsed": round(self.elapsed, 3), **counts}
+
+
+@dataclass
+class _Run:
+    """Mutable state of one probe run (never leaves this module): results by job number."""
+
+    total: int
+    progress: Progress | None
+    results: dict[int, ProbeResult] = field(default_factory=dict)
+
+    def add(self, job: int, result: ProbeResult) -> None:
+        self.results[job] = result
+        if self.progress is not None:
+            self.progress(len(self.results), self.total, result)
+
+
+def _country(body: Any) -> str | None:
+    if isinstance(body, dict):
+        orgs = body.get("Organisations")
+        if isinstance(orgs, list) and orgs and isinstance(orgs[0], dict):
+            code = orgs[0].get("CountryCode")
+            return str(code).upper() if code else None
+    return None
+
+
+async def _tenant_list(client: XeroClient, tenants: Iterable[Any] | None,
+                       session: Any) -> tuple[list[Tenant], Any]:
+    if tenants is not None:
+        out = []
+        for t in tenants:
+            if isinstance(t, Tenant):
+                out.append(t)
+            elif isinstance(t, str):
+                out.append(Tenant("", t, ""))
+            else:  # a simulator DemoOrg or anything with tenant_id / name
+                out.append(Tenant("", str(t.tenant_id), str(getattr(t, "name", ""))))
+        return out, None
+    result = await client.acall(client.urls.connections, session=session)
+    rows = result.body if result.status == 200 and isinstance(result.body, list) else []
+    return [Tenant.from_connection(r) for r in rows if isinstance(r, dict)], result
+
+
+async def aprobe(
+    client: XeroClient,
+    tenants: Iterable[Any] | None = None,
+    *,
+    era: str | None = None,
+    check_absent: bool = False,
+    regions: Mapping[str, str] | None = None,
+    targets: Sequence[ProbeTarget] | None = None,
+    progress: Progress | None = None,
+    cancel: CancelToken | None = None,
+    clock: Clock | None = None,
+    sleep: Sleep | None = None,
+    time_scale: float = 1.0,
+    per_minute: int = TENANT_PER_MINUTE,
+    concurrent: int = TENANT_CONCURRENT,
+    app_per_minute: int = APP_PER_MINUTE,
+) -> ProbeReport:
+    """The async engine: plan, then run every tenant's probes in parallel under the limits.
+
+    ``tenants``: Tenant objects or ids (default: the token's ``GET /connections``).
+    ``regions``: tenant id -> country for payroll (default: read from ``GET /Organisation``).
+    ``targets``: an explicit plan (default: ``plan_probes``). ``clock``/``sleep``/``time_scale``
+    match the probe's limiter to a time-scaled simulator.
+    """
+    clock = clock or scaled_clock(time_scale)
+    sleep = sleep or scaled_sleep(time_scale)
+    started = clock()
+    granted = client.granted
+    era = era or infer_era(granted)
+    plan, gaps = plan_with_gaps(granted, era, check_absent=check_absent, catalog=client.catalog)
+    plan = list(targets) if targets is not None else plan
+    limits = Limits(clock, sleep, per_minute, concurrent, app_per_minute)
+    regions = dict(regions or {})
+    cancelled = False
+    async with client.async_session() as session:
+        tenant_list, conn = await _tenant_list(client, tenants, session)
+        # Every (target, tenant) pair gets a job number; each ends with exactly one result.
+        jobs: list[tuple[ProbeTarget, Tenant | None]] = [(t, None) for t in plan if not t.per_tenant]
+        jobs += [(t, tn) for tn in tenant_list for t in plan if t.per_tenant]
+        run = _Run(len(jobs), progress)
+        dropped: set[int] = set()  # other regions' payroll jobs, never sent
+
+        async def one(job: int, region: str | None) -> None:
+            target, tenant = jobs[job]
+            gate = limits.gate(tenant.tenant_id if tenant else "")
+            if cancel is not None and cancel.is_set():
+                run.add(job, skipped(target, tenant, "cancelled before it was sent"))
+                return
+            if gate.day_exhausted:
+                run.add(job, skipped(target, tenant, "the tenant's day limit is used up"))
+                return
+            call = await client.acall(target.endpoint, tenant_id=tenant.tenant_id if tenant
+                                      else None, session=session, gate=gate, asleep=sleep)
+            run.add(job, judge(target, tenant, call, region))
+
+        async def tenant_run(tenant: Tenant) -> None:
+            mine = [j for j, (_, tn) in enumerate(jobs) if tn is tenant]
+            # Organisation first: its CountryCode tells which payroll API is the tenant's.
+            first = [j for j in mine if jobs[j][0].region is None]
+            payroll = [j for j in mine if jobs[j][0].region is not None]
+            region = regions.get(tenant.tenant_id)
+            await asyncio.gather(*(one(j, region) for j in first))
+            region = region or next((_country(run.results[j].call.body) for j in first  # type: ignore[union-attr]
+                                     if j in run.results and run.results[j].call is not None
+                                     and jobs[j][0].endpoint.operation_id == "getOrganisations"),
+                                    None)
+            home = _payroll_region(region) if region else None
+            keep = [j for j in payroll if region is None or (home and jobs[j][0].serves(home))]
+            if region is not None and home is None:  # e.g. US: Xero has no payroll API there
+                seen: set[str] = set()
+                for j in payroll:
+                    if jobs[j][0].family not in seen:
+                        seen.add(jobs[j][0].family)
+                        keep.append(j)
+                        run.add(j, skipped(jobs[j][0], tenant, f"Xero has no payroll API for "
+                                           f"{region} organisations; not called", cause="region"))
+                keep = [j for j in keep if j not in run.results]
+                dropped.update(j for j in payroll if j not in run.results)
+            else:
+                dropped.update(set(payroll) - set(keep))
+            run.total -= len(dropped & set(payroll))
+            await asyncio.gather(*(one(j, region) for j in keep))
+            if region is None:
+                _settle_regions(run, jobs, keep)
+
+        async def everything() -> None:
+            await asyncio.gather(*(one(j, None) for j, (_, tn) in enumerate(jobs) if tn is None),
+                                 *(tenant_run(t) for t in tenant_list))
+
+        work = asyncio.ensure_future(everything())
+        if cancel is not None:
+            while not work.done():
+                await asyncio.wait({work}, timeout=0.02)
+                if cancel.is_set() and not work.done():
+                    work.cancel()
+                    cancelled = True
+        try:
+            await work
+        except asyncio.CancelledError:
+            cancelled = True
+    for job, (target, tenant) in enumerate(jobs):
+        if job not in run.results and job not in dropped:
+            run.add(job, skipped(target, tenant, "cancelled"))
+    order = {t.tenant_id: i for i, t in enumerate(tenant_list)}
+    results = sorted(run.results.values(), key=lambda r: (
+        order.get(r.tenant_id or "", -1), r.endpoint.payroll_region or "", r.family, r.endpoint.api))
+    calls = sum(r.call.attempts for r in results if r.call is not None)
+    calls += conn.attempts if conn is not None else 0
+    return ProbeReport(
+        results=tuple(results), era=era, granted=granted, tenants=tuple(tenant_list),
+        unprobed=tuple(gaps), calls=calls, get_endpoints=get_endpoint_count(client.catalog),
+        rate_limited=limits.rate_limited, elapsed=clock() - started,
+        cancelled=cancelled or bool(cancel is not None and cancel.is_set()), connections=conn)
+
+
+def _settle_regions(run: _Run, jobs: list[tuple[ProbeTarget, Tenant | None]],
+                    payroll: list[int]) -> None:
+    """Without a known country every payroll API was tried; other regions' 404s are expected."""
+    done = [j for j in payroll if j in run.results]
+    answered = {reg for j in done if run.results[j].observed for reg in jobs[j][0].regions}
+    answered = answered or {reg for j in done if run.results[j].status not in (None, 0, 404, 405)
+                            for reg in jobs[j][0].regions}
+    if not answered:
+        return  # no payroll API of any region answered: the refusals stand
+    for j in done:
+        r = run.results[j]
+        if r.cause == "region" and not (jobs[j][0].regions & answered):
+            run.results[j] = replace(r, verdict="inconclusive", reason=(
+                "another region's payroll API (this tenant's payroll is "
+                f"{'/'.join(sorted(str(a) for a in answered))}); grant accounting.settings.read "
+                "so the probe reads the country first"))
+
+
+def _payroll_region(country: str) -> str | None:
+    return {"AU": "AU", "NZ": "NZ", "GB": "UK", "UK": "UK"}.get(country.upper())
+
+
+def probe(client: XeroClient, tenants: Iterable[Any] | None = None,
+          **options: Any) -> ProbeReport:
+    """Run ``aprobe`` to completion from sync code, inside Jupyter's running loop too."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(aprobe(client, tenants, **options))
+    # A loop already runs in this thread (Jupyter): asyncio.run would refuse, and blocking
+    # it with run_until_complete is impossible, so the engine gets a thread and a loop of its own.
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="xero-nb-probe") as pool:
+        return pool.submit(asyncio.run, aprobe(client, tenants, **options)).result()
+

@@ -1,0 +1,63 @@
+"""ScopeLab: Connect, Endpoints, Scopes, Call and Probe in one tabbed dashboard."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as W
+
+from xero_nb.widgets.browser_view import EndpointBrowser
+from xero_nb.widgets.call_view import CallPanel
+from xero_nb.widgets.connection_view import ConnectPanel
+from xero_nb.widgets.explorer_view import ScopeExplorer
+from xero_nb.widgets.lab import LabState
+from xero_nb.widgets.probe_view import ProbePanel
+from xero_nb.widgets.table_view import show_notice, style_widget
+
+TABS = ("Connect", "Endpoints", "Scopes", "Call", "Probe")
+
+
+class ScopeLab(W.VBox):
+    """The whole toolkit in one widget, on the simulator unless XERO_CLIENT_ID is set.
+
+    >>> lab = ScopeLab()                     # doctest: +SKIP
+    >>> lab.state.explorer.toggle("accounting.transactions.read")   # what the checkbox does
+    """
+
+    def __init__(self, state: LabState | None = None, *, tab: str = "Scopes",
+                 call: tuple[str, str] | None = None, **kwargs: Any) -> None:
+        self.state = st = state if state is not None else LabState(**kwargs)
+        self.connect = ConnectPanel(st.connection)
+        self.endpoints = EndpointBrowser(st.browser)
+        self.explorer = ScopeExplorer(st.explorer)
+        self.call = CallPanel(st.call)
+        self.probe = ProbePanel(st.probe)
+        try_btn = W.Button(description="Try it in Call", icon="share")
+        try_btn.on_click(lambda _: st.try_in_call())
+        self.notice = W.HTML()
+        st.subscribe(lambda what: show_notice(self.notice, st.notice) if what == "notice" else None)
+        self.endpoints.children = (*self.endpoints.children, try_btn, self.notice)
+        self.tabs = W.Tab(children=[self.connect, self.endpoints, self.explorer, self.call,
+                                    self.probe])
+        for i, name in enumerate(TABS):
+            self.tabs.set_title(i, name)
+        self.tabs.selected_index = TABS.index(tab)
+        self.tabs.add_class("xnb-lab-tabs")
+        banner = W.HTML()
+        banner.add_class("xnb-banner")
+        self._banner = banner
+        st.connection.subscribe(lambda what: self._show_banner())
+        st.scopes.subscribe(lambda what: self._show_banner())  # the era switch, re-consent
+        self._show_banner()
+        if call is not None:
+            st.call.choose(call)
+        super().__init__([style_widget(), banner, self.tabs])
+        self.add_class("xnb-lab")
+
+    def _show_banner(self) -> None:
+        s = self.state.connection.status()
+        where = {"simulator": "Offline on the Xero simulator (not real Xero)",
+                 "live": "Live Xero", "none": "Not connected"}[s["mode"]]
+        who = f" · {s['tenant']}" if s["tenant"] else ""
+        self._banner.value = (f"<b>xero-nb Scope Lab</b> · {where} · era {s['era']}{who} · "
+                              f"{len(s['scopes'])} scopes granted")

@@ -1,0 +1,177 @@
+"""What the ProbePanel does, without widgets: predicted vs observed over chosen tenants."""
+
+from __future__ import annotations
+
+import html
+import threading
+from typing import Any
+
+import pandas as pd
+
+from xero_nb.widgets.notice import Noticed, guarded
+from xero_nb.widgets.scope_state import ScopeState
+from xero_nb.widgets.table import TableState
+
+_ROW_COLUMNS = ("tenant", "api", "family", "method", "path", "predicted", "observed", "verdict",
+                "cause")
+
+
+class ProbeState(Noticed):
+    """Run ``xero_nb.probe.engine.probe`` for the connection's token, with progress and Cancel."""
+
+    def __init__(self, connection: Any = None, scopes: ScopeState | None = None,
+                 **probe_options: Any) -> None:
+        super().__init__()
+        self.connection = connection
+        self.scopes = scopes if scopes is not None else getattr(connection, "scopes", None) \
+            or ScopeState()
+        self.options = probe_options
+        self.chosen: tuple[str, ...] = ()
+        self.done = 0
+        self.total = 0
+        self.running = False
+        self.report: Any = None
+        self.table = TableState(name="probe", page_size=20)
+        self._cancel = threading.Event()
+        self._thread: threading.Thread | None = None
+        # The token the shown report was probed with: another token (re-consent, sign-out,
+        # another app) makes the report out of date, so it goes.
+        self._token = getattr(connection, "token", None)
+        if hasattr(connection, "subscribe"):
+            connection.subscribe(self._on_connection)
+
+    def _on_connection(self, what: str) -> None:
+        token = getattr(self.connection, "token", None)
+        if what != "token" or token is self._token:
+            return
+        self._token = token
+        if self.report is not None and not self.running:
+            self.clear("signed out" if token is None else "the token changed")
+
+    def clear(self, why: str = "") -> None:
+        """Forget the last report (its table, grid and progress)."""
+        self.report, self.done, self.total = None, 0, 0
+        self.table.set_frame(self.frame())
+        if why:
+            self.tell(f"The last probe was cleared: {why}. Probe again.", "info")
+        self._notify("progress")
+        self._notify("report")
+
+    def tenant_options(self) -> list[tuple[str, str]]:
+        """(name, tenant id) of the connected organisations."""
+        return [(t.tenant_name or t.tenant_id, t.tenant_id)
+                for t in getattr(self.connection, "tenants", [])]
+
+    def choose(self, tenant_ids: Any) -> None:
+        """Probe these tenants (empty: all connected)."""
+        self.chosen = tuple(tenant_ids or ())
+
+    @guarded
+    def run(self) -> Any:
+        """Probe now, in this thread (tests; the widget uses ``start``)."""
+        from xero_nb.probe.engine import probe
+
+        conn = self.connection
+        if conn is None or getattr(conn, "token", None) is None:
+            raise RuntimeError("sign in first (Connect tab)")
+        tenants = [t for t in conn.tenants if not self.chosen or t.tenant_id in self.chosen]
+        if not tenants:
+            raise ValueError("no organisation to probe: connect one first")
+        self._cancel.clear()
+        self._token = used = conn.token
+        self.running, self.done, self.total, self.report = True, 0, 0, None
+        self._notify("progress")
+        client = conn.client()
+        try:
+            self.report = probe(client, tenants, era=self.scopes.era, progress=self._progress,
+                                cancel=self._cancel, **self.options)
+        finally:
+            client.close()
+            self.running = False
+        if conn.token is not used:  # re-consent or sign-out while probing: not this token's
+            self.clear("the token changed while probing")
+            return None
+        self.table.set_frame(self.frame())
+        s = self.report.summary()
+        self.tell(f"{'Cancelled: ' if s.get('cancelled') else ''}{s['probes']} probes over "
+                  f"{s['tenants']} organisation(s), {s['calls']} calls (one per GET endpoint "
+                  f"would be {s['get_endpoints']} per organisation); "
+                  f"{len(self.report.mismatches())} mismatch(es).",
+                  "error" if self.report.mismatches() else "ok")
+        self._notify("report")
+        return self.report
+
+    def _progress(self, done: int, total: int, _result: Any) -> None:
+        self.done, self.total = done, total
+        self._notify("progress")
+
+    def start(self) -> None:
+        """Probe on a background thread so Cancel stays clickable."""
+        if self._thread is not None and self._thread.is_alive():
+            self.tell("a probe is already running", "info")
+            return
+        self._thread = threading.Thread(target=self.run, name="xero-nb-probe-panel", daemon=True)
+        self._thread.start()
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Wait for a background probe to end."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def cancel(self) -> None:
+        """Stop the running probe; what was not sent is reported as skipped."""
+        self._cancel.set()
+        self.tell("cancelling…", "info")
+
+    # -- display -------------------------------------------------------------------------
+    def frame(self) -> pd.DataFrame:
+        """One row per probe: tenant, API, scope family, predicted, observed, verdict, cause."""
+        if self.report is None:
+            return pd.DataFrame(columns=list(_ROW_COLUMNS))
+        names = {t.tenant_id: t.tenant_name for t in self.report.tenants}
+        rows = []
+        for r in self.report.results:
+            row = r.row() if hasattr(r, "row") else {}
+            ep = getattr(r, "endpoint", None)
+            rows.append({
+                "tenant": names.get(getattr(r, "tenant_id", None) or "", "(token-wide)"),
+                "api": ep.api if ep is not None else row.get("api", ""),
+                "family": getattr(r, "family", row.get("family", "")),
+                "method": ep.method if ep is not None else "",
+                "path": ep.path if ep is not None else "",
+                "predicted": row.get("predicted", getattr(r, "predicted", "")),
+                "observed": row.get("observed", getattr(r, "observed", "")),
+                "verdict": getattr(r, "verdict", ""),
+                "cause": row.get("cause", getattr(r, "cause", "")) or "",
+            })
+        return pd.DataFrame(rows, columns=list(_ROW_COLUMNS))
+
+    def grid(self) -> pd.DataFrame:
+        """Tenants x API: "matching/decided" counts (inconclusive and skipped probes left out)."""
+        frame = self.frame()
+        frame = frame[frame["verdict"].isin(["match", "mismatch"])].assign(
+            agree=lambda f: f["verdict"] == "match")
+        if frame.empty:
+            return pd.DataFrame()
+        g = frame.groupby(["tenant", "api"])["agree"].agg(["sum", "count"])
+        g["cell"] = g["sum"].astype(int).astype(str) + "/" + g["count"].astype(str)
+        return g["cell"].unstack(fill_value="")
+
+    def grid_html(self) -> str:
+        """The tenants x API grid coloured by agreement (green all agree, red any mismatch)."""
+        grid = self.grid()
+        if grid.empty:
+            return ""
+        head = "".join(f"<th>{html.escape(str(c))}</th>" for c in grid.columns)
+        body = []
+        for tenant, row in grid.iterrows():
+            cells = []
+            for value in row:
+                colour = ""
+                if value:
+                    ok, n = value.split("/")
+                    colour = "#bbf7d0" if ok == n else "#fecaca"
+                cells.append(f'<td style="background:{colour}">{html.escape(value)}</td>')
+            body.append(f"<tr><th>{html.escape(str(tenant))}</th>{''.join(cells)}</tr>")
+        return (f'<div class="xnb-table xnb-probe-grid"><table><thead><tr><th>tenant'
+                f"</th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
