@@ -14,9 +14,9 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
+from xero_nb.auth import MemoryTokenStore
 from xero_nb.auth.config import Settings
 from xero_nb.auth.flow import XeroAuth
-from xero_nb.auth.store import MemoryTokenStore
 from xero_nb.errors import AuthError, XeroNbWarning
 from xero_nb.http import MockTransport, Request, Response
 
@@ -424,7 +424,7 @@ def test_threads_sharing_one_file_store_refresh_once(idp: FakeIdP, clock: Clock,
                                                       tmp_path: Any) -> None:
     import threading
 
-    from xero_nb.auth.store import FileTokenStore
+    from xero_nb.auth import FileTokenStore
 
     signed_in(idp, clock, store=FileTokenStore(tmp_path, clock=clock))
     kernels = [make_auth(idp, clock, store=FileTokenStore(tmp_path, clock=clock))

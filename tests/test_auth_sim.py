@@ -15,9 +15,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from xero_nb.auth import FileTokenStore, MemoryTokenStore
 from xero_nb.auth.config import Settings
 from xero_nb.auth.flow import XeroAuth
-from xero_nb.auth.store import FileTokenStore, MemoryTokenStore
 from xero_nb.errors import AuthError
 from xero_nb.http import Client
 from xero_nb.simulator import XeroSimulator
@@ -238,7 +238,7 @@ CHILD = textwrap.dedent("""
     from xero_nb.auth.flow import XeroAuth
     from xero_nb.auth.config import Settings
     from xero_nb.facts import XeroURLs
-    from xero_nb.auth.store import FileTokenStore
+    from xero_nb.auth import FileTokenStore
     url, client_id, folder, go = sys.argv[1:5]
     auth = XeroAuth(Settings(client_id=client_id, redirect_uri="http://127.0.0.1/callback"),
                     store=FileTokenStore(folder), urls=XeroURLs.on(url))

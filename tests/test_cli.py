@@ -227,7 +227,7 @@ def test_live_custom_connection_takes_a_token_without_a_browser(
     import argparse
 
     import xero_nb.auth.flow as auth_module
-    from xero_nb.auth.store import MemoryTokenStore
+    from xero_nb.auth import MemoryTokenStore
     from xero_nb.cli.live import connect
     from xero_nb.simulator import XeroSimulator
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
+from xero_nb.auth import MemoryTokenStore
 from xero_nb.auth.config import Settings
 from xero_nb.auth.flow import XeroAuth
-from xero_nb.auth.store import MemoryTokenStore
 from xero_nb.client.call import RetryPolicy, XeroClient
 from xero_nb.http import BaseTransport, Request, Response
 from xero_nb.simulator import SimServer, XeroSimulator

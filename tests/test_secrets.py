@@ -17,10 +17,10 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
+from xero_nb.auth import FileTokenStore, MemoryTokenStore
 from xero_nb.auth.callback import CallbackResult
 from xero_nb.auth.config import Settings
 from xero_nb.auth.flow import XeroAuth
-from xero_nb.auth.store import FileTokenStore, MemoryTokenStore
 from xero_nb.errors import AuthError, XeroNbError
 from xero_nb.http import Client, MockTransport, Request, Response
 from xero_nb.simulator import XeroSimulator
@@ -96,7 +96,7 @@ def test_no_sentinel_leaks_anywhere(caplog: pytest.LogCaptureFixture, tmp_path: 
     texts: list[str] = []
 
     url = auth.authorize_url()
-    pending = next(iter(auth._pending.values()))
+    pending = next(iter(auth._pending))
     idp.secrets.add(pending.verifier)
     state = parse_qs(urlsplit(url).query)["state"][0]
     redirect = f"http://127.0.0.1:8765/callback?{urlencode({'code': CODE, 'state': state})}"
@@ -153,7 +153,7 @@ def test_no_simulator_token_leaks(caplog: pytest.LogCaptureFixture) -> None:
     with Client(transport=sim.transport(), follow_redirects=False) as http:
         location = http.get(auth.authorize_url()).headers["location"]
     code = parse_qs(urlsplit(location).query)["code"][0]
-    verifier = next(iter(auth._pending.values())).verifier
+    verifier = next(iter(auth._pending)).verifier
     token = auth.complete(location)
     sim.advance(1800)
     newer = auth.token()

@@ -17,7 +17,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xero_nb.auth.store import FileTokenStore, MemoryTokenStore, fingerprint
+from xero_nb.auth import FileTokenStore, MemoryTokenStore
+from xero_nb.auth.store import fingerprint
 from xero_nb.auth.tokens import Secret, Token
 from xero_nb.errors import TokenStoreError
 from xero_nb.redact import jwt_claims, mask
@@ -267,7 +268,7 @@ def test_file_store_round_trips_any_token(tmp_path_factory: pytest.TempPathFacto
 
 WRITER = textwrap.dedent("""
     import sys
-    from xero_nb.auth.store import FileTokenStore
+    from xero_nb.auth import FileTokenStore
     store = FileTokenStore(sys.argv[1])
     big = "x" * 200_000  # a large token makes each save take long enough to be killed inside
     toks = [{"access_token": "OLD" + big, "refresh_token": "old-refresh", "expires_in": 1},

@@ -305,7 +305,7 @@ def test_expiry_countdown_ticks(conn: Connection) -> None:
 
 def test_live_paste_the_redirect_url_fallback_over_loopback(tmp_path, monkeypatch) -> None:
     """'Live' against the simulator served on 127.0.0.1: link, consent, paste, signed in."""
-    from xero_nb.auth.store import MemoryTokenStore
+    from xero_nb.auth import MemoryTokenStore
     from xero_nb.http import Client
 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
@@ -398,7 +398,7 @@ def test_cancel_stops_a_running_probe(conn: Connection) -> None:
 
 def test_live_custom_connection_from_the_environment(tmp_path, monkeypatch) -> None:
     """XERO_GRANT=client_credentials: the panel signs in with no browser (simulator on loopback)."""
-    from xero_nb.auth.store import MemoryTokenStore
+    from xero_nb.auth import MemoryTokenStore
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))

@@ -18,9 +18,8 @@ import time
 import warnings
 import webbrowser
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs, urlsplit, urlunsplit
+from urllib.parse import parse_qs, urlsplit
 
 from authlib.common.security import generate_token
 from authlib.integrations.base_client import OAuthError
@@ -31,8 +30,10 @@ from xero_nb.auth.callback import CallbackServer
 from xero_nb.auth.clients import AsyncClient, SyncClient
 from xero_nb.auth.config import Settings
 from xero_nb.auth.explain import explain_oauth_error, scope_warnings
+from xero_nb.auth.file_store import FileTokenStore
 from xero_nb.auth.jwt import JWTView, verify_jwt
-from xero_nb.auth.store import FileTokenStore, MemoryTokenStore, TokenStore
+from xero_nb.auth.pkce import PendingSignIn, PendingSignIns
+from xero_nb.auth.store import MemoryTokenStore, TokenStore
 from xero_nb.auth.tokens import DEFAULT_LEEWAY, Clock, Token
 from xero_nb.catalog.scopes import parse_scopes
 from xero_nb.errors import AuthError, XeroNbWarning
@@ -43,19 +44,7 @@ from xero_nb.redact import mask
 
 log = logging.getLogger(__name__)
 OFFLINE = "offline_access"
-PENDING_KEEP = 8  # authorize URLs still accepted (what-if widgets make several)
 HTTP_TIMEOUT = 30.0
-
-
-@dataclass(frozen=True, slots=True)
-class _Pending:
-    state: str
-    verifier: str = dataclasses.field(repr=False)
-    scopes: tuple[str, ...]
-    redirect_uri: str
-
-    def __repr__(self) -> str:
-        return f"_Pending(scopes={self.scopes!r})"
 
 
 class XeroAuth:
@@ -92,7 +81,7 @@ class XeroAuth:
         self.era = era or settings.era
         self.leeway = leeway
         self.offline_access = offline_access
-        self._pending: dict[str, _Pending] = {}
+        self._pending = PendingSignIns()
         self._token: Token | None = None
         self._jwks: dict[str, Any] | None = None
 
@@ -152,9 +141,7 @@ class XeroAuth:
             url, state = client.create_authorization_url(
                 self.urls.authorize, state=state or generate_token(32),
                 code_verifier=verifier, scope=" ".join(requested))
-        self._pending[state] = _Pending(state, verifier, requested, redirect)
-        while len(self._pending) > PENDING_KEEP:
-            self._pending.pop(next(iter(self._pending)))
+        self._pending.remember(PendingSignIn(state, verifier, requested, redirect))
         return str(url)
 
     def sign_in(self, open_browser: bool | Callable[[str], Any] = True, timeout: float = 300.0,
@@ -173,22 +160,7 @@ class XeroAuth:
 
     def complete(self, redirect_url: str) -> Token:
         """Finish sign-in from the URL Xero redirected to (pasted, or from the callback)."""
-        parts = urlsplit(redirect_url.strip())
-        query = {k: v[0] for k, v in parse_qs(parts.query).items()}
-        pending = self._pending.get(query.get("state", ""))
-        if pending is None:
-            raise AuthError("the redirect's state matches no sign-in started here",
-                            code="state_mismatch",
-                            hint="a forged or stale redirect; start sign-in again")
-        if "error" in query:
-            del self._pending[pending.state]
-            raise explain_oauth_error(query["error"], query.get("error_description"),
-                                      requested=pending.scopes, era=self.era, stage="authorize")
-        if "code" not in query:
-            raise AuthError("the redirect URL has no code", code="missing_code",
-                            hint="paste the whole URL from the browser's address bar")
-        del self._pending[pending.state]  # one use, whatever happens next
-        clean = urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
+        pending, clean = self._pending.take(redirect_url, era=self.era)
         with self._endpoint_client(redirect_uri=pending.redirect_uri) as client:
             resp = self._call(client.fetch_token, pending.scopes, "code", self.urls.token,
                               authorization_response=clean, state=pending.state,

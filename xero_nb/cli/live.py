@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from xero_nb.cli.helpers import FAILED, OK, USAGE, CliError, emit, read_text
+from xero_nb.redact import mask
 
 # The demo token `xero-nb probe` uses against the simulator when no --granted is given.
 SIM_SCOPES = {
@@ -25,10 +26,6 @@ SIM_SCOPES = {
 
 # The demo app `--era` picks when no --app is given.
 ERA_APPS = {"broad": "web", "granular": "pkce", "mixed": "migrating"}
-
-
-def _mask(secret: str | None) -> str:
-    return "(none)" if not secret else "…" + secret[-4:]
 
 
 class Connection(NamedTuple):
@@ -234,7 +231,7 @@ def cmd_simulator(args: argparse.Namespace) -> int:
     try:
         print(f"Xero simulator on {srv.url}  (Xero's paths; e.g. {srv.url}/connections)")
         for name, app in sim.apps.items():
-            secret = app.client_secret if args.show_secrets else _mask(app.client_secret)
+            secret = app.client_secret if args.show_secrets else mask(app.client_secret)
             print(f"  app {name:8} client_id={app.client_id} secret={secret} era={app.era}")
         for org in sim.tenants:
             print(f"  tenant {org.tenant_id} {org.name} ({org.country})")

@@ -12,13 +12,14 @@ are redacted on the way in, and nothing here raises.
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from xero_nb.diagnose.paste import Pasted, as_status, find_json, half_json_fields, parse_paste, walk_fields
+from xero_nb.diagnose.fields import Pasted, as_status, find_json, half_json_fields, walk_fields
+from xero_nb.diagnose.objects import header_pairs, read_response, text_of
+from xero_nb.diagnose.paste import parse_paste
 from xero_nb.redact import REDACTED, SECRET_HEADERS, jwt_claims, redact
 
 __all__ = ["MARKERS", "Observation", "observe"]
@@ -47,39 +48,8 @@ MARKERS = {
 _MARKER_RES = {name: re.compile(rx, re.IGNORECASE) for name, rx in MARKERS.items()}
 
 
-def _pairs(headers: Any) -> list[tuple[str, str]]:
-    """Header pairs from a Mapping, httpx Headers, a list of pairs or a raw header block."""
-    if headers is None:
-        return []
-    if isinstance(headers, (str, bytes)):
-        raw = headers.decode("latin-1") if isinstance(headers, bytes) else headers
-        out = []
-        for line in raw.splitlines():
-            name, sep, value = line.partition(":")
-            if sep and name.strip() and " " not in name.strip():
-                out.append((name.strip(), value.strip()))
-        return out
-    multi = getattr(headers, "multi_items", None)
-    items: Iterable[Any] = multi() if callable(multi) else (
-        headers.items() if isinstance(headers, Mapping) or hasattr(headers, "items") else headers)
-    return [(str(k), "" if v is None else str(v)) for k, v in items]
-
-
 def _clean_headers(pairs: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
     return tuple((k, REDACTED if k.lower() in SECRET_HEADERS else redact(v)[:500]) for k, v in pairs)
-
-
-def _text_of(body: Any) -> str:
-    if body is None:
-        return ""
-    if isinstance(body, bytes):
-        return body.decode("utf-8", "replace")
-    if isinstance(body, (dict, list)):
-        try:
-            return json.dumps(body, default=str)
-        except (TypeError, ValueError):
-            return str(body)
-    return str(body)
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,60 +144,6 @@ class Observation:
         return "; ".join(parts)
 
 
-def _from_response(response: Any) -> Pasted:
-    """Duck-typed: httpx2 Response, the client's CallResult, an SDK exception, a dict, or text."""
-    out = Pasted()
-    if isinstance(response, (str, bytes)):
-        return parse_paste(_text_of(response))
-    if isinstance(response, (dict, list)):
-        walk_fields(response, out)
-        out.body = _text_of(response)
-        out.status = as_status(out.fields.get("status") or out.fields.get("statuscode"))
-        return out
-    status = getattr(response, "status_code", None)
-    out.status = as_status(status if status is not None else getattr(response, "status", None))
-    try:
-        out.headers = _pairs(getattr(response, "headers", None))
-    except Exception:  # odd header objects: go on without them
-        out.headers = []
-    body: Any = None
-    for attr in ("text", "body", "content"):
-        try:
-            body = getattr(response, attr, None)
-        except Exception:  # e.g. httpx ResponseNotRead
-            body = None
-        if body is not None and not callable(body):
-            break
-        body = None
-    out.body = _text_of(body)
-    for attr, key in (("error", "error"), ("description", "error_description")):
-        value = getattr(response, attr, None)  # authlib's OAuthError carries these
-        if isinstance(value, str) and value:
-            out.fields[key] = value
-    try:
-        request = getattr(response, "request", None)
-    except Exception:  # httpx raises RuntimeError when no request is attached
-        request = None
-    if request is not None:
-        _read_request(request, out)
-    if out.status is None and not out.body and isinstance(response, BaseException):
-        return parse_paste(str(response))
-    return out
-
-
-def _read_request(request: Any, out: Pasted) -> None:
-    if isinstance(request, Mapping):
-        method, url, headers = request.get("method"), request.get("url"), request.get("headers")
-    else:
-        method, url, headers = (getattr(request, n, None) for n in ("method", "url", "headers"))
-    out.method = str(method).upper() if method else None
-    out.url = str(url) if url else None
-    try:
-        out.request_headers = _pairs(headers) if headers is not None else None
-    except Exception:
-        out.request_headers = None
-
-
 def _token_from_headers(pairs: Iterable[tuple[str, str]]) -> tuple[frozenset[str] | None, float | None]:
     """Scopes and expiry of a bearer JWT seen in request headers (the JWT itself is dropped)."""
     for name, value in pairs:
@@ -253,24 +169,24 @@ def observe(response: Any = None, *, status: Any = None, headers: Any = None, bo
 
 def _safe_text(text: Any, body: Any) -> str:
     try:
-        return _text_of(text if text is not None else body)
+        return text_of(text if text is not None else body)
     except Exception:
         return ""
 
 
 def _observe(response: Any, status: Any, headers: Any, body: Any, text: str | None,
              request_headers: Any, method: str | None, url: str | None) -> Observation:
-    got = _from_response(response) if response is not None else Pasted()
+    got = read_response(response) if response is not None else Pasted()
     source = "response" if response is not None else "empty"
     if status is not None or headers is not None or body is not None or request_headers is not None:
         source = "parts" if source == "empty" else source
         got.status = as_status(status) if status is not None else got.status
         if headers is not None:
-            got.headers = _pairs(headers)
+            got.headers = header_pairs(headers)
         if body is not None:
-            got.body = _text_of(body)
+            got.body = text_of(body)
         if request_headers is not None:
-            got.request_headers = _pairs(request_headers)
+            got.request_headers = header_pairs(request_headers)
     if body is not None or response is not None:
         value = find_json(got.body[:100_000])
         if value is not None:
@@ -280,14 +196,14 @@ def _observe(response: Any, status: Any, headers: Any, body: Any, text: str | No
         if got.status is None and isinstance(value, (dict, list)):
             got.status = as_status(got.fields.get("status") or got.fields.get("statuscode"))
     if text is not None:
-        pasted = parse_paste(_text_of(text))
+        pasted = parse_paste(text_of(text))
         source = "text" if source == "empty" else source
         got = _merge(got, pasted)
     got.method = (method or got.method or "").upper() or None
     got.url = url or got.url
     scopes, exp = _token_from_headers(got.request_headers or ())
     haystack = " ".join([got.body[:100_000], *(v for _, v in got.headers),
-                         *got.fields.values(), _text_of(text)[:100_000]])
+                         *got.fields.values(), text_of(text)[:100_000]])
     markers = frozenset(name for name, rx in _MARKER_RES.items() if rx.search(haystack))
     fields = tuple((k, redact(v)[:1000]) for k, v in got.fields.items())
     return Observation(

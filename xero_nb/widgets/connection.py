@@ -71,7 +71,7 @@ class Connection(Noticed):
     def use_simulator(self, app: str = "web", scopes: Iterable[str] | None = None,
                       simulator: Any = None) -> None:
         """Work offline on the built-in Xero simulator, as its demo app ``app``."""
-        from xero_nb.auth.store import MemoryTokenStore
+        from xero_nb.auth import MemoryTokenStore
         from xero_nb.simulator import XeroSimulator  # type: ignore[attr-defined,unused-ignore]
 
         self.sim = simulator or self.sim or XeroSimulator()
@@ -91,7 +91,7 @@ class Connection(Noticed):
     @guarded
     def use_settings(self, settings: Settings) -> None:
         """Work against real Xero with these settings (from the environment or the panel)."""
-        from xero_nb.auth.store import FileTokenStore
+        from xero_nb.auth import FileTokenStore
 
         self.settings = settings
         self.sim, self.transport, self.urls = None, None, self.live_urls
