@@ -267,3 +267,14 @@ def test_architecture_doc_draws_the_package_graph_as_it_is() -> None:
                     sorted(drawn.get(unit, set()) - edges.get(unit, set())))
              for unit in set(edges) | set(drawn) if edges.get(unit) != drawn.get(unit)}
     assert not wrong, f"docs/architecture.md's graph is stale: unit -> (missing, not real): {wrong}"
+
+
+def test_every_assumption_is_explained_in_the_facts_doc() -> None:
+    from xero_nb.facts import ASSUMPTIONS
+
+    doc = (ROOT / "docs" / "xero-facts.md").read_text(encoding="utf-8")
+    headings = set(re.findall(r"(?m)^### `(\w+)`", doc))
+    for a in ASSUMPTIONS:
+        path, _, anchor = a.doc.partition("#")
+        assert (ROOT / path).is_file() and anchor == a.key
+        assert a.key in headings, f"docs/xero-facts.md has no entry for assumption {a.key!r}"

@@ -43,6 +43,9 @@ TIERS_FROM = date(2026, 3, 2)  # Starter/Core/Plus/Advanced/Enterprise tiers (do
 BROAD_MIGRATION_DEADLINE = date(2027, 9, 30)  # "by Sep 2027"; the day is not published
 
 
+FACTS_DOC = "docs/xero-facts.md"  # what the project assumes about Xero, why, and the sources
+
+
 @dataclass(frozen=True, slots=True)
 class Assumption:
     """One point the facts file marks uncertain, and what xero-nb does about it."""
@@ -51,6 +54,11 @@ class Assumption:
     assumption: str
     confidence: str  # "uncertain" or "single-source"
     source: str
+
+    @property
+    def doc(self) -> str:
+        """Where the repository explains it: the entry of this key in docs/xero-facts.md."""
+        return f"{FACTS_DOC}#{self.key}"
 
 
 ASSUMPTIONS: tuple[Assumption, ...] = (
