@@ -336,7 +336,7 @@ def test_probe_era_picks_the_demo_app_of_that_era(capsys: pytest.CaptureFixture[
     assert code == OK and "migrating app, mixed era" in err
     code, out, err = run(capsys, "probe", "--app", "web", "--era", "granular")
     assert code == USAGE and out == ""
-    assert "broad-era app" in err and "--app pkce" in err
+    assert "mixed-era app" in err and "--app pkce" in err
 
 
 @pytest.mark.usefixtures("no_xero_app")

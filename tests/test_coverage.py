@@ -23,6 +23,7 @@ from xero_nb.catalog.frames import (
     style,
 )
 from xero_nb.catalog.privilege import as_endpoints
+from xero_nb.errors import UnreachableEndpointError
 
 CAT = xn.load_catalog()
 ENDPOINTS = list(CAT)
@@ -43,7 +44,7 @@ def test_coverage_rows_agree_with_is_allowed(era: str) -> None:
             assert row.missing == ""
             assert set(row.granted_by.split()) == sc.granted_by(e, granted, era)
         else:
-            assert row.missing == sc.narrowest(e, era)
+            assert row.missing == (sc.narrowest(e, era) or "")
             assert row.granted_by == ""
 
 
@@ -111,6 +112,10 @@ def _brute_force_size(eps: list[xn.Endpoint], era: str) -> int:
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.sampled_from(ENDPOINTS), min_size=1, max_size=6), st.sampled_from(sc.ERAS))
 def test_least_privilege_is_a_minimal_cover(eps: list[xn.Endpoint], era: str) -> None:
+    if any(sc.unreachable(e, era) for e in eps):
+        with pytest.raises(UnreachableEndpointError, match="no scope grants"):
+            xn.least_privilege(eps, era=era)
+        eps = [e for e in eps if not sc.unreachable(e, era)]
     chosen = xn.least_privilege(eps, era=era)
     assert all(sc.is_allowed(e, chosen, era) for e in eps)
     assert len(chosen) == _brute_force_size(eps, era)
@@ -123,8 +128,34 @@ def test_least_privilege_is_a_minimal_cover(eps: list[xn.Endpoint], era: str) ->
 
 def test_least_privilege_of_everything_grants_everything() -> None:
     for era in sc.ERAS:
-        chosen = xn.least_privilege(ENDPOINTS, era=era)
-        assert all(sc.is_allowed(e, chosen, era) for e in ENDPOINTS)
+        reachable = [e for e in ENDPOINTS if not sc.unreachable(e, era)]
+        chosen = xn.least_privilege(reachable, era=era)
+        assert all(sc.is_allowed(e, chosen, era) for e in reachable)
+    granular_gone = [e for e in ENDPOINTS if sc.unreachable(e, "granular")]
+    assert len(granular_gone) == 12  # ExpenseClaims and Receipts (not their attachments)
+
+
+def test_expense_claims_and_receipts_have_no_granular_scope_in_any_table() -> None:
+    expense = [e for e in ENDPOINTS if e.path.startswith(("/ExpenseClaims", "/Receipts"))
+               and e.scopes & sc.DEPRECATED_BROAD]  # their attachments keep accounting.attachments
+    assert len(expense) == 12
+    for e in expense:
+        assert sc.unreachable(e, "granular") and not sc.unreachable(e, "mixed") and not sc.unreachable(e, "broad")
+        assert not sc.is_allowed(e, sc.known_scopes(), "granular")  # not even with every scope
+        assert sc.required_scopes(e, "mixed") == sc.required_scopes(e, "broad") == e.scopes
+        assert sc.is_allowed(e, ["accounting.transactions"], "mixed")
+        assert not sc.is_allowed(e, ["accounting.invoices", "accounting.payments"], "mixed")
+        assert "no granular scope" in (sc.restriction(e, "granular") or "")
+    assert "accounting.classicexpenses" not in sc.known_scopes()
+    df = xn.coverage(sc.known_scopes(), era="granular")
+    rows = df[df["path"].str.startswith(("/ExpenseClaims", "/Receipts"))
+              & ~df["path"].str.contains("Attachments")]
+    assert len(rows) == 12 and not rows["allowed"].any()
+    assert set(rows["required"]) == {"(no scope grants it)"}
+    assert set(rows["source"]) == {"Xero scopes page (2026)"}
+    with pytest.raises(UnreachableEndpointError, match="GET /ExpenseClaims"):
+        xn.least_privilege(["GET /ExpenseClaims"], era="granular")
+    assert xn.least_privilege(["GET /ExpenseClaims"], era="mixed") == {"accounting.transactions.read"}
 
 
 def test_migration_plan_keeps_the_same_access() -> None:
@@ -135,7 +166,7 @@ def test_migration_plan_keeps_the_same_access() -> None:
     lost = {e.key for e, _ in plan.cannot_keep}
     assert lost == {e.key for e in ENDPOINTS if "accounting.journals.read" in e.scopes}
     for e in ENDPOINTS:
-        if e.key in before - lost:
+        if e.key in before - lost - {x.key for x, _ in plan.no_granular}:
             assert sc.is_allowed(e, plan.granular, "granular"), e
     assert not plan.granular & sc.DEPRECATED_BROAD
     assert "offline_access" in plan.granular
@@ -145,7 +176,13 @@ def test_migration_plan_keeps_the_same_access() -> None:
     assert {"accounting.invoices", "accounting.payments", "accounting.reports.profitandloss.read"} <= plan.add
     assert {"accounting.transactions", "accounting.reports.read"} <= plan.drop
     frame = plan.to_frame()
-    assert set(frame["status"]) == {"kept", "uncertain", "cannot keep"}
+    assert set(frame["status"]) == {"kept", "uncertain", "cannot keep", "no granular scope"}
+    gone = frame[frame["status"] == "no granular scope"]
+    assert sorted(set(gone["path"].str.split("/").str[1])) == ["ExpenseClaims", "Receipts"]
+    assert len(gone) == 12 and set(gone["granular_scope"]) == {""}
+    assert gone["note"].str.contains("keep the broad scope until 2027-09").all()
+    assert plan.keep_until_deadline == {"accounting.transactions"}
+    assert "No granular scope (reachable through accounting.transactions" in plan.to_markdown()
     assert "2026-03-02" in plan.to_markdown()
 
 

@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from xero_nb.catalog import scopes as sc
 from xero_nb.diagnose.diagnosis import DIAGNOSIS_CODES, Diagnosis, diagnose
 from xero_nb.diagnose.scope import STATUS_FACT, TOKEN_SCOPES
 from xero_nb.models import Tenant
@@ -412,8 +413,14 @@ def test_not_reconsented_names_the_scope_the_app_requests() -> None:
         "offline_access", "openid", "accounting.settings"]
 
 
-def test_granular_scopes_on_an_app_that_has_not_opted_in() -> None:
+def test_older_apps_are_never_told_to_opt_in_to_granular_scopes() -> None:
+    # Xero assigned the granular scopes to every existing app in March 2026, with no opt-in step
+    # (docs/xero-facts.md §2b): a granular scope is never the reason an older app is refused.
     refused = '{"error": "unauthorized_client", "error_description": "Invalid scope for client"}'
-    d = diagnose(text=refused, requested=["accounting.invoices", "offline_access"], era="broad")
-    assert d.top.code == "invalid_scope_requested" and "not opted in" in d.top.title
-    assert "restricted_scope" not in d.codes
+    for era in ("broad", "mixed"):
+        d = diagnose(text=refused, requested=["accounting.invoices", "offline_access"], era=era)
+        assert not any("opt" in f.title or "accounting.invoices" in f.title for f in d.findings), d.findings
+        assert "restricted_scope" not in d.codes
+        assert sc.refused_at_authorize("accounting.invoices.read", era) is None
+    d = diagnose(text=refused, requested=["accounting.invoices", "paymentservices"], era="mixed")
+    assert d.top.code == "restricted_scope" and "paymentservices" in d.top.title

@@ -10,6 +10,7 @@ import pytest
 
 from xero_nb.catalog.index import load_catalog
 from xero_nb.catalog.scopes import ERAS, restriction
+from xero_nb.catalog.scopes import known_scopes as sc_known
 from xero_nb.facts import ASSUMPTIONS
 from xero_nb.http import Client, Response
 from xero_nb.models import Endpoint
@@ -105,8 +106,17 @@ def test_granular_and_mixed_eras(sim: XeroSimulator) -> None:
     for scopes in (["accounting.transactions"], ["accounting.invoices.read"]):
         tok = sim.issue_token(scopes=scopes, app="migrating")
         assert call(sim, tok, "GET", "/api.xro/2.0/Invoices").status_code == 200
-    old = sim.issue_token(scopes=["accounting.invoices"], app="web")  # granular scope, broad era
-    assert call(sim, old, "GET", "/api.xro/2.0/Invoices").status_code == 401
+    # An app created before 2 Mar 2026 holds the granular scopes too (docs/xero-facts.md §2b).
+    assert sim.apps["web"].created.year == 2025 and sim.apps["web"].era == "mixed"
+    for scopes in (["accounting.invoices"], ["accounting.transactions.read"]):
+        old = sim.issue_token(scopes=scopes, app="web")
+        assert call(sim, old, "GET", "/api.xro/2.0/Invoices").status_code == 200
+    expense = sim.issue_token(scopes=["accounting.invoices", "accounting.payments"], app="migrating")
+    assert call(sim, expense, "GET", "/api.xro/2.0/ExpenseClaims").status_code == 401
+    everything = sim.issue_token(scopes=sorted(sc_known() - {"accounting.transactions",
+                                                            "accounting.transactions.read"}), app="pkce")
+    r = call(sim, everything, "GET", "/api.xro/2.0/Receipts")
+    assert r.status_code == 401 and r.headers["WWW-Authenticate"] == "insufficient_scope"
 
 
 def test_journals_need_the_advanced_tier(sim: XeroSimulator) -> None:

@@ -92,14 +92,16 @@ def test_migration_plan_then_try_granular() -> None:
     e.apply_migration()
     assert s.era == "granular" and "accounting.transactions" not in s.whatif
     assert "offline_access" in s.whatif
-    # Nothing the broad token reached is lost by scope (the explorer measures that against the
-    # token in its own, broad, era): Journals keep their scope, flagged as needing approval.
+    # Only what no granular scope reaches is lost (ExpenseClaims and Receipts: the explorer
+    # measures against the token in its own, broad, era); Journals keep their scope, flagged
+    # as needing approval.
     e.set_view("all")
     broad_ok = coverage(s.granted, "broad")
     now = s.coverage()
     lost = broad_ok["allowed"] & ~now["allowed"]
-    assert int(lost.sum()) == 0
-    assert (s.compared()["change"] == "lost").sum() == 0
+    assert set(now.loc[lost, "operation_id"]) == {ep.operation_id for ep, _ in plan.no_granular}
+    assert int(lost.sum()) == len(plan.no_granular) == 12
+    assert (s.compared()["change"] == "lost").sum() == 12
     journals = now[now["path"].str.startswith("/Journals")]
     assert len(journals) == len(plan.cannot_keep) and journals["restricted"].str.contains("Advanced").all()
     assert "vs the token in the broad era" in e.headline()

@@ -36,7 +36,7 @@ def conn() -> Connection:
 
 def test_simulator_sign_in_sets_the_shared_scopes(conn: Connection) -> None:
     s = conn.status()
-    assert s["mode"] == "simulator" and s["signed_in"] and s["era"] == "broad"
+    assert s["mode"] == "simulator" and s["signed_in"] and s["era"] == "mixed"  # an existing app
     assert set(s["scopes"]) == set(DEMO_SCOPES)
     assert conn.scopes.granted == set(DEMO_SCOPES) and s["tenants"] >= 4
     assert 0 < s["expires_in"] <= 1800 and s["refreshable"]

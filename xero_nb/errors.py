@@ -35,6 +35,12 @@ class UnknownEraError(XeroNbError, ValueError):
     code = "unknown_era"
 
 
+class UnreachableEndpointError(XeroNbError, ValueError):
+    """Endpoints that no scope grants in the era asked about (ExpenseClaims in the granular era)."""
+
+    code = "no_scope_grants"
+
+
 class CatalogError(XeroNbError):
     """The endpoint catalog or a spec folder could not be read."""
 

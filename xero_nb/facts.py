@@ -37,7 +37,7 @@ APP_PER_MINUTE = 10000
 
 # Dates (docs/xero-facts.md §3)
 GRANULAR_APPS_FROM = date(2026, 3, 2)
-GRANULAR_OPT_IN_FROM = date(2026, 4, 1)
+GRANULAR_ASSIGNED_FROM = date(2026, 3, 2)  # existing apps got the granular scopes (§2b)
 GRANULAR_CUSTOM_CONNECTIONS_FROM = date(2026, 4, 29)
 TIERS_FROM = date(2026, 3, 2)  # Starter/Core/Plus/Advanced/Enterprise tiers (docs/xero-facts.md §7)
 BROAD_MIGRATION_DEADLINE = date(2027, 9, 30)  # "by Sep 2027"; the day is not published
@@ -52,7 +52,7 @@ class Assumption:
 
     key: str
     assumption: str
-    confidence: str  # "uncertain" or "single-source"
+    confidence: str  # "uncertain", "single-source", "disputed", or "settled" (with its source)
     source: str
 
     @property
@@ -62,21 +62,23 @@ class Assumption:
 
 
 ASSUMPTIONS: tuple[Assumption, ...] = (
-    Assumption("classicexpenses", "ExpenseClaims and Receipts map to accounting.classicexpenses(.read) "
-               "in the granular era", "uncertain", "one third-party table (Apideck)"),
-    Assumption("taxreports", "the /Reports list and /Reports/{ReportID} (GST/BAS) map to "
-               "accounting.reports.taxreports.read", "uncertain", "third-party tables"),
-    Assumption("budgets", "Budgets need accounting.budgets.read (not accounting.budgets)",
-               "single-source", "the spec; one third-party table disagrees"),
+    Assumption("classicexpenses", "ExpenseClaims and Receipts have no granular scope: only the deprecated "
+               "accounting.transactions(.read) reaches them (there is no accounting.classicexpenses)",
+               "settled", "Xero scopes page (2026) and Xero's prompt library; docs/xero-facts.md §2b"),
+    Assumption("taxreports", "the /Reports list maps to accounting.reports.taxreports.read (Xero's page "
+               "settles /Reports/{ReportID}: taxreports covers GST and BAS only)", "uncertain",
+               "third-party tables; Xero scopes page (2026) for GST/BAS"),
+    Assumption("budgets", "Budgets need accounting.budgets.read (there is no accounting.budgets)",
+               "settled", "Xero scopes page (2026)"),
     Assumption("journals_granular", "a granular-era app without Xero's approval is refused "
                "accounting.journals.read at authorize (unauthorized_client 'Invalid scope for client'; "
                "one report says invalid_scope at the token exchange)", "uncertain",
                "xero-mcp-server#298"),
     Assumption("journals_tier", "from 2 Mar 2026 /Journals answers 401 AuthorizationUnsuccessful to "
                "any app below the Advanced tier, older apps included", "single-source", "databuzz"),
-    Assumption("granular_opt_in", "an app created before 2 Mar 2026 that has not opted in is refused "
-               "granular scopes at authorize; once opted in it is in the mixed era", "uncertain",
-               "databuzz; Xero FAQ granular-scopes"),
+    Assumption("granular_opt_in", "every app created before 2 Mar 2026 was assigned the granular scopes "
+               "in March 2026 with no opt-in step: it is in the mixed era and is never refused them",
+               "settled", "Xero scopes page (2026); docs/xero-facts.md §2b"),
     Assumption("rate_limit_problem", "X-Rate-Limit-Problem takes 'minute', 'day', 'appminute' and "
                "'concurrent'; only the first two were seen", "uncertain", "xero-node#634"),
     Assumption("missing_scope_status", "a missing scope is always 401, never 403", "uncertain",
@@ -87,10 +89,16 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
                "uncertain", "not published"),
     Assumption("payroll_region_status", "a payroll call to the wrong region's API answers 404 "
                "(405 seen once for NZ endpoints on an AU org)", "uncertain", "xero-mcp-server#171"),
-    Assumption("bankstatement_scope", "accounting.reports.bankstatement.read is restricted and "
-               "requesting it fails authorize", "uncertain", "one public support transcript"),
+    Assumption("bankstatement_scope", "GET /Reports/BankStatement needs "
+               "accounting.reports.bankstatement.read in every era (taxreports does not grant it), "
+               "a restricted scope that Xero grants only under a signed terms addendum",
+               "single-source", "Codat's record of Xero's 2024 email"),
     Assumption("app_connections", "app.connections exists for non-tenanted client_credentials "
-               "connection listing", "uncertain", "one review comment"),
+               "connection listing", "settled", "Xero scopes page (2026)"),
+    Assumption("uk_statutory_leave", "UK payroll Statutory Leave Summary and Statutory Sick Leave need "
+               "payroll.settings (the spec); Xero's page lists them under payroll.employees: both "
+               "readings are shown, the row marked disputed", "disputed",
+               "spec v16.1.0 against Xero scopes page (2026)"),
 )
 
 AUTH_CODE_SECONDS = 5 * 60  # see ASSUMPTIONS["auth_code_lifetime"]

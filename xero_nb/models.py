@@ -35,6 +35,7 @@ class Endpoint:
     tenant_header: bool
     params: tuple[Param, ...] = ()
     spec_version: str = ""
+    source: str = "spec"  # or where Xero documents an operation its OpenAPI specs leave out
 
     @property
     def key(self) -> tuple[str, str]:

@@ -14,13 +14,24 @@ from typing import Any
 import pandas as pd
 
 from xero_nb.catalog.index import load_catalog
-from xero_nb.catalog.scopes import check_era, narrowest, parse_scopes, required_scopes, restriction
+from xero_nb.catalog.scopes import (
+    NOT_IN_SPECS,
+    check_era,
+    mapping,
+    narrowest,
+    parse_scopes,
+    required_scopes,
+    restriction,
+    scope_table,
+    unreachable,
+)
 from xero_nb.models import Endpoint
 
 COLUMNS = (
     "api", "tag", "method", "path", "operation_id", "required", "granted_by", "allowed",
-    "missing", "restricted", "tenant_header", "write",
+    "missing", "restricted", "tenant_header", "write", "source", "confidence", "other_reading",
 )
+NO_SCOPE = "(no scope grants it)"
 ALLOWED_COLOUR = "background-color: #d9f2d9"
 BLOCKED_COLOUR = "background-color: #f8d7da"
 GAINED_COLOUR = "background-color: #c3e6cb"
@@ -38,11 +49,14 @@ def _static(era: str) -> tuple[tuple[Endpoint, ...], tuple[frozenset[str], ...],
         "method": [ep.method for ep in eps],
         "path": [ep.path for ep in eps],
         "operation_id": [ep.operation_id for ep in eps],
-        "required": [" | ".join(sorted(r)) if r else "(any valid token)" for r in reqs],
+        "required": [" | ".join(sorted(r)) if r else NO_SCOPE if unreachable(ep, era)
+                     else "(any valid token)" for ep, r in zip(eps, reqs, strict=True)],
+        "reachable": [not unreachable(ep, era) for ep in eps],
         "restricted": [restriction(ep, era) or "" for ep in eps],
         "tenant_header": [ep.tenant_header for ep in eps],
         "write": [ep.is_write for ep in eps],
         "narrowest": [narrowest(ep, era) or "" for ep in eps],
+        "mapping": [mapping(ep) for ep in eps],
     }
     return eps, reqs, cols
 
@@ -58,10 +72,10 @@ def coverage(granted: Any = (), era: str = "broad") -> pd.DataFrame:
     _eps, reqs, static = _static(era)
     granted_by = []
     allowed = []
-    for req in reqs:
+    for req, reachable in zip(reqs, static["reachable"], strict=True):
         hit = req & have
         granted_by.append(" ".join(sorted(hit)))
-        allowed.append(not req or bool(hit))
+        allowed.append(reachable and (not req or bool(hit)))
     missing = ["" if ok else n for ok, n in zip(allowed, static["narrowest"], strict=True)]
     data = {
         "api": static["api"], "tag": static["tag"], "method": static["method"],
@@ -69,6 +83,8 @@ def coverage(granted: Any = (), era: str = "broad") -> pd.DataFrame:
         "required": static["required"], "granted_by": granted_by, "allowed": allowed,
         "missing": missing, "restricted": static["restricted"],
         "tenant_header": static["tenant_header"], "write": static["write"],
+        "source": [m[0] for m in static["mapping"]], "confidence": [m[1] for m in static["mapping"]],
+        "other_reading": [m[2] for m in static["mapping"]],
     }
     return pd.DataFrame(data, columns=list(COLUMNS))
 
@@ -103,8 +119,17 @@ def scope_summary(granted: Any = (), era: str = "broad") -> pd.DataFrame:
     table = long.pivot_table(index="scope", columns="api", values="endpoints", fill_value=0)
     table.columns.name = None
     table = table.astype(int)
+    info = scope_table()
+    # Scopes Xero documents that no operation here uses: shown, never an error.
+    extra = sorted(s for s, i in info.items() if not i.in_specs and s not in table.index)
+    if extra:
+        table = pd.concat([table, pd.DataFrame(0, index=pd.Index(extra, name="scope"),
+                                               columns=table.columns)])
     table["total"] = table.sum(axis=1)
     table.insert(0, "granted", [s in have for s in table.index])
+    table["status"] = [info[s].status if s in info else "" for s in table.index]
+    table["note"] = [NOT_IN_SPECS if s in info and not info[s].in_specs else "" for s in table.index]
+    table.index.name = "scope"
     return table.reset_index().sort_values(["granted", "total"], ascending=[False, False],
                                            ignore_index=True)
 

@@ -22,7 +22,9 @@ from xero_nb.catalog.scopes import (
     parse_scopes,
     required_scopes,
     scope_reach,
+    unreachable,
 )
+from xero_nb.errors import UnreachableEndpointError
 from xero_nb.models import Endpoint
 
 # Above this many candidate scopes in one connected group, fall back to a greedy cover.
@@ -74,7 +76,14 @@ def least_privilege(endpoints: Iterable[Any], era: str = "granular") -> frozense
     """
     check_era(era)
     reach = scope_reach(era)
-    needs = list({required_scopes(ep, era) for ep in as_endpoints(endpoints)} - {frozenset()})
+    eps = as_endpoints(endpoints)
+    gone = [ep for ep in eps if unreachable(ep, era)]
+    if gone:
+        names = ", ".join(f"{ep.method} {ep.path}" for ep in gone[:5]) + (" ..." if len(gone) > 5 else "")
+        raise UnreachableEndpointError(
+            f"no scope grants {names} in the {era} era: {unreachable(gone[0], era)}; "
+            "leave them out, or plan for the mixed era (era='mixed')")
+    needs = list({required_scopes(ep, era) for ep in eps} - {frozenset()})
     # Split into groups of needs connected through shared scopes; each is covered on its own.
     groups: list[tuple[set[str], list[frozenset[str]]]] = []
     for need in needs:
@@ -104,11 +113,17 @@ class MigrationPlan:
     uncertain: tuple[tuple[Endpoint, str], ...]
     rows: tuple[tuple[Endpoint, str, str], ...]
     dates: tuple[tuple[str, str], ...]
+    no_granular: tuple[tuple[Endpoint, str], ...] = ()  # reachable only by a broad scope, until 2027
 
     @property
     def scopes(self) -> frozenset[str]:
         """The scope set to request after migrating."""
         return self.granular
+
+    @property
+    def keep_until_deadline(self) -> frozenset[str]:
+        """The broad scopes that alone reach the ``no_granular`` endpoints (removal is permanent)."""
+        return frozenset(s for ep, _ in self.no_granular for s in required_scopes(ep, "broad")) & self.broad
 
     def to_frame(self) -> Any:
         """One row per endpoint the app can reach now: broad grant, granular grant, status."""
@@ -116,10 +131,12 @@ class MigrationPlan:
 
         cannot = {ep.key: why for ep, why in self.cannot_keep}
         unsure = {ep.key: why for ep, why in self.uncertain}
+        none = {ep.key: why for ep, why in self.no_granular}
         return pd.DataFrame(
             [(ep.api, ep.method, ep.path, ep.operation_id, before, after,
-              "cannot keep" if ep.key in cannot else "uncertain" if ep.key in unsure else "kept",
-              cannot.get(ep.key) or unsure.get(ep.key, ""))
+              "cannot keep" if ep.key in cannot else "no granular scope" if ep.key in none
+              else "uncertain" if ep.key in unsure else "kept",
+              cannot.get(ep.key) or none.get(ep.key) or unsure.get(ep.key, ""))
              for ep, before, after in self.rows],
             columns=["api", "method", "path", "operation_id", "broad_scope", "granular_scope",
                      "status", "note"],
@@ -131,6 +148,10 @@ class MigrationPlan:
                  f"- Drop (deprecated broad): `{' '.join(sorted(self.drop)) or '-'}`",
                  f"- Add (granular): `{' '.join(sorted(self.add)) or '-'}`",
                  f"- Cannot keep: {len(self.cannot_keep)} endpoint(s)",
+                 f"- No granular scope (reachable through "
+                 f"{' '.join(sorted(self.keep_until_deadline)) or '-'} "
+                 f"until {facts.BROAD_MIGRATION_DEADLINE.isoformat()[:7]}, then gone for this app; "
+                 f"dropping that scope ends them now): {len(self.no_granular)} endpoint(s)",
                  f"- Rest on uncertain mappings: {len(self.uncertain)} endpoint(s)", "", "Dates:"]
         lines += [f"- {d}: {what}" for d, what in self.dates]
         return "\n".join(lines)
@@ -149,10 +170,17 @@ def migration_plan(granted_broad: Any) -> MigrationPlan:
     overlay = granular_overlay()
     cannot: list[tuple[Endpoint, str]] = []
     uncertain: list[tuple[Endpoint, str]] = []
+    none: list[tuple[Endpoint, str]] = []
     movable = []
     for ep in reachable:
         if JOURNALS_SCOPE in required_scopes(ep, "granular"):
             cannot.append((ep, JOURNALS_GATE + " (the scope stays requested)"))
+            continue
+        gone = unreachable(ep, "granular")
+        if gone:
+            none.append((ep, "no granular scope: keep the broad scope until "
+                             f"{facts.BROAD_MIGRATION_DEADLINE.isoformat()[:7]}, then these endpoints "
+                             "are gone for this app"))
             continue
         movable.append(ep)
         row = overlay.get(ep.key)
@@ -171,7 +199,8 @@ def migration_plan(granted_broad: Any) -> MigrationPlan:
     granular_set = frozenset(granular)
     dates = (
         (facts.GRANULAR_APPS_FROM.isoformat(), "apps created from this day get granular scopes only"),
-        (facts.GRANULAR_OPT_IN_FROM.isoformat()[:7], "existing apps may request granular scopes"),
+        (facts.GRANULAR_ASSIGNED_FROM.isoformat()[:7],
+         "existing apps were assigned the granular scopes too (mixed era; no opt-in)"),
         (facts.GRANULAR_CUSTOM_CONNECTIONS_FROM.isoformat(),
          "custom connections created from this day are granular only, without Journals"),
         (facts.BROAD_MIGRATION_DEADLINE.isoformat()[:7], "older apps must have moved off broad scopes"),
@@ -180,4 +209,5 @@ def migration_plan(granted_broad: Any) -> MigrationPlan:
         broad=broad, granular=granular_set, keep=frozenset(broad & granular_set),
         drop=frozenset(broad - granular_set), add=frozenset(granular_set - broad),
         cannot_keep=tuple(cannot), uncertain=tuple(uncertain), rows=tuple(rows), dates=dates,
+        no_granular=tuple(none),
     )

@@ -3,10 +3,18 @@
 Xero's ``OAuth2: [X, X.read]`` means ANY ONE of the listed scopes grants the call (not all,
 as a strict OpenAPI reading would have it). Eras decide which scopes count:
 
-- ``broad``: apps created before 2 Mar 2026, on the scopes the spec lists;
+- ``broad``: only the scopes the spec lists (the world before March 2026, or a what-if);
 - ``granular``: apps from 2 Mar 2026 and custom connections from 29 Apr 2026; the broad
   ``accounting.transactions(.read)`` and ``accounting.reports.read`` grant nothing there;
-- ``mixed``: older apps mid-migration, whose tokens may hold either kind.
+- ``mixed``: every app created before 2 Mar 2026 today: Xero assigned the granular scopes to
+  all existing Web and PKCE apps in March 2026 (no opt-in), so either kind grants, until the
+  broad scopes go in September 2027 (docs/xero-facts.md §2b).
+
+Xero's 2026 scopes page (``data/scopes.csv``: every scope with its status, the resources it
+names and the source) and the per-operation overlay (``data/granular.csv``: granular scopes,
+confidence, source and, where sources disagree, the other reading) are the only inputs.
+ExpenseClaims and Receipts have no granular scope at all: no scope reaches them in the
+granular era (``unreachable``).
 
 >>> ep = load_catalog().find("GET", "/Invoices")
 >>> sorted(required_scopes(ep, era="granular"))
@@ -31,6 +39,12 @@ from xero_nb.models import Endpoint
 
 ERAS = ("broad", "granular", "mixed")
 OVERLAY_PATH = Path(__file__).parent / "data" / "granular.csv"
+SCOPES_PATH = Path(__file__).parent / "data" / "scopes.csv"
+STATUSES = ("new", "unchanged", "deprecated", "certification-only", "non-tenanted", "restricted")
+NOT_IN_SPECS = "documented by Xero, not in the OpenAPI specs"
+NO_GRANULAR = ("no granular scope: Xero lists these only under the deprecated "
+               "accounting.transactions, so an app limited to granular scopes cannot call them; "
+               "an older app keeps them through the broad scope until September 2027")
 
 OIDC_SCOPES = frozenset({"openid", "profile", "email", "offline_access"})
 # Broad scopes that grant nothing to granular-era apps (docs/xero-facts.md §3).
@@ -39,7 +53,7 @@ DEPRECATED_BROAD = frozenset(
 )
 GRANULAR_FAMILIES = (
     "accounting.invoices", "accounting.payments", "accounting.banktransactions",
-    "accounting.manualjournals", "accounting.classicexpenses",
+    "accounting.manualjournals",
 )
 GRANULAR_REPORTS = (
     "accounting.reports.aged.read", "accounting.reports.balancesheet.read",
@@ -50,8 +64,6 @@ GRANULAR_REPORTS = (
 GRANULAR_SCOPES = frozenset(
     [f for f in GRANULAR_FAMILIES] + [f + ".read" for f in GRANULAR_FAMILIES] + list(GRANULAR_REPORTS)
 )
-# Scopes Xero knows that no operation in the specs uses (docs/xero-facts.md §2; [U] ones are assumptions).
-EXTRA_SCOPES = frozenset({"accounting.reports.bankstatement.read", "app.connections"})
 
 # Why an app may be refused a scope, or an endpoint refused though the scope is held.
 RESTRICTED_SCOPES: Mapping[str, str] = {
@@ -60,12 +72,28 @@ RESTRICTED_SCOPES: Mapping[str, str] = {
     "finance.statements.read": "closed API: Finance API partners only",
     "finance.cashvalidation.read": "closed API: Finance API partners only",
     "finance.bankstatementsplus.read": "closed API: Finance API partners only",
+    "finance.accountingactivity.read": "closed API: Finance API partners only",
+    **{f"practicemanager.{n}{r}": "Practice Manager: partner registration first"
+       for n in ("job", "client", "staff", "time") for r in ("", ".read")},
     "marketplace.billing": "App Store partners only (client_credentials grant)",
-    "accounting.reports.bankstatement.read": "restricted and grandfathered: not granted to new apps",
+    "accounting.reports.bankstatement.read": "restricted: Xero grants it only under a signed terms "
+                                             "addendum",
 }
 JOURNALS_SCOPE = "accounting.journals.read"
 JOURNALS_GATE = ("Journals need the Advanced tier from 2 Mar 2026 (apps created since then also "
                  "Xero's approval)")
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeInfo:
+    """One scope as Xero documents it: status, the resources it names, where we read it."""
+
+    scope: str
+    status: str  # one of STATUSES
+    resources: tuple[str, ...]
+    description: str
+    source: str
+    in_specs: bool  # False: documented by Xero, but no operation in the OpenAPI specs uses it
 
 
 def _spec_scopes() -> frozenset[str]:
@@ -73,9 +101,20 @@ def _spec_scopes() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def scope_table() -> dict[str, ScopeInfo]:
+    """Every scope Xero documents (its 2026 scopes page, plus the spec's), by name."""
+    used = _spec_scopes() | _overlay_scopes()
+    with SCOPES_PATH.open(encoding="utf-8", newline="") as fh:
+        rows = [ScopeInfo(r["scope"], r["status"], tuple(r["resources"].split()), r["description"],
+                          r["source"], r["scope"] in used or r["scope"] in OIDC_SCOPES)
+                for r in csv.DictReader(fh)]
+    return {r.scope: r for r in rows}
+
+
+@lru_cache(maxsize=1)
 def known_scopes() -> frozenset[str]:
-    """Every scope name xero-nb accepts."""
-    return _spec_scopes() | OIDC_SCOPES | GRANULAR_SCOPES | EXTRA_SCOPES
+    """Every scope name xero-nb accepts: the spec's and every scope Xero documents."""
+    return _spec_scopes() | OIDC_SCOPES | GRANULAR_SCOPES | frozenset(scope_table())
 
 
 def check_era(era: str) -> str:
@@ -159,14 +198,16 @@ def parse_scopes(granted: Any, *, strict: bool = True) -> frozenset[str]:
 
 @dataclass(frozen=True, slots=True)
 class OverlayRow:
-    """One curated broad -> granular mapping with how sure we are of it."""
+    """One curated broad -> granular mapping: how sure we are, whose word, and any other reading."""
 
     api: str
     method: str
     path: str
     operation_id: str
-    granular: frozenset[str]
-    confidence: str
+    granular: frozenset[str]  # empty: no granular scope reaches this operation
+    confidence: str  # "documented", "disputed" or "uncertain"
+    source: str
+    other_reading: str  # what a disagreeing source says ("" when none)
     note: str
 
 
@@ -176,10 +217,15 @@ def granular_overlay() -> dict[tuple[str, str], OverlayRow]:
     with OVERLAY_PATH.open(encoding="utf-8", newline="") as fh:
         rows = [
             OverlayRow(r["api"], r["method"], r["path"], r["operation_id"],
-                       frozenset(r["granular_scopes"].split()), r["confidence"], r["note"])
+                       frozenset(r["granular_scopes"].split()), r["confidence"], r["source"],
+                       r["other_reading"], r["note"])
             for r in csv.DictReader(fh)
         ]
     return {(r.api, r.operation_id): r for r in rows}
+
+
+def _overlay_scopes() -> frozenset[str]:
+    return frozenset(s for row in granular_overlay().values() for s in row.granular)
 
 
 def _granular(ep: Endpoint) -> frozenset[str]:
@@ -187,6 +233,29 @@ def _granular(ep: Endpoint) -> frozenset[str]:
     if row is not None:
         return row.granular
     return frozenset(s for s in ep.scopes if s not in DEPRECATED_BROAD)
+
+
+def unreachable(ep: Endpoint | str, era: str = "broad") -> str | None:
+    """Why no scope at all grants ``ep`` in ``era`` (None: some scope does, or none is needed)."""
+    ep = _ep(ep)
+    if check_era(era) == "granular" and ep.scopes and not _granular(ep):
+        return NO_GRANULAR
+    return None
+
+
+def mapping(ep: Endpoint | str) -> tuple[str, str, str]:
+    """``(source, confidence, other reading)`` of ``ep``'s scopes, for every table to show.
+
+    The spec's own list where the overlay has no row; Xero's page, a third party or an
+    assumption where it has; ``disputed`` rows carry the reading of the source that disagrees.
+    """
+    ep = _ep(ep)
+    row = granular_overlay().get(ep.key)
+    if row is not None:
+        return row.source, row.confidence, row.other_reading
+    if ep.source != "spec":
+        return ep.source, "documented", ""
+    return "spec v16.1.0", "documented", ""
 
 
 @lru_cache(maxsize=4096)
@@ -218,6 +287,8 @@ def granted_by(ep: Endpoint | str, granted: Any, era: str = "broad") -> frozense
 
 def is_allowed(ep: Endpoint | str, granted: Any, era: str = "broad") -> bool:
     """True if the granted scopes let ``ep`` through Xero's scope check in ``era``."""
+    if unreachable(ep, era):
+        return False
     need = required_scopes(ep, era)
     return not need or bool(granted_by(ep, granted, era))
 
@@ -246,6 +317,9 @@ def narrowest(ep: Endpoint | str, era: str = "broad") -> str | None:
 def restriction(ep: Endpoint | str, era: str = "broad") -> str | None:
     """Why Xero may refuse ``ep`` even with the scope: closed API, restricted scope, tier gate."""
     ep = _ep(ep)
+    gone = unreachable(ep, era)
+    if gone:
+        return gone
     need = required_scopes(ep, era)
     if JOURNALS_SCOPE in need:  # the tier gate applies to every app from 2 Mar 2026
         return JOURNALS_GATE
@@ -259,9 +333,8 @@ def refused_at_authorize(scope: str, era: str) -> str | None:
         return "broad scope: apps created from 2 Mar 2026 must use granular scopes"
     if era == "granular" and scope == JOURNALS_SCOPE:
         return JOURNALS_GATE
-    if era == "broad" and scope in GRANULAR_SCOPES:
-        return ("granular scope: this app has not opted in to granular scopes (apps created before "
-                "2 Mar 2026 may from Apr 2026; they are then in the mixed era)")
+    # Granular scopes are not refused to older apps: Xero assigned them to every existing Web
+    # and PKCE app in March 2026, with no opt-in step (docs/xero-facts.md §2b).
     return RESTRICTED_SCOPES.get(scope)
 
 

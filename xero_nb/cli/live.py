@@ -76,7 +76,7 @@ def connect(args: argparse.Namespace) -> Connection:
         demo = _demo_app(sim, args)
         era = getattr(args, "era", None) or demo.era
         scopes = " ".join(args.granted) if args.granted else SIM_SCOPES[
-            "broad" if demo.era == "broad" else "granular"]
+            "granular" if demo.era == "granular" else "broad"]
         token = sim.issue_token(scopes=scopes.split(), app=demo.name)
         client = XeroClient(token=token, transport=sim.transport())
         return Connection(client, f"the simulator ({demo.name} app, {demo.era} era)", era, True)

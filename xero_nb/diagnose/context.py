@@ -142,11 +142,15 @@ def _claim_scopes(claims: Any) -> frozenset[str] | None:
 
 
 def guess_era(granted: frozenset[str] | None) -> str | None:
-    """granular / mixed / broad from the scope names a token holds (None: cannot tell)."""
+    """granular / mixed from the scope names a token holds (None: cannot tell).
+
+    A token with broad scopes comes from an app created before 2 Mar 2026, and every such app
+    holds the granular scopes too since March 2026: it is in the mixed era (§2b).
+    """
     if not granted:
         return None
     new, old = bool(granted & GRANULAR_SCOPES), bool(granted & DEPRECATED_BROAD)
-    return "mixed" if new and old else "granular" if new else "broad" if old else None
+    return "mixed" if old else "granular" if new else None
 
 
 def _connections(value: Any, notes: list[str]) -> tuple[Tenant, ...] | None:

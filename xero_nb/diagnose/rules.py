@@ -116,13 +116,6 @@ def _scope_refusal(obs: Observation, ctx: Context, ev: list[str]) -> list[Findin
                            "(before or after 2 Mar 2026)"))
     restricted = {s: refused_at_authorize(s, e) for e in eras for s in sorted(ctx.requested)
                   if s not in DEPRECATED_BROAD and s not in GRANULAR_SCOPES and refused_at_authorize(s, e)}
-    opt_in = sorted(s for s in ctx.requested if s in GRANULAR_SCOPES) if ctx.era == "broad" else []
-    if opt_in:
-        out.append(Finding("invalid_scope_requested", "Granular scopes " + ", ".join(opt_in) +
-                           " on an app that has not opted in to them", tuple(ev),
-                           ("Opt the app in to granular scopes in the developer portal (apps created "
-                            "before 2 Mar 2026 may from Apr 2026), or request the broad scopes.",),
-                           0.85))
     if restricted:
         out.append(Finding("restricted_scope", "Restricted scopes requested: " +
                            "; ".join(f"{s} ({why})" for s, why in restricted.items()), tuple(ev),

@@ -70,7 +70,7 @@ def _pick(ep: Endpoint, ctx: Context) -> tuple[str | None, str]:
     if era in ("broad", "granular"):
         return narrowest(ep, era), ""
     new, old = narrowest(ep, "granular"), narrowest(ep, "broad")
-    note = (f" (apps created before 2 Mar 2026 that have not opted in to granular scopes: {old})"
+    note = (f" (an app created before 2 Mar 2026 may use the broad `{old}` until September 2027)"
             if old and new and old != new else "")
     return new, note
 

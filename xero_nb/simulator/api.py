@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from xero_nb import facts
-from xero_nb.catalog.scopes import JOURNALS_SCOPE, RESTRICTED_SCOPES
+from xero_nb.catalog.scopes import JOURNALS_SCOPE, RESTRICTED_SCOPES, is_allowed
 from xero_nb.http import Response
 from xero_nb.simulator import identity
 from xero_nb.simulator.context import Ctx
@@ -70,7 +70,7 @@ def handle_api(core: World, ctx: Ctx, matches: list[Match], key: tuple[str, str]
                 return problem(429, f"Rate limit exceeded: {verdict.problem}", ctx.cid, api,
                                headers=extra, title="Too Many Requests")
     need = match.route.required[app.era]
-    if need and not (need & rec.scopes):
+    if not is_allowed(ep, rec.scopes, app.era):  # the one scope rule (xero_nb.catalog.scopes)
         return problem(401, "AuthorizationUnsuccessful", ctx.cid, api, headers=extra | INSUFFICIENT)
     if not ep.tenant_header:  # App Store billing: no organisation involved
         refusal = _app_gates(rec, match, need, ctx.now)
@@ -120,7 +120,7 @@ def _app_gates(rec: AccessRecord, match: Match, need: frozenset[str], now: float
         return (403, INVALID_APPLICATION, "Invalid Application", "invalid-application")
     if JOURNALS_SCOPE in held and (
             (tiers_apply(now) and app.tier not in JOURNALS_TIERS)  # facts ASSUMPTIONS journals_tier
-            or (app.era != "broad" and JOURNALS_SCOPE not in app.approved_scopes)):  # approval
+            or (app.era == "granular" and JOURNALS_SCOPE not in app.approved_scopes)):  # approval
         return (401, "AuthorizationUnsuccessful", None, None)
     if held and all(s in RESTRICTED_SCOPES and s not in app.approved_scopes for s in held):
         return (401, "AuthorizationUnsuccessful", None, None)

@@ -139,12 +139,12 @@ def demo_apps(orgs: list[DemoOrg], seed: int = 0) -> dict[str, DemoApp]:
                        redirect_uris=REDIRECT_URIS, **kw)  # type: ignore[arg-type]
 
     return {
-        "web": app("web", era="broad", kind="web", created=date(2025, 6, 1), tier="core"),
+        "web": app("web", era="mixed", kind="web", created=date(2025, 6, 1), tier="core"),
         "pkce": app("pkce", public=True, era="granular", kind="pkce", created=date(2026, 3, 16),
                     tier="starter"),
         "custom": app("custom", era="granular", kind="custom", created=date(2026, 5, 11),
                       tier="core", scopes=CUSTOM_SCOPES, tenant_id=orgs[0].tenant_id),
-        "partner": app("partner", era="broad", kind="web", created=date(2024, 9, 2),
+        "partner": app("partner", era="mixed", kind="web", created=date(2024, 9, 2),
                        tier="advanced", approved_scopes=PARTNER_APPROVED),
         "migrating": app("migrating", era="mixed", kind="web", created=date(2023, 2, 20),
                          tier="plus"),
