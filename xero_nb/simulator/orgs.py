@@ -98,7 +98,7 @@ def _uuid(seed: int, name: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"xero-nb-sim/{seed}/{name}"))
 
 
-def _hex(seed: int, name: str, n: int = 32) -> str:
+def stable_hex(seed: int, name: str, n: int = 32) -> str:
     return hashlib.sha256(f"xero-nb-sim/{seed}/{name}".encode()).hexdigest()[:n].upper()
 
 
@@ -134,8 +134,8 @@ def demo_users(orgs: list[DemoOrg], seed: int = 0) -> list[DemoUser]:
 def demo_apps(orgs: list[DemoOrg], seed: int = 0) -> dict[str, DemoApp]:
     """The demo apps, one per situation the toolkit explains."""
     def app(name: str, **kw: object) -> DemoApp:
-        secret = None if kw.pop("public", False) else _hex(seed, f"secret/{name}", 48)
-        return DemoApp(name=name, client_id=_hex(seed, f"client/{name}"), client_secret=secret,
+        secret = None if kw.pop("public", False) else stable_hex(seed, f"secret/{name}", 48)
+        return DemoApp(name=name, client_id=stable_hex(seed, f"client/{name}"), client_secret=secret,
                        redirect_uris=REDIRECT_URIS, **kw)  # type: ignore[arg-type]
 
     return {

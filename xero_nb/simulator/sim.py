@@ -12,9 +12,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from xero_nb.catalog.scopes import parse_scopes
+from xero_nb.catalog.scopes import check_era, parse_scopes
 from xero_nb.errors import XeroNbError
 from xero_nb.facts import XeroURLs
 from xero_nb.http import Request, Response
@@ -22,7 +23,17 @@ from xero_nb.simulator.clock import SimClock
 from xero_nb.simulator.core import SimCore
 from xero_nb.simulator.faults import Faults
 from xero_nb.simulator.limits import RateLimits
-from xero_nb.simulator.orgs import DemoApp, DemoOrg, DemoUser, OrgRole, demo_apps, demo_orgs, demo_users
+from xero_nb.simulator.orgs import (
+    REDIRECT_URIS,
+    DemoApp,
+    DemoOrg,
+    DemoUser,
+    OrgRole,
+    demo_apps,
+    demo_orgs,
+    demo_users,
+    stable_hex,
+)
 from xero_nb.simulator.scenarios import Scenario
 from xero_nb.simulator.transport import SimTransport
 
@@ -98,6 +109,30 @@ class XeroSimulator:
         app = self.apps.get(name_or_client_id) or self._core.apps_by_id.get(name_or_client_id)
         if app is None:
             raise SimulatorError(f"no demo app {name_or_client_id!r}; apps: {', '.join(self.apps)}")
+        return app
+
+    def add_app(self, name: str, *, era: str, kind: str = "web", tier: str = "core",
+                approved_scopes: Iterable[str] = (), created: date | None = None) -> DemoApp:
+        """Register another app (as in Xero's developer portal), e.g. one approved for everything.
+
+        ``era`` is broad, granular or mixed; ``approved_scopes`` are the restricted scopes Xero
+        has approved it for; ``tier`` is Xero's developer tier (starter ... enterprise).
+        """
+        check_era(era)
+        if kind not in ("web", "pkce"):
+            raise SimulatorError(f"kind must be 'web' or 'pkce' (custom connections are demo-only), "
+                                 f"not {kind!r}")
+        with self._core.lock:
+            if name in self._core.apps:
+                raise SimulatorError(f"an app named {name!r} exists: {', '.join(self._core.apps)}")
+            secret = None if kind == "pkce" else stable_hex(self.seed, f"secret/{name}", 48)
+            app = DemoApp(name=name, client_id=stable_hex(self.seed, f"client/{name}"),
+                          client_secret=secret,
+                          redirect_uris=REDIRECT_URIS, era=era, kind=kind,
+                          created=created or (date(2026, 3, 2) if era == "granular" else date(2025, 1, 1)),
+                          approved_scopes=frozenset(approved_scopes), tier=tier)
+            self._core.apps[name] = app
+            self._core.apps_by_id[app.client_id] = app
         return app
 
     def set_role(self, user: str | DemoUser, tenant: str | DemoOrg, role: str | None,
