@@ -118,6 +118,23 @@ def test_blocked_call_is_diagnosed_then_fixed(conn: Connection) -> None:
     assert len(call.response_table.frame) > 0 and "InvoiceID" in call.response_table.frame.columns
 
 
+def test_the_diagnosed_granular_fix_works_on_an_existing_app(conn: Connection) -> None:
+    # The demo app was created before 2 Mar 2026: Xero assigned it the granular scopes too
+    # (mixed era, docs/xero-facts.md §2b), so the narrowest fix is granular and authorizing it works.
+    assert conn.app == "web" and conn.era == "mixed"
+    call = CallState(conn)
+    call.choose(("accounting", "getInvoices"))
+    assert call.send().status == 401
+    fix = call.diagnosis.findings[0]
+    assert fix.code == "missing_scope" and "`accounting.invoices.read`" in " ".join(fix.fix)
+    assert not any("opt" in step for step in fix.fix)
+    conn.reconsent(sorted(conn.scopes.granted | {"accounting.invoices.read"}))
+    assert "accounting.invoices.read" in conn.scopes.granted and conn.token is not None
+    assert call.send().status == 200
+    call.choose(("accounting", "getExpenseClaims"))  # no granular scope reaches these
+    assert call.send().status == 401
+
+
 def test_path_params_are_validated_and_writes_need_the_switch(conn: Connection) -> None:
     call = CallState(conn)
     call.choose(("accounting", "getInvoice"))
