@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import xero_nb as xn
+from xero_nb.catalog import frames
 from xero_nb.catalog import scopes as sc
 from xero_nb.catalog.frames import (
     ALLOWED_COLOUR,
@@ -234,3 +235,17 @@ def test_least_privilege_input_forms_and_errors() -> None:
         xn.least_privilege(["/Invoices"])
     with pytest.raises(xn.XeroNbError, match="no Xero endpoint matches GET /Nope"):
         xn.least_privilege(["GET /Nope"])
+
+
+def test_disputed_rows_carry_both_readings_and_are_marked_not_picked() -> None:
+    df = xn.coverage(["payroll.employees.read"], era="granular")
+    disputed = df[df["confidence"] == "disputed"]
+    assert set(disputed["operation_id"]) == {
+        "getStatutoryLeaveSummary", "createEmployeeStatutorySickLeave", "getEmployeeStatutorySickLeave"}
+    assert disputed["required"].str.contains("payroll.settings").all()  # the spec's reading
+    assert disputed["other_reading"].str.contains("payroll.employees").all()  # Xero's page
+    assert disputed["source"].eq("spec v16.1.0").all()
+    html = frames.style(disputed).to_html()
+    assert frames.UNSURE_COLOUR.split(": ")[1] in html and frames.BLOCKED_COLOUR.split(": ")[1] not in html
+    for era in sc.ERAS:  # every era shows them disputed
+        assert (xn.coverage([], era=era)["confidence"] == "disputed").sum() == 3

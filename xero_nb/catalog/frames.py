@@ -36,6 +36,7 @@ ALLOWED_COLOUR = "background-color: #d9f2d9"
 BLOCKED_COLOUR = "background-color: #f8d7da"
 GAINED_COLOUR = "background-color: #c3e6cb"
 LOST_COLOUR = "background-color: #f5c6cb"
+UNSURE_COLOUR = "background-color: #fff3cd"  # the mapping is disputed or uncertain: not decided
 
 
 @lru_cache(maxsize=8)
@@ -148,11 +149,17 @@ def what_if(granted: Any = (), add: Any = (), remove: Any = (), era: str = "broa
 
 
 def style(frame: pd.DataFrame) -> Any:
-    """A pandas Styler colouring allowed/blocked rows (and gained/lost ones from what_if)."""
+    """A pandas Styler colouring allowed/blocked rows (and gained/lost ones from what_if).
+
+    Rows whose mapping is disputed or uncertain get their own colour whatever ``allowed`` says:
+    the table does not pick a side silently.
+    """
 
     def colour(row: pd.Series) -> list[str]:
         if "change" in row.index:
             c = GAINED_COLOUR if row["change"] == "gained" else LOST_COLOUR
+        elif row.get("confidence", "documented") in ("disputed", "uncertain"):
+            c = UNSURE_COLOUR
         elif "allowed" in row.index:
             c = ALLOWED_COLOUR if bool(row["allowed"]) else BLOCKED_COLOUR
         else:
