@@ -28,14 +28,29 @@ _METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
 
 def _endpoints_from_index(index: dict[str, Any]) -> list[Endpoint]:
     apis = index["apis"]
+    # Endpoints share equal parameters and scope sets (both immutable): 724 parameters are
+    # 157 distinct ones, so building each once makes loading the index markedly cheaper.
+    params_seen: dict[tuple[Any, ...], Param] = {}
+    scopes_seen: dict[tuple[str, ...], frozenset[str]] = {}
     out = []
     for api, method, path, op_id, tag, scopes, tenant, params in index["endpoints"]:
         meta = apis[api]
+        shared = []
+        for p in params:
+            key = tuple(p)
+            param = params_seen.get(key)
+            if param is None:
+                n, loc, typ, req, fmt = p
+                param = params_seen[key] = Param(n, loc, typ, bool(req), fmt)
+            shared.append(param)
+        scope_key = tuple(scopes)
+        scope_set = scopes_seen.get(scope_key)
+        if scope_set is None:
+            scope_set = scopes_seen[scope_key] = frozenset(scopes)
         out.append(Endpoint(
             api=api, method=method, path=path, operation_id=op_id, tag=tag,
-            scopes=frozenset(scopes), base_url=meta["base_url"], tenant_header=bool(tenant),
-            params=tuple(Param(n, loc, typ, bool(req), fmt) for n, loc, typ, req, fmt in params),
-            spec_version=meta["spec_version"],
+            scopes=scope_set, base_url=meta["base_url"], tenant_header=bool(tenant),
+            params=tuple(shared), spec_version=meta["spec_version"],
         ))
     return out
 
@@ -93,17 +108,34 @@ class Catalog:
     def __init__(self, endpoints: Iterable[Endpoint], spec_version: str = "") -> None:
         self._endpoints = tuple(endpoints)
         self.spec_version = spec_version
-        self._by_key = {ep.key: ep for ep in self._endpoints}
-        # base path ("/api.xro/2.0") -> apis served there, longest first for prefix matching
-        bases: dict[str, set[str]] = {}
-        for ep in self._endpoints:
-            bases.setdefault(urlsplit(ep.base_url).path.rstrip("/").lower(), set()).add(ep.api)
-        self._bases = sorted(bases.items(), key=lambda kv: -len(kv[0]))
-        # (method, segment count) -> templates, so a lookup scores only same-shaped paths
-        self._shapes: dict[tuple[str, int], list[_Template]] = {}
-        for ep in self._endpoints:
-            tpl = _Template.of(ep)
-            self._shapes.setdefault((ep.method, len(tpl.literals)), []).append(tpl)
+        # The lookup indexes are built on first use: iterating (coverage, scope reach) needs none.
+        self._keys: dict[tuple[str, str], Endpoint] | None = None
+        self._url_index: tuple[list[tuple[str, set[str]]],
+                               dict[tuple[str, int], list[_Template]]] | None = None
+
+    @property
+    def _by_key(self) -> dict[tuple[str, str], Endpoint]:
+        """(api, operation_id) -> endpoint."""
+        keys = self._keys
+        if keys is None:
+            keys = self._keys = {ep.key: ep for ep in self._endpoints}
+        return keys
+
+    def _url_lookup(self) -> tuple[list[tuple[str, set[str]]], dict[tuple[str, int], list[_Template]]]:
+        """The base paths (longest first) with their APIs, and the templates by (method, segments)."""
+        found = self._url_index
+        if found is None:
+            # base path ("/api.xro/2.0") -> apis served there, longest first for prefix matching
+            bases: dict[str, set[str]] = {}
+            for base_url, api in dict.fromkeys((ep.base_url, ep.api) for ep in self._endpoints):
+                bases.setdefault(urlsplit(base_url).path.rstrip("/").lower(), set()).add(api)
+            # (method, segment count) -> templates, so a lookup scores only same-shaped paths
+            shapes: dict[tuple[str, int], list[_Template]] = {}
+            for ep in self._endpoints:
+                tpl = _Template.of(ep)
+                shapes.setdefault((ep.method, len(tpl.literals)), []).append(tpl)
+            found = self._url_index = (sorted(bases.items(), key=lambda kv: -len(kv[0])), shapes)
+        return found
 
     def __iter__(self) -> Iterator[Endpoint]:
         return iter(self._endpoints)
@@ -140,9 +172,10 @@ class Catalog:
             raise TypeError("find(method, url) takes two strings, e.g. find('GET', '/Invoices')")
         method = method.strip().upper()
         best: dict[str, tuple[tuple[int, ...], _Template, list[str]]] = {}
+        shapes = self._url_lookup()[1]
         for apis, rel in self._relative_paths(url_or_template):
             segs = [unquote(s) for s in rel.split("/") if s]
-            for tpl in self._shapes.get((method, len(segs)), ()):
+            for tpl in shapes.get((method, len(segs)), ()):
                 if apis is not None and tpl.endpoint.api not in apis:
                     continue
                 score = tpl.score(segs)
@@ -218,12 +251,13 @@ class Catalog:
         path = parts.path if (parts.scheme or text.startswith("/")) else "/" + parts.path
         low = path.lower().rstrip("/")
         out: list[tuple[set[str] | None, str]] = []
-        for base, apis in self._bases:
+        bases = self._url_lookup()[0]
+        for base, apis in bases:
             if base and (low == base or low.startswith(base + "/")):
                 out.append((apis, path[len(base):]))
                 break
         # A bare template such as "/Invoices" may belong to any API; so may an identity path.
-        for base, apis in self._bases:
+        for base, apis in bases:
             if not base:
                 out.append((apis, path))
         if not out or not parts.scheme:
