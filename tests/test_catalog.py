@@ -22,16 +22,29 @@ ENDPOINTS = list(CAT)
 
 
 def test_counts_per_api_match_the_specs() -> None:
-    assert len(CAT) == 477
-    assert Counter(ep.api for ep in CAT) == {
+    spec = [ep for ep in CAT if ep.source == "spec"]
+    assert len(spec) == 477
+    assert Counter(ep.api for ep in spec) == {
         "accounting": 235, "payroll_nz": 71, "payroll_uk": 69, "payroll_au": 32,
         "payroll_au_v2": 9, "files": 18, "projects": 16, "finance": 8, "bankfeeds": 7,
         "assets": 6, "appstore": 4, "identity": 2,
     }
-    assert Counter(ep.method for ep in CAT) == {
+    assert Counter(ep.method for ep in spec) == {
         "GET": 254, "POST": 121, "PUT": 72, "DELETE": 29, "PATCH": 1}
-    assert len({ep.key for ep in CAT}) == 477
-    assert len({s for ep in CAT for s in ep.scopes}) == 34
+    assert len({ep.key for ep in CAT}) == len(CAT) == 478
+    assert len({s for ep in spec for s in ep.scopes}) == 34
+
+
+def test_operations_documented_outside_the_specs_name_their_source() -> None:
+    extra = [ep for ep in CAT if ep.source != "spec"]
+    assert [(ep.method, ep.path, ep.operation_id) for ep in extra] == [
+        ("GET", "/Reports/BankStatement", "getReportBankStatement")]
+    bank = extra[0]
+    assert "not in the OpenAPI specs" in bank.source and "Codat" in bank.source
+    assert bank.base_url == CAT.find("GET", "/Reports/GSTReport").base_url
+    assert bank.scopes == {"accounting.reports.bankstatement.read"} and bank.tenant_header
+    runtime = load_catalog(spec_dir=SPEC_DIR)  # a catalog built from spec files keeps them too
+    assert runtime.get("accounting", "getReportBankStatement") == bank
 
 
 def test_shipped_index_equals_a_rebuild_from_the_pinned_specs() -> None:
@@ -71,7 +84,8 @@ def test_webhooks_are_not_callable_operations() -> None:
 
 @pytest.mark.parametrize(("method", "url", "op"), [
     ("GET", "https://api.xero.com/api.xro/2.0/Reports/ProfitAndLoss", "getReportProfitAndLoss"),
-    ("GET", "https://api.xero.com/api.xro/2.0/Reports/BankStatement?date=2026-01-01", "getReportFromId"),
+    ("GET", "https://api.xero.com/api.xro/2.0/Reports/BankStatement?date=2026-01-01", "getReportBankStatement"),
+    ("GET", "https://api.xero.com/api.xro/2.0/Reports/GSTReport", "getReportFromId"),
     ("GET", "https://api.xero.com/api.xro/2.0/invoices/2c1d6b8e-1234-4abc-9def-0123456789ab", "getInvoice"),
     ("GET", "https://api.xero.com/api.xro/2.0/Contacts/CN-0042", "getContactByContactNumber"),
     ("GET", "https://api.xero.com/api.xro/2.0/Contacts/2c1d6b8e-1234-4abc-9def-0123456789ab", "getContact"),

@@ -37,7 +37,7 @@ def test_coverage_rows_agree_with_is_allowed(era: str) -> None:
                "payroll.employees", "offline_access"]
     df = xn.coverage(granted, era=era)
     assert list(df.columns) == list(COLUMNS)
-    assert len(df) == 477
+    assert len(df) == 478
     for row, e in zip(df.itertuples(), ENDPOINTS, strict=True):
         assert (row.api, row.operation_id) == e.key
         assert row.allowed == sc.is_allowed(e, granted, era)
@@ -58,7 +58,7 @@ def test_summaries_add_up() -> None:
     granted = "accounting.settings.read accounting.contacts payroll.timesheets"
     df = xn.coverage(granted)
     summary = xn.api_summary(granted)
-    assert summary["total"].sum() == 477
+    assert summary["total"].sum() == 478
     assert summary["allowed"].sum() == df["allowed"].sum()
     by_scope = xn.scope_summary(granted)
     row = by_scope.set_index("scope").loc["accounting.contacts"]

@@ -52,7 +52,9 @@ def test_bank_statement_call_result_from_the_simulator() -> None:
     client = XeroClient(token=tok, transport=sim.transport(), tenant_id=sim.tenant("AU").tenant_id)
     result = client.call("GET /Reports/BankStatement")
     assert result.status == 401 and result.endpoint is not None
-    assert result.endpoint.path == "/Reports/{ReportID}"  # the template alone cannot tell
+    # Its own catalog endpoint (documented by Xero, not in the specs) with its own scope.
+    assert result.endpoint.operation_id == "getReportBankStatement"
+    assert result.endpoint.scopes == {"accounting.reports.bankstatement.read"}
     whole = diagnose(result)  # the CallResult's request URL, endpoint and granted scopes are read
     assert whole.top.code == "restricted_scope" and whole.decisive_fact is None
     assert any("accounting.reports.read" in e for e in whole.top.evidence)

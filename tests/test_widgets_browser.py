@@ -7,9 +7,9 @@ from xero_nb.widgets.browser_view import EndpointBrowser
 from xero_nb.widgets.scope_state import ScopeState
 
 
-def test_all_477_then_filters() -> None:
+def test_all_478_then_filters() -> None:
     b = BrowserState(ScopeState("accounting.settings.read"))
-    assert len(b.table.frame) == 477
+    assert len(b.table.frame) == 478
     b.set_filters(api="accounting", method="get", text="invoices")
     assert len(b.rows()) > 0 and all(a == "accounting" for a, _ in b.rows())
     assert set(b.table.view()["method"]) == {"GET"}
@@ -64,7 +64,7 @@ def test_selection_feeds_least_privilege() -> None:
 
 def test_widget() -> None:
     w = EndpointBrowser(BrowserState(ScopeState(())))
-    assert len(w.picker.options) == 477
+    assert len(w.picker.options) == 478
     w.api.value = "projects"
     assert len(w.picker.options) == 16 and len(w.tag.options) > 1
     w.method.value = "GET"

@@ -56,7 +56,7 @@ def test_explorer_views_summary_and_headline() -> None:
     assert len(e.table.view()) == 50 and set(e.table.view()["change"]) == {"gained"}
     summary = e.summary.frame.set_index("api")
     assert summary.loc["accounting", "gained"] == 50
-    assert summary["total"].sum() == 477
+    assert summary["total"].sum() == 478
     assert "+50 gained" in e.headline()
     e.set_view("blocked")
     assert not e.table.view()["allowed"].any()

@@ -1,10 +1,12 @@
 """The endpoint catalog and the scope rules: which scopes each Xero call needs, and what a scope set reaches.
 
-Modules: index (the catalog of 477 operations and URL matching), build (the maintainer
-command that turns Xero's OpenAPI specs into data/catalog.json), scopes (the only reader
-of the specs' any-of scope lists, with the broad/granular/mixed eras and the granular overlay
-data/granular.csv), frames (DataFrames: coverage, what-if, summaries) and privilege
-(least privilege and the migration plan). Pure: no network, no Jupyter; pandas only in frames.
+Modules: index (the catalog: the specs' 477 operations, the few Xero documents apart in
+data/documented.csv, and URL matching), build (the maintainer command that turns Xero's
+OpenAPI specs into data/catalog.json), scopes (the only reader of the specs' any-of scope
+lists, with the broad/granular/mixed eras, the granular overlay data/granular.csv and Xero's
+2026 scopes page data/scopes.csv), frames (DataFrames: coverage, what-if, summaries) and
+privilege (least privilege and the migration plan). Pure: no network, no Jupyter; pandas only
+in frames.
 """
 
 from __future__ import annotations

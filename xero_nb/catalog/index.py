@@ -1,5 +1,9 @@
 """The endpoint catalog: every callable Xero operation, loaded from the shipped index.
 
+The index holds the OpenAPI specs' 477 operations; ``data/documented.csv`` adds the few that
+Xero documents elsewhere (``Endpoint.source`` names where), such as ``GET /Reports/BankStatement``
+with its own restricted scope: a literal path, so it wins over ``/Reports/{ReportID}``.
+
 >>> cat = load_catalog()
 >>> cat.find("GET", "https://api.xero.com/api.xro/2.0/Invoices").operation_id
 'getInvoices'
@@ -20,6 +24,8 @@ from xero_nb.errors import AmbiguousEndpointError, CatalogError, EndpointNotFoun
 from xero_nb.models import Endpoint, Param
 
 INDEX_PATH = Path(__file__).parent / "data" / "catalog.json"
+# Operations Xero documents that its OpenAPI specs leave out (each row names its source).
+DOCUMENTED_PATH = Path(__file__).parent / "data" / "documented.csv"
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
 _REGIONS = {"AU", "NZ", "UK"}
@@ -53,6 +59,20 @@ def _endpoints_from_index(index: dict[str, Any]) -> list[Endpoint]:
             params=tuple(shared), spec_version=meta["spec_version"],
         ))
     return out
+
+
+def _documented(index: dict[str, Any]) -> list[Endpoint]:
+    """The operations Xero documents outside its specs, on the same APIs' base URLs."""
+    import csv
+
+    with DOCUMENTED_PATH.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    apis = index["apis"]
+    return [Endpoint(api=r["api"], method=r["method"], path=r["path"], operation_id=r["operation_id"],
+                     tag=r["tag"], scopes=frozenset(r["scopes"].split()),
+                     base_url=apis[r["api"]]["base_url"], tenant_header=r["tenant_header"] == "true",
+                     spec_version=apis[r["api"]]["spec_version"], source=r["source"])
+            for r in rows if r["api"] in apis]
 
 
 def _is_param(segment: str) -> bool:
@@ -273,7 +293,7 @@ def _shipped() -> Catalog:
         raise CatalogError(
             f"the shipped catalog {INDEX_PATH} is unreadable ({exc}); reinstall xero-nb"
         ) from exc
-    return Catalog(_endpoints_from_index(index), index.get("spec_version", ""))
+    return Catalog(_endpoints_from_index(index) + _documented(index), index.get("spec_version", ""))
 
 
 def load_catalog(spec_dir: str | Path | None = None) -> Catalog:
@@ -283,4 +303,4 @@ def load_catalog(spec_dir: str | Path | None = None) -> Catalog:
     from xero_nb.catalog.build import build_index
 
     index = build_index(spec_dir)
-    return Catalog(_endpoints_from_index(index), index["spec_version"])
+    return Catalog(_endpoints_from_index(index) + _documented(index), index["spec_version"])

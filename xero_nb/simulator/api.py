@@ -32,7 +32,6 @@ from xero_nb.simulator.world import World
 CLOSED_APIS = frozenset({"bankfeeds", "finance"})
 JOURNALS_TIERS = frozenset({"advanced", "enterprise"})  # the tiers that keep /Journals
 TIERS_FROM = facts.TIERS_FROM
-BANK_STATEMENT_SCOPE = "accounting.reports.bankstatement.read"
 # What an Invoice-only user may reach (Xero's "Invoice only" role: sales and the lists they need).
 INVOICE_ONLY_PATHS = ("/invoices", "/contacts", "/items", "/organisation", "/currencies",
                       "/taxrates", "/brandingthemes", "/contactgroups")
@@ -122,11 +121,8 @@ def _app_gates(rec: AccessRecord, match: Match, need: frozenset[str], now: float
             (tiers_apply(now) and app.tier not in JOURNALS_TIERS)  # facts ASSUMPTIONS journals_tier
             or (app.era == "granular" and JOURNALS_SCOPE not in app.approved_scopes)):  # approval
         return (401, "AuthorizationUnsuccessful", None, None)
+    # Restricted scopes (BankStatement's too: it is its own catalog endpoint) need Xero's approval.
     if held and all(s in RESTRICTED_SCOPES and s not in app.approved_scopes for s in held):
-        return (401, "AuthorizationUnsuccessful", None, None)
-    if (ep.operation_id == "getReportFromId"
-            and match.params.get("ReportID", "").lower() == "bankstatement"
-            and not (BANK_STATEMENT_SCOPE in rec.scopes and BANK_STATEMENT_SCOPE in app.approved_scopes)):
         return (401, "AuthorizationUnsuccessful", None, None)
     return None
 

@@ -1,4 +1,4 @@
-"""What the EndpointBrowser does, without widgets: filter the 477 endpoints, show one."""
+"""What the EndpointBrowser does, without widgets: filter the catalog's endpoints, show one."""
 
 from __future__ import annotations
 

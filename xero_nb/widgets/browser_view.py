@@ -1,4 +1,4 @@
-"""EndpointBrowser: filter Xero's 477 endpoints and see what one of them needs."""
+"""EndpointBrowser: filter every Xero endpoint and see what one of them needs."""
 
 from __future__ import annotations
 
