@@ -75,3 +75,19 @@ def test_widget() -> None:
     w.blocked.value = True
     w.text.value = "zzz-nothing"
     assert w.picker.options == () and "no rows" in w.table.body.value
+
+
+def test_the_card_says_where_the_scopes_come_from_and_when_none_grants() -> None:
+    from xero_nb.widgets.browser_view import details_html
+
+    b = BrowserState(ScopeState("accounting.transactions", era="granular"))
+    b.choose(("accounting", "getExpenseClaims"))
+    d = b.details()
+    assert d["unreachable"] == {"broad": False, "granular": True, "mixed": False}
+    assert d["allowed"] is False and "no granular scope" in d["restriction"]
+    card = details_html(d)
+    assert "(no scope grants it)" in card and "Xero scopes page (2026)" in card
+    b.choose(("payroll_uk", "getStatutoryLeaveSummary"))
+    card = details_html(b.details())
+    assert "(disputed)" in card and "other reading: payroll.employees" in card
+    assert {"confidence", "source"} <= set(b.table.frame.columns)

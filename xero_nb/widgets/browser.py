@@ -8,14 +8,22 @@ import pandas as pd
 
 from xero_nb.catalog.frames import select
 from xero_nb.catalog.index import load_catalog
-from xero_nb.catalog.scopes import ERAS, narrowest, required_scopes, restriction
+from xero_nb.catalog.scopes import (
+    ERAS,
+    is_allowed,
+    mapping,
+    narrowest,
+    required_scopes,
+    restriction,
+    unreachable,
+)
 from xero_nb.models import Endpoint
 from xero_nb.widgets.notice import Noticed, guarded
 from xero_nb.widgets.scope_state import ScopeState
 from xero_nb.widgets.table import TableState
 
 _SHOWN = ("api", "tag", "method", "path", "operation_id", "required", "allowed", "missing",
-          "restricted")
+          "restricted", "confidence", "source")
 
 
 def endpoint_label(ep: Endpoint) -> str:
@@ -124,12 +132,15 @@ class BrowserState(Noticed):
         era = self.scopes.era
         have = self.scopes.whatif
         need = required_scopes(ep, era)
+        source, confidence, other = mapping(ep)
         return {
             "endpoint": ep,
             "url": ep.url,
             "required": {e: sorted(required_scopes(ep, e)) for e in ERAS},
+            "unreachable": {e: bool(unreachable(ep, e)) for e in ERAS},
             "narrowest": narrowest(ep, era),
-            "allowed": not need or bool(need & have),
+            "allowed": is_allowed(ep, have, era),
+            "source": source, "confidence": confidence, "other_reading": other,
             "granted_by": sorted(need & have),
             "restriction": restriction(ep, era),
             "tenant_header": ep.tenant_header,

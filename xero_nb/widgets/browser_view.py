@@ -12,6 +12,11 @@ from xero_nb.widgets.render import chips, message
 from xero_nb.widgets.table_view import DataTable, show_notice, style_widget
 
 
+def none_needed(d: dict, era: str) -> str:
+    """What an empty scope list means in ``era``: no scope at all grants it, or none is needed."""
+    return "(no scope grants it)" if d["unreachable"][era] else "(any valid token)"
+
+
 def details_html(d: dict | None) -> str:
     """The selected endpoint's card."""
     if d is None:
@@ -19,14 +24,15 @@ def details_html(d: dict | None) -> str:
     ep = d["endpoint"]
     state = "allowed" if d["allowed"] else "blocked"
     colour = "#065f46" if d["allowed"] else "#991b1b"
-    rows = [f"<tr><td><b>{era}</b></td><td>{chips(scopes, d['granted_by']) or '(any valid token)'}"
+    rows = [f"<tr><td><b>{era}</b></td><td>{chips(scopes, d['granted_by']) or none_needed(d, era)}"
             "</td></tr>" for era, scopes in d["required"].items()]
     params = d["params"]
     ptable = "".join(
         f"<tr><td>{html.escape(r.name)}</td><td>{r._2}</td><td>{html.escape(r.type)}</td>"
         f"<td>{html.escape(r.format)}</td><td>{'yes' if r.required else ''}</td></tr>"
         for r in params.itertuples()) or '<tr><td colspan="5">none</td></tr>'
-    notes = []
+    notes = [f"scopes per {html.escape(d['source'])} ({html.escape(d['confidence'])})"
+             + (f"; other reading: {html.escape(d['other_reading'])}" if d["other_reading"] else "")]
     if d["restriction"]:
         notes.append(f"⚠ {html.escape(d['restriction'])}")
     if d["tenant_header"]:

@@ -15,7 +15,7 @@ from xero_nb.widgets.table import TableState
 
 VIEWS = ("all", "changed", "allowed", "blocked")
 _SHOWN = ("change", "api", "method", "path", "operation_id", "required", "granted_by",
-          "allowed", "missing", "restricted")
+          "allowed", "missing", "restricted", "confidence", "source")
 
 
 class ExplorerState(Noticed):
