@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -67,15 +66,11 @@ def test_scopes_for_unknown_and_ambiguous(capsys: pytest.CaptureFixture[str]) ->
     assert code == OK and last_json(out)["api"] == "payroll_uk"
 
 
-def test_scopes_for_process_is_fast_and_light() -> None:
-    times = []
-    for _ in range(3):
-        t = time.perf_counter()
-        done = subprocess.run([str(EXE), "scopes-for", "GET", INVOICE], capture_output=True,
-                              text=True, check=True)
-        times.append(time.perf_counter() - t)
-        assert "accounting.getInvoice" in done.stdout
-    assert sorted(times)[1] < 0.3
+def test_scopes_for_process_answers_and_stays_light() -> None:
+    # How fast the command starts is measured in benchmarks/bench_core.py, not asserted here.
+    done = subprocess.run([str(EXE), "scopes-for", "GET", INVOICE], capture_output=True,
+                          text=True, check=True)
+    assert "accounting.getInvoice" in done.stdout
     code = ("import sys, json; from xero_nb.cli import main; "
             f"main(['scopes-for', 'GET', {INVOICE!r}]); print(json.dumps(sorted(sys.modules)))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -425,3 +420,14 @@ def test_diagnose_prints_notes_on_the_input(tmp_path: Path, capsys: pytest.Captu
     assert "note: endpoint 'GET https://api.xero.com/api.xro/2.0/Widgets' is not a Xero endpoint" in capsys.readouterr().out
     assert main(["diagnose", str(pasted), "--format", "json"]) == 0
     assert "is not a Xero endpoint" in json.loads(capsys.readouterr().out)["notes"][0]
+
+
+def test_scopes_for_says_when_no_scope_grants_an_endpoint(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "scopes-for", "GET", "/ExpenseClaims", "--era", "granular")
+    assert code == OK and "(no scope grants it)" in out and "no granular scope" in out
+    code, out, _ = run(capsys, "scopes-for", "GET", "/ExpenseClaims", "--era", "mixed")
+    assert code == OK and "accounting.transactions.read" in out and "no scope grants" not in out
+    code, out, _ = run(capsys, "scopes-for", "GET", "/Reports/BankStatement", "--format", "json")
+    data = last_json(out)
+    assert data["operation_id"] == "getReportBankStatement"
+    assert data["any_of"] == ["accounting.reports.bankstatement.read"] and "addendum" in data["restricted"]

@@ -424,3 +424,15 @@ def test_older_apps_are_never_told_to_opt_in_to_granular_scopes() -> None:
         assert sc.refused_at_authorize("accounting.invoices.read", era) is None
     d = diagnose(text=refused, requested=["accounting.invoices", "paymentservices"], era="mixed")
     assert d.top.code == "restricted_scope" and "paymentservices" in d.top.title
+
+
+def test_expense_claims_on_a_granular_app_have_no_scope_to_add() -> None:
+    for granted in (["accounting.invoices"], sorted(sc.known_scopes())):
+        d = diagnose(status=401, headers={"WWW-Authenticate": "insufficient_scope"},
+                     endpoint="GET /Receipts", granted=granted, era="granular")
+        assert d.top.code == "missing_scope" and "No scope can grant GET /Receipts" in d.top.title
+        assert "accounting.transactions" in " ".join(d.top.fix)
+        assert not any("Add `" in step for step in d.top.fix)  # nothing to add: none exists
+    d = diagnose(status=401, headers={"WWW-Authenticate": "insufficient_scope"},
+                 endpoint="GET /Receipts", granted=["accounting.invoices"], era="mixed")
+    assert d.top.code == "missing_scope" and "`accounting.transactions.read`" in " ".join(d.top.fix)

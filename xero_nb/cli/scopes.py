@@ -25,7 +25,7 @@ from xero_nb.cli.helpers import (
 
 def cmd_scopes_for(args: argparse.Namespace) -> int:
     """Which scopes one call needs."""
-    from xero_nb.catalog.scopes import refused_at_authorize
+    from xero_nb.catalog.scopes import refused_at_authorize, unreachable
 
     ep = find_endpoint(args.method, args.url, args.region)
     need = sorted(required_scopes(ep, args.era))
@@ -39,8 +39,9 @@ def cmd_scopes_for(args: argparse.Namespace) -> int:
     if args.format == "json":
         emit(data)
         return OK
+    none_needed = "(no scope grants it)" if unreachable(ep, args.era) else "(any valid token)"
     print(f"{ep.method} {ep.url}  ({ep.api}.{ep.operation_id})")
-    print(f"  any one of ({args.era}): {', '.join(need) if need else '(any valid token)'}")
+    print(f"  any one of ({args.era}): {', '.join(need) if need else none_needed}")
     if best:
         print(f"  narrowest: {best}")
     print(f"  xero-tenant-id header: {'required' if ep.tenant_header else 'not needed'}")

@@ -11,6 +11,7 @@ from xero_nb.catalog.scopes import (
     refused_at_authorize,
     required_scopes,
     restriction,
+    unreachable,
 )
 from xero_nb.diagnose.context import Context
 from xero_nb.diagnose.endpoint import ENDPOINT_FACT, is_bank_statement
@@ -70,6 +71,8 @@ def _pick(ep: Endpoint, ctx: Context) -> tuple[str | None, str]:
     if era in ("broad", "granular"):
         return narrowest(ep, era), ""
     new, old = narrowest(ep, "granular"), narrowest(ep, "broad")
+    if new is None:  # no granular scope reaches it (ExpenseClaims, Receipts): only the broad one
+        return old, ""
     note = (f" (an app created before 2 Mar 2026 may use the broad `{old}` until September 2027)"
             if old and new and old != new else "")
     return new, note
@@ -203,8 +206,17 @@ def scope_findings(obs: Observation, ctx: Context) -> list[Finding]:
     if ep is None:
         return _unsettled(obs, ctx, s, ev)
     need = required_scopes(ep, ctx.era_for_checks)
+    gone = unreachable(ep, ctx.era_for_checks)
     ev.insert(-1 if ctx.granted is not None else len(ev),
-              f"{_ep_name(ep)} needs any one of: {', '.join(sorted(need)) or '(any valid token)'}")
+              f"{_ep_name(ep)} needs any one of: {', '.join(sorted(need)) or '(any valid token)'}"
+              if not gone else f"no scope grants {_ep_name(ep)} in the {ctx.era_for_checks} era")
+    if gone:
+        return [Finding(
+            "missing_scope", f"No scope can grant {_ep_name(ep)} to an app limited to granular "
+            "scopes", tuple(ev),
+            (gone[0].upper() + gone[1:] + ".",
+             "Call it from an app created before 2 Mar 2026 with `accounting.transactions(.read)` "
+             "(until September 2027), or stop calling it."), 0.9 * s)]
     if ctx.granted is None:
         out = _missing(ep, ctx, s, ev)
         if restriction(ep, ctx.era_for_checks):
