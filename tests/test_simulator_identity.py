@@ -135,6 +135,8 @@ def test_consent_page_form_post_over_loopback(served_sim) -> None:
         page = browser.get(url)
         assert page.status_code == 200 and "text/html" in page.headers["content-type"]
         assert "accounting.settings.read" in page.text and "Demo Company (UK)" in page.text
+        # each scope with what Xero's scopes page says it grants (one table: catalog/data/scopes.csv)
+        assert "<code>accounting.settings.read</code>: read the organisation&#x27;s settings" in page.text
         ticket = re.search(r'name="ticket" value="([^"]+)"', page.text).group(1)
         uk = sim.tenant("UK").tenant_id
         posted = browser.post(urls.authorize, data={"ticket": ticket, "tenant": uk, "action": "allow"})

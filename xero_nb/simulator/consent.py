@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from xero_nb import facts
+from xero_nb.catalog.scopes import scope_table
 from xero_nb.simulator.orgs import DemoApp, DemoOrg, DemoUser
 
 _STYLE = """body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;color:#1e3145}
@@ -17,7 +18,10 @@ button[value=allow]{background:#13b5ea;color:#fff;border:0}"""
 def consent_page(app: DemoApp, user: DemoUser, scopes: tuple[str, ...], orgs: list[DemoOrg],
                  ticket: str) -> str:
     """The consent screen: app, scopes, organisations to pick, Allow and Deny."""
-    scope_items = "".join(f"<li><code>{escape(s)}</code></li>" for s in scopes)
+    info = scope_table()
+    scope_items = "".join(
+        f"<li><code>{escape(s)}</code>" + (f": {escape(info[s].description)}" if s in info else "")
+        + "</li>" for s in scopes)
     org_items = "".join(
         f'<li><label><input type="checkbox" name="tenant" value="{escape(o.tenant_id)}"'
         f'{" checked" if i == 0 else ""}> {escape(o.name)}</label></li>'
