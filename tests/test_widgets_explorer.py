@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
-import time
-
 import pytest
 
 from xero_nb.catalog.frames import coverage
@@ -130,19 +127,18 @@ def test_authorize_calls_the_connection() -> None:
     assert e.notice[0] == "ok"
 
 
-def test_widget_toggle_redraws_fast_and_marks() -> None:
+def test_widget_toggle_redraws_and_marks() -> None:
+    # How fast a click redraws is measured in benchmarks/bench_core.py, not asserted here.
     w = ScopeExplorer(ExplorerState(ScopeState(BASE)))
     cb = w.toggles["accounting.transactions.read"]
     assert cb.description.startswith("·") and scope_css_class(
         "accounting.transactions.read") in cb._dom_classes
     before = w.coverage.body.value
-    times = []
-    for _ in range(10):
-        start = time.perf_counter()
-        cb.value = not cb.value
-        times.append(time.perf_counter() - start)
-    assert statistics.median(times) < 0.1, times
-    assert max(times) < 0.25, times
+    headline = w.headline.value
+    cb.value = True  # each toggle redraws at once: on, the coverage and headline change ...
+    assert w.coverage.body.value != before and w.headline.value != headline
+    cb.value = False  # ... and off again, they are back as they were
+    assert w.coverage.body.value == before and w.headline.value == headline
     cb.value = True
     assert cb.description.startswith("+") and 'data-allowed="77"' in w.headline.value
     assert w.coverage.body.value != before

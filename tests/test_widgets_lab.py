@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 import time
+from collections import Counter
 
 import pytest
 
@@ -396,21 +398,32 @@ def test_live_from_environment_or_profile(tmp_path, monkeypatch) -> None:
 
 def test_cancel_stops_a_running_probe(conn: Connection) -> None:
     conn.reconsent(sorted(conn.scopes.granted | {"accounting.transactions.read", "files.read"}))
-    state = ProbeState(conn, per_minute=1)  # the second call per tenant would wait a minute
+    waits: list[float] = []
+
+    async def window_sleep(seconds: float) -> None:
+        # The probe's limiter sleeps here until a window reopens; on this clock none ever does,
+        # so only Cancel can end the probe.
+        waits.append(seconds)
+        await asyncio.Event().wait()
+
+    # The probe's clock stands still: the second call per tenant waits for a window a minute away.
+    state = ProbeState(conn, per_minute=1, clock=lambda: 0.0, sleep=window_sleep)
     panel = ProbePanel(state)
     panel.run_btn.click()
-    deadline = time.monotonic() + 20
-    while state.done < 1 and time.monotonic() < deadline:
+    deadline = time.monotonic() + 20  # a safety net only: the probe is waiting well before
+    while (state.done < 1 or not waits) and time.monotonic() < deadline:
         time.sleep(0.01)
+    assert waits and set(waits) == {60.0}, waits
     assert state.running and not panel.cancel_btn.disabled
-    started = time.monotonic()
     panel.cancel_btn.click()
-    state.wait(20)
-    assert time.monotonic() - started < 10
+    state.wait(20)  # a safety net only: without Cancel the probe would never end
+    assert not state.running
     report = state.report
     assert report is not None and report.cancelled
     assert any(r.verdict == "skipped" for r in report.results)
-    assert state.notice[1].startswith("Cancelled:") and not state.running
+    sent = Counter(r.tenant_id for r in report.results if r.call is not None)
+    assert sent and set(sent.values()) == {1}  # one call per tenant; none after a window wait
+    assert state.notice[1].startswith("Cancelled:")
 
 
 def test_live_custom_connection_from_the_environment(tmp_path, monkeypatch) -> None:

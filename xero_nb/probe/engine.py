@@ -48,9 +48,19 @@ class ProbeReport:
     calls: int = 0  # HTTP requests sent, retries and /connections included
     get_endpoints: int = 0  # what one call per GET endpoint per tenant would cost, per tenant
     rate_limited: int = 0  # 429s met
-    elapsed: float = 0.0  # seconds on the probe's clock
+    elapsed: float = 0.0  # seconds on the probe's clock, from its start to its end
     cancelled: bool = False
     connections: Any = None  # the CallResult of GET /connections when the probe listed tenants
+    started: float = 0.0  # the probe's clock when the probe started (before any call)
+    next_call_at: float = 0.0  # the probe's clock when its limiter would let another call start
+
+    @property
+    def calls_per_minute(self) -> float:
+        """HTTP requests a minute, all tenants together, timed from the probe's start (so the
+        first calls' latency counts) until its limiter would let the next call start (so a last
+        minute that ended early is not counted as a short one); 0.0 when nothing was timed."""
+        span = self.next_call_at - self.started
+        return self.calls / span * 60.0 if span > 0 else 0.0
 
     def mismatches(self) -> list[ProbeResult]:
         """Results where Xero disagreed with the prediction."""
@@ -240,7 +250,8 @@ async def aprobe(
         results=tuple(results), era=era, granted=granted, tenants=tuple(tenant_list),
         unprobed=tuple(gaps), calls=calls, get_endpoints=get_endpoint_count(client.catalog),
         rate_limited=limits.rate_limited, elapsed=clock() - started,
-        cancelled=cancelled or bool(cancel is not None and cancel.is_set()), connections=conn)
+        cancelled=cancelled or bool(cancel is not None and cancel.is_set()), connections=conn,
+        started=started, next_call_at=limits.next_call_at())
 
 
 def _settle_regions(run: _Run, jobs: list[tuple[ProbeTarget, Tenant | None]],

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import asyncio
 import math
+import selectors
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, TypeVar
 
 from xero_nb.client.result import RateLimits
 from xero_nb.facts import APP_PER_MINUTE, TENANT_CONCURRENT, TENANT_PER_MINUTE
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
+T = TypeVar("T")
 
 
 def scaled_clock(time_scale: float = 1.0) -> Clock:
@@ -32,6 +35,50 @@ def scaled_sleep(time_scale: float = 1.0) -> Sleep:
         await asyncio.sleep(max(0.0, seconds) / time_scale)
 
     return sleep
+
+
+class _JumpingSelector(selectors.DefaultSelector):
+    """A selector that, instead of blocking until a timer is due, moves its clock to that timer."""
+
+    def __init__(self, start: float) -> None:
+        super().__init__()
+        self.now = start
+
+    def select(self, timeout: float | None = None) -> list[tuple[selectors.SelectorKey, int]]:
+        ready = super().select(0)
+        if ready or timeout == 0:
+            return ready
+        if timeout is None:  # no timer pending: only another thread can wake the loop
+            return super().select(None)
+        # One float step past the timer: the loop runs only timers due *before* its clock plus
+        # a nanosecond, which adds nothing to an epoch-sized clock.
+        self.now = math.nextafter(self.now + timeout, math.inf)
+        return []
+
+
+class VirtualLoop(asyncio.SelectorEventLoop):
+    """An asyncio loop on simulated time: whenever nothing is ready to run, its clock jumps to
+    the next timer, so ``asyncio.sleep(60)`` returns at once with ``loop.time()`` 60 s later.
+
+    Timing becomes exact and independent of the machine: give ``loop.time`` to the simulator
+    (``clock=``), the client and the probe (``clock=``) and a probe that spends four minutes
+    under Xero's limits ends in milliseconds, with the same schedule on any computer. Only for
+    work without real I/O (the simulator's in-process transport): a thread's or a socket's
+    answer arrives in real time, by which point the clock may have jumped past its timers.
+    """
+
+    def __init__(self, start: float = 0.0) -> None:
+        self._jumping = _JumpingSelector(start)
+        super().__init__(self._jumping)
+
+    def time(self) -> float:
+        return self._jumping.now
+
+
+def run_virtual(main: Coroutine[Any, Any, T], start: float = 0.0) -> T:
+    """``asyncio.run(main)`` on a fresh ``VirtualLoop`` whose clock starts at ``start``."""
+    with asyncio.Runner(loop_factory=lambda: VirtualLoop(start)) as runner:
+        return runner.run(main)
 
 
 class Window:
@@ -63,6 +110,11 @@ class Window:
         if self.inflight + len(self.finished) < self.limit:
             return 0.0
         return self.finished[0] + self.period - now if self.finished else math.inf
+
+    def opens(self, now: float) -> float:
+        """When (on the clock) this window would let one more call start (calls in flight aside)."""
+        wait = self._wait(now)
+        return now if math.isinf(wait) else now + wait
 
     async def acquire(self) -> None:
         """Wait until a call may start, then count it as in flight."""
@@ -150,6 +202,12 @@ class Limits:
             window = Window(self.per_minute, self.period, self.concurrent, self.clock, self.sleep)
             self.gates[tenant_id] = TenantGate(window, self.app)
         return self.gates[tenant_id]
+
+    def next_call_at(self) -> float:
+        """When the slowest tenant's limiter (its window or the app's) would let a call start."""
+        now = self.clock()
+        return max((max(g.tenant.opens(now), g.app.opens(now)) for g in self.gates.values()),
+                   default=now)
 
     @property
     def rate_limited(self) -> int:
