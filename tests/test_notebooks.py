@@ -162,6 +162,13 @@ def test_panels_show_what_ran_before_them(executed) -> None:
     assert "Granular era with the plan" in json.dumps(nb.metadata["widgets"])
 
 
+def test_migration_plan_gives_expense_claims_their_own_status(executed) -> None:
+    nb = executed["04_what_if_and_least_privilege.ipynb"]
+    counts = _texts(nb, 5)
+    assert "'no granular scope': 12" in counts and "classicexpenses" not in counts
+    assert "No granular scope (reachable through accounting.transactions" in _texts(nb, 4)
+
+
 def test_probe_statuses_are_whole_numbers(executed) -> None:
     nb = executed["06_multi_tenant_probe.ipynb"]
     shown = _texts(nb, 2)
