@@ -42,6 +42,7 @@ test: setup chromium lint
 bench: setup
 	$(BIN)/python benchmarks/bench_core.py
 	$(BIN)/python benchmarks/bench_probe.py
+	$(BIN)/python benchmarks/bench_diagnose.py
 
 catalog: setup
 	$(BIN)/python -m xero_nb.catalog.build vendor/xero-openapi
