@@ -19,7 +19,7 @@ PKG = ROOT / "xero_nb"
 
 # unit (a top-level module, or a package) -> layer; imports flow to the same or a lower layer only
 RANK = {
-    "errors": 0, "models": 0, "facts": 0, "http": 0, "redact": 0, "lazy": 0,
+    "errors": 0, "models": 0, "facts": 0, "http": 0, "redact": 0, "lazy": 0, "jsonsafe": 0, "markup": 0,
     "catalog": 1,
     "diagnose": 2,
     "report": 3,

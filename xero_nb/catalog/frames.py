@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from xero_nb import markup
 from xero_nb.catalog.index import load_catalog
 from xero_nb.catalog.scopes import (
     NOT_IN_SPECS,
@@ -166,15 +167,22 @@ def style(frame: pd.DataFrame) -> Any:
             c = ""
         return [c] * len(row)
 
-    return frame.style.apply(colour, axis=1)
+    # Styler shows cells and headers unescaped: every one goes through the escaping helper.
+    return (frame.style.apply(colour, axis=1).format(markup.text)
+            .format_index(markup.text, axis=0).format_index(markup.text, axis=1))
 
 
 def export(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write a coverage frame to .csv, .html (styled) or .json, chosen by the file's suffix."""
+    """Write a coverage frame to .csv, .html (styled) or .json, chosen by the file's suffix.
+
+    In a CSV, a text cell a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab,
+    CR first) gets a leading ``'``.
+    """
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix == ".csv":
-        frame.to_csv(target, index=False)
+        safe = frame.map(markup.csv_cell).rename(columns=lambda c: markup.csv_cell(str(c)))
+        safe.to_csv(target, index=False, lineterminator=markup.CSV_LINE_END)
     elif suffix in (".html", ".htm"):
         target.write_text(style(frame).to_html(), encoding="utf-8")
     elif suffix == ".json":

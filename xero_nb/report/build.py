@@ -11,7 +11,6 @@ True
 
 from __future__ import annotations
 
-import html
 import json
 import shlex
 import time
@@ -21,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from xero_nb import markup
 from xero_nb.diagnose.context import guess_era, read_token
 from xero_nb.diagnose.diagnosis import Diagnosis, diagnose
 from xero_nb.diagnose.observation import Observation, observe
@@ -52,7 +52,7 @@ class Report:
         """Write ``.md`` (Markdown) or anything else (a standalone HTML page)."""
         out = Path(path)
         text = self.markdown if out.suffix.lower() == ".md" else (
-            "<!doctype html><html><head><meta charset='utf-8'><title>" + html.escape(self.title)
+            "<!doctype html><html><head><meta charset='utf-8'><title>" + markup.text(self.title)
             + "</title></head><body>" + self.html + "</body></html>")
         out.write_text(text, encoding="utf-8")
         return out
@@ -226,7 +226,7 @@ def _failure_blocks(i: int, item: Any, context: Mapping[str, Any]) -> list[Block
         "www-authenticate", "x-rate-limit-problem", "retry-after", "x-minlimit-remaining",
         "x-daylimit-remaining", "x-appminlimit-remaining")]
     return [("h", 3, head), ("table", ("item", "value"), rows), ("p", "Body:", None),
-            ("code", "json", _pretty(obs.body)), ("raw", diag.to_markdown(), diag.to_html()),
+            ("code", "json", _pretty(obs.body)), ("diagnosis", diag, None),
             ("p", "Reproduce (credentials come from environment variables such as "
              f"{TOKEN_ENV}):", None), *_snippets(obs, ep)]
 
@@ -279,10 +279,24 @@ def report(failures: Iterable[Any] = (), *, token: Any = None, tenants: Iterable
     for i, item in enumerate(items, 1):
         blocks += _failure_blocks(i, item, context)
     scrub = _secrets_of(token, secrets)
+    blocks = [_clean_block(b, scrub) for b in blocks]
     return Report(title, _clean(markdown(blocks), scrub), _clean(to_html(blocks), scrub))
 
 
-def _clean(text: str, secrets: list[str]) -> str:
-    for secret in secrets:
-        text = text.replace(secret, REDACTED).replace(html.escape(secret), REDACTED)
-    return redact(text)
+def _clean_block(block: Block, secrets: list[str]) -> Block:
+    """A block with secrets scrubbed from its text before it is escaped (escaping changes them)."""
+    kind, a, b = block
+
+    def clean(value: Any) -> Any:
+        return _clean(value, secrets) if isinstance(value, str) else value
+
+    if kind == "table":
+        return kind, tuple(clean(c) for c in a), [tuple(clean(c) for c in row) for row in b]
+    return (kind, a, b) if kind == "diagnosis" else (kind, clean(a), clean(b))
+
+
+def _clean(out: str, secrets: list[str]) -> str:
+    for secret in secrets:  # as given, and in each escaped form the renderers may have made
+        for form in dict.fromkeys((secret, markup.text(secret), markup.md_text(secret))):
+            out = out.replace(form, REDACTED)
+    return redact(out)

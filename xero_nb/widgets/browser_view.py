@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import ipywidgets as W
 
+from xero_nb.markup import Markup, fmt, join
 from xero_nb.widgets.browser import BrowserState
 from xero_nb.widgets.render import chips, message
 from xero_nb.widgets.table_view import DataTable, show_notice, style_widget
@@ -22,37 +22,32 @@ def details_html(d: dict | None) -> str:
     if d is None:
         return message("Pick an endpoint to see the scopes it needs.")
     ep = d["endpoint"]
-    state = "allowed" if d["allowed"] else "blocked"
-    colour = "#065f46" if d["allowed"] else "#991b1b"
-    rows = [f"<tr><td><b>{era}</b></td><td>{chips(scopes, d['granted_by']) or none_needed(d, era)}"
-            "</td></tr>" for era, scopes in d["required"].items()]
-    params = d["params"]
-    ptable = "".join(
-        f"<tr><td>{html.escape(r.name)}</td><td>{r._2}</td><td>{html.escape(r.type)}</td>"
-        f"<td>{html.escape(r.format)}</td><td>{'yes' if r.required else ''}</td></tr>"
-        for r in params.itertuples()) or '<tr><td colspan="5">none</td></tr>'
-    notes = [f"scopes per {html.escape(d['source'])} ({html.escape(d['confidence'])})"
-             + (f"; other reading: {html.escape(d['other_reading'])}" if d["other_reading"] else "")]
+    rows = join(fmt("<tr><td><b>{}</b></td><td>{}</td></tr>", era,
+                    chips(scopes, d["granted_by"]) or none_needed(d, era))
+                for era, scopes in d["required"].items())
+    ptable = join(fmt("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", r.name,
+                      r._2, r.type, r.format, "yes" if r.required else "")
+                  for r in d["params"].itertuples()) or Markup('<tr><td colspan="5">none</td></tr>')
+    notes = [f"scopes per {d['source']} ({d['confidence']})"
+             + (f"; other reading: {d['other_reading']}" if d["other_reading"] else "")]
     if d["restriction"]:
-        notes.append(f"⚠ {html.escape(d['restriction'])}")
+        notes.append(f"⚠ {d['restriction']}")
     if d["tenant_header"]:
         notes.append("needs the xero-tenant-id header")
     if d["write"]:
         notes.append("write: changes the organisation")
     if d["payroll_region"]:
         notes.append(f"payroll region {d['payroll_region']} only")
-    return (
-        f'<div class="xnb-endpoint"><h4 style="margin:4px 0">{html.escape(ep.method)} '
-        f"<code>{html.escape(d['url'])}</code></h4>"
-        f'<div><b style="color:{colour}">{state}</b> with the what-if scopes'
-        + (f" · narrowest scope: <code>{html.escape(d['narrowest'])}</code>" if d["narrowest"] else "")
-        + "</div>"
-        f'<table class="xnb-kv">{"".join(rows)}</table>'
-        + (f"<div>{' · '.join(notes)}</div>" if notes else "")
-        + '<div><b>Parameters</b></div><div class="xnb-table"><table><thead><tr><th>name</th>'
+    narrowest = fmt(" · narrowest scope: <code>{}</code>", d["narrowest"]) if d["narrowest"] else ""
+    return fmt(
+        '<div class="xnb-endpoint"><h4 style="margin:4px 0">{} <code>{}</code></h4>'
+        '<div><b style="color:{}">{}</b> with the what-if scopes{}</div>'
+        '<table class="xnb-kv">{}</table><div>{}</div>'
+        '<div><b>Parameters</b></div><div class="xnb-table"><table><thead><tr><th>name</th>'
         "<th>in</th><th>type</th><th>format</th><th>required</th></tr></thead>"
-        f"<tbody>{ptable}</tbody></table></div></div>"
-    )
+        "<tbody>{}</tbody></table></div></div>",
+        ep.method, d["url"], "#065f46" if d["allowed"] else "#991b1b",
+        "allowed" if d["allowed"] else "blocked", narrowest, rows, join(notes, " · "), ptable)
 
 
 class EndpointBrowser(W.VBox):

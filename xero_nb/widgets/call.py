@@ -10,6 +10,7 @@ import pandas as pd
 
 from xero_nb.catalog.index import load_catalog
 from xero_nb.models import Endpoint, Param
+from xero_nb.redact import redact
 from xero_nb.widgets.notice import Noticed, guarded
 from xero_nb.widgets.scope_state import ScopeState
 from xero_nb.widgets.table import TableState
@@ -207,21 +208,30 @@ class CallState(Noticed):
         """Diagnose an error pasted from elsewhere (an SDK printout, a log line, a body)."""
         from xero_nb.diagnose.diagnosis import diagnose  # type: ignore[import-untyped,unused-ignore]
 
-        if text is not None:
+        # The box shows the redacted paste after a diagnosis; sent again unchanged, it stands
+        # for the paste itself (whose token claims the diagnosis may read).
+        if text is not None and text != self.pasted_shown():
             self.pasted = text
         if not self.pasted.strip():
             raise ValueError("paste an error message or response first")
-        ctx = self._context()
-        if self.endpoint is not None:
-            ctx["endpoint"] = self.endpoint
-        if self.scopes.granted:
-            ctx["granted"] = sorted(self.scopes.granted)
-        self.result = None
-        self.diagnosis = diagnose(text=self.pasted, **ctx)
+        try:
+            ctx = self._context()
+            if self.endpoint is not None:
+                ctx["endpoint"] = self.endpoint
+            if self.scopes.granted:
+                ctx["granted"] = sorted(self.scopes.granted)
+            self.result = None
+            self.diagnosis = diagnose(text=self.pasted, **ctx)
+        finally:
+            self._notify("pasted")  # the box drops the tokens it was given, whatever happened
         top = self.diagnosis.findings[0].code if self.diagnosis.findings else "unknown"
         self.tell(f"Pasted error diagnosed: {top}", "info")
         self._notify("result")
         return self.diagnosis
+
+    def pasted_shown(self) -> str:
+        """The pasted error as the panel may keep showing it: tokens and secrets redacted."""
+        return redact(self.pasted)
 
     def response_info(self) -> list[tuple[str, Any]]:
         """Status, correlation id, limits, timing of the last result (no secrets)."""

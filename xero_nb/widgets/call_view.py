@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import html
 import json
 from typing import Any
 
 import ipywidgets as W
 
 from xero_nb.catalog.index import load_catalog
+from xero_nb.markup import el
 from xero_nb.widgets.browser import endpoint_label
 from xero_nb.widgets.call import CallState
 from xero_nb.widgets.render import findings, key_values, message
@@ -74,6 +74,9 @@ class CallPanel(W.VBox):
             if what == "notice":
                 show_notice(self.notice, st.notice)
                 return
+            if what == "pasted":  # what was pasted may hold a token: keep only its redacted form
+                self.paste.value = st.pasted_shown()
+                return
             if what == "endpoint":
                 key = st.endpoint.key if st.endpoint is not None else None
                 if self.endpoint.value != key:
@@ -87,8 +90,8 @@ class CallPanel(W.VBox):
             body = st.result.body if st.result is not None else None
             if body is not None and st.response_table.frame.empty:
                 text = body if isinstance(body, str) else json.dumps(body, indent=1, default=str)
-                self.body.value = (f'<pre style="max-height:240px;overflow:auto;'
-                                   f'font-size:11px">{html.escape(text[:20000])}</pre>')
+                self.body.value = el("pre", text[:20000],
+                                     style="max-height:240px;overflow:auto;font-size:11px")
             else:
                 self.body.value = ""
         except Exception as exc:  # shown in the panel, not swallowed

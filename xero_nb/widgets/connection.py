@@ -48,6 +48,7 @@ class Connection(Noticed):
         self.pending_url: str | None = None
         self.grant = "authorization_code"  # or "client_credentials" (custom connections)
         self.warnings: list[warnings.WarningMessage] = []
+        self._typed_secret: Any = None  # a client secret typed in the panel, until use_live
 
     # -- set-up -----------------------------------------------------------------------
     @classmethod
@@ -67,6 +68,27 @@ class Connection(Noticed):
                 conn.sign_in()
         return conn
 
+    @property
+    def holds_secret(self) -> bool:
+        """True while a client secret typed in the panel waits for ``use_live``."""
+        return self._typed_secret is not None
+
+    @guarded
+    def hold_secret(self, secret: str) -> None:
+        """Keep a client secret typed in the panel for ``use_live`` (the field is emptied at once)."""
+        if not secret:  # the emptied field echoing back
+            return
+        from xero_nb.auth.tokens import Secret
+
+        self._typed_secret = Secret(secret)
+        self._notify("secret")
+
+    def _drop_secret(self) -> Any:
+        held, self._typed_secret = self._typed_secret, None
+        if held is not None:
+            self._notify("secret")
+        return held
+
     @guarded
     def use_simulator(self, app: str = "web", scopes: Iterable[str] | None = None,
                       simulator: Any = None) -> None:
@@ -74,6 +96,7 @@ class Connection(Noticed):
         from xero_nb.auth import MemoryTokenStore
         from xero_nb.simulator import XeroSimulator  # type: ignore[attr-defined,unused-ignore]
 
+        self._drop_secret()
         self.sim = simulator or self.sim or XeroSimulator()
         self.sim.auto_approve = True
         demo = self.sim.apps[app]
@@ -93,6 +116,7 @@ class Connection(Noticed):
         """Work against real Xero with these settings (from the environment or the panel)."""
         from xero_nb.auth import FileTokenStore
 
+        self._drop_secret()  # a typed secret belongs to the app typed in, not to this one
         self.settings = settings
         self.sim, self.transport, self.urls = None, None, self.live_urls
         # Never the simulator's store (its token is not Xero's) nor another profile's.
@@ -127,7 +151,11 @@ class Connection(Noticed):
         """Real Xero with credentials typed in the panel (the secret never leaves Settings).
 
         ``custom_connection``: sign in with the client_credentials grant (no browser).
+        A blank ``client_secret`` uses the one ``hold_secret`` keeps, if any.
         """
+        held = self._drop_secret()
+        if not client_secret and held is not None:
+            client_secret = held.reveal()
         kwargs: dict[str, Any] = {"client_id": client_id.strip()}
         if client_secret:
             kwargs["client_secret"] = client_secret
@@ -209,12 +237,19 @@ class Connection(Noticed):
 
     @guarded
     def complete(self, redirect_url: str) -> Any:
-        """Finish a sign-in with the pasted redirect URL (state is checked)."""
-        if not redirect_url.strip():
-            raise ValueError("paste the whole URL the browser was redirected to")
-        token = self._need_auth().complete(redirect_url.strip())
-        self.pending_url = None
-        return self._took(token, "Signed in")
+        """Finish a sign-in with the pasted redirect URL (state is checked).
+
+        The URL carries a one-time code: whatever the outcome, listeners hear
+        ``"redirect_used"`` so the panel empties the field that held it.
+        """
+        try:
+            if not redirect_url.strip():
+                raise ValueError("paste the whole URL the browser was redirected to")
+            token = self._need_auth().complete(redirect_url.strip())
+            self.pending_url = None
+            return self._took(token, "Signed in")
+        finally:
+            self._notify("redirect_used")
 
     def reconsent(self, scopes: Iterable[str]) -> Any:
         """Ask again with ``scopes`` (the fix loop). Simulator: done; live: sign-in or a link."""

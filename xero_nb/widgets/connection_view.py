@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-import html
 import threading
 import time
 
 import ipywidgets as W
 
 from xero_nb.catalog.scopes import ERAS
+from xero_nb.markup import Markup, el, fmt, href
 from xero_nb.widgets.connection import Connection
 from xero_nb.widgets.demo import DEMO_SCOPES
 from xero_nb.widgets.render import chips, message
 from xero_nb.widgets.table_view import show_notice, style_widget
 
 SIM_APPS = ("web", "pkce", "custom", "partner", "migrating")
+_SECRET_HINT = "blank for a PKCE app"
+_SECRET_HELD = "received (hidden): press Use this app"
 
 
 def _in_kernel() -> bool:
@@ -32,18 +34,18 @@ def status_html(s: dict) -> str:
         return message("Not connected: choose the simulator or enter a Xero app.")
     mode = "Xero simulator (offline, not real Xero)" if s["mode"] == "simulator" else "Xero (live)"
     if not s["signed_in"]:
-        body = "<div>Not signed in.</div>"
+        body = Markup("<div>Not signed in.</div>")
     else:
         left = s["expires_in"] or 0
         at = time.strftime("%H:%M:%S UTC", time.gmtime(time.time() + left))
         expiry = f"expires in {left // 60} min {left % 60} s (at {at})" if left else "expired"
-        body = (f"<div><b>Access token</b> {expiry}; refresh token: "
-                f"{'yes' if s['refreshable'] else 'no'}</div>"
-                f"<div><b>{len(s['scopes'])} scopes granted</b> {chips(s['scopes'], s['scopes'])}</div>"
-                f"<div><b>Organisation</b> {html.escape(s['tenant'] or '-')} "
-                f"({s['tenants']} connected)</div>")
-    return (f'<div class="xnb-status"><div><b>{mode}</b> · app '
-            f"<code>{html.escape(s['app'])}</code> · era <b>{s['era']}</b></div>{body}</div>")
+        body = fmt("<div><b>Access token</b> {}; refresh token: {}</div>"
+                   "<div><b>{} scopes granted</b> {}</div>"
+                   "<div><b>Organisation</b> {} ({} connected)</div>",
+                   expiry, "yes" if s["refreshable"] else "no", len(s["scopes"]),
+                   chips(s["scopes"], s["scopes"]), s["tenant"] or "-", s["tenants"])
+    return fmt('<div class="xnb-status"><div><b>{}</b> · app <code>{}</code> · era <b>{}</b></div>'
+               "{}</div>", mode, s["app"], s["era"], body)
 
 
 class ConnectPanel(W.VBox):
@@ -58,7 +60,10 @@ class ConnectPanel(W.VBox):
                                   else "web", description="Demo app")
         self.use_sim = W.Button(description="Use simulator", icon="flask")
         self.client_id = W.Text(description="Client id", placeholder="from developer.xero.com")
-        self.secret = W.Password(description="Secret", placeholder="blank for a PKCE app")
+        # Sent when the field loses focus; the connection keeps it and the field is emptied at
+        # once, so no saved widget state ever holds it.
+        self.secret = W.Password(description="Secret", placeholder=_SECRET_HINT,
+                                 continuous_update=False)
         self.redirect = W.Text(description="Redirect", placeholder="http://127.0.0.1:8765/callback")
         self.era = W.Dropdown(options=[("app era: unknown", "")] + [(e, e) for e in ERAS],
                               description="Era")
@@ -88,6 +93,7 @@ class ConnectPanel(W.VBox):
         self.status = W.HTML()
         self.status.add_class("xnb-token-status")
         self.notice = W.HTML()
+        self.secret.observe(lambda ch: c.hold_secret(ch["new"]), names="value")
         self.use_sim.on_click(lambda _: c.use_simulator(app=self.sim_app.value))
         self.use_live.on_click(lambda _: c.use_live(**self.typed_credentials()))
         self.use_env.on_click(lambda _: c.use_profile(self.profile.value))
@@ -132,7 +138,11 @@ class ConnectPanel(W.VBox):
         super().close()
 
     def typed_credentials(self) -> dict:
-        """The live app typed in; the secret field is emptied at once (not kept in widget state)."""
+        """The live app typed in; the secret field is emptied at once (not kept in widget state).
+
+        A secret the connection already holds (typed, then the field emptied) is used when the
+        field is blank.
+        """
         secret, self.secret.value = self.secret.value, ""
         return {"client_id": self.client_id.value, "client_secret": secret,
                 "redirect_uri": self.redirect.value, "scopes": self.scopes.value or None,
@@ -149,10 +159,16 @@ class ConnectPanel(W.VBox):
             c = self.conn
             if what == "notice":
                 show_notice(self.notice, c.notice)
-                if c.pending_url:
-                    url = html.escape(c.pending_url, quote=True)
-                    self.link.value = (f'<a href="{url}" target="_blank" rel="noopener">'
-                                       "Open Xero's consent page</a>")
+                self.link.value = el("a", "Open Xero's consent page", href=href(c.pending_url),
+                                     target="_blank", rel="noopener") if c.pending_url else ""
+                return
+            # Secrets and one-time values leave the widgets as soon as the connection has them.
+            if what == "secret":
+                self.secret.value = ""
+                self.secret.placeholder = _SECRET_HELD if c.holds_secret else _SECRET_HINT
+                return
+            if what == "redirect_used":
+                self.pasted.value = ""
                 return
             opts = [(f"{t.tenant_name} ({t.tenant_id[:8]}…)", t.tenant_id) for t in c.tenants]
             if list(self.tenant.options) != opts:

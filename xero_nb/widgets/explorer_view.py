@@ -7,6 +7,7 @@ from typing import Any
 import ipywidgets as W
 
 from xero_nb.catalog.scopes import ERAS
+from xero_nb.markup import el
 from xero_nb.widgets.explorer import VIEWS, ExplorerState
 from xero_nb.widgets.render import message
 from xero_nb.widgets.table_view import DataTable, show_notice, style_widget
@@ -124,7 +125,7 @@ class ScopeExplorer(W.VBox):
                 "Least privilege"
             if self.era.value != st.scopes.era:
                 self.era.value = st.scopes.era
-            self.headline.value = (f'<div class="xnb-headline-text" data-allowed="'
-                                   f'{st.allowed_count}"><b>{st.headline()}</b></div>')
+            self.headline.value = el("div", el("b", st.headline()), class_="xnb-headline-text",
+                                     data_allowed=st.allowed_count)
         except Exception as exc:  # shown in the panel, not swallowed
             self.notice.value = message(f"{type(exc).__name__}: {exc}", "error")

@@ -6,6 +6,7 @@ from typing import Any
 
 import ipywidgets as W
 
+from xero_nb.markup import fmt
 from xero_nb.widgets.browser_view import EndpointBrowser
 from xero_nb.widgets.call_view import CallPanel
 from xero_nb.widgets.connection_view import ConnectPanel
@@ -59,5 +60,6 @@ class ScopeLab(W.VBox):
         where = {"simulator": "Offline on the Xero simulator (not real Xero)",
                  "live": "Live Xero", "none": "Not connected"}[s["mode"]]
         who = f" · {s['tenant']}" if s["tenant"] else ""
-        self._banner.value = (f"<b>xero-nb Scope Lab</b> · {where} · era {s['era']}{who} · "
-                              f"{len(s['scopes'])} scopes granted")
+        # The organisation's name is whatever its owner typed: escaped, like every value here.
+        self._banner.value = fmt("<b>xero-nb Scope Lab</b> · {} · era {}{} · {} scopes granted",
+                                 where, s["era"], who, len(s["scopes"]))

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import html
 import threading
 from typing import Any
 
 import pandas as pd
 
+from xero_nb.markup import el, fmt, join
 from xero_nb.widgets.notice import Noticed, guarded
 from xero_nb.widgets.scope_state import ScopeState
 from xero_nb.widgets.table import TableState
@@ -162,7 +162,7 @@ class ProbeState(Noticed):
         grid = self.grid()
         if grid.empty:
             return ""
-        head = "".join(f"<th>{html.escape(str(c))}</th>" for c in grid.columns)
+        head = join(el("th", str(c)) for c in grid.columns)
         body = []
         for tenant, row in grid.iterrows():
             cells = []
@@ -171,7 +171,7 @@ class ProbeState(Noticed):
                 if value:
                     ok, n = value.split("/")
                     colour = "#bbf7d0" if ok == n else "#fecaca"
-                cells.append(f'<td style="background:{colour}">{html.escape(value)}</td>')
-            body.append(f"<tr><th>{html.escape(str(tenant))}</th>{''.join(cells)}</tr>")
-        return (f'<div class="xnb-table xnb-probe-grid"><table><thead><tr><th>tenant'
-                f"</th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
+                cells.append(el("td", value, style=f"background:{colour}"))
+            body.append(el("tr", el("th", str(tenant)), *cells))
+        return el("div", fmt("<table><thead><tr><th>tenant</th>{}</tr></thead><tbody>{}</tbody></table>",
+                             head, join(body)), class_="xnb-table xnb-probe-grid")

@@ -1,15 +1,17 @@
 """HTML fragments the panels show: table styles, messages, findings, token status.
 
-Everything passes through ``html.escape``; nothing here ever receives a secret.
+Everything is built with ``xero_nb.markup`` (values escaped); nothing here ever receives a secret.
 """
 
 from __future__ import annotations
 
-import html
 import math
-import re
 from collections.abc import Iterable
 from typing import Any
+
+from xero_nb.markup import Markup, el, fmt, join, rich
+
+__all__ = ["TABLE_CSS", "cell_text", "chips", "findings", "key_values", "message", "rich"]
 
 TABLE_CSS = """<style>
 .xnb-table{max-height:520px;overflow:auto;font-size:12px}
@@ -48,62 +50,46 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def message(text: str, kind: str = "info") -> str:
+_KINDS = frozenset({"info", "ok", "error"})
+
+
+def message(text: str, kind: str = "info") -> Markup:
     """A one-line coloured message box (kind: info, ok, error)."""
     if not text:
-        return ""
-    return f'<div class="xnb-msg xnb-msg-{kind}">{html.escape(text)}</div>'
+        return Markup()
+    return el("div", text, class_=f"xnb-msg xnb-msg-{kind if kind in _KINDS else 'info'}")
 
 
-def chips(names: Iterable[str], on: Iterable[str] = ()) -> str:
+def chips(names: Iterable[str], on: Iterable[str] = ()) -> Markup:
     """Scope names as small chips, green when in ``on``."""
     lit = set(on)
-    return "".join(
-        f'<span class="xnb-chip {"xnb-on" if n in lit else ""}">{html.escape(n)}</span>'
-        for n in sorted(names)
-    )
+    return join(el("span", n, class_="xnb-chip " + ("xnb-on" if n in lit else ""))
+                for n in sorted(names))
 
 
-def key_values(rows: Iterable[tuple[str, Any]]) -> str:
+def key_values(rows: Iterable[tuple[str, Any]]) -> Markup:
     """A two-column table of labels and values (values escaped)."""
-    body = "".join(
-        f"<tr><td><b>{html.escape(k)}</b></td><td>{html.escape(cell_text(v))}</td></tr>"
-        for k, v in rows
-    )
-    return f'<table class="xnb-kv">{body}</table>'
+    body = join(fmt("<tr><td><b>{}</b></td><td>{}</td></tr>", k, cell_text(v)) for k, v in rows)
+    return el("table", body, class_="xnb-kv")
 
 
-_TICKS = re.compile(r"`([^`]+)`")
-_URL = re.compile(r"(https?://[^\s<>\"']+)")
-
-
-def rich(text: str) -> str:
-    """Escaped text with `code` spans and clickable links (a fix's authorize URL)."""
-    out = _TICKS.sub(r"<code>\1</code>", html.escape(text, quote=False))
-    return _URL.sub(r'<a href="\1" target="_blank" rel="noopener">\1</a>', out)
-
-
-def findings(diagnosis: Any) -> str:
+def findings(diagnosis: Any) -> Markup:
     """A Diagnosis as ranked boxes: code, title, evidence, fix steps."""
     if diagnosis is None:
-        return ""
+        return Markup()
     items = list(getattr(diagnosis, "findings", ()) or ())
-    parts = ['<div class="xnb-diagnosis">']
+    parts: list[Markup] = []
     decisive = getattr(diagnosis, "decisive_fact", None)
     for i, f in enumerate(items):
-        evidence = "".join(f"<li>{rich(str(e))}</li>" for e in getattr(f, "evidence", ()))
-        fix = "".join(f"<li>{rich(str(s))}</li>" for s in getattr(f, "fix", ()))
-        cls = "xnb-finding" + ("" if i == 0 else " xnb-minor")
-        parts.append(
-            f'<div class="{cls}" data-code="{html.escape(str(f.code))}"><b>{i + 1}. '
-            f"<code>{html.escape(str(f.code))}</code></b> {rich(str(f.title))}"
-            + (f"<div>Evidence:<ul>{evidence}</ul></div>" if evidence else "")
-            + (f"<div>Fix:<ol>{fix}</ol></div>" if fix else "")
-            + "</div>"
-        )
+        evidence = join(el("li", rich(str(e))) for e in getattr(f, "evidence", ()))
+        fix = join(el("li", rich(str(s))) for s in getattr(f, "fix", ()))
+        parts.append(el(
+            "div", fmt("<b>{}. <code>{}</code></b> ", i + 1, str(f.code)), rich(str(f.title)),
+            fmt("<div>Evidence:<ul>{}</ul></div>", evidence) if evidence else "",
+            fmt("<div>Fix:<ol>{}</ol></div>", fix) if fix else "",
+            class_="xnb-finding" + ("" if i == 0 else " xnb-minor"), data_code=str(f.code)))
     if not items:
-        parts.append('<div class="xnb-msg xnb-msg-info">No finding.</div>')
+        parts.append(el("div", "No finding.", class_="xnb-msg xnb-msg-info"))
     if decisive:
-        parts.append(f'<div class="xnb-msg xnb-msg-info">To decide: {html.escape(decisive)}</div>')
-    parts.append("</div>")
-    return "".join(parts)
+        parts.append(el("div", f"To decide: {decisive}", class_="xnb-msg xnb-msg-info"))
+    return el("div", *parts, class_="xnb-diagnosis")

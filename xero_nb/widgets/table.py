@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
+from numbers import Number
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from xero_nb.markup import CSV_LINE_END, csv_cell, el, fmt, join
 from xero_nb.widgets.notice import Noticed, guarded
 from xero_nb.widgets.render import cell_text
 
@@ -161,21 +162,16 @@ class TableState(Noticed):
         """The current page as a styled HTML table (escaped; no scripts)."""
         page = self.page_frame()
         cols = self.columns
-        head = "".join(
-            f'<th data-col="{html.escape(c)}">{html.escape(c)}{self._arrow(c)}</th>' for c in cols
-        )
+        head = join(el("th", c, self._arrow(c), data_col=c) for c in cols)
         rows = []
         for rec in page.to_dict("records"):
             cls = self._row_class({str(k): v for k, v in rec.items()})
-            cells = "".join(f"<td>{html.escape(cell_text(rec[c]))}</td>" for c in cols)
-            rows.append(f'<tr class="{cls}">{cells}</tr>')
-        body = "".join(rows) or f'<tr><td colspan="{max(len(cols), 1)}">no rows</td></tr>'
+            rows.append(el("tr", join(el("td", cell_text(rec[c])) for c in cols), class_=cls))
+        body = join(rows) or el("tr", el("td", "no rows", colspan=max(len(cols), 1)))
         view = self.view()
-        attrs = f'data-table="{html.escape(self.name)}" data-rows="{len(view)}"'
-        if "allowed" in view.columns:
-            attrs += f' data-allowed="{int(view["allowed"].astype(bool).sum())}"'
-        return (f'<div class="xnb-table" {attrs}><table><thead><tr>{head}</tr></thead>'
-                f"<tbody>{body}</tbody></table></div>")
+        allowed = int(view["allowed"].astype(bool).sum()) if "allowed" in view.columns else None
+        return el("div", fmt("<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>", head, body),
+                  class_="xnb-table", data_table=self.name, data_rows=len(view), data_allowed=allowed)
 
     def _arrow(self, col: str) -> str:
         if col != self.sort_column:
@@ -202,11 +198,14 @@ class TableState(Noticed):
         return str(target)
 
     def to_csv(self, path: str | Path | None = None, *, all_rows: bool = False) -> str:
-        """The filtered rows (or all rows) as CSV text; also written to ``path`` when given."""
+        """The filtered rows (or all rows) as CSV text, formulas neutralised; also written to ``path``."""
         frame = self._frame if all_rows else self.view()
-        text = frame.map(cell_text).to_csv(index=False)
+        # A text cell starting with = + - @ would run as a formula in a spreadsheet: it gets a '.
+        safe = frame.map(lambda v: cell_text(v) if isinstance(v, Number) else csv_cell(cell_text(v)))
+        text = safe.rename(columns=lambda c: csv_cell(str(c))).to_csv(index=False,
+                                                                       lineterminator=CSV_LINE_END)
         if path is not None:
             target = Path(path)
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+            target.write_text(text, encoding="utf-8", newline="")
         return text

@@ -6,6 +6,7 @@ from typing import Any
 
 import ipywidgets as W
 
+from xero_nb.markup import el
 from xero_nb.widgets.render import TABLE_CSS, message
 from xero_nb.widgets.table import TableState
 
@@ -52,7 +53,7 @@ class DataTable(W.VBox):
         state.subscribe(self.redraw)
         bar = W.HBox([self.filter, self.sort, self.desc, self.prev, self.pager, self.next,
                       self.export_btn], layout=W.Layout(flex_flow="row wrap"))
-        kids = ([W.HTML(f"<b>{title}</b>")] if title else []) + [bar, self.notice, self.body,
+        kids = ([W.HTML(el("b", title))] if title else []) + [bar, self.notice, self.body,
                                                                   style_widget()]
         super().__init__(kids)
         self.redraw("table")
