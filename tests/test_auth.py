@@ -445,3 +445,110 @@ def test_threads_sharing_one_file_store_refresh_once(idp: FakeIdP, clock: Clock,
     for t in threads:
         t.join(10)
     assert idp.refreshes == 1 and len({r.access_token for r in results}) == 1
+
+
+# -- the token goes to Xero only -------------------------------------------------------------------
+
+FOREIGN = ["https://evil.example/steal", "http://api.xero.com/connections",
+           "https://api.xero.com.evil.example/x", "https://api.xero.com:8443/x",
+           "https://evil.example@api.xero.com.evil.example/x"]
+
+
+def test_the_oauth_client_refuses_other_origins(idp: FakeIdP, clock: Clock) -> None:
+    auth = signed_in(idp, clock)
+    sent = len(idp.requests)
+    with auth.oauth_client() as http:
+        for url in FOREIGN:
+            with pytest.raises(AuthError) as info:
+                http.get(url)
+            assert info.value.code == "foreign_origin" and "refusing" in str(info.value)
+        with pytest.raises(AuthError):
+            http.post("/steal", data={"a": 1})  # a relative URL has no Xero origin either
+        with pytest.raises(AuthError), http.stream("GET", FOREIGN[0]):
+            pass
+        with pytest.raises(AuthError):  # a hand-built request signed with the token auth
+            http.send(http.build_request("GET", FOREIGN[0]), auth=http.token_auth)
+        assert idp.requests[sent:] == []
+        assert http.get(API).status_code == 200
+        assert http.get("https://identity.xero.com:443/connect/userinfo").status_code == 404
+        assert http.get("HTTPS://API.XERO.COM/connections").status_code == 200
+    assert {r.url.host for r in idp.requests[sent:]} == {"api.xero.com", "identity.xero.com"}
+
+
+@pytest.mark.anyio
+async def test_the_async_client_refuses_other_origins(idp: FakeIdP, clock: Clock) -> None:
+    auth = signed_in(idp, clock)
+    sent = len(idp.requests)
+    async with auth.async_oauth_client() as http:
+        with pytest.raises(AuthError) as info:
+            await http.get(FOREIGN[0])
+        assert info.value.code == "foreign_origin" and idp.requests[sent:] == []
+        assert (await http.get(API)).status_code == 200
+
+
+def test_simulator_urls_are_the_allowed_origins(idp: FakeIdP, clock: Clock) -> None:
+    from xero_nb.auth.clients import check_origin, xero_origins
+    from xero_nb.facts import XeroURLs
+
+    local = XeroURLs.on("http://127.0.0.1:5123")
+    assert xero_origins(local) == {("http", "127.0.0.1", 5123)}
+    check_origin("http://127.0.0.1:5123/connections", local)
+    for url in ("http://127.0.0.1:5124/connections", "https://api.xero.com/connections",
+                "http://127.0.0.1:notaport/x"):
+        with pytest.raises(AuthError):
+            check_origin(url, local)
+
+
+# -- odd answers and a store that cannot keep the token -------------------------------------------
+
+def test_a_token_endpoint_answer_that_is_not_json_is_an_auth_error(clock: Clock) -> None:
+    def handle(request: Request) -> Response:
+        return Response(200, content=b"[" * 100_000, headers={"content-type": "application/json"})
+
+    auth = XeroAuth(Settings(client_id="CLIENT", redirect_uri=REDIRECT), store=MemoryTokenStore(),
+                    transport=MockTransport(handle), clock=clock)
+    with pytest.raises(AuthError) as info:
+        auth.client_credentials(["accounting.settings"])
+    assert info.value.code == "token_endpoint_error"
+
+
+def test_a_deep_jwks_answer_is_an_auth_error(clock: Clock) -> None:
+    auth = XeroAuth(Settings(client_id="CLIENT", redirect_uri=REDIRECT), store=MemoryTokenStore(),
+                    transport=MockTransport(lambda r: Response(200, content=b"[" * 100_000)),
+                    clock=clock)
+    with pytest.raises(AuthError) as info:
+        auth.jwks()
+    assert info.value.code == "jwks_failed"
+
+
+class BrokenStore(MemoryTokenStore):
+    """Saves fail (a full disk, a read-only folder) after the code was spent."""
+
+    def save(self, token: Any, *, refreshed: bool = False) -> Any:
+        from xero_nb.errors import TokenStoreError
+
+        raise TokenStoreError("disk full")
+
+
+def test_a_store_that_cannot_save_does_not_lose_the_new_token(idp: FakeIdP, clock: Clock) -> None:
+    auth = make_auth(idp, clock, store=BrokenStore(clock=clock))
+    with pytest.warns(XeroNbWarning, match="held in this kernel only"):
+        tok = auth.complete(idp.approve(auth.authorize_url()))
+    assert auth.token() == tok and tok.refresh_token in idp.live_refresh
+    clock.now += 3600
+    with pytest.warns(XeroNbWarning, match="held in this kernel only"):
+        newer = auth.token()  # the refresh token it spent is replaced by one it still holds
+    assert newer.refresh_token in idp.live_refresh and idp.refreshes == 1
+
+
+@pytest.mark.parametrize("body", [b"[" * 100_000, b"not json", b'{"id": "c"}', b'["c1", "c2"]'])
+def test_a_connections_answer_that_is_not_a_list_of_connections(idp: FakeIdP, clock: Clock,
+                                                                  body: bytes) -> None:
+    auth = signed_in(idp, clock)
+    handle = idp.handle
+    idp.handle = lambda request: (Response(200, content=body)  # type: ignore[method-assign]
+                                  if request.url.path == "/connections" else handle(request))
+    auth.transport = MockTransport(idp.handle)
+    with pytest.raises(AuthError) as info:
+        auth.connections()
+    assert info.value.code == "connections_failed"

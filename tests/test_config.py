@@ -99,3 +99,52 @@ def test_grant_for_custom_connections(tmp_path: Path) -> None:
     assert Settings.from_env(environ={}, env_file=None, profiles_path=None).grant == "authorization_code"
     with pytest.raises(ConfigError, match="client_credentials"):
         Settings.from_env(environ={**env, "XERO_GRANT": "password"}, env_file=None, profiles_path=None)
+
+
+@pytest.mark.parametrize(("mode", "secret", "warns"), [
+    (0o644, True, "read its client secret"),
+    (0o640, True, "read its client secret"),
+    (0o664, False, "change"),
+    (0o606, False, "change"),
+    (0o600, True, None),
+    (0o644, False, None),
+])
+def test_a_profiles_file_others_can_read_or_change_is_warned_about(
+        tmp_path: Path, mode: int, secret: bool, warns: str | None) -> None:
+    import os
+    import warnings
+
+    from xero_nb.errors import XeroNbWarning
+
+    profiles = tmp_path / "profiles.toml"
+    profiles.write_text('[profiles.x]\nclient_id = "CID"\n'
+                        + (f'client_secret = "{SENTINEL}"\n' if secret else ""))
+    os.chmod(profiles, mode)
+    if warns is None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            Settings.from_env("x", environ={}, env_file=None, profiles_path=profiles)
+        return
+    with pytest.warns(XeroNbWarning, match=warns) as got:
+        s = Settings.from_env("x", environ={}, env_file=None, profiles_path=profiles)
+    assert s.client_id == "CID" and f"chmod 600 {profiles}" in str(got[0].message)
+    assert SENTINEL not in str(got[0].message)
+
+
+def test_files_that_are_not_utf8_or_nest_too_deeply_are_config_errors(tmp_path: Path) -> None:
+    profiles = tmp_path / "profiles.toml"
+    profiles.write_bytes(b'[profiles.x]\nclient_id = "\xff\xfe"\n')
+    with pytest.raises(ConfigError, match="UTF-8"):
+        Settings.from_env("x", environ={}, env_file=None, profiles_path=profiles)
+    profiles.write_text("a = " + "[" * 100_000 + "]" * 100_000)
+    with pytest.raises(ConfigError, match="nests too deeply"):
+        Settings.from_env("x", environ={}, env_file=None, profiles_path=profiles)
+    profiles.write_text('profiles = "not a table"')
+    with pytest.raises(ConfigError, match="must be a table"):
+        Settings.from_env("x", environ={}, env_file=None, profiles_path=profiles)
+    dotenv = tmp_path / ".env"
+    dotenv.write_bytes(b"XERO_CLIENT_ID=\xff\n")
+    with pytest.raises(ConfigError, match="UTF-8"):
+        read_env_file(dotenv)
+    dotenv.write_bytes(b"\xef\xbb\xbfXERO_CLIENT_ID=CID\n")  # a BOM from an editor is fine
+    assert read_env_file(dotenv) == {"XERO_CLIENT_ID": "CID"}

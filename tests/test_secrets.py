@@ -171,3 +171,46 @@ def test_no_simulator_token_leaks(caplog: pytest.LogCaptureFixture) -> None:
              *describe_error(info.value), *(r.getMessage() for r in caplog.records)]
     assert info.value.code == "invalid_client"
     assert not leaked(texts, secrets)
+
+
+PASTED = [
+    "XERO_CLIENT_SECRET={s}\nXERO_CLIENT_ID=ABC123\nHTTP/1.1 401 Unauthorized",
+    "$ export XERO_REFRESH_TOKEN='{s}'\ninvalid_grant",
+    "curl -u ABC123:{s} https://identity.xero.com/connect/token\n{{\"error\":\"invalid_client\"}}",
+    "POST https://ABC123:{s}@identity.xero.com/connect/revocation\nbody: token={s}\n400",
+    '{{"token": "{s}"}} -> {{"error": "unsupported_token_type"}}',
+    '{{"accessToken": "{s}", "refreshToken": "{s}", "clientSecret": "{s}", "idToken": "{s}"}}\n401',
+    'oauth2.Token{{AccessToken:"{s}", TokenType:"Bearer", RefreshToken:"{s}"}}\n403 Forbidden',
+    "refresh-token: {s}\nx-access-token: {s}\nHTTP 401 TokenExpired",
+    "GET /connections?h=Authorization%3A%20Bearer%20{s}\n401",
+    "My client secret is {s} and Xero says invalid_client",
+]
+
+
+@pytest.mark.parametrize("paste", PASTED)
+def test_pasted_credentials_never_reach_a_diagnosis_or_report(paste: str) -> None:
+    from xero_nb.diagnose import diagnose
+    from xero_nb.redact import forget_secrets
+    from xero_nb.report import report
+
+    forget_secrets()  # the shapes alone must hide it
+    secret = "k9PzQ2-pasted-by-user-77Xa1b"
+    text = paste.format(s=secret)
+    found = diagnose(text)
+    made = report(text=text)
+    outputs = [found.to_markdown(), found.to_html(), json.dumps(found.to_dict()), str(found),
+               made.markdown, made.html]
+    assert not leaked(outputs, {secret})
+
+
+def test_http_and_oauth_log_lines_carry_no_token(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    idp = SentinelIdP()
+    auth = XeroAuth(Settings(client_id="CID", client_secret=CLIENT_SECRET, scopes=("openid",)),
+                    store=MemoryTokenStore(), transport=MockTransport(idp.handle))
+    auth.client_credentials()
+    access = auth.token().access_token
+    with auth.oauth_client() as http:  # a URL carrying the token, as some SDK snippets do
+        http.get(f"https://api.xero.com/connections?access_token={access}")
+    assert any(r.name == "httpx2" for r in caplog.records)
+    assert not leaked([r.getMessage() for r in caplog.records] + [caplog.text], idp.secrets)

@@ -104,6 +104,49 @@ def test_to_response_feeds_authlib_and_round_trips() -> None:
     assert resp["expires_at"] == 1805 and resp["refresh_token"] == tok.refresh_token
 
 
+ODD_RESPONSES = {
+    "not a mapping": ["access_token", "x"],
+    "access token a number": {"access_token": 12345},
+    "expires_in text": {"expires_in": "soon"},
+    "expires_in NaN": {"expires_in": float("nan")},
+    "expires_in 1e20": {"expires_in": 1e20},
+    "expires_at inf": {"expires_in": None, "expires_at": float("inf")},
+    "expires_in a list": {"expires_in": [1800]},
+    "expires_in a bool": {"expires_in": True},
+    "scope a number": {"scope": 7},
+    "scope deep JSON": {"scope": "[" * 100_000},
+    "refresh token a dict": {"refresh_token": {"a": 1}},
+    "requested nested": {"requested": [["openid"]]},
+}
+
+
+@pytest.mark.parametrize("name", sorted(ODD_RESPONSES))
+def test_odd_values_in_a_token_response_are_a_value_error(name: str) -> None:
+    odd = ODD_RESPONSES[name]
+    body = {**response(), **odd} if isinstance(odd, dict) else odd
+    with pytest.raises(ValueError) as info:
+        Token.from_response(body, clock=lambda: 0.0)  # type: ignore[arg-type]
+    assert "A" * 20 not in str(info.value)
+
+
+def test_numeric_strings_are_still_numbers() -> None:
+    tok = Token.from_response(response(expires_in="1800"), clock=lambda: 10.0)
+    assert tok.expires_at == 1810.0
+
+
+def test_a_deeply_nested_jwt_payload_gives_no_scopes_and_no_recursion_error() -> None:
+    deep = base64.urlsafe_b64encode(b'{"scope":' + b"[" * 100_000 + b"]" * 100_000 + b"}")
+    access = "eyJhbGciOiJSUzI1NiJ9." + deep.rstrip(b"=").decode() + ".c2ln"
+    tok = Token.from_response({"access_token": access, "scope": "openid"}, clock=lambda: 0.0)
+    assert tok.scopes == {"openid"} and tok.claims() == {}
+    from xero_nb.catalog.scopes import parse_scopes
+
+    with pytest.raises(ValueError, match="nest"):
+        parse_scopes(access, strict=False)
+    with pytest.raises(ValueError, match="nests 100000 levels"):
+        parse_scopes("[" * 100_000 + "]" * 100_000, strict=False)
+
+
 def test_unverified_claims_of_garbage_are_empty() -> None:
     assert jwt_claims("not-a-jwt") == {}
     assert jwt_claims("a.b.c") == {}
@@ -303,10 +346,7 @@ def test_sigkill_while_saving_leaves_old_or_new_never_corrupt(tmp_path: Path) ->
             break
     leftovers = list(tmp_path.glob(".default.*.tmp"))
     assert leftovers, "no kill landed inside a save: the test proved nothing"
-    # the next save still works, and sweeps temp files once they are stale
-    old = time.time() - 3600
-    for path in leftovers:
-        os.utime(path, (old, old))
+    # the next save still works, and removes the killed saves' temp files (they are no one's now)
     store.save(response())
     assert store.load() is not None and not list(tmp_path.glob(".default.*.tmp"))
 

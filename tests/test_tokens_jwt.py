@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import pytest
 from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
 
-from xero_nb.auth.jwt import claim_rows, rows_as_dicts, scope_diff, verify_jwt
+from xero_nb.auth.jwt import JWTView, claim_rows, rows_as_dicts, scope_diff, verify_jwt
 from xero_nb.facts import AUDIENCE, ISSUER
 
 NOW = 1_800_000_000
@@ -92,3 +93,45 @@ def test_scope_diff_requested_granted_needed() -> None:
     assert rows["openid"].requested and rows["openid"].granted and not rows["openid"].needed
     order = [r.scope for r in scope_diff("a", "a", ["a", "b"])]
     assert order == ["b", "a"]  # problems first
+
+
+ODD_TIMES = {"1e20": 1e20, "NaN": float("nan"), "inf": float("inf"), "-1e20": -1e20,
+             "5000 digits": 10**5000, "text": "soon", "a list": [1], "a bool": True}
+
+
+@pytest.mark.parametrize("name", sorted(ODD_TIMES))
+def test_a_time_no_calendar_holds_is_shown_invalid_never_raised(keys: Any, name: str) -> None:
+    good, jwks, _ = keys
+    exp = ODD_TIMES[name]
+    signable = 1e300 if name == "5000 digits" else exp  # JSON cannot carry the int itself
+    view = verify_jwt(sign(good, exp=signable), jwks, clock=lambda: NOW)
+    assert not view.verified and "exp is not a valid time" in view.problems
+    direct = JWTView("access", False, (), claims={"exp": exp, "iat": exp, "sub": exp})
+    for rows in (view.rows(clock=lambda: NOW), direct.rows(clock=lambda: NOW)):
+        expires = next(r for r in rows if r.claim == "exp")
+        assert expires.value.startswith("invalid:") and "not a time" in expires.value
+
+
+def test_a_good_time_is_still_shown_as_a_date(keys: Any) -> None:
+    rows = claim_rows({"exp": NOW + 60, "iat": NOW - 120}, clock=lambda: NOW)
+    assert [r.value for r in rows] == ["2027-01-15 07:58:00 UTC (2 min ago)",
+                                       "2027-01-15 08:01:00 UTC (in 1 min)"]
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+@pytest.mark.parametrize("part", ["header", "payload"])
+def test_json_nested_100000_deep_is_a_problem_not_a_recursion_error(keys: Any, part: str) -> None:
+    _, jwks, _ = keys
+    deep = _b64(b'{"a":' + b"[" * 100_000 + b"]" * 100_000 + b"}")
+    plain = _b64(b'{"alg":"RS256","kid":"k1"}')
+    token = f"{deep}.{plain}.c2ln" if part == "header" else f"{plain}.{deep}.c2ln"
+    view = verify_jwt(token, jwks, clock=lambda: NOW)
+    assert not view.verified and "nests" in view.problems[0] and view.claims == {}
+
+
+def test_an_odd_scope_claim_is_shown_invalid() -> None:
+    rows = claim_rows({"scope": [["nested"]], "name": 10**5000}, clock=lambda: NOW)
+    assert [r.value for r in rows] == ["a number too long to show", "invalid: not a scope list"]

@@ -2,8 +2,16 @@
 
 >>> redact("Authorization: Bearer abc.def")
 'Authorization: Bearer [redacted]'
+>>> redact("export XERO_CLIENT_SECRET='s3cr3t-value-xyz'")
+"export XERO_CLIENT_SECRET='[redacted]'"
+>>> redact("Error code: 500, TokenExpired: token expired")
+'Error code: 500, TokenExpired: token expired'
 
-Every report, log line, table, repr and notebook output goes through this one module.
+Every report, log line, table, repr and notebook output goes through this one module. Besides
+the shapes a credential is written in (headers, query strings, JSON, env assignments, curl
+flags, URL user info, SDK printouts, prose), ``redact`` replaces the exact values this kernel
+holds: ``remember_secret`` is called where tokens, client secrets and verifiers come in
+(``xero_nb.auth.logs`` puts the same redaction on the HTTP, OAuth and xero-nb loggers).
 """
 
 from __future__ import annotations
@@ -11,33 +19,171 @@ from __future__ import annotations
 import base64
 import json
 import re
+import threading
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from xero_nb import jsonsafe
+
 REDACTED = "[redacted]"
 SECRET_HEADERS = frozenset({"authorization", "cookie", "set-cookie", "proxy-authorization"})
-_SECRET_KEYS = r"access_token|refresh_token|id_token|client_secret|code_verifier|code|password|assertion"
 # Placeholders a snippet uses instead of a secret ($ENV, os.environ[...], <TOKEN>, {...}).
 _PLACEHOLDER = r"(?!\$|os\.environ|<|\{|\[redacted\]|null\b|None\b)"
+_PLACEHOLDERS = ("$", "os.environ", "process.env", "<", "{", "[redacted", "%s", "%(", "ENV[", "getenv")
+_EMPTY_WORDS = frozenset({"", "null", "none", "nil", "undefined", "true", "false"})
+_TOKEN_CHARS = r"[A-Za-z0-9._~+/=%-]"
+
+# Key names (split into words: accessToken, XERO_CLIENT_SECRET, x-access-token) whose values are
+# credentials whatever they look like...
+_SPECIFIC_PAIRS = frozenset({
+    ("access", "token"), ("refresh", "token"), ("id", "token"), ("auth", "token"),
+    ("session", "token"), ("bearer", "token"), ("client", "secret"), ("app", "secret"),
+    ("consumer", "secret"), ("code", "verifier"), ("client", "assertion"), ("api", "key"),
+    ("secret", "key"), ("private", "key"),
+})
+_SPECIFIC_WORDS = frozenset({"password", "passwd", "pwd"})
+# ...and names that are credentials unless the value reads as a word ("Invalid token: the ...").
+_GENERIC_WORDS = frozenset({"token", "secret", "assertion", "credential", "credentials"})
+_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+_WORDLIKE = re.compile(r"[A-Z]?[a-z]+")
+
+# key (ending in a credential word) and separator; the value is read in a lookahead, so a key
+# that turns out not to be secret ("code: 500") consumes nothing after its separator. A bare
+# value stops at ":" and "=" (base64 padding aside): no value spans the next key's separator,
+# so the scan stays linear. A quoted value goes on over JSON's escaped "/" ("1\/\/0g...").
+_KEY_VALUE = re.compile(
+    r"""(?:(?<![A-Za-z0-9_.\-])|(?<=--))(?=[A-Za-z])(?P<key>[A-Za-z0-9_.\-]{0,80}?"""
+    r"""(?i:token|secret|password|passwd|pwd|verifier|assertion|credentials?|key|code))"""
+    r"""(?![A-Za-z0-9_.\-])(?P<kq>\\?["'])?(?P<sep>[ \t]*[:=][ \t]*)"""
+    r"""(?=(?P<vq>\\?["'`])(?P<qval>(?:[^"'`\\\n]|\\[/u])*)|(?P<bval>[^\s"'`\\&,;:=}\]<>)]*=*))""")
+_PROSE = re.compile(
+    r"""(?i)\b(?:(?:client|app|consumer)[ _-]?secret|(?:access|refresh|id|bearer)[ _-]?token"""
+    r"""|api[ _-]?key|password|secret)\s+(?:is|was|=)\s*:?\s*"""
+    r"""(?:(?P<vq>["'`])(?P<qval>[^\s"'`]+)|(?P<bval>[^\s"'`,;]+))""")
+_NOT_A_TOKEN = r"(?!(?:token|tokens|auth|authentication|authorization|scheme|header|realm|scope" \
+               r"|error|error_description|error_uri)\b)"
+# A JWT, also when cut short after its payload (the rest of the text was truncated).
+_JWT = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*)?")
 _REDACTIONS = (
-    # A JWT, also when cut short after its payload (the rest of the text was truncated).
-    (re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*)?"), REDACTED),
-    # A token, not an RFC 6750 challenge (WWW-Authenticate: Bearer error="insufficient_scope").
-    (re.compile(r"(?i)\b(Bearer)\s+(?!(?:realm|scope|error|error_description|error_uri)\s*=)"
-                + _PLACEHOLDER + r"[A-Za-z0-9._~+/=-]+"), r"\1 " + REDACTED),
-    (re.compile(r"(?i)\b(Basic)\s+(?=[A-Za-z0-9+/=]*[0-9+/=])[A-Za-z0-9+/=]{8,}"), r"\1 " + REDACTED),
-    (re.compile(r"""(?i)(?<![A-Za-z0-9_-])(["']?(?:""" + _SECRET_KEYS + r""")["']?\s*[:=]\s*["']?)"""
-                + _PLACEHOLDER + r"""[^"'&\s,}]+"""), r"\1" + REDACTED),
-    (re.compile(r"""(?i)(?<![A-Za-z0-9_-])(["']?(?:authorization|cookie)["']?\s*[:=]\s*["']?)"""
-                r"""(?!Bearer|Basic)""" + _PLACEHOLDER + r"""[^\s"',}][^"'\n,}]*"""), r"\1" + REDACTED),
+    # https://ID:SECRET@host/...
+    (re.compile(r"(://[^\s:/@?#]*):[^\s/@?#]+(?=@)"), r"\1:" + REDACTED),
+    # curl -u ID:SECRET, --user=ID:SECRET
+    (re.compile(r"""(?<!\S)(-u[ \t]*|--user[= \t][ \t]*)(["']?)([^\s:"']+):""" + _PLACEHOLDER
+                + r"""[^\s"']+"""), r"\1\2\3:" + REDACTED),
+    # A token (also URL-encoded: Bearer%20...), not an RFC 6750 challenge or a word.
+    (re.compile(r"(?i)(?<![A-Za-z])(Bearer)(\s+|%20|\+)" + _NOT_A_TOKEN + _PLACEHOLDER + _TOKEN_CHARS
+                + "++(?!:)"),
+     r"\1\2" + REDACTED),
+    (re.compile(r"(?i)(?<![A-Za-z])(Basic)\s+(?=[A-Za-z0-9+/=]*[0-9+/=])[A-Za-z0-9+/=]{8,}"),
+     r"\1 " + REDACTED),
 )
+_HEADER = re.compile(r"""(?i)(?<![A-Za-z0-9_-])(["']?(?:authorization|cookie)["']?\s*[:=]\s*["']?)"""
+                     r"""(?!Bearer|Basic)""" + _PLACEHOLDER + r"""[^\s"',}][^"'\n,}]*""")
+
+# -- the exact values this kernel holds ------------------------------------------------------
+REMEMBER_MAX = 64  # the newest values kept (a long session refreshes every 30 minutes)
+_REMEMBER_MIN = 12  # shorter values could be ordinary words
+_REMEMBER_LONGEST = 8192  # longer values are not worth a regex (JWTs are caught by shape)
+_remembered: dict[str, None] = {}
+_remembered_re: re.Pattern[str] | None = None
+_remember_lock = threading.Lock()
+
+
+def remember_secret(value: str | None) -> None:
+    """Have ``redact`` replace this exact value from now on (kept in memory only, never logged).
+
+    Called where secrets come in: a Token, a Settings' client secret, a PKCE verifier, an
+    authorization code. Short or repetitive values are not kept (they could be ordinary text).
+    """
+    global _remembered_re
+    if not isinstance(value, str) or not _REMEMBER_MIN <= len(value) <= _REMEMBER_LONGEST:
+        return
+    if len(set(value)) < 5:
+        return
+    with _remember_lock:
+        if value in _remembered:
+            return
+        _remembered[value] = None
+        while len(_remembered) > REMEMBER_MAX:
+            del _remembered[next(iter(_remembered))]
+        longest_first = sorted(_remembered, key=len, reverse=True)
+        _remembered_re = re.compile("|".join(map(re.escape, longest_first)))
+
+
+def forget_secrets() -> None:
+    """Drop every remembered value (tests; a kernel keeps them until it ends)."""
+    global _remembered_re
+    with _remember_lock:
+        _remembered.clear()
+        _remembered_re = None
+
+
+def _scrub_remembered(text: str) -> str:
+    pattern = _remembered_re
+    return pattern.sub(REDACTED, text) if pattern is not None else text
+
+
+# -- shapes ------------------------------------------------------------------------------------
+def _placeholder(value: str) -> bool:
+    return value.lower() in _EMPTY_WORDS or value.startswith(_PLACEHOLDERS)
+
+
+def _opaque(value: str) -> bool:
+    """Looks like a credential rather than a word ("expired", "Invalid" are words)."""
+    return len(value) >= 8 and not _WORDLIKE.fullmatch(value)
+
+
+def _pair_span(m: re.Match[str]) -> tuple[int, int] | None:
+    """Where the value of a ``key: value`` pair is, if that value is a credential."""
+    quoted = m.group("vq") is not None
+    group = "qval" if quoted else "bval"
+    value = m.group(group)
+    if not value or _placeholder(value):
+        return None
+    words = [w.lower() for w in _WORDS.findall(m.group("key"))]
+    last, pair = words[-1], tuple(words[-2:])
+    if words == ["code"]:  # the OAuth code parameter, not "Error code: 500" or {"Code": "200"}
+        before = m.string[m.start() - 1:m.start()]
+        secret = "=" in m.group("sep") and (before in ("?", "&", "#") or _opaque(value))
+    elif pair in _SPECIFIC_PAIRS or pair in (("auth", "code"), ("authorization", "code")) \
+            or last in _SPECIFIC_WORDS:
+        secret = True
+    elif last in _GENERIC_WORDS:
+        secret = quoted or m.group("kq") is not None or "=" in m.group("sep") or _opaque(value)
+    else:
+        secret = False
+    return m.span(group) if secret else None
+
+
+def _redact_pairs(text: str) -> str:
+    out: list[str] = []
+    last = 0
+    for m in _KEY_VALUE.finditer(text):
+        span = _pair_span(m)
+        if span is not None and span[0] >= last:
+            out += [text[last:span[0]], REDACTED]
+            last = span[1]
+    return "".join(out) + text[last:] if out else text
+
+
+def _prose(m: re.Match[str]) -> str:
+    group = "qval" if m.group("vq") else "bval"
+    value = m.group(group)
+    if _placeholder(value) or not (m.group("vq") or _opaque(value)):
+        return m.group(0)
+    start, end = m.span(group)
+    return m.group(0)[:start - m.start()] + REDACTED + m.group(0)[end - m.start():]
+
 
 def redact(text: str) -> str:
     """``text`` with bearer tokens, JWTs, client secrets and auth codes replaced by a marker."""
+    text = _JWT.sub(REDACTED, _scrub_remembered(text))
+    text = _redact_pairs(text)  # before Bearer: "TokenType:Bearer RefreshToken:..." (Go's %+v)
     for pattern, repl in _REDACTIONS:
         text = pattern.sub(repl, text)
-    return text
+    text = _PROSE.sub(_prose, text)
+    return _HEADER.sub(r"\1" + REDACTED, text)
 
 
 def mask(secret: str | None) -> str:
@@ -58,11 +204,11 @@ JSON_SECRET_NAMES = frozenset({"access_token", "refresh_token", "id_token", "cli
 
 
 def scrub(text: str, secrets: Iterable[str]) -> str:
-    """Replace every known secret value in ``text``."""
+    """Replace every known secret value in ``text`` (and every value remembered here)."""
     for secret in secrets:
         if secret and len(secret) >= 4:
             text = text.replace(secret, REDACTED)
-    return text
+    return _scrub_remembered(text)
 
 
 def redact_url(url: str, secrets: Iterable[str] = ()) -> str:
@@ -90,7 +236,7 @@ def redact_body(body: str, secrets: Iterable[str] = ()) -> str:
     text = body.strip()
     if text.startswith(("{", "[")):
         try:
-            parsed = json.loads(text)
+            parsed = jsonsafe.loads(text)
         except ValueError:
             parsed = None
         if parsed is not None:
@@ -125,7 +271,7 @@ def jwt_claims(token: str | None) -> dict[str, Any]:
     """The unverified claims of a JWT, or {} (only read for scopes and expiry, never shown)."""
     try:
         payload = (token or "").strip().split(".")[1]
-        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    except Exception:  # not a JWT: no claims
+        claims = jsonsafe.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except Exception:  # not a JWT (or nested too deeply): no claims
         return {}
     return claims if isinstance(claims, dict) else {}

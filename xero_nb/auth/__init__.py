@@ -4,7 +4,8 @@ Modules: flow (XeroAuth: PKCE and client credentials, refresh, revoke), clients
 (authlib's clients over the project's HTTP layer), callback (the 127.0.0.1 redirect
 catcher), tenants (connections), config (settings from the environment, .env and
 profiles), tokens (the Token record), store (memory and file token stores, locked and
-atomic), jwt (the claims view) and explain (OAuth errors told plainly).
+atomic), jwt (the claims view), explain (OAuth errors told plainly) and logs (the filter that
+redacts the HTTP, OAuth and xero-nb log records).
 """
 
 from __future__ import annotations

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import stat
 import tomllib
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +23,7 @@ from urllib.parse import urlsplit
 
 from xero_nb.auth.tokens import Secret
 from xero_nb.catalog.scopes import ERAS, parse_scopes
-from xero_nb.errors import ConfigError
+from xero_nb.errors import ConfigError, XeroNbWarning
 
 DEFAULT_REDIRECT_URI = "http://127.0.0.1:8765/callback"
 DEFAULT_SCOPES = ("openid", "profile", "email", "accounting.settings.read")
@@ -42,9 +44,11 @@ def read_env_file(path: str | os.PathLike[str]) -> dict[str, str]:
     """``KEY=value`` lines of a .env file (``export``, quotes and ``#`` comments allowed)."""
     out: dict[str, str] = {}
     try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
+        lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
     except FileNotFoundError:
         return out
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path} is not UTF-8 text: save it as UTF-8") from None
     for raw in lines:
         line = raw.strip()
         if not line or line.startswith("#") or "=" not in line:
@@ -71,16 +75,37 @@ def read_profile(name: str, path: str | os.PathLike[str] | None) -> dict[str, An
     if path is None or not Path(path).exists():
         return {}
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8-sig"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"profiles file {path} is not valid TOML: {exc}") from None
-    table = data.get("profiles", {}).get(name, {})
+    except UnicodeDecodeError:
+        raise ConfigError(f"profiles file {path} is not UTF-8 text: save it as UTF-8") from None
+    except RecursionError:
+        raise ConfigError(f"profiles file {path} nests too deeply to be a profiles file") from None
+    profiles = data.get("profiles", {})
+    if not isinstance(profiles, dict):
+        raise ConfigError(f"[profiles] in {path} must be a table")
+    _check_private(Path(path), any(isinstance(t, dict) and t.get("client_secret")
+                                   for t in profiles.values()))
+    table = profiles.get(name, {})
     if not isinstance(table, dict):
         raise ConfigError(f"profile {name!r} in {path} must be a table")
     unknown = sorted(set(table) - set(FIELDS))
     if unknown:
         raise ConfigError(f"profile {name!r} has unknown keys {unknown}; known: {list(FIELDS)}")
     return table
+
+
+def _check_private(path: Path, holds_secret: bool) -> None:
+    """Warn when others can change the profiles file, or read it while it holds a secret."""
+    if os.name != "posix":
+        return
+    mode = stat.S_IMODE(path.stat().st_mode)
+    writable, readable = mode & 0o022, mode & 0o044
+    if writable or (readable and holds_secret):
+        what = "change" if writable else "read its client secret in"
+        warnings.warn(f"other users can {what} the profiles file {path} (mode {mode:o}); "
+                      f"`chmod 600 {path}` closes it", XeroNbWarning, stacklevel=4)
 
 
 def _scopes(value: Any) -> tuple[str, ...]:

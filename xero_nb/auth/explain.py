@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from xero_nb.auth.tokens import Clock
 from xero_nb.catalog.scopes import (
@@ -21,7 +22,7 @@ from xero_nb.catalog.scopes import (
     scope_reach,
     suggest,
 )
-from xero_nb.errors import AuthError
+from xero_nb.errors import AuthError, TokenStoreError
 from xero_nb.facts import REFRESH_IDLE_SECONDS
 
 SIGN_IN_AGAIN = "sign in again (XeroAuth.sign_in(), or the Connect button)"
@@ -125,3 +126,26 @@ def explain_oauth_error(error: str, description: str | None, *, requested: Itera
                          hint=SIGN_IN_AGAIN + " and approve")
     return AuthError(f"{error} at the {stage} step.{said}", code=error or "auth_error",
                      hint=SIGN_IN_AGAIN)
+
+
+def endpoint_error(exc: Exception, *, requested: Iterable[str], era: str | None, stage: str,
+                   store: Any, clock: Clock, sent: Mapping[str, Any],
+                   secret: str | None) -> AuthError:
+    """The AuthError for a failed token-endpoint call: Xero's OAuth error explained, or why the
+    endpoint could not be used (unreachable, an answer that is not a token response)."""
+    error = getattr(exc, "error", None)
+    if isinstance(error, str):  # authlib's OAuthError: Xero answered with an OAuth error
+        said = [v for v in sent.values() if isinstance(v, str)]
+        said += [q for v in said for qs in parse_qs(urlsplit(v).query).values() for q in qs]
+        try:
+            state = store.state()
+        except TokenStoreError:  # a damaged store: explain without its history
+            state = None
+        return explain_oauth_error(error, getattr(exc, "description", None), requested=requested,
+                                   era=era, stage=stage, store=state, clock=clock,
+                                   secrets=[*said, secret])
+    if isinstance(exc, (ValueError, RecursionError)):
+        return AuthError(f"the token endpoint's answer is not a token response "
+                         f"({type(exc).__name__})", code="token_endpoint_error")
+    return AuthError(f"token endpoint unreachable or failed ({type(exc).__name__})",
+                     code="token_endpoint_error")

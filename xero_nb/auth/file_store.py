@@ -1,5 +1,12 @@
 """Tokens on disk: one 0600 JSON file per profile in a 0700 folder, replaced atomically, file-locked.
 
+A file that is not a valid token record (empty, cut short, not UTF-8, wrong types, nested too
+deeply, a folder in its place) is never a dead end: reading it raises TokenStoreError saying
+what to do, and the next change (a sign-in, a refresh, a sign-out) moves it aside as
+``<name>.corrupt-<time>`` (0600, with a XeroNbWarning) and writes the new state. Temp files a
+killed save left behind hold a refresh token: every change and the store's first use remove
+them, under the lock, so never a live writer's.
+
 >>> store = FileTokenStore("/tmp/xero-nb-doctest", profile="demo")  # doctest: +SKIP
 >>> store.save(token); store.load()                                  # doctest: +SKIP
 """
@@ -9,14 +16,18 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
+import stat
 import tempfile
 import threading
 import time
 import warnings
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from xero_nb import jsonsafe
 from xero_nb.auth.store import (
     LOCK_TIMEOUT,
     BaseStore,
@@ -30,7 +41,23 @@ from xero_nb.auth.tokens import Clock
 from xero_nb.errors import TokenStoreError, XeroNbWarning
 
 APP_NAME = "xero-nb"
-STALE_TEMP_SECONDS = 120.0  # older temp files are a killed writer's leftovers
+STALE_TEMP_SECONDS = 120.0  # kept for callers; temp files are now removed whatever their age
+MAX_FILE_BYTES = 1 << 20  # a token record is a few kB
+_TEMP_NAME = "[a-z0-9_]{8}"  # tempfile.mkstemp's random part
+
+
+class CorruptTokenStoreError(TokenStoreError):
+    """The token file is not a valid token record (the next change moves it aside)."""
+
+    code = "token_store_corrupt"
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(
+            f"token store {path} is not valid ({reason}); sign in again (XeroAuth.sign_in()) or "
+            f"sign out (XeroAuth.forget()): the file is then moved aside as "
+            f"{path.name}.corrupt-<time>, not deleted")
 
 
 def default_dir() -> Path:
@@ -56,40 +83,108 @@ class FileTokenStore(BaseStore):
         self._thread_lock = threading.RLock()
         self._file_lock: Any = None
         self._checked: set[Path] = set()
+        self._swept = False
+        names = {re.escape(self.path.name)}
+        if self.path.name == f"{self.profile}.json":
+            names.add(re.escape(self.profile))  # what earlier versions named their temp files
+        self._temp_re = re.compile(rf"\.(?:{'|'.join(sorted(names))})\.{_TEMP_NAME}\.tmp")
 
+    # -- the folder ------------------------------------------------------------------------
     def _ensure_dir(self) -> None:
         folder = self.path.parent
         if not folder.exists():
-            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            os.chmod(folder, 0o700)  # mkdir's mode is masked by the umask
+            try:
+                folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+                os.chmod(folder, 0o700)  # mkdir's mode is masked by the umask
+            except OSError as exc:
+                raise TokenStoreError(f"cannot create the token folder {folder} ({exc.strerror}): "
+                                      f"pass FileTokenStore(path=...) a folder you can write") from None
         elif folder.stat().st_mode & 0o077 and folder not in self._checked:
             self._checked.add(folder)
-            if folder == default_dir():
+            if folder.is_symlink():
+                warnings.warn(f"token folder {folder} is a symbolic link to {folder.resolve()}, which "
+                              f"is open to other users; xero-nb does not change permissions through "
+                              f"a link (`chmod 700 {folder.resolve()}` closes it)",
+                              XeroNbWarning, stacklevel=4)
+            elif folder == default_dir():
                 os.chmod(folder, 0o700)  # our own folder: tighten it
             else:
                 warnings.warn(f"token folder {folder} is open to other users (the token files are 0600;"
                               f" `chmod 700 {folder}` closes the folder too)", XeroNbWarning, stacklevel=4)
 
+    # -- reading -----------------------------------------------------------------------------
     def _read(self) -> StoreState:
+        self._sweep_once()
+        state = self._load()
+        if isinstance(state, str):
+            raise CorruptTokenStoreError(self.path, state)
+        return state
+
+    def _read_for_change(self) -> StoreState:
+        state = self._load()
+        if isinstance(state, str):
+            self._move_aside(state)
+            return StoreState(token=None)
+        return state
+
+    def _load(self) -> StoreState | str:
+        """The stored state, or why the file is not a token record (a str)."""
         try:
-            text = self.path.read_text(encoding="utf-8")
+            info = self.path.stat()
         except FileNotFoundError:
             return StoreState(token=None)
         except OSError as exc:
-            raise TokenStoreError(f"cannot read token store {self.path}: {exc.strerror}") from None
+            raise self._unreadable(exc) from None
+        if stat.S_ISDIR(info.st_mode):
+            return "a folder, not a file"
+        if not stat.S_ISREG(info.st_mode):
+            return "not a regular file"
+        if info.st_size > MAX_FILE_BYTES:
+            return f"larger than {MAX_FILE_BYTES >> 20} MB"
         try:
-            record = json.loads(text)
-            if not isinstance(record, dict):
-                raise ValueError("not an object")
-            return state_from(record)
-        except (ValueError, TypeError, KeyError):
-            # Never quote the file: it holds secrets.
-            raise TokenStoreError(f"token store {self.path} is not valid; sign in again") from None
+            with open(self.path, "rb") as fh:
+                data = fh.read(MAX_FILE_BYTES + 1)
+        except FileNotFoundError:
+            return StoreState(token=None)
+        except IsADirectoryError:
+            return "a folder, not a file"
+        except OSError as exc:
+            raise self._unreadable(exc) from None
+        return _parse(data)
 
+    def _unreadable(self, exc: OSError) -> TokenStoreError:
+        return TokenStoreError(f"cannot read token store {self.path} ({exc.strerror}): give your "
+                               f"user access to it (`chmod 600 {self.path}`) or pass another path")
+
+    def _move_aside(self, reason: str) -> None:
+        """Rename the invalid file to ``<name>.corrupt-<time>`` (0600) and say so."""
+        try:
+            stamp = datetime.fromtimestamp(self.clock(), UTC).strftime("%Y%m%dT%H%M%SZ")
+        except (OverflowError, ValueError, OSError):
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        n = 1
+        while aside.exists() or aside.is_symlink():
+            aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{n}")
+            n += 1
+        mode = 0o700 if self.path.is_dir() and not self.path.is_symlink() else 0o600
+        try:
+            os.rename(self.path, aside)
+            if not aside.is_symlink():
+                os.chmod(aside, mode)
+        except OSError as exc:
+            raise TokenStoreError(f"token store {self.path} is not valid ({reason}) and could not "
+                                  f"be moved aside ({exc.strerror}): move or delete it, then sign "
+                                  f"in again") from None
+        warnings.warn(f"token store {self.path} was not valid ({reason}): moved it aside to "
+                      f"{aside.name} ({mode:o}; it may hold an old token: delete it when you no longer "
+                      f"need it) and saved the new state", XeroNbWarning, stacklevel=5)
+
+    # -- writing -----------------------------------------------------------------------------
     def _write(self, state: StoreState) -> None:
         self._ensure_dir()
         data = json.dumps(record_from(state), indent=1, sort_keys=True).encode()
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.profile}.", suffix=".tmp", dir=self.path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
         try:
             os.fchmod(fd, 0o600)
             with os.fdopen(fd, "wb") as fh:
@@ -105,12 +200,22 @@ class FileTokenStore(BaseStore):
         self._sweep()
 
     def _sweep(self) -> None:
-        # Temp files a killed writer left behind hold secrets; a live writer's are seconds old.
-        cutoff = time.time() - STALE_TEMP_SECONDS
-        for stale in self.path.parent.glob(f".{self.profile}.*.tmp"):
-            with contextlib.suppress(OSError):
-                if stale.stat().st_mtime < cutoff:
-                    stale.unlink()
+        """Remove this store's temp files (call under the lock: no writer of ours is mid-save)."""
+        with contextlib.suppress(OSError), os.scandir(self.path.parent) as entries:
+            for entry in entries:
+                if self._temp_re.fullmatch(entry.name):
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
+        self._swept = True
+
+    def _sweep_once(self) -> None:
+        """On first use, remove a killed save's temp files, if the lock is free right now."""
+        if self._swept:
+            return
+        self._swept = True  # once: a busy lock means a writer, who sweeps after its save
+        if self.path.parent.is_dir():
+            with contextlib.suppress(TokenStoreError, OSError), self.lock(timeout=0):
+                self._sweep()
 
     @contextlib.contextmanager
     def lock(self, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
@@ -131,6 +236,28 @@ class FileTokenStore(BaseStore):
 
     def __repr__(self) -> str:
         return f"FileTokenStore(path={str(self.path)!r}, profile={self.profile!r})"
+
+
+def _parse(data: bytes) -> StoreState | str:
+    """The state in a token file's bytes, or why they are not a token record."""
+    if not data.strip():
+        return "empty"
+    try:
+        text = data.decode("utf-8-sig")  # a byte order mark from an editor is harmless
+    except UnicodeDecodeError:
+        return "not UTF-8 text"
+    try:
+        record = jsonsafe.loads(text)
+    except jsonsafe.TooDeepError as exc:
+        return f"JSON nested {exc.depth} levels deep"
+    except ValueError:
+        return "not complete JSON"
+    if not isinstance(record, dict):
+        return "not a JSON object"
+    try:
+        return state_from(record)
+    except (ValueError, TypeError):  # never quote the file: it holds secrets
+        return "not a token record (a field has the wrong type)"
 
 
 def _fsync_dir(folder: Path) -> None:

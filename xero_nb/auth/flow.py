@@ -19,7 +19,6 @@ import warnings
 import webbrowser
 from collections.abc import Callable, Iterable
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 from authlib.common.security import generate_token
 from authlib.integrations.base_client import OAuthError
@@ -29,16 +28,17 @@ from xero_nb.auth import tenants
 from xero_nb.auth.callback import CallbackServer
 from xero_nb.auth.clients import AsyncClient, SyncClient
 from xero_nb.auth.config import Settings
-from xero_nb.auth.explain import explain_oauth_error, scope_warnings
+from xero_nb.auth.explain import endpoint_error, scope_warnings
 from xero_nb.auth.file_store import FileTokenStore
-from xero_nb.auth.jwt import JWTView, verify_jwt
+from xero_nb.auth.jwt import JWTView, fetch_jwks, verify_jwt
+from xero_nb.auth.logs import install_log_redaction
 from xero_nb.auth.pkce import PendingSignIn, PendingSignIns
-from xero_nb.auth.store import MemoryTokenStore, TokenStore
+from xero_nb.auth.store import MemoryTokenStore, TokenStore, save_or_warn
 from xero_nb.auth.tokens import DEFAULT_LEEWAY, Clock, Token
 from xero_nb.catalog.scopes import parse_scopes
-from xero_nb.errors import AuthError, XeroNbWarning
+from xero_nb.errors import AuthError, TokenStoreError, XeroNbWarning
 from xero_nb.facts import XeroURLs
-from xero_nb.http import Client, HTTPError
+from xero_nb.http import HTTPError
 from xero_nb.models import Tenant
 from xero_nb.redact import mask
 
@@ -83,7 +83,9 @@ class XeroAuth:
         self.offline_access = offline_access
         self._pending = PendingSignIns()
         self._token: Token | None = None
+        self._unsaved: Token | None = None  # held here because the store could not save it
         self._jwks: dict[str, Any] | None = None
+        install_log_redaction()  # httpx2 logs URLs, authlib logs requests: never their tokens
 
     # -- authlib clients ---------------------------------------------------------------
     def _client_kwargs(self) -> dict[str, Any]:
@@ -106,16 +108,16 @@ class XeroAuth:
         return OAuth2Client(**self._client_kwargs(), **extra)
 
     def oauth_client(self, **httpx_kwargs: Any) -> OAuth2Client:
-        """An authlib httpx2 client carrying a fresh token (refreshed under the store's lock)."""
-        client = SyncClient(**self._client_kwargs(), token=self.token().to_response(),
-                             **httpx_kwargs)
-        client.token_auth.owner = self
-        return client
+        """An authlib httpx2 client carrying a fresh token (refreshed under the store's lock);
+        it sends nothing to an origin other than ``urls``' (AuthError ``foreign_origin``)."""
+        return self._bearer_client(SyncClient, httpx_kwargs)
 
     def async_oauth_client(self, **httpx_kwargs: Any) -> AsyncOAuth2Client:
         """The async twin of ``oauth_client`` (pass an async-capable ``transport``)."""
-        client = AsyncClient(**self._client_kwargs(), token=self.token().to_response(),
-                              **httpx_kwargs)
+        return self._bearer_client(AsyncClient, httpx_kwargs)
+
+    def _bearer_client(self, cls: Any, httpx_kwargs: dict[str, Any]) -> Any:
+        client = cls(**self._client_kwargs(), token=self.token().to_response(), **httpx_kwargs)
         client.token_auth.owner = self
         return client
 
@@ -160,12 +162,15 @@ class XeroAuth:
 
     def complete(self, redirect_url: str) -> Token:
         """Finish sign-in from the URL Xero redirected to (pasted, or from the callback)."""
-        pending, clean = self._pending.take(redirect_url, era=self.era)
-        with self._endpoint_client(redirect_uri=pending.redirect_uri) as client:
-            resp = self._call(client.fetch_token, pending.scopes, "code", self.urls.token,
-                              authorization_response=clean, state=pending.state,
-                              code_verifier=pending.verifier)
-        return self._save_new(Token.from_response(resp, clock=self.clock, requested=pending.scopes))
+        # The store's lock first: a store that cannot be locked fails before the code is spent.
+        with self.store.lock():
+            pending, clean = self._pending.take(redirect_url, era=self.era)
+            with self._endpoint_client(redirect_uri=pending.redirect_uri) as client:
+                resp = self._call(client.fetch_token, pending.scopes, "code", self.urls.token,
+                                  authorization_response=clean, state=pending.state,
+                                  code_verifier=pending.verifier)
+            return self._save_new(Token.from_response(resp, clock=self.clock,
+                                                      requested=pending.scopes))
 
     # -- client credentials ----------------------------------------------------------------
     def client_credentials(self, scopes: Iterable[str] | str | None = None) -> Token:
@@ -179,29 +184,26 @@ class XeroAuth:
         return self._save_new(dataclasses.replace(tok, grant_type="client_credentials"))
 
     def _save_new(self, token: Token) -> Token:
-        with self.store.lock():
-            self.store.save(token)
-        self._token = token
+        self._keep(token, refreshed=False)
         log.info("new Xero token %s, scopes: %s", mask(token.access_token),
                  " ".join(sorted(token.scopes)))
         return token
+
+    def _keep(self, token: Token, *, refreshed: bool) -> None:
+        """Hold ``token`` here, then store it; a store failure warns (the token is not lost)."""
+        self._token = self._unsaved = token
+        if save_or_warn(self.store, token, refreshed=refreshed):
+            self._unsaved = None
 
     def _call(self, fn: Callable[..., Any], requested: Iterable[str], stage: str,
               *args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
-        except OAuthError as exc:
-            sent = [v for v in kwargs.values() if isinstance(v, str)]
-            sent += [q for v in sent for qs in parse_qs(urlsplit(v).query).values() for q in qs]
+        except (OAuthError, HTTPError, ValueError, RecursionError) as exc:
             secret = self.settings.client_secret
-            raise explain_oauth_error(exc.error, exc.description, requested=requested,
-                                      era=self.era, stage=stage, store=self.store.state(),
-                                      clock=self.clock,
-                                      secrets=[*sent, secret.reveal() if secret else None]
-                                      ) from None
-        except HTTPError as exc:
-            raise AuthError(f"token endpoint unreachable or failed ({type(exc).__name__})",
-                            code="token_endpoint_error") from None
+            raise endpoint_error(exc, requested=requested, era=self.era, stage=stage,
+                                 store=self.store, clock=self.clock, sent=kwargs,
+                                 secret=secret.reveal() if secret else None) from None
 
     # -- tokens ------------------------------------------------------------------------------
     def token(self) -> Token:
@@ -217,7 +219,7 @@ class XeroAuth:
     def forget(self, reason: str = "signed out") -> None:
         """Sign out here: drop the token from memory and the store (Xero keeps the connection)."""
         with self.store.lock():
-            self._token = None
+            self._token = self._unsaved = None
             self.store.clear(reason)
 
     def _not_signed_in(self) -> AuthError:
@@ -236,7 +238,13 @@ class XeroAuth:
         # Under the lock, re-read: if another kernel already replaced the token we saw, use
         # its token instead of spending the (rotated, now invalid) refresh token again.
         with self.store.lock():
-            current = self.store.load()
+            try:
+                current = self.store.load()
+            except TokenStoreError:
+                if self._token is None:
+                    raise
+                current = self._token  # the file is unreadable: saving the new one replaces it
+            current = current or self._unsaved
             if current is None:
                 self._token = None
                 raise self._not_signed_in()
@@ -262,8 +270,7 @@ class XeroAuth:
                 if not new.refresh_token:
                     new = dataclasses.replace(new, refresh_token=current.refresh_token)
             # Stored before anyone uses it: a crash after this line loses nothing.
-            self.store.save(new, refreshed=True)
-            self._token = new
+            self._keep(new, refreshed=True)
         log.info("refreshed Xero token %s -> %s", mask(current.access_token),
                  mask(new.access_token))
         return new
@@ -271,7 +278,10 @@ class XeroAuth:
     def revoke(self) -> None:
         """Revoke the refresh token at Xero (removes this user's connections) and forget it."""
         with self.store.lock():
-            tok = self.store.load() or self._token
+            try:
+                tok = self.store.load() or self._token
+            except TokenStoreError:  # unreadable: revoke what this kernel holds, then clear
+                tok = self._token
             if tok is not None and tok.refresh_token:
                 with self._endpoint_client() as client:
                     resp = client.revoke_token(self.urls.revocation, token=tok.refresh_token,
@@ -280,7 +290,7 @@ class XeroAuth:
                     raise AuthError(f"revocation refused (HTTP {resp.status_code})",
                                     code="revoke_failed")
             self.store.clear("revoked")
-            self._token = None
+            self._token = self._unsaved = None
 
     # -- connections ---------------------------------------------------------------------------
     def connections(self, auth_event_only: bool = False) -> list[Tenant]:
@@ -304,11 +314,7 @@ class XeroAuth:
     def jwks(self) -> dict[str, Any]:
         """The issuer's signing keys (fetched once per XeroAuth)."""
         if self._jwks is None:
-            with Client(transport=self.transport, timeout=HTTP_TIMEOUT) as http:
-                resp = http.get(self.urls.jwks)
-            if resp.status_code != 200:
-                raise AuthError(f"JWKS answered HTTP {resp.status_code}", code="jwks_failed")
-            self._jwks = dict(resp.json())
+            self._jwks = fetch_jwks(self.urls.jwks, self.transport, HTTP_TIMEOUT)
         return self._jwks
 
     def inspect(self, token: Token | None = None) -> dict[str, JWTView]:

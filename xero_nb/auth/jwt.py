@@ -8,6 +8,8 @@ and needed scopes up.
 
 from __future__ import annotations
 
+import base64
+import math
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -18,7 +20,8 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
-from xero_nb.auth.tokens import Clock
+from xero_nb import jsonsafe
+from xero_nb.auth.tokens import EPOCH_RANGE, Clock
 from xero_nb.catalog.scopes import OIDC_SCOPES, parse_scopes
 from xero_nb.facts import AUDIENCE, ISSUER
 from xero_nb.redact import jwt_claims
@@ -69,11 +72,29 @@ class JWTView:
         return claim_rows(self.claims, clock=clock)
 
 
-def _when(epoch: Any, now: float) -> str:
+def valid_time(epoch: Any) -> float | None:
+    """``epoch`` as seconds if it is a number a calendar can show, else None (NaN, 1e20, "soon")."""
+    if isinstance(epoch, bool) or not isinstance(epoch, (int, float)):
+        return None
     try:
         ts = float(epoch)
-    except (TypeError, ValueError):
-        return str(epoch)
+    except OverflowError:  # an int too large for a float
+        return None
+    return ts if math.isfinite(ts) and EPOCH_RANGE[0] <= ts <= EPOCH_RANGE[1] else None
+
+
+def _show(value: Any, limit: int = 1000) -> str:
+    try:
+        text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+    except ValueError:  # an integer with more digits than Python will print
+        text = "a number too long to show"
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _when(epoch: Any, now: float) -> str:
+    ts = valid_time(epoch)
+    if ts is None:
+        return f"invalid: {_show(epoch, 40)} is not a time"
     stamp = datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     delta = ts - now
     mins = abs(delta) / 60
@@ -92,13 +113,29 @@ def claim_rows(claims: Mapping[str, Any], *, clock: Clock = time.time) -> list[C
         if claim in TIME_CLAIMS:
             text = _when(value, now)
         elif claim == "scope":
-            text = " ".join(sorted(parse_scopes(value, strict=False)))
-        elif isinstance(value, list):
-            text = ", ".join(map(str, value))
+            try:
+                text = " ".join(sorted(parse_scopes(value, strict=False)))
+            except (TypeError, ValueError):
+                text = "invalid: not a scope list"
         else:
-            text = str(value)
+            text = _show(value)
         rows.append(ClaimRow(label, claim, text, meaning))
     return rows
+
+
+def fetch_jwks(url: str, transport: Any = None, timeout: float = 30.0) -> dict[str, Any]:
+    """The issuer's signing keys from ``url``; AuthError (code jwks_failed) when not a key set."""
+    from xero_nb.errors import AuthError
+    from xero_nb.http import Client
+
+    with Client(transport=transport, timeout=timeout) as http:
+        resp = http.get(url)
+    if resp.status_code != 200:
+        raise AuthError(f"JWKS answered HTTP {resp.status_code}", code="jwks_failed")
+    try:
+        return dict(jsonsafe.loads(resp.content))
+    except (ValueError, TypeError):
+        raise AuthError("the JWKS answer is not a key set", code="jwks_failed") from None
 
 
 def verify_jwt(
@@ -117,14 +154,19 @@ def verify_jwt(
     the client id.
     """
     aud = audience if audience is not None else (AUDIENCE if kind == "access" else None)
+    if not isinstance(token, str):
+        return JWTView(kind, False, (f"not a token ({type(token).__name__})",))
+    too_deep = _too_deep(token)
+    if too_deep:
+        return JWTView(kind, False, (too_deep,))
     try:
         keys = KeySet.import_key_set(dict(jwks))  # type: ignore[arg-type]
-    except (JoseError, ValueError, TypeError, KeyError):
+    except (JoseError, ValueError, TypeError, KeyError, RecursionError):
         return JWTView(kind, False, ("the issuer's JWKS could not be read",),
                        claims=jwt_claims(token))
     try:
         decoded = jwt.decode(token, keys, algorithms=list(ALGORITHMS))
-    except (JoseError, ValueError) as exc:
+    except (JoseError, ValueError, TypeError, KeyError, RecursionError) as exc:
         # Name the failure class only: joserfc's messages may quote the token.
         return JWTView(kind, False, (f"signature not verified ({type(exc).__name__})",),
                        claims=jwt_claims(token))
@@ -133,12 +175,30 @@ def verify_jwt(
     if aud is not None:
         options["aud"] = {"essential": True, "value": aud}
     registry = jwt.JWTClaimsRegistry(now=lambda: int(clock()), leeway=leeway, **options)
-    problems: list[str] = []
+    claims = dict(decoded.claims)
+    bad_times = [c for c in sorted(TIME_CLAIMS) if c in claims and valid_time(claims[c]) is None]
+    problems = [f"{c} is not a valid time" for c in bad_times]
     try:
-        registry.validate(decoded.claims)
+        registry.validate(claims)
     except JoseError as exc:
-        problems.append(_claim_problem(exc, decoded.claims, issuer, aud))
-    return JWTView(kind, not problems, tuple(problems), dict(decoded.header), dict(decoded.claims))
+        if getattr(exc, "claim", None) not in bad_times:
+            problems.append(_claim_problem(exc, claims, issuer, aud))
+    except (TypeError, ValueError, OverflowError):
+        problems.append("claims not valid")
+    return JWTView(kind, not problems, tuple(problems), dict(decoded.header), claims)
+
+
+def _too_deep(token: str) -> str | None:
+    """Why the token's header or claims are refused before decoding (JSON nested too deeply)."""
+    for part in token.strip().split(".")[:2]:
+        try:
+            raw = base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+            jsonsafe.check_depth(raw)
+        except jsonsafe.TooDeepError as exc:
+            return f"not a readable JWT (its JSON nests {exc.depth} levels deep)"
+        except ValueError:
+            return None  # not base64/JSON: joserfc says so
+    return None
 
 
 def _claim_problem(exc: JoseError, claims: Mapping[str, Any], issuer: str,

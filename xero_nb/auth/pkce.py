@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 from xero_nb.auth.explain import explain_oauth_error
 from xero_nb.errors import AuthError
+from xero_nb.redact import remember_secret
 
 PENDING_KEEP = 8  # authorize URLs still accepted (what-if widgets make several)
 
@@ -27,6 +28,9 @@ class PendingSignIn:
     verifier: str = dataclasses.field(repr=False)
     scopes: tuple[str, ...]
     redirect_uri: str
+
+    def __post_init__(self) -> None:
+        remember_secret(self.verifier)
 
     def __repr__(self) -> str:
         return f"PendingSignIn(scopes={self.scopes!r})"
@@ -72,4 +76,5 @@ class PendingSignIns:
             raise AuthError("the redirect URL has no code", code="missing_code",
                             hint="paste the whole URL from the browser's address bar")
         del self._by_state[pending.state]  # one use, whatever happens next
+        remember_secret(query["code"])
         return pending, urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))

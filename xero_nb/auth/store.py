@@ -15,15 +15,17 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import math
 import re
 import threading
 import time
+import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from xero_nb.auth.tokens import Clock, Token
-from xero_nb.errors import TokenStoreError
+from xero_nb.errors import TokenStoreError, XeroNbWarning
 
 FORMAT_VERSION = 1
 LOCK_TIMEOUT = 60.0
@@ -91,16 +93,33 @@ def record_from(state: StoreState) -> dict[str, Any]:
     }
 
 
+def _optional(record: Mapping[str, Any], key: str, kind: type | tuple[type, ...]) -> Any:
+    value = record.get(key)
+    if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
+        raise ValueError(f"{key} has the wrong type ({type(value).__name__})")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{key} is not a finite number")
+    return value
+
+
 def state_from(record: Mapping[str, Any]) -> StoreState:
+    """The state a stored record describes; ValueError when any field has the wrong type."""
+    if not isinstance(record, Mapping):
+        raise ValueError("a stored record is a JSON object")
     raw = record.get("token")
+    if raw is not None and not isinstance(raw, Mapping):
+        raise ValueError("token has the wrong type")
+    retired = record.get("retired") or []
+    if not isinstance(retired, list) or not all(isinstance(r, str) for r in retired):
+        raise ValueError("retired has the wrong type")
     return StoreState(
         token=Token.from_response(raw) if raw else None,
-        tenant_id=record.get("tenant_id"),
-        retired=tuple(record.get("retired") or ()),
-        saved_at=record.get("saved_at"),
-        refreshed_at=record.get("refreshed_at"),
-        cleared_at=record.get("cleared_at"),
-        cleared_reason=record.get("cleared_reason"),
+        tenant_id=_optional(record, "tenant_id", str),
+        retired=tuple(retired),
+        saved_at=_optional(record, "saved_at", (int, float)),
+        refreshed_at=_optional(record, "refreshed_at", (int, float)),
+        cleared_at=_optional(record, "cleared_at", (int, float)),
+        cleared_reason=_optional(record, "cleared_reason", str),
     )
 
 
@@ -133,6 +152,10 @@ class BaseStore:
     def _read(self) -> StoreState:
         raise NotImplementedError
 
+    def _read_for_change(self) -> StoreState:
+        """The state to change, read under the lock (a file store recovers from corruption here)."""
+        return self._read()
+
     def lock(self, timeout: float = LOCK_TIMEOUT) -> contextlib.AbstractContextManager[Any]:
         raise NotImplementedError
 
@@ -143,7 +166,7 @@ class BaseStore:
         """Store ``token`` (a Token or a token-response dict); return it as a Token."""
         tok = _as_token(token, self.clock)
         with self.lock():  # read-modify-write: never over another kernel's newer token
-            self._write(_next_state(self._read(), tok, refreshed, self.clock()))
+            self._write(_next_state(self._read_for_change(), tok, refreshed, self.clock()))
         return tok
 
     def load(self) -> Token | None:
@@ -157,12 +180,12 @@ class BaseStore:
     def clear(self, reason: str = "cleared") -> None:
         """Forget the token (remembering that, and why: "revoked", "signed_out", ...)."""
         with self.lock():
-            self._write(_cleared_state(self._read(), reason, self.clock()))
+            self._write(_cleared_state(self._read_for_change(), reason, self.clock()))
 
     def set_tenant(self, tenant_id: str | None) -> None:
         """Remember the chosen tenant for this profile."""
         with self.lock():
-            old = self._read()
+            old = self._read_for_change()
             self._write(StoreState(old.token, tenant_id, old.retired, old.saved_at, old.refreshed_at,
                                    old.cleared_at, old.cleared_reason))
 
@@ -192,6 +215,18 @@ class MemoryTokenStore(BaseStore):
 
     def __repr__(self) -> str:
         return f"MemoryTokenStore(profile={self.profile!r})"
+
+
+def save_or_warn(store: TokenStore, token: Token, *, refreshed: bool = False) -> bool:
+    """Save ``token`` under the store's lock; on failure warn that it lives in this kernel only."""
+    try:
+        with store.lock():
+            store.save(token, refreshed=refreshed)
+        return True
+    except (TokenStoreError, OSError) as exc:
+        warnings.warn(f"the new token is held in this kernel only: saving it failed ({exc}); fix "
+                      f"the store, then auth.store.save(auth.token())", XeroNbWarning, stacklevel=5)
+        return False
 
 
 @contextlib.contextmanager

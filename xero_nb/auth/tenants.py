@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from xero_nb import jsonsafe
 from xero_nb.auth.store import TokenStore
 from xero_nb.auth.tokens import Token
 from xero_nb.errors import AuthError
@@ -35,8 +36,19 @@ def connections(auth: TenantOwner, auth_event_only: bool = False) -> list[Tenant
     if resp.status_code != 200:
         raise AuthError(f"GET /connections answered HTTP {resp.status_code}",
                         code="connections_failed", hint="check the token with token()")
-    rows = [Tenant.from_connection(r) for r in resp.json()]
+    body = _json(resp.content)
+    if not isinstance(body, list) or not all(isinstance(r, dict) for r in body):
+        raise AuthError("GET /connections answered something that is not a list of connections",
+                        code="connections_failed")
+    rows = [Tenant.from_connection(r) for r in body]
     return [t for t in rows if t.auth_event_id == event] if event else rows
+
+
+def _json(content: bytes) -> Any:
+    try:
+        return jsonsafe.loads(content)
+    except ValueError:  # not JSON, or nested too deeply to be a list of connections
+        return None
 
 
 def choose(auth: TenantOwner, which: Tenant | str) -> Tenant:

@@ -8,16 +8,20 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from xero_nb.auth.logs import install_log_redaction
 from xero_nb.catalog.scopes import parse_scopes
-from xero_nb.redact import jwt_claims, mask
+from xero_nb.redact import jwt_claims, mask, remember_secret
 
 Clock = Callable[[], float]
 DEFAULT_LEEWAY = 60.0
+# Epoch seconds a datetime can show: 0001-01-01 to 9999-12-31 (beyond: not a time).
+EPOCH_RANGE = (-62135596800.0, 253402300799.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +29,9 @@ class Secret:
     """A string that shows only its last 4 characters in repr/str; ``reveal()`` to use it."""
 
     _value: str = field(repr=False)
+
+    def __post_init__(self) -> None:
+        remember_secret(self._value)
 
     def reveal(self) -> str:
         """The secret itself: pass it straight to the library that needs it."""
@@ -39,13 +46,45 @@ class Secret:
         return bool(self._value)
 
 
-def _granted(response: Mapping[str, Any]) -> frozenset[str]:
+def _granted(response: Mapping[str, Any], access: str) -> frozenset[str]:
     # The token endpoint says "a b c"; the access token's JWT says ["a", "b", "c"]. The JWT is
     # what the API checks, the string is what the endpoint reported: keep both.
-    from_string = parse_scopes(response.get("scope") or "", strict=False)
-    claim = jwt_claims(response.get("access_token")).get("scope")
-    from_jwt = parse_scopes(claim, strict=False) if claim else frozenset()
+    from_string = _scopes(response.get("scope") or "", "scope")
+    claim = jwt_claims(access).get("scope")
+    try:
+        from_jwt = parse_scopes(claim, strict=False) if claim else frozenset()
+    except (TypeError, ValueError):
+        from_jwt = frozenset()  # an odd claim is the API's business: the string still counts
     return from_string | from_jwt
+
+
+def _scopes(value: Any, name: str) -> frozenset[str]:
+    try:
+        return parse_scopes(value, strict=False)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"token {name} is not a scope list ({exc})") from None
+
+
+def _text(response: Mapping[str, Any], name: str) -> str | None:
+    value = response.get(name)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"token {name} must be a string, not {type(value).__name__}")
+    return value
+
+
+def _seconds(value: Any, name: str) -> float:
+    """A finite number of seconds (numbers or numeric strings), else ValueError."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ValueError(f"token {name} must be a number, not {type(value).__name__}")
+    try:
+        number = float(value)
+    except (ValueError, OverflowError):
+        raise ValueError(f"token {name} is not a number") from None
+    if not math.isfinite(number) or not EPOCH_RANGE[0] <= number <= EPOCH_RANGE[1]:
+        raise ValueError(f"token {name} is out of range ({number:g})")
+    return number
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +101,11 @@ class Token:
     obtained_at: float = 0.0
     grant_type: str = "authorization_code"  # how it was obtained: or "client_credentials"
 
+    def __post_init__(self) -> None:
+        for secret in (self.access_token, self.refresh_token, self.id_token):
+            remember_secret(secret)
+        install_log_redaction(rescan=False)  # a kernel holding a token logs none
+
     @classmethod
     def from_response(
         cls,
@@ -70,26 +114,33 @@ class Token:
         clock: Clock = time.time,
         requested: Iterable[str] | str | None = None,
     ) -> Token:
-        """Build from a token-endpoint response (or a stored dict carrying ``expires_at``)."""
-        if not response.get("access_token"):
+        """Build from a token-endpoint response (or a stored dict carrying ``expires_at``).
+
+        Raises ValueError for a value of the wrong type, a time out of range or JSON nested
+        too deeply, and never quotes a token in the message.
+        """
+        if not isinstance(response, Mapping):
+            raise ValueError(f"a token response is a mapping, not {type(response).__name__}")
+        access = _text(response, "access_token")
+        if not access:
             raise ValueError("token response has no access_token")
-        now = float(response.get("obtained_at") or clock())
+        now = _seconds(response.get("obtained_at") or clock(), "obtained_at")
         # expires_in wins: authlib adds an expires_at from the wall clock, not ours.
         if response.get("expires_in") is not None:
-            expires_at = now + float(response["expires_in"])
+            expires_at = _seconds(now + _seconds(response["expires_in"], "expires_in"), "expiry")
         else:
-            expires_at = float(response.get("expires_at") or now)
+            expires_at = _seconds(response.get("expires_at") or now, "expires_at")
         asked = response.get("requested") if requested is None else requested
         return cls(
-            access_token=str(response["access_token"]),
-            refresh_token=response.get("refresh_token") or None,
-            id_token=response.get("id_token") or None,
-            token_type=str(response.get("token_type") or "Bearer"),
+            access_token=access,
+            refresh_token=_text(response, "refresh_token"),
+            id_token=_text(response, "id_token"),
+            token_type=_text(response, "token_type") or "Bearer",
             expires_at=expires_at,
-            scopes=_granted(response),
-            requested=parse_scopes(asked or (), strict=False),
+            scopes=_granted(response, access),
+            requested=_scopes(asked or (), "requested"),
             obtained_at=now,
-            grant_type=str(response.get("grant_type") or "authorization_code"),
+            grant_type=_text(response, "grant_type") or "authorization_code",
         )
 
     def expires_in(self, clock: Clock = time.time) -> float:

@@ -26,13 +26,13 @@ from __future__ import annotations
 import base64
 import csv
 import difflib
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from xero_nb import jsonsafe
 from xero_nb.catalog.index import load_catalog
 from xero_nb.errors import UnknownEraError, UnknownScopeError
 from xero_nb.models import Endpoint
@@ -141,10 +141,11 @@ def _from_jwt(text: str) -> Any:
     """The ``scope`` claim of an unverified JWT (only to read granted scopes)."""
     try:
         payload = text.split(".")[1]
-        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        claims = jsonsafe.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     except (IndexError, ValueError) as exc:
-        # Never echo the text: it is a credential.
-        raise ValueError("could not read the scope claim of that token (not a JWT?)") from exc
+        # Never echo the text: it is a credential (and the cause may quote it: not chained).
+        why = "its claims nest too deeply" if isinstance(exc, jsonsafe.TooDeepError) else "not a JWT?"
+        raise ValueError(f"could not read the scope claim of that token ({why})") from None
     return claims.get("scope", []) if isinstance(claims, dict) else []
 
 
@@ -155,7 +156,10 @@ def _names(granted: Any) -> list[str]:
         text = granted.strip()
         if text.startswith("["):
             try:
-                value = json.loads(text)
+                value = jsonsafe.loads(text)
+            except jsonsafe.TooDeepError as exc:
+                raise ValueError(f"scope list looks like JSON but nests {exc.depth} levels deep "
+                                 f"(a scope list is one flat array)") from None
             except ValueError as exc:
                 raise ValueError(f"scope list looks like JSON but is not: {text[:60]!r}") from exc
             return _names(value)
