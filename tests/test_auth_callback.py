@@ -100,3 +100,53 @@ def test_non_loopback_redirect_uri_is_refused() -> None:
     assert is_loopback("http://localhost:1/x") and not is_loopback("https://127.0.0.1/x")
     with pytest.raises(ConfigError, match="paste"):
         CallbackServer("https://example.com/callback", state="s")
+
+
+def test_idle_and_trickling_local_clients_cannot_hold_the_real_redirect() -> None:
+    import threading
+
+    srv = CallbackServer("http://127.0.0.1/callback", state="st")
+    stop = threading.Event()
+    idle = [socket.create_connection(("127.0.0.1", srv.port)) for _ in range(6)]
+
+    def trickle() -> None:  # a client that sends its headers one byte at a time, forever
+        with socket.create_connection(("127.0.0.1", srv.port)) as s:
+            for byte in b"GET /callback HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 10_000:
+                if stop.wait(0.05):
+                    return
+                s.sendall(bytes([byte]))
+
+    slow = threading.Thread(target=trickle, daemon=True)
+    slow.start()
+    try:
+        # Safety nets only: a server that serves one connection at a time would be held
+        # 5 s per idle socket (30 s) and forever by the trickling one.
+        assert get(f"{srv.redirect_uri}?code=real-code&state=st") == 200
+        result = srv.wait(10)
+        assert "code=real-code" in result.url
+    finally:
+        stop.set()
+        for s in idle:
+            s.close()
+        slow.join(5)
+    assert refused("127.0.0.1", srv.port)  # closed, idle connections notwithstanding
+
+
+def test_a_taken_port_says_which_and_what_to_do_instead() -> None:
+    import re
+
+    from xero_nb.auth.callback import CallbackPortInUseError
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with pytest.raises(CallbackPortInUseError) as info:
+            CallbackServer(f"http://localhost:{port}/cb", state="s")
+    err = info.value
+    assert isinstance(err, OSError) and isinstance(err, ConfigError)  # old handlers still catch it
+    text = str(err)
+    assert f"127.0.0.1:{port}" in text and "already in use" in text
+    assert "complete()" in text  # the paste-the-redirect-URL fallback
+    other = re.search(r"http://localhost:(\d+)/cb", text)
+    assert other is not None and int(other.group(1)) not in (0, port)

@@ -431,3 +431,139 @@ def test_scopes_for_says_when_no_scope_grants_an_endpoint(capsys: pytest.Capture
     data = last_json(out)
     assert data["operation_id"] == "getReportBankStatement"
     assert data["any_of"] == ["accounting.reports.bankstatement.read"] and "addendum" in data["restricted"]
+
+
+# -- failures a CI gate must not pass -------------------------------------------------------
+
+UNKNOWN_TOKEN = "not-a-token-the-simulator-minted-0042"
+
+
+def _connect_with(monkeypatch: pytest.MonkeyPatch, make_client: Any) -> None:
+    """``probe``/``report`` talk to the client ``make_client()`` builds (a broken one)."""
+    import xero_nb.cli.live as live
+
+    monkeypatch.setattr(live, "connect", lambda args: live.Connection(
+        make_client(), "the simulator (test)", None, True))
+
+
+def _unknown_token_client() -> Any:
+    from xero_nb.client.call import XeroClient
+    from xero_nb.simulator import XeroSimulator
+
+    return XeroClient(token=UNKNOWN_TOKEN, transport=XeroSimulator(limits=False).transport())
+
+
+def _network_down_client() -> Any:
+    from xero_nb.client.call import RetryPolicy, XeroClient
+    from xero_nb.http import MockTransport, Request, httpx
+    from xero_nb.simulator import XeroSimulator
+
+    def down(request: Request) -> Any:
+        raise httpx.ConnectError("[Errno 111] Connection refused", request=request)
+
+    token = XeroSimulator(limits=False).issue_token(scopes=["accounting.settings.read"])
+    return XeroClient(token=token, transport=MockTransport(down),
+                      retry=RetryPolicy(max_attempts=1))
+
+
+@pytest.mark.usefixtures("no_xero_app")
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_probe_fails_when_the_organisations_cannot_be_listed(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, fmt: str) -> None:
+    _connect_with(monkeypatch, _unknown_token_client)
+    code, out, err = run(capsys, "probe", "--quiet", "--format", fmt)
+    assert code == FAILED
+    assert "listing the organisations failed" in err and "GET /connections answered 401" in err
+    assert "nothing was probed" in err and "0 mismatch" not in err
+    assert UNKNOWN_TOKEN not in out + err
+    if fmt == "json":
+        assert "/connections answered 401" in last_json(out)["error"]
+
+
+@pytest.mark.usefixtures("no_xero_app")
+def test_probe_fails_when_the_network_is_down(capsys: pytest.CaptureFixture[str],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    _connect_with(monkeypatch, _network_down_client)
+    code, out, err = run(capsys, "probe", "--quiet")
+    assert code == FAILED and "0 mismatch" not in err
+    assert "listing the organisations failed" in err and "no response" in err
+    assert "ConnectError" in err and "Traceback" not in err
+    code, out, err = run(capsys, "probe", "--quiet", "--tenant", "Harbour Cafe")
+    assert code == FAILED and out == ""
+    assert "listing the organisations failed" in err and "ConnectError" in err
+
+
+@pytest.mark.usefixtures("no_xero_app")
+def test_tenant_lookup_on_a_refused_listing_says_so(capsys: pytest.CaptureFixture[str],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    _connect_with(monkeypatch, _unknown_token_client)
+    code, out, err = run(capsys, "probe", "--quiet", "--tenant", "Harbour Cafe")
+    assert code == FAILED and out == ""
+    assert "GET /connections answered 401" in err and "is not connected" not in err
+
+
+@pytest.mark.usefixtures("no_xero_app")
+@pytest.mark.parametrize("make_client", [_unknown_token_client, _network_down_client])
+def test_report_fails_when_the_organisations_cannot_be_listed(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+        make_client: Any) -> None:
+    _connect_with(monkeypatch, make_client)
+    out_file = tmp_path / "report.md"
+    code, _, err = run(capsys, "report", "--out", str(out_file))
+    assert code == FAILED and "listing the organisations failed" in err
+    text = out_file.read_text()  # still written: the failed listing is in it, diagnosed
+    assert "/connections" in text and UNKNOWN_TOKEN not in text + err
+
+
+@pytest.mark.usefixtures("no_xero_app")
+def test_report_scrubs_the_configured_client_secret_from_a_paste(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
+    import functools
+
+    import xero_nb.auth.flow as auth_module
+    import xero_nb.client.call as call_module
+    from xero_nb.auth import MemoryTokenStore
+    from xero_nb.simulator import XeroSimulator
+
+    sim = XeroSimulator(limits=False)
+    app = sim.apps["custom"]
+    secret = app.client_secret or ""
+    monkeypatch.setenv("XERO_CLIENT_ID", app.client_id)
+    monkeypatch.setenv("XERO_CLIENT_SECRET", secret)
+    monkeypatch.setenv("XERO_GRANT", "client_credentials")
+    monkeypatch.setenv("XERO_SCOPES", "accounting.settings accounting.invoices")
+    real_auth = auth_module.XeroAuth
+    monkeypatch.setattr(auth_module, "XeroAuth", lambda settings: real_auth(
+        settings, store=MemoryTokenStore(), transport=sim.transport()))
+    monkeypatch.setattr(call_module, "XeroClient",
+                        functools.partial(call_module.XeroClient, transport=sim.transport()))
+    paste = tmp_path / "curl.txt"
+    paste.write_text(
+        f"$ curl -u {app.client_id}:{secret} -d grant_type=client_credentials "
+        "https://identity.xero.com/connect/token\n"
+        "HTTP/1.1 400 Bad Request\n"
+        f'{{"error":"invalid_client","error_description":"unknown client secret {secret}"}}\n')
+    for fmt in ("markdown", "html"):
+        code, out, _ = run(capsys, "report", "--error-file", str(paste), "--format", fmt)
+        assert code == OK and "invalid_client" in out
+        assert secret not in out and secret[-12:] not in out
+
+
+@pytest.mark.usefixtures("no_xero_app")
+def test_probe_fails_when_no_organisation_is_connected(capsys: pytest.CaptureFixture[str],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from xero_nb.client.call import XeroClient
+    from xero_nb.simulator import XeroSimulator
+
+    def disconnected() -> XeroClient:
+        sim = XeroSimulator(limits=False)
+        token = sim.issue_token(scopes=["accounting.settings.read"])
+        for org in sim.tenants:
+            sim.disconnect(org)
+        return XeroClient(token=token, transport=sim.transport())
+
+    _connect_with(monkeypatch, disconnected)
+    code, out, err = run(capsys, "probe", "--quiet", "--format", "json")
+    assert code == FAILED and last_json(out)["summary"]["probes"] == 0
+    assert "listed no organisation" in err and "nothing was probed" in err

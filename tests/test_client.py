@@ -374,3 +374,18 @@ def test_a_bare_access_token_string_is_accepted() -> None:
     assert c.call("GET", "/Organisation").status == 200
     assert s.requests[0].headers["authorization"] == f"Bearer {ACCESS}"
     assert ACCESS not in repr(c.current_token())
+
+
+def test_tenants_says_why_the_listing_failed() -> None:
+    from xero_nb.errors import AuthError
+
+    s = Script(TransportError("connection refused"))
+    c, _ = client(s, retry=RetryPolicy(max_attempts=1))
+    with pytest.raises(AuthError) as info:
+        c.tenants()
+    assert info.value.code == "connections_failed"
+    assert "no response" in str(info.value) and "connection refused" in str(info.value)
+    s = Script(Response(401, json={"Title": "Unauthorized", "Detail": "AuthenticationUnsuccessful"}))
+    c, _ = client(s)
+    with pytest.raises(AuthError, match="answered 401"):
+        c.tenants()

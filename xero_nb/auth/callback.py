@@ -3,14 +3,19 @@
 The port comes from the redirect URI, or a free one when the URI has none (RFC 8252 loopback
 redirects; the simulator allows any port, real Xero needs the exact URI registered). A request
 whose ``state`` is wrong is refused and the server keeps waiting; once a good one arrives every
-later request is refused and ``wait()`` closes the socket.
+later request is refused and ``wait()`` closes the socket. Each connection has a thread of its
+own, so a local client that connects and stays silent (or trickles its headers) cannot hold up
+the browser's redirect, and ``close()`` hangs up on any such client.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import socket
 import threading
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
@@ -44,8 +49,45 @@ def is_loopback(redirect_uri: str) -> bool:
     return parts.scheme == "http" and (parts.hostname or "") in LOOPBACK_NAMES
 
 
-class _Server(HTTPServer):
+class CallbackPortInUseError(ConfigError, OSError):
+    """The redirect URI's port is taken; the message names it and the ways around it."""
+
+    code = "callback_port_in_use"
+
+
+class _Server(ThreadingHTTPServer):
+    """One daemon thread per connection; ``close()`` never waits for a silent client."""
+
+    daemon_threads = True
+    block_on_close = False
     owner: CallbackServer
+
+    def __init__(self, address: tuple[str, int]) -> None:
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+        super().__init__(address, _Handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that hung up or was hung up on is no news; the default prints a traceback.
+        return
+
+    def hang_up(self) -> None:
+        """End every connection still open (idle or slow clients)."""
+        with self._open_lock:
+            still = list(self._open)
+        for conn in still:
+            with contextlib.suppress(OSError):  # already gone
+                conn.shutdown(socket.SHUT_RDWR)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -87,7 +129,7 @@ class CallbackServer:
         self._used = threading.Event()
         self._lock = threading.Lock()
         self.refused = 0
-        self._httpd = _Server((LOOPBACK, parts.port or 0), _Handler)
+        self._httpd = _bind(parts.port or 0, redirect_uri)
         self._httpd.owner = self
         self.port: int = self._httpd.server_address[1]
         netloc = f"{parts.hostname}:{self.port}"
@@ -134,11 +176,12 @@ class CallbackServer:
             self.close()
 
     def close(self) -> None:
-        """Stop serving and release the port (idempotent)."""
+        """Stop serving, hang up on open connections and release the port (idempotent)."""
         if self._thread.is_alive():
             self._httpd.shutdown()
             self._thread.join(5)
         self._httpd.server_close()
+        self._httpd.hang_up()
 
     def __enter__(self) -> CallbackServer:
         return self
@@ -148,3 +191,30 @@ class CallbackServer:
 
     def __repr__(self) -> str:
         return f"CallbackServer({self.redirect_uri!r}, used={self._used.is_set()})"
+
+
+def _bind(port: int, redirect_uri: str) -> _Server:
+    """The server on 127.0.0.1:``port``; a taken port says which, and what to do instead."""
+    try:
+        return _Server((LOOPBACK, port))
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        err = CallbackPortInUseError(
+            f"cannot receive the sign-in redirect on {LOOPBACK}:{port}: the port is already in "
+            f"use (another sign-in still waiting, or another program). Stop it, or use "
+            f"redirect_uri={_elsewhere(redirect_uri)!r} (free just now; real Xero accepts it "
+            "only once it is registered on the app at developer.xero.com), or sign in without "
+            "a callback: open the authorize URL and paste the URL the browser lands on into "
+            f"complete() ({exc.strerror or exc})")
+        err.errno = exc.errno
+        raise err from None
+
+
+def _elsewhere(redirect_uri: str) -> str:
+    """``redirect_uri`` on a port that is free right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((LOOPBACK, 0))
+        free = probe.getsockname()[1]
+    parts = urlsplit(redirect_uri)
+    return urlunsplit((parts.scheme, f"{parts.hostname}:{free}", parts.path or "/", "", ""))

@@ -1,6 +1,7 @@
-"""What every ``xero-nb`` command shares: exit codes, one-line errors, endpoint lookup, output.
+"""What every ``xero-nb`` command shares: exit codes, one-line errors, lookups and output.
 
-It imports no command module, so every command module can import it.
+It also words the finding a failed organisation listing becomes. It imports no command
+module, so every command module can import it.
 """
 
 from __future__ import annotations
@@ -106,3 +107,28 @@ def api_name(given: str) -> str:
         return starts[0]
     which = f"{given!r} could be {', '.join(starts)}" if starts else f"no API named {given!r}"
     raise CliError(f"{which}; --api takes one of: {', '.join(names)}")
+
+
+def listing_problem(listing: Any, probed: int) -> str | None:
+    """A failed ``GET /connections`` told as a finding (None: the listing is not a problem).
+
+    ``listing`` is its CallResult (None when the tenants were given, not listed); ``probed``
+    counts the probes that ran anyway (token-wide ones need no organisation).
+    """
+    if listing is None:
+        return None
+    head = "listing the organisations failed: "
+    tail = (f"; no organisation was probed (only {probed} token-wide probe(s) ran)" if probed
+            else "; nothing was probed, so this run checked nothing")
+    if not listing.status:
+        return (f"{head}GET /connections got no response ({listing.error}) after "
+                f"{listing.attempts} attempt(s){tail}; check the network, proxy and firewall")
+    if listing.status != 200 or not isinstance(listing.body, list):
+        cid = f" [Xero-Correlation-Id {listing.correlation_id}]" if listing.correlation_id else ""
+        top = listing.diagnosis().top
+        cause = f"; likely {top.code}: {top.title}; fix: {top.fix[0]}" if top and top.fix else ""
+        return f"{head}GET /connections answered {listing.status}{cid}{tail}{cause}"
+    if not listing.body and not probed:
+        return ("GET /connections listed no organisation: this token reaches none, so nothing "
+                "was probed; sign in again and tick an organisation on Xero's consent page")
+    return None

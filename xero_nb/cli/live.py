@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from xero_nb.cli.helpers import FAILED, OK, USAGE, CliError, emit, read_text
+from xero_nb.cli.helpers import FAILED, OK, USAGE, CliError, emit, listing_problem, read_text
 from xero_nb.redact import mask
 
 # The demo token `xero-nb probe` uses against the simulator when no --granted is given.
@@ -96,7 +96,13 @@ def _tenants(client: Any, wanted: list[str] | None) -> list[Any] | None:
     """The connected tenants named by id or name (None: all); exit 3 for one not connected."""
     if not wanted:
         return None
-    connected = client.tenants()
+    from xero_nb.models import Tenant
+
+    listing = client.call(client.urls.connections)
+    problem = listing_problem(listing, probed=0)
+    if problem:  # not "tenant not connected": nothing could be listed at all
+        raise CliError(problem, FAILED)
+    connected = [Tenant.from_connection(r) for r in listing.body if isinstance(r, dict)]
     chosen = []
     for key in wanted:
         hit = [t for t in connected if key.strip().lower() in (t.tenant_id.lower(),
@@ -134,21 +140,26 @@ def cmd_probe(args: argparse.Namespace) -> int:
         print(f"probing {where}", file=sys.stderr)
         report = probe(client, tenants, era=era, check_absent=args.check_absent,
                        progress=_bar(args.quiet))
+    problem = listing_problem(report.connections, len(report.results))
     rows = report.rows()
     if args.format == "json":
         emit({"summary": report.summary(), "results": rows,
-              "unprobed": [{"family": u.family, "reason": u.reason} for u in report.unprobed]})
+              "unprobed": [{"family": u.family, "reason": u.reason} for u in report.unprobed],
+              **({"error": problem} if problem else {})})
     else:
         cols = ("tenant", "family", "method", "path", "predicted", "observed", "verdict", "cause")
         sep = "," if args.format == "csv" else "  "
         print(sep.join(cols))
         for r in rows:
             print(sep.join(str(r[c]) for c in cols))
-        if args.format == "table":
+        if args.format == "table" and not problem:
             s = report.summary()
             print(f"{s['probes']} probes, {s['calls']} calls (one per GET endpoint would be "
                   f"{s['get_endpoints']} per tenant), {len(report.mismatches())} mismatch(es)",
                   file=sys.stderr)
+    if problem:
+        print(f"xero-nb: {problem}", file=sys.stderr)
+        return FAILED
     return FAILED if report.mismatches() else OK
 
 
@@ -164,12 +175,15 @@ def cmd_report(args: argparse.Namespace) -> int:
     with client:
         result = probe(client, None, era=era)
         tok = client.current_token()
+        problem = listing_problem(result.connections, len(result.results))
         failed = [r.call for r in result.results if r.call is not None and not r.call.ok]
+        if problem and not result.connections.ok:
+            failed.insert(0, result.connections)  # the failed listing, diagnosed in the report
         if pasted:
             failed.append(_pasted(pasted, None if simulated else tok,
                                   args.era if simulated else era))
         doc = report(probe=result, token=tok, calls=failed, era=era,
-                     title=f"xero-nb report: {where}")
+                     title=f"xero-nb report: {where}", secrets=_secrets(args, client))
     text = doc.html if args.format == "html" else doc.markdown
     if args.out:
         try:
@@ -179,7 +193,29 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(f"wrote {args.out}", file=sys.stderr)
     else:
         print(text)
+    if problem:
+        print(f"xero-nb: {problem}", file=sys.stderr)
+        return FAILED
     return OK
+
+
+def _secrets(args: argparse.Namespace, client: Any) -> list[str]:
+    """The configured client secret and every token the client and its store hold."""
+    from xero_nb.auth.config import Settings
+
+    found: list[Any] = [Settings.from_env(profile=getattr(args, "profile", None)).client_secret]
+    auth = getattr(client, "auth", None)
+    if auth is not None:
+        found.append(auth.settings.client_secret)
+    tokens = [client.current_token()]
+    for store in (client.store, getattr(auth, "store", None)):
+        if store is not None:
+            tokens.append(store.load())
+    for tok in tokens:
+        if tok is not None:
+            found += [tok.access_token, tok.refresh_token, tok.id_token]
+    values = [s.reveal() if hasattr(s, "reveal") else s for s in found if s]
+    return [v for v in values if isinstance(v, str) and v]
 
 
 def _check_writable(out: str) -> None:
@@ -221,7 +257,8 @@ def cmd_simulator(args: argparse.Namespace) -> int:
     """Serve the simulator on 127.0.0.1 until interrupted."""
     from xero_nb.simulator import XeroSimulator
 
-    sim = XeroSimulator(limits=not args.no_limits, time_scale=args.time_scale)
+    sim = XeroSimulator(limits=not args.no_limits, time_scale=args.time_scale,
+                        record_calls=args.record)  # a long-running server keeps nothing by default
     if args.port:
         _check_port(args.port)
     try:

@@ -4,10 +4,11 @@
     xero-nb coverage --granted "accounting.settings.read" --require GET:/Invoices --format json
 
 Exit codes: 0 fine; 1 a check failed (a required endpoint is not granted, a probe disagreed
-with the prediction); 2 bad usage; 3 unknown or ambiguous endpoint or scope, or missing
-configuration. Each command imports only what it needs, and the parser declares only the command
-being run, so that ``scopes-for`` starts fast (``benchmarks/bench_core.py`` compares it with a
-minimal script over the same index).
+with the prediction, the organisations could not be listed so nothing was probed); 2 bad
+usage; 3 unknown or ambiguous endpoint or scope, or missing configuration. Each command
+imports only what it needs, and the parser declares only the command being run, so that
+``scopes-for`` starts fast (``benchmarks/bench_core.py`` compares it with a minimal script
+over the same index).
 """
 
 from __future__ import annotations
@@ -34,6 +35,16 @@ def _port(text: str) -> int:
     if not 0 <= port <= 65535:
         raise argparse.ArgumentTypeError(f"port must be 0-65535 (0: any free port), not {port}")
     return port
+
+
+def _count(text: str) -> int:
+    try:
+        count = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of calls: {text!r}") from None
+    if count < 0:
+        raise argparse.ArgumentTypeError(f"takes 0 or more calls (0: none), not {count}")
+    return count
 
 
 def _region(sp: argparse.ArgumentParser) -> None:
@@ -117,6 +128,8 @@ def _simulator(sim: argparse.ArgumentParser) -> None:
     sim.add_argument("--show-secrets", action="store_true", help="print demo client secrets")
     sim.add_argument("--time-scale", type=float, default=1.0)
     sim.add_argument("--no-limits", action="store_true")
+    sim.add_argument("--record", type=_count, default=0, metavar="N",
+                     help="keep the last N calls in memory, tokens masked (default 0: none)")
 
 
 # command -> (its one-line help, what declares its arguments), in the order `--help` lists them

@@ -28,7 +28,7 @@ from xero_nb.client.result import CallResult, RateLimits, RequestRecord, respons
 from xero_nb.client.target import resolve
 from xero_nb.errors import AuthError, WriteNotAllowedError
 from xero_nb.facts import XeroURLs
-from xero_nb.http import AsyncClient, Client, Response, TransportError
+from xero_nb.http import AsyncClient, Client, HTTPError, Response
 from xero_nb.models import WRITE_METHODS, Endpoint, Tenant
 from xero_nb.redact import scrub
 
@@ -200,8 +200,8 @@ class XeroClient:
                 response = http.send(request, auth=self._bearer(http))
                 response.read()
                 request = response.request
-            except TransportError as exc:
-                error = f"{type(exc).__name__}: {exc}"
+            except HTTPError as exc:  # no answer, or one whose body cannot be decoded
+                response, error = None, f"{type(exc).__name__}: {exc}"
             step = self._step(method, attempt, response, error, refreshed)
             if step.action in ("refresh", "refresh_stop") and self.auth is not None:
                 self._refresh(used)
@@ -221,7 +221,9 @@ class XeroClient:
         """The organisations this token reaches (``GET /connections``)."""
         result = self.call(self.urls.connections)
         if result.status != 200 or not isinstance(result.body, list):
-            raise AuthError(f"GET /connections answered {result.status}",
+            what = (f"answered {result.status}" if result.status
+                    else f"got no response ({result.error})")
+            raise AuthError(f"GET /connections {what}",
                             code="connections_failed",
                             hint="diagnose the CallResult of client.call('/connections')")
         return [Tenant.from_connection(row) for row in result.body if isinstance(row, dict)]
@@ -263,12 +265,12 @@ class XeroClient:
                     response = await http.send(request, auth=self._bearer(http))
                     await response.aread()
                     request = response.request
-                except TransportError as exc:
-                    error = f"{type(exc).__name__}: {exc}"
+                except HTTPError as exc:  # no answer, or one whose body cannot be decoded
+                    response, error = None, f"{type(exc).__name__}: {exc}"
                 finally:
-                    if gate is not None:
+                    if gate is not None:  # the limiter never holds off longer than the policy
                         gate.release(response.status_code if response is not None else 0,
-                                     RateLimits.from_headers(response.headers)
+                                     self.retry.capped(RateLimits.from_headers(response.headers))
                                      if response is not None else RateLimits())
                 step = self._step(method, attempt, response, error, refreshed)
                 if step.action in ("refresh", "refresh_stop") and self.auth is not None:

@@ -8,9 +8,10 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 from urllib.parse import quote
 
@@ -65,15 +66,26 @@ class RetryPolicy:
         backoff = min(self.max_backoff, self.backoff * 2 ** (attempt - 1))
         if error is not None:
             return backoff, error.split(":", 1)[0]
+        server = self.server_wait(limits)
+        wait = server if server is not None else backoff
         if status == 429:
             if limits.problem == "day":
                 return None, "day limit reached: retrying would take hours"
-            wait = limits.retry_after if limits.retry_after is not None else backoff
             if wait > self.max_wait:
                 return None, f"Retry-After {wait:.0f}s is longer than max_wait"
             return wait, f"429 {limits.problem or 'rate limit'}"
-        wait = limits.retry_after if limits.retry_after is not None else backoff
         return min(wait, self.max_wait), str(status)
+
+    @staticmethod
+    def server_wait(limits: RateLimits) -> float | None:
+        """The server's Retry-After when it is a usable wait (finite, not negative), else None."""
+        wait = limits.retry_after
+        return wait if wait is not None and math.isfinite(wait) and wait >= 0 else None
+
+    def capped(self, limits: RateLimits) -> RateLimits:
+        """``limits`` with Retry-After cut to ``max_wait``: the longest a limiter may hold off."""
+        wait = self.server_wait(limits)
+        return replace(limits, retry_after=None if wait is None else min(wait, self.max_wait))
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,10 +8,12 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import shlex
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 
 from xero_nb.http import Request, Response
@@ -27,18 +29,36 @@ from xero_nb.redact import (
 if TYPE_CHECKING:  # pragma: no cover
     from xero_nb.diagnose.diagnosis import Diagnosis
 
+JSON_MAX_DEPTH = 100  # Xero's bodies nest a few levels; deeper ones are kept as text
+_COUNT = re.compile(r"[0-9]{1,18}")  # a header count: plain ASCII digits, no sign, no exponent
+_SECONDS = re.compile(r"[0-9]{1,300}(?:\.[0-9]{1,9})?")  # RFC 9110 delay-seconds, a fraction allowed
+
+
 def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value is not None else None
-    except ValueError:
-        return None
+    """A non-negative count from a header, or None for anything else (signs, nan, 10**5000)."""
+    text = (value or "").strip()
+    return int(text) if _COUNT.fullmatch(text) else None
 
 
-def _float(value: str | None) -> float | None:
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
+def _seconds(value: str | None, date: str | None) -> float | None:
+    """Retry-After as finite, non-negative seconds, or None when it is no such thing.
+
+    Delay-seconds are read as digits only (no sign, exponent, nan or inf); an HTTP-date is
+    measured against the response's own ``Date`` header (no Date: None). How long a caller
+    actually waits is RetryPolicy's decision, not the parser's.
+    """
+    text = (value or "").strip()
+    if _SECONDS.fullmatch(text):
+        seconds = float(text)
+        return seconds if math.isfinite(seconds) else None
+    if not text or date is None:
         return None
+    try:
+        until, now = parsedate_to_datetime(text), parsedate_to_datetime(date.strip())
+        seconds = (until - now).total_seconds()
+    except (TypeError, ValueError, OverflowError, IndexError):
+        return None
+    return max(0.0, seconds) if math.isfinite(seconds) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,14 +73,14 @@ class RateLimits:
 
     @classmethod
     def from_headers(cls, headers: Mapping[str, str]) -> RateLimits:
-        """Read the limit headers (case-insensitive)."""
+        """Read the limit headers (case-insensitive); a value that is not a sane number is None."""
         low = {k.lower(): v for k, v in headers.items()}
         return cls(
             day_remaining=_int(low.get("x-daylimit-remaining")),
             minute_remaining=_int(low.get("x-minlimit-remaining")),
             app_minute_remaining=_int(low.get("x-appminlimit-remaining")),
             problem=(low.get("x-rate-limit-problem") or None),
-            retry_after=_float(low.get("retry-after")),
+            retry_after=_seconds(low.get("retry-after"), low.get("date")),
         )
 
 
@@ -194,15 +214,46 @@ def _scrub_values(value: Any, secrets: tuple[str, ...]) -> Any:
 
 
 def decode_body(content: bytes, content_type: str) -> Any:
-    """JSON when it parses, else text, else a short note on binary content."""
+    """JSON when it parses, else text, else a short note on binary content.
+
+    JSON nested deeper than ``JSON_MAX_DEPTH`` (which would exhaust the stack here or in
+    whatever reads the value next) comes back as its text, after a one-line note.
+    """
     if not content:
         return None
     if "json" in content_type or content[:1] in (b"{", b"["):
         try:
-            return json.loads(content)
+            value = json.loads(content)
+        except RecursionError:
+            return _too_deep_note(content, content_type)
         except ValueError:
             pass
+        else:
+            return _too_deep_note(content, content_type) if _deeper_than(value) else value
+    return _text(content, content_type)
+
+
+def _text(content: bytes, content_type: str) -> str:
     try:
         return content.decode("utf-8")
     except UnicodeDecodeError:
         return f"<{len(content)} bytes of {content_type or 'binary'}>"
+
+
+def _too_deep_note(content: bytes, content_type: str) -> str:
+    note = f"[xero-nb: JSON nested deeper than {JSON_MAX_DEPTH} levels, kept as text]"
+    return f"{note}\n{_text(content, content_type)}"
+
+
+def _deeper_than(value: Any, limit: int = JSON_MAX_DEPTH) -> bool:
+    """True when lists/objects nest more than ``limit`` deep (checked without recursion)."""
+    if not isinstance(value, (dict, list)):
+        return False
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = item.values() if isinstance(item, dict) else item
+        stack.extend((c, depth + 1) for c in children if isinstance(c, (dict, list)))
+    return False

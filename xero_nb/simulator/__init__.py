@@ -42,6 +42,10 @@ How to meet each refusal (or call ``sim.scenario(code).send()``):
 - client_credentials also serves App Store billing: ``partner`` (approved for
   ``marketplace.billing``) gets a token with no refresh token and no organisation, good for
   ``/appstore/2.0`` only.
+- The call record: ``sim.calls`` holds the last ``sim.max_calls`` calls (1,000 unless
+  ``XeroSimulator(record_calls=N)``; ``False`` keeps none), oldest first, each copied with its
+  credentials masked (bearer tokens, client secrets, codes, issued tokens). ``xero-nb
+  simulator`` keeps none unless given ``--record N``: a server left running must not grow.
 - Problem bodies follow the API: lower-case ``application/problem+json`` under payroll NZ/UK,
   finance and bankfeeds (404s and 405s included), PascalCase elsewhere.
 """

@@ -1,9 +1,18 @@
-"""The simulator's engine: one synchronous dispatcher that every front end (transport, ASGI) drives."""
+"""The simulator's engine: one synchronous dispatcher that every front end (transport, ASGI) drives.
+
+It also keeps the call record: a ring of the last ``max_calls`` calls, each request and answer
+copied with its credentials masked (bearer tokens, client secrets, codes, issued tokens), so a
+long-running simulator neither grows without bound nor holds live tokens.
+"""
 
 from __future__ import annotations
 
+import json
 import uuid
+from collections import deque
 from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from xero_nb import facts
 from xero_nb.http import Request, Response
@@ -18,6 +27,11 @@ from xero_nb.simulator.routes import Match
 from xero_nb.simulator.world import World
 
 _CONNECTIONS = facts.CONNECTIONS_PATH
+RECORD_DEFAULT = 1000  # calls a XeroSimulator keeps unless told otherwise (a few MB at most)
+# Form fields, query parameters and JSON keys whose values are credentials.
+_SECRET_FIELDS = frozenset({"access_token", "refresh_token", "id_token", "token", "code",
+                            "code_verifier", "client_secret", "client_assertion", "password"})
+_AUTH_HEADERS = frozenset({"authorization", "proxy-authorization"})
 _FIXED = {
     facts.AUTHORIZE_PATH: authorize.authorize,
     facts.TOKEN_PATH: identity.token,
@@ -49,6 +63,25 @@ class Plan:
 
 class SimCore(World):
     """The world plus dispatch; every public method takes the lock, so threads and loops may share it."""
+
+    def __init__(self, *, max_calls: int = RECORD_DEFAULT, **world: Any) -> None:
+        super().__init__(**world)
+        self.recorded: deque[tuple[Request, Response]] = deque(maxlen=max_calls)
+
+    @property
+    def max_calls(self) -> int:
+        """How many of the latest calls the record keeps (0: none)."""
+        return self.recorded.maxlen or 0
+
+    @max_calls.setter
+    def max_calls(self, value: int) -> None:
+        with self.lock:  # the newest calls stay when the ring shrinks
+            self.recorded = deque(self.recorded, maxlen=value) if value else deque(maxlen=0)
+
+    def record(self) -> list[tuple[Request, Response]]:
+        """A copy of the record, oldest first."""
+        with self.lock:
+            return list(self.recorded)
 
     def begin(self, request: Request) -> Plan:
         """Accept a call: assign its correlation id, route it, fire faults, count it in flight."""
@@ -127,8 +160,9 @@ class SimCore(World):
                 resp = Response(resp.status_code, headers=[
                     (k, v) for k, v in resp.headers.items() if k.lower() != "content-length"],
                     content=resp.content[: max(1, len(resp.content) // 2)])
-            if self.record_calls:
-                self.calls.append((ctx.request, resp))
+            if self.recorded.maxlen:
+                self.recorded.append((masked_request(ctx.request),
+                                      masked_response(resp, ctx.path == facts.TOKEN_PATH)))
             return resp
 
     def end(self, plan: Plan) -> None:
@@ -158,3 +192,63 @@ class SimCore(World):
             return problem(405, "The method is not allowed for this resource", ctx.cid, api)
         return problem(404, "The resource you have specified cannot be found", ctx.cid, api,
                        title="NotFound")
+
+
+def _mask(secret: str) -> str:
+    """``'***wxyz'`` (ASCII, fit for a header): tells credentials apart, never enough to use one."""
+    return "***" + secret[-4:] if len(secret) > 8 else "***"
+
+
+def _masked_header(name: str, value: str) -> str:
+    low = name.lower()
+    if low in _AUTH_HEADERS:
+        scheme, _, credential = value.partition(" ")
+        return f"{scheme} {_mask(credential.strip())}" if credential else _mask(value)
+    if low == "location":
+        return _masked_url(value)
+    return value
+
+
+def _masked_pairs(text: str) -> str | None:
+    """A query or form string with credential values masked (None: it holds none)."""
+    pairs = parse_qsl(text, keep_blank_values=True)
+    if not any(k.lower() in _SECRET_FIELDS for k, _ in pairs):
+        return None
+    return urlencode([(k, _mask(v) if k.lower() in _SECRET_FIELDS else v) for k, v in pairs],
+                     safe="*")
+
+
+def _masked_url(url: str) -> str:
+    parts = urlsplit(url)
+    query = _masked_pairs(parts.query) if parts.query else None
+    return url if query is None else urlunsplit(parts._replace(query=query))
+
+
+def _headers(headers: Any) -> list[tuple[str, str]]:
+    """Masked headers without Content-Length (the copy's body may be shorter)."""
+    return [(k, _masked_header(k, v)) for k, v in headers.multi_items()
+            if k.lower() != "content-length"]
+
+
+def masked_request(request: Request) -> Request:
+    """A copy of ``request`` for the record: credentials in headers and form fields masked."""
+    content = request.content
+    if content and "x-www-form-urlencoded" in request.headers.get("content-type", ""):
+        form = _masked_pairs(content.decode("latin-1"))
+        content = content if form is None else form.encode()
+    return Request(request.method, _masked_url(str(request.url)),
+                   headers=_headers(request.headers), content=content)
+
+
+def masked_response(response: Response, issues_tokens: bool) -> Response:
+    """A copy of ``response`` for the record; the token endpoint's tokens masked."""
+    content = response.content
+    if issues_tokens and content:
+        try:
+            body = json.loads(content)
+        except ValueError:
+            body = None
+        if isinstance(body, dict):
+            content = json.dumps({k: _mask(str(v)) if k in _SECRET_FIELDS and v else v
+                                  for k, v in body.items()}).encode()
+    return Response(response.status_code, headers=_headers(response.headers), content=content)

@@ -7,12 +7,17 @@ from typing import TextIO
 
 
 def main(port: int = 0, show_secrets: bool = False, *, auto_approve: bool = False,
-         limits: bool = True, out: TextIO | None = None, block: bool = True) -> int:
-    """Serve on 127.0.0.1:``port`` until Ctrl-C; print the URL and the demo apps' client ids."""
+         limits: bool = True, out: TextIO | None = None, block: bool = True,
+         record: int = 0) -> int:
+    """Serve on 127.0.0.1:``port`` until Ctrl-C; print the URL and the demo apps' client ids.
+
+    ``record``: how many of the latest calls to keep in memory (default none: a server that
+    runs for days must not grow).
+    """
     from xero_nb.simulator.sim import XeroSimulator
 
     out = out or sys.stdout
-    sim = XeroSimulator(limits=limits, auto_approve=auto_approve)
+    sim = XeroSimulator(limits=limits, auto_approve=auto_approve, record_calls=record)
     srv = sim.serve(port)
     urls = srv.urls
     print(f"Xero simulator listening on {srv.url}", file=out)

@@ -20,7 +20,7 @@ from xero_nb.errors import XeroNbError
 from xero_nb.facts import XeroURLs
 from xero_nb.http import Request, Response
 from xero_nb.simulator.clock import SimClock
-from xero_nb.simulator.core import SimCore
+from xero_nb.simulator.core import RECORD_DEFAULT, SimCore
 from xero_nb.simulator.faults import Faults
 from xero_nb.simulator.limits import RateLimits
 from xero_nb.simulator.orgs import (
@@ -55,11 +55,14 @@ class XeroSimulator:
     """
 
     def __init__(self, limits: bool = True, clock: Callable[[], float] | None = None,
-                 time_scale: float = 1.0, seed: int = 0, auto_approve: bool = True) -> None:
+                 time_scale: float = 1.0, seed: int = 0, auto_approve: bool = True,
+                 record_calls: bool | int = True) -> None:
+        """``record_calls``: keep the last N calls in ``calls`` (True: RECORD_DEFAULT, False: none)."""
         self.clock = SimClock(clock, time_scale)
         orgs = demo_orgs(seed)
         self._core = SimCore(apps=demo_apps(orgs, seed), orgs=orgs, users=demo_users(orgs, seed),
-                             clock=self.clock, limits=limits, seed=seed)
+                             clock=self.clock, limits=limits, seed=seed,
+                             max_calls=self._ring_size(record_calls))
         self._core.auto_approve = auto_approve
         self.seed = seed
 
@@ -158,17 +161,37 @@ class XeroSimulator:
 
     @property
     def calls(self) -> list[tuple[Request, Response]]:
-        """Every answered call, in order."""
-        return self._core.calls
+        """The last ``max_calls`` answered calls, oldest first (a copy; credentials masked)."""
+        return self._core.record()
 
     @property
     def record_calls(self) -> bool:
-        """Whether ``calls`` keeps growing (turn off for long benchmarks)."""
-        return self._core.record_calls
+        """Whether calls are recorded; set True (RECORD_DEFAULT calls), False, or a number."""
+        return self._core.max_calls > 0
 
     @record_calls.setter
-    def record_calls(self, value: bool) -> None:
-        self._core.record_calls = bool(value)
+    def record_calls(self, value: bool | int) -> None:
+        if value is True and self._core.max_calls:
+            return  # already recording: keep the size chosen
+        self._core.max_calls = self._ring_size(value)
+
+    @property
+    def max_calls(self) -> int:
+        """How many of the latest calls ``calls`` keeps (0: recording is off)."""
+        return self._core.max_calls
+
+    @max_calls.setter
+    def max_calls(self, value: int) -> None:
+        self._core.max_calls = self._ring_size(value)
+
+    @staticmethod
+    def _ring_size(value: bool | int) -> int:
+        if isinstance(value, bool):
+            return RECORD_DEFAULT if value else 0
+        if not isinstance(value, int) or value < 0:
+            raise SimulatorError(f"record_calls takes True, False or a number of calls >= 0, "
+                                 f"not {value!r}")
+        return value
 
     @property
     def faults(self) -> Faults:
