@@ -104,6 +104,32 @@ def test_never_crashes_on_odd_response_objects(obj: Any) -> None:
     check(diagnose(obj))
 
 
+class _Raises:
+    """A property that raises, as SDK properties do when they parse a body lazily."""
+
+    def __get__(self, obj: object, owner: type) -> Any:
+        raise ValueError("lazy parse failed")
+
+
+ATTRS = ["status", "status_code", "statusCode", "ErrorCode", "headers", "response_headers", "text",
+         "body", "content", "ErrorContent", "data", "reason", "problem", "error", "description",
+         "request", "response", "http_resp", "url", "geturl"]
+attr_values = st.one_of(json_values, st.binary(max_size=40), st.just(_Raises()), headers,
+                        st.builds(object), st.sampled_from([lambda: 1 / 0, lambda: "https://x/y"]))
+
+
+@FAST
+@given(attrs=st.dictionaries(st.sampled_from(ATTRS), attr_values, max_size=6),
+       base=st.sampled_from([object, Exception, ValueError]),
+       name=st.sampled_from(["RateLimitException", "XeroForbidden", "ApiException", "Odd"]),
+       message=st.text(max_size=80))
+def test_never_crashes_on_exception_like_objects(attrs: dict[str, Any], base: type, name: str,
+                                                 message: str) -> None:
+    cls = type(name, (base,), dict(attrs))
+    obj = cls(message) if base is not object else cls()
+    check(diagnose(obj))
+
+
 def test_deeply_nested_json_does_not_crash() -> None:
     deep = "[" * 5000 + "]" * 5000
     check(diagnose(text=deep))

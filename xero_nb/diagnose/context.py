@@ -6,7 +6,7 @@ strings themselves are never kept.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +20,7 @@ from xero_nb.catalog.scopes import (
 )
 from xero_nb.diagnose.endpoint import Resolved, resolve_endpoint
 from xero_nb.diagnose.observation import Observation
+from xero_nb.diagnose.role import Role, read_role
 from xero_nb.models import Endpoint, Tenant
 from xero_nb.redact import jwt_claims
 
@@ -28,24 +29,6 @@ COUNTRY_ALIASES = {"GB": "UK", "GBR": "UK", "AUS": "AU", "NZL": "NZ", "USA": "US
 VERSION_COUNTRY = {"AU": "AU", "NZ": "NZ", "UK": "UK", "US": "US", "AUONRAMP": "AU",
                    "NZONRAMP": "NZ", "UKONRAMP": "UK", "USONRAMP": "US"}
 PLAN_FEATURES = ("payroll", "projects", "expenses", "files", "assets")
-
-
-@dataclass(frozen=True, slots=True)
-class Role:
-    """The authorising user's standing in the organisation (None: not known)."""
-
-    role: str | None = None  # standard, adviser, invoice_only, read_only, removed, ...
-    reports: bool | None = None
-    payroll_admin: bool | None = None
-    projects: bool | None = None
-
-    def describe(self) -> str:
-        bits = [self.role or "role unknown"]
-        for name in ("reports", "payroll_admin", "projects"):
-            value = getattr(self, name)
-            if value is not None:
-                bits.append(f"{name}={'yes' if value else 'no'}")
-        return ", ".join(bits)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +56,12 @@ class Context:
     client_id: str | None
     redirect_uri: str | None
     notes: tuple[str, ...]
+    grant_type: str | None = None  # client_credentials: a custom connection (no tenant header)
+
+    @property
+    def custom_connection(self) -> bool:
+        """True when the token came from the client-credentials grant (a custom connection)."""
+        return self.grant_type == "client_credentials"
 
     @property
     def era_for_checks(self) -> str:
@@ -128,6 +117,23 @@ def read_token(token: Any) -> tuple[frozenset[str] | None, frozenset[str] | None
     return (granted, frozenset(str(s) for s in requested) if requested else None,
             _num(getattr(token, "expires_at", None)), _num(getattr(token, "obtained_at", None)),
             None if not hasattr(token, "refresh_token") else bool(refresh))
+
+
+GRANTS = {"client_credentials": "client_credentials", "clientcredentials": "client_credentials",
+          "custom": "client_credentials", "custom_connection": "client_credentials",
+          "authorization_code": "authorization_code", "authorizationcode": "authorization_code",
+          "code": "authorization_code", "refresh_token": "authorization_code",
+          "pkce": "authorization_code", "web": "authorization_code"}
+
+
+def read_grant(value: Any) -> str | None:
+    """``client_credentials`` or ``authorization_code`` from a word, a token mapping or a Token."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raw = value.get("grant_type") if isinstance(value, Mapping) else getattr(value, "grant_type", None)
+        return read_grant(raw) if isinstance(raw, str) else None
+    return GRANTS.get(value.strip().lower().replace("-", "_").replace(" ", "_"))
 
 
 def _claim_scopes(claims: Any) -> frozenset[str] | None:
@@ -210,55 +216,21 @@ def _organisation(org: Any) -> tuple[str | None, dict[str, bool]]:
     return country, plan
 
 
-def _norm(word: str) -> str:
-    return "".join(ch for ch in word.lower() if ch.isalnum())
-
-
-_ROLE_WORDS = {"standard": "standard", "adviser": "adviser", "financialadviser": "adviser",
-               "advisor": "adviser", "readonly": "read_only", "invoiceonly": "invoice_only",
-               "cashbookclient": "cashbook", "managedclient": "managed_client", "removed": "removed",
-               "none": "removed"}
-
-
-def read_role(value: Any, tenant_id: str | None) -> Role | None:
-    """A Role from a word, a list of words, a mapping, an OrgRole-like or a user with roles."""
-    if value is None:
-        return None
-    roles = getattr(value, "roles", None)
-    if isinstance(roles, Mapping):  # a user with roles per organisation
-        if tenant_id is None or tenant_id not in roles:
-            return Role("removed") if tenant_id is not None else None
-        value = roles[tenant_id]
-    if isinstance(value, Mapping):
-        words = [str(value.get("role", ""))]
-        return _role_from(words, value.get("reports"), value.get("payroll_admin"), value.get("projects"))
-    if hasattr(value, "role"):
-        return _role_from([str(value.role)], getattr(value, "reports", None),
-                          getattr(value, "payroll_admin", None), getattr(value, "projects", None))
-    words = [value] if isinstance(value, str) else [str(v) for v in value] \
-        if isinstance(value, Iterable) else [str(value)]
-    return _role_from(words, None, None, None)
-
-
-def _role_from(words: list[str], reports: Any, payroll: Any, projects: Any) -> Role:
-    split = [_norm(w) for text in words for w in text.replace(",", " ").split()]
-    role = next((_ROLE_WORDS[w] for w in split if w in _ROLE_WORDS), None)
-    flags = set(split)
-
-    def flag(given: Any, *names: str) -> bool | None:
-        if isinstance(given, bool):
-            return given
-        return True if flags & set(names) else None
-
-    return Role(role, flag(reports, "reports", "reportsaccess"),
-                flag(payroll, "payrolladmin", "payroll"), flag(projects, "projects", "projectsuser"))
-
-
 def build_context(obs: Observation, *, endpoint: Any, granted: Any, requested: Any, token: Any,
                   connections: Any, era: Any, organisation: Any, user_role: Any, tenant_id: Any,
-                  authorize: Any, client_id: Any, redirect_uri: Any, now: float) -> Context:
+                  authorize: Any, client_id: Any, redirect_uri: Any, now: float,
+                  grant_type: Any = None) -> Context:
     """Normalise diagnose()'s keyword arguments; anything unreadable becomes "not known"."""
     notes: list[str] = []
+    try:
+        grant = read_grant(grant_type)
+        if grant_type is not None and grant is None:
+            notes.append(f"grant_type {str(grant_type)[:30]!r} is not client_credentials or "
+                         "authorization_code; ignored")
+        grant = grant or read_grant(token) or read_grant(obs.grant_type)
+    except Exception:  # an odd token object: the grant stays unknown
+        grant = None
+        notes.append("could not read the grant type")
     try:
         t_granted, t_requested, exp, obtained, refresh = read_token(token)
     except Exception:
@@ -275,7 +247,7 @@ def build_context(obs: Observation, *, endpoint: Any, granted: Any, requested: A
     country, plan = _organisation(organisation)
     tid = tenant_id if isinstance(tenant_id, str) and tenant_id else obs.request_header("xero-tenant-id")
     try:
-        found = resolve_endpoint(obs.method, obs.url, endpoint, country)
+        found = resolve_endpoint(obs.method, obs.url, endpoint, country, obs.operation)
     except Exception:
         found = Resolved()
         notes.append("could not look the endpoint up in the catalog")
@@ -294,5 +266,5 @@ def build_context(obs: Observation, *, endpoint: Any, granted: Any, requested: A
         authorize=authorize if callable(authorize) else None,
         client_id=client_id if isinstance(client_id, str) and client_id else None,
         redirect_uri=redirect_uri if isinstance(redirect_uri, str) and redirect_uri else None,
-        notes=tuple(notes),
+        notes=tuple(notes), grant_type=grant,
     )

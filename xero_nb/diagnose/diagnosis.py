@@ -27,6 +27,13 @@ __all__ = ["DIAGNOSIS_CODES", "Diagnosis", "Finding", "diagnose"]
 
 CLEAR_WEIGHT = 0.75  # a top finding this strong, well ahead of the next, needs no extra fact
 CLEAR_GAP = 0.25
+ESTABLISHED = 0.9  # two findings this strong are both causes, not rivals
+# Top-two pairs whose own facts do not separate them (each names a detail of itself).
+PAIR_FACTS = {
+    frozenset(("missing_scope", "token_expired")): (
+        "what the 401 says: a Detail of TokenExpired (expired token) or AuthorizationUnsuccessful "
+        "with WWW-Authenticate: insufficient_scope (a scope), or else the token's exp claim"),
+}
 FLOOR = 0.25  # below this nothing is worth calling a cause: answer unknown
 _RULES: tuple[Callable[[Observation, Context], list[Finding]], ...] = (
     oauth_findings,
@@ -45,7 +52,7 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
              user_role: Any = None, tenant_id: str | None = None,
              authorize: Callable[..., Any] | None = None, client_id: str | None = None,
              redirect_uri: str | None = None, method: str | None = None, url: str | None = None,
-             clock: Callable[[], float] = time.time) -> Diagnosis:
+             clock: Callable[[], float] = time.time, grant_type: str | None = None) -> Diagnosis:
     """Rank the likely causes of a failed Xero call, each with evidence and the fix. Never raises.
 
     Give what you have: a response (httpx2 Response, CallResult, SDK exception, dict or pasted
@@ -53,6 +60,10 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
     granted/requested scopes or a token (read only for scopes and expiry), the token's
     /connections, the app's era, the organisation (country, plan), the user's role, the tenant
     id, and an ``authorize(scopes) -> url`` callable (or client_id + redirect_uri) for links.
+    ``grant_type`` (``"client_credentials"`` for a custom connection, else the token's own
+    ``grant_type`` says it) rules out tenant-header causes: a custom connection sends none.
+    Evidence outranks what a status suggests: scopes that provably cannot allow the endpoint
+    put the scope finding first, on a 403 too.
     """
     obs = observe(response, status=status, headers=headers, body=body, text=text,
                   request_headers=request_headers, method=method, url=url)
@@ -71,7 +82,7 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
                             token=token, connections=connections, era=era,
                             organisation=organisation, user_role=user_role, tenant_id=tenant_id,
                             authorize=authorize, client_id=client_id, redirect_uri=redirect_uri,
-                            now=now)
+                            now=now, grant_type=grant_type)
     except Exception as exc:  # answer with what the response alone says
         notes.append(f"context ignored ({type(exc).__name__})")
         ctx = build_context(obs, endpoint=None, granted=None, requested=None, token=None,
@@ -120,13 +131,22 @@ def rank(found: list[Finding]) -> list[Finding]:
 
 
 def decisive_fact(ranked: list[Finding]) -> str | None:
-    """The one fact that would decide between the top causes, when they are not yet clear."""
+    """The one fact that would decide between the top causes, when they are not yet clear.
+
+    None when the top cause is clear of the next, or when the top two are both established
+    (a 429 on a call the scopes could not allow anyway: both need fixing, no fact separates
+    them). Otherwise the fact the top two name (the first of them), else the third's.
+    """
     if not ranked:
         return None
     top = ranked[0]
     second = ranked[1].weight if len(ranked) > 1 else 0.0
-    if top.weight >= CLEAR_WEIGHT and top.weight - second >= CLEAR_GAP:
+    if top.weight >= CLEAR_WEIGHT and (top.weight - second >= CLEAR_GAP or second >= ESTABLISHED):
         return None
+    if len(ranked) > 1:
+        pair = PAIR_FACTS.get(frozenset((top.code, ranked[1].code)))
+        if pair is not None:
+            return pair
     for f in ranked[:3]:
         if f.decides:
             return f.decides

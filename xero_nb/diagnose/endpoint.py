@@ -4,7 +4,7 @@ Whatever cannot be settled is said in a note and in the fact that would settle i
 
 >>> found = resolve_endpoint(None, None, "GET:/Reports/BankStatement", None)
 >>> found.endpoint.operation_id, found.urls
-('getReportFromId', ('/Reports/BankStatement',))
+('getReportBankStatement', ('/Reports/BankStatement',))
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 COUNTRY_FACT = "the organisation's country (AU, NZ or UK)"
 ENDPOINT_FACT = "which endpoint was called (method and URL)"
 # "GET /Invoices", "GET:/Invoices", "get: https://..." (the CLI and catalog accept both forms)
-_METHOD_URL = re.compile(r"^\s*(" + "|".join(METHODS) + r")\s*(?::\s*|\s+)(\S.*?)\s*$", re.IGNORECASE)
+# (matched on the stripped text; linear: possessive repeats, one line only)
+_METHOD_URL = re.compile(r"\A(" + "|".join(METHODS) + r")(?:\s*+:\s*+|\s++)(\S.*)\Z", re.IGNORECASE)
 _BANK_STATEMENT = re.compile(r"/reports/bankstatement/?$", re.IGNORECASE)
 # Hosts whose URLs are not API endpoints (token and authorize errors carry these).
 _OAUTH_HOSTS = ("login.xero.com", "identity.xero.com")
@@ -41,7 +42,7 @@ class Resolved:
 
 def split_endpoint(text: str) -> tuple[str | None, str]:
     """(method or None, URL) from "GET /Invoices", "GET:/Invoices" or a bare URL/path."""
-    found = _METHOD_URL.match(text)
+    found = _METHOD_URL.match(text.strip())
     if found:
         return found.group(1).upper(), found.group(2)
     return None, text.strip()
@@ -71,16 +72,48 @@ def _lookup(method: str | None, url: str) -> tuple[str | None, tuple[Endpoint, .
     return method, ()
 
 
+def by_operation(operation: tuple[str, str] | None) -> tuple[Endpoint, ...]:
+    """The catalog endpoints an SDK method names: (API or "", operationId), case-insensitively."""
+    if not operation or not operation[1]:
+        return ()
+    api, op = operation[0], operation[1].lower()
+    return tuple(ep for ep in load_catalog() if ep.operation_id.lower() == op and (not api or ep.api == api))
+
+
 def resolve_endpoint(obs_method: str | None, obs_url: str | None, endpoint: Any,
-                     country: str | None) -> Resolved:
-    """Settle the endpoint from what was given; payroll URLs shared by regions use ``country``."""
+                     country: str | None, operation: tuple[str, str] | None = None) -> Resolved:
+    """Settle the endpoint from what was given; payroll URLs shared by regions use ``country``.
+
+    ``operation`` is the SDK method a message or stack trace named: it settles the endpoint when
+    no URL was seen, and picks among the candidates a URL leaves open.
+    """
+    found = _resolve(obs_method, obs_url, endpoint, country)
+    named = by_operation(operation) if operation and found.endpoint is None else ()
+    if not named:
+        return found
+    shown = f"{operation[0] + '.' if operation and operation[0] else ''}{operation[1] if operation else ''}"
+    if found.candidates:
+        narrowed = tuple(ep for ep in found.candidates if ep in named)
+        if not narrowed or len(narrowed) == len(found.candidates):
+            return found
+        settled = _settle(narrowed, found.method, found.urls, shown, country)
+    elif found.fact is None or not found.urls:
+        settled = _settle(named, named[0].method, found.urls, shown, country)
+    else:
+        return found  # a URL that is not in the catalog: its note stands
+    return replace(settled, notes=(f"endpoint taken from the SDK method named in the error: {shown}",
+                                   *settled.notes))
+
+
+def _resolve(obs_method: str | None, obs_url: str | None, endpoint: Any,
+             country: str | None) -> Resolved:
     if isinstance(endpoint, Endpoint):
         return Resolved(endpoint, (endpoint,), endpoint.method, (obs_url,) if obs_url else ())
     if isinstance(endpoint, (tuple, list)) and len(endpoint) == 2 and all(
             isinstance(x, str) for x in endpoint):  # ("GET", "/Invoices")
         endpoint = f"{endpoint[0].strip()} {endpoint[1].strip()}"
     elif endpoint is not None and not isinstance(endpoint, str):
-        rest = resolve_endpoint(obs_method, obs_url, None, country)
+        rest = _resolve(obs_method, obs_url, None, country)
         return replace(rest, notes=(f"endpoint of type {type(endpoint).__name__} ignored: give an "
                                     "Endpoint, 'GET /Invoices' or a URL", *rest.notes))
     given = endpoint.strip() if isinstance(endpoint, str) and endpoint.strip() else None
@@ -101,20 +134,29 @@ def resolve_endpoint(obs_method: str | None, obs_url: str | None, endpoint: Any,
         spec = load_catalog().spec_version
         note = f"endpoint {shown!r} is not a Xero endpoint in the catalog (spec {spec})"
         if given is not None and obs_url and obs_url != url:  # the response's own URL may settle it
-            seen = resolve_endpoint(obs_method, obs_url, None, country)
+            seen = _resolve(obs_method, obs_url, None, country)
             if seen.candidates:
                 return replace(seen, urls=urls, notes=(note + f"; used the request's URL {obs_url!r}",
                                                        *seen.notes))
         return Resolved(None, (), method, urls,
                         f"a method and path Xero has ({shown!r} is not in the catalog)", (note,))
+    return _settle(found, method, urls, shown, country)
+
+
+def _settle(found: tuple[Endpoint, ...], method: str | None, urls: tuple[str, ...], shown: str,
+            country: str | None) -> Resolved:
+    """One endpoint from the candidates, or the fact that would settle it (never a refusal)."""
     if len(found) == 1:
-        return Resolved(found[0], found, method, urls)
+        ep = found[0]
+        note = _region_note(shown, found, country) if ep.payroll_region else ()
+        return Resolved(ep, found, method, urls, None, note)
     payroll = all(ep.payroll_region for ep in found)
     if payroll and country:
         regional = [ep for ep in found if ep.payroll_region == country]
         if regional:
             return Resolved(regional[0], found, method, urls)
-        return Resolved(None, found, method, urls)  # the region mismatch finding says it
+        # the region finding says it; the scope checks still run on the candidates
+        return Resolved(None, found, method, urls, None, _region_note(shown, found, country))
     if payroll:
         return Resolved(None, found, method, urls, COUNTRY_FACT, (
             f"{shown!r} could be {_names(found)}: the organisation's country decides "
@@ -122,3 +164,11 @@ def resolve_endpoint(obs_method: str | None, obs_url: str | None, endpoint: Any,
     return Resolved(None, found, method, urls, "the full URL, with its API's base "
                     f"(e.g. {found[0].url})", (f"{shown!r} could be {_names(found)}: give the "
                                                "full URL to settle which",))
+
+
+def _region_note(shown: str, found: tuple[Endpoint, ...], country: str | None) -> tuple[str, ...]:
+    regions = sorted({ep.payroll_region or "" for ep in found})
+    if country is None or country in regions:
+        return ()
+    return (f"{shown!r} serves {'/'.join(regions)} payroll but the organisation is {country}: "
+            "noted, and the diagnosis goes on",)

@@ -20,8 +20,14 @@ FIELD_KEYS = frozenset({
     "type", "title", "status", "statuscode", "status_code", "detail", "instance", "error",
     "error_description", "message", "errornumber", "reason", "errorcode", "code",
 })
+# Every pattern here is linear: possessive repeats, nothing ambiguous (tests/test_diagnose_linear.py).
 HALF_JSON = re.compile(
-    r"""["']([A-Za-z_][A-Za-z0-9_-]{0,40})["']\s*:\s*(?:"((?:[^"\\\n]|\\.)*)"?|'([^'\n]*)'?|(-?\d+))""")
+    r"""["']([A-Za-z_][A-Za-z0-9_-]{0,40})["']\s*+(?::|=>)\s*+(?:"((?:[^"\\\n]|\\.)*+)"?|'([^'\n]*+)'?|(-?\d++))""")
+_JSON_START = re.compile(r"[{\[]")
+SCAN_BUDGET = 400_000  # characters find_json may scan for brace matching, over all its starts
+MAX_LITERAL = 20_000  # a Python literal longer than this (or with 50 braces) is not an error body
+REQUEST_KEYS = ("request", "req", "config", "options")
+METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
 
 
 @dataclass(slots=True)
@@ -35,6 +41,20 @@ class Pasted:
     fields: dict[str, str] = field(default_factory=dict)
     method: str | None = None
     url: str | None = None
+    operation: tuple[str, str] | None = None  # (API or "", operation id) named by an SDK's text
+    sdk_class: str | None = None  # a known SDK exception class seen (its name says a status)
+
+
+def fill_gaps(first: Pasted, second: Pasted) -> Pasted:
+    """``first``, with what it left empty filled from ``second`` (``first`` wins where both say)."""
+    return Pasted(
+        status=first.status if first.status is not None else second.status,
+        headers=first.headers or second.headers,
+        request_headers=first.request_headers if first.request_headers is not None
+        else second.request_headers,
+        body=first.body or second.body, fields={**second.fields, **first.fields},
+        method=first.method or second.method, url=first.url or second.url,
+        operation=first.operation or second.operation, sdk_class=first.sdk_class or second.sdk_class)
 
 
 def as_status(value: Any) -> int | None:
@@ -67,6 +87,9 @@ def walk_fields(obj: Any, out: Pasted, depth: int = 0) -> None:
     nested: list[Any] = []
     for key, value in obj.items():
         low = str(key).lower()
+        if low in REQUEST_KEYS and isinstance(value, dict):
+            read_request_map(value, out)  # the request's headers are not the response's
+            continue
         if low == "headers" and isinstance(value, dict):
             for name, val in value.items():
                 if _scalar(val) is not None:
@@ -84,10 +107,48 @@ def walk_fields(obj: Any, out: Pasted, depth: int = 0) -> None:
         walk_fields(value, out, depth + 1)
 
 
-def balanced_braces(text: str, start: int) -> str | None:
+def read_request_map(req: dict[Any, Any], out: Pasted) -> None:
+    """Method, URL and headers of a request written as a mapping (xero-node, axios, request)."""
+    low = {str(k).lower(): v for k, v in req.items()}
+    method = low.get("method")
+    if isinstance(method, str) and method.upper() in METHODS and out.method is None:
+        out.method = method.upper()
+    url = next((low[k] for k in ("url", "uri", "href") if low.get(k)), None)
+    if isinstance(url, dict):
+        url = _url_of({str(k).lower(): v for k, v in url.items()})
+    elif url is None and isinstance(low.get("path"), str):
+        url = _url_of(low)
+    if isinstance(url, str) and url and out.url is None:
+        out.url = url
+    headers = low.get("headers")
+    if isinstance(headers, dict) and out.request_headers is None:
+        out.request_headers = [(str(k), ", ".join(map(str, v)) if isinstance(v, list) else str(_scalar(v)))
+                               for k, v in headers.items() if _scalar(v) is not None or isinstance(v, list)]
+
+
+def _url_of(parts: dict[str, Any]) -> str | None:
+    """A URL from ``href`` or protocol/host/port/path parts (xero-node's request.url)."""
+    if isinstance(parts.get("href"), str):
+        return str(parts["href"])
+    host, path = parts.get("host") or parts.get("hostname"), parts.get("path") or parts.get("pathname")
+    if not isinstance(path, str):
+        return None
+    if not isinstance(host, str) or not host:
+        return path
+    scheme = str(parts.get("protocol") or "https:").rstrip(":/")
+    return f"{scheme}://{host}{path if path.startswith('/') else '/' + path}"
+
+
+def balanced_braces(text: str, start: int, limit: int = MAX_TEXT) -> str | None:
     """The ``{...}`` starting at ``start``, matched by brace depth (quotes respected)."""
-    depth, quote, escape = 0, "", False
-    for i in range(start, min(len(text), start + MAX_TEXT)):
+    return _balanced(text, start, limit)[0]
+
+
+def _balanced(text: str, start: int, limit: int, max_open: int | None = None) -> tuple[str | None, int]:
+    """(the braced chunk or None, characters scanned); gives up past ``limit`` or ``max_open``."""
+    depth, opened, quote, escape = 0, 0, "", False
+    end = min(len(text), start + limit)
+    for i in range(start, end):
         ch = text[i]
         if quote:
             if escape:
@@ -100,11 +161,14 @@ def balanced_braces(text: str, start: int) -> str | None:
             quote = ch
         elif ch == "{":
             depth += 1
+            opened += 1
+            if max_open is not None and opened >= max_open:
+                return None, i - start + 1
         elif ch == "}":
             depth -= 1
             if depth == 0:
-                return text[start:i + 1]
-    return None
+                return text[start:i + 1], i - start + 1
+    return None, end - start
 
 
 def find_json(text: str) -> Any:
@@ -112,14 +176,23 @@ def find_json(text: str) -> Any:
     decoder = json.JSONDecoder()
     best: Any = None
     best_score = -1
-    starts = [m.start() for m in re.finditer(r"[{\[]", text)][:MAX_JSON_STARTS]
-    for pos in starts:
+    budget, decoded_to, tried = SCAN_BUDGET, 0, 0
+    for m in _JSON_START.finditer(text):
+        pos = m.start()
+        if pos < decoded_to:  # inside a value already read: its fields were walked with it
+            continue
+        tried += 1
+        if tried > MAX_JSON_STARTS:
+            break
         value: Any = None
         try:
-            value, _ = decoder.raw_decode(text, pos)
+            value, decoded_to = decoder.raw_decode(text, pos)
         except (ValueError, RecursionError):
-            chunk = balanced_braces(text, pos) if text[pos] == "{" else None
-            if chunk is not None and len(chunk) < 20_000 and chunk.count("{") < 50:
+            chunk = None
+            if text[pos] == "{" and budget > 0:
+                chunk, spent = _balanced(text, pos, min(MAX_LITERAL, budget), max_open=50)
+                budget -= spent
+            if chunk is not None:
                 try:
                     value = ast.literal_eval(chunk)
                 except Exception:  # any malformed literal means "not a literal"

@@ -11,8 +11,9 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from xero_nb.diagnose.fields import Pasted, as_status, walk_fields
+from xero_nb.diagnose.fields import Pasted, as_status, fill_gaps, read_request_map, walk_fields
 from xero_nb.diagnose.paste import parse_paste
+from xero_nb.diagnose.sdk import class_of
 
 
 def header_pairs(headers: Any) -> list[tuple[str, str]]:
@@ -47,8 +48,22 @@ def text_of(body: Any) -> str:
     return str(body)
 
 
-def read_response(response: Any) -> Pasted:
-    """Duck-typed: httpx2 Response, the client's CallResult, an SDK exception, a dict, or text."""
+def _get(obj: Any, name: str) -> Any:
+    """An attribute, or None when it is missing or raises (SDK properties parse bodies lazily)."""
+    try:
+        return getattr(obj, name, None)
+    except Exception:  # e.g. httpx's ResponseNotRead, xero-python's error_data on a bad body
+        return None
+
+
+def read_response(response: Any, depth: int = 0) -> Pasted:
+    """Duck-typed: httpx2 Response, the client's CallResult, an SDK exception, a dict, or text.
+
+    SDK exceptions are read from their attributes (xero-python's ``status``/``reason``/
+    ``headers``/``body``, ``ErrorCode``/``ErrorContent`` in .NET's shape, the ``.response`` that
+    pyxero, requests and httpx errors carry), then from their message, and their class name
+    stands for a status when nothing else gives one: nothing the text would show is lost.
+    """
     out = Pasted()
     if isinstance(response, (str, bytes)):
         return parse_paste(text_of(response))
@@ -57,46 +72,77 @@ def read_response(response: Any) -> Pasted:
         out.body = text_of(response)
         out.status = as_status(out.fields.get("status") or out.fields.get("statuscode"))
         return out
-    status = getattr(response, "status_code", None)
-    out.status = as_status(status if status is not None else getattr(response, "status", None))
+    for attr in ("status_code", "status", "statusCode", "ErrorCode", "error_code"):
+        out.status = as_status(_get(response, attr))
+        if out.status is not None:
+            break
     try:
-        out.headers = header_pairs(getattr(response, "headers", None))
+        out.headers = header_pairs(_get(response, "headers") or _get(response, "response_headers"))
     except Exception:  # odd header objects: go on without them
         out.headers = []
-    body: Any = None
-    for attr in ("text", "body", "content"):
-        try:
-            body = getattr(response, attr, None)
-        except Exception:  # e.g. httpx ResponseNotRead
-            body = None
-        if body is not None and not callable(body):
-            break
-        body = None
-    out.body = text_of(body)
-    for attr, key in (("error", "error"), ("description", "error_description")):
-        value = getattr(response, attr, None)  # authlib's OAuthError carries these
-        if isinstance(value, str) and value:
-            out.fields[key] = value
-    try:
-        request = getattr(response, "request", None)
-    except Exception:  # httpx raises RuntimeError when no request is attached
-        request = None
+    out.body = _body_of(response)
+    for attr, key in (("error", "error"), ("description", "error_description"),
+                      ("reason", "reason"), ("problem", "message")):
+        value = _get(response, attr)  # authlib's OAuthError, xero-python's reason, pyxero's problem
+        if isinstance(value, str) and value and not (key == "reason" and value.isdigit()):
+            out.fields.setdefault(key, value)
+    request = _get(response, "request")
     if request is not None:
         read_request(request, out)
-    if out.status is None and not out.body and isinstance(response, BaseException):
-        return parse_paste(str(response))
+    _read_url(response, out)
+    inner = _get(response, "response")
+    if depth < 2 and inner is not None and inner is not response and not isinstance(inner, (str, bytes)):
+        out = fill_gaps(out, read_response(inner, depth + 1))  # pyxero, requests, httpx errors
+    hint = class_of([c.__name__ for c in type(response).__mro__])
+    if hint is not None:
+        out.sdk_class = hint[0]
+    if isinstance(response, BaseException):
+        try:
+            message = str(response)
+        except Exception:  # a broken __str__: the attributes are all there is
+            message = ""
+        if message:
+            out = fill_gaps(out, parse_paste(message))
+    if out.status is None and hint is not None:
+        out.status = hint[1]
     return out
+
+
+def _body_of(response: Any) -> str:
+    for attr in ("text", "body", "content", "ErrorContent", "response_body", "data"):
+        body = _get(response, attr)
+        if body is not None and not callable(body) and not (isinstance(body, (str, bytes)) and not body):
+            return text_of(body)
+    return ""
+
+
+def _read_url(response: Any, out: Pasted) -> None:
+    """The request URL an urllib3 response (xero-python's ``http_resp``) still knows."""
+    if out.url is not None:
+        return
+    for holder in (response, _get(response, "http_resp")):
+        if holder is None:
+            continue
+        geturl = _get(holder, "geturl")
+        url = _get(holder, "url")
+        try:
+            url = geturl() if callable(geturl) else url
+        except Exception:
+            url = None
+        if isinstance(url, str) and url.startswith(("http://", "https://", "/")):
+            out.url = url
+            return
 
 
 def read_request(request: Any, out: Pasted) -> None:
     """The method, URL and headers of the request a response carries (a Mapping or an object)."""
     if isinstance(request, Mapping):
-        method, url, headers = request.get("method"), request.get("url"), request.get("headers")
-    else:
-        method, url, headers = (getattr(request, n, None) for n in ("method", "url", "headers"))
-    out.method = str(method).upper() if method else None
-    out.url = str(url) if url else None
+        read_request_map(dict(request), out)
+        return
+    method, url, headers = (_get(request, n) for n in ("method", "url", "headers"))
+    out.method = str(method).upper() if method else out.method
+    out.url = str(url) if url else out.url
     try:
-        out.request_headers = header_pairs(headers) if headers is not None else None
+        out.request_headers = header_pairs(headers) if headers is not None else out.request_headers
     except Exception:
         out.request_headers = None

@@ -14,42 +14,72 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote_plus
 
-from xero_nb.diagnose.fields import Pasted, as_status, find_json, half_json_fields, walk_fields
+from xero_nb.diagnose.fields import (
+    Pasted,
+    as_status,
+    fill_gaps,
+    find_json,
+    half_json_fields,
+    walk_fields,
+)
 from xero_nb.diagnose.objects import header_pairs, read_response, text_of
 from xero_nb.diagnose.paste import parse_paste
 from xero_nb.redact import REDACTED, SECRET_HEADERS, jwt_claims, redact
 
 __all__ = ["MARKERS", "Observation", "observe"]
 
+MAX_HEADERS = 100  # a real answer has a few dozen; a paste of thousands keeps the ones read first
+KEY_HEADERS = frozenset({"www-authenticate", "x-rate-limit-problem", "retry-after", "xero-correlation-id",
+                         "x-daylimit-remaining", "x-minlimit-remaining", "x-appminlimit-remaining",
+                         "xero-tenant-id", "authorization", "content-type"})
 MAX_BODY = 4000  # enough for any Xero problem body; stops a huge page flooding a report
 # Words that identify a cause wherever they appear (body, headers or pasted text).
 MARKERS = {
-    "tokenexpired": r"token\s*expired",
-    "authorizationunsuccessful": r"authorizationunsuccessful",
-    "authenticationunsuccessful": r"authenticationunsuccessful",
+    "tokenexpired": r"token\s*+(?:has\s++)?expired|expired\s++access\s++token",
+    "authorizationunsuccessful": r"authori[sz]ation\s*+unsuccessful",
+    "authenticationunsuccessful": r"authentication\s*+unsuccessful",
     "insufficient_scope": r"insufficient[_ ]scope",
-    "insufficientpermissions": r"insufficient\s*permissions",
+    "insufficientpermissions": r"insufficient\s*+permissions",
     "invalid-application": r"invalid[-_ ]application",
     "invalid-user-role": r"invalid[-_ ]user[-_ ]role",
-    "invalid_grant": r"invalid_grant",
-    "invalid_client": r"invalid_client",
-    "invalid_scope": r"invalid_scope|invalid scope for client",
-    "unauthorized_client": r"unauthorized_client",
+    # OAuth error names however written: invalid_grant, Invalid Grant, INVALID-GRANT, invalidGrant
+    "invalid_grant": r"invalid[_ -]?grant",
+    "invalid_client": r"invalid[_ -]?client\b",
+    "invalid_scope": r"invalid[_ ]scope",
+    "unauthorized_client": r"unauthori[sz]ed[_ ]client",
     "scope_validation_failed": r"scope validation failed",
-    "invalid_token": r"invalid_token",
-    "rate_limit": r"rate[ -]?limit|too many requests",
+    "invalid_token": r"invalid[_ ]token",
+    # the client id or secret named as wrong, in any words
+    "client_words": r"\bclient[ _-]?(?:id|secret)\b[^.\n]{0,40}?\b(?:invalid|incorrect|wrong|unknown|"
+                    r"not\s++(?:valid|found|recogni[sz]ed)|missing|mismatch)|\b(?:invalid|incorrect|wrong|"
+                    r"unknown|bad|missing)\s++client[ _-]?(?:id|secret)\b|\bunknown\s++client\b",
+    # rate limits in words (not the X-Rate-Limit-Problem header's name)
+    "rate_limit": r"(?<!x-)rate[ -]?limit|too many requests|throttl(?:ed|ing)",
     "not_permitted": r"not permitted|doesn'?t have permission|reporting role|payroll admin",
     "offline": r"organisation (?:is )?offline|organization (?:is )?offline|service unavailable",
     "not_in_plan": r"plan does not include|not (?:included )?(?:in|on) (?:the|your) (?:plan|subscription)",
+    # the payroll API of another country: "Not a UK Customer", "not a valid NZ organisation"
+    "region": r"\bnot\s++an?\s++(?:valid\s++)?(?:UK|NZ|AU|Australian|New\s++Zealand|British)\s++"
+              r"(?:payroll\s++)?(?:customer|organi[sz]ation|org|company|employer)\b|\b(?:payroll|"
+              r"organi[sz]ation)\b[^.\n]{0,40}?\b(?:region|country)\b[^.\n]{0,30}?\b(?:mismatch|not\s++"
+              r"supported|does\s++not\s++match|differs?)\b|\bwrong\s++(?:payroll\s++)?region\b",
 }
 _MARKER_RES = {name: re.compile(rx, re.IGNORECASE) for name, rx in MARKERS.items()}
+_GRANT = re.compile(r"grant[_ ]type\W{1,4}(client_credentials|authorization_code|refresh_token)\b",
+                    re.IGNORECASE)
 
 
 def _clean_headers(pairs: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
-    return tuple((k, REDACTED if k.lower() in SECRET_HEADERS else redact(v)[:500]) for k, v in pairs)
+    """Redacted header pairs; past ``MAX_HEADERS`` the ones diagnosis reads are kept first."""
+    kept = list(pairs)
+    if len(kept) > MAX_HEADERS:
+        first = [h for h in kept if h[0].lower() in KEY_HEADERS]
+        kept = (first + [h for h in kept if h[0].lower() not in KEY_HEADERS])[:MAX_HEADERS]
+    return tuple((k, REDACTED if k.lower() in SECRET_HEADERS else redact(v)[:500]) for k, v in kept)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +97,9 @@ class Observation:
     token_expires_at: float | None = None
     markers: frozenset[str] = frozenset()
     source: str = "empty"
+    operation: tuple[str, str] | None = None  # (API or "", operationId) an SDK's text names
+    sdk_class: str | None = None  # a known SDK exception class (xero-python, pyxero, Java, .NET)
+    grant_type: str | None = None  # an OAuth grant the text names (grant_type=client_credentials)
 
     def header(self, name: str) -> str | None:
         """A response header's value, case-insensitively."""
@@ -95,6 +128,12 @@ class Observation:
     def error(self) -> str | None:
         """The OAuth ``error`` (or wrapper ``error``) value."""
         return self.field("error")
+
+    @property
+    def oauth_error(self) -> str:
+        """The ``error`` as an OAuth error name: ``Invalid Grant``, ``invalid%5Fgrant`` -> invalid_grant."""
+        raw = unquote_plus(self.error or "").strip().lower()
+        return "_".join(raw.replace("-", " ").replace("_", " ").split())
 
     @property
     def www_authenticate(self) -> str | None:
@@ -202,9 +241,15 @@ def _observe(response: Any, status: Any, headers: Any, body: Any, text: str | No
     got.method = (method or got.method or "").upper() or None
     got.url = url or got.url
     scopes, exp = _token_from_headers(got.request_headers or ())
-    haystack = " ".join([got.body[:100_000], *(v for _, v in got.headers),
-                         *got.fields.values(), text_of(text)[:100_000]])
+    pasted_text = text_of(text)[:100_000]
+    parts = [got.body[:100_000], *(v for _, v in got.headers), *got.fields.values(), got.sdk_class or ""]
+    if pasted_text and pasted_text.strip() != got.body[:100_000].strip():
+        parts.append(pasted_text)
+    haystack = " ".join(parts)
+    if "%" in haystack:  # URL-encoded error names (invalid%5Fgrant) in redirects and logs
+        haystack += " " + unquote_plus(haystack)
     markers = frozenset(name for name, rx in _MARKER_RES.items() if rx.search(haystack))
+    grant = _GRANT.search(haystack)
     fields = tuple((k, redact(v)[:1000]) for k, v in got.fields.items())
     return Observation(
         status=got.status, headers=_clean_headers(got.headers),
@@ -212,18 +257,11 @@ def _observe(response: Any, status: Any, headers: Any, body: Any, text: str | No
         fields=fields, method=got.method, url=redact(got.url)[:2000] if got.url else None,
         request_headers=None if got.request_headers is None else _clean_headers(got.request_headers),
         token_scopes=scopes, token_expires_at=exp, markers=markers, source=source,
+        operation=got.operation, sdk_class=got.sdk_class,
+        grant_type=grant.group(1).lower() if grant else None,
     )
 
 
 def _merge(first: Pasted, pasted: Pasted) -> Pasted:
     """Fill what the parts left empty from what the pasted text shows."""
-    merged = replace(first)
-    merged.status = first.status if first.status is not None else pasted.status
-    merged.headers = first.headers or pasted.headers
-    merged.body = first.body or pasted.body
-    merged.fields = {**pasted.fields, **first.fields}
-    merged.method = first.method or pasted.method
-    merged.url = first.url or pasted.url
-    merged.request_headers = first.request_headers if first.request_headers is not None \
-        else pasted.request_headers
-    return merged
+    return fill_gaps(first, pasted)

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 from xero_nb.diagnose.context import Context
 from xero_nb.diagnose.endpoint import COUNTRY_FACT
 from xero_nb.diagnose.findings import Finding
-from xero_nb.diagnose.observation import Observation
+from xero_nb.diagnose.observation import MARKERS, Observation
 from xero_nb.diagnose.rules import evidence_of
 from xero_nb.models import Endpoint
 
 # Organisation features an API needs on the plan, by api / path prefix.
 FEATURES = {"projects": "projects", "payroll_au": "payroll", "payroll_au_v2": "payroll",
             "payroll_nz": "payroll", "payroll_uk": "payroll"}
+_REGION_RE = re.compile(MARKERS["region"], re.IGNORECASE)
 INVOICE_ONLY_PATHS = ("/Invoices", "/Contacts", "/Items", "/Quotes", "/Organisation",
                       "/Currencies", "/TaxRates", "/BrandingThemes", "/CreditNotes", "/ContactGroups")
 
@@ -40,6 +43,8 @@ def org_findings(obs: Observation, ctx: Context) -> list[Finding]:
                            ("Ask an organisation admin for the needed role (reports access, "
                             "payroll admin), then retry.",), 0.9 if refused else 0.6))
     ep = ctx.endpoint
+    if "region" in obs.markers:  # Xero's own words: "Not a UK Customer", "not a valid NZ organisation"
+        out.append(_region_words(obs, ctx, ev))
     if not refused:
         return out
     if "not_in_plan" in obs.markers:
@@ -49,7 +54,7 @@ def org_findings(obs: Observation, ctx: Context) -> list[Finding]:
                            ("Add it to the organisation's Xero subscription, or skip this API "
                             "for this organisation.",), 0.92))
     explicit = bool(obs.markers & {"not_permitted", "invalid-user-role", "not_in_plan",
-                                   "invalid-application"})  # Xero named the cause itself
+                                   "invalid-application", "region"})  # Xero named the cause itself
     out += _region(obs, ctx, ev, explicit)
     if ep is None:
         return out
@@ -65,6 +70,26 @@ def org_findings(obs: Observation, ctx: Context) -> list[Finding]:
                            (f"Check the organisation has {feature} enabled.",), 0.3,
                            f"the organisation's plan (is {feature} enabled?)"))
     return out
+
+
+REGION_APIS = ("AU organisations use AU payroll (payroll.xro/1.0, PayrollAuApi); NZ and UK "
+               "organisations use payroll.xro/2.0 (PayrollNzApi, PayrollUkApi); US organisations "
+               "have no payroll API.")
+
+
+def _region_words(obs: Observation, ctx: Context, ev: list[str]) -> Finding:
+    """Xero said in words that the payroll API called is not the organisation's country's."""
+    said = next((v for _, v in obs.fields if _REGION_RE.search(v)), None)
+    ep = ctx.endpoint
+    called = ep.payroll_region if ep is not None else None
+    title = ("Xero says the organisation is not in the country of the payroll API called"
+             + (f" ({called} payroll)" if called else "") + (f": {said[:80]!r}" if said else ""))
+    country = f"The organisation is {ctx.country}: " if ctx.country else \
+        "Find the organisation's country: GET /Organisation, CountryCode. "
+    return Finding("payroll_region_mismatch", title, (*ev, "wording: the payroll region differs"),
+                   (country + REGION_APIS, "Call the payroll API of the organisation's own country "
+                    "(same scopes: payroll.employees, payroll.timesheets, ...)."),
+                   0.9, None if ctx.country else COUNTRY_FACT)
 
 
 def _region(obs: Observation, ctx: Context, ev: list[str], explicit: bool) -> list[Finding]:

@@ -1,7 +1,8 @@
 """Read the parts of an HTTP failure out of pasted text: curl output, SDK printouts, (half-)JSON.
 
-JSON inside the text is read by ``fields``; this module reads the rest (status lines, headers,
-request lines, redirect errors).
+JSON inside the text is read by ``fields``, the status wherever it is written by ``status``, and
+what an SDK's wording adds by ``sdk``; this module reads the rest (status lines, headers, request
+lines, redirect errors) and puts them together.
 
 Nothing here raises on odd input: every step either finds something or finds nothing.
 
@@ -25,6 +26,8 @@ from xero_nb.diagnose.fields import (
     half_json_fields,
     walk_fields,
 )
+from xero_nb.diagnose.sdk import class_hint, limit_kind, operation_hint
+from xero_nb.diagnose.status import status_from_text
 
 _STATUS_KEYS = ("status", "statuscode", "status_code", "errorcode", "code")
 _RESPONSE_HEADERS = (
@@ -33,20 +36,21 @@ _RESPONSE_HEADERS = (
 )
 _REQUEST_HEADERS = ("xero-tenant-id", "authorization", "host")
 
-_HTTP_LINE = re.compile(r"(?im)^[<\s]*HTTP/[\d.]+\s+(\d{3})\b")
-_SDK_LINE = re.compile(r"(?m)^\s*\((\d{3})\)\s*$")
-_LIB_LINE = re.compile(r"(?i)(?:\b(\d{3})\s+(?:client|server)\s+error|(?:client|server)\s+error\s+'(\d{3}))")
-_STATUS_WORD = re.compile(
-    r"(?i)\b(?:http\s*)?(?:status(?:[\s_-]?code)?|errorcode|response\s+code)\W{0,4}(\d{3})\b")
-_HTTP_WORD = re.compile(r"(?i)\bHTTP(?:\s+error)?[\s:]+(\d{3})\b")
-_STATUS_REASON = re.compile(
-    r"\b([45]\d\d)\s*(?:-|:)?\s*(?:Unauthorized|Forbidden|Too Many Requests|Bad Request|Not Found|"
-    r"Method Not Allowed|Service Unavailable|Internal Server Error)", re.IGNORECASE)
-_HEADER_LINE = re.compile(r"(?im)^[ \t]*([<>])?[ \t]*([A-Za-z][A-Za-z0-9-]{1,60})[ \t]*:[ \t]*(.*?)[ \t]*$")
-_DICT_PAIR = re.compile(r"""['"]([A-Za-z][A-Za-z0-9-]{1,60})['"]\s*:\s*['"]([^'"\n]*)['"]""")
-_URL = re.compile(r"""https?://[^\s'"<>`\\)]+""")
-_METHOD_URL = re.compile(r"""\b(GET|POST|PUT|PATCH|DELETE)\s+['"]?((?:https?://|/)[^\s'"<>`]+)""")
-_CURL_METHOD = re.compile(r"""(?:-X|--request)\s*['"]?(GET|POST|PUT|PATCH|DELETE)\b""")
+# Every pattern is linear: possessive repeats, and no two repeats that can share a run of
+# characters (tests/test_diagnose_linear.py lints them all; benchmarks/bench_paste.py times them).
+_HTTP_LINE = re.compile(r"(?im)^(?:[^\S\n]|<)*+HTTP/[\d.]++\s++(\d{3})\b")
+_BLANK_LINES = re.compile(r"\r?\n(?:(?:[^\S\n]|<)*+\n)++")  # the blank line(s) after the head
+_HEADER_LINE = re.compile(r"\A[ \t]*+([<>])?[ \t]*+([A-Za-z][A-Za-z0-9-]{1,60})[ \t]*+:[ \t]*+(.*)")
+_SDK_HEADERS = re.compile(r"(?i)HTTP response headers:\s*+(?:HTTPHeaderDict\()?\s*+(\{)")
+_SDK_BODY = re.compile(r"(?is)HTTP response body:\s*+(.*)")
+_DICT_PAIR = re.compile(r"""['"]([A-Za-z][A-Za-z0-9-]{1,60})['"]\s*+(?::|=>)\s*+['"]([^'"\n]*+)['"]""")
+# A known response header in any printed form: "Name: v", "'Name': 'v'", "name=>v", "name=[v]"
+_KNOWN_HEADER = re.compile(
+    r"(?<![\w-])(" + "|".join(h for h in _RESPONSE_HEADERS if h != "content-type")
+    + r""")['"]?\s*+(?::|=>|=|,)\s*+\[?\s*+['"]?([^'"\[\]{},;\n]{1,200})""", re.IGNORECASE)
+_URL = re.compile(r"""https?://[^\s'"<>`\\)]++""")
+_METHOD_URL = re.compile(r"""\b(GET|POST|PUT|PATCH|DELETE)\s++['"`]?((?:https?://|/)[^\s'"<>`]++)""")
+_CURL_METHOD = re.compile(r"""(?:-X|--request)\s*+['"]?(GET|POST|PUT|PATCH|DELETE)\b""")
 
 
 def _header_block(lines: list[str]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -57,7 +61,7 @@ def _header_block(lines: list[str]) -> tuple[list[tuple[str, str]], list[tuple[s
         m = _HEADER_LINE.match(line)
         if not m:
             continue
-        mark, name, value = m.group(1), m.group(2), m.group(3)
+        mark, name, value = m.group(1), m.group(2), m.group(3).rstrip(" \t")
         low = name.lower()
         if mark == ">" or (mark is None and low in _REQUEST_HEADERS):
             req.append((name, value))
@@ -85,7 +89,7 @@ def _http_transcript(text: str, out: Pasted) -> None:
 
 
 def _split_head(rest: str) -> tuple[str, str, str]:
-    m = re.search(r"\r?\n[<\s]*\r?\n", rest)
+    m = _BLANK_LINES.search(rest)
     if m is None:
         return rest, "", ""
     return rest[:m.start()], m.group(0), rest[m.end():]
@@ -93,35 +97,49 @@ def _split_head(rest: str) -> tuple[str, str, str]:
 
 def _sdk_printout(text: str, out: Pasted) -> None:
     """xero-python's ``ApiException``: ``(401)`` / ``Reason:`` / ``HTTP response headers:`` / body."""
-    m = re.search(r"(?i)HTTP response headers:\s*(?:HTTPHeaderDict\()?\s*(\{)", text)
+    m = _SDK_HEADERS.search(text)
     if m is not None:
         chunk = balanced_braces(text, m.start(1)) or text[m.start(1):m.start(1) + 4000]
         out.headers.extend(_DICT_PAIR.findall(chunk))
-    b = re.search(r"(?is)HTTP response body:\s*(.*)$", text)
+    b = _SDK_BODY.search(text)
     if b is not None:
         body = b.group(1).strip()
-        lit = re.match(r"""^b(['"])(.*)\1\s*$""", body, re.S)
-        if lit is not None:
+        quote = body[1:2]
+        if body[:1] == "b" and quote in ("'", '"') and len(body) > 2 and body.endswith(quote):
             try:
                 raw = ast.literal_eval(body)
                 body = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
             except Exception:  # keep the text as pasted
-                body = lit.group(2)
+                body = body[2:-1]
         out.body = body
 
 
-def _status_from_text(text: str) -> int | None:
-    for pattern in (_SDK_LINE, _LIB_LINE, _STATUS_WORD, _HTTP_WORD, _STATUS_REASON):
-        for m in pattern.finditer(text):
-            for group in m.groups():
-                status = as_status(group)
-                if status is not None:
-                    return status
-    return None
+def _known_headers(text: str, out: Pasted) -> None:
+    """The few response headers that matter, however a library printed them (Ruby, Java, .NET)."""
+    have = {k.lower() for k, _ in out.headers}
+    for m in _KNOWN_HEADER.finditer(text):
+        name, value = m.group(1), m.group(2).strip()
+        if name.lower() not in have and value:
+            out.headers.append((name, value))
+            have.add(name.lower())
+
+
+def _sdk_hints(text: str, out: Pasted) -> None:
+    """An SDK's exception class, the API method it names, and the rate limit in its wording."""
+    hint = class_hint(text)
+    if hint is not None:
+        out.sdk_class = hint[0]
+        if out.status is None and hint[1] is not None:
+            out.status = hint[1]
+    out.operation = operation_hint(text)
+    if not any(k.lower() == "x-rate-limit-problem" for k, _ in out.headers):
+        kind = limit_kind(text)
+        if kind is not None:
+            out.headers.append(("X-Rate-Limit-Problem", kind))
 
 
 def _request_line(text: str, out: Pasted) -> None:
-    m = _METHOD_URL.search(text)
+    m = _METHOD_URL.search(text) if out.url is None else None
     if m is not None:
         out.method, out.url = m.group(1).upper(), m.group(2).rstrip(".,;")
     if out.url is None or out.url.startswith("/"):
@@ -181,7 +199,9 @@ def parse_paste(text: str) -> Pasted:
                 out.status = status
                 break
     if out.status is None:
-        out.status = _status_from_text(text)
+        out.status = status_from_text(text)
+    _known_headers(text, out)
+    _sdk_hints(text, out)
     _request_line(text, out)
     _redirect_error(text, out)
     if not out.body:

@@ -30,8 +30,12 @@ LIMITS = {
     "appminute": "the app-wide minute limit (10,000 calls a minute across all tenants)",
     "concurrent": "the concurrency limit (5 calls in flight per tenant)",
 }
+RATE_FACT = "the HTTP status (429 is a rate limit) and the X-Rate-Limit-Problem header"
+CUSTOM_FACT = "whether the custom connection still shows the organisation as connected"
 OAUTH_ERRORS = frozenset({"invalid_grant", "invalid_client", "invalid_scope", "unauthorized_client",
                           "unsupported_grant_type", "access_denied", "invalid_request"})
+
+
 def evidence_of(obs: Observation) -> list[str]:
     out = [f"status {obs.status}" if obs.status is not None else "no HTTP status"]
     for key in ("error", "error_description", "detail", "type", "message"):
@@ -43,11 +47,12 @@ def evidence_of(obs: Observation) -> list[str]:
 
 def oauth_findings(obs: Observation, ctx: Context) -> list[Finding]:
     """Token- and authorize-endpoint errors: invalid_grant, invalid_client, invalid_scope."""
-    err = (obs.error or "").strip().lower()
+    err = obs.oauth_error
+    named = err if err in OAUTH_ERRORS else ""  # another OAuth error named outright wins over words
     m = obs.markers
     desc = (obs.field("error_description") or "").lower()
     ev = evidence_of(obs)
-    if err == "invalid_grant" or (not err and "invalid_grant" in m):
+    if named == "invalid_grant" or (not named and "invalid_grant" in m):
         fix = ["If this was a refresh: every refresh returns a NEW refresh token; store it at once "
                "and never reuse the old one (the old one works for 30 min only if no answer came).",
                "Make sure only one process refreshes a token set (use one locked store).",
@@ -59,15 +64,17 @@ def oauth_findings(obs: Observation, ctx: Context) -> list[Finding]:
                       "(over 60: the refresh token expired)")
         return [Finding("invalid_grant", "The refresh token (or code) was refused: rotated, "
                         "expired, revoked or reused", tuple(ev), tuple(fix), 0.97)]
-    if err == "invalid_client" or (not err and "invalid_client" in m):
+    if named == "invalid_client" or (not named and m & {"invalid_client", "client_words"}):
+        said = named or "invalid_client" in m  # the OAuth error itself, not only words about the id
         return [Finding("invalid_client", "Xero does not accept the client credentials",
                         tuple(ev), ("Copy the client id (and secret, if the app has one) again from "
                                     "developer.xero.com; a regenerated secret invalidates the old one.",
                                     "Send them as HTTP Basic auth to the token endpoint; PKCE apps "
-                                    "send client_id and code_verifier and no secret."), 0.95)]
+                                    "send client_id and code_verifier and no secret."),
+                        0.95 if said else 0.9)]
     scope_words = {"invalid_scope", "scope_validation_failed"}
     scope_refusal = (err == "invalid_scope" or (err == "unauthorized_client" and "scope" in desc)
-                     or (not err and bool(m & scope_words)))
+                     or (not named and bool(m & scope_words)))
     if scope_refusal:
         return _scope_refusal(obs, ctx, ev)
     if err == "unauthorized_client":
@@ -130,9 +137,10 @@ def _scope_refusal(obs: Observation, ctx: Context, ev: list[str]) -> list[Findin
 
 
 def rate_findings(obs: Observation) -> list[Finding]:
-    """429 (or a limit header): which limit, and how long to wait."""
+    """429, a limit header, or rate-limit words (with or without a status): which limit, how long."""
     kind = obs.rate_limit_problem
-    if obs.status != 429 and kind is None and not (obs.status == 503 and "rate_limit" in obs.markers):
+    words = "rate_limit" in obs.markers
+    if obs.status != 429 and kind is None and not words:
         return []
     wait = obs.retry_after
     if kind is None:  # no X-Rate-Limit-Problem: the exhausted counter says which limit it was
@@ -152,15 +160,19 @@ def rate_findings(obs: Observation) -> list[Finding]:
                    "tier or spread the work over days.")
     elif kind in ("minute", "concurrent", None):
         fix.append("Pace calls: at most 5 in flight and 60 a minute per tenant (probe does this).")
+    if words and obs.status != 429:
+        ev.append("the error's wording names a rate limit")
+    weight = (0.97 if obs.status == 429 else 0.9 if obs.status is None
+              else 0.7 if obs.status == 503 or kind is not None else 0.6)
     return [Finding("rate_limited", f"Rate limit hit: {limit}; {when}", tuple(ev), tuple(fix),
-                    0.97 if obs.status == 429 else 0.7)]
+                    weight, None if obs.status == 429 else RATE_FACT)]
 
 
 def expiry_findings(obs: Observation, ctx: Context) -> list[Finding]:
     """An expired access token (TokenExpired, or the token's exp already past)."""
     fix = ("Refresh the access token (XeroAuth.token() refreshes before expiry) and retry.",
            "Without offline_access there is no refresh token: sign in again.")
-    if (obs.error or "").lower() in OAUTH_ERRORS or obs.markers & {"invalid_grant", "invalid_client"}:
+    if obs.oauth_error in OAUTH_ERRORS or obs.markers & {"invalid_grant", "invalid_client", "client_words"}:
         return []  # a token-endpoint error: "refresh token expired" there is invalid_grant
     if "tokenexpired" in obs.markers:
         return [Finding("token_expired", "The access token has expired (they last 30 minutes)",
@@ -202,6 +214,15 @@ def tenant_findings(obs: Observation, ctx: Context) -> list[Finding]:
     if ep is not None and not ep.tenant_header:
         return []
     ev = evidence_of(obs)
+    if ctx.custom_connection:  # one organisation, chosen when the connection was made: no header
+        return [Finding("connection_revoked", "A custom connection needs no xero-tenant-id: the "
+                        "connection itself may be disconnected, or the organisation's subscription "
+                        "to it lapsed", (*ev, "token from the client_credentials grant (custom "
+                                         "connection)"),
+                        ("Check the custom connection at developer.xero.com (My Apps, the app, "
+                         "Custom connection): it must show the organisation as connected.",
+                         "If it was disconnected, the organisation's admin authorises it again; "
+                         "then request a new token."), 0.6 * t, CUSTOM_FACT)]
     sent = obs.tenant_header_sent
     if sent is False:
         return [Finding("tenant_header_missing", "The request did not send the xero-tenant-id header",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from xero_nb.catalog.scopes import (
     DEPRECATED_BROAD,
     JOURNALS_GATE,
+    is_allowed,
     narrowest,
     refused_at_authorize,
     required_scopes,
@@ -27,16 +29,42 @@ TOKEN_SCOPES = "the token's scopes (the access token's `scope` claim, or pass to
 REQUESTED_SCOPES = "the scopes your app requests at sign-in (pass requested=)"
 STATUS_FACT = ("the HTTP status behind the message (401: a scope the token lacks; 403: the tenant "
                "or the user's access)")
+PROOF_WEIGHT = 0.96  # a provable scope failure: above every guess, below a 429 or TokenExpired
+PROVEN_CODES = ("missing_scope", "not_reconsented", "broad_scope_on_granular_app")
 ERA_FACT = "when the Xero app was created (before or after 2 Mar 2026: era='broad' or 'granular')"
 RECONSENT = ("Existing tokens never change: the user must sign in and consent again, then use "
              "the NEW token (refreshing the old one keeps the old scopes).")
 
 
+def _token_endpoint_error(obs: Observation) -> bool:
+    """An error from the token or authorize endpoint: no API call was checked for scopes."""
+    return obs.oauth_error in OAUTH_ERRORS or bool(obs.markers & {"invalid_grant", "invalid_client",
+                                                                  "client_words"})
+
+
+def proven_missing(obs: Observation, ctx: Context) -> bool:
+    """True when the granted scopes cannot allow the call in the app's era, whatever Xero answered.
+
+    Hard evidence: the endpoint is settled, the token's scopes are known, and none of them
+    grants it in the era given (or guessed from the scopes; either era when neither is known).
+    Not while the endpoint is open (a payroll URL shared by regions: the region may be the
+    cause), nor for token-endpoint errors, nor for answers that were not failures.
+    """
+    ep = ctx.endpoint
+    if ep is None or ctx.granted is None or _token_endpoint_error(obs):
+        return False
+    if (obs.status is not None and obs.status < 400) or any(is_bank_statement(u) for u in ctx.urls):
+        return False
+    try:
+        return not is_allowed(ep, ctx.granted, ctx.era_for_checks)
+    except Exception:  # the catalog could not judge: no proof
+        return False
+
+
 def scope_strength(obs: Observation) -> float:
     """How strongly the response says "scope" (0: not at all)."""
     m = obs.markers
-    oauth = (obs.error or "").lower() in OAUTH_ERRORS
-    if "tokenexpired" in m or oauth or m & {"invalid_grant", "invalid_client"}:
+    if "tokenexpired" in m or _token_endpoint_error(obs):
         return 0.0
     if obs.status == 401:
         return 1.0 if m & {"insufficient_scope", "authorizationunsuccessful"} else 0.75
@@ -191,8 +219,27 @@ def _unsettled(obs: Observation, ctx: Context, s: float, ev: list[str]) -> list[
 
 
 def scope_findings(obs: Observation, ctx: Context) -> list[Finding]:
-    """Findings for a call refused for a scope reason (401 AuthorizationUnsuccessful and kin)."""
-    s = scope_strength(obs)
+    """Findings for a call refused for a scope reason, or one the granted scopes cannot allow.
+
+    Hard evidence outranks what the status suggests: when the granted scopes provably do not
+    grant the endpoint in the app's era, the scope finding is listed and ranked first even on a
+    403 or a bare wrapper message (a 429 or an expired token may still rank above it).
+    """
+    proof = proven_missing(obs, ctx)
+    found = _scope_findings(obs, ctx, 1.0 if proof else scope_strength(obs))
+    if not proof:
+        return found
+    fact = (f"the granted scopes cannot allow this call in the {ctx.era_for_checks} era, "
+            "whatever the status says")
+    for i, f in enumerate(found):
+        if f.code in PROVEN_CODES:
+            found[i] = replace(f, weight=max(f.weight, PROOF_WEIGHT), decides=None,
+                               evidence=(*f.evidence, fact))
+            break
+    return found
+
+
+def _scope_findings(obs: Observation, ctx: Context, s: float) -> list[Finding]:
     if s == 0.0:
         return []
     ep = ctx.endpoint

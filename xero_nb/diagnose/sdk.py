@@ -1,0 +1,128 @@
+"""What the official Xero SDKs and the main community libraries say beyond the HTTP answer.
+
+The exception class names they raise (each implies a status, sometimes a cause), the API method
+named in their messages and stack traces (which settles the endpoint when no URL is shown),
+and the rate limit named in their wording. Sources, each read from the library's own code:
+
+- xero-python (``xero_python.exceptions``): ``ApiException`` and ``HTTPStatusException`` (any
+  status), ``RateLimitException`` (429), ``NotFoundException`` (404), ``BadRequestException``,
+  ``AccountingBadRequestException``, ``PayrollUkBadRequestException`` (400),
+  ``OAuth2InvalidGrantError`` (400 invalid_grant), ``AccessTokenExpiredError`` (no call made).
+- pyxero (``xero.exceptions``): ``XeroBadRequest`` 400, ``XeroUnauthorized`` 401, ``XeroForbidden``
+  403, ``XeroNotFound`` 404, ``XeroUnsupportedMediaType`` 415, ``XeroRateLimitExceeded`` (429, or
+  an old 503), ``XeroInternalError`` 500, ``XeroNotImplemented`` 501, ``XeroNotAvailable`` 503,
+  ``XeroExceptionUnknown`` (any).
+- Xero-Java (``com.xero.api``): ``XeroBadRequestException`` 400, ``XeroUnauthorizedException``
+  401, ``XeroForbiddenException`` 403, ``XeroNotFoundException`` 404,
+  ``XeroMethodNotAllowedException`` 405, ``XeroConflictException`` 409,
+  ``XeroRateLimitException`` and its minute/daily/app-minute kinds 429,
+  ``XeroServerErrorException`` 500, ``XeroNotAvailableException`` 503, ``XeroApiException`` (any).
+- Xero-NetStandard: ``ApiException`` (``ErrorCode`` is the status; "Xero API error calling
+  GetInvoices: ..."), ``RateLimitException`` 429 ("Xero API minute rate limit error calling ...").
+- xero-node: a thrown JSON ``{response: {statusCode, body, headers, request}, body}`` (read as
+  JSON); xero-ruby: ``XeroRuby::ApiError`` ("HTTP status code: 401"); xero-php-oauth2:
+  ``XeroAPI\\XeroPHP\\ApiException`` ("[401] Error connecting to the API (url)").
+
+>>> class_hint("xero.exceptions.XeroForbidden: ...")
+('XeroForbidden', 403)
+>>> operation_hint("Xero.NetStandard.OAuth2.Client.ApiException: Xero API error calling GetInvoices: {}")
+('', 'getInvoices')
+"""
+
+from __future__ import annotations
+
+import re
+
+# class name -> the status it stands for (None: any status), and a marker it implies
+CLASS_STATUS: dict[str, int | None] = {
+    "RateLimitException": 429, "XeroRateLimitException": 429, "XeroRateLimitExceeded": 429,
+    "XeroMinuteRateLimitException": 429, "XeroDailyRateLimitException": 429,
+    "XeroAppMinuteRateLimitException": 429,
+    "UnauthorizedException": 401, "XeroUnauthorized": 401, "XeroUnauthorizedException": 401,
+    "ForbiddenException": 403, "XeroForbidden": 403, "XeroForbiddenException": 403,
+    "NotFoundException": 404, "XeroNotFound": 404, "XeroNotFoundException": 404,
+    "BadRequestException": 400, "AccountingBadRequestException": 400, "XeroBadRequest": 400,
+    "PayrollUkBadRequestException": 400, "XeroBadRequestException": 400,
+    "OAuth2InvalidGrantError": 400, "XeroMethodNotAllowedException": 405,
+    "XeroConflictException": 409, "XeroUnsupportedMediaType": 415, "XeroInternalError": 500,
+    "XeroServerErrorException": 500, "XeroNotImplemented": 501, "XeroNotAvailable": 503,
+    "XeroNotAvailableException": 503, "AccessTokenExpiredError": None, "ApiException": None,
+    "HTTPStatusException": None, "XeroApiException": None, "XeroExceptionUnknown": None,
+    "ApiError": None,
+}
+CLASS_MARKERS = {
+    "OAuth2InvalidGrantError": "invalid_grant", "AccessTokenExpiredError": "tokenexpired",
+    "XeroMinuteRateLimitException": "minute", "XeroDailyRateLimitException": "day",
+    "XeroAppMinuteRateLimitException": "appminute",
+}
+_CLASS = re.compile(r"(?<![\w$])(" + "|".join(sorted(CLASS_STATUS, key=len, reverse=True)) + r")\b")
+# SDK API classes -> the catalog's API name
+API_CLASSES = {
+    "accounting": "accounting", "payrollau": "payroll_au", "payrollauv2": "payroll_au_v2",
+    "payrollnz": "payroll_nz", "payrolluk": "payroll_uk", "files": "files", "file": "files",
+    "asset": "assets", "assets": "assets", "project": "projects", "projects": "projects",
+    "finance": "finance", "bankfeeds": "bankfeeds", "appstore": "appstore", "identity": "identity",
+}
+_API_CLASS = re.compile(r"\b(Accounting|PayrollAuV2|PayrollAu|PayrollNz|PayrollUk|Files?|Assets?|"
+                        r"Projects?|Finance|BankFeeds|AppStore|Identity)Api[.:]{1,2}([A-Za-z_]\w{2,80})")
+# .NET "error calling GetInvoices", and the older "Error calling GetInvoices"
+_ERROR_CALLING = re.compile(r"\berror\s++calling\s++([A-Za-z_]\w{2,80})", re.IGNORECASE)
+# xero-python traceback frames:
+#   File ".../xero_python/accounting/api/accounting_api.py", line 9, in get_invoices
+_PY_FRAME = re.compile(r"xero_python[\\/](\w{2,30})[\\/]api[\\/]\w{1,40}\.py\"?, line \d{1,7}, in (\w{3,80})")
+_SUFFIXES = ("AsyncWithHttpInfo", "WithHttpInfo", "Async", "_with_http_info")
+# "minute rate limit", "per day rate limit", "the limit exceeded is: minute", "rate limit exceeded: day"
+_LIMIT_KIND = re.compile(
+    r"\b(?:per\s++)?(minute|day|daily|appminute|app\s++minute|concurrent)\s++rate[\s-]?limit|"
+    r"limit\s++exceeded(?:\s++is)?\s*+:\s*+(minute|day|daily|appminute|concurrent)\b|"
+    r"rate[\s-]?limit\s++exceeded\s*+:\s*+(minute|day|daily|appminute|concurrent)\b", re.IGNORECASE)
+
+
+def class_hint(text: str) -> tuple[str, int | None] | None:
+    """The first known SDK exception class named in ``text`` and the status it implies."""
+    m = _CLASS.search(text)
+    return (m.group(1), CLASS_STATUS[m.group(1)]) if m else None
+
+
+def class_of(names: list[str]) -> tuple[str, int | None] | None:
+    """The most specific known class among an object's class names (its MRO, most derived first)."""
+    known = [n for n in names if n in CLASS_STATUS]
+    with_status = [n for n in known if CLASS_STATUS[n] is not None]
+    picks = with_status or known
+    return (picks[0], CLASS_STATUS[picks[0]]) if picks else None
+
+
+def operation_name(method: str) -> str:
+    """An SDK method name as the spec's operationId: ``GetInvoicesAsync``/``get_invoices`` -> getInvoices."""
+    for suffix in _SUFFIXES:
+        if method.endswith(suffix) and len(method) > len(suffix):
+            method = method[: -len(suffix)]
+            break
+    if "_" in method:
+        head, *rest = [p for p in method.split("_") if p]
+        method = head.lower() + "".join(p[:1].upper() + p[1:] for p in rest) if head else method
+    return method[:1].lower() + method[1:]
+
+
+def operation_hint(text: str) -> tuple[str, str] | None:
+    """(API or "", operationId) of the SDK method a message or stack trace names, or None."""
+    for m in _API_CLASS.finditer(text):
+        name = operation_name(m.group(2))
+        if not name.startswith(("call", "invoke", "execute", "handle", "request")):
+            return API_CLASSES.get(m.group(1).lower(), ""), name
+    frame = _PY_FRAME.search(text)
+    if frame is not None:
+        return API_CLASSES.get(frame.group(1).lower().replace("_", ""), ""), operation_name(frame.group(2))
+    calling = _ERROR_CALLING.search(text)
+    if calling is not None:
+        return "", operation_name(calling.group(1))
+    return None
+
+
+def limit_kind(text: str) -> str | None:
+    """Which rate limit a library's wording names (minute, day, appminute, concurrent), or None."""
+    m = _LIMIT_KIND.search(text)
+    if m is None:
+        return None
+    word = next(g for g in m.groups() if g).lower().replace(" ", "")
+    return {"daily": "day"}.get(word, word)

@@ -1,0 +1,68 @@
+"""The HTTP status wherever a text writes it: status lines, SDK printouts, library messages, logs.
+
+Every pattern is linear (possessive repeats; tests/test_diagnose_linear.py checks them all).
+The first shape that matches, in the order of ``STATUS_SHAPES``, gives the status.
+
+>>> status_from_text("Response status code does not indicate success: 401 (Unauthorized).")
+401
+>>> status_from_text("StatusCode: Forbidden, ReasonPhrase: 'Forbidden'")
+403
+"""
+
+from __future__ import annotations
+
+import re
+
+from xero_nb.diagnose.fields import as_status
+
+# .NET HttpStatusCode names (and the reason phrases written without spaces) -> status.
+STATUS_NAMES = {
+    "badrequest": 400, "unauthorized": 401, "forbidden": 403, "notfound": 404,
+    "methodnotallowed": 405, "conflict": 409, "unsupportedmediatype": 415, "toomanyrequests": 429,
+    "internalservererror": 500, "notimplemented": 501, "badgateway": 502, "serviceunavailable": 503,
+    "gatewaytimeout": 504,
+}
+_REASONS = (r"Unauthori[sz]ed|Forbidden|Too\s++Many\s++Requests|Bad\s++Request|Not\s++Found|"
+            r"Method\s++Not\s++Allowed|Service\s++Unavailable|Internal\s++Server\s++Error|"
+            r"Client\s++Error|Server\s++Error|Conflict|Not\s++Implemented")
+STATUS_SHAPES: tuple[re.Pattern[str], ...] = (
+    # xero-python's ApiException printout: "(401)" alone on its line
+    re.compile(r"(?m)^[^\S\n]*+\((\d{3})\)[^\S\n]*+$"),
+    # xero-php-oauth2: "[401] Error connecting to the API (https://...)"
+    re.compile(r"\[([1-5]\d\d)\]\s*+Error\b", re.IGNORECASE),
+    # requests ("401 Client Error: Unauthorized for url") and httpx ("Client error '401 ...'")
+    re.compile(r"\b(\d{3})\s++(?:client|server)\s++error|(?:client|server)\s++error\s++'(\d{3})",
+               re.IGNORECASE),
+    # "status: 401", "StatusCode: 401", "status_code=401", "HTTP status code: 401", "response code 401"
+    re.compile(r"\b(?:http\s*+)?(?:status(?:[\s_-]?code)?|errorcode|response\s++code)\W{0,4}(\d{3})\b",
+               re.IGNORECASE),
+    # "HTTP 403", "HTTP Error 403", "HTTP: 401"
+    re.compile(r"\bHTTP(?:\s++error)?[\s:]++(\d{3})\b", re.IGNORECASE),
+    # a status line anywhere: access logs ('"GET /x HTTP/1.1" 401'), httpx's "HTTP/1.1 401 Unauthorized"
+    re.compile(r"\bHTTP/\d(?:\.\d)?\"?[^\S\n]++([1-5]\d\d)\b"),
+    # "401 Unauthorized", "401 - Unauthorized", "403 (Forbidden)", "`401 Unauthorized` response"
+    re.compile(r"\b([45]\d\d)\s*+[-:(]?\s*+[`'\"]?(?:" + _REASONS + r")", re.IGNORECASE),
+    # Xero-Java's XeroApiException: "401 response: ..."
+    re.compile(r"\b([45]\d\d)\s++response\b", re.IGNORECASE),
+    # "Error 403", "error: 401", "code 429"
+    re.compile(r"\b(?:error|code)\s*+[:=]?\s*+([45]\d\d)\b", re.IGNORECASE),
+    # "... failed for 429"
+    re.compile(r"\bfor\s++([45]\d\d)\b", re.IGNORECASE),
+)
+# .NET: "StatusCode: Unauthorized", "HttpStatusCode.Forbidden"
+STATUS_NAME = re.compile(r"\b(?:Http)?Status\s*+Code\W{0,4}([A-Za-z]{6,25})\b", re.IGNORECASE)
+
+
+def status_from_text(text: str) -> int | None:
+    """The HTTP status a free text states, or None."""
+    for pattern in STATUS_SHAPES:
+        for m in pattern.finditer(text):
+            for group in m.groups():
+                status = as_status(group)
+                if status is not None:
+                    return status
+    for m in STATUS_NAME.finditer(text):
+        status = STATUS_NAMES.get(m.group(1).lower())
+        if status is not None:
+            return status
+    return None
