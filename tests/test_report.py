@@ -254,3 +254,18 @@ def test_www_authenticate_challenge_is_not_redacted_as_a_token() -> None:
     assert redact('WWW-Authenticate: Bearer error="insufficient_scope"') == (
         'WWW-Authenticate: Bearer error="insufficient_scope"')
     assert "abcdefghijklmnop1234" not in redact("Authorization: Bearer abcdefghijklmnop1234")
+
+
+def test_a_token_with_an_expiry_out_of_range_is_shown_not_raised() -> None:
+    import base64
+    import json as _json
+
+    def jwt(claims: dict) -> str:
+        part = base64.urlsafe_b64encode(_json.dumps(claims).encode()).decode().rstrip("=")
+        return f"eyJhbGciOiJub25lIn0.{part}.sig"
+
+    for exp in (1e20, -1e20):
+        r = report([], token=jwt({"exp": exp, "scope": ["accounting.settings.read"]}))
+        assert "invalid" in r.markdown
+    r = report([], token={"access_token": "x", "expires_at": float("nan"), "scope": "openid"})
+    assert "invalid expiry" in r.markdown

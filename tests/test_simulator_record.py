@@ -171,3 +171,12 @@ def test_simulator_main_records_nothing_unless_asked(spy: type[Spy]) -> None:
     assert spy.made[-1].max_calls == 0
     simulator_package.main(port=0, out=io.StringIO(), block=False, record=7)
     assert spy.made[-1].max_calls == 7
+
+
+def test_python_m_simulator_refuses_a_negative_record_size() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "xero_nb.simulator", "--record", "-1"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "--record takes a count of calls" in done.stderr

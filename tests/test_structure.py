@@ -30,7 +30,7 @@ RANK = {
     "widgets": 8,
     "__init__": 9,
 }
-PURE = {"errors", "models", "facts", "redact", "lazy", "catalog", "diagnose", "report"}
+PURE = {"errors", "models", "facts", "redact", "lazy", "markup", "jsonsafe", "catalog", "diagnose", "report"}
 PANDAS_OK = {"xero_nb.catalog.frames", "xero_nb.catalog.privilege", "xero_nb.report.build"}
 NETWORK_LIBS = {"httpx", "httpx2", "authlib", "starlette", "uvicorn", "joserfc", "filelock"}
 JUPYTER_LIBS = {"ipywidgets", "IPython", "ipykernel", "jupyterlab"}

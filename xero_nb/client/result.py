@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 
+from xero_nb import jsonsafe
 from xero_nb.http import Request, Response
 from xero_nb.models import Endpoint
 from xero_nb.redact import (
@@ -29,7 +30,7 @@ from xero_nb.redact import (
 if TYPE_CHECKING:  # pragma: no cover
     from xero_nb.diagnose.diagnosis import Diagnosis
 
-JSON_MAX_DEPTH = 100  # Xero's bodies nest a few levels; deeper ones are kept as text
+JSON_MAX_DEPTH = jsonsafe.MAX_DEPTH  # Xero's bodies nest a few levels; deeper ones are kept as text
 _COUNT = re.compile(r"[0-9]{1,18}")  # a header count: plain ASCII digits, no sign, no exponent
 _SECONDS = re.compile(r"[0-9]{1,300}(?:\.[0-9]{1,9})?")  # RFC 9110 delay-seconds, a fraction allowed
 
@@ -223,13 +224,11 @@ def decode_body(content: bytes, content_type: str) -> Any:
         return None
     if "json" in content_type or content[:1] in (b"{", b"["):
         try:
-            value = json.loads(content)
-        except RecursionError:
+            return jsonsafe.loads(content, max_depth=JSON_MAX_DEPTH)
+        except jsonsafe.TooDeepError:
             return _too_deep_note(content, content_type)
         except ValueError:
             pass
-        else:
-            return _too_deep_note(content, content_type) if _deeper_than(value) else value
     return _text(content, content_type)
 
 
@@ -243,17 +242,3 @@ def _text(content: bytes, content_type: str) -> str:
 def _too_deep_note(content: bytes, content_type: str) -> str:
     note = f"[xero-nb: JSON nested deeper than {JSON_MAX_DEPTH} levels, kept as text]"
     return f"{note}\n{_text(content, content_type)}"
-
-
-def _deeper_than(value: Any, limit: int = JSON_MAX_DEPTH) -> bool:
-    """True when lists/objects nest more than ``limit`` deep (checked without recursion)."""
-    if not isinstance(value, (dict, list)):
-        return False
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if depth > limit:
-            return True
-        children = item.values() if isinstance(item, dict) else item
-        stack.extend((c, depth + 1) for c in children if isinstance(c, (dict, list)))
-    return False

@@ -12,6 +12,7 @@ True
 from __future__ import annotations
 
 import json
+import math
 import shlex
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -84,7 +85,20 @@ def _secrets_of(token: Any, extra: Iterable[Any]) -> list[str]:
 def _when(ts: float | None) -> str:
     if ts is None:
         return "unknown"
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    try:
+        return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    except (OverflowError, ValueError, OSError):  # NaN, or far outside the calendar
+        return f"invalid ({ts!r} is not a time)"
+
+
+def _state(exp: float | None, now: float) -> str:
+    """``valid for N min`` / ``expired N min ago``; a time out of range says so."""
+    if exp is None:
+        return "unknown"
+    if not math.isfinite(exp) or abs(exp - now) > 1e12:
+        return f"invalid expiry ({exp!r})"
+    minutes = int(abs(now - exp) // 60)
+    return f"expired {minutes} min ago" if exp <= now else f"valid for {minutes} min"
 
 
 def _token_blocks(token: Any, now: float) -> list[Block]:
@@ -96,8 +110,7 @@ def _token_blocks(token: Any, now: float) -> list[Block]:
         claims = jwt_claims(str(token.get("access_token") or ""))
     elif callable(getattr(token, "claims", None)):
         claims = token.claims()
-    state = "unknown" if exp is None else (f"expired {int((now - exp) // 60)} min ago" if exp <= now
-                                           else f"valid for {int((exp - now) // 60)} min")
+    state = _state(exp, now)
     rows = [
         ("scopes granted", " ".join(sorted(granted)) if granted is not None else "unknown"),
         ("scopes requested", " ".join(sorted(requested)) if requested else "unknown"),

@@ -1,4 +1,4 @@
-"""``python -m xero_nb.simulator [--port N] [--show-secrets] [--auto-approve] [--no-limits]``."""
+"""``python -m xero_nb.simulator [--port N] [--show-secrets] [--auto-approve] [--no-limits] [--record N]``."""
 
 from __future__ import annotations
 
@@ -12,6 +12,10 @@ parser.add_argument("--port", type=int, default=0, help="port (default: any free
 parser.add_argument("--show-secrets", action="store_true", help="also print the client secrets")
 parser.add_argument("--auto-approve", action="store_true", help="skip the consent page")
 parser.add_argument("--no-limits", action="store_true", help="turn rate limits off")
+parser.add_argument("--record", type=int, default=0, metavar="N",
+                    help="keep the latest N calls in memory, tokens masked (default: none)")
 args = parser.parse_args()
+if args.record < 0:
+    parser.error(f"--record takes a count of calls (0 or more), not {args.record}")
 raise SystemExit(main(args.port, args.show_secrets, auto_approve=args.auto_approve,
-                      limits=not args.no_limits))
+                      limits=not args.no_limits, record=args.record))

@@ -10,7 +10,6 @@ import threading
 from dataclasses import dataclass
 
 from xero_nb.catalog.scopes import known_scopes
-from xero_nb.http import Request, Response
 from xero_nb.simulator.clock import SimClock
 from xero_nb.simulator.data import DataStore
 from xero_nb.simulator.faults import Faults
@@ -56,8 +55,6 @@ class World:
         self.scope_names = known_scopes()
         self.tickets: dict[str, AuthzRequest] = {}
         self.auto_approve = True
-        self.calls: list[tuple[Request, Response]] = []
-        self.record_calls = True
 
     def find_user(self, hint: str | None) -> DemoUser | None:
         """A user by id, email or name (case-insensitive)."""
