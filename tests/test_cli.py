@@ -567,3 +567,15 @@ def test_probe_fails_when_no_organisation_is_connected(capsys: pytest.CaptureFix
     code, out, err = run(capsys, "probe", "--quiet", "--format", "json")
     assert code == FAILED and last_json(out)["summary"]["probes"] == 0
     assert "listed no organisation" in err and "nothing was probed" in err
+
+
+def test_diagnose_takes_the_grant_type(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    pasted = tmp_path / "error.txt"
+    pasted.write_text('HTTP/1.1 403 Forbidden\n\n{"Title":"Forbidden","Status":403,'
+                      '"Detail":"AuthenticationUnsuccessful"}', encoding="utf-8")
+    code, out, _ = run(capsys, "diagnose", str(pasted), "--format", "json")
+    assert code == OK and "tenant_header_missing" in {f["code"] for f in last_json(out)["findings"]}
+    code, out, _ = run(capsys, "diagnose", str(pasted), "--grant-type", "client_credentials",
+                       "--format", "json")
+    codes = [f["code"] for f in last_json(out)["findings"]]
+    assert code == OK and "tenant_header_missing" not in codes  # a custom connection needs none

@@ -169,6 +169,12 @@ def test_migration_plan_gives_expense_claims_their_own_status(executed) -> None:
     assert "No granular scope (reachable through accounting.transactions" in _texts(nb, 4)
 
 
+def test_notebook_05_reads_an_sdk_exception_as_text_and_as_an_object(executed) -> None:
+    shown = _texts(executed["05_retest_and_diagnose.ipynb"], 8)
+    assert "from the printout: ['tenant_header_missing'" in shown or "from the printout: ['tenant_not_connected'" in shown
+    assert "from the object, custom connection:" in shown and "tenant_header_missing" not in shown.split("custom connection:")[1]
+
+
 def test_probe_statuses_are_whole_numbers(executed) -> None:
     nb = executed["06_multi_tenant_probe.ipynb"]
     shown = _texts(nb, 2)
@@ -177,7 +183,7 @@ def test_probe_statuses_are_whole_numbers(executed) -> None:
 
 def test_report_diagnoses_the_failure_with_the_token_it_was_sent_with(executed) -> None:
     nb = executed["05_retest_and_diagnose.ipynb"]
-    report = _texts(nb, 7)
+    report = _texts(nb, 9)
     assert "| diagnosis | missing_scope |" in report
     # The token section is the one the 401 was sent with (before re-consenting).
     granted = re.search(r"\| scopes granted \| ([^|]*) \|", report)

@@ -26,7 +26,8 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
     if not text.strip() and args.status is None:
         raise CliError("no error text: paste it on stdin or give a file", USAGE)
     diag = diagnose(text=text or None, status=args.status, endpoint=ep, granted=granted,
-                    requested=requested, tenant_id=args.tenant_id, era=args.era)
+                    requested=requested, tenant_id=args.tenant_id, era=args.era,
+                    grant_type=args.grant_type)
     if args.format == "json":
         emit({"findings": [_finding(f) for f in diag.findings],
               "decisive_fact": diag.decisive_fact, "notes": list(diag.notes)})

@@ -84,6 +84,8 @@ def _diagnose(d: argparse.ArgumentParser) -> None:
     d.add_argument("--granted", nargs="*")
     d.add_argument("--requested", nargs="*")
     d.add_argument("--tenant-id")
+    d.add_argument("--grant-type", choices=("authorization_code", "client_credentials"),
+                   help="how the app signs in (client_credentials: a custom connection)")
     _region(d)
     _era(d)
     d.add_argument("--format", choices=("text", "json"), default="text")
