@@ -43,6 +43,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_core.py
 	$(BIN)/python benchmarks/bench_probe.py
 	$(BIN)/python benchmarks/bench_diagnose.py
+	$(BIN)/python benchmarks/bench_paste.py
 
 catalog: setup
 	$(BIN)/python -m xero_nb.catalog.build vendor/xero-openapi
