@@ -35,13 +35,13 @@ __getattr__, __dir__ = lazy.exports(__name__, _EXPORTS)
 if TYPE_CHECKING:  # pragma: no cover - names for type checkers; runtime loads lazily
     from xero_nb.auth.callback import CallbackPortInUseError as CallbackPortInUseError
     from xero_nb.auth.callback import CallbackServer as CallbackServer
-    from xero_nb.auth.file_store import FileTokenStore as FileTokenStore
-    from xero_nb.auth.jwt import JWTView as JWTView
-    from xero_nb.auth.store import MemoryTokenStore as MemoryTokenStore
     from xero_nb.auth.config import Settings as Settings
-    from xero_nb.auth.tokens import Token as Token
-    from xero_nb.auth.store import TokenStore as TokenStore
+    from xero_nb.auth.file_store import FileTokenStore as FileTokenStore
     from xero_nb.auth.flow import XeroAuth as XeroAuth
+    from xero_nb.auth.jwt import JWTView as JWTView
     from xero_nb.auth.jwt import rows_as_dicts as rows_as_dicts
     from xero_nb.auth.jwt import scope_diff as scope_diff
     from xero_nb.auth.jwt import verify_jwt as verify_jwt
+    from xero_nb.auth.store import MemoryTokenStore as MemoryTokenStore
+    from xero_nb.auth.store import TokenStore as TokenStore
+    from xero_nb.auth.tokens import Token as Token
