@@ -136,7 +136,8 @@ def test_journals_need_the_advanced_tier(sim: XeroSimulator) -> None:
             assert r.headers["WWW-Authenticate"] == "insufficient_scope"
             assert_problem(r, 401, "AuthorizationUnsuccessful")
         else:
-            assert r.json()["Journals"] == []
+            journals = r.json()["Journals"]  # an unseeded collection: one record from the spec
+            assert len(journals) == 1 and journals[0]["JournalID"] and journals[0]["JournalNumber"] == 1
 
 
 def test_journals_tier_gate_starts_on_2_march_2026() -> None:
@@ -243,23 +244,26 @@ def test_writes_live_in_memory(sim: XeroSimulator) -> None:
     assert bad.status_code == 400
 
 
-def test_other_gets_answer_empty_collections(sim: XeroSimulator) -> None:
+def test_unseeded_collections_answer_one_record_made_from_the_spec(sim: XeroSimulator) -> None:
     tok = sim.issue_token(scopes=["accounting.transactions", "accounting.settings", "payroll.settings"])
     quotes = call(sim, tok, "GET", "/api.xro/2.0/Quotes").json()
-    assert quotes["Quotes"] == [] and quotes["Status"] == "OK"
-    hist = call(sim, tok, "GET", f"/api.xro/2.0/Invoices/{GUID}/History").json()
-    assert hist["HistoryRecords"] == []
+    assert [q["QuoteID"] for q in quotes["Quotes"]] == [r["QuoteID"] for r in sim.records("AU", "accounting", "quotes")]
+    assert quotes["Status"] == "OK" and quotes["Quotes"][0]["Date"].startswith("/Date(")
+    invoice = sim.records("AU", "accounting", "invoices")[0]["InvoiceID"]
+    hist = call(sim, tok, "GET", f"/api.xro/2.0/Invoices/{invoice}/History").json()
+    assert len(hist["HistoryRecords"]) == 1
+    assert call(sim, tok, "GET", f"/api.xro/2.0/Invoices/{GUID}/History").status_code == 404
     org = call(sim, tok, "GET", "/api.xro/2.0/Organisation").json()["Organisations"][0]
     assert org["CountryCode"] == "AU" and org["OrganisationID"] == sim.tenant("AU").tenant_id
     uk = call(sim, tok, "GET", "/payroll.xro/2.0/Settings", tenant="UK").json()
-    assert uk["httpStatusCode"] == "OK" and uk["settings"] == []
+    assert uk["httpStatusCode"] == "OK" and isinstance(uk["settings"], dict)  # the spec's Accounts object
 
 
 def test_unknown_ids_are_404_even_in_empty_collections(sim: XeroSimulator) -> None:
     tok = sim.issue_token(scopes=["accounting.transactions", "accounting.settings", "payroll.settings",
                                   "payroll.employees", "accounting.journals.read", "files"], app="partner")
     zero = "00000000-0000-0000-0000-000000000000"
-    assert call(sim, tok, "GET", "/payroll.xro/2.0/Deductions", tenant="NZ").json()["deductions"] == []
+    assert len(call(sim, tok, "GET", "/payroll.xro/2.0/Deductions", tenant="NZ").json()["deductions"]) == 1
     for path, tenant in ((f"/payroll.xro/2.0/Deductions/{zero}", "NZ"),
                          (f"/payroll.xro/2.0/Deductions/{zero}", "UK"),
                          (f"/payroll.xro/2.0/Employees/{zero}", "NZ"),
@@ -273,8 +277,11 @@ def test_unknown_ids_are_404_even_in_empty_collections(sim: XeroSimulator) -> No
     assert [r["TaxType"] for r in rate] == ["OUTPUT"]
     assert call(sim, tok, "GET", f"/files.xro/1.0/Associations/{GUID}").json() == []
     # once written, the collection answers the new id
+    refused = call(sim, tok, "POST", "/payroll.xro/2.0/Deductions", tenant="NZ", json={"deductionName": "Union"})
+    assert refused.status_code == 400 and "liabilityAccountId is required" in refused.json()["detail"]
     new = call(sim, tok, "POST", "/payroll.xro/2.0/Deductions", tenant="NZ",
-               json={"deductionName": "Union"}).json()["deduction"]
+               json={"deductionName": "Union", "deductionCategory": "NzOther",
+                     "liabilityAccountId": GUID}).json()["deduction"]
     assert new["deductionName"] == "Union"
     got = call(sim, tok, "GET", f"/payroll.xro/2.0/Deductions/{new['deductionId']}", tenant="NZ")
     assert got.status_code == 200 and got.json()["deduction"]["deductionName"] == "Union"
@@ -306,5 +313,5 @@ def test_updates_and_uploads(sim: XeroSimulator) -> None:
     assert call(sim, tok, "GET", f"/api.xro/2.0/Contacts/{cid}").json()["Contacts"][0]["Name"] == "Renamed"
     assert call(sim, tok, "POST", f"/api.xro/2.0/Contacts/{GUID}", json={"Name": "x"}).status_code == 404
     up = call(sim, tok, "POST", "/files.xro/1.0/Files", files={"file": ("a.txt", b"hello")})
-    assert up.status_code == 200 and up.json()["Size"] > 0
+    assert up.status_code == 201 and up.json()["Size"] > 0  # the spec's 201 Created
     assert call(sim, tok, "GET", "/files.xro/1.0/Files").json()["TotalCount"] == 3

@@ -48,6 +48,17 @@ How to meet each refusal (or call ``sim.scenario(code).send()``):
   simulator`` keeps none unless given ``--record N``: a server left running must not grow.
 - Problem bodies follow the API: lower-case ``application/problem+json`` under payroll NZ/UK,
   finance and bankfeeds (404s and 405s included), PascalCase elsewhere.
+- 429's ``Retry-After`` counts the simulator's seconds (scaled by ``time_scale``): a client
+  sleeping on ``sim.clock.sleep``/``asleep`` gets through.
+
+Answers are shaped by the specs: ``schemas`` reads the compact index ``data/schemas.json``
+(built by ``schema_build`` from ``vendor/xero-openapi``; the package never reads ``vendor/``),
+``gen`` renders each record and envelope from the operation's response schema (required fields,
+MS-JSON dates on accounting and payroll AU, ISO elsewhere, enums, UUIDs, numbers), ``data``
+keeps the records (seeded by ``seed``; an unseeded collection holds one generated record;
+``lookup`` finds ids; an unknown id at any depth is 404), ``writes`` creates, updates and
+validates (a ``ValidationException`` on accounting and payroll AU), ``sim.reset()`` returns to
+the seed.
 """
 
 from __future__ import annotations

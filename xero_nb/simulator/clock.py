@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+import anyio
+
 
 class SimClock:
     """Epoch seconds as the simulator sees them.
@@ -16,6 +18,7 @@ class SimClock:
     def __init__(self, base: Callable[[], float] | None = None, time_scale: float = 1.0) -> None:
         if time_scale <= 0:
             raise ValueError("time_scale must be positive")
+        self._frozen = base is not None  # a given base moves only when told (advance)
         self._base = base or time.time
         self.time_scale = float(time_scale)
         self._start = self._base()
@@ -33,3 +36,22 @@ class SimClock:
     def real_seconds(self, simulated: float) -> float:
         """How long ``simulated`` seconds take on the wall clock."""
         return simulated / self.time_scale
+
+    def sleep(self, seconds: float) -> None:
+        """Wait ``seconds`` of simulated time: the wall clock's share of them, or, on a clock
+        given by the caller, an ``advance`` (hand this to a client as its ``sleep``)."""
+        if seconds <= 0:
+            return
+        if self._frozen:
+            self.advance(seconds)
+        else:
+            time.sleep(self.real_seconds(seconds))
+
+    async def asleep(self, seconds: float) -> None:
+        """``sleep`` for async clients."""
+        if seconds <= 0:
+            return
+        if self._frozen:
+            self.advance(seconds)
+        else:
+            await anyio.sleep(self.real_seconds(seconds))

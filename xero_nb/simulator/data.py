@@ -1,154 +1,209 @@
-"""The organisations' records: seeded reads, in-memory writes, each API's response envelope."""
+"""The organisations' records: seeded reads, in-memory writes, answers shaped by the specs.
+
+Records live per organisation, API and collection (``schemas.collection_of``). A collection the
+seed does not fill gets one record made by the generator from the spec's schema, so every
+operation answers with data and every id in a path can be found. Every answer goes through
+``gen.Generator`` against the operation's own response schema.
+"""
 
 from __future__ import annotations
 
-import json
-import uuid
+import copy
 from typing import Any
 
 from xero_nb.http import Response
 from xero_nb.simulator.context import Ctx
+from xero_nb.simulator.gen import Generator
+from xero_nb.simulator.lookup import exact, find
 from xero_nb.simulator.orgs import DemoOrg
-from xero_nb.simulator.problems import NOT_FOUND, json_response, ms_date, problem
+from xero_nb.simulator.problems import NOT_FOUND, dumps, problem
 from xero_nb.simulator.routes import Match
+from xero_nb.simulator.schemas import ApiSchemas, Shape, api_schemas
 from xero_nb.simulator.seed import Records, seed
+from xero_nb.simulator.writes import apply_write
 
-PASCAL_ENVELOPE = frozenset({"accounting", "payroll_au"})
-CAMEL_ENVELOPE = frozenset({"payroll_nz", "payroll_uk", "payroll_au_v2"})
-PAGED_ITEMS = frozenset({"projects", "assets", "bankfeeds", "finance", "appstore"})
-_RENAMES = {"Organisation": "Organisations", "History": "HistoryRecords"}
-_ID_SUFFIXES = ("ID", "Id", "Number", "Code")
-# GET {collection}/{id} answering the owner's list, not one record (the files of an invoice)
-LISTS_BY_OWNER = frozenset({("files", "associations")})
-
-
-def _singular(name: str) -> str:
-    return name[:-1] if name.endswith("s") else name
+# GET {collection}/{param} answering the records of the owner the parameter names, not one
+# record: (api, collection) -> the owner's collection (None: any owner).
+OWNER_LISTS: dict[tuple[str, str], str | None] = {
+    ("files", "associations"): None,
+    ("payroll_uk", "statutoryleaves/summary"): "employees",
+}
+APPSTORE = "appstore"  # the pseudo-organisation App Store subscriptions are kept under
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
 class DataStore:
-    """Records per organisation, API and collection, seeded on first touch."""
+    """Records per organisation, API and collection, seeded (or generated) on first touch."""
 
     def __init__(self, orgs: list[DemoOrg], seed_value: int = 0) -> None:
         self._orgs = {o.tenant_id: o for o in orgs}
-        self._data: dict[str, dict[str, Records]] = {}
+        self._seeded: dict[str, dict[str, Records]] = {}
+        self._data: dict[str, dict[tuple[str, str], list[dict[str, Any]]]] = {}
+        self._gens: dict[str, Generator] = {}
+        # rendered answers (JSON bytes, envelope aside) per collection version: writes bump it
+        self._versions: dict[tuple[str, str, str], int] = {}
+        self._rendered: dict[tuple[Any, ...], bytes] = {}
         self.seed_value = seed_value
 
-    def records(self, tenant_id: str, api: str, collection: str) -> list[dict[str, Any]] | None:
-        """The stored list (None when this collection was never seeded or written)."""
-        org_data = self._data.get(tenant_id)
-        if org_data is None:
-            org_data = self._data[tenant_id] = seed(self._orgs[tenant_id])
-        return org_data.get("payroll_au" if api == "payroll_au_v2" else api, {}).get(collection)
+    def reset(self) -> None:
+        """Forget every write: the next read starts from the seed again."""
+        self._data.clear()
+        self._versions.clear()
+        self._rendered.clear()
 
-    def _create(self, tenant_id: str, api: str, collection: str) -> list[dict[str, Any]]:
-        self.records(tenant_id, api, collection)
-        return self._data[tenant_id].setdefault(api, {}).setdefault(collection, [])
+    def generator(self, api: str) -> Generator:
+        """The generator for one API's schemas."""
+        gen = self._gens.get(api)
+        if gen is None:
+            gen = self._gens[api] = Generator(api_schemas(api))
+        return gen
+
+    def records(self, tenant_id: str, api: str, collection: str) -> list[dict[str, Any]]:
+        """The live list of a collection: seeded, else one record the generator makes."""
+        org_data = self._data.setdefault(tenant_id, {})
+        rows = org_data.get((api, collection))
+        if rows is None:
+            rows = self._initial(tenant_id, api, collection)
+            org_data[(api, collection)] = rows
+        return rows
+
+    def _initial(self, tenant_id: str, api: str, collection: str) -> list[dict[str, Any]]:
+        if tenant_id not in self._seeded:
+            org = self._orgs.get(tenant_id)
+            self._seeded[tenant_id] = seed(org) if org is not None else {}
+        seeded = self._seeded[tenant_id].get(api, {}).get(collection)
+        if seeded is not None:
+            return copy.deepcopy(seeded)
+        schemas = api_schemas(api)
+        shape = _list_shape(schemas, collection)
+        if shape is None or shape.item is None:
+            return []
+        made = self.generator(api).fake(shape.item, f"{tenant_id}/{api}/{collection}/0", full=True)
+        return [made] if isinstance(made, dict) else []
 
     def respond(self, ctx: Ctx, match: Match, org: DemoOrg | None, headers: dict[str, str]) -> Response:
         """Answer a call that passed every check."""
         ep = match.endpoint
-        if org is None:  # App Store subscriptions: one plausible subscription, echoing the id
-            sub = {"id": match.params.get("subscriptionId", ctx.cid), "status": "ACTIVE",
-                   "currentPeriodEnd": "2026-12-31T00:00:00", "plans": [], "items": []}
-            return self._render(ctx, ep.api, "subscriptions", [sub], headers, single=True)
-        raw = [s for s in ep.path.split("/") if s]
-        literals = [s for s in raw if not s.startswith("{")]
-        name = literals[0] if literals else ep.api
-        coll = name.lower()
-        if ep.api == "accounting" and coll == "reports" and len(raw) > 1:
-            report = literals[1] if len(literals) > 1 else match.params.get("ReportID", "")
-            coll = "reports/" + report.lower()
-            name = "Reports"
-        single = len(raw) == 2 and raw[1].startswith("{")
-        field = raw[1][1:-1] if single else ""
-        key = match.params.get(field) if single else None
-        is_report = coll.startswith("reports/")
-        if ep.method == "GET":
-            if len(raw) > 2 and not is_report:  # a sub-resource (History, Attachments...): empty
-                return self._render(ctx, ep.api, literals[-1], [], headers, single=False)
-            rows = self.records(org.tenant_id, ep.api, coll)
-            if key is not None and not is_report and (ep.api, coll) not in LISTS_BY_OWNER:
-                # an id the collection lacks is 404, even when nothing was ever stored there
-                hit = _find(rows or [], key, field)
-                if hit is None:
-                    return problem(404, NOT_FOUND, ctx.cid, ep.api, headers=headers, title="NotFound")
-                return self._render(ctx, ep.api, name, [hit], headers, single=True)
-            page = ctx.query("page")
-            if page is not None and page.isdigit() and int(page) > 1:
-                rows = []  # every seeded collection fits on page 1, so paging loops end
-            return self._render(ctx, ep.api, name, rows or [], headers, single=False)
-        if ep.method == "DELETE":
-            rows = self.records(org.tenant_id, ep.api, coll)
-            hit = _find(rows, key) if key is not None and rows else None
-            if hit is not None and rows is not None:
-                rows.remove(hit)
-            return Response(204, headers={**headers, "Xero-Correlation-Id": ctx.cid})
-        content = ctx.request.content
-        if "json" in ctx.request.headers.get("content-type", "json") or content[:1] in (b"{", b"["):
-            try:
-                body = json.loads(content or b"{}")
-            except ValueError:
-                return problem(400, "The request body is not valid JSON", ctx.cid, ep.api,
-                               headers=headers, title="ValidationException")
-        else:  # a file upload or other raw body: keep only its size
-            body = {"Size": len(content)}
-        found = body.get(name) if isinstance(body, dict) else None
-        listed: list[Any] = found if isinstance(found, list) else [body]
-        entries = [e if isinstance(e, dict) else {"Value": e} for e in listed]
-        rows_w = self._create(org.tenant_id, ep.api, coll) if len(raw) <= 2 else []
-        id_key = _singular(name) + "ID" if ep.api in PASCAL_ENVELOPE else _singular(name).lower() + "Id"
-        if key is not None and ep.api in PASCAL_ENVELOPE and rows_w and _find(rows_w, key) is None:
-            return problem(404, NOT_FOUND, ctx.cid, ep.api, headers=headers, title="NotFound")
-        out = []
-        for entry in entries:
-            hit = _find(rows_w, key) if key is not None else None
-            if hit is not None:
-                hit.update(entry)
-                out.append(hit)
+        schemas = api_schemas(ep.api)
+        shape = schemas.shape(ep.operation_id, ep.method, ep.path)
+        tenant = org.tenant_id if org is not None else APPSTORE
+        params = match.params
+        segs = [s for s in ep.path.split("/") if s]
+        last = segs[-1][1:-1] if segs and segs[-1].startswith("{") else None
+        owner = (ep.api, shape.collection) in OWNER_LISTS
+        # every id before the last names a record that must exist (unknown: 404, at any depth)
+        for idx, name in shape_params(segs):
+            if name == last and not owner:
+                break
+            parent = _parent_collection(segs, idx, ep.api, shape.collection)
+            if parent is None or ep.api == APPSTORE:
                 continue
-            rec = {id_key: str(uuid.uuid4()), **entry}
-            rows_w.append(rec)
-            out.append(rec)
-        status = 201 if ep.api == "projects" and ep.method == "POST" else 200
-        return self._render(ctx, ep.api, name, out, headers, single=ep.api not in PASCAL_ENVELOPE,
-                            status=status)
+            if find(self.records(tenant, ep.api, parent), params.get(name, ""), name, parent) is None:
+                return self._missing(ctx, ep.api, headers)
+        if ep.method != "GET":
+            where = (tenant, ep.api, shape.collection)
+            self._versions[where] = self._versions.get(where, 0) + 1
+            return apply_write(self, ctx, shape, tenant, params.get(last or "", None), last, headers)
+        rows = self.records(tenant, ep.api, shape.collection)
+        if ep.api == APPSTORE and last == "subscriptionId":  # any subscription id is the caller's
+            rows = [{**(rows[0] if rows else {}), "id": params[last], "status": "ACTIVE"}]
+        elif last is not None and owner:  # the owner's records (an unknown owner has none)
+            value = params.get(last, "").lower()
+            rows = [r for r in rows if str(r.get(exact(r, last) or "", value)).lower() == value]
+        elif last is not None:
+            hit = find(rows, params.get(last, ""), last, shape.collection)
+            if hit is None:
+                return self._missing(ctx, ep.api, headers)
+            rows = [hit]
+        page = ctx.query("page")
+        paged = page is not None and page.isdigit() and int(page) > 1 and last is None
+        if paged:
+            rows = []  # every seeded collection fits on page 1, so paging loops end
+        version = self._versions.get((tenant, ep.api, shape.collection), 0)
+        key = (tenant, ep.operation_id, ep.api, version, params.get(last or ""), paged)
+        return self.answer(ctx, shape, rows, headers, key=key)
 
-    def _render(self, ctx: Ctx, api: str, name: str, rows: list[dict[str, Any]],
-                headers: dict[str, str], *, single: bool, status: int = 200) -> Response:
-        name = _RENAMES.get(name, name)
-        body: Any
-        if api in PASCAL_ENVELOPE:
-            body = {"Id": ctx.cid, "Status": "OK", "ProviderName": "xero-nb simulator",
-                    "DateTimeUTC": ms_date(ctx.now), name: rows}
-        elif api in CAMEL_ENVELOPE:
-            key = name[0].lower() + name[1:]
-            body = {"id": ctx.cid, "providerName": "xero-nb simulator", "httpStatusCode": "OK",
-                    "pagination": _page(len(rows)), "problem": None}
-            if single and rows:
-                body[_singular(key)] = rows[0]
+    def _missing(self, ctx: Ctx, api: str, headers: dict[str, str]) -> Response:
+        return problem(404, NOT_FOUND, ctx.cid, api, headers=headers, title="NotFound")
+
+    def answer(self, ctx: Ctx, shape: Shape, rows: list[dict[str, Any]], headers: dict[str, str],
+               status: int | None = None, key: tuple[Any, ...] | None = None) -> Response:
+        """``rows`` in the operation's own envelope, every record rendered by its schema.
+
+        ``key`` names this exact answer (collection version included) so it is rendered once.
+        """
+        code = status or shape.status
+        if shape.kind == "none":
+            ctype = shape.content_type or "application/octet-stream"
+            body = PDF if "pdf" in ctype else b"simulated attachment content\n"
+            return Response(code, headers={**headers, "Content-Type": ctype,
+                                           "Xero-Correlation-Id": ctx.cid}, content=body)
+        gen = self.generator(shape.api)
+        payload = self._rendered.get(key) if key is not None else None
+        if payload is None:
+            item = shape.item or {}
+            rendered = [gen.render(item, r, f"{shape.collection}/{i}") for i, r in enumerate(rows)]
+            if shape.kind == "record" or (shape.kind == "slot" and not shape.many):
+                payload = dumps(rendered[0] if rendered else gen.fake(item, shape.collection, full=True))
             else:
-                body[key] = rows
-        elif single and rows:
-            body = rows[0]
-        elif api in PAGED_ITEMS:
-            body = {"pagination": _page(len(rows)), "items": rows}
-        elif api == "files" and name == "Files":
-            body = {"TotalCount": len(rows), "Page": 1, "PerPage": 100, "Items": rows}
+                payload = dumps(rendered)
+            if key is not None:
+                if len(self._rendered) > 5000:  # bounded: ids in paths make the key space open
+                    self._rendered.clear()
+                self._rendered[key] = payload
+        if shape.kind in ("array", "record"):
+            body = payload
         else:
-            body = rows
-        return json_response(status, body, ctx.cid, headers)
+            n = 1 if not shape.many else len(rows)
+            head = dumps(self._envelope(ctx, gen, shape, n))
+            body = head[:-1] + (b"," if len(head) > 2 else b"") + dumps(shape.slot) + b":" + payload + b"}"
+        return Response(code, headers={"Content-Type": "application/json; charset=utf-8",
+                                       "Xero-Correlation-Id": ctx.cid, **headers}, content=body)
+
+    def _envelope(self, ctx: Ctx, gen: Generator, shape: Shape, n: int) -> dict[str, Any]:
+        schemas = gen.s
+        props, _ = schemas.properties(shape.schema or {})
+        body: dict[str, Any] = {}
+        if shape.api in ("accounting", "payroll_au"):
+            body = {"Id": ctx.cid, "Status": "OK", "ProviderName": "xero-nb simulator",
+                    "DateTimeUTC": f"/Date({int(ctx.now * 1000)}+0000)/"}
+        elif "problem" in props:  # payroll 2.0 (AU timesheets, NZ, UK)
+            body = {"id": ctx.cid, "providerName": "xero-nb simulator", "httpStatusCode": "OK"}
+        paging = {"page": 1, "pageSize": 100, "pageCount": 1 if n else 0, "itemCount": n}
+        if "pagination" in props:
+            body["pagination"] = gen.render(props["pagination"], paging)
+        for key, value in (("TotalCount", n), ("Page", 1), ("PerPage", 100)):
+            if key in props:
+                body[key] = value
+        return body
 
 
-def _page(n: int) -> dict[str, int]:
-    return {"page": 1, "pageSize": 100, "pageCount": 1 if n else 0, "itemCount": n}
+def shape_params(segs: list[str]) -> list[tuple[int, str]]:
+    """``(segment index, name)`` of each path parameter."""
+    return [(i, s[1:-1]) for i, s in enumerate(segs) if s.startswith("{")]
 
 
-def _find(rows: list[dict[str, Any]], key: str, field: str = "") -> dict[str, Any] | None:
-    """The row whose id (or the path parameter's own field, e.g. ``TaxType``) is ``key``."""
-    low = key.lower()
-    for row in rows:
-        for k, v in row.items():
-            if (k == field or k.endswith(_ID_SUFFIXES)) and isinstance(v, str) and v.lower() == low:
-                return row
-    return None
+def _parent_collection(segs: list[str], idx: int, api: str, own: str) -> str | None:
+    """The collection whose record the parameter at ``idx`` names (None: none to check)."""
+    head = "/".join(s.lower() for s in segs[:idx] if not s.startswith("{"))
+    owner = OWNER_LISTS.get((api, own), "")
+    if owner is None:
+        return None
+    if owner and idx == len(segs) - 1:
+        return owner
+    return head or None
+
+
+def _list_shape(schemas: ApiSchemas, collection: str) -> Shape | None:
+    """A GET operation answering from ``collection`` (a list one if there is one)."""
+    best: Shape | None = None
+    for (method, _path), op in schemas.by_path.items():
+        if method != "GET":
+            continue
+        shape = schemas.shape(op)
+        if shape.collection != collection or shape.kind == "none":
+            continue
+        if best is None or (shape.many and shape.kind == "slot" and not best.many):
+            best = shape
+    return best
+

@@ -63,8 +63,10 @@ class RateLimits:
             self._inflight.pop(key, None)
 
     def _retry(self, window: deque[float], span: float, now: float) -> int:
+        """Seconds on the simulator's clock until the window frees a call (one clock: a client
+        sleeping this long on ``SimClock.sleep`` gets through, whatever the time scale)."""
         wait = window[0] + span - now if window else 1.0
-        return max(1, math.ceil(self.clock.real_seconds(max(wait, 0.0))))
+        return max(1, math.ceil(max(wait, 0.0)))
 
     def check(self, client_id: str, tenant_id: str, tier: str, now: float,
               busy: bool = False) -> LimitVerdict | None:

@@ -87,7 +87,10 @@ def seed(org: DemoOrg) -> dict[str, Records]:
     bank_tx = [{"BankTransactionID": _id(org, "banktx", i), "Type": typ, "Status": "AUTHORISED",
                 "Contact": {"ContactID": contacts[ci]["ContactID"], "Name": contacts[ci]["Name"]},
                 "BankAccount": {"AccountID": bank["AccountID"], "Code": "090"}, "Date": _date(day),
-                "Total": amt, "CurrencyCode": cur, "IsReconciled": i == 0}
+                "Total": amt, "SubTotal": amt, "TotalTax": 0.0, "CurrencyCode": cur, "IsReconciled": i == 0,
+                "LineAmountTypes": "NoTax",
+                "LineItems": [{"Description": "Bank " + typ.lower(), "Quantity": 1.0, "UnitAmount": amt,
+                               "LineAmount": amt, "AccountCode": "200" if typ == "RECEIVE" else "429"}]}
                for i, (typ, ci, amt, day) in enumerate([("RECEIVE", 1, 150.0, "2026-10-15"),
                                                         ("SPEND", 3, 89.95, "2026-10-20"),
                                                         ("SPEND", 4, 2400.0, "2026-11-01")])]
@@ -133,7 +136,11 @@ def seed(org: DemoOrg) -> dict[str, Records]:
     people_v1 = [{"EmployeeID": _id(org, "employee", i), "FirstName": f, "LastName": la,
                   "DateOfBirth": _date(d), "Status": "ACTIVE", "Email": f"{f.lower()}@example.com",
                   "StartDate": "2024-07-01T00:00:00"} for i, (f, la, d) in enumerate(PEOPLE)]
+    address = {"addressLine1": "12 Harbour Street", "city": "Wellington" if org.country == "NZ" else "London",
+               "postCode": "6011" if org.country == "NZ" else "EC1A 1BB",
+               "countryName": "New Zealand" if org.country == "NZ" else "United Kingdom"}
     people_v2 = [{"employeeID": _id(org, "employee", i), "firstName": f, "lastName": la,
+                  "title": ("Mr", "Ms", "Mr")[i], "gender": "MFM"[i], "address": address,
                   "dateOfBirth": _date(d), "email": f"{f.lower()}@example.com",
                   "startDate": "2024-07-01T00:00:00"} for i, (f, la, d) in enumerate(PEOPLE)]
     projects = [{"projectId": _id(org, "project", i), "contactId": contacts[i]["ContactID"],
@@ -143,7 +150,11 @@ def seed(org: DemoOrg) -> dict[str, Records]:
                                                  ("Annual audit support", 300, 2500.0)])]
     assets = [{"assetId": _id(org, "asset", i), "assetName": n, "assetNumber": f"FA-000{i + 1}",
                "purchaseDate": "2025-07-01T00:00:00", "purchasePrice": p, "assetStatus": "Registered",
-               "bookDepreciationDetail": {"depreciationMethod": "StraightLine", "effectiveLifeYears": 5}}
+               "bookDepreciationSetting": {"depreciationMethod": "StraightLine",
+                                           "averagingMethod": "FullMonth",
+                                           "depreciationCalculationMethod": "None", "effectiveLifeYears": 5},
+               "bookDepreciationDetail": {"depreciationStartDate": "2025-07-01", "currentCapitalGain": 0.0,
+                                          "priorAccumDepreciationAmount": 0.0}}
               for i, (n, p) in enumerate([("MacBook Pro 16", 4299.0), ("Office fit-out", 18500.0)])]
     inbox = _id(org, "folder", "inbox")
     files = [{"Id": _id(org, "file", i), "Name": n, "MimeType": mt, "Size": sz, "FolderId": inbox,

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -207,6 +208,21 @@ class XeroSimulator:
     def urls(self) -> XeroURLs:
         """Where the in-process transport answers: Xero's real URLs."""
         return XeroURLs.xero()
+
+    def records(self, tenant: str | DemoOrg, api: str, collection: str) -> list[dict[str, Any]]:
+        """A copy of one collection's records, e.g. ``("AU", "accounting", "projects/tasks")``.
+
+        A collection is a path's literal segments, lower case; ``"appstore"`` holds the App Store's.
+        """
+        tid = "appstore" if tenant == "appstore" else (
+            tenant.tenant_id if isinstance(tenant, DemoOrg) else self.tenant(tenant).tenant_id)
+        with self._core.lock:
+            return copy.deepcopy(self._core.store.records(tid, api, collection))
+
+    def reset(self) -> None:
+        """Every organisation's records back to the seed (writes forgotten; tokens, limits kept)."""
+        with self._core.lock:
+            self._core.store.reset()
 
     def advance(self, seconds: float) -> None:
         """Move simulated time forward (tokens expire, windows slide)."""
