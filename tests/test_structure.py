@@ -23,7 +23,7 @@ RANK = {
     "catalog": 1,
     "diagnose": 2,
     "report": 3,
-    "auth": 4, "simulator": 4,
+    "auth": 4, "simulator": 4, "scan": 4,
     "client": 5,
     "probe": 6,
     "cli": 7,
@@ -31,7 +31,8 @@ RANK = {
     "__init__": 9,
 }
 PURE = {"errors", "models", "facts", "redact", "lazy", "markup", "jsonsafe", "catalog", "diagnose", "report"}
-PANDAS_OK = {"xero_nb.catalog.frames", "xero_nb.catalog.privilege", "xero_nb.report.build"}
+PANDAS_OK = {"xero_nb.catalog.frames", "xero_nb.catalog.privilege", "xero_nb.report.build",
+             "xero_nb.scan.frames"}
 NETWORK_LIBS = {"httpx", "httpx2", "authlib", "starlette", "uvicorn", "joserfc", "filelock"}
 JUPYTER_LIBS = {"ipywidgets", "IPython", "ipykernel", "jupyterlab"}
 SIM_USERS = {"simulator", "cli", "widgets", "__init__"}

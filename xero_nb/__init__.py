@@ -56,6 +56,7 @@ _EXPORTS: dict[str, str] = {
     "probe": "xero_nb.probe",
     "report": "xero_nb.report",
     "required_scopes": "xero_nb.catalog",
+    "scan": "xero_nb.scan",
     "scope_summary": "xero_nb.catalog",
     "what_if": "xero_nb.catalog",
 }
@@ -64,7 +65,7 @@ __all__ = sorted(_EXPORTS)
 
 
 class _Package(types.ModuleType):
-    """Keeps ``xn.diagnose`` / ``xn.report`` / ``xn.probe`` the functions.
+    """Keeps ``xn.diagnose`` / ``xn.report`` / ``xn.probe`` / ``xn.scan`` the functions.
 
     Those functions share their names with the packages that define them, and importing a
     subpackage sets it as an attribute of this package, which would shadow the function.
@@ -119,4 +120,5 @@ if TYPE_CHECKING:  # pragma: no cover - names for type checkers; runtime loads l
     from xero_nb.probe import probe as probe
     from xero_nb.report import Report as Report
     from xero_nb.report import report as report
+    from xero_nb.scan import scan as scan
     from xero_nb.simulator import XeroSimulator as XeroSimulator

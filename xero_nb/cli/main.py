@@ -24,6 +24,7 @@ from xero_nb.cli.helpers import ERAS, LOOKUP, OK, REGIONS, CliError
 GROUPS = {
     "scopes-for": "scopes", "coverage": "scopes", "least-privilege": "scopes", "migrate": "scopes",
     "diagnose": "diagnose", "probe": "live", "report": "live", "simulator": "live",
+    "scan": "scan",
 }
 
 
@@ -134,6 +135,14 @@ def _simulator(sim: argparse.ArgumentParser) -> None:
                      help="keep the last N calls in memory, tokens masked (default 0: none)")
 
 
+def _scan(sc: argparse.ArgumentParser) -> None:
+    sc.add_argument("path", help="folder, file or git repository (URL) to scan")
+    _era(sc, "mixed")
+    sc.add_argument("--requested", nargs="+", default=None, metavar="SCOPES",
+                    help="the scopes the app requests (default: the ones found in the code)")
+    sc.add_argument("--format", choices=("table", "json", "csv", "sarif"), default="table")
+
+
 # command -> (its one-line help, what declares its arguments), in the order `--help` lists them
 ARGUMENTS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "scopes-for": ("scopes one call needs", _scopes_for),
@@ -144,6 +153,7 @@ ARGUMENTS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "probe": ("predicted vs observed access (simulator without XERO_CLIENT_ID)", _probe),
     "report": ("a redacted Markdown/HTML report (probe + diagnosis)", _report),
     "simulator": ("serve the offline Xero on 127.0.0.1", _simulator),
+    "scan": ("Xero calls in code, the scopes they need; CI gate (exit 1)", _scan),
 }
 
 

@@ -1,0 +1,70 @@
+"""``xero-nb scan``: the Xero calls in a codebase, the scopes they need, and a CI gate.
+
+Exit 1 when the code calls an endpoint that the requested scopes (``--requested``, else the
+ones found in the code) do not grant in ``--era``; 0 when they cover every call.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+
+from xero_nb.cli.helpers import FAILED, OK, USAGE, CliError
+from xero_nb.scan.analysis import ScanReport, analyse
+from xero_nb.scan.engine import scan_tree
+
+_CSV_COLUMNS = ("file", "line", "api", "operation_id", "method", "path", "recognised_by", "confidence",
+                "note", "snippet")
+
+
+def _table(report: ScanReport) -> None:
+    res = report.result
+    print(f"{len(res.calls)} Xero call site(s) in {res.root} ({res.files} files read, "
+          f"{res.bytes / 1e6:.2f} MB, {res.skipped} skipped)")
+    for c in res.calls:
+        print(f"  {c.file}:{c.line}  {c.method} {c.path}  {c.api}.{c.operation_id}  "
+              f"[{c.recognised_by} {c.confidence:.2f}]")
+    source = "given" if report.requested_from == "given" else "found in the code"
+    print(f"\nrequested scopes ({source}): {' '.join(sorted(report.requested)) or '-'}")
+    print("\nleast privilege (calls no scope reaches in an era are left out of it):")
+    for era, scopes in report.least.items():
+        print(f"  {era:<9} {' '.join(sorted(scopes)) or '-'}")
+    if report.findings:
+        print("\nfindings:")
+        for f in report.findings:
+            where = f"{f.file}:{f.line}" if f.file else "(not written in the code)"
+            print(f"  {where}  {f.level}  {f.kind}: {f.message}")
+    print()
+    print(report.plan.to_markdown())
+    verdict = ("OK: the requested scopes grant every call" if report.ok else
+               "FAIL: some calls are not granted (InsufficientPermissions ahead)")
+    print(f"\n{verdict} ({report.era} era)", file=sys.stderr)
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    """Scan a folder, file or git repository; print calls, least privilege and the plan."""
+    try:
+        result = scan_tree(args.path)
+    except FileNotFoundError as exc:
+        raise CliError(str(exc), USAGE) from None
+    requested = " ".join(args.requested) if args.requested is not None else None
+    report = analyse(result, era=args.era, requested=requested)
+    if args.format == "json":
+        print(json.dumps(report.to_dict()))
+    elif args.format == "sarif":
+        from xero_nb.scan.sarif import to_sarif
+
+        print(json.dumps(to_sarif(report), indent=2))
+    elif args.format == "csv":
+        out = csv.writer(sys.stdout, lineterminator="\n")
+        out.writerow(_CSV_COLUMNS)
+        for c in result.calls:
+            out.writerow([getattr(c, col) for col in _CSV_COLUMNS])
+    else:
+        _table(report)
+    return OK if report.ok else FAILED
+
+
+COMMANDS = {"scan": cmd_scan}

@@ -1,0 +1,207 @@
+"""From a scan to what the code needs: least privilege per era, findings at file and line, the plan.
+
+>>> from xero_nb.scan.engine import scan_tree  # doctest: +SKIP
+>>> analyse(scan_tree("app/"), era="mixed").ok  # doctest: +SKIP
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from xero_nb import facts
+from xero_nb.catalog.index import load_catalog
+from xero_nb.catalog.privilege import least_privilege
+from xero_nb.catalog.scopes import (
+    ERAS,
+    OIDC_SCOPES,
+    check_era,
+    is_allowed,
+    narrowest,
+    parse_scopes,
+    read_variant,
+    required_scopes,
+    restriction,
+    unreachable,
+)
+from xero_nb.models import Endpoint
+from xero_nb.scan.model import CallSite, ScanResult, ScopeSite
+
+# finding kind -> SARIF level; "missing_scope" is the one that fails the CI gate
+KINDS = {"missing_scope": "error", "no_granular": "warning", "restricted": "warning",
+         "unknown_endpoint": "warning", "unused_scope": "warning", "wider_scope": "note"}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing to fix or know, at a file and line."""
+
+    kind: str  # one of KINDS
+    file: str
+    line: int
+    message: str
+    scope: str = ""  # the scope to add, drop or narrow
+    operation: str = ""  # api.operation_id
+
+    @property
+    def level(self) -> str:
+        """``error``, ``warning`` or ``note``."""
+        return KINDS[self.kind]
+
+
+@dataclass(frozen=True, slots=True)
+class CodePlan:
+    """The move to granular scopes for exactly the operations this code calls."""
+
+    request: frozenset[str]  # the scope set to request after migrating
+    drop: frozenset[str]
+    add: frozenset[str]
+    keep_until_deadline: frozenset[str]  # broad scopes that alone reach calls with no granular scope
+    rows: tuple[tuple[str, str, str, str, str, str, str], ...]  # api, op, method, path, now, after, status
+
+    def to_markdown(self) -> str:
+        """The plan as Markdown: what to request, drop and add, and each operation's status."""
+        deadline = facts.BROAD_MIGRATION_DEADLINE.isoformat()[:7]
+        lines = ["## Migration to granular scopes (this code)", "",
+                 f"- Request: `{' '.join(sorted(self.request)) or '-'}`",
+                 f"- Drop: `{' '.join(sorted(self.drop)) or '-'}`",
+                 f"- Add: `{' '.join(sorted(self.add)) or '-'}`",
+                 f"- Keep until {deadline} (no granular scope, then gone): "
+                 f"`{' '.join(sorted(self.keep_until_deadline)) or '-'}`", "",
+                 "| operation | call | now | after | status |", "|---|---|---|---|---|"]
+        lines += [f"| {api}.{op} | {method} {path} | {now or '-'} | {after or '-'} | {status} |"
+                  for api, op, method, path, now, after, status in self.rows]
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True, slots=True)
+class ScanReport:
+    """A scan judged against the requested scopes in one era."""
+
+    result: ScanResult
+    era: str
+    requested: frozenset[str]
+    requested_from: str  # "code" (found in the scan) or "given"
+    least: dict[str, frozenset[str]]  # era -> least-privilege scope set (unreachable calls left out)
+    findings: tuple[Finding, ...]
+    plan: CodePlan
+
+    @property
+    def ok(self) -> bool:
+        """True when the requested scopes grant every call the code makes (the CI gate)."""
+        return not any(f.kind == "missing_scope" for f in self.findings)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything as JSON-ready data."""
+        res = self.result
+        return {
+            "root": res.root, "files": res.files, "bytes": res.bytes, "skipped": res.skipped,
+            "era": self.era, "ok": self.ok, "requested": sorted(self.requested),
+            "requested_from": self.requested_from,
+            "calls": [{"file": c.file, "line": c.line, "snippet": c.snippet, "api": c.api,
+                       "operation_id": c.operation_id, "method": c.method, "path": c.path,
+                       "recognised_by": c.recognised_by, "confidence": c.confidence, "note": c.note}
+                      for c in res.calls],
+            "requested_at": [{"scope": s.scope, "file": s.file, "line": s.line} for s in res.scopes],
+            "least_privilege": {era: sorted(scopes) for era, scopes in self.least.items()},
+            "findings": [{"kind": f.kind, "level": f.level, "file": f.file, "line": f.line,
+                          "message": f.message, "scope": f.scope, "operation": f.operation}
+                         for f in self.findings],
+            "migration": {"request": sorted(self.plan.request), "drop": sorted(self.plan.drop),
+                          "add": sorted(self.plan.add),
+                          "keep_until_deadline": sorted(self.plan.keep_until_deadline),
+                          "operations": [dict(zip(("api", "operation_id", "method", "path", "now", "after",
+                                                   "status"), row, strict=True))
+                                         for row in self.plan.rows]},
+        }
+
+
+def _endpoints(calls: list[CallSite]) -> dict[tuple[str, str], Endpoint]:
+    cat = load_catalog()
+    return {c.key: cat.get(*c.key) for c in calls}
+
+
+def _call_findings(calls: list[CallSite], eps: dict[tuple[str, str], Endpoint], requested: frozenset[str],
+                   era: str) -> list[Finding]:
+    out = []
+    deadline = facts.BROAD_MIGRATION_DEADLINE.isoformat()[:7]
+    for c in calls:
+        ep, op = eps[c.key], f"{c.api}.{c.operation_id}"
+        gone = unreachable(ep, era)
+        if not is_allowed(ep, requested, era):
+            best = narrowest(ep, era)
+            why = gone or (f"add {best}" if best else "no scope grants it")
+            out.append(Finding("missing_scope", c.file, c.line,
+                               f"{c.method} {c.path} ({op}) is not granted by the requested scopes in the "
+                               f"{era} era: {why}", best or "", op))
+        if unreachable(ep, "granular"):
+            out.append(Finding("no_granular", c.file, c.line,
+                               f"{op} has no granular scope: reachable only through the broad "
+                               f"accounting.transactions(.read) until {deadline}, then gone", "", op))
+        note = None if gone else restriction(ep, era)
+        if note:
+            out.append(Finding("restricted", c.file, c.line, f"{op}: {note}", "", op))
+    return out
+
+
+def _scope_findings(result: ScanResult, eps: list[Endpoint], requested: frozenset[str], era: str
+                    ) -> list[Finding]:
+    sites: dict[str, ScopeSite] = {}
+    for s in result.scopes:
+        sites.setdefault(s.scope, s)
+    out = []
+    for scope in sorted(requested - OIDC_SCOPES):
+        granted = [ep for ep in eps if scope in required_scopes(ep, era)]
+        site = sites.get(scope)
+        file, line = (site.file, site.line) if site else ("", 0)
+        if not granted:
+            out.append(Finding("unused_scope", file, line,
+                               f"{scope} is requested but no call in the code needs it ({era} era): drop it",
+                               scope))
+            continue
+        narrow = read_variant(scope)
+        reads = all(ep.method == "GET" and narrow in required_scopes(ep, era) for ep in granted)
+        if narrow != scope and reads:
+            out.append(Finding("wider_scope", file, line,
+                               f"{scope} is wider than needed: every call it grants here is a read; "
+                               f"{narrow} is enough", scope))
+    return out
+
+
+def _plan(eps: list[Endpoint], requested: frozenset[str]) -> CodePlan:
+    movable = [ep for ep in eps if not unreachable(ep, "granular")]
+    new = set(least_privilege(movable, era="granular")) | (requested & OIDC_SCOPES)
+    keep: set[str] = set()
+    rows = []
+    for ep in eps:
+        now = sorted(required_scopes(ep, "broad") & requested)
+        after = sorted(required_scopes(ep, "granular") & new)
+        if unreachable(ep, "granular"):
+            broad = now[:1] or [narrowest(ep, "broad") or ""]
+            keep.update(b for b in broad if b)
+            status = "no granular scope"
+        else:
+            status = restriction(ep, "granular") or "kept"
+        rows.append((ep.api, ep.operation_id, ep.method, ep.path, " ".join(now), " ".join(after), status))
+    request = frozenset(new)
+    return CodePlan(request=request, drop=frozenset(requested - request - keep),
+                    add=frozenset(request - requested), keep_until_deadline=frozenset(keep),
+                    rows=tuple(sorted(rows)))
+
+
+def analyse(result: ScanResult, era: str = "mixed", requested: Any = None) -> ScanReport:
+    """Judge a scan: ``requested`` scopes (default: those found in the code) in ``era``."""
+    check_era(era)
+    given = requested is not None
+    have = parse_scopes(requested) if given else result.requested
+    by_key = _endpoints(result.calls)
+    eps = sorted(by_key.values(), key=lambda ep: ep.key)
+    least = {e: least_privilege([ep for ep in eps if not unreachable(ep, e)], era=e) for e in ERAS}
+    findings = _call_findings(result.calls, by_key, have, era)
+    findings += [Finding("unknown_endpoint", u.file, u.line,
+                         f"{u.method} {u.url} matches no operation in Xero's specs: removed by Xero, or "
+                         "misspelt") for u in result.unknown]
+    findings += _scope_findings(result, eps, have, era)
+    return ScanReport(result=result, era=era, requested=have, requested_from="given" if given else "code",
+                      least=least, findings=tuple(findings), plan=_plan(eps, have))

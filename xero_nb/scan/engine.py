@@ -1,0 +1,183 @@
+"""Scan a folder, a file or a git repository for Xero calls and requested scopes.
+
+Files are listed first (``git ls-files`` in a repository, so ignored files stay out; a walk
+elsewhere), then read one by one: vendored and built trees (``node_modules``, ``vendor``,
+``dist``...), lockfiles, minified bundles, binary and very large files are skipped, and a file
+in which no Xero marker occurs is not lexed at all, which keeps a scan fast.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from xero_nb.scan.lexer import CONFIG
+from xero_nb.scan.model import CallSite, ScanResult, UnknownCall
+from xero_nb.scan.requested import requested_scopes
+from xero_nb.scan.sdk import pyxero_calls, sdk_calls
+from xero_nb.scan.source import CODE, Source
+from xero_nb.scan.urls import Pending, http_calls, settle
+
+Progress = Callable[[int, int, str], None]
+SKIP_DIRS = frozenset({"node_modules", "vendor", "dist", "build", "bower_components", "__pycache__",
+                       "site-packages", "venv", "env", "bin", "obj", "target", "out", "coverage",
+                       "packages", "jspm_packages", "Pods", "third_party"})
+LOCKFILES = frozenset({"package-lock.json", "yarn.lock", "pnpm-lock.yaml", "composer.lock", "Gemfile.lock",
+                       "poetry.lock", "Pipfile.lock", "packages.lock.json", "npm-shrinkwrap.json",
+                       "Cargo.lock", "uv.lock", "go.sum"})
+BUILT = (".min.js", ".bundle.js", "-bundle.js", ".chunk.js", ".min.mjs")
+MAX_BYTES = 2_000_000
+# A file is lexed only when its lower-cased bytes hold "xero" (SDK imports, clients), "xro"
+# (URLs), "ccounting", "ayroll" or "offline_access" (scopes, API classes), or, in a file that
+# says "api", another SDK API class or property (AssetApi, files_api...):
+_OTHER_APIS = re.compile(rb"(?:asset|project|file|finance|bank_?feed|app_?store|identity)s?_?api")
+
+
+def suffix_of(name: str) -> str | None:
+    """The suffix the scanner reads ``name`` as (``.env.local`` -> ``.env``), or None: not read."""
+    if name in LOCKFILES or name.endswith(BUILT):
+        return None
+    if name.startswith(".env"):
+        return ".env"
+    suffix = os.path.splitext(name)[1].lower()
+    return suffix if suffix in CODE or suffix in CONFIG else None
+
+
+def _skipped_dir(name: str) -> bool:
+    return name in SKIP_DIRS or (name.startswith(".") and name != ".github")
+
+
+def _walk(root: Path) -> Iterator[str]:
+    stack = [("", str(root))]
+    while stack:
+        rel, folder = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        subdirs = []
+        for entry in entries:
+            name = rel + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if not _skipped_dir(entry.name):
+                    subdirs.append((name + "/", entry.path))
+            elif entry.is_file():
+                yield name
+        stack.extend(reversed(subdirs))
+
+
+def _mentions_xero(data: bytes) -> bool:
+    """True when the raw bytes hold a marker of Xero use (checked before any decoding or lexing)."""
+    low = data.lower()
+    return (b"xero" in low or b"xro" in low or b"ccounting" in low or b"ayroll" in low
+            or b"offline_access" in low or (b"api" in low and _OTHER_APIS.search(low) is not None))
+
+
+def _git_files(root: Path) -> list[str] | None:
+    try:
+        out = subprocess.run(["git", "-C", str(root), "ls-files", "-z", "--cached", "--others",
+                              "--exclude-standard"], capture_output=True, check=True, timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    names = [n for n in out.decode("utf-8", "replace").split("\0") if n]
+    return [n for n in names if not any(_skipped_dir(p) for p in Path(n).parts[:-1])]
+
+
+def list_files(root: Path) -> list[str]:
+    """The files under ``root`` worth reading, relative to it (a file: just itself)."""
+    if root.is_file():
+        return [root.name]
+    listed = _git_files(root) if (root / ".git").exists() else None
+    names = listed if listed is not None else list(_walk(root))
+    return [n for n in names if suffix_of(os.path.basename(n)) is not None]
+
+
+def _is_git_url(text: str) -> bool:
+    return text.startswith(("https://", "http://", "git@", "ssh://", "file://")) or (
+        text.endswith(".git") and not Path(text).exists())
+
+
+def _readable(data: bytes) -> bool:
+    if b"\0" in data[:8192]:
+        return False  # binary
+    # a built bundle: a long file of very long lines
+    return not (len(data) > 20_000 and data.count(b"\n", 0, 200_000) * 2000 < min(len(data), 200_000))
+
+
+def scan_source(src: Source, result: ScanResult, bases: dict[str, str], others: set[str],
+                pending: list[Pending]) -> None:
+    """Add one lexed file's calls, unknown Xero URLs and requested scopes to ``result``."""
+    result.scopes.extend(requested_scopes(src))
+    if src.is_config:
+        return
+    result.calls.extend(sdk_calls(src))
+    result.calls.extend(pyxero_calls(src))
+    for found in http_calls(src, bases, others):
+        if isinstance(found, Pending):
+            pending.append(found)
+        elif isinstance(found, UnknownCall):
+            result.unknown.append(found)
+        else:
+            result.calls.append(found)
+
+
+def scan_tree(path: str | os.PathLike[str], progress: Progress | None = None) -> ScanResult:
+    """Every Xero call and requested scope under ``path`` (a folder, a file or a git URL).
+
+    ``progress(done, total, file)`` is called after each file, for UIs.
+    """
+    text = os.fspath(path)
+    if _is_git_url(text):
+        tmp = tempfile.mkdtemp(prefix="xero-nb-scan-")
+        try:
+            subprocess.run(["git", "clone", "--quiet", "--depth", "1", text, tmp], check=True,
+                           capture_output=True, timeout=600)
+            found = scan_tree(tmp, progress)
+            found.root = text
+            return found
+        except subprocess.CalledProcessError as exc:
+            raise FileNotFoundError(f"cannot clone {text}: {exc.stderr.decode(errors='replace').strip()}"
+                                    ) from None
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    root = Path(text)
+    if not root.exists():
+        raise FileNotFoundError(f"no such file or folder: {text}")
+    names = list_files(root)
+    base_dir = str(root.parent if root.is_file() else root) + os.sep
+    result = ScanResult(root=text)
+    bases: dict[str, str] = {}
+    others: set[str] = set()
+    pending: list[Pending] = []
+    for done, name in enumerate(names, 1):
+        try:
+            with open(base_dir + name, "rb") as fh:
+                data = fh.read(MAX_BYTES + 1)
+        except OSError:
+            result.skipped += 1
+            continue
+        if len(data) > MAX_BYTES or not _readable(data):
+            result.skipped += 1
+        else:
+            result.files += 1
+            result.bytes += len(data)
+            if _mentions_xero(data):
+                suffix = suffix_of(os.path.basename(name)) or ""
+                src = Source.of(Path(name).as_posix(), suffix, data.decode("utf-8", "replace"))
+                scan_source(src, result, bases, others, pending)
+        if progress is not None:
+            progress(done, len(names), name)
+    for p in pending:
+        settled = settle(p, bases, others)
+        if isinstance(settled, CallSite):
+            result.calls.append(settled)
+        elif settled is not None:
+            result.unknown.append(settled)
+    result.calls.sort(key=lambda c: (c.file, c.line))
+    result.unknown.sort(key=lambda c: (c.file, c.line))
+    return result

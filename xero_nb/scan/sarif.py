@@ -1,0 +1,48 @@
+"""A scan's findings as SARIF 2.1.0, so that code hosts show them inline on the lines they concern."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from xero_nb.scan.analysis import KINDS, ScanReport
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+_RULES = {
+    "missing_scope": "The requested scopes do not grant this call (InsufficientPermissions ahead)",
+    "no_granular": "No granular scope reaches this operation",
+    "restricted": "The operation needs a restricted scope, a partner programme or a tier",
+    "unknown_endpoint": "A Xero URL that matches no operation in Xero's specs",
+    "unused_scope": "A requested scope that no call needs",
+    "wider_scope": "A requested scope wider than the calls need",
+}
+
+
+def to_sarif(report: ScanReport, version: str = "") -> dict[str, Any]:
+    """The SARIF log (one run of the ``xero-nb scan`` tool) as a JSON-ready dict."""
+    if not version:
+        from importlib.metadata import PackageNotFoundError
+        from importlib.metadata import version as installed
+
+        try:
+            version = installed("xero-nb")
+        except PackageNotFoundError:  # run from a checkout
+            version = "0"
+    rules = [{"id": kind, "name": kind, "shortDescription": {"text": text},
+              "defaultConfiguration": {"level": KINDS[kind]}} for kind, text in _RULES.items()]
+    index = {kind: i for i, kind in enumerate(_RULES)}
+    results = []
+    for f in report.findings:
+        item: dict[str, Any] = {"ruleId": f.kind, "ruleIndex": index[f.kind], "level": f.level,
+                                "message": {"text": f.message}}
+        if f.file:
+            item["locations"] = [{"physicalLocation": {
+                "artifactLocation": {"uri": f.file, "uriBaseId": "SRCROOT"},
+                "region": {"startLine": max(1, f.line)}}}]
+        results.append(item)
+    return {
+        "$schema": SCHEMA, "version": "2.1.0",
+        "runs": [{"tool": {"driver": {"name": "xero-nb scan", "version": version,
+                                      "informationUri": "https://developer.xero.com/documentation/guides/oauth2/scopes/",
+                                      "rules": rules}},
+                  "results": results}],
+    }

@@ -1,0 +1,226 @@
+"""Raw HTTP calls: Xero URLs and paths in strings, f-strings, template literals and concatenations.
+
+A string counts when it holds a Xero API base (``api.xro/2.0``, ``payroll.xro/1.0``,
+``api.xero.com/connections``...), or starts with a placeholder or a concatenation of a name
+that some scanned file assigns such a base (``f"{XERO_API}/Invoices/{id}"``,
+``BASE + "/Invoices/" + id``). Placeholders (``{id}``, ``${id}``, ``#{id}``, ``%s``) and
+concatenated expressions become path parameters. The HTTP method comes from the call around
+the string (``requests.get(``, ``httpx.post(``, ``axios.put(``, ``fetch(url, {method: ...})``,
+``HttpMethod.Post``, ``Net::HTTP::Put``) or from where a variable holding it is used; when it
+cannot be seen, GET (or the one method the path has) is assumed with a lower confidence.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from xero_nb.catalog.index import load_catalog
+from xero_nb.models import Endpoint
+from xero_nb.scan.model import CallSite, UnknownCall
+from xero_nb.scan.names import normal
+from xero_nb.scan.source import Source
+
+ORIGIN = "https://api.xero.com"
+MARKERS = (".xro/", "api.xero.com", "appstore/2.0")
+_BASE = re.compile(r"(?:https?://api\.xero\.com)?/?\b((?:api|payroll|assets|projects|files|finance|bankfeeds)"
+                   r"\.xro/[12]\.0|appstore/2\.0)|https?://api\.xero\.com(?=/connections\b)",
+                   re.IGNORECASE)
+_HOLE = re.compile(r"\$?#?\{[^{}\n]{0,80}\}|%[sd]")
+_LEAD = re.compile(r"^\$?#?\{([^{}\n]{1,80})\}")
+_NAME_BEFORE = re.compile(r"([A-Za-z_$][\w$.]*)\s*(?:\+|\.|,)\s*$")
+_ASSIGNED = re.compile(r"([A-Za-z_$][\w$]*)['\"]?\s*(?::[^=:\n]{0,40})?(?:=|:|=>)\s*[rRbBfFuU@$]{0,2}$")
+_CONCAT = re.compile(r"\s*(?:\+|\.(?![A-Za-z_]))\s*")
+_EXPR = re.compile(r"[\w$][\w$.\[\]'\"]{0,80}(?:\([^()\n]{0,80}\))?")
+_BACK = re.compile(r"\b(?:(get|post|put|patch|delete)(?:async)?\s*\("
+                   r"|httpmethod\.(get|post|put|patch|delete)\b"
+                   r"|net::http::(get|post|put|patch|delete)\b"
+                   r"|request(?:async)?\s*\(\s*['\"](get|post|put|patch|delete)['\"]|(fetch)\s*\("
+                   r"|method\s*[:=]>?\s*['\"](get|post|put|patch|delete)['\"])", re.IGNORECASE)
+_FWD = re.compile(r"method\s*[:=]>?\s*['\"](get|post|put|patch|delete)['\"]", re.IGNORECASE)
+_JAVA_FWD = re.compile(r"\.(GET|POST|PUT|DELETE)\(")
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A relative path joined to a name whose value another file may hold: resolved after the scan."""
+
+    file: str
+    line: int
+    snippet: str
+    name: str  # normalised
+    path: str
+    method: str | None
+    confidence: float
+
+
+def _content(text: str, s: int, e: int) -> str:
+    raw = text[s:e]
+    quote = raw[:3] if raw[:3] in ('"""', "'''") else raw[:1]
+    body = raw[len(quote):]
+    return body[: -len(quote)] if body.endswith(quote) else body
+
+
+def _clean(path: str) -> str:
+    path = _HOLE.sub("{p}", path)
+    for stop in "?# \t\n'\"`":
+        path = path.split(stop, 1)[0]
+    return path.rstrip(".,;:)")
+
+
+def _concatenated(src: Source, e: int, path: str) -> str:
+    """``path`` extended by what is concatenated after the string ending at ``e``."""
+    text, spans = src.text, src.spans
+    for _ in range(6):
+        join = _CONCAT.match(text, e)
+        if not join or join.end() == e:
+            break
+        nxt = join.end()
+        i = bisect_left(spans.starts, nxt)
+        if i < len(spans.starts) and spans.starts[i] == nxt and spans.kinds[i] == "string":
+            end = spans.ends[i]
+            path += _content(text, nxt, end)
+            e = end
+            continue
+        expr = _EXPR.match(text, nxt)
+        if not expr or not path.endswith("/"):
+            break
+        path += "{p}"
+        e = expr.end()
+    return path
+
+
+def _call_rest(text: str, e: int, limit: int = 300) -> str:
+    """The text after offset ``e`` up to the end of the call the string stands in."""
+    depth = 0
+    for i in range(e, min(len(text), e + limit)):
+        ch = text[i]
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+            if depth < 0:
+                return text[e:i]
+        elif ch == ";" and depth == 0:
+            return text[e:i]
+    return text[e: e + limit]
+
+
+def _method(src: Source, s: int, e: int) -> tuple[str | None, float]:
+    """The HTTP method of the call around the string at ``s``..``e``, and how sure."""
+    text = src.text
+    prefix = text[max(0, s - 200): s]
+    found = None
+    for m in _BACK.finditer(prefix):
+        between = prefix[m.end():]
+        if m.group(6) or between.count("(") >= between.count(")"):
+            found = m
+    after = _call_rest(text, e)
+    if found is not None and not found.group(5):
+        verb = next(g for g in found.groups() if g)
+        return verb.upper(), 0.95
+    fwd = _FWD.search(after) or _JAVA_FWD.search(after[:200])
+    if fwd:
+        return fwd.group(1).upper(), 0.9
+    if found is not None:  # fetch(url) without a method: GET
+        return "GET", 0.95
+    assigned = _ASSIGNED.search(text[max(0, s - 80): s].rsplit("\n", 1)[-1])
+    if assigned:
+        var = re.escape(assigned.group(1))
+        use = re.compile(rf"\b(?:(get|post|put|patch|delete)(?:async)?\s*\(\s*{var}\b"
+                         rf"|request\s*\(\s*['\"](get|post|put|patch|delete)['\"]\s*,\s*{var}\b"
+                         rf"|httpmethod\.(get|post|put|patch|delete)\s*,\s*{var}\b"
+                         rf"|net::http::(get|post|put|patch|delete)\.new\(\s*(?:uri\()?{var}\b"
+                         rf"|(fetch)\s*\(\s*{var}\b)", re.IGNORECASE)
+        hit = use.search(text, e, e + 4000)
+        if hit:
+            if hit.group(5):
+                fwd = _FWD.search(_call_rest(text, hit.end()))
+                return (fwd.group(1).upper() if fwd else "GET"), 0.85
+            return next(g for g in hit.groups() if g).upper(), 0.85
+    return None, 0.6
+
+
+@lru_cache(maxsize=4096)
+def resolve(method: str | None, url: str) -> tuple[Endpoint | None, str, str]:
+    """The endpoint a URL means with ``method`` (None: GET, or the path's only method); note; method."""
+    cat = load_catalog()
+    tries = [method] if method else ["GET", "POST", "PUT", "PATCH", "DELETE"]
+    for verb in tries:
+        found = cat.candidates(verb, url)
+        if found:
+            note = "" if method else f"method not seen: {verb} assumed"
+            if len(found) > 1:
+                others = ", ".join(ep.api for ep in found[1:])
+                note = "; ".join(n for n in (note, f"could also be {others}") if n)
+            return found[0], note, verb
+    return None, "", method or "GET"
+
+
+def _site(src: Source, pos: int, method: str | None, conf: float, url: str) -> CallSite | UnknownCall:
+    ep, note, verb = resolve(method, url)
+    if ep is None:
+        return UnknownCall(src.rel, src.line(pos), src.snippet(pos), verb, url)
+    if "could also be" in note:
+        conf = min(conf, 0.6)
+    return CallSite(src.rel, src.line(pos), src.snippet(pos), ep.api, ep.operation_id, ep.method,
+                    ep.path, "http", conf, note)
+
+
+def http_calls(src: Source, bases: dict[str, str], others: set[str]
+               ) -> Iterator[CallSite | UnknownCall | Pending]:
+    """Raw HTTP calls in ``src``; records the names it assigns Xero bases (or other strings) to."""
+    text, spans = src.text, src.spans
+    for s, e in spans.strings():
+        body = _content(text, s, e)
+        m = _BASE.search(body) if "xro/" in body or "xero.com" in body or "appstore/" in body else None
+        if m is not None:
+            path = _concatenated(src, e, _clean(body[m.end():]))
+            if all(seg == "{p}" for seg in path.split("/") if seg):  # a base alone: remember its name
+                var = _ASSIGNED.search(text[max(0, s - 80): s].rsplit("\n", 1)[-1])
+                if var:
+                    bases[normal(var.group(1))] = ORIGIN + ("/" + m.group(1) if m.group(1) else "")
+                continue
+            method, conf = _method(src, s, e)
+            head = ORIGIN + ("/" + m.group(1) if m.group(1) else "")
+            yield _site(src, s, method, conf, head + "/" + path.lstrip("/"))
+            continue
+        lead = _LEAD.match(body)
+        name = None
+        if lead and body[lead.end(): lead.end() + 1] == "/":
+            name, rest = lead.group(1).strip(), body[lead.end():]
+        elif body.startswith("/") and len(body) > 1:
+            before = _NAME_BEFORE.search(text[max(0, s - 80): s])
+            if before and "(" not in before.group(1):
+                name, rest = before.group(1), body
+        if name is None:
+            if body.startswith(("/", "http")):  # an own backend's base: its name is not Xero's
+                var = _ASSIGNED.search(text[max(0, s - 80): s].rsplit("\n", 1)[-1])
+                if var:
+                    others.add(normal(var.group(1)))
+            continue
+        path = _concatenated(src, e, _clean(rest))
+        if not path.strip("/"):
+            continue
+        method, conf = _method(src, s, e)
+        yield Pending(src.rel, src.line(s), src.snippet(s), normal(name.split(".")[-1]), path, method, conf)
+
+
+def settle(p: Pending, bases: dict[str, str], others: set[str]) -> CallSite | UnknownCall | None:
+    """A pending path as a call, once every file's names are known (None: not a Xero call)."""
+    base = bases.get(p.name)
+    conf = p.confidence
+    if base is None:
+        if p.name in others or "xero" not in p.name:
+            return None
+        base, conf = "", min(conf, 0.6)  # a Xero-named base defined outside the code (env, config)
+    ep, note, verb = resolve(p.method, base + p.path)
+    if ep is None:
+        return UnknownCall(p.file, p.line, p.snippet, verb, base + p.path) if base else None
+    if "could also be" in note or not base:
+        conf = min(conf, 0.6)
+    return CallSite(p.file, p.line, p.snippet, ep.api, ep.operation_id, ep.method, ep.path, "http", conf,
+                    note)
