@@ -7,6 +7,7 @@ known codes, with and without its context.
 
 from __future__ import annotations
 
+import inspect
 import json
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,23 @@ CORPUS = Path(__file__).resolve().parent / "corpus"
 CASES = [json.loads(line) for line in (CORPUS / "cases.jsonl").read_text(encoding="utf-8").splitlines()
          if line.strip()]
 SPLIT = json.loads((CORPUS / "split.json").read_text(encoding="utf-8"))
+HELD = set(SPLIT["heldout_threads"])
+TUNE = [c for c in CASES if c["thread"] not in HELD and c["confidence"] != "low"]
+ACCEPTED = set(inspect.signature(diagnose).parameters) - {"text"}
+# Tuning cases whose cause the rules rank second or third today, with why; every other tuning
+# case must rank its cause first. A fix moves a case out of this list (a ratchet, never in).
+SECOND_OR_THIRD = {
+    "node-494-queryapi-no-tenant": "a bare 403 AuthenticationUnsuccessful: wrong tenant ranks first",
+    "xcomm-119166525-403-no-tenant": "a bare 403 AuthenticationUnsuccessful: wrong tenant ranks first",
+    "so-67426382-revoked-tenants": "a bare 403 AuthenticationUnsuccessful: wrong tenant ranks first",
+    "stagepay-403-disconnected": "a bare 403 AuthenticationUnsuccessful: wrong tenant ranks first",
+    "tapxero-38-currencies-401": "a bare 401 with no detail: a missing scope ranks above expiry",
+    "xeropython-69-invalid-client": "client_credentials failure with no error named: scope first",
+}
+# Tuning cases the rules do not rank in the first three, with why.
+MISSED = {
+    "node-416-updatetenants-scope": "the SDK reports invalid_grant for what was a missing scope",
+}
 KEYS = {"id", "source", "thread", "excerpt", "context", "cause", "resolution", "confidence"}
 
 
@@ -43,3 +61,20 @@ def test_every_case_is_answered_without_raising(case: dict[str, Any]) -> None:
         found = diagnose(text=case["excerpt"], **kwargs)
         assert found.findings and all(f.code in DIAGNOSIS_CODES for f in found.findings)
         assert [f.weight for f in found.findings] == sorted((f.weight for f in found.findings), reverse=True)
+
+
+@pytest.mark.parametrize("case", TUNE, ids=[c["id"] for c in TUNE])
+def test_tuning_cases_rank_their_cause(case: dict[str, Any]) -> None:
+    context = {k: v for k, v in case["context"].items() if k in ACCEPTED}
+    codes = [f.code for f in diagnose(text=case["excerpt"], **context).findings]
+    if case["id"] in MISSED:
+        assert case["cause"] not in codes[:3], "now found: move it out of MISSED"
+    elif case["id"] in SECOND_OR_THIRD:
+        assert case["cause"] in codes[1:3], (codes[:3], SECOND_OR_THIRD[case["id"]])
+    else:
+        assert codes[0] == case["cause"], codes[:3]
+
+
+def test_the_known_gaps_name_real_tuning_cases() -> None:
+    ids = {c["id"] for c in TUNE}
+    assert set(SECOND_OR_THIRD) <= ids and set(MISSED) <= ids

@@ -2,13 +2,16 @@
 
 Modules: paste (reads whatever text a user pastes: SDK printouts, HTTP transcripts, JSON),
 fields (problem keys in JSON and half JSON), status (the HTTP status wherever a text writes
-it), sdk (what the Xero SDKs' exception classes, messages and stack traces add), objects
-(responses, SDK exceptions and dicts), observation (one normalised view of the failure, from
-a response or from parts), endpoint (which catalog endpoint the failure was about), context
-and role (what the token, the grant, the connections, the era and the user's role tell),
-rules and scope/org (the rules that produce findings), findings (the Finding and Diagnosis
-records) and diagnosis (diagnose(): rank them, evidence before priors). Every regular
-expression is linear (tests/test_diagnose_linear.py). Pure: no network, no Jupyter.
+it), sdk (what the Xero SDKs' exception classes, messages and stack traces add), cues (what
+people, vendors and libraries write for each cause), objects (responses, SDK exceptions and
+dicts), observation (one normalised view of the failure, from a response or from parts),
+endpoint (which catalog endpoint the failure was about), context and role (what the token,
+the grant, the connections, the era and the user's role tell), rules, oauth, scope, org and
+prose (the rules that produce findings: limits, expiry and tenants; the token and authorize
+steps; scopes; the organisation; causes said in words), findings (the Finding and Diagnosis
+records, rendered through xero_nb.markup) and diagnosis (diagnose(): rank them, evidence
+before priors). Every regular expression is linear (tests/test_diagnose_linear.py). Pure: no
+network, no Jupyter.
 """
 
 from __future__ import annotations

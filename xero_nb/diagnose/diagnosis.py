@@ -17,9 +17,11 @@ from typing import Any
 
 from xero_nb.diagnose.context import Context, build_context
 from xero_nb.diagnose.findings import DIAGNOSIS_CODES, Diagnosis, Finding
+from xero_nb.diagnose.oauth import oauth_findings
 from xero_nb.diagnose.observation import Observation, observe
 from xero_nb.diagnose.org import org_findings
-from xero_nb.diagnose.rules import expiry_findings, oauth_findings, rate_findings, tenant_findings
+from xero_nb.diagnose.prose import prose_findings
+from xero_nb.diagnose.rules import expiry_findings, rate_findings, tenant_findings
 from xero_nb.diagnose.scope import scope_findings
 from xero_nb.models import Endpoint
 
@@ -42,6 +44,7 @@ _RULES: tuple[Callable[[Observation, Context], list[Finding]], ...] = (
     scope_findings,
     tenant_findings,
     org_findings,
+    prose_findings,
 )
 
 
@@ -52,7 +55,8 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
              user_role: Any = None, tenant_id: str | None = None,
              authorize: Callable[..., Any] | None = None, client_id: str | None = None,
              redirect_uri: str | None = None, method: str | None = None, url: str | None = None,
-             clock: Callable[[], float] = time.time, grant_type: str | None = None) -> Diagnosis:
+             clock: Callable[[], float] = time.time, grant_type: str | None = None,
+             country: str | None = None) -> Diagnosis:
     """Rank the likely causes of a failed Xero call, each with evidence and the fix. Never raises.
 
     Give what you have: a response (httpx2 Response, CallResult, SDK exception, dict or pasted
@@ -62,12 +66,15 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
     id, and an ``authorize(scopes) -> url`` callable (or client_id + redirect_uri) for links.
     ``grant_type`` (``"client_credentials"`` for a custom connection, else the token's own
     ``grant_type`` says it) rules out tenant-header causes: a custom connection sends none.
+    ``country`` (AU, NZ, UK, US) stands for the organisation when only its country is known.
     Evidence outranks what a status suggests: scopes that provably cannot allow the endpoint
     put the scope finding first, on a 403 too.
     """
     obs = observe(response, status=status, headers=headers, body=body, text=text,
                   request_headers=request_headers, method=method, url=url)
     notes: list[str] = []
+    if organisation is None and isinstance(country, str) and country.strip():
+        organisation = country.strip()
     if response is not None:  # a CallResult knows its endpoint, granted scopes and tenant
         endpoint, carried, tenant_id = _carried(response, endpoint, tenant_id)
         if granted is None and token is None:

@@ -129,7 +129,7 @@ def _resolve(obs_method: str | None, obs_url: str | None, endpoint: Any,
         return Resolved(None, (), method, urls, None, (f"could not look {shown!r} up in the catalog",))
     if not found:
         host = urlsplit(url).hostname if "://" in url else None
-        if given is None and host in _OAUTH_HOSTS:
+        if host in _OAUTH_HOSTS:  # the token or authorize step: an OAuth error, not an API call
             return Resolved(None, (), method, urls)
         spec = load_catalog().spec_version
         note = f"endpoint {shown!r} is not a Xero endpoint in the catalog (spec {spec})"

@@ -1,13 +1,17 @@
-"""The records diagnose() returns, Finding and Diagnosis, and how they render (Markdown, HTML)."""
+"""The records diagnose() returns, Finding and Diagnosis, and how they render (Markdown, HTML).
+
+Every rendering goes through ``xero_nb.markup``: titles, evidence, fix steps, notes and what was
+seen come from Xero's answers and pasted text, so they go in as text and come out inert (no tag,
+link, emphasis or table column of their own); `code` spans and http(s) links are kept.
+"""
 
 from __future__ import annotations
 
-import html
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from xero_nb.diagnose.observation import Observation
+from xero_nb.markup import Markup, el, fmt, join, md_code, md_rich, md_text, rich
 
 # The documented, stable codes (docs/architecture.md): add, never rename. Order breaks ties in ranking.
 DIAGNOSIS_CODES: tuple[str, ...] = (
@@ -30,26 +34,29 @@ class Finding:
     decides: str | None = None  # the one fact that would confirm or rule this cause out
 
     def to_markdown(self) -> str:
-        """The finding as Markdown: title, evidence bullets, numbered fix steps."""
-        lines = [f"**`{self.code}`** ({self.weight:.0%}): {_md(self.title)}"]
+        """The finding as Markdown: title, evidence bullets, numbered fix steps (all escaped)."""
+        lines = [f"**{md_code(self.code)}** ({self.weight:.0%}): {md_rich(self.title)}"]
         if self.evidence:
-            lines += ["", "Evidence:"] + [f"- {_md(e)}" for e in self.evidence]
+            lines += ["", "Evidence:"] + [f"- {md_rich(e)}" for e in self.evidence]
         if self.fix:
-            lines += ["", "Fix:"] + [f"{i}. {_md(s)}" for i, s in enumerate(self.fix, 1)]
+            lines += ["", "Fix:"] + [f"{i}. {md_rich(s)}" for i, s in enumerate(self.fix, 1)]
         return "\n".join(lines)
 
     def to_html(self, open_: bool = True) -> str:
         """The finding as an HTML fragment (escaped); ``open_=False`` folds it away."""
-        head = (f"<code>{_h(self.code)}</code> ({self.weight:.0%}): <b>{_inline(self.title)}</b>")
-        body = ""
+        return self._html(open_)
+
+    def _html(self, open_: bool) -> Markup:
+        head = fmt("<summary><code>{}</code> ({:.0%}): <b>{}</b></summary>", self.code, self.weight,
+                   rich(self.title))
+        body = []
         if self.fix:
-            body += ("<div>Fix:</div><ol style='margin-top:2px'>"
-                     + "".join(f"<li>{_inline(s)}</li>" for s in self.fix) + "</ol>")
+            body.append(fmt("<div>Fix:</div><ol style='margin-top:2px'>{}</ol>",
+                            join(el("li", rich(s)) for s in self.fix)))
         if self.evidence:
-            body += ("<div>Evidence:</div><ul style='margin-top:2px'>"
-                     + "".join(f"<li>{_inline(e)}</li>" for e in self.evidence) + "</ul>")
-        return (f"<details{' open' if open_ else ''}><summary>{head}</summary>"
-                f"<div style='margin-left:1.2em'>{body}</div></details>")
+            body.append(fmt("<div>Evidence:</div><ul style='margin-top:2px'>{}</ul>",
+                            join(el("li", rich(e)) for e in self.evidence)))
+        return el("details", head, el("div", *body, style="margin-left:1.2em"), open=open_)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,14 +79,14 @@ class Diagnosis:
         return tuple(f.code for f in self.findings)
 
     def to_markdown(self) -> str:
-        """The whole diagnosis as Markdown."""
-        lines = [f"### Diagnosis: `{self.top.code}`", "", f"Seen: {_md(self.observed.summary())}"]
+        """The whole diagnosis as Markdown (escaped: pasted text cannot add markup)."""
+        lines = [f"### Diagnosis: {md_code(self.top.code)}", "", f"Seen: {md_text(self.observed.summary())}"]
         if self.observed.correlation_id:
-            lines.append(f"Xero-Correlation-Id: `{_md(self.observed.correlation_id)}`")
+            lines.append(f"Xero-Correlation-Id: {md_code(self.observed.correlation_id)}")
         if self.notes:  # said before the findings: they explain what the findings could not use
-            lines += ["", "Notes on the input:"] + [f"- {_md(n)}" for n in self.notes]
+            lines += ["", "Notes on the input:"] + [f"- {md_text(n)}" for n in self.notes]
         if self.decisive_fact:
-            lines += ["", f"**To decide between the top causes, find out:** {_md(self.decisive_fact)}"]
+            lines += ["", f"**To decide between the top causes, find out:** {md_rich(self.decisive_fact)}"]
         for i, finding in enumerate(self.findings, 1):
             lines += ["", f"#### {i}. " + finding.to_markdown()]
         return "\n".join(lines)
@@ -105,18 +112,19 @@ class Diagnosis:
 
     def to_html(self) -> str:
         """The whole diagnosis as an HTML fragment (escaped; no scripts)."""
-        rows = [f"<h4>Diagnosis: <code>{_h(self.top.code)}</code></h4>",
-                f"<p>Seen: {_h(self.observed.summary())}</p>"]
-        if self.observed.correlation_id:
-            rows.append(f"<p>Xero-Correlation-Id: <code>{_h(self.observed.correlation_id)}</code></p>")
+        obs = self.observed
+        rows = [fmt("<h4>Diagnosis: <code>{}</code></h4>", self.top.code),
+                fmt("<p>Seen: {}</p>", obs.summary())]
+        if obs.correlation_id:
+            rows.append(fmt("<p>Xero-Correlation-Id: <code>{}</code></p>", obs.correlation_id))
         if self.notes:
-            rows.append("<div><i>Notes on the input:</i><ul style='margin-top:2px'>"
-                        + "".join(f"<li>{_h(n)}</li>" for n in self.notes) + "</ul></div>")
+            rows.append(fmt("<div><i>Notes on the input:</i><ul style='margin-top:2px'>{}</ul></div>",
+                            join(el("li", n) for n in self.notes)))
         if self.decisive_fact:
-            rows.append("<p style='border-left:3px solid #e0a800;padding-left:6px'><b>To decide "
-                        f"between the top causes, find out:</b> {_inline(self.decisive_fact)}</p>")
-        rows.append("".join(f.to_html(open_=i == 0) for i, f in enumerate(self.findings)))
-        return "<div class='xero-nb-diagnosis'>" + "".join(rows) + "</div>"
+            rows.append(fmt("<p style='border-left:3px solid #e0a800;padding-left:6px'><b>To decide "
+                            "between the top causes, find out:</b> {}</p>", rich(self.decisive_fact)))
+        rows += [f._html(i == 0) for i, f in enumerate(self.findings)]
+        return el("div", *rows, class_="xero-nb-diagnosis")
 
     def __str__(self) -> str:
         return self.to_markdown()
@@ -124,23 +132,3 @@ class Diagnosis:
     def __repr__(self) -> str:
         ranked = ", ".join(f"{f.code} ({f.weight:.2f})" for f in self.findings)
         return f"<Diagnosis {ranked or 'nothing'}>"
-
-
-def _h(text: str) -> str:
-    return html.escape(text, quote=True)
-
-
-_CODE = re.compile(r"`([^`]+)`")
-_LINK = re.compile(r"https?://[^\s<>\"']+")
-
-
-def _inline(text: str) -> str:
-    """Escaped text with `code` spans and clickable links (long URLs wrap)."""
-    out = _CODE.sub(r"<code>\1</code>", _h(text))
-    return _LINK.sub(lambda m: f"<a href=\"{m.group(0)}\" target=\"_blank\" rel=\"noopener\" "
-                     f"style=\"word-break:break-all\">{m.group(0)}</a>", out)
-
-
-def _md(text: str) -> str:
-    # Keep pasted text from breaking the Markdown around it (tables, emphasis, raw HTML).
-    return text.replace("\r", " ").replace("\n", " ").replace("<", "&lt;").replace(">", "&gt;")

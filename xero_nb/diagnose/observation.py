@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_plus
 
+from xero_nb.diagnose.cues import cue_markers, scope_names
 from xero_nb.diagnose.fields import (
     Pasted,
     as_status,
@@ -39,7 +40,7 @@ KEY_HEADERS = frozenset({"www-authenticate", "x-rate-limit-problem", "retry-afte
 MAX_BODY = 4000  # enough for any Xero problem body; stops a huge page flooding a report
 # Words that identify a cause wherever they appear (body, headers or pasted text).
 MARKERS = {
-    "tokenexpired": r"token\s*+(?:has\s++)?expired|expired\s++access\s++token",
+    "tokenexpired": r"tokens?\s*+(?:has\s++|have\s++)?expired|expired\s++access\s++tokens?",
     "authorizationunsuccessful": r"authori[sz]ation\s*+unsuccessful",
     "authenticationunsuccessful": r"authentication\s*+unsuccessful",
     "insufficient_scope": r"insufficient[_ ]scope",
@@ -100,6 +101,7 @@ class Observation:
     operation: tuple[str, str] | None = None  # (API or "", operationId) an SDK's text names
     sdk_class: str | None = None  # a known SDK exception class (xero-python, pyxero, Java, .NET)
     grant_type: str | None = None  # an OAuth grant the text names (grant_type=client_credentials)
+    scopes_named: frozenset[str] = frozenset()  # scope names the text mentions (cues.scope_names)
 
     def header(self, name: str) -> str | None:
         """A response header's value, case-insensitively."""
@@ -249,6 +251,7 @@ def _observe(response: Any, status: Any, headers: Any, body: Any, text: str | No
     if "%" in haystack:  # URL-encoded error names (invalid%5Fgrant) in redirects and logs
         haystack += " " + unquote_plus(haystack)
     markers = frozenset(name for name, rx in _MARKER_RES.items() if rx.search(haystack))
+    markers |= cue_markers(haystack)  # what people and libraries write for each cause
     grant = _GRANT.search(haystack)
     fields = tuple((k, redact(v)[:1000]) for k, v in got.fields.items())
     return Observation(
@@ -258,7 +261,7 @@ def _observe(response: Any, status: Any, headers: Any, body: Any, text: str | No
         request_headers=None if got.request_headers is None else _clean_headers(got.request_headers),
         token_scopes=scopes, token_expires_at=exp, markers=markers, source=source,
         operation=got.operation, sdk_class=got.sdk_class,
-        grant_type=grant.group(1).lower() if grant else None,
+        grant_type=grant.group(1).lower() if grant else None, scopes_named=scope_names(haystack),
     )
 
 

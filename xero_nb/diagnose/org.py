@@ -8,7 +8,7 @@ from xero_nb.diagnose.context import Context
 from xero_nb.diagnose.endpoint import COUNTRY_FACT
 from xero_nb.diagnose.findings import Finding
 from xero_nb.diagnose.observation import MARKERS, Observation
-from xero_nb.diagnose.rules import evidence_of
+from xero_nb.diagnose.rules import ROLE_FACT, evidence_of
 from xero_nb.models import Endpoint
 
 # Organisation features an API needs on the plan, by api / path prefix.
@@ -38,13 +38,18 @@ def org_findings(obs: Observation, ctx: Context) -> list[Finding]:
         words = " ".join(v for _, v in obs.fields).lower()
         need = ("the payroll admin role" if "payroll" in words else
                 "reports access" if "report" in words else "a role that allows this")
-        out.append(Finding("user_role", f"Xero says the user lacks {need} in this organisation",
-                           tuple(ev),
+        # "not permitted to access this resource" and nothing more is calcinai/xero-php's fixed
+        # ForbiddenException message for any 401 or 403: a role only as much as a scope (cues.py).
+        generic = "generic_forbidden" in obs.markers and not obs.markers & {"role", "invalid-user-role"}
+        said = ("A library's fixed 'not permitted' message: perhaps the user lacks a role" if generic
+                else f"Xero says the user lacks {need} in this organisation")
+        out.append(Finding("user_role", said, tuple(ev),
                            ("Ask an organisation admin for the needed role (reports access, "
-                            "payroll admin), then retry.",), 0.9 if refused else 0.6))
+                            "payroll admin), then retry.",), 0.6 if generic or not refused else 0.9,
+                           ROLE_FACT if generic else None))
     ep = ctx.endpoint
-    if "region" in obs.markers:  # Xero's own words: "Not a UK Customer", "not a valid NZ organisation"
-        out.append(_region_words(obs, ctx, ev))
+    if obs.markers & {"region", "region_pair"}:  # "Not a UK Customer"; "an NZ call on an AU org"
+        out.append(_region_words(obs, ctx, ev, 0.9 if "region" in obs.markers else 0.75))
     if not refused:
         return out
     if "not_in_plan" in obs.markers:
@@ -53,8 +58,8 @@ def org_findings(obs: Observation, ctx: Context) -> list[Finding]:
                            f"include {what or 'this product'}", tuple(ev),
                            ("Add it to the organisation's Xero subscription, or skip this API "
                             "for this organisation.",), 0.92))
-    explicit = bool(obs.markers & {"not_permitted", "invalid-user-role", "not_in_plan",
-                                   "invalid-application", "region"})  # Xero named the cause itself
+    explicit = bool(obs.markers & {"not_permitted", "invalid-user-role", "not_in_plan",  # named
+                                   "invalid-application", "region", "region_pair"})
     out += _region(obs, ctx, ev, explicit)
     if ep is None:
         return out
@@ -77,19 +82,20 @@ REGION_APIS = ("AU organisations use AU payroll (payroll.xro/1.0, PayrollAuApi);
                "have no payroll API.")
 
 
-def _region_words(obs: Observation, ctx: Context, ev: list[str]) -> Finding:
+def _region_words(obs: Observation, ctx: Context, ev: list[str], weight: float) -> Finding:
     """Xero said in words that the payroll API called is not the organisation's country's."""
     said = next((v for _, v in obs.fields if _REGION_RE.search(v)), None)
     ep = ctx.endpoint
     called = ep.payroll_region if ep is not None else None
-    title = ("Xero says the organisation is not in the country of the payroll API called"
+    who = "Xero says" if "region" in obs.markers else "The words say"
+    title = (f"{who} the organisation is not in the country of the payroll API called"
              + (f" ({called} payroll)" if called else "") + (f": {said[:80]!r}" if said else ""))
     country = f"The organisation is {ctx.country}: " if ctx.country else \
         "Find the organisation's country: GET /Organisation, CountryCode. "
     return Finding("payroll_region_mismatch", title, (*ev, "wording: the payroll region differs"),
                    (country + REGION_APIS, "Call the payroll API of the organisation's own country "
                     "(same scopes: payroll.employees, payroll.timesheets, ...)."),
-                   0.9, None if ctx.country else COUNTRY_FACT)
+                   weight, None if ctx.country else COUNTRY_FACT)
 
 
 def _region(obs: Observation, ctx: Context, ev: list[str], explicit: bool) -> list[Finding]:

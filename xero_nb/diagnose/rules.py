@@ -1,22 +1,15 @@
-"""Non-scope causes: OAuth errors, rate limits, expiry, tenants and connections."""
+"""Non-scope causes: rate limits, expiry, tenants and connections (OAuth errors: ``oauth``)."""
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
 
-from xero_nb.catalog.scopes import (
-    DEPRECATED_BROAD,
-    GRANULAR_SCOPES,
-    is_allowed,
-    known_scopes,
-    refused_at_authorize,
-    suggest,
-)
+from xero_nb.catalog.scopes import is_allowed
 from xero_nb.diagnose.context import Context
 from xero_nb.diagnose.findings import Finding
 from xero_nb.diagnose.observation import Observation
-from xero_nb.facts import REFRESH_IDLE_SECONDS, TENANT_PER_DAY, TENANT_PER_DAY_STARTER, TENANT_PER_MINUTE
+from xero_nb.facts import TENANT_PER_DAY, TENANT_PER_DAY_STARTER, TENANT_PER_MINUTE
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
 CONNECTIONS_FACT = "this token's /connections list (GET https://api.xero.com/connections)"
@@ -34,6 +27,9 @@ RATE_FACT = "the HTTP status (429 is a rate limit) and the X-Rate-Limit-Problem 
 CUSTOM_FACT = "whether the custom connection still shows the organisation as connected"
 OAUTH_ERRORS = frozenset({"invalid_grant", "invalid_client", "invalid_scope", "unauthorized_client",
                           "unsupported_grant_type", "access_denied", "invalid_request"})
+# Markers of a failure at the token endpoint (or the words for one): no API call was checked.
+TOKEN_STEP = frozenset({"invalid_grant", "invalid_client", "client_words", "client_auth",
+                        "refresh_refused", "token_endpoint"})
 
 
 def evidence_of(obs: Observation) -> list[str]:
@@ -45,101 +41,11 @@ def evidence_of(obs: Observation) -> list[str]:
     return out
 
 
-def oauth_findings(obs: Observation, ctx: Context) -> list[Finding]:
-    """Token- and authorize-endpoint errors: invalid_grant, invalid_client, invalid_scope."""
-    err = obs.oauth_error
-    named = err if err in OAUTH_ERRORS else ""  # another OAuth error named outright wins over words
-    m = obs.markers
-    desc = (obs.field("error_description") or "").lower()
-    ev = evidence_of(obs)
-    if named == "invalid_grant" or (not named and "invalid_grant" in m):
-        fix = ["If this was a refresh: every refresh returns a NEW refresh token; store it at once "
-               "and never reuse the old one (the old one works for 30 min only if no answer came).",
-               "Make sure only one process refreshes a token set (use one locked store).",
-               "Refresh tokens unused for 60 days expire; a revoked or disconnected app loses them.",
-               "If this was a code exchange: codes are single-use and short-lived; restart sign-in.",
-               SIGN_IN]
-        if ctx.obtained_at is not None and ctx.now - ctx.obtained_at > REFRESH_IDLE_SECONDS:
-            ev.append(f"the token was obtained {int((ctx.now - ctx.obtained_at) // 86400)} days ago "
-                      "(over 60: the refresh token expired)")
-        return [Finding("invalid_grant", "The refresh token (or code) was refused: rotated, "
-                        "expired, revoked or reused", tuple(ev), tuple(fix), 0.97)]
-    if named == "invalid_client" or (not named and m & {"invalid_client", "client_words"}):
-        said = named or "invalid_client" in m  # the OAuth error itself, not only words about the id
-        return [Finding("invalid_client", "Xero does not accept the client credentials",
-                        tuple(ev), ("Copy the client id (and secret, if the app has one) again from "
-                                    "developer.xero.com; a regenerated secret invalidates the old one.",
-                                    "Send them as HTTP Basic auth to the token endpoint; PKCE apps "
-                                    "send client_id and code_verifier and no secret."),
-                        0.95 if said else 0.9)]
-    scope_words = {"invalid_scope", "scope_validation_failed"}
-    scope_refusal = (err == "invalid_scope" or (err == "unauthorized_client" and "scope" in desc)
-                     or (not named and bool(m & scope_words)))
-    if scope_refusal:
-        return _scope_refusal(obs, ctx, ev)
-    if err == "unauthorized_client":
-        return [Finding("invalid_client", "This client may not use this grant (e.g. "
-                        "client_credentials needs a Custom Connection)", tuple(ev),
-                        ("Check the app type at developer.xero.com and use its grant.",), 0.7)]
-    if err in ("unsupported_grant_type", "access_denied", "invalid_request"):
-        title = {"unsupported_grant_type": "The token request lacks a valid grant_type",
-                 "access_denied": "The user declined consent at Xero's sign-in page",
-                 "invalid_request": "The OAuth request is malformed (missing parameter)"}[err]
-        return [Finding("unknown", title, tuple(ev), ("Check the OAuth request's parameters.",), 0.6)]
-    return []
-
-
-def _scope_refusal(obs: Observation, ctx: Context, ev: list[str]) -> list[Finding]:
-    custom = "scope_validation_failed" in obs.markers
-    if ctx.requested is None:
-        return [Finding("invalid_scope_requested", "Xero refused a scope the app asked for",
-                        tuple(ev), ("List the scopes the app requests and compare them with the "
-                                    "app's configuration at developer.xero.com.",), 0.6, "the scopes "
-                        "the app requested (pass requested=)"),
-                Finding("broad_scope_on_granular_app", "Perhaps a broad scope on an app (or Custom "
-                        "Connection) created in 2026", tuple(ev), ("Use granular scopes.",),
-                        0.5 if custom else 0.45, "the scopes the app requested (pass requested=)"),
-                Finding("restricted_scope", "Perhaps a restricted scope (paymentservices, finance, "
-                        "bankfeeds, journals)", tuple(ev), ("Drop it or apply to Xero.",), 0.4,
-                        "the scopes the app requested (pass requested=)")]
-    ev.append("requested: " + " ".join(sorted(ctx.requested)))
-    out: list[Finding] = []
-    unknown = sorted(s for s in ctx.requested if s not in known_scopes())
-    if unknown:
-        hints = [f"`{s}`" + (f" (did you mean `{suggest(s)}`?)" if suggest(s) else "") for s in unknown]
-        out.append(Finding("invalid_scope_requested", "Xero does not know " + ", ".join(hints),
-                           tuple(ev), ("Fix the scope names; Xero rejects the whole request.",), 0.92))
-    eras = [ctx.era] if ctx.era else ["granular", "broad"]
-    broad = sorted(s for s in ctx.requested if s in DEPRECATED_BROAD)
-    if broad:
-        sure = ctx.era == "granular" or custom
-        out.append(Finding("broad_scope_on_granular_app", "Broad scopes " + ", ".join(broad) +
-                           " are refused for apps created from 2 Mar 2026 (Custom Connections "
-                           "from 29 Apr 2026)", tuple(ev),
-                           ("Replace them with granular scopes (`xero-nb migrate` lists them).",
-                            "Sign in again with the new list."),
-                           0.92 if sure else 0.6 if ctx.era is None else 0.2,
-                           None if sure or ctx.era else "when the Xero app was created "
-                           "(before or after 2 Mar 2026)"))
-    restricted = {s: refused_at_authorize(s, e) for e in eras for s in sorted(ctx.requested)
-                  if s not in DEPRECATED_BROAD and s not in GRANULAR_SCOPES and refused_at_authorize(s, e)}
-    if restricted:
-        out.append(Finding("restricted_scope", "Restricted scopes requested: " +
-                           "; ".join(f"{s} ({why})" for s, why in restricted.items()), tuple(ev),
-                           ("Remove them from the request, or apply to Xero for access.",), 0.88))
-    if not out:
-        out.append(Finding("invalid_scope_requested", "The app is not configured for one of the "
-                           "requested scopes" + (" (Custom Connection scopes are chosen in the "
-                                                 "developer portal)" if custom else ""), tuple(ev),
-                           ("Compare the request with the scopes enabled for the app/connection.",),
-                           0.7))
-    return out
-
-
 def rate_findings(obs: Observation) -> list[Finding]:
     """429, a limit header, or rate-limit words (with or without a status): which limit, how long."""
     kind = obs.rate_limit_problem
-    words = "rate_limit" in obs.markers
+    words = "rate_limit" in obs.markers or (  # "rate limit exceeded", "low request quota"
+        "quota" in obs.markers and "connection_cap" not in obs.markers)
     if obs.status != 429 and kind is None and not words:
         return []
     wait = obs.retry_after
@@ -172,11 +78,14 @@ def expiry_findings(obs: Observation, ctx: Context) -> list[Finding]:
     """An expired access token (TokenExpired, or the token's exp already past)."""
     fix = ("Refresh the access token (XeroAuth.token() refreshes before expiry) and retry.",
            "Without offline_access there is no refresh token: sign in again.")
-    if obs.oauth_error in OAUTH_ERRORS or obs.markers & {"invalid_grant", "invalid_client", "client_words"}:
+    if obs.oauth_error in OAUTH_ERRORS or obs.markers & TOKEN_STEP:
         return []  # a token-endpoint error: "refresh token expired" there is invalid_grant
     if "tokenexpired" in obs.markers:
+        # Words alone ("the token expired, please reconnect") may mean the refresh token died.
+        said = "tokenexpired" in (obs.detail or "").lower().replace(" ", "")
         return [Finding("token_expired", "The access token has expired (they last 30 minutes)",
-                        tuple(evidence_of(obs)), fix, 0.97)]
+                        tuple(evidence_of(obs)), fix,
+                        0.97 if said or "reconnect" not in obs.markers else 0.7)]
     if obs.status != 401 or obs.error:
         return []
     if ctx.expires_at is not None and ctx.expires_at <= ctx.now:
@@ -186,7 +95,12 @@ def expiry_findings(obs: Observation, ctx: Context) -> list[Finding]:
     if "invalid_token" in obs.markers:
         return [Finding("token_expired", "Xero says the token is invalid (expired or malformed)",
                         tuple(evidence_of(obs)), fix, 0.75)]
-    if ctx.expires_at is None and not obs.markers & {"insufficient_scope", "authorizationunsuccessful"}:
+    if ctx.expires_at is None and not obs.markers & {"insufficient_scope", "authorizationunsuccessful",
+                                                     "token_ok"}:  # "the token is valid": not expiry
+        if "after_a_while" in obs.markers:  # expiry comes once the token has aged; a scope never works
+            return [Finding("token_expired", "A 401 that starts after a while (or comes and goes) is "
+                            "an expired access token", (*evidence_of(obs), "the wording: only after "
+                                                        "some time, or intermittently"), fix, 0.6)]
         return [Finding("token_expired", "A bare 401 is often an expired access token",
                         tuple(evidence_of(obs)), fix, 0.4, "the token's expiry (its exp claim)")]
     return []
@@ -201,6 +115,8 @@ def tenant_findings(obs: Observation, ctx: Context) -> list[Finding]:
                                          "insufficient_scope", "authorizationunsuccessful",
                                          "not_in_plan"}:
         t = 0.7
+    elif obs.status == 403 and "generic_forbidden" in m and not m & {"role", "invalid-user-role"}:
+        t = 0.7  # calcinai/xero-php words every 403 "not permitted": the tenant stays possible
     elif obs.status is None and "authenticationunsuccessful" in m:
         t = 0.9
     elif obs.status is None and "insufficientpermissions" in m:
@@ -211,9 +127,17 @@ def tenant_findings(obs: Observation, ctx: Context) -> list[Finding]:
     else:
         return []
     ep = ctx.endpoint
-    if ep is not None and not ep.tenant_header:
-        return []
     ev = evidence_of(obs)
+    if ep is not None and not ep.tenant_header:
+        if ep.method == "DELETE" or t < 0.9:  # the disconnect call's wrong id: see prose_findings
+            return []
+        # No tenant header is sent here, so none can be wrong: what is left of a refusal is the
+        # token's access to the organisations itself (disconnected, org deleted; §8).
+        return [Finding("connection_revoked", f"{ep.method} {ep.path} needs no xero-tenant-id, so "
+                        "the refusal is about the connection itself: the app disconnected or the "
+                        "organisation gone", (*ev, f"{ep.method} {ep.path} sends no tenant header"),
+                        ("Call GET /connections; if it is empty, sign in again and pick the "
+                         "organisation.",), 0.6 * t, CONNECTIONS_FACT)]
     if ctx.custom_connection:  # one organisation, chosen when the connection was made: no header
         return [Finding("connection_revoked", "A custom connection needs no xero-tenant-id: the "
                         "connection itself may be disconnected, or the organisation's subscription "

@@ -19,7 +19,7 @@ from xero_nb.diagnose.context import Context
 from xero_nb.diagnose.endpoint import ENDPOINT_FACT, is_bank_statement
 from xero_nb.diagnose.findings import Finding
 from xero_nb.diagnose.observation import Observation
-from xero_nb.diagnose.rules import OAUTH_ERRORS
+from xero_nb.diagnose.rules import OAUTH_ERRORS, TOKEN_STEP
 from xero_nb.facts import XeroURLs
 from xero_nb.models import Endpoint
 
@@ -38,8 +38,7 @@ RECONSENT = ("Existing tokens never change: the user must sign in and consent ag
 
 def _token_endpoint_error(obs: Observation) -> bool:
     """An error from the token or authorize endpoint: no API call was checked for scopes."""
-    return obs.oauth_error in OAUTH_ERRORS or bool(obs.markers & {"invalid_grant", "invalid_client",
-                                                                  "client_words"})
+    return obs.oauth_error in OAUTH_ERRORS or bool(obs.markers & TOKEN_STEP)
 
 
 def proven_missing(obs: Observation, ctx: Context) -> bool:
@@ -66,6 +65,10 @@ def scope_strength(obs: Observation) -> float:
     m = obs.markers
     if "tokenexpired" in m or _token_endpoint_error(obs):
         return 0.0
+    if "generic_forbidden" in m and "role" not in m:
+        return 0.7  # calcinai/xero-php's ForbiddenException: any 401 or 403, worded as a role
+    if "scope_missing" in m and not m & {"insufficient_scope", "authorizationunsuccessful"}:
+        return 0.8  # scopes said in words to be missing or never requested
     if obs.status == 401:
         return 1.0 if m & {"insufficient_scope", "authorizationunsuccessful"} else 0.75
     if obs.status == 403 and m & {"insufficient_scope", "authorizationunsuccessful"}:

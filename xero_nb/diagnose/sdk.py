@@ -64,7 +64,7 @@ API_CLASSES = {
     "finance": "finance", "bankfeeds": "bankfeeds", "appstore": "appstore", "identity": "identity",
 }
 _API_CLASS = re.compile(r"\b(Accounting|PayrollAuV2|PayrollAu|PayrollNz|PayrollUk|Files?|Assets?|"
-                        r"Projects?|Finance|BankFeeds|AppStore|Identity)Api[.:]{1,2}([A-Za-z_]\w{2,80})")
+                        r"Projects?|Finance|BankFeeds|AppStore|Identity)Api(?:[.:]{1,2}|->)([A-Za-z_]\w{2,80})")
 # .NET "error calling GetInvoices", and the older "Error calling GetInvoices"
 _ERROR_CALLING = re.compile(r"\berror\s++calling\s++([A-Za-z_]\w{2,80})", re.IGNORECASE)
 # xero-python traceback frames:

@@ -44,10 +44,16 @@ STATUS_SHAPES: tuple[re.Pattern[str], ...] = (
     re.compile(r"\b([45]\d\d)\s*+[-:(]?\s*+[`'\"]?(?:" + _REASONS + r")", re.IGNORECASE),
     # Xero-Java's XeroApiException: "401 response: ..."
     re.compile(r"\b([45]\d\d)\s++response\b", re.IGNORECASE),
-    # "Error 403", "error: 401", "code 429"
-    re.compile(r"\b(?:error|code)\s*+[:=]?\s*+([45]\d\d)\b", re.IGNORECASE),
+    # "Error 403", "error: 401", "code 429", "e.code == 429"
+    re.compile(r"\b(?:error|code)\s*+[:=]{0,2}\s*+([45]\d\d)\b", re.IGNORECASE),
     # "... failed for 429"
     re.compile(r"\bfor\s++([45]\d\d)\b", re.IGNORECASE),
+    # prose: "always returns 401", "I get a 403", "getting a 401 back", "received 429"
+    re.compile(r"\b(?:returns?|returned|returning|got|gets?|getting|receiv(?:e|es|ed|ing)|throws?|"
+               r"throwing|gives?|giving|respond(?:s|ed)?\s++with)\s++(?:an?\s++|the\s++)?(?:http\s++)?"
+               r"(?:status\s++)?([45]\d\d)\b", re.IGNORECASE),
+    # a status as a verb or plural: "the call 405s", "we see 401s"
+    re.compile(r"\b([45]\d\d)s\b"),
 )
 # .NET: "StatusCode: Unauthorized", "HttpStatusCode.Forbidden"
 STATUS_NAME = re.compile(r"\b(?:Http)?Status\s*+Code\W{0,4}([A-Za-z]{6,25})\b", re.IGNORECASE)

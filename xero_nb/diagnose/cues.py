@@ -1,0 +1,225 @@
+"""Cues in words: what people, vendors and libraries write for each cause, beyond Xero's own keys.
+
+Xero's bodies are few (docs/xero-facts.md §6); what reaches a diagnosis is often a sentence: a
+vendor's help article, an issue title, a library's fixed message. Each cue in ``CUES`` stands for
+one fact about how a cause shows itself in words (the fact is written above it), never for one
+text: its alternatives are the shapes people, vendors and libraries use for it.
+
+``cue_markers`` names the cues a text holds (they join ``Observation.markers``), plus
+``region_pair`` when a text sets two payroll countries against each other ("an NZ call on an AU
+organisation"); ``scope_names`` lists the scope names a text mentions. Every pattern is linear
+(tests/test_diagnose_linear.py): possessive or bounded repeats only.
+
+>>> sorted(cue_markers("Refresh token is out of date; please reconnect"))
+['refresh_refused']
+"""
+
+from __future__ import annotations
+
+import re
+
+_RT = r"refresh[\s_-]?+tokens?\b"  # refresh token, refresh_token, RefreshToken (getRefreshToken())
+_GAP = r"[^.\n]{0,40}?"  # a few words within one sentence
+CUES: dict[str, tuple[str, ...]] = {
+    # Xero refuses a spent, idle (60 days) or revoked refresh token with invalid_grant (§6 E12);
+    # integrations say "the connection has expired, reconnect".
+    "refresh_refused": (
+        r"\b" + _RT + _GAP + r"\b(?:invalid|expired?|out\s++of\s++date|revoked|rejected|no\s++longer\s++"
+        r"valid|not\s++valid|stale|already\s++(?:been\s++)?used|reused|not\s++found|been\s++used)\b",
+        r"\b(?:invalid|expired|stale|revoked|spent|old|outdated)\s++" + _RT,
+        r"\brefresh(?:ing|ed)?\b[^.\n]{0,60}?\binvalid[_ ](?:token|grant)",
+        r"\b(?:connection|authori[sz]ation|credentials)\b[^.\n]{0,30}?\b(?:has|have)\s++expired"),
+    # No refresh token (null, missing, offline_access not asked for), or no refresh at all:
+    # the 30-minute access token lapses (§4).
+    "no_refresh": (
+        _RT + _GAP + r"\b(?:null|none|nil|empty|undefined|missing|not\s++(?:returned|issued|provided|"
+        r"present|set|saved|stored))\b",
+        r"\bno\s++" + _RT,
+        r"\b(?:without|missing|no|lacks?|lacking|forgot)\s++(?:the\s++)?[`'\"]?offline_access",
+        r"\btokens?\b[^.\n]{0,30}?\bnot\s++(?:being\s++)?(?:renew|refresh)(?:ed|ing)?\b",
+        r"\b(?:token\s++)?refresh(?:ing)?\s++(?:is\s++)?(?:broken|not\s++working|failing|stopped)\b",
+        r"\btokens?\b[^.\n]{0,60}?\b(?:(?:30|thirty)\s*+min|half\s++an\s++hour)",
+        r"\bnever\s++(?:refresh|renew)(?:es|ed|s)?\b"),
+    # An access token said to have expired or timed out, in any word order (E1).
+    "expired_words": (
+        r"\b(?:access\s*+)?tokens?\b" + _GAP + r"\b(?:timed?\s*+out|expir(?:ed|es|y|ing))\b",
+        r"\b(?:expired|stale|old)\s++(?:access\s*+)?tokens?\b"),
+    # A failure that starts after a while, or comes and goes: access tokens age out after 30
+    # minutes, while a missing scope fails from the first call.
+    "after_a_while": (
+        r"\bafter\s++(?:a\s++while|some\s++time|(?:about\s++|around\s++)?(?:30|thirty)\s++min\w*+|half\s++"
+        r"an\s++hour|an?\s++hour|a\s++few\s++(?:minutes|hours))\b",
+        r"\bintermittent(?:ly)?\b|\bsometimes\b|\brandomly\b",
+        r"\b(?:during|mid[\s-]?)\s*+(?:the\s++|a\s++)?(?:long\s++)?(?:sync|run|import|export|job)\b"),
+    # Reconnect, re-authorise, sign in again: what an integration asks once its refresh token is
+    # dead (an expired access token alone is refreshed without the user).
+    "reconnect": (r"\bre-?(?:connect|authori[sz]e|authenticate|link)(?:ed|ing|ion)?\b",
+                  r"\b(?:sign|log)\s*+in\s++(?:to\s++xero\s++)?again\b"),
+    # OAuth 1.0a's token_rejected ("does not match an expected ... token"): the token presented
+    # is no longer the current one.
+    "token_rejected": (r"\btoken[_ ]rejected\b",
+                       r"\bdoes\s++not\s++match\s++an\s++expected\b[^.\n]{0,20}?\btoken\b"),
+    # Xero user roles and permissions (§8): invoice-only, read-only, standard/adviser, payroll
+    # admin, reports access, a role changed, a user without the rights.
+    "role": (
+        r"\b(?:sales\s++)?invoices?[\s-]*+only\b",
+        r"\bread[\s-]*+only\s++(?:user|role|access)",
+        r"\b(?:standard|adviser|advisor)\s++(?:role|user|access)\b",
+        r"\bpayroll\b[^.\n]{0,20}?\badmin|\badmin\w*+\s++(?:access\s++)?(?:to|for|on)\s++payroll\b",
+        r"\breports?\s++(?:access|role|permission)|\breporting\s++role\b",
+        r"\buser(?:'s)?\s++(?:role|permissions?|access\s++level)\b",
+        r"\brole\b[^.\n]{0,20}?\b(?:downgraded|changed|lowered|removed)\b",
+        r"\bcashbook\s++client\b",
+        r"\buser\b[^.\n]{0,20}?\b(?:lacks?|has\s++no|does\s*+n[o']t\s++have|without)\s++(?:the\s++)?"
+        r"(?:permissions?|access|rights?)\b"),
+    # "Permission denied": a role, but sometimes a scope (weaker).
+    "permission_denied": (r"\bpermission\s++denied\b",),
+    # "not permitted to access this resource" and no role: calcinai/xero-php's ForbiddenException
+    # text, thrown for every 401 that is not an OAuth problem and for every 403.
+    "generic_forbidden": (r"\bnot\s++permitted\s++to\s++access\s++this\s++resource\b(?!\s*+without)",),
+    # Access revoked or disconnected, the app removed, the organisation deleted or its trial
+    # over, /connections empty (§8, §9 #6).
+    "revoked": (
+        r"\b(?:revoked|disconnected|deauthori[sz]ed)\b",
+        r"\bconnections?\b" + _GAP + r"\b(?:removed|deleted|empty)\b",
+        r"\bno\s++longer\s++connected\b|\bconnection\s++(?:was\s++|has\s++been\s++)?lost\b",
+        r"\b(?:removed|deleted|disconnected|uninstalled)\b" + _GAP + r"\bconnected\s++apps\b",
+        r"\bremoved\s++(?:the\s++|our\s++|your\s++)?(?:app|integration)\b",
+        r"\b(?:organi[sz]ation|org|company)\b[^.\n]{0,20}?\b(?:was\s++|been\s++|is\s++)?(?:deleted|"
+        r"cancelled|archived)\b",
+        r"\btrial\b[^.\n]{0,20}?\b(?:ended|expired|over)\b"),
+    # The xero-tenant-id header named as missing (§9 #1).
+    "tenant_missing": (
+        r"\b(?:xero[_-]?)?tenant[_ -]?id\b[^.\n]{0,30}?\b(?:header\s++)?(?:is\s++|was\s++)?(?:missing|not\s++"
+        r"(?:sent|set|passed|provided|included)|empty|blank)\b",
+        r"\b(?:missing|without|no|forgot|forgetting|omitted|didn'?t\s++(?:send|pass|set))\s++(?:the\s++|"
+        r"a\s++)?(?:xero[_-]?)?tenant[_ -]?id\b"),
+    # The tenant id called wrong, stale, changed or another organisation's; a reset demo company
+    # gets a new one (§9 #1).
+    "tenant_wrong": (
+        r"\b(?:wrong|old|stale|previous|incorrect|another|different)\s++(?:xero\s++)?(?:tenant|"
+        r"organi[sz]ation)(?:[_ -]?id)?\b",
+        r"\btenant[_ -]?id\b[^.\n]{0,30}?\b(?:changed|wrong|stale|incorrect|different)\b",
+        r"\bdemo\s++(?:company\s++)?(?:was\s++|had\s++been\s++|been\s++)?reset\b"),
+    # The disconnect call, DELETE /connections/{id}: it takes the connection id, and refuses a
+    # tenantId or authEventId (§9 #10).
+    "disconnect_call": (
+        r"\bDELETE\b[^\n]{0,80}?/connections/",
+        r"(?:call\w*+|invok\w*+|us(?:e|ing))\s++[`'\"]?(?:\w{1,30}\.)?disconnect\b",
+        r"\.disconnect\(|`disconnect`"),
+    # A connection limit, or the tiers that set it (§7): tier_gated.
+    "connection_cap": (
+        r"\bconnection\s++limit\b",
+        r"\bmaximum\s++number\s++of\s++(?:tenants|organi[sz]ations|connections|orgs)\b",
+        r"\b(?:tenant|organi[sz]ation|connection)s?\s++(?:cap|limit)\s++(?:reached|exceeded|hit)",
+        r"\buncertified\s++app|\b(?:starter|core|plus|advanced)\s++(?:tier|plan)\b|\bapp\s++tier\b"),
+    # The Journals endpoint (tier-gated from 2 Mar 2026, §8).
+    "journals": (r"\bjournals\b(?!\.read)",),
+    # A request quota or a daily / minute call limit: a rate limit in other words (§7).
+    "quota": (
+        r"\b(?:request|api|call|daily|day|minute)\s++quota\b",
+        r"\bquota\s++(?:exceeded|reached|exhausted|used\s++up)",
+        r"\b(?:daily|day|minute)\s++(?:call\s++|api\s++|request\s++)?limit\s++(?:reached|exceeded|hit)",
+        r"\bexceed\w*+\b" + _GAP + r"\b(?:calls?|requests?|api|rate|daily|day|minute|tenant)\s++"
+        r"(?:limit|quota)\b",
+        r"\b(?:per|a)\s++(?:day|minute)\s++limit\b"),
+    # The 2026 scope change (§3): scope changes, deprecated / broad / granular scopes, apps
+    # created after 2 March 2026.
+    "scope_era": (
+        r"\bscopes?\s++chang|\bchanges?\s++(?:to|in)\s++(?:the\s++)?(?:xero\s++)?(?:api\s++)?scopes",
+        r"\b(?:deprecated|outdated|legacy|broad)\s++scopes?\b",
+        r"\bcreated\s++(?:on\s++or\s++)?(?:after|in|from|since)\b[^.\n]{0,20}?\b(?:(?:2\s++)?march\b|2026\b)",
+        r"\bmarch\s++2,?\s++2026\b|\b2\s++march\s++2026\b"),
+    # Granular scopes named: the app is in the 2026 world, but may be asking for the right ones
+    # (weaker than the change itself).
+    "granular_words": (r"\bgranular\b",),
+    # Scopes or permissions said to be missing, lacking or never requested.
+    "scope_missing": (
+        r"\b(?:missing|lacking|lacks|lack|not\s++(?:request(?:ed|ing)?|includ(?:ed|ing)|granted))\s++"
+        r"(?:the\s++)?(?:required\s++|necessary\s++|right\s++|correct\s++)?(?:scopes?|permissions?)\b",
+        r"\b(?:scopes?|permissions?)\s++(?:are|is|were|was)\s++(?:missing|lacking|not\s++(?:requested|"
+        r"included|granted))\b",
+        r"\bfails?\s++to\s++request\s++(?:the\s++)?(?:scopes?|permissions?)",
+        r"\b(?:didn'?t|did\s++not|does\s*+n[o']t|never|forgot\s++to)\s++(?:request|ask\s++for|include|add)"
+        r"\b[^\n;!?]{0,50}?\bscopes?\b",  # scope names have dots: the gap may cross them
+        r"\bscopes?\b[^\n;!?]{0,50}?\b(?:was|were|is|are)\s++not\s++(?:requested|included|granted|added)\b"),
+    # A scope or API that needs Xero's approval, closed or partner-only APIs, and the restricted
+    # ones by name: Finance, payment services, bank feeds, the BankStatement report (§2, §8).
+    "restricted": (
+        r"\b(?:without|needs?|requires?|requiring|pending|awaiting|apply\s++for)\s++(?:xero'?s?\s++)?approval\b",
+        r"\brequest(?:ing)?\s++access\b|\brestricted\s++(?:scope|api)|\bclosed\s++api\b",
+        r"\b(?:approved|established|financial\s++services)\s++partners?\b",
+        r"\bunable\s++to\s++use\s++(?:the\s++)?[`'\"]?[\w.]{2,60}[`'\"]?\s++scope",
+        r"\bbank\s*+statements?\s++report|reports/bankstatement\b",
+        r"\bfinance\s++api\b|\bpayment\s*+services\b|\bbank\s*+feeds\s++api\b"),
+    # A failure while getting a token (OAuth 1.0a request_token, /connect/token, "failed to get
+    # token"): no API call was made, so no scope, tenant or access-token expiry applies.
+    "token_endpoint": (
+        r"\brequest[_ ]token\b|/connect/token\b|\btoken\s++endpoint\b",
+        r"\b(?:failed|unable|could\s*+n[o']t|cannot|can't)\s++(?:to\s++)?(?:get|obtain|fetch|retrieve|"
+        r"exchange)\b[^.\n]{0,20}?\btokens?\b",
+        r"\btoken\s++(?:exchange|request)\s++fail",
+        r"\b(?:fetch|get|obtain)_(?:access_)?token\b"),  # authlib's fetch_token, a get_token route
+    # The client's credentials or redirect URI refused (§6 E13): a client secret missing,
+    # client authentication failed, a redirect URI mismatch, an OAuth 1.0a consumer key unknown.
+    "client_auth": (
+        r"\brequires?\s++(?:an?\s++)?client[_ ]?secret\b",
+        r"\bclient[_ ]?secret\s++(?:is\s++)?(?:required|missing|empty|undefined|null|not\s++set)\b",
+        r"\bclient\s++authentication\s++failed\b",
+        r"\bredirect[_ ]?ur[il]s?\b[^.\n]{0,30}?\b(?:mismatch|does\s*+n[o']?t\s++match|not\s++match|"
+        r"invalid|not\s++registered)|\binvalid\s++redirect[_ ]?ur[il]\b",
+        r"\bconsumer[_ ]key[_ ](?:unknown|rejected)\b|\bconsumer\s++key\s++was\s++not\s++recogni[sz]ed"),
+    # Scopes called wrong or unknown: a scope refused at sign-in.
+    "scope_wrong": (r"\b(?:wrong|incorrect|bad|unsupported|unknown)\s++scopes?\b",),
+    # Scopes named while connecting or signing in: the authorize step refuses scopes first.
+    "connect_scope": (
+        r"\b(?:connect(?:ing)?|authori[sz](?:e|ing)|sign(?:ing)?\s*+in|log(?:ging)?\s*+in|consent(?:ing)?)\b"
+        r"[^.\n]{0,60}?\bscopes?\b",
+        r"\bscopes?\b[^.\n]{0,60}?\b(?:connect(?:ing)?|authori[sz](?:e|ing)|sign(?:ing)?\s*+in|"
+        r"consent(?:ing)?)\b"),
+    # The writer says the token is right, or works for other calls: not an expired token.
+    "token_ok": (
+        r"\b(?:access\s*+)?token\b[^.\n]{0,30}?\b(?:is|are)\s++(?:right|correct|valid|fine|ok|working)\b",
+        r"\bworks?\s++(?:fine\s++)?(?:for|with|on)\s++other\b"),
+    # A product not enabled on, or not in, the organisation's plan (§8).
+    "not_in_plan": (
+        r"\b(?:payroll|projects|expenses)\b[^.\n]{0,20}?\bnot\s++(?:enabled|available|included|activated|"
+        r"subscribed)\b",
+        r"\bsubscription\s++does\s*+n[o']?t\s++include\b",
+        r"\bupgrade\s++(?:your|the)\s++(?:xero\s++)?(?:plan|subscription)\b"),
+}
+_CUE_RES = {name: re.compile("|".join(alts), re.IGNORECASE) for name, alts in CUES.items()}
+# Payroll countries as people write them: the codes in capitals, the names in any case.
+COUNTRY_WORDS = re.compile(r"\b(AU|NZ|UK|GB|(?i:australian?|new\s++zealand|british|united\s++kingdom))\b")
+_COUNTRY = {"au": "AU", "australia": "AU", "australian": "AU", "nz": "NZ", "newzealand": "NZ",
+            "uk": "UK", "gb": "UK", "british": "UK", "unitedkingdom": "UK"}
+PAYROLL_WORDS = re.compile(r"\b(?:payroll|employees?|payslips?|timesheets?|payruns?|405s?)\b", re.IGNORECASE)
+# A scope as written in a text: a dotted name of a scope family, or the few undotted ones.
+SCOPE_NAME = re.compile(r"(?<![\w.])((?:accounting|payroll|files|assets|projects|finance|bankfeeds|"
+                        r"paymentservices|practicemanager|workflowmax|einvoicing|marketplace|app)"
+                        r"(?:\.[a-z0-9]{2,40}){1,5}|offline_access|paymentservices|bankfeeds)(?!\w|\.\w)")
+MAX_SCOPES_NAMED = 30
+
+
+def countries(text: str) -> set[str]:
+    """The payroll countries a text names (AU, NZ, UK)."""
+    return {_COUNTRY["".join(m.group(1).lower().split())] for m in COUNTRY_WORDS.finditer(text)}
+
+
+def scope_names(text: str) -> frozenset[str]:
+    """Scope names a text mentions (``accounting.transactions``, ``paymentservices``), lower-cased."""
+    found: set[str] = set()
+    for m in SCOPE_NAME.finditer(text):
+        if ".xro" not in m.group(1):  # an API's base path (payroll.xro/1.0), not a scope
+            found.add(m.group(1).lower())
+        if len(found) >= MAX_SCOPES_NAMED:
+            break
+    return frozenset(found)
+
+
+def cue_markers(text: str) -> frozenset[str]:
+    """The cues found in ``text``, plus ``region_pair`` when two payroll countries are set apart."""
+    found = {name for name, rx in _CUE_RES.items() if rx.search(text)}
+    if len(countries(text)) >= 2 and PAYROLL_WORDS.search(text):
+        found.add("region_pair")
+    return frozenset(found)

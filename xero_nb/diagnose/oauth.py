@@ -1,0 +1,204 @@
+"""OAuth causes: what the token and authorize endpoints refuse, named, in words, or by the step.
+
+``invalid_grant`` (a spent, idle or revoked refresh token or code), ``invalid_client`` (the client
+id, secret or redirect URI), and the scope refusals (``invalid_scope``, ``unauthorized_client :
+Invalid scope for client``): which scope, and why (unknown, broad on a 2026 app, restricted).
+When no error is named but the failure happened at the token or authorize step, the step itself
+narrows the causes: no API was called, so no scope, tenant or expiry of an access token applies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from xero_nb.catalog.scopes import (
+    DEPRECATED_BROAD,
+    GRANULAR_SCOPES,
+    known_scopes,
+    refused_at_authorize,
+    suggest,
+)
+from xero_nb.diagnose.context import Context
+from xero_nb.diagnose.findings import Finding
+from xero_nb.diagnose.observation import Observation
+from xero_nb.diagnose.rules import OAUTH_ERRORS, SIGN_IN, evidence_of
+from xero_nb.facts import REFRESH_IDLE_SECONDS
+
+SCOPE_WORDS = frozenset({"invalid_scope", "scope_validation_failed", "scope_wrong"})
+CLIENT_WORDS = frozenset({"invalid_client", "client_words", "client_auth"})
+API_REFUSAL = frozenset({"insufficient_scope", "authorizationunsuccessful",
+                         "authenticationunsuccessful", "tokenexpired"})
+REQUESTED_FACT = "the scopes the app requested (pass requested=)"
+GRANT_FIX = ("If this was a refresh: every refresh returns a NEW refresh token; store it at once "
+             "and never reuse the old one (the old one works for 30 min only if no answer came).",
+             "Make sure only one process refreshes a token set (use one locked store).",
+             "Refresh tokens unused for 60 days expire; a revoked or disconnected app loses them.",
+             "If this was a code exchange: codes are single-use and short-lived; restart sign-in.",
+             SIGN_IN)
+CLIENT_FIX = ("Copy the client id (and secret, if the app has one) again from developer.xero.com; "
+              "a regenerated secret invalidates the old one.",
+              "Send them as HTTP Basic auth to the token endpoint; PKCE apps send client_id and "
+              "code_verifier and no secret.",
+              "The redirect URI must match one registered for the app exactly (scheme, host, port, "
+              "path).")
+
+
+def oauth_step(obs: Observation, ctx: Context) -> str | None:
+    """``token`` or ``authorize`` when the failure happened at that OAuth step, else None."""
+    for url in (*ctx.urls, obs.url or ""):
+        low = url.lower()
+        if "/connect/token" in low:
+            return "token"
+        if "/connect/authorize" in low:
+            return "authorize"
+    return "token" if "token_endpoint" in obs.markers else None
+
+
+def oauth_findings(obs: Observation, ctx: Context) -> list[Finding]:
+    """Token- and authorize-endpoint errors: invalid_grant, invalid_client, invalid_scope."""
+    err = obs.oauth_error
+    named = err if err in OAUTH_ERRORS else ""  # another OAuth error named outright wins over words
+    m = obs.markers
+    desc = (obs.field("error_description") or "").lower()
+    ev = evidence_of(obs)
+    xero_expired = "tokenexpired" in (obs.detail or "").lower().replace(" ", "")
+    dead = ("reconnect" in m and bool(m & {"tokenexpired", "expired_words"}) and not xero_expired
+            and not m & {"no_refresh", "token_rejected"})  # "expired, please reconnect"
+    if named == "invalid_grant" or (not named and (m & {"invalid_grant", "refresh_refused"} or dead)):
+        if ctx.obtained_at is not None and ctx.now - ctx.obtained_at > REFRESH_IDLE_SECONDS:
+            ev.append(f"the token was obtained {int((ctx.now - ctx.obtained_at) // 86400)} days ago "
+                      "(over 60: the refresh token expired)")
+        said = named or "invalid_grant" in m
+        if not said:
+            ev.append("the wording: a refresh token (or the connection) called invalid or expired"
+                      if not dead or "refresh_refused" in m else "the wording: expired, and the user "
+                      "must reconnect (an access token alone is refreshed without the user)")
+        weight = 0.97 if said else 0.9 if "refresh_refused" in m else 0.8
+        return [Finding("invalid_grant", "The refresh token (or code) was refused: rotated, "
+                        "expired, revoked or reused", tuple(ev), GRANT_FIX, weight)]
+    if named == "invalid_client" or (not named and m & CLIENT_WORDS):
+        said = named or "invalid_client" in m  # the OAuth error itself, not only words about the id
+        return [Finding("invalid_client", "Xero does not accept the client credentials (or the "
+                        "redirect URI)", tuple(ev), CLIENT_FIX, 0.95 if said else 0.9)]
+    # Words about scopes at sign-in count when nothing says an API call was refused.
+    words = obs.status is None and not m & API_REFUSAL
+    scope_refusal = (err == "invalid_scope" or (err == "unauthorized_client" and "scope" in desc)
+                     or (not named and bool(m & SCOPE_WORDS or (words and "scope_era" in m))))
+    if scope_refusal:
+        return _scope_refusal(obs, ctx, ev)
+    if not named and words and "connect_scope" in m:  # weaker: scopes named while connecting
+        return [replace(f, weight=f.weight * 0.8) for f in _scope_refusal(obs, ctx, ev)]
+    if err == "unauthorized_client" or (not err and "unauthorized_client" in m):
+        return [Finding("invalid_client", "This client may not use this grant (e.g. "
+                        "client_credentials needs a Custom Connection)", tuple(ev),
+                        ("Check the app type at developer.xero.com and use its grant.",), 0.7)]
+    if err in ("unsupported_grant_type", "access_denied", "invalid_request"):
+        title = {"unsupported_grant_type": "The token request lacks a valid grant_type",
+                 "access_denied": "The user declined consent at Xero's sign-in page",
+                 "invalid_request": "The OAuth request is malformed (missing parameter)"}[err]
+        return [Finding("unknown", title, tuple(ev), ("Check the OAuth request's parameters.",), 0.6)]
+    step = oauth_step(obs, ctx)
+    if step is not None and not err and not m & API_REFUSAL:
+        return _step_failed(obs, ctx, ev, step)
+    return []
+
+
+def _step_failed(obs: Observation, ctx: Context, ev: list[str], step: str) -> list[Finding]:
+    """No error named, but the failure was at the token or authorize step: what that step refuses."""
+    ev = [*ev, f"the failure was at the {step} step (no API call was made)"]
+    if step == "authorize" or ctx.requested is not None:
+        # Authorize refuses a scope (or an unknown client / redirect URI) before anything else.
+        out = [f if f.code != "invalid_scope_requested" or f.weight > 0.9 else
+               Finding(f.code, f.title, f.evidence, f.fix, f.weight * 0.85, f.decides)
+               for f in _scope_refusal(obs, ctx, ev)]
+        return [*out, Finding("invalid_client", "Perhaps the client id or redirect URI is not the "
+                              "app's", tuple(ev), CLIENT_FIX, 0.4, "the error Xero's page showed")]
+    if obs.status == 401:  # RFC 6749 §5.2: the token endpoint answers 401 when client auth fails
+        return [Finding("invalid_client", "The token endpoint answered 401: the client's "
+                        "credentials (id and secret, or consumer key) were refused", tuple(ev),
+                        CLIENT_FIX, 0.85)]
+    fact = "the token endpoint's answer (its `error`: invalid_client, invalid_scope, invalid_grant)"
+    if ctx.custom_connection:  # E14: a custom connection asking for scopes it was not given
+        return [Finding("invalid_scope_requested", "A custom connection is refused a token most "
+                        "often for a scope not ticked on the connection", tuple(ev),
+                        ("Compare the scopes requested with those ticked for the Custom Connection "
+                         "at developer.xero.com; one unticked scope fails the whole request.",),
+                        0.55, fact),
+                Finding("invalid_client", "Or the connection's client id or secret is wrong",
+                        tuple(ev), CLIENT_FIX, 0.5, fact),
+                Finding("broad_scope_on_granular_app", "Or a broad scope on a connection created "
+                        "from 29 Apr 2026", tuple(ev), ("Use granular scopes.",), 0.4, fact)]
+    out = [Finding("invalid_grant", "Getting a token failed: most often a refresh token already "
+                   "used or expired", tuple(ev), GRANT_FIX, 0.5, fact),
+           Finding("invalid_client", "Or the client id or secret is wrong", tuple(ev), CLIENT_FIX,
+                   0.45, fact)]
+    if ctx.grant_type is None:  # it may be a custom connection's client_credentials request (E14)
+        out.append(Finding("invalid_scope_requested", "Or, for a Custom Connection, a scope not "
+                           "ticked on the connection", tuple(ev), ("Compare the scopes requested "
+                                                                   "with those of the connection.",),
+                           0.4, fact))
+    return out
+
+
+def _scope_refusal(obs: Observation, ctx: Context, ev: list[str]) -> list[Finding]:
+    m = obs.markers
+    custom = "scope_validation_failed" in m
+    if ctx.requested is None and obs.scopes_named - {"offline_access"}:
+        # The scopes the text names are the best guess at what was requested: judge those,
+        # a little below scopes passed as requested=.
+        named = replace(ctx, requested=obs.scopes_named)
+        return [replace(f, weight=f.weight * 0.9, decides=f.decides or REQUESTED_FACT)
+                for f in _scope_refusal(obs, named, [*ev, "scopes named in the text"])]
+    if ctx.requested is None:
+        # The commonest refusal for an app of the granular era is a broad scope (§9 #8); a
+        # restricted API named in the words points at a restricted scope. A Custom Connection's
+        # "scope validation failed" is any scope not ticked on the connection (E14), broad or
+        # not: the requested scopes decide, so it stays a hint there.
+        hinted = (ctx.era == "granular" or "scope_era" in m) and not custom
+        weak = custom or "granular_words" in m
+        return [Finding("invalid_scope_requested", "Xero refused a scope the app asked for",
+                        tuple(ev), ("List the scopes the app requests and compare them with the "
+                                    "app's configuration at developer.xero.com.",), 0.6,
+                        REQUESTED_FACT),
+                Finding("broad_scope_on_granular_app", "Perhaps a broad scope on an app (or Custom "
+                        "Connection) created in 2026", tuple(ev), ("Use granular scopes.",),
+                        0.7 if hinted else 0.5 if weak else 0.45, REQUESTED_FACT),
+                Finding("restricted_scope", "Perhaps a restricted scope (paymentservices, finance, "
+                        "bankfeeds, journals)", tuple(ev), ("Drop it or apply to Xero.",),
+                        0.75 if "restricted" in m else 0.4, REQUESTED_FACT)]
+    ev = [*ev, "requested: " + " ".join(sorted(ctx.requested))]
+    out: list[Finding] = []
+    unknown = sorted(s for s in ctx.requested if s not in known_scopes())
+    if unknown:
+        hints = [f"`{s}`" + (f" (did you mean `{suggest(s)}`?)" if suggest(s) else "") for s in unknown]
+        out.append(Finding("invalid_scope_requested", "Xero does not know " + ", ".join(hints),
+                           tuple(ev), ("Fix the scope names; Xero rejects the whole request.",), 0.92))
+    eras = [ctx.era] if ctx.era else ["granular", "broad"]
+    broad = sorted(s for s in ctx.requested if s in DEPRECATED_BROAD)
+    if broad:
+        sure = ctx.era == "granular" or custom or "scope_era" in m
+        out.append(Finding("broad_scope_on_granular_app", "Broad scopes " + ", ".join(broad) +
+                           " are refused for apps created from 2 Mar 2026 (Custom Connections "
+                           "from 29 Apr 2026)", tuple(ev),
+                           ("Replace them with granular scopes (`xero-nb migrate` lists them).",
+                            "Sign in again with the new list."),
+                           0.92 if sure else 0.6 if ctx.era is None else 0.2,
+                           None if sure or ctx.era else "when the Xero app was created "
+                           "(before or after 2 Mar 2026)"))
+    restricted = {s: refused_at_authorize(s, e) for e in eras for s in sorted(ctx.requested)
+                  if s not in DEPRECATED_BROAD and s not in GRANULAR_SCOPES and refused_at_authorize(s, e)}
+    if restricted:
+        out.append(Finding("restricted_scope", "Restricted scopes requested: " +
+                           "; ".join(f"{s} ({why})" for s, why in restricted.items()), tuple(ev),
+                           ("Remove them from the request, or apply to Xero for access.",), 0.88))
+    if not out and "restricted" in m:  # the words say the scope needs Xero's approval
+        out.append(Finding("restricted_scope", "The app is not approved for a scope it requests",
+                           tuple(ev), ("Apply to Xero for access to it (developer.xero.com), or "
+                                       "drop it from the request.",), 0.8))
+    if not out:
+        out.append(Finding("invalid_scope_requested", "The app is not configured for one of the "
+                           "requested scopes" + (" (Custom Connection scopes are chosen in the "
+                                                 "developer portal)" if custom else ""), tuple(ev),
+                           ("Compare the request with the scopes enabled for the app/connection.",),
+                           0.7))
+    return out
