@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -113,8 +114,50 @@ REDRAW_JS = """(before) => new Promise((resolve, reject) => {
 })"""
 
 
+# The row colours a user reads: light green allowed, light red blocked; the stronger shades
+# mark what the what-if toggles gained or lost (still green for allowed, red for blocked).
+GREEN, RED = "rgb(227, 247, 232)", "rgb(253, 228, 228)"
+GAINED, LOST = "rgb(187, 247, 208)", "rgb(254, 202, 202)"
+HEADLINE = re.compile(r"(\d+) of (\d+) endpoints allowed \(\+(\d+) gained, -(\d+) lost")
+ROWS_JS = """() => {
+  const table = document.querySelector('.xnb-table-coverage .xnb-table table');
+  const cols = [...table.querySelectorAll('thead th')].map(th => th.getAttribute('data-col'));
+  return [...table.querySelectorAll('tbody tr')].map(tr => {
+    const cells = [...tr.querySelectorAll('td')];
+    return {cells: Object.fromEntries(cols.map((c, i) => [c, cells[i] ? cells[i].innerText : ''])),
+            bg: getComputedStyle(cells[0]).backgroundColor,
+            visible: tr.getBoundingClientRect().height > 0};
+  });
+}"""
+
+
 def headline_allowed(page) -> int:
     return int(page.locator(".xnb-headline-text").first.get_attribute("data-allowed"))
+
+
+def headline_shown(page) -> tuple[int, int, int, int]:
+    """(allowed, of, gained, lost) as the user reads them in the headline's text."""
+    text = page.locator(".xnb-headline-text").first.inner_text()
+    m = HEADLINE.search(text)
+    assert m is not None and page.locator(".xnb-headline-text").first.is_visible(), text
+    allowed, total, gained, lost = (int(g) for g in m.groups())
+    return allowed, total, gained, lost
+
+
+def rows_shown(page) -> list[tuple[str, bool]]:
+    """Each coverage row the user sees: (its endpoint text, drawn green), checked against the
+    row's own allowed cell so that a row drawn in the wrong colour fails here."""
+    rows = page.evaluate(ROWS_JS)
+    assert rows and all(r["visible"] for r in rows)
+    out = []
+    for r in rows:
+        assert r["bg"] in (GREEN, RED, GAINED, LOST), r
+        green = r["bg"] in (GREEN, GAINED)
+        assert r["cells"]["allowed"] == ("True" if green else "False"), r
+        change = {GAINED: "gained", LOST: "lost"}.get(r["bg"])
+        assert change is None or r["cells"]["change"] == change, r
+        out.append((" ".join(v for k, v in r["cells"].items() if k != "allowed"), green))
+    return out
 
 
 def table_allowed(page) -> str:
@@ -145,6 +188,10 @@ def test_quickstart_in_jupyterlab(lab: str) -> None:
             expect(page.locator(".xnb-headline-text")).to_have_count(1)
             expect(page.locator(".jp-RenderedText", has_text="-> 401")).to_be_visible()  # last cell ran
             before_headline = headline_allowed(page)
+            before_shown = headline_shown(page)
+            assert before_shown[0] == before_headline and before_shown[1] >= 400
+            before_rows = rows_shown(page)
+            assert any(green for _, green in before_rows) and not all(green for _, green in before_rows)
             before_table = table_allowed(page)
             before_html = page.locator(".xnb-table-coverage").first.inner_html()
 
@@ -161,6 +208,11 @@ def test_quickstart_in_jupyterlab(lab: str) -> None:
                 "(n) => Number(document.querySelector('.xnb-headline-text')"
                 ".getAttribute('data-allowed')) !== n", arg=before_headline)
             assert headline_allowed(page) == before_headline + 50
+            shown = headline_shown(page)  # what the user reads, not the test hook
+            assert shown[0] == before_shown[0] + 50 and shown[1] == before_shown[1]
+            assert shown[2] == before_shown[2] + 50 and shown[3] == before_shown[3]
+            after_rows = rows_shown(page)
+            assert any(green for _, green in after_rows)  # each row's colour is checked inside
             assert table_allowed(page) != before_table
             assert page.locator(".xnb-table-coverage").first.inner_html() != before_html
             page.locator(".xnb-lab").first.screenshot(path=str(ARTIFACTS / "scope_lab_scopes.png"))
@@ -190,7 +242,7 @@ def test_quickstart_in_jupyterlab(lab: str) -> None:
             assert "Demo Company (AU)" in page.locator(".xnb-probe-grid").inner_text()
             page.locator(".xnb-lab").first.screenshot(path=str(ARTIFACTS / "scope_lab_probe.png"))
             (ARTIFACTS / "browser_timing.json").write_text(json.dumps(
-                {"click_to_redrawn_coverage_table_ms": [round(t, 1) for t in timings]}))
-            assert redraw_ms < 100, timings
+                {"click_to_redrawn_coverage_table_ms": [round(t, 1) for t in timings],
+                 "median_ms": round(redraw_ms, 1)}))  # recorded, never asserted (no wall-clock checks)
         finally:
             browser.close()

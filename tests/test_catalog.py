@@ -124,6 +124,20 @@ def test_shared_payroll_urls_need_a_region() -> None:
         CAT.find("GET", url, region="US")
 
 
+def test_a_single_region_payroll_url_is_not_handed_to_another_region() -> None:
+    # /payroll.xro/1.0/ is Australia's alone: an NZ or UK organisation has no such endpoint, and
+    # saying it has (the AU one) would blame a scope for what is a region mismatch.
+    au_only = "https://api.xero.com/payroll.xro/1.0/Employees"
+    assert [ep.api for ep in CAT.candidates("GET", au_only)] == ["payroll_au"]
+    assert CAT.find("GET", au_only).api == "payroll_au"  # type: ignore[union-attr]
+    assert CAT.find("GET", au_only, region="AU").api == "payroll_au"  # type: ignore[union-attr]
+    assert CAT.find("GET", au_only, region="NZ") is None
+    assert CAT.find("GET", au_only, region="uk") is None
+    # a region says nothing about an API that is not payroll
+    invoices = CAT.find("GET", "https://api.xero.com/api.xro/2.0/Invoices", region="NZ")
+    assert invoices is not None and invoices.api == "accounting"
+
+
 def test_bad_spec_dir_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(CatalogError, match="no \\*.yaml"):
         load_catalog(spec_dir=tmp_path)

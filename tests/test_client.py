@@ -136,6 +136,43 @@ def test_writes_need_allow_writes_and_nothing_is_sent_without_it() -> None:
     assert s.requests == []
 
 
+WRITES = [("PUT", "/Contacts"), ("POST", "/Contacts"), ("PATCH", "/projects.xro/2.0/Projects/abc"),
+          ("DELETE", "/Items/abc")]
+
+
+@pytest.mark.parametrize(("method", "path"), WRITES)
+def test_every_write_method_is_gated_and_sent_exactly_once_when_allowed(method: str, path: str) -> None:
+    s = Script(Response(503, json={"Detail": "offline"}), ok())
+    c, slept = client(s)
+    with pytest.raises(WriteNotAllowedError, match=method):
+        c.call(path, method, json={"Name": "x"})
+    with pytest.raises(WriteNotAllowedError):  # the per-call switch narrows a client that allows
+        XeroClient(token=token(), transport=s.transport, allow_writes=True).call(
+            path, method, json={"Name": "x"}, allow_writes=False)
+    assert s.requests == []
+    r = c.call(path, method, json={"Name": "x"}, allow_writes=True)
+    assert [q.method for q in s.requests] == [method] and r.attempts == 1 and slept == []
+    assert r.status == 503 and r.stopped == "writes are never retried"
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(("method", "path"), WRITES)
+async def test_acall_gates_every_write_method(method: str, path: str) -> None:
+    s = Script(ok())
+    c = XeroClient(token=token(), transport=s.transport, tenant_id=TENANT)
+    with pytest.raises(WriteNotAllowedError):
+        await c.acall(path, method, json={"Name": "x"})
+    assert s.requests == []
+    r = await c.acall(path, method, json={"Name": "x"}, allow_writes=True)
+    assert r.status == 200 and [q.method for q in s.requests] == [method]
+
+
+def test_reads_are_never_gated() -> None:
+    s = Script(ok())
+    c, _ = client(s)
+    assert c.call("/Contacts", "GET").status == 200 and len(s.requests) == 1
+
+
 @pytest.mark.parametrize("failure", [Response(503, json={"Detail": "offline"}),
                                      TransportError("connection dropped")])
 def test_writes_are_never_retried(failure: Response | Exception) -> None:
@@ -185,6 +222,25 @@ def test_429_day_is_reported_not_retried() -> None:
     assert r.stopped is not None and "day limit" in r.stopped
 
 
+@pytest.mark.parametrize("status", [500, 502, 503, 504])
+def test_a_5xx_retry_after_of_a_day_is_capped_at_max_wait(status: int) -> None:
+    # A 5xx's Retry-After is advice; a notebook cell must not hang for a day on it.
+    s = Script(Response(status, headers={"Retry-After": "86400"}), ok())
+    c, slept = client(s)
+    r = c.call("/Organisation")
+    assert r.status == 200 and r.attempts == 2 and slept == [RetryPolicy().max_wait]
+    s = Script(Response(status, headers={"Retry-After": "86400"}), ok())
+    c, slept = client(s, retry=RetryPolicy(max_wait=5.0))
+    assert c.call("/Organisation").status == 200 and slept == [5.0]
+
+
+def test_a_short_5xx_retry_after_is_honoured_over_the_backoff() -> None:
+    s = Script(Response(503, headers={"Retry-After": "3"}), Response(503, headers={"Retry-After": "-1"}), ok())
+    c, slept = client(s)
+    r = c.call("/Organisation")
+    assert r.status == 200 and slept == [3.0, 1.0]  # a negative Retry-After falls back to backoff
+
+
 def test_long_retry_after_is_reported_not_slept() -> None:
     s = Script(Response(429, headers={"X-Rate-Limit-Problem": "minute", "Retry-After": "900"}))
     c, slept = client(s)
@@ -231,6 +287,32 @@ def test_token_expired_twice_is_returned_not_looped() -> None:
     r = c.call("/Organisation")
     assert r.status == 401 and r.problem == "TokenExpired" and auth.refreshes == 1
     assert len(s.requests) == 2
+    assert r.stopped == "token still expired after a refresh"
+
+
+def test_token_expired_without_an_auth_object_says_so() -> None:
+    s = Script(expired())
+    c, slept = client(s)
+    r = c.call("/Organisation")
+    assert len(s.requests) == 1 and slept == []
+    assert r.stopped == "token expired and no auth object to refresh it"
+
+
+@pytest.mark.parametrize(("retry_after", "usable"), [
+    (None, None), (float("inf"), None), (float("nan"), None), (-1.0, None), (-0.001, None),
+    (0.0, 0.0), (0.5, 0.5), (7.0, 7.0), (86400.0, 86400.0)])
+def test_server_wait_keeps_only_finite_non_negative_retry_after(retry_after: float | None,
+                                                               usable: float | None) -> None:
+    assert RetryPolicy.server_wait(RateLimits(retry_after=retry_after)) == usable
+    capped = RetryPolicy(max_wait=300.0).capped(RateLimits(minute_remaining=3, retry_after=retry_after))
+    assert capped.minute_remaining == 3  # only Retry-After is touched
+    assert capped.retry_after == (None if usable is None else min(usable, 300.0))
+
+
+def test_a_zero_or_fractional_retry_after_is_used_as_given() -> None:
+    s = Script(Response(503, headers={"Retry-After": "0"}), Response(503, headers={"Retry-After": "0.25"}), ok())
+    c, slept = client(s)
+    assert c.call("/Organisation").status == 200 and slept == [0.0, 0.25]
 
 
 def test_no_secret_reaches_repr_record_curl_or_body() -> None:

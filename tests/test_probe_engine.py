@@ -86,6 +86,142 @@ async def test_server_remaining_and_retry_after_hold_the_window() -> None:
     assert fake.clock() >= t + 30.0
 
 
+async def _settle() -> None:
+    """Let every task that can run, run (the fake clock does not move)."""
+    for _ in range(20):
+        await asyncio.sleep(0)
+
+
+@pytest.mark.anyio
+async def test_calls_in_flight_count_against_the_minute() -> None:
+    # 57 calls finished and 3 still in flight fill the minute: a 61st must wait, although only
+    # 3 of the 5 concurrent slots are taken and only 57 calls have finished.
+    fake = FakeTime()
+    w = Window(60, 60.0, 5, fake.clock, fake.sleep)
+    for _ in range(57):
+        await w.acquire()
+        w.release()
+    for _ in range(3):
+        await w.acquire()
+    assert w.inflight == 3 and fake.clock() == 0.0
+    assert w.opens(0.0) == 60.0  # the earliest finished call leaves the window at 60 s
+    await w.acquire()  # FakeTime's sleep moves the clock to when the 61st may start
+    assert fake.clock() >= 60.0, "a 61st call started inside the minute"
+    assert w.started == 61 and w.inflight == 4
+
+
+@pytest.mark.anyio
+async def test_calls_that_ended_exactly_a_minute_ago_leave_the_window() -> None:
+    fake = FakeTime()
+    w = Window(2, 60.0, 5, fake.clock, fake.sleep)
+    for _ in range(2):
+        await w.acquire()
+        w.release()
+    fake.t = 60.0  # both left the window this instant: two may start, not a third
+    await w.acquire()
+    await w.acquire()
+    assert fake.clock() == 60.0
+    third = asyncio.ensure_future(w.acquire())
+    await _settle()
+    assert not third.done(), "a third call started while two were in flight in a window of two"
+    assert w.opens(60.0) == 60.0  # full by calls in flight: opens() leaves those aside
+    fake.t = 61.0
+    w.release()
+    await third
+    assert fake.clock() == 121.0
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("retry_after", [0.5, 30.0])
+async def test_retry_after_holds_exactly_that_long_from_when_it_came(retry_after: float) -> None:
+    fake = FakeTime()
+    w = Window(60, 60.0, 5, fake.clock, fake.sleep)
+    fake.t = 10.0
+    await w.acquire()
+    w.release(retry_after=retry_after)
+    await w.acquire()
+    assert fake.clock() == 10.0 + retry_after
+
+
+@pytest.mark.anyio
+async def test_a_call_in_flight_is_counted_until_a_minute_after_it_ends() -> None:
+    fake = FakeTime()
+    w = Window(2, 60.0, 5, fake.clock, fake.sleep)
+    await w.acquire()
+    await w.acquire()  # two in flight, nothing finished: the window is full
+    third = asyncio.ensure_future(w.acquire())
+    await _settle()
+    assert not third.done()
+    fake.t = 10.0
+    w.release()  # one ends at 10 s: it still counts until 70 s
+    await third
+    assert fake.clock() >= 70.0
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(("problem", "held"), [("minute", "tenant"), (None, "tenant"),
+                                               ("appminute", "app")])
+async def test_a_429s_retry_after_holds_the_window_it_names(problem: str | None, held: str) -> None:
+    from xero_nb.client.result import RateLimits
+    from xero_nb.probe.limits import Limits
+
+    fake = FakeTime()
+    limits = Limits(fake.clock, fake.sleep)
+    gate, other = limits.gate("tenant-a"), limits.gate("tenant-b")
+    assert gate.day_exhausted is False and gate.rate_limited == 0
+    await gate.acquire()
+    gate.release(429, RateLimits(problem=problem, retry_after=30.0))
+    assert gate.rate_limited == 1 and gate.day_exhausted is False
+    assert limits.next_call_at() == 30.0
+    await gate.acquire()  # this tenant waits out the Retry-After whichever window holds it
+    assert fake.clock() >= 30.0
+    gate.release(200, RateLimits())
+    # an app-wide 429 holds every tenant; a tenant's 429 holds that tenant only
+    t = fake.clock()
+    await gate.acquire()
+    gate.release(429, RateLimits(problem=problem, retry_after=45.0))
+    await other.acquire()
+    assert (fake.clock() >= t + 45.0) == (held == "app")
+
+
+@pytest.mark.anyio
+async def test_a_day_429_marks_the_tenant_exhausted_and_a_200_does_not_hold() -> None:
+    from xero_nb.client.result import RateLimits
+    from xero_nb.probe.limits import Limits
+
+    fake = FakeTime()
+    limits = Limits(fake.clock, fake.sleep)
+    gate = limits.gate("t")
+    await gate.acquire()
+    gate.release(200, RateLimits(retry_after=500.0))  # Retry-After on a success is not a hold
+    await gate.acquire()
+    assert fake.clock() == 0.0 and not gate.day_exhausted
+    gate.release(429, RateLimits(problem="day", retry_after=3600.0))
+    assert gate.day_exhausted and limits.rate_limited == 1
+    await gate.acquire()
+    gate.release(429, RateLimits(problem="minute", retry_after=1.0))
+    assert gate.rate_limited == 2 and limits.rate_limited == 2
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("which", ["tenant", "app"])
+async def test_the_servers_remaining_count_holds_the_window_it_counts(which: str) -> None:
+    from xero_nb.client.result import RateLimits
+    from xero_nb.probe.limits import Limits
+
+    fake = FakeTime()
+    limits = Limits(fake.clock, fake.sleep, app_per_minute=100)
+    gate, other = limits.gate("a"), limits.gate("b")
+    await gate.acquire()
+    # another process used up the rest of this minute: only the server's count shows it
+    gate.release(200, RateLimits(minute_remaining=0) if which == "tenant"
+                 else RateLimits(app_minute_remaining=0))
+    await other.acquire()
+    assert fake.clock() == (60.0 if which == "app" else 0.0)
+    await gate.acquire()
+    assert fake.clock() == 60.0
+
+
 @dataclass
 class Traced(AsyncBaseTransport):
     """Wraps the simulator's transport and records every request's tenant and span."""

@@ -64,17 +64,37 @@ class SentinelIdP:
         return Response(401, json={"Detail": "TokenExpired: token expired"})
 
 
+WINDOW = 12  # masking shows 4 characters; any 12 in a row are a leak
+PUBLIC = "eyJhbGciOiJub25lIn0."  # the JWT header every sentinel token shares: not a secret
+
+
+def windows(secret: str) -> set[str]:
+    """Every WINDOW-character piece of ``secret`` (the whole of a shorter one), first to last,
+    except pieces that lie inside the public JWT header."""
+    if len(secret) <= WINDOW:
+        return {secret} if secret else set()
+    pieces = {secret[i:i + WINDOW] for i in range(len(secret) - WINDOW + 1)}
+    return {p for p in pieces if p not in PUBLIC}
+
+
 def leaked(texts: Iterable[str], secrets: Iterable[str]) -> list[str]:
     out = []
     for secret in secrets:
-        # the full secret, or any 12-character piece of it beyond what masking shows
-        pieces = {secret} | {secret[i:i + 12] for i in range(0, max(1, len(secret) - 16), 4)}
-        pieces = {p for p in pieces if len(p) >= 12 and not p.startswith(("eyJhbGciOiJub25l",))}
+        pieces = windows(secret)
         for text in texts:
             for piece in pieces:
                 if piece in text:
                     out.append(f"{piece!r} in {text[:160]!r}")
     return out
+
+
+def test_the_leak_finder_sees_every_window_of_a_secret() -> None:
+    secret = "SENTINEL-LEAK-FINDER-0123456789abcdef"
+    for start in range(len(secret) - WINDOW + 1):
+        piece = secret[start:start + WINDOW]
+        assert leaked([f"... {piece} ..."], {secret}), f"missed the piece at {start}"
+    assert leaked(["tail: " + secret[-WINDOW:]], {secret})  # the last characters too
+    assert not leaked(["…" + secret[-4:], secret[:WINDOW - 1], PUBLIC], {secret, PUBLIC + "x" * 30})
 
 
 def describe_error(exc: BaseException) -> list[str]:

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xero_nb.auth import FileTokenStore, MemoryTokenStore
-from xero_nb.auth.store import fingerprint
+from xero_nb.auth.store import RETIRED_KEEP, fingerprint
 from xero_nb.auth.tokens import Secret, Token
 from xero_nb.errors import TokenStoreError
 from xero_nb.redact import jwt_claims, mask
@@ -186,6 +186,33 @@ def test_store_remembers_rotated_refresh_tokens(store: MemoryTokenStore | FileTo
     assert fingerprint(first.refresh_token or "") in state.retired
 
 
+def test_a_long_lived_connection_remembers_its_newest_rotated_tokens(
+        store: MemoryTokenStore | FileTokenStore) -> None:
+    """Xero rotates the refresh token every refresh: after many, 'rotated or reused?' must still
+    be answered for the ones just replaced (an old kernel holding one of those is the usual
+    invalid_grant), and the memory stays bounded."""
+    refresh = [f"rotating-refresh-{i:02d}-" + "x" * 20 for i in range(RETIRED_KEEP + 6)]
+    for i, rt in enumerate(refresh):
+        store.save(response(access_token=f"access-{i:02d}-" + "a" * 24, refresh_token=rt),
+                   refreshed=i > 0)
+    state = store.state()
+    assert state.token is not None and state.token.refresh_token == refresh[-1]
+    assert not state.was_rotated(refresh[-1])
+    newest = refresh[-1 - RETIRED_KEEP:-1]
+    assert [rt for rt in refresh[:-1] if state.was_rotated(rt)] == newest
+    assert state.retired == tuple(fingerprint(rt) for rt in newest)  # oldest first, no repeats
+    # saving the same token again (a re-save, not a rotation) remembers nothing new
+    store.save(response(access_token="access-again-" + "a" * 24, refresh_token=refresh[-1]))
+    assert store.state().retired == state.retired
+    # signing out retires the current one too, still keeping the newest
+    store.clear("signed out")
+    after = store.state()
+    assert after.was_rotated(refresh[-1]) and len(after.retired) == RETIRED_KEEP
+    assert after.retired[-1] == fingerprint(refresh[-1]) and not after.was_rotated(refresh[-1 - RETIRED_KEEP])
+    assert (after.saved_at, after.cleared_at, after.refreshed_at) == (100.0, 100.0, 100.0)
+    assert after.cleared_reason == "signed out"
+
+
 def test_store_lock_is_reentrant_within_a_thread(store: MemoryTokenStore | FileTokenStore) -> None:
     with store.lock(), store.lock():
         store.save(response())
@@ -349,6 +376,44 @@ def test_sigkill_while_saving_leaves_old_or_new_never_corrupt(tmp_path: Path) ->
     # the next save still works, and removes the killed saves' temp files (they are no one's now)
     store.save(response())
     assert store.load() is not None and not list(tmp_path.glob(".default.*.tmp"))
+
+
+def test_at_every_step_of_a_save_the_file_holds_the_old_or_the_new_token(tmp_path: Path) -> None:
+    """Deterministic crash safety, whatever the implementation: a kill can land between any two
+    Python lines, so the file on disk is read at every line executed during save() (the store's
+    code, pathlib, json, tempfile, all of it) and must be the complete old or new record."""
+    import threading
+
+    store = FileTokenStore(tmp_path)
+    old = response(access_token="OLD-" + "o" * 40, refresh_token="old-refresh-" + "o" * 20)
+    new = response(access_token="NEW-" + "n" * 40, refresh_token="new-refresh-" + "n" * 20)
+    store.save(old)
+    seen: list[str] = []
+    bad: list[str] = []
+
+    def check(frame: object, event: str, arg: object) -> object:
+        if event == "line":
+            try:
+                record = json.loads(store.path.read_bytes())
+                access = record["token"]["access_token"]
+            except Exception as exc:  # missing, empty, torn: what a kill here would leave
+                bad.append(f"{frame.f_code.co_filename}:{frame.f_lineno} {type(exc).__name__}")  # type: ignore[attr-defined]
+                return check
+            seen.append(access[:3])
+        return check
+
+    sys.settrace(check)
+    threading.settrace(check)
+    try:
+        store.save(new)
+    finally:
+        sys.settrace(None)
+        threading.settrace(None)  # type: ignore[arg-type]
+    assert len(seen) > 20, "the trace saw too few steps to prove anything"
+    assert not bad, f"a kill at these lines would lose the token: {bad[:5]}"
+    assert set(seen) == {"OLD", "NEW"} and seen[0] == "OLD" and seen[-1] == "NEW"
+    assert "OLD" not in seen[seen.index("NEW"):]  # it flips once, never back
+    assert store.load().access_token.startswith("NEW")  # type: ignore[union-attr]
 
 
 secret_words = st.text(alphabet="GHIJKLMNOPQRSUVWXYZ", min_size=12, max_size=80)

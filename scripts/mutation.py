@@ -1,0 +1,165 @@
+"""Mutation score of the core logic: runs mutmut in a scratch copy and prints one JSON line.
+
+    .venv/bin/python scripts/mutation.py [--keep DIR] [--ref REF] [--max-children N] [MUTANT_GLOB ...]
+
+What is mutated and which tests run is `[tool.mutmut]` in pyproject.toml. The run happens in a
+copy of the project (never in the working tree, which other people may be editing), so
+`mutants/` never appears in the checkout. Slow on 2 cores (tens of minutes): `make mutation`,
+not CI.
+
+The JSON line: ``score`` is killed / (mutants - equivalent - not run), overall and per package;
+``survivors`` names every surviving mutant that is not in EQUIVALENT below. A mutant is listed
+as equivalent only with the reason no test can tell it apart from the original.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import tomllib
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# The packages of the score, by mutated file.
+PACKAGES = {
+    "xero_nb/catalog/scopes.py": "catalog",
+    "xero_nb/catalog/index.py": "catalog",
+    "xero_nb/client/call.py": "client",
+    "xero_nb/client/policy.py": "client",
+    "xero_nb/client/target.py": "client",
+    "xero_nb/auth/store.py": "token_store",
+    "xero_nb/auth/file_store.py": "token_store",
+    "xero_nb/redact.py": "redact",
+    "xero_nb/probe/limits.py": "probe_limits",
+    "xero_nb/simulator/api.py": "simulator_refusals",
+}
+
+# Mutants that cannot change behaviour, by mutmut's name, with why. Keep the reason precise:
+# a listed mutant must be one no test could kill, not one no test happens to kill.
+EQUIVALENT: dict[str, str] = {
+    "xero_nb.probe.limits.xǁTenantGateǁrelease__mutmut_34": (
+        "an app-wide 429 ('appminute') then also holds the tenant's window for the same "
+        "Retry-After; every call of that tenant passes the app window too, which already holds "
+        "until the same instant, so no call can start at a different time"),
+}
+
+KILLED = {"killed", "caught by type check", "timeout", "segfault"}
+NOT_RUN = {"no tests", "skipped", "not checked", "check was interrupted by user"}
+
+_LINE = re.compile(r"^\s*(?P<name>[\w.]+__mutmut_\d+): (?P<status>.+?)\s*$")
+
+
+def module_file(mutant: str) -> str:
+    """``xero_nb.client.policy.x_delay__mutmut_3`` -> ``xero_nb/client/policy.py``."""
+    parts = mutant.split(".")
+    for end in range(len(parts), 0, -1):
+        candidate = "/".join(parts[:end]) + ".py"
+        if candidate in PACKAGES:
+            return candidate
+    return "?"
+
+
+def copy_project(dest: Path, ref: str | None = None, overlay: list[str] | None = None) -> None:
+    """The project into ``dest``: the working tree, or with ``ref`` the code and tests as
+    committed there (a consistent state while others edit the tree) with the ``overlay``
+    files (the tests being written now) taken from the working tree."""
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".mypy_cache", ".ruff_cache",
+                                    ".pytest_cache", "mutants", "test-artifacts")
+    if ref is None:
+        for name in ("xero_nb", "tests", "vendor"):
+            shutil.copytree(ROOT / name, dest / name, ignore=ignore)
+    else:
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "xero_nb", "vendor", "tests"],
+                                 capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+        for pattern in overlay or ():
+            for path in ROOT.glob(pattern):
+                shutil.copy2(path, dest / path.relative_to(ROOT))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, dest / name)
+
+
+def check_config() -> list[str]:
+    """Every file the config names exists (mutmut would fail late and unclearly otherwise)."""
+    conf = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mutmut"]
+    problems = [f"{p}: mutated but not scored" for p in conf["only_mutate"] if p not in PACKAGES]
+    problems += [f"{p}: missing" for p in conf["only_mutate"] + conf["pytest_add_cli_args_test_selection"]
+                 if not (ROOT / p).exists()]
+    return problems
+
+
+def score(statuses: dict[str, str]) -> dict[str, object]:
+    per: dict[str, Counter[str]] = defaultdict(Counter)
+    survivors: list[str] = []
+    for name, status in sorted(statuses.items()):
+        package = PACKAGES.get(module_file(name), "?")
+        if name in EQUIVALENT:
+            per[package]["equivalent"] += 1
+        elif status in KILLED:
+            per[package]["killed"] += 1
+        elif status in NOT_RUN:
+            per[package]["not_run"] += 1
+        else:  # survived, suspicious
+            per[package]["survived"] += 1
+            survivors.append(name)
+
+    def summary(c: Counter[str]) -> dict[str, object]:
+        counted = c["killed"] + c["survived"]
+        return {"killed": c["killed"], "survived": c["survived"], "equivalent": c["equivalent"],
+                "not_run": c["not_run"],
+                "score": round(100 * c["killed"] / counted, 1) if counted else None}
+
+    total: Counter[str] = Counter()
+    for c in per.values():
+        total.update(c)
+    return {"metric": "mutation_score", **summary(total),
+            "packages": {p: summary(c) for p, c in sorted(per.items())},
+            "survivors": survivors}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--keep", type=Path, help="run in (and keep) this folder")
+    parser.add_argument("--max-children", type=int, default=2)
+    parser.add_argument("--ref", help="run on xero_nb/ and tests/ as committed at this git ref")
+    parser.add_argument("--overlay", action="append", default=[],
+                        help="with --ref: a test file (glob) to take from the working tree")
+    parser.add_argument("mutants", nargs="*", help="mutmut names or globs to run (default: all)")
+    args = parser.parse_args(argv)
+    problems = check_config()
+    if problems:
+        print("mutation config: " + "; ".join(problems), file=sys.stderr)
+        return 2
+    mutmut = Path(sys.executable).with_name("mutmut")
+    work = args.keep or Path(tempfile.mkdtemp(prefix="xero-nb-mutation-"))
+    if not (work / "xero_nb").exists():
+        work.mkdir(parents=True, exist_ok=True)
+        copy_project(work, args.ref, args.overlay)
+    run = subprocess.run([str(mutmut), "run", f"--max-children={args.max_children}", *args.mutants],
+                         cwd=work, capture_output=True, text=True)
+    if run.returncode != 0:
+        print((run.stdout or "")[-4000:] + run.stderr[-4000:], file=sys.stderr)
+        return run.returncode
+    listed = subprocess.run([str(mutmut), "results", "--all", "true"], cwd=work,
+                            capture_output=True, text=True, check=True).stdout
+    statuses = {m["name"]: m["status"] for line in listed.splitlines() if (m := _LINE.match(line))}
+    if args.mutants:  # a partial run: score only what was asked for
+        wanted = [re.compile(re.escape(p).replace(r"\*", ".*")) for p in args.mutants]
+        statuses = {n: s for n, s in statuses.items() if any(w.fullmatch(n) for w in wanted)}
+    result = score(statuses)
+    result["workdir"] = str(work)
+    print(json.dumps(result))
+    if args.keep is None:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
