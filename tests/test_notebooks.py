@@ -19,7 +19,7 @@ NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 NAMES = sorted(p.name for p in NOTEBOOKS.glob("*.ipynb"))
 EXPECTED = ["00_quickstart.ipynb", "01_authenticate.ipynb", "02_endpoint_catalog.ipynb",
             "03_scope_coverage.ipynb", "04_what_if_and_least_privilege.ipynb",
-            "05_retest_and_diagnose.ipynb", "06_multi_tenant_probe.ipynb"]
+            "05_retest_and_diagnose.ipynb", "06_multi_tenant_probe.ipynb", "07_scan_your_code.ipynb"]
 JWT = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*")
 LONG_SECRETISH = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{40,}(?![A-Za-z0-9_-])")
 
@@ -66,7 +66,7 @@ def executed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, nbformat.Not
     return out
 
 
-def test_the_seven_notebooks_exist() -> None:
+def test_the_eight_notebooks_exist() -> None:
     assert NAMES == EXPECTED
     assert (NOTEBOOKS / "README.md").read_text().count(".ipynb") >= len(EXPECTED)
 
@@ -188,3 +188,20 @@ def test_report_diagnoses_the_failure_with_the_token_it_was_sent_with(executed) 
     # The token section is the one the 401 was sent with (before re-consenting).
     granted = re.search(r"\| scopes granted \| ([^|]*) \|", report)
     assert granted and "accounting.transactions.read" not in granted.group(1)
+
+
+def test_notebook_07_scans_the_fixture_app_and_authorizes_exactly_its_scopes(executed) -> None:
+    nb = executed["07_scan_your_code.ipynb"]
+    calls = _texts(nb, 1)
+    assert "8 call site(s)" in calls and "createPayments" in calls and "webhooks.js" in calls
+    plan = _texts(nb, 2)
+    assert "least privilege, granular: accounting.contacts.read accounting.invoices accounting.payments" in plan
+    assert "Drop: `accounting.contacts accounting.transactions`" in plan
+    by_scope = _texts(nb, 5)
+    assert "accounting.transactions" in by_scope and "(any valid token)" in by_scope
+    assert "wider_scope" in _texts(nb, 6)
+    authorized = _texts(nb, 8)
+    assert "Re-consented with exactly the scanned scopes: accounting.contacts.read " in authorized
+    assert "granted == scanned: True" in authorized
+    state = json.dumps(nb.metadata["widgets"])
+    assert "xnb-scan-summary" in state and '"description": "3/3"' in state

@@ -9,9 +9,10 @@ methods the handlers call, so the same actions are scriptable and tested headles
 Naming rule: a panel ``NAME`` has its controller in ``NAME.py`` and its ipywidgets view in
 ``NAME_view.py`` (``connection``/``connection_view``, ``probe``/``probe_view``,
 ``lab``/``lab_view``, ``browser``/``browser_view``, ``call``/``call_view``,
-``explorer``/``explorer_view``, ``table``/``table_view``). Only ``*_view.py`` modules import
-ipywidgets; the others are plain Python shared by the views: ``scope_state`` (the scopes every
-panel reads), ``notice`` (messages), ``render`` (HTML pieces) and ``demo`` (the simulator app).
+``explorer``/``explorer_view``, ``scan``/``scan_view``, ``table``/``table_view``). Only
+``*_view.py`` modules import ipywidgets; the others are plain Python shared by the views:
+``scope_state`` (the scopes every panel reads), ``notice`` (messages), ``render`` (HTML pieces)
+and ``demo`` (the simulator app).
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ _EXPORTS = {
     "ProbeState": "xero_nb.widgets.probe",
     "ScopeExplorer": "xero_nb.widgets.explorer_view",
     "ScopeLab": "xero_nb.widgets.lab_view",
+    "ScanPanel": "xero_nb.widgets.scan_view",
+    "ScanState": "xero_nb.widgets.scan",
     "ScopeState": "xero_nb.widgets.scope_state",
     "TableState": "xero_nb.widgets.table",
     "show_table": "xero_nb.widgets.table_view",

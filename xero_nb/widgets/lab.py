@@ -10,14 +10,16 @@ from xero_nb.widgets.connection import Connection
 from xero_nb.widgets.explorer import ExplorerState
 from xero_nb.widgets.notice import Noticed, guarded
 from xero_nb.widgets.probe import ProbeState
+from xero_nb.widgets.scan import ScanState
 from xero_nb.widgets.scope_state import ScopeState
 
 
 class LabState(Noticed):
-    """Connection, scopes, browser, explorer, call and probe controllers, wired together."""
+    """Connection, scopes, browser, explorer, call, probe and scan controllers, wired together."""
 
     def __init__(self, connection: Connection | None = None, *, scopes: ScopeState | None = None,
-                 sign_in: bool = True, probe_options: dict[str, Any] | None = None) -> None:
+                 sign_in: bool = True, probe_options: dict[str, Any] | None = None,
+                 scan_path: str | None = None) -> None:
         super().__init__()
         self.scopes = scopes if scopes is not None else (
             connection.scopes if connection is not None else ScopeState())
@@ -30,6 +32,7 @@ class LabState(Noticed):
         self.browser = BrowserState(self.scopes)
         self.call = CallState(self.connection, self.scopes)
         self.probe = ProbeState(self.connection, self.scopes, **(probe_options or {}))
+        self.scan = ScanState(self.connection, path=scan_path)
 
     @guarded
     def try_in_call(self) -> None:

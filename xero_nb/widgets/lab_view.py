@@ -1,4 +1,4 @@
-"""ScopeLab: Connect, Endpoints, Scopes, Call and Probe in one tabbed dashboard."""
+"""ScopeLab: Connect, Endpoints, Scopes, Call, Probe and Scan in one tabbed dashboard."""
 
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ from xero_nb.widgets.connection_view import ConnectPanel
 from xero_nb.widgets.explorer_view import ScopeExplorer
 from xero_nb.widgets.lab import LabState
 from xero_nb.widgets.probe_view import ProbePanel
+from xero_nb.widgets.scan_view import ScanPanel
 from xero_nb.widgets.table_view import show_notice, style_widget
 
-TABS = ("Connect", "Endpoints", "Scopes", "Call", "Probe")
+TABS = ("Connect", "Endpoints", "Scopes", "Call", "Probe", "Scan")
 
 
 class ScopeLab(W.VBox):
@@ -33,13 +34,14 @@ class ScopeLab(W.VBox):
         self.explorer = ScopeExplorer(st.explorer)
         self.call = CallPanel(st.call)
         self.probe = ProbePanel(st.probe)
+        self.scan = ScanPanel(st.scan)
         try_btn = W.Button(description="Try it in Call", icon="share")
         try_btn.on_click(lambda _: st.try_in_call())
         self.notice = W.HTML()
         st.subscribe(lambda what: show_notice(self.notice, st.notice) if what == "notice" else None)
         self.endpoints.children = (*self.endpoints.children, try_btn, self.notice)
         self.tabs = W.Tab(children=[self.connect, self.endpoints, self.explorer, self.call,
-                                    self.probe])
+                                    self.probe, self.scan])
         for i, name in enumerate(TABS):
             self.tabs.set_title(i, name)
         self.tabs.selected_index = TABS.index(tab)
