@@ -20,7 +20,14 @@ $(BIN)/.installed: pyproject.toml
 	  > $(VENV)/etc/jupyter/labconfig/page_config.json
 	touch $@
 
-setup: $(BIN)/.installed
+# Nothing secret survives a save: the server runs xero_nb.widgets.presave before writing any notebook.
+PRESAVE_CONFIG := $(VENV)/etc/jupyter/jupyter_server_config.d/xero_nb.json
+
+$(PRESAVE_CONFIG): Makefile
+	mkdir -p $(@D)
+	printf '{"ServerApp": {"jpserver_extensions": {"xero_nb.widgets.presave": true}}}\n' > $@
+
+setup: $(BIN)/.installed $(PRESAVE_CONFIG)
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
