@@ -12,7 +12,8 @@ Naming rule: a panel ``NAME`` has its controller in ``NAME.py`` and its ipywidge
 ``explorer``/``explorer_view``, ``scan``/``scan_view``, ``table``/``table_view``). Only
 ``*_view.py`` modules import ipywidgets; the others are plain Python shared by the views:
 ``scope_state`` (the scopes every panel reads), ``notice`` (messages), ``render`` (HTML pieces)
-and ``demo`` (the simulator app).
+and ``demo`` (the simulator app). ``presave`` is the Jupyter server's pre-save hook (enabled by
+``make setup``): token-shaped strings in outputs and saved widget state never reach the file.
 """
 
 from __future__ import annotations
