@@ -212,3 +212,10 @@ def test_truncated_jwts_and_huge_bodies_stay_redacted() -> None:
     huge = "x" * 50_000 + '"access_token": "SENTINEL-HUGE-1"'
     obs = observe(status=400, body='{"access_token": "SENTINEL-HUGE-0"}' + huge)
     assert "SENTINEL" not in obs.body and len(obs.body) <= 4000
+
+
+def test_retry_after_that_is_not_a_wait_is_absent() -> None:
+    for odd in ("inf", "nan", "-5", "1e400", "soon"):
+        assert observe(status=429, headers={"Retry-After": odd}).retry_after is None, odd
+    assert observe(status=429, headers={"Retry-After": "42"}).retry_after == 42.0
+    assert observe(status=429, headers={"Retry-After": "0"}).retry_after == 0.0

@@ -12,6 +12,7 @@ are redacted on the way in, and nothing here raises.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -153,12 +154,13 @@ class Observation:
 
     @property
     def retry_after(self) -> float | None:
-        """Seconds to wait, from ``Retry-After`` (None when absent or not a number)."""
+        """Seconds to wait, from ``Retry-After`` (None when absent, negative or not a finite number)."""
         value = self.header("Retry-After")
         try:
-            return max(0.0, float(value)) if value is not None else None
+            seconds = float(value) if value is not None else None
         except ValueError:
             return None
+        return seconds if seconds is not None and math.isfinite(seconds) and seconds >= 0 else None
 
     @property
     def tenant_header_sent(self) -> bool | None:
