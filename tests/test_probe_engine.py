@@ -457,3 +457,19 @@ def test_day_429_stops_the_tenant_and_skips_the_rest() -> None:
     assert first.call is not None and "day limit" in (first.call.stopped or "")
     assert seen[0] == 1 and len(report.results) == 30
     assert all(r.verdict == "skipped" and "day limit" in r.reason for r in report.results[1:])
+
+
+@pytest.mark.anyio
+async def test_a_minute_429_with_nothing_remaining_waits_the_retry_after_not_a_minute() -> None:
+    from xero_nb.client.result import RateLimits
+    from xero_nb.probe.limits import Limits
+
+    fake = FakeTime()
+    limits = Limits(fake.clock, fake.sleep)
+    gate = limits.gate("tenant-a")
+    await gate.acquire()
+    # Others on the connection spent the minute: Xero says none remain, retry in 5 seconds.
+    gate.release(429, RateLimits(problem="minute", minute_remaining=0, retry_after=5.0))
+    await gate.acquire()
+    assert 5.0 <= fake.clock() < 60.0  # the server's window, not a full minute from now
+    gate.release(200, RateLimits(minute_remaining=58))

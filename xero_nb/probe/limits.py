@@ -8,6 +8,7 @@ calls as the server counts them, whatever the latency.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import math
 import selectors
 import time
@@ -142,9 +143,12 @@ class Window:
         self.finished.append(now)
         if remaining is not None:
             # Calls made by others on the same connection (another process, another app
-            # instance) appear only in the server's count: hold their slots too.
+            # instance) appear only in the server's count: hold their slots too, until the
+            # server's Retry-After when it names one (its window, not a full period from now).
             unseen = (self.limit - self.inflight - len(self.finished)) - remaining
-            self.finished.extend([now] * max(0, unseen))
+            stamp = now if retry_after is None else min(now, now + retry_after - self.period)
+            for _ in range(max(0, unseen)):
+                bisect.insort(self.finished, stamp)  # kept in time order: the oldest is first
         if retry_after is not None:
             self.blocked_until = max(self.blocked_until, now + retry_after)
         cond = self._condition()
