@@ -114,21 +114,100 @@ REDRAW_JS = """(before) => new Promise((resolve, reject) => {
 })"""
 
 
-# The row colours a user reads: light green allowed, light red blocked; the stronger shades
-# mark what the what-if toggles gained or lost (still green for allowed, red for blocked).
-GREEN, RED = "rgb(227, 247, 232)", "rgb(253, 228, 228)"
-GAINED, LOST = "rgb(187, 247, 208)", "rgb(254, 202, 202)"
-HEADLINE = re.compile(r"(\d+) of (\d+) endpoints allowed \(\+(\d+) gained, -(\d+) lost")
-ROWS_JS = """() => {
-  const table = document.querySelector('.xnb-table-coverage .xnb-table table');
+# Any CSS colour (rgb(), color(srgb ...), what color-mix() computes to) as [r, g, b, a] 0-255,
+# read back through a 1x1 canvas so the browser does the parsing.
+RGBA_JS = """
+  const ctx = document.createElement('canvas').getContext('2d', {willReadFrequently: true});
+  const rgba = (css) => { ctx.clearRect(0, 0, 1, 1); ctx.fillStyle = 'rgba(0,0,0,0)';
+    ctx.fillStyle = css; ctx.fillRect(0, 0, 1, 1); return [...ctx.getImageData(0, 0, 1, 1).data]; };
+"""
+# The row colours a user reads, taken from the page in its current theme (Light or Dark) by
+# drawing one sample row of each kind: green allowed, red blocked; the stronger shades mark what
+# the what-if toggles gained or lost (still green for allowed, red for blocked).
+ROWS_JS = "() => {" + RGBA_JS + """
+  const host = document.querySelector('.xnb-table-coverage .xnb-table');
+  const sample = document.createElement('table');
+  sample.innerHTML = ['xnb-ok', 'xnb-no', 'xnb-gained', 'xnb-lost']
+    .map(c => `<tr class="${c}"><td>x</td></tr>`).join('');
+  host.appendChild(sample);
+  const ref = Object.fromEntries([...sample.querySelectorAll('tr')].map(
+    tr => [tr.className, rgba(getComputedStyle(tr.cells[0]).backgroundColor)]));
+  sample.remove();
+  const table = host.querySelector('table');
   const cols = [...table.querySelectorAll('thead th')].map(th => th.getAttribute('data-col'));
-  return [...table.querySelectorAll('tbody tr')].map(tr => {
+  const rows = [...table.querySelectorAll('tbody tr')].map(tr => {
     const cells = [...tr.querySelectorAll('td')];
     return {cells: Object.fromEntries(cols.map((c, i) => [c, cells[i] ? cells[i].innerText : ''])),
-            bg: getComputedStyle(cells[0]).backgroundColor,
+            bg: rgba(getComputedStyle(cells[0]).backgroundColor),
             visible: tr.getBoundingClientRect().height > 0};
   });
+  return {ref, rows};
 }"""
+HEADLINE = re.compile(r"(\d+) of (\d+) endpoints allowed \(\+(\d+) gained, -(\d+) lost")
+# WCAG 2 contrast of every piece of text under the selectors: the computed text colour (its
+# alpha blended) against the effective background, found by walking up the ancestors and
+# compositing their backgrounds until an opaque one (the page is white past the root).
+CONTRAST_JS = "(selectors) => {" + RGBA_JS + """
+  const over = (top, under) => { const a = top[3] / 255;
+    return [0, 1, 2].map(i => top[i] * a + under[i] * (1 - a)).concat([255]); };
+  const background = (el) => {
+    const layers = [];
+    for (let e = el; e; e = e.parentElement) {
+      const c = rgba(getComputedStyle(e).backgroundColor);
+      if (c[3] > 0) layers.push(c);
+      if (c[3] === 255) break;
+    }
+    return layers.reverse().reduce((under, top) => over(top, under), [255, 255, 255, 255]);
+  };
+  const lum = (c) => { const [r, g, b] = c.slice(0, 3).map(v => { v /= 255;
+    return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const out = [];
+  for (const sel of selectors) {
+    for (const root of document.querySelectorAll(sel)) {
+      for (const el of [root, ...root.querySelectorAll('*')]) {
+        const own = [...el.childNodes].filter(n => n.nodeType === 3).map(n => n.textContent)
+          .join('').trim();
+        if (!own || !el.getClientRects().length || getComputedStyle(el).visibility !== 'visible') continue;
+        const bg = background(el);
+        const fg = over(rgba(getComputedStyle(el).color), bg);
+        const [hi, lo] = [lum(fg), lum(bg)].sort((a, b) => b - a);
+        out.push({selector: sel, text: own.slice(0, 60), fg, bg,
+                  ratio: Math.round((hi + 0.05) / (lo + 0.05) * 100) / 100});
+      }
+    }
+  }
+  return out;
+}"""
+COVERAGE_TEXT = ".xnb-table-coverage .xnb-table tbody tr"  # each coverage row
+DIAGNOSIS_TEXT = ".xnb-call-diagnosis .xnb-diagnosis"  # findings, evidence, fixes, "To decide"
+AA = 4.5  # WCAG 2 AA for normal-size text
+
+
+def assert_readable(page, *selectors: str) -> int:
+    """Every piece of text under ``selectors`` meets WCAG AA against its effective background;
+    returns how many were measured (each selector must have some)."""
+    found = page.evaluate(CONTRAST_JS, list(selectors))
+    for sel in selectors:
+        assert any(f["selector"] == sel for f in found), f"no text measured under {sel}"
+    poor = [f for f in found if f["ratio"] < AA]
+    assert not poor, f"{len(poor)} of {len(found)} texts below {AA}:1, e.g. {poor[:5]}"
+    return len(found)
+
+
+def use_theme(page, name: str) -> None:
+    """Switch JupyterLab's theme through its own command and wait until the page wears it."""
+    page.evaluate("(t) => window.jupyterapp.commands.execute('apputils:change-theme', {theme: t})",
+                  name)
+    page.wait_for_function(
+        "(t) => document.body.dataset.jpThemeName === t && getComputedStyle(document.body)"
+        ".getPropertyValue('--jp-layout-color1').trim() !== ''", arg=name)
+    page.wait_for_timeout(500)  # let the new stylesheet apply everywhere before measuring
+
+
+def open_tab(page, name: str) -> None:
+    page.locator(".xnb-lab-tabs .lm-TabBar-tab", has_text=name).first.click()
+    page.wait_for_timeout(300)
 
 
 def headline_allowed(page) -> int:
@@ -146,15 +225,24 @@ def headline_shown(page) -> tuple[int, int, int, int]:
 
 def rows_shown(page) -> list[tuple[str, bool]]:
     """Each coverage row the user sees: (its endpoint text, drawn green), checked against the
-    row's own allowed cell so that a row drawn in the wrong colour fails here."""
-    rows = page.evaluate(ROWS_JS)
+    row's own allowed cell so that a row drawn in the wrong colour fails here. The four row
+    colours come from the page's current theme and must look different: green ones greener
+    than red, red ones redder than green, and all four distinct."""
+    shown = page.evaluate(ROWS_JS)
+    ref = {k: tuple(v) for k, v in shown["ref"].items()}
+    green_bg, red_bg = {ref["xnb-ok"], ref["xnb-gained"]}, {ref["xnb-no"], ref["xnb-lost"]}
+    assert len(set(ref.values())) == 4, ref
+    assert all(c[1] > c[0] for c in green_bg) and all(c[0] > c[1] for c in red_bg), ref
+    change_of = {ref["xnb-gained"]: "gained", ref["xnb-lost"]: "lost"}
+    rows = shown["rows"]
     assert rows and all(r["visible"] for r in rows)
     out = []
     for r in rows:
-        assert r["bg"] in (GREEN, RED, GAINED, LOST), r
-        green = r["bg"] in (GREEN, GAINED)
+        bg = tuple(r["bg"])
+        assert bg in green_bg | red_bg, (r, ref)
+        green = bg in green_bg
         assert r["cells"]["allowed"] == ("True" if green else "False"), r
-        change = {GAINED: "gained", LOST: "lost"}.get(r["bg"])
+        change = change_of.get(bg)
         assert change is None or r["cells"]["change"] == change, r
         out.append((" ".join(v for k, v in r["cells"].items() if k != "allowed"), green))
     return out
@@ -215,6 +303,7 @@ def test_quickstart_in_jupyterlab(lab: str) -> None:
             assert any(green for _, green in after_rows)  # each row's colour is checked inside
             assert table_allowed(page) != before_table
             assert page.locator(".xnb-table-coverage").first.inner_html() != before_html
+            assert_readable(page, COVERAGE_TEXT)  # JupyterLab Light, the default
             page.locator(".xnb-lab").first.screenshot(path=str(ARTIFACTS / "scope_lab_scopes.png"))
 
             page.locator(".xnb-lab-tabs .lm-TabBar-tab", has_text="Call").first.click()
@@ -229,6 +318,7 @@ def test_quickstart_in_jupyterlab(lab: str) -> None:
             text = diagnosis.inner_text()
             assert "accounting.transactions.read" in text and "Fix" in text
             assert "401" in page.locator(".xnb-lab .xnb-kv").first.inner_text()
+            assert_readable(page, DIAGNOSIS_TEXT)
             page.screenshot(path=str(ARTIFACTS / "scope_lab_call.png"), full_page=True)
             for tab in ("Connect", "Endpoints"):
                 page.locator(".xnb-lab-tabs .lm-TabBar-tab", has_text=tab).first.click()
@@ -241,6 +331,20 @@ def test_quickstart_in_jupyterlab(lab: str) -> None:
             expect(page.locator(".xnb-probe-grid")).to_be_visible()
             assert "Demo Company (AU)" in page.locator(".xnb-probe-grid").inner_text()
             page.locator(".xnb-lab").first.screenshot(path=str(ARTIFACTS / "scope_lab_probe.png"))
+
+            # JupyterLab Dark: the same diagnosis and coverage rows, still readable and still
+            # green/red (each row's colour checked against its allowed cell again).
+            use_theme(page, "JupyterLab Dark")
+            open_tab(page, "Call")
+            expect(diagnosis.locator('[data-code="missing_scope"]')).to_be_visible()
+            assert_readable(page, DIAGNOSIS_TEXT)
+            page.screenshot(path=str(ARTIFACTS / "scope_lab_call_dark.png"), full_page=True)
+            open_tab(page, "Scopes")
+            assert rows_shown(page) == after_rows
+            assert_readable(page, COVERAGE_TEXT)
+            page.locator(".xnb-lab").first.screenshot(path=str(ARTIFACTS / "scope_lab_scopes_dark.png"))
+            use_theme(page, "JupyterLab Light")
+            assert rows_shown(page) == after_rows
             (ARTIFACTS / "browser_timing.json").write_text(json.dumps(
                 {"click_to_redrawn_coverage_table_ms": [round(t, 1) for t in timings],
                  "median_ms": round(redraw_ms, 1)}))  # recorded, never asserted (no wall-clock checks)

@@ -33,11 +33,16 @@ COLUMNS = (
     "missing", "restricted", "tenant_header", "write", "source", "confidence", "other_reading",
 )
 NO_SCOPE = "(no scope grants it)"
-ALLOWED_COLOUR = "background-color: #d9f2d9"
-BLOCKED_COLOUR = "background-color: #f8d7da"
-GAINED_COLOUR = "background-color: #c3e6cb"
-LOST_COLOUR = "background-color: #f5c6cb"
-UNSURE_COLOUR = "background-color: #fff3cd"  # the mapping is disputed or uncertain: not decided
+# Theme-aware: a status colour from JupyterLab's CSS variables mixed into the page's own
+# background (light tints in Light, dark ones in Dark, so the theme's text stays readable); the
+# fallbacks (JupyterLab Light's values) serve an exported .html opened anywhere else.
+_PAGE = "var(--jp-layout-color1, #ffffff)"
+ALLOWED_COLOUR = f"background-color: color-mix(in srgb, var(--jp-success-color1, #388e3c) 20%, {_PAGE})"
+BLOCKED_COLOUR = f"background-color: color-mix(in srgb, var(--jp-error-color1, #d32f2f) 20%, {_PAGE})"
+GAINED_COLOUR = f"background-color: color-mix(in srgb, var(--jp-success-color1, #388e3c) 38%, {_PAGE})"
+LOST_COLOUR = f"background-color: color-mix(in srgb, var(--jp-error-color1, #d32f2f) 38%, {_PAGE})"
+# the mapping is disputed or uncertain: not decided
+UNSURE_COLOUR = f"background-color: color-mix(in srgb, var(--jp-warn-color1, #f57c00) 22%, {_PAGE})"
 
 
 @lru_cache(maxsize=8)

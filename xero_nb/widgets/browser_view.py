@@ -11,6 +11,11 @@ from xero_nb.widgets.browser import BrowserState
 from xero_nb.widgets.render import chips, message
 from xero_nb.widgets.table_view import DataTable, show_notice, style_widget
 
+# "allowed"/"blocked" in the theme's green/red pulled toward its text colour: readable in Light and Dark.
+_ALLOWED_INK = ("color-mix(in srgb,var(--jp-success-color1,#388e3c) 60%,"
+                "var(--jp-content-font-color0,#000))")
+_BLOCKED_INK = "color-mix(in srgb,var(--jp-error-color1,#d32f2f) 60%,var(--jp-content-font-color0,#000))"
+
 
 def none_needed(d: dict, era: str) -> str:
     """What an empty scope list means in ``era``: no scope at all grants it, or none is needed."""
@@ -46,7 +51,7 @@ def details_html(d: dict | None) -> str:
         '<div><b>Parameters</b></div><div class="xnb-table"><table><thead><tr><th>name</th>'
         "<th>in</th><th>type</th><th>format</th><th>required</th></tr></thead>"
         "<tbody>{}</tbody></table></div></div>",
-        ep.method, d["url"], "#065f46" if d["allowed"] else "#991b1b",
+        ep.method, d["url"], (_ALLOWED_INK if d["allowed"] else _BLOCKED_INK),
         "allowed" if d["allowed"] else "blocked", narrowest, rows, join(notes, " · "), ptable)
 
 

@@ -167,11 +167,11 @@ class ProbeState(Noticed):
         for tenant, row in grid.iterrows():
             cells = []
             for value in row:
-                colour = ""
+                kind = ""  # theme-aware tints from render.TABLE_CSS
                 if value:
                     ok, n = value.split("/")
-                    colour = "#bbf7d0" if ok == n else "#fecaca"
-                cells.append(el("td", value, style=f"background:{colour}"))
+                    kind = "xnb-ok" if ok == n else "xnb-no"
+                cells.append(el("td", value, class_=kind) if kind else el("td", value))
             body.append(el("tr", el("th", str(tenant)), *cells))
         return el("div", fmt("<table><thead><tr><th>tenant</th>{}</tr></thead><tbody>{}</tbody></table>",
                              head, join(body)), class_="xnb-table xnb-probe-grid")

@@ -13,29 +13,53 @@ from xero_nb.markup import Markup, el, fmt, join, rich
 
 __all__ = ["TABLE_CSS", "cell_text", "chips", "findings", "key_values", "message", "rich"]
 
-TABLE_CSS = """<style>
-.xnb-table{max-height:520px;overflow:auto;font-size:12px}
-.xnb-table table{border-collapse:collapse;width:100%}
-.xnb-table th{position:sticky;top:0;background:#f3f4f6;text-align:left;padding:3px 6px;
-  border-bottom:1px solid #ccc}
-.xnb-table td{padding:2px 6px;border-bottom:1px solid #eee;vertical-align:top;white-space:nowrap}
-.xnb-table tr.xnb-ok td{background:#e3f7e8}
-.xnb-table tr.xnb-no td{background:#fde4e4}
-.xnb-table tr.xnb-warn td{background:#fef9c3}
-.xnb-table tr.xnb-gained td{background:#bbf7d0;font-weight:600}
-.xnb-table tr.xnb-lost td{background:#fecaca;font-weight:600}
-.xnb-msg{padding:4px 8px;border-radius:4px;margin:2px 0;font-size:13px}
-.xnb-msg-error{background:#fef2f2;color:#991b1b;border:1px solid #fecaca}
-.xnb-msg-info{background:#eff6ff;color:#1e3a8a;border:1px solid #bfdbfe}
-.xnb-msg-ok{background:#ecfdf3;color:#065f46;border:1px solid #bbf7d0}
-.xnb-finding{border-left:4px solid #dc2626;padding:4px 8px;margin:4px 0;background:#fff7f7}
-.xnb-finding.xnb-minor{border-left-color:#f59e0b;background:#fffbeb}
-.xnb-finding code,.xnb-kv code{font-size:12px}
-.xnb-finding li{overflow-wrap:anywhere}
-.xnb-kv td{padding:1px 8px 1px 0;vertical-align:top}
-.xnb-chip{display:inline-block;padding:0 6px;margin:1px;border-radius:8px;font-size:11px;
-  background:#e5e7eb}
-.xnb-chip.xnb-on{background:#bbf7d0}.xnb-chip.xnb-off{background:#fecaca}
+# Every colour comes from JupyterLab's theme variables (fallbacks: the Light theme's values, for
+# pages without them), so the panels read the same in Light and Dark. Tinted backgrounds mix a
+# status colour into the page's own layout colour, and text takes the theme's font colour: light
+# tints under dark text in Light, dark tints under light text in Dark (WCAG AA in both, checked
+# by tests/test_browser.py).
+_FONT = "var(--jp-ui-font-color1,rgba(0,0,0,.87))"
+_PAGE = "var(--jp-layout-color1,#fff)"
+_OK = "var(--jp-success-color1,#388e3c)"
+_NO = "var(--jp-error-color1,#d32f2f)"
+_WARN = "var(--jp-warn-color1,#f57c00)"
+_INFO = "var(--jp-info-color1,#0097a7)"
+_LINK = "var(--jp-content-link-color,#0d47a1)"
+
+
+def _tint(colour: str, percent: int) -> str:
+    """``colour`` mixed into the page's background: a light tint in Light, a dark one in Dark."""
+    return f"color-mix(in srgb,{colour} {percent}%,{_PAGE})"
+
+
+TABLE_CSS = f"""<style>
+.xnb-table{{max-height:520px;overflow:auto;font-size:12px;color:{_FONT}}}
+.xnb-table table{{border-collapse:collapse;width:100%}}
+.xnb-table th{{position:sticky;top:0;background:var(--jp-layout-color2,#eee);color:{_FONT};
+  text-align:left;padding:3px 6px;border-bottom:1px solid var(--jp-border-color1,#bdbdbd)}}
+.xnb-table td{{padding:2px 6px;border-bottom:1px solid var(--jp-border-color2,#e0e0e0);
+  vertical-align:top;white-space:nowrap;color:{_FONT}}}
+.xnb-table tr.xnb-ok td{{background:{_tint(_OK, 16)}}}
+.xnb-table tr.xnb-no td{{background:{_tint(_NO, 16)}}}
+.xnb-table td.xnb-ok{{background:{_tint(_OK, 16)}}}
+.xnb-table td.xnb-no{{background:{_tint(_NO, 16)}}}
+.xnb-table tr.xnb-warn td{{background:{_tint(_WARN, 18)}}}
+.xnb-table tr.xnb-gained td{{background:{_tint(_OK, 34)};font-weight:600}}
+.xnb-table tr.xnb-lost td{{background:{_tint(_NO, 34)};font-weight:600}}
+.xnb-table a,.xnb-diagnosis a,.xnb-msg a{{color:{_LINK}}}
+.xnb-msg{{padding:4px 8px;border-radius:4px;margin:2px 0;font-size:13px;color:{_FONT}}}
+.xnb-msg-error{{background:{_tint(_NO, 12)};border:1px solid {_tint(_NO, 45)}}}
+.xnb-msg-info{{background:{_tint(_INFO, 12)};border:1px solid {_tint(_INFO, 45)}}}
+.xnb-msg-ok{{background:{_tint(_OK, 12)};border:1px solid {_tint(_OK, 45)}}}
+.xnb-finding{{border-left:4px solid {_NO};padding:4px 8px;margin:4px 0;color:{_FONT};
+  background:{_tint(_NO, 8)}}}
+.xnb-finding.xnb-minor{{border-left-color:{_WARN};background:{_tint(_WARN, 8)}}}
+.xnb-finding code,.xnb-kv code{{font-size:12px;color:inherit}}
+.xnb-finding li{{overflow-wrap:anywhere}}
+.xnb-kv td{{padding:1px 8px 1px 0;vertical-align:top}}
+.xnb-chip{{display:inline-block;padding:0 6px;margin:1px;border-radius:8px;font-size:11px;
+  color:{_FONT};background:var(--jp-layout-color2,#eee)}}
+.xnb-chip.xnb-on{{background:{_tint(_OK, 34)}}}.xnb-chip.xnb-off{{background:{_tint(_NO, 34)}}}
 </style>"""
 
 
