@@ -232,3 +232,39 @@ def test_xero_auth_installs_the_filter(tmp_path: object) -> None:
     later = logging.getLogger("httpcore2.some_new_module")
     XeroAuth(Settings(client_id="CID"), store=MemoryTokenStore())
     assert any(isinstance(f, RedactingFilter) for f in later.filters)
+
+
+# -- the branches of a key: value pair, prose and headers, value by value -------------------------
+
+@pytest.mark.parametrize("text, value", [
+    ("db_api_key: swordfish", "swordfish"),  # (api, key) is the last pair of three words
+    ("XERO_CLIENT_SECRET: hunter", "hunter"),
+    ("password: hunter", "hunter"),  # a password is one whatever it reads like
+    ("authCode: Ab3dE6", "Ab3dE6"),
+    ('{"authorization_code": "Ab3dE6"}', "Ab3dE6"),
+    ('secret: "swordfish"', "swordfish"),  # a quoted value is a credential, even one that reads as a word
+    ("token: Zx81kLmQ", "Zx81kLmQ"),  # 8 characters that are no word: a credential
+])
+def test_a_credential_key_hides_even_a_short_or_wordlike_value(text: str, value: str) -> None:
+    assert redact(text) == text.replace(value, REDACTED)
+
+
+@pytest.mark.parametrize("url", [
+    "http://127.0.0.1:8765/callback?code=Ab3dE6&state=x",
+    "http://127.0.0.1:8765/callback?state=x&code=Ab3dE6",
+    "http://127.0.0.1:8765/callback#code=Ab3dE6&state=x",
+])
+def test_a_short_oauth_code_in_a_query_or_fragment_is_hidden(url: str) -> None:
+    # right after "?", "&" or "#" the code parameter is the OAuth code, however short it is
+    assert redact(url) == url.replace("Ab3dE6", REDACTED)
+
+
+def test_a_value_that_holds_another_key_is_hidden_whole_and_once() -> None:
+    assert redact('password: "open sesame token=hunter"') == f'password: "{REDACTED}"'
+    out = redact("token=Zq9_token=Rt5Wx")
+    assert "Zq9" not in out and "Rt5Wx" not in out  # the tail after the inner key too
+
+
+def test_prose_and_cookie_values_are_cut_out_in_place() -> None:
+    assert redact("so my client secret is Zx81kLmQ2pRt, ok") == f"so my client secret is {REDACTED}, ok"
+    assert redact("Cookie: sid=Zx81kLmQ2pRt") == f"Cookie: {REDACTED}"

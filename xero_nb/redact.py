@@ -258,7 +258,8 @@ def redact_headers(headers: Iterable[tuple[str, str]],
     for name, value in headers:
         low = name.lower()
         if low in ("authorization", "proxy-authorization"):
-            scheme = value.split(" ", 1)[0] if " " in value else "Bearer"
+            words = value.split(None, 1)  # any whitespace: "Bearer\t<token>" must not leak
+            scheme = words[0] if len(words) == 2 else "Bearer"
             out.append((name, f"{scheme} {TOKEN_PLACEHOLDER}"))
         elif low in SECRET_HEADERS or "secret" in low:
             continue
