@@ -48,6 +48,26 @@ EQUIVALENT: dict[str, str] = {
         "an app-wide 429 ('appminute') then also holds the tenant's window for the same "
         "Retry-After; every call of that tenant passes the app window too, which already holds "
         "until the same instant, so no call can start at a different time"),
+    "xero_nb.redact.x_remember_secret__mutmut_9": "stores '' instead of None: the stored value is never read",
+    "xero_nb.redact.x_remember_secret__mutmut_15": (
+        "reverse alphabetical instead of longest first: two remembered values compete only where "
+        "one starts the other, and then the longer also sorts higher, so the longest still wins"),
+    "xero_nb.redact.x_remember_secret__mutmut_18": "as _15: the same order wherever two values compete",
+    "xero_nb.redact.x__pair_span__mutmut_79": "None instead of False: the result is only tested for truth",
+    "xero_nb.redact.x__redact_pairs__mutmut_17": (
+        "`if out or True`: with nothing replaced, ''.join([]) + text[0:] is text"),
+    "xero_nb.redact.x__prose__mutmut_32": (
+        "end + m.start(): both patterns end with the value, so nothing follows it in the match"),
+    "xero_nb.redact.x_redact_url__mutmut_19": "safe='XX[]<>XX': X is never percent-encoded anyway",
+    "xero_nb.redact.x_redact_body__mutmut_45": "safe='XX[]<>XX': X is never percent-encoded anyway",
+    "xero_nb.redact.x_redact_body__mutmut_7": (
+        "invalid JSON gives '' instead of None: redact_json('') == '', so scrub(body) follows as before"),
+    "xero_nb.redact.x_redact_headers__mutmut_17": "split(' ') and split(' ', 1) give the same first word",
+    "xero_nb.redact.x_redact_headers__mutmut_20": "split(' ', 2) and split(' ', 1) give the same first word",
+    "xero_nb.redact.x_jwt_claims__mutmut_4": "token or 'XXXX': no dot either way, so the claims are {}",
+    "xero_nb.redact.x_jwt_claims__mutmut_14": (
+        "+len % 4 instead of -len % 4: equal for remainders 0 and 2; for 3 it pads '===', which "
+        "the decoder ignores; a remainder of 1 is invalid either way"),
 }
 
 KILLED = {"killed", "caught by type check", "timeout", "segfault"}
