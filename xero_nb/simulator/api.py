@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 
 from xero_nb import facts
 from xero_nb.catalog.scopes import JOURNALS_SCOPE, RESTRICTED_SCOPES, is_allowed
-from xero_nb.http import Response
 from xero_nb.simulator import identity
 from xero_nb.simulator.context import Ctx
 from xero_nb.simulator.grants import AccessRecord
@@ -27,6 +26,7 @@ from xero_nb.simulator.problems import (
     problem,
 )
 from xero_nb.simulator.routes import Match
+from xero_nb.simulator.wire import Answer
 from xero_nb.simulator.world import World
 
 CLOSED_APIS = frozenset({"bankfeeds", "finance"})
@@ -48,10 +48,10 @@ def _pick(matches: list[Match], org: DemoOrg | None) -> Match:
 
 
 def handle_api(core: World, ctx: Ctx, matches: list[Match], key: tuple[str, str] | None,
-               busy: bool = False) -> Response:
+               busy: bool = False) -> Answer:
     """Run Xero's checks in Xero's order, then answer from the organisation's data."""
     rec = identity.bearer(core, ctx, matches[0].endpoint.api)
-    if isinstance(rec, Response):
+    if isinstance(rec, Answer):
         return rec
     app = rec.grant.app
     header = ctx.request.headers.get("xero-tenant-id")

@@ -7,8 +7,8 @@ from typing import Any
 
 import anyio
 
-from xero_nb.http import Request
 from xero_nb.simulator.core import SimCore
+from xero_nb.simulator.wire import asgi_request
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -39,13 +39,7 @@ class SimASGI:
             msg = await receive()
             body += msg.get("body", b"")
             more = msg.get("more_body", False)
-        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
-        host = next((v for k, v in headers if k.lower() == "host"), "127.0.0.1")
-        qs = scope.get("query_string", b"").decode("latin-1")
-        raw_path = (scope.get("raw_path") or scope["path"].encode()).decode("latin-1")
-        url = f"{scope.get('scheme', 'http')}://{host}{raw_path}"
-        request = Request(scope["method"], url + (f"?{qs}" if qs else ""), headers=headers,
-                          content=body)
+        request = asgi_request(scope, body)
         plan = self._core.begin(request)
         try:
             if plan.latency:
@@ -58,8 +52,6 @@ class SimASGI:
             response = self._core.finish(plan)
         finally:
             self._core.end(plan)
-        out = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers.multi_items()
-               if k.lower() != "content-length"]
-        out.append((b"content-length", str(len(response.content)).encode()))
+        out = response.asgi_headers()
         await send({"type": "http.response.start", "status": response.status_code, "headers": out})
         await send({"type": "http.response.body", "body": response.content})

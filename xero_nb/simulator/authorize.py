@@ -6,11 +6,11 @@ import secrets
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from xero_nb.catalog.scopes import known_scopes, refused_at_authorize
-from xero_nb.http import Response
 from xero_nb.simulator.consent import consent_page, error_page
 from xero_nb.simulator.context import Ctx
 from xero_nb.simulator.orgs import DemoApp
 from xero_nb.simulator.problems import html_response, redirect
+from xero_nb.simulator.wire import Answer
 from xero_nb.simulator.world import AuthzRequest, World
 
 TICKET_SECONDS = 15 * 60
@@ -37,7 +37,7 @@ def with_query(uri: str, params: dict[str, str | None]) -> str:
     return uri + ("&" if "?" in uri else "?") + extra
 
 
-def authorize(core: World, ctx: Ctx) -> Response:
+def authorize(core: World, ctx: Ctx) -> Answer:
     """Xero's authorize endpoint (and the consent form's post back to it)."""
     if ctx.method == "POST" and ctx.field("ticket") is not None:
         return consent_decision(core, ctx)
@@ -51,7 +51,7 @@ def authorize(core: World, ctx: Ctx) -> Response:
     assert redirect_uri is not None
     state = ctx.param("state")
 
-    def fail(error: str, description: str) -> Response:
+    def fail(error: str, description: str) -> Answer:
         return redirect(with_query(redirect_uri, {"error": error, "error_description": description,
                                                   "state": state}), ctx.cid)
 
@@ -85,7 +85,7 @@ def authorize(core: World, ctx: Ctx) -> Response:
     return html_response(200, consent_page(app, user, scopes, orgs, ticket), ctx.cid)
 
 
-def approve(core: World, ctx: Ctx, req: AuthzRequest, tenant_ids: list[str]) -> Response:
+def approve(core: World, ctx: Ctx, req: AuthzRequest, tenant_ids: list[str]) -> Answer:
     """Record the consent and send the browser back with a single-use code."""
     tenants = [(o.tenant_id, o.name, o.tenant_type) for o in core.orgs
                if o.tenant_id in tenant_ids and req.user.can_connect(o.tenant_id)]
@@ -96,7 +96,7 @@ def approve(core: World, ctx: Ctx, req: AuthzRequest, tenant_ids: list[str]) -> 
         "session_state": grant.global_session_id}), ctx.cid)
 
 
-def consent_decision(core: World, ctx: Ctx) -> Response:
+def consent_decision(core: World, ctx: Ctx) -> Answer:
     """The consent form's Allow or Deny."""
     req = core.tickets.pop(ctx.field("ticket") or "", None)
     if req is None or ctx.now > req.expires_at:

@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 
-from xero_nb.http import Request
+from xero_nb.simulator.wire import SimRequest
 
 
 @dataclass(slots=True)
 class Ctx:
     """A request, its correlation id and the simulated time it arrived."""
 
-    request: Request
+    request: SimRequest
     cid: str
     now: float
     path: str
@@ -24,8 +24,7 @@ class Ctx:
 
     def query(self, name: str) -> str | None:
         """One query parameter."""
-        value = self.request.url.params.get(name)
-        return None if value is None else str(value)
+        return self.request.param(name)
 
     def form(self) -> dict[str, list[str]]:
         """The url-encoded form body (token, revocation, consent posts)."""

@@ -24,6 +24,7 @@ from xero_nb.simulator.faults import Fault
 from xero_nb.simulator.grants import AccessRecord
 from xero_nb.simulator.problems import html_response, problem
 from xero_nb.simulator.routes import Match
+from xero_nb.simulator.wire import Answer, SimRequest
 from xero_nb.simulator.world import World
 
 _CONNECTIONS = facts.CONNECTIONS_PATH
@@ -83,10 +84,10 @@ class SimCore(World):
         with self.lock:
             return list(self.recorded)
 
-    def begin(self, request: Request) -> Plan:
+    def begin(self, request: SimRequest) -> Plan:
         """Accept a call: assign its correlation id, route it, fire faults, count it in flight."""
         with self.lock:
-            path = request.url.path
+            path = request.path
             ctx = Ctx(request, str(uuid.uuid4()), self.clock(), path)
             matches = [] if path in _FIXED else self.routes.match(request.method, path)
             plan = Plan(ctx, matches)
@@ -119,9 +120,9 @@ class SimCore(World):
         low = ctx.path.lower().rstrip("/")
         return not (ctx.path in _FIXED or low == "" or low == _CONNECTIONS
                     or low.startswith(_CONNECTIONS + "/")
-                    or ctx.request.url.host.lower() in (facts.LOGIN_HOST, facts.IDENTITY_HOST))
+                    or ctx.request.host in (facts.LOGIN_HOST, facts.IDENTITY_HOST))
 
-    def _with_limits(self, plan: Plan, resp: Response) -> Response:
+    def _with_limits(self, plan: Plan, resp: Answer) -> Answer:
         """Add the quotas left to an API answer the limiter did not count (401s, 404s, faults)."""
         if (not self.limits.enabled or "X-AppMinLimit-Remaining" in resp.headers
                 or not self._is_api(plan)):
@@ -141,23 +142,22 @@ class SimCore(World):
         org = self.orgs_by_id.get((ctx.request.headers.get("xero-tenant-id") or "").strip().lower())
         return self.routes.api_of(ctx.path, org.payroll_region if org else None) or "accounting"
 
-    def finish(self, plan: Plan) -> Response:
+    def finish(self, plan: Plan) -> Answer:
         """Answer the call (faults permitting) and log it."""
         with self.lock:
             ctx = plan.ctx
             ctx.now = self.clock()
             kinds = {f.kind for f in plan.faults}
-            api = self._api_name(ctx)
             if "503" in kinds:
-                resp = problem(503, "The Organisation is offline", ctx.cid, api,
+                resp = problem(503, "The Organisation is offline", ctx.cid, self._api_name(ctx),
                                title="Service Unavailable")
             elif "500" in kinds:
-                resp = problem(500, "An error occurred in Xero", ctx.cid, api)
+                resp = problem(500, "An error occurred in Xero", ctx.cid, self._api_name(ctx))
             else:
                 resp = self._dispatch(plan)
             resp = self._with_limits(plan, resp)
             if "truncate" in kinds and resp.content:
-                resp = Response(resp.status_code, headers=[
+                resp = Answer(resp.status_code, headers=[
                     (k, v) for k, v in resp.headers.items() if k.lower() != "content-length"],
                     content=resp.content[: max(1, len(resp.content) // 2)])
             if self.recorded.maxlen:
@@ -171,7 +171,7 @@ class SimCore(World):
             with self.lock:
                 self.limits.leave(plan.key)
 
-    def _dispatch(self, plan: Plan) -> Response:
+    def _dispatch(self, plan: Plan) -> Answer:
         ctx = plan.ctx
         handler = _FIXED.get(ctx.path)
         if handler is not None:
@@ -184,8 +184,7 @@ class SimCore(World):
         if plan.matches:
             return handle_api(self, ctx, plan.matches, plan.key, busy=not plan.admitted)
         if low == "" and ctx.method == "GET":
-            url = ctx.request.url
-            origin = f"{url.scheme}://{url.netloc.decode()}"
+            origin = f"{ctx.request.scheme}://{ctx.request.netloc}"
             return html_response(200, index_page(self.apps, self.orgs, origin), ctx.cid)
         api = self._api_name(ctx)
         if self.routes.is_api_path(ctx.path) and self.routes.path_exists(ctx.path):
@@ -230,17 +229,17 @@ def _headers(headers: Any) -> list[tuple[str, str]]:
             if k.lower() != "content-length"]
 
 
-def masked_request(request: Request) -> Request:
+def masked_request(request: SimRequest) -> Request:
     """A copy of ``request`` for the record: credentials in headers and form fields masked."""
     content = request.content
     if content and "x-www-form-urlencoded" in request.headers.get("content-type", ""):
         form = _masked_pairs(content.decode("latin-1"))
         content = content if form is None else form.encode()
-    return Request(request.method, _masked_url(str(request.url)),
+    return Request(request.method, _masked_url(request.url),
                    headers=_headers(request.headers), content=content)
 
 
-def masked_response(response: Response, issues_tokens: bool) -> Response:
+def masked_response(response: Answer, issues_tokens: bool) -> Response:
     """A copy of ``response`` for the record; the token endpoint's tokens masked."""
     content = response.content
     if issues_tokens and content:

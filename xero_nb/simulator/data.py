@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from xero_nb.http import Response
 from xero_nb.simulator.context import Ctx
 from xero_nb.simulator.gen import Generator
 from xero_nb.simulator.lookup import exact, find
@@ -20,6 +19,7 @@ from xero_nb.simulator.problems import NOT_FOUND, dumps, problem
 from xero_nb.simulator.routes import Match
 from xero_nb.simulator.schemas import ApiSchemas, Shape, api_schemas
 from xero_nb.simulator.seed import Records, seed
+from xero_nb.simulator.wire import Answer
 from xero_nb.simulator.writes import apply_write
 
 # GET {collection}/{param} answering the records of the owner the parameter names, not one
@@ -43,6 +43,7 @@ class DataStore:
         # rendered answers (JSON bytes, envelope aside) per collection version: writes bump it
         self._versions: dict[tuple[str, str, str], int] = {}
         self._rendered: dict[tuple[Any, ...], bytes] = {}
+        self._envelopes: dict[tuple[str, str, int], tuple[str, dict[str, Any]]] = {}
         self.seed_value = seed_value
 
     def reset(self) -> None:
@@ -81,21 +82,18 @@ class DataStore:
         made = self.generator(api).fake(shape.item, f"{tenant_id}/{api}/{collection}/0", full=True)
         return [made] if isinstance(made, dict) else []
 
-    def respond(self, ctx: Ctx, match: Match, org: DemoOrg | None, headers: dict[str, str]) -> Response:
+    def respond(self, ctx: Ctx, match: Match, org: DemoOrg | None, headers: dict[str, str]) -> Answer:
         """Answer a call that passed every check."""
         ep = match.endpoint
-        schemas = api_schemas(ep.api)
-        shape = schemas.shape(ep.operation_id, ep.method, ep.path)
+        where_ep = (ep.api, ep.operation_id, ep.method, ep.path)
+        plan = _ROUTE_PLANS.get(where_ep)
+        if plan is None:
+            plan = _ROUTE_PLANS[where_ep] = _route_plan(*where_ep)
+        shape, last, owner, parents = plan
         tenant = org.tenant_id if org is not None else APPSTORE
         params = match.params
-        segs = [s for s in ep.path.split("/") if s]
-        last = segs[-1][1:-1] if segs and segs[-1].startswith("{") else None
-        owner = (ep.api, shape.collection) in OWNER_LISTS
         # every id before the last names a record that must exist (unknown: 404, at any depth)
-        for idx, name in shape_params(segs):
-            if name == last and not owner:
-                break
-            parent = _parent_collection(segs, idx, ep.api, shape.collection)
+        for name, parent in parents:
             if parent is None or ep.api == APPSTORE:
                 continue
             if find(self.records(tenant, ep.api, parent), params.get(name, ""), name, parent) is None:
@@ -123,11 +121,11 @@ class DataStore:
         key = (tenant, ep.operation_id, ep.api, version, params.get(last or ""), paged)
         return self.answer(ctx, shape, rows, headers, key=key)
 
-    def _missing(self, ctx: Ctx, api: str, headers: dict[str, str]) -> Response:
+    def _missing(self, ctx: Ctx, api: str, headers: dict[str, str]) -> Answer:
         return problem(404, NOT_FOUND, ctx.cid, api, headers=headers, title="NotFound")
 
     def answer(self, ctx: Ctx, shape: Shape, rows: list[dict[str, Any]], headers: dict[str, str],
-               status: int | None = None, key: tuple[Any, ...] | None = None) -> Response:
+               status: int | None = None, key: tuple[Any, ...] | None = None) -> Answer:
         """``rows`` in the operation's own envelope, every record rendered by its schema.
 
         ``key`` names this exact answer (collection version included) so it is rendered once.
@@ -136,7 +134,7 @@ class DataStore:
         if shape.kind == "none":
             ctype = shape.content_type or "application/octet-stream"
             body = PDF if "pdf" in ctype else b"simulated attachment content\n"
-            return Response(code, headers={**headers, "Content-Type": ctype,
+            return Answer(code, headers={**headers, "Content-Type": ctype,
                                            "Xero-Correlation-Id": ctx.cid}, content=body)
         gen = self.generator(shape.api)
         payload = self._rendered.get(key) if key is not None else None
@@ -157,25 +155,52 @@ class DataStore:
             n = 1 if not shape.many else len(rows)
             head = dumps(self._envelope(ctx, gen, shape, n))
             body = head[:-1] + (b"," if len(head) > 2 else b"") + dumps(shape.slot) + b":" + payload + b"}"
-        return Response(code, headers={"Content-Type": "application/json; charset=utf-8",
+        return Answer(code, headers={"Content-Type": "application/json; charset=utf-8",
                                        "Xero-Correlation-Id": ctx.cid, **headers}, content=body)
 
     def _envelope(self, ctx: Ctx, gen: Generator, shape: Shape, n: int) -> dict[str, Any]:
-        schemas = gen.s
-        props, _ = schemas.properties(shape.schema or {})
+        key = (shape.api, shape.operation_id, n)
+        hit = self._envelopes.get(key)
+        if hit is None:  # what does not change from call to call, worked out once
+            props, _ = gen.s.properties(shape.schema or {})
+            style = ("pascal" if shape.api in ("accounting", "payroll_au")
+                     else "payroll2" if "problem" in props else "")  # payroll 2.0: AU timesheets, NZ, UK
+            tail: dict[str, Any] = {}
+            paging = {"page": 1, "pageSize": 100, "pageCount": 1 if n else 0, "itemCount": n}
+            if "pagination" in props:
+                tail["pagination"] = gen.render(props["pagination"], paging)
+            for name, value in (("TotalCount", n), ("Page", 1), ("PerPage", 100)):
+                if name in props:
+                    tail[name] = value
+            hit = self._envelopes[key] = (style, tail)
+        style, tail = hit
         body: dict[str, Any] = {}
-        if shape.api in ("accounting", "payroll_au"):
+        if style == "pascal":
             body = {"Id": ctx.cid, "Status": "OK", "ProviderName": "xero-nb simulator",
                     "DateTimeUTC": f"/Date({int(ctx.now * 1000)}+0000)/"}
-        elif "problem" in props:  # payroll 2.0 (AU timesheets, NZ, UK)
+        elif style == "payroll2":
             body = {"id": ctx.cid, "providerName": "xero-nb simulator", "httpStatusCode": "OK"}
-        paging = {"page": 1, "pageSize": 100, "pageCount": 1 if n else 0, "itemCount": n}
-        if "pagination" in props:
-            body["pagination"] = gen.render(props["pagination"], paging)
-        for key, value in (("TotalCount", n), ("Page", 1), ("PerPage", 100)):
-            if key in props:
-                body[key] = value
+        body.update(tail)  # only ever serialised, so shared safely
         return body
+
+
+RoutePlan = tuple[Shape, str | None, bool, list[tuple[str, str | None]]]
+# Per catalog endpoint (api, operation, method, path): the work its path implies, done once.
+_ROUTE_PLANS: dict[tuple[str, str, str, str], RoutePlan] = {}
+
+
+def _route_plan(api: str, operation_id: str, method: str, path: str) -> RoutePlan:
+    """An endpoint's shape, last path parameter, owner flag and the parents its ids must name."""
+    shape = api_schemas(api).shape(operation_id, method, path)
+    segs = [s for s in path.split("/") if s]
+    last = segs[-1][1:-1] if segs and segs[-1].startswith("{") else None
+    owner = (api, shape.collection) in OWNER_LISTS
+    parents: list[tuple[str, str | None]] = []
+    for idx, name in shape_params(segs):
+        if name == last and not owner:
+            break
+        parents.append((name, _parent_collection(segs, idx, api, shape.collection)))
+    return shape, last, owner, parents
 
 
 def shape_params(segs: list[str]) -> list[tuple[int, str]]:

@@ -9,7 +9,6 @@ from typing import Any
 from urllib.parse import unquote
 
 from xero_nb import facts
-from xero_nb.http import Response
 from xero_nb.simulator.context import Ctx
 from xero_nb.simulator.grants import AccessRecord
 from xero_nb.simulator.orgs import DemoApp
@@ -22,6 +21,7 @@ from xero_nb.simulator.problems import (
     token_error,
     xero_datetime,
 )
+from xero_nb.simulator.wire import Answer
 from xero_nb.simulator.world import World
 
 CLIENT_CREDENTIALS_SCOPE = "Client credentials scope validation failed"
@@ -30,7 +30,7 @@ GRANT_TYPES = ("authorization_code", "refresh_token", "client_credentials")
 _XERO_HOSTS = (facts.LOGIN_HOST, facts.IDENTITY_HOST, facts.API_HOST)
 
 
-def client_of(core: World, ctx: Ctx) -> DemoApp | Response:
+def client_of(core: World, ctx: Ctx) -> DemoApp | Answer:
     """The calling app, from HTTP Basic, form post, or (public apps) a bare client_id."""
     cid, secret = ctx.field("client_id"), ctx.field("client_secret")
     auth = ctx.request.headers.get("authorization", "")
@@ -50,13 +50,13 @@ def client_of(core: World, ctx: Ctx) -> DemoApp | Response:
     return app
 
 
-def token(core: World, ctx: Ctx) -> Response:
+def token(core: World, ctx: Ctx) -> Answer:
     """POST /connect/token for the code, refresh and client-credentials grants."""
     grant_type = ctx.field("grant_type")
     if grant_type not in GRANT_TYPES:
         return token_error("unsupported_grant_type", ctx.cid)
     app = client_of(core, ctx)
-    if isinstance(app, Response):
+    if isinstance(app, Answer):
         return app
     if grant_type == "authorization_code":
         return _code_grant(core, ctx, app)
@@ -65,11 +65,11 @@ def token(core: World, ctx: Ctx) -> Response:
     return _client_credentials(core, ctx, app)
 
 
-def _ok(body: dict[str, Any], cid: str) -> Response:
+def _ok(body: dict[str, Any], cid: str) -> Answer:
     return json_response(200, body, cid, {"Cache-Control": "no-store", "Pragma": "no-cache"})
 
 
-def _code_grant(core: World, ctx: Ctx, app: DemoApp) -> Response:
+def _code_grant(core: World, ctx: Ctx, app: DemoApp) -> Answer:
     rec = core.state.codes.pop(ctx.field("code") or "", None)  # single use, even when refused
     if (rec is None or rec.grant.app.client_id != app.client_id or ctx.now > rec.expires_at
             or ctx.field("redirect_uri") != rec.redirect_uri):
@@ -82,7 +82,7 @@ def _code_grant(core: World, ctx: Ctx, app: DemoApp) -> Response:
     return _ok(core.state.issue(rec.grant, ctx.now), ctx.cid)
 
 
-def _refresh_grant(core: World, ctx: Ctx, app: DemoApp) -> Response:
+def _refresh_grant(core: World, ctx: Ctx, app: DemoApp) -> Answer:
     rec = core.state.refresh.get(ctx.field("refresh_token") or "")
     if rec is None or rec.grant.app.client_id != app.client_id:
         return token_error("invalid_grant", ctx.cid)
@@ -93,7 +93,7 @@ def _refresh_grant(core: World, ctx: Ctx, app: DemoApp) -> Response:
     return _ok(core.state.issue(rec.grant, ctx.now), ctx.cid)
 
 
-def _client_credentials(core: World, ctx: Ctx, app: DemoApp) -> Response:
+def _client_credentials(core: World, ctx: Ctx, app: DemoApp) -> Answer:
     if app.kind != "custom" and BILLING_SCOPE in app.approved_scopes:
         return _billing(core, ctx, app)
     if app.kind != "custom" or app.tenant_id is None:
@@ -106,7 +106,7 @@ def _client_credentials(core: World, ctx: Ctx, app: DemoApp) -> Response:
     return _ok(core.state.issue(grant, ctx.now), ctx.cid)
 
 
-def _billing(core: World, ctx: Ctx, app: DemoApp) -> Response:
+def _billing(core: World, ctx: Ctx, app: DemoApp) -> Answer:
     """An App Store app's client_credentials token: marketplace.billing only, no org, no refresh."""
     asked = tuple(dict.fromkeys((ctx.field("scope") or "").split())) or (BILLING_SCOPE,)
     if asked != (BILLING_SCOPE,):
@@ -115,10 +115,10 @@ def _billing(core: World, ctx: Ctx, app: DemoApp) -> Response:
     return _ok(core.state.issue(grant, ctx.now), ctx.cid)
 
 
-def revocation(core: World, ctx: Ctx) -> Response:
+def revocation(core: World, ctx: Ctx) -> Answer:
     """POST /connect/revocation: the refresh token dies and the user's connections go."""
     app = client_of(core, ctx)
-    if isinstance(app, Response):
+    if isinstance(app, Answer):
         return app
     rec = core.state.refresh.get(ctx.field("token") or "")
     if rec is not None and rec.grant.app.client_id == app.client_id:
@@ -126,7 +126,7 @@ def revocation(core: World, ctx: Ctx) -> Response:
     return empty(200, ctx.cid)
 
 
-def bearer(core: World, ctx: Ctx, api: str = "accounting") -> AccessRecord | Response:
+def bearer(core: World, ctx: Ctx, api: str = "accounting") -> AccessRecord | Answer:
     """The caller's valid access token, or Xero's 401 (unknown token, or TokenExpired)."""
     tok = ctx.bearer()
     rec = core.state.access.get(tok) if tok else None
@@ -137,10 +137,10 @@ def bearer(core: World, ctx: Ctx, api: str = "accounting") -> AccessRecord | Res
     return rec
 
 
-def userinfo(core: World, ctx: Ctx) -> Response:
+def userinfo(core: World, ctx: Ctx) -> Answer:
     """GET /connect/userinfo: the signed-in user's OIDC claims."""
     rec = bearer(core, ctx)
-    if isinstance(rec, Response) or rec.grant.user is None or "openid" not in rec.scopes:
+    if isinstance(rec, Answer) or rec.grant.user is None or "openid" not in rec.scopes:
         return json_response(401, {"error": "invalid_token"}, ctx.cid,
                              {"WWW-Authenticate": 'Bearer error="invalid_token"'})
     user = rec.grant.user
@@ -154,13 +154,13 @@ def userinfo(core: World, ctx: Ctx) -> Response:
 
 
 def _urls(ctx: Ctx) -> facts.XeroURLs:
-    url = ctx.request.url
-    if url.host in _XERO_HOSTS:
+    req = ctx.request
+    if req.host in _XERO_HOSTS:
         return facts.XeroURLs.xero()
-    return facts.XeroURLs.on(f"{url.scheme}://{url.netloc.decode()}")
+    return facts.XeroURLs.on(f"{req.scheme}://{req.netloc}")
 
 
-def openid_configuration(core: World, ctx: Ctx) -> Response:
+def openid_configuration(core: World, ctx: Ctx) -> Answer:
     """The OIDC discovery document."""
     urls = _urls(ctx)
     doc = {
@@ -178,15 +178,15 @@ def openid_configuration(core: World, ctx: Ctx) -> Response:
     return json_response(200, doc, ctx.cid)
 
 
-def jwks(core: World, ctx: Ctx) -> Response:
+def jwks(core: World, ctx: Ctx) -> Answer:
     """The JWKS that verifies our access and id tokens."""
     return json_response(200, core.key.jwks(), ctx.cid)
 
 
-def connections(core: World, ctx: Ctx, connection_id: str | None) -> Response:
+def connections(core: World, ctx: Ctx, connection_id: str | None) -> Answer:
     """GET /connections[?authEventId=] and DELETE /connections/{id}."""
     rec = bearer(core, ctx)
-    if isinstance(rec, Response):
+    if isinstance(rec, Answer):
         return rec
     mine = core.state.connections_for(rec.grant)
     if connection_id is not None:

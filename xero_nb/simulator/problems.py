@@ -1,4 +1,4 @@
-"""Response builders: Xero's problem bodies (PascalCase or lower-case by API) and JSON replies."""
+"""Answer builders: Xero's problem bodies (PascalCase or lower-case by API) and JSON replies."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from xero_nb.http import Response
+from xero_nb.simulator.wire import Answer
 
 # APIs answering lower-case application/problem+json (docs/xero-facts.md §6); the rest use PascalCase.
 LOWER_CASE_APIS = frozenset({"payroll_nz", "payroll_uk", "finance", "bankfeeds"})
@@ -29,17 +29,17 @@ def dumps(body: Any) -> bytes:
 
 
 def json_response(status: int, body: Any, cid: str, headers: Mapping[str, str] | None = None,
-                  content_type: str = "application/json; charset=utf-8") -> Response:
+                  content_type: str = "application/json; charset=utf-8") -> Answer:
     """A JSON reply carrying the correlation id."""
     hdrs = {"Content-Type": content_type, CORRELATION_HEADER: cid}
     if headers:
         hdrs.update(headers)
-    return Response(status, headers=hdrs, content=dumps(body))
+    return Answer(status, headers=hdrs, content=dumps(body))
 
 
 def problem(status: int, detail: str, cid: str, api: str = "accounting", *,
             headers: Mapping[str, str] | None = None, type_: str | None = None,
-            title: str | None = None) -> Response:
+            title: str | None = None) -> Answer:
     """A Xero problem body in the key case ``api`` uses; ``Instance`` is the correlation id."""
     title = title or TITLES.get(status, "Error")
     if api in LOWER_CASE_APIS:
@@ -51,7 +51,7 @@ def problem(status: int, detail: str, cid: str, api: str = "accounting", *,
     return json_response(status, body, cid, headers)
 
 
-def token_error(error: str, cid: str, description: str | None = None, status: int = 400) -> Response:
+def token_error(error: str, cid: str, description: str | None = None, status: int = 400) -> Answer:
     """An OAuth2 token-endpoint error, as identity.xero.com gives it."""
     body = {"error": error}
     if description:
@@ -65,20 +65,20 @@ def expired_detail(exp: float) -> str:
         "%m/%d/%Y %H:%M:%S")
 
 
-def html_response(status: int, html: str, cid: str) -> Response:
+def html_response(status: int, html: str, cid: str) -> Answer:
     """An HTML page (consent screen, authorize error page)."""
-    return Response(status, headers={"Content-Type": "text/html; charset=utf-8",
+    return Answer(status, headers={"Content-Type": "text/html; charset=utf-8",
                                      CORRELATION_HEADER: cid}, content=html.encode())
 
 
-def redirect(location: str, cid: str) -> Response:
+def redirect(location: str, cid: str) -> Answer:
     """A 302 to ``location``."""
-    return Response(302, headers={"Location": location, CORRELATION_HEADER: cid, "Content-Length": "0"})
+    return Answer(302, headers={"Location": location, CORRELATION_HEADER: cid, "Content-Length": "0"})
 
 
-def empty(status: int, cid: str) -> Response:
+def empty(status: int, cid: str) -> Answer:
     """A bodiless reply (204, or 200 for revocation)."""
-    return Response(status, headers={CORRELATION_HEADER: cid, "Content-Length": "0"})
+    return Answer(status, headers={CORRELATION_HEADER: cid, "Content-Length": "0"})
 
 
 def xero_datetime(ts: float) -> str:

@@ -10,6 +10,7 @@ import anyio
 from xero_nb import facts
 from xero_nb.http import AsyncBaseTransport, BaseTransport, Request, Response, httpx
 from xero_nb.simulator.core import Plan, SimCore
+from xero_nb.simulator.wire import SimRequest
 
 XERO_HOSTS = frozenset({facts.LOGIN_HOST, facts.IDENTITY_HOST, facts.API_HOST})
 
@@ -29,7 +30,7 @@ class SimTransport(BaseTransport, AsyncBaseTransport):
             # The simulator never reaches the internet: an unknown host is unreachable.
             raise httpx.ConnectError(f"the Xero simulator does not serve {request.url.host}",
                                      request=request)
-        return self._core.begin(request)
+        return self._core.begin(SimRequest.from_httpx(request))
 
     def _dropped(self, request: Request) -> httpx.ReadError:
         return httpx.ReadError("simulated dropped connection (server closed it mid-request)",
@@ -44,7 +45,7 @@ class SimTransport(BaseTransport, AsyncBaseTransport):
                 time.sleep(plan.latency)
             if plan.drop:
                 raise self._dropped(request)
-            return self._core.finish(plan)
+            return self._core.finish(plan).to_httpx()
         finally:
             self._core.end(plan)
 
@@ -57,7 +58,7 @@ class SimTransport(BaseTransport, AsyncBaseTransport):
                 await anyio.sleep(plan.latency)
             if plan.drop:
                 raise self._dropped(request)
-            return self._core.finish(plan)
+            return self._core.finish(plan).to_httpx()
         finally:
             self._core.end(plan)
 

@@ -11,12 +11,12 @@ import json
 import uuid
 from typing import Any, Protocol
 
-from xero_nb.http import Response
 from xero_nb.simulator.context import Ctx
 from xero_nb.simulator.gen import Generator
 from xero_nb.simulator.lookup import find
 from xero_nb.simulator.problems import NOT_FOUND, json_response, problem
 from xero_nb.simulator.schemas import Schema, Shape
+from xero_nb.simulator.wire import Answer
 
 
 class DataStore(Protocol):
@@ -27,7 +27,7 @@ class DataStore(Protocol):
     def generator(self, api: str) -> Generator: ...
 
     def answer(self, ctx: Ctx, shape: Shape, rows: list[dict[str, Any]], headers: dict[str, str],
-               status: int | None = None) -> Response: ...
+               status: int | None = None) -> Answer: ...
 
 PASCAL = frozenset({"accounting", "payroll_au"})
 
@@ -40,7 +40,7 @@ def parse_body(ctx: Ctx) -> Any:
     return {"Size": len(content)}
 
 
-def validation_exception(ctx: Ctx, elements: list[dict[str, Any]], headers: dict[str, str]) -> Response:
+def validation_exception(ctx: Ctx, elements: list[dict[str, Any]], headers: dict[str, str]) -> Answer:
     """Xero's 400 ``ValidationException`` body (accounting, payroll AU)."""
     body = {"ErrorNumber": 10, "Type": "ValidationException",
             "Message": "A validation exception occurred", "Elements": elements}
@@ -80,7 +80,7 @@ def _id_key(store: DataStore, shape: Shape) -> str:
 
 
 def apply_write(store: DataStore, ctx: Ctx, shape: Shape, tenant: str, key: str | None,
-                param: str | None, headers: dict[str, str]) -> Response:
+                param: str | None, headers: dict[str, str]) -> Answer:
     """Create, update or delete records of ``shape.collection``, then answer as the spec says."""
     rows = store.records(tenant, shape.api, shape.collection)
     hit = find(rows, key, param or "", shape.collection) if key is not None else None
@@ -90,7 +90,7 @@ def apply_write(store: DataStore, ctx: Ctx, shape: Shape, tenant: str, key: str 
         if hit is not None:
             rows.remove(hit)
         if shape.kind == "none":
-            return Response(204, headers={**headers, "Xero-Correlation-Id": ctx.cid})
+            return Answer(204, headers={**headers, "Xero-Correlation-Id": ctx.cid})
         return store.answer(ctx, shape, [hit] if hit else [], headers)
     try:
         body = parse_body(ctx)
