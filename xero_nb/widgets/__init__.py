@@ -11,7 +11,8 @@ Naming rule: a panel ``NAME`` has its controller in ``NAME.py`` and its ipywidge
 ``lab``/``lab_view``, ``browser``/``browser_view``, ``call``/``call_view``,
 ``explorer``/``explorer_view``, ``scan``/``scan_view``, ``table``/``table_view``). Only
 ``*_view.py`` modules import ipywidgets; the others are plain Python shared by the views:
-``scope_state`` (the scopes every panel reads), ``sign_in`` (how a Connection signs in),
+``scope_state`` (the scopes every panel reads), ``sign_in`` (how a Connection signs in), ``background``
+(one slow run on a thread, with Cancel),
 ``notice`` (messages), ``render`` (HTML pieces)
 and ``demo`` (the simulator app). ``presave`` is the Jupyter server's pre-save hook (enabled by
 ``make setup``): token-shaped strings in outputs and saved widget state never reach the file.

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import pandas as pd
 
 from xero_nb.markup import el, fmt, join
+from xero_nb.widgets.background import Background
 from xero_nb.widgets.notice import Noticed, guarded
 from xero_nb.widgets.scope_state import ScopeState
 from xero_nb.widgets.table import TableState
@@ -16,8 +16,10 @@ _ROW_COLUMNS = ("tenant", "api", "family", "method", "path", "predicted", "obser
                 "cause")
 
 
-class ProbeState(Noticed):
+class ProbeState(Background, Noticed):
     """Run ``xero_nb.probe.engine.probe`` for the connection's token, with progress and Cancel."""
+
+    job = "probe"
 
     def __init__(self, connection: Any = None, scopes: ScopeState | None = None,
                  **probe_options: Any) -> None:
@@ -32,8 +34,7 @@ class ProbeState(Noticed):
         self.running = False
         self.report: Any = None
         self.table = TableState(name="probe", page_size=20)
-        self._cancel = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._init_background()
         # The token the shown report was probed with: another token (re-consent, sign-out,
         # another app) makes the report out of date, so it goes.
         self._token = getattr(connection, "token", None)
@@ -104,24 +105,6 @@ class ProbeState(Noticed):
     def _progress(self, done: int, total: int, _result: Any) -> None:
         self.done, self.total = done, total
         self._notify("progress")
-
-    def start(self) -> None:
-        """Probe on a background thread so Cancel stays clickable."""
-        if self._thread is not None and self._thread.is_alive():
-            self.tell("a probe is already running", "info")
-            return
-        self._thread = threading.Thread(target=self.run, name="xero-nb-probe-panel", daemon=True)
-        self._thread.start()
-
-    def wait(self, timeout: float | None = None) -> None:
-        """Wait for a background probe to end."""
-        if self._thread is not None:
-            self._thread.join(timeout)
-
-    def cancel(self) -> None:
-        """Stop the running probe; what was not sent is reported as skipped."""
-        self._cancel.set()
-        self.tell("cancelling…", "info")
 
     # -- display -------------------------------------------------------------------------
     def frame(self) -> pd.DataFrame:

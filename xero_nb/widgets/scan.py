@@ -9,7 +9,6 @@ connection with exactly the scopes the code needs in the connection's era (plus 
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ import pandas as pd
 from xero_nb.catalog.index import load_catalog
 from xero_nb.catalog.scopes import ERAS, OIDC_SCOPES, check_era, required_scopes, unreachable
 from xero_nb.markup import Markup, el, fmt, join
+from xero_nb.widgets.background import Background
 from xero_nb.widgets.notice import Noticed, guarded
 from xero_nb.widgets.render import chips
 from xero_nb.widgets.table import TableState
@@ -35,12 +35,14 @@ class _Cancelled(Exception):
     """Raised from the progress callback to stop a scan between two files."""
 
 
-class ScanState(Noticed):
+class ScanState(Background, Noticed):
     """One scan of a local folder (or file), analysed in one era, over an optional connection.
 
     ``connection`` is anything with ``reconsent(scopes)`` and an ``era`` (the ScopeLab's
     ``Connection``): "authorize with exactly these scopes" goes through it.
     """
+
+    job = "scan"
 
     def __init__(self, connection: Any = None, *, path: str | os.PathLike[str] | None = None,
                  era: str | None = None, page_size: int = 25) -> None:
@@ -57,8 +59,7 @@ class ScanState(Noticed):
         self.current = ""  # the file read last
         self.running = False
         self._shown = 0
-        self._cancel = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._init_background()
         self.calls = TableState(name="scan_calls", page_size=page_size)
         self.files = TableState(name="scan_files", page_size=page_size)
         self.scopes = TableState(name="scan_scopes", page_size=page_size)
@@ -173,24 +174,6 @@ class ScanState(Noticed):
         if done == total or done - self._shown >= max(1, total // PROGRESS_STEPS):
             self._shown = done
             self._notify("progress")
-
-    def start(self) -> None:
-        """Scan on a background thread so the progress bar moves and Cancel stays clickable."""
-        if self._thread is not None and self._thread.is_alive():
-            self.tell("a scan is already running", "info")
-            return
-        self._thread = threading.Thread(target=self.run, name="xero-nb-scan-panel", daemon=True)
-        self._thread.start()
-
-    def wait(self, timeout: float | None = None) -> None:
-        """Wait for a background scan to end."""
-        if self._thread is not None:
-            self._thread.join(timeout)
-
-    def cancel(self) -> None:
-        """Stop the running scan after the file it is reading."""
-        self._cancel.set()
-        self.tell("cancelling…", "info")
 
     @guarded
     def set_era(self, era: str) -> None:
