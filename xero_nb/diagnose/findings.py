@@ -110,7 +110,7 @@ class Diagnosis:
             "notes": list(self.notes),
         }
 
-    def to_html(self) -> str:
+    def to_html(self) -> Markup:
         """The whole diagnosis as an HTML fragment (escaped; no scripts)."""
         obs = self.observed
         rows = [fmt("<h4>Diagnosis: <code>{}</code></h4>", self.top.code),
