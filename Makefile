@@ -56,6 +56,7 @@ bench: setup
 
 catalog: setup
 	$(BIN)/python -m xero_nb.catalog.build vendor/xero-openapi
+	$(BIN)/python -m xero_nb.catalog.answers
 
 # Mutation score of the core (scopes and catalog, client and policy, token store, redaction,
 # probe limiter, simulator refusal order): mutmut in a scratch copy, one JSON line at the end.

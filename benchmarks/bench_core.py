@@ -185,7 +185,7 @@ def compare(label_a: str, ta: list[float], label_b: str, tb: list[float],
 
 def scopes_for_argv() -> list[str]:
     exe = shutil.which("xero-nb", path=str(Path(sys.executable).parent))
-    return [exe] if exe else [sys.executable, "-m", "xero_nb.cli.main"]
+    return [exe] if exe else [sys.executable, "-m", "xero_nb.cli"]
 
 
 def check_same_answer(minimal: list[str], cli: list[str]) -> str:

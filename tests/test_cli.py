@@ -77,6 +77,9 @@ def test_scopes_for_process_answers_and_stays_light() -> None:
     loaded = set(json.loads(done.stdout.strip().splitlines()[-1]))
     for heavy in ("pandas", "authlib", "httpx2", "xero_nb.simulator", "xero_nb.catalog.frames"):
         assert heavy not in loaded
+    # the fast path (xero_nb/cli/fast.py): not even the record classes and the parser load
+    for module in ("typing", "dataclasses", "argparse", "xero_nb.models", "xero_nb.catalog.scopes"):
+        assert module not in loaded, module
 
 
 def test_coverage_require_fails_the_build_when_a_scope_is_missing(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from xero_nb.cli.main import main
+from xero_nb.cli import main
 from xero_nb.scan.analysis import analyse
 from xero_nb.scan.engine import scan_tree
 from xero_nb.scan.sarif import to_sarif

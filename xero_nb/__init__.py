@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import sys
 import types
-from typing import TYPE_CHECKING, Any
 
 from xero_nb import lazy
+
+# Not typing.TYPE_CHECKING: importing typing would double what `xero-nb scopes-for` costs.
+TYPE_CHECKING = False
 
 __version__ = "0.1.0"
 
@@ -84,6 +86,8 @@ __getattr__, __dir__ = lazy.exports(__name__, _EXPORTS)
 
 
 if TYPE_CHECKING:  # pragma: no cover - names for type checkers; runtime loads lazily
+    from typing import Any
+
     from xero_nb.auth import FileTokenStore as FileTokenStore
     from xero_nb.auth import MemoryTokenStore as MemoryTokenStore
     from xero_nb.auth import Settings as Settings

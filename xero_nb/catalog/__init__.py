@@ -1,19 +1,20 @@
 """The endpoint catalog and the scope rules: which scopes each Xero call needs, and what a scope set reaches.
 
-Modules: index (the catalog: the specs' 477 operations, the few Xero documents apart in
-data/documented.csv, and URL matching), build (the maintainer command that turns Xero's
-OpenAPI specs into data/catalog.json), scopes (the only reader of the specs' any-of scope
-lists, with the broad/granular/mixed eras, the granular overlay data/granular.csv and Xero's
-2026 scopes page data/scopes.csv), frames (DataFrames: coverage, what-if, summaries) and
-privilege (least privilege and the migration plan). Pure: no network, no Jupyter; pandas only
-in frames.
+Modules: index (the catalog: the specs' 477 operations and the few Xero documents apart in
+data/documented.csv), paths (URL matching), files (where the data files are), build (the
+maintainer command that turns Xero's OpenAPI specs into data/catalog.json), scopes (the only
+reader of the specs' any-of scope lists, with the broad/granular/mixed eras, the granular
+overlay data/granular.csv and Xero's 2026 scopes page data/scopes.csv), answers (what
+scopes-for says per endpoint and era, written to data/answers.json at build time), frames
+(DataFrames: coverage, what-if, summaries) and privilege (least privilege and the migration
+plan). Pure: no network, no Jupyter; pandas only in frames.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from xero_nb import lazy
+
+TYPE_CHECKING = False  # typing is not loaded just to import the package
 
 _EXPORTS = {
     "Catalog": "xero_nb.catalog.index",

@@ -15,10 +15,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from xero_nb.catalog import files
 from xero_nb.errors import CatalogError
 
 HTTP_METHODS = ("get", "put", "post", "patch", "delete")
-INDEX_PATH = Path(__file__).parent / "data" / "catalog.json"
+INDEX_PATH = Path(files.INDEX)
 FORMAT_VERSION = 1
 
 # Spec file name -> api name. Webhooks are inbound notifications, not callable operations.
@@ -129,12 +130,12 @@ def _spec_rows(path: Path, api: str) -> tuple[dict[str, Any], list[list[Any]]]:
 def build_index(spec_dir: str | Path) -> dict[str, Any]:
     """Read every ``*.yaml`` in ``spec_dir`` and return the index as a JSON-ready dict."""
     folder = Path(spec_dir)
-    files = sorted(folder.glob("*.yaml"))
-    if not files:
+    specs = sorted(folder.glob("*.yaml"))
+    if not specs:
         raise CatalogError(f"no *.yaml spec files in {folder} — point spec_dir at Xero-OpenAPI's root")
     apis: dict[str, Any] = {}
     endpoints: list[list[Any]] = []
-    for path in files:
+    for path in specs:
         api = api_name(path.stem)
         if api is None:
             continue

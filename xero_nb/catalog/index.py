@@ -12,22 +12,20 @@ with its own restricted scope: a literal path, so it wins over ``/Reports/{Repor
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
+from xero_nb.catalog import files
+from xero_nb.catalog.paths import PathMatcher
 from xero_nb.errors import AmbiguousEndpointError, CatalogError, EndpointNotFoundError
 from xero_nb.models import Endpoint, Param
 
-INDEX_PATH = Path(__file__).parent / "data" / "catalog.json"
+INDEX_PATH = Path(files.INDEX)
 # Operations Xero documents that its OpenAPI specs leave out (each row names its source).
-DOCUMENTED_PATH = Path(__file__).parent / "data" / "documented.csv"
+DOCUMENTED_PATH = Path(files.DOCUMENTED)
 
-_GUID = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
 _REGIONS = {"AU", "NZ", "UK"}
 _METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
 
@@ -75,53 +73,6 @@ def _documented(index: dict[str, Any]) -> list[Endpoint]:
             for r in rows if r["api"] in apis]
 
 
-def _is_param(segment: str) -> bool:
-    return segment.startswith("{") and segment.endswith("}")
-
-
-def _id_like_name(name: str) -> bool:
-    return name.endswith(("ID", "Id", "id"))
-
-
-@dataclass(frozen=True, slots=True)
-class _Template:
-    """An endpoint's path as the matcher sees it."""
-
-    endpoint: Endpoint
-    literals: tuple[str | None, ...]  # lower-cased literal segments; None for a {param}
-    names: tuple[str, ...]  # the parameters' names, in order
-
-    @classmethod
-    def of(cls, ep: Endpoint) -> _Template:
-        raw = [s for s in ep.path.split("/") if s]
-        return cls(ep, tuple(None if _is_param(s) else s.lower() for s in raw),
-                   tuple(s[1:-1] for s in raw if _is_param(s)))
-
-    def score(self, segs: list[str]) -> tuple[int, ...] | None:
-        """Per segment: 3 literal, 2 same-named {param}, 1 fitting value, 0 other; None: no match."""
-        out = []
-        names = iter(self.names)
-        for lit, seg in zip(self.literals, segs, strict=True):
-            if lit is not None:
-                if lit != seg.lower():
-                    return None
-                out.append(3)
-                continue
-            name = next(names)
-            if _is_param(seg):
-                out.append(2 if seg[1:-1].lower() == name.lower() else 1)
-            else:
-                # Literal segments beat parameters; among parameters, an id-shaped value
-                # prefers an ...ID parameter and any other value a ...Number/FileName one.
-                out.append(1 if _id_like_name(name) == bool(_GUID.match(seg)) else 0)
-        return tuple(out)
-
-    def bind(self, segs: list[str]) -> dict[str, str]:
-        """The path parameters' values in a matching URL."""
-        values = [s for s, lit in zip(segs, self.literals, strict=True) if lit is None]
-        return dict(zip(self.names, values, strict=True))
-
-
 class Catalog:
     """An immutable, iterable set of endpoints with URL lookup."""
 
@@ -130,8 +81,7 @@ class Catalog:
         self.spec_version = spec_version
         # The lookup indexes are built on first use: iterating (coverage, scope reach) needs none.
         self._keys: dict[tuple[str, str], Endpoint] | None = None
-        self._url_index: tuple[list[tuple[str, set[str]]],
-                               dict[tuple[str, int], list[_Template]]] | None = None
+        self._matcher: PathMatcher | None = None
 
     @property
     def _by_key(self) -> dict[tuple[str, str], Endpoint]:
@@ -140,22 +90,6 @@ class Catalog:
         if keys is None:
             keys = self._keys = {ep.key: ep for ep in self._endpoints}
         return keys
-
-    def _url_lookup(self) -> tuple[list[tuple[str, set[str]]], dict[tuple[str, int], list[_Template]]]:
-        """The base paths (longest first) with their APIs, and the templates by (method, segments)."""
-        found = self._url_index
-        if found is None:
-            # base path ("/api.xro/2.0") -> apis served there, longest first for prefix matching
-            bases: dict[str, set[str]] = {}
-            for base_url, api in dict.fromkeys((ep.base_url, ep.api) for ep in self._endpoints):
-                bases.setdefault(urlsplit(base_url).path.rstrip("/").lower(), set()).add(api)
-            # (method, segment count) -> templates, so a lookup scores only same-shaped paths
-            shapes: dict[tuple[str, int], list[_Template]] = {}
-            for ep in self._endpoints:
-                tpl = _Template.of(ep)
-                shapes.setdefault((ep.method, len(tpl.literals)), []).append(tpl)
-            found = self._url_index = (sorted(bases.items(), key=lambda kv: -len(kv[0])), shapes)
-        return found
 
     def __iter__(self) -> Iterator[Endpoint]:
         return iter(self._endpoints)
@@ -190,22 +124,11 @@ class Catalog:
         """
         if not isinstance(method, str) or not isinstance(url_or_template, str):
             raise TypeError("find(method, url) takes two strings, e.g. find('GET', '/Invoices')")
-        method = method.strip().upper()
-        best: dict[str, tuple[tuple[int, ...], _Template, list[str]]] = {}
-        shapes = self._url_lookup()[1]
-        for apis, rel in self._relative_paths(url_or_template):
-            segs = [unquote(s) for s in rel.split("/") if s]
-            for tpl in shapes.get((method, len(segs)), ()):
-                if apis is not None and tpl.endpoint.api not in apis:
-                    continue
-                score = tpl.score(segs)
-                if score is None:
-                    continue
-                held = best.get(tpl.endpoint.api)
-                if held is None or score > held[0]:
-                    best[tpl.endpoint.api] = (score, tpl, segs)
-        ranked = sorted(best.values(), key=lambda found: found[0], reverse=True)
-        return [(tpl.endpoint, tpl.bind(segs)) for _, tpl, segs in ranked]
+        matcher = self._matcher
+        if matcher is None:
+            matcher = self._matcher = PathMatcher(
+                [(ep.api, ep.method, ep.path, ep.base_url) for ep in self._endpoints])
+        return [(self._endpoints[row], params) for row, params in matcher.match(method, url_or_template)]
 
     def find(self, method: str, url_or_template: str, region: str | None = None) -> Endpoint | None:
         """The endpoint for a URL or path template, or None when the catalog has none.
@@ -261,28 +184,6 @@ class Catalog:
                 f"no Xero endpoint matches {method.strip().upper()} {url.strip()} "
                 f"(catalog of {len(self)} operations, spec {self.spec_version})")
         return found
-
-    def _relative_paths(self, text: str) -> list[tuple[set[str] | None, str]]:
-        """Split a URL or template into (apis it can belong to, path under that API's base)."""
-        text = text.strip()
-        if not text.startswith("/") and "://" not in text and text.split("/", 1)[0].count(".") >= 2:
-            text = "https://" + text  # a host without a scheme: api.xero.com/api.xro/2.0/...
-        parts = urlsplit(text)
-        path = parts.path if (parts.scheme or text.startswith("/")) else "/" + parts.path
-        low = path.lower().rstrip("/")
-        out: list[tuple[set[str] | None, str]] = []
-        bases = self._url_lookup()[0]
-        for base, apis in bases:
-            if base and (low == base or low.startswith(base + "/")):
-                out.append((apis, path[len(base):]))
-                break
-        # A bare template such as "/Invoices" may belong to any API; so may an identity path.
-        for base, apis in bases:
-            if not base:
-                out.append((apis, path))
-        if not out or not parts.scheme:
-            out.append((None, path))
-        return out
 
 
 @lru_cache(maxsize=1)

@@ -33,13 +33,14 @@ from pathlib import Path
 from typing import Any
 
 from xero_nb import jsonsafe
+from xero_nb.catalog import files
 from xero_nb.catalog.index import load_catalog
 from xero_nb.errors import UnknownEraError, UnknownScopeError
 from xero_nb.models import Endpoint
 
 ERAS = ("broad", "granular", "mixed")
-OVERLAY_PATH = Path(__file__).parent / "data" / "granular.csv"
-SCOPES_PATH = Path(__file__).parent / "data" / "scopes.csv"
+OVERLAY_PATH = Path(files.OVERLAY)
+SCOPES_PATH = Path(files.SCOPES)
 STATUSES = ("new", "unchanged", "deprecated", "certification-only", "non-tenanted", "restricted")
 NOT_IN_SPECS = "documented by Xero, not in the OpenAPI specs"
 NO_GRANULAR = ("no granular scope: Xero lists these only under the deprecated "

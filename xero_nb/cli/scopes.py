@@ -25,28 +25,12 @@ from xero_nb.cli.helpers import (
 
 def cmd_scopes_for(args: argparse.Namespace) -> int:
     """Which scopes one call needs."""
-    from xero_nb.catalog.scopes import refused_at_authorize, unreachable
+    from xero_nb.catalog.answers import answer
+    from xero_nb.cli.fast import render
 
-    ep = find_endpoint(args.method, args.url, args.region)
-    need = sorted(required_scopes(ep, args.era))
-    best = narrowest(ep, args.era)
-    data = {
-        "method": ep.method, "url": ep.url, "api": ep.api, "operation_id": ep.operation_id,
-        "era": args.era, "any_of": need, "narrowest": best,
-        "tenant_header": ep.tenant_header, "restricted": restriction(ep, args.era),
-        "refused_at_authorize": refused_at_authorize(best, args.era) if best else None,
-    }
-    if args.format == "json":
-        emit(data)
-        return OK
-    none_needed = "(no scope grants it)" if unreachable(ep, args.era) else "(any valid token)"
-    print(f"{ep.method} {ep.url}  ({ep.api}.{ep.operation_id})")
-    print(f"  any one of ({args.era}): {', '.join(need) if need else none_needed}")
-    if best:
-        print(f"  narrowest: {best}")
-    print(f"  xero-tenant-id header: {'required' if ep.tenant_header else 'not needed'}")
-    if data["restricted"]:
-        print(f"  note: {data['restricted']}")
+    data = answer(find_endpoint(args.method, args.url, args.region), args.era)
+    unreachable = data.pop("unreachable")
+    print(render(data, unreachable, args.format))
     return OK
 
 

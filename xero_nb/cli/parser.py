@@ -176,7 +176,7 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``xero-nb`` console script."""
+    """Every ``xero-nb`` command line (the console script tries ``cli.fast`` first)."""
     given = sys.argv[1:] if argv is None else list(argv)
     args = _parser(given[0] if given and given[0] in GROUPS else None).parse_args(given)
     try:
@@ -196,6 +196,3 @@ def main(argv: Sequence[str] | None = None) -> int:
             return LOOKUP
         raise
 
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
