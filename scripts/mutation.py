@@ -31,7 +31,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = {
     "xero_nb/catalog/scopes.py": "catalog",
     "xero_nb/catalog/index.py": "catalog",
+    "xero_nb/catalog/paths.py": "catalog",
     "xero_nb/client/call.py": "client",
+    "xero_nb/client/core.py": "client",
     "xero_nb/client/policy.py": "client",
     "xero_nb/client/target.py": "client",
     "xero_nb/auth/store.py": "token_store",

@@ -1,7 +1,9 @@
 """Calling Xero: one request at a time, with the token, tenant, retries and write gate handled.
 
-Modules: call (XeroClient), policy (retries, waits and the write gate) and result
-(CallResult: what came back, redacted, with the rate-limit headers read).
+Modules: call (XeroClient: sending, sync and async), core (what each call is made of: the token,
+the headers, the write gate, the result), target (the method, URL and endpoint of a call, and the
+origin guard), policy (retries, waits and the write gate) and result (CallResult: what came
+back, redacted, with the rate-limit headers read).
 """
 
 from __future__ import annotations
