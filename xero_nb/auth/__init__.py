@@ -1,6 +1,7 @@
 """Signing in to Xero: OAuth2 flows, tokens, the token store, tenants and settings.
 
-Modules: flow (XeroAuth: PKCE and client credentials, refresh, revoke), clients
+Modules: flow (XeroAuth: PKCE and client credentials, revoke), core (settings, store,
+authlib's clients and refresh under the store's lock, shared by every flow), clients
 (authlib's clients over the project's HTTP layer), callback (the 127.0.0.1 redirect
 catcher), tenants (connections), config (settings from the environment, .env and
 profiles), tokens (the Token record), store (memory and file token stores, locked and
