@@ -32,6 +32,7 @@ PACKAGES = {
     "xero_nb/catalog/scopes.py": "catalog",
     "xero_nb/catalog/index.py": "catalog",
     "xero_nb/catalog/paths.py": "catalog",
+    "xero_nb/catalog/scope_text.py": "catalog",
     "xero_nb/client/call.py": "client",
     "xero_nb/client/core.py": "client",
     "xero_nb/client/policy.py": "client",

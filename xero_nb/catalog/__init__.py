@@ -4,7 +4,8 @@ Modules: index (the catalog: the specs' 477 operations and the few Xero document
 data/documented.csv), paths (URL matching), files (where the data files are), build (the
 maintainer command that turns Xero's OpenAPI specs into data/catalog.json), scopes (the only
 reader of the specs' any-of scope lists, with the broad/granular/mixed eras, the granular
-overlay data/granular.csv and Xero's 2026 scopes page data/scopes.csv), answers (what
+overlay data/granular.csv and Xero's 2026 scopes page data/scopes.csv), scope_text (scope
+names out of lists, strings, token responses and JWTs), answers (what
 scopes-for says per endpoint and era, written to data/answers.json at build time), frames
 (DataFrames: coverage, what-if, summaries) and privilege (least privilege and the migration
 plan). Pure: no network, no Jupyter; pandas only in frames.

@@ -23,18 +23,17 @@ granular era (``unreachable``).
 
 from __future__ import annotations
 
-import base64
 import csv
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from xero_nb import jsonsafe
 from xero_nb.catalog import files
 from xero_nb.catalog.index import load_catalog
+from xero_nb.catalog.scope_text import scope_names
 from xero_nb.errors import UnknownEraError, UnknownScopeError
 from xero_nb.models import Endpoint
 
@@ -138,53 +137,6 @@ def suggest(name: str) -> str | None:
     return min(prefixed, key=len) if prefixed else None
 
 
-def _from_jwt(text: str) -> Any:
-    """The ``scope`` claim of an unverified JWT (only to read granted scopes)."""
-    try:
-        payload = text.split(".")[1]
-        claims = jsonsafe.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    except (IndexError, ValueError) as exc:
-        # Never echo the text: it is a credential (and the cause may quote it: not chained).
-        why = "its claims nest too deeply" if isinstance(exc, jsonsafe.TooDeepError) else "not a JWT?"
-        raise ValueError(f"could not read the scope claim of that token ({why})") from None
-    return claims.get("scope", []) if isinstance(claims, dict) else []
-
-
-def _names(granted: Any) -> list[str]:
-    if granted is None:
-        return []
-    if isinstance(granted, str):
-        text = granted.strip()
-        if text.startswith("["):
-            try:
-                value = jsonsafe.loads(text)
-            except jsonsafe.TooDeepError as exc:
-                raise ValueError(f"scope list looks like JSON but nests {exc.depth} levels deep "
-                                 f"(a scope list is one flat array)") from None
-            except ValueError as exc:
-                raise ValueError(f"scope list looks like JSON but is not: {text[:60]!r}") from exc
-            return _names(value)
-        if text.startswith("eyJ") and text.count(".") == 2:
-            return _names(_from_jwt(text))
-        return text.replace(",", " ").split()
-    if isinstance(granted, Mapping):
-        for key in ("scope", "scopes"):
-            if key in granted:
-                return _names(granted[key])
-        raise ValueError("a mapping of scopes needs a 'scope' key (a token response)")
-    scopes_attr = getattr(granted, "scopes", None)
-    if scopes_attr is not None and not isinstance(granted, (list, tuple, set, frozenset)):
-        return _names(list(scopes_attr))
-    if isinstance(granted, Iterable):
-        out: list[str] = []
-        for item in granted:
-            if not isinstance(item, str):
-                raise TypeError(f"scope names must be strings, got {type(item).__name__}")
-            out.extend(item.split())
-        return out
-    raise TypeError(f"cannot read scopes from {type(granted).__name__}")
-
-
 def parse_scopes(granted: Any, *, strict: bool = True) -> frozenset[str]:
     """Normalise anything scope-like to a frozenset of names.
 
@@ -192,7 +144,7 @@ def parse_scopes(granted: Any, *, strict: bool = True) -> frozenset[str]:
     ``scope`` claim), a token response dict, a Token, or a JWT. Unknown names raise
     UnknownScopeError naming the closest known scope, unless ``strict=False``.
     """
-    names = frozenset(n.strip() for n in _names(granted) if n.strip())
+    names = frozenset(n.strip() for n in scope_names(granted) if n.strip())
     if strict:
         known = known_scopes()
         for name in sorted(names):

@@ -1,0 +1,60 @@
+"""Scope names out of whatever holds them: a list, a space- or comma-separated string, a JSON
+array (a JWT's ``scope`` claim), a token response, a Token, or the JWT itself (read unverified,
+only for its scopes). ``scopes.parse_scopes`` checks the names against the known scopes.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from xero_nb import jsonsafe
+
+
+def _from_jwt(text: str) -> Any:
+    """The ``scope`` claim of an unverified JWT (only to read granted scopes)."""
+    try:
+        payload = text.split(".")[1]
+        claims = jsonsafe.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (IndexError, ValueError) as exc:
+        # Never echo the text: it is a credential (and the cause may quote it: not chained).
+        why = "its claims nest too deeply" if isinstance(exc, jsonsafe.TooDeepError) else "not a JWT?"
+        raise ValueError(f"could not read the scope claim of that token ({why})") from None
+    return claims.get("scope", []) if isinstance(claims, dict) else []
+
+
+def scope_names(granted: Any) -> list[str]:
+    """The scope names in ``granted``, as written (not checked against the known scopes)."""
+    if granted is None:
+        return []
+    if isinstance(granted, str):
+        text = granted.strip()
+        if text.startswith("["):
+            try:
+                value = jsonsafe.loads(text)
+            except jsonsafe.TooDeepError as exc:
+                raise ValueError(f"scope list looks like JSON but nests {exc.depth} levels deep "
+                                 f"(a scope list is one flat array)") from None
+            except ValueError as exc:
+                raise ValueError(f"scope list looks like JSON but is not: {text[:60]!r}") from exc
+            return scope_names(value)
+        if text.startswith("eyJ") and text.count(".") == 2:
+            return scope_names(_from_jwt(text))
+        return text.replace(",", " ").split()
+    if isinstance(granted, Mapping):
+        for key in ("scope", "scopes"):
+            if key in granted:
+                return scope_names(granted[key])
+        raise ValueError("a mapping of scopes needs a 'scope' key (a token response)")
+    scopes_attr = getattr(granted, "scopes", None)
+    if scopes_attr is not None and not isinstance(granted, (list, tuple, set, frozenset)):
+        return scope_names(list(scopes_attr))
+    if isinstance(granted, Iterable):
+        out: list[str] = []
+        for item in granted:
+            if not isinstance(item, str):
+                raise TypeError(f"scope names must be strings, got {type(item).__name__}")
+            out.extend(item.split())
+        return out
+    raise TypeError(f"cannot read scopes from {type(granted).__name__}")
