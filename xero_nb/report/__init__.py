@@ -1,6 +1,7 @@
 """Reports: a redacted Markdown or HTML write-up of a probe and a diagnosis, to share or file.
 
-Modules: build (report() and the Report record) and render (Markdown and HTML).
+Modules: build (report() and the Report record), sections (the token, tenants, coverage,
+probe and failure sections as blocks) and render (Markdown and HTML).
 """
 
 from __future__ import annotations
