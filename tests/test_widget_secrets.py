@@ -71,11 +71,11 @@ def test_pasted_error_box_keeps_only_the_redacted_paste(saved_state) -> None:
     panel.paste_btn.click()
     assert panel.paste.value == redact(PASTE) and "[redacted]" in panel.paste.value
     assert_nowhere(saved_state(lab), BEARER, REFRESH)
-    first = lab.state.call.diagnosis.codes
-    assert first and "xnb-finding" in panel.diagnosis.value
+    first = lab.state.call.paste_diagnosis.codes
+    assert first and "xnb-finding" in panel.paste_result.value
     # Pressed again on the redacted text: the same diagnosis (of the paste it stands for).
     panel.paste_btn.click()
-    assert lab.state.call.diagnosis.codes == first
+    assert lab.state.call.paste_diagnosis.codes == first
     assert_nowhere(saved_state(lab), BEARER, REFRESH)
     # A new paste replaces the old one, and is redacted in its turn.
     panel.paste.value = f"Authorization: Bearer {BEARER}-2"

@@ -154,8 +154,9 @@ def test_pasted_error(conn: Connection) -> None:
     diag = call.diagnose_pasted(PASTED)
     assert diag is not None and diag.findings
     call.choose(("accounting", "getInvoices"))
-    diag = call.diagnose_pasted()
+    diag = call.diagnose_pasted(use_request=True)
     assert diag.findings[0].code in ("missing_scope", "not_reconsented")
+    assert call.diagnosis is None and call.paste_diagnosis is diag
     call.diagnose_pasted("   ")
     assert call.notice[0] == "error"
 
@@ -170,9 +171,13 @@ def test_call_panel_widget(conn: Connection) -> None:
     panel.endpoint.value = ("accounting", "getInvoices")
     panel.send.click()
     assert 'data-code="missing_scope"' in panel.diagnosis.value and "401" in panel.info.value
+    sent = panel.diagnosis.value
     panel.paste.value = PASTED
     panel.paste_btn.click()
-    assert "xnb-finding" in panel.diagnosis.value and panel.info.value == ""
+    # The paste's result is shown next to the paste box, with the context it used; the
+    # request's result and diagnosis stay as they were.
+    assert "xnb-finding" in panel.paste_result.value and panel.diagnosis.value == sent
+    assert "not known" in panel.paste_context.value and "401" in panel.info.value
 
 
 def test_probe_state_and_panel(conn: Connection) -> None:
@@ -256,7 +261,7 @@ def test_scope_lab_shares_one_state_and_leaks_nothing() -> None:
     lab = ScopeLab(LabState(c), call=("accounting", "getInvoices"))
     st = lab.state
     assert st.browser.scopes is st.explorer.scopes is st.call.scopes is st.connection.scopes
-    assert [lab.tabs.get_title(i) for i in range(5)] == ["Connect", "Endpoints", "Scopes", "Call",
+    assert [lab.tabs.get_title(i) for i in range(5)] == ["Connect", "Endpoints", "Scopes (what-if)", "Call",
                                                           "Probe"]
     lab.explorer.toggles["accounting.transactions.read"].value = True
     assert "+50 gained" in lab.explorer.headline.value

@@ -95,13 +95,18 @@ def test_another_app_or_mode_forgets_the_granted_scopes(conn: Connection, tmp_pa
     assert st.scopes.granted == frozenset() and "0 scopes granted" in lab._banner.value
 
 
-def test_the_banner_follows_the_era(conn: Connection) -> None:
+def test_the_banner_shows_the_real_era_and_names_the_what_if(conn: Connection) -> None:
     lab = ScopeLab(LabState(conn))
     assert "era mixed" in lab._banner.value  # the demo app is an existing (pre-March 2026) app
+    assert "what-if" not in lab._banner.value
     lab.state.explorer.set_era("granular")
-    assert "era granular" in lab._banner.value
+    # The Scopes tab explores; the banner keeps the app's era and labels the exploration.
+    assert "era mixed" in lab._banner.value and "era granular" not in lab._banner.value
+    assert "what-if granular era" in lab._banner.value and "exploration only" in lab._banner.value
     lab.explorer.era.value = "broad"
-    assert "era broad" in lab._banner.value
+    assert "era mixed" in lab._banner.value and "what-if broad era" in lab._banner.value
+    lab.explorer.era.value = "mixed"
+    assert "what-if" not in lab._banner.value
 
 
 def test_panels_built_late_show_what_already_ran(conn: Connection) -> None:

@@ -48,6 +48,13 @@ class Connection(SignIn, Noticed):
         self.grant = "authorization_code"  # or "client_credentials" (custom connections)
         self.warnings: list[warnings.WarningMessage] = []
         self._typed_secret: Any = None  # a client secret typed in the panel, until use_live
+        # On the simulator, Consent opens its consent page in a browser tab (as live Xero
+        # does) unless the user chose auto-approve.
+        self.sim_auto_approve = False
+        self._sim_server: Any = None  # the simulator on 127.0.0.1, served for its pages
+        self._catcher: Any = None  # the 127.0.0.1 redirect catcher of a consent page
+        self._consent_seq = 0  # the latest consent: an earlier one's outcome is not shown
+        self._consent_thread: Any = None
 
     # -- set-up -----------------------------------------------------------------------
     @classmethod
@@ -96,7 +103,10 @@ class Connection(SignIn, Noticed):
         from xero_nb.simulator import XeroSimulator  # type: ignore[attr-defined,unused-ignore]
 
         self._drop_secret()
-        self.sim = simulator or self.sim or XeroSimulator()
+        new_sim = simulator or self.sim or XeroSimulator()
+        if new_sim is not self.sim:
+            self._stop_serving()
+        self.sim = new_sim
         self.sim.auto_approve = True
         demo = self.sim.apps[app]
         self.transport = self.sim.transport()
@@ -116,6 +126,7 @@ class Connection(SignIn, Noticed):
         from xero_nb.auth import FileTokenStore
 
         self._drop_secret()  # a typed secret belongs to the app typed in, not to this one
+        self._stop_serving()
         self.settings = settings
         self.sim, self.transport, self.urls = None, None, self.live_urls
         # Never the simulator's store (its token is not Xero's) nor another profile's.
@@ -166,6 +177,17 @@ class Connection(SignIn, Noticed):
             kwargs["era"] = era
         kwargs["grant"] = "client_credentials" if custom_connection else "authorization_code"
         self.use_settings(Settings.from_env(**kwargs))
+
+    def _stop_serving(self) -> None:
+        server, self._sim_server = self._sim_server, None
+        if server is not None:
+            server.close()
+
+    @guarded
+    def set_sim_auto_approve(self, on: bool) -> None:
+        """On the simulator: True consents at once, False shows its consent page in a tab."""
+        self.sim_auto_approve = bool(on)
+        self._notify("consent_mode")
 
     def _new_auth(self) -> Any:
         # A fresh XeroAuth for the current app: XeroAuth keeps the last token in memory, so
@@ -278,15 +300,25 @@ class Connection(SignIn, Noticed):
             return None
         return next((o for o in self.sim.tenants if o.tenant_id == target), None)
 
+    @property
+    def real_era(self) -> str | None:
+        """The app's own era (None: live and not known), never the Scopes tab's what-if."""
+        return self.era
+
     def status(self) -> dict[str, Any]:
-        """What the token panel shows; never a token or a secret."""
+        """What the token panel shows; never a token or a secret.
+
+        ``era`` is the app's real era ("unknown" when live Xero was not told it); ``whatif``
+        says what the Scopes tab explores, which no diagnosis, fix or banner era uses.
+        """
         tok = self.token
         left = (tok.expires_at - self.clock()) if tok is not None else None
         tenant = self.tenant()
         return {
             "mode": self.mode,
             "app": self.app,
-            "era": self.scopes.era,
+            "era": self.era or "unknown",
+            "whatif": self.scopes.whatif_note(),
             "signed_in": tok is not None,
             "scopes": sorted(tok.scopes) if tok is not None else [],
             "expires_in": None if left is None else max(int(left), 0),

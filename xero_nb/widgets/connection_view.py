@@ -159,7 +159,9 @@ class ConnectPanel(W.VBox):
             c = self.conn
             if what == "notice":
                 show_notice(self.notice, c.notice)
-                self.link.value = el("a", "Open Xero's consent page", href=href(c.pending_url),
+                label = ("Open the simulator's consent page" if c.mode == "simulator"
+                         else "Open Xero's consent page")
+                self.link.value = el("a", label, href=href(c.pending_url),
                                      target="_blank", rel="noopener") if c.pending_url else ""
                 return
             # Secrets and one-time values leave the widgets as soon as the connection has them.

@@ -17,6 +17,8 @@ from xero_nb.widgets.scan_view import ScanPanel
 from xero_nb.widgets.table_view import show_notice, style_widget
 
 TABS = ("Connect", "Endpoints", "Scopes", "Call", "Probe", "Scan")
+# What each tab is called on screen: the Scopes tab explores, and says so.
+TITLES = {"Scopes": "Scopes (what-if)"}
 
 
 class ScopeLab(W.VBox):
@@ -43,7 +45,7 @@ class ScopeLab(W.VBox):
         self.tabs = W.Tab(children=[self.connect, self.endpoints, self.explorer, self.call,
                                     self.probe, self.scan])
         for i, name in enumerate(TABS):
-            self.tabs.set_title(i, name)
+            self.tabs.set_title(i, TITLES.get(name, name))
         self.tabs.selected_index = TABS.index(tab)
         self.tabs.add_class("xnb-lab-tabs")
         banner = W.HTML()
@@ -63,5 +65,8 @@ class ScopeLab(W.VBox):
                  "live": "Live Xero", "none": "Not connected"}[s["mode"]]
         who = f" · {s['tenant']}" if s["tenant"] else ""
         # The organisation's name is whatever its owner typed: escaped, like every value here.
-        self._banner.value = fmt("<b>xero-nb Scope Lab</b> · {} · era {}{} · {} scopes granted",
-                                 where, s["era"], who, len(s["scopes"]))
+        # The era is the app's own; the Scopes tab's what-if is named as one, never as the era.
+        whatif = fmt(" · <i class='xnb-whatif'>Scopes tab: {} (exploration only)</i>",
+                     s["whatif"]) if s.get("whatif") else ""
+        self._banner.value = fmt("<b>xero-nb Scope Lab</b> · {} · era {}{} · {} scopes granted{}",
+                                 where, s["era"], who, len(s["scopes"]), whatif)

@@ -125,6 +125,24 @@ class ScopeState:
 
     # -- derived --------------------------------------------------------------------
     @property
+    def exploring(self) -> bool:
+        """True while the what-if differs from reality (another era, or scopes toggled)."""
+        return self.era != self.token_era or self.whatif != self.granted
+
+    def whatif_note(self) -> str:
+        """What the what-if explores, in words ("" when it is the token as it is)."""
+        if not self.exploring:
+            return ""
+        parts = []
+        if self.era != self.token_era:
+            parts.append(f"{self.era} era")
+        if self.added:
+            parts.append(f"+{len(self.added)} scope(s)")
+        if self.removed:
+            parts.append(f"-{len(self.removed)} scope(s)")
+        return "what-if " + ", ".join(parts)
+
+    @property
     def added(self) -> frozenset[str]:
         return self.whatif - self.granted
 

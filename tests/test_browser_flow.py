@@ -1,0 +1,200 @@
+"""The Call workflow in JupyterLab in Debian's headless Chromium, as a user goes through it.
+
+Paste a full SDK URL into the request bar -> Send -> 401 -> the permissions panel names the
+scope -> Consent -> the simulator's consent page in a new tab -> Allow -> the request is sent
+again -> 200. Then, with the Scopes tab's era what-if switched, the fix is still the one the
+app's real era gives. Everything is read as the user reads it (text), on 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts"
+LAB_TOKEN = "xnb-browser-flow"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+SDK_URL = "https://api.xero.com/api.xro/2.0/Invoices?where=Status%3D%3D%22AUTHORISED%22"
+
+pytestmark = pytest.mark.browser
+
+
+def _notebook() -> dict:
+    code = ("from xero_nb.widgets import ScopeLab\n"
+            "lab = ScopeLab(tab=\"Call\")  # the simulator's demo app, signed in\n"
+            "lab")
+    return {"cells": [{"cell_type": "code", "execution_count": None, "id": "lab", "metadata": {},
+                       "outputs": [], "source": code}],
+            "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python",
+                                        "name": "python3"}},
+            "nbformat": 4, "nbformat_minor": 5}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for(url: str, deadline: float, proc: subprocess.Popen) -> None:
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"jupyter lab exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"JupyterLab did not answer at {url}")
+
+
+@pytest.fixture
+def lab(tmp_path: Path):
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is missing: run `apt-get update && apt-get install -y "
+                    "chromium` (make test does this) — the browser test must not be skipped")
+    work = tmp_path / "notebooks"
+    work.mkdir()
+    (work / "flow.ipynb").write_text(json.dumps(_notebook()))
+    home = tmp_path / "home"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XERO_")}
+    env.update({
+        "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_DATA_HOME": str(home / ".local/share"), "XDG_STATE_HOME": str(home / ".state"),
+        "JUPYTERLAB_SETTINGS_DIR": str(home / "lab-settings"),
+        "JUPYTERLAB_WORKSPACES_DIR": str(home / "lab-workspaces"),
+        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+    })
+    labconfig = home / "jupyter-config" / "labconfig"
+    labconfig.mkdir(parents=True)
+    (labconfig / "page_config.json").write_text(json.dumps(
+        {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
+    env["JUPYTER_CONFIG_DIR"] = str(home / "jupyter-config")
+    port = free_port()
+    log = (tmp_path / "lab.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root",
+         "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+         f"--IdentityProvider.token={LAB_TOKEN}", "--ServerApp.open_browser=False",
+         f"--ServerApp.root_dir={work}", "--LabApp.expose_app_in_browser=True",
+         "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+        cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(f"{base}/api/status?token={LAB_TOKEN}", time.monotonic() + 60, proc)
+        yield base
+    finally:
+        try:
+            req = urllib.request.Request(f"{base}/api/shutdown?token={LAB_TOKEN}", method="POST")
+            urllib.request.urlopen(req, timeout=5).close()
+            proc.wait(timeout=15)
+        except (OSError, subprocess.TimeoutExpired):
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=10)
+        log.close()
+
+
+def _request(page, text: str) -> None:
+    """Type (paste) a request into the request bar and press Enter."""
+    bar = page.locator(".xnb-request-bar input").first
+    bar.fill(text)
+    bar.press("Enter")
+
+
+def _consent_in_new_tab(page, context) -> str:
+    """Press Consent, open the consent link as a user would, Allow; returns the page's URL."""
+    from playwright.sync_api import expect
+
+    page.locator("button.xnb-consent").first.click()
+    link = page.locator(".xnb-consent-link a").first
+    expect(link).to_be_visible()
+    assert link.inner_text() == "Open the simulator's consent page"
+    with context.expect_page() as opened:
+        link.click()
+    consent = opened.value
+    consent.wait_for_load_state()
+    url = consent.url
+    expect(consent.locator("h1")).to_contain_text("wants to access your Xero data")
+    with consent.expect_request(lambda r: "/callback?" in r.url and "code=" in r.url):
+        consent.locator("button", has_text="Allow access").click()  # back to the 127.0.0.1 catcher
+    return url
+
+
+def test_request_bar_permissions_consent_resend(lab: str) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1400, "height": 1600})
+            page = context.new_page()
+            page.set_default_timeout(45_000)
+            page.goto(f"{lab}/lab/tree/flow.ipynb?token={LAB_TOKEN}")
+            page.wait_for_selector(".jp-Notebook .jp-Cell")
+            page.wait_for_function(
+                "() => { const nb = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
+                " const k = nb && nb.sessionContext && nb.sessionContext.session"
+                " && nb.sessionContext.session.kernel; return k && k.status === 'idle'; }")
+            page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+            page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+            expect(page.locator(".xnb-request-bar input")).to_be_visible(timeout=60_000)
+
+            perms = page.locator(".xnb-call-permissions").first
+            info = page.locator(".xnb-call-info").first
+            banner = page.locator(".xnb-banner").first
+            # 1. A full SDK URL: the endpoint, its parameter and the scopes it needs, at once.
+            _request(page, f"GET {SDK_URL}")
+            expect(perms).to_contain_text("Permissions for GET /Invoices")
+            expect(perms).to_contain_text("accounting.invoices.read")
+            text = perms.inner_text()
+            assert "real era mixed" in text and "not requested · the fix" in text
+            page.locator("button.xnb-send").first.click()
+            expect(info).to_contain_text("401")
+            assert "where=Status" in info.inner_text()
+            diagnosis = page.locator(".xnb-call-diagnosis").first
+            expect(diagnosis).to_contain_text("missing_scope")
+            assert "accounting.invoices.read" in diagnosis.inner_text()
+            # 2. Consent: the simulator's own consent page, then the request is sent again.
+            url = _consent_in_new_tab(page, context)
+            assert url.startswith("http://127.0.0.1:") and "login.xero.com" not in url
+            expect(info).to_contain_text("200", timeout=30_000)
+            expect(perms).to_contain_text("granted")
+            expect(page.locator(".xnb-history").first).to_contain_text("401")
+            page.screenshot(path=str(ARTIFACTS / "call_flow_consented.png"), full_page=True)
+
+            # 3. The Scopes tab's era what-if: explored, labelled, and never the fix.
+            page.locator(".xnb-lab-tabs .lm-TabBar-tab", has_text="Scopes").first.click()
+            page.locator(".xnb-era button", has_text="broad").first.click()
+            expect(banner).to_contain_text("what-if broad era")
+            assert "era mixed" in banner.inner_text()
+            page.locator(".xnb-lab-tabs .lm-TabBar-tab", has_text="Call").first.click()
+            _request(page, "GET /Payments")
+            expect(perms).to_contain_text("Permissions for GET /Payments")
+            text = perms.inner_text()
+            assert "real era mixed" in text and "exploration only" in text
+            assert "Consent adds accounting.payments.read" in text
+            page.locator("button.xnb-send").first.click()
+            expect(info).to_contain_text("/Payments")
+            expect(info).to_contain_text("401")
+            expect(diagnosis).to_contain_text("missing_scope")
+            fix = diagnosis.inner_text()
+            assert "Add accounting.payments.read" in fix.replace("`", ""), fix
+            _consent_in_new_tab(page, context)
+            expect(info).to_contain_text("200", timeout=30_000)
+            page.screenshot(path=str(ARTIFACTS / "call_flow_whatif.png"), full_page=True)
+        finally:
+            browser.close()
