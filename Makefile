@@ -8,7 +8,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 LAB_PORT ?= 8888
 
-.PHONY: lab test setup chromium lint bench catalog mutation
+.PHONY: lab test setup chromium node lint bench catalog mutation
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,19 @@ chromium:
 	  echo "installing Debian's chromium for the browser test"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# xero-node (Xero's official Node SDK) for tests/test_sim_node.py, pinned by tests/node/package-lock.json,
+# into .node/ (npm's registry, once). `make test` installs it whenever node and npm are on PATH.
+NODE_DIR := .node
+HAVE_NODE := $(shell command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 && echo yes)
+
+$(NODE_DIR)/.installed: tests/node/package.json tests/node/package-lock.json
+	mkdir -p $(NODE_DIR)
+	cp tests/node/package.json tests/node/package-lock.json $(NODE_DIR)/
+	cd $(NODE_DIR) && npm install --no-audit --no-fund
+	touch $@
+
+node: $(NODE_DIR)/.installed
+
 lab: setup
 	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 \
 	  --ServerApp.port=$(LAB_PORT) $(ROOT_FLAG) \
@@ -43,7 +56,7 @@ lint: setup
 	$(BIN)/ruff check xero_nb tests benchmarks
 	$(BIN)/mypy
 
-test: setup chromium lint
+test: setup chromium lint $(if $(HAVE_NODE),node)
 	$(BIN)/python -m pytest
 
 bench: setup

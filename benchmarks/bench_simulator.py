@@ -7,12 +7,15 @@
    per-call time of each, and of all together. Goal: median per call <= 150 us.
 2. Loopback: ``XeroSimulator().serve()`` answering ``GET /api.xro/2.0/Organisation`` (token
    checked, scopes, tenant, rate limits on and counted, the answer rendered) against a
-   hello-world ASGI app (one fixed 2-byte JSON body) on uvicorn with the same settings, each in
-   its own process. The load comes from this process: ``--connections`` keep-alive sockets, one
-   thread each, a request written and its answer read (by Content-Length) in a loop, so the
-   client's cost per request is a few socket calls, the same for both sides. Pairs alternate
-   the order (AB, BA, ...) after an unmeasured warm-up of each. Goal: the simulator's median
-   requests per second >= 0.6x the hello-world app's, measured in the same run.
+   hello-world ASGI app (one fixed 2-byte JSON body) on uvicorn with the same settings (the same
+   ``uvicorn.Config``, so the same HTTP parser: httptools when installed, else h11), each in its
+   own process. The load comes from this process: ``--connections`` keep-alive sockets, one
+   thread each, the same request bytes written to both servers (the simulator's: its path,
+   ``Authorization`` and ``xero-tenant-id``; the hello-world app ignores them, but its server
+   parses them as the simulator's does) and the answer read (by Content-Length) in a loop, so
+   the client's cost per request is a few socket calls, the same for both sides. Pairs
+   alternate the order (AB, BA, ...) after an unmeasured warm-up of each. Goal: the simulator's
+   median requests per second >= 0.6x the hello-world app's, measured in the same run.
 
 Both servers log nothing. The simulator's minute, day and concurrency limits are raised so that the loopback
 run measures answers, not 429s (the check itself still runs on every call).
@@ -114,10 +117,9 @@ class Server:
 
 
 def _request(port: int, info: dict[str, Any]) -> bytes:
-    path = "/api.xro/2.0/Organisation" if "token" in info else "/"
-    lines = [f"GET {path} HTTP/1.1", f"Host: 127.0.0.1:{port}"]
-    if "token" in info:
-        lines += [f"Authorization: Bearer {info['token']}", f"xero-tenant-id: {info['tenant']}"]
+    """The simulator's request (``info`` holds its token and tenant), for the server on ``port``."""
+    lines = ["GET /api.xro/2.0/Organisation HTTP/1.1", f"Host: 127.0.0.1:{port}",
+             f"Authorization: Bearer {info['token']}", f"xero-tenant-id: {info['tenant']}"]
     return ("\r\n".join(lines) + "\r\n\r\n").encode()
 
 
@@ -143,10 +145,13 @@ def _worker(port: int, request: bytes, stop: float, counts: list[int], slot: int
     counts[slot] = n
 
 
-def rps(server: Server, seconds: float, connections: int) -> float:
-    """Requests per second answered 200 over ``connections`` keep-alive sockets."""
+def rps(server: Server, seconds: float, connections: int, like: dict[str, Any]) -> float:
+    """Requests per second answered 200 over ``connections`` keep-alive sockets.
+
+    ``like``: the simulator's token and tenant, sent to every server alike.
+    """
     port = int(server.info["port"])
-    request = _request(port, server.info)
+    request = _request(port, like)
     counts = [0] * connections
     stop = time.perf_counter() + seconds
     threads = [threading.Thread(target=_worker, args=(port, request, stop, counts, i))
@@ -163,13 +168,14 @@ def loopback(seconds: float, pairs: int, connections: int) -> dict[str, Any]:
     """Paired, alternating runs of the simulator and the hello-world app."""
     sim, hello = Server(SIM_SERVER), Server(HELLO_SERVER)
     try:
-        rps(sim, seconds / 2, connections)  # warm-up, unmeasured
-        rps(hello, seconds / 2, connections)
+        like = sim.info
+        rps(sim, seconds / 2, connections, like)  # warm-up, unmeasured
+        rps(hello, seconds / 2, connections, like)
         sims, hellos = [], []
         for i in range(pairs):
             order = [(sim, sims), (hello, hellos)]
             for server, into in order if i % 2 == 0 else order[::-1]:
-                into.append(rps(server, seconds, connections))
+                into.append(rps(server, seconds, connections, like))
     finally:
         sim.close()
         hello.close()

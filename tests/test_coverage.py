@@ -37,7 +37,7 @@ def test_coverage_rows_agree_with_is_allowed(era: str) -> None:
                "payroll.employees", "offline_access"]
     df = xn.coverage(granted, era=era)
     assert list(df.columns) == list(COLUMNS)
-    assert len(df) == 478
+    assert len(df) == 479
     for row, e in zip(df.itertuples(), ENDPOINTS, strict=True):
         assert (row.api, row.operation_id) == e.key
         assert row.allowed == sc.is_allowed(e, granted, era)
@@ -58,7 +58,7 @@ def test_summaries_add_up() -> None:
     granted = "accounting.settings.read accounting.contacts payroll.timesheets"
     df = xn.coverage(granted)
     summary = xn.api_summary(granted)
-    assert summary["total"].sum() == 478
+    assert summary["total"].sum() == 479
     assert summary["allowed"].sum() == df["allowed"].sum()
     by_scope = xn.scope_summary(granted)
     row = by_scope.set_index("scope").loc["accounting.contacts"]
@@ -74,7 +74,7 @@ def test_what_if_lists_only_changed_rows() -> None:
     expected = {e.key for e in CAT if "accounting.contacts.read" in e.scopes}
     assert {(r.api, r.operation_id) for r in gained.itertuples()} == expected
     lost = xn.what_if(base, remove=["accounting.settings.read"])
-    assert set(lost["change"]) == {"lost"} and len(lost) == 19
+    assert set(lost["change"]) == {"lost"} and len(lost) == 20
     assert xn.what_if(base, add=["accounting.settings.read"]).empty
     # era matters: the broad scope gains nothing on a granular-era app
     assert xn.what_if([], add=["accounting.transactions"], era="granular").empty

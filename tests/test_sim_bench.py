@@ -30,4 +30,7 @@ def test_both_servers_answer_200_over_loopback(bench: types.ModuleType) -> None:
     # _worker asserts every answer is a 200, so a count above zero means real answers were read
     out = bench.loopback(0.2, 1, 1)
     assert out["sim_rps"][0] > 0 and out["hello_rps"][0] > 0 and out["ratio"] > 0
-    assert b"xero-tenant-id" in bench._request(1, {"token": "t", "tenant": "x"})
+    info = {"token": "t", "tenant": "x"}
+    assert b"xero-tenant-id: x" in bench._request(1, info)
+    # both servers get the same request bytes: only the Host header's port differs
+    assert bench._request(1, info).replace(b"127.0.0.1:1\r", b"127.0.0.1:2\r") == bench._request(2, info)

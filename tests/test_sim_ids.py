@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from xero_nb.http import Client, Response
-from xero_nb.simulator import XeroSimulator
+from xero_nb.simulator import SimulatorError, XeroSimulator
 
 API = "https://api.xero.com"
 NOBODY = "00000000-0000-4000-8000-000000000000"
@@ -109,3 +109,93 @@ def test_a_bad_body_answers_xeros_validation_exception(sim_nolimits: XeroSimulat
     assert "BankAccount is required" in messages and "LineItems is required" in messages
     assert any(m.startswith("Type 'SPENDING' is not one of RECEIVE") for m in messages)
     assert len(sim.records("AU", "accounting", "banktransactions")) == 3  # nothing was stored
+
+
+def test_each_project_has_its_own_tasks_and_time(sim_nolimits: XeroSimulator, tok: dict[str, Any]) -> None:
+    sim = sim_nolimits
+    a, b = (p["projectId"] for p in sim.records("AU", "projects", "projects"))
+    base = "/projects.xro/2.0/Projects"
+    lists = {p: call(sim, tok, "GET", f"{base}/{p}/Tasks").json()["items"] for p in (a, b)}
+    assert lists[a] and lists[b]
+    assert {t["projectId"] for t in lists[a]} == {a} and {t["projectId"] for t in lists[b]} == {b}
+    ids_a, ids_b = ({t["taskId"] for t in lists[p]} for p in (a, b))
+    assert ids_a.isdisjoint(ids_b)
+    assert ids_a == {t["taskId"] for t in sim.records("AU", "projects", "projects/tasks", a)}
+    # every project's, in the projects' order, without a parent
+    assert [t["taskId"] for t in sim.records("AU", "projects", "projects/tasks")] == (
+        [t["taskId"] for t in lists[a]] + [t["taskId"] for t in lists[b]])
+    task_b = lists[b][0]["taskId"]
+    r = call(sim, tok, "GET", f"{base}/{a}/Tasks/{task_b}")  # B's task under A
+    assert r.status_code == 404 and _detail(r) == NOT_FOUND
+    assert call(sim, tok, "GET", f"{base}/{b}/Tasks/{task_b}").json()["taskId"] == task_b
+    entry_b = sim.records("AU", "projects", "projects/time", b)[0]
+    assert entry_b["taskId"] in ids_b  # time is logged against its own project's task
+    assert call(sim, tok, "GET", f"{base}/{a}/Time/{entry_b['timeEntryId']}").status_code == 404
+    times_a = call(sim, tok, "GET", f"{base}/{a}/Time").json()["items"]
+    assert times_a and entry_b["timeEntryId"] not in {t["timeEntryId"] for t in times_a}
+    with pytest.raises(SimulatorError):
+        sim.records("AU", "projects", "projects/tasks", NOBODY)
+
+
+def test_a_child_written_under_one_parent_stays_there(sim_nolimits: XeroSimulator, tok: dict[str, Any]) -> None:
+    sim = sim_nolimits
+    a, b = (p["projectId"] for p in sim.records("AU", "projects", "projects"))
+    base = "/projects.xro/2.0/Projects"
+    made = call(sim, tok, "POST", f"{base}/{a}/Tasks",
+                json={"name": "Launch", "rate": {"currency": "AUD", "value": 100.0}, "chargeType": "TIME",
+                      "estimateMinutes": 60})
+    assert made.status_code == 201
+    new = made.json()
+    assert new["projectId"] == a and new["name"] == "Launch"
+    assert new["taskId"] in {t["taskId"] for t in call(sim, tok, "GET", f"{base}/{a}/Tasks").json()["items"]}
+    assert new["taskId"] not in {t["taskId"] for t in call(sim, tok, "GET", f"{base}/{b}/Tasks").json()["items"]}
+    assert call(sim, tok, "GET", f"{base}/{b}/Tasks/{new['taskId']}").status_code == 404
+    assert call(sim, tok, "PUT", f"{base}/{b}/Tasks/{new['taskId']}", json={"name": "x"}).status_code == 404
+    assert call(sim, tok, "DELETE", f"{base}/{b}/Tasks/{new['taskId']}").status_code == 404
+    assert call(sim, tok, "DELETE", f"{base}/{a}/Tasks/{new['taskId']}").status_code == 204
+    assert call(sim, tok, "GET", f"{base}/{a}/Tasks/{new['taskId']}").status_code == 404
+    # accounting history: a note on one invoice is not another's
+    first, second = (i["InvoiceID"] for i in sim.records("AU", "accounting", "invoices")[:2])
+    note = {"HistoryRecords": [{"Details": "Called the customer"}]}
+    assert call(sim, tok, "PUT", f"/api.xro/2.0/Invoices/{first}/History", json=note).status_code == 200
+    history = {i: call(sim, tok, "GET", f"/api.xro/2.0/Invoices/{i}/History").json()["HistoryRecords"]
+               for i in (first, second)}
+    assert "Called the customer" in [h.get("Details") for h in history[first]]
+    assert "Called the customer" not in [h.get("Details") for h in history[second]]
+    sim.reset()
+    after = call(sim, tok, "GET", f"/api.xro/2.0/Invoices/{first}/History").json()["HistoryRecords"]
+    assert "Called the customer" not in [h.get("Details") for h in after]
+
+
+def test_each_employee_has_its_own_leave(sim_nolimits: XeroSimulator, tok: dict[str, Any]) -> None:
+    sim = sim_nolimits
+    first, second = (e["employeeID"] for e in sim.records("UK", "payroll_uk", "employees")[:2])
+    base = "/payroll.xro/2.0/Employees"
+    leave = {e: call(sim, tok, "GET", f"{base}/{e}/Leave", tenant="UK").json()["leave"] for e in (first, second)}
+    assert len(leave[first]) == len(leave[second]) == 1
+    mine, theirs = leave[first][0]["leaveID"], leave[second][0]["leaveID"]
+    assert mine != theirs
+    assert call(sim, tok, "GET", f"{base}/{first}/Leave/{mine}", tenant="UK").status_code == 200
+    r = call(sim, tok, "GET", f"{base}/{first}/Leave/{theirs}", tenant="UK")
+    assert r.status_code == 404 and r.json()["detail"] == NOT_FOUND
+
+
+def test_file_associations_are_per_file_and_read_by_object(sim_nolimits: XeroSimulator) -> None:
+    sim = sim_nolimits
+    tok = sim.issue_token(scopes=["files"])
+    receipt, lease = (f["Id"] for f in sim.records("AU", "files", "files"))
+    bill = sim.records("AU", "accounting", "invoices")[4]["InvoiceID"]
+    contact = sim.records("AU", "accounting", "contacts")[0]["ContactID"]
+    files = "/files.xro/1.0"
+    assert [a["ObjectId"] for a in call(sim, tok, "GET", f"{files}/Files/{receipt}/Associations").json()] == [bill]
+    assert bill not in [a["ObjectId"] for a in call(sim, tok, "GET", f"{files}/Files/{lease}/Associations").json()]
+    linked = call(sim, tok, "POST", f"{files}/Files/{lease}/Associations",
+                  json={"ObjectId": contact, "ObjectGroup": "Contact", "ObjectType": "Business"})
+    assert linked.status_code == 201 and linked.json()["FileId"] == lease
+    by_object = call(sim, tok, "GET", f"{files}/Associations/{contact}").json()
+    assert [(a["FileId"], a["ObjectId"]) for a in by_object] == [(lease, contact)]
+    count = call(sim, tok, "GET", f"{files}/Associations/Count", params={"ObjectIds": f"{contact},{bill},{NOBODY}"})
+    assert count.json() == {contact: 1, bill: 1, NOBODY: 0}
+    assert call(sim, tok, "DELETE", f"{files}/Files/{receipt}/Associations/{contact}").status_code == 404
+    assert call(sim, tok, "DELETE", f"{files}/Files/{lease}/Associations/{contact}").status_code == 204
+    assert call(sim, tok, "GET", f"{files}/Associations/{contact}").json() == []

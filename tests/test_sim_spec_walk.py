@@ -16,7 +16,7 @@ from xero_nb.simulator import XeroSimulator
 # Path parameters that name a record of another collection than the path's own prefix.
 PARAM_SOURCES = {
     ("payroll_uk", "getStatutoryLeaveSummary", "EmployeeID"): ("payroll_uk", "employees"),
-    ("files", "getAssociationsByObject", "ObjectId"): ("accounting", "invoices"),
+    ("files", "getAssociationsByObject", "ObjectId"): ("files", "files/associations"),
 }
 
 
@@ -39,18 +39,20 @@ def path_ids(sim: XeroSimulator, ep: Endpoint) -> dict[str, str]:
     segs = ep.path.split("/")
     out: dict[str, str] = {}
     tenant = tenant_of(sim, ep)
+    parents: tuple[str, ...] = ()  # the ids named so far: a child is taken from its own parent
     for i, seg in enumerate(segs):
         if not seg.startswith("{"):
             continue
         name = seg[1:-1]
-        api, coll = PARAM_SOURCES.get((ep.api, ep.operation_id, name), (
-            ep.api, "/".join(s.lower() for s in segs[:i] if s and not s.startswith("{"))))
+        source = PARAM_SOURCES.get((ep.api, ep.operation_id, name))
+        api, coll = source or (ep.api, "/".join(s.lower() for s in segs[:i] if s and not s.startswith("{")))
         if ep.api == "appstore":
             out[name] = "5e6f1d2c-0000-4a47-9a53-0c3c2f2b5a10"  # any subscription is the caller's own
             continue
-        rows = sim.records(tenant, api, coll)
+        rows = sim.records(tenant, api, coll, parents or None) if source is None else sim.records(tenant, api, coll)
         assert rows, f"{ep}: no records in {api}:{coll} to take {name} from"
         out[name] = _id_of(rows[0], name, coll)
+        parents += (out[name],)
     return out
 
 

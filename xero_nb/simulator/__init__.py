@@ -56,9 +56,14 @@ Answers are shaped by the specs: ``schemas`` reads the compact index ``data/sche
 ``gen`` renders each record and envelope from the operation's response schema (required fields,
 MS-JSON dates on accounting and payroll AU, ISO elsewhere, enums, UUIDs, numbers), ``data``
 keeps the records (seeded by ``seed``; an unseeded collection holds one generated record;
-``lookup`` finds ids; an unknown id at any depth is 404), ``writes`` creates, updates and
-validates (a ``ValidationException`` on accounting and payroll AU), ``sim.reset()`` returns to
-the seed.
+a collection under a parent, such as ``/Projects/{id}/Tasks`` or ``/Invoices/{id}/History``,
+is kept per parent, so a child id under the wrong parent is 404 like any unknown id at any
+depth; ``lookup`` finds ids), ``writes`` creates, updates and deletes, with ``validate``
+checking each posted record against the spec's request schema at every depth (a
+``ValidationException`` with per-element ``ValidationErrors`` on accounting and payroll AU,
+``invalidFields`` on payroll 2.0, ``modelState`` on projects); ``sim.reset()`` returns to the
+seed. xero-python (``tests/test_sim_sdk.py``) and xero-node (``tests/test_sim_node.py``) call
+every GET method they have against ``serve()``.
 """
 
 from __future__ import annotations

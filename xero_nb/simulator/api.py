@@ -69,7 +69,7 @@ def handle_api(core: World, ctx: Ctx, matches: list[Match], key: tuple[str, str]
                 return problem(429, f"Rate limit exceeded: {verdict.problem}", ctx.cid, api,
                                headers=extra, title="Too Many Requests")
     need = match.route.required[app.era]
-    if not is_allowed(ep, rec.scopes, app.era):  # the one scope rule (xero_nb.catalog.scopes)
+    if not _allowed(core, match, rec.scopes, app.era):
         return problem(401, "AuthorizationUnsuccessful", ctx.cid, api, headers=extra | INSUFFICIENT)
     if not ep.tenant_header:  # App Store billing: no organisation involved
         refusal = _app_gates(rec, match, need, ctx.now)
@@ -88,6 +88,17 @@ def handle_api(core: World, ctx: Ctx, matches: list[Match], key: tuple[str, str]
 
 
 Refusal = tuple[int, str, str | None, str | None]  # status, detail, title, problem type
+
+
+def _allowed(core: World, match: Match, scopes: frozenset[str], era: str) -> bool:
+    """The one scope rule (``catalog.scopes.is_allowed``), remembered per route, era and scopes."""
+    key = (id(match.route), era, scopes)  # routes live as long as the process's route table
+    hit = core.allowed.get(key)
+    if hit is None:
+        if len(core.allowed) > 50_000:  # bounded: every distinct scope set is a key
+            core.allowed.clear()
+        hit = core.allowed[key] = is_allowed(match.endpoint, scopes, era)
+    return hit
 
 
 def _tenant(core: World, rec: AccessRecord, header: str | None, org: DemoOrg | None) -> Refusal | None:

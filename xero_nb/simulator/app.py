@@ -42,9 +42,9 @@ class SimASGI:
         request = asgi_request(scope, body)
         plan = self._core.begin(request)
         try:
-            if plan.latency:
+            if plan.faults and plan.latency:
                 await anyio.sleep(plan.latency)
-            if plan.drop:
+            if plan.faults and plan.drop:
                 # Promise a body, then hang up: the client sees the connection drop mid-response.
                 await send({"type": "http.response.start", "status": 200,
                             "headers": [(b"content-length", b"1024")]})

@@ -17,6 +17,8 @@ class Ctx:
     now: float
     path: str
     _form: dict[str, list[str]] | None = field(default=None, repr=False)
+    _bearer: str | None = field(default=None, repr=False)
+    _bearer_read: bool = field(default=False, repr=False)
 
     @property
     def method(self) -> str:
@@ -48,7 +50,11 @@ class Ctx:
         return value if value is not None else (self.field(name) if self.method == "POST" else None)
 
     def bearer(self) -> str | None:
-        """The bearer token from the Authorization header."""
-        auth = self.request.headers.get("authorization", "")
-        scheme, _, token = auth.partition(" ")
-        return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+        """The bearer token from the Authorization header (read once per call)."""
+        if not self._bearer_read:
+            auth = self.request.headers.get("authorization", "")
+            scheme, _, token = auth.partition(" ")
+            token = token.strip()
+            self._bearer = token if token and scheme.lower() == "bearer" else None
+            self._bearer_read = True
+        return self._bearer

@@ -7,8 +7,9 @@ long-running simulator neither grows without bound nor holds live tokens.
 
 from __future__ import annotations
 
+import itertools
 import json
-import uuid
+import secrets
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +29,7 @@ from xero_nb.simulator.wire import Answer, SimRequest
 from xero_nb.simulator.world import World
 
 _CONNECTIONS = facts.CONNECTIONS_PATH
+_NO_FAULTS: frozenset[str] = frozenset()
 RECORD_DEFAULT = 1000  # calls a XeroSimulator keeps unless told otherwise (a few MB at most)
 # Form fields, query parameters and JSON keys whose values are credentials.
 _SECRET_FIELDS = frozenset({"access_token", "refresh_token", "id_token", "token", "code",
@@ -68,6 +70,16 @@ class SimCore(World):
     def __init__(self, *, max_calls: int = RECORD_DEFAULT, **world: Any) -> None:
         super().__init__(**world)
         self.recorded: deque[tuple[Request, Response]] = deque(maxlen=max_calls)
+        # Correlation ids: a random UUID-v4 head per simulator and a counter for the node, so
+        # each is unique, UUID-shaped as Xero's, and costs one format instead of a uuid4().
+        head = secrets.token_hex(10)
+        variant = "89ab"[int(head[16], 16) % 4]
+        self._cid_head = f"{head[:8]}-{head[8:12]}-4{head[13:16]}-{variant}{head[17:20]}-"
+        self._cid_count = itertools.count(int(secrets.token_hex(6), 16))
+
+    def correlation_id(self) -> str:
+        """A fresh correlation id (UUID-shaped)."""
+        return f"{self._cid_head}{next(self._cid_count) & 0xFFFFFFFFFFFF:012x}"
 
     @property
     def max_calls(self) -> int:
@@ -88,7 +100,7 @@ class SimCore(World):
         """Accept a call: assign its correlation id, route it, fire faults, count it in flight."""
         with self.lock:
             path = request.path
-            ctx = Ctx(request, str(uuid.uuid4()), self.clock(), path)
+            ctx = Ctx(request, self.correlation_id(), self.clock(), path)
             matches = [] if path in _FIXED else self.routes.match(request.method, path)
             plan = Plan(ctx, matches)
             if self.faults:
@@ -147,7 +159,7 @@ class SimCore(World):
         with self.lock:
             ctx = plan.ctx
             ctx.now = self.clock()
-            kinds = {f.kind for f in plan.faults}
+            kinds = {f.kind for f in plan.faults} if plan.faults else _NO_FAULTS
             if "503" in kinds:
                 resp = problem(503, "The Organisation is offline", ctx.cid, self._api_name(ctx),
                                title="Service Unavailable")
@@ -173,6 +185,8 @@ class SimCore(World):
 
     def _dispatch(self, plan: Plan) -> Answer:
         ctx = plan.ctx
+        if plan.matches:  # an API route (fixed paths and /connections never match one)
+            return handle_api(self, ctx, plan.matches, plan.key, busy=not plan.admitted)
         handler = _FIXED.get(ctx.path)
         if handler is not None:
             return handler(self, ctx)
@@ -181,8 +195,6 @@ class SimCore(World):
             return identity.connections(self, ctx, None)
         if low.startswith(_CONNECTIONS + "/") and low.count("/") == 2:
             return identity.connections(self, ctx, ctx.path.rstrip("/").rsplit("/", 1)[1])
-        if plan.matches:
-            return handle_api(self, ctx, plan.matches, plan.key, busy=not plan.admitted)
         if low == "" and ctx.method == "GET":
             origin = f"{ctx.request.scheme}://{ctx.request.netloc}"
             return html_response(200, index_page(self.apps, self.orgs, origin), ctx.cid)

@@ -1,7 +1,10 @@
 """The organisations' records: seeded reads, in-memory writes, answers shaped by the specs.
 
-Records live per organisation, API and collection (``schemas.collection_of``). A collection the
-seed does not fill gets one record made by the generator from the spec's schema, so every
+Records live per organisation, API and collection (``schemas.collection_of``), and a collection
+under a parent record (``/Projects/{projectId}/Tasks``, ``/Invoices/{InvoiceID}/History``) per
+parent: its *owner*, the ids the path names before it. Project A's tasks are never project B's,
+and a child id under the wrong parent is 404. A collection the seed does not fill gets one record
+(per owner) made by the generator from the spec's schema, its parent's id stamped in, so every
 operation answers with data and every id in a path can be found. Every answer goes through
 ``gen.Generator`` against the operation's own response schema.
 """
@@ -15,19 +18,18 @@ from xero_nb.simulator.context import Ctx
 from xero_nb.simulator.gen import Generator
 from xero_nb.simulator.lookup import exact, find
 from xero_nb.simulator.orgs import DemoOrg
-from xero_nb.simulator.problems import NOT_FOUND, dumps, problem
+from xero_nb.simulator.plans import ROUTE_PLANS, Owner, belongs, own_id, parent_chain, route_plan
+from xero_nb.simulator.problems import NOT_FOUND, dumps, json_response, problem
 from xero_nb.simulator.routes import Match
 from xero_nb.simulator.schemas import ApiSchemas, Shape, api_schemas
 from xero_nb.simulator.seed import Records, seed
 from xero_nb.simulator.wire import Answer
 from xero_nb.simulator.writes import apply_write
 
-# GET {collection}/{param} answering the records of the owner the parameter names, not one
-# record: (api, collection) -> the owner's collection (None: any owner).
-OWNER_LISTS: dict[tuple[str, str], str | None] = {
-    ("files", "associations"): None,
-    ("payroll_uk", "statutoryleaves/summary"): "employees",
-}
+# The Files API's associations live under each file (/Files/{FileId}/Associations); these read
+# them all: /Associations/{ObjectId} (one object's) and /Associations/Count?ObjectIds=a,b.
+FILE_ASSOCIATIONS = ("files", "files/associations")
+ASSOCIATION_VIEWS = frozenset({"associations", "associations/count"})
 APPSTORE = "appstore"  # the pseudo-organisation App Store subscriptions are kept under
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
@@ -38,12 +40,12 @@ class DataStore:
     def __init__(self, orgs: list[DemoOrg], seed_value: int = 0) -> None:
         self._orgs = {o.tenant_id: o for o in orgs}
         self._seeded: dict[str, dict[str, Records]] = {}
-        self._data: dict[str, dict[tuple[str, str], list[dict[str, Any]]]] = {}
+        self._data: dict[str, dict[tuple[str, str, tuple[str, ...]], list[dict[str, Any]]]] = {}
         self._gens: dict[str, Generator] = {}
         # rendered answers (JSON bytes, envelope aside) per collection version: writes bump it
-        self._versions: dict[tuple[str, str, str], int] = {}
+        self._versions: dict[tuple[str, str, str, tuple[str, ...]], int] = {}
         self._rendered: dict[tuple[Any, ...], bytes] = {}
-        self._envelopes: dict[tuple[str, str, int], tuple[str, dict[str, Any]]] = {}
+        self._envelopes: dict[tuple[str, str, int], tuple[str, str]] = {}
         self.seed_value = seed_value
 
     def reset(self) -> None:
@@ -59,57 +61,112 @@ class DataStore:
             gen = self._gens[api] = Generator(api_schemas(api))
         return gen
 
-    def records(self, tenant_id: str, api: str, collection: str) -> list[dict[str, Any]]:
-        """The live list of a collection: seeded, else one record the generator makes."""
-        org_data = self._data.setdefault(tenant_id, {})
-        rows = org_data.get((api, collection))
+    def records(self, tenant_id: str, api: str, collection: str, owner: Owner = ()) -> list[dict[str, Any]]:
+        """The live list of a collection (under ``owner``): seeded, else one record the generator makes."""
+        org_data = self._data.get(tenant_id)
+        if org_data is None:
+            org_data = self._data[tenant_id] = {}
+        where = (api, collection, tuple(v.lower() for _, v in owner) if owner else ())
+        rows = org_data.get(where)
         if rows is None:
-            rows = self._initial(tenant_id, api, collection)
-            org_data[(api, collection)] = rows
+            rows = self._initial(tenant_id, api, collection, owner)
+            org_data[where] = rows
         return rows
 
-    def _initial(self, tenant_id: str, api: str, collection: str) -> list[dict[str, Any]]:
+    def listing(self, tenant_id: str, api: str, collection: str,
+                parent: str | tuple[str, ...] | None = None) -> list[dict[str, Any]] | None:
+        """A collection's records; under a parent, that parent's (``parent``: its ids, outermost
+        first), or with ``parent=None`` every parent's in turn. None: a parent is unknown.
+        """
+        chain = parent_chain(api, collection)
+        if not chain:
+            return self.records(tenant_id, api, collection)
+        if parent is not None:
+            ids = (parent,) if isinstance(parent, str) else tuple(parent)
+            owner = self._owner(tenant_id, api, chain, ids)
+            return None if owner is None else self.records(tenant_id, api, collection, owner)
+        out: list[dict[str, Any]] = []
+        for owner in self._owners(tenant_id, api, chain):
+            out += self.records(tenant_id, api, collection, owner)
+        return out
+
+    def _owner(self, tenant_id: str, api: str, chain: list[tuple[str, str]],
+               ids: tuple[str, ...]) -> Owner | None:
+        """The owner the ids name, each checked against its parent collection (None: unknown)."""
+        if len(ids) != len(chain):
+            return None
+        owner: Owner = ()
+        for (name, parent), key in zip(chain, ids, strict=True):
+            hit = find(self.records(tenant_id, api, parent, owner), key, name, parent)
+            if hit is None:
+                return None
+            owner += ((name, own_id(hit, name, parent, key)),)
+        return owner
+
+    def _owners(self, tenant_id: str, api: str, chain: list[tuple[str, str]]) -> list[Owner]:
+        """Every owner along ``chain``, parents in their collections' order."""
+        owners: list[Owner] = [()]
+        for name, parent in chain:
+            owners = [(*owner, (name, own_id(row, name, parent, "")))
+                      for owner in owners for row in self.records(tenant_id, api, parent, owner)]
+        return owners
+
+    def _initial(self, tenant_id: str, api: str, collection: str, owner: Owner) -> list[dict[str, Any]]:
         if tenant_id not in self._seeded:
             org = self._orgs.get(tenant_id)
             self._seeded[tenant_id] = seed(org) if org is not None else {}
         seeded = self._seeded[tenant_id].get(api, {}).get(collection)
-        if seeded is not None:
-            return copy.deepcopy(seeded)
+        if seeded is not None:  # a seeded child names its parent in the parent's id field
+            return [copy.deepcopy(r) for r in seeded if belongs(r, owner)]
         schemas = api_schemas(api)
         shape = _list_shape(schemas, collection)
         if shape is None or shape.item is None:
             return []
-        made = self.generator(api).fake(shape.item, f"{tenant_id}/{api}/{collection}/0", full=True)
-        return [made] if isinstance(made, dict) else []
+        where = "".join(f"/{v.lower()}" for _, v in owner)
+        made = self.generator(api).fake(shape.item, f"{tenant_id}/{api}/{collection}{where}/0", full=True)
+        if not isinstance(made, dict):
+            return []
+        props, _ = schemas.properties(shape.item)
+        for name, value in owner:  # the parent's id, where the record has a field for it
+            field = next((p for p in props if p.lower() == name.lower()), None)
+            if field is not None:
+                made[field] = value
+        return [made]
 
     def respond(self, ctx: Ctx, match: Match, org: DemoOrg | None, headers: dict[str, str]) -> Answer:
         """Answer a call that passed every check."""
         ep = match.endpoint
-        where_ep = (ep.api, ep.operation_id, ep.method, ep.path)
-        plan = _ROUTE_PLANS.get(where_ep)
+        plan = ROUTE_PLANS.get(id(match.route))  # routes live as long as the route table
         if plan is None:
-            plan = _ROUTE_PLANS[where_ep] = _route_plan(*where_ep)
-        shape, last, owner, parents = plan
+            plan = ROUTE_PLANS[id(match.route)] = route_plan(ep.api, ep.operation_id, ep.method, ep.path)
+        shape, last, owner_list, parents = plan
         tenant = org.tenant_id if org is not None else APPSTORE
         params = match.params
-        # every id before the last names a record that must exist (unknown: 404, at any depth)
-        for name, parent in parents:
-            if parent is None or ep.api == APPSTORE:
-                continue
-            if find(self.records(tenant, ep.api, parent), params.get(name, ""), name, parent) is None:
-                return self._missing(ctx, ep.api, headers)
+        owner: Owner = ()
+        if ep.api != APPSTORE:  # every id before the last names a record that must exist (else 404)
+            for name, parent in parents:
+                named = params.get(name, "")
+                hit = find(self.records(tenant, ep.api, parent, owner), named, name, parent)
+                if hit is None:
+                    return self._missing(ctx, ep.api, headers)
+                if not owner_list or name != last:
+                    owner += ((name, own_id(hit, name, parent, named)),)
+        collection = shape.collection
         if ep.method != "GET":
-            where = (tenant, ep.api, shape.collection)
+            where = (tenant, ep.api, collection, tuple(v.lower() for _, v in owner))
             self._versions[where] = self._versions.get(where, 0) + 1
-            return apply_write(self, ctx, shape, tenant, params.get(last or "", None), last, headers)
-        rows = self.records(tenant, ep.api, shape.collection)
+            return apply_write(self, ctx, shape, tenant, params.get(last or "", None), last, headers,
+                               owner)
+        if ep.api == "files" and collection in ASSOCIATION_VIEWS:
+            return self._associations(ctx, shape, tenant, params.get(last or ""), headers)
+        rows = self.records(tenant, ep.api, collection, owner)
         if ep.api == APPSTORE and last == "subscriptionId":  # any subscription id is the caller's
             rows = [{**(rows[0] if rows else {}), "id": params[last], "status": "ACTIVE"}]
-        elif last is not None and owner:  # the owner's records (an unknown owner has none)
+        elif last is not None and owner_list:  # the owner's records (an unknown owner has none)
             value = params.get(last, "").lower()
             rows = [r for r in rows if str(r.get(exact(r, last) or "", value)).lower() == value]
         elif last is not None:
-            hit = find(rows, params.get(last, ""), last, shape.collection)
+            hit = find(rows, params.get(last, ""), last, collection)
             if hit is None:
                 return self._missing(ctx, ep.api, headers)
             rows = [hit]
@@ -117,9 +174,23 @@ class DataStore:
         paged = page is not None and page.isdigit() and int(page) > 1 and last is None
         if paged:
             rows = []  # every seeded collection fits on page 1, so paging loops end
-        version = self._versions.get((tenant, ep.api, shape.collection), 0)
-        key = (tenant, ep.operation_id, ep.api, version, params.get(last or ""), paged)
+        ids = tuple(v.lower() for _, v in owner) if owner else ()
+        version = self._versions.get((tenant, ep.api, collection, ids), 0)
+        key = (tenant, ep.operation_id, ep.api, version, ids, params.get(last or ""), paged)
         return self.answer(ctx, shape, rows, headers, key=key)
+
+    def _associations(self, ctx: Ctx, shape: Shape, tenant: str, object_id: str | None,
+                      headers: dict[str, str]) -> Answer:
+        """/Associations/{ObjectId} and /Associations/Count, read from every file's associations."""
+        every = self.listing(tenant, *FILE_ASSOCIATIONS) or []
+        if shape.collection == "associations/count":
+            asked = [i for v in ctx.request.params("ObjectIds") for i in v.split(",") if i.strip()]
+            counts = {i.strip(): sum(1 for a in every if str(a.get("ObjectId", "")).lower()
+                                     == i.strip().lower()) for i in asked}
+            return json_response(200, counts, ctx.cid, headers)
+        value = (object_id or "").lower()
+        rows = [a for a in every if str(a.get("ObjectId", "")).lower() == value]
+        return self.answer(ctx, shape, rows, headers)
 
     def _missing(self, ctx: Ctx, api: str, headers: dict[str, str]) -> Answer:
         return problem(404, NOT_FOUND, ctx.cid, api, headers=headers, title="NotFound")
@@ -152,13 +223,13 @@ class DataStore:
         if shape.kind in ("array", "record"):
             body = payload
         else:
-            n = 1 if not shape.many else len(rows)
-            head = dumps(self._envelope(ctx, gen, shape, n))
-            body = head[:-1] + (b"," if len(head) > 2 else b"") + dumps(shape.slot) + b":" + payload + b"}"
+            head = self._envelope(ctx, gen, shape, 1 if not shape.many else len(rows))
+            body = head + payload + b"}"
         return Answer(code, headers={"Content-Type": "application/json; charset=utf-8",
                                        "Xero-Correlation-Id": ctx.cid, **headers}, content=body)
 
-    def _envelope(self, ctx: Ctx, gen: Generator, shape: Shape, n: int) -> dict[str, Any]:
+    def _envelope(self, ctx: Ctx, gen: Generator, shape: Shape, n: int) -> bytes:
+        """The envelope's JSON up to its slot's value: ``{"Id":...,"Status":"OK",...,"Invoices":``."""
         key = (shape.api, shape.operation_id, n)
         hit = self._envelopes.get(key)
         if hit is None:  # what does not change from call to call, worked out once
@@ -172,51 +243,19 @@ class DataStore:
             for name, value in (("TotalCount", n), ("Page", 1), ("PerPage", 100)):
                 if name in props:
                     tail[name] = value
-            hit = self._envelopes[key] = (style, tail)
-        style, tail = hit
-        body: dict[str, Any] = {}
+            rest = dumps(tail)[1:-1].decode()  # '"pagination":{...},"TotalCount":2' or ''
+            slot = dumps(shape.slot).decode()
+            hit = self._envelopes[key] = (style, rest + ("," if rest else "") + slot + ":")
+        style, rest = hit
+        # Each call's own part (correlation id, time) is spelled here: no JSON encoder per call.
         if style == "pascal":
-            body = {"Id": ctx.cid, "Status": "OK", "ProviderName": "xero-nb simulator",
-                    "DateTimeUTC": f"/Date({int(ctx.now * 1000)}+0000)/"}
+            head = (f'{{"Id":"{ctx.cid}","Status":"OK","ProviderName":"xero-nb simulator",'
+                    f'"DateTimeUTC":"/Date({int(ctx.now * 1000)}+0000)/",')
         elif style == "payroll2":
-            body = {"id": ctx.cid, "providerName": "xero-nb simulator", "httpStatusCode": "OK"}
-        body.update(tail)  # only ever serialised, so shared safely
-        return body
-
-
-RoutePlan = tuple[Shape, str | None, bool, list[tuple[str, str | None]]]
-# Per catalog endpoint (api, operation, method, path): the work its path implies, done once.
-_ROUTE_PLANS: dict[tuple[str, str, str, str], RoutePlan] = {}
-
-
-def _route_plan(api: str, operation_id: str, method: str, path: str) -> RoutePlan:
-    """An endpoint's shape, last path parameter, owner flag and the parents its ids must name."""
-    shape = api_schemas(api).shape(operation_id, method, path)
-    segs = [s for s in path.split("/") if s]
-    last = segs[-1][1:-1] if segs and segs[-1].startswith("{") else None
-    owner = (api, shape.collection) in OWNER_LISTS
-    parents: list[tuple[str, str | None]] = []
-    for idx, name in shape_params(segs):
-        if name == last and not owner:
-            break
-        parents.append((name, _parent_collection(segs, idx, api, shape.collection)))
-    return shape, last, owner, parents
-
-
-def shape_params(segs: list[str]) -> list[tuple[int, str]]:
-    """``(segment index, name)`` of each path parameter."""
-    return [(i, s[1:-1]) for i, s in enumerate(segs) if s.startswith("{")]
-
-
-def _parent_collection(segs: list[str], idx: int, api: str, own: str) -> str | None:
-    """The collection whose record the parameter at ``idx`` names (None: none to check)."""
-    head = "/".join(s.lower() for s in segs[:idx] if not s.startswith("{"))
-    owner = OWNER_LISTS.get((api, own), "")
-    if owner is None:
-        return None
-    if owner and idx == len(segs) - 1:
-        return owner
-    return head or None
+            head = f'{{"id":"{ctx.cid}","providerName":"xero-nb simulator","httpStatusCode":"OK",'
+        else:
+            head = "{"
+        return (head + rest).encode()
 
 
 def _list_shape(schemas: ApiSchemas, collection: str) -> Shape | None:

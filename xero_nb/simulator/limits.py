@@ -77,12 +77,19 @@ class RateLimits:
         if not self.enabled:
             return None
         key = (client_id, tenant_id)
-        minute = self._minute.setdefault(key, deque())
-        day = self._day.setdefault(key, deque())
-        app = self._app.setdefault(client_id, deque())
-        _purge(minute, now, MINUTE)
-        _purge(day, now, DAY)
-        _purge(app, now, MINUTE)
+        minute, day, app = self._minute.get(key), self._day.get(key), self._app.get(client_id)
+        if minute is None:
+            minute = self._minute[key] = deque()
+        if day is None:
+            day = self._day[key] = deque()
+        if app is None:
+            app = self._app[client_id] = deque()
+        if minute and minute[0] <= now - MINUTE:
+            _purge(minute, now, MINUTE)
+        if day and day[0] <= now - DAY:
+            _purge(day, now, DAY)
+        if app and app[0] <= now - MINUTE:
+            _purge(app, now, MINUTE)
         quota = self.day_quota(tier)
         problem, retry = None, 0
         if busy:

@@ -39,15 +39,18 @@ def json_response(status: int, body: Any, cid: str, headers: Mapping[str, str] |
 
 def problem(status: int, detail: str, cid: str, api: str = "accounting", *,
             headers: Mapping[str, str] | None = None, type_: str | None = None,
-            title: str | None = None) -> Answer:
-    """A Xero problem body in the key case ``api`` uses; ``Instance`` is the correlation id."""
+            title: str | None = None, extra: Mapping[str, Any] | None = None) -> Answer:
+    """A Xero problem body in the key case ``api`` uses; ``Instance`` is the correlation id.
+
+    ``extra``: more members (payroll 2.0's ``invalidFields``).
+    """
     title = title or TITLES.get(status, "Error")
     if api in LOWER_CASE_APIS:
         body: dict[str, Any] = {"type": type_ or "about:blank", "title": title, "status": status,
-                                "detail": detail, "instance": cid}
+                                "detail": detail, "instance": cid, **(extra or {})}
         return json_response(status, body, cid, headers, "application/problem+json; charset=utf-8")
     body = {"Type": type_, "Title": title, "Status": status, "Detail": detail, "Instance": cid,
-            "Extensions": {}}
+            "Extensions": {}, **(extra or {})}
     return json_response(status, body, cid, headers)
 
 

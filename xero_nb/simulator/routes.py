@@ -10,11 +10,6 @@ from xero_nb.catalog.index import Catalog, load_catalog
 from xero_nb.catalog.scopes import ERAS, required_scopes
 from xero_nb.models import Endpoint
 
-# Paths Xero answers that its specs do not name, and the path whose answer they give.
-# pyxero has called the plural /Organisations for a decade (pyxero#17, #75) and Xero answers
-# it as /Organisation.
-PATH_ALIASES = {"/api.xro/2.0/organisations": "/api.xro/2.0/Organisation"}
-
 
 @dataclass(frozen=True, slots=True)
 class Route:
@@ -76,7 +71,6 @@ class RouteTable:
 
     def match(self, method: str, path: str) -> list[Match]:
         """The best route per API for this call (several only on the shared payroll 2.0 URLs)."""
-        path = PATH_ALIASES.get(path.lower().rstrip("/"), path)
         key = (method, path)
         hit = self._cache.get(key)
         if hit is None:

@@ -5,8 +5,9 @@
 
 Only the shape is kept: each API's component schemas (types, properties, required fields,
 items, enums, formats, Xero's date markers ``x-is-msdate``/``x-is-msdate-time``/``x-is-date``/
-``x-is-datetime``, nullable) and, per operation, the status, content type and schema of each
-answer. No prose, no examples. The package reads only this file at run time (the wheel ships
+``x-is-datetime``, nullable, maxLength) and, per operation, the status, content type and schema of
+each answer, and the JSON schema of its request body (``request``; writes are validated by it). No
+prose, no examples. The package reads only this file at run time (the wheel ships
 without ``vendor/``); ``tests/test_sim_schemas.py`` rebuilds it from the specs and compares.
 """
 
@@ -24,7 +25,8 @@ INDEX_PATH = Path(__file__).parent / "data" / "schemas.json"
 FORMAT_VERSION = 1
 # The schema keywords kept; everything else (descriptions, examples, docs links) is prose.
 KEPT = frozenset({"type", "format", "enum", "required", "nullable", "minItems", "maxItems",
-                  "x-is-msdate", "x-is-msdate-time", "x-is-date", "x-is-datetime", "default"})
+                  "maxLength", "x-is-msdate", "x-is-msdate-time", "x-is-date", "x-is-datetime",
+                  "default"})
 NESTED = ("items", "additionalProperties")
 COMBINERS = ("allOf", "oneOf", "anyOf")
 
@@ -69,6 +71,18 @@ def _responses(doc: dict[str, Any], op: dict[str, Any]) -> dict[str, list[Any]]:
     return out
 
 
+def _request(doc: dict[str, Any], op: dict[str, Any]) -> Any:
+    """The JSON schema of an operation's request body (None: no JSON body)."""
+    body = op.get("requestBody")
+    if isinstance(body, dict) and "$ref" in body:
+        shared = (doc.get("components") or {}).get("requestBodies") or {}
+        body = shared.get(str(body["$ref"]).rsplit("/", 1)[1])
+    content = (body or {}).get("content") or {}
+    ctype = next((c for c in content if "json" in c), None)
+    schema = (content.get(ctype) or {}).get("schema") if ctype else None
+    return compact(schema) if schema else None
+
+
 def spec_entry(path: Path) -> dict[str, Any]:
     """One API's schemas and operations' answers from its spec file."""
     doc = _load_yaml(path)
@@ -78,8 +92,11 @@ def spec_entry(path: Path) -> dict[str, Any]:
         for method in HTTP_METHODS:
             op = item.get(method)
             if op:
-                ops[str(op.get("operationId", ""))] = {"method": method.upper(), "path": str(tmpl),
-                                                       "responses": _responses(doc, op)}
+                row = {"method": method.upper(), "path": str(tmpl), "responses": _responses(doc, op)}
+                request = _request(doc, op)
+                if request is not None:
+                    row["request"] = request
+                ops[str(op.get("operationId", ""))] = row
     return {"schemas": {str(k): compact(v) for k, v in sorted(schemas.items())},
             "operations": dict(sorted(ops.items()))}
 

@@ -88,6 +88,25 @@ class ApiSchemas:
         row: dict[str, Any] | None = self._ops.get(operation_id)
         return row
 
+    def request_item(self, operation_id: str, slot: str = "") -> Schema | None:
+        """The schema one posted record is checked against: the request body's record (under
+        ``slot`` when the body is an envelope), None when the spec gives no JSON body.
+        """
+        row = self._ops.get(operation_id)
+        body: Schema | None = row.get("request") if row else None
+        if body is None:
+            return None
+        root = self.resolve(body)
+        if root.get("type") == "array":
+            items: Schema = root.get("items") or {}
+            return items
+        props, _ = self.properties(root)
+        inner = props.get(slot) if slot else None
+        if inner is not None:
+            target = self.resolve(inner)
+            return (target.get("items") or {}) if target.get("type") == "array" else inner
+        return body
+
     def shape(self, operation_id: str, method: str = "GET", path: str = "") -> Shape:
         """How this operation answers (cached).
 

@@ -148,6 +148,17 @@ def seed(org: DemoOrg) -> dict[str, Records]:
                  "estimate": {"currency": cur, "value": est}}
                 for i, (n, m, est) in enumerate([("Website refresh", 1260, 9000.0),
                                                  ("Annual audit support", 300, 2500.0)])]
+    # Each project's own tasks and time (a child collection holds its parent's id: data._belongs).
+    tasks = [{"taskId": _id(org, "task", f"{p}/{t}"), "projectId": project["projectId"], "name": name,
+              "rate": {"currency": cur, "value": rate}, "chargeType": "TIME", "status": "ACTIVE",
+              "estimateMinutes": est, "totalMinutes": 0}
+             for p, project in enumerate(projects)
+             for t, (name, rate, est) in enumerate([("Design", 120.0, 600), ("Build", 150.0, 1200)])]
+    time_entries = [{"timeEntryId": _id(org, "time", p), "projectId": project["projectId"],
+                     "taskId": tasks[2 * p]["taskId"], "userId": _id(org, "user", 0),
+                     "dateUtc": "2026-10-14T09:00:00Z", "dateEnteredUtc": "2026-10-14T17:00:00Z",
+                     "duration": 90, "description": "Workshop", "status": "ACTIVE"}
+                    for p, project in enumerate(projects)]
     assets = [{"assetId": _id(org, "asset", i), "assetName": n, "assetNumber": f"FA-000{i + 1}",
                "purchaseDate": "2025-07-01T00:00:00", "purchasePrice": p, "assetStatus": "Registered",
                "bookDepreciationSetting": {"depreciationMethod": "StraightLine",
@@ -162,12 +173,21 @@ def seed(org: DemoOrg) -> dict[str, Records]:
              for i, (n, mt, sz) in enumerate([("receipt-0042.pdf", "application/pdf", 48213),
                                               ("lease-agreement.pdf", "application/pdf", 203775)])]
     folders = [{"Id": inbox, "Name": "Inbox", "FileCount": len(files), "IsInbox": True}]
+    bill = invoices[4]  # the receipt belongs with the supplier's bill, the lease with the landlord
+    associations = [
+        {"FileId": files[0]["Id"], "ObjectId": bill["InvoiceID"], "ObjectGroup": "Invoice",
+         "ObjectType": "Accpay", "SendWithObject": False, "Name": files[0]["Name"], "Size": files[0]["Size"],
+         "CreatedDateUtc": files[0]["CreatedDateUtc"], "AssociationDateUtc": "2026-10-02T03:15:00"},
+        {"FileId": files[1]["Id"], "ObjectId": contacts[3]["ContactID"], "ObjectGroup": "Contact",
+         "ObjectType": "Business", "SendWithObject": False, "Name": files[1]["Name"],
+         "Size": files[1]["Size"], "CreatedDateUtc": files[1]["CreatedDateUtc"],
+         "AssociationDateUtc": "2026-10-02T03:16:00"}]
     return {
         "accounting": accounting,
         "payroll_au": {"employees": people_v1} if org.country == "AU" else {},
         "payroll_nz": {"employees": people_v2} if org.country == "NZ" else {},
         "payroll_uk": {"employees": people_v2} if org.country == "UK" else {},
-        "projects": {"projects": projects},
+        "projects": {"projects": projects, "projects/tasks": tasks, "projects/time": time_entries},
         "assets": {"assets": assets},
-        "files": {"files": files, "folders": folders},
+        "files": {"files": files, "folders": folders, "files/associations": associations},
     }

@@ -209,15 +209,22 @@ class XeroSimulator:
         """Where the in-process transport answers: Xero's real URLs."""
         return XeroURLs.xero()
 
-    def records(self, tenant: str | DemoOrg, api: str, collection: str) -> list[dict[str, Any]]:
-        """A copy of one collection's records, e.g. ``("AU", "accounting", "projects/tasks")``.
+    def records(self, tenant: str | DemoOrg, api: str, collection: str,
+                parent: str | tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+        """A copy of one collection's records, e.g. ``("AU", "accounting", "invoices")``.
 
         A collection is a path's literal segments, lower case; ``"appstore"`` holds the App Store's.
+        A collection under a parent record (``"projects/tasks"``) is kept per parent: ``parent``
+        names it (its id, or the ids along the path, outermost first); without it, every
+        parent's records come in the parents' order. An unknown parent raises SimulatorError.
         """
         tid = "appstore" if tenant == "appstore" else (
             tenant.tenant_id if isinstance(tenant, DemoOrg) else self.tenant(tenant).tenant_id)
         with self._core.lock:
-            return copy.deepcopy(self._core.store.records(tid, api, collection))
+            rows = self._core.store.listing(tid, api, collection, parent)
+            if rows is None:
+                raise SimulatorError(f"no parent {parent!r} of {api} {collection!r}")
+            return copy.deepcopy(rows)
 
     def reset(self) -> None:
         """Every organisation's records back to the seed (writes forgotten; tokens, limits kept)."""

@@ -41,9 +41,9 @@ class SimTransport(BaseTransport, AsyncBaseTransport):
         request.read()
         plan = self._begin(request)
         try:
-            if plan.latency:
+            if plan.faults and plan.latency:
                 time.sleep(plan.latency)
-            if plan.drop:
+            if plan.faults and plan.drop:
                 raise self._dropped(request)
             return self._core.finish(plan).to_httpx()
         finally:
@@ -54,9 +54,9 @@ class SimTransport(BaseTransport, AsyncBaseTransport):
         await request.aread()
         plan = self._begin(request)
         try:
-            if plan.latency:
+            if plan.faults and plan.latency:
                 await anyio.sleep(plan.latency)
-            if plan.drop:
+            if plan.faults and plan.drop:
                 raise self._dropped(request)
             return self._core.finish(plan).to_httpx()
         finally:

@@ -21,12 +21,14 @@ class RequestHeaders:
 
     __slots__ = ("_items", "_map")
 
-    def __init__(self, items: list[tuple[str, str]]) -> None:
+    def __init__(self, items: list[tuple[str, str]], found: dict[str, str] | None = None) -> None:
+        """``found``: the lower-case map, when the caller built it on the way in."""
         self._items = items
-        found: dict[str, str] = {}
-        for k, v in items:
-            low = k.lower()
-            found[low] = found[low] + ", " + v if low in found else v
+        if found is None:
+            found = {}
+            for k, v in items:
+                low = k.lower()
+                found[low] = found[low] + ", " + v if low in found else v
         self._map = found
 
     @overload
@@ -54,37 +56,60 @@ class SimRequest:
     """One request: method, where it went (scheme, host, path, raw query), headers, body."""
 
     __slots__ = (
+        "_host",
         "_params",
+        "_raw_path",
+        "_url",
         "content",
         "headers",
-        "host",
         "method",
         "netloc",
         "path",
         "query",
         "scheme",
-        "url",
     )
 
     def __init__(self, method: str, scheme: str, netloc: str, path: str, query: str,
-                 headers: RequestHeaders, content: bytes, url: str) -> None:
+                 headers: RequestHeaders, content: bytes, url: str | None = None,
+                 raw_path: str | None = None) -> None:
+        """``url``: the full URL; without it, it is spelled from the parts (and ``raw_path``)."""
         self.method = method
         self.scheme = scheme
         self.netloc = netloc  # host[:port], as an origin spells it (no default port)
-        self.host = _host_of(netloc)
         self.path = path  # percent-decoded
         self.query = query  # raw, without "?"
         self.headers = headers
         self.content = content
-        self.url = url  # the full URL (for the record)
+        self._url = url
+        self._raw_path = raw_path if raw_path is not None else path
+        self._host: str | None = None
         self._params: dict[str, list[str]] | None = None
+
+    @property
+    def host(self) -> str:
+        """The lower-cased host (no port)."""
+        if self._host is None:
+            self._host = _host_of(self.netloc)
+        return self._host
+
+    @property
+    def url(self) -> str:
+        """The full URL (for the record), spelled once when first asked for."""
+        if self._url is None:
+            self._url = (f"{self.scheme}://{self.netloc}{self._raw_path}"
+                         + (f"?{self.query}" if self.query else ""))
+        return self._url
 
     def param(self, name: str) -> str | None:
         """The first value of query parameter ``name``."""
+        vals = self.params(name)
+        return vals[0] if vals else None
+
+    def params(self, name: str) -> list[str]:
+        """Every value of query parameter ``name``, in order."""
         if self._params is None:
             self._params = parse_qs(self.query, keep_blank_values=True) if self.query else {}
-        vals = self._params.get(name)
-        return vals[0] if vals else None
+        return self._params.get(name) or []
 
     @classmethod
     def from_httpx(cls, request: Request) -> SimRequest:
@@ -106,41 +131,48 @@ def asgi_request(scope: Mapping[str, object], body: bytes) -> SimRequest:
     """A ``SimRequest`` from an ASGI HTTP scope, without building a URL model."""
     raw = scope["headers"]
     assert isinstance(raw, Iterable)
-    items = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in raw]
-    headers = RequestHeaders(items)
-    scheme = str(scope.get("scheme", "http"))
-    netloc = headers.get("host") or "127.0.0.1"
-    host, sep, port = netloc.rpartition(":") if not netloc.endswith("]") else (netloc, "", "")
-    if sep and _DEFAULT_PORTS.get(scheme) == port:
-        netloc = host  # as httpx2 spells the origin: no default port
+    items = []
+    found: dict[str, str] = {}
+    for k, v in raw:  # one pass: the header list and its lower-case map
+        name, value = k.decode("latin-1"), v.decode("latin-1")
+        items.append((name, value))
+        low = name if name.islower() else name.lower()  # ASGI servers send lower case already
+        found[low] = found[low] + ", " + value if low in found else value
+    headers = RequestHeaders(items, found)
+    scheme = scope.get("scheme") or "http"
+    assert isinstance(scheme, str)
+    netloc = found.get("host") or "127.0.0.1"
+    if netloc.endswith((":80", ":443")):
+        host, _, port = netloc.rpartition(":")
+        if _DEFAULT_PORTS.get(scheme) == port:
+            netloc = host  # as httpx2 spells the origin: no default port
     qs = scope.get("query_string", b"")
-    query = qs.decode("latin-1") if isinstance(qs, bytes) else ""
+    query = qs.decode("latin-1") if isinstance(qs, bytes) and qs else ""
     raw_path = scope.get("raw_path")
-    path_text = str(scope["path"])
-    raw_text = raw_path.decode("latin-1") if isinstance(raw_path, bytes) and raw_path else path_text
-    url = f"{scheme}://{netloc}{raw_text}" + (f"?{query}" if query else "")
+    raw_text = raw_path.decode("latin-1") if isinstance(raw_path, bytes) and raw_path else str(scope["path"])
     if "%" in raw_text or "/." in raw_text or not raw_text.isascii() or not raw_text.startswith("/"):
         # Rare spellings (escapes, dot segments): let httpx2 normalise the path as it always did.
-        path = Request("GET", url).url.path
-    else:
-        path = raw_text
-    return SimRequest(str(scope["method"]), scheme, netloc, path, query, headers, body, url)
+        url = f"{scheme}://{netloc}{raw_text}" + (f"?{query}" if query else "")
+        return SimRequest(str(scope["method"]), scheme, netloc, Request("GET", url).url.path, query,
+                          headers, body, url)
+    return SimRequest(str(scope["method"]), scheme, netloc, raw_text, query, headers, body,
+                      raw_path=raw_text)
 
 
 class AnswerHeaders:
     """Mutable, case-insensitive answer headers kept in order (``name: value`` pairs)."""
 
-    __slots__ = ("_items",)
+    __slots__ = ("_items", "_lower")
 
     def __init__(self, items: list[tuple[str, str]]) -> None:
         self._items = items
+        self._lower = [k.lower() for k, _ in items]  # the names, lower-cased once
 
     def _index(self, name: str) -> int:
-        low = name.lower()
-        for i, (k, _) in enumerate(self._items):
-            if k.lower() == low:
-                return i
-        return -1
+        try:
+            return self._lower.index(name.lower())
+        except ValueError:
+            return -1
 
     @overload
     def get(self, name: str) -> str | None: ...
@@ -162,16 +194,23 @@ class AnswerHeaders:
     def __setitem__(self, name: str, value: str) -> None:
         """Replace ``name`` (its first occurrence; later ones dropped) or append it."""
         low = name.lower()
-        keep = [(k, v) for k, v in self._items if k.lower() != low]
-        if len(keep) == len(self._items):
+        i = self._index(low)
+        if i < 0:
             self._items.append((name, value))
+            self._lower.append(low)
             return
-        i = self._index(name)
+        keep = [(k, v) for k, v in self._items if k.lower() != low]
         keep.insert(i, (name, value))
         self._items[:] = keep
+        self._lower[:] = [k.lower() for k, _ in keep]
+
+    def append(self, name: str, value: str) -> None:
+        """Add ``name`` without looking for an earlier one."""
+        self._items.append((name, value))
+        self._lower.append(name.lower())
 
     def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and self._index(name) >= 0
+        return isinstance(name, str) and name.lower() in self._lower
 
     def __iter__(self) -> Iterator[str]:
         return (k for k, _ in self._items)
@@ -194,13 +233,13 @@ class Answer:
         self.status_code = status_code
         if headers is None:
             items: list[tuple[str, str]] = []
-        elif isinstance(headers, Mapping):
+        elif type(headers) is dict or isinstance(headers, Mapping):  # a dict skips the ABC check
             items = list(headers.items())
         else:
             items = list(headers)
         self.headers = AnswerHeaders(items)
-        if content is not None and "content-length" not in self.headers:
-            items.append(("Content-Length", str(len(content))))
+        if content is not None and "content-length" not in self.headers._lower:
+            self.headers.append("Content-Length", str(len(content)))
         self.content = content if content is not None else b""
 
     def __repr__(self) -> str:
@@ -214,7 +253,8 @@ class Answer:
 
     def asgi_headers(self) -> list[tuple[bytes, bytes]]:
         """Raw headers for the socket, Content-Length last and true to the body."""
-        out = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in self.headers.items()
-               if k.lower() != "content-length"]
+        out = [(k.encode("latin-1"), v.encode("latin-1"))
+               for (k, v), low in zip(self.headers._items, self.headers._lower, strict=True)
+               if low != "content-length"]
         out.append((b"content-length", str(len(self.content)).encode()))
         return out

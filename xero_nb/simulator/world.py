@@ -55,6 +55,8 @@ class World:
         self.scope_names = known_scopes()
         self.tickets: dict[str, AuthzRequest] = {}
         self.auto_approve = True
+        # is_allowed per (route, era, granted scopes): the scope rule is pure, tokens repeat
+        self.allowed: dict[tuple[int, str, frozenset[str]], bool] = {}
 
     def find_user(self, hint: str | None) -> DemoUser | None:
         """A user by id, email or name (case-insensitive)."""
