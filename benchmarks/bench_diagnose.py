@@ -69,18 +69,24 @@ def score(cases: list[dict[str, Any]], with_context: bool) -> dict[str, Any]:
     top1 = top3 = 0
     errors: Counter[str] = Counter()
     confused: Counter[str] = Counter()
+    per_cause: dict[str, list[int]] = {}
     for case in cases:
         codes, error = run_case(case, with_context)
         if error:
             errors[error] += 1
-        top1 += bool(codes) and codes[0] == case["cause"]
+        hit = bool(codes) and codes[0] == case["cause"]
+        counts = per_cause.setdefault(case["cause"], [0, 0])
+        counts[0] += hit
+        counts[1] += 1
+        top1 += hit
         top3 += case["cause"] in codes[:3]
         if codes and codes[0] != case["cause"]:
             confused[f"{case['cause']} -> {codes[0]}"] += 1
     n = len(cases) or 1
     return {"cases": len(cases), "top1": round(top1 / n, 3), "top3": round(top3 / n, 3),
             "exceptions": sum(errors.values()), "exception_types": dict(errors),
-            "most_confused": dict(confused.most_common(5))}
+            "most_confused": dict(confused.most_common(5)),
+            "per_cause": {k: f"{v[0]}/{v[1]}" for k, v in sorted(per_cause.items())}}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -104,9 +110,13 @@ def main(argv: list[str] | None = None) -> int:
             if part == "tune" and result["most_confused"]:
                 print("           most confused (tuning part only): "
                       + "; ".join(f"{k} x{v}" for k, v in result["most_confused"].items()))
+            if part == "tune":
+                print("           top-1 per cause (tuning part only): "
+                      + ", ".join(f"{k} {v}" for k, v in result["per_cause"].items()))
         if part == "heldout":  # never print which held-out cases fail: nobody may tune on them
-            out["heldout_context"].pop("most_confused")
-            out["heldout_text_only"].pop("most_confused")
+            for key in ("heldout_context", "heldout_text_only"):
+                out[key].pop("most_confused")
+                out[key].pop("per_cause")
     met = {
         "heldout_top1": out["heldout_context"]["top1"] >= GOALS["heldout_top1"],
         "heldout_top3": out["heldout_context"]["top3"] >= GOALS["heldout_top3"],

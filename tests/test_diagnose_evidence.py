@@ -17,7 +17,7 @@ from xero_nb.catalog.index import load_catalog
 from xero_nb.diagnose.diagnosis import PAIR_FACTS, diagnose
 from xero_nb.diagnose.endpoint import COUNTRY_FACT
 from xero_nb.diagnose.observation import observe
-from xero_nb.diagnose.rules import CUSTOM_FACT, HEADERS_FACT, RATE_FACT
+from xero_nb.diagnose.rules import CONNECTIONS_FACT, CUSTOM_FACT, HEADERS_FACT, RATE_FACT
 from xero_nb.diagnose.scope import PROOF_WEIGHT, STATUS_FACT
 
 TENANT = "8a1b2c3d-4e5f-4a6b-9c8d-0e1f2a3b4c5d"
@@ -199,7 +199,8 @@ THIN: list[tuple[dict[str, Any], str]] = [
     ({"status": 401}, PAIR_FACTS[frozenset(("missing_scope", "token_expired"))]),
     ({"text": "HTTP 401"}, PAIR_FACTS[frozenset(("missing_scope", "token_expired"))]),
     ({"status": 403}, HEADERS_FACT),
-    ({"text": "xero.exceptions.XeroForbidden: " + P403}, HEADERS_FACT),
+    # an SDK sent the tenant id it requires: which tenants this token reaches decides
+    ({"text": "xero.exceptions.XeroForbidden: " + P403}, CONNECTIONS_FACT),
     ({"text": '{"error":"InsufficientPermissions"}'}, STATUS_FACT),
     ({"status": 404, "url": "https://api.xero.com/payroll.xro/1.0/Employees", "method": "GET"},
      COUNTRY_FACT),

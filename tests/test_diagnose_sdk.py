@@ -121,6 +121,7 @@ STYLES: dict[str, tuple[str, dict[str, Any]]] = {
         "Reason: Invalid Grant\nHTTP response headers: HTTPHeaderDict({'Content-Type': "
         "'application/json'})\nHTTP response body: b'{\"error\":\"invalid_grant\"}'\n",
         {"code": "invalid_grant", "status": 400}),
+    # an SDK sends the tenant id it requires: its 403 is a wrong tenant more than a missing one
     "pyxero forbidden": ("xero.exceptions.XeroForbidden: " + json.dumps(P403),
                          {"code": "tenant_not_connected", "status": 403}),
     "pyxero rate limit": ("xero.exceptions.XeroRateLimitExceeded: please wait before retrying the "
@@ -135,7 +136,9 @@ STYLES: dict[str, tuple[str, dict[str, Any]]] = {
         "com.xero.api.XeroUnauthorizedException: Unauthorized - check your scopes and confirm access "
         "to this resource\n\tat com.xero.api.XeroApiExceptionHandler.execute(XeroApiExceptionHandler"
         ".java:112)\n\tat com.xero.api.client.AccountingApi.getInvoices(AccountingApi.java:24789)\n",
-        {"code": "missing_scope", "status": 401, "op": ("accounting", "getInvoices")}),
+        # Xero-Java says this for every 401 and drops Xero's Detail: expiry is the commoner 401
+        {"code": "token_expired", "status": 401, "op": ("accounting", "getInvoices"),
+         "marker": "generic_unauthorized"}),
     "Xero-Java forbidden": ("com.xero.api.XeroForbiddenException: Forbidden - authentication "
                             "unsuccessful\n\tat com.xero.api.client.AccountingApi.getContacts("
                             "AccountingApi.java:100)",
@@ -152,8 +155,9 @@ STYLES: dict[str, tuple[str, dict[str, Any]]] = {
                                     "rate limit error calling GetContacts",
                                     {"code": "rate_limited", "op": ("", "getContacts"),
                                      "limit": "minute"}),
+    # a raw HttpClient call: nothing sends the tenant header for it, the commonest 403 (§9 #1)
     "HttpClient": ("System.Net.Http.HttpRequestException: Response status code does not indicate "
-                   "success: 403 (Forbidden).", {"code": "tenant_not_connected", "status": 403}),
+                   "success: 403 (Forbidden).", {"code": "tenant_header_missing", "status": 403}),
     "xero-node thrown JSON": (json.dumps({"response": {
         "statusCode": 403, "body": P403, "headers": {"xero-correlation-id": CID},
         "request": {"url": {"protocol": "https:", "port": 443, "host": "api.xero.com",

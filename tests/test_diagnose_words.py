@@ -199,9 +199,17 @@ def test_the_2026_scope_change_in_words_is_a_broad_scope(text: str) -> None:
 
 
 def test_a_granular_era_app_refused_a_scope_is_most_likely_asking_for_a_broad_one() -> None:
+    """Since 2 Mar 2026 new apps are refused the broad scopes most integrations hard-code: with
+    nothing else known that is the likeliest refusal; an app of the broad era cannot be refused
+    a broad scope, so there the scope is unknown or not enabled for the app."""
     d = diagnose(text="error=invalid_scope", era="granular")
-    assert d.top.code == "broad_scope_on_granular_app"
-    assert diagnose(text="error=invalid_scope").top.code == "invalid_scope_requested"
+    assert d.top.code == "broad_scope_on_granular_app" and d.top.weight == 0.7
+    bare = diagnose(text="error=invalid_scope")
+    assert bare.codes[:2] == ("broad_scope_on_granular_app", "invalid_scope_requested")
+    assert bare.decisive_fact is not None and "requested" in bare.decisive_fact
+    old_app = diagnose(text="error=invalid_scope", era="broad")
+    assert old_app.top.code == "invalid_scope_requested"
+    assert old_app.codes.index("broad_scope_on_granular_app") > old_app.codes.index("restricted_scope")
 
 
 def test_scopes_named_in_the_text_are_judged_as_the_request() -> None:
@@ -231,8 +239,10 @@ def test_restricted_words_give_restricted_scope(text: str) -> None:
 
 
 def test_scopes_named_while_connecting_are_a_scope_refusal() -> None:
+    """Scopes named at sign-in point at a scope refusal, weakly: which one, the request decides."""
     d = diagnose(text="An error page appears while connecting with our default scopes")
-    assert d.top.code == "invalid_scope_requested" and d.top.weight < 0.6
+    assert d.codes[:2] == ("broad_scope_on_granular_app", "invalid_scope_requested")
+    assert d.top.weight < 0.6 and d.decisive_fact is not None
 
 
 # --- the OAuth step ---
@@ -318,4 +328,5 @@ def test_a_403_cured_by_reconnecting_is_the_connection() -> None:
     assert d.top.code == "connection_revoked" and d.decisive_fact is not None
     assert "/connections" in d.decisive_fact
     plain = diagnose(text="Xero replied 403 Forbidden")
-    assert plain.top.code == "tenant_not_connected"  # the prior when nothing else is known
+    # the prior when nothing else is known: the header forgotten (§9 #1), then a wrong tenant
+    assert plain.codes[:3] == ("tenant_header_missing", "tenant_not_connected", "connection_revoked")

@@ -57,6 +57,7 @@ class Context:
     redirect_uri: str | None
     notes: tuple[str, ...]
     grant_type: str | None = None  # client_credentials: a custom connection (no tenant header)
+    refreshing: bool = False  # the failing request was a refresh (grant_type=refresh_token)
 
     @property
     def custom_connection(self) -> bool:
@@ -134,6 +135,12 @@ def read_grant(value: Any) -> str | None:
         raw = value.get("grant_type") if isinstance(value, Mapping) else getattr(value, "grant_type", None)
         return read_grant(raw) if isinstance(raw, str) else None
     return GRANTS.get(value.strip().lower().replace("-", "_").replace(" ", "_"))
+
+
+def _is_refresh(value: Any) -> bool:
+    """True when a grant type names the refresh grant (``refresh_token``, "Refresh Token")."""
+    return isinstance(value, str) and value.strip().lower().replace("-", "_").replace(" ", "_") in (
+        "refresh_token", "refresh")
 
 
 def _claim_scopes(claims: Any) -> frozenset[str] | None:
@@ -267,4 +274,6 @@ def build_context(obs: Observation, *, endpoint: Any, granted: Any, requested: A
         client_id=client_id if isinstance(client_id, str) and client_id else None,
         redirect_uri=redirect_uri if isinstance(redirect_uri, str) and redirect_uri else None,
         notes=tuple(notes), grant_type=grant,
+        refreshing=_is_refresh(grant_type) or _is_refresh(obs.grant_type) or (
+            "refresh_call" in obs.markers and "no_refresh" not in obs.markers),
     )

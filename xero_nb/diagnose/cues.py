@@ -28,7 +28,10 @@ CUES: dict[str, tuple[str, ...]] = {
         r"valid|not\s++valid|stale|already\s++(?:been\s++)?used|reused|not\s++found|been\s++used)\b",
         r"\b(?:invalid|expired|stale|revoked|spent|old|outdated)\s++" + _RT,
         r"\brefresh(?:ing|ed)?\b[^.\n]{0,60}?\binvalid[_ ](?:token|grant)",
-        r"\b(?:connection|authori[sz]ation|credentials)\b[^.\n]{0,30}?\b(?:has|have)\s++expired"),
+        r"\b(?:connection|authori[sz]ation|credentials|authentication)\b[^.\n]{0,30}?\b(?:(?:has|have|is)\s++)?"
+        r"(?:expired|lapsed)\b",
+        # a refresh tried and refused ("could not be refreshed"); "not refreshed" alone is no_refresh
+        r"\b(?:could\s*+n[o']t|cannot|can't|unable\s++to)\s++(?:be\s++)?refresh(?:ed)?\b"),
     # No refresh token (null, missing, offline_access not asked for), or no refresh at all:
     # the 30-minute access token lapses (§4).
     "no_refresh": (
@@ -85,22 +88,43 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\bno\s++longer\s++connected\b|\bconnection\s++(?:was\s++|has\s++been\s++)?lost\b",
         r"\b(?:removed|deleted|disconnected|uninstalled)\b" + _GAP + r"\bconnected\s++apps\b",
         r"\bremoved\s++(?:the\s++|our\s++|your\s++)?(?:app|integration)\b",
+        r"\bdisconnect(?:s|ing)?\s++(?:the\s++|your\s++|our\s++|an?\s++)?(?:xero\s++)?(?:organi[sz]ation|org|"
+        r"company|tenant|integration|app)\b",
         r"\b(?:organi[sz]ation|org|company)\b[^.\n]{0,20}?\b(?:was\s++|been\s++|is\s++)?(?:deleted|"
         r"cancelled|archived)\b",
+        r"\b(?:organi[sz]ation|org|company|tenant)\b[^.\n]{0,20}?\bno\s++longer\s++exists\b",
         r"\btrial\b[^.\n]{0,20}?\b(?:ended|expired|over)\b"),
     # The xero-tenant-id header named as missing (§9 #1).
     "tenant_missing": (
         r"\b(?:xero[_-]?)?tenant[_ -]?id\b[^.\n]{0,30}?\b(?:header\s++)?(?:is\s++|was\s++)?(?:missing|not\s++"
         r"(?:sent|set|passed|provided|included)|empty|blank)\b",
         r"\b(?:missing|without|no|forgot|forgetting|omitted|didn'?t\s++(?:send|pass|set))\s++(?:the\s++|"
-        r"a\s++)?(?:xero[_-]?)?tenant[_ -]?id\b"),
+        r"a\s++)?(?:xero[_-]?)?tenant[_ -]?id\b",
+        # every generated SDK refuses to call without one: xero-node "Required parameter
+        # xeroTenantId was null or undefined when calling getInvoices", Java/.NET/Ruby/PHP/Python
+        # "Missing the required parameter 'xeroTenantId' / `xero_tenant_id` when calling ..."
+        r"\brequired\s++parameter\s++[`'\"$]?xero_?tenant_?id\b",
+        r"\btenant[_ -]?id\b[^.\n]{0,30}?\b(?:was\s++|is\s++)?(?:null|undefined|none|not\s++set|required)\b"),
     # The tenant id called wrong, stale, changed or another organisation's; a reset demo company
     # gets a new one (§9 #1).
     "tenant_wrong": (
         r"\b(?:wrong|old|stale|previous|incorrect|another|different)\s++(?:xero\s++)?(?:tenant|"
         r"organi[sz]ation)(?:[_ -]?id)?\b",
         r"\btenant[_ -]?id\b[^.\n]{0,30}?\b(?:changed|wrong|stale|incorrect|different)\b",
-        r"\bdemo\s++(?:company\s++)?(?:was\s++|had\s++been\s++|been\s++)?reset\b"),
+        r"\bdemo\s++(?:company\s++)?(?:was\s++|had\s++been\s++|been\s++)?reset\b",
+        # tokens may reach several organisations: taking the first one blindly picks the wrong one
+        r"\bfirst\s++(?:tenant|organi[sz]ation|org|connection)\s++(?:in|from|of)\s++the\s++list\b|"
+        r"\btenants\s*+\[\s*+0\s*+\]"),
+    # The tenant id said to be sent (passed to the SDK, set, provided): the header was there.
+    "tenant_sent": (
+        r"\b(?:pass(?:ed|ing)?|send(?:ing)?|sent|provid(?:e|ed|ing)|setting|includ(?:ed|ing)|supply(?:ing)?|"
+        r"supplied|(?:auto)?select(?:ed|ing)?|picked|chose)\b[^.\n]{0,30}?\btenant(?:[_ -]?id)?\b",
+        r"\btenant[_ -]?id\b[^.\n]{0,30}?\b(?:is|was|are|were)\s++(?:being\s++)?(?:passed|sent|provided|set|"
+        r"correct|right|valid)\b",
+        r"\bvalid\b[^.\n]{0,30}?\btenant[_ -]?id\b"),
+    # xero-node's updateTenants() reads GET /Organisation for every connection, so it fails (or
+    # leaves xero.tenants empty) without accounting.settings(.read) (xero-node README).
+    "update_tenants": (r"\bupdate_?tenants\b",),
     # The disconnect call, DELETE /connections/{id}: it takes the connection id, and refuses a
     # tenantId or authEventId (§9 #10).
     "disconnect_call": (
@@ -112,6 +136,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\bconnection\s++limit\b",
         r"\bmaximum\s++number\s++of\s++(?:tenants|organi[sz]ations|connections|orgs)\b",
         r"\b(?:tenant|organi[sz]ation|connection)s?\s++(?:cap|limit)\s++(?:reached|exceeded|hit)",
+        r"\blimit\s++of\s++(?:\d{1,4}\s++)?(?:connections|organi[sz]ations|tenants|orgs|connected\s++orgs)\b",
         r"\buncertified\s++app|\b(?:starter|core|plus|advanced)\s++(?:tier|plan)\b|\bapp\s++tier\b"),
     # The Journals endpoint (tier-gated from 2 Mar 2026, §8).
     "journals": (r"\bjournals\b(?!\.read)",),
@@ -122,12 +147,19 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:daily|day|minute)\s++(?:call\s++|api\s++|request\s++)?limit\s++(?:reached|exceeded|hit)",
         r"\bexceed\w*+\b" + _GAP + r"\b(?:calls?|requests?|api|rate|daily|day|minute|tenant)\s++"
         r"(?:limit|quota)\b",
-        r"\b(?:per|a)\s++(?:day|minute)\s++limit\b"),
+        r"\b(?:per|a)\s++(?:day|minute)\s++limit\b",
+        # a limit on the number of calls or requests, in one sentence ("the limit of 5000 API
+        # calls ... exceeded", "Xero limits the number of calls ... per 24 hours")
+        r"\blimit(?:s|ed|ing)?\b[^.\n]{0,60}?\b(?:api\s++)?(?:calls|requests)\b",
+        r"\b(?:api\s++)?(?:calls|requests)\b[^.\n]{0,40}?\blimit(?:s|ed)?\b",
+        r"\b(?:api|call|request)\s++limits?\s++(?:reached|exceeded|hit)\b"),
     # The 2026 scope change (§3): scope changes, deprecated / broad / granular scopes, apps
     # created after 2 March 2026.
     "scope_era": (
         r"\bscopes?\s++chang|\bchanges?\s++(?:to|in)\s++(?:the\s++)?(?:xero\s++)?(?:api\s++)?scopes",
         r"\b(?:deprecated|outdated|legacy|broad)\s++scopes?\b",
+        r"\b(?:scopes?|accounting\.transactions|accounting\.reports\.read)\b[^\n;!?]{0,40}?\b(?:is|are|was|were|"
+        r"been)\s++(?:now\s++)?deprecated\b",
         r"\bcreated\s++(?:on\s++or\s++)?(?:after|in|from|since)\b[^.\n]{0,20}?\b(?:(?:2\s++)?march\b|2026\b)",
         r"\bmarch\s++2,?\s++2026\b|\b2\s++march\s++2026\b"),
     # Granular scopes named: the app is in the 2026 world, but may be asking for the right ones
@@ -177,15 +209,57 @@ CUES: dict[str, tuple[str, ...]] = {
         r"[^.\n]{0,60}?\bscopes?\b",
         r"\bscopes?\b[^.\n]{0,60}?\b(?:connect(?:ing)?|authori[sz](?:e|ing)|sign(?:ing)?\s*+in|"
         r"consent(?:ing)?)\b"),
+    # A refresh being made: the SDKs' refresh methods (xero-node refreshToken /
+    # refreshWithRefreshToken, xero-python refresh_oauth2_token, Xero-NetStandard
+    # RefreshAccessTokenAsync, xero-ruby refresh_token_set, league's getAccessToken('refresh_token'))
+    # or "refreshing the token" in words: the request went to the token endpoint.
+    "refresh_call": (
+        r"\b(?:refreshToken|refreshWithRefreshToken|refresh_oauth2_token|refresh_access_token|"
+        r"RefreshAccessToken(?:Async)?|refresh_token_set|refreshAccessToken)\b",
+        r"getAccessToken\(\s*+['\"]refresh_token",
+        r"\b(?:when|while|on|after)\s++(?:trying\s++to\s++|attempting\s++to\s++)?refresh(?:ing)?\s++(?:the\s++|"
+        r"my\s++|our\s++|an?\s++)?(?:access\s++)?tokens?\b"),
+    # Signing in or connecting to Xero (the authorize step), in words.
+    "signing_in": (
+        r"\b(?:connect(?:ing)?\s++(?:to\s++|with\s++)?xero|(?:log|sign)(?:ging)?\s*+(?:in|into)\b|"
+        r"authori[sz](?:e|ing)\s++(?:the\s++)?(?:app|connection|xero)|consent\s++(?:screen|page))",
+        r"\bconnect\s++to\s++xero\s++button\b|\bsorry,\s++something\s++went\s++wrong\b"),
+    # A failure from the very first call, on every call: a scope is missing from the start, while
+    # an access token only ages out after 30 minutes.
+    "from_start": (
+        r"\b(?:every|each)\s++(?:single\s++)?(?:call|request|time)\b|\balways\s++(?:returns?|gets?|fails?|"
+        r"throws?|gives?)\b|\bfrom\s++the\s++(?:start|first\s++call|beginning)\b|\bnever\s++works?\b",),
     # The writer says the token is right, or works for other calls: not an expired token.
     "token_ok": (
         r"\b(?:access\s*+)?token\b[^.\n]{0,30}?\b(?:is|are)\s++(?:right|correct|valid|fine|ok|working)\b",
         r"\bworks?\s++(?:fine\s++)?(?:for|with|on)\s++other\b"),
+    # Scopes or permissions added to what the app asks for: a token issued before keeps the old
+    # ones until the user consents again (§9 #3).
+    "scope_added": (
+        # (scope names have dots: the gap may cross them)
+        r"\b(?:add(?:ed|s|ing)?|new|additional|extra|more|updated)\b[^\n;!?]{0,50}?\b(?:scopes?|permissions?)\b",
+        r"\b(?:scopes?|permissions?)\b[^.\n]{0,30}?\b(?:added|changed|updated|increased|expanded)\b"),
+    # The same token (and tenant) works for other calls: what differs is the endpoint, so its
+    # scope (or, for reports and payroll, the user's role), not the token or the connection.
+    "other_calls_work": (
+        r"\bother\s++(?:calls?|endpoints?|requests?|apis?|methods?|queries)\b[^.\n]{0,30}?\b(?:work|succeed|"
+        r"are\s++fine|return)",
+        r"\b(?:calls?|requests?)\s++before\s++and\s++after\b",
+        r"\b(?:same|exact)\s++(?:access\s*+)?token\b[^.\n]{0,60}?\b(?:works?|working|other|before|after)\b",
+        r"\b(?:works?|working)\s++(?:fine\s++)?(?:for|with)\s++(?:invoices|contacts|accounts|other|"
+        r"everything\s++else)\b"),
+    # Xero-Java's fixed text for every 401: it names scopes but says nothing about them.
+    "generic_unauthorized": (
+        r"\bunauthorized\s++-\s++check\s++your\s++scopes\s++and\s++confirm\s++access\b",),
     # A product not enabled on, or not in, the organisation's plan (§8).
     "not_in_plan": (
         r"\b(?:payroll|projects|expenses)\b[^.\n]{0,20}?\bnot\s++(?:enabled|available|included|activated|"
         r"subscribed)\b",
         r"\bsubscription\s++does\s*+n[o']?t\s++include\b",
+        r"\b(?:payroll|projects|expenses)\b[^.\n]{0,30}?\bnot\s++(?:been\s++)?(?:set\s*+up|subscribed\s++to|"
+        r"turned\s++on|switched\s++on)\b",
+        r"\bnot\s++subscribed\s++to\s++(?:xero\s++)?(?:payroll|projects|expenses)\b",
+        r"\b(?:does\s*+n[o']?t|do\s++not)\s++have\s++(?:xero\s++)?(?:payroll|projects|expenses)\b",
         r"\bupgrade\s++(?:your|the)\s++(?:xero\s++)?(?:plan|subscription)\b"),
 }
 _CUE_RES = {name: re.compile("|".join(alts), re.IGNORECASE) for name, alts in CUES.items()}

@@ -20,7 +20,7 @@ from xero_nb.diagnose.findings import DIAGNOSIS_CODES, Diagnosis, Finding
 from xero_nb.diagnose.oauth import oauth_findings
 from xero_nb.diagnose.observation import Observation, observe
 from xero_nb.diagnose.org import org_findings
-from xero_nb.diagnose.prose import prose_findings
+from xero_nb.diagnose.prose import fallback_findings, prose_findings
 from xero_nb.diagnose.rules import expiry_findings, rate_findings, tenant_findings
 from xero_nb.diagnose.scope import scope_findings
 from xero_nb.models import Endpoint
@@ -46,6 +46,7 @@ _RULES: tuple[Callable[[Observation, Context], list[Finding]], ...] = (
     org_findings,
     prose_findings,
 )
+SPECIFIC = 0.5  # below this best weight, the words' weak evidence (fallback_findings) is added
 
 
 def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, body: Any = None,
@@ -102,6 +103,11 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
         try:
             found += rule(obs, ctx)
         except Exception as exc:  # one rule's bug must not hide the others
+            notes.append(f"internal error in a diagnosis rule ({type(exc).__name__}: {exc})"[:200])
+    if max((f.weight for f in found), default=0.0) < SPECIFIC:
+        try:
+            found += fallback_findings(obs, ctx)
+        except Exception as exc:
             notes.append(f"internal error in a diagnosis rule ({type(exc).__name__}: {exc})"[:200])
     ranked = rank(found)
     if not ranked or ranked[0].weight < FLOOR:

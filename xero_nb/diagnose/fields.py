@@ -18,7 +18,7 @@ MAX_JSON_STARTS = 64
 # Keys of Xero's problem bodies, problem+json, OAuth errors and common SDK wrappers.
 FIELD_KEYS = frozenset({
     "type", "title", "status", "statuscode", "status_code", "detail", "instance", "error",
-    "error_description", "message", "errornumber", "reason", "errorcode", "code",
+    "error_description", "message", "errornumber", "reason", "errorcode", "code", "oauth_problem",
 })
 # Every pattern here is linear: possessive repeats, nothing ambiguous (tests/test_diagnose_linear.py).
 HALF_JSON = re.compile(
@@ -171,8 +171,12 @@ def _balanced(text: str, start: int, limit: int, max_open: int | None = None) ->
     return None, end - start
 
 
-def find_json(text: str) -> Any:
-    """The richest JSON (or Python-literal) object in ``text``, or None."""
+def find_json(text: str, _unescaped: bool = False) -> Any:
+    """The richest JSON (or Python-literal) object in ``text``, or None.
+
+    JSON printed as a JSON string (``"{\\"Title\\":...}"``: xero-node v13 rejects with
+    ``JSON.stringify(error)``, which loggers quote again) is read once unescaped.
+    """
     decoder = json.JSONDecoder()
     best: Any = None
     best_score = -1
@@ -203,6 +207,8 @@ def find_json(text: str) -> Any:
             score = len(probe.fields) * 10 + len(probe.headers) + (1 if isinstance(value, dict) else 0)
             if score > best_score:
                 best, best_score = value, score
+    if best is None and not _unescaped and '\\"' in text:
+        return find_json(text.replace('\\"', '"'), _unescaped=True)
     return best
 
 

@@ -51,7 +51,14 @@ def oauth_step(obs: Observation, ctx: Context) -> str | None:
             return "token"
         if "/connect/authorize" in low:
             return "authorize"
-    return "token" if "token_endpoint" in obs.markers else None
+    if "token_endpoint" in obs.markers:
+        return "token"
+    # Xero's sign-in page answers a bad authorize request (redirect URI, client id, scope) with its
+    # own 500 page ("Sorry, something went wrong ... Error code: 500"; Xero's OAuth troubleshooting).
+    api_call = any("api.xero.com" in u.lower() for u in (*ctx.urls, obs.url or ""))
+    if obs.status == 500 and "signing_in" in obs.markers and not api_call:
+        return "authorize"
+    return None
 
 
 def oauth_findings(obs: Observation, ctx: Context) -> list[Finding]:
@@ -80,6 +87,13 @@ def oauth_findings(obs: Observation, ctx: Context) -> list[Finding]:
         said = named or "invalid_client" in m  # the OAuth error itself, not only words about the id
         return [Finding("invalid_client", "Xero does not accept the client credentials (or the "
                         "redirect URI)", tuple(ev), CLIENT_FIX, 0.95 if said else 0.9)]
+    if named in ("unauthorized_client", "invalid_request") and m & {"client_auth", "client_words"} and not (
+            m & SCOPE_WORDS or "scope" in desc):
+        # Xero's sign-in page: "unauthorized_client : Invalid redirect_uri", "invalid_request" with
+        # a redirect URI or client id that is not the app's.
+        return [Finding("invalid_client", "Xero refused the redirect URI or client id sent at "
+                        "sign-in: it must match the app's at developer.xero.com exactly", tuple(ev),
+                        CLIENT_FIX, 0.93)]
     # Words about scopes at sign-in count when nothing says an API call was refused.
     words = obs.status is None and not m & API_REFUSAL
     scope_refusal = (err == "invalid_scope" or (err == "unauthorized_client" and "scope" in desc)
@@ -100,12 +114,42 @@ def oauth_findings(obs: Observation, ctx: Context) -> list[Finding]:
     step = oauth_step(obs, ctx)
     if step is not None and not err and not m & API_REFUSAL:
         return _step_failed(obs, ctx, ev, step)
+    if ctx.refreshing and not err and not m & (API_REFUSAL | {"rate_limit", "no_refresh"}):
+        # The failing request was a refresh: the token endpoint refuses a refresh token that
+        # was already used (rotated), idle 60 days or revoked with invalid_grant (§6 E12), and
+        # answers 401 when the client's own credentials fail (RFC 6749 §5.2).
+        if obs.status == 401:
+            return [Finding("invalid_client", "The refresh was answered 401: the token endpoint "
+                            "refused the client id or secret sent with it", (*ev, "a refresh answered "
+                                                                             "401"), CLIENT_FIX, 0.6,
+                            "the token endpoint's `error` (invalid_client or invalid_grant)"),
+                    Finding("invalid_grant", "Or the refresh token itself was refused", tuple(ev),
+                            GRANT_FIX, 0.5, "the token endpoint's `error`")]
+        return [Finding("invalid_grant", "A refresh failed: most often a refresh token already "
+                        "used (each refresh returns a new one), idle for 60 days or revoked",
+                        (*ev, "the failing request was a refresh (grant_type=refresh_token)"),
+                        GRANT_FIX, 0.62, "the token endpoint's answer to the refresh (its `error`)"),
+                Finding("invalid_client", "Or the client id or secret sent with the refresh is "
+                        "wrong", tuple(ev), CLIENT_FIX, 0.35, "the token endpoint's `error`")]
     return []
 
 
 def _step_failed(obs: Observation, ctx: Context, ev: list[str], step: str) -> list[Finding]:
     """No error named, but the failure was at the token or authorize step: what that step refuses."""
     ev = [*ev, f"the failure was at the {step} step (no API call was made)"]
+    if step == "authorize" and ctx.requested is None and not obs.markers & (SCOPE_WORDS | {"scope_era",
+                                                                                        "restricted"}):
+        # Nothing says which parameter Xero's page refused: the redirect URI and the client id
+        # are the commonest, then a scope (the page's second line names it).
+        fact = "the second line of Xero's error page (e.g. `unauthorized_client : Invalid redirect_uri`)"
+        return [Finding("invalid_client", "Xero's sign-in page refused the request: most often the "
+                        "redirect URI (or client id) does not match the app's", tuple(ev), CLIENT_FIX,
+                        0.55, fact),
+                Finding("broad_scope_on_granular_app", "Or a broad scope asked by an app created from "
+                        "2 Mar 2026", tuple(ev), ("Use granular scopes.",), 0.45, fact),
+                Finding("invalid_scope_requested", "Or a scope the app may not ask for", tuple(ev),
+                        ("Compare the requested scopes with the app's at developer.xero.com.",),
+                        0.42, fact)]
     if step == "authorize" or ctx.requested is not None:
         # Authorize refuses a scope (or an unknown client / redirect URI) before anything else.
         out = [f if f.code != "invalid_scope_requested" or f.weight > 0.9 else
@@ -160,9 +204,12 @@ def _scope_refusal(obs: Observation, ctx: Context, ev: list[str]) -> list[Findin
                         tuple(ev), ("List the scopes the app requests and compare them with the "
                                     "app's configuration at developer.xero.com.",), 0.6,
                         REQUESTED_FACT),
+                # With nothing else said: apps created from 2 Mar 2026 cannot ask for the broad
+                # scopes most integrations still hard-code, the commonest refusal since then.
                 Finding("broad_scope_on_granular_app", "Perhaps a broad scope on an app (or Custom "
                         "Connection) created in 2026", tuple(ev), ("Use granular scopes.",),
-                        0.7 if hinted else 0.5 if weak else 0.45, REQUESTED_FACT),
+                        0.7 if hinted else 0.5 if weak else 0.2 if ctx.era == "broad" else 0.62,
+                        REQUESTED_FACT),
                 Finding("restricted_scope", "Perhaps a restricted scope (paymentservices, finance, "
                         "bankfeeds, journals)", tuple(ev), ("Drop it or apply to Xero.",),
                         0.75 if "restricted" in m else 0.4, REQUESTED_FACT)]

@@ -30,6 +30,7 @@ from xero_nb.diagnose.fields import (
 )
 from xero_nb.diagnose.objects import header_pairs, read_response, text_of
 from xero_nb.diagnose.paste import parse_paste
+from xero_nb.diagnose.sdk import CLASS_LIMITS, CLASS_MARKERS
 from xero_nb.redact import REDACTED, SECRET_HEADERS, jwt_claims, redact
 
 __all__ = ["MARKERS", "Observation", "observe"]
@@ -41,7 +42,8 @@ KEY_HEADERS = frozenset({"www-authenticate", "x-rate-limit-problem", "retry-afte
 MAX_BODY = 4000  # enough for any Xero problem body; stops a huge page flooding a report
 # Words that identify a cause wherever they appear (body, headers or pasted text).
 MARKERS = {
-    "tokenexpired": r"tokens?\s*+(?:has\s++|have\s++)?expired|expired\s++access\s++tokens?",
+    # TokenExpired, token_expired (OAuth 1.0a, oauthlib), "the token is expired", "expired access token"
+    "tokenexpired": r"tokens?(?:[\s_-]|has\s|have\s|is\s)*+expired|expired[\s_]++access[\s_]++tokens?",
     "authorizationunsuccessful": r"authori[sz]ation\s*+unsuccessful",
     "authenticationunsuccessful": r"authentication\s*+unsuccessful",
     "insufficient_scope": r"insufficient[_ ]scope",
@@ -68,7 +70,8 @@ MARKERS = {
     "region": r"\bnot\s++an?\s++(?:valid\s++)?(?:UK|NZ|AU|Australian|New\s++Zealand|British)\s++"
               r"(?:payroll\s++)?(?:customer|organi[sz]ation|org|company|employer)\b|\b(?:payroll|"
               r"organi[sz]ation)\b[^.\n]{0,40}?\b(?:region|country)\b[^.\n]{0,30}?\b(?:mismatch|not\s++"
-              r"supported|does\s++not\s++match|differs?)\b|\bwrong\s++(?:payroll\s++)?region\b",
+              r"supported|does\s++not\s++match|differs?)\b|\bwrong\s++(?:payroll\s++)?region\b|"
+              r"\bnot\s++(?:available|supported)\s++(?:in|for)\s++(?:your|this|the)\s++(?:region|country)\b",
 }
 _MARKER_RES = {name: re.compile(rx, re.IGNORECASE) for name, rx in MARKERS.items()}
 _GRANT = re.compile(r"grant[_ ]type\W{1,4}(client_credentials|authorization_code|refresh_token)\b",
@@ -254,6 +257,10 @@ def _observe(response: Any, status: Any, headers: Any, body: Any, text: str | No
         haystack += " " + unquote_plus(haystack)
     markers = frozenset(name for name, rx in _MARKER_RES.items() if rx.search(haystack))
     markers |= cue_markers(haystack)  # what people and libraries write for each cause
+    markers |= CLASS_MARKERS.get(got.sdk_class or "", frozenset())  # the class says it by itself
+    kind = CLASS_LIMITS.get(got.sdk_class or "")
+    if kind is not None and not any(k.lower() == "x-rate-limit-problem" for k, _ in got.headers):
+        got.headers.append(("X-Rate-Limit-Problem", kind))
     grant = _GRANT.search(haystack)
     fields = tuple((k, redact(v)[:1000]) for k, v in got.fields.items())
     return Observation(

@@ -52,7 +52,7 @@ def org_findings(obs: Observation, ctx: Context) -> list[Finding]:
         out.append(_region_words(obs, ctx, ev, 0.9 if "region" in obs.markers else 0.75))
     if not refused:
         return out
-    if "not_in_plan" in obs.markers:
+    if "not_in_plan" in obs.markers and not obs.markers & {"region", "region_pair"}:
         what = _feature(ep) if ep is not None else None
         out.append(Finding("feature_not_in_plan", "Xero says the organisation's plan does not "
                            f"include {what or 'this product'}", tuple(ev),

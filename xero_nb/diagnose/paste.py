@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 import json
 import re
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote_plus, urlsplit
 
 from xero_nb.diagnose.fields import (
     MAX_TEXT,
@@ -27,7 +27,7 @@ from xero_nb.diagnose.fields import (
     walk_fields,
 )
 from xero_nb.diagnose.sdk import class_hint, limit_kind, operation_hint
-from xero_nb.diagnose.status import status_from_text
+from xero_nb.diagnose.status import status_from_reason, status_from_text
 
 _STATUS_KEYS = ("status", "statuscode", "status_code", "errorcode", "code")
 _RESPONSE_HEADERS = (
@@ -170,6 +170,16 @@ def _redirect_error(text: str, out: Pasted) -> None:
             return
 
 
+_OAUTH_PROBLEM = re.compile(r"\boauth_problem\s*+=\s*+([^&\s\"'<>]{1,80})")
+
+
+def _oauth_problem(text: str, out: Pasted) -> None:
+    """OAuth 1.0a's ``oauth_problem=token_expired&oauth_problem_advice=...`` (URL-encoded or not)."""
+    m = _OAUTH_PROBLEM.search(text)
+    if m is not None:
+        out.fields.setdefault("oauth_problem", unquote_plus(m.group(1)).strip())
+
+
 def parse_paste(text: str) -> Pasted:
     """Read status, headers, body, problem keys and the request line out of pasted text."""
     text = text[:MAX_TEXT]
@@ -202,8 +212,11 @@ def parse_paste(text: str) -> Pasted:
         out.status = status_from_text(text)
     _known_headers(text, out)
     _sdk_hints(text, out)
+    if out.status is None:  # last: a bare "Unauthorized" / "Forbidden" a wrapper printed
+        out.status = status_from_reason(text)
     _request_line(text, out)
     _redirect_error(text, out)
+    _oauth_problem(text, out)
     if not out.body:
         out.body = text.strip()
     return out

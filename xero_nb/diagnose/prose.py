@@ -6,6 +6,9 @@ Each finding here rests on a cue in ``cues.CUES`` and is weighted below what Xer
 
 from __future__ import annotations
 
+import re
+
+from xero_nb.catalog.scopes import is_allowed
 from xero_nb.diagnose.context import Context
 from xero_nb.diagnose.findings import Finding
 from xero_nb.diagnose.observation import Observation
@@ -22,7 +25,65 @@ REVOKED_FIX = ("Call GET /connections with this token: an organisation missing t
                "reconnect the app from Xero's Connected Apps).")
 DISCONNECT_FIX = ("DELETE /connections/{id} takes the connection `id` from GET /connections, not the "
                   "`tenantId` or the `authEventId`.",)
+RECONSENT_FIX = ("Existing tokens keep the scopes they were issued with: reconnect (the user "
+                 "consents again) and use the NEW token; refreshing the old one keeps the old scopes.",)
 PROSE_WEIGHT = 0.8  # words that name a cause: below Xero's own keys, above any prior
+
+
+# The words each cause is described with, when nothing more specific matched (a vendor's one-line
+# error, an issue title). Each word is weak evidence (FALLBACK_WEIGHT, just above the floor), so
+# it only ever decides between "unknown" and a cause, never against a specific rule.
+FALLBACK_WORDS: dict[str, str] = {
+    "missing_scope": r"\bscopes?\b|\bpermissions?\b",
+    "token_expired": r"\bexpir(?:ed|es|y|ing)\b|\btimed?\s*+out\b",
+    "invalid_grant": r"\brefresh(?:es|ed|ing)?\b|\bre-?authori[sz](?:e|ed|ing|ation)\b|"
+                     r"\breconnect(?:ed|ing)?\b|\bre-?authenticat(?:e|ed|ing|ion)\b|\bsign\s++in\s++again\b",
+    "rate_limited": r"\blimit(?:s|ed)?\b|\bthrottl(?:e|ed|ing)\b|\bquota\b|\btoo\s++many\b",
+    "tenant_not_connected": r"\btenants?\b|\btenant[_-]?id\b|\borgani[sz]ation\s*+id\b|"
+                            r"\borgani[sz]ation\s++not\s++found\b",
+    "invalid_client": r"\bclient[\s_-]*+(?:id|secret)\b|\bredirect(?:_uri|\s++ur[il])?\b|"
+                      r"\bcallback\s++ur[il]\b",
+    "connection_revoked": r"\bdisconnect(?:ed|ing|s)?\b|\brevok(?:e|ed|ing)\b|\bno\s++longer\s++connected\b",
+    # a connection "refused" or "denied" is, in vendors' articles, most often the user's rights
+    "user_role": r"\broles?\b|\badmin(?:istrator)?\b|\buser\s++access\b|\brefused\b|\bdenied\b|"
+                 r"\bnot\s++allowed\b",
+    "feature_not_in_plan": r"\bplan\b|\bsubscription\b|\bnot\s++enabled\b",
+    "tier_gated": r"\btiers?\b",
+    "payroll_region_mismatch": r"\bregion\b|\bcountry\b",
+    "restricted_scope": r"\bapproval\b|\brestricted\b",
+}
+_FALLBACK_RES = {code: re.compile(rx, re.IGNORECASE) for code, rx in FALLBACK_WORDS.items()}
+FALLBACK_WEIGHT = 0.3
+_TRANSPORT = re.compile(r"\bErrno\b|\bConnect(?:ion)?Error\b|\bTimeout|\btimed\s++out\b|"
+                        r"\bconnection\s++(?:refused|reset)\b", re.IGNORECASE)
+
+
+def fallback_findings(obs: Observation, ctx: Context) -> list[Finding]:
+    """Causes whose words appear, weakly weighted: an answer better than "unknown" for prose."""
+    if obs.status is not None and (200 <= obs.status < 400 or obs.status in (500, 502, 504)):
+        return []  # not a failure; or Xero (or the network) failed, whatever the words say
+    if obs.status is None and _TRANSPORT.search(obs.error or ""):
+        return []  # no answer from Xero at all ("Connection refused"): words say nothing of a cause
+    text = " ".join((obs.body[:4000], *(v for _, v in obs.fields)))
+    ev = evidence_of(obs)
+    out = []
+    allowed = False
+    if ctx.endpoint is not None and ctx.granted is not None:
+        try:  # scopes that provably allow the call rule a missing scope out, words or not
+            allowed = is_allowed(ctx.endpoint, ctx.granted, ctx.era_for_checks)
+        except Exception:
+            allowed = False
+    for code, rx in _FALLBACK_RES.items():
+        if allowed and code == "missing_scope":
+            continue
+        hits = len(rx.findall(text))
+        if hits:
+            out.append(Finding(code, f"The words used are those of this cause ({code.replace('_', ' ')}); "
+                               "nothing more specific was recognised", (*ev, "the wording (weak)"),
+                               ("Give diagnose() the status, the response body and the endpoint to "
+                                "settle it.",), FALLBACK_WEIGHT + min(hits, 3) * 0.01,
+                               "the HTTP status and Xero's response body"))
+    return out
 
 
 def _refused(obs: Observation) -> bool:
@@ -56,6 +117,23 @@ def prose_findings(obs: Observation, ctx: Context) -> list[Finding]:
         add("connection_revoked", "A 403 cured by reconnecting: the organisation's connection was "
             "lost (disconnected, or the user's access to it changed)", "reconnect after a 403",
             REVOKED_FIX, 0.6, CONNECTIONS_FACT)
+    if "scope_added" in m and not m & {"scope_missing", "scope_era", "granular_words", "invalid_scope",
+                                         "scope_validation_failed", "unauthorized_client"} and (
+            "reconnect" in m or _refused(obs) or "insufficient_scope" in m):
+        # Scopes added to the app reach a token only through a new consent (§9 #3).
+        add("not_reconsented", "Scopes were added to what the app asks for, but this token was "
+            "issued before: the user must consent again", "scopes or permissions added",
+            RECONSENT_FIX, 0.78 if "reconnect" in m or "insufficient_scope" in m else 0.65,
+            None if "reconnect" in m else "the token's scopes against the app's requested scopes")
+    if "other_calls_work" in m and (_refused(obs) or obs.status is None) and not m & {
+            "role", "tenant_missing", "tenant_wrong", "revoked", "tokenexpired", "rate_limit"}:
+        # Token and tenant are per connection; scopes are per endpoint. One call refused while
+        # the others work with the same token is the endpoint's scope (or a role, for reports
+        # and payroll).
+        add("missing_scope", "Other calls work with the same token and tenant, so this endpoint's "
+            "scope is missing from the token", "other calls work with the same token",
+            ("Find the endpoint's scope (`xero-nb scopes-for METHOD URL`), add it to the scopes "
+             "requested and sign in again.",), 0.62, "the token's scopes (its `scope` claim)")
     if "tenant_missing" in m:
         add("tenant_header_missing", "The xero-tenant-id header was not sent",
             "the tenant id named as missing",
@@ -70,6 +148,13 @@ def prose_findings(obs: Observation, ctx: Context) -> list[Finding]:
     if ("disconnect_call" in m or delete) and _refused(obs):
         add("tenant_not_connected", "The disconnect call was refused: it takes the connection id, "
             "not the tenant id", "a refused DELETE /connections/{id}", DISCONNECT_FIX, 0.85)
+    if "update_tenants" in m and not m & {"tokenexpired", "rate_limit", "client_auth", "invalid_client"}:
+        add("missing_scope", "xero-node's updateTenants() reads GET /Organisation for each "
+            "connection: without `accounting.settings.read` (or `accounting.settings`) it fails",
+            "updateTenants", ("Add `accounting.settings.read` to the scopes requested and sign in "
+                              "again (or call updateTenants(false) to skip the organisation "
+                              "details).",), 0.7 if _refused(obs) or obs.status is None else 0.5,
+            "the token's scopes: does it hold accounting.settings(.read)?")
     if "journals" in m and "accounting.journals.read" in obs.scopes_named and _refused(obs):
         add("tier_gated", "Journals are refused although accounting.journals.read is held: from 2 Mar "
             "2026 Journals need the Advanced tier and Xero's security assessment",

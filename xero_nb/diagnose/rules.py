@@ -24,12 +24,17 @@ LIMITS = {
     "concurrent": "the concurrency limit (5 calls in flight per tenant)",
 }
 RATE_FACT = "the HTTP status (429 is a rate limit) and the X-Rate-Limit-Problem header"
+EXPIRY_CLASSES = frozenset({"TokenExpired", "AccessTokenExpiredError", "TokenExpiredError"})
+# "rate limit exceeded", "too many requests": the limit said to be hit, not merely mentioned.
+# OAuth 1.0a Xero answered a 401 (later a 503) with oauth_problem=rate limit exceeded.
+_RATE_HIT = re.compile(r"\brate[\s_-]?limit\s++(?:was\s++|has\s++been\s++)?(?:exceeded|reached|hit)\b|"
+                       r"\btoo\s++many\s++requests\b", re.IGNORECASE)
 CUSTOM_FACT = "whether the custom connection still shows the organisation as connected"
 OAUTH_ERRORS = frozenset({"invalid_grant", "invalid_client", "invalid_scope", "unauthorized_client",
                           "unsupported_grant_type", "access_denied", "invalid_request"})
 # Markers of a failure at the token endpoint (or the words for one): no API call was checked.
 TOKEN_STEP = frozenset({"invalid_grant", "invalid_client", "client_words", "client_auth",
-                        "refresh_refused", "token_endpoint"})
+                        "refresh_refused", "token_endpoint", "refresh_call"})
 
 
 def evidence_of(obs: Observation) -> list[str]:
@@ -68,8 +73,9 @@ def rate_findings(obs: Observation) -> list[Finding]:
         fix.append("Pace calls: at most 5 in flight and 60 a minute per tenant (probe does this).")
     if words and obs.status != 429:
         ev.append("the error's wording names a rate limit")
+    hit = words and any(_RATE_HIT.search(v) for v in (obs.body, *(v for _, v in obs.fields)))
     weight = (0.97 if obs.status == 429 else 0.9 if obs.status is None
-              else 0.7 if obs.status == 503 or kind is not None else 0.6)
+              else 0.85 if hit else 0.7 if obs.status == 503 or kind is not None else 0.6)
     return [Finding("rate_limited", f"Rate limit hit: {limit}; {when}", tuple(ev), tuple(fix),
                     weight, None if obs.status == 429 else RATE_FACT)]
 
@@ -81,11 +87,15 @@ def expiry_findings(obs: Observation, ctx: Context) -> list[Finding]:
     if obs.oauth_error in OAUTH_ERRORS or obs.markers & TOKEN_STEP:
         return []  # a token-endpoint error: "refresh token expired" there is invalid_grant
     if "tokenexpired" in obs.markers:
-        # Words alone ("the token expired, please reconnect") may mean the refresh token died.
-        said = "tokenexpired" in (obs.detail or "").lower().replace(" ", "")
+        # Xero's own keys (Detail TokenExpired, OAuth 1.0a oauth_problem=token_expired) or an
+        # SDK's expiry class say it; words alone ("the token expired, please reconnect") may mean
+        # the refresh token died, or merely mention expiry among other things.
+        said = any("".join(v.lower().replace("_", " ").split()).startswith("tokenexpired")
+                   for k, v in obs.fields if k in ("detail", "oauth_problem", "error")) or (
+            obs.sdk_class in EXPIRY_CLASSES)
+        weight = 0.97 if said else 0.7 if "reconnect" in obs.markers else 0.82
         return [Finding("token_expired", "The access token has expired (they last 30 minutes)",
-                        tuple(evidence_of(obs)), fix,
-                        0.97 if said or "reconnect" not in obs.markers else 0.7)]
+                        tuple(evidence_of(obs)), fix, weight)]
     if obs.status != 401 or obs.error:
         return []
     if ctx.expires_at is not None and ctx.expires_at <= ctx.now:
@@ -96,11 +106,22 @@ def expiry_findings(obs: Observation, ctx: Context) -> list[Finding]:
         return [Finding("token_expired", "Xero says the token is invalid (expired or malformed)",
                         tuple(evidence_of(obs)), fix, 0.75)]
     if ctx.expires_at is None and not obs.markers & {"insufficient_scope", "authorizationunsuccessful",
-                                                     "token_ok"}:  # "the token is valid": not expiry
+                                                     "token_ok", "other_calls_work"} and (
+            "after_a_while" in obs.markers or "from_start" not in obs.markers):
+        # "the token is valid", "other calls work with the same token", "every call from the
+        # first one": not expiry
         if "after_a_while" in obs.markers:  # expiry comes once the token has aged; a scope never works
             return [Finding("token_expired", "A 401 that starts after a while (or comes and goes) is "
                             "an expired access token", (*evidence_of(obs), "the wording: only after "
                                                         "some time, or intermittently"), fix, 0.6)]
+        if not (obs.detail or obs.title or obs.www_authenticate):
+            # Xero always says why in a 401 (TokenExpired, or AuthorizationUnsuccessful with
+            # WWW-Authenticate: insufficient_scope); when a wrapper dropped all of that, the
+            # commonest 401 of all is the 30-minute access token running out.
+            return [Finding("token_expired", "A 401 with Xero's reason lost (no Detail, no "
+                            "WWW-Authenticate) is most often an expired access token",
+                            (*evidence_of(obs), "no Detail or WWW-Authenticate in what was seen"),
+                            fix, 0.5, "the token's expiry (its exp claim), or the 401's Detail")]
         return [Finding("token_expired", "A bare 401 is often an expired access token",
                         tuple(evidence_of(obs)), fix, 0.4, "the token's expiry (its exp claim)")]
     return []
@@ -157,10 +178,15 @@ def tenant_findings(obs: Observation, ctx: Context) -> list[Finding]:
     tid = ctx.tenant_id
     if tid is not None:
         ev.append(f"xero-tenant-id: {tid}")
+    # An official SDK's API method takes the tenant id as a required argument and sends it, so
+    # a refused SDK call (AccountingApi->getContacts, GetInvoicesAsync) had a header, most often
+    # a stale or wrong one; raw HTTP clients and connectors forget the header most (§9 #1).
+    said_sent = "tenant_sent" in obs.markers or obs.operation is not None or obs.sdk_class is not None
+    sdk_call = said_sent and "tenant_missing" not in obs.markers
     if sent is None and tid is None:
         out.append(Finding("tenant_header_missing", "Perhaps xero-tenant-id was not sent", tuple(ev),
-                           ("Send `xero-tenant-id: <tenantId>` from GET /connections.",), 0.5 * t,
-                           HEADERS_FACT))
+                           ("Send `xero-tenant-id: <tenantId>` from GET /connections.",),
+                           (0.3 if sdk_call else 0.58) * t, HEADERS_FACT))
     if tid is not None and not _GUID.match(tid):
         out.append(Finding("tenant_not_connected", f"xero-tenant-id {tid[:40]!r} is not a tenant id "
                            "(a GUID from GET /connections)", tuple(ev),
@@ -191,7 +217,8 @@ def tenant_findings(obs: Observation, ctx: Context) -> list[Finding]:
         out.append(Finding("tenant_not_connected", "The tenant id may not be connected for this "
                            "token (stale after a reconnect, or another user's)", tuple(ev),
                            ("Call GET /connections with this token and use one of its tenantIds.",),
-                           0.55 * t, CONNECTIONS_FACT if tid is not None or sent else HEADERS_FACT))
+                           0.55 * t, CONNECTIONS_FACT if tid is not None or sent or sdk_call
+                           else HEADERS_FACT))
         out.append(Finding("connection_revoked", "The app may have been disconnected from the org",
                            tuple(ev), ("Call GET /connections; if it is empty, sign in again.",),
                            0.4 * t, CONNECTIONS_FACT))

@@ -20,8 +20,25 @@ and the rate limit named in their wording. Sources, each read from the library's
 - Xero-NetStandard: ``ApiException`` (``ErrorCode`` is the status; "Xero API error calling
   GetInvoices: ..."), ``RateLimitException`` 429 ("Xero API minute rate limit error calling ...").
 - xero-node: a thrown JSON ``{response: {statusCode, body, headers, request}, body}`` (read as
-  JSON); xero-ruby: ``XeroRuby::ApiError`` ("HTTP status code: 401"); xero-php-oauth2:
+  JSON; from v13 its ``ApiError.generateError()`` is rejected as a JSON *string*); xero-ruby:
+  ``XeroRuby::ApiError`` ("HTTP status code: 401"); xero-php-oauth2:
   ``XeroAPI\\XeroPHP\\ApiException`` ("[401] Error connecting to the API (url)").
+- calcinai/xero-php (``XeroPHP\\Remote\\Exception``): ``UnauthorizedException`` 401,
+  ``ForbiddenException`` 403 (also thrown for 401s, "You are not permitted to access this
+  resource"), ``ReportPermissionMissingException`` 403 (the reporting role), ``NotFoundException``,
+  ``RateLimitExceededException`` 429 ("The API rate limit for your organisation/application pairing
+  has been exceeded."), ``OrganisationOfflineException`` / ``NotAvailableException`` 503,
+  ``InternalErrorException`` 500, ``UnknownStatusException`` (any).
+- xeroizer and xero_gateway (Ruby): ``OAuth::TokenExpired`` and ``OAuth::TokenInvalid`` (401),
+  ``OAuth::RateLimitExceeded`` (429, or an OAuth 1.0a 401/503 "rate limit exceeded").
+- pyxero's ``XeroTenantIdNotSet`` (no tenant id set: nothing was sent), and the client-side
+  "required parameter xeroTenantId" errors every generated SDK throws before calling (cues.py).
+- Xero-Java's fixed messages: 401 "Unauthorized - check your scopes and confirm access to this
+  resource" (said for *every* 401, so it is no evidence of a scope), 403 "Forbidden -
+  authentication unsuccessful", 429 "You've exceeded the per minute rate limit".
+- OAuth client libraries around the token endpoint: oauthlib's ``InvalidGrantError`` /
+  ``InvalidClientError`` / ``InvalidScopeError`` / ``UnauthorizedClientError`` and its client-side
+  ``TokenExpiredError`` (the access token's expiry passed; nothing was sent).
 
 >>> class_hint("xero.exceptions.XeroForbidden: ...")
 ('XeroForbidden', 403)
@@ -49,12 +66,37 @@ CLASS_STATUS: dict[str, int | None] = {
     "XeroNotAvailableException": 503, "AccessTokenExpiredError": None, "ApiException": None,
     "HTTPStatusException": None, "XeroApiException": None, "XeroExceptionUnknown": None,
     "ApiError": None,
+    # calcinai/xero-php
+    "RateLimitExceededException": 429, "ReportPermissionMissingException": 403,
+    "OrganisationOfflineException": 503, "NotAvailableException": 503,
+    "InternalErrorException": 500, "UnknownStatusException": None,
+    # xeroizer, xero_gateway
+    "TokenExpired": 401, "TokenInvalid": 401, "RateLimitExceeded": 429,
+    # pyxero, Xero-Java's base class of its 401 and 403 exceptions
+    "XeroTenantIdNotSet": None, "XeroAuthenticationException": None,
+    # oauthlib (requests-oauthlib), around the token endpoint
+    "InvalidGrantError": 400, "InvalidClientError": 401, "InvalidScopeError": 400,
+    "UnauthorizedClientError": 400, "TokenExpiredError": None,
 }
-CLASS_MARKERS = {
-    "OAuth2InvalidGrantError": "invalid_grant", "AccessTokenExpiredError": "tokenexpired",
-    "XeroMinuteRateLimitException": "minute", "XeroDailyRateLimitException": "day",
-    "XeroAppMinuteRateLimitException": "appminute",
+# class name -> the markers (observation.MARKERS / cues.CUES) it stands for by itself
+CLASS_MARKERS: dict[str, frozenset[str]] = {
+    "OAuth2InvalidGrantError": frozenset({"invalid_grant"}),
+    "InvalidGrantError": frozenset({"invalid_grant"}),
+    "InvalidClientError": frozenset({"invalid_client"}),
+    "InvalidScopeError": frozenset({"invalid_scope"}),
+    "UnauthorizedClientError": frozenset({"unauthorized_client"}),
+    "AccessTokenExpiredError": frozenset({"tokenexpired"}),
+    "TokenExpiredError": frozenset({"tokenexpired"}),
+    "TokenExpired": frozenset({"tokenexpired"}),
+    "RateLimitExceeded": frozenset({"rate_limit"}),
+    "RateLimitExceededException": frozenset({"rate_limit"}),
+    "ReportPermissionMissingException": frozenset({"not_permitted", "role"}),
+    "XeroTenantIdNotSet": frozenset({"tenant_missing"}),
+    "OrganisationOfflineException": frozenset({"offline"}),
 }
+# class name -> the rate limit it names (becomes X-Rate-Limit-Problem when none was sent)
+CLASS_LIMITS = {"XeroMinuteRateLimitException": "minute", "XeroDailyRateLimitException": "day",
+                "XeroAppMinuteRateLimitException": "appminute"}
 _CLASS = re.compile(r"(?<![\w$])(" + "|".join(sorted(CLASS_STATUS, key=len, reverse=True)) + r")\b")
 # SDK API classes -> the catalog's API name
 API_CLASSES = {
@@ -78,10 +120,18 @@ _LIMIT_KIND = re.compile(
     r"rate[\s-]?limit\s++exceeded\s*+:\s*+(minute|day|daily|appminute|concurrent)\b", re.IGNORECASE)
 
 
+# xero-php-oauth2 wraps Guzzle's RequestException as ApiException("[$code] $message"), so its
+# message starts "[403] Client error: `GET ...` resulted in a `403 Forbidden` response".
+_PHP_API_EXCEPTION = re.compile(r"\[([45]\d\d)\]\s*+(?:Client|Server)\s++error:", re.IGNORECASE)
+
+
 def class_hint(text: str) -> tuple[str, int | None] | None:
     """The first known SDK exception class named in ``text`` and the status it implies."""
     m = _CLASS.search(text)
-    return (m.group(1), CLASS_STATUS[m.group(1)]) if m else None
+    if m is not None:
+        return m.group(1), CLASS_STATUS[m.group(1)]
+    php = _PHP_API_EXCEPTION.search(text)
+    return ("ApiException", int(php.group(1))) if php else None
 
 
 def class_of(names: list[str]) -> tuple[str, int | None] | None:

@@ -40,8 +40,9 @@ STATUS_SHAPES: tuple[re.Pattern[str], ...] = (
     re.compile(r"\bHTTP(?:\s++error)?[\s:]++(\d{3})\b", re.IGNORECASE),
     # a status line anywhere: access logs ('"GET /x HTTP/1.1" 401'), httpx's "HTTP/1.1 401 Unauthorized"
     re.compile(r"\bHTTP/\d(?:\.\d)?\"?[^\S\n]++([1-5]\d\d)\b"),
-    # "401 Unauthorized", "401 - Unauthorized", "403 (Forbidden)", "`401 Unauthorized` response"
-    re.compile(r"\b([45]\d\d)\s*+[-:(]?\s*+[`'\"]?(?:" + _REASONS + r")", re.IGNORECASE),
+    # "401 Unauthorized", "401 - Unauthorized", "403 (Forbidden)", "`401 Unauthorized` response",
+    # Power Query's "Web.Contents failed to get contents from '...' (401): Unauthorized"
+    re.compile(r"\b([45]\d\d)\)?+\s*+[-:(]?\s*+[`'\"]?(?:" + _REASONS + r")", re.IGNORECASE),
     # Xero-Java's XeroApiException: "401 response: ..."
     re.compile(r"\b([45]\d\d)\s++response\b", re.IGNORECASE),
     # "Error 403", "error: 401", "code 429", "e.code == 429"
@@ -57,6 +58,25 @@ STATUS_SHAPES: tuple[re.Pattern[str], ...] = (
 )
 # .NET: "StatusCode: Unauthorized", "HttpStatusCode.Forbidden"
 STATUS_NAME = re.compile(r"\b(?:Http)?Status\s*+Code\W{0,4}([A-Za-z]{6,25})\b", re.IGNORECASE)
+# The fixed messages connectors and libraries print for a status instead of the number. Each is
+# the library's own text for that status: n8n's NodeApiError, the Airbyte CDK's default error
+# mapping, Power Query (Power BI, Excel), Xero-Java's exception handler.
+FIXED_MESSAGES: tuple[tuple[re.Pattern[str], int], ...] = tuple(
+    (re.compile(rx, re.IGNORECASE), status) for rx, status in (
+        (r"\bauthorization\s++failed\s++-\s++please\s++check\s++your\s++credentials\b", 401),  # n8n
+        (r"\bforbidden\s++-\s++perhaps\s++check\s++your\s++credentials\b", 403),  # n8n
+        (r"\bthe\s++service\s++is\s++receiving\s++too\s++many\s++requests\s++from\s++you\b", 429),  # n8n
+        (r"\bunauthorized\.\s++please\s++ensure\s++you\s++are\s++authenticated\s++correctly\b",
+         401),  # Airbyte
+        (r"\bforbidden\.\s++you\s++don'?t\s++have\s++permission\s++to\s++access\s++this\s++resource\b",
+         403),  # Airbyte
+        (r"\baccess\s++to\s++the\s++resource\s++is\s++forbidden\b", 403),  # Power Query
+        (r"\bunauthorized\s++-\s++check\s++your\s++scopes\s++and\s++confirm\s++access\b", 401),  # Xero-Java
+        (r"\bforbidden\s++-\s++authentication\s++unsuccessful\b", 403),  # Xero-Java
+    ))
+# Last resort: the reason phrase alone ("Error: Unauthorized", "Forbidden."), as wrappers print it.
+REASON_ONLY = re.compile(r"\b(unauthori[sz]ed|forbidden|too\s++many\s++requests)\b(?![-_])", re.IGNORECASE)
+_REASON_STATUS = {"unauthorized": 401, "unauthorised": 401, "forbidden": 403, "toomanyrequests": 429}
 
 
 def status_from_text(text: str) -> int | None:
@@ -71,4 +91,16 @@ def status_from_text(text: str) -> int | None:
         status = STATUS_NAMES.get(m.group(1).lower())
         if status is not None:
             return status
+    for rx, status in FIXED_MESSAGES:
+        if rx.search(text):
+            return status
     return None
+
+
+def status_from_reason(text: str) -> int | None:
+    """The status a bare reason phrase implies ("Unauthorized", "Forbidden"), or None.
+
+    Weaker than ``status_from_text``: used only when nothing else in a paste gives a status.
+    """
+    m = REASON_ONLY.search(text)
+    return _REASON_STATUS.get("".join(m.group(1).lower().split())) if m else None
