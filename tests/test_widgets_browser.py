@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from xero_nb.catalog.frames import coverage
 from xero_nb.widgets.browser import BrowserState
 from xero_nb.widgets.browser_view import EndpointBrowser
 from xero_nb.widgets.scope_state import ScopeState
 
 
-def test_all_478_then_filters() -> None:
+def test_every_endpoint_then_filters() -> None:
     b = BrowserState(ScopeState("accounting.settings.read"))
-    assert len(b.table.frame) == 478
+    assert len(b.table.frame) == len(coverage((), "broad"))  # the whole catalog, once
     b.set_filters(api="accounting", method="get", text="invoices")
     assert len(b.rows()) > 0 and all(a == "accounting" for a, _ in b.rows())
     assert set(b.table.view()["method"]) == {"GET"}
@@ -64,7 +65,7 @@ def test_selection_feeds_least_privilege() -> None:
 
 def test_widget() -> None:
     w = EndpointBrowser(BrowserState(ScopeState(())))
-    assert len(w.picker.options) == 478
+    assert len(w.picker.options) == len(coverage((), "broad"))
     w.api.value = "projects"
     assert len(w.picker.options) == 16 and len(w.tag.options) > 1
     w.method.value = "GET"
@@ -73,6 +74,7 @@ def test_widget() -> None:
     w.add_btn.click()
     assert "1 endpoint(s) selected" in w.notice.value
     w.blocked.value = True
+    assert w.text.continuous_update  # searches run as you type
     w.text.value = "zzz-nothing"
     assert w.picker.options == () and "no rows" in w.table.body.value
 

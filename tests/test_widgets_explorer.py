@@ -5,6 +5,9 @@ from __future__ import annotations
 import pytest
 
 from xero_nb.catalog.frames import coverage
+from xero_nb.redact import jwt_claims
+from xero_nb.simulator import XeroSimulator
+from xero_nb.widgets.connection import Connection
 from xero_nb.widgets.explorer import ExplorerState
 from xero_nb.widgets.explorer_view import ScopeExplorer, scope_css_class, toggle_label
 from xero_nb.widgets.scope_state import ScopeState, scope_group
@@ -53,7 +56,7 @@ def test_explorer_views_summary_and_headline() -> None:
     assert len(e.table.view()) == 50 and set(e.table.view()["change"]) == {"gained"}
     summary = e.summary.frame.set_index("api")
     assert summary.loc["accounting", "gained"] == 50
-    assert summary["total"].sum() == 478
+    assert summary["total"].sum() == len(coverage((), "broad"))  # every endpoint, once
     assert "+50 gained" in e.headline()
     e.set_view("blocked")
     assert not e.table.view()["allowed"].any()
@@ -104,27 +107,49 @@ def test_migration_plan_then_try_granular() -> None:
     assert "vs the token in the broad era" in e.headline()
 
 
+def test_migration_notice_says_nothing_to_drop() -> None:
+    e = ExplorerState(ScopeState("offline_access accounting.invoices.read", era="granular"))
+    e.compute_migration()
+    kind, text = e.notice
+    assert kind == "ok" and "nothing to drop" in text and "drop -" not in text
+    assert text == "Migration: request accounting.invoices.read offline_access; nothing to drop"
+    e = ExplorerState(ScopeState((), era="broad"))
+    e.compute_migration()
+    assert e.notice[1] == "Migration: nothing to request; nothing to drop"
+
+
 def test_authorize_without_connection_says_so() -> None:
     e = ExplorerState(ScopeState(BASE))
     e.authorize()
     assert e.notice[0] == "error" and "connect first" in e.notice[1]
 
 
-def test_authorize_calls_the_connection() -> None:
-    calls = []
+def test_authorize_reconsents_a_real_connection() -> None:
+    """The one-click fix loop against the simulator: a real Connection, a real new grant.
 
-    class FakeConnection:
-        def reconsent(self, scopes):
-            calls.append(scopes)
-            s.set_granted(scopes)
-            return object()
-
-    s = ScopeState(BASE)
-    e = ExplorerState(s, connection=FakeConnection())
+    Nothing here is a stub: the simulator's consent issues a new token whose own scope claim
+    holds the added scope, and the call that was refused for want of it now answers 200.
+    """
+    sim = XeroSimulator(limits=False)
+    s = ScopeState()
+    conn = Connection(s)
+    conn.use_simulator(simulator=sim, scopes=BASE.split())
+    conn.set_sim_auto_approve(True)
+    conn.sign_in()
+    assert conn.notice[0] == "ok", conn.notice
+    before = conn.token
+    assert conn.client().get("/BankTransactions").status == 401
+    e = ExplorerState(s, connection=conn)
     e.toggle("accounting.transactions.read")
+    assert "accounting.transactions.read" not in s.granted  # a what-if only, so far
     e.authorize()
-    assert calls == [sorted(s.whatif)] and "accounting.transactions.read" in s.granted
-    assert e.notice[0] == "ok"
+    assert e.notice[0] == "ok" and "accounting.transactions.read" in e.notice[1], e.notice
+    assert conn.token is not before
+    claims = jwt_claims(conn.token.access_token)
+    assert "accounting.transactions.read" in claims["scope"]
+    assert "accounting.transactions.read" in s.granted and s.whatif == s.granted
+    assert conn.client().get("/BankTransactions").status == 200
+    assert "+0 gained" in e.headline() and e.allowed_count > 27
 
 
 def test_widget_toggle_redraws_and_marks() -> None:
@@ -139,8 +164,10 @@ def test_widget_toggle_redraws_and_marks() -> None:
     assert w.coverage.body.value != before and w.headline.value != headline
     cb.value = False  # ... and off again, they are back as they were
     assert w.coverage.body.value == before and w.headline.value == headline
+    allowed_before = w.state.allowed_count
     cb.value = True
-    assert cb.description.startswith("+") and 'data-allowed="77"' in w.headline.value
+    assert cb.description.startswith("+")
+    assert f'data-allowed="{allowed_before + 50}"' in w.headline.value
     assert w.coverage.body.value != before
     w.view.value = "changed"
     assert "xnb-gained" in w.coverage.body.value
@@ -173,3 +200,15 @@ def test_every_toggle_changes_state(era: str) -> None:
         cb.value = True
         assert name in w.state.scopes.whatif
     assert w.state.notice[0] != "error"
+
+
+def test_static_copy_holds_the_shown_tables_only() -> None:
+    w = ScopeExplorer(ExplorerState(ScopeState(BASE)))
+    w.toggles["accounting.transactions.read"].value = True
+    w.view.value = "changed"
+    out = w.static_html()
+    assert [t for t in ("coverage", "api_summary", "migration_plan") if f'data-table="{t}"' in out] \
+        == ["coverage", "api_summary"]  # the plan is hidden until computed
+    assert "50 rows" in out and "xnb-gained" in out and "onclick" not in out
+    w.migrate_btn.click()
+    assert 'data-table="migration_plan"' in w.static_html()

@@ -452,3 +452,16 @@ def test_live_custom_connection_from_the_environment(tmp_path, monkeypatch) -> N
         assert c.notice[0] == "ok", c.notice
         assert c.token is not None and c.token.refresh_token is None
         assert {"accounting.invoices", "accounting.settings"} <= c.scopes.granted
+
+
+def test_scope_lab_leaves_a_static_copy_of_its_results() -> None:
+    c = Connection(ScopeState())
+    c.use_simulator(simulator=XeroSimulator(limits=False))
+    c.sign_in()
+    lab = ScopeLab(LabState(c))
+    lab.explorer.toggles["accounting.transactions.read"].value = True
+    out = lab.static_html()
+    shown = [t for t in ("coverage", "api_summary", "probe", "scan_calls", "endpoints")
+             if f'data-table="{t}"' in out]
+    assert shown[:3] == ["coverage", "api_summary", "probe"] and "endpoints" not in shown
+    assert "xnb-gained" in out and "onclick" not in out  # what the user toggled, and nothing runs

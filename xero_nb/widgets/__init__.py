@@ -11,11 +11,13 @@ Naming rule: a panel ``NAME`` has its controller in ``NAME.py`` and its ipywidge
 ``lab``/``lab_view``, ``browser``/``browser_view``, ``call``/``call_view``,
 ``explorer``/``explorer_view``, ``scan``/``scan_view``, ``table``/``table_view``). Only
 ``*_view.py`` modules import ipywidgets; the others are plain Python shared by the views:
-``scope_state`` (the scopes every panel reads), ``sign_in`` (how a Connection signs in), ``background``
-(one slow run on a thread, with Cancel),
-``notice`` (messages), ``render`` (HTML pieces)
-and ``demo`` (the simulator app). ``presave`` is the Jupyter server's pre-save hook (enabled by
-``make setup``): token-shaped strings in outputs and saved widget state never reach the file.
+``scope_state`` (the scopes every panel reads), ``sign_in`` (how a Connection signs in),
+``background`` (one slow run on a thread, with Cancel), ``notice`` (messages), ``render`` (HTML
+pieces), ``demo`` (the simulator app), ``export`` (CSV and Excel downloads), the Call tab's
+``request_bar``, ``permissions``, ``history`` and ``pasted``, and ``report_button`` /
+``report_button_view`` (the ticket report, to copy or download). ``presave`` is the Jupyter
+server's pre-save hook (enabled by ``make setup``): token-shaped strings in outputs and saved
+widget state never reach the file.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ _EXPORTS = {
     "LabState": "xero_nb.widgets.lab",
     "ProbePanel": "xero_nb.widgets.probe_view",
     "ProbeState": "xero_nb.widgets.probe",
+    "ReportButton": "xero_nb.widgets.report_button_view",
+    "ReportState": "xero_nb.widgets.report_button",
     "ScopeExplorer": "xero_nb.widgets.explorer_view",
     "ScopeLab": "xero_nb.widgets.lab_view",
     "ScanPanel": "xero_nb.widgets.scan_view",

@@ -9,7 +9,7 @@ import ipywidgets as W
 from xero_nb.markup import Markup, fmt, join
 from xero_nb.widgets.browser import BrowserState
 from xero_nb.widgets.render import chips, message
-from xero_nb.widgets.table_view import DataTable, show_notice, style_widget
+from xero_nb.widgets.table_view import DataTable, StaticCopy, show_notice, style_widget
 
 # "allowed"/"blocked" in the theme's green/red pulled toward its text colour: readable in Light and Dark.
 _ALLOWED_INK = ("color-mix(in srgb,var(--jp-success-color1,#388e3c) 60%,"
@@ -55,7 +55,7 @@ def details_html(d: dict | None) -> str:
         "allowed" if d["allowed"] else "blocked", narrowest, rows, join(notes, " · "), ptable)
 
 
-class EndpointBrowser(W.VBox):
+class EndpointBrowser(StaticCopy, W.VBox):
     """Filter by API, tag, method, text, blocked only; pick one to see its scopes."""
 
     def __init__(self, state: BrowserState | None = None, **kwargs: Any) -> None:
@@ -67,7 +67,7 @@ class EndpointBrowser(W.VBox):
                                                                           "PATCH", "DELETE"))],
                                  description="Method", layout=W.Layout(width="180px"))
         self.text = W.Text(placeholder="path, operation or scope", description="Search",
-                           continuous_update=False)
+                           continuous_update=True)
         self.blocked = W.Checkbox(value=False, description="blocked only", indent=False)
         self.picker = W.Select(options=[], rows=8, layout=W.Layout(width="100%"))
         self.add_btn = W.Button(description="Add to selection", icon="plus",

@@ -33,7 +33,7 @@ class ExplorerState(Noticed):
         self.view_mode = "all"
         self.table = TableState(name="coverage", page_size=page_size,
                                 hidden=("tag", "tenant_header", "write"))
-        self.summary = TableState(name="api_summary", page_size=20)
+        self.summary = TableState(name="api_summary", page_size=20, key_columns=("api",))
         self.plan_table = TableState(name="migration_plan", page_size=15)
         self.least: frozenset[str] | None = None
         self.full = pd.DataFrame()  # every row, with `change`; set by refresh()
@@ -145,8 +145,10 @@ class ExplorerState(Noticed):
         self.plan_table.set_frame(self.plan.to_frame())
         lost = len(self.plan.cannot_keep)
         self.tell(
-            "Migration: request " + (" ".join(sorted(self.plan.granular)) or "-")
-            + f"; drop {' '.join(sorted(self.plan.drop)) or '-'}"
+            "Migration: " + ("request " + " ".join(sorted(self.plan.granular))
+                             if self.plan.granular else "nothing to request")
+            + "; " + ("drop " + " ".join(sorted(self.plan.drop)) if self.plan.drop
+                      else "nothing to drop")
             + (f"; {lost} endpoint(s) cannot be kept" if lost else ""), "ok")
         return self.plan
 
@@ -179,13 +181,6 @@ class ExplorerState(Noticed):
         """The connection's warnings from the last sign-in (shown with an error)."""
         note = getattr(self.connection, "context_note", None)
         return note() if callable(note) else ""
-
-    @guarded
-    def export(self, path: str = "exports/coverage.csv") -> str:
-        """Write the filtered coverage rows to CSV; returns the path."""
-        self.table.to_csv(path)
-        self.tell(f"Saved {len(self.table.view())} rows to {path}", "ok")
-        return path
 
     # -- display ----------------------------------------------------------------------
     @property

@@ -10,7 +10,7 @@ from xero_nb.catalog.scopes import ERAS
 from xero_nb.markup import el
 from xero_nb.widgets.explorer import VIEWS, ExplorerState
 from xero_nb.widgets.render import message
-from xero_nb.widgets.table_view import DataTable, show_notice, style_widget
+from xero_nb.widgets.table_view import DataTable, StaticCopy, show_notice, style_widget
 
 
 def scope_css_class(scope: str) -> str:
@@ -26,7 +26,7 @@ def toggle_label(status: dict) -> str:
     return f"{mark} {status['scope']} ({status['endpoints']}){req}"
 
 
-class ScopeExplorer(W.VBox):
+class ScopeExplorer(StaticCopy, W.VBox):
     """Toggle scopes and watch coverage change live (one shared ScopeState)."""
 
     def __init__(self, state: ExplorerState | None = None, **kwargs: Any) -> None:

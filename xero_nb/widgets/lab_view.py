@@ -14,14 +14,14 @@ from xero_nb.widgets.explorer_view import ScopeExplorer
 from xero_nb.widgets.lab import LabState
 from xero_nb.widgets.probe_view import ProbePanel
 from xero_nb.widgets.scan_view import ScanPanel
-from xero_nb.widgets.table_view import show_notice, style_widget
+from xero_nb.widgets.table_view import DataTable, StaticCopy, show_notice, style_widget, tables_in
 
 TABS = ("Connect", "Endpoints", "Scopes", "Call", "Probe", "Scan")
 # What each tab is called on screen: the Scopes tab explores, and says so.
 TITLES = {"Scopes": "Scopes (what-if)"}
 
 
-class ScopeLab(W.VBox):
+class ScopeLab(StaticCopy, W.VBox):
     """The whole toolkit in one widget, on the simulator unless XERO_CLIENT_ID is set.
 
     >>> lab = ScopeLab()                     # doctest: +SKIP
@@ -58,6 +58,12 @@ class ScopeLab(W.VBox):
             st.call.choose(call)
         super().__init__([style_widget(), banner, self.tabs])
         self.add_class("xnb-lab")
+
+    def static_tables(self) -> list[DataTable]:
+        """What a reopened notebook shows: coverage, per API, the probes and the scan view shown
+        (not the Endpoints catalog, which the notebook can list again without a token)."""
+        return [self.explorer.coverage, self.explorer.summary, self.probe.table,
+                *tables_in(self.scan.body)]
 
     def _show_banner(self) -> None:
         s = self.state.connection.status()

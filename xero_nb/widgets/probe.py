@@ -106,6 +106,18 @@ class ProbeState(Background, Noticed):
         self.done, self.total = done, total
         self._notify("progress")
 
+    def report_sources(self) -> dict[str, Any]:
+        """What the Report button reports: the token, its organisations, era and last probe."""
+        conn = self.connection
+        out: dict[str, Any] = {"era": self.scopes.era}
+        token = getattr(conn, "token", None)
+        if token is not None:
+            out["token"] = token
+            out["tenants"] = list(getattr(conn, "tenants", []) or [])
+        if self.report is not None:
+            out["probe"] = self.report
+        return out
+
     # -- display -------------------------------------------------------------------------
     def frame(self) -> pd.DataFrame:
         """One row per probe: tenant, API, scope family, predicted, observed, verdict, cause."""

@@ -8,10 +8,11 @@ import ipywidgets as W
 
 from xero_nb.widgets.probe import ProbeState
 from xero_nb.widgets.render import message
-from xero_nb.widgets.table_view import DataTable, show_notice, style_widget
+from xero_nb.widgets.report_button_view import ReportButton
+from xero_nb.widgets.table_view import DataTable, StaticCopy, show_notice, style_widget
 
 
-class ProbePanel(W.VBox):
+class ProbePanel(StaticCopy, W.VBox):
     """Probe the token over chosen organisations (GET only, within Xero's limits)."""
 
     def __init__(self, state: ProbeState | None = None, **kwargs: Any) -> None:
@@ -24,6 +25,7 @@ class ProbePanel(W.VBox):
         self.notice = W.HTML()
         self.grid = W.HTML()
         self.table = DataTable(st.table, title="Probes")
+        self.report = ReportButton(sources=st.report_sources)
         self.tenants.observe(lambda ch: st.choose(ch["new"]), names="value")
         self.run_btn.on_click(lambda _: st.start())
         self.cancel_btn.on_click(lambda _: st.cancel())
@@ -35,7 +37,7 @@ class ProbePanel(W.VBox):
             W.HTML("Predicted (from scopes) vs observed (what Xero answers): one cheap GET per "
                    "granted scope family and organisation; empty selection = all."),
             self.tenants, W.HBox([self.run_btn, self.cancel_btn, self.bar]), self.notice,
-            self.grid, self.table,
+            self.grid, self.table, self.report,
         ])
         # Built on a probe already run: show its progress, grid and notice at once.
         for what in ("report", "notice"):

@@ -33,12 +33,32 @@ def _tint(colour: str, percent: int) -> str:
 
 
 TABLE_CSS = f"""<style>
-.xnb-table{{max-height:520px;overflow:auto;font-size:12px;color:{_FONT}}}
+.xnb-table{{max-height:520px;overflow:auto;font-size:12px;line-height:1.4;color:{_FONT}}}
 .xnb-table table{{border-collapse:collapse;width:100%}}
 .xnb-table th{{position:sticky;top:0;background:var(--jp-layout-color2,#eee);color:{_FONT};
   text-align:left;padding:3px 6px;border-bottom:1px solid var(--jp-border-color1,#bdbdbd)}}
 .xnb-table td{{padding:2px 6px;border-bottom:1px solid var(--jp-border-color2,#e0e0e0);
   vertical-align:top;white-space:nowrap;color:{_FONT}}}
+/* A table never widens its panel: it scrolls sideways inside it (flex items would grow). */
+.xnb-datatable,.xnb-table-body{{min-width:0;max-width:100%}}
+.xnb-table-body>.widget-html-content{{flex-shrink:1;min-width:0;max-width:100%}}
+.xnb-table th[data-cmd]{{cursor:pointer;user-select:none}}
+.xnb-table th[data-cmd]:hover{{text-decoration:underline}}
+.xnb-table th.xnb-key,.xnb-table td.xnb-key{{position:sticky;z-index:1;box-sizing:border-box;
+  white-space:normal;overflow-wrap:anywhere}}
+.xnb-table td.xnb-key{{background:{_PAGE}}}
+.xnb-table th.xnb-key{{z-index:3}}
+.xnb-table th{{z-index:2}}
+.xnb-table .xnb-key-last{{box-shadow:inset -2px 0 0 var(--jp-border-color1,#bdbdbd)}}
+.xnb-table td.xnb-long{{max-width:28em;overflow:hidden;text-overflow:ellipsis}}
+.xnb-table.xnb-wrap td{{white-space:normal;overflow-wrap:anywhere}}
+.xnb-table.xnb-wrap td.xnb-long{{overflow:visible;min-width:16em}}
+.xnb-static-note{{font-size:12px;color:var(--jp-ui-font-color2,rgba(0,0,0,.54));margin:2px 0}}
+/* A static copy of the tables (for a notebook opened without a kernel) is hidden while the live
+   panel it copies is on the page (its style widget carries .xnb-live), and shown otherwise. */
+.jp-OutputArea:has(.xnb-live) .jp-OutputArea-child:has(.xnb-static){{display:none}}
+.xnb-tools button{{margin:0 4px 0 0}}
+.xnb-download-link{{font-size:12px;color:{_LINK}}}
 .xnb-table tr.xnb-ok td{{background:{_tint(_OK, 16)}}}
 .xnb-table tr.xnb-no td{{background:{_tint(_NO, 16)}}}
 .xnb-table td.xnb-ok{{background:{_tint(_OK, 16)}}}

@@ -9,13 +9,13 @@ import ipywidgets as W
 from xero_nb.catalog.scopes import ERAS
 from xero_nb.widgets.render import message
 from xero_nb.widgets.scan import VIEWS, ScanState
-from xero_nb.widgets.table_view import DataTable, show_notice, style_widget
+from xero_nb.widgets.table_view import DataTable, StaticCopy, show_notice, style_widget
 
 _VIEW_LABELS = {"calls": "Calls", "files": "By file", "scopes": "By scope", "findings": "Findings",
                 "plan": "Migration plan"}
 
 
-class ScanPanel(W.VBox):
+class ScanPanel(StaticCopy, W.VBox):
     """A folder picker, Scan with a progress bar and Cancel, the grouped tables and Authorize."""
 
     def __init__(self, state: ScanState | None = None, **kwargs: Any) -> None:

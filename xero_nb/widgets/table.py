@@ -1,15 +1,23 @@
-"""A paginated, sortable, filterable table over a DataFrame, rendered as styled HTML."""
+"""A paginated, sortable, searchable table over a DataFrame, rendered as styled HTML.
+
+The key columns (``change``, ``method``, ``path``, ``allowed``/``verdict``, ``missing``/``fix``)
+come first and stay in view while the others scroll sideways; long cells show their full text
+on hover (``title``) or wrapped in full with ``set_wrap(True)``. Headers carry ``data-cmd``
+("sort:COLUMN"), which the view turns into ``command()`` calls. Exports are files the browser
+downloads (``download()``), never files written on the Jupyter server.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from numbers import Number
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from xero_nb.markup import CSV_LINE_END, csv_cell, el, fmt, join
+from xero_nb.markup import Markup, el, fmt, join
+from xero_nb.widgets import export
+from xero_nb.widgets.export import Download
 from xero_nb.widgets.notice import Noticed, guarded
 from xero_nb.widgets.render import cell_text
 
@@ -26,6 +34,12 @@ _ROW_CLASS = {
     ("status", "uncertain"): "xnb-warn",
     ("status", "cannot keep"): "xnb-no",
 }
+# The columns that say what a row is and what fixes it, in the order shown, with their fixed
+# widths (em): they stay in view (sticky) while the other columns scroll sideways.
+KEY_WIDTHS = {"change": 5.5, "method": 5.5, "path": 18.0, "allowed": 5.5, "verdict": 7.0,
+              "missing": 13.0, "fix": 14.0}
+LONG = 40  # a cell longer than this gets its full text on hover, and is cut to a width unless wrapped
+STATIC_ROWS = 100  # rows a static copy (notebook opened without a kernel) shows at most
 
 
 class TableState(Noticed):
@@ -37,15 +51,20 @@ class TableState(Noticed):
     """
 
     def __init__(self, frame: pd.DataFrame | None = None, *, name: str = "table",
-                 page_size: int = 25, hidden: Iterable[str] = ()) -> None:
+                 page_size: int = 25, hidden: Iterable[str] = (),
+                 key_columns: Iterable[str] | None = None) -> None:
         super().__init__()
         self.name = name
         self.page_size = page_size
         self.hidden = tuple(hidden)
+        self.key_columns = tuple(KEY_WIDTHS if key_columns is None else key_columns)
         self.filter_text = ""
         self.sort_column: str | None = None
         self.ascending = True
+        self.wrap = False
         self.page = 0
+        self.pending: Download | None = None  # the file the browser is about to save
+        self._serial = 0
         self._frame = pd.DataFrame()
         self._haystack: pd.Series | None = None
         self._view: pd.DataFrame | None = None
@@ -64,19 +83,44 @@ class TableState(Noticed):
         if self.sort_column not in self._frame.columns:
             self.sort_column = None
         self.page = min(self.page, max(self.pages - 1, 0))
-        self._notify("table")
+        self._changed()
 
     @property
     def columns(self) -> list[str]:
-        return [c for c in self._frame.columns if c not in self.hidden]
+        """The shown columns: the key ones first (they stay in view), then the rest."""
+        shown = [str(c) for c in self._frame.columns if c not in self.hidden]
+        keys = [c for c in self.key_columns if c in shown]
+        return keys + [c for c in shown if c not in keys]
+
+    def sticky(self) -> dict[str, float]:
+        """Key column -> its left offset (em) while the rest of the table scrolls sideways."""
+        out, left = {}, 0.0
+        for col in self.columns:
+            if col not in self.key_columns or col not in KEY_WIDTHS:
+                break
+            out[col] = left
+            left += KEY_WIDTHS[col]
+        return out
+
+    def _changed(self) -> None:
+        # What the rows were when a file was made is not what they are now: that notice goes.
+        if self.pending is not None or self.notice[0] == "ok":
+            self.pending = None
+            self.notice = ("", "")
+            self._notify("notice")
+            self._notify("download")
+        self._notify("table")
 
     # -- controls ---------------------------------------------------------------
     def set_filter(self, text: str) -> None:
         """Keep rows containing every word of ``text``; ``col:value`` matches one column."""
-        self.filter_text = text.strip()
+        text = text.strip()
+        if text == self.filter_text:
+            return
+        self.filter_text = text
         self._view = None
         self.page = 0
-        self._notify("table")
+        self._changed()
 
     @guarded
     def sort_by(self, column: str | None, ascending: bool | None = None) -> None:
@@ -92,6 +136,11 @@ class TableState(Noticed):
         else:
             self.sort_column, self.ascending = column, True
         self._view = None
+        self._changed()
+
+    def set_wrap(self, on: bool) -> None:
+        """Show long cells in full, wrapped (on), or cut to a width with the text on hover (off)."""
+        self.wrap = bool(on)
         self._notify("table")
 
     @property
@@ -110,10 +159,32 @@ class TableState(Noticed):
     def prev_page(self) -> None:
         self.set_page(self.page - 1)
 
+    @guarded
+    def command(self, text: str) -> Any:
+        """What a click in the table's HTML asks for, as ``ACTION[:ARG]|NONCE``.
+
+        ``sort:COLUMN`` (a header), ``export:csv`` / ``export:xlsx`` (the Export buttons),
+        ``downloaded`` (the browser has the file: the link and its bytes go), ``page:next`` /
+        ``page:prev``. The nonce only makes each click a change; anything else is refused.
+        """
+        body, _, nonce = str(text).rpartition("|") if "|" in str(text) else (str(text), "", "")
+        action, _, arg = body.partition(":")
+        if not body:
+            return None
+        if action == "sort":
+            return self.sort_by(arg)
+        if action == "export":
+            return self.download(arg, nonce=nonce)
+        if action == "downloaded":
+            return self.downloaded(nonce)
+        if action == "page" and arg in ("next", "prev"):
+            return self.next_page() if arg == "next" else self.prev_page()
+        raise ValueError(f"unknown table command {body[:40]!r}")
+
     # -- views ------------------------------------------------------------------
     def _hay(self) -> pd.Series:
         if self._haystack is None:
-            text = self._frame.astype(str)
+            text = self._frame.map(cell_text) if len(self._frame.columns) else self._frame
             self._haystack = text.agg(" ".join, axis=1).str.lower() if len(text.columns) else \
                 pd.Series([""] * len(self._frame), dtype=str)
         return self._haystack
@@ -123,7 +194,7 @@ class TableState(Noticed):
         for word in self.filter_text.lower().split():
             col, sep, value = word.partition(":")
             if sep and value:
-                match = [c for c in self._frame.columns if c.lower() == col]
+                match = [c for c in self._frame.columns if str(c).lower() == col]
                 if match:
                     cells = self._frame[match[0]].map(cell_text).str.lower()
                     mask &= cells.str.contains(value, regex=False)
@@ -158,20 +229,60 @@ class TableState(Noticed):
         more = f" ({total} in all)" if n != total else ""
         return f"rows {start + 1}-{stop} of {n}{more} · page {self.page + 1}/{self.pages}"
 
-    def html(self) -> str:
+    def html(self) -> Markup:
         """The current page as a styled HTML table (escaped; no scripts)."""
-        page = self.page_frame()
+        return self._table(self.page_frame(), sortable=True)
+
+    def static_html(self, limit: int = STATIC_ROWS) -> Markup:
+        """The filtered, sorted rows (up to ``limit``) as a table that needs no kernel to show."""
+        view = self.view()
+        n, total = len(view), len(self._frame)
+        note = (f"{n} rows" if n == total else f"{n} of {total} rows") + (
+            f"; the first {limit} are shown" if n > limit else "")
+        note += f"; sorted by {self.sort_column}" if self.sort_column else ""
+        note += f"; filter {self.filter_text!r}" if self.filter_text else ""
+        return join([el("div", note, class_="xnb-static-note"),
+                     self._table(view.iloc[:limit], sortable=False)])
+
+    def _table(self, page: pd.DataFrame, *, sortable: bool) -> Markup:
         cols = self.columns
-        head = join(el("th", c, self._arrow(c), data_col=c) for c in cols)
+        sticky = self.sticky()
+        last_key = list(sticky)[-1] if sticky else None
+        head = join(self._th(c, sticky, last_key, sortable) for c in cols)
         rows = []
         for rec in page.to_dict("records"):
             cls = self._row_class({str(k): v for k, v in rec.items()})
-            rows.append(el("tr", join(el("td", cell_text(rec[c])) for c in cols), class_=cls))
+            cells = join(self._td(cell_text(rec[c]), c, sticky, last_key) for c in cols)
+            rows.append(el("tr", cells, class_=cls or None))
         body = join(rows) or el("tr", el("td", "no rows", colspan=max(len(cols), 1)))
         view = self.view()
         allowed = int(view["allowed"].astype(bool).sum()) if "allowed" in view.columns else None
         return el("div", fmt("<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>", head, body),
-                  class_="xnb-table", data_table=self.name, data_rows=len(view), data_allowed=allowed)
+                  class_="xnb-table" + (" xnb-wrap" if self.wrap else ""), data_table=self.name,
+                  data_rows=len(view), data_allowed=allowed)
+
+    @staticmethod
+    def _place(col: str, sticky: dict[str, float], last: str | None) -> dict[str, Any]:
+        if col not in sticky:
+            return {}
+        style = f"left:{sticky[col]:g}em;width:{KEY_WIDTHS[col]:g}em;" \
+                f"min-width:{KEY_WIDTHS[col]:g}em;max-width:{KEY_WIDTHS[col]:g}em"
+        return {"class_": "xnb-key" + (" xnb-key-last" if col == last else ""), "style": style}
+
+    def _th(self, col: str, sticky: dict[str, float], last: str | None, sortable: bool) -> Markup:
+        place = self._place(col, sticky, last)
+        if not sortable:
+            return el("th", col, data_col=col, **place)
+        sort = None if col != self.sort_column else ("ascending" if self.ascending else "descending")
+        return el("th", col, self._arrow(col), data_col=col, data_cmd=f"sort:{col}", aria_sort=sort,
+                  title=f"sort by {col}" + (" (again: reverse)" if sort else ""), **place)
+
+    def _td(self, value: str, col: str, sticky: dict[str, float], last: str | None) -> Markup:
+        place = self._place(col, sticky, last)
+        if len(value) > LONG:
+            place["class_"] = (place.get("class_", "") + " xnb-long").strip()
+            place["title"] = value
+        return el("td", value, **place)
 
     def _arrow(self, col: str) -> str:
         if col != self.sort_column:
@@ -190,22 +301,40 @@ class TableState(Noticed):
 
     # -- export -----------------------------------------------------------------
     @guarded
-    def export(self, path: str | Path | None = None) -> str:
-        """Save the filtered rows as CSV (default ``exports/<name>.csv``); returns the path."""
-        target = Path(path) if path is not None else Path("exports") / f"{self.name}.csv"
-        self.to_csv(target)
-        self.tell(f"saved {len(self.view())} rows to {target}", "ok")
-        return str(target)
+    def download(self, kind: str = "csv", *, nonce: str = "", all_rows: bool = False) -> Download:
+        """The filtered, sorted rows as a file for the browser to save (``csv`` or ``xlsx``).
 
-    def to_csv(self, path: str | Path | None = None, *, all_rows: bool = False) -> str:
-        """The filtered rows (or all rows) as CSV text, formulas neutralised; also written to ``path``."""
-        frame = self._frame if all_rows else self.view()
-        # A text cell starting with = + - @ would run as a formula in a spreadsheet: it gets a '.
-        safe = frame.map(lambda v: cell_text(v) if isinstance(v, Number) else csv_cell(cell_text(v)))
-        text = safe.rename(columns=lambda c: csv_cell(str(c))).to_csv(index=False,
-                                                                       lineterminator=CSV_LINE_END)
+        Nothing is written on the server: the view hands ``pending`` to the browser.
+        """
+        frame = (self._frame if all_rows else self.view())[self.columns]
+        self._serial += 1
+        self.pending = export.table_file(frame, self.name, kind, nonce=nonce or str(self._serial))
+        self.notice = ("", "")
+        self._notify("notice")
+        self._notify("download")
+        return self.pending
+
+    def downloaded(self, nonce: str = "") -> None:
+        """The browser has saved the file: its link (and the bytes in it) go, a notice stays."""
+        pending = self.pending
+        if pending is None or (nonce and nonce != pending.nonce):
+            return
+        self.pending = None
+        self._notify("download")
+        self.tell(f"{pending.describe()} went to your browser's downloads", "ok")
+
+    def to_csv(self, path: str | Path | None = None, *, all_rows: bool = False,
+               overwrite: bool = False) -> str:
+        """The filtered rows (or all rows) as CSV text, redacted, formulas neutralised.
+
+        Also written to ``path`` when one is given (a script's choice; the widget never does),
+        never over an existing file unless ``overwrite``.
+        """
+        text = export.to_csv(self._frame if all_rows else self.view())
         if path is not None:
             target = Path(path)
+            if target.exists() and not overwrite:
+                raise FileExistsError(f"{target} exists: pass overwrite=True to replace it")
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8", newline="")
         return text
