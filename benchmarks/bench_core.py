@@ -11,7 +11,11 @@ What is compared (A vs B; ratio = median A / median B):
    segments beating ``{params}``) and prints its scopes: the simplest honest code that answers
    the question, and the floor any Python tool over that index pays. It does less than
    scopes-for (no narrowest scope, era overlay, restriction notes, payroll regions or error
-   messages); the goal allows 1.5x for that. Both answers are checked to agree.
+   messages); the goal allows 1.5x for that. Both answers are checked to agree. scopes-for
+   answers a plain command line on its fast path (``xero_nb/cli/fast.py``): it reads the same
+   index, plus ``documented.csv`` and the per-endpoint answers that ``make catalog`` stores in
+   ``answers.json``, with the catalog's own URL matcher, so it does more reading than the
+   minimal script, not less.
 2. Cold ``import xero_nb; xero_nb.load_catalog()`` as a whole process vs the same minimal script.
 3. Parsing the vendored YAML specs (``SPEC_DIR``; PyYAML's C loader, then its pure-Python one)
    in a whole process vs the cold process of 2. The YAML side only parses (it answers nothing),
