@@ -19,6 +19,7 @@ from xero_nb.auth import FileTokenStore, MemoryTokenStore
 from xero_nb.auth.config import Settings
 from xero_nb.auth.flow import XeroAuth
 from xero_nb.errors import AuthError
+from xero_nb.facts import XeroURLs
 from xero_nb.http import Client
 from xero_nb.simulator import XeroSimulator
 
@@ -326,3 +327,31 @@ def test_forget_signs_out_clients_made_earlier(sim: XeroSimulator, tmp_path: Pat
         client.call("GET", "/Organisation")
     assert err.value.code == "not_signed_in" and "signed out" in str(err.value)
     assert len(sim.calls) == sent and store.load() is None
+
+
+def test_a_simulator_sign_in_never_touches_the_profiles_real_token(
+        sim: XeroSimulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Notebook 01's shape: a demo app's client id and the simulator's transport, no store given.
+    from xero_nb.auth.tokens import Token
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    real = FileTokenStore(profile="default")
+    real.save(Token(access_token="live-access-token-kept-0001", refresh_token="live-refresh-kept-0002",
+                    expires_at=sim.clock() + 1800, scopes=frozenset({"accounting.settings.read"})))
+    demo = sim.apps["web"]
+    for auth in (XeroAuth(client_id=demo.client_id, client_secret=demo.client_secret,
+                          redirect_uri="http://localhost:8765/callback", transport=sim.transport(),
+                          clock=sim.clock),
+                 XeroAuth(client_id=demo.client_id, client_secret=demo.client_secret,
+                          urls=XeroURLs.on("http://127.0.0.1:9"), clock=sim.clock)):
+        assert isinstance(auth.store, MemoryTokenStore), auth.store
+    auth = XeroAuth(client_id=demo.client_id, client_secret=demo.client_secret,
+                    redirect_uri="http://localhost:8765/callback", transport=sim.transport(),
+                    clock=sim.clock)
+    auth.complete(consent_location(sim, auth.authorize_url(scopes=READ_SCOPES)))
+    auth.refresh()
+    auth.revoke()
+    kept = FileTokenStore(profile="default").load()
+    assert kept is not None and kept.refresh_token == "live-refresh-kept-0002"
+    # Real Xero (no simulator transport, Xero's URLs) still uses the profile's file.
+    assert isinstance(XeroAuth(client_id="real-app-client-id").store, FileTokenStore)

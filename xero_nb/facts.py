@@ -140,6 +140,13 @@ class XeroURLs:
             connections=base + CONNECTIONS_PATH, api_root=base,
         )
 
+    @property
+    def on_loopback(self) -> bool:
+        """True when the token endpoint is on this machine (the simulator's loopback server)."""
+        from urllib.parse import urlsplit
+
+        return (urlsplit(self.token).hostname or "") in ("127.0.0.1", "localhost", "::1")
+
     def api_url(self, endpoint_url: str) -> str:
         """Move a catalog URL (on https://api.xero.com) onto this root."""
         prefix = f"https://{API_HOST}"

@@ -58,11 +58,15 @@ class AuthCore:
         elif settings_kwargs:
             raise TypeError("pass either settings or keyword settings, not both")
         self.settings = settings
-        self.store: TokenStore = store if store is not None else (
-            MemoryTokenStore(settings.profile, clock=clock) if settings.use_simulator
-            else FileTokenStore(profile=settings.profile, clock=clock))
         self.transport = transport
         self.urls = urls or XeroURLs.xero()
+        # A simulator's tokens never go into a profile's file: they would replace (and, on
+        # revoke, clear) the real Xero token saved there under the same profile name.
+        offline = settings.use_simulator or bool(getattr(transport, "simulated", False)) \
+            or self.urls.on_loopback
+        self.store: TokenStore = store if store is not None else (
+            MemoryTokenStore(settings.profile, clock=clock) if offline
+            else FileTokenStore(profile=settings.profile, clock=clock))
         self.clock = clock
         self.era = era or settings.era
         self.leeway = leeway

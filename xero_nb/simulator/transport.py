@@ -18,6 +18,8 @@ XERO_HOSTS = frozenset({facts.LOGIN_HOST, facts.IDENTITY_HOST, facts.API_HOST})
 class SimTransport(BaseTransport, AsyncBaseTransport):
     """Answers requests to login/identity/api.xero.com from the simulator, without sockets."""
 
+    simulated = True  # read by XeroAuth: a simulator's tokens are kept in memory, not a profile
+
     def __init__(self, core: SimCore, hosts: Iterable[str] = XERO_HOSTS) -> None:
         self._core = core
         self._hosts = frozenset(h.lower() for h in hosts)
