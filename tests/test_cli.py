@@ -87,9 +87,13 @@ def test_coverage_require_fails_the_build_when_a_scope_is_missing(
     code, out, _ = run(capsys, "coverage", "--granted", "accounting.settings.read",
                        "--require", "GET:/Invoices", "GET /Accounts", "--format", "json")
     data = last_json(out)
-    assert code == FAILED and data["ok"] is False
-    assert data["missing_scopes"] == ["accounting.transactions.read"]
+    # By default an app of today (mixed era): the narrowest fix is the granular scope.
+    assert code == FAILED and data["ok"] is False and data["era"] == "mixed"
+    assert data["missing_scopes"] == ["accounting.invoices.read"]
     assert [e["allowed"] for e in data["endpoints"]] == [False, True]
+    code, out, _ = run(capsys, "coverage", "--granted", "accounting.settings.read", "--era", "broad",
+                       "--require", "GET:/Invoices", "--format", "json")
+    assert last_json(out)["missing_scopes"] == ["accounting.transactions.read"]
     needs = tmp_path / "endpoints.txt"
     needs.write_text("# what the app calls\nGET /Invoices\nGET /Accounts\n")
     code, out, _ = run(capsys, "coverage", "--granted",
@@ -582,3 +586,44 @@ def test_diagnose_takes_the_grant_type(capsys: pytest.CaptureFixture[str], tmp_p
                        "--format", "json")
     codes = [f["code"] for f in last_json(out)["findings"]]
     assert code == OK and "tenant_header_missing" not in codes  # a custom connection needs none
+
+
+def test_a_granular_scope_counts_by_default_and_the_era_is_named(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # What a 2026 app holds: under the old broad-only reading it would be "NO, add
+    # accounting.transactions.read", a scope Xero refuses to apps created since 2 Mar 2026.
+    code, out, err = run(capsys, "coverage", "--granted", "accounting.invoices.read",
+                         "--require", "GET:/Invoices")
+    assert code == OK and out.splitlines()[1].startswith("yes") and "mixed era" in err
+    code, out, err = run(capsys, "coverage", "--granted", "accounting.invoices.read", "--api",
+                         "accounting", "--blocked")
+    rows = [line.split() for line in out.splitlines()[1:]]
+    assert code == OK and rows and ["accounting", "GET", "/Invoices"] not in [r[:3] for r in rows]
+    assert "endpoints allowed in accounting" in err and "mixed era" in err
+    allowed, total = (int(n) for n in err.split(" endpoints")[0].split(" of "))
+    assert 0 < allowed < total  # counted before --blocked hid the allowed rows
+    code, out, err = run(capsys, "coverage", "--granted", "accounting.settings.read", "--api",
+                         "identity", "--blocked")
+    assert code == OK and "(no endpoint to show)" in out and "Empty DataFrame" not in out
+    code, out, _ = run(capsys, "scopes-for", "GET", "/Invoices")
+    assert "any one of (mixed)" in out and "narrowest: accounting.invoices.read" in out
+
+
+def test_require_names_a_granted_endpoint_that_xero_may_still_refuse(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "coverage", "--granted", "accounting.journals.read", "--era",
+                         "granular", "--require", "GET:/Journals")
+    assert code == OK and out.splitlines()[1].startswith("yes")
+    assert "note: GET /Journals: Journals need the Advanced tier" in err
+
+
+def test_diagnose_guesses_the_era_from_the_scopes_when_not_told(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    body = tmp_path / "e.txt"
+    body.write_text('HTTP 401 WWW-Authenticate: Bearer error="insufficient_scope"\n'
+                    '{"Type":null,"Title":"Unauthorized","Status":401,'
+                    '"Detail":"AuthorizationUnsuccessful"}')
+    code, out, _ = run(capsys, "diagnose", str(body), "--endpoint", "GET:/Invoices",
+                       "--granted", "accounting.contacts.read", "--format", "json")
+    first = last_json(out)["findings"][0]
+    assert code == OK and first["fix"][0].startswith("Add `accounting.invoices.read`")

@@ -44,7 +44,7 @@ def _arguments(argv: Sequence[str]) -> tuple[str, str, dict[str, str | None]] | 
     if not argv or argv[0] != "scopes-for":
         return None
     positional: list[str] = []
-    options: dict[str, str | None] = {"--era": "broad", "--region": None, "--format": "text"}
+    options: dict[str, str | None] = {"--era": "mixed", "--region": None, "--format": "text"}
     words = iter(argv[1:])
     for word in words:
         if not word.startswith("-"):

@@ -53,9 +53,19 @@ def _region(sp: argparse.ArgumentParser) -> None:
                     help="payroll region of the organisation (settles payroll URLs)")
 
 
-def _era(sp: argparse.ArgumentParser, default: str = "broad") -> None:
+# What each default means to a user: since 2 Mar 2026 every app older than that holds both
+# kinds of scope (mixed), and apps created since hold only granular ones.
+_ERA_HELP = {
+    "mixed": "mixed: an app created before 2 Mar 2026, broad and granular scopes both count",
+    "granular": "granular: an app created since 2 Mar 2026",
+    None: "guessed from the scopes given; mixed when they do not tell",
+}
+
+
+def _era(sp: argparse.ArgumentParser, default: str | None = "mixed") -> None:
     sp.add_argument("--era", choices=ERAS, default=default,
-                    help=f"scope era of the app (default {default})")
+                    help=f"scope era of the app: broad (before 2026), granular or mixed "
+                         f"(default {_ERA_HELP[default]})")
 
 
 def _scopes_for(s: argparse.ArgumentParser) -> None:
@@ -88,7 +98,7 @@ def _diagnose(d: argparse.ArgumentParser) -> None:
     d.add_argument("--grant-type", choices=("authorization_code", "client_credentials"),
                    help="how the app signs in (client_credentials: a custom connection)")
     _region(d)
-    _era(d)
+    _era(d, None)
     d.add_argument("--format", choices=("text", "json"), default="text")
 
 

@@ -64,8 +64,14 @@ def _require(args: argparse.Namespace, granted: frozenset[str]) -> int:
         for r in rows:
             print(sep.join(("yes" if r["allowed"] else "NO", str(r["endpoint"]),
                             str(r["missing"] or ""))))
+        # Granted, yet Xero may still refuse it (tier, approval, closed API): said, not failed,
+        # since the organisation's plan or Xero's approval may allow it.
+        for r in rows:
+            if r["restricted"]:
+                print(f"note: {r['endpoint']}: {r['restricted']}", file=sys.stderr)
         if missing:
             print(f"add: {' '.join(missing)}", file=sys.stderr)
+        print(f"(scopes judged in the {args.era} era; --era to change)", file=sys.stderr)
     return OK if not missing else FAILED
 
 
@@ -80,6 +86,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     frame = coverage(granted, era=args.era)
     if api is not None:
         frame = frame[frame["api"] == api]
+    allowed, total = int(frame["allowed"].sum()), len(frame)  # before --blocked hides the rest
     if args.blocked:
         frame = frame[~frame["allowed"]]
     if args.format == "json":
@@ -88,8 +95,9 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         print(frame.to_csv(index=False), end="")
     else:
         cols = ["api", "method", "path", "allowed", "granted_by", "missing"]
-        print(frame[cols].to_string(index=False))
-        print(f"{int(frame['allowed'].sum())} of {len(frame)} endpoints allowed", file=sys.stderr)
+        print(frame[cols].to_string(index=False) if len(frame) else "(no endpoint to show)")
+        print(f"{allowed} of {total} endpoints allowed{f' in {api}' if api else ''} "
+              f"(scopes judged in the {args.era} era; --era to change)", file=sys.stderr)
     return OK
 
 
