@@ -175,3 +175,44 @@ def test_a_git_repository_by_folder_and_by_url(tmp_path: Path) -> None:
 def test_a_missing_path_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="no such file"):
         scan_tree(tmp_path / "nope")
+
+
+def test_a_misspelt_scope_in_the_code_is_an_error_that_fails_the_gate(tmp_path: Path) -> None:
+    from xero_nb.scan.analysis import analyse
+    from xero_nb.scan.engine import scan_tree
+
+    (tmp_path / "app.py").write_text(
+        "SCOPES = ['openid', 'offline_access', 'accounting.transactions.read',\n"
+        "          'accounting.contact.read', 'acounting.settings']\n"
+        "def go(api, tenant):\n    return api.get_invoices(tenant)\n")
+    (tmp_path / "app.js").write_text(
+        "const xero = new XeroClient({ scopes: 'openid accounting.setings accounting.transactions'"
+        ".split(' ') });\n")
+    (tmp_path / ".env").write_text("XERO_SCOPES=openid offline_access accounting.contacs\n")
+    result = scan_tree(tmp_path)
+    assert "accounting.contact.read" not in result.requested
+    typos = {(s.file, s.scope) for s in result.misspelt}
+    assert typos == {("app.py", "accounting.contact.read"), ("app.py", "acounting.settings"),
+                     ("app.js", "accounting.setings"), (".env", "accounting.contacs")}
+    report = analyse(result)
+    unknown = {f.scope for f in report.findings if f.kind == "unknown_scope"}
+    assert unknown == {"accounting.contacts.read", "accounting.settings", "accounting.contacts"}
+    assert not report.ok
+    assert {m["scope"] for m in xn.scan(tmp_path).attrs["misspelt"]} == {s for _, s in typos}
+    assert {m["scope"] for m in report.to_dict()["misspelt_at"]} == {s for _, s in typos}
+    # Words that merely contain a dot are no scope: file names, modules, versions.
+    (tmp_path / "more.py").write_text(
+        "import os.path\nSCOPE = 'accounting.settings openid'\nNAME = 'report.pdf'\nV = 'v2.0.1'\n")
+    assert {s.file for s in scan_tree(tmp_path).misspelt} == {"app.py", "app.js", ".env"}
+
+
+def test_a_scan_that_finds_nothing_does_not_pass_the_gate(tmp_path: Path) -> None:
+    from xero_nb.scan.analysis import analyse
+    from xero_nb.scan.engine import scan_tree
+
+    (tmp_path / "readme.txt").write_text("nothing about Xero here\n")
+    assert not analyse(scan_tree(tmp_path)).ok
+    # A scope list checked on its own (--requested) has something to judge.
+    assert analyse(scan_tree(tmp_path), requested="openid accounting.settings.read").ok
+    frame = xn.scan(tmp_path)
+    assert frame.attrs["misspelt"] == [] and frame.attrs["requested"] == []

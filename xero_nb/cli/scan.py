@@ -1,7 +1,8 @@
 """``xero-nb scan``: the Xero calls in a codebase, the scopes they need, and a CI gate.
 
 Exit 1 when the code calls an endpoint that the requested scopes (``--requested``, else the
-ones found in the code) do not grant in ``--era``; 0 when they cover every call.
+ones found in the code) do not grant in ``--era``, when the code requests a scope Xero does not
+have, or when nothing Xero-related was found at all; 0 when the scopes cover every call.
 """
 
 from __future__ import annotations
@@ -38,8 +39,18 @@ def _table(report: ScanReport) -> None:
             print(f"  {where}  {f.level}  {f.kind}: {f.message}")
     print()
     print(report.plan.to_markdown())
-    verdict = ("OK: the requested scopes grant every call" if report.ok else
-               "FAIL: some calls are not granted (InsufficientPermissions ahead)")
+    kinds = {f.kind for f in report.findings}
+    if report.ok:
+        verdict = "OK: the requested scopes grant every call"
+    elif not (res.calls or res.scopes):
+        verdict = (f"FAIL: no Xero call and no scope found under {res.root}: a check of nothing "
+                   "would always pass (wrong path, or --requested to check a scope list alone)")
+    else:
+        why = [text for kind, text in (
+            ("missing_scope", "some calls are not granted (InsufficientPermissions ahead)"),
+            ("unknown_scope", "a requested scope is not a Xero scope (invalid_scope at sign-in)"))
+            if kind in kinds]
+        verdict = "FAIL: " + "; ".join(why)
     print(f"\n{verdict} ({report.era} era)", file=sys.stderr)
 
 

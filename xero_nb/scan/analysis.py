@@ -29,8 +29,10 @@ from xero_nb.models import Endpoint
 from xero_nb.scan.model import CallSite, ScanResult, ScopeSite
 
 # finding kind -> SARIF level; "missing_scope" is the one that fails the CI gate
-KINDS = {"missing_scope": "error", "no_granular": "warning", "restricted": "warning",
-         "unknown_endpoint": "warning", "unused_scope": "warning", "wider_scope": "note"}
+# finding kind -> SARIF level; the errors fail the CI gate
+KINDS = {"missing_scope": "error", "unknown_scope": "error", "no_granular": "warning",
+         "restricted": "warning", "unknown_endpoint": "warning", "unused_scope": "warning",
+         "wider_scope": "note"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +91,10 @@ class ScanReport:
 
     @property
     def ok(self) -> bool:
-        """True when the requested scopes grant every call the code makes (the CI gate)."""
-        return not any(f.kind == "missing_scope" for f in self.findings)
+        """True when the requested scopes grant every call the code makes and are all Xero
+        scopes (the CI gate; a scan that found no call and no scope has nothing to pass)."""
+        found = self.result.calls or self.result.scopes or self.requested_from == "given"
+        return bool(found) and not any(KINDS[f.kind] == "error" for f in self.findings)
 
     def to_dict(self) -> dict[str, Any]:
         """Everything as JSON-ready data."""
@@ -103,7 +107,9 @@ class ScanReport:
                        "operation_id": c.operation_id, "method": c.method, "path": c.path,
                        "recognised_by": c.recognised_by, "confidence": c.confidence, "note": c.note}
                       for c in res.calls],
-            "requested_at": [{"scope": s.scope, "file": s.file, "line": s.line} for s in res.scopes],
+            "requested_at": [{"scope": s.scope, "file": s.file, "line": s.line}
+                             for s in res.scopes if s.known],
+            "misspelt_at": [{"scope": s.scope, "file": s.file, "line": s.line} for s in res.misspelt],
             "least_privilege": {era: sorted(scopes) for era, scopes in self.least.items()},
             "findings": [{"kind": f.kind, "level": f.level, "file": f.file, "line": f.line,
                           "message": f.message, "scope": f.scope, "operation": f.operation}
@@ -203,5 +209,14 @@ def analyse(result: ScanResult, era: str = "mixed", requested: Any = None) -> Sc
                          f"{u.method} {u.url} matches no operation in Xero's specs: removed by Xero, or "
                          "misspelt") for u in result.unknown]
     findings += _scope_findings(result, eps, have, era)
+    if not given:  # a typo in the code's own scope list: Xero refuses the whole sign-in
+        from xero_nb.catalog.scopes import suggest
+
+        for site in result.misspelt:
+            near = suggest(site.scope)
+            findings.append(Finding(
+                "unknown_scope", site.file, site.line,
+                f"{site.scope} is not a Xero scope{f' (did you mean {near}?)' if near else ''}: "
+                "Xero refuses the sign-in with invalid_scope", scope=near or ""))
     return ScanReport(result=result, era=era, requested=have, requested_from="given" if given else "code",
                       least=least, findings=tuple(findings), plan=_plan(eps, have))

@@ -24,7 +24,8 @@ def scan(path: str | os.PathLike[str], progress: Progress | None = None) -> pd.D
     """The Xero API calls under ``path`` (a folder, a file or a git URL), one row per call site.
 
     ``df.attrs`` holds ``requested`` (the scopes the code requests, sorted), ``files``,
-    ``bytes``, ``skipped`` and ``unknown`` (Xero URLs no operation matches, as dicts).
+    ``bytes``, ``skipped``, ``unknown`` (Xero URLs no operation matches, as dicts) and
+    ``misspelt`` (scope-like words that are no Xero scope, with file and line).
     ``progress(done, total, file)`` is called after each file.
     """
     import pandas as pd
@@ -35,7 +36,9 @@ def scan(path: str | os.PathLike[str], progress: Progress | None = None) -> pd.D
     frame.attrs.update(root=result.root, requested=sorted(result.requested), files=result.files,
                        bytes=result.bytes, skipped=result.skipped,
                        unknown=[{"file": u.file, "line": u.line, "method": u.method, "url": u.url}
-                                for u in result.unknown])
+                                for u in result.unknown],
+                       misspelt=[{"file": s.file, "line": s.line, "scope": s.scope}
+                                 for s in result.misspelt])
     return frame
 
 

@@ -43,6 +43,7 @@ class ScopeSite:
     file: str
     line: int
     snippet: str
+    known: bool = True  # False: scope-shaped but not a Xero scope (a typo Xero refuses at sign-in)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,5 +71,10 @@ class ScanResult:
 
     @property
     def requested(self) -> frozenset[str]:
-        """The scopes the code requests."""
-        return frozenset(s.scope for s in self.scopes)
+        """The scopes the code requests (Xero scopes only; see ``misspelt``)."""
+        return frozenset(s.scope for s in self.scopes if s.known)
+
+    @property
+    def misspelt(self) -> list[ScopeSite]:
+        """Scope-shaped words next to real scopes that are not Xero scopes."""
+        return [s for s in self.scopes if not s.known]

@@ -9,8 +9,10 @@ Authorize URLs (``scope=openid%20accounting.invoices``) read the same way.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from xero_nb.catalog.scopes import known_scopes
 from xero_nb.scan.model import ScopeSite
@@ -18,6 +20,27 @@ from xero_nb.scan.source import Source
 
 _WORD = re.compile(r"[A-Za-z_]+(?:\.[A-Za-z_]+)*")
 _NEAR = 300  # characters within which plain scope words join a distinctive scope string
+
+
+@lru_cache(maxsize=1)
+def _dotted() -> tuple[frozenset[str], tuple[str, ...]]:
+    """The first parts of the dotted Xero scopes (accounting, payroll, ...) and the scopes."""
+    dotted = tuple(sorted(s for s in known_scopes() if "." in s))
+    return frozenset(s.split(".", 1)[0] for s in dotted), dotted
+
+
+def misspelt_in(body: str) -> list[str]:
+    """Dotted words in ``body`` that look like a Xero scope but are none (``accounting.contact.read``,
+    ``acounting.settings``): a family Xero uses, or a near miss of one of its scopes."""
+    known = known_scopes()
+    families, dotted = _dotted()
+    out = []
+    for w in _WORD.findall(body.replace("%20", " ")):
+        if "." not in w or w in known or w.count(".") > 3 or len(w) > 60:
+            continue
+        if w.split(".", 1)[0].lower() in families or difflib.get_close_matches(w, dotted, 1, 0.85):
+            out.append(w)
+    return out
 
 
 def _scopes_in(body: str) -> tuple[list[str], bool, bool]:
@@ -37,40 +60,54 @@ def _scopes_in(body: str) -> tuple[list[str], bool, bool]:
 def _from_strings(src: Source) -> Iterator[ScopeSite]:
     text = src.text
     plain: list[tuple[int, list[str]]] = []
+    typos: list[tuple[int, list[str]]] = []
     marks: list[int] = []
     for s, e in src.spans.strings():
         if e - s > 2000:
             continue
-        found, distinctive, only = _scopes_in(text[s:e].strip("\"'`"))
+        body = text[s:e].strip("\"'`")
+        found, distinctive, only = _scopes_in(body)
         if distinctive:
             marks.append(s)
             line, snippet = src.line(s), src.snippet(s)
             for scope in found:
                 yield ScopeSite(scope, src.rel, line, snippet)
+            for word in misspelt_in(body):
+                yield ScopeSite(word, src.rel, line, snippet, known=False)
         elif only and found:
             plain.append((s, found))
+        elif " " not in body.strip() and (miss := misspelt_in(body)):
+            typos.append((s, miss))  # one scope-like word on its own, as in a list of scopes
     for s, found in plain:
         if any(abs(s - m) <= _NEAR for m in marks):
             line, snippet = src.line(s), src.snippet(s)
             for scope in found:
                 yield ScopeSite(scope, src.rel, line, snippet)
+    for s, miss in typos:
+        if any(abs(s - m) <= _NEAR for m in marks):
+            line, snippet = src.line(s), src.snippet(s)
+            for word in miss:
+                yield ScopeSite(word, src.rel, line, snippet, known=False)
 
 
 def _from_config(src: Source) -> Iterator[ScopeSite]:
     text, spans = src.text, src.spans
-    rows: list[tuple[int, list[str], bool]] = []
+    rows: list[tuple[int, list[str], bool, str]] = []
     pos = 0
     for line in text.splitlines(keepends=True):
         if spans.kind_at(pos + len(line) - len(line.lstrip())) == "code":
             value = line.split("=", 1)[-1] if "=" in line else line.split(":", 1)[-1]
             found, distinctive, _ = _scopes_in(value)
-            rows.append((pos, found, distinctive))
+            rows.append((pos, found, distinctive, value))
         pos += len(line)
-    for i, (at, found, distinctive) in enumerate(rows):
+    for i, (at, found, distinctive, value) in enumerate(rows):
         near = distinctive or any(r[2] for r in rows[max(0, i - 1): i + 2])
         if found and near:
             for scope in found:
                 yield ScopeSite(scope, src.rel, src.line(at), src.snippet(at))
+        if near:
+            for word in misspelt_in(value):
+                yield ScopeSite(word, src.rel, src.line(at), src.snippet(at), known=False)
 
 
 def requested_scopes(src: Source) -> Iterator[ScopeSite]:

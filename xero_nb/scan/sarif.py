@@ -9,6 +9,7 @@ from xero_nb.scan.analysis import KINDS, ScanReport
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _RULES = {
     "missing_scope": "The requested scopes do not grant this call (InsufficientPermissions ahead)",
+    "unknown_scope": "A requested scope that is not a Xero scope (invalid_scope at sign-in)",
     "no_granular": "No granular scope reaches this operation",
     "restricted": "The operation needs a restricted scope, a partner programme or a tier",
     "unknown_endpoint": "A Xero URL that matches no operation in Xero's specs",
