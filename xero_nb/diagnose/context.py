@@ -6,6 +6,7 @@ strings themselves are never kept.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -135,6 +136,22 @@ def read_grant(value: Any) -> str | None:
         raw = value.get("grant_type") if isinstance(value, Mapping) else getattr(value, "grant_type", None)
         return read_grant(raw) if isinstance(raw, str) else None
     return GRANTS.get(value.strip().lower().replace("-", "_").replace(" ", "_"))
+
+
+_CUSTOM_APP = re.compile(r"\bcustom[\s_-]*+(?:connection|integration)|\bclient[\s_-]*+credentials\b|"
+                         r"\bmachine[\s-]to[\s-]machine\b|\bm2m\b", re.IGNORECASE)
+_CODE_APP = re.compile(r"\b(?:web|public|mobile|desktop|native|pkce|single[\s-]page)\s++app\b|"
+                       r"\bauthori[sz]ation[\s_-]code\b", re.IGNORECASE)
+
+
+def grant_of_app(app_type: Any) -> str | None:
+    """The grant an app of this kind uses ("custom connection": client_credentials), else None."""
+    if not isinstance(app_type, str):
+        return None
+    text = app_type[:200]
+    if _CUSTOM_APP.search(text):
+        return "client_credentials"
+    return "authorization_code" if _CODE_APP.search(text) else None
 
 
 def _is_refresh(value: Any) -> bool:

@@ -28,8 +28,12 @@ CUES: dict[str, tuple[str, ...]] = {
         r"valid|not\s++valid|stale|already\s++(?:been\s++)?used|reused|not\s++found|been\s++used)\b",
         r"\b(?:invalid|expired|stale|revoked|spent|old|outdated)\s++" + _RT,
         r"\brefresh(?:ing|ed)?\b[^.\n]{0,60}?\binvalid[_ ](?:token|grant)",
+        r"\bsession\s++(?:has\s++|is\s++)?(?:expired|lapsed)\b",
         r"\b(?:connection|authori[sz]ation|credentials|authentication)\b[^.\n]{0,30}?\b(?:(?:has|have|is)\s++)?"
-        r"(?:expired|lapsed)\b",
+        r"(?:expired|lapsed|no\s++longer\s++valid)\b",
+        # an authorization code is single-use and short-lived: reused or late, the exchange is refused
+        r"\bauthori[sz]ation\s++code\b[^.\n]{0,30}?\b(?:already\s++(?:been\s++)?(?:used|redeemed)|expired|reused)\b",
+        r"\bcode\s++(?:provided|given|sent|supplied)\b[^.\n]{0,40}?\b(?:already\s++(?:been\s++)?used|expired)\b",
         # a refresh tried and refused ("could not be refreshed"); "not refreshed" alone is no_refresh
         r"\b(?:could\s*+n[o']t|cannot|can't|unable\s++to)\s++(?:be\s++)?refresh(?:ed)?\b"),
     # No refresh token (null, missing, offline_access not asked for), or no refresh at all:
@@ -42,7 +46,11 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\btokens?\b[^.\n]{0,30}?\bnot\s++(?:being\s++)?(?:renew|refresh)(?:ed|ing)?\b",
         r"\b(?:token\s++)?refresh(?:ing)?\s++(?:is\s++)?(?:broken|not\s++working|failing|stopped)\b",
         r"\btokens?\b[^.\n]{0,60}?\b(?:(?:30|thirty)\s*+min|half\s++an\s++hour)",
-        r"\bnever\s++(?:refresh|renew)(?:es|ed|s)?\b"),
+        r"\bnever\s++(?:refresh|renew)(?:es|ed|s)?\b",
+        r"\b(?:forgot|forgetting|failed|fail)\s++to\s++(?:refresh|renew)\b|\bdid\s*+n[o']t\s++(?:refresh|renew)\b",
+        # reconnecting every 30 minutes: the access token's lifetime, with nothing refreshing it
+        r"\b(?:re-?connect\w*+|re-?establish\w*+|re-?authori[sz]\w*+|(?:log|sign)\w*+\s++in\s++again|expir\w*+|dies|"
+        r"lapses?)\b[^.\n]{0,30}?\bevery\s++(?:(?:30|thirty)\s++min\w*+|half\s++(?:an\s++)?hour)\b"),
     # An access token said to have expired or timed out, in any word order (E1).
     "expired_words": (
         r"\b(?:access\s*+)?tokens?\b" + _GAP + r"\b(?:timed?\s*+out|expir(?:ed|es|y|ing))\b",
@@ -50,8 +58,11 @@ CUES: dict[str, tuple[str, ...]] = {
     # A failure that starts after a while, or comes and goes: access tokens age out after 30
     # minutes, while a missing scope fails from the first call.
     "after_a_while": (
-        r"\bafter\s++(?:a\s++while|some\s++time|(?:about\s++|around\s++)?(?:30|thirty)\s++min\w*+|half\s++"
-        r"an\s++hour|an?\s++hour|a\s++few\s++(?:minutes|hours))\b",
+        r"\bafter\s++(?:about\s++|around\s++|roughly\s++|approximately\s++)?(?:a\s++while|some\s++time|(?:30|thirty)\s++"
+        r"min\w*+|half\s++an\s++hour|an?\s++hour|a\s++few\s++(?:minutes|hours))\b",
+        # "works for about 30 minutes, then ...": the access token's lifetime
+        r"\b(?:works?|working|worked|fine|ok)\b[^.\n]{0,30}?\b(?:30|thirty)\s++min\w*+|\b(?:30|thirty)\s++min\w*+\b"
+        r"[^.\n]{0,30}?\b(?:then|after\s++that|later)\b",
         r"\bintermittent(?:ly)?\b|\bsometimes\b|\brandomly\b",
         r"\b(?:during|mid[\s-]?)\s*+(?:the\s++|a\s++)?(?:long\s++)?(?:sync|run|import|export|job)\b"),
     # Reconnect, re-authorise, sign in again: what an integration asks once its refresh token is
@@ -65,6 +76,11 @@ CUES: dict[str, tuple[str, ...]] = {
     # Xero user roles and permissions (§8): invoice-only, read-only, standard/adviser, payroll
     # admin, reports access, a role changed, a user without the rights.
     "role": (
+        # only Standard and Adviser users may connect: anyone else never sees the organisation in
+        # the consent screen's list (§8); a capped app shows it but greys it out (connection_cap)
+        r"\b(?:organi[sz]ation|org|company|file)\b[^.\n]{0,30}?\b(?:does\s*+n[o']t|did\s*+n[o']t|do\s++not|is\s*+n[o']t|"
+        r"not)\s++(?:appear|show(?:\s++up)?|listed|visible)\b[^.\n]{0,40}?\b(?:picker|drop-?down|to\s++(?:choose|"
+        r"select)|consent|when\s++(?:connecting|authori[sz]ing|signing\s++in))",
         r"\b(?:sales\s++)?invoices?[\s-]*+only\b",
         r"\bread[\s-]*+only\s++(?:user|role|access)",
         r"\b(?:standard|adviser|advisor)\s++(?:role|user|access)\b",
@@ -73,38 +89,58 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\buser(?:'s)?\s++(?:role|permissions?|access\s++level)\b",
         r"\brole\b[^.\n]{0,20}?\b(?:downgraded|changed|lowered|removed)\b",
         r"\bcashbook\s++client\b",
+        # only some users may connect an app: the subscriber, an adviser, a standard user (§8)
+        r"\b(?:only|must\s++be)\s++(?:an?\s++|the\s++)?(?:xero\s++)?(?:subscriber|adviser|advisor|admin\w*+|"
+        r"standard\s++user)\b[^.\n]{0,40}?\b(?:can|may)\s++(?:connect|authori[sz]e|approve)",
         r"\buser\b[^.\n]{0,20}?\b(?:lacks?|has\s++no|does\s*+n[o']t\s++have|without)\s++(?:the\s++)?"
-        r"(?:permissions?|access|rights?)\b"),
+        r"(?:payroll\s++|reports?\s++|admin\s++)?"
+        r"(?:permissions?|access|rights?)\b(?!\s++to\s++access\s++the\s++resource\b)"),
     # "Permission denied": a role, but sometimes a scope (weaker).
     "permission_denied": (r"\bpermission\s++denied\b",),
     # "not permitted to access this resource" and no role: calcinai/xero-php's ForbiddenException
     # text, thrown for every 401 that is not an OAuth problem and for every 403.
-    "generic_forbidden": (r"\bnot\s++permitted\s++to\s++access\s++this\s++resource\b(?!\s*+without)",),
+    "generic_forbidden": (r"\bnot\s++permitted\s++to\s++access\s++this\s++resource\b(?!\s*+without)",
+                          # Xero's own one-line meaning of any 403 (http-response-codes), which
+                          # Singer tap-xero and its forks print for every 403 instead of the body
+                          r"\buser\s++doesn'?t\s++have\s++permission\s++to\s++access\s++the\s++resource\b"),
     # Access revoked or disconnected, the app removed, the organisation deleted or its trial
     # over, /connections empty (§8, §9 #6).
     "revoked": (
         r"\b(?:revoked|disconnected|deauthori[sz]ed)\b",
         r"\bconnections?\b" + _GAP + r"\b(?:removed|deleted|empty)\b",
-        r"\bno\s++longer\s++connected\b|\bconnection\s++(?:was\s++|has\s++been\s++)?lost\b",
+        # GET /connections answering nothing: no organisation is connected any more (§8)
+        r"\bconnections\b[^;!?]{0,160}?\b(?:returns?|returned|returning|gives?|shows?|is|are|was)\s++(?:no\s++"
+        r"(?:results|tenants|organi[sz]ations|connections|data)\b|nothing\b|empty\b|an\s++empty\b|\[\s*+\])",
+        r"\bno\s++longer\s++connected\b|\bconnection\s++(?:was\s++|has\s++been\s++)?lost\b"
+        r"(?!\s++(?:their|his|her|its|the|a|an)\b)",
         r"\b(?:removed|deleted|disconnected|uninstalled)\b" + _GAP + r"\bconnected\s++apps\b",
         r"\bremoved\s++(?:the\s++|our\s++|your\s++)?(?:app|integration)\b",
         r"\bdisconnect(?:s|ing)?\s++(?:the\s++|your\s++|our\s++|an?\s++)?(?:xero\s++)?(?:organi[sz]ation|org|"
         r"company|tenant|integration|app)\b",
+        r"\bsubscription\b[^.\n]{0,20}?\b(?:was\s++|been\s++|is\s++|has\s++)?(?:cancell?ed|canceled|"
+        r"terminated|ended|lapsed)\b",
         r"\b(?:organi[sz]ation|org|company)\b[^.\n]{0,20}?\b(?:was\s++|been\s++|is\s++)?(?:deleted|"
         r"cancelled|archived)\b",
         r"\b(?:organi[sz]ation|org|company|tenant)\b[^.\n]{0,20}?\bno\s++longer\s++exists\b",
-        r"\btrial\b[^.\n]{0,20}?\b(?:ended|expired|over)\b"),
+        r"\btrial\b[^.\n]{0,40}?\b(?:ended|expired|over)\b",
+        r"\bno\s++(?:xero\s++)?(?:organi[sz]ations?|orgs?|tenants?|companies)\s++(?:are\s++|is\s++)?(?:connected|"
+        r"linked)\b"),
     # The xero-tenant-id header named as missing (§9 #1).
     "tenant_missing": (
         r"\b(?:xero[_-]?)?tenant[_ -]?id\b[^.\n]{0,30}?\b(?:header\s++)?(?:is\s++|was\s++)?(?:missing|not\s++"
         r"(?:sent|set|passed|provided|included)|empty|blank)\b",
-        r"\b(?:missing|without|no|forgot|forgetting|omitted|didn'?t\s++(?:send|pass|set))\s++(?:the\s++|"
+        r"\b(?:missing|without|no|(?:forgot|forgetting|needed|need|had|must)(?:\s++to\s++(?:send|pass|set|add|"
+        r"include))?|omitted|"
+        r"didn'?t\s++(?:send|pass|set))\s++(?:the\s++|"
         r"a\s++)?(?:xero[_-]?)?tenant[_ -]?id\b",
         # every generated SDK refuses to call without one: xero-node "Required parameter
         # xeroTenantId was null or undefined when calling getInvoices", Java/.NET/Ruby/PHP/Python
         # "Missing the required parameter 'xeroTenantId' / `xero_tenant_id` when calling ..."
         r"\brequired\s++parameter\s++[`'\"$]?xero_?tenant_?id\b",
-        r"\btenant[_ -]?id\b[^.\n]{0,30}?\b(?:was\s++|is\s++)?(?:null|undefined|none|not\s++set|required)\b"),
+        r"\b(?:dropp\w*+|strip\w*+|remov(?:ed|es|ing)|lost|los(?:es|ing))\b[^.\n]{0,30}?\b(?:xero[_-]?)?"
+        r"tenant[_ -]?id\s++header\b",
+        r"\b(?:xero[_-]?)?tenant[_ -]?id\b[^.\n]{0,30}?\b(?:was\s++|is\s++)?(?:null|undefined|none|"
+        r"not\s++set|required)\b"),
     # The tenant id called wrong, stale, changed or another organisation's; a reset demo company
     # gets a new one (§9 #1).
     "tenant_wrong": (
@@ -112,6 +148,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"organi[sz]ation)(?:[_ -]?id)?\b",
         r"\btenant[_ -]?id\b[^.\n]{0,30}?\b(?:changed|wrong|stale|incorrect|different)\b",
         r"\bdemo\s++(?:company\s++)?(?:was\s++|had\s++been\s++|been\s++)?reset\b",
+        r"\breset(?:s|ting)?\s++(?:the\s++|their\s++|our\s++|your\s++|his\s++|her\s++|a\s++|my\s++)?demo\s++(?:company|org\w*+)\b",
         # tokens may reach several organisations: taking the first one blindly picks the wrong one
         r"\bfirst\s++(?:tenant|organi[sz]ation|org|connection)\s++(?:in|from|of)\s++the\s++list\b|"
         r"\btenants\s*+\[\s*+0\s*+\]"),
@@ -135,14 +172,32 @@ CUES: dict[str, tuple[str, ...]] = {
     "connection_cap": (
         r"\bconnection\s++limit\b",
         r"\bmaximum\s++number\s++of\s++(?:tenants|organi[sz]ations|connections|orgs)\b",
+        r"\bmaximum\s++of\s++\d{1,5}\s++(?:tenants|organi[sz]ations|connections|orgs|companies)\b",
+        r"\b(?:connect|add)\s++more\s++(?:tenants|organi[sz]ations|orgs|companies)\b|\bdeveloper\s++(?:plan|tier)\b",
         r"\b(?:tenant|organi[sz]ation|connection)s?\s++(?:cap|limit)\s++(?:reached|exceeded|hit)",
         r"\blimit\s++of\s++(?:\d{1,4}\s++)?(?:connections|organi[sz]ations|tenants|orgs|connected\s++orgs)\b",
-        r"\buncertified\s++app|\b(?:starter|core|plus|advanced)\s++(?:tier|plan)\b|\bapp\s++tier\b"),
+        r"\buncertified\s++app|\b(?:starter|core|plus|advanced)\s++(?:tier|plan)\b|\bapp\s++tier\b",
+        r"\b(?:app|application)\b[^.\n]{0,30}?\bnot\s++(?:yet\s++)?certified\b|\b(?:greyed|grayed)\s++out\b",
+        r"\bcertif(?:y|ied|ication)\b[^.\n]{0,40}?\b(?:connect\w*+|organi[sz]ations|orgs|tenants)\b",
+        r"\bmore\s++than\s++\d{1,5}\s++(?:organi[sz]ations|orgs|tenants|connections|companies)\b"),
+    # The organisation's plan named ("on the Ledger plan", "under their subscription"): with a plan
+    # product's endpoint (Projects, Payroll, Expenses), the plan is the likely refusal (§8).
+    "plan_named": (
+        r"\b(?:on|in|under)\s++(?:the|a|an|their|our|your|its|his|her)\s++(?:[\w-]++\s++){0,2}?(?:plan|"
+        r"subscription|edition)\b",
+        r"\b(?:plan|subscription|edition)\b[^.\n]{0,20}?\b(?:does\s*+n[o']t|do\s++not|without|lacks?)\b"),
     # The Journals endpoint (tier-gated from 2 Mar 2026, §8).
     "journals": (r"\bjournals\b(?!\.read)",),
     # A request quota or a daily / minute call limit: a rate limit in other words (§7).
     "quota": (
         r"\b(?:request|api|call|daily|day|minute)\s++quota\b",
+        r"\bmaximum\s++number\s++of\s++(?:api\s++)?(?:calls|requests)\b",
+        # a count of calls reached, or the allowance said ("hit the 5000 calls per day")
+        r"\b(?:hit|hitting|reached|reaching|maxed)\b[^.\n]{0,12}?\b\d[\d,]{0,9}+\s++(?:api\s++)?(?:calls|"
+        r"requests)\b",
+        r"\b\d[\d,]{0,9}+\s++(?:api\s++)?(?:calls|requests)\s++(?:per|a|an|each|every)\s++(?:day|minute|min|hour|"
+        r"second)\s++(?:are\s++|is\s++)?(?:allowed|permitted)\b",
+        r"\bexceed\w*+\s++(?:the\s++)?\d[\d,]{0,9}+\s++(?:api\s++)?(?:calls|requests)\b",
         r"\bquota\s++(?:exceeded|reached|exhausted|used\s++up)",
         r"\b(?:daily|day|minute)\s++(?:call\s++|api\s++|request\s++)?limit\s++(?:reached|exceeded|hit)",
         r"\bexceed\w*+\b" + _GAP + r"\b(?:calls?|requests?|api|rate|daily|day|minute|tenant)\s++"
@@ -152,12 +207,20 @@ CUES: dict[str, tuple[str, ...]] = {
         # calls ... exceeded", "Xero limits the number of calls ... per 24 hours")
         r"\blimit(?:s|ed|ing)?\b[^.\n]{0,60}?\b(?:api\s++)?(?:calls|requests)\b",
         r"\b(?:api\s++)?(?:calls|requests)\b[^.\n]{0,40}?\blimit(?:s|ed)?\b",
+        # a rate of calls said to be exceeded: "more than one request per second gives 503s"
+        r"\b(?:more\s++than|over|exceed\w*+)\s++(?:\w++\s++){0,2}?(?:api\s++)?(?:calls?|requests?)\s++(?:per|a|an|"
+        r"every)\s++(?:second|minute|min|hour|day)\b",
         r"\b(?:api|call|request)\s++limits?\s++(?:reached|exceeded|hit)\b"),
     # The 2026 scope change (§3): scope changes, deprecated / broad / granular scopes, apps
     # created after 2 March 2026.
     "scope_era": (
         r"\bscopes?\s++chang|\bchanges?\s++(?:to|in)\s++(?:the\s++)?(?:xero\s++)?(?:api\s++)?scopes",
-        r"\b(?:deprecated|outdated|legacy|broad)\s++scopes?\b",
+        r"\b(?:deprecated|outdated|legacy|broad)\s++(?:accounting\s++)?scopes?\b",
+        # new apps held to granular scopes, which replace accounting.transactions and its kin
+        r"\b(?:new|newer|newly\s++created)\s++(?:xero\s++)?apps?\b[^.\n]{0,40}?\b(?:granular|broad)\b",
+        r"\binstead\s++of\s++(?:the\s++)?(?:broad\s++)?[`'\"]?accounting\.(?:transactions|reports\.read)\b",
+        r"\b(?:switch\w*+|mov\w*+|migrat\w*+|chang\w*+)\s++(?:away\s++)?from\s++(?:the\s++)?(?:broad\s++)?[`'\"]?"
+        r"accounting\.(?:transactions|reports\.read)\b",
         r"\b(?:scopes?|accounting\.transactions|accounting\.reports\.read)\b[^\n;!?]{0,40}?\b(?:is|are|was|were|"
         r"been)\s++(?:now\s++)?deprecated\b",
         r"\bcreated\s++(?:on\s++or\s++)?(?:after|in|from|since)\b[^.\n]{0,20}?\b(?:(?:2\s++)?march\b|2026\b)",
@@ -169,12 +232,28 @@ CUES: dict[str, tuple[str, ...]] = {
     "scope_missing": (
         r"\b(?:missing|lacking|lacks|lack|not\s++(?:request(?:ed|ing)?|includ(?:ed|ing)|granted))\s++"
         r"(?:the\s++)?(?:required\s++|necessary\s++|right\s++|correct\s++)?(?:scopes?|permissions?)\b",
+        r"\b(?:does\s*+n[o']t|do\s++not|did\s++not|didn't)\s++have\s++(?:the\s++)?(?:(?:required|necessary|"
+        r"right|correct|needed)\s++)?scopes?\b",
         r"\b(?:scopes?|permissions?)\s++(?:are|is|were|was)\s++(?:missing|lacking|not\s++(?:requested|"
         r"included|granted))\b",
         r"\bfails?\s++to\s++request\s++(?:the\s++)?(?:scopes?|permissions?)",
         r"\b(?:didn'?t|did\s++not|does\s*+n[o']t|never|forgot\s++to)\s++(?:request|ask\s++for|include|add)"
         r"\b[^\n;!?]{0,50}?\bscopes?\b",  # scope names have dots: the gap may cross them
-        r"\bscopes?\b[^\n;!?]{0,50}?\b(?:was|were|is|are)\s++not\s++(?:requested|included|granted|added)\b"),
+        r"\bscopes?\b[^\n;!?]{0,50}?\b(?:was|were|is|are)\s++not\s++(?:requested|included|granted|added)\b",
+        # the fix told as adding the scope ("fixed by adding the accounting.settings scope", "had to
+        # request accounting.reports.read"): the scope was missing, not merely unconsented
+        r"\b(?:fixed|solved|resolved|working|worked)\b[^.\n]{0,30}?\badd(?:ing|ed)?\b[^\n;!?]{0,50}?\bscopes?\b",
+        r"\b(?:needed|need|had|have|has|must)\s++to\s++(?:add|request|include)\s++(?:the\s++)?[`'\"]?"
+        r"(?:accounting|payroll|files|assets|projects|finance|bankfeeds)\.[a-z.]{3,60}",
+        r"\b(?:needs?|requires?)\s++(?:the\s++)?[`'\"]?(?:accounting|payroll|files|assets|projects)\.[a-z.]{3,60}"
+        r"[^.\n]{0,40}?\bnot\s++(?:requested|included|added|granted)\b"),
+    # Words that say a call failed, with no status: enough to treat the call as refused.
+    "failed": (r"\bfail(?:s|ed|ing|ure)?\b|\b(?:refused|rejected|denied)\b",
+               r"\b(?:does\s*+n[o']t|did\s*+n[o']t|do\s++not|won'?t|can'?t|cannot)\s++work\b|\bnot\s++working\b"),
+    # A fix told as "disconnect and reconnect": the steps of a new consent, not the cause.
+    "disconnect_reconnect": (
+        r"\bdisconnect\w*+\b[^.\n]{0,40}?\b(?:and|then|before)\s++(?:re-?connect|re-?authori[sz]e|re-?add|"
+        r"connect\w*+\s++(?:it\s++)?again)",),
     # A scope or API that needs Xero's approval, closed or partner-only APIs, and the restricted
     # ones by name: Finance, payment services, bank feeds, the BankStatement report (§2, §8).
     "restricted": (
@@ -200,9 +279,17 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\bclient\s++authentication\s++failed\b",
         r"\bredirect[_ ]?ur[il]s?\b[^.\n]{0,30}?\b(?:mismatch|does\s*+n[o']?t\s++match|not\s++match|"
         r"invalid|not\s++registered)|\binvalid\s++redirect[_ ]?ur[il]\b",
-        r"\bconsumer[_ ]key[_ ](?:unknown|rejected)\b|\bconsumer\s++key\s++was\s++not\s++recogni[sz]ed"),
+        r"\bconsumer[_ ]key[_ ](?:unknown|rejected)\b|\bconsumer\s++key\s++was\s++not\s++recogni[sz]ed",
+        # OAuth 1.0a: the request's signature did not verify (wrong consumer secret or key)
+        r"\bsignature[_ ]invalid\b"),
     # Scopes called wrong or unknown: a scope refused at sign-in.
     "scope_wrong": (r"\b(?:wrong|incorrect|bad|unsupported|unknown)\s++scopes?\b",),
+    # A scope name Xero does not know (misspelt, made up): not a real scope at all.
+    "scope_unknown": (r"\b(?:typo|misspel\w*+)\b[^\n;!?]{0,30}?\bscopes?\b|"
+                      r"\bscopes?\b[^\n;!?]{0,30}?\b(?:typo|misspel\w*+)",
+                      r"\bunknown\s++scopes?\b",
+                      r"\bscopes?\b[^\n;!?]{0,60}?\b(?:is|are)\s++(?:not\s++(?:valid|recogni[sz]ed|supported|"
+                      r"allowed)|invalid|unknown)\b"),
     # Scopes named while connecting or signing in: the authorize step refuses scopes first.
     "connect_scope": (
         r"\b(?:connect(?:ing)?|authori[sz](?:e|ing)|sign(?:ing)?\s*+in|log(?:ging)?\s*+in|consent(?:ing)?)\b"
@@ -237,7 +324,8 @@ CUES: dict[str, tuple[str, ...]] = {
     # ones until the user consents again (§9 #3).
     "scope_added": (
         # (scope names have dots: the gap may cross them)
-        r"\b(?:add(?:ed|s|ing)?|new|additional|extra|more|updated)\b[^\n;!?]{0,50}?\b(?:scopes?|permissions?)\b",
+        r"\b(?:add(?:ed|s|ing)?|new|additional|extra|more|update[ds]?|extend(?:ed|s)?)\b[^\n;!?]{0,50}?\b(?:scopes?|"
+        r"permissions?)\b",
         r"\b(?:scopes?|permissions?)\b[^.\n]{0,30}?\b(?:added|changed|updated|increased|expanded)\b"),
     # The same token (and tenant) works for other calls: what differs is the endpoint, so its
     # scope (or, for reports and payroll, the user's role), not the token or the connection.
@@ -246,6 +334,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"are\s++fine|return)",
         r"\b(?:calls?|requests?)\s++before\s++and\s++after\b",
         r"\b(?:same|exact)\s++(?:access\s*+)?token\b[^.\n]{0,60}?\b(?:works?|working|other|before|after)\b",
+        r"\b(?:works?|working|fine)\s++(?:fine\s++)?(?:with|using)\s++the\s++same\s++(?:access\s*+)?token\b",
         r"\b(?:works?|working)\s++(?:fine\s++)?(?:for|with)\s++(?:invoices|contacts|accounts|other|"
         r"everything\s++else)\b"),
     # Xero-Java's fixed text for every 401: it names scopes but says nothing about them.
@@ -256,23 +345,38 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:payroll|projects|expenses)\b[^.\n]{0,20}?\bnot\s++(?:enabled|available|included|activated|"
         r"subscribed)\b",
         r"\bsubscription\s++does\s*+n[o']?t\s++include\b",
+        r"\b(?:payroll|projects|expenses)\b[^.\n]{0,20}?\b(?:isn'?t|is\s++not|wasn'?t|hasn'?t\s++been|has\s++not\s++been)"
+        r"\s++(?:set\s*+up|enabled|activated|turned\s++on|switched\s++on)\b",
+        r"\b(?:had|needs?|needed|must|have)\s++to\s++(?:subscribe\s++to|enable|turn\s++on|activate)\s++(?:xero\s++)?"
+        r"(?:payroll|projects|expenses)\b",
         r"\b(?:payroll|projects|expenses)\b[^.\n]{0,30}?\bnot\s++(?:been\s++)?(?:set\s*+up|subscribed\s++to|"
         r"turned\s++on|switched\s++on)\b",
         r"\bnot\s++subscribed\s++to\s++(?:xero\s++)?(?:payroll|projects|expenses)\b",
-        r"\b(?:does\s*+n[o']?t|do\s++not)\s++have\s++(?:xero\s++)?(?:payroll|projects|expenses)\b",
+        r"\b(?:does\s*+n[o']?t|do\s++not)\s++have\s++(?:xero\s++)?(?:payroll|projects|expenses)\b"
+        r"(?!\s++(?:permissions?|access|rights?|roles?|admin\w*+))",
         r"\bupgrade\s++(?:your|the)\s++(?:xero\s++)?(?:plan|subscription)\b"),
 }
 _CUE_RES = {name: re.compile("|".join(alts), re.IGNORECASE) for name, alts in CUES.items()}
 # Payroll countries as people write them: the codes in capitals, the names in any case.
-COUNTRY_WORDS = re.compile(r"\b(AU|NZ|UK|GB|(?i:australian?|new\s++zealand|british|united\s++kingdom))\b")
+# A code in lower case counts only next to a word that makes it a country ("an au demo company",
+# "the nz-only call"): "au" and "uk" are too common as parts of other words and names otherwise.
+COUNTRY_WORDS = re.compile(r"\b(AU|NZ|UK|GB|(?i:australian?|new\s++zealand|british|united\s++kingdom)|"
+                           r"(?i:au|nz|uk)(?=[\s-]++(?i:only|orgs?|organi[sz]ations?|demo|company|payroll|"
+                           r"calls?|api|region|tenants?|customers?|employees?|entity|entities|based)\b))\b")
 _COUNTRY = {"au": "AU", "australia": "AU", "australian": "AU", "nz": "NZ", "newzealand": "NZ",
             "uk": "UK", "gb": "UK", "british": "UK", "unitedkingdom": "UK"}
 PAYROLL_WORDS = re.compile(r"\b(?:payroll|employees?|payslips?|timesheets?|payruns?|405s?)\b", re.IGNORECASE)
 # A scope as written in a text: a dotted name of a scope family, or the few undotted ones.
 SCOPE_NAME = re.compile(r"(?<![\w.])((?:accounting|payroll|files|assets|projects|finance|bankfeeds|"
                         r"paymentservices|practicemanager|workflowmax|einvoicing|marketplace|app)"
-                        r"(?:\.[a-z0-9]{2,40}){1,5}|offline_access|paymentservices|bankfeeds)(?!\w|\.\w)")
+                        r"(?:\.[a-z0-9]{2,40}){1,5}|offline_access|paymentservices|bankfeeds)(?!\w|\.\w)",
+                        re.IGNORECASE)
 MAX_SCOPES_NAMED = 30
+# A dotted name ending in a file extension is a file in a stack trace (app.py, accounting.js), not
+# a scope: no scope's last part is one of these.
+FILE_EXTENSIONS = frozenset({"py", "pyc", "js", "mjs", "cjs", "ts", "tsx", "jsx", "php", "rb", "cs",
+                             "java", "kt", "go", "json", "html", "log", "txt", "yml", "yaml", "md",
+                             "xml", "csv", "config", "dll", "exe", "class", "jar", "sh", "vue", "erb"})
 
 
 def countries(text: str) -> set[str]:
@@ -284,8 +388,12 @@ def scope_names(text: str) -> frozenset[str]:
     """Scope names a text mentions (``accounting.transactions``, ``paymentservices``), lower-cased."""
     found: set[str] = set()
     for m in SCOPE_NAME.finditer(text):
-        if ".xro" not in m.group(1):  # an API's base path (payroll.xro/1.0), not a scope
-            found.add(m.group(1).lower())
+        name = m.group(1).lower()
+        if m.group(1) not in (name, m.group(1).upper()):
+            continue  # Mixed case is a class or namespace (Files.ReadAllText), not a scope
+        # an API's base path (payroll.xro/1.0) or a file (app.py) is not a scope
+        if ".xro" not in name and name.rsplit(".", 1)[-1] not in FILE_EXTENSIONS:
+            found.add(name)
         if len(found) >= MAX_SCOPES_NAMED:
             break
     return frozenset(found)

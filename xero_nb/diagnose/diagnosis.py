@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from xero_nb.diagnose.context import Context, build_context
+from xero_nb.diagnose.context import Context, build_context, grant_of_app
 from xero_nb.diagnose.findings import DIAGNOSIS_CODES, Diagnosis, Finding
 from xero_nb.diagnose.oauth import oauth_findings
 from xero_nb.diagnose.observation import Observation, observe
@@ -57,7 +57,7 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
              authorize: Callable[..., Any] | None = None, client_id: str | None = None,
              redirect_uri: str | None = None, method: str | None = None, url: str | None = None,
              clock: Callable[[], float] = time.time, grant_type: str | None = None,
-             country: str | None = None) -> Diagnosis:
+             country: str | None = None, app_type: str | None = None) -> Diagnosis:
     """Rank the likely causes of a failed Xero call, each with evidence and the fix. Never raises.
 
     Give what you have: a response (httpx2 Response, CallResult, SDK exception, dict or pasted
@@ -68,6 +68,8 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
     ``grant_type`` (``"client_credentials"`` for a custom connection, else the token's own
     ``grant_type`` says it) rules out tenant-header causes: a custom connection sends none.
     ``country`` (AU, NZ, UK, US) stands for the organisation when only its country is known.
+    ``app_type`` is the kind of app in words ("custom connection", "web app"): it gives the grant
+    type when none is given.
     Evidence outranks what a status suggests: scopes that provably cannot allow the endpoint
     put the scope finding first, on a 403 too.
     """
@@ -90,7 +92,8 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
                             token=token, connections=connections, era=era,
                             organisation=organisation, user_role=user_role, tenant_id=tenant_id,
                             authorize=authorize, client_id=client_id, redirect_uri=redirect_uri,
-                            now=now, grant_type=grant_type)
+                            now=now, grant_type=grant_type if grant_type is not None
+                            else grant_of_app(app_type))
     except Exception as exc:  # answer with what the response alone says
         notes.append(f"context ignored ({type(exc).__name__})")
         ctx = build_context(obs, endpoint=None, granted=None, requested=None, token=None,

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from xero_nb.catalog.index import load_catalog
+from xero_nb.diagnose.sdk import API_CLASSES, operation_name
 from xero_nb.models import Endpoint
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -80,6 +81,26 @@ def by_operation(operation: tuple[str, str] | None) -> tuple[Endpoint, ...]:
     return tuple(ep for ep in load_catalog() if ep.operation_id.lower() == op and (not api or ep.api == api))
 
 
+# an SDK method given as the endpoint: an optional API (class) prefix, the method, optional "()"
+_OPERATION = re.compile(r"\A\s*+(?:([A-Za-z][A-Za-z0-9_]{1,30}?)(?:Api)?(?:\.|::|->))?"
+                        r"([A-Za-z_][A-Za-z0-9_]{2,80})(?:\(\))?\s*+\Z")
+
+
+def sdk_operation(text: str) -> tuple[str, str] | None:
+    """(API or "", operationId) of an SDK method written as an endpoint: ``getInvoices``,
+    ``get_invoices``, ``GetInvoicesAsync``, ``AccountingApi.getInvoices``, ``payroll_uk.getEmployees``."""
+    m = _OPERATION.match(text[:200])
+    if m is None:
+        return None
+    prefix = (m.group(1) or "").lower()
+    api = API_CLASSES.get(prefix.replace("_", ""), prefix if prefix in _api_names() else "")
+    return api, operation_name(m.group(2))
+
+
+def _api_names() -> frozenset[str]:
+    return frozenset(ep.api for ep in load_catalog())
+
+
 def resolve_endpoint(obs_method: str | None, obs_url: str | None, endpoint: Any,
                      country: str | None, operation: tuple[str, str] | None = None) -> Resolved:
     """Settle the endpoint from what was given; payroll URLs shared by regions use ``country``.
@@ -88,6 +109,13 @@ def resolve_endpoint(obs_method: str | None, obs_url: str | None, endpoint: Any,
     no URL was seen, and picks among the candidates a URL leaves open.
     """
     found = _resolve(obs_method, obs_url, endpoint, country)
+    if found.endpoint is None and not found.candidates and isinstance(endpoint, str):
+        given = sdk_operation(endpoint)  # endpoint="getInvoices", "AccountingApi.getInvoices"
+        ops = by_operation(given)
+        if ops:
+            shown = f"{given[0] + '.' if given and given[0] else ''}{given[1] if given else ''}"
+            done = _settle(ops, ops[0].method, tuple(u for u in (obs_url,) if u), shown, country)
+            return replace(done, notes=(f"endpoint taken from the SDK method named: {shown}", *done.notes))
     named = by_operation(operation) if operation and found.endpoint is None else ()
     if not named:
         return found

@@ -99,7 +99,8 @@ def walk_fields(obj: Any, out: Pasted, depth: int = 0) -> None:
             out.fields[low] = str(_scalar(value))
         if isinstance(value, (dict, list)):
             nested.append(value)
-        elif low in ("body", "text", "content", "response") and isinstance(value, str):
+        elif low in ("body", "text", "content", "response", "message", "error", "data") and isinstance(
+                value, str) and "{" in value:  # a body kept as text inside a wrapper's JSON
             inner = find_json(value[:MAX_TEXT])
             if inner is not None:
                 nested.append(inner)
@@ -215,6 +216,8 @@ def find_json(text: str, _unescaped: bool = False) -> Any:
 def half_json_fields(text: str) -> dict[str, str]:
     """Problem keys from JSON cut off mid-way (``{"Title":"Unauthorized","Detail":"Authori``)."""
     out: dict[str, str] = {}
+    if '\\"' in text:  # a body quoted once more by a logger or a wrapper's JSON (\"Detail\":...)
+        text = text + "\n" + text.replace('\\"', '"')
     for m in HALF_JSON.finditer(text):
         key = m.group(1).lower()
         if key in FIELD_KEYS and key not in out:

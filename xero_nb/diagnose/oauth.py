@@ -24,7 +24,7 @@ from xero_nb.diagnose.observation import Observation
 from xero_nb.diagnose.rules import OAUTH_ERRORS, SIGN_IN, evidence_of
 from xero_nb.facts import REFRESH_IDLE_SECONDS
 
-SCOPE_WORDS = frozenset({"invalid_scope", "scope_validation_failed", "scope_wrong"})
+SCOPE_WORDS = frozenset({"invalid_scope", "scope_validation_failed", "scope_wrong", "scope_unknown"})
 CLIENT_WORDS = frozenset({"invalid_client", "client_words", "client_auth"})
 API_REFUSAL = frozenset({"insufficient_scope", "authorizationunsuccessful",
                          "authenticationunsuccessful", "tokenexpired"})
@@ -56,7 +56,8 @@ def oauth_step(obs: Observation, ctx: Context) -> str | None:
     # Xero's sign-in page answers a bad authorize request (redirect URI, client id, scope) with its
     # own 500 page ("Sorry, something went wrong ... Error code: 500"; Xero's OAuth troubleshooting).
     api_call = any("api.xero.com" in u.lower() for u in (*ctx.urls, obs.url or ""))
-    if obs.status == 500 and "signing_in" in obs.markers and not api_call:
+    page = "sorry, something went wrong" in obs.body.lower()  # the sign-in page's own words
+    if (obs.status == 500 or (obs.status is None and page)) and "signing_in" in obs.markers and not api_call:
         return "authorize"
     return None
 
@@ -111,6 +112,14 @@ def oauth_findings(obs: Observation, ctx: Context) -> list[Finding]:
                  "access_denied": "The user declined consent at Xero's sign-in page",
                  "invalid_request": "The OAuth request is malformed (missing parameter)"}[err]
         return [Finding("unknown", title, tuple(ev), ("Check the OAuth request's parameters.",), 0.6)]
+    if (obs.status == 401 and not err and "reconnect" in m and not obs.detail and not obs.www_authenticate
+            and not m & (API_REFUSAL | {"scope_added", "scope_missing", "rate_limit", "no_refresh"})):
+        # An integration refreshes an expired access token by itself; one that asks the user to
+        # reconnect after a 401 could not refresh: its refresh token was refused (§9 #4).
+        return [Finding("invalid_grant", "A 401 the app could only cure by reconnecting: its refresh "
+                        "token was refused (spent, idle 60 days or revoked)",
+                        (*ev, "the wording: reconnect after a 401"), GRANT_FIX, 0.6,
+                        "whether the app's refresh attempt was answered invalid_grant")]
     step = oauth_step(obs, ctx)
     if step is not None and not err and not m & API_REFUSAL:
         return _step_failed(obs, ctx, ev, step)
@@ -199,11 +208,14 @@ def _scope_refusal(obs: Observation, ctx: Context, ev: list[str]) -> list[Findin
         # "scope validation failed" is any scope not ticked on the connection (E14), broad or
         # not: the requested scopes decide, so it stays a hint there.
         hinted = (ctx.era == "granular" or "scope_era" in m) and not custom
-        weak = custom or "granular_words" in m
+        # the words call a scope wrong, unknown or misspelt: a name Xero does not know, more than
+        # a broad one (which is a real scope, refused only to new apps)
+        wrong = "scope_unknown" in m and not hinted
+        weak = custom or "granular_words" in m or wrong
         return [Finding("invalid_scope_requested", "Xero refused a scope the app asked for",
                         tuple(ev), ("List the scopes the app requests and compare them with the "
-                                    "app's configuration at developer.xero.com.",), 0.6,
-                        REQUESTED_FACT),
+                                    "app's configuration at developer.xero.com.",),
+                        0.72 if wrong else 0.6, REQUESTED_FACT),
                 # With nothing else said: apps created from 2 Mar 2026 cannot ask for the broad
                 # scopes most integrations still hard-code, the commonest refusal since then.
                 Finding("broad_scope_on_granular_app", "Perhaps a broad scope on an app (or Custom "

@@ -63,7 +63,10 @@ MARKERS = {
                     r"unknown|bad|missing)\s++client[ _-]?(?:id|secret)\b|\bunknown\s++client\b",
     # rate limits in words (not the X-Rate-Limit-Problem header's name)
     "rate_limit": r"(?<!x-)rate[ -]?limit|too many requests|throttl(?:ed|ing)",
-    "not_permitted": r"not permitted|doesn'?t have permission|reporting role|payroll admin",
+    # (Xero's generic one-line meaning of a 403, "User doesn't have permission to access the
+    # resource", which tap-xero prints for every 403, is cues' generic_forbidden, not this)
+    "not_permitted": r"not permitted|doesn'?t have permission(?!\s++to\s++access\s++the\s++resource\b)|"
+                     r"reporting role|payroll admin",
     "offline": r"organisation (?:is )?offline|organization (?:is )?offline|service unavailable",
     "not_in_plan": r"plan does not include|not (?:included )?(?:in|on) (?:the|your) (?:plan|subscription)",
     # the payroll API of another country: "Not a UK Customer", "not a valid NZ organisation"
@@ -71,7 +74,10 @@ MARKERS = {
               r"(?:payroll\s++)?(?:customer|organi[sz]ation|org|company|employer)\b|\b(?:payroll|"
               r"organi[sz]ation)\b[^.\n]{0,40}?\b(?:region|country)\b[^.\n]{0,30}?\b(?:mismatch|not\s++"
               r"supported|does\s++not\s++match|differs?)\b|\bwrong\s++(?:payroll\s++)?region\b|"
-              r"\bnot\s++(?:available|supported)\s++(?:in|for)\s++(?:your|this|the)\s++(?:region|country)\b",
+              r"\bnot\s++(?:available|supported)\s++(?:in|for)\s++(?:your|this|the)\s++(?:region|country)\b|"
+              # "this payroll endpoint is not available for organisations in New Zealand"
+              r"\bpayroll\b[^.\n]{0,40}?\bnot\s++(?:available|supported)\s++(?:in|for)\b[^.\n]{0,30}?\b(?:australia|"
+              r"new\s++zealand|united\s++kingdom|the\s++uk|AU|NZ|UK)\b",
 }
 _MARKER_RES = {name: re.compile(rx, re.IGNORECASE) for name, rx in MARKERS.items()}
 _GRANT = re.compile(r"grant[_ ]type\W{1,4}(client_credentials|authorization_code|refresh_token)\b",

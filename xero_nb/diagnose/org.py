@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from xero_nb.diagnose.context import Context
+from xero_nb.diagnose.cues import countries
 from xero_nb.diagnose.endpoint import COUNTRY_FACT
 from xero_nb.diagnose.findings import Finding
 from xero_nb.diagnose.observation import MARKERS, Observation
@@ -15,6 +16,7 @@ from xero_nb.models import Endpoint
 FEATURES = {"projects": "projects", "payroll_au": "payroll", "payroll_au_v2": "payroll",
             "payroll_nz": "payroll", "payroll_uk": "payroll"}
 _REGION_RE = re.compile(MARKERS["region"], re.IGNORECASE)
+_PAYROLL_BASE = re.compile(r"\bpayroll\.xro/([12])\.0\b", re.IGNORECASE)
 INVOICE_ONLY_PATHS = ("/Invoices", "/Contacts", "/Items", "/Quotes", "/Organisation",
                       "/Currencies", "/TaxRates", "/BrandingThemes", "/CreditNotes", "/ContactGroups")
 
@@ -52,7 +54,8 @@ def org_findings(obs: Observation, ctx: Context) -> list[Finding]:
         out.append(_region_words(obs, ctx, ev, 0.9 if "region" in obs.markers else 0.75))
     if not refused:
         return out
-    if "not_in_plan" in obs.markers and not obs.markers & {"region", "region_pair"}:
+    # ("upgrade your plan" said of the app's connection limit is the tier, not the organisation's plan)
+    if "not_in_plan" in obs.markers and not obs.markers & {"region", "region_pair", "connection_cap"}:
         what = _feature(ep) if ep is not None else None
         out.append(Finding("feature_not_in_plan", "Xero says the organisation's plan does not "
                            f"include {what or 'this product'}", tuple(ev),
@@ -70,6 +73,13 @@ def org_findings(obs: Observation, ctx: Context) -> list[Finding]:
                            f"{feature}", (*ev, f"plan: {feature}=no"),
                            (f"Add {feature} to the organisation's Xero subscription, or skip it.",),
                            0.88))
+    elif feature is not None and feature not in ctx.plan and "plan_named" in obs.markers and not explicit:
+        out.append(Finding("feature_not_in_plan", f"{feature.capitalize()} is refused and the words name "
+                           "the organisation's plan: the plan may not include it", (*ev, "the wording: "
+                                                                                  "a plan named"),
+                           (f"Check the organisation's Xero plan includes {feature}; add it, or skip "
+                            "this API for this organisation.",), 0.7,
+                           f"the organisation's plan (is {feature} enabled?)"))
     elif feature is not None and feature not in ctx.plan and obs.status in (403, 404) and not explicit:
         out.append(Finding("feature_not_in_plan", f"Perhaps the plan lacks {feature}", tuple(ev),
                            (f"Check the organisation has {feature} enabled.",), 0.3,
@@ -101,11 +111,22 @@ def _region_words(obs: Observation, ctx: Context, ev: list[str], weight: float) 
 def _region(obs: Observation, ctx: Context, ev: list[str], explicit: bool) -> list[Finding]:
     payroll = [ep for ep in ctx.candidates if ep.payroll_region] or (
         [ctx.endpoint] if ctx.endpoint is not None and ctx.endpoint.payroll_region else [])
-    if not payroll:
-        return []
+    words = " ".join((obs.body[:4000], *(v for _, v in obs.fields)))
     regions = sorted({ep.payroll_region or "" for ep in payroll})
+    if not regions:  # no endpoint settled: the payroll base path the words name says the region
+        version = _PAYROLL_BASE.search(words)
+        regions = ([] if version is None else ["AU"] if version.group(1) == "1" else ["NZ", "UK"])
+    if not regions:
+        return []
     if ctx.country is None:
-        if explicit:
+        named = countries(words) & {"AU", "NZ", "UK"}
+        if named and not named & set(regions) and not explicit:
+            # the API called serves one country, and the words name the organisation's as another
+            return [Finding("payroll_region_mismatch", f"A {'/'.join(regions)} payroll API was called, "
+                            f"and the words name a {'/'.join(sorted(named))} organisation",
+                            (*ev, f"API serves {'/'.join(regions)} payroll; the words name "
+                             f"{'/'.join(sorted(named))}"), (REGION_APIS,), 0.75, COUNTRY_FACT)]
+        if explicit or not payroll or named & set(regions):
             return []
         weight = 0.5 if obs.status in (404, 405) else 0.3
         return [Finding("payroll_region_mismatch", "Payroll APIs differ by country; this may be the "

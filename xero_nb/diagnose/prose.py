@@ -107,7 +107,7 @@ def prose_findings(obs: Observation, ctx: Context) -> list[Finding]:
     elif "permission_denied" in m and "scope_missing" not in m:
         add("user_role", "Permission denied: perhaps the user's role in the organisation",
             "permission denied", ROLE_FIX, 0.5, ROLE_FACT)
-    if "revoked" in m and not m & {"refresh_refused", "invalid_grant"}:
+    if "revoked" in m and not m & {"refresh_refused", "invalid_grant", "disconnect_reconnect"}:
         add("connection_revoked", "The access to the organisation was revoked or disconnected (or "
             "the organisation is gone)", "revoked, disconnected, deleted or trial ended",
             REVOKED_FIX, PROSE_WEIGHT)
@@ -166,8 +166,10 @@ def prose_findings(obs: Observation, ctx: Context) -> list[Finding]:
             "may connect", "a connection limit or a tier",
             ("Check the app's tier and connection count at developer.xero.com; disconnect unused "
              "organisations or move up a tier (uncertified apps: certify the app).",), 0.85)
-    if m & {"no_refresh", "token_rejected", "expired_words"} and not m & {"refresh_refused",
-                                                                         "invalid_grant"}:
+    # ("old tokens" beside scopes added are tokens from before the consent, not expired ones)
+    stale_scopes = "scope_added" in m and not m & {"no_refresh", "token_rejected"}
+    lapsed = m & {"no_refresh", "token_rejected", "expired_words"}
+    if lapsed and not m & {"refresh_refused", "invalid_grant"} and not stale_scopes:
         why = ("no refresh token, or no refresh" if "no_refresh" in m else "the token was rejected"
                if "token_rejected" in m else "the access token expired")
         add("token_expired", "The access token lapsed and was not refreshed", why, EXPIRY_FIX,

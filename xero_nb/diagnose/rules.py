@@ -51,7 +51,10 @@ def rate_findings(obs: Observation) -> list[Finding]:
     kind = obs.rate_limit_problem
     words = "rate_limit" in obs.markers or (  # "rate limit exceeded", "low request quota"
         "quota" in obs.markers and "connection_cap" not in obs.markers)
-    if obs.status != 429 and kind is None and not words:
+    # Xero sends Retry-After with a 429: seen without any status, it is one (a 503's Retry-After is
+    # the organisation offline or the API down, E11)
+    waits = obs.retry_after is not None and obs.status is None
+    if obs.status != 429 and kind is None and not words and not waits:
         return []
     wait = obs.retry_after
     if kind is None:  # no X-Rate-Limit-Problem: the exhausted counter says which limit it was
@@ -73,6 +76,8 @@ def rate_findings(obs: Observation) -> list[Finding]:
         fix.append("Pace calls: at most 5 in flight and 60 a minute per tenant (probe does this).")
     if words and obs.status != 429:
         ev.append("the error's wording names a rate limit")
+    elif waits and obs.status != 429:
+        ev.append("a Retry-After header, which Xero sends with a 429")
     hit = words and any(_RATE_HIT.search(v) for v in (obs.body, *(v for _, v in obs.fields)))
     weight = (0.97 if obs.status == 429 else 0.9 if obs.status is None
               else 0.85 if hit else 0.7 if obs.status == 503 or kind is not None else 0.6)
@@ -106,7 +111,8 @@ def expiry_findings(obs: Observation, ctx: Context) -> list[Finding]:
         return [Finding("token_expired", "Xero says the token is invalid (expired or malformed)",
                         tuple(evidence_of(obs)), fix, 0.75)]
     if ctx.expires_at is None and not obs.markers & {"insufficient_scope", "authorizationunsuccessful",
-                                                     "token_ok", "other_calls_work"} and (
+                                                     "token_ok", "other_calls_work",
+                                                     "scope_missing"} and (
             "after_a_while" in obs.markers or "from_start" not in obs.markers):
         # "the token is valid", "other calls work with the same token", "every call from the
         # first one": not expiry

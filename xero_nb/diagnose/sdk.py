@@ -98,6 +98,10 @@ CLASS_MARKERS: dict[str, frozenset[str]] = {
 CLASS_LIMITS = {"XeroMinuteRateLimitException": "minute", "XeroDailyRateLimitException": "day",
                 "XeroAppMinuteRateLimitException": "appminute"}
 _CLASS = re.compile(r"(?<![\w$])(" + "|".join(sorted(CLASS_STATUS, key=len, reverse=True)) + r")\b")
+# A whole text shouted in capitals or lower-cased by a wrapper: the names in any case (slower, so
+# only for such texts).
+_CLASS_ANY_CASE = re.compile(_CLASS.pattern, re.IGNORECASE)
+_CLASS_NAMES = {name.lower(): name for name in CLASS_STATUS}
 # SDK API classes -> the catalog's API name
 API_CLASSES = {
     "accounting": "accounting", "payrollau": "payroll_au", "payrollauv2": "payroll_au_v2",
@@ -111,6 +115,8 @@ _API_CLASS = re.compile(r"\b(Accounting|PayrollAuV2|PayrollAu|PayrollNz|PayrollU
 _ERROR_CALLING = re.compile(r"\berror\s++calling\s++([A-Za-z_]\w{2,80})", re.IGNORECASE)
 # xero-python traceback frames:
 #   File ".../xero_python/accounting/api/accounting_api.py", line 9, in get_invoices
+_CATALOG_OP = re.compile(r"\b(accounting|payroll_au_v2|payroll_au|payroll_nz|payroll_uk|files|assets|"
+                         r"projects|finance|bankfeeds|appstore)\.((?:get|create|update|delete)[A-Z]\w{2,80})")
 _PY_FRAME = re.compile(r"xero_python[\\/](\w{2,30})[\\/]api[\\/]\w{1,40}\.py\"?, line \d{1,7}, in (\w{3,80})")
 _SUFFIXES = ("AsyncWithHttpInfo", "WithHttpInfo", "Async", "_with_http_info")
 # "minute rate limit", "per day rate limit", "the limit exceeded is: minute", "rate limit exceeded: day"
@@ -128,8 +134,11 @@ _PHP_API_EXCEPTION = re.compile(r"\[([45]\d\d)\]\s*+(?:Client|Server)\s++error:"
 def class_hint(text: str) -> tuple[str, int | None] | None:
     """The first known SDK exception class named in ``text`` and the status it implies."""
     m = _CLASS.search(text)
+    if m is None and (text.isupper() or text.islower()):
+        m = _CLASS_ANY_CASE.search(text)
     if m is not None:
-        return m.group(1), CLASS_STATUS[m.group(1)]
+        name = _CLASS_NAMES[m.group(1).lower()]
+        return name, CLASS_STATUS[name]
     php = _PHP_API_EXCEPTION.search(text)
     return ("ApiException", int(php.group(1))) if php else None
 
@@ -166,7 +175,8 @@ def operation_hint(text: str) -> tuple[str, str] | None:
     calling = _ERROR_CALLING.search(text)
     if calling is not None:
         return "", operation_name(calling.group(1))
-    return None
+    named = _CATALOG_OP.search(text)  # the catalog's own "payroll_uk.getEmployees"
+    return (named.group(1).lower(), named.group(2)) if named else None
 
 
 def limit_kind(text: str) -> str | None:

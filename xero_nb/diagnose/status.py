@@ -45,16 +45,21 @@ STATUS_SHAPES: tuple[re.Pattern[str], ...] = (
     re.compile(r"\b([45]\d\d)\)?+\s*+[-:(]?\s*+[`'\"]?(?:" + _REASONS + r")", re.IGNORECASE),
     # Xero-Java's XeroApiException: "401 response: ..."
     re.compile(r"\b([45]\d\d)\s++response\b", re.IGNORECASE),
-    # "Error 403", "error: 401", "code 429", "e.code == 429"
-    re.compile(r"\b(?:error|code)\s*+[:=]{0,2}\s*+([45]\d\d)\b", re.IGNORECASE),
+    # "Error 403", "error: 401", "code 429", "e.code == 429", "call failed: 401", "failed (403)"
+    re.compile(r"\b(?:error|code|fail(?:ed|ure|s)?)\s*+[:=(]{0,2}\s*+([45]\d\d)\b", re.IGNORECASE),
     # "... failed for 429"
     re.compile(r"\bfor\s++([45]\d\d)\b", re.IGNORECASE),
     # prose: "always returns 401", "I get a 403", "getting a 401 back", "received 429"
     re.compile(r"\b(?:returns?|returned|returning|got|gets?|getting|receiv(?:e|es|ed|ing)|throws?|"
+               r"(?:fail(?:s|ed|ing)?|errors?|errored|stops?\s++working|stopped\s++working)\s++with|"
+               r"(?:comes?|came|coming)\s++back(?:\s++with)?|"
                r"throwing|gives?|giving|respond(?:s|ed)?\s++with)\s++(?:an?\s++|the\s++)?(?:http\s++)?"
                r"(?:status\s++)?([45]\d\d)\b", re.IGNORECASE),
     # a status as a verb or plural: "the call 405s", "we see 401s"
     re.compile(r"\b([45]\d\d)s\b"),
+    # a line that starts with the status: "401 from the token endpoint", "429 - limit hit"
+    re.compile(r"(?m)^[^\S\n]*+([45]\d\d)[^\S\n]*+(?:-|\u2013|:|from\b|error\b|response\b|returned\b|"
+               r"when\b|on\b)"),
 )
 # .NET: "StatusCode: Unauthorized", "HttpStatusCode.Forbidden"
 STATUS_NAME = re.compile(r"\b(?:Http)?Status\s*+Code\W{0,4}([A-Za-z]{6,25})\b", re.IGNORECASE)
