@@ -28,7 +28,7 @@ def test_minimal_script_gives_the_answer_scopes_for_gives(bench: types.ModuleTyp
     script = tmp_path / "minimal.py"
     script.write_text(bench.MINIMAL, encoding="utf-8")
     minimal = [sys.executable, str(script), str(bench.INDEX), bench.METHOD, bench.URL]
-    answer = bench.check_same_answer(minimal, [*bench.scopes_for_argv(), "scopes-for", bench.METHOD, bench.URL])
+    answer = bench.check_same_answer(minimal, bench.scopes_for_cli())
     assert answer == ("GET /Invoices/{InvoiceID} (accounting.getInvoice): "
                       "accounting.transactions accounting.transactions.read")
     # the floor reads the very index the package ships
