@@ -40,9 +40,13 @@ def test_details_show_scopes_in_every_era() -> None:
     assert d["allowed"] and d["narrowest"] == "accounting.transactions.read"
     assert "If-Modified-Since" not in set(d["params"]["name"])  # headers are not params
     b.scopes.set_era("granular")
-    assert not b.details()["allowed"]
+    # The what-if era never becomes the answer: the app is broad, its token may call it.
+    d = b.details()
+    assert d["allowed"] and d["era"] == "broad" and d["narrowest"] == "accounting.transactions.read"
+    assert d["whatif"]["era"] == "granular" and not d["whatif"]["allowed"]
     b.choose(("accounting", "getJournals"))
-    assert "Advanced tier" in b.details()["restriction"]
+    d = b.details()
+    assert "Advanced tier" in d["restriction"] and "Advanced tier" in d["whatif"]["restriction"]
     b.choose(("accounting", "noSuchOp"))
     assert b.notice[0] == "error"
 
@@ -93,3 +97,48 @@ def test_the_card_says_where_the_scopes_come_from_and_when_none_grants() -> None
     card = details_html(b.details())
     assert "(disputed)" in card and "other reading: payroll.employees" in card
     assert {"confidence", "source"} <= set(b.table.frame.columns)
+
+
+def test_the_card_answers_for_the_app_and_labels_the_what_if() -> None:
+    """A broad-era token looked at in the granular what-if: the card's verdict, narrowest scope
+    and restriction are the app's; the granular answer is there only as a labelled what-if."""
+    import re
+
+    from xero_nb.widgets.browser_view import details_html
+
+    b = BrowserState(ScopeState("accounting.transactions.read", era="broad"))
+    b.choose(("accounting", "getInvoices"))
+    card = details_html(b.details())
+    assert "What-if" not in card and "xnb-whatif-answer" not in card  # nothing explored yet
+    b.scopes.set_era("granular")
+    card = details_html(b.details())
+    text = re.sub(r"<[^>]+>", "", card)
+    real, _, rest = text.partition("What-if only")
+    assert "allowed with the token's scopes in the app's broad era" in real.replace("&#x27;", "'")
+    assert "narrowest scope: accounting.transactions.read" in real
+    assert "accounting.invoices.read" not in real.split("broad (app")[0]  # no granular fix
+    assert rest.startswith(" (granular era; not the app, not a fix)")
+    assert "blocked with the what-if scopes in the granular era" in rest
+    assert "narrowest scope: accounting.invoices.read" in rest
+    # ExpenseClaims: no granular scope reaches them; the broad app still may call them.
+    b.scopes.toggle("accounting.transactions", on=True)
+    b.choose(("accounting", "getExpenseClaims"))
+    real, _, rest = re.sub(r"<[^>]+>", "", details_html(b.details())).partition("What-if only")
+    assert real.count("allowed") == 1 and "no granular scope" not in real
+    assert "blocked" in rest and "no granular scope" in rest
+    # Scopes toggled in the app's own era: reality stays the token's, the toggle is a what-if.
+    b.scopes.set_era("broad")
+    b.scopes.set_whatif(())
+    b.choose(("accounting", "getInvoices"))
+    d = b.details()
+    assert d["allowed"] and not d["whatif"]["allowed"] and d["whatif"]["era"] == "broad"
+
+
+def test_the_table_says_when_it_shows_the_what_if() -> None:
+    w = EndpointBrowser(BrowserState(ScopeState("accounting.transactions.read")))
+    assert w.whatif_note.value == ""
+    w.state.scopes.set_era("granular")
+    assert "what-if granular era (exploration only); the app is in the broad era" \
+        in w.whatif_note.value
+    w.state.scopes.set_era("broad")
+    assert w.whatif_note.value == ""

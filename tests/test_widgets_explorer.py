@@ -152,6 +152,55 @@ def test_authorize_reconsents_a_real_connection() -> None:
     assert "+0 gained" in e.headline() and e.allowed_count > 27
 
 
+def test_authorize_in_a_what_if_era_asks_only_what_the_real_app_may_obtain() -> None:
+    """A granular-era app explored in the broad what-if: Authorize drops the broad scope (the
+    real app would be refused it), says which and why, and re-consents with the rest."""
+    conn = Connection(ScopeState())
+    conn.use_simulator(app="pkce", simulator=XeroSimulator(limits=False))
+    conn.sign_in()
+    s = conn.scopes
+    assert conn.era == "granular" and s.token_era == "granular"
+    e = ExplorerState(s, connection=conn)
+    e.set_era("broad")
+    e.toggle("accounting.transactions.read")  # broad: refused to a granular app
+    e.toggle("accounting.invoices.read")      # granular: obtainable
+    keep, refused = e.authorize_plan()
+    assert "accounting.invoices.read" in keep and "accounting.transactions.read" not in keep
+    assert set(refused) == {"accounting.transactions.read"}
+    tip = ScopeExplorer(e).auth_btn.tooltip  # said before the click, on the button
+    assert "in the app's real granular era" in tip
+    assert tip.endswith("not asked (refused to this app): accounting.transactions.read")
+    e.authorize()
+    kind, text = e.notice
+    assert kind == "info", e.notice  # done, with a warning in the same notice
+    assert "Re-consented: added accounting.invoices.read" in text
+    assert "Not requested, refused in the app's real granular era: accounting.transactions.read " \
+        "(broad scope" in text and "the what-if broad era is an exploration only" in text
+    claims = jwt_claims(conn.token.access_token)
+    assert "accounting.invoices.read" in claims["scope"]
+    assert "accounting.transactions.read" not in claims["scope"]
+    assert conn.client().get("/Invoices").status == 200
+    assert "Changed: added accounting.invoices.read." in conn.notice[1]
+
+
+def test_authorize_keeps_held_scopes_and_asks_them_in_the_real_era() -> None:
+    """A mixed-era app explored in the granular what-if: its held broad scope is not dropped
+    (it holds it), and the granular era never decides what is asked for."""
+    conn = Connection(ScopeState())
+    conn.use_simulator(simulator=XeroSimulator(limits=False),
+                       scopes=[*BASE.split(), "accounting.transactions.read"])
+    conn.sign_in()
+    e = ExplorerState(conn.scopes, connection=conn)
+    e.set_era("granular")
+    e.toggle("accounting.reports.read")
+    assert e.real_era() == conn.era == "mixed"
+    keep, refused = e.authorize_plan()
+    assert refused == {} and "accounting.transactions.read" in keep
+    e.authorize()
+    assert e.notice[0] == "ok" and "added accounting.reports.read" in e.notice[1], e.notice
+    assert {"accounting.transactions.read", "accounting.reports.read"} <= conn.scopes.granted
+
+
 def test_widget_toggle_redraws_and_marks() -> None:
     # How fast a click redraws is measured in benchmarks/bench_core.py, not asserted here.
     w = ScopeExplorer(ExplorerState(ScopeState(BASE)))
@@ -212,3 +261,31 @@ def test_static_copy_holds_the_shown_tables_only() -> None:
     assert "50 rows" in out and "xnb-gained" in out and "onclick" not in out
     w.migrate_btn.click()
     assert 'data-table="migration_plan"' in w.static_html()
+
+
+def test_scope_list_search_box_and_descriptions() -> None:
+    """The scope list narrows as you type (names and what each scope grants) and says what
+    the matching scopes grant; each toggle's hover text is its description."""
+    w = ScopeExplorer(ExplorerState(ScopeState(BASE, era="granular")))
+    cb = w.toggles["accounting.invoices.read"]
+    assert cb.tooltip == "read invoices and the documents around them"
+    assert w.scope_info.value == "" and all(c.layout.display in (None, "")
+                                            for c in w.toggles.values())
+    w.scope_search.value = "refresh"  # a word of a description, not of a name
+    shown = [n for n, c in w.toggles.items() if c.layout.display != "none"]
+    assert shown == ["offline_access"]
+    assert "offline_access" in w.scope_info.value and "a refresh token" in w.scope_info.value
+    assert w.groups.get_title(w.groups.selected_index).startswith("sign-in (1 of ")
+    w.scope_search.value = "invoices read"
+    shown = [n for n, c in w.toggles.items() if c.layout.display != "none"]
+    assert shown == ["accounting.invoices", "accounting.invoices.read"]
+    assert w.groups.get_title(w.groups.selected_index).startswith("accounting (2 of ")
+    w.scope_search.value = "zzz"
+    assert "no scope matches" in w.scope_info.value
+    assert all(c.layout.display == "none" for c in w.toggles.values())
+    w.scope_search.value = ""
+    assert w.scope_info.value == "" and all(c.layout.display == "" for c in w.toggles.values())
+    w.era.value = "broad"  # the list is rebuilt for the era: the search still applies
+    w.scope_search.value = "transactions"
+    assert "accounting.transactions" in [n for n, c in w.toggles.items()
+                                         if c.layout.display != "none"]

@@ -368,10 +368,14 @@ def test_refused_scope_warning_is_shown_with_the_outcome() -> None:
     lab = LabState(c)
     lab.explorer.set_era("broad")
     lab.explorer.toggle("accounting.transactions.read")
+    before = c.token
     lab.explorer.authorize()
     kind, text = lab.explorer.notice
-    assert kind == "error" and "warned: accounting.transactions.read: broad scope" in text
-    assert "accounting.transactions.read" not in c.scopes.granted
+    # Judged in the app's real (granular) era: the broad scope is never asked for.
+    assert kind == "error" and "nothing to authorize: the app's real granular era refuses " \
+        "accounting.transactions.read (broad scope" in text
+    assert "the what-if broad era is an exploration only" in text
+    assert "accounting.transactions.read" not in c.scopes.granted and c.token is before
 
 
 def test_tenant_choice_survives_a_disconnect(conn: Connection) -> None:
@@ -429,6 +433,57 @@ def test_cancel_stops_a_running_probe(conn: Connection) -> None:
     sent = Counter(r.tenant_id for r in report.results if r.call is not None)
     assert sent and set(sent.values()) == {1}  # one call per tenant; none after a window wait
     assert state.notice[1].startswith("Cancelled:")
+
+
+def test_revoke_and_disconnect_ask_first_on_live_xero(tmp_path, monkeypatch) -> None:
+    """'Live' (the simulator on 127.0.0.1): Revoke and Disconnect ask, Cancel does nothing,
+    Confirm does it; on the simulator they act at once."""
+    from xero_nb.auth import MemoryTokenStore
+    from xero_nb.http import Client
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    sim = XeroSimulator(limits=False)
+    app = sim.apps["web"]
+    with sim.serve() as server:
+        c = Connection(ScopeState(), store=MemoryTokenStore(), live_urls=server.urls)
+        panel = ConnectPanel(c)
+        c.use_live(app.client_id, app.client_secret, "http://localhost:8765/callback", era="mixed")
+        link = c.start_paste()
+        with Client(follow_redirects=False) as browser:
+            c.complete(browser.get(link).headers["location"])
+        assert c.mode == "live" and c.token is not None, c.notice
+        n = len(c.tenants)
+        first = c.tenants[0]
+        panel.disconnect.click()
+        assert len(c.tenants) == n and panel.confirm_box.layout.display == ""
+        assert f"Disconnect {first.tenant_name} on live Xero?" in panel.question.value
+        panel.cancel.click()
+        assert len(c.tenants) == n and panel.confirm_box.layout.display == "none"
+        assert c.notice == ("info", "Cancelled: nothing was disconnected in Xero.")
+        panel.disconnect.click()
+        panel.confirm.click()
+        assert len(c.tenants) == n - 1 and c.notice[0] == "ok", c.notice
+        assert panel.confirm_box.layout.display == "none"
+        panel.revoke.click()
+        assert c.token is not None and "Revoke on live Xero?" in panel.question.value
+        panel.confirm.click()
+        assert c.token is None and "Revoked" in c.notice[1]
+        # A question about a token the connection no longer holds is never answered.
+        link = c.start_paste()
+        with Client(follow_redirects=False) as browser:
+            c.complete(browser.get(link).headers["location"])
+        c.ask("revoke")
+        c.refresh()
+        assert panel.confirm_box.layout.display == "none"
+        c.answer(True)
+        assert c.token is not None and c.notice[0] == "error" and "changed" in c.notice[1]
+    # The simulator: at once, no question.
+    sim_conn = Connection(ScopeState())
+    sim_conn.use_simulator(simulator=XeroSimulator(limits=False))
+    sim_conn.sign_in()
+    sim_panel = ConnectPanel(sim_conn)
+    sim_panel.revoke.click()
+    assert sim_conn.token is None and sim_panel.confirm_box.layout.display == "none"
 
 
 def test_live_custom_connection_from_the_environment(tmp_path, monkeypatch) -> None:

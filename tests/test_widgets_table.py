@@ -325,3 +325,19 @@ def test_static_copy_refreshes_once_per_burst_on_the_kernel_loop(frame: pd.DataF
     assert len(updates) == 1  # ... one refresh
     thread, html = updates[0]
     assert thread == threading.main_thread().name and "20 of 50 rows; sorted by path" in html
+
+
+def test_headers_hold_a_button_the_keyboard_presses(frame: pd.DataFrame) -> None:
+    """Each sortable header holds a real button with the header's command: Tab reaches it and
+    Enter or Space press it, so the keyboard sorts through the same one click handler."""
+    t = TableState(frame, page_size=5)
+    tags = _tags(t.html())
+    buttons = [a for tag, a in tags if tag == "button"]
+    heads = [a for tag, a in tags if tag == "th"]
+    assert [b["data-cmd"] for b in buttons] == [h["data-cmd"] for h in heads] == \
+        [f"sort:{c}" for c in t.columns]
+    assert all(b["type"] == "button" and b["class"] == "xnb-sort" for b in buttons)
+    t.sort_by("api")
+    assert 'title="sort by api (again: reverse)"' in t.html()
+    assert "<button" not in t.static_html()  # a static copy sorts nothing
+    assert "document.activeElement===t" in BRIDGE_JS and "b.focus()" in BRIDGE_JS

@@ -12,6 +12,7 @@ Naming rule: a panel ``NAME`` has its controller in ``NAME.py`` and its ipywidge
 ``explorer``/``explorer_view``, ``scan``/``scan_view``, ``table``/``table_view``). Only
 ``*_view.py`` modules import ipywidgets; the others are plain Python shared by the views:
 ``scope_state`` (the scopes every panel reads), ``sign_in`` (how a Connection signs in),
+``scan_tables`` (the Scan tab's tables and summary, from a scan's result and report),
 ``background`` (one slow run on a thread, with Cancel), ``notice`` (messages), ``render`` (HTML
 pieces), ``demo`` (the simulator app), ``export`` (CSV and Excel downloads), the Call tab's
 ``request_bar``, ``permissions``, ``history`` and ``pasted``, and ``report_button`` /

@@ -125,24 +125,31 @@ class BrowserState(Noticed):
 
     # -- display -----------------------------------------------------------------------
     def details(self) -> dict[str, Any] | None:
-        """Everything about the shown endpoint: scopes per era, params, restrictions."""
+        """Everything about the shown endpoint: scopes per era, params, restrictions.
+
+        ``allowed``, ``narrowest``, ``restriction`` and ``granted_by`` are reality: the token's
+        scopes in the app's own era. While the Scopes tab explores (another era, scopes
+        toggled), ``whatif`` holds the same answers for the exploration, labelled as such
+        (None otherwise).
+        """
         if self.current is None:
             return None
         ep = load_catalog().get(*self.current)
-        era = self.scopes.era
-        have = self.scopes.whatif
-        need = required_scopes(ep, era)
+        st = self.scopes
+        era = st.token_era
         source, confidence, other = mapping(ep)
+        whatif = None
+        if st.exploring:
+            whatif = {"label": st.whatif_note(), **_answer(ep, st.whatif, st.era)}
         return {
             "endpoint": ep,
             "url": ep.url,
             "required": {e: sorted(required_scopes(ep, e)) for e in ERAS},
             "unreachable": {e: bool(unreachable(ep, e)) for e in ERAS},
-            "narrowest": narrowest(ep, era),
-            "allowed": is_allowed(ep, have, era),
+            **_answer(ep, st.granted, era),
+            "held": sorted(st.granted),
+            "whatif": whatif,
             "source": source, "confidence": confidence, "other_reading": other,
-            "granted_by": sorted(need & have),
-            "restriction": restriction(ep, era),
             "tenant_header": ep.tenant_header,
             "write": ep.is_write,
             "payroll_region": ep.payroll_region,
@@ -150,3 +157,14 @@ class BrowserState(Noticed):
                 [(p.name, p.location, p.type, p.format or "", p.required) for p in ep.params],
                 columns=["name", "in", "type", "format", "required"]),
         }
+
+
+def _answer(ep: Endpoint, have: frozenset[str], era: str) -> dict[str, Any]:
+    """Whether ``have`` may call ``ep`` in ``era``, what grants it, what is narrowest."""
+    return {
+        "era": era,
+        "allowed": is_allowed(ep, have, era),
+        "narrowest": narrowest(ep, era),
+        "granted_by": sorted(required_scopes(ep, era) & have),
+        "restriction": restriction(ep, era),
+    }

@@ -22,13 +22,32 @@ def none_needed(d: dict, era: str) -> str:
     return "(no scope grants it)" if d["unreachable"][era] else "(any valid token)"
 
 
+def _verdict(answer: dict) -> Markup:
+    allowed = answer["allowed"]
+    return fmt('<b style="color:{}">{}</b>', _ALLOWED_INK if allowed else _BLOCKED_INK,
+               "allowed" if allowed else "blocked")
+
+
+def _narrowest(answer: dict) -> Markup:
+    return fmt(" · narrowest scope: <code>{}</code>", answer["narrowest"]) \
+        if answer["narrowest"] else Markup()
+
+
 def details_html(d: dict | None) -> str:
-    """The selected endpoint's card."""
+    """The selected endpoint's card: reality first (the token in the app's era); the Scopes
+    tab's what-if, when it explores, only below it and labelled as one."""
     if d is None:
         return message("Pick an endpoint to see the scopes it needs.")
     ep = d["endpoint"]
-    rows = join(fmt("<tr><td><b>{}</b></td><td>{}</td></tr>", era,
-                    chips(scopes, d["granted_by"]) or none_needed(d, era))
+    wi = d.get("whatif")
+
+    def era_label(era: str) -> Markup:
+        tag = " (app's era)" if era == d["era"] else (
+            " (what-if)" if wi is not None and era == wi["era"] else "")
+        return fmt("<b>{}</b>{}", era, tag)
+
+    rows = join(fmt("<tr><td>{}</td><td>{}</td></tr>", era_label(era),
+                    chips(scopes, d["held"]) or none_needed(d, era))
                 for era, scopes in d["required"].items())
     ptable = join(fmt("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", r.name,
                       r._2, r.type, r.format, "yes" if r.required else "")
@@ -43,16 +62,21 @@ def details_html(d: dict | None) -> str:
         notes.append("write: changes the organisation")
     if d["payroll_region"]:
         notes.append(f"payroll region {d['payroll_region']} only")
-    narrowest = fmt(" · narrowest scope: <code>{}</code>", d["narrowest"]) if d["narrowest"] else ""
+    whatif = Markup()
+    if wi is not None:
+        whatif = fmt('<div class="xnb-whatif-answer"><i>What-if only ({}; not the app, not a '
+                     'fix)</i>: {} with the what-if scopes in the {} era{}{}</div>',
+                     wi["label"].removeprefix("what-if "), _verdict(wi), wi["era"], _narrowest(wi),
+                     fmt(" · ⚠ {}", wi["restriction"]) if wi["restriction"] else "")
     return fmt(
         '<div class="xnb-endpoint"><h4 style="margin:4px 0">{} <code>{}</code></h4>'
-        '<div><b style="color:{}">{}</b> with the what-if scopes{}</div>'
+        '<div class="xnb-real-answer">{} with the token\'s scopes in the app\'s {} era{}</div>{}'
         '<table class="xnb-kv">{}</table><div>{}</div>'
         '<div><b>Parameters</b></div><div class="xnb-table"><table><thead><tr><th>name</th>'
         "<th>in</th><th>type</th><th>format</th><th>required</th></tr></thead>"
         "<tbody>{}</tbody></table></div></div>",
-        ep.method, d["url"], (_ALLOWED_INK if d["allowed"] else _BLOCKED_INK),
-        "allowed" if d["allowed"] else "blocked", narrowest, rows, join(notes, " · "), ptable)
+        ep.method, d["url"], _verdict(d), d["era"], _narrowest(d), whatif, rows,
+        join(notes, " · "), ptable)
 
 
 class EndpointBrowser(StaticCopy, W.VBox):
@@ -77,6 +101,8 @@ class EndpointBrowser(StaticCopy, W.VBox):
         self.notice = W.HTML()
         self.card = W.HTML()
         self.table = DataTable(st.table, title="Endpoints")
+        self.whatif_note = W.HTML()  # the table's allowed/missing are the what-if's while exploring
+        self.whatif_note.add_class("xnb-whatif-note")
         self.api.observe(lambda ch: st.set_filters(api=ch["new"]), names="value")
         self.tag.observe(lambda ch: st.set_filters(tag=ch["new"] or ""), names="value")
         self.method.observe(lambda ch: st.set_filters(method=ch["new"]), names="value")
@@ -93,7 +119,7 @@ class EndpointBrowser(StaticCopy, W.VBox):
             W.HBox([W.VBox([self.picker, W.HBox([self.add_btn, self.all_btn, self.clear_btn])],
                            layout=W.Layout(width="50%")),
                     W.Box([self.card], layout=W.Layout(width="50%"))]),
-            self.notice, self.table,
+            self.notice, self.whatif_note, self.table,
         ])
         self.redraw("rows")
         self.redraw("notice")
@@ -117,5 +143,9 @@ class EndpointBrowser(StaticCopy, W.VBox):
                 if list(self.picker.options) != opts:
                     self.picker.options = opts
             self.card.value = details_html(st.details())
+            note = st.scopes.whatif_note()
+            self.whatif_note.value = message(
+                f"The table's allowed / missing columns show the Scopes tab's {note} "
+                f"(exploration only); the app is in the {st.scopes.token_era} era.") if note else ""
         except Exception as exc:  # shown in the panel, not swallowed
             self.notice.value = message(f"{type(exc).__name__}: {exc}", "error")

@@ -14,13 +14,14 @@ from typing import Any
 from xero_nb.auth.config import Settings
 from xero_nb.facts import XeroURLs
 from xero_nb.models import Tenant
+from xero_nb.widgets.confirm import ConfirmLive
 from xero_nb.widgets.demo import DEMO_SCOPES, demo_settings
 from xero_nb.widgets.notice import Noticed, guarded
-from xero_nb.widgets.scope_state import ScopeState
+from xero_nb.widgets.scope_state import ScopeState, scope_change
 from xero_nb.widgets.sign_in import SignIn
 
 
-class Connection(SignIn, Noticed):
+class Connection(SignIn, ConfirmLive, Noticed):
     """Simulator or live Xero behind one XeroAuth; keeps the ScopeState on the token's scopes."""
 
     def __init__(self, scopes: ScopeState | None = None, *, settings: Settings | None = None,
@@ -208,13 +209,16 @@ class Connection(SignIn, Noticed):
         return self.auth
 
     def _took(self, token: Any, what: str) -> Any:
+        before = self.token.scopes if self.token is not None else None
         self.token = token
         requested = getattr(token, "requested", None) or None
         self.scopes.set_granted(token.scopes, requested=requested)
         self._load_tenants()
         note = self.context_note()
+        # After a re-consent (a token replacing one): what the new consent changed.
+        changed = f" Changed: {scope_change(before, token.scopes)}." if before is not None else ""
         self.tell(f"{what}: {len(token.scopes)} scopes granted, {len(self.tenants)} "
-                  f"organisation(s)." + (f" ({note})" if note else ""), "ok")
+                  f"organisation(s).{changed}" + (f" ({note})" if note else ""), "ok")
         self._notify("token")
         return token
 

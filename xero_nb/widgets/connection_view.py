@@ -90,6 +90,13 @@ class ConnectPanel(W.VBox):
         self.sign_out = W.Button(description="Sign out")
         self.revoke = W.Button(description="Revoke", button_style="danger")
         self.disconnect = W.Button(description="Disconnect org", button_style="warning")
+        # On live Xero, Revoke and Disconnect first ask (the connection's question) here.
+        self.question = W.HTML()
+        self.confirm = W.Button(description="Confirm", button_style="danger")
+        self.cancel = W.Button(description="Cancel")
+        self.confirm_box = W.HBox([self.question, self.confirm, self.cancel],
+                                  layout=W.Layout(display="none", align_items="center"))
+        self.confirm_box.add_class("xnb-confirm")
         self.status = W.HTML()
         self.status.add_class("xnb-token-status")
         self.notice = W.HTML()
@@ -103,8 +110,10 @@ class ConnectPanel(W.VBox):
         self.tenant.observe(lambda ch: c.select_tenant(ch["new"]), names="value")
         self.refresh_btn.on_click(lambda _: c.refresh())
         self.sign_out.on_click(lambda _: c.sign_out())
-        self.revoke.on_click(lambda _: c.revoke())
-        self.disconnect.on_click(lambda _: c.disconnect())
+        self.revoke.on_click(lambda _: c.ask("revoke"))
+        self.disconnect.on_click(lambda _: c.ask("disconnect"))
+        self.confirm.on_click(lambda _: c.answer(True))
+        self.cancel.on_click(lambda _: c.answer(False))
         self.mode.observe(lambda ch: self.show_mode(ch["new"]), names="value")
         c.subscribe(self.redraw)
         c.scopes.subscribe(lambda what: self.redraw("status") if what == "era" else None)
@@ -117,6 +126,7 @@ class ConnectPanel(W.VBox):
             W.HBox([self.sign_in, self.link_btn]), self.link, W.HBox([self.pasted, self.complete]),
             self.notice, self.status, self.tenant,
             W.HBox([self.refresh_btn, self.sign_out, self.revoke, self.disconnect]),
+            self.confirm_box,
         ])
         self.show_mode(self.mode.value)
         self.redraw("token")
@@ -171,6 +181,11 @@ class ConnectPanel(W.VBox):
                 return
             if what == "redirect_used":
                 self.pasted.value = ""
+                return
+            asked = c.question()  # also gone with the token it was asked about
+            self.question.value = message(asked, "error") if asked else ""
+            self.confirm_box.layout.display = "" if asked else "none"
+            if what == "confirm":
                 return
             opts = [(f"{t.tenant_name} ({t.tenant_id[:8]}…)", t.tenant_id) for t in c.tenants]
             if list(self.tenant.options) != opts:

@@ -8,9 +8,9 @@ from typing import Any
 import pandas as pd
 
 from xero_nb.catalog.frames import least_privilege, migration_plan
-from xero_nb.catalog.scopes import DEPRECATED_BROAD, OIDC_SCOPES
+from xero_nb.catalog.scopes import DEPRECATED_BROAD, OIDC_SCOPES, refused_at_authorize
 from xero_nb.widgets.notice import Noticed, guarded
-from xero_nb.widgets.scope_state import ScopeState
+from xero_nb.widgets.scope_state import ScopeState, scope_change
 from xero_nb.widgets.table import TableState
 
 VIEWS = ("all", "changed", "allowed", "blocked")
@@ -31,6 +31,7 @@ class ExplorerState(Noticed):
         self.scopes = scopes if scopes is not None else ScopeState()
         self.connection = connection
         self.view_mode = "all"
+        self.scope_query = ""  # the scope list's search box
         self.table = TableState(name="coverage", page_size=page_size,
                                 hidden=("tag", "tenant_header", "write"))
         self.summary = TableState(name="api_summary", page_size=20, key_columns=("api",))
@@ -94,6 +95,12 @@ class ExplorerState(Noticed):
     def toggle(self, scope: str, on: bool | None = None) -> None:
         """Turn one scope on or off in the what-if set; the table follows."""
         self.scopes.toggle(scope, on)
+
+    def search_scopes(self, text: str) -> list[str]:
+        """Narrow the scope list to names or descriptions holding every word of ``text``."""
+        self.scope_query = text.strip()
+        self._notify("scope_query")
+        return self.scopes.find_scopes(self.scope_query)
 
     @guarded
     def set_era(self, era: str) -> None:
@@ -164,18 +171,69 @@ class ExplorerState(Noticed):
             self.tell(f"Granular era with the plan's scopes: {self.headline()} (the lost rows "
                       "are what cannot be kept)", "ok")
 
+    def real_era(self) -> str:
+        """The era the connection's app really is in (never the what-if one).
+
+        Live Xero not told its era: guessed from the token's scopes, else "mixed" (in which
+        only the restricted scopes are refused).
+        """
+        era = getattr(self.connection, "real_era", None)
+        if era is None and self.connection is None:
+            era = self.scopes.token_era
+        if era is None:
+            from xero_nb.diagnose.context import guess_era
+
+            era = guess_era(self.scopes.granted) or "mixed"
+        return str(era)
+
+    def authorize_plan(self) -> tuple[list[str], dict[str, str]]:
+        """What Authorize asks for: the what-if scopes the real app may request, and the
+        others with why the app's real era refuses them (held scopes are always kept)."""
+        era = self.real_era()
+        keep, refused = [], {}
+        for s in sorted(self.scopes.whatif):
+            why = None if s in self.scopes.granted else refused_at_authorize(s, era)
+            if why:
+                refused[s] = why
+            else:
+                keep.append(s)
+        return keep, refused
+
     @guarded
     def authorize(self) -> Any:
-        """Re-consent with the what-if scopes (the fix loop): new token, new granted scopes."""
+        """Re-consent with the what-if scopes (the fix loop): new token, new granted scopes.
+
+        Judged in the connection's real era: scopes its app would be refused (a broad scope
+        for a granular-era app, a restricted one) are dropped and named in the notice, never
+        asked for silently; when nothing obtainable is left to add, nothing is asked.
+        """
         if self.connection is None:
             raise RuntimeError("no connection: connect first (Connect tab)")
-        result = self.connection.reconsent(sorted(self.scopes.whatif))
+        era = self.real_era()
+        keep, refused = self.authorize_plan()
+        dropped = "; ".join(f"{s} ({why})" for s, why in refused.items())
+        whatif_era = (f" (the what-if {self.scopes.era} era is an exploration only)"
+                      if self.scopes.era != era else "")
+        if refused and set(keep) == set(self.scopes.granted):
+            raise ValueError(f"nothing to authorize: the app's real {era} era refuses "
+                             f"{dropped}{whatif_era}")
+        before = self.scopes.granted
+        allowed_before = self._allowed_real()
+        result = self.connection.reconsent(keep)
+        note = (f" Not requested, refused in the app's real {era} era: {dropped}{whatif_era}."
+                if refused else "")
         if isinstance(result, str):  # live without loopback: a link to open
-            self.tell(f"Open this link, consent, then paste the redirect URL in Connect: {result}")
-        else:
-            self.tell("Re-consented: the token now holds "
-                      + " ".join(sorted(self.scopes.granted)), "ok")
+            self.tell(f"Open this link, consent, then paste the redirect URL in Connect: {result}"
+                      + note, "info")
+        elif result is not None:
+            self.tell(f"Re-consented: {scope_change(before, self.scopes.granted)}; endpoints "
+                      f"allowed in the {era} era {allowed_before} -> {self._allowed_real()}; "
+                      "the token now holds " + " ".join(sorted(self.scopes.granted)) + "." + note,
+                      "info" if refused else "ok")
         return result
+
+    def _allowed_real(self) -> int:
+        return int(self.scopes.coverage(self.scopes.granted, self.real_era())["allowed"].sum())
 
     def context_note(self) -> str:
         """The connection's warnings from the last sign-in (shown with an error)."""

@@ -7,7 +7,7 @@ from typing import Any
 import ipywidgets as W
 
 from xero_nb.catalog.scopes import ERAS
-from xero_nb.markup import el
+from xero_nb.markup import el, fmt, join
 from xero_nb.widgets.explorer import VIEWS, ExplorerState
 from xero_nb.widgets.render import message
 from xero_nb.widgets.table_view import DataTable, StaticCopy, show_notice, style_widget
@@ -49,7 +49,13 @@ class ScopeExplorer(StaticCopy, W.VBox):
         self.headline.add_class("xnb-headline")
         self.notice = W.HTML()
         self.toggles: dict[str, W.Checkbox] = {}
+        self._titles: list[tuple[str, list[str]]] = []  # (group, its scopes), in accordion order
         self.groups = W.Accordion()
+        self.scope_search = W.Text(placeholder="name, or what it grants", description="Find",
+                                   continuous_update=True, layout=W.Layout(width="95%"))
+        self.scope_search.add_class("xnb-scope-search")
+        self.scope_info = W.HTML()  # the matching scopes with their descriptions
+        self.scope_info.add_class("xnb-scope-info")
         self.coverage = DataTable(st.table, title="Coverage")
         self.summary = DataTable(st.summary, title="Per API")
         self.plan = DataTable(st.plan_table, title="Migration plan")
@@ -61,12 +67,15 @@ class ScopeExplorer(StaticCopy, W.VBox):
         self.migrate_btn.on_click(lambda _: st.compute_migration())
         self.migrate_apply.on_click(lambda _: st.apply_migration())
         self.auth_btn.on_click(lambda _: st.authorize())
+        self.scope_search.observe(lambda ch: st.search_scopes(ch["new"]), names="value")
         st.subscribe(self.redraw)
         st.scopes.subscribe(self.redraw)
         actions = W.HBox([self.reset_btn, self.least_btn, self.least_apply, self.migrate_btn,
                           self.migrate_apply, self.auth_btn], layout=W.Layout(flex_flow="row wrap"))
-        left = W.VBox([W.HTML("<b>Scopes</b> (✓ granted · + what-if added · - what-if removed)"),
-                       self.groups], layout=W.Layout(width="34%", min_width="300px"))
+        left = W.VBox([W.HTML("<b>Scopes</b> (✓ granted · + what-if added · - what-if removed;"
+                              " hover one for what it grants)"),
+                       self.scope_search, self.scope_info, self.groups],
+                      layout=W.Layout(width="34%", min_width="300px"))
         right = W.VBox([self.headline, self.coverage, self.summary],
                        layout=W.Layout(width="66%"))
         super().__init__([style_widget(), W.HBox([self.era, self.view]), actions, self.notice,
@@ -90,12 +99,45 @@ class ScopeExplorer(StaticCopy, W.VBox):
                 self.toggles[name] = cb
                 items.append(cb)
             boxes.append(W.VBox(items))
-            titles.append(f"{group} ({len(names)})")
+            titles.append((group, names))
         self.groups.children = boxes
-        for i, t in enumerate(titles):
-            self.groups.set_title(i, t)
+        self._titles = titles
         self.groups.selected_index = 1 if len(boxes) > 1 else 0
         self._label_toggles()
+        self._show_matches()
+
+    def _show_matches(self) -> None:
+        """Only the scopes the search box matches, each group saying how many; their
+        descriptions listed above the groups (up to 12)."""
+        st = self.state
+        query = st.scope_query
+        found = st.scopes.find_scopes(query) if query else list(self.toggles)
+        hits = set(found)
+        for name, cb in self.toggles.items():
+            want = "" if name in hits else "none"
+            if cb.layout.display != want:
+                cb.layout.display = want
+        first = None
+        for i, (group, names) in enumerate(self._titles):
+            k = sum(n in hits for n in names)
+            self.groups.set_title(i, f"{group} ({k} of {len(names)})" if query else
+                                  f"{group} ({len(names)})")
+            if first is None and k:
+                first = i
+        if query and first is not None and (
+                self.groups.selected_index is None
+                or not any(n in hits for n in self._titles[self.groups.selected_index][1])):
+            self.groups.selected_index = first
+        if not query:
+            self.scope_info.value = ""
+        elif not found:
+            self.scope_info.value = message(f"no scope matches {query!r}", "info")
+        else:
+            rows = join(fmt("<tr><td><code>{}</code></td><td>{}</td></tr>", n,
+                            st.scopes.describe(n) or "(not on Xero's scopes page)")
+                        for n in found[:12])
+            more = fmt("<div>… and {} more</div>", len(found) - 12) if len(found) > 12 else ""
+            self.scope_info.value = fmt('<table class="xnb-kv">{}</table>{}', rows, more)
 
     def _label_toggles(self) -> None:
         st = self.state.scopes
@@ -104,7 +146,7 @@ class ScopeExplorer(StaticCopy, W.VBox):
             if cb.value != status["on"]:
                 cb.value = status["on"]
             cb.description = toggle_label(status)
-            cb.tooltip = status["refused"] or ""
+            cb.tooltip = " · ".join(t for t in (status["description"], status["refused"]) if t)
 
     def redraw(self, what: str = "table") -> None:
         """Follow the state: headline, toggle marks, era, notices."""
@@ -113,6 +155,9 @@ class ScopeExplorer(StaticCopy, W.VBox):
             if what == "notice":
                 show_notice(self.notice, st.notice)
                 self.plan.layout.display = "" if st.plan is not None else "none"
+                return
+            if what == "scope_query":
+                self._show_matches()
                 return
             if what in ("era", "granted") and set(self.toggles) != set(
                     n for ns in st.scopes.groups().values() for n in ns):
@@ -127,5 +172,11 @@ class ScopeExplorer(StaticCopy, W.VBox):
                 self.era.value = st.scopes.era
             self.headline.value = el("div", el("b", st.headline()), class_="xnb-headline-text",
                                      data_allowed=st.allowed_count)
+            if st.connection is not None:  # what a click would ask for, before the click
+                keep, refused = st.authorize_plan()
+                self.auth_btn.tooltip = (
+                    f"re-consent with {len(keep)} scope(s), in the app's real {st.real_era()} era"
+                    + (f"; not asked (refused to this app): {', '.join(refused)}" if refused
+                       else ""))
         except Exception as exc:  # shown in the panel, not swallowed
             self.notice.value = message(f"{type(exc).__name__}: {exc}", "error")

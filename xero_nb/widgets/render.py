@@ -44,6 +44,9 @@ TABLE_CSS = f"""<style>
 .xnb-table-body>.widget-html-content{{flex-shrink:1;min-width:0;max-width:100%}}
 .xnb-table th[data-cmd]{{cursor:pointer;user-select:none}}
 .xnb-table th[data-cmd]:hover{{text-decoration:underline}}
+.xnb-table th button.xnb-sort{{all:unset;cursor:pointer}}
+.xnb-table th button.xnb-sort:focus-visible{{outline:2px solid var(--jp-brand-color1,#1976d2);
+  outline-offset:1px}}
 .xnb-table th.xnb-key,.xnb-table td.xnb-key{{position:sticky;z-index:1;box-sizing:border-box;
   white-space:normal;overflow-wrap:anywhere}}
 .xnb-table td.xnb-key{{background:{_PAGE}}}

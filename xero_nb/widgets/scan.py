@@ -2,8 +2,9 @@
 
 Pick a folder (``set_path``, ``enter``, ``up``), ``run`` (or ``start`` on a thread, with
 progress and ``cancel``), then read the calls grouped by file and by scope, the findings, the
-least privilege per era and the migration plan; ``authorize`` re-consents the shared
-connection with exactly the scopes the code needs in the connection's era (plus sign-in).
+least privilege per era and the migration plan (built by ``scan_tables``); ``authorize``
+re-consents the shared connection with exactly the scopes the code needs in the connection's
+era (plus sign-in).
 """
 
 from __future__ import annotations
@@ -14,17 +15,14 @@ from typing import Any
 
 import pandas as pd
 
-from xero_nb.catalog.index import load_catalog
-from xero_nb.catalog.scopes import ERAS, OIDC_SCOPES, check_era, required_scopes, unreachable
-from xero_nb.markup import Markup, el, fmt, join
+from xero_nb.catalog.scopes import OIDC_SCOPES, check_era
+from xero_nb.markup import Markup
+from xero_nb.widgets import scan_tables
 from xero_nb.widgets.background import Background
 from xero_nb.widgets.notice import Noticed, guarded
-from xero_nb.widgets.render import chips
 from xero_nb.widgets.table import TableState
 
 VIEWS = ("calls", "files", "scopes", "findings", "plan")
-NO_SCOPE = "(any valid token)"
-NO_GRANT = "(no scope grants it in this era)"
 MAX_FOLDERS = 500
 # Progress is told about at most this many times per scan (and always at the last file),
 # so a tree of 10,000 files does not send 10,000 widget updates.
@@ -223,70 +221,26 @@ class ScanState(Background, Noticed):
         note = getattr(self.connection, "context_note", None)
         return note() if callable(note) else ""
 
-    # -- display ------------------------------------------------------------------------------
-    def _needs(self, call: Any) -> str:
-        """The least-privilege scopes that grant ``call`` in the analysis era (or why none)."""
-        ep = load_catalog().get(*call.key)
-        if unreachable(ep, self.era):
-            return NO_GRANT
-        need = required_scopes(ep, self.era)
-        if not need:
-            return NO_SCOPE
-        least = self.report.least[self.era] if self.report is not None else frozenset()
-        return ", ".join(sorted(need & least) or sorted(need))
-
+    # -- display (the tables and the summary are built in scan_tables) ----------------------
     def calls_frame(self) -> pd.DataFrame:
         """One row per call site: where, what, the scope(s) that grant it, how it was found."""
-        cols = ["file", "line", "method", "path", "operation", "scopes", "recognised_by",
-                "confidence", "snippet"]
-        calls = self.result.calls if self.result is not None else []
-        return pd.DataFrame([(c.file, c.line, c.method, c.path, f"{c.api}.{c.operation_id}",
-                              self._needs(c), c.recognised_by, c.confidence, c.snippet)
-                             for c in calls], columns=cols)
+        return scan_tables.calls_frame(self.result, self.report, self.era)
 
     def by_file(self) -> pd.DataFrame:
         """One row per file: how many calls, which operations and scopes, how many findings."""
-        cols = ["file", "calls", "operations", "scopes", "findings"]
-        calls = self.calls_frame()
-        found: dict[str, int] = {}
-        for f in self.report.findings if self.report is not None else ():
-            found[f.file] = found.get(f.file, 0) + 1
-        rows = []
-        for file in sorted(set(calls["file"]) | set(found)):  # a config file may only request scopes
-            group = calls[calls["file"] == file]
-            scopes = {s for cell in group["scopes"] for s in cell.split(", ") if not s.startswith("(")}
-            rows.append((file, len(group), ", ".join(sorted(set(group["operation"]))),
-                         ", ".join(sorted(scopes)) or ("" if group.empty else NO_SCOPE),
-                         found.get(file, 0)))
-        return pd.DataFrame(rows, columns=cols)
+        return scan_tables.by_file(self.calls_frame(), self.report)
 
     def by_scope(self) -> pd.DataFrame:
         """One row per least-privilege scope (analysis era): the calls it grants, and where."""
-        cols = ["scope", "calls", "operations", "files"]
-        calls = self.calls_frame()
-        if calls.empty:
-            return pd.DataFrame(columns=cols)
-        buckets: dict[str, list[tuple[str, str]]] = {}
-        for op, file, cell in zip(calls["operation"], calls["file"], calls["scopes"], strict=True):
-            for scope in cell.split(", ") if not cell.startswith("(") else [cell]:
-                buckets.setdefault(scope, []).append((op, file))
-        rows = [(scope, len(items), ", ".join(sorted({o for o, _ in items})),
-                 ", ".join(sorted({f for _, f in items})))
-                for scope, items in sorted(buckets.items(), key=lambda kv: (kv[0].startswith("("), kv[0]))]
-        return pd.DataFrame(rows, columns=cols)
+        return scan_tables.by_scope(self.calls_frame())
 
     def findings_frame(self) -> pd.DataFrame:
         """One row per finding: level, kind, file, line, message."""
-        cols = ["level", "kind", "file", "line", "message"]
-        found = self.report.findings if self.report is not None else ()
-        return pd.DataFrame([(f.level, f.kind, f.file, f.line, f.message) for f in found], columns=cols)
+        return scan_tables.findings_frame(self.report)
 
     def plan_frame(self) -> pd.DataFrame:
         """The migration to granular scopes for this code, one row per operation."""
-        cols = ["operation", "call", "now", "after", "status"]
-        rows = self.report.plan.rows if self.report is not None else ()
-        return pd.DataFrame([(f"{api}.{op}", f"{method} {path}", now or "-", after or "-", status)
-                             for api, op, method, path, now, after, status in rows], columns=cols)
+        return scan_tables.plan_frame(self.report)
 
     def _fill(self) -> None:
         self.calls.set_frame(self.calls_frame())
@@ -302,30 +256,11 @@ class ScanState(Background, Noticed):
 
     def summary_html(self) -> Markup:
         """Least privilege per era, the plan's request/drop/add and what Authorize would ask for."""
-        rep = self.report
-        if rep is None:
-            return el("div", f"Pick a folder and press Scan ({self.path}).", class_="xnb-msg xnb-msg-info")
-        res = rep.result
-        head = fmt("<div><b>{}</b> call site(s) in {} file(s) read, {} skipped · judged in the <b>{}</b> "
-                   "era against the scopes requested in the {}</div>", len(res.calls), res.files,
-                   res.skipped, rep.era, "code" if rep.requested_from == "code" else "given list")
-        rows = join(fmt("<tr><td><b>{}</b></td><td>{}</td></tr>", era,
-                        chips(rep.least[era], rep.requested) or "(no scope needed)") for era in ERAS)
-        plan = rep.plan
-        moves = join(fmt("<tr><td><b>{}</b></td><td>{}</td></tr>", label, chips(scopes) or "-")
-                     for label, scopes in (("request", plan.request), ("drop", plan.drop),
-                                           ("add", plan.add), ("keep until the deadline",
-                                                               plan.keep_until_deadline)))
-        ask = (fmt("<div>Authorize asks for ({} era): {}</div>", self.authorize_era(),
-                   chips(self.authorize_scopes(), getattr(getattr(self.connection, "scopes", None),
-                                                          "granted", ())))
-               if self.connection is not None else Markup())
-        return el("div", head,
-                  fmt("<div><b>Least privilege</b> (green: already requested in the code)</div>"
-                      '<table class="xnb-kv">{}</table>', rows),
-                  fmt('<div><b>Migration to granular scopes</b></div><table class="xnb-kv">{}</table>',
-                      moves),
-                  ask, class_="xnb-scan-summary")
+        ask = None
+        if self.connection is not None and self.report is not None:
+            granted = getattr(getattr(self.connection, "scopes", None), "granted", ())
+            ask = (self.authorize_era(), self.authorize_scopes(), frozenset(granted))
+        return scan_tables.summary_html(self.report, self.path, ask)
 
     def progress_text(self) -> str:
         """``12/300 files · src/app.py``: what the progress bar says."""

@@ -22,6 +22,7 @@ from xero_nb.catalog.scopes import (
     refused_at_authorize,
     required_scopes,
     scope_reach,
+    scope_table,
 )
 
 Listener = Callable[[str], None]
@@ -37,6 +38,17 @@ _GROUPS = (
     ("finance", lambda s: s.startswith("finance.")),
     ("restricted & partner", lambda s: True),
 )
+
+
+def scope_change(before: Iterable[str], after: Iterable[str]) -> str:
+    """What a re-consent changed, in words: "added a b; removed c" (or "no scope changed")."""
+    old, new = frozenset(before), frozenset(after)
+    parts = []
+    if new - old:
+        parts.append("added " + " ".join(sorted(new - old)))
+    if old - new:
+        parts.append("removed " + " ".join(sorted(old - new)))
+    return "; ".join(parts) or "no scope changed"
 
 
 def scope_group(scope: str) -> str:
@@ -191,6 +203,18 @@ class ScopeState:
             out[scope_group(s)].append(s)
         return {k: v for k, v in out.items() if v}
 
+    @staticmethod
+    def describe(scope: str) -> str:
+        """What Xero's scopes page says ``scope`` grants ("" when it does not list it)."""
+        info = scope_table().get(scope)
+        return info.description if info is not None else ""
+
+    def find_scopes(self, query: str) -> list[str]:
+        """The toggles' scopes whose name or description holds every word of ``query``."""
+        words = query.lower().split()
+        return [s for s in self.scope_names()
+                if all(w in f"{s} {self.describe(s)}".lower() for w in words)]
+
     def scope_status(self, scope: str) -> dict[str, Any]:
         """What a toggle shows: granted, requested, on in the what-if set, reach, refusal."""
         return {
@@ -200,6 +224,7 @@ class ScopeState:
             "on": scope in self.whatif,
             "endpoints": scope_reach(self.era).get(scope, 0),
             "refused": refused_at_authorize(scope, self.era),
+            "description": self.describe(scope),
         }
 
     def selected_endpoints(self) -> list[Any]:

@@ -3,16 +3,19 @@
 The key columns (``change``, ``method``, ``path``, ``allowed``/``verdict``, ``missing``/``fix``)
 come first and stay in view while the others scroll sideways; long cells show their full text
 on hover (``title``) or wrapped in full with ``set_wrap(True)``. Headers carry ``data-cmd``
-("sort:COLUMN"), which the view turns into ``command()`` calls. Exports are files the browser
+("sort:COLUMN") and hold a button with the same command, which takes the keyboard focus (Enter
+and Space sort); the view turns these into ``command()`` calls. Exports are files the browser
 downloads (``download()``), never files written on the Jupyter server.
 """
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from xero_nb.markup import Markup, el, fmt, join
@@ -68,6 +71,7 @@ class TableState(Noticed):
         self._frame = pd.DataFrame()
         self._haystack: pd.Series | None = None
         self._view: pd.DataFrame | None = None
+        self._order: np.ndarray | None = None  # the view's row positions
         self.set_frame(frame if frame is not None else pd.DataFrame())
 
     # -- data -------------------------------------------------------------------
@@ -80,6 +84,7 @@ class TableState(Noticed):
         self._frame = frame.reset_index(drop=True)
         self._haystack = None
         self._view = None
+        self._order = None
         if self.sort_column not in self._frame.columns:
             self.sort_column = None
         self.page = min(self.page, max(self.pages - 1, 0))
@@ -119,6 +124,7 @@ class TableState(Noticed):
             return
         self.filter_text = text
         self._view = None
+        self._order = None
         self.page = 0
         self._changed()
 
@@ -136,6 +142,7 @@ class TableState(Noticed):
         else:
             self.sort_column, self.ascending = column, True
         self._view = None
+        self._order = None
         self._changed()
 
     def set_wrap(self, on: bool) -> None:
@@ -145,7 +152,7 @@ class TableState(Noticed):
 
     @property
     def pages(self) -> int:
-        n = len(self.view())
+        n = len(self._rows())
         return max((n + self.page_size - 1) // self.page_size, 1)
 
     def set_page(self, page: int) -> None:
@@ -202,26 +209,34 @@ class TableState(Noticed):
             mask &= self._hay().str.contains(word, regex=False)
         return mask
 
+    def _rows(self) -> np.ndarray:
+        """The positions of the filtered rows, in sorted order (a click sorts these, not the frame)."""
+        if self._order is None:
+            frame = self._frame
+            pos = np.flatnonzero(self._mask().to_numpy()) if self.filter_text else \
+                np.arange(len(frame))
+            if self.sort_column is not None:
+                col = frame[self.sort_column]
+                key = col.map(cell_text) if col.dtype == object else col
+                key = key.iloc[pos].reset_index(drop=True)
+                pos = pos[key.sort_values(ascending=self.ascending, kind="stable").index.to_numpy()]
+            self._order = pos
+        return self._order
+
     def view(self) -> pd.DataFrame:
         """The filtered, sorted rows (all pages)."""
         if self._view is None:
-            view = self._frame[self._mask()] if self.filter_text else self._frame
-            if self.sort_column is not None:
-                key = view[self.sort_column].map(cell_text) \
-                    if view[self.sort_column].dtype == object else view[self.sort_column]
-                order = key.sort_values(ascending=self.ascending, kind="stable").index
-                view = view.loc[order]
-            self._view = view
+            self._view = self._frame.iloc[self._rows()]
         return self._view
 
     def page_frame(self) -> pd.DataFrame:
         """The rows on the current page."""
         start = self.page * self.page_size
-        return self.view().iloc[start:start + self.page_size]
+        return self._frame.iloc[self._rows()[start:start + self.page_size]]
 
     def status(self) -> str:
         """"rows 1-25 of 120 (477 in all)": what the pager shows."""
-        n, total = len(self.view()), len(self._frame)
+        n, total = len(self._rows()), len(self._frame)
         if not n:
             return f"no rows ({total} in all)" if total else "no rows"
         start = self.page * self.page_size
@@ -245,21 +260,46 @@ class TableState(Noticed):
                      self._table(view.iloc[:limit], sortable=False)])
 
     def _table(self, page: pd.DataFrame, *, sortable: bool) -> Markup:
+        # The hot path of every click and keystroke: each column's opening tags are built once
+        # (through ``el``/``attrs``), then every cell is one escaped string between them.
         cols = self.columns
         sticky = self.sticky()
         last_key = list(sticky)[-1] if sticky else None
         head = join(self._th(c, sticky, last_key, sortable) for c in cols)
+        opens = []
+        for c in cols:
+            short = str(el("td", **self._place(c, sticky, last_key)))[:-len("</td>")]
+            long_attrs = self._place(c, sticky, last_key)
+            long_attrs["class_"] = (long_attrs.get("class_", "") + " xnb-long").strip()
+            opens.append((short, str(el("td", **long_attrs))[:-len("</td>")][:-1]))
+        values = [[cell_text(v) for v in page[c].tolist()] for c in cols]
+        classes = self._row_classes(page)
         rows = []
-        for rec in page.to_dict("records"):
-            cls = self._row_class({str(k): v for k, v in rec.items()})
-            cells = join(self._td(cell_text(rec[c]), c, sticky, last_key) for c in cols)
-            rows.append(el("tr", cells, class_=cls or None))
-        body = join(rows) or el("tr", el("td", "no rows", colspan=max(len(cols), 1)))
-        view = self.view()
-        allowed = int(view["allowed"].astype(bool).sum()) if "allowed" in view.columns else None
+        for i, cls in enumerate(classes):
+            cells = []
+            for (short, long_open), column in zip(opens, values, strict=True):
+                value = column[i]
+                safe = html.escape(value, quote=True)
+                if len(value) > LONG:
+                    cells.append(f'{long_open} title="{safe}">{safe}</td>')
+                else:
+                    cells.append(f"{short}{safe}</td>")
+            rows.append((f'<tr class="{cls}">' if cls else "<tr>") + "".join(cells) + "</tr>")
+        body = Markup("".join(rows)) if rows else el("tr", el("td", "no rows",
+                                                            colspan=max(len(cols), 1)))
+        rows_at = self._rows()
+        allowed = int(self._frame["allowed"].to_numpy()[rows_at].astype(bool).sum()) \
+            if "allowed" in self._frame.columns else None
         return el("div", fmt("<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>", head, body),
                   class_="xnb-table" + (" xnb-wrap" if self.wrap else ""), data_table=self.name,
-                  data_rows=len(view), data_allowed=allowed)
+                  data_rows=len(rows_at), data_allowed=allowed)
+
+    @classmethod
+    def _row_classes(cls, page: pd.DataFrame) -> list[str]:
+        keys = [k for k in ("change", "allowed", "verdict", "status") if k in page.columns]
+        columns = [page[k].tolist() for k in keys]
+        return [cls._row_class(dict(zip(keys, vals, strict=True)))
+                for vals in zip(*columns, strict=True)] if keys else [""] * len(page)
 
     @staticmethod
     def _place(col: str, sticky: dict[str, float], last: str | None) -> dict[str, Any]:
@@ -274,15 +314,12 @@ class TableState(Noticed):
         if not sortable:
             return el("th", col, data_col=col, **place)
         sort = None if col != self.sort_column else ("ascending" if self.ascending else "descending")
-        return el("th", col, self._arrow(col), data_col=col, data_cmd=f"sort:{col}", aria_sort=sort,
-                  title=f"sort by {col}" + (" (again: reverse)" if sort else ""), **place)
-
-    def _td(self, value: str, col: str, sticky: dict[str, float], last: str | None) -> Markup:
-        place = self._place(col, sticky, last)
-        if len(value) > LONG:
-            place["class_"] = (place.get("class_", "") + " xnb-long").strip()
-            place["title"] = value
-        return el("td", value, **place)
+        # The whole cell is the mouse target; the button in it takes the keyboard focus (Tab) and
+        # turns Enter and Space into the same click, so both reach the one bridge handler.
+        button = el("button", col, self._arrow(col), type="button", class_="xnb-sort",
+                    data_cmd=f"sort:{col}",
+                    title=f"sort by {col}" + (" (again: reverse)" if sort else ""))
+        return el("th", button, data_col=col, data_cmd=f"sort:{col}", aria_sort=sort, **place)
 
     def _arrow(self, col: str) -> str:
         if col != self.sort_column:

@@ -1,10 +1,10 @@
 """DataTable: the widget over a TableState (search as you type, header sort, pages, downloads).
 
-A click in the table's HTML (a header, an Export button) reaches the kernel through one hidden
-text field: the HTML's ``onclick`` writes ``ACTION|NONCE`` into it, and its observer is a one-line
-call of ``TableState.command``. Exports come back as a ``data:`` link that the same click handler
-clicks once (the browser saves the file) and then reports back, so that the link and its bytes
-leave the widget state.
+A click in the table's HTML (a header, or the sort button in it that Enter and Space also press;
+an Export button) reaches the kernel through one hidden text field: the HTML's ``onclick`` writes
+``ACTION|NONCE`` into it, and its observer is a one-line call of ``TableState.command``. Exports
+come back as a ``data:`` link that the same click handler clicks once (the browser saves the
+file) and then reports back, so that the link and its bytes leave the widget state.
 
 ``StaticCopy`` makes a displayed panel leave a plain HTML copy of its tables in the notebook,
 hidden while the live panel is on the page: a notebook opened without a kernel shows the last
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -41,6 +42,11 @@ BRIDGE_JS = (
     "if(navigator.clipboard&&window.isSecureContext){navigator.clipboard.writeText(s.value)"
     ".then(ok,old);}else{old();}return;}"
     "const send=(v)=>{i.value=v;i.dispatchEvent(new Event('change',{bubbles:true}));};"
+    # a focused sort button (Tab, then Enter or Space) keeps the focus across the redraw
+    "if(c.startsWith('sort:')&&document.activeElement===t){"
+    "const f=new MutationObserver(()=>{const b=[...box.querySelectorAll('.xnb-bridge button')]"
+    ".find(x=>x.getAttribute('data-cmd')===c);if(b&&b!==t){f.disconnect();b.focus();}});"
+    "f.observe(box,{subtree:true,childList:true});setTimeout(()=>f.disconnect(),10000);}"
     "if(c.startsWith('export:')){const d=box.querySelector('.xnb-download');"
     "const o=new MutationObserver(()=>{const a=d.querySelector('a[data-nonce=\"'+n+'\"]');"
     "if(a){o.disconnect();a.click();send('downloaded|'+n);}});"
@@ -162,7 +168,7 @@ STATIC_CSS = """<style>
 .xnb-static .xnb-table table{table-layout:auto;margin:0}
 .xnb-static .xnb-table th,.xnb-static .xnb-table td{text-align:left}
 </style>"""
-STATIC_DELAY = 0.4  # seconds: a burst of clicks sends one static copy, not one per click
+STATIC_DELAY = 0.8  # quiet seconds before the static copy follows: one copy per burst of clicks
 
 
 class StaticCopy:
@@ -177,6 +183,7 @@ class StaticCopy:
     _static_handle: Any = None
     _static_loop: asyncio.AbstractEventLoop | None = None
     _static_timer: Any = None  # the pending refresh (a loop TimerHandle, or a Timer thread)
+    _static_due = 0.0  # time.monotonic() at which the copy may follow (pushed by each change)
 
     def static_tables(self) -> list[DataTable]:
         """The tables the copy holds: every one shown in the panel (a panel may choose fewer)."""
@@ -220,8 +227,11 @@ class StaticCopy:
                 source.subscribe(self._static_changed)
 
     def _static_changed(self, what: str) -> None:
+        # Trailing debounce: the copy follows once the tables have been still for STATIC_DELAY,
+        # so its (redacted) render never lands between the clicks of a burst.
         if what == "notice" or self._static_handle is None:
             return
+        self._static_due = time.monotonic() + STATIC_DELAY
         if self._static_timer is not None:
             return
         loop = self._static_loop
@@ -229,13 +239,22 @@ class StaticCopy:
             self._static_timer = True  # taken at once: one refresh per burst, from any thread
             loop.call_soon_threadsafe(self._later, loop)
             return
-        timer = threading.Timer(STATIC_DELAY, self.refresh_static)
+        timer = threading.Timer(STATIC_DELAY, self._static_wait)
         timer.daemon = True
         self._static_timer = timer
         timer.start()
 
     def _later(self, loop: asyncio.AbstractEventLoop) -> None:
-        self._static_timer = loop.call_later(STATIC_DELAY, self.refresh_static)
+        left = self._static_due - time.monotonic()
+        if left > 0:
+            self._static_timer = loop.call_later(left, self._later, loop)
+        else:
+            self.refresh_static()
+
+    def _static_wait(self) -> None:  # on the timer's thread (no kernel loop)
+        while (left := self._static_due - time.monotonic()) > 0:
+            time.sleep(left)
+        self.refresh_static()
 
     def refresh_static(self) -> None:
         """Put the tables as they are now into the static copy."""
