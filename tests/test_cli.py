@@ -627,3 +627,34 @@ def test_diagnose_guesses_the_era_from_the_scopes_when_not_told(
                        "--granted", "accounting.contacts.read", "--format", "json")
     first = last_json(out)["findings"][0]
     assert code == OK and first["fix"][0].startswith("Add `accounting.invoices.read`")
+
+
+@pytest.mark.parametrize("given", ["GET /Invoices", "GET:/Invoices", "get:/Invoices", "/Invoices",
+                                   "https://api.xero.com/api.xro/2.0/Invoices",
+                                   "api.xero.com/api.xro/2.0/Invoices"])
+def test_scopes_for_takes_the_request_in_one_argument(
+        capsys: pytest.CaptureFixture[str], given: str) -> None:
+    code, out, _ = run(capsys, "scopes-for", given, "--format", "json")
+    assert code == OK and last_json(out)["operation_id"] == "getInvoices"
+
+
+def test_unknown_urls_say_what_was_probably_meant(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "scopes-for", "GET", "https://api.xero.com/api.xro/2.0/Invoice")
+    assert code == LOOKUP and "did you mean /Invoices?" in err
+    code, _, err = run(capsys, "scopes-for", "GET", "https://api.xero.com/payroll.xro/2.0/Employees",
+                       "--region", "AU")
+    assert code == LOOKUP and "payroll_nz (NZ)" in err and "AU: payroll.xro/1.0" in err
+    code, _, err = run(capsys, "scopes-for", "GET", "/Zzzz")
+    assert code == LOOKUP and "did you mean" not in err
+
+
+def test_version_and_bad_time_scale(capsys: pytest.CaptureFixture[str]) -> None:
+    from xero_nb import __version__
+
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0 and __version__ in capsys.readouterr().out
+    for bad in ("0", "-1", "inf", "x"):
+        with pytest.raises(SystemExit) as done:
+            main(["simulator", "--time-scale", bad])
+        assert done.value.code == USAGE and "--time-scale" in capsys.readouterr().err

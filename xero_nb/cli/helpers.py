@@ -63,13 +63,36 @@ def find_endpoint(method: str, url: str, region: str | None = None) -> Any:
     from xero_nb.catalog.index import load_catalog
     from xero_nb.errors import AmbiguousEndpointError
 
+    cat = load_catalog()
     try:
-        ep = load_catalog().find(method, url, region=region)
+        ep = cat.find(method, url, region=region)
     except AmbiguousEndpointError as exc:
         raise ambiguous(exc) from None
     if ep is None:
-        raise CliError(f"no Xero endpoint matches {method.upper()} {url}")
+        raise CliError(f"no Xero endpoint matches {method.upper()} {url}{_near(cat, method, url, region)}")
     return ep
+
+
+def _near(cat: Any, method: str, url: str, region: str | None) -> str:
+    """What the user may have meant: the URL in another payroll region, or a path one typo away."""
+    import difflib
+
+    if region is not None:
+        other = cat.candidates(method, url)
+        if other:
+            where = ", ".join(f"{ep.api} ({ep.payroll_region or 'all'}) at {ep.url}" for ep in other)
+            return (f" in region {region.upper()}: that URL is {where}; each payroll region has its "
+                    "own base (AU: payroll.xro/1.0, NZ and UK: payroll.xro/2.0)")
+    from urllib.parse import urlsplit
+
+    path = urlsplit(url if "://" in url else "https://x/" + url.lstrip("/")).path
+    for base in sorted({urlsplit(ep.base_url).path for ep in cat}, key=len, reverse=True):
+        if base and path.lower().startswith(base.lower() + "/"):
+            path = path[len(base):]
+            break
+    same = sorted({ep.path for ep in cat if ep.method == method.strip().upper()})
+    close = difflib.get_close_matches(path, same, n=2, cutoff=0.8)
+    return f" — did you mean {' or '.join(close)}?" if close else ""
 
 
 def emit(data: Any, fmt: str = "json") -> None:

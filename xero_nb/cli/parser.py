@@ -38,6 +38,16 @@ def _port(text: str) -> int:
     return port
 
 
+def _scale(text: str) -> float:
+    try:
+        scale = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not scale > 0 or scale == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number (1: real time), not {text}")
+    return scale
+
+
 def _count(text: str) -> int:
     try:
         count = int(text)
@@ -69,8 +79,9 @@ def _era(sp: argparse.ArgumentParser, default: str | None = "mixed") -> None:
 
 
 def _scopes_for(s: argparse.ArgumentParser) -> None:
-    s.add_argument("method")
-    s.add_argument("url", help="full URL, path or template")
+    s.add_argument("method", help="GET, PUT, ...; or the whole request in one argument: "
+                                  "'GET /Invoices', GET:/Invoices, or a URL alone (GET)")
+    s.add_argument("url", nargs="?", help="full URL, path or template")
     _era(s)
     _region(s)
     s.add_argument("--format", choices=("text", "json"), default="text")
@@ -139,7 +150,8 @@ def _report(r: argparse.ArgumentParser) -> None:
 def _simulator(sim: argparse.ArgumentParser) -> None:
     sim.add_argument("--port", type=_port, default=0, help="0-65535 (default 0: any free port)")
     sim.add_argument("--show-secrets", action="store_true", help="print demo client secrets")
-    sim.add_argument("--time-scale", type=float, default=1.0)
+    sim.add_argument("--time-scale", type=_scale, default=1.0,
+                     help="simulated seconds per real second (default 1; 60: a minute a second)")
     sim.add_argument("--no-limits", action="store_true")
     sim.add_argument("--record", type=_count, default=0, metavar="N",
                      help="keep the last N calls in memory, tokens masked (default 0: none)")
@@ -178,6 +190,9 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="xero-nb", description="Xero API scopes, coverage, diagnosis and probes.",
         epilog="exit codes: 0 ok, 1 check failed, 2 usage, 3 unknown endpoint/scope or config")
+    from xero_nb import __version__
+
+    p.add_argument("--version", action="version", version=f"xero-nb {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (help_text, declare) in ARGUMENTS.items():
         if command is None or name == command:

@@ -20,6 +20,7 @@ from xero_nb.cli.helpers import (
     endpoint,
     find_endpoint,
     lines,
+    split_endpoint,
 )
 
 
@@ -28,7 +29,14 @@ def cmd_scopes_for(args: argparse.Namespace) -> int:
     from xero_nb.catalog.answers import answer
     from xero_nb.cli.fast import render
 
-    data = answer(find_endpoint(args.method, args.url, args.region), args.era)
+    method, url = args.method, args.url
+    if url is None:  # one argument: 'GET /Invoices', GET:/Invoices, or a URL or path alone
+        text = method.strip()
+        try:
+            method, url = split_endpoint(text)
+        except CliError:  # no method in it: a URL or path, asked for as a GET
+            method, url = "GET", text
+    data = answer(find_endpoint(method, url, args.region), args.era)
     unreachable = data.pop("unreachable")
     print(render(data, unreachable, args.format))
     return OK
