@@ -191,3 +191,15 @@ def test_a_wrong_endpoint_falls_back_to_the_request_url_with_a_note() -> None:
     assert d.top.code == "missing_scope" and "accounting.getAccounts" in d.top.title
     assert any("'GET /Nope' is not a Xero endpoint" in n and "used the request's URL" in n
                for n in d.notes)
+
+
+def test_the_apps_own_oauth_callback_is_not_called_an_unknown_xero_endpoint() -> None:
+    import xero_nb as xn
+
+    for url in ("https://myapp.example.com/callback?code=abc123def456ghi&scope=openid&state=Zx9State1",
+                "http://localhost:5000/xero/callback?error=access_denied&state=Zx9State1"):
+        d = xn.diagnose(text=f"GET {url}\n401 Unauthorized", endpoint=f"GET {url}")
+        assert not any("not a Xero endpoint" in n for n in d.notes), d.notes
+    # An API URL that is not in the catalog still gets the note.
+    d = xn.diagnose(text="401 Unauthorized", endpoint="GET https://api.xero.com/api.xro/2.0/Nope")
+    assert any("not a Xero endpoint" in n for n in d.notes)

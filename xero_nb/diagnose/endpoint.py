@@ -156,9 +156,13 @@ def _resolve(obs_method: str | None, obs_url: str | None, endpoint: Any,
     except Exception:  # an odd URL must not stop the diagnosis
         return Resolved(None, (), method, urls, None, (f"could not look {shown!r} up in the catalog",))
     if not found:
-        host = urlsplit(url).hostname if "://" in url else None
+        parts = urlsplit(url) if "://" in url else None
+        host = parts.hostname if parts else None
         if host in _OAUTH_HOSTS:  # the token or authorize step: an OAuth error, not an API call
             return Resolved(None, (), method, urls)
+        if parts is not None and host not in (None, "api.xero.com") and any(
+                f"{k}=" in f"&{parts.query}" for k in ("&code", "&state", "&error")):
+            return Resolved(None, (), method, urls)  # the app's own OAuth callback: not an API call
         spec = load_catalog().spec_version
         note = f"endpoint {shown!r} is not a Xero endpoint in the catalog (spec {spec})"
         if given is not None and obs_url and obs_url != url:  # the response's own URL may settle it
