@@ -658,3 +658,18 @@ def test_version_and_bad_time_scale(capsys: pytest.CaptureFixture[str]) -> None:
         with pytest.raises(SystemExit) as done:
             main(["simulator", "--time-scale", bad])
         assert done.value.code == USAGE and "--time-scale" in capsys.readouterr().err
+
+
+def test_least_privilege_in_the_mixed_era_prefers_narrow_granular_scopes(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # One wide deprecated scope (accounting.transactions: 59 write endpoints) would be fewer
+    # scopes, but two narrow ones grant less; a broad scope only where nothing granular reaches.
+    code, out, _ = run(capsys, "least-privilege", "GET:/Invoices", "PUT:/Invoices", "GET:/Accounts",
+                       "--era", "mixed", "--format", "json")
+    assert code == OK and last_json(out)["scopes"] == ["accounting.invoices", "accounting.settings.read"]
+    code, out, _ = run(capsys, "least-privilege", "GET:/Invoices", "GET:/ExpenseClaims", "--era", "mixed",
+                       "--format", "json")
+    data = last_json(out)
+    assert data["scopes"] == ["accounting.invoices.read", "accounting.transactions.read"]
+    assert any("deprecated broad scope" in n and "GET /ExpenseClaims" in n and "GET /Invoices" not in n
+               for n in data["notes"])

@@ -72,11 +72,24 @@ def least_privilege(endpoints: Iterable[Any], era: str = "granular") -> frozense
     """The smallest scope set granting every endpoint, read scopes preferred when they suffice.
 
     Exact (a set cover solved per group of scopes that share endpoints); endpoints any valid
-    token may call add nothing.
+    token may call add nothing. In the mixed era the granular scopes come first: a deprecated
+    broad scope (wider, and gone in September 2027) is chosen only for the endpoints no
+    granular scope reaches, so two narrow scopes beat one wide one.
     """
     check_era(era)
-    reach = scope_reach(era)
     eps = as_endpoints(endpoints)
+    if era == "mixed":
+        now = [ep for ep in eps if not unreachable(ep, "granular")]
+        if len(now) < len(eps):
+            rest = [ep for ep in eps if unreachable(ep, "granular")]
+            return least_privilege(now, "granular") | _least(rest, "mixed")
+        return least_privilege(eps, "granular")
+    return _least(eps, era)
+
+
+def _least(eps: list[Endpoint], era: str) -> frozenset[str]:
+    """The exact set cover of ``eps`` in ``era``."""
+    reach = scope_reach(era)
     gone = [ep for ep in eps if unreachable(ep, era)]
     if gone:
         names = ", ".join(f"{ep.method} {ep.path}" for ep in gone[:5]) + (" ..." if len(gone) > 5 else "")

@@ -117,8 +117,18 @@ def cmd_least_privilege(args: argparse.Namespace) -> int:
     if not specs:
         raise CliError("give endpoints as METHOD:URL arguments or --file", USAGE)
     eps = [endpoint(s, args.region) for s in specs]
+    from xero_nb.catalog.scopes import DEPRECATED_BROAD, unreachable
+    from xero_nb.facts import BROAD_MIGRATION_DEADLINE
+
     chosen = sorted(least_privilege(eps, era=args.era))
     gated = sorted({r for ep in eps if (r := restriction(ep, args.era))})
+    for scope in chosen:
+        if scope in DEPRECATED_BROAD:
+            uses = [f"{ep.method} {ep.path}" for ep in eps
+                    if scope in required_scopes(ep, args.era) and unreachable(ep, "granular")]
+            gated.append(f"{scope} is a deprecated broad scope, chosen because no granular scope "
+                         f"reaches {', '.join(uses[:3])}; Xero removes it by "
+                         f"{BROAD_MIGRATION_DEADLINE:%B %Y}")
     if args.format == "json":
         emit({"era": args.era, "scopes": chosen, "endpoints": len(eps), "notes": gated})
     else:
