@@ -48,7 +48,8 @@ def test_scan_of_the_fixture_app_with_progress() -> None:
     calls = st.calls.frame
     assert len(calls) == 8 and set(calls["file"]) == {"app.py", "webhooks.js"}
     row = calls[calls["operation"] == "accounting.createPayments"].iloc[0]
-    assert (row["file"], row["line"], row["scopes"]) == ("webhooks.js", 15, "accounting.transactions")
+    # mixed era: the narrow granular scope, not the wide deprecated accounting.transactions
+    assert (row["file"], row["line"], row["scopes"]) == ("webhooks.js", 15, "accounting.payments")
 
 
 def test_calls_grouped_by_file_and_by_scope() -> None:
@@ -60,9 +61,9 @@ def test_calls_grouped_by_file_and_by_scope() -> None:
     assert files.loc[".env.example", "calls"] == 0 and files.loc[".env.example", "findings"] == 1
     assert "accounting.createPayments" in files.loc["webhooks.js", "operations"]
     scopes = st.scopes.frame.set_index("scope")
-    assert set(scopes.index) == BROAD | {"(any valid token)"}
-    assert scopes.loc["accounting.transactions", "calls"] == 4
-    assert scopes.loc["accounting.transactions", "files"] == "app.py, webhooks.js"
+    assert set(scopes.index) == GRANULAR | {"(any valid token)"}
+    assert scopes.loc["accounting.invoices", "calls"] == 3
+    assert scopes.loc["accounting.payments", "files"] == "webhooks.js"
     assert scopes.loc["(any valid token)", "operations"] == "identity.getConnections"
     # another era is another grouping, without scanning again
     result = st.result
@@ -160,10 +161,10 @@ def test_authorize_with_exactly_these_scopes_on_the_simulator(conn: Connection) 
     st.authorize()
     assert st.notice[0] == "error" and "scan a folder first" in st.notice[1]
     st.run()
-    assert st.authorize_scopes() == BROAD | OIDC_SCOPES
+    assert st.authorize_scopes() == GRANULAR | OIDC_SCOPES
     token = st.authorize()
     assert token is conn.token and st.notice[0] == "ok", st.notice
-    assert conn.scopes.granted == BROAD | OIDC_SCOPES == set(conn.token.scopes)
+    assert conn.scopes.granted == GRANULAR | OIDC_SCOPES == set(conn.token.scopes)
 
 
 def test_authorize_asks_in_the_connections_era_not_the_viewed_one() -> None:
@@ -223,10 +224,10 @@ def test_panel_handlers_call_the_controller(conn: Connection) -> None:
     panel.view.value = "files"
     assert st.view == "files" and panel.body.children == (panel.tables["files"],)
     assert 'data-rows="3"' in panel.tables["files"].body.value
-    panel.era.value = "granular"
-    assert st.era == "granular" and "accounting.payments" in panel.tables["scopes"].body.value
+    panel.era.value = "broad"
+    assert st.era == "broad" and "accounting.transactions" in panel.tables["scopes"].body.value
     panel.auth_btn.click()
-    assert conn.scopes.granted == BROAD | OIDC_SCOPES  # the connection's era (mixed), not the view's
+    assert conn.scopes.granted == GRANULAR | OIDC_SCOPES  # the connection's era (mixed), not the view's
     assert "exactly the scanned scopes" in panel.notice.value
 
 
@@ -261,5 +262,5 @@ def test_the_lab_has_a_scan_tab_on_the_shared_connection(conn: Connection) -> No
     lab.scan.scan_btn.click()
     lab.state.scan.wait(60)
     lab.scan.auth_btn.click()
-    assert conn.scopes.granted == BROAD | OIDC_SCOPES
-    assert "7 scopes granted" in lab._banner.value  # the whole lab follows the re-consent
+    assert conn.scopes.granted == GRANULAR | OIDC_SCOPES
+    assert "8 scopes granted" in lab._banner.value  # the whole lab follows the re-consent

@@ -155,10 +155,20 @@ class MigrationPlan:
                      "status", "note"],
         )
 
+    @property
+    def request_now(self) -> frozenset[str]:
+        """What to request today: the granular set, plus the broad scopes that alone still reach
+        endpoints no granular scope does (dropped by the deadline, not before)."""
+        return self.granular | self.keep_until_deadline
+
     def to_markdown(self) -> str:
+        deadline = facts.BROAD_MIGRATION_DEADLINE.isoformat()[:7]
+        later = self.keep_until_deadline
         lines = ["## Migration to granular scopes", "",
-                 f"- Request: `{' '.join(sorted(self.granular))}`",
-                 f"- Drop (deprecated broad): `{' '.join(sorted(self.drop)) or '-'}`",
+                 f"- Request now: `{' '.join(sorted(self.request_now))}`",
+                 f"- Drop now (deprecated broad): `{' '.join(sorted(self.drop - later)) or '-'}`",
+                 f"- Drop by {deadline} (the only way to the endpoints below until then): "
+                 f"`{' '.join(sorted(later)) or '-'}`",
                  f"- Add (granular): `{' '.join(sorted(self.add)) or '-'}`",
                  f"- Cannot keep: {len(self.cannot_keep)} endpoint(s)",
                  f"- No granular scope (reachable through "

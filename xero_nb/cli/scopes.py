@@ -145,9 +145,13 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     plan = migration_plan(" ".join(args.granted))
     if args.format == "json":
         emit({"broad": sorted(plan.broad), "granular": sorted(plan.granular),
+              "request_now": sorted(plan.request_now),
               "keep": sorted(plan.keep), "drop": sorted(plan.drop), "add": sorted(plan.add),
+              "keep_until_deadline": sorted(plan.keep_until_deadline),
               "cannot_keep": [{"endpoint": f"{ep.method} {ep.path}", "why": why}
                               for ep, why in plan.cannot_keep],
+              "no_granular": [{"endpoint": f"{ep.method} {ep.path}", "why": why}
+                              for ep, why in plan.no_granular],
               "uncertain": len(plan.uncertain), "dates": dict(plan.dates)})
     elif args.format == "csv":
         print(plan.to_frame().to_csv(index=False), end="")

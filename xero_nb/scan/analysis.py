@@ -56,7 +56,7 @@ class Finding:
 class CodePlan:
     """The move to granular scopes for exactly the operations this code calls."""
 
-    request: frozenset[str]  # the scope set to request after migrating
+    request: frozenset[str]  # what to request now: granular, and broad only where nothing else reaches
     drop: frozenset[str]
     add: frozenset[str]
     keep_until_deadline: frozenset[str]  # broad scopes that alone reach calls with no granular scope
@@ -66,7 +66,7 @@ class CodePlan:
         """The plan as Markdown: what to request, drop and add, and each operation's status."""
         deadline = facts.BROAD_MIGRATION_DEADLINE.isoformat()[:7]
         lines = ["## Migration to granular scopes (this code)", "",
-                 f"- Request: `{' '.join(sorted(self.request)) or '-'}`",
+                 f"- Request now: `{' '.join(sorted(self.request)) or '-'}`",
                  f"- Drop: `{' '.join(sorted(self.drop)) or '-'}`",
                  f"- Add: `{' '.join(sorted(self.add)) or '-'}`",
                  f"- Keep until {deadline} (no granular scope, then gone): "
@@ -190,8 +190,10 @@ def _plan(eps: list[Endpoint], requested: frozenset[str]) -> CodePlan:
         else:
             status = restriction(ep, "granular") or "kept"
         rows.append((ep.api, ep.operation_id, ep.method, ep.path, " ".join(now), " ".join(after), status))
-    request = frozenset(new)
-    return CodePlan(request=request, drop=frozenset(requested - request - keep),
+    # What to request now: the granular set, plus the broad scopes that alone reach calls no
+    # granular scope does (they go by the deadline; leaving them out ends those calls today).
+    request = frozenset(new | keep)
+    return CodePlan(request=request, drop=frozenset(requested - request),
                     add=frozenset(request - requested), keep_until_deadline=frozenset(keep),
                     rows=tuple(sorted(rows)))
 
