@@ -673,3 +673,28 @@ def test_least_privilege_in_the_mixed_era_prefers_narrow_granular_scopes(
     assert data["scopes"] == ["accounting.invoices.read", "accounting.transactions.read"]
     assert any("deprecated broad scope" in n and "GET /ExpenseClaims" in n and "GET /Invoices" not in n
                for n in data["notes"])
+
+
+def test_migrate_keeps_what_only_a_broad_scope_still_reaches(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "migrate", "--granted", "accounting.transactions", "--format", "json")
+    data = last_json(out)
+    assert code == OK and data["keep_until_deadline"] == ["accounting.transactions"]
+    assert "accounting.transactions" in data["request_now"] and "accounting.invoices" in data["request_now"]
+    assert {e["endpoint"] for e in data["no_granular"]} >= {"GET /ExpenseClaims", "GET /Receipts"}
+    code, out, _ = run(capsys, "migrate", "--granted", "accounting.transactions")
+    assert "Drop now (deprecated broad): `-`" in out and "Drop by 2027-09" in out
+
+
+def test_a_scan_plan_requests_the_broad_scope_its_expense_claims_still_need(tmp_path: Path) -> None:
+    from xero_nb.scan.analysis import analyse
+    from xero_nb.scan.engine import scan_tree
+
+    (tmp_path / "app.py").write_text(
+        "from xero_python.accounting import AccountingApi\n"
+        "SCOPES = 'openid offline_access accounting.transactions'\n"
+        "def go(api: AccountingApi, tenant):\n"
+        "    api.get_expense_claims(tenant)\n    return api.get_invoices(tenant)\n")
+    plan = analyse(scan_tree(tmp_path)).plan
+    assert plan.keep_until_deadline == {"accounting.transactions"}
+    assert {"accounting.transactions", "accounting.invoices.read"} <= plan.request
+    assert "accounting.transactions" not in plan.drop
