@@ -178,3 +178,20 @@ def test_docstring_examples() -> None:
     import importlib
 
     assert doctest.testmod(importlib.import_module("xero_nb.probe.plan")).failed == 0
+
+
+def test_a_uk_organisations_payroll_row_names_uk_payroll(sim: XeroSimulator) -> None:
+    # NZ and UK payroll share payroll.xro/2.0: once the country is read, the row says which.
+    report = run(sim, "payroll.employees.read accounting.settings.read", tenants=[sim.tenant("UK")])
+    payroll = [r for r in report.results if r.family == "payroll.employees"]
+    assert [(r.endpoint.api, r.verdict) for r in payroll] == [("payroll_uk", "match")]
+    assert payroll[0].row()["api"] == "payroll_uk"
+
+
+def test_no_payroll_answer_and_no_country_is_inconclusive_not_a_mismatch(sim: XeroSimulator) -> None:
+    # A US organisation: no region's payroll API answers, and without accounting.settings.read
+    # the probe cannot read its country; that is not evidence that the scope failed.
+    report = run(sim, "payroll.employees.read", tenants=[sim.tenant("US")])
+    assert report.results and all(r.verdict == "inconclusive" and r.cause == "region"
+                                  for r in report.results)
+    assert "country is unknown" in report.results[0].reason

@@ -191,7 +191,13 @@ async def aprobe(
                 return
             call = await client.acall(target.endpoint, tenant_id=tenant.tenant_id if tenant
                                       else None, session=session, gate=gate, asleep=sleep)
-            run.add(job, judge(target, tenant, call, region))
+            result = judge(target, tenant, call, region)
+            home = _payroll_region(region) if region else None
+            if home and home != target.region and target.serves(home):
+                # NZ and UK payroll share this URL: for a UK organisation it is UK payroll.
+                ours = client.catalog.find(target.endpoint.method, target.endpoint.url, region=home)
+                result = replace(result, endpoint=ours or result.endpoint)
+            run.add(job, result)
 
         async def tenant_run(tenant: Tenant) -> None:
             mine = [j for j, (_, tn) in enumerate(jobs) if tn is tenant]
@@ -262,7 +268,16 @@ def _settle_regions(run: _Run, jobs: list[tuple[ProbeTarget, Tenant | None]],
     answered = answered or {reg for j in done if run.results[j].status not in (None, 0, 404, 405)
                             for reg in jobs[j][0].regions}
     if not answered:
-        return  # no payroll API of any region answered: the refusals stand
+        # No region's payroll API answered and the country is unknown: an organisation outside
+        # AU, NZ and the UK has no Xero payroll at all, so nothing here is a mismatch yet.
+        for j in done:
+            r = run.results[j]
+            if r.cause == "region":
+                run.results[j] = replace(r, verdict="inconclusive", reason=(
+                    "no region's payroll API answered, and the organisation's country is unknown "
+                    "(Xero has payroll only in AU, NZ and the UK); grant accounting.settings.read "
+                    "so the probe reads the country first"))
+        return
     for j in done:
         r = run.results[j]
         if r.cause == "region" and not (jobs[j][0].regions & answered):
