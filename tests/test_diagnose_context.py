@@ -203,3 +203,12 @@ def test_the_apps_own_oauth_callback_is_not_called_an_unknown_xero_endpoint() ->
     # An API URL that is not in the catalog still gets the note.
     d = xn.diagnose(text="401 Unauthorized", endpoint="GET https://api.xero.com/api.xro/2.0/Nope")
     assert any("not a Xero endpoint" in n for n in d.notes)
+
+
+def test_payroll_region_titles_read_as_english() -> None:
+    import xero_nb as xn
+
+    d = xn.diagnose(status=404, endpoint="GET https://api.xero.com/payroll.xro/1.0/Employees",
+                    organisation={"CountryCode": "NZ"})
+    title = next(f.title for f in d.findings if f.code == "payroll_region_mismatch")
+    assert title.startswith("An AU payroll") and "for an NZ organisation" in title

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from xero_nb.diagnose.context import Context
 from xero_nb.diagnose.cues import countries
@@ -122,8 +123,10 @@ def _region(obs: Observation, ctx: Context, ev: list[str], explicit: bool) -> li
         named = countries(words) & {"AU", "NZ", "UK"}
         if named and not named & set(regions) and not explicit:
             # the API called serves one country, and the words name the organisation's as another
-            return [Finding("payroll_region_mismatch", f"A {'/'.join(regions)} payroll API was called, "
-                            f"and the words name a {'/'.join(sorted(named))} organisation",
+            said = "/".join(sorted(named))
+            return [Finding("payroll_region_mismatch",
+                            f"{_an(regions).capitalize()} {'/'.join(regions)} payroll API was called, "
+                            f"and the words name {_an([said])} {said} organisation",
                             (*ev, f"API serves {'/'.join(regions)} payroll; the words name "
                              f"{'/'.join(sorted(named))}"), (REGION_APIS,), 0.75, COUNTRY_FACT)]
         if explicit or not payroll or named & set(regions):
@@ -139,8 +142,10 @@ def _region(obs: Observation, ctx: Context, ev: list[str], explicit: bool) -> li
     right = ("AU payroll: https://api.xero.com/payroll.xro/1.0" if ctx.country == "AU" else
              f"{ctx.country} payroll: the payroll_{ctx.country.lower()} API (payroll.xro/2.0)"
              if ctx.country in ("NZ", "UK") else f"Xero has no payroll API for {ctx.country} orgs")
-    return [Finding("payroll_region_mismatch", f"A {'/'.join(regions)} payroll endpoint was called "
-                    f"for a {ctx.country} organisation", (*ev, f"organisation country {ctx.country}"),
+    return [Finding("payroll_region_mismatch",
+                    f"{_an(regions).capitalize()} {'/'.join(regions)} payroll endpoint was called "
+                    f"for {_an([ctx.country])} {ctx.country} organisation",
+                    (*ev, f"organisation country {ctx.country}"),
                     (f"Use the {right}.",), 0.9)]
 
 
@@ -168,3 +173,9 @@ def _role(ep: Endpoint, ctx: Context, ev: list[str], obs: Observation) -> list[F
         w = 0.95  # Xero's own words agree with the role we were told about
     return [Finding("user_role", why, tuple(ev), ("Ask an organisation admin to change the user's "
                                                   "role, or sign in as a user who has it.",), w)]
+
+
+def _an(codes: Iterable[str]) -> str:
+    """The article before a spelt-out code: "an AU", "an NZ" (said en-zed), "a UK", "a US"."""
+    first = min(codes, default="")
+    return "an" if first[:1] in tuple("AEFHILMNORSX") else "a"
