@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import types
 from pathlib import Path
 
@@ -30,6 +31,9 @@ def test_both_servers_answer_200_over_loopback(bench: types.ModuleType) -> None:
     # _worker asserts every answer is a 200, so a count above zero means real answers were read
     out = bench.loopback(0.2, 1, 1)
     assert out["sim_rps"][0] > 0 and out["hello_rps"][0] > 0 and out["ratio"] > 0
+    if Path("/proc/self/stat").exists():  # each server's CPU per request, read from /proc
+        assert out["sim_cpu_us"][0] >= 0 and out["hello_cpu_us"][0] >= 0
+        assert bench.cpu_seconds(os.getpid()) > 0
     info = {"token": "t", "tenant": "x"}
     assert b"xero-tenant-id: x" in bench._request(1, info)
     # both servers get the same request bytes: only the Host header's port differs

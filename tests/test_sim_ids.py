@@ -199,3 +199,40 @@ def test_file_associations_are_per_file_and_read_by_object(sim_nolimits: XeroSim
     assert call(sim, tok, "DELETE", f"{files}/Files/{receipt}/Associations/{contact}").status_code == 404
     assert call(sim, tok, "DELETE", f"{files}/Files/{lease}/Associations/{contact}").status_code == 204
     assert call(sim, tok, "GET", f"{files}/Associations/{contact}").json() == []
+
+
+# Where an unknown id is not an error, as in Xero: any App Store subscription id is the caller's
+# own (the billing token names no organisation), and an object with no files attached has an
+# empty list of associations.
+ANY_ID = {("appstore", "getSubscription", "subscriptionId"),
+          ("appstore", "getUsageRecords", "subscriptionId"),
+          ("files", "getAssociationsByObject", "ObjectId")}
+
+
+def test_every_get_answers_404_for_an_unknown_id_at_each_depth() -> None:
+    from test_sim_spec_walk import full_access, path_ids, tenant_of
+
+    from xero_nb.catalog.index import load_catalog
+
+    sim = XeroSimulator(limits=False, record_calls=False)
+    auth = {"Authorization": "Bearer " + full_access(sim)["access_token"]}
+    wrong: list[str] = []
+    tried = 0
+    with Client(transport=sim.transport()) as c:
+        for ep in load_catalog():
+            if ep.method != "GET" or "{" not in ep.path or ep.api == "identity":
+                continue
+            ids = path_ids(sim, ep)
+            tenant = tenant_of(sim, ep)
+            headers = auth if tenant == "appstore" else {**auth, "xero-tenant-id": tenant}
+            for name in ids:
+                if (ep.api, ep.operation_id, name) in ANY_ID:
+                    continue
+                named = {**ids, name: NOBODY}
+                url = ep.base_url + "/".join(named[s[1:-1]] if s.startswith("{") else s
+                                             for s in ep.path.split("/"))
+                tried += 1
+                r = c.get(url, headers=headers)
+                if r.status_code != 404:
+                    wrong.append(f"{r.status_code} {ep.operation_id} {ep.path} ({name} unknown)")
+    assert tried > 150 and not wrong, wrong

@@ -62,8 +62,16 @@ depth; ``lookup`` finds ids), ``writes`` creates, updates and deletes, with ``va
 checking each posted record against the spec's request schema at every depth (a
 ``ValidationException`` with per-element ``ValidationErrors`` on accounting and payroll AU,
 ``invalidFields`` on payroll 2.0, ``modelState`` on projects); ``sim.reset()`` returns to the
-seed. xero-python (``tests/test_sim_sdk.py``) and xero-node (``tests/test_sim_node.py``) call
-every GET method they have against ``serve()``.
+seed; ``plans`` works out once per route what its path says (the shape it answers, the parent
+records its ids name). xero-python (``tests/test_sim_sdk.py``) and xero-node
+(``tests/test_sim_node.py``) call every GET method they have against ``serve()``.
+
+The rest: ``sim`` (``XeroSimulator``, the public face) over ``roster`` (its apps,
+organisations, users, roles and directly minted tokens; ``SimulatorError``); ``world`` (the
+state every handler reads), ``authorize``/``identity``/``api`` (the handlers), ``core`` (routes
+a call, applies faults and limits, answers, keeps the masked record), ``routes`` (the route
+table, with what each route's checks need worked out once), ``wire`` (the request and answer
+records), ``transport``/``app``/``server`` (in-process, ASGI, 127.0.0.1), ``scenarios``.
 """
 
 from __future__ import annotations

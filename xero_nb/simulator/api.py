@@ -25,24 +25,25 @@ from xero_nb.simulator.problems import (
     REPORTING_ROLE,
     problem,
 )
-from xero_nb.simulator.routes import Match
+from xero_nb.simulator.routes import Match, Route
 from xero_nb.simulator.wire import Answer
 from xero_nb.simulator.world import World
 
+Refusal = tuple[int, str, str | None, str | None]  # status, detail, title, problem type
 CLOSED_APIS = frozenset({"bankfeeds", "finance"})
 JOURNALS_TIERS = frozenset({"advanced", "enterprise"})  # the tiers that keep /Journals
 TIERS_FROM = facts.TIERS_FROM
-# What an Invoice-only user may reach (Xero's "Invoice only" role: sales and the lists they need).
-INVOICE_ONLY_PATHS = ("/invoices", "/contacts", "/items", "/organisation", "/currencies",
-                      "/taxrates", "/brandingthemes", "/contactgroups")
 INSUFFICIENT = {"WWW-Authenticate": "insufficient_scope"}
+_FORBIDDEN: Refusal = (403, "AuthenticationUnsuccessful", None, None)
+_UNAUTHORIZED: Refusal = (401, "AuthorizationUnsuccessful", None, None)
+_NOT_PERMITTED: Refusal = (403, NOT_PERMITTED, None, None)
 
 
 def _pick(matches: list[Match], org: DemoOrg | None) -> Match:
     """On the shared payroll 2.0 URLs, the route of the organisation's own region."""
     if len(matches) > 1 and org is not None:
         for m in matches:
-            if m.endpoint.payroll_region == org.payroll_region:
+            if m.route.region == org.payroll_region:
                 return m
     return matches[0]
 
@@ -50,44 +51,43 @@ def _pick(matches: list[Match], org: DemoOrg | None) -> Match:
 def handle_api(core: World, ctx: Ctx, matches: list[Match], key: tuple[str, str] | None,
                busy: bool = False) -> Answer:
     """Run Xero's checks in Xero's order, then answer from the organisation's data."""
-    rec = identity.bearer(core, ctx, matches[0].endpoint.api)
+    rec = identity.bearer(core, ctx, matches[0].route.api)
     if isinstance(rec, Answer):
         return rec
     app = rec.grant.app
     header = ctx.request.headers.get("xero-tenant-id")
     tenant_id = (header or app.tenant_id or "").strip().lower()
     org = core.orgs_by_id.get(tenant_id)
-    match = _pick(matches, org)
-    ep = match.endpoint
-    api = ep.api
+    match = matches[0] if len(matches) == 1 else _pick(matches, org)
+    route = match.route
+    api = route.api
     extra: dict[str, str] = {}
     if key is not None:
         verdict = core.limits.check(key[0], key[1], app.tier, ctx.now, busy)
         if verdict is not None:
+            ctx.limited = True  # every answer from here on carries ``extra``
             extra = verdict.headers
             if verdict.problem is not None:
                 return problem(429, f"Rate limit exceeded: {verdict.problem}", ctx.cid, api,
                                headers=extra, title="Too Many Requests")
-    need = match.route.required[app.era]
-    if not _allowed(core, match, rec.scopes, app.era):
+    era = app.era
+    if not _allowed(core, match, rec.scopes, era):
         return problem(401, "AuthorizationUnsuccessful", ctx.cid, api, headers=extra | INSUFFICIENT)
-    if not ep.tenant_header:  # App Store billing: no organisation involved
-        refusal = _app_gates(rec, match, need, ctx.now)
+    need = route.required[era]
+    if not route.endpoint.tenant_header:  # App Store billing: no organisation involved
+        refusal = _app_gates(rec, route, need, ctx.now)
         org = None
     else:
         refusal = _tenant(core, rec, header, org)
         if refusal is None:
             assert org is not None
-            refusal = (_app_gates(rec, match, need, ctx.now) or _org(match, org)
-                       or _user(rec, match, org))
+            refusal = (_app_gates(rec, route, need, ctx.now) or _org(route, org)
+                       or _user(rec, route, org))
     if refusal is not None:
         status, detail, title, type_ = refusal
         hdrs = extra | INSUFFICIENT if status == 401 else extra
         return problem(status, detail, ctx.cid, api, headers=hdrs, title=title, type_=type_)
     return core.store.respond(ctx, match, org, extra)
-
-
-Refusal = tuple[int, str, str | None, str | None]  # status, detail, title, problem type
 
 
 def _allowed(core: World, match: Match, scopes: frozenset[str], era: str) -> bool:
@@ -103,18 +103,16 @@ def _allowed(core: World, match: Match, scopes: frozenset[str], era: str) -> boo
 
 def _tenant(core: World, rec: AccessRecord, header: str | None, org: DemoOrg | None) -> Refusal | None:
     app, user = rec.grant.app, rec.grant.user
-    forbidden: Refusal = (403, "AuthenticationUnsuccessful", None, None)
     if user is None:  # a custom connection: its one organisation, header optional
         if app.tenant_id is None or (header and header.strip().lower() != app.tenant_id):
-            return forbidden
+            return _FORBIDDEN
         return None
     if not header or org is None:
-        return forbidden
+        return _FORBIDDEN
     if core.state.find_connection(user.user_id, app.client_id, org.tenant_id) is None:
-        return forbidden
-    role = user.roles.get(org.tenant_id)
-    if role is None:  # removed from the organisation after connecting
-        return forbidden
+        return _FORBIDDEN
+    if org.tenant_id not in user.roles:  # removed from the organisation after connecting
+        return _FORBIDDEN
     return None
 
 
@@ -123,47 +121,46 @@ def tiers_apply(now: float) -> bool:
     return datetime.fromtimestamp(now, UTC).date() >= TIERS_FROM
 
 
-def _app_gates(rec: AccessRecord, match: Match, need: frozenset[str], now: float) -> Refusal | None:
-    app, ep = rec.grant.app, match.endpoint
+def _app_gates(rec: AccessRecord, route: Route, need: frozenset[str], now: float) -> Refusal | None:
+    app = rec.grant.app
     held = need & rec.scopes
-    if ep.api in CLOSED_APIS and not (held & app.approved_scopes):
+    if route.api in CLOSED_APIS and not (held & app.approved_scopes):
         return (403, INVALID_APPLICATION, "Invalid Application", "invalid-application")
     if JOURNALS_SCOPE in held and (
             (tiers_apply(now) and app.tier not in JOURNALS_TIERS)  # facts ASSUMPTIONS journals_tier
             or (app.era == "granular" and JOURNALS_SCOPE not in app.approved_scopes)):  # approval
-        return (401, "AuthorizationUnsuccessful", None, None)
-    # Restricted scopes (BankStatement's too: it is its own catalog endpoint) need Xero's approval.
-    if held and all(s in RESTRICTED_SCOPES and s not in app.approved_scopes for s in held):
-        return (401, "AuthorizationUnsuccessful", None, None)
+        return _UNAUTHORIZED
+    # Restricted scopes (BankStatement's too: it is its own catalog endpoint) need Xero's approval:
+    # refused when every scope held is restricted and none of them approved.
+    if held and held <= RESTRICTED_SCOPES.keys() and held.isdisjoint(app.approved_scopes):
+        return _UNAUTHORIZED
     return None
 
 
-def _org(match: Match, org: DemoOrg) -> Refusal | None:
-    ep = match.endpoint
-    region = ep.payroll_region
+def _org(route: Route, org: DemoOrg) -> Refusal | None:
+    region = route.region
     if region is not None:
         if org.payroll_region != region:
             return (404, NOT_FOUND, "NotFound", None)
         if not org.payroll:
             return (403, f"The organisation's plan does not include Payroll ({org.name})", None, None)
-    if ep.api == "projects" and not org.projects:
+    if route.api == "projects" and not org.projects:
         return (403, f"The organisation's plan does not include Projects ({org.name})", None, None)
     return None
 
 
-def _user(rec: AccessRecord, match: Match, org: DemoOrg) -> Refusal | None:
-    user, ep = rec.grant.user, match.endpoint
+def _user(rec: AccessRecord, route: Route, org: DemoOrg) -> Refusal | None:
+    user = rec.grant.user
     if user is None:
         return None
     role = user.roles[org.tenant_id]
     if role.role not in CONNECTING_ROLES:
-        if role.role == "read_only" and ep.is_write:
-            return (403, NOT_PERMITTED, None, None)
-        if role.role == "invoice_only" and not (
-                ep.api == "accounting" and ep.path.lower().startswith(INVOICE_ONLY_PATHS)):
-            return (403, NOT_PERMITTED, None, None)
-    if ep.api == "accounting" and ep.path.startswith("/Reports") and not role.reports:
+        if role.role == "read_only" and route.write:
+            return _NOT_PERMITTED
+        if role.role == "invoice_only" and not route.invoice_only:
+            return _NOT_PERMITTED
+    if route.report and not role.reports:
         return (403, REPORTING_ROLE, None, None)
-    if ep.payroll_region is not None and not role.payroll_admin:
+    if route.region is not None and not role.payroll_admin:
         return (403, PAYROLL_ADMIN, None, None)
     return None

@@ -8,7 +8,7 @@ from typing import Any
 import anyio
 
 from xero_nb.simulator.core import SimCore
-from xero_nb.simulator.wire import asgi_request
+from xero_nb.simulator.wire import asgi_request, has_body
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -23,35 +23,43 @@ class SimASGI:
         self._core = core
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "lifespan":
-            while True:
-                msg = await receive()
-                if msg["type"] == "lifespan.startup":
-                    await send({"type": "lifespan.startup.complete"})
-                elif msg["type"] == "lifespan.shutdown":
-                    await send({"type": "lifespan.shutdown.complete"})
-                    return
         if scope["type"] != "http":
+            if scope["type"] == "lifespan":
+                await _lifespan(receive, send)
             return
-        body = b""
-        more = True
-        while more:
-            msg = await receive()
-            body += msg.get("body", b"")
-            more = msg.get("more_body", False)
-        request = asgi_request(scope, body)
-        plan = self._core.begin(request)
+        request = asgi_request(scope, b"")
+        if has_body(scope, request.headers):
+            body = b""
+            more = True
+            while more:
+                msg = await receive()
+                body += msg.get("body", b"")
+                more = msg.get("more_body", False)
+            request.content = body
+        core = self._core
+        plan = core.begin(request)
         try:
-            if plan.faults and plan.latency:
-                await anyio.sleep(plan.latency)
-            if plan.faults and plan.drop:
-                # Promise a body, then hang up: the client sees the connection drop mid-response.
-                await send({"type": "http.response.start", "status": 200,
-                            "headers": [(b"content-length", b"1024")]})
-                raise ConnectionAbortedError("simulated dropped connection")
-            response = self._core.finish(plan)
+            if plan.faults:
+                if plan.latency:
+                    await anyio.sleep(plan.latency)
+                if plan.drop:
+                    # Promise a body, then hang up: the client sees the connection drop mid-response.
+                    await send({"type": "http.response.start", "status": 200,
+                                "headers": [(b"content-length", b"1024")]})
+                    raise ConnectionAbortedError("simulated dropped connection")
+            response = core.finish(plan)
         finally:
-            self._core.end(plan)
-        out = response.asgi_headers()
-        await send({"type": "http.response.start", "status": response.status_code, "headers": out})
+            core.end(plan)
+        await send({"type": "http.response.start", "status": response.status_code,
+                    "headers": response.asgi_headers()})
         await send({"type": "http.response.body", "body": response.content})
+
+
+async def _lifespan(receive: Receive, send: Send) -> None:
+    while True:
+        msg = await receive()
+        if msg["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif msg["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return

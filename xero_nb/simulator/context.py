@@ -19,6 +19,7 @@ class Ctx:
     _form: dict[str, list[str]] | None = field(default=None, repr=False)
     _bearer: str | None = field(default=None, repr=False)
     _bearer_read: bool = field(default=False, repr=False)
+    limited: bool = field(default=False, repr=False)  # the limiter counted it: its headers are on
 
     @property
     def method(self) -> str:

@@ -11,7 +11,8 @@ import itertools
 import json
 import secrets
 from collections import deque
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -29,7 +30,6 @@ from xero_nb.simulator.wire import Answer, SimRequest
 from xero_nb.simulator.world import World
 
 _CONNECTIONS = facts.CONNECTIONS_PATH
-_NO_FAULTS: frozenset[str] = frozenset()
 RECORD_DEFAULT = 1000  # calls a XeroSimulator keeps unless told otherwise (a few MB at most)
 # Form fields, query parameters and JSON keys whose values are credentials.
 _SECRET_FIELDS = frozenset({"access_token", "refresh_token", "id_token", "token", "code",
@@ -51,9 +51,9 @@ class Plan:
 
     ctx: Ctx
     matches: list[Match]
-    faults: list[Fault] = field(default_factory=list)
+    faults: Sequence[Fault] = ()
     key: tuple[str, str] | None = None  # (client_id, tenant_id): the connection called
-    admitted: bool = False  # counted in flight (so end() must release it)
+    admitted: bool = False  # counted in flight (finish() releases it, or end() if it never ran)
 
     @property
     def latency(self) -> float:
@@ -103,7 +103,7 @@ class SimCore(World):
             ctx = Ctx(request, self.correlation_id(), self.clock(), path)
             matches = [] if path in _FIXED else self.routes.match(request.method, path)
             plan = Plan(ctx, matches)
-            if self.faults:
+            if self.faults.rules:
                 op = matches[0].endpoint.operation_id if matches else None
                 plan.faults = self.faults.pick(path, op, bool(matches))
             if matches and self.limits.enabled:
@@ -136,7 +136,7 @@ class SimCore(World):
 
     def _with_limits(self, plan: Plan, resp: Answer) -> Answer:
         """Add the quotas left to an API answer the limiter did not count (401s, 404s, faults)."""
-        if (not self.limits.enabled or "X-AppMinLimit-Remaining" in resp.headers
+        if (not self.limits.enabled or plan.ctx.limited or "X-AppMinLimit-Remaining" in resp.headers
                 or not self._is_api(plan)):
             return resp
         rec = self._token(plan.ctx)
@@ -155,33 +155,49 @@ class SimCore(World):
         return self.routes.api_of(ctx.path, org.payroll_region if org else None) or "accounting"
 
     def finish(self, plan: Plan) -> Answer:
-        """Answer the call (faults permitting) and log it."""
+        """Answer the call (faults permitting), log it, and let it leave the connection's count."""
         with self.lock:
             ctx = plan.ctx
             ctx.now = self.clock()
-            kinds = {f.kind for f in plan.faults} if plan.faults else _NO_FAULTS
-            if "503" in kinds:
-                resp = problem(503, "The Organisation is offline", ctx.cid, self._api_name(ctx),
-                               title="Service Unavailable")
-            elif "500" in kinds:
-                resp = problem(500, "An error occurred in Xero", ctx.cid, self._api_name(ctx))
+            if plan.faults:
+                resp = self._faulty(plan)
             else:
                 resp = self._dispatch(plan)
-            resp = self._with_limits(plan, resp)
-            if "truncate" in kinds and resp.content:
-                resp = Answer(resp.status_code, headers=[
-                    (k, v) for k, v in resp.headers.items() if k.lower() != "content-length"],
-                    content=resp.content[: max(1, len(resp.content) // 2)])
+                if not ctx.limited:
+                    resp = self._with_limits(plan, resp)
             if self.recorded.maxlen:
                 self.recorded.append((masked_request(ctx.request),
                                       masked_response(resp, ctx.path == facts.TOKEN_PATH)))
+            if plan.admitted:  # answered: it no longer counts against the 5 in flight
+                plan.admitted = False
+                self.limits.leave(plan.key or ("", ""))
             return resp
 
+    def _faulty(self, plan: Plan) -> Answer:
+        """The answer under the faults that fired: a 503 or 500 instead, or the body cut short."""
+        ctx = plan.ctx
+        kinds = {f.kind for f in plan.faults}
+        if "503" in kinds:
+            resp = problem(503, "The Organisation is offline", ctx.cid, self._api_name(ctx),
+                           title="Service Unavailable")
+        elif "500" in kinds:
+            resp = problem(500, "An error occurred in Xero", ctx.cid, self._api_name(ctx))
+        else:
+            resp = self._dispatch(plan)
+        resp = self._with_limits(plan, resp)
+        if "truncate" in kinds and resp.content:
+            resp = Answer(resp.status_code, headers=[
+                (k, v) for k, v in resp.headers.items() if k.lower() != "content-length"],
+                content=resp.content[: max(1, len(resp.content) // 2)])
+        return resp
+
     def end(self, plan: Plan) -> None:
-        """The call left (answered or dropped)."""
+        """The call left (dropped, or its answer failed): release it if ``finish`` did not."""
         if plan.admitted and plan.key is not None:
             with self.lock:
-                self.limits.leave(plan.key)
+                if plan.admitted:
+                    plan.admitted = False
+                    self.limits.leave(plan.key)
 
     def _dispatch(self, plan: Plan) -> Answer:
         ctx = plan.ctx

@@ -170,7 +170,7 @@ class DataStore:
             if hit is None:
                 return self._missing(ctx, ep.api, headers)
             rows = [hit]
-        page = ctx.query("page")
+        page = ctx.query("page") if ctx.request.query else None
         paged = page is not None and page.isdigit() and int(page) > 1 and last is None
         if paged:
             rows = []  # every seeded collection fits on page 1, so paging loops end
@@ -225,8 +225,8 @@ class DataStore:
         else:
             head = self._envelope(ctx, gen, shape, 1 if not shape.many else len(rows))
             body = head + payload + b"}"
-        return Answer(code, headers={"Content-Type": "application/json; charset=utf-8",
-                                       "Xero-Correlation-Id": ctx.cid, **headers}, content=body)
+        return Answer.built(code, [("Content-Type", "application/json; charset=utf-8"),
+                                   ("Xero-Correlation-Id", ctx.cid), *headers.items()], body)
 
     def _envelope(self, ctx: Ctx, gen: Generator, shape: Shape, n: int) -> bytes:
         """The envelope's JSON up to its slot's value: ``{"Id":...,"Status":"OK",...,"Invoices":``."""

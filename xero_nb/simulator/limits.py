@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from xero_nb import facts
 from xero_nb.simulator.clock import SimClock
@@ -13,8 +13,7 @@ MINUTE = 60.0
 DAY = 86400.0
 
 
-@dataclass(frozen=True, slots=True)
-class LimitVerdict:
+class LimitVerdict(NamedTuple):
     """The remaining quotas after this call, and the problem if it was refused."""
 
     headers: dict[str, str]
@@ -77,11 +76,12 @@ class RateLimits:
         if not self.enabled:
             return None
         key = (client_id, tenant_id)
-        minute, day, app = self._minute.get(key), self._day.get(key), self._app.get(client_id)
+        minute = self._minute.get(key)
         if minute is None:
             minute = self._minute[key] = deque()
-        if day is None:
-            day = self._day[key] = deque()
+            self._day[key] = deque()
+        day = self._day[key]
+        app = self._app.get(client_id)
         if app is None:
             app = self._app[client_id] = deque()
         if minute and minute[0] <= now - MINUTE:
@@ -91,7 +91,6 @@ class RateLimits:
         if app and app[0] <= now - MINUTE:
             _purge(app, now, MINUTE)
         quota = self.day_quota(tier)
-        problem, retry = None, 0
         if busy:
             problem, retry = "concurrent", 1
         elif len(day) >= quota:
@@ -104,15 +103,20 @@ class RateLimits:
             minute.append(now)
             day.append(now)
             app.append(now)
-        headers = {
-            "X-DayLimit-Remaining": str(max(0, quota - len(day))),
-            "X-MinLimit-Remaining": str(max(0, self.per_minute - len(minute))),
-            "X-AppMinLimit-Remaining": str(max(0, self.app_per_minute - len(app))),
-        }
-        if problem is not None:
-            headers["X-Rate-Limit-Problem"] = problem
-            headers["Retry-After"] = str(retry)
+            return LimitVerdict(self._left(quota, day, minute, app))
+        headers = self._left(quota, day, minute, app)
+        headers["X-Rate-Limit-Problem"] = problem
+        headers["Retry-After"] = str(retry)
         return LimitVerdict(headers, problem, retry)
+
+    def _left(self, quota: int, day: deque[float], minute: deque[float],
+              app: deque[float]) -> dict[str, str]:
+        """The three quotas left, as Xero's headers spell them (never below 0)."""
+        left_day, left_minute = quota - len(day), self.per_minute - len(minute)
+        left_app = self.app_per_minute - len(app)
+        return {"X-DayLimit-Remaining": str(left_day if left_day > 0 else 0),
+                "X-MinLimit-Remaining": str(left_minute if left_minute > 0 else 0),
+                "X-AppMinLimit-Remaining": str(left_app if left_app > 0 else 0)}
 
     def peek(self, client_id: str, tenant_id: str | None, tier: str, now: float) -> dict[str, str]:
         """The remaining quotas without counting a call (for answers the limiter never saw).

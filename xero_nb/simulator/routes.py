@@ -10,13 +10,34 @@ from xero_nb.catalog.index import Catalog, load_catalog
 from xero_nb.catalog.scopes import ERAS, required_scopes
 from xero_nb.models import Endpoint
 
+# What an Invoice-only user may reach (Xero's "Invoice only" role: sales and the lists they need).
+INVOICE_ONLY_PATHS = ("/invoices", "/contacts", "/items", "/organisation", "/currencies",
+                      "/taxrates", "/brandingthemes", "/contactgroups")
+
 
 @dataclass(frozen=True, slots=True)
 class Route:
-    """One catalog endpoint as the router sees it: with its any-of scopes per era."""
+    """One catalog endpoint as the router sees it: its any-of scopes per era, and more.
+
+    What the API's checks ask of it is worked out once: its API, payroll region, whether it
+    writes, is a report, or is open to an Invoice-only user.
+    """
 
     endpoint: Endpoint
     required: dict[str, frozenset[str]]  # era -> any-of scopes
+    api: str = ""
+    region: str | None = None
+    write: bool = False
+    report: bool = False
+    invoice_only: bool = False
+
+    @classmethod
+    def of(cls, ep: Endpoint) -> Route:
+        """The route of a catalog endpoint."""
+        accounting = ep.api == "accounting"
+        return cls(ep, {era: required_scopes(ep, era) for era in ERAS}, ep.api,
+                   ep.payroll_region, ep.is_write, accounting and ep.path.startswith("/Reports"),
+                   accounting and ep.path.lower().startswith(INVOICE_ONLY_PATHS))
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +58,7 @@ class RouteTable:
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
         self._routes = {
-            ep.key: Route(ep, {era: required_scopes(ep, era) for era in ERAS})
+            ep.key: Route.of(ep)
             for ep in catalog if ep.api != "identity"  # /connections is the identity module's
         }
         self.routes = list(self._routes.values())

@@ -8,7 +8,7 @@ to the socket; the in-process transport adapts an httpx2 ``Request`` to a ``SimR
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import overload
+from typing import Any, overload
 from urllib.parse import parse_qs
 
 from xero_nb.http import Request, Response
@@ -19,17 +19,32 @@ _DEFAULT_PORTS = {"http": "80", "https": "443", "ws": "80", "wss": "443"}
 class RequestHeaders:
     """Read-only, case-insensitive request headers (repeated names joined with ``", "``)."""
 
-    __slots__ = ("_items", "_map")
+    __slots__ = ("_items", "_map", "_raw")
 
     def __init__(self, items: list[tuple[str, str]], found: dict[str, str] | None = None) -> None:
         """``found``: the lower-case map, when the caller built it on the way in."""
-        self._items = items
+        self._items: list[tuple[str, str]] | None = items
+        self._raw: list[tuple[bytes, bytes]] = []
         if found is None:
             found = {}
             for k, v in items:
                 low = k.lower()
                 found[low] = found[low] + ", " + v if low in found else v
         self._map = found
+
+    @classmethod
+    def from_asgi(cls, raw: list[tuple[bytes, bytes]]) -> RequestHeaders:
+        """From an ASGI scope's raw pairs: the lower-case map now, the list as sent when asked."""
+        found: dict[str, str] = {}
+        for k, v in raw:
+            low = k.decode("latin-1")
+            if not low.islower():  # ASGI servers send lower case already
+                low = low.lower()
+            value = v.decode("latin-1")
+            found[low] = found[low] + ", " + value if low in found else value
+        self = cls.__new__(cls)
+        self._items, self._raw, self._map = None, raw, found
+        return self
 
     @overload
     def get(self, name: str) -> str | None: ...
@@ -49,6 +64,8 @@ class RequestHeaders:
 
     def multi_items(self) -> list[tuple[str, str]]:
         """Every header as sent, in order."""
+        if self._items is None:
+            self._items = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in self._raw]
         return list(self._items)
 
 
@@ -127,46 +144,51 @@ def _host_of(netloc: str) -> str:
     return netloc.partition(":")[0].lower()
 
 
-def asgi_request(scope: Mapping[str, object], body: bytes) -> SimRequest:
+def asgi_request(scope: Mapping[str, Any], body: bytes) -> SimRequest:
     """A ``SimRequest`` from an ASGI HTTP scope, without building a URL model."""
-    raw = scope["headers"]
-    assert isinstance(raw, Iterable)
-    items = []
-    found: dict[str, str] = {}
-    for k, v in raw:  # one pass: the header list and its lower-case map
-        name, value = k.decode("latin-1"), v.decode("latin-1")
-        items.append((name, value))
-        low = name if name.islower() else name.lower()  # ASGI servers send lower case already
-        found[low] = found[low] + ", " + value if low in found else value
-    headers = RequestHeaders(items, found)
-    scheme = scope.get("scheme") or "http"
-    assert isinstance(scheme, str)
-    netloc = found.get("host") or "127.0.0.1"
+    headers = RequestHeaders.from_asgi(scope["headers"])
+    scheme: str = scope.get("scheme") or "http"
+    netloc = headers._map.get("host") or "127.0.0.1"
     if netloc.endswith((":80", ":443")):
         host, _, port = netloc.rpartition(":")
         if _DEFAULT_PORTS.get(scheme) == port:
             netloc = host  # as httpx2 spells the origin: no default port
-    qs = scope.get("query_string", b"")
-    query = qs.decode("latin-1") if isinstance(qs, bytes) and qs else ""
+    qs = scope.get("query_string")
+    query = qs.decode("latin-1") if qs else ""
     raw_path = scope.get("raw_path")
-    raw_text = raw_path.decode("latin-1") if isinstance(raw_path, bytes) and raw_path else str(scope["path"])
-    if "%" in raw_text or "/." in raw_text or not raw_text.isascii() or not raw_text.startswith("/"):
+    raw_text: str = raw_path.decode("latin-1") if raw_path else scope["path"]
+    if "%" in raw_text or "/." in raw_text or not raw_text.isascii() or raw_text[:1] != "/":
         # Rare spellings (escapes, dot segments): let httpx2 normalise the path as it always did.
         url = f"{scheme}://{netloc}{raw_text}" + (f"?{query}" if query else "")
-        return SimRequest(str(scope["method"]), scheme, netloc, Request("GET", url).url.path, query,
+        return SimRequest(scope["method"], scheme, netloc, Request("GET", url).url.path, query,
                           headers, body, url)
-    return SimRequest(str(scope["method"]), scheme, netloc, raw_text, query, headers, body,
+    return SimRequest(scope["method"], scheme, netloc, raw_text, query, headers, body,
                       raw_path=raw_text)
+
+
+def has_body(scope: Mapping[str, Any], headers: RequestHeaders) -> bool:
+    """False when HTTP/1.x framing says the request has none (no Content-Length, no
+    Transfer-Encoding: RFC 9112 section 6.3), so there is nothing to ``receive``."""
+    found = headers._map
+    return ("content-length" in found or "transfer-encoding" in found
+            or scope.get("http_version") not in ("1.1", "1.0"))
 
 
 class AnswerHeaders:
     """Mutable, case-insensitive answer headers kept in order (``name: value`` pairs)."""
 
-    __slots__ = ("_items", "_lower")
+    __slots__ = ("_items", "_low")
 
     def __init__(self, items: list[tuple[str, str]]) -> None:
         self._items = items
-        self._lower = [k.lower() for k, _ in items]  # the names, lower-cased once
+        self._low: list[str] | None = None  # the names lower-cased, once a lookup needs them
+
+    @property
+    def _lower(self) -> list[str]:
+        low = self._low
+        if low is None:
+            low = self._low = [k.lower() for k, _ in self._items]
+        return low
 
     def _index(self, name: str) -> int:
         try:
@@ -196,18 +218,18 @@ class AnswerHeaders:
         low = name.lower()
         i = self._index(low)
         if i < 0:
-            self._items.append((name, value))
-            self._lower.append(low)
+            self.append(name, value)
             return
         keep = [(k, v) for k, v in self._items if k.lower() != low]
         keep.insert(i, (name, value))
         self._items[:] = keep
-        self._lower[:] = [k.lower() for k, _ in keep]
+        self._low = None
 
     def append(self, name: str, value: str) -> None:
         """Add ``name`` without looking for an earlier one."""
         self._items.append((name, value))
-        self._lower.append(name.lower())
+        if self._low is not None:
+            self._low.append(name.lower())
 
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and name.lower() in self._lower
@@ -233,14 +255,32 @@ class Answer:
         self.status_code = status_code
         if headers is None:
             items: list[tuple[str, str]] = []
-        elif type(headers) is dict or isinstance(headers, Mapping):  # a dict skips the ABC check
+        elif type(headers) is dict:  # the common kinds first: they skip the ABC check
+            items = list(headers.items())
+        elif type(headers) is list:
+            items = list(headers)
+        elif isinstance(headers, Mapping):
             items = list(headers.items())
         else:
             items = list(headers)
+        if content is None:
+            self.content = b""
+        else:
+            self.content = content
+            for k, _ in items:
+                if len(k) == 14 and k.lower() == "content-length":
+                    break
+            else:
+                items.append(("Content-Length", str(len(content))))
         self.headers = AnswerHeaders(items)
-        if content is not None and "content-length" not in self.headers._lower:
-            self.headers.append("Content-Length", str(len(content)))
-        self.content = content if content is not None else b""
+
+    @classmethod
+    def built(cls, status_code: int, items: list[tuple[str, str]], content: bytes) -> Answer:
+        """From header pairs known to hold no Content-Length (it is appended, true to ``content``)."""
+        self = cls.__new__(cls)
+        items.append(("Content-Length", str(len(content))))
+        self.status_code, self.content, self.headers = status_code, content, AnswerHeaders(items)
+        return self
 
     def __repr__(self) -> str:
         return f"<Answer [{self.status_code}]>"
@@ -253,8 +293,7 @@ class Answer:
 
     def asgi_headers(self) -> list[tuple[bytes, bytes]]:
         """Raw headers for the socket, Content-Length last and true to the body."""
-        out = [(k.encode("latin-1"), v.encode("latin-1"))
-               for (k, v), low in zip(self.headers._items, self.headers._lower, strict=True)
-               if low != "content-length"]
+        out = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in self.headers._items
+               if len(k) != 14 or k.lower() != "content-length"]  # only 14 letters need a look
         out.append((b"content-length", str(len(self.content)).encode()))
         return out
