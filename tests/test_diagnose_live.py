@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ast
+import textwrap
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -215,8 +218,59 @@ def test_unknown_when_the_organisation_is_offline(sim: XeroSimulator) -> None:
     assert "503" in d.top.title
 
 
+def live_assertions(source: str) -> dict[str, list[str]]:
+    """Diagnosis code -> the tests that assert it on a live answer: a test function that calls
+    the simulator (``call``, ``_token_post`` or a client on ``sim.transport()``) and passes
+    ``expect()`` a ``diagnose(...)`` result (directly or through a name) with the code as a
+    literal. A test merely named after a code, or one that never sends anything, does not count."""
+    found: dict[str, list[str]] = {}
+    for fn in ast.parse(source).body:
+        if not (isinstance(fn, ast.FunctionDef) and fn.name.startswith("test_")):
+            continue
+        calls = [n for n in ast.walk(fn) if isinstance(n, ast.Call)]
+        live = any((isinstance(c.func, ast.Name) and c.func.id in ("call", "_token_post"))
+                   or (isinstance(c.func, ast.Attribute) and c.func.attr == "transport")
+                   for c in calls)
+        diagnosed = {t.id for n in ast.walk(fn) if isinstance(n, ast.Assign)
+                     and isinstance(n.value, ast.Call) and isinstance(n.value.func, ast.Name)
+                     and n.value.func.id == "diagnose" for t in n.targets if isinstance(t, ast.Name)}
+        for c in calls:
+            if not (live and isinstance(c.func, ast.Name) and c.func.id == "expect" and len(c.args) == 2):
+                continue
+            subject, code = c.args
+            from_diagnose = ((isinstance(subject, ast.Call) and isinstance(subject.func, ast.Name)
+                              and subject.func.id == "diagnose")
+                             or (isinstance(subject, ast.Name) and subject.id in diagnosed))
+            if from_diagnose and isinstance(code, ast.Constant) and isinstance(code.value, str):
+                found.setdefault(code.value, []).append(fn.name)
+    return found
+
+
+def test_expect_fails_on_another_top_code() -> None:
+    d = diagnose(text="HTTP/1.1 429 Too Many Requests\nX-Rate-Limit-Problem: minute")
+    assert expect(d, d.top.code) is d
+    for other in (c for c in DIAGNOSIS_CODES if c != d.top.code):
+        with pytest.raises(AssertionError):
+            expect(d, other)
+
+
 def test_every_code_has_a_live_test() -> None:
-    # Each test_<code>... above asserts its code with expect(); order-independent check.
-    names = [n for n in globals() if n.startswith("test_")]
-    missing = [c for c in DIAGNOSIS_CODES if not any(n.startswith(f"test_{c}") for n in names)]
+    """Each code is asserted (``expect``) on a diagnosis of a simulator's answer in some test."""
+    found = live_assertions(Path(__file__).read_text(encoding="utf-8"))
+    missing = [c for c in DIAGNOSIS_CODES if c not in found]
     assert not missing, missing
+    assert set(found) <= set(DIAGNOSIS_CODES), set(found) - set(DIAGNOSIS_CODES)  # no typo'd code
+
+
+def test_the_live_test_check_reads_assertions_not_names() -> None:
+    named_only = textwrap.dedent("""
+        def test_missing_scope(sim):
+            r = call(sim, "/api.xro/2.0/Accounts", None)
+            assert r.status_code == 401
+        def test_token_expired(sim):
+            expect(diagnose(text="401 TokenExpired"), "token_expired")  # nothing sent
+        def test_user_role(sim):
+            d = diagnose(call(sim, "/x", None))
+            expect(d, "user_role")
+    """)
+    assert live_assertions(named_only) == {"user_role": ["test_user_role"]}

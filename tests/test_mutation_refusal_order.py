@@ -98,3 +98,94 @@ def test_the_developer_tiers_start_on_2_march_2026_utc_wherever_the_kernel_runs(
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+# -- what each refusal looks like, and whose limits count (found by mutation testing) ----------
+
+def test_a_scope_the_call_does_not_need_never_triggers_that_scopes_gate() -> None:
+    # The pkce app is on the Starter tier: Journals are refused to it. Holding the Journals
+    # scope must not refuse its other calls.
+    sim = XeroSimulator(limits=False)
+    tok = sim.issue_token(scopes=["accounting.journals.read", "accounting.settings.read"], app="pkce",
+                          tenants=["AU"])
+    assert call(sim, tok, "/api.xro/2.0/Journals", "AU").status_code == 401
+    assert call(sim, tok, "/api.xro/2.0/Accounts", "AU").status_code == 200
+
+
+def test_payroll_of_another_region_is_xeros_404_in_that_apis_shape() -> None:
+    sim = XeroSimulator(limits=False)
+    tok = sim.issue_token(scopes=["payroll.employees.read"], tenants=["AU"])
+    r = call(sim, tok, "/payroll.xro/2.0/Employees", "AU")
+    body = r.json()
+    assert r.status_code == 404 and (body["title"], body["status"], body["detail"]) == ("NotFound", 404, NOT_FOUND)
+
+
+def test_a_shared_payroll_url_without_a_known_organisation_is_the_tenant_refusal() -> None:
+    sim = XeroSimulator(limits=False)
+    tok = sim.issue_token(scopes=["payroll.employees.read"], tenants=["NZ"])
+    headers = {"Authorization": "Bearer " + tok["access_token"]}
+    with Client(transport=sim.transport()) as http:
+        for extra in ({}, {"xero-tenant-id": "00000000-0000-0000-0000-000000000000"}):
+            r = http.get(API + "/payroll.xro/2.0/Employees", headers=headers | extra)
+            assert (r.status_code, r.json()["detail"]) == (403, "AuthenticationUnsuccessful")
+
+
+@pytest.mark.parametrize("path", ["/payroll.xro/2.0/Employees", "/api.xro/2.0/Accounts"])
+def test_a_bad_token_is_refused_in_the_apis_own_shape(path: str) -> None:
+    sim = XeroSimulator(limits=False)
+    r = call(sim, {"access_token": "not-a-token"}, path, "NZ")
+    body = r.json()
+    assert r.status_code == 401
+    if path.startswith("/payroll.xro/2.0"):  # payroll 2.0 writes its problems in lower case
+        assert (body["title"], body["detail"]) == ("Unauthorized", "AuthenticationUnsuccessful")
+    else:
+        assert (body["Title"], body["Detail"]) == ("Unauthorized", "AuthenticationUnsuccessful")
+
+
+def test_the_minute_limit_is_per_app_and_per_organisation() -> None:
+    sim = XeroSimulator()
+    web = sim.issue_token(scopes=["accounting.settings.read"], tenants=["AU", "NZ"])
+    other = sim.issue_token(scopes=["accounting.settings.read"], app="partner", tenants=["AU"])
+    assert [call(sim, web, "/api.xro/2.0/Accounts", "AU").status_code for _ in range(61)][-2:] == [200, 429]
+    assert call(sim, web, "/api.xro/2.0/Accounts", "NZ").status_code == 200  # another organisation
+    assert call(sim, other, "/api.xro/2.0/Accounts", "AU").status_code == 200  # another app
+
+
+def test_a_429_says_which_limit_in_the_apis_own_shape() -> None:
+    sim = XeroSimulator()
+    tok = sim.issue_token(scopes=["accounting.settings.read", "payroll.employees.read"], tenants=["NZ"])
+    for _ in range(60):
+        call(sim, tok, "/api.xro/2.0/Accounts", "NZ")
+    pascal = call(sim, tok, "/api.xro/2.0/Accounts", "NZ")
+    lower = call(sim, tok, "/payroll.xro/2.0/Employees", "NZ")
+    assert (pascal.status_code, lower.status_code) == (429, 429)
+    p, q = pascal.json(), lower.json()
+    assert (p["Title"], p["Status"], p["Detail"]) == ("Too Many Requests", 429, "Rate limit exceeded: minute")
+    assert (q["title"], q["status"], q["detail"]) == ("Too Many Requests", 429, "Rate limit exceeded: minute")
+    assert p["Instance"] == pascal.headers["Xero-Correlation-Id"]
+    assert q["instance"] == lower.headers["Xero-Correlation-Id"]
+    assert lower.headers["X-Rate-Limit-Problem"] == "minute" and lower.headers["Retry-After"]
+
+
+def test_a_missing_scope_on_payroll_2_is_refused_in_its_lower_case_shape() -> None:
+    sim = XeroSimulator(limits=False)
+    tok = sim.issue_token(scopes=["accounting.settings.read"], tenants=["NZ"])
+    r = call(sim, tok, "/payroll.xro/2.0/Employees", "NZ")
+    body = r.json()
+    assert r.status_code == 401 and r.headers["WWW-Authenticate"] == "insufficient_scope"
+    assert (body["status"], body["detail"]) == (401, "AuthorizationUnsuccessful") and "Detail" not in body
+    assert body["instance"] == r.headers["Xero-Correlation-Id"]
+
+
+def test_app_store_billing_needs_xeros_approval_though_no_organisation_is_involved() -> None:
+    sim = XeroSimulator(limits=False)
+    url = "/appstore/2.0/subscriptions/00000000-0000-0000-0000-000000000001"
+    for app, allowed in (("web", False), ("partner", True)):
+        tok = sim.issue_token(scopes=["marketplace.billing"], app=app)
+        with Client(transport=sim.transport()) as http:
+            r = http.get(API + url, headers={"Authorization": "Bearer " + tok["access_token"]})
+        if allowed:  # approved: past the gate (the subscription itself may not exist)
+            assert r.status_code != 401, r.text
+        else:
+            assert (r.status_code, detail(r)) == (401, "AuthorizationUnsuccessful")
+            assert r.headers["WWW-Authenticate"] == "insufficient_scope"

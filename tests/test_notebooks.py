@@ -1,5 +1,6 @@
 """Every notebook runs offline on the simulator and leaks no token or secret (how long they take is
-for the benchmarks, not asserted here)."""
+for the benchmarks, not asserted here). Offline is enforced, not hoped for: each kernel starts
+with a guard that lets sockets reach loopback only and refuses every name lookup but localhost."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import nbformat
@@ -39,8 +43,103 @@ def test_token_like() -> None:
     assert not token_like("xnb-scope-accounting-reports-tenninetynine-read")
 
 
+# Imported by every Python process started with its folder first on PYTHONPATH (the kernels
+# here): connect, connect_ex and sendto reach loopback and Unix sockets only, and name lookups
+# other than localhost fail, each refusal written to $NB_OFFLINE_LOG before the OSError.
+GUARD = textwrap.dedent("""
+    import errno, ipaddress, os, socket
+
+    _LOG = os.environ.get("NB_OFFLINE_LOG")
+
+    def _note(line):
+        if _LOG:
+            with open(_LOG, "a", encoding="utf-8") as fh:
+                fh.write(line + "\\n")
+
+    def _loopback_host(host):
+        if host is None or str(host).lower() in ("localhost", "localhost."):
+            return True
+        try:
+            return ipaddress.ip_address(str(host).split("%")[0]).is_loopback
+        except ValueError:
+            return False
+
+    def _refuse(what, target):
+        _note(f"refused {what} {target!r}")
+        raise OSError(errno.ENETUNREACH, f"offline test: {what} {target!r} refused (loopback only)")
+
+    def _guard(name, where):
+        real = getattr(socket.socket, name)
+        def guarded(self, *args):
+            address = args[where]
+            if self.family != getattr(socket, "AF_UNIX", None) and not _loopback_host(address[0]):
+                _refuse(name, address)
+            return real(self, *args)
+        setattr(socket.socket, name, guarded)
+
+    for _name, _where in (("connect", 0), ("connect_ex", 0), ("sendto", -1)):
+        _guard(_name, _where)
+
+    def _lookup(real):
+        def guarded(host, *args, **kw):
+            try:
+                ipaddress.ip_address(str(host).split("%")[0])  # a literal address: no lookup
+            except ValueError:
+                if not _loopback_host(host):
+                    _refuse(real.__name__, host)
+            return real(host, *args, **kw)
+        return guarded
+
+    for _name in ("getaddrinfo", "gethostbyname", "gethostbyname_ex"):
+        setattr(socket, _name, _lookup(getattr(socket, _name)))
+    _note(f"guarded {os.getpid()}")
+""")
+
+
+def offline_env(folder: Path) -> dict[str, str]:
+    """Environment variables under which a new Python process can reach loopback only."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "sitecustomize.py").write_text(GUARD, encoding="utf-8")
+    path = os.pathsep.join(p for p in (str(folder), os.environ.get("PYTHONPATH")) if p)
+    return {"PYTHONPATH": path, "NB_OFFLINE_LOG": str(folder / "network.log")}
+
+
+def test_the_offline_guard_refuses_the_network_and_lets_loopback_through(tmp_path: Path) -> None:
+    env = offline_env(tmp_path / "guard")
+    probe = textwrap.dedent("""
+        import socket, sys
+        refused = []
+        for attempt in (lambda: socket.create_connection(("192.0.2.1", 443), timeout=5),
+                        lambda: socket.create_connection(("2001:db8::1", 443), timeout=5),
+                        lambda: socket.getaddrinfo("api.xero.com", 443),
+                        lambda: socket.gethostbyname("identity.xero.com"),
+                        lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("192.0.2.1", 53))):
+            try:
+                attempt()
+            except OSError as exc:
+                refused.append("offline test" in str(exc))
+        server = socket.create_server(("127.0.0.1", 0))
+        with socket.create_connection(server.getsockname(), timeout=5):  # loopback: allowed
+            server.accept()[0].close()
+        print(refused)
+    """)
+    run = subprocess.run([sys.executable, "-c", probe], env=os.environ | env, capture_output=True,
+                         text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == str([True] * 5)
+    log = Path(env["NB_OFFLINE_LOG"]).read_text().splitlines()
+    assert log[0].startswith("guarded ") and len([x for x in log if x.startswith("refused")]) == 5
+    assert "sitecustomize" not in sys.modules or not hasattr(sys.modules["sitecustomize"], "_refuse")
+
+
 @pytest.fixture(scope="module")
-def executed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, nbformat.NotebookNode]:
+def offline(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    return offline_env(tmp_path_factory.mktemp("offline"))
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory: pytest.TempPathFactory,
+             offline: dict[str, str]) -> dict[str, nbformat.NotebookNode]:
     work = tmp_path_factory.mktemp("notebooks")
     home = tmp_path_factory.mktemp("home")
     saved = dict(os.environ)
@@ -50,6 +149,7 @@ def executed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, nbformat.Not
     os.environ["XDG_CONFIG_HOME"] = str(home / "config")
     os.environ["XDG_DATA_HOME"] = str(home / "data")
     os.environ["XDG_STATE_HOME"] = str(home / "state")
+    os.environ.update(offline)  # the kernels reach loopback only
     out = {}
     try:
         for name in NAMES:
@@ -87,9 +187,14 @@ def test_committed_clean(name: str) -> None:
     assert "widgets" not in nb.metadata
 
 
-def test_all_run_offline(executed) -> None:
+def test_all_run_offline(executed, offline: dict[str, str]) -> None:
     # Each ran to the end without an error (allow_errors=False); their run time is benchmarked.
     assert sorted(executed) == EXPECTED
+    # Each in a kernel that had the network guard, and none tried to leave the machine (a
+    # refusal a notebook caught and hid still shows here).
+    log = Path(offline["NB_OFFLINE_LOG"]).read_text(encoding="utf-8").splitlines()
+    assert len([line for line in log if line.startswith("guarded ")]) >= len(EXPECTED), log
+    assert not [line for line in log if line.startswith("refused ")], log
     for name, nb in executed.items():
         code = [c for c in nb.cells if c.cell_type == "code"]
         assert code and all(c.execution_count is not None for c in code), name
