@@ -3,7 +3,8 @@
 Paste a full SDK URL into the request bar -> Send -> 401 -> the permissions panel names the
 scope -> Consent -> the simulator's consent page in a new tab -> Allow -> the request is sent
 again -> 200. Then, with the Scopes tab's era what-if switched, the fix is still the one the
-app's real era gives. Everything is read as the user reads it (text), on 127.0.0.1 only.
+app's real era gives; and a pasted error is diagnosed with the context typed beside it, shown
+next to the box. Everything is read as the user reads it (text), on 127.0.0.1 only.
 """
 
 from __future__ import annotations
@@ -196,5 +197,28 @@ def test_request_bar_permissions_consent_resend(lab: str) -> None:
             _consent_in_new_tab(page, context)
             expect(info).to_contain_text("200", timeout=30_000)
             page.screenshot(path=str(ARTIFACTS / "call_flow_whatif.png"), full_page=True)
+
+            # 4. A pasted error is diagnosed with the context the user typed beside it (not the
+            # current request's), says which, and answers next to the paste box.
+            box = page.get_by_placeholder("paste an error").first
+            box.fill('{"error": "InsufficientPermissions", "message": "The API credentials do '
+                     'not have the necessary permissions to perform the action."}')
+            page.get_by_placeholder("e.g. GET /Invoices").first.fill("GET /Contacts")
+            page.get_by_placeholder("the token's scopes").first.fill("openid accounting.settings.read")
+            page.locator("button", has_text="Diagnose pasted error").first.click()
+            used = page.locator(".xnb-paste-context").first
+            expect(used).to_contain_text("Diagnosed with")
+            expect(used).to_contain_text("/Contacts")
+            assert "accounting.settings.read" in used.inner_text()
+            assert "/Payments" not in used.inner_text()  # the current request was not used
+            result = page.locator(".xnb-paste-result").first
+            expect(result).to_contain_text("missing_scope")
+            assert "accounting.contacts.read" in result.inner_text()
+            gap = page.evaluate(
+                "() => { const b = [...document.querySelectorAll('button')].find("
+                "x => x.textContent.includes('Diagnose pasted error')).getBoundingClientRect();"
+                " const r = document.querySelector('.xnb-paste-result').getBoundingClientRect();"
+                " return r.top - b.bottom; }")
+            assert 0 <= gap < 400, gap  # the answer appears where the user is looking
         finally:
             browser.close()
