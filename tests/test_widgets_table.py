@@ -14,7 +14,8 @@ import pytest
 
 from xero_nb.redact import REDACTED
 from xero_nb.widgets import export
-from xero_nb.widgets.table import KEY_WIDTHS, LONG, TableState
+from xero_nb.widgets.table import TableState
+from xero_nb.widgets.table_html import KEY_WIDTHS, LONG
 from xero_nb.widgets.table_view import BRIDGE_JS, DataTable, StaticCopy, show_table
 
 JWT = "eyJhbGciOiJSUzI1NiJ9." + "eyJzdWIiOiIxMjM0NTY3ODkwIn0" + ".c2lnbmF0dXJlc2lnbmF0dXJl"

@@ -10,7 +10,6 @@ downloads (``download()``), never files written on the Jupyter server.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -18,30 +17,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from xero_nb.markup import Markup, el, fmt, join
+from xero_nb.markup import Markup, el, join
 from xero_nb.widgets import export
 from xero_nb.widgets.export import Download
 from xero_nb.widgets.notice import Noticed, guarded
 from xero_nb.widgets.render import cell_text
+from xero_nb.widgets.table_html import KEY_WIDTHS, render
 
-# Row classes, from the first of `change`, `allowed`, `verdict`, `status` that says something.
-_ROW_CLASS = {
-    ("change", "gained"): "xnb-gained",
-    ("change", "lost"): "xnb-lost",
-    ("allowed", True): "xnb-ok",
-    ("allowed", False): "xnb-no",
-    ("verdict", "match"): "xnb-ok",
-    ("verdict", "mismatch"): "xnb-no",
-    ("verdict", "inconclusive"): "xnb-warn",
-    ("status", "kept"): "xnb-ok",
-    ("status", "uncertain"): "xnb-warn",
-    ("status", "cannot keep"): "xnb-no",
-}
-# The columns that say what a row is and what fixes it, in the order shown, with their fixed
-# widths (em): they stay in view (sticky) while the other columns scroll sideways.
-KEY_WIDTHS = {"change": 5.5, "method": 5.5, "path": 18.0, "allowed": 5.5, "verdict": 7.0,
-              "missing": 13.0, "fix": 14.0}
-LONG = 40  # a cell longer than this gets its full text on hover, and is cut to a width unless wrapped
 STATIC_ROWS = 100  # rows a static copy (notebook opened without a kernel) shows at most
 
 
@@ -246,7 +228,7 @@ class TableState(Noticed):
 
     def html(self) -> Markup:
         """The current page as a styled HTML table (escaped; no scripts)."""
-        return self._table(self.page_frame(), sortable=True)
+        return self._render(self.page_frame(), sortable=True)
 
     def static_html(self, limit: int = STATIC_ROWS) -> Markup:
         """The filtered, sorted rows (up to ``limit``) as a table that needs no kernel to show."""
@@ -257,84 +239,15 @@ class TableState(Noticed):
         note += f"; sorted by {self.sort_column}" if self.sort_column else ""
         note += f"; filter {self.filter_text!r}" if self.filter_text else ""
         return join([el("div", note, class_="xnb-static-note"),
-                     self._table(view.iloc[:limit], sortable=False)])
+                     self._render(view.iloc[:limit], sortable=False)])
 
-    def _table(self, page: pd.DataFrame, *, sortable: bool) -> Markup:
-        # The hot path of every click and keystroke: each column's opening tags are built once
-        # (through ``el``/``attrs``), then every cell is one escaped string between them.
-        cols = self.columns
-        sticky = self.sticky()
-        last_key = list(sticky)[-1] if sticky else None
-        head = join(self._th(c, sticky, last_key, sortable) for c in cols)
-        opens = []
-        for c in cols:
-            short = str(el("td", **self._place(c, sticky, last_key)))[:-len("</td>")]
-            long_attrs = self._place(c, sticky, last_key)
-            long_attrs["class_"] = (long_attrs.get("class_", "") + " xnb-long").strip()
-            opens.append((short, str(el("td", **long_attrs))[:-len("</td>")][:-1]))
-        values = [[cell_text(v) for v in page[c].tolist()] for c in cols]
-        classes = self._row_classes(page)
-        rows = []
-        for i, cls in enumerate(classes):
-            cells = []
-            for (short, long_open), column in zip(opens, values, strict=True):
-                value = column[i]
-                safe = html.escape(value, quote=True)
-                if len(value) > LONG:
-                    cells.append(f'{long_open} title="{safe}">{safe}</td>')
-                else:
-                    cells.append(f"{short}{safe}</td>")
-            rows.append((f'<tr class="{cls}">' if cls else "<tr>") + "".join(cells) + "</tr>")
-        body = Markup("".join(rows)) if rows else el("tr", el("td", "no rows",
-                                                            colspan=max(len(cols), 1)))
+    def _render(self, page: pd.DataFrame, *, sortable: bool) -> Markup:
         rows_at = self._rows()
         allowed = int(self._frame["allowed"].to_numpy()[rows_at].astype(bool).sum()) \
             if "allowed" in self._frame.columns else None
-        return el("div", fmt("<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>", head, body),
-                  class_="xnb-table" + (" xnb-wrap" if self.wrap else ""), data_table=self.name,
-                  data_rows=len(rows_at), data_allowed=allowed)
-
-    @classmethod
-    def _row_classes(cls, page: pd.DataFrame) -> list[str]:
-        keys = [k for k in ("change", "allowed", "verdict", "status") if k in page.columns]
-        columns = [page[k].tolist() for k in keys]
-        return [cls._row_class(dict(zip(keys, vals, strict=True)))
-                for vals in zip(*columns, strict=True)] if keys else [""] * len(page)
-
-    @staticmethod
-    def _place(col: str, sticky: dict[str, float], last: str | None) -> dict[str, Any]:
-        if col not in sticky:
-            return {}
-        style = f"left:{sticky[col]:g}em;width:{KEY_WIDTHS[col]:g}em;" \
-                f"min-width:{KEY_WIDTHS[col]:g}em;max-width:{KEY_WIDTHS[col]:g}em"
-        return {"class_": "xnb-key" + (" xnb-key-last" if col == last else ""), "style": style}
-
-    def _th(self, col: str, sticky: dict[str, float], last: str | None, sortable: bool) -> Markup:
-        place = self._place(col, sticky, last)
-        if not sortable:
-            return el("th", col, data_col=col, **place)
-        sort = None if col != self.sort_column else ("ascending" if self.ascending else "descending")
-        # The whole cell is the mouse target; the button in it takes the keyboard focus (Tab) and
-        # turns Enter and Space into the same click, so both reach the one bridge handler.
-        button = el("button", col, self._arrow(col), type="button", class_="xnb-sort",
-                    data_cmd=f"sort:{col}",
-                    title=f"sort by {col}" + (" (again: reverse)" if sort else ""))
-        return el("th", button, data_col=col, data_cmd=f"sort:{col}", aria_sort=sort, **place)
-
-    def _arrow(self, col: str) -> str:
-        if col != self.sort_column:
-            return ""
-        return " ▲" if self.ascending else " ▼"
-
-    @staticmethod
-    def _row_class(rec: dict[str, Any]) -> str:
-        for key in ("change", "allowed", "verdict", "status"):
-            if key in rec:
-                value = bool(rec[key]) if key == "allowed" else rec[key]
-                cls = _ROW_CLASS.get((key, value))
-                if cls:
-                    return cls
-        return ""
+        return render(page, columns=self.columns, sticky=self.sticky(), name=self.name,
+                      sort=(self.sort_column, self.ascending), wrap=self.wrap, rows=len(rows_at),
+                      allowed=allowed, sortable=sortable)
 
     # -- export -----------------------------------------------------------------
     @guarded
