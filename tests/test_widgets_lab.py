@@ -12,7 +12,8 @@ import pytest
 
 from xero_nb.models import Param
 from xero_nb.simulator import XeroSimulator
-from xero_nb.widgets.call import CallState, body_frame, check_value
+from xero_nb.widgets.call import CallState
+from xero_nb.widgets.call_values import body_frame, check_value
 from xero_nb.widgets.call_view import CallPanel
 from xero_nb.widgets.connection import Connection
 from xero_nb.widgets.connection_view import ConnectPanel

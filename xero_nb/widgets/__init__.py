@@ -13,7 +13,8 @@ Naming rule: a panel ``NAME`` has its controller in ``NAME.py`` and its ipywidge
 ``*_view.py`` modules import ipywidgets; the others are plain Python shared by the views:
 ``scope_state`` (the scopes every panel reads), ``sign_in`` (how a Connection signs in),
 ``scan_tables`` (the Scan tab's tables and summary, from a scan's result and report),
-``table_html`` (a table page as HTML: the hot path of every click),
+``table_html`` (a table page as HTML: the hot path of every click), ``call_values`` (a typed
+parameter value checked, an answer's collection as a table),
 ``background`` (one slow run on a thread, with Cancel), ``notice`` (messages), ``render`` (HTML
 pieces), ``demo`` (the simulator app), ``export`` (CSV and Excel downloads), the Call tab's
 ``request_bar``, ``permissions``, ``history`` and ``pasted``, and ``report_button`` /
