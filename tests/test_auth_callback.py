@@ -150,3 +150,29 @@ def test_a_taken_port_says_which_and_what_to_do_instead() -> None:
     assert "complete()" in text  # the paste-the-redirect-URL fallback
     other = re.search(r"http://localhost:(\d+)/cb", text)
     assert other is not None and int(other.group(1)) not in (0, port)
+
+
+def test_the_browser_gets_its_whole_page_before_wait_hangs_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    # wait() returns as soon as the redirect is recorded and then closes, which hangs up on open
+    # connections: the page must have been written first, however slowly the handler writes it.
+    import threading
+    import time
+
+    from xero_nb.auth import callback
+
+    real = callback._Handler.end_headers
+
+    def slow_end_headers(self: callback._Handler) -> None:
+        time.sleep(0.3)  # the recording thread runs ahead of the writing one
+        real(self)
+
+    monkeypatch.setattr(callback._Handler, "end_headers", slow_end_headers)
+    server = CallbackServer("http://127.0.0.1/callback", "st-123")
+    waited: list[object] = []
+    waiter = threading.Thread(target=lambda: waited.append(server.wait(10)))
+    waiter.start()
+    with Client(trust_env=False) as http:
+        page = http.get(f"{server.redirect_uri}?code=c0de&state=st-123")
+    waiter.join(10)
+    assert page.status_code == 200 and "You can close this tab" in page.text
+    assert waited and not waiter.is_alive()

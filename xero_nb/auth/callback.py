@@ -95,14 +95,20 @@ class _Handler(BaseHTTPRequestHandler):
     timeout = 5.0  # a client that connects and sends nothing must not hang close()
 
     def do_GET(self) -> None:
-        status, body = self.server.owner._handle(self.path)
-        self.send_response(status)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
-        self.send_header("Referrer-Policy", "no-referrer")
-        self.end_headers()
-        self.wfile.write(body)
+        owner = self.server.owner
+        status, body, final = owner._handle(self.path)
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("Referrer-Policy", "no-referrer")
+            self.end_headers()
+            self.wfile.write(body)
+            self.wfile.flush()
+        finally:
+            if final:  # the redirect's browser has its page: wait() may now hang up
+                owner._answered.set()
 
     def log_message(self, format: str, *args: Any) -> None:
         # The default logs the request line, which carries the authorization code.
@@ -127,6 +133,7 @@ class CallbackServer:
         self._state = state
         self._result: CallbackResult | None = None
         self._used = threading.Event()
+        self._answered = threading.Event()  # the redirect's own page was written back
         self._lock = threading.Lock()
         self.refused = 0
         self._httpd = _bind(parts.port or 0, redirect_uri)
@@ -144,23 +151,24 @@ class CallbackServer:
         host, port = self._httpd.socket.getsockname()[:2]
         return str(host), int(port)
 
-    def _handle(self, raw_path: str) -> tuple[int, bytes]:
+    def _handle(self, raw_path: str) -> tuple[int, bytes, bool]:
+        """The answer to one request, and whether it was the redirect that ends the wait."""
         parts = urlsplit(raw_path)
         with self._lock:
             if self._used.is_set():
-                return 410, _REFUSED
+                return 410, _REFUSED, False
             if parts.path != self._path:
-                return 404, _REFUSED
+                return 404, _REFUSED, False
             query = {k: v[0] for k, v in parse_qs(parts.query).items()}
             if query.get("state") != self._state:
                 # A forged or stale redirect: refuse it and keep waiting for the real one.
                 self.refused += 1
-                return 400, _REFUSED
+                return 400, _REFUSED, False
             url = urlunsplit(("http", f"{LOOPBACK}:{self.port}", parts.path, parts.query, ""))
             error = query.get("error")
             self._result = CallbackResult(url, error, query.get("error_description"))
             self._used.set()
-            return (400, _FAILED) if error else (200, _DONE)
+            return (400, _FAILED, True) if error else (200, _DONE, True)
 
     def wait(self, timeout: float = 300.0) -> CallbackResult:
         """Block until the redirect arrives (or raise AuthError on timeout); then close."""
@@ -171,6 +179,8 @@ class CallbackServer:
                                 hint="finish signing in in the browser, or paste the "
                                      "redirect URL into complete()")
             assert self._result is not None
+            # Closing hangs up on open connections: first let the browser get its page.
+            self._answered.wait(2.0)
             return self._result
         finally:
             self.close()
