@@ -212,3 +212,15 @@ def test_payroll_region_titles_read_as_english() -> None:
                     organisation={"CountryCode": "NZ"})
     title = next(f.title for f in d.findings if f.code == "payroll_region_mismatch")
     assert title.startswith("An AU payroll") and "for an NZ organisation" in title
+
+
+def test_unknown_findings_give_a_fix_that_fits_what_was_seen() -> None:
+    import xero_nb as xn
+
+    body = ('{"Type":"ValidationException","Message":"A validation exception occurred","Elements":'
+            '[{"ValidationErrors":[{"Message":"Account code 999 is not a valid code"}]}]}')
+    (f, *_) = xn.diagnose(text=body, status=400).findings
+    assert f.code == "unknown" and f.fix[0].startswith("Correct the fields")
+    assert not f.evidence[0].startswith("seen:")  # the CLI and widgets add their own label
+    (g, *_) = xn.diagnose(text="something odd happened").findings
+    assert g.fix[0].startswith("Send Xero support the Xero-Correlation-Id")

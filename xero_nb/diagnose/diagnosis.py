@@ -172,22 +172,25 @@ def decisive_fact(ranked: list[Finding]) -> str | None:
 def unknown_finding(obs: Observation) -> Finding:
     """``unknown``, saying exactly what was seen and the usual next step."""
     status = obs.status
+    first = ("Send Xero support the Xero-Correlation-Id"
+             + (f" {obs.correlation_id}" if obs.correlation_id else "") + ".")
     if status is not None and 200 <= status < 400:
         title = f"Xero answered {status}: the call did not fail"
     elif status in (500, 502, 503, 504):
         title = f"Xero answered {status}: organisation offline or the API unavailable; retry later"
     elif (obs.field("type") or "").lower() == "validationexception":
         title = "Xero rejected the data sent (ValidationException): not a permission problem"
+        first = "Correct the fields its ValidationErrors name, then send again."
     elif status == 404:
         title = "404: the resource or endpoint was not found (wrong id, or a payroll region)"
     elif status is None and not obs.body.strip() and not obs.fields:
         title = "Nothing to go on: no status, headers or body were given"
     elif status is None and obs.error and any(w in obs.error for w in ("Error", "Timeout", "timed out")):
         title = f"No answer from Xero ({obs.error[:80]}): check the network and retry"
+        first = "Check the network, proxy and firewall (and the API host), then send again."
     else:
         title = "No known cause matches what Xero sent"
-    return Finding("unknown", title, (f"seen: {obs.summary()}",),
-                   ("Send Xero support the Xero-Correlation-Id"
-                    + (f" {obs.correlation_id}" if obs.correlation_id else "") + ".",
+    return Finding("unknown", title, (obs.summary(),),
+                   (first,
                     "Pass more context to diagnose(): endpoint, token or granted scopes, "
                     "connections, organisation."), FLOOR)
