@@ -10,23 +10,14 @@ next to the box. Everything is read as the user reads it (text), on 127.0.0.1 on
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from browser_lab import CHROMIUM, CHROMIUM_ARGS, running_lab
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
 LAB_TOKEN = "xnb-browser-flow"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 SDK_URL = "https://api.xero.com/api.xro/2.0/Invoices?where=Status%3D%3D%22AUTHORISED%22"
 
 pytestmark = pytest.mark.browser
@@ -43,69 +34,13 @@ def _notebook() -> dict:
             "nbformat": 4, "nbformat_minor": 5}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_for(url: str, deadline: float, proc: subprocess.Popen) -> None:
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"jupyter lab exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as resp:
-                if resp.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(f"JupyterLab did not answer at {url}")
-
-
 @pytest.fixture
 def lab(tmp_path: Path):
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is missing: run `apt-get update && apt-get install -y "
-                    "chromium` (make test does this) — the browser test must not be skipped")
     work = tmp_path / "notebooks"
     work.mkdir()
     (work / "flow.ipynb").write_text(json.dumps(_notebook()))
-    home = tmp_path / "home"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("XERO_")}
-    env.update({
-        "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"),
-        "XDG_DATA_HOME": str(home / ".local/share"), "XDG_STATE_HOME": str(home / ".state"),
-        "JUPYTERLAB_SETTINGS_DIR": str(home / "lab-settings"),
-        "JUPYTERLAB_WORKSPACES_DIR": str(home / "lab-workspaces"),
-        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
-    })
-    labconfig = home / "jupyter-config" / "labconfig"
-    labconfig.mkdir(parents=True)
-    (labconfig / "page_config.json").write_text(json.dumps(
-        {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
-    env["JUPYTER_CONFIG_DIR"] = str(home / "jupyter-config")
-    port = free_port()
-    log = (tmp_path / "lab.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root",
-         "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-         f"--IdentityProvider.token={LAB_TOKEN}", "--ServerApp.open_browser=False",
-         f"--ServerApp.root_dir={work}", "--LabApp.expose_app_in_browser=True",
-         "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
-        cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(f"{base}/api/status?token={LAB_TOKEN}", time.monotonic() + 60, proc)
+    with running_lab(work, tmp_path, LAB_TOKEN) as base:
         yield base
-    finally:
-        try:
-            req = urllib.request.Request(f"{base}/api/shutdown?token={LAB_TOKEN}", method="POST")
-            urllib.request.urlopen(req, timeout=5).close()
-            proc.wait(timeout=15)
-        except (OSError, subprocess.TimeoutExpired):
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=10)
-        log.close()
 
 
 def _request(page, text: str) -> None:

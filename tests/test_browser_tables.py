@@ -11,18 +11,14 @@ import csv
 import io
 import json
 import math
-import os
 import re
-import signal
-import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import nbformat
 import pytest
-from test_browser import CHROMIUM, CHROMIUM_ARGS, LAB_TOKEN, assert_readable, free_port, use_theme, wait_for
+from browser_lab import CHROMIUM, CHROMIUM_ARGS, running_lab
+from test_browser import LAB_TOKEN, assert_readable, use_theme
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -49,25 +45,8 @@ from xero_nb.widgets import Connection, ProbePanel
 ProbePanel(connection=Connection.auto(env_file=None))"""
 
 
-def lab_env(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("XERO_")}
-    env.update({
-        "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"),
-        "XDG_DATA_HOME": str(home / ".local/share"), "XDG_STATE_HOME": str(home / ".state"),
-        "JUPYTER_DATA_DIR": str(home / "jupyter-data"),
-        "JUPYTERLAB_SETTINGS_DIR": str(home / "lab-settings"),
-        "JUPYTERLAB_WORKSPACES_DIR": str(home / "lab-workspaces"),
-        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
-        "JUPYTER_CONFIG_DIR": str(home / "jupyter-config"),
-    })
-    return env
-
-
 @pytest.fixture
 def lab(tmp_path: Path):
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is missing: run `apt-get update && apt-get install -y "
-                    "chromium` (make test does this) — the browser test must not be skipped")
     work = tmp_path / "work"
     work.mkdir()
     nb = nbformat.v4.new_notebook()
@@ -76,39 +55,8 @@ def lab(tmp_path: Path):
     nbformat.write(nb, work / NOTEBOOK)
     nb.cells = [nbformat.v4.new_code_cell(LAB_CELL)]
     nbformat.write(nb, work / LAB_NOTEBOOK)
-    home = tmp_path / "home"
-    env = lab_env(home)
-    labconfig = home / "jupyter-config" / "labconfig"
-    labconfig.mkdir(parents=True)
-    (labconfig / "page_config.json").write_text(json.dumps(
-        {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
-    port = free_port()
-    log = (tmp_path / "lab.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root",
-         "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-         f"--IdentityProvider.token={LAB_TOKEN}", "--ServerApp.open_browser=False",
-         f"--ServerApp.root_dir={work}", "--LabApp.expose_app_in_browser=True",
-         "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
-        cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(f"{base}/api/status?token={LAB_TOKEN}", time.monotonic() + 60, proc)
+    with running_lab(work, tmp_path, LAB_TOKEN) as base:
         yield base, work
-    finally:
-        try:
-            req = urllib.request.Request(f"{base}/api/shutdown?token={LAB_TOKEN}", method="POST")
-            urllib.request.urlopen(req, timeout=5).close()
-            proc.wait(timeout=5)
-        except (OSError, subprocess.TimeoutExpired):
-            for sig in (signal.SIGTERM, signal.SIGKILL):  # its own session: only its processes
-                try:
-                    os.killpg(proc.pid, sig)
-                    proc.wait(timeout=5)
-                    break
-                except (ProcessLookupError, subprocess.TimeoutExpired):
-                    continue
-        log.close()
 
 
 def api(base: str, path: str, method: str = "GET") -> object:
