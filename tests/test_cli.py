@@ -330,12 +330,16 @@ def test_probe_era_picks_the_demo_app_of_that_era(capsys: pytest.CaptureFixture[
     code, out, err = run(capsys, "probe", "--granted", "accounting.invoices.read", "--era",
                          "granular", "--format", "json", "--quiet")
     data = last_json(out)
-    assert "pkce app, granular era" in err
+    assert "pkce app, a granular-era app" in err
     assert code == OK and data["summary"]["era"] == "granular"
     assert not [r for r in data["results"] if r["verdict"] == "mismatch"]
     code, _, err = run(capsys, "probe", "--granted", "accounting.settings.read", "--era", "mixed",
                        "--quiet")
-    assert code == OK and "migrating app, mixed era" in err
+    assert code == OK and "migrating app, a mixed-era app" in err
+    # --era broad: the web app (mixed era since 2026) judged in the broad era, and said so
+    code, _, err = run(capsys, "probe", "--granted", "accounting.settings.read", "--era", "broad",
+                       "--quiet")
+    assert code == OK and "web app, a mixed-era app, judged in the broad era" in err
     code, out, err = run(capsys, "probe", "--app", "web", "--era", "granular")
     assert code == USAGE and out == ""
     assert "mixed-era app" in err and "--app pkce" in err

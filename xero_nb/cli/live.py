@@ -79,7 +79,9 @@ def connect(args: argparse.Namespace) -> Connection:
             "granular" if demo.era == "granular" else "broad"]
         token = sim.issue_token(scopes=scopes.split(), app=demo.name)
         client = XeroClient(token=token, transport=sim.transport())
-        return Connection(client, f"the simulator ({demo.name} app, {demo.era} era)", era, True)
+        judged = f", judged in the {era} era" if era != demo.era else ""
+        label = f"the simulator ({demo.name} app, a {demo.era}-era app{judged})"
+        return Connection(client, label, era, True)
     if args.granted or args.app:
         raise CliError("--granted and --app only apply to the simulator; unset XERO_CLIENT_ID")
     from xero_nb.auth.flow import XeroAuth
