@@ -702,3 +702,22 @@ def test_a_scan_plan_requests_the_broad_scope_its_expense_claims_still_need(tmp_
     assert plan.keep_until_deadline == {"accounting.transactions"}
     assert {"accounting.transactions", "accounting.invoices.read"} <= plan.request
     assert "accounting.transactions" not in plan.drop
+
+
+def test_a_path_after_a_scope_list_is_still_the_path(capsys: pytest.CaptureFixture[str],
+                                                      tmp_path: Path) -> None:
+    body = tmp_path / "e.txt"
+    body.write_text('{"Type":null,"Title":"Unauthorized","Status":401,"Detail":"AuthorizationUnsuccessful"}')
+    code, out, _ = run(capsys, "diagnose", "--granted", "accounting.settings.read", str(body),
+                       "--format", "json")
+    assert code == OK and last_json(out)["findings"]
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "app.py").write_text("from xero_python.accounting import AccountingApi\n"
+                                "def go(api: AccountingApi, t):\n    return api.get_invoices(t)\n")
+    code, out, _ = run(capsys, "scan", "--requested", "accounting.invoices.read", str(app),
+                       "--format", "json")
+    data = last_json(out)
+    assert code == OK and data["requested"] == ["accounting.invoices.read"] and data["ok"]
+    code, _, err = run(capsys, "scan", "--requested", "accounting.invoices.read")
+    assert code == USAGE and "give the folder" in err

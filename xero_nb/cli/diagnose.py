@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from xero_nb.catalog.scopes import parse_scopes
-from xero_nb.cli.helpers import OK, USAGE, CliError, emit, endpoint, read_text
+from xero_nb.cli.helpers import OK, USAGE, CliError, emit, endpoint, read_text, take_path
 
 
 def _finding(f: Any) -> dict[str, Any]:
@@ -18,6 +18,9 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
     """Rank the causes of a pasted error."""
     from xero_nb.diagnose.diagnosis import diagnose
 
+    for name in ("granted", "requested"):  # `--granted a b FILE`: the file was taken as a scope
+        values, args.file = take_path(getattr(args, name), args.file, "-")
+        setattr(args, name, values)
     # Strict, as coverage and migrate are: a typo must not pass as a scope the token lacks.
     granted = parse_scopes(" ".join(args.granted)) if args.granted is not None else None
     requested = parse_scopes(" ".join(args.requested)) if args.requested is not None else None

@@ -95,6 +95,21 @@ def _near(cat: Any, method: str, url: str, region: str | None) -> str:
     return f" — did you mean {' or '.join(close)}?" if close else ""
 
 
+def take_path(values: list[str] | None, given: str | None, missing: str | None) -> tuple[
+        list[str] | None, str | None]:
+    """``--granted a b FILE``: argparse hands the file to the list. When no path was given
+    (``given == missing``) and the list's last item is an existing file or folder and no scope
+    name, it is the path after all."""
+    import os
+
+    from xero_nb.catalog.scopes import known_scopes
+
+    last = values[-1] if values else ""
+    if values and given == missing and os.path.exists(last) and last.lower() not in known_scopes():
+        return values[:-1], last
+    return values, given
+
+
 def emit(data: Any, fmt: str = "json") -> None:
     """Print one JSON document (the last line of output, for pipelines)."""
     if fmt == "json":

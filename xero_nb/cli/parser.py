@@ -158,7 +158,7 @@ def _simulator(sim: argparse.ArgumentParser) -> None:
 
 
 def _scan(sc: argparse.ArgumentParser) -> None:
-    sc.add_argument("path", help="folder, file or git repository (URL) to scan")
+    sc.add_argument("path", nargs="?", help="folder, file or git repository (URL) to scan")
     _era(sc, "mixed")
     sc.add_argument("--requested", nargs="+", default=None, metavar="SCOPES",
                     help="the scopes the app requests (default: the ones found in the code)")

@@ -12,7 +12,7 @@ import csv
 import json
 import sys
 
-from xero_nb.cli.helpers import FAILED, OK, USAGE, CliError
+from xero_nb.cli.helpers import FAILED, OK, USAGE, CliError, take_path
 from xero_nb.scan.analysis import ScanReport, analyse
 from xero_nb.scan.engine import scan_tree
 
@@ -56,6 +56,11 @@ def _table(report: ScanReport) -> None:
 
 def cmd_scan(args: argparse.Namespace) -> int:
     """Scan a folder, file or git repository; print calls, least privilege and the plan."""
+    # `--requested a b PATH`: argparse hands the path to the scope list
+    args.requested, args.path = take_path(args.requested, args.path, None)
+    if args.path is None:
+        raise CliError("give the folder, file or git repository to scan (e.g. xero-nb scan .)",
+                       USAGE)
     try:
         result = scan_tree(args.path)
     except FileNotFoundError as exc:
