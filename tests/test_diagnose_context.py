@@ -224,3 +224,14 @@ def test_unknown_findings_give_a_fix_that_fits_what_was_seen() -> None:
     assert not f.evidence[0].startswith("seen:")  # the CLI and widgets add their own label
     (g, *_) = xn.diagnose(text="something odd happened").findings
     assert g.fix[0].startswith("Send Xero support the Xero-Correlation-Id")
+
+
+def test_the_app_wide_minute_limit_is_not_told_as_one_tenants() -> None:
+    import xero_nb as xn
+
+    (f, *_) = xn.diagnose(status=429, headers={"X-Rate-Limit-Problem": "appminute",
+                                               "Retry-After": "12"}).findings
+    assert f.code == "rate_limited" and "app-wide" in f.title
+    assert "to this tenant" not in f.fix[0] and "any tenant" in f.fix[0]
+    (g, *_) = xn.diagnose(status=429, headers={"X-Rate-Limit-Problem": "minute"}).findings
+    assert "to this tenant" in g.fix[0]

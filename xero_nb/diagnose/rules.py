@@ -68,8 +68,12 @@ def rate_findings(obs: Observation) -> list[Finding]:
     when = f"wait {wait:g} s" if wait is not None else "wait (no Retry-After given)"
     if wait is not None and wait >= 3600:
         when += f" (about {wait / 3600:.1f} h)"
-    fix = [f"{when.capitalize()} before the next call to this tenant."]
-    if kind == "day":
+    whom = "from this app, to any tenant" if kind == "appminute" else "to this tenant"
+    fix = [f"{when.capitalize()} before the next call {whom}."]
+    if kind == "appminute":
+        fix.append("The app-wide limit counts every tenant's calls together: pacing one tenant "
+                   "does not help; spread all tenants' work across the minute.")
+    elif kind == "day":
         fix.append("The daily quota resets on a rolling 24 h window; on the Starter tier move up a "
                    "tier or spread the work over days.")
     elif kind in ("minute", "concurrent", None):
