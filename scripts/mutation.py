@@ -140,6 +140,120 @@ EQUIVALENT: dict[str, str] = {
     "xero_nb.redact.x_jwt_claims__mutmut_14": (
         "+len % 4 instead of -len % 4: equal for remainders 0 and 2; for 3 it pads '===', which "
         "the decoder ignores; a remainder of 1 is invalid either way"),
+    # catalog/scope_text
+    "xero_nb.catalog.scope_text.x__from_jwt__mutmut_12": (
+        "+len % 4 instead of -len % 4: as redact.x_jwt_claims__mutmut_14, the same claims"),
+    "xero_nb.catalog.scope_text.x__from_jwt__mutmut_26": (
+        "claims.get('scope', None): scope_names(None) is [], as scope_names([]) is"),
+    "xero_nb.catalog.scope_text.x__from_jwt__mutmut_28": "claims.get('scope'): the default None, as _26",
+    # catalog/paths: PathMatcher files each template under (method, segment count) and asks
+    # score/bind only of templates filed under the URL's own count, so the zips always agree in
+    # length and strict=True never fires; names has one entry per {param}, as values does.
+    "xero_nb.catalog.paths.xǁ_Templateǁscore__mutmut_6": "zip(strict=None): see the comment above",
+    "xero_nb.catalog.paths.xǁ_Templateǁscore__mutmut_9": "zip without strict: as above",
+    "xero_nb.catalog.paths.xǁ_Templateǁscore__mutmut_10": "zip(strict=False): as above",
+    "xero_nb.catalog.paths.xǁ_Templateǁbind__mutmut_4": "zip(strict=None): as above",
+    "xero_nb.catalog.paths.xǁ_Templateǁbind__mutmut_7": "zip without strict: as above",
+    "xero_nb.catalog.paths.xǁ_Templateǁbind__mutmut_8": "zip(strict=False): as above",
+    "xero_nb.catalog.paths.xǁ_Templateǁbind__mutmut_13": "zip(strict=None): as above",
+    "xero_nb.catalog.paths.xǁ_Templateǁbind__mutmut_16": "zip without strict: as above",
+    "xero_nb.catalog.paths.xǁ_Templateǁbind__mutmut_17": "zip(strict=False): as above",
+    # A segment's score is compared only with other templates' scores for the same segment of
+    # the same URL. There a '{param}' segment meets only {param} templates (2 or 1: no literal
+    # template segment is braced) and a value meets literals, fitting and other params (3, 1, 0).
+    "xero_nb.catalog.paths.xǁ_Templateǁscore__mutmut_15": (
+        "a literal scores 4 instead of 3: still above 2, 1 and 0, so every comparison is the same"),
+    "xero_nb.catalog.paths.xǁ_Templateǁscore__mutmut_23": (
+        "a same-named {param} scores 3 instead of 2: it only ever meets 1 (see above), and 3 > 1"),
+    "xero_nb.catalog.paths.xǁ_Templateǁscore__mutmut_34": (
+        "a fitting value scores 2 instead of 1: it only meets 3 and 0 (see above): 3 > 2 > 0"),
+    "xero_nb.catalog.paths.xǁPathMatcherǁ_relative_paths__mutmut_6": (
+        "startswith('XX/XX') instead of '/': a text starting with '/' has '' before its first "
+        "'/', no dot in it, so the host test fails either way; one starting 'XX/XX' likewise"),
+    "xero_nb.catalog.paths.xǁPathMatcherǁ_relative_paths__mutmut_13": (
+        "split('/') instead of split('/', 1): the same first piece"),
+    "xero_nb.catalog.paths.xǁPathMatcherǁ_relative_paths__mutmut_16": (
+        "split('/', 2) instead of split('/', 1): the same first piece"),
+    "xero_nb.catalog.paths.xǁPathMatcherǁ_relative_paths__mutmut_23": (
+        "'XXhttps://' + text: urlsplit reads 'xxhttps' as the scheme and the same host and path; "
+        "only the path and whether there is a scheme are used"),
+    "xero_nb.catalog.paths.xǁPathMatcherǁ_relative_paths__mutmut_24": "'HTTPS://': as _23",
+    "xero_nb.catalog.paths.xǁPathMatcherǁ_relative_paths__mutmut_39": (
+        "rstrip('XX/XX') on a lower-cased path: it holds no 'X', so only '/' is stripped"),
+    "xero_nb.catalog.paths.xǁPathMatcherǁ__init____mutmut_11": (
+        "base path rstrip('XX/XX'): strips a trailing 'X' too, and no base path (shipped, or "
+        "built from Xero's specs: all end in a version number) ends in 'X' (as target._16)"),
+    # catalog/index: equal parameters and scope sets are shared to save memory; building each
+    # anew gives equal (immutable) values, so only memory use changes.
+    "xero_nb.catalog.index.x__endpoints_from_index__mutmut_13": "param = None: see the comment above",
+    "xero_nb.catalog.index.x__endpoints_from_index__mutmut_14": "params_seen.get(None): never a hit, as _13",
+    "xero_nb.catalog.index.x__endpoints_from_index__mutmut_32": "scope_set = None: as _13, for scope sets",
+    "xero_nb.catalog.index.x__endpoints_from_index__mutmut_33": "scopes_seen.get(None): never a hit, as _32",
+    "xero_nb.catalog.index.xǁCatalogǁendpoint__mutmut_15": (
+        "split(':') instead of split(':', 1): the same first piece"),
+    "xero_nb.catalog.index.xǁCatalogǁendpoint__mutmut_18": (
+        "split(':', 2) instead of split(':', 1): the same first piece"),
+    # data/documented.csv is plain ASCII with "\n" line ends and no quoted line breaks
+    "xero_nb.catalog.index.x__documented__mutmut_1": (
+        "encoding=None: the locale's encoding; the file is plain ASCII, read the same by any "
+        "ASCII-compatible encoding (the only kind Python runs with: UTF-8 mode in a C locale)"),
+    "xero_nb.catalog.index.x__documented__mutmut_2": (
+        "newline=None: translates '\\r\\n', which the file does not hold, and csv sees no quoted "
+        "line breaks, which it does not hold either"),
+    "xero_nb.catalog.index.x__documented__mutmut_3": "encoding left out: as _1",
+    "xero_nb.catalog.index.x__documented__mutmut_4": "newline left out: as _2",
+    "xero_nb.catalog.index.x__documented__mutmut_6": "'UTF-8' for 'utf-8': the same codec",
+    "xero_nb.catalog.index.xǁCatalogǁmatch__mutmut_8": (
+        "the URL matcher rebuilt on every lookup instead of kept: the same answers, only slower"),
+    "xero_nb.catalog.index.xǁCatalogǁfind__mutmut_27": (
+        "found[1] instead of found[0] in `all(ep.base_url == found[0].base_url ...)`: every "
+        "candidate shares one base URL exactly when every one equals any one of them"),
+    # catalog/scopes
+    "xero_nb.catalog.scopes.x_suggest__mutmut_13": (
+        "get_close_matches(n=3): it returns the best first (heapq.nlargest on (score, word)) "
+        "whatever n is, and only the first is used"),
+    "xero_nb.catalog.scopes.x_suggest__mutmut_14": "cutoff left out: 0.6 is its default",
+    "xero_nb.catalog.scopes.x_suggest__mutmut_15": "get_close_matches(n=2): as _13",
+    "xero_nb.catalog.scopes.x__ep__mutmut_1": (
+        "an Endpoint also goes through Catalog.endpoint, which returns an Endpoint unchanged"),
+    "xero_nb.catalog.scopes.x_read_variant__mutmut_1": (
+        "`and` instead of `or`: the early return never fires (no OpenID scope ends in '.read'), "
+        "but for a '.read' or OpenID name, name + '.read' is no known scope (none ends in "
+        "'.read.read' or is openid.read, email.read, ...), so the fallback returns the name too"),
+    "xero_nb.catalog.scopes.x_read_variant__mutmut_3": "'XX.readXX': the fallback returns the name, as _1",
+    "xero_nb.catalog.scopes.x_read_variant__mutmut_4": "'.READ': the fallback returns the name, as _1",
+    # client/call: the method a call is written with is upper-cased by target.method_and_target
+    "xero_nb.client.call.xǁXeroClientǁcall__mutmut_2": (
+        "method='get' as the default: resolve upper-cases it (as target.x_resolve__mutmut_2)"),
+    "xero_nb.client.call.xǁXeroClientǁacall__mutmut_2": "method='get' as the default: as call _2",
+    "xero_nb.client.call.xǁXeroClientǁget__mutmut_7": "'get' instead of 'GET': as call _2",
+    # HTTP header names are case-insensitive (RFC 9110 5.1), and what a CallResult records
+    # (httpx's Headers.multi_items) is lower-cased, so only the bytes' case on the wire changes
+    "xero_nb.client.core.xǁClientCoreǁ_headers__mutmut_3": "'accept': see the comment above",
+    "xero_nb.client.core.xǁClientCoreǁ_headers__mutmut_4": "'ACCEPT': as _3",
+    "xero_nb.client.core.xǁClientCoreǁ_headers__mutmut_8": "'user-agent': as _3",
+    "xero_nb.client.core.xǁClientCoreǁ_headers__mutmut_9": "'USER-AGENT': as _3",
+    "xero_nb.client.core.xǁClientCoreǁ_headers__mutmut_15": "'XERO-TENANT-ID': as _3",
+    "xero_nb.client.core.xǁClientCoreǁ_headers__mutmut_18": "'content-type': as _3",
+    "xero_nb.client.core.xǁClientCoreǁ_headers__mutmut_19": "'CONTENT-TYPE': as _3",
+    # the explicit Content-Type of a JSON body: httpx's build_request(json=...) sets the same
+    # 'application/json' itself, so leaving ours out changes no request
+    "xero_nb.client.call.xǁXeroClientǁcall__mutmut_41": "has_body=None: see the comment above",
+    "xero_nb.client.call.xǁXeroClientǁacall__mutmut_46": "has_body=None: as call _41",
+    # _result's url is read only when no request was built (RequestRecord.of(sent=None)); call
+    # and acall build the request before the first send and keep one, so it is never read there
+    "xero_nb.client.call.xǁXeroClientǁcall__mutmut_83": "_result(url=None): see the comment above",
+    "xero_nb.client.call.xǁXeroClientǁacall__mutmut_106": "_result(url=None): as call _83",
+    "xero_nb.client.core.xǁClientCoreǁ_as_token__mutmut_6": (
+        "a bare token's dict without 'token_type': Token.from_response defaults it to 'Bearer'"),
+    "xero_nb.client.core.xǁClientCoreǁ_as_token__mutmut_7": "'TOKEN_TYPE' as the key: as _6",
+    "xero_nb.client.core.xǁClientCoreǁresolve__mutmut_2": (
+        "method='get' as the default: target.method_and_target upper-cases it"),
+    "xero_nb.client.core.xǁClientCoreǁ_step__mutmut_10": (
+        "'XXXX' as the text when there is no response: next_step reads the text only for a 401, "
+        "and no response is status 0"),
+    "xero_nb.client.core.xǁClientCoreǁ_result__mutmut_4": (
+        "RequestRecord.of(url=None): as call _83, the record is read from the request sent"),
 }
 
 KILLED = {"killed", "caught by type check", "timeout", "segfault"}
