@@ -212,3 +212,11 @@ def test_endpoint_errors_say_what_to_write() -> None:
         CAT.endpoint("GET /Nope")
     with pytest.raises(TypeError):
         CAT.endpoint(42)  # type: ignore[arg-type]
+
+
+def test_method_colon_url_with_spaces_in_its_query_and_a_url_in_a_schemeless_query() -> None:
+    cat = load_catalog()
+    ep = cat.endpoint('GET:https://api.xero.com/api.xro/2.0/Contacts?where=Name == "A B"')
+    assert ep.operation_id == "getContacts"
+    found = cat.find("GET", "api.xero.com/api.xro/2.0/Invoices?redirect=https://example.com/x")
+    assert found is not None and found.operation_id == "getInvoices"

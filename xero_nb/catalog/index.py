@@ -167,7 +167,8 @@ class Catalog:
         if isinstance(item, str):
             text = item.strip()
             head, sep, rest = text.partition(" ")
-            if not sep and ":" in text and text.split(":", 1)[0].upper() in _METHODS:
+            # "GET:URL" (the URL may hold spaces in its query: where=Name == "x")
+            if (not sep or head.upper() not in _METHODS) and text.split(":", 1)[0].upper() in _METHODS:
                 head, sep, rest = text.partition(":")
             if not sep or head.upper() not in _METHODS:
                 raise EndpointNotFoundError(

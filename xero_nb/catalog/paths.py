@@ -106,7 +106,8 @@ class PathMatcher:
     def _relative_paths(self, text: str) -> list[tuple[set[str] | None, str]]:
         """Split a URL or template into (apis it can belong to, path under that API's base)."""
         text = text.strip()
-        if not text.startswith("/") and "://" not in text and text.split("/", 1)[0].count(".") >= 2:
+        if not text.startswith("/") and "://" not in text.split("?", 1)[0] \
+                and text.split("/", 1)[0].count(".") >= 2:
             text = "https://" + text  # a host without a scheme: api.xero.com/api.xro/2.0/...
         parts = urlsplit(text)
         path = parts.path if (parts.scheme or text.startswith("/")) else "/" + parts.path
