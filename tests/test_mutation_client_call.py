@@ -5,16 +5,15 @@ reusable after close, and what a failed organisation listing says.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 from authlib.integrations.base_client.errors import UnsupportedTokenTypeError
+from test_client import Script
 
 from xero_nb.auth.tokens import Token
 from xero_nb.client.call import RetryPolicy, XeroClient
 from xero_nb.client.result import RateLimits
 from xero_nb.errors import AuthError, WriteNotAllowedError
-from xero_nb.http import AsyncClient, MockTransport, Request, Response, TransportError
+from xero_nb.http import AsyncClient, Response, TransportError
 from xero_nb.models import Tenant
 
 ACCESS = "eyJhbGciOiJub25lIn0.eyJzY29wZSI6W119.bXV0YXRpb24tdGVzdC1hY2Nlc3M"
@@ -31,24 +30,6 @@ def anyio_backend() -> str:
 def token(access: str = ACCESS) -> dict[str, object]:
     return {"access_token": access, "refresh_token": "refresh-mutation-0001", "expires_in": 1800,
             "token_type": "Bearer", "scope": "accounting.transactions accounting.settings.read"}
-
-
-class Script:
-    """Answers from a list (the last one repeats), recording every request."""
-
-    def __init__(self, *answers: Response | Exception | Callable[[Request], Response]) -> None:
-        self.answers = list(answers)
-        self.requests: list[Request] = []
-        self.transport = MockTransport(self.handle)
-
-    def handle(self, request: Request) -> Response:
-        self.requests.append(request)
-        answer = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
-        if isinstance(answer, Exception):
-            raise answer
-        if callable(answer) and not isinstance(answer, Response):
-            return answer(request)
-        return answer
 
 
 def ok(body: object = None, **headers: str) -> Response:
