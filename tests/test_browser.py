@@ -245,10 +245,13 @@ def test_quickstart_in_jupyterlab(lab: str) -> None:
             expect(diagnosis).to_be_visible()
             old_info = page.locator(".xnb-lab .xnb-kv").first.inner_text()
             page.locator("button.xnb-send").first.click()
-            expect(diagnosis.locator('[data-code="missing_scope"]')).to_be_visible()
+            # A send first clears the last result (the notebook's own send already showed one),
+            # then shows the new one: wait for the new answer, not merely for a change.
             page.wait_for_function(
                 "(old) => { const t = document.querySelector('.xnb-lab .xnb-kv');"
-                " return t && t.innerText !== old; }", arg=old_info)
+                " return t && t.innerText && t.innerText !== old; }", arg=old_info)
+            expect(diagnosis.locator('[data-code="missing_scope"]')).to_be_visible()
+            expect(diagnosis).to_contain_text("accounting.transactions.read")
             text = diagnosis.inner_text()
             assert "accounting.transactions.read" in text and "Fix" in text
             assert "401" in page.locator(".xnb-lab .xnb-kv").first.inner_text()
