@@ -27,6 +27,23 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--no-first-run"]
 
 
+# The notebook's kernel is idle AND the widget manager listens on it: ipywidgets registers its
+# 'jupyter.widget' comm target once its extension has loaded; a Run All before that (seen under
+# load) opens the widgets' comms with no one listening, so the frontend closes them and every
+# widget view says "model not found" (the static copy shows instead of the live panel).
+KERNEL_READY_JS = (
+    "() => { const nb = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
+    " const k = nb && nb.sessionContext && nb.sessionContext.session"
+    " && nb.sessionContext.session.kernel;"
+    " return !!k && k.status === 'idle' && !!k._targetRegistry"
+    " && 'jupyter.widget' in k._targetRegistry; }")
+
+
+def wait_kernel_ready(page) -> None:
+    """Wait until Run All would reach live widgets (see KERNEL_READY_JS)."""
+    page.wait_for_function(KERNEL_READY_JS)
+
+
 def require_chromium() -> None:
     """Fail (never skip) without Debian's chromium: ``make test`` installs it."""
     if not CHROMIUM.exists():

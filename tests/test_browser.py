@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from browser_lab import CHROMIUM, CHROMIUM_ARGS, running_lab
+from browser_lab import CHROMIUM, CHROMIUM_ARGS, running_lab, wait_kernel_ready
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -198,10 +198,7 @@ def test_quickstart_in_jupyterlab(lab: str) -> None:
             page.goto(f"{lab}/lab/tree/00_quickstart.ipynb?token={LAB_TOKEN}")
             page.wait_for_selector(".jp-Notebook .jp-Cell")
             # The kernel (the venv's python3) must be up before Run All.
-            page.wait_for_function(
-                "() => { const nb = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
-                " const k = nb && nb.sessionContext && nb.sessionContext.session"
-                " && nb.sessionContext.session.kernel; return k && k.status === 'idle'; }")
+            wait_kernel_ready(page)
             page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
             page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
 

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 import pytest
-from browser_lab import CHROMIUM, CHROMIUM_ARGS, running_lab
+from browser_lab import CHROMIUM, CHROMIUM_ARGS, running_lab, wait_kernel_ready
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -81,10 +81,7 @@ def test_request_bar_permissions_consent_resend(lab: str) -> None:
             page.set_default_timeout(45_000)
             page.goto(f"{lab}/lab/tree/flow.ipynb?token={LAB_TOKEN}")
             page.wait_for_selector(".jp-Notebook .jp-Cell")
-            page.wait_for_function(
-                "() => { const nb = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
-                " const k = nb && nb.sessionContext && nb.sessionContext.session"
-                " && nb.sessionContext.session.kernel; return k && k.status === 'idle'; }")
+            wait_kernel_ready(page)
             page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
             page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
             expect(page.locator(".xnb-request-bar input")).to_be_visible(timeout=60_000)

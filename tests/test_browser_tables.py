@@ -17,7 +17,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from browser_lab import CHROMIUM, CHROMIUM_ARGS, running_lab
+from browser_lab import CHROMIUM, CHROMIUM_ARGS, running_lab, wait_kernel_ready
 from test_browser import LAB_TOKEN, assert_readable, use_theme
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -111,13 +111,6 @@ def read_table(page, sel: str = TABLE) -> tuple[list[str], list[dict[str, str]]]
     return got["head"], got["rows"]
 
 
-def wait_kernel_idle(page) -> None:
-    page.wait_for_function(
-        "() => { const nb = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
-        " const k = nb && nb.sessionContext && nb.sessionContext.session"
-        " && nb.sessionContext.session.kernel; return k && k.status === 'idle'; }")
-
-
 def test_tables_sort_search_export_and_static_copy(lab, tmp_path: Path) -> None:
     from playwright.sync_api import expect, sync_playwright
 
@@ -133,12 +126,12 @@ def test_tables_sort_search_export_and_static_copy(lab, tmp_path: Path) -> None:
             page.set_default_timeout(60_000)
             page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={LAB_TOKEN}")
             page.wait_for_selector(".jp-Notebook .jp-Cell")
-            wait_kernel_idle(page)
+            wait_kernel_ready(page)
             page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
             page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
             expect(page.locator(TABLE)).to_be_visible(timeout=90_000)
             expect(page.locator(".xnb-report-panel")).to_be_visible(timeout=90_000)  # cell 2 ran
-            wait_kernel_idle(page)  # timings below measure a redraw, not a busy kernel
+            wait_kernel_ready(page)  # timings below measure a redraw, not a busy kernel
             # While the live table is there, its static copy is not shown.
             first_static = page.locator(".jp-Cell").first.locator(".xnb-static")
             expect(first_static).to_have_count(1)  # in the notebook, and hidden
@@ -267,12 +260,12 @@ def test_tables_sort_search_export_and_static_copy(lab, tmp_path: Path) -> None:
             page.set_default_timeout(60_000)
             page.goto(f"{base}/lab/tree/{LAB_NOTEBOOK}?reset&token={LAB_TOKEN}")
             page.wait_for_selector(".jp-Notebook .jp-Cell")
-            wait_kernel_idle(page)
+            wait_kernel_ready(page)
             page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
             page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
             headline = page.locator(".xnb-lab .xnb-headline-text")
             expect(headline).to_be_visible(timeout=90_000)
-            wait_kernel_idle(page)
+            wait_kernel_ready(page)
             before_headline = headline.inner_text()
             assert "+0 gained" in before_headline
             first_scope_ms = page.evaluate(FIRST_SCOPE_JS)
