@@ -436,3 +436,43 @@ def test_expense_claims_on_a_granular_app_have_no_scope_to_add() -> None:
     d = diagnose(status=401, headers={"WWW-Authenticate": "insufficient_scope"},
                  endpoint="GET /Receipts", granted=["accounting.invoices"], era="mixed")
     assert d.top.code == "missing_scope" and "`accounting.transactions.read`" in " ".join(d.top.fix)
+
+
+@pytest.mark.parametrize("text, word", [
+    ("Error: connect ECONNREFUSED 127.0.0.1:8765\n    at TCPConnectWrap.afterConnect", "ECONNREFUSED"),
+    ("httpx.ConnectError: [Errno -2] Name or service not known", "ConnectError"),
+    ("requests.exceptions.ConnectionError: HTTPSConnectionPool(host='api.xero.com', port=443): "
+     "Max retries exceeded with url: /connections", "ConnectionError"),
+    ("FetchError: request to https://identity.xero.com/connect/token failed, reason: getaddrinfo "
+     "EAI_AGAIN identity.xero.com", "getaddrinfo"),
+    ("ssl.SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed",
+     "CERTIFICATE_VERIFY_FAILED"),
+])
+def test_a_pasted_network_failure_is_no_answer_not_a_support_case(text: str, word: str) -> None:
+    d = diagnose(text=text)
+    assert d.codes == ("unknown",)
+    assert d.top.title.startswith(f"No answer from Xero ({word})"), d.top.title
+    assert "network" in d.top.fix[0] and "no Xero-Correlation-Id exists" in d.top.fix[0]
+    assert not any("Send Xero support" in step for step in d.top.fix)
+
+
+def test_network_words_never_hide_an_answer_xero_gave() -> None:
+    # A status was read: the connection worked, so the network reading must not replace it.
+    d = diagnose(text="HTTP/1.1 429 Too Many Requests\nRetry-After: 30\n\nECONNRESET while reading the body")
+    assert d.top.code == "rate_limited"
+    # An unknown answer with a status keeps the support step.
+    d = diagnose(text="HTTP/1.1 418 I'm a teapot\nXero-Correlation-Id: 1d2e3f\n\nConnection reset")
+    assert not d.top.title.startswith("No answer from Xero")
+    assert d.top.fix[0].startswith("Send Xero support the Xero-Correlation-Id")
+
+
+def test_no_answer_keeps_only_what_the_context_proves_beside_it() -> None:
+    # The connection failed, but the token's scopes provably cannot allow the call either: both
+    # are shown, the network first (it fails the call now); guesses from the token URL are not.
+    d = diagnose(text="Error: connect ECONNREFUSED 127.0.0.1:443", endpoint="GET /Invoices",
+                 granted="accounting.contacts.read")
+    assert d.codes == ("unknown", "missing_scope")
+    assert d.top.weight >= d.findings[1].weight
+    d = diagnose(text="FetchError: request to https://identity.xero.com/connect/token failed, "
+                      "reason: getaddrinfo EAI_AGAIN identity.xero.com")
+    assert d.codes == ("unknown",)

@@ -11,8 +11,10 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from xero_nb.diagnose.context import Context, build_context, grant_of_app
@@ -46,6 +48,14 @@ _RULES: tuple[Callable[[Observation, Context], list[Finding]], ...] = (
     org_findings,
     prose_findings,
 )
+# No HTTP answer at all: the connection failed before Xero could answer (Node's errno names,
+# Python's socket and HTTP-library errors, DNS and TLS failures), so no Xero support id exists.
+NO_ANSWER = re.compile(
+    r"\b(?:E(?:CONNREFUSED|CONNRESET|TIMEDOUT|NOTFOUND|AI_AGAIN|HOSTUNREACH|NETUNREACH)|"
+    r"Connect(?:ion)?(?:Error|Timeout|RefusedError|ResetError)|ReadTimeout|"
+    r"Connection\s++(?:refused|reset|aborted|timed\s++out)|Name\s++or\s++service\s++not\s++known|"
+    r"getaddrinfo|Temporary\s++failure\s++in\s++name\s++resolution|No\s++such\s++host|"
+    r"Max\s++retries\s++exceeded|CERTIFICATE_VERIFY_FAILED|socket\s++hang\s++up)\b", re.IGNORECASE)
 SPECIFIC = 0.5  # below this best weight, the words' weak evidence (fallback_findings) is added
 
 
@@ -113,7 +123,13 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
         except Exception as exc:
             notes.append(f"internal error in a diagnosis rule ({type(exc).__name__}: {exc})"[:200])
     ranked = rank(found)
-    if not ranked or ranked[0].weight < FLOOR:
+    if _no_answer(obs):
+        # The call never reached Xero: that comes first; only causes the context proves (the
+        # scopes cannot allow the call, say) stay beside it, as they will fail it next.
+        kept = [f for f in ranked if f.weight >= ESTABLISHED and f.code != "unknown"]
+        ranked = [replace(unknown_finding(obs), weight=max([ESTABLISHED, *(f.weight for f in kept)])),
+                  *kept]
+    elif not ranked or ranked[0].weight < FLOOR:
         ranked = [unknown_finding(obs), *ranked]
     return Diagnosis(tuple(ranked), obs, decisive_fact(ranked), tuple(notes))
 
@@ -169,6 +185,13 @@ def decisive_fact(ranked: list[Finding]) -> str | None:
     return None
 
 
+def _no_answer(obs: Observation) -> re.Match[str] | None:
+    """The words of a failed connection, when no status and no OAuth error show an answer."""
+    if obs.status is not None or obs.field("error"):
+        return None
+    return NO_ANSWER.search(obs.body)
+
+
 def unknown_finding(obs: Observation) -> Finding:
     """``unknown``, saying exactly what was seen and the usual next step."""
     status = obs.status
@@ -188,6 +211,10 @@ def unknown_finding(obs: Observation) -> Finding:
     elif status is None and obs.error and any(w in obs.error for w in ("Error", "Timeout", "timed out")):
         title = f"No answer from Xero ({obs.error[:80]}): check the network and retry"
         first = "Check the network, proxy and firewall (and the API host), then send again."
+    elif (m := _no_answer(obs)) is not None:
+        title = f"No answer from Xero ({m.group(0)}): the connection failed before any reply"
+        first = ("Check the network, proxy, firewall and DNS, and the host the call went to (is the "
+                 "simulator or your server running?), then send again: no Xero-Correlation-Id exists.")
     else:
         title = "No known cause matches what Xero sent"
     return Finding("unknown", title, (obs.summary(),),
