@@ -34,6 +34,12 @@ SECOND_OR_THIRD = {
 # Tuning cases the rules do not rank in the first three, with why.
 MISSED = {
     "node-416-updatetenants-scope": "the SDK reports invalid_grant for what was a missing scope",
+    "foxbyte-5-scopes-not-set": "a PHP 'Undefined offset' from an empty /connections list: "
+                                "nothing in it names scopes",
+    "arcforge-207-payments-scope": "a changelog line with no failure in it (no status, no refusal "
+                                   "words); labelled missing_scope, read as a scope added later",
+    "expedo-wrong-organisation": "a vendor's two-word 'Invalid company info' for the wrong "
+                                 "organisation authorised: no tenant or organisation word",
 }
 KEYS = {"id", "source", "thread", "excerpt", "context", "cause", "resolution", "confidence"}
 

@@ -44,7 +44,7 @@ def ranked(d: Any) -> list[tuple[str, float]]:
     ({"status": 401, "body": P401, "endpoint": "GET /Accounts"},
      [("missing_scope", 0.6), ("not_reconsented", 0.35)]),
     ({"status": 401, "body": TOKEN_EXPIRED}, [("token_expired", 0.97), ("invalid_grant", 0.45)]),
-    ({"text": "HTTP 401"}, [("token_expired", 0.5), ("missing_scope", 0.413)]),
+    ({"text": "HTTP 401"}, [("token_expired", 0.5), ("missing_scope", 0.413), ("not_reconsented", 0.262)]),
     ({"status": 429, "headers": {"X-Rate-Limit-Problem": "day", "Retry-After": "3600"}},
      [("rate_limited", 0.97)]),
     ({"text": '{"error":"invalid_grant"}'}, [("invalid_grant", 0.97)]),

@@ -330,3 +330,73 @@ def test_a_403_cured_by_reconnecting_is_the_connection() -> None:
     plain = diagnose(text="Xero replied 403 Forbidden")
     # the prior when nothing else is known: the header forgotten (§9 #1), then a wrong tenant
     assert plain.codes[:3] == ("tenant_header_missing", "tenant_not_connected", "connection_revoked")
+
+
+# --- the organisation's plan: a cap or a bar, not a rate limit ---
+
+@pytest.mark.parametrize("text", [
+    "You've hit the limit of invoices your Xero subscription lets you send this month",
+    "Sync paused: the organisation's plan allowance for bills is used up",
+    "Our connector cannot be used with Cashbook or Ledger plans",
+    "Posting failed because of a subscription-based limit in the Xero account",
+    "Xero Ignite plans allow a handful of invoices per month",
+])
+def test_a_plan_cap_is_the_plan_not_a_rate_limit(text: str) -> None:
+    """Xero's small plans cap invoices and bills a month, and some plans allow no connected app:
+    waiting does not help, a plan change does (§8; the fix is the plan, not pacing)."""
+    d = diagnose(text=text)
+    assert d.top.code == "feature_not_in_plan", d.codes
+    assert "not a rate limit" in d.top.title
+    assert any("plan" in step for step in d.top.fix)
+
+
+def test_a_rate_limit_said_outright_is_not_a_plan_cap() -> None:
+    d = diagnose(text="HTTP 429 Too Many Requests: rate limit hit while syncing the invoices limit")
+    assert d.top.code == "rate_limited"
+    assert "feature_not_in_plan" not in d.codes[:1]
+
+
+@pytest.mark.parametrize("text", [
+    "HTTP 403: the organisation lacks a product this table needs, such as Xero Projects",
+    "403 Forbidden - you need to subscribe to Xero Projects first",
+])
+def test_a_product_the_organisation_lacks_is_the_plan(text: str) -> None:
+    assert top(text) == "feature_not_in_plan"
+
+
+def test_a_refresh_that_did_not_cure_a_401_is_a_refused_refresh() -> None:
+    """A 401 that a refresh does not cure: the refresh token itself was refused (§6 E12)."""
+    assert top("Xero answered HTTP 401, and refreshing the access token didn't fix it") == "invalid_grant"
+    # a refresh that worked says nothing of the kind
+    assert "refresh_refused" not in cue_markers("refreshing the token fixed it")
+
+
+def test_a_client_secret_that_must_match_is_the_client() -> None:
+    assert top("Connection failed: the client secret must match the one in the Xero developer portal") \
+        == "invalid_client"
+    assert top("invalid_request: client id does not match the app") == "invalid_client"
+
+
+def test_the_finance_api_by_its_path_is_restricted() -> None:
+    """All finance.* (and bank feeds) are certification-only APIs (§2b)."""
+    d = diagnose(text="GET https://api.xero.com/finance.xro/1.0/CashValidation returned 403")
+    assert d.top.code == "restricted_scope", d.codes
+
+
+@pytest.mark.parametrize("text", [
+    "Remove deprecated Xero scopes that cause invalid-scope errors at sign-in",
+    "We dropped the legacy accounting.transactions scope from the connect screen",
+])
+def test_deprecated_scopes_with_words_between_are_the_scope_change(text: str) -> None:
+    assert "scope_era" in cue_markers(text)
+    assert top(text) == "broad_scope_on_granular_app"
+
+
+def test_a_bare_insufficient_scope_lists_both_readings() -> None:
+    """insufficient_scope says the token lacks a scope: never requested (missing_scope) or
+    requested after this token was issued (not_reconsented). Without the token's or the app's
+    scopes both stay listed, the first ahead."""
+    d = diagnose(text='WWW-Authenticate: Bearer error="insufficient_scope"')
+    assert d.codes[:2] == ("missing_scope", "not_reconsented")
+    assert d.findings[0].weight > d.findings[1].weight
+    assert d.findings[1].decides is not None

@@ -35,7 +35,10 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\bauthori[sz]ation\s++code\b[^.\n]{0,30}?\b(?:already\s++(?:been\s++)?(?:used|redeemed)|expired|reused)\b",
         r"\bcode\s++(?:provided|given|sent|supplied)\b[^.\n]{0,40}?\b(?:already\s++(?:been\s++)?used|expired)\b",
         # a refresh tried and refused ("could not be refreshed"); "not refreshed" alone is no_refresh
-        r"\b(?:could\s*+n[o']t|cannot|can't|unable\s++to)\s++(?:be\s++)?refresh(?:ed)?\b"),
+        r"\b(?:could\s*+n[o']t|cannot|can't|unable\s++to)\s++(?:be\s++)?refresh(?:ed)?\b",
+        # the refresh made and no better ("refreshing the access token didn't fix it")
+        r"\brefresh(?:ing|ed)?\b[^.\n]{0,40}?\b(?:did\s*+n[o']t|does\s*+n[o']t|do\s++not|won't|will\s++not)\s++"
+        r"(?:fix|help|solve|resolve|cure)\b"),
     # No refresh token (null, missing, offline_access not asked for), or no refresh at all:
     # the 30-minute access token lapses (§4).
     "no_refresh": (
@@ -186,6 +189,16 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:on|in|under)\s++(?:the|a|an|their|our|your|its|his|her)\s++(?:[\w-]++\s++){0,2}?(?:plan|"
         r"subscription|edition)\b",
         r"\b(?:plan|subscription|edition)\b[^.\n]{0,20}?\b(?:does\s*+n[o']t|do\s++not|without|lacks?)\b"),
+    # The organisation's plan caps or bars the work (§8; vendors' articles): the small plans
+    # (Ignite, Early, Simple, Starter) cap invoices and bills a month, and the Cashbook and Ledger
+    # plans allow no API connection at all. Not a rate limit: waiting a minute does not help.
+    "plan_cap": (
+        r"\blimit\s++of\s++(?:\w++\s++){0,2}?(?:invoices|bills|quotes|transactions)\b",
+        r"\b(?:invoices?|bills?|transactions?)\s++(?:limit|cap|allowance)s?\b",
+        r"\b(?:subscription|plan)(?:'s)?[\s-]++(?:based\s++)?(?:limit|cap|allowance)s?\b",
+        r"\b(?:cashbook|ledger|ignite|early|simple)\s++(?:(?:and|or|&)\s++(?:cashbook|ledger|ignite|early|"
+        r"simple)\s++)?plans?\b",
+        r"\b(?:invoices|bills)\b[^.\n]{0,30}?\b(?:per|a|each)\s++month\b"),
     # The Journals endpoint (tier-gated from 2 Mar 2026, §8).
     "journals": (r"\bjournals\b(?!\.read)",),
     # A request quota or a daily / minute call limit: a rate limit in other words (§7).
@@ -215,7 +228,7 @@ CUES: dict[str, tuple[str, ...]] = {
     # created after 2 March 2026.
     "scope_era": (
         r"\bscopes?\s++chang|\bchanges?\s++(?:to|in)\s++(?:the\s++)?(?:xero\s++)?(?:api\s++)?scopes",
-        r"\b(?:deprecated|outdated|legacy|broad)\s++(?:accounting\s++)?scopes?\b",
+        r"\b(?:deprecated|outdated|legacy|broad)\s++(?:[\w.]++\s++){0,2}?scopes?\b",
         # new apps held to granular scopes, which replace accounting.transactions and its kin
         r"\b(?:new|newer|newly\s++created)\s++(?:xero\s++)?apps?\b[^.\n]{0,40}?\b(?:granular|broad)\b",
         r"\binstead\s++of\s++(?:the\s++)?(?:broad\s++)?[`'\"]?accounting\.(?:transactions|reports\.read)\b",
@@ -262,7 +275,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:approved|established|financial\s++services)\s++partners?\b",
         r"\bunable\s++to\s++use\s++(?:the\s++)?[`'\"]?[\w.]{2,60}[`'\"]?\s++scope",
         r"\bbank\s*+statements?\s++report|reports/bankstatement\b",
-        r"\bfinance\s++api\b|\bpayment\s*+services\b|\bbank\s*+feeds\s++api\b"),
+        r"\bfinance\s++api\b|\bpayment\s*+services\b|\bbank\s*+feeds\s++api\b|\b(?:finance|bankfeeds)\.xro\b"),
     # A failure while getting a token (OAuth 1.0a request_token, /connect/token, "failed to get
     # token"): no API call was made, so no scope, tenant or access-token expiry applies.
     "token_endpoint": (
@@ -354,7 +367,10 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\bnot\s++subscribed\s++to\s++(?:xero\s++)?(?:payroll|projects|expenses)\b",
         r"\b(?:does\s*+n[o']?t|do\s++not)\s++have\s++(?:xero\s++)?(?:payroll|projects|expenses)\b"
         r"(?!\s++(?:permissions?|access|rights?|roles?|admin\w*+))",
-        r"\bupgrade\s++(?:your|the)\s++(?:xero\s++)?(?:plan|subscription)\b"),
+        r"\bupgrade\s++(?:your|the)\s++(?:xero\s++)?(?:plan|subscription)\b",
+        # "the organization lacks a product that a table needs, such as Xero Projects"
+        r"\b(?:lacks?|lacking|without|missing)\s++(?:a|the)\s++(?:xero\s++)?product\b",
+        r"\bsubscribe\s++to\s++(?:xero\s++)?(?:payroll|projects|expenses)\b"),
 }
 _CUE_RES = {name: re.compile("|".join(alts), re.IGNORECASE) for name, alts in CUES.items()}
 # Payroll countries as people write them: the codes in capitals, the names in any case.

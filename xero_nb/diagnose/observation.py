@@ -59,7 +59,8 @@ MARKERS = {
     "invalid_token": r"invalid[_ ]token",
     # the client id or secret named as wrong, in any words
     "client_words": r"\bclient[ _-]?(?:id|secret)\b[^.\n]{0,40}?\b(?:invalid|incorrect|wrong|unknown|"
-                    r"not\s++(?:valid|found|recogni[sz]ed)|missing|mismatch)|\b(?:invalid|incorrect|wrong|"
+                    r"not\s++(?:valid|found|recogni[sz]ed)|missing|mismatch|(?:must|should|does\s*+n[o']t|"
+                    r"do\s++not)\s++match)|\b(?:invalid|incorrect|wrong|"
                     r"unknown|bad|missing)\s++client[ _-]?(?:id|secret)\b|\bunknown\s++client\b",
     # rate limits in words (not the X-Rate-Limit-Problem header's name)
     "rate_limit": r"(?<!x-)rate[ -]?limit|too many requests|throttl(?:ed|ing)",

@@ -161,6 +161,13 @@ def prose_findings(obs: Observation, ctx: Context) -> list[Finding]:
             "Journals refused with accounting.journals.read",
             ("Check the app's tier at developer.xero.com (Journals need Advanced), or read the "
              "granular endpoints (Invoices, Payments, BankTransactions, ManualJournals).",), 0.75)
+    if "plan_cap" in m and not m & {"rate_limit", "connection_cap"}:
+        add("feature_not_in_plan", "The organisation's Xero plan caps this (invoices or bills a "
+            "month) or allows no API connection at all: not a rate limit", "a limit of the Xero plan",
+            ("Check the organisation's Xero plan and what it allows (the small plans cap invoices "
+             "and bills a month; Cashbook and Ledger plans allow no connected app).",
+             "Upgrade the plan, or wait for next month's allowance; retrying sooner does not help."),
+            0.82, "the organisation's Xero plan and this month's count")
     if "connection_cap" in m:
         add("tier_gated", "The app's tier (or uncertified status) caps how many organisations it "
             "may connect", "a connection limit or a tier",

@@ -214,11 +214,21 @@ def _unsettled(obs: Observation, ctx: Context, s: float, ev: list[str]) -> list[
             return [Finding("missing_scope", f"The token lacks `{scope}`, which {ep.method} "
                             f"{ep.path} needs in {names} alike", tuple(ev),
                             (f"Add `{scope}` to the scopes your app requests.", RECONSENT),
-                            (0.7 if known else 0.55) * s, fact)]
+                            (0.7 if known else 0.55) * s, fact),
+                    _unconsented(f"`{scope}`", ev, ctx, s)]
     return [Finding("missing_scope", "Probably a scope the token lacks; the endpoint is not "
                     "settled, so which one cannot be told", tuple(ev),
                     ("Find the endpoint's scope: `xero-nb scopes-for METHOD URL`.", RECONSENT),
-                    0.55 * s, fact)]
+                    0.55 * s, fact),
+            _unconsented("The scope", ev, ctx, s)]
+
+
+def _unconsented(what: str, ev: list[str], ctx: Context, s: float) -> Finding:
+    """The other reading of a scope refusal: requested in code, but this token predates it."""
+    return Finding("not_reconsented", f"{what} may already be requested in code, but the token "
+                   "predates it (refreshing keeps the old scopes)", tuple(ev), (RECONSENT,),
+                   (0.3 if ctx.granted is not None else 0.35) * s,
+                   REQUESTED_SCOPES if ctx.granted is not None else TOKEN_SCOPES)
 
 
 def scope_findings(obs: Observation, ctx: Context) -> list[Finding]:
