@@ -476,3 +476,17 @@ def test_no_answer_keeps_only_what_the_context_proves_beside_it() -> None:
     d = diagnose(text="FetchError: request to https://identity.xero.com/connect/token failed, "
                       "reason: getaddrinfo EAI_AGAIN identity.xero.com")
     assert d.codes == ("unknown",)
+
+
+def test_the_seen_line_keeps_the_error_of_a_long_www_authenticate() -> None:
+    header = ('Bearer realm="api.xero.com", scope="accounting.transactions accounting.contacts '
+              'accounting.settings", error="insufficient_scope", error_description="lacks a scope"')
+    d = diagnose(status=401, headers={"WWW-Authenticate": header})
+    seen = d.observed.summary()
+    assert 'WWW-Authenticate: Bearer error="insufficient_scope" (…)' in seen, seen
+    assert d.top.code == "missing_scope"
+    short = diagnose(status=401, headers={"WWW-Authenticate": 'Bearer error="insufficient_scope"'})
+    assert 'WWW-Authenticate: Bearer error="insufficient_scope";' in short.observed.summary() + ";"
+    # a long value with no error parameter is cut at a word, and says so
+    long = diagnose(status=429, headers={"Retry-After": "1" * 10 + " " + "2" * 90})
+    assert "Retry-After: 1111111111 …" in long.observed.summary()

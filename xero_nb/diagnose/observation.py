@@ -189,7 +189,7 @@ class Observation:
         for name in ("WWW-Authenticate", "X-Rate-Limit-Problem", "Retry-After"):
             value = self.header(name)
             if value:
-                parts.append(f"{name}: {value[:80]}")
+                parts.append(f"{name}: {_short_header(value)}")
         if self.method or self.url:
             parts.append(f"request {self.method or '?'} {self.url or '?'}")
         if len(parts) == 1 and self.body.strip():
@@ -208,6 +208,22 @@ def _token_from_headers(pairs: Iterable[tuple[str, str]]) -> tuple[frozenset[str
             return (frozenset(str(s) for s in names) if names is not None else None,
                     float(exp) if isinstance(exp, (int, float)) else None)
     return None, None
+
+
+_AUTH_ERROR = re.compile(r"""\berror\s*+=\s*+("[^"]{0,80}+"|[\w.-]{1,80}+)""", re.IGNORECASE)
+
+
+def _short_header(value: str, limit: int = 80) -> str:
+    """A header value for one line: whole when short, else cut at a word with its ``error=``
+    kept (a long ``WWW-Authenticate`` puts realm and scope first, the error last)."""
+    if len(value) <= limit:
+        return value
+    m = _AUTH_ERROR.search(value)
+    head = value[:limit].rsplit(" ", 1)[0].rstrip(",")
+    if m and m.end() > len(head):
+        scheme = value.split(None, 1)[0]
+        return f"{scheme} {m.group(0)} (…)"
+    return head + " …"
 
 
 def observe(response: Any = None, *, status: Any = None, headers: Any = None, body: Any = None,
