@@ -208,6 +208,8 @@ def test_outputs_say_simulator_and_have_no_errors(executed, name: str) -> None:
             assert out.output_type != "error", out
             if out.output_type == "stream" and out.name == "stderr":
                 assert "Traceback" not in out.text and "Warning" not in out.text, out.text
+            if out.output_type == "stream":  # a reader sees words, never a bare None or nan
+                assert not re.search(r"(?::|=)[ \t]*(?:None|nan)[ \t]*$", out.text, re.MULTILINE), out.text
     text = json.dumps(nb)
     if name not in ("02_endpoint_catalog.ipynb", "04_what_if_and_least_privilege.ipynb"):
         assert "simulator" in text.lower()
