@@ -178,6 +178,30 @@ def test_probe_defaults_to_the_simulator(capsys: pytest.CaptureFixture[str]) -> 
 
 
 @pytest.mark.usefixtures("no_xero_app")
+def test_a_probe_with_nothing_to_probe_fails_and_says_why(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "probe", "--granted", "openid", "offline_access", "--quiet")
+    assert code == FAILED
+    assert "nothing was probed" in err and "(offline_access, openid)" in err and "--check-absent" in err
+    code, out, _ = run(capsys, "probe", "--granted", "openid", "--format", "json", "--quiet")
+    data = last_json(out)
+    assert code == FAILED and data["results"] == [] and "nothing was probed" in data["error"]
+    # --check-absent gives it something to probe: a run that checked something can pass
+    code, out, err = run(capsys, "probe", "--granted", "openid", "--check-absent", "--quiet")
+    assert "nothing was probed" not in err and "/Organisation" in out
+
+
+@pytest.mark.usefixtures("no_xero_app")
+def test_probe_tables_show_no_answer_as_a_blank_not_none(capsys: pytest.CaptureFixture[str]) -> None:
+    # the US organisation has no payroll API: its payroll probes are skipped, with no answer
+    _, out, _ = run(capsys, "probe", "--quiet")
+    us = [line for line in out.splitlines() if "(US)" in line and "/Employees" in line]
+    assert us and all(" - " in line and "None" not in line for line in us), us
+    _, out, _ = run(capsys, "probe", "--format", "csv", "--quiet")
+    us = [line for line in out.splitlines() if "(US)" in line and "/Employees" in line]
+    assert us and all(",True,,skipped," in line for line in us), us
+
+
+@pytest.mark.usefixtures("no_xero_app")
 def test_probe_granular_app_sees_the_journals_gate(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "probe", "--app", "pkce", "--granted", "accounting.journals.read",
                        "--format", "csv", "--quiet")

@@ -142,7 +142,7 @@ def cmd_probe(args: argparse.Namespace) -> int:
         print(f"probing {where}", file=sys.stderr)
         report = probe(client, tenants, era=era, check_absent=args.check_absent,
                        progress=_bar(args.quiet))
-    problem = listing_problem(report.connections, len(report.results))
+    problem = listing_problem(report.connections, len(report.results)) or _nothing_probed(report)
     rows = report.rows()
     if args.format == "json":
         emit({"summary": report.summary(), "results": rows,
@@ -152,8 +152,9 @@ def cmd_probe(args: argparse.Namespace) -> int:
         cols = ("tenant", "family", "method", "path", "predicted", "observed", "verdict", "cause")
         sep = "," if args.format == "csv" else "  "
         print(sep.join(cols))
+        blank = "" if args.format == "csv" else "-"  # no conclusive answer: not the word None
         for r in rows:
-            print(sep.join(str(r[c]) for c in cols))
+            print(sep.join(blank if r[c] is None else str(r[c]) for c in cols))
         if args.format == "table" and not problem:
             s = report.summary()
             print(f"{s['probes']} probes, {s['calls']} calls (one per GET endpoint would be "
@@ -163,6 +164,16 @@ def cmd_probe(args: argparse.Namespace) -> int:
         print(f"xero-nb: {problem}", file=sys.stderr)
         return FAILED
     return FAILED if report.mismatches() else OK
+
+
+def _nothing_probed(report: Any) -> str | None:
+    """A run that checked nothing is not a pass: say why, and what would give it something."""
+    if report.results:
+        return None
+    held = ", ".join(sorted(report.granted)) or "none"
+    return (f"nothing was probed: the token's scopes ({held}) reach no API family (openid, profile, "
+            "email and offline_access call no API); grant an API scope (simulator: --granted "
+            "accounting.contacts.read ...) or pass --check-absent to probe the families not granted")
 
 
 def cmd_report(args: argparse.Namespace) -> int:
