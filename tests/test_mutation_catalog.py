@@ -215,7 +215,9 @@ def test_an_ambiguous_url_names_every_candidate_and_what_settles_it() -> None:
         cat.find("get ", f"{XERO}/payroll.xro/2.0/Employees")  # two candidates are ambiguous too
     assert str(info.value) == (
         f"GET {XERO}/payroll.xro/2.0/Employees could mean payroll_nz.getEmployees (NZ), "
-        "payroll_uk.getEmployees (UK) — pass region='AU', 'NZ' or 'UK' (the organisation's country)")
+        "payroll_uk.getEmployees (UK) — the organisation's country settles it: find() or endpoint() "
+        "with region='NZ' or 'UK' gives the Endpoint that is_allowed(), required_scopes() and "
+        "diagnose() take")
     with pytest.raises(AmbiguousEndpointError) as info:
         cat.find("GET", "/Settings")
     assert str(info.value) == (

@@ -150,7 +150,11 @@ class Catalog:
             names = ", ".join(f"{ep.api}.{ep.operation_id}"
                               + (f" ({ep.payroll_region})" if ep.payroll_region else "") for ep in found)
             if all(ep.base_url == found[0].base_url for ep in found):
-                hint = "pass region='AU', 'NZ' or 'UK' (the organisation's country)"
+                regions = " or ".join(repr(r) for r in sorted({ep.payroll_region for ep in found
+                                                               if ep.payroll_region}))
+                hint = (f"the organisation's country settles it: find() or endpoint() with region="
+                        f"{regions} gives the Endpoint that is_allowed(), required_scopes() and "
+                        "diagnose() take")
             else:
                 hint = "give the full URL with its API's base, e.g. " + found[0].url
             raise AmbiguousEndpointError(

@@ -49,13 +49,12 @@ def read_text(path: str) -> str:
 
 def ambiguous(exc: Exception) -> CliError:
     """An AmbiguousEndpointError told the CLI way: which ``--region`` to add."""
-    text, hint, _ = str(exc).partition(" — pass region")
+    text, hint, _ = str(exc).partition(" — the organisation's country settles it")
     if not hint:  # not a payroll-region ambiguity: the library's own advice fits
         return CliError(text)
-    seen = re.findall(r"\((AU|NZ|UK)\)", text)
-    first = seen[0] if seen else "NZ"
-    others = ", ".join(r for r in REGIONS if r != first)
-    return CliError(f"{text} — use --region {first} (or {others}), the organisation's country")
+    seen = [r for r in REGIONS if f"({r})" in text] or list(REGIONS)
+    others = f" (or {', '.join(seen[1:])})" if len(seen) > 1 else ""
+    return CliError(f"{text} — use --region {seen[0]}{others}, the organisation's country")
 
 
 def find_endpoint(method: str, url: str, region: str | None = None) -> Any:
