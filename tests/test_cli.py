@@ -243,6 +243,21 @@ def test_simulator_command_serves_and_hides_secrets() -> None:
         assert r.status_code == 401
         web = next(line for line in lines if "app web" in line)
         assert "secret=…" in web
+        # what a Postman (or any OAuth client) set-up needs: the URLs and the redirect URIs
+        assert f"authorize {url}/identity/connect/authorize  token {url}/connect/token" in "".join(lines)
+        redirects = next(line for line in lines if "redirect URIs" in line)
+        assert "http://127.0.0.1/callback (any port)" in redirects
+        postman = "https://oauth.pstmn.io/v1/callback"
+        assert postman in redirects
+        client_id = web.split("client_id=")[1].split()[0]
+        query = {"response_type": "code", "client_id": client_id, "scope": "openid",
+                 "state": "s" * 12}
+        with Client() as c:
+            ok = c.get(url + "/identity/connect/authorize", params={**query, "redirect_uri": postman})
+            bad = c.get(url + "/identity/connect/authorize",
+                        params={**query, "redirect_uri": "https://elsewhere.example/callback"})
+        assert ok.status_code == 302 and ok.headers["location"].startswith(postman + "?code=")
+        assert bad.status_code == 400 and "location" not in bad.headers
     finally:
         proc.terminate()
         proc.wait(timeout=10)

@@ -269,6 +269,7 @@ def _check_port(port: int) -> None:
 def cmd_simulator(args: argparse.Namespace) -> int:
     """Serve the simulator on 127.0.0.1 until interrupted."""
     from xero_nb.simulator import XeroSimulator
+    from xero_nb.simulator.orgs import LOOPBACK_REDIRECT, REDIRECT_URIS
 
     sim = XeroSimulator(limits=not args.no_limits, time_scale=args.time_scale,
                         record_calls=args.record)  # a long-running server keeps nothing by default
@@ -285,6 +286,10 @@ def cmd_simulator(args: argparse.Namespace) -> int:
             print(f"  app {name:8} client_id={app.client_id} secret={secret} era={app.era}")
         for org in sim.tenants:
             print(f"  tenant {org.tenant_id} {org.name} ({org.country})")
+        urls = srv.urls
+        print(f"  authorize {urls.authorize}  token {urls.token}")
+        print("  redirect URIs the demo apps accept: " + ", ".join(
+            f"{u} (any port)" if u == LOOPBACK_REDIRECT else u for u in REDIRECT_URIS))
         print("Ctrl-C to stop", flush=True)
         while True:
             time.sleep(3600)

@@ -9,7 +9,10 @@ from datetime import date
 
 LOOPBACK_REDIRECT = "http://127.0.0.1/callback"
 LOCALHOST_REDIRECT = "http://localhost:8765/callback"
-REDIRECT_URIS = (LOOPBACK_REDIRECT, LOCALHOST_REDIRECT)
+# Postman's OAuth 2.0 callbacks (the desktop app catches the redirect), so Xero's Postman
+# collection can sign in to the simulator with the demo apps as it does to Xero.
+POSTMAN_REDIRECTS = ("https://oauth.pstmn.io/v1/callback", "https://oauth.pstmn.io/v1/browser-callback")
+REDIRECT_URIS = (LOOPBACK_REDIRECT, LOCALHOST_REDIRECT, *POSTMAN_REDIRECTS)
 
 # Roles that may connect an app (Xero FAQ permissions); others are missing from the org picker.
 CONNECTING_ROLES = frozenset({"standard", "adviser"})
