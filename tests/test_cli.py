@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -258,6 +259,39 @@ def test_simulator_command_serves_and_hides_secrets() -> None:
                         params={**query, "redirect_uri": "https://elsewhere.example/callback"})
         assert ok.status_code == 302 and ok.headers["location"].startswith(postman + "?code=")
         assert bad.status_code == 400 and "location" not in bad.headers
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_simulator_record_prints_each_call_with_its_token_masked() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XERO_")}
+    proc = subprocess.Popen([str(EXE), "simulator", "--port", "0", "--record", "3"],
+                            stdout=subprocess.PIPE, text=True, env=env)
+    secret = "zz" + "9" * 30
+    try:
+        assert proc.stdout is not None
+        lines = []
+        for line in proc.stdout:
+            lines.append(line)
+            if line.startswith("Ctrl-C"):
+                break
+        url = lines[0].split()[3]
+        assert any("each call is printed" in line for line in lines)
+        from xero_nb.http import Client
+
+        with Client() as c:
+            c.get(url + "/connections")
+            c.get(url + "/api.xro/2.0/Invoices", params={"access_token": secret})
+        got: list[str] = []
+        reader = threading.Thread(target=lambda: got.extend(proc.stdout.readline() for _ in range(2)),
+                                  daemon=True)  # never hangs the suite if no line comes
+        reader.start()
+        reader.join(timeout=30)
+        assert len(got) == 2, f"the calls were not printed: {got}"
+        assert got[0].startswith(f"GET {url}/connections -> 401 ["), got
+        assert got[1].startswith(f"GET {url}/api.xro/2.0/Invoices?access_token=") and " -> 401 [" in got[1]
+        assert secret not in "".join(got)
     finally:
         proc.terminate()
         proc.wait(timeout=10)

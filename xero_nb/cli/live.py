@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from xero_nb.cli.helpers import FAILED, OK, USAGE, CliError, emit, listing_problem, read_text
-from xero_nb.redact import mask
+from xero_nb.redact import mask, redact_url
 
 # The demo token `xero-nb probe` uses against the simulator when no --granted is given.
 SIM_SCOPES = {
@@ -290,13 +290,32 @@ def cmd_simulator(args: argparse.Namespace) -> int:
         print(f"  authorize {urls.authorize}  token {urls.token}")
         print("  redirect URIs the demo apps accept: " + ", ".join(
             f"{u} (any port)" if u == LOOPBACK_REDIRECT else u for u in REDIRECT_URIS))
+        if args.record:
+            print(f"  each call is printed below as it is answered (the last {args.record} are kept, "
+                  "tokens masked)")
         print("Ctrl-C to stop", flush=True)
+        shown: Any = None
         while True:
-            time.sleep(3600)
+            time.sleep(0.25 if args.record else 3600)
+            shown = _print_new_calls(sim.calls, shown)
     except KeyboardInterrupt:
         return OK
     finally:
         srv.close()
+
+
+def _print_new_calls(calls: list[Any], shown: Any) -> Any:
+    """One line per call answered since ``shown`` (the last call printed); returns the new last."""
+    new = calls
+    for i in range(len(calls) - 1, -1, -1):
+        if calls[i] is shown:
+            new = calls[i + 1:]
+            break
+    for request, response in new:
+        cid = response.headers.get("xero-correlation-id")
+        print(f"{request.method} {redact_url(str(request.url))} -> {response.status_code}"
+              + (f" [{cid}]" if cid else ""), flush=True)
+    return calls[-1] if calls else shown
 
 
 COMMANDS = {"probe": cmd_probe, "report": cmd_report, "simulator": cmd_simulator}

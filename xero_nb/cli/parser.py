@@ -154,7 +154,8 @@ def _simulator(sim: argparse.ArgumentParser) -> None:
                      help="simulated seconds per real second (default 1; 60: a minute a second)")
     sim.add_argument("--no-limits", action="store_true")
     sim.add_argument("--record", type=_count, default=0, metavar="N",
-                     help="keep the last N calls in memory, tokens masked (default 0: none)")
+                     help="print each call as it is answered and keep the last N in memory, "
+                          "tokens masked (default 0: none)")
 
 
 def _scan(sc: argparse.ArgumentParser) -> None:
