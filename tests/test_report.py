@@ -269,3 +269,12 @@ def test_a_token_with_an_expiry_out_of_range_is_shown_not_raised() -> None:
         assert "invalid" in r.markdown
     r = report([], token={"access_token": "x", "expires_at": float("nan"), "scope": "openid"})
     assert "invalid expiry" in r.markdown
+
+
+def test_the_token_section_names_the_era_given_and_guesses_only_without_one() -> None:
+    # The token holds only granular reads: the guess says so; an app said to be of the mixed
+    # era (an older app, which may hold both kinds) is reported as that, in one wording.
+    guessed = build(token=TOKEN).markdown
+    assert "| era (guessed from the scopes) |" in guessed and "era (the app's)" not in guessed
+    given_era = build(token=TOKEN, era="mixed").markdown
+    assert "| era (the app's) | mixed |" in given_era and "guessed from the scopes" not in given_era

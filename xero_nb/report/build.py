@@ -94,7 +94,7 @@ def report(failures: Iterable[Any] = (), *, token: Any = None, tenants: Iterable
         context["connections"] = tenant_list
     blocks: list[Block] = [("h", 1, title), ("p", f"Generated {when(now)} by xero-nb.", None)]
     if token is not None:
-        blocks += token_blocks(token, now)
+        blocks += token_blocks(token, now, era)
     if tenant_list is not None:
         blocks += [("h", 2, "Tenants"), ("table", ("name", "tenantId", "type", "connection id", "updated"),
                                           tenant_rows(tenant_list))]

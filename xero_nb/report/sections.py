@@ -46,7 +46,7 @@ def _state(exp: float | None, now: float) -> str:
     return f"expired {minutes} min ago" if exp <= now else f"valid for {minutes} min"
 
 
-def token_blocks(token: Any, now: float) -> list[Block]:
+def token_blocks(token: Any, now: float, era: str | None = None) -> list[Block]:
     granted, requested, exp, obtained, refresh = read_token(token)
     claims: Mapping[str, Any] = {}
     if isinstance(token, str):
@@ -59,6 +59,7 @@ def token_blocks(token: Any, now: float) -> list[Block]:
     rows = [
         ("scopes granted", " ".join(sorted(granted)) if granted is not None else "unknown"),
         ("scopes requested", " ".join(sorted(requested)) if requested else "unknown"),
+        ("era (the app's)", era) if era else
         ("era (guessed from the scopes)", guess_era(granted) or "cannot tell"),
         ("access token expires", f"{when(exp)} ({state})"),
         ("obtained", when(obtained)),
