@@ -400,3 +400,21 @@ def test_a_bare_insufficient_scope_lists_both_readings() -> None:
     assert d.codes[:2] == ("missing_scope", "not_reconsented")
     assert d.findings[0].weight > d.findings[1].weight
     assert d.findings[1].decides is not None
+
+
+def test_invalid_grant_is_told_for_the_request_that_failed() -> None:
+    """invalid_grant refuses a refresh token (used, idle 60 days, revoked) or an authorization
+    code (used, expired, or another redirect_uri / code_verifier): when the failing request
+    shows its grant_type, only that one's reasons and fix are given."""
+    body = '400 Bad Request {"error":"invalid_grant"}'
+    refresh = diagnose(text="POST https://identity.xero.com/connect/token\ngrant_type=refresh_token\n" + body)
+    assert refresh.top.code == "invalid_grant" and refresh.top.title.startswith("The refresh token was refused")
+    assert refresh.top.fix[0].startswith("Every refresh returns a NEW refresh token")
+    assert not any("code" in step.lower() for step in refresh.top.fix)
+    code = diagnose(text="POST https://identity.xero.com/connect/token\ngrant_type=authorization_code&"
+                         "redirect_uri=http://localhost:5000/cb\n" + body)
+    assert code.top.code == "invalid_grant" and code.top.title.startswith("The authorization code was refused")
+    assert any("redirect_uri" in step and "code_verifier" in step for step in code.top.fix)
+    assert not any("60 days" in step for step in code.top.fix)
+    neither = diagnose(text=body)
+    assert neither.top.title == "The refresh token (or code) was refused: rotated, expired, revoked or reused"

@@ -35,6 +35,13 @@ GRANT_FIX = ("If this was a refresh: every refresh returns a NEW refresh token; 
              "Refresh tokens unused for 60 days expire; a revoked or disconnected app loses them.",
              "If this was a code exchange: codes are single-use and short-lived; restart sign-in.",
              SIGN_IN)
+_ROTATE = GRANT_FIX[0].removeprefix("If this was a refresh: ")
+REFRESH_ONLY_FIX = (_ROTATE[0].upper() + _ROTATE[1:], *GRANT_FIX[1:3], SIGN_IN)
+CODE_FIX = ("Exchange each code once, as soon as the redirect brings it (a page reload or a "
+            "second handler sends it again); on a retry start sign-in again for a new code.",
+            "Send the same redirect_uri as the authorize request did, and (PKCE) the code_verifier "
+            "whose code_challenge that request carried.",
+            SIGN_IN)
 CLIENT_FIX = ("Copy the client id (and secret, if the app has one) again from developer.xero.com; "
               "a regenerated secret invalidates the old one.",
               "Send them as HTTP Basic auth to the token endpoint; PKCE apps send client_id and "
@@ -82,6 +89,17 @@ def oauth_findings(obs: Observation, ctx: Context) -> list[Finding]:
                       if not dead or "refresh_refused" in m else "the wording: expired, and the user "
                       "must reconnect (an access token alone is refreshed without the user)")
         weight = 0.97 if said else 0.9 if "refresh_refused" in m else 0.8
+        if ctx.refreshing:  # the failing request was a refresh: only the refresh token's reasons
+            return [Finding("invalid_grant", "The refresh token was refused: already used (each "
+                            "refresh returns a new one), unused for 60 days, or revoked",
+                            (*ev, "the failing request was a refresh (grant_type=refresh_token)"),
+                            REFRESH_ONLY_FIX, weight)]
+        if obs.grant_type == "authorization_code":  # the failing request exchanged a code
+            return [Finding("invalid_grant", "The authorization code was refused: already used, "
+                            "expired (codes are short-lived), or sent with another redirect_uri or "
+                            "PKCE code_verifier than the sign-in that issued it",
+                            (*ev, "the failing request exchanged a code (grant_type=authorization_code)"),
+                            CODE_FIX, weight)]
         return [Finding("invalid_grant", "The refresh token (or code) was refused: rotated, "
                         "expired, revoked or reused", tuple(ev), GRANT_FIX, weight)]
     if named == "invalid_client" or (not named and m & CLIENT_WORDS):
