@@ -490,3 +490,18 @@ def test_the_seen_line_keeps_the_error_of_a_long_www_authenticate() -> None:
     # a long value with no error parameter is cut at a word, and says so
     long = diagnose(status=429, headers={"Retry-After": "1" * 10 + " " + "2" * 90})
     assert "Retry-After: 1111111111 …" in long.observed.summary()
+
+
+@pytest.mark.parametrize("requested", [None, ["finance.cashvalidation.read"]])
+def test_a_closed_api_without_the_token_puts_xeros_approval_first(requested: Any) -> None:
+    # The Finance API is partner-only: an unapproved app's token never holds its scope (authorize
+    # refuses it), so asking for it or consenting again cannot help until Xero approves the app.
+    d = diagnose(status=401, endpoint="GET https://api.xero.com/finance.xro/1.0/CashValidation",
+                 requested=requested)
+    assert d.top.code == "restricted_scope", d.codes
+    assert {"missing_scope", "not_reconsented"} & set(d.codes)  # still listed, below it
+    # with the token's scopes known and lacking it, the proof of the missing scope leads, and its
+    # fix says Xero must allow the scope first
+    d = diagnose(status=401, endpoint="GET https://api.xero.com/finance.xro/1.0/CashValidation",
+                 granted=["accounting.settings.read"])
+    assert d.top.code == "missing_scope"

@@ -278,10 +278,12 @@ def _scope_findings(obs: Observation, ctx: Context, s: float) -> list[Finding]:
              "Call it from an app created before 2 Mar 2026 with `accounting.transactions(.read)` "
              "(until September 2027), or stop calling it."), 0.9 * s)]
     if ctx.granted is None:
-        out = _missing(ep, ctx, s, ev)
         if restriction(ep, ctx.era_for_checks):
-            out += _held_but_refused(ep, ctx, 0.55 * s, ev)
-        return out
+            # A closed or partner-only API: without Xero's approval no token ever holds its scope
+            # (authorize refuses it), so the approval comes before which scope or consent.
+            return [*_held_but_refused(ep, ctx, 0.8 * s, ev),
+                    *(replace(f, weight=f.weight * 0.7) for f in _missing(ep, ctx, s, ev))]
+        return _missing(ep, ctx, s, ev)
     if need and not need & ctx.granted:
         broad_ok = bool(required_scopes(ep, "broad") & ctx.granted)
         if broad_ok and ctx.era == "granular":
