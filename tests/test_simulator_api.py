@@ -315,3 +315,23 @@ def test_updates_and_uploads(sim: XeroSimulator) -> None:
     up = call(sim, tok, "POST", "/files.xro/1.0/Files", files={"file": ("a.txt", b"hello")})
     assert up.status_code == 201 and up.json()["Size"] > 0  # the spec's 201 Created
     assert call(sim, tok, "GET", "/files.xro/1.0/Files").json()["TotalCount"] == 3
+
+
+@pytest.mark.parametrize(("accept", "status"), [
+    ("application/xml", 406), ("text/xml; q=0.9", 406), ("application/atom+xml", 406),
+    ("application/json", 200), ("application/xml, application/json", 200), ("*/*", 200),
+    ("application/*", 200), (None, 200),
+])
+def test_a_client_asking_for_xml_only_is_told_the_simulator_speaks_json(
+        sim: XeroSimulator, accept: str | None, status: int) -> None:
+    tok = sim.issue_token(scopes=["accounting.settings"], tenants=["AU"])
+    headers = {"Accept": accept} if accept else {}
+    r = call(sim, tok, "GET", "/api.xro/2.0/Accounts", headers=headers)
+    if status == 406:
+        body = assert_problem(r, 406, "The simulator answers JSON only: send Accept: application/json "
+                                      "(Xero's SDKs do). Xero itself can answer the Accounting API in XML.")
+        assert body["Title"] == "Not Acceptable"
+    else:
+        assert r.status_code == 200 and "Accounts" in r.json()
+    # a refusal is the same whatever is accepted: the checks come first
+    assert call(sim, None, "GET", "/api.xro/2.0/Accounts", headers=headers).status_code == 401

@@ -202,7 +202,14 @@ class SimCore(World):
     def _dispatch(self, plan: Plan) -> Answer:
         ctx = plan.ctx
         if plan.matches:  # an API route (fixed paths and /connections never match one)
-            return handle_api(self, ctx, plan.matches, plan.key, busy=not plan.admitted)
+            answer = handle_api(self, ctx, plan.matches, plan.key, busy=not plan.admitted)
+            if 200 <= answer.status_code < 300 and _wants_xml_only(ctx.request.headers.get("accept")):
+                # Xero answers XML when asked; the simulator speaks JSON only, and says so
+                # rather than send JSON to a client that cannot read it.
+                return problem(406, "The simulator answers JSON only: send Accept: application/json "
+                               "(Xero's SDKs do). Xero itself can answer the Accounting API in XML.",
+                               ctx.cid, plan.matches[0].endpoint.api, title="Not Acceptable")
+            return answer
         handler = _FIXED.get(ctx.path)
         if handler is not None:
             return handler(self, ctx)
@@ -219,6 +226,15 @@ class SimCore(World):
             return problem(405, "The method is not allowed for this resource", ctx.cid, api)
         return problem(404, "The resource you have specified cannot be found", ctx.cid, api,
                        title="NotFound")
+
+
+def _wants_xml_only(accept: str | None) -> bool:
+    """An Accept header that names XML and nothing JSON or wildcard (``*/*``, ``application/*``)."""
+    if not accept:
+        return False
+    kinds = [part.split(";", 1)[0].strip().lower() for part in accept.split(",")]
+    return any(k.endswith("/xml") or k.endswith("+xml") for k in kinds) and not any(
+        "json" in k or k.endswith("/*") for k in kinds)
 
 
 def _mask(secret: str) -> str:
