@@ -8,6 +8,8 @@ import os
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -224,9 +226,11 @@ def test_report_is_written_and_redacted(capsys: pytest.CaptureFixture[str], tmp_
     assert code == OK and "<h1>" in out
 
 
-def test_simulator_command_serves_and_hides_secrets() -> None:
+@contextmanager
+def served_simulator(*args: str) -> Iterator[tuple[subprocess.Popen[str], list[str], str]]:
+    """`xero-nb simulator --port 0 ARGS` running: the process, its banner lines and its URL."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("XERO_")}
-    proc = subprocess.Popen([str(EXE), "simulator", "--port", "0"], stdout=subprocess.PIPE,
+    proc = subprocess.Popen([str(EXE), "simulator", "--port", "0", *args], stdout=subprocess.PIPE,
                             text=True, env=env)
     try:
         assert proc.stdout is not None
@@ -235,7 +239,14 @@ def test_simulator_command_serves_and_hides_secrets() -> None:
             lines.append(line)
             if line.startswith("Ctrl-C"):
                 break
-        url = lines[0].split()[3]
+        yield proc, lines, lines[0].split()[3]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_simulator_command_serves_and_hides_secrets() -> None:
+    with served_simulator() as (_, lines, url):
         assert url.startswith("http://127.0.0.1:")
         from xero_nb.http import Client
 
@@ -259,24 +270,11 @@ def test_simulator_command_serves_and_hides_secrets() -> None:
                         params={**query, "redirect_uri": "https://elsewhere.example/callback"})
         assert ok.status_code == 302 and ok.headers["location"].startswith(postman + "?code=")
         assert bad.status_code == 400 and "location" not in bad.headers
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_simulator_record_prints_each_call_with_its_token_masked() -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("XERO_")}
-    proc = subprocess.Popen([str(EXE), "simulator", "--port", "0", "--record", "3"],
-                            stdout=subprocess.PIPE, text=True, env=env)
     secret = "zz" + "9" * 30
-    try:
-        assert proc.stdout is not None
-        lines = []
-        for line in proc.stdout:
-            lines.append(line)
-            if line.startswith("Ctrl-C"):
-                break
-        url = lines[0].split()[3]
+    with served_simulator("--record", "3") as (proc, lines, url):
         assert any("each call is printed" in line for line in lines)
         from xero_nb.http import Client
 
@@ -292,9 +290,6 @@ def test_simulator_record_prints_each_call_with_its_token_masked() -> None:
         assert got[0].startswith(f"GET {url}/connections -> 401 ["), got
         assert got[1].startswith(f"GET {url}/api.xro/2.0/Invoices?access_token=") and " -> 401 [" in got[1]
         assert secret not in "".join(got)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_live_custom_connection_takes_a_token_without_a_browser(
