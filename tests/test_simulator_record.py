@@ -129,7 +129,7 @@ def spy(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> type[Spy]:
 
 def _serve_twice_then_stop(monkeypatch: pytest.MonkeyPatch) -> None:
     """While ``xero-nb simulator`` serves, two calls arrive over the socket; then Ctrl-C."""
-    import xero_nb.cli.live as live
+    import xero_nb.cli.simulator as live
 
     class Clock:
         @staticmethod

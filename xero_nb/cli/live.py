@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from xero_nb.cli.helpers import FAILED, OK, USAGE, CliError, emit, listing_problem, read_text
-from xero_nb.redact import mask, redact_url
 
 # The demo token `xero-nb probe` uses against the simulator when no --granted is given.
 SIM_SCOPES = {
@@ -253,70 +251,4 @@ def _pasted(text: str, token: Any, era: str | None) -> Any:
     return diagnose(text=text, token=None if own else token, era=era)
 
 
-def _check_port(port: int) -> None:
-    """Say so plainly when the port is taken (uvicorn would exit its thread with a traceback)."""
-    import socket
-
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe_socket:
-        probe_socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
-        try:
-            probe_socket.bind(("127.0.0.1", port))
-        except OSError as exc:
-            raise CliError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc} "
-                           "(--port 0 picks a free one)", USAGE) from None
-
-
-def cmd_simulator(args: argparse.Namespace) -> int:
-    """Serve the simulator on 127.0.0.1 until interrupted."""
-    from xero_nb.simulator import XeroSimulator
-    from xero_nb.simulator.orgs import LOOPBACK_REDIRECT, REDIRECT_URIS
-
-    sim = XeroSimulator(limits=not args.no_limits, time_scale=args.time_scale,
-                        record_calls=args.record)  # a long-running server keeps nothing by default
-    if args.port:
-        _check_port(args.port)
-    try:
-        srv = sim.serve(port=args.port)
-    except (RuntimeError, OSError) as exc:
-        raise CliError(f"{exc} (is the port in use? --port 0 picks a free one)", USAGE) from None
-    try:
-        print(f"Xero simulator on {srv.url}  (Xero's paths; e.g. {srv.url}/connections)")
-        for name, app in sim.apps.items():
-            secret = app.client_secret if args.show_secrets else mask(app.client_secret)
-            print(f"  app {name:8} client_id={app.client_id} secret={secret} era={app.era}")
-        for org in sim.tenants:
-            print(f"  tenant {org.tenant_id} {org.name} ({org.country})")
-        urls = srv.urls
-        print(f"  authorize {urls.authorize}  token {urls.token}")
-        print("  redirect URIs the demo apps accept: " + ", ".join(
-            f"{u} (any port)" if u == LOOPBACK_REDIRECT else u for u in REDIRECT_URIS))
-        if args.record:
-            print(f"  each call is printed below as it is answered (the last {args.record} are kept, "
-                  "tokens masked)")
-        print("Ctrl-C to stop", flush=True)
-        shown: Any = None
-        while True:
-            time.sleep(0.25 if args.record else 3600)
-            shown = _print_new_calls(sim.calls, shown)
-    except KeyboardInterrupt:
-        return OK
-    finally:
-        srv.close()
-
-
-def _print_new_calls(calls: list[Any], shown: Any) -> Any:
-    """One line per call answered since ``shown`` (the last call printed); returns the new last."""
-    new = calls
-    for i in range(len(calls) - 1, -1, -1):
-        if calls[i] is shown:
-            new = calls[i + 1:]
-            break
-    for request, response in new:
-        cid = response.headers.get("xero-correlation-id")
-        print(f"{request.method} {redact_url(str(request.url))} -> {response.status_code}"
-              + (f" [{cid}]" if cid else ""), flush=True)
-    return calls[-1] if calls else shown
-
-
-COMMANDS = {"probe": cmd_probe, "report": cmd_report, "simulator": cmd_simulator}
-
+COMMANDS = {"probe": cmd_probe, "report": cmd_report}

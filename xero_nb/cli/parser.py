@@ -23,7 +23,7 @@ from xero_nb.cli.helpers import ERAS, LOOKUP, OK, REGIONS, CliError
 # command -> the module that runs it (imported only when that command runs, so each starts fast)
 GROUPS = {
     "scopes-for": "scopes", "coverage": "scopes", "least-privilege": "scopes", "migrate": "scopes",
-    "diagnose": "diagnose", "probe": "live", "report": "live", "simulator": "live",
+    "diagnose": "diagnose", "probe": "live", "report": "live", "simulator": "simulator",
     "scan": "scan",
 }
 
