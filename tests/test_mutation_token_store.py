@@ -31,10 +31,6 @@ from xero_nb.errors import TokenStoreError, XeroNbWarning
 from xero_nb.http import MockTransport, Request, Response
 
 NOW = 1_767_225_600.0  # 2026-01-01T00:00:00Z
-# mutmut calls every function of a mutated file through a trampoline, which adds stack frames:
-# there a warning's stacklevel cannot name this file, so those two tests run in the plain suite.
-UNDER_MUTMUT = "mutants" in Path(file_store_module.__file__).parts
-frames_as_shipped = pytest.mark.skipif(UNDER_MUTMUT, reason="mutmut's trampolines add stack frames")
 
 
 def token(n: int = 1) -> Token:
@@ -105,7 +101,6 @@ def _auth_on(store: Any) -> XeroAuth:
                     store=store, transport=MockTransport(idp), clock=lambda: NOW)
 
 
-@frames_as_shipped
 def test_a_failed_save_warns_at_the_users_own_line() -> None:
     """The warning names the line that asked for the token (not the library's insides), so a
     user sees which of their calls holds the only copy."""
@@ -248,7 +243,6 @@ def test_a_file_that_cannot_be_moved_aside_says_what_to_do(tmp_path: Path,
     assert store.path.read_text() == "broken"
 
 
-@frames_as_shipped
 def test_signing_out_over_a_damaged_file_warns_at_the_users_line(tmp_path: Path) -> None:
     store = FileTokenStore(tmp_path, clock=lambda: NOW)
     store.path.write_text("broken")
@@ -257,6 +251,18 @@ def test_signing_out_over_a_damaged_file_warns_at_the_users_line(tmp_path: Path)
         auth.forget()
     assert got[0].filename == __file__
     assert store.state().cleared_reason == "signed out"
+
+
+def test_a_damaged_file_met_while_signing_in_warns_at_the_users_line(tmp_path: Path) -> None:
+    """Signing in saves through more of the library's frames than a sign-out does: the warning
+    still names the user's own call, not a line inside xero_nb."""
+    store = FileTokenStore(tmp_path, clock=lambda: NOW)
+    store.path.write_text("broken")
+    auth = _auth_on(store)
+    with pytest.warns(XeroNbWarning, match="moved it aside") as got:
+        auth.client_credentials()
+    assert [w.filename for w in got] == [__file__]
+    assert store.load() is not None
 
 
 def test_the_repr_names_the_file_and_the_profile(tmp_path: Path) -> None:

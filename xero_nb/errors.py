@@ -6,9 +6,26 @@ These are for misuse and configuration, and their messages never carry a secret.
 
 from __future__ import annotations
 
+import sys
+import warnings
+from pathlib import Path
+
+_PACKAGE = str(Path(__file__).resolve().parent)
+
 
 class XeroNbWarning(UserWarning):
     """A warning raised by xero-nb itself (tests turn these into errors)."""
+
+
+def warn_user(message: str, category: type[Warning] | None = None) -> None:
+    """Warn at the user's own line: the first caller outside the xero_nb package, however
+    many of its frames lie between (a sign-in, a refresh and a direct save differ in depth)."""
+    frame = sys._getframe(1)
+    level = 2  # warnings.warn's stacklevel for the frame ``frame`` is
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame = frame.f_back
+        level += 1
+    warnings.warn(message, category or XeroNbWarning, stacklevel=level)
 
 
 class XeroNbError(Exception):

@@ -14,7 +14,6 @@ import dataclasses
 import os
 import stat
 import tomllib
-import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,7 @@ from urllib.parse import urlsplit
 
 from xero_nb.auth.tokens import Secret
 from xero_nb.catalog.scopes import ERAS, parse_scopes
-from xero_nb.errors import ConfigError, XeroNbWarning
+from xero_nb.errors import ConfigError, warn_user
 
 DEFAULT_REDIRECT_URI = "http://127.0.0.1:8765/callback"
 DEFAULT_SCOPES = ("openid", "profile", "email", "accounting.settings.read")
@@ -104,8 +103,8 @@ def _check_private(path: Path, holds_secret: bool) -> None:
     writable, readable = mode & 0o022, mode & 0o044
     if writable or (readable and holds_secret):
         what = "change" if writable else "read its client secret in"
-        warnings.warn(f"other users can {what} the profiles file {path} (mode {mode:o}); "
-                      f"`chmod 600 {path}` closes it", XeroNbWarning, stacklevel=4)
+        warn_user(f"other users can {what} the profiles file {path} (mode {mode:o}); "
+                  f"`chmod 600 {path}` closes it")
 
 
 def _scopes(value: Any) -> tuple[str, ...]:

@@ -21,7 +21,6 @@ import stat
 import tempfile
 import threading
 import time
-import warnings
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,7 +37,7 @@ from xero_nb.auth.store import (
     timed_lock,
 )
 from xero_nb.auth.tokens import Clock
-from xero_nb.errors import TokenStoreError, XeroNbWarning
+from xero_nb.errors import TokenStoreError, warn_user
 
 APP_NAME = "xero-nb"
 STALE_TEMP_SECONDS = 120.0  # kept for callers; temp files are now removed whatever their age
@@ -102,15 +101,14 @@ class FileTokenStore(BaseStore):
         elif folder.stat().st_mode & 0o077 and folder not in self._checked:
             self._checked.add(folder)
             if folder.is_symlink():
-                warnings.warn(f"token folder {folder} is a symbolic link to {folder.resolve()}, which "
-                              f"is open to other users; xero-nb does not change permissions through "
-                              f"a link (`chmod 700 {folder.resolve()}` closes it)",
-                              XeroNbWarning, stacklevel=4)
+                warn_user(f"token folder {folder} is a symbolic link to {folder.resolve()}, which "
+                          f"is open to other users; xero-nb does not change permissions through "
+                          f"a link (`chmod 700 {folder.resolve()}` closes it)")
             elif folder == default_dir():
                 os.chmod(folder, 0o700)  # our own folder: tighten it
             else:
-                warnings.warn(f"token folder {folder} is open to other users (the token files are 0600;"
-                              f" `chmod 700 {folder}` closes the folder too)", XeroNbWarning, stacklevel=4)
+                warn_user(f"token folder {folder} is open to other users (the token files are 0600;"
+                          f" `chmod 700 {folder}` closes the folder too)")
 
     # -- reading -----------------------------------------------------------------------------
     def _read(self) -> StoreState:
@@ -176,9 +174,9 @@ class FileTokenStore(BaseStore):
             raise TokenStoreError(f"token store {self.path} is not valid ({reason}) and could not "
                                   f"be moved aside ({exc.strerror}): move or delete it, then sign "
                                   f"in again") from None
-        warnings.warn(f"token store {self.path} was not valid ({reason}): moved it aside to "
-                      f"{aside.name} ({mode:o}; it may hold an old token: delete it when you no longer "
-                      f"need it) and saved the new state", XeroNbWarning, stacklevel=5)
+        warn_user(f"token store {self.path} was not valid ({reason}): moved it aside to "
+                  f"{aside.name} ({mode:o}; it may hold an old token: delete it when you no longer "
+                  f"need it) and saved the new state")
 
     # -- writing -----------------------------------------------------------------------------
     def _write(self, state: StoreState) -> None:

@@ -14,7 +14,6 @@ across kernels, Xero's errors explained, and the tenants.
 from __future__ import annotations
 
 import dataclasses
-import warnings
 import webbrowser
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -29,7 +28,7 @@ from xero_nb.auth.jwt import JWTView, fetch_jwks, verify_jwt
 from xero_nb.auth.pkce import PendingSignIn
 from xero_nb.auth.tokens import Token
 from xero_nb.catalog.scopes import parse_scopes
-from xero_nb.errors import AuthError, TokenStoreError, XeroNbWarning
+from xero_nb.errors import AuthError, TokenStoreError, warn_user
 from xero_nb.models import Tenant
 
 OFFLINE = "offline_access"
@@ -50,7 +49,7 @@ class XeroAuth(AuthCore):
         if self.offline_access if offline is None else offline:
             names |= {OFFLINE}
         for text in scope_warnings(names, self.era):
-            warnings.warn(text, XeroNbWarning, stacklevel=3)
+            warn_user(text)
         return tuple(sorted(names))
 
     # -- authorization code + PKCE -------------------------------------------------------

@@ -19,13 +19,12 @@ import math
 import re
 import threading
 import time
-import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from xero_nb.auth.tokens import Clock, Token
-from xero_nb.errors import TokenStoreError, XeroNbWarning
+from xero_nb.errors import TokenStoreError, warn_user
 
 FORMAT_VERSION = 1
 LOCK_TIMEOUT = 60.0
@@ -224,8 +223,8 @@ def save_or_warn(store: TokenStore, token: Token, *, refreshed: bool = False) ->
             store.save(token, refreshed=refreshed)
         return True
     except (TokenStoreError, OSError) as exc:
-        warnings.warn(f"the new token is held in this kernel only: saving it failed ({exc}); fix "
-                      f"the store, then auth.store.save(auth.token())", XeroNbWarning, stacklevel=5)
+        warn_user(f"the new token is held in this kernel only: saving it failed ({exc}); fix "
+                  f"the store, then auth.store.save(auth.token())")
         return False
 
 
