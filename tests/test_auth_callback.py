@@ -107,17 +107,23 @@ def test_idle_and_trickling_local_clients_cannot_hold_the_real_redirect() -> Non
 
     srv = CallbackServer("http://127.0.0.1/callback", state="st")
     stop = threading.Event()
+    connected = threading.Event()
     idle = [socket.create_connection(("127.0.0.1", srv.port)) for _ in range(6)]
 
     def trickle() -> None:  # a client that sends its headers one byte at a time, forever
         with socket.create_connection(("127.0.0.1", srv.port)) as s:
-            for byte in b"GET /callback HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 10_000:
-                if stop.wait(0.05):
-                    return
-                s.sendall(bytes([byte]))
+            connected.set()
+            try:
+                for byte in b"GET /callback HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 10_000:
+                    if stop.wait(0.05):
+                        return
+                    s.sendall(bytes([byte]))
+            except OSError:  # the server hung up on it once the real redirect came: as it should
+                return
 
     slow = threading.Thread(target=trickle, daemon=True)
     slow.start()
+    assert connected.wait(30)  # it holds its connection before the real redirect comes
     try:
         # Safety nets only: a server that serves one connection at a time would be held
         # 5 s per idle socket (30 s) and forever by the trickling one.
