@@ -440,7 +440,8 @@ def test_bad_files_and_ports_are_one_line_usage_errors(
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         code, _, err = run(capsys, "simulator", "--port", str(busy.getsockname()[1]))
-    assert code == USAGE and "cannot listen on 127.0.0.1" in err
+    # a port taken is the machine's state, not a usage error: exit 3 (config/environment)
+    assert code == LOOKUP and "cannot listen on 127.0.0.1" in err
     binary = tmp_path / "bin.txt"
     binary.write_bytes(b'HTTP/1.1 401 Unauthorized \xff\xfe\x80 {"Status":401,"Title":"Unauthorized"}')
     code, out, _ = run(capsys, "diagnose", str(binary))

@@ -60,7 +60,10 @@ def _arguments(argv: Sequence[str]) -> tuple[str, str, dict[str, str | None]] | 
         options[name] = value
     if len(positional) != 2:
         return None
-    return positional[0], positional[1], options
+    method, url = positional
+    if not method.strip() or not url.strip() or any(ch.isspace() for ch in url):
+        return None  # blank, or a request line copied from a log ("... HTTP/1.1"): the parser reads it
+    return method, url, options
 
 
 def _rows() -> tuple[list[tuple[str, str, str, str]], list[tuple[str, bool]]]:

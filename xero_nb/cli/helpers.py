@@ -17,7 +17,15 @@ from xero_nb.models import Endpoint
 OK, FAILED, USAGE, LOOKUP = 0, 1, 2, 3
 ERAS = ("broad", "granular", "mixed")
 REGIONS = ("AU", "NZ", "UK")
+METHODS = ("GET", "PUT", "POST", "PATCH", "DELETE")  # the order "/Invoices takes ..." lists them
 _ENDPOINT = re.compile(r"^\s*(GET|POST|PUT|PATCH|DELETE)\s*[:\s]\s*(\S.*)$", re.IGNORECASE)
+# A request line as a log prints it: "GET https://... HTTP/1.1", httpx's 'HTTP Request: GET
+# https://... "HTTP/1.1 401 Unauthorized"', an access log's '"GET /path HTTP/1.1" 200'. The
+# trailing protocol (and the status after it) marks it; what comes before the method is dropped.
+_LOGGED = re.compile(r'^(.*?)(?<![\w.-])(GET|POST|PUT|PATCH|DELETE)\s+(\S+)\s+"?HTTP/\d(?:\.\d)?"?(?:\s.*)?$',
+                     re.IGNORECASE | re.DOTALL)
+# urllib3 (requests) logs the origin apart: 'https://api.xero.com:443 "GET /api.xro/2.0/... HTTP/1.1"'
+_ORIGIN = re.compile(r'(https?://[^\s/"]+?)(?::\d+)?\s*"?$', re.IGNORECASE)
 
 
 class CliError(Exception):
@@ -28,8 +36,34 @@ class CliError(Exception):
         self.code = code
 
 
+def logged_request(text: str) -> tuple[str, str] | None:
+    """The method and URL of a request line as loggers print it (None: not such a line).
+
+    ``'HTTP Request: GET https://api.xero.com/api.xro/2.0/Contacts "HTTP/1.1 401 Unauthorized"'``
+    -> ``("GET", "https://api.xero.com/api.xro/2.0/Contacts")``: the ``HTTP/x.y`` and the status
+    after the URL are not part of it.
+    """
+    found = _LOGGED.match(text)
+    if not found:
+        return None
+    before, method, url = found.group(1), found.group(2).upper(), found.group(3).strip('"')
+    origin = _ORIGIN.search(before)
+    if url.startswith("/") and origin:
+        url = origin.group(1) + url
+    return method, url
+
+
+def without_protocol(url: str) -> str:
+    """``"https://.../Invoices HTTP/1.1"`` -> ``"https://.../Invoices"`` (a URL copied from a log)."""
+    found = re.match(r'^\s*(\S+)\s+"?HTTP/\d(?:\.\d)?"?(?:\s.*)?$', url, re.IGNORECASE | re.DOTALL)
+    return found.group(1) if found else url
+
+
 def split_endpoint(text: str) -> tuple[str, str]:
-    """``"GET:/Invoices"`` or ``"GET /Invoices"`` -> ``("GET", "/Invoices")``."""
+    """``"GET:/Invoices"``, ``"GET /Invoices"`` or a logged request line -> ``("GET", "/Invoices")``."""
+    logged = logged_request(text)
+    if logged is not None:
+        return logged
     found = _ENDPOINT.match(text)
     if not found:
         raise CliError(f"expected METHOD:URL or 'METHOD URL', got {text!r}", USAGE)
@@ -68,20 +102,61 @@ def find_endpoint(method: str, url: str, region: str | None = None) -> Any:
     except AmbiguousEndpointError as exc:
         raise ambiguous(exc) from None
     if ep is None:
-        raise CliError(f"no Xero endpoint matches {method.upper()} {url}{_near(cat, method, url, region)}")
+        odd = non_ascii(method, "the method") or non_ascii(url, "the URL")
+        raise CliError(f"no Xero endpoint matches {method.upper()} {url}"
+                       f"{f'; {odd}' if odd else ''}{_near(cat, method, url, region)}")
     return ep
 
 
+def non_ascii(text: str, what: str) -> str | None:
+    """Where ``text`` holds a character that is not ASCII (a Cyrillic a, a Greek capital iota, a
+    zero-width space), said so that a look-alike shows: no Xero scope or URL has one. None when
+    it has none. E.g. "the scope contains a non-ASCII character '<the glyph>' (U+0430 CYRILLIC
+    SMALL LETTER A) at position 1"; an invisible one is named, not shown. Positions count from 1.
+    """
+    import unicodedata
+
+    found = [(i, ch) for i, ch in enumerate(text, 1) if ord(ch) > 127]
+    if not found:
+        return None
+
+    def say(ch: str) -> str:
+        name = unicodedata.name(ch, "unnamed")
+        shown = "" if unicodedata.category(ch)[0] in "CZ" else f"'{ch}' "  # invisible: no glyph
+        return f"{shown}(U+{ord(ch):04X} {name})"
+
+    i, ch = found[0]
+    more = len(found) - 1
+    also = f", and {more} more after it" if more else ""
+    kind = "an invisible " if unicodedata.category(ch)[0] in "CZ" else "a "
+    return f"{what} contains {kind}non-ASCII character {say(ch)} at position {i}{also}"
+
+
 def _near(cat: Any, method: str, url: str, region: str | None) -> str:
-    """What the user may have meant: the URL in another payroll region, or a path one typo away."""
+    """What the user may have meant: another method, the URL in another payroll region, or a
+    path one typo away."""
     import difflib
 
-    if region is not None:
+    verb = method.strip().upper()
+    if region is not None and verb in METHODS:
         other = cat.candidates(method, url)
         if other:
             where = ", ".join(f"{ep.api} ({ep.payroll_region or 'all'}) at {ep.url}" for ep in other)
             return (f" in region {region.upper()}: that URL is {where}; each payroll region has its "
                     "own base (AU: payroll.xro/1.0, NZ and UK: payroll.xro/2.0)")
+    takes: dict[str, list[Any]] = {}
+    for other_method in METHODS:
+        eps = [ep for ep in cat.candidates(other_method, url) if region is None
+               or ep.payroll_region in (None, region.upper())]
+        if eps and other_method != verb:
+            takes[other_method] = eps
+    where = f"{next(iter(takes.values()))[0].path} takes {', '.join(takes)}" if takes else ""
+    if verb not in METHODS:
+        close = difflib.get_close_matches(verb, METHODS, n=1, cutoff=0.5)
+        guess = f"did you mean {close[0]}?" if close else f"the methods are {', '.join(METHODS)}"
+        return f" — {verb or '(empty)'} is not an HTTP method; {guess}" + (f" ({where})" if where else "")
+    if where:
+        return f" — {where}"
     from urllib.parse import urlsplit
 
     path = urlsplit(url if "://" in url else "https://x/" + url.lstrip("/")).path
@@ -89,7 +164,7 @@ def _near(cat: Any, method: str, url: str, region: str | None) -> str:
         if base and path.lower().startswith(base.lower() + "/"):
             path = path[len(base):]
             break
-    same = sorted({ep.path for ep in cat if ep.method == method.strip().upper()})
+    same = sorted({ep.path for ep in cat if ep.method == verb})
     close = difflib.get_close_matches(path, same, n=2, cutoff=0.8)
     return f" — did you mean {' or '.join(close)}?" if close else ""
 

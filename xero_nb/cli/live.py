@@ -168,10 +168,30 @@ def _nothing_probed(report: Any) -> str | None:
     """A run that checked nothing is not a pass: say why, and what would give it something."""
     if report.results:
         return None
+    from xero_nb.catalog.scopes import OIDC_SCOPES, refused_at_authorize, scope_reach
+
     held = ", ".join(sorted(report.granted)) or "none"
-    return (f"nothing was probed: the token's scopes ({held}) reach no API family (openid, profile, "
-            "email and offline_access call no API); grant an API scope (simulator: --granted "
-            "accounting.contacts.read ...) or pass --check-absent to probe the families not granted")
+    api = sorted(set(report.granted) - OIDC_SCOPES)
+    reach = scope_reach(report.era)
+    # In the granular era the broad scopes grant nothing: that, not OpenID, is why nothing ran.
+    dead = [s for s in api if not reach.get(s) and refused_at_authorize(s, report.era)]
+    fix = ("grant an API scope (simulator: --granted accounting.contacts.read ...) or pass "
+           "--check-absent to probe the families not granted")
+    if dead:
+        which = (f"{dead[0]} is a broad scope" if len(dead) == 1
+                 else f"{', '.join(dead)} are broad scopes")
+        return (f"nothing was probed: {which}, and in the {report.era} era (apps created from "
+                "2 Mar 2026, custom connections from 29 Apr 2026) broad scopes grant nothing; "
+                "grant granular scopes instead "
+                f"(xero-nb migrate --granted {' '.join(dead)} lists them; simulator: --granted "
+                "accounting.invoices.read ...), or pass --check-absent to probe the families "
+                "not granted")
+    if not api:
+        return (f"nothing was probed: the token's scopes ({held}) reach no API family (openid, "
+                f"profile, email and offline_access call no API); {fix}")
+    why = "; ".join(f"{u.family}: {u.reason}" for u in report.unprobed)
+    return (f"nothing was probed: the token's scopes ({held}) reach no API family that a probe "
+            f"can call{f' ({why})' if why else ''}; {fix}")
 
 
 def cmd_report(args: argparse.Namespace) -> int:

@@ -18,7 +18,7 @@ import importlib
 import sys
 from collections.abc import Callable, Sequence
 
-from xero_nb.cli.helpers import ERAS, LOOKUP, OK, REGIONS, CliError
+from xero_nb.cli.helpers import ERAS, LOOKUP, OK, REGIONS, CliError, non_ascii
 
 # command -> the module that runs it (imported only when that command runs, so each starts fast)
 GROUPS = {
@@ -58,6 +58,21 @@ def _count(text: str) -> int:
     return count
 
 
+def _status(text: str) -> int:
+    try:
+        status = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an HTTP status: {text!r}") from None
+    if not 100 <= status <= 599:
+        raise argparse.ArgumentTypeError(f"HTTP statuses are 100-599 (e.g. 401, 403), not {status}")
+    return status
+
+
+def _format(sp: argparse.ArgumentParser, choices: tuple[str, ...], what: str = "") -> None:
+    sp.add_argument("--format", choices=choices, default=choices[0],
+                    help=f"output: {', '.join(choices)} (default {choices[0]}){what}")
+
+
 def _region(sp: argparse.ArgumentParser) -> None:
     sp.add_argument("--region", choices=REGIONS, type=str.upper,
                     help="payroll region of the organisation (settles payroll URLs)")
@@ -84,13 +99,13 @@ def _scopes_for(s: argparse.ArgumentParser) -> None:
     s.add_argument("url", nargs="?", help="full URL, path or template")
     _era(s)
     _region(s)
-    s.add_argument("--format", choices=("text", "json"), default="text")
+    _format(s, ("text", "json"))
 
 
 def _coverage(c: argparse.ArgumentParser) -> None:
     c.add_argument("--granted", nargs="*", default=[], help="scopes (space or comma separated)")
     _era(c)
-    c.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    _format(c, ("table", "csv", "json"))
     c.add_argument("--require", nargs="*", default=None, metavar="METHOD:URL",
                    help="fail (exit 1) unless every one of these is granted")
     c.add_argument("--require-file", help="file with one METHOD URL per line (# comments)")
@@ -101,49 +116,60 @@ def _coverage(c: argparse.ArgumentParser) -> None:
 
 def _diagnose(d: argparse.ArgumentParser) -> None:
     d.add_argument("file", nargs="?", default="-", help="error text file (default stdin)")
-    d.add_argument("--status", type=int)
-    d.add_argument("--endpoint", metavar="METHOD:URL")
-    d.add_argument("--granted", nargs="*")
-    d.add_argument("--requested", nargs="*")
-    d.add_argument("--tenant-id")
+    d.add_argument("--status", type=_status, help="the HTTP status Xero answered (100-599, e.g. 403)")
+    d.add_argument("--endpoint", metavar="METHOD:URL",
+                   help="the call that failed (e.g. GET:/Invoices, or a logged request line)")
+    d.add_argument("--granted", nargs="*", metavar="SCOPES",
+                   help="the scopes the token holds (space or comma separated)")
+    d.add_argument("--requested", nargs="*", metavar="SCOPES",
+                   help="the scopes the app asked for at sign-in")
+    d.add_argument("--tenant-id", help="the xero-tenant-id header the call sent")
     d.add_argument("--grant-type", choices=("authorization_code", "client_credentials"),
                    help="how the app signs in (client_credentials: a custom connection)")
     _region(d)
     _era(d, None)
-    d.add_argument("--format", choices=("text", "json"), default="text")
+    _format(d, ("text", "json"))
 
 
 def _least_privilege(lp: argparse.ArgumentParser) -> None:
-    lp.add_argument("endpoints", nargs="*", metavar="METHOD:URL")
+    lp.add_argument("endpoints", nargs="*", metavar="METHOD:URL",
+                    help="the calls the app makes (e.g. GET:/Invoices 'POST /Contacts')")
     lp.add_argument("--file", help="file with one METHOD URL per line")
     _era(lp, "granular")
     _region(lp)
-    lp.add_argument("--format", choices=("text", "json"), default="text")
+    _format(lp, ("text", "json"))
 
 
 def _migrate(m: argparse.ArgumentParser) -> None:
-    m.add_argument("--granted", nargs="+", required=True)
-    m.add_argument("--format", choices=("text", "json", "csv"), default="text")
+    # No --era: the plan is always from the broad scopes to the granular era
+    # (catalog.privilege.migration_plan takes no era).
+    m.add_argument("--granted", nargs="+", required=True, metavar="SCOPES",
+                   help="the scopes the app holds now (space or comma separated), "
+                        "e.g. accounting.transactions accounting.settings")
+    _format(m, ("text", "json", "csv"))
 
 
 def _probe(pr: argparse.ArgumentParser) -> None:
     pr.add_argument("--granted", nargs="*", help="simulator only: scopes of the demo token")
     pr.add_argument("--app", default=None, help="simulator only: web, pkce, custom or partner")
     pr.add_argument("--tenant", action="append", help="tenant id (default: all connected)")
-    pr.add_argument("--era", choices=ERAS)
+    pr.add_argument("--era", choices=ERAS,
+                    help="judge the predictions in this era (default: the app's own; simulator "
+                         "without --app: the demo app of this era)")
     pr.add_argument("--check-absent", action="store_true", help="also probe families not granted")
     pr.add_argument("--profile", default=None, help="token store profile (real Xero)")
-    pr.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    _format(pr, ("table", "csv", "json"))
     pr.add_argument("--quiet", action="store_true", help="no progress line on stderr")
 
 
 def _report(r: argparse.ArgumentParser) -> None:
     r.add_argument("--granted", nargs="*", help="simulator only: scopes of the demo token")
-    r.add_argument("--app", default=None)
-    r.add_argument("--era", choices=ERAS)
-    r.add_argument("--profile", default=None)
+    r.add_argument("--app", default=None, help="simulator only: web, pkce, custom or partner")
+    r.add_argument("--era", choices=ERAS,
+                   help="judge the predictions in this era (default: the app's own)")
+    r.add_argument("--profile", default=None, help="token store profile (real Xero)")
     r.add_argument("--error-file", help="pasted error text to diagnose in the report")
-    r.add_argument("--format", choices=("markdown", "html"), default="markdown")
+    _format(r, ("markdown", "html"))
     r.add_argument("--out", help="write to this file instead of stdout")
 
 
@@ -152,7 +178,8 @@ def _simulator(sim: argparse.ArgumentParser) -> None:
     sim.add_argument("--show-secrets", action="store_true", help="print demo client secrets")
     sim.add_argument("--time-scale", type=_scale, default=1.0,
                      help="simulated seconds per real second (default 1; 60: a minute a second)")
-    sim.add_argument("--no-limits", action="store_true")
+    sim.add_argument("--no-limits", action="store_true",
+                     help="answer without Xero's rate limits (no 429s)")
     sim.add_argument("--record", type=_count, default=0, metavar="N",
                      help="print each call as it is answered and keep the last N in memory, "
                           "tokens masked (default 0: none)")
@@ -163,7 +190,7 @@ def _scan(sc: argparse.ArgumentParser) -> None:
     _era(sc, "mixed")
     sc.add_argument("--requested", nargs="+", default=None, metavar="SCOPES",
                     help="the scopes the app requests (default: the ones found in the code)")
-    sc.add_argument("--format", choices=("table", "json", "csv", "sarif"), default="table")
+    _format(sc, ("table", "json", "csv", "sarif"))
 
 
 # command -> (its one-line help, what declares its arguments), in the order `--help` lists them
@@ -215,10 +242,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. piped into head
         return OK
     except Exception as exc:
-        from xero_nb.errors import XeroNbError
+        from xero_nb.errors import UnknownScopeError, XeroNbError
 
         if isinstance(exc, XeroNbError):
-            print(f"xero-nb: {exc} [{exc.code}]", file=sys.stderr)
+            # The library's "unknown scope, did you mean" cannot show a look-alike letter: say it.
+            odd = non_ascii(exc.name, "the scope") if isinstance(exc, UnknownScopeError) else None
+            print(f"xero-nb: {exc}{f' — {odd}' if odd else ''} [{exc.code}]", file=sys.stderr)
             return LOOKUP
         raise
 

@@ -12,6 +12,7 @@ from typing import Any
 from xero_nb.catalog.scopes import is_allowed, narrowest, parse_scopes, required_scopes, restriction
 from xero_nb.cli.helpers import (
     FAILED,
+    METHODS,
     OK,
     USAGE,
     CliError,
@@ -20,6 +21,7 @@ from xero_nb.cli.helpers import (
     endpoint,
     find_endpoint,
     lines,
+    logged_request,
     split_endpoint,
 )
 
@@ -30,12 +32,22 @@ def cmd_scopes_for(args: argparse.Namespace) -> int:
     from xero_nb.cli.fast import render
 
     method, url = args.method, args.url
-    if url is None:  # one argument: 'GET /Invoices', GET:/Invoices, or a URL or path alone
+    if not method.strip() or (url is not None and not url.strip()):
+        raise CliError("scopes-for got an empty endpoint: give the call as METHOD URL "
+                       "(e.g. xero-nb scopes-for GET /Invoices), as one argument "
+                       "('GET /Invoices', GET:/Invoices, a logged request line), or a URL alone", USAGE)
+    if url is None:  # one argument: 'GET /Invoices', GET:/Invoices, a log line, or a URL alone
         text = method.strip()
+        if text.upper() in METHODS:
+            raise CliError(f"scopes-for {text} needs the URL too: e.g. xero-nb scopes-for "
+                           f"{text.upper()} /Invoices", USAGE)
         try:
             method, url = split_endpoint(text)
         except CliError:  # no method in it: a URL or path, asked for as a GET
             method, url = "GET", text
+    else:  # a URL copied from a log line with its "HTTP/1.1" (and status) after it
+        logged = logged_request(f"{method} {url}")
+        method, url = logged if logged is not None else (method, url.strip())
     data = answer(find_endpoint(method, url, args.region), args.era)
     unreachable = data.pop("unreachable")
     print(render(data, unreachable, args.format))
@@ -141,8 +153,21 @@ def cmd_least_privilege(args: argparse.Namespace) -> int:
 def cmd_migrate(args: argparse.Namespace) -> int:
     """Granular scopes that keep a broad-era app's access, and what cannot be kept."""
     from xero_nb.catalog.frames import migration_plan
+    from xero_nb.catalog.scopes import DEPRECATED_BROAD
 
-    plan = migration_plan(" ".join(args.granted))
+    granted = parse_scopes(" ".join(args.granted))
+    if not granted:
+        raise CliError("--granted got no scope: give the scopes the app holds now, e.g. "
+                       "--granted accounting.transactions accounting.settings", USAGE)
+    if not granted & DEPRECATED_BROAD:
+        retired = ", ".join(sorted(DEPRECATED_BROAD))
+        said = ("nothing to migrate: these scopes are already granular (none of the broad scopes "
+                f"Xero retires, {retired}, is among them); keep requesting them as they are")
+        if args.format == "text":
+            print(said)
+            return OK
+        print(f"note: {said}", file=sys.stderr)  # json and csv stay machine-readable
+    plan = migration_plan(granted)
     if args.format == "json":
         emit({"broad": sorted(plan.broad), "granular": sorted(plan.granular),
               "request_now": sorted(plan.request_now),

@@ -6,7 +6,7 @@ import argparse
 import time
 from typing import Any
 
-from xero_nb.cli.helpers import OK, USAGE, CliError
+from xero_nb.cli.helpers import LOOKUP, OK, CliError
 from xero_nb.redact import mask, redact_url
 
 
@@ -19,8 +19,9 @@ def _check_port(port: int) -> None:
         try:
             probe_socket.bind(("127.0.0.1", port))
         except OSError as exc:
+            # not a usage error: the command line is fine, the machine's port is taken (exit 3)
             raise CliError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc} "
-                           "(--port 0 picks a free one)", USAGE) from None
+                           "(--port 0 picks a free one)", LOOKUP) from None
 
 
 def cmd_simulator(args: argparse.Namespace) -> int:
@@ -35,14 +36,18 @@ def cmd_simulator(args: argparse.Namespace) -> int:
     try:
         srv = sim.serve(port=args.port)
     except (RuntimeError, OSError) as exc:
-        raise CliError(f"{exc} (is the port in use? --port 0 picks a free one)", USAGE) from None
+        raise CliError(f"{exc} (is the port in use? --port 0 picks a free one)", LOOKUP) from None
     try:
         print(f"Xero simulator on {srv.url}  (Xero's paths; e.g. {srv.url}/connections)")
         for name, app in sim.apps.items():
-            secret = app.client_secret if args.show_secrets else mask(app.client_secret)
+            if not app.client_secret:
+                secret = "(none: a PKCE app)" if app.kind == "pkce" else "(none)"
+            else:
+                secret = app.client_secret if args.show_secrets else mask(app.client_secret)
             print(f"  app {name:8} client_id={app.client_id} secret={secret} era={app.era}")
         for org in sim.tenants:
-            print(f"  tenant {org.tenant_id} {org.name} ({org.country})")
+            country = f" ({org.country})"  # "Demo Company (AU)" says it already
+            print(f"  tenant {org.tenant_id} {org.name}{'' if org.name.endswith(country) else country}")
         urls = srv.urls
         print(f"  authorize {urls.authorize}  token {urls.token}")
         print("  redirect URIs the demo apps accept: " + ", ".join(
