@@ -505,3 +505,41 @@ def test_a_closed_api_without_the_token_puts_xeros_approval_first(requested: Any
     d = diagnose(status=401, endpoint="GET https://api.xero.com/finance.xro/1.0/CashValidation",
                  granted=["accounting.settings.read"])
     assert d.top.code == "missing_scope"
+
+
+def _jwt(claims: dict[str, Any]) -> str:
+    import base64
+
+    def part(obj: dict[str, Any]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(obj).encode()).rstrip(b"=").decode()
+
+    return f"{part({'alg': 'RS256'})}.{part(claims)}.c2lnbmF0dXJl"
+
+
+AUTHN_401 = '{"Type":null,"Title":"Unauthorized","Status":401,"Detail":"AuthenticationUnsuccessful"}'
+
+
+@pytest.mark.parametrize(("token", "said"), [
+    ("not-a-jwt-at-all", "it is not a JWT"),
+    ({"access_token": "ya29.something-else"}, "it is not a JWT"),
+    (_jwt({"aud": "CLIENTID123", "nonce": "n", "email": "a@b.example"}), "it is an id_token"),
+    ({"access_token": _jwt({"aud": "https://other.example/api", "scope": ["x"]})}, "its aud is"),
+])
+def test_a_token_xero_cannot_accept_is_named_before_scopes(token: Any, said: str) -> None:
+    # Xero's access tokens are JWTs for https://identity.xero.com/resources: anything else is
+    # refused whatever scopes it claims, and neither a refresh nor a scope change is the fix.
+    d = diagnose(status=401, body=AUTHN_401, endpoint="GET /Invoices", token=token)
+    assert d.top.code == "token_expired" and said in d.top.title, d.top.title
+    assert d.top.fix[0].startswith("Send the access_token from the token response (not the id_token")
+    assert d.top.weight > d.findings[1].weight
+
+
+def test_a_real_access_token_is_not_called_malformed() -> None:
+    good = _jwt({"aud": "https://identity.xero.com/resources", "scope": ["accounting.contacts.read"],
+                 "exp": 4_000_000_000})
+    d = diagnose(status=401, body=AUTHN_401, endpoint="GET /Invoices", token=good)
+    assert not any("not a Xero access token" in f.title for f in d.findings)
+    # a scope refusal means Xero read the token: no token verdict even for an odd value
+    d = diagnose(status=401, headers={"WWW-Authenticate": "insufficient_scope"}, token="odd",
+                 body='{"Title":"Unauthorized","Status":401,"Detail":"AuthorizationUnsuccessful"}')
+    assert not any("not a Xero access token" in f.title for f in d.findings)

@@ -144,7 +144,9 @@ def test_a_401_with_xeros_detail_keeps_the_scope_first() -> None:
     other = diagnose(text=json.dumps({"Title": "Unauthorized", "Status": 401,
                                       "Detail": "AuthenticationUnsuccessful"}), endpoint="GET /Items")
     assert other.codes[:2] == ("missing_scope", "token_expired")
+    # a 401 AuthenticationUnsuccessful: Xero did not take the token at all, which the title says
     assert other.findings[1].weight == 0.4
+    assert "not accepted" in other.findings[1].title and "id_token" in other.findings[1].title
 
 
 @pytest.mark.parametrize("text", ["Every call to /Items returns 401", "It always returns 401 Unauthorized",

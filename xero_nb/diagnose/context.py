@@ -59,6 +59,7 @@ class Context:
     notes: tuple[str, ...]
     grant_type: str | None = None  # client_credentials: a custom connection (no tenant header)
     refreshing: bool = False  # the failing request was a refresh (grant_type=refresh_token)
+    token_problem: str | None = None  # why the access token given cannot be one Xero accepts
 
     @property
     def custom_connection(self) -> bool:
@@ -119,6 +120,37 @@ def read_token(token: Any) -> tuple[frozenset[str] | None, frozenset[str] | None
     return (granted, frozenset(str(s) for s in requested) if requested else None,
             _num(getattr(token, "expires_at", None)), _num(getattr(token, "obtained_at", None)),
             None if not hasattr(token, "refresh_token") else bool(refresh))
+
+
+API_AUDIENCE = "https://identity.xero.com/resources"  # the aud of every Xero access token (§5)
+
+
+def token_problem(token: Any) -> str | None:
+    """Why the access token given cannot be one Xero accepts, or None (fine, or not known).
+
+    Xero's access tokens are JWTs whose ``aud`` is its resources; a value that is no JWT, or an
+    id_token (``aud`` is the app's client id) sent in its place, is refused whatever its scopes.
+    Only the verdict is kept, never the token.
+    """
+    raw: Any
+    if isinstance(token, str):
+        raw = token
+    elif isinstance(token, Mapping):
+        raw = token.get("access_token")
+    else:
+        raw = getattr(token, "access_token", None)
+    if not isinstance(raw, str) or not raw.strip():
+        return None
+    claims = jwt_claims(raw.strip())
+    if not claims:
+        return "it is not a JWT (Xero's access tokens are): malformed, cut short, or another value"
+    aud = claims.get("aud")
+    auds = aud if isinstance(aud, list) else [aud]
+    if aud is not None and API_AUDIENCE not in auds:
+        if "nonce" in claims or "at_hash" in claims or "email" in claims:
+            return "it is an id_token (its aud is the app's client id), not the access_token"
+        return f"its aud is {str(aud)[:60]!r}, not Xero's API ({API_AUDIENCE})"
+    return None
 
 
 GRANTS = {"client_credentials": "client_credentials", "clientcredentials": "client_credentials",
@@ -257,9 +289,14 @@ def build_context(obs: Observation, *, endpoint: Any, granted: Any, requested: A
         notes.append("could not read the grant type")
     try:
         t_granted, t_requested, exp, obtained, refresh = read_token(token)
+        bad_token = token_problem(token)
+        if bad_token and t_granted is not None:  # a token Xero cannot accept grants nothing there
+            notes.append("the token's own scope claim was not used: " + bad_token)
+            t_granted = None
     except Exception:
         notes.append("could not read the token")
         t_granted, t_requested, exp, obtained, refresh = None, None, None, None, None
+        bad_token = None
     have = _scopes(granted, notes, "granted")
     have = have if have is not None else t_granted if t_granted is not None else obs.token_scopes
     want = _scopes(requested, notes, "requested")
@@ -293,4 +330,5 @@ def build_context(obs: Observation, *, endpoint: Any, granted: Any, requested: A
         notes=tuple(notes), grant_type=grant,
         refreshing=_is_refresh(grant_type) or _is_refresh(obs.grant_type) or (
             "refresh_call" in obs.markers and "no_refresh" not in obs.markers),
+        token_problem=bad_token,
     )

@@ -107,6 +107,14 @@ def expiry_findings(obs: Observation, ctx: Context) -> list[Finding]:
                         tuple(evidence_of(obs)), fix, weight)]
     if obs.status != 401 or obs.error:
         return []
+    if ctx.token_problem and not obs.markers & {"insufficient_scope", "authorizationunsuccessful"}:
+        # (a 401 for a scope means Xero read the token: it was a real access token)
+        return [Finding("token_expired", "The token sent is not a Xero access token: "
+                        + ctx.token_problem, (*evidence_of(obs), ctx.token_problem),
+                        ("Send the access_token from the token response (not the id_token, not "
+                         "the refresh token), whole, as `Authorization: Bearer <access_token>`.",
+                         "If it was one, it was revoked or cut short: refresh, or sign in again."),
+                        0.92)]
     if ctx.expires_at is not None and ctx.expires_at <= ctx.now:
         when = datetime.fromtimestamp(ctx.expires_at, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
         return [Finding("token_expired", f"The access token expired at {when}",
@@ -132,6 +140,15 @@ def expiry_findings(obs: Observation, ctx: Context) -> list[Finding]:
                             "WWW-Authenticate) is most often an expired access token",
                             (*evidence_of(obs), "no Detail or WWW-Authenticate in what was seen"),
                             fix, 0.5, "the token's expiry (its exp claim), or the 401's Detail")]
+        if "authenticationunsuccessful" in obs.markers and not obs.www_authenticate:
+            # 401 AuthenticationUnsuccessful: Xero did not accept the token at all (expired,
+            # malformed, revoked, or an id_token sent instead) [U: docs/xero-facts.md §6]
+            return [Finding("token_expired", "401 AuthenticationUnsuccessful: the access token was "
+                            "not accepted (expired, malformed, revoked, or an id_token sent instead)",
+                            tuple(evidence_of(obs)), (*fix, "Check that the access_token itself is "
+                                                      "sent, whole (not the id_token)."), 0.4,
+                            "the token sent (a JWT whose aud is https://identity.xero.com/resources, "
+                            "not expired)")]
         return [Finding("token_expired", "A bare 401 is often an expired access token",
                         tuple(evidence_of(obs)), fix, 0.4, "the token's expiry (its exp claim)")]
     return []
