@@ -286,6 +286,9 @@ def test_probe_statuses_are_whole_numbers(executed) -> None:
     nb = executed["06_multi_tenant_probe.ipynb"]
     shown = _texts(nb, 2)
     assert " 200" in shown and "200.0" not in shown and "NaN" not in shown
+    # a reader sees words where there is no answer, and the era of the app (mixed), not a guess
+    assert "&lt;NA&gt;" not in shown and "<NA>" not in shown and "None" not in shown
+    assert "(mixed era)" in shown and "'era'" not in shown  # a sentence, not a raw dict
 
 
 def test_report_diagnoses_the_failure_with_the_token_it_was_sent_with(executed) -> None:
