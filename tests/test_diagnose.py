@@ -543,3 +543,20 @@ def test_a_real_access_token_is_not_called_malformed() -> None:
     d = diagnose(status=401, headers={"WWW-Authenticate": "insufficient_scope"}, token="odd",
                  body='{"Title":"Unauthorized","Status":401,"Detail":"AuthorizationUnsuccessful"}')
     assert not any("not a Xero access token" in f.title for f in d.findings)
+
+
+def test_a_401_for_a_request_sent_without_a_token_says_so() -> None:
+    from xero_nb.client import XeroClient
+    from xero_nb.simulator import XeroSimulator
+
+    sim = XeroSimulator(limits=False)
+    result = XeroClient(token=None, transport=sim.transport()).call("GET", "/Organisation")
+    d = result.diagnosis()
+    assert result.status == 401
+    assert d.top.code == "token_expired" and d.top.title.startswith("No access token was sent")
+    assert "pass token=" in d.top.fix[0]
+    # the same call with a token: whatever else is wrong, it is not the missing header
+    tok = sim.issue_token(scopes=["accounting.contacts.read"], tenants=["AU"])
+    with_token = XeroClient(token=tok, transport=sim.transport(),
+                            tenant_id=sim.tenant("AU").tenant_id).call("GET", "/Organisation")
+    assert not any(f.title.startswith("No access token") for f in with_token.diagnosis().findings)

@@ -107,6 +107,15 @@ def expiry_findings(obs: Observation, ctx: Context) -> list[Finding]:
                         tuple(evidence_of(obs)), fix, weight)]
     if obs.status != 401 or obs.error:
         return []
+    if (obs.request_headers and obs.request_header("Authorization") is None
+            and any(obs.request_header(h) for h in ("Host", "Accept", "User-Agent", "Xero-Tenant-Id"))
+            and not obs.markers & {"insufficient_scope", "authorizationunsuccessful", "tokenexpired"}):
+        # the request as sent is known (real headers, not words that look like one), it carried
+        # no token at all, and Xero's answer does not say it read one
+        return [Finding("token_expired", "No access token was sent: the request had no "
+                        "Authorization header", (*evidence_of(obs), "request headers: no Authorization"),
+                        ("Send `Authorization: Bearer <access_token>` (XeroClient: pass token= or "
+                         "auth=, or sign in first).",), 0.97)]
     if ctx.token_problem and not obs.markers & {"insufficient_scope", "authorizationunsuccessful"}:
         # (a 401 for a scope means Xero read the token: it was a real access token)
         return [Finding("token_expired", "The token sent is not a Xero access token: "
