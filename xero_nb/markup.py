@@ -103,12 +103,38 @@ _TICKS = re.compile(r"`([^`]+)`")
 _URL = re.compile(r"https?://[^\s<>\"'`\\\x00-\x1f\x7f]+")
 
 
+_TRAILING = ".,;:!?*_~"  # ends a sentence around a URL, not the URL (as GitHub's autolinks)
+
+
+def _url_spans(value: str) -> list[tuple[int, int]]:
+    """Where the http(s) URLs in ``value`` are: each without the punctuation that ends the
+    sentence around it, nor a closing parenthesis it did not open (``(GET https://x/y)``)."""
+    spans = []
+    for m in _URL.finditer(value):
+        start, end = m.span()
+        opened = value.count("(", start, end)
+        closed = value.count(")", start, end)
+        while end > start:
+            last = value[end - 1]
+            if last in _TRAILING:
+                end -= 1
+            elif last == ")" and closed > opened:
+                end -= 1
+                closed -= 1
+            else:
+                break
+        if value.find("://", start, end) + 3 < end:  # something is left after the scheme
+            spans.append((start, end))
+    return spans
+
+
 def _linked(value: str) -> str:
     out, last = [], 0
-    for m in _URL.finditer(value):
-        out += [text(value[last:m.start()]), fmt('<a href="{}" target="_blank" rel="noopener">{}</a>',
-                                                 href(m.group(0)), m.group(0))]
-        last = m.end()
+    for start, end in _url_spans(value):
+        url = value[start:end]
+        out += [text(value[last:start]), fmt('<a href="{}" target="_blank" rel="noopener">{}</a>',
+                                             href(url), url)]
+        last = end
     out.append(text(value[last:]))
     return "".join(out)
 
@@ -163,9 +189,9 @@ def md_fence(body: object, lang: str = "") -> str:
 
 def _md_linked(value: str) -> str:
     out, last = [], 0
-    for m in _URL.finditer(value):
-        out += [md_text(value[last:m.start()]), f"<{m.group(0)}>"]  # an autolink: http(s) only
-        last = m.end()
+    for start, end in _url_spans(value):
+        out += [md_text(value[last:start]), f"<{value[start:end]}>"]  # an autolink: http(s) only
+        last = end
     out.append(md_text(value[last:]))
     return "".join(out)
 

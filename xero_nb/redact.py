@@ -134,20 +134,40 @@ def _opaque(value: str) -> bool:
     return len(value) >= 8 and not _WORDLIKE.fullmatch(value)
 
 
+# What an unquoted value must look like to be taken for a credential: token characters (and
+# the few more a password has), at least one letter or digit; not the next ``key=`` of a form
+# or a call written in prose (``token= / granted=``, ``token= granted=...``).
+_BARE_VALUE = re.compile(r"[A-Za-z0-9._~+/=%!*#@^-]++")
+_NEXT_KEY = re.compile(r"(?:[a-z]++(?:[_.-][a-z]++)*+|[A-Z]++(?:[_.-][A-Z]++)*+|[a-z]++(?:[A-Z][a-z]++)++)=")
+_MIN_BARE = 4  # a generic "token=" takes a value this long at least ("token=x", "token=..." are not)
+
+
+def _bare_credential(value: str, specific: bool) -> bool:
+    """An unquoted value (with a letter or digit) that can be a credential: not the next key;
+    ``specific`` (the key says it is one), any length; else long enough, in token characters."""
+    if _NEXT_KEY.fullmatch(value):
+        return False
+    return specific or (len(value) >= _MIN_BARE and _BARE_VALUE.fullmatch(value) is not None)
+
+
 def _pair_span(m: re.Match[str]) -> tuple[int, int] | None:
     """Where the value of a ``key: value`` pair is, if that value is a credential."""
     quoted = m.group("vq") is not None
     group = "qval" if quoted else "bval"
     value = m.group(group)
-    if not value or _placeholder(value):
+    if not value or _placeholder(value) or not any(c.isalnum() for c in value):
         return None
     words = [w.lower() for w in _WORDS.findall(m.group("key"))]
     last, pair = words[-1], tuple(words[-2:])
-    if words == ["code"]:  # the OAuth code parameter, not "Error code: 500" or {"Code": "200"}
-        before = m.string[m.start() - 1:m.start()]
+    # an OAuth code right after "?", "&" or "#" is one however short it is (like a password)
+    before = m.string[m.start() - 1:m.start()]
+    specific = pair in _SPECIFIC_PAIRS or pair in (("auth", "code"), ("authorization", "code")) \
+        or last in _SPECIFIC_WORDS or (words == ["code"] and before in ("?", "&", "#"))
+    if not quoted and not _bare_credential(value, specific):
+        secret = False
+    elif words == ["code"]:  # the OAuth code parameter, not "Error code: 500" or {"Code": "200"}
         secret = "=" in m.group("sep") and (before in ("?", "&", "#") or _opaque(value))
-    elif pair in _SPECIFIC_PAIRS or pair in (("auth", "code"), ("authorization", "code")) \
-            or last in _SPECIFIC_WORDS:
+    elif specific:
         secret = True
     elif last in _GENERIC_WORDS:
         secret = quoted or m.group("kq") is not None or "=" in m.group("sep") or _opaque(value)

@@ -85,7 +85,7 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
     """
     obs = observe(response, status=status, headers=headers, body=body, text=text,
                   request_headers=request_headers, method=method, url=url)
-    notes: list[str] = []
+    notes: list[str] = list(obs.notes)  # what the reading could not take in (a long paste), first
     if organisation is None and isinstance(country, str) and country.strip():
         organisation = country.strip()
     if response is not None:  # a CallResult knows its endpoint, granted scopes and tenant

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-MAX_TEXT = 100_000  # longer pastes are cut: nothing useful hides after 100 kB of error text
+MAX_TEXT = 100_000  # of a longer paste this much is read: its start, its end and around the failure
 MAX_JSON_STARTS = 64
 # Keys of Xero's problem bodies, problem+json, OAuth errors and common SDK wrappers.
 FIELD_KEYS = frozenset({
@@ -43,6 +43,7 @@ class Pasted:
     url: str | None = None
     operation: tuple[str, str] | None = None  # (API or "", operation id) named by an SDK's text
     sdk_class: str | None = None  # a known SDK exception class seen (its name says a status)
+    notes: list[str] = field(default_factory=list)  # what could not be read (a long paste cut)
 
 
 def fill_gaps(first: Pasted, second: Pasted) -> Pasted:
@@ -54,7 +55,8 @@ def fill_gaps(first: Pasted, second: Pasted) -> Pasted:
         else second.request_headers,
         body=first.body or second.body, fields={**second.fields, **first.fields},
         method=first.method or second.method, url=first.url or second.url,
-        operation=first.operation or second.operation, sdk_class=first.sdk_class or second.sdk_class)
+        operation=first.operation or second.operation, sdk_class=first.sdk_class or second.sdk_class,
+        notes=[*first.notes, *(n for n in second.notes if n not in first.notes)])
 
 
 def as_status(value: Any) -> int | None:

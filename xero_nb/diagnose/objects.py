@@ -1,6 +1,10 @@
 """Reading a failure out of whatever object the user holds: an httpx2 Response, the client's
 CallResult, an SDK exception, a dict, or text, duck-typed and never raising on odd objects.
 
+An exception tells what its printout would, and more: the request URL its wrapped answer keeps
+(xero-python's ``http_resp.urllib3_response.geturl()``), and the SDK method and HTTP method its
+traceback's frames name (``AccountingApi.get_invoices``, ``RESTClientObject.GET``).
+
 >>> read_response({"Status": 403, "Detail": "AuthenticationUnsuccessful"}).status
 403
 """
@@ -11,9 +15,14 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from xero_nb.diagnose.fields import Pasted, as_status, fill_gaps, read_request_map, walk_fields
+from xero_nb.diagnose.fields import METHODS, Pasted, as_status, fill_gaps, read_request_map, walk_fields
 from xero_nb.diagnose.paste import parse_paste
-from xero_nb.diagnose.sdk import class_of
+from xero_nb.diagnose.sdk import class_of, operation_hint
+
+MAX_FRAMES = 200  # of a traceback, the frames read for the SDK method (a deep one is cut)
+# Where a response object keeps the answer it wraps: xero-python's ApiException.http_resp (a
+# RESTResponse) and its urllib3_response; requests' Response.raw is urllib3's too.
+_WRAPPED = ("http_resp", "urllib3_response", "raw")
 
 
 def header_pairs(headers: Any) -> list[tuple[str, str]]:
@@ -105,6 +114,10 @@ def read_response(response: Any, depth: int = 0) -> Pasted:
             out = fill_gaps(out, parse_paste(message))
     if out.status is None and hint is not None:
         out.status = hint[1]
+    if isinstance(response, BaseException) and (out.operation is None or out.method is None):
+        operation, method = traceback_hint(response)
+        out.operation = out.operation or operation
+        out.method = out.method or method
     return out
 
 
@@ -117,21 +130,86 @@ def _body_of(response: Any) -> str:
 
 
 def _read_url(response: Any, out: Pasted) -> None:
-    """The request URL an urllib3 response (xero-python's ``http_resp``) still knows."""
+    """The request URL the wrapped answer still knows: urllib3's ``geturl()``/``.url`` (reached
+    through xero-python's ``http_resp.urllib3_response``), a response's own ``url``."""
     if out.url is not None:
         return
-    for holder in (response, _get(response, "http_resp")):
-        if holder is None:
-            continue
-        geturl = _get(holder, "geturl")
-        url = _get(holder, "url")
-        try:
-            url = geturl() if callable(geturl) else url
-        except Exception:
-            url = None
-        if isinstance(url, str) and url.startswith(("http://", "https://", "/")):
-            out.url = url
+    holders = [response]
+    for holder in holders:  # breadth first over the wrappers, each seen once
+        for name in _WRAPPED:
+            inner = _get(holder, name)
+            if inner is not None and len(holders) < 6 and all(inner is not h for h in holders):
+                holders.append(inner)
+    for holder in holders:
+        url = _url_of(holder)
+        if url is not None:
+            base = _pool_base(holder) if url.startswith("/") else None
+            out.url = (base or "") + url
             return
+
+
+def _url_of(holder: Any) -> str | None:
+    for name in ("geturl", "url"):
+        value = _get(holder, name)
+        try:
+            value = value() if callable(value) else value
+        except Exception:  # urllib3 1.x's geturl on an odd object, a property that raises
+            continue
+        if value is not None and not isinstance(value, str) and type(value).__name__ == "URL":
+            value = str(value)  # httpx's URL
+        if isinstance(value, str) and value.startswith(("http://", "https://", "/")):
+            return value
+    return None
+
+
+def _pool_base(holder: Any) -> str | None:
+    """``scheme://host[:port]`` of the urllib3 connection pool that made the request, or None."""
+    pool = _get(holder, "_pool")
+    scheme, host, port = (_get(pool, n) for n in ("scheme", "host", "port"))
+    if scheme not in ("http", "https") or not isinstance(host, str) or not host or "/" in host:
+        return None
+    default = 443 if scheme == "https" else 80
+    return f"{scheme}://{host}" + (f":{port}" if isinstance(port, int) and port != default else "")
+
+
+def traceback_hint(exc: BaseException) -> tuple[tuple[str, str] | None, str | None]:
+    """(the SDK operation, the HTTP method) an exception's traceback names, else None for each.
+
+    The frames are written as a traceback prints them, each with the class of its ``self``
+    (``AccountingApi.get_invoices``), and read by ``sdk.operation_hint``, as a pasted traceback
+    is; the HTTP method is the name of an SDK's REST client frame (xero-python's ``rest.GET``).
+    """
+    lines: list[str] = []
+    method = None
+    tb = _get(exc, "__traceback__")
+    for _ in range(MAX_FRAMES):
+        if tb is None:
+            break
+        frame = _get(tb, "tb_frame")
+        code = _get(frame, "f_code")
+        name, filename = _get(code, "co_name"), _get(code, "co_filename")
+        if isinstance(name, str) and isinstance(filename, str):
+            lines.append(f'  File "{filename}", line {_get(tb, "tb_lineno")}, in {name}')
+            owner = _owner(frame)
+            if owner:
+                lines.append(f"{owner}.{name}")
+            if name in METHODS and (owner == "RESTClientObject" or "xero_python" in filename):
+                method = name  # xero-python's RESTClientObject.GET/POST/... made the request
+        tb = _get(tb, "tb_next")
+    try:
+        return operation_hint("\n".join(lines)), method
+    except Exception:  # nothing a traceback holds may stop the diagnosis
+        return None, method
+
+
+def _owner(frame: Any) -> str:
+    """The class name of a frame's ``self``, or ""."""
+    try:
+        local = frame.f_locals
+        owner = local.get("self") if isinstance(local, Mapping) else None
+        return type(owner).__name__ if owner is not None else ""
+    except Exception:
+        return ""
 
 
 def read_request(request: Any, out: Pasted) -> None:

@@ -29,7 +29,7 @@ from xero_nb.diagnose.fields import (
     walk_fields,
 )
 from xero_nb.diagnose.objects import header_pairs, read_response, text_of
-from xero_nb.diagnose.paste import parse_paste
+from xero_nb.diagnose.paste import parse_paste, readable
 from xero_nb.diagnose.sdk import CLASS_LIMITS, CLASS_MARKERS
 from xero_nb.redact import REDACTED, SECRET_HEADERS, jwt_claims, redact
 
@@ -113,6 +113,7 @@ class Observation:
     sdk_class: str | None = None  # a known SDK exception class (xero-python, pyxero, Java, .NET)
     grant_type: str | None = None  # an OAuth grant the text names (grant_type=client_credentials)
     scopes_named: frozenset[str] = frozenset()  # scope names the text mentions (cues.scope_names)
+    notes: tuple[str, ...] = ()  # what of the input was not read (a long paste is read in pieces)
 
     def header(self, name: str) -> str | None:
         """A response header's value, case-insensitively."""
@@ -257,23 +258,28 @@ def _observe(response: Any, status: Any, headers: Any, body: Any, text: str | No
         if request_headers is not None:
             got.request_headers = header_pairs(request_headers)
     if body is not None or response is not None:
-        value = find_json(got.body[:100_000])
+        seen, note = readable(got.body, "body")
+        got.notes += [note] if note and note not in got.notes else []
+        value = find_json(seen)
         if value is not None:
             walk_fields(value, got)
-        for key, val in half_json_fields(got.body[:100_000]).items():
+        for key, val in half_json_fields(seen).items():
             got.fields.setdefault(key, val)
         if got.status is None and isinstance(value, (dict, list)):
             got.status = as_status(got.fields.get("status") or got.fields.get("statuscode"))
+    pasted_text = ""
     if text is not None:
-        pasted = parse_paste(text_of(text))
+        pasted_text, note = readable(text_of(text))
+        pasted = parse_paste(pasted_text)
+        pasted.notes[:0] = [note] if note else []
         source = "text" if source == "empty" else source
         got = _merge(got, pasted)
     got.method = (method or got.method or "").upper() or None
     got.url = url or got.url
     scopes, exp = _token_from_headers(got.request_headers or ())
-    pasted_text = text_of(text)[:100_000]
-    parts = [got.body[:100_000], *(v for _, v in got.headers), *got.fields.values(), got.sdk_class or ""]
-    if pasted_text and pasted_text.strip() != got.body[:100_000].strip():
+    body_seen = readable(got.body, "body")[0]  # the same pieces as above (the body may come from the text)
+    parts = [body_seen, *(v for _, v in got.headers), *got.fields.values(), got.sdk_class or ""]
+    if pasted_text and pasted_text.strip() != body_seen.strip():
         parts.append(pasted_text)
     haystack = " ".join(parts)
     if "%" in haystack:  # URL-encoded error names (invalid%5Fgrant) in redirects and logs
@@ -294,6 +300,7 @@ def _observe(response: Any, status: Any, headers: Any, body: Any, text: str | No
         token_scopes=scopes, token_expires_at=exp, markers=markers, source=source,
         operation=got.operation, sdk_class=got.sdk_class,
         grant_type=grant.group(1).lower() if grant else None, scopes_named=scope_names(haystack),
+        notes=tuple(got.notes),
     )
 
 

@@ -4,7 +4,9 @@ JSON inside the text is read by ``fields``, the status wherever it is written by
 what an SDK's wording adds by ``sdk``; this module reads the rest (status lines, headers, request
 lines, redirect errors) and puts them together.
 
-Nothing here raises on odd input: every step either finds something or finds nothing.
+Nothing here raises on odd input: every step either finds something or finds nothing. A paste
+longer than ``MAX_TEXT`` is read in pieces (``readable``: its start, the region around the last
+failure mark, its end), and ``Pasted.notes`` says how much was read and which parts.
 
 >>> parse_paste('(401)\\nReason: Unauthorized\\nHTTP response body: {"Detail": "TokenExpired"}').status
 401
@@ -48,6 +50,12 @@ _DICT_PAIR = re.compile(r"""['"]([A-Za-z][A-Za-z0-9-]{1,60})['"]\s*+(?::|=>)\s*+
 _KNOWN_HEADER = re.compile(
     r"(?<![\w-])(" + "|".join(h for h in _RESPONSE_HEADERS if h != "content-type")
     + r""")['"]?\s*+(?::|=>|=|,)\s*+\[?\s*+['"]?([^'"\[\]{},;\n]{1,200})""", re.IGNORECASE)
+# Where the next header starts when headers run together on one line ("X-Rate-Limit-Problem: day
+# Retry-After: 50000"): a known name (or an X- name) right before its colon. A value stops there.
+_STOP_NAMES = (*_RESPONSE_HEADERS, *_REQUEST_HEADERS, "date", "server", "content-length",
+               "cache-control", "connection", "expires", "pragma", "vary", "location")
+_NEXT_HEADER = re.compile(r"(?<![\w-])(" + "|".join(_STOP_NAMES)
+                          + r"|x-[a-z0-9]{1,30}(?:-[a-z0-9]{1,30}){0,6})[ \t]{0,10}:(?!//)", re.IGNORECASE)
 _URL = re.compile(r"""https?://[^\s'"<>`\\)]++""")
 _METHOD_URL = re.compile(r"""\b(GET|POST|PUT|PATCH|DELETE)\s++['"`]?((?:https?://|/)[^\s'"<>`]++)""")
 _CURL_METHOD = re.compile(r"""(?:-X|--request)\s*+['"]?(GET|POST|PUT|PATCH|DELETE)\b""")
@@ -61,13 +69,28 @@ def _header_block(lines: list[str]) -> tuple[list[tuple[str, str]], list[tuple[s
         m = _HEADER_LINE.match(line)
         if not m:
             continue
-        mark, name, value = m.group(1), m.group(2), m.group(3).rstrip(" \t")
-        low = name.lower()
-        if mark == ">" or (mark is None and low in _REQUEST_HEADERS):
-            req.append((name, value))
-        elif mark == "<" or low in _RESPONSE_HEADERS or low.startswith("x-"):
-            resp.append((name, value))
+        mark = m.group(1)
+        for name, value in split_run(m.group(2), m.group(3)):
+            low = name.lower()
+            if mark == ">" or (mark is None and low in _REQUEST_HEADERS):
+                req.append((name, value))
+            elif mark == "<" or low in _RESPONSE_HEADERS or low.startswith("x-"):
+                resp.append((name, value))
     return resp, req
+
+
+def split_run(name: str, value: str) -> list[tuple[str, str]]:
+    """One header, or several run together on one line, each with its own value."""
+    value = value.strip(" \t")
+    if ":" not in value:  # no other header's colon: one header (the usual case, kept cheap)
+        return [(name, value)]
+    found: list[tuple[str, str]] = []
+    pos = 0
+    for m in _NEXT_HEADER.finditer(value):
+        found.append((name, value[pos:m.start()].strip(" \t")))
+        name, pos = m.group(1), m.end()
+    found.append((name, value[pos:].strip(" \t")))
+    return [h for h in found if h[1]] or found[-1:]
 
 
 def _http_transcript(text: str, out: Pasted) -> None:
@@ -118,10 +141,10 @@ def _known_headers(text: str, out: Pasted) -> None:
     """The few response headers that matter, however a library printed them (Ruby, Java, .NET)."""
     have = {k.lower() for k, _ in out.headers}
     for m in _KNOWN_HEADER.finditer(text):
-        name, value = m.group(1), m.group(2).strip()
-        if name.lower() not in have and value:
-            out.headers.append((name, value))
-            have.add(name.lower())
+        for name, value in split_run(m.group(1), m.group(2)):
+            if name.lower() not in have and value and name.lower() in _RESPONSE_HEADERS:
+                out.headers.append((name, value.strip()))
+                have.add(name.lower())
 
 
 def _sdk_hints(text: str, out: Pasted) -> None:
@@ -180,10 +203,117 @@ def _oauth_problem(text: str, out: Pasted) -> None:
         out.fields.setdefault("oauth_problem", unquote_plus(m.group(1)).strip())
 
 
+# Where a failure is written in a long log: the last of these marks the part worth reading. Each
+# branch starts with a fixed character, so the scan skips to those (a 10 MB log in a few hundredths
+# of a second); lower-case header names and error codes come with one of these (HTTP/2 401, "error").
+_FAILURE_MARK = re.compile(
+    r"HTTP response body:|HTTP response headers:|Traceback \(most recent call last\)|\([45]\d\d\)|"
+    r"HTTP/\d(?:\.\d)?[ \t]{1,5}[45]\d\d\b|4\d\d (?:Client|Server) Error\b|5\d\d (?:Client|Server) Error\b|"
+    r"\"(?:Detail|Title|Status|Message|error|error_description)\"[ \t]{0,5}:|Exception\b|Error\b|"
+    r"Unauthori[sz]ed\b|Forbidden\b|TokenExpired\b|Authentication ?Unsuccessful\b|"
+    r"Authori[sz]ation ?Unsuccessful\b|Too Many Requests\b|Retry-After\b|X-Rate-Limit-Problem\b|"
+    r"WWW-Authenticate\b|Xero-Correlation-Id\b|Status(?:[ _]?Code)?[ \t]{0,3}[=:][ \t]{0,3}[45]\d\d\b")
+HEAD = 20_000  # of a long paste: its start (a curl transcript's request and status lines)...
+TAIL = 30_000  # ...its end (where a traceback ends with the exception)...
+BEFORE, AFTER = 35_000, 14_000  # ...and around the last failure mark
+_READ = HEAD + TAIL + BEFORE + AFTER  # in all: MAX_TEXT less room for the "[…]" between pieces
+_GAP = "\n[…]\n"
+_CHUNK = 262_144  # the failure mark is looked for from the end, this much at a time
+_SNAP = 2_000  # a piece's edge moves to a line break this near
+
+
+def _last_mark(text: str, low: int) -> int | None:
+    """Where the last failure mark after ``low`` starts (each character scanned at most twice)."""
+    end = len(text)
+    while end > low:
+        start = max(low, end - _CHUNK)
+        last = -1
+        for m in _FAILURE_MARK.finditer(text, start, end):
+            last = m.start()
+        if last >= 0:
+            return last
+        if start == low:
+            break
+        end = start + 200  # a mark across the chunks' border is seen whole in the next one
+    return None
+
+
+def _snap(text: str, start: int, end: int) -> tuple[int, int]:
+    """A piece moved in to whole lines (when a line break is near its edges)."""
+    if start > 0:
+        nl = text.find("\n", start, min(end, start + _SNAP))
+        start = nl + 1 if nl >= 0 else start
+    if end < len(text):
+        nl = text.rfind("\n", max(start, end - _SNAP), end)
+        end = nl + 1 if nl >= 0 else end
+    return start, end
+
+
+def readable(text: str, what: str = "paste") -> tuple[str, str | None]:
+    """At most ``MAX_TEXT`` characters of ``text`` to read, and a note saying what was left out.
+
+    A longer text is read in pieces, in order: its start, the region around the last failure
+    mark (a traceback's exception line, a status line, a problem body, an error name) and its
+    end, so the failure is found wherever a long log has it. The note says how long the text
+    is, how much was read and which parts.
+    """
+    size = len(text)
+    if size <= MAX_TEXT:
+        return text, None
+    mark = _last_mark(text, HEAD)
+    if mark is None:
+        spans = [(0, HEAD), (size - (_READ - HEAD), size)]
+    else:
+        spans = [(0, HEAD), (max(HEAD, mark - BEFORE), min(size, mark + AFTER)), (size - TAIL, size)]
+    pieces = [_snap(text, start, end) for start, end in _filled(spans, mark)]
+    said = []
+    for start, end in pieces:
+        where = (f"the first {end:,}" if start == 0 else f"the last {end - start:,}" if end == size
+                 else f"characters {start + 1:,}-{end:,}")
+        if mark is not None and start <= mark < end:
+            where += " (around the last error mark)"
+        said.append(where)
+    kept = sum(end - start for start, end in pieces)
+    parts = ", ".join(said[:-1]) + " and " + said[-1]
+    note = (f"the {what} is {size:,} characters long; {kept:,} were read: {parts}; what is only "
+            "in the rest is not seen")
+    return _GAP.join(text[start:end] for start, end in pieces), note
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
+def _filled(spans: list[tuple[int, int]], mark: int | None) -> list[tuple[int, int]]:
+    """The pieces merged, with what overlaps gave back spent before the mark, then after the head."""
+    pieces = _merged(spans)
+    spare = _READ - sum(end - start for start, end in pieces)
+    if spare > 0 and len(pieces) > 1:
+        i = next((k for k, (a, b) in enumerate(pieces) if mark is not None and a <= mark < b),
+                 len(pieces) - 1)
+        if i > 0:
+            start, end = pieces[i]
+            grown = max(pieces[i - 1][1], start - spare)
+            spare -= start - grown
+            pieces[i] = (grown, end)
+        start, end = pieces[0]
+        pieces[0] = (start, min(pieces[1][0], end + spare))
+    return _merged(pieces)
+
+
 def parse_paste(text: str) -> Pasted:
-    """Read status, headers, body, problem keys and the request line out of pasted text."""
-    text = text[:MAX_TEXT]
-    out = Pasted()
+    """Read status, headers, body, problem keys and the request line out of pasted text.
+
+    A paste longer than ``MAX_TEXT`` is read in pieces (``readable``), said in ``notes``.
+    """
+    text, note = readable(text)
+    out = Pasted(notes=[note] if note else [])
     _http_transcript(text, out)
     if out.status is None:
         _sdk_printout(text, out)

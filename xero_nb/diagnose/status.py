@@ -26,8 +26,11 @@ _REASONS = (r"Unauthori[sz]ed|Forbidden|Too\s++Many\s++Requests|Bad\s++Request|N
             r"Method\s++Not\s++Allowed|Service\s++Unavailable|Internal\s++Server\s++Error|"
             r"Client\s++Error|Server\s++Error|Conflict|Not\s++Implemented")
 STATUS_SHAPES: tuple[re.Pattern[str], ...] = (
-    # xero-python's ApiException printout: "(401)" alone on its line
+    # xero-python's ApiException printout: "(401)" alone on its line...
     re.compile(r"(?m)^[^\S\n]*+\((\d{3})\)[^\S\n]*+$"),
+    # ...and after the exception's class, where a traceback ends with it
+    # ("xero_python.exceptions.http_status_exceptions.HTTPStatusException: (400)")
+    re.compile(r"(?m)(?:Exception|Error):[^\S\n]{0,20}\((\d{3})\)[^\S\n]*+$"),
     # xero-php-oauth2: "[401] Error connecting to the API (https://...)"
     re.compile(r"\[([1-5]\d\d)\]\s*+Error\b", re.IGNORECASE),
     # requests ("401 Client Error: Unauthorized for url") and httpx ("Client error '401 ...'")
