@@ -278,3 +278,14 @@ def test_the_token_section_names_the_era_given_and_guesses_only_without_one() ->
     assert "| era (guessed from the scopes) |" in guessed and "era (the app's)" not in guessed
     given_era = build(token=TOKEN, era="mixed").markdown
     assert "| era (the app's) | mixed |" in given_era and "guessed from the scopes" not in given_era
+
+
+def test_failures_may_be_none_one_item_or_several() -> None:
+    assert "## Failures (0)" in build(failures=None).markdown
+    one_dict = build(failures={"status": 403, "body": '{"Status":403,"Detail":"AuthenticationUnsuccessful"}'})
+    assert "## Failures (1)" in one_dict.markdown  # a dict is one failure, not its keys
+    assert "tenant_header_missing" in one_dict.markdown
+    one_diagnosis = build(failures=diagnose(text='{"error":"invalid_grant"}'))
+    assert "## Failures (1)" in one_diagnosis.markdown and "invalid_grant" in one_diagnosis.markdown
+    several = build(failures=['{"error":"invalid_grant"}', '{"error":"invalid_client"}'], calls=None)
+    assert "## Failures (2)" in several.markdown

@@ -77,6 +77,15 @@ def _secrets_of(token: Any, extra: Iterable[Any]) -> list[str]:
     return sorted({s for s in found if len(s) >= 4}, key=len, reverse=True)
 
 
+def _as_list(given: Any) -> list[Any]:
+    """Failures given as one item (a result, a dict of parts, an exception, text) or several."""
+    if given is None:
+        return []
+    if isinstance(given, (str, bytes, Mapping)) or not isinstance(given, Iterable):
+        return [given]
+    return list(given)
+
+
 def report(failures: Iterable[Any] = (), *, token: Any = None, tenants: Iterable[Any] | None = None,
            coverage: Any = None, era: str | None = None, organisation: Any = None,
            calls: Iterable[Any] = (), text: str | None = None, probe: Any = None,
@@ -102,8 +111,7 @@ def report(failures: Iterable[Any] = (), *, token: Any = None, tenants: Iterable
         blocks += coverage_blocks(coverage)
     if probe is not None:
         blocks += probe_blocks(probe)
-    items = [failures] if isinstance(failures, (str, bytes)) else list(failures)
-    items += list(calls) + ([text] if text else [])
+    items = _as_list(failures) + _as_list(calls) + ([text] if text else [])
     blocks.append(("h", 2, f"Failures ({len(items)})"))
     for i, item in enumerate(items, 1):
         blocks += failure_blocks(i, item, context)
