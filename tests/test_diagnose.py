@@ -560,3 +560,9 @@ def test_a_401_for_a_request_sent_without_a_token_says_so() -> None:
     with_token = XeroClient(token=tok, transport=sim.transport(),
                             tenant_id=sim.tenant("AU").tenant_id).call("GET", "/Organisation")
     assert not any(f.title.startswith("No access token") for f in with_token.diagnosis().findings)
+
+
+def test_a_bare_status_given_positionally_is_the_status() -> None:
+    assert diagnose(401).codes == diagnose(status=401).codes
+    assert diagnose(429).top.code == "rate_limited"
+    assert diagnose(True).top.code == "unknown"  # not a status

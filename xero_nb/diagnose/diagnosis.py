@@ -83,6 +83,8 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
     Evidence outranks what a status suggests: scopes that provably cannot allow the endpoint
     put the scope finding first, on a 403 too.
     """
+    if isinstance(response, int) and not isinstance(response, bool) and status is None:
+        response, status = None, response  # diagnose(401): the status alone
     obs = observe(response, status=status, headers=headers, body=body, text=text,
                   request_headers=request_headers, method=method, url=url)
     notes: list[str] = list(obs.notes)  # what the reading could not take in (a long paste), first
