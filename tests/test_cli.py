@@ -757,7 +757,7 @@ def test_migrate_keeps_what_only_a_broad_scope_still_reaches(capsys: pytest.Capt
     assert "accounting.transactions" in data["request_now"] and "accounting.invoices" in data["request_now"]
     assert {e["endpoint"] for e in data["no_granular"]} >= {"GET /ExpenseClaims", "GET /Receipts"}
     code, out, _ = run(capsys, "migrate", "--granted", "accounting.transactions")
-    assert "Drop now (deprecated broad): `-`" in out and "Drop by 2027-09" in out
+    assert "Drop now (deprecated broad): none" in out and "Drop by 2027-09" in out and "`-`" not in out
 
 
 def test_a_scan_plan_requests_the_broad_scope_its_expense_claims_still_need(tmp_path: Path) -> None:

@@ -193,7 +193,8 @@ def test_migration_plan_keeps_the_same_access() -> None:
     assert len(gone) == 12 and set(gone["granular_scope"]) == {""}
     assert gone["note"].str.contains("keep the broad scope until 2027-09").all()
     assert plan.keep_until_deadline == {"accounting.transactions"}
-    assert "No granular scope (reachable through accounting.transactions" in plan.to_markdown()
+    assert ("No granular scope: 12 endpoint(s) (reachable through `accounting.transactions`"
+            in plan.to_markdown())
     assert "2026-03-02" in plan.to_markdown()
 
 
@@ -259,3 +260,10 @@ def test_disputed_rows_carry_both_readings_and_are_marked_not_picked() -> None:
     assert frames.UNSURE_COLOUR.split(": ")[1] in html and frames.BLOCKED_COLOUR.split(": ")[1] not in html
     for era in sc.ERAS:  # every era shows them disputed
         assert (xn.coverage([], era=era)["confidence"] == "disputed").sum() == 3
+
+
+def test_a_migration_plan_says_none_rather_than_a_dash() -> None:
+    md = xn.migration_plan({"accounting.reports.read"}).to_markdown()
+    assert "`-`" not in md and "reachable through -" not in md
+    assert "- Drop by 2027-09 (the only way to the endpoints below until then): none" in md
+    assert "- No granular scope: 0 endpoint(s)\n" in md

@@ -273,7 +273,7 @@ def test_migration_plan_gives_expense_claims_their_own_status(executed) -> None:
     nb = executed["04_what_if_and_least_privilege.ipynb"]
     counts = _texts(nb, 5)
     assert "'no granular scope': 12" in counts and "classicexpenses" not in counts
-    assert "No granular scope (reachable through accounting.transactions" in _texts(nb, 4)
+    assert "No granular scope: 12 endpoint(s) (reachable through `accounting.transactions`" in _texts(nb, 4)
 
 
 def test_notebook_05_reads_an_sdk_exception_as_text_and_as_an_object(executed) -> None:

@@ -164,17 +164,19 @@ class MigrationPlan:
     def to_markdown(self) -> str:
         deadline = facts.BROAD_MIGRATION_DEADLINE.isoformat()[:7]
         later = self.keep_until_deadline
+
+        def names(scopes: Any) -> str:
+            return f"`{' '.join(sorted(scopes))}`" if scopes else "none"
+
         lines = ["## Migration to granular scopes", "",
-                 f"- Request now: `{' '.join(sorted(self.request_now))}`",
-                 f"- Drop now (deprecated broad): `{' '.join(sorted(self.drop - later)) or '-'}`",
-                 f"- Drop by {deadline} (the only way to the endpoints below until then): "
-                 f"`{' '.join(sorted(later)) or '-'}`",
-                 f"- Add (granular): `{' '.join(sorted(self.add)) or '-'}`",
+                 f"- Request now: {names(self.request_now)}",
+                 f"- Drop now (deprecated broad): {names(self.drop - later)}",
+                 f"- Drop by {deadline} (the only way to the endpoints below until then): {names(later)}",
+                 f"- Add (granular): {names(self.add)}",
                  f"- Cannot keep: {len(self.cannot_keep)} endpoint(s)",
-                 f"- No granular scope (reachable through "
-                 f"{' '.join(sorted(self.keep_until_deadline)) or '-'} "
-                 f"until {facts.BROAD_MIGRATION_DEADLINE.isoformat()[:7]}, then gone for this app; "
-                 f"dropping that scope ends them now): {len(self.no_granular)} endpoint(s)",
+                 f"- No granular scope: {len(self.no_granular)} endpoint(s)"
+                 + (f" (reachable through {names(later)} until {deadline}, then gone for this app; "
+                    "dropping that scope ends them now)" if self.no_granular else ""),
                  f"- Rest on uncertain mappings: {len(self.uncertain)} endpoint(s)", "", "Dates:"]
         lines += [f"- {d}: {what}" for d, what in self.dates]
         return "\n".join(lines)
