@@ -107,6 +107,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {part:8s} {'with context' if with_context else 'text only   '}  "
                   f"n={result['cases']:3d}  top-1 {result['top1']:6.1%}  top-3 {result['top3']:6.1%}  "
                   f"exceptions {result['exceptions']}")
+            # Program output (a response, an SDK printout) apart from a person's paraphrase: an
+            # aggregate per kind, as for the whole part (no case is named).
+            for kind, label in (("output", "program output"), ("description", "paraphrase")):
+                some = [c for c in chosen
+                        if (c["context"].get("excerpt_kind") == "description") == (kind == "description")]
+                if some:
+                    sub = score(some, with_context)
+                    result[f"top1_{kind}"], result[f"cases_{kind}"] = sub["top1"], sub["cases"]
+                    print(f"           {label:15s} n={sub['cases']:3d}  top-1 {sub['top1']:6.1%}")
             if part == "tune" and result["most_confused"]:
                 print("           most confused (tuning part only): "
                       + "; ".join(f"{k} x{v}" for k, v in result["most_confused"].items()))
