@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -56,3 +57,12 @@ def served_sim(sim: XeroSimulator) -> Iterator[SimServer]:
     """The ``sim`` fixture also listening on 127.0.0.1: ``.url``, ``.urls``, ``.sim`` (is ``sim``)."""
     with sim.serve() as server:
         yield server
+
+
+@pytest.fixture
+def no_xero_app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No client id anywhere: the CLI uses the simulator."""
+    for var in ("XERO_CLIENT_ID", "XERO_CLIENT_SECRET", "XERO_PROFILE"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.chdir(tmp_path)

@@ -33,15 +33,6 @@ def last_json(out: str) -> Any:
     return json.loads(out.strip().splitlines()[-1])
 
 
-@pytest.fixture
-def no_xero_app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No client id anywhere: the CLI uses the simulator."""
-    for var in ("XERO_CLIENT_ID", "XERO_CLIENT_SECRET", "XERO_PROFILE"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    monkeypatch.chdir(tmp_path)
-
-
 def test_split_endpoint() -> None:
     assert split_endpoint("GET:/Invoices") == ("GET", "/Invoices")
     assert split_endpoint("put https://api.xero.com/x") == ("PUT", "https://api.xero.com/x")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import argparse
 import socket
-from typing import Any
 
 import pytest
+from test_cli import run
 
 from xero_nb.cli import fast
 from xero_nb.cli import main as cli_main
@@ -20,23 +20,8 @@ GREEK_IOTA = "\u0399"  # looks like a Latin I
 ZERO_WIDTH_SPACE = "\u200b"
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = cli_main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def first_line(out: str) -> str:
     return out.strip().splitlines()[0]
-
-
-@pytest.fixture
-def no_xero_app(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
-    """No client id anywhere: the CLI uses the simulator."""
-    for var in ("XERO_CLIENT_ID", "XERO_CLIENT_SECRET", "XERO_PROFILE"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    monkeypatch.chdir(tmp_path)
 
 
 # 1. request lines as loggers print them
