@@ -72,8 +72,10 @@ catalog: setup
 	$(BIN)/python -m xero_nb.catalog.answers
 
 # Mutation score of the core (scopes and catalog, client and policy, token store, redaction,
-# probe limiter, simulator refusal order): mutmut in a scratch copy, one JSON line at the end.
-# Slow on 2 cores (well over an hour for every mutant), so not part of `make test` or CI.
-# MUTANTS='xero_nb.client.policy*' runs a subset.
+# probe limiter, simulator refusal order, diagnosis rules): mutmut over each group of
+# scripts/mutation.py (its own files and tests) in its own scratch copy, one after another, and
+# one JSON line at the end with every group merged. Slow on 2 cores (well over an hour for all
+# groups), so not part of `make test` or CI. MUTANTS='xero_nb.client.policy*' runs a subset;
+# GROUP=diagnose runs one group.
 mutation: setup
-	$(BIN)/python scripts/mutation.py $(MUTANTS)
+	$(BIN)/python scripts/mutation.py $(if $(GROUP),--group $(GROUP)) $(MUTANTS)

@@ -1,11 +1,19 @@
-"""Mutation score of the core logic: runs mutmut in a scratch copy and prints one JSON line.
+"""Mutation score of the core logic: runs mutmut in scratch copies and prints one JSON line.
 
-    .venv/bin/python scripts/mutation.py [--keep DIR] [--ref REF] [--max-children N] [MUTANT_GLOB ...]
+    .venv/bin/python scripts/mutation.py [--group NAME] [--keep DIR] [--ref REF [--overlay GLOB]]
+                                         [--max-children N] [MUTANT_GLOB ...]
 
-What is mutated and which tests run is `[tool.mutmut]` in pyproject.toml. The run happens in a
-copy of the project (never in the working tree, which other people may be editing), so
-`mutants/` never appears in the checkout. Slow on 2 cores (tens of minutes): `make mutation`,
-not CI.
+The mutated files are split into GROUPS (below), each with its own test selection: mutmut runs,
+for each mutant, the tests of its selection that executed the mutated function, so one shared
+selection would make every catalog mutant also run the diagnosis tests (diagnose() calls the
+catalog). The ``core`` group is `[tool.mutmut]` in pyproject.toml (what a plain `mutmut run`
+does); every other group replaces that table's `only_mutate` and test selection in its copy.
+Each group runs in its own copy of the project (never in the working tree, which other people
+may be editing), so `mutants/` never appears in the checkout; the groups run one after another
+and their results are merged into the one JSON line. ``--group NAME`` runs one group;
+``--keep DIR`` keeps the copy in DIR (one group) or DIR/NAME (all groups), and a kept copy is
+reused on the next run (with the overlay files copied in again). Slow on 2 cores (tens of
+minutes per group): `make mutation`, not CI.
 
 The JSON line: ``score`` is killed / (mutants - equivalent - not run), overall and per package;
 ``survivors`` names every surviving mutant that is not in EQUIVALENT below. A mutant is listed
@@ -24,6 +32,7 @@ import tempfile
 import tomllib
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,6 +51,50 @@ PACKAGES = {
     "xero_nb/redact.py": "redact",
     "xero_nb/probe/limits.py": "probe_limits",
     "xero_nb/simulator/api.py": "simulator_refusals",
+    "xero_nb/diagnose/diagnosis.py": "diagnosis_rules",
+    "xero_nb/diagnose/rules.py": "diagnosis_rules",
+    "xero_nb/diagnose/scope.py": "diagnosis_rules",
+    "xero_nb/diagnose/oauth.py": "diagnosis_rules",
+    "xero_nb/diagnose/org.py": "diagnosis_rules",
+    "xero_nb/diagnose/role.py": "diagnosis_rules",
+}
+
+# The groups: each is a separate mutmut run over its own files with its own tests. None for
+# `core` means pyproject's [tool.mutmut] as it stands. Keep each selection fast: a mutant's
+# test run should take seconds, and every test that calls diagnose() runs for every surviving
+# mutant of a rule. So the diagnosis group leaves out the tests of what the rules read rather
+# than decide (the corpus, the pasted words, the SDK forms: cues, paste, sdk), the slow ones
+# (test_diagnose_linear's 100 kB pastes, test_diagnose_props' Hypothesis runs) and the
+# simulator round trips (test_diagnose_live): its own tests pin each rule's output instead.
+GROUPS: dict[str, dict[str, list[str]] | None] = {
+    "core": None,
+    "diagnose": {
+        "only_mutate": [
+            "xero_nb/diagnose/diagnosis.py",
+            "xero_nb/diagnose/rules.py",
+            "xero_nb/diagnose/scope.py",
+            "xero_nb/diagnose/oauth.py",
+            "xero_nb/diagnose/org.py",
+            "xero_nb/diagnose/role.py",
+        ],
+        "pytest_add_cli_args_test_selection": [
+            "tests/test_diagnose.py",
+            "tests/test_diagnose_ranking.py",
+            "tests/test_diagnose_evidence.py",
+            "tests/test_diagnose_context.py",
+            "tests/test_mutation_diagnose_ranking.py",
+            "tests/test_mutation_diagnose_rules.py",
+            "tests/test_mutation_diagnose_scope.py",
+            "tests/test_mutation_diagnose_oauth.py",
+            "tests/test_mutation_diagnose_org.py",
+        ],
+        # test_diagnose checks the codes against the list in docs/architecture.md
+        "also_copy": ["vendor/", "docs/"],
+        # ... and finds each code's producer by parsing xero_nb/diagnose/*.py, which under mutmut
+        # holds every mutant's copy of the code (codes spelt 'XXrate_limitedXX' among them)
+        "pytest_add_cli_args": ["-p", "no:cacheprovider", "--deselect",
+                                "tests/test_diagnose.py::test_every_documented_code_has_a_producer_and_a_test"],
+    },
 }
 
 # Mutants that cannot change behaviour, by mutmut's name, with why. Keep the reason precise:
@@ -51,28 +104,12 @@ EQUIVALENT: dict[str, str] = {
         "an app-wide 429 ('appminute') then also holds the tenant's window for the same "
         "Retry-After; every call of that tenant passes the app window too, which already holds "
         "until the same instant, so no call can start at a different time"),
-    # A warning's stacklevel: mutmut calls every function of a mutated file through a trampoline
-    # that adds stack frames, so under mutmut no stacklevel names the user's line and no test run
-    # there can tell 5 from 6 or 1. tests/test_mutation_token_store.py pins both in the plain
-    # suite (test_a_failed_save_warns_at_the_users_own_line,
-    # test_signing_out_over_a_damaged_file_warns_at_the_users_line); they skip under mutmut.
-    "xero_nb.auth.store.x_save_or_warn__mutmut_12": "stacklevel left out: see the comment above",
-    "xero_nb.auth.store.x_save_or_warn__mutmut_13": "stacklevel=6: see the comment above",
-    "xero_nb.auth.file_store.xǁFileTokenStoreǁ_move_aside__mutmut_48": "stacklevel left out: as above",
-    "xero_nb.auth.file_store.xǁFileTokenStoreǁ_move_aside__mutmut_49": "stacklevel=6: as above",
     "xero_nb.probe.limits.xǁWindowǁrelease__mutmut_20": (
         "unseen calls stamped now - Retry-After - period instead of min(now, now + Retry-After - "
         "period): a Retry-After also blocks the window until now + Retry-After, and both stamps "
         "have left the window by then, so no call can start at a different time"),
     "xero_nb.auth.file_store.x__parse__mutmut_7": (
         "'UTF-8-SIG' for 'utf-8-sig': codec names are case-insensitive, the same codec"),
-    "xero_nb.auth.file_store.xǁFileTokenStoreǁ_ensure_dir__mutmut_28": (
-        "the symlinked-folder warning's stacklevel left out: under mutmut's trampolines no stacklevel "
-        "names the caller's line (see save_or_warn above); not pinned in the plain suite either"),
-    "xero_nb.auth.file_store.xǁFileTokenStoreǁ_ensure_dir__mutmut_29": "stacklevel=5: as _28",
-    "xero_nb.auth.file_store.xǁFileTokenStoreǁ_ensure_dir__mutmut_41": (
-        "the open-folder warning's stacklevel left out: as _28"),
-    "xero_nb.auth.file_store.xǁFileTokenStoreǁ_ensure_dir__mutmut_42": "stacklevel=5: as _28",
     "xero_nb.auth.file_store.xǁFileTokenStoreǁ__init____mutmut_21": (
         "_swept = None instead of False: it is only tested for truth"),
     # The simulator's refusals (numbers as of the working tree of 30 Nov 2026, 10:30 UTC).
@@ -193,6 +230,20 @@ EQUIVALENT: dict[str, str] = {
         "split(':') instead of split(':', 1): the same first piece"),
     "xero_nb.catalog.index.xǁCatalogǁendpoint__mutmut_18": (
         "split(':', 2) instead of split(':', 1): the same first piece"),
+    # Catalog.endpoint's "GET:URL" test: `(not sep or head not a method) and text.split(':', 1)[0]
+    # is a method`. The second part holds only when the text starts "METHOD:" with no space before
+    # the colon, and then the text's first word is never a bare method, so the first part holds too.
+    "xero_nb.catalog.index.xǁCatalogǁendpoint__mutmut_6": (
+        "`or` for `and`: the two differ only when the first part holds and the second not; the "
+        "text is then split at ':' into a head that is no method (the second part said so), and "
+        "the same 'names no HTTP method' error follows as without the split"),
+    "xero_nb.catalog.index.xǁCatalogǁendpoint__mutmut_8": (
+        "`sep` for `not sep`: with a space and a bare method first the second part is false (see "
+        "above); without a space and a bare method (the text is just 'GET') both ways end in the "
+        "same 'names no HTTP method' error"),
+    "xero_nb.catalog.index.xǁCatalogǁendpoint__mutmut_9": (
+        "head.lower() is never an (upper-case) method, so the first part always holds: it was "
+        "false only for 'METHOD rest', where the second part is false anyway (see above)"),
     # data/documented.csv is plain ASCII with "\n" line ends and no quoted line breaks
     "xero_nb.catalog.index.x__documented__mutmut_1": (
         "encoding=None: the locale's encoding; the file is plain ASCII, read the same by any "
@@ -254,6 +305,132 @@ EQUIVALENT: dict[str, str] = {
         "and no response is status 0"),
     "xero_nb.client.core.xǁClientCoreǁ_result__mutmut_4": (
         "RequestRecord.of(url=None): as call _83, the record is read from the request sent"),
+    # The diagnosis rules (numbers as of commit b7866cd, 30 Nov 2026). Several rest on facts of
+    # the shipped catalog, checked over every endpoint when listed: a catalog change that breaks
+    # one of them makes the mutant killable again (and it then shows up as a survivor).
+    "xero_nb.diagnose.scope.x__pick__mutmut_23": (
+        "narrowest(ep) instead of narrowest(ep, 'broad'): 'broad' is its default era"),
+    "xero_nb.diagnose.scope.x__held_but_refused__mutmut_93": (
+        "required_scopes(ep) instead of required_scopes(ep, 'broad'): 'broad' is its default era"),
+    "xero_nb.diagnose.scope.x__missing__mutmut_57": (
+        "refused_at_authorize(scope, 'XXbroadXX') as the fallback era: it tests only era == "
+        "'granular', so every other era string answers the same"),
+    "xero_nb.diagnose.scope.x__missing__mutmut_58": "'BROAD' as the fallback era: as _57",
+    "xero_nb.diagnose.oauth.x__scope_refusal__mutmut_197": (
+        "eras ['granular', 'XXbroadXX'] when the era is unknown: refused_at_authorize tests only "
+        "era == 'granular' (as scope.x__missing__mutmut_57)"),
+    "xero_nb.diagnose.oauth.x__scope_refusal__mutmut_198": "['granular', 'BROAD']: as _197",
+    "xero_nb.diagnose.scope.x__held_but_refused__mutmut_7": (
+        "restriction(ep) (the broad era) instead of restriction(ep, era): for no catalog endpoint "
+        "that some scope grants (unreachable ones return earlier) does restriction() differ "
+        "between the broad, granular and mixed eras"),
+    # Every catalog endpoint under /Journals needs accounting.journals.read in every era, so
+    # restriction() names the Journals gate for it: `why == JOURNALS_GATE` alone decides the
+    # tier_gated branch, and inside it `why` is always true.
+    "xero_nb.diagnose.scope.x__held_but_refused__mutmut_11": (
+        "`ctx.era is not None and ...` in the Journals test: see the comment above"),
+    "xero_nb.diagnose.scope.x__held_but_refused__mutmut_13": "startswith('XX/JournalsXX'): as _11",
+    "xero_nb.diagnose.scope.x__held_but_refused__mutmut_14": "startswith('/journals'): as _11",
+    "xero_nb.diagnose.scope.x__held_but_refused__mutmut_15": "startswith('/JOURNALS'): as _11",
+    "xero_nb.diagnose.scope.x__held_but_refused__mutmut_22": (
+        "decides None even without `why`: `why` is always true there (see above)"),
+    "xero_nb.diagnose.scope.x__held_but_refused__mutmut_28": "decides left out (None): as _22",
+    "xero_nb.diagnose.scope.x__held_but_refused__mutmut_47": "0.88 `if why or True`: as _22",
+    "xero_nb.diagnose.scope.x__held_but_refused__mutmut_49": "1.6 instead of 0.6 without `why`: as _22",
+    "xero_nb.diagnose.scope.x__held_but_refused__mutmut_51": "decides `if why or True`: as _22",
+    # The broad-scope hint needs the token to hold a scope of the endpoint's broad-era needs that
+    # is a deprecated broad scope. The call is held (need & granted) and no granular need is held
+    # (broad_only), so the scope held is a broad-era need outside the granular needs, and in the
+    # catalog every such scope is in DEPRECATED_BROAD: both mutants below are then always true
+    # exactly when the original is.
+    "xero_nb.diagnose.scope.x__held_but_refused__mutmut_88": (
+        "`... & granted | DEPRECATED_BROAD`: see the comment above"),
+    "xero_nb.diagnose.scope.x__held_but_refused__mutmut_89": (
+        "`required_scopes(ep, 'broad') | granted & DEPRECATED_BROAD`: as _88"),
+    "xero_nb.diagnose.scope.x__unsettled__mutmut_9": (
+        "required_scopes(ep) (the broad era) for the candidates: every set of catalog endpoints "
+        "that share a method and path needs the same scopes in every era"),
+    "xero_nb.diagnose.scope.x_scope_findings__mutmut_29": (
+        "the proven finding keeps its own decides: every finding the proof raises (missing_scope, "
+        "not_reconsented, broad_scope_on_granular_app with the token's scopes known) already has "
+        "decides None"),
+    "xero_nb.diagnose.scope.x_proven_missing__mutmut_23": (
+        "True when is_allowed raises: it raises for no catalog endpoint, scope set and era that "
+        "diagnose() passes (the except guards against a future catalog bug)"),
+    "xero_nb.diagnose.org.x__region__mutmut_3": (
+        "the settled endpoint no longer added when the candidates are empty: resolve_endpoint "
+        "always lists a settled endpoint among the candidates, so the fallback is never needed"),
+    "xero_nb.diagnose.org.x__region__mutmut_14": (
+        "payroll_region or 'XXXX': the list holds only endpoints with a payroll_region"),
+    "xero_nb.diagnose.org.x__an__mutmut_3": (
+        "min(codes, default=None): _an is always given one code or more (regions, [said], "
+        "[country]), so the default is never used"),
+    "xero_nb.diagnose.org.x__an__mutmut_5": "no default: as _3",
+    "xero_nb.diagnose.org.x__an__mutmut_6": "default 'XXXX': as _3",
+    "xero_nb.diagnose.org.x__an__mutmut_14": (
+        "tuple('XXAEFHILMNORSXXX'): the same letters as tuple('AEFHILMNORSX'), X already among them"),
+    "xero_nb.diagnose.diagnosis.x__carried__mutmut_22": (
+        "getattr(response, 'tenant_id') without a default: the last read; its AttributeError is "
+        "caught and what was read before is returned, the tenant id staying as passed"),
+    "xero_nb.diagnose.diagnosis.x_unknown_finding__mutmut_29": (
+        "obs.field('TYPE'): Observation.field lower-cases the name it is given"),
+    "xero_nb.diagnose.diagnosis.x_unknown_finding__mutmut_30": (
+        "(type or 'XXXX').lower() == 'validationexception': 'xxxx' is not it either, as '' is not"),
+    "xero_nb.diagnose.oauth.x_oauth_step__mutmut_2": (
+        "obs.url or 'XXXX': 'xxxx' holds neither /connect/token nor /connect/authorize, as '' does not"),
+    "xero_nb.diagnose.oauth.x_oauth_step__mutmut_27": "obs.url or 'XXXX': holds no api.xero.com either",
+    "xero_nb.diagnose.scope.x__scope_findings__mutmut_114": (
+        "restriction(ep) (the broad era) with the token's scopes unknown: as "
+        "x__held_but_refused__mutmut_7, no reachable endpoint's restriction depends on the era"),
+    "xero_nb.diagnose.scope.x__scope_findings__mutmut_156": (
+        "required_scopes(ep) instead of required_scopes(ep, 'broad'): 'broad' is its default era"),
+    "xero_nb.diagnose.scope.x__scope_findings__mutmut_172": (
+        "the authorize link built `if scope or True`: narrowest(ep, 'granular') is None only for an "
+        "endpoint no granular scope reaches, which returned earlier (`gone`)"),
+    "xero_nb.diagnose.org.x_org_findings__mutmut_52": (
+        "the fields joined by 'XX XX' instead of ' ' before looking for 'payroll' and 'report': "
+        "neither word holds a space or an x, so no separator makes or breaks a match"),
+    # Observation.header looks names up in any case (as simulator.api.x_handle_api__mutmut_14)
+    "xero_nb.diagnose.rules.x_rate_findings__mutmut_32": "'x-daylimit-remaining': see the comment above",
+    "xero_nb.diagnose.rules.x_rate_findings__mutmut_33": "'X-DAYLIMIT-REMAINING': as _32",
+    "xero_nb.diagnose.rules.x_rate_findings__mutmut_37": "'x-minlimit-remaining': as _32",
+    "xero_nb.diagnose.rules.x_rate_findings__mutmut_38": "'X-MINLIMIT-REMAINING': as _32",
+    "xero_nb.diagnose.rules.x_rate_findings__mutmut_42": "'x-appminlimit-remaining': as _32",
+    "xero_nb.diagnose.rules.x_rate_findings__mutmut_43": "'X-APPMINLIMIT-REMAINING': as _32",
+    "xero_nb.diagnose.rules.x_rate_findings__mutmut_57": (
+        "LIMITS.get(kind or 'XXXX', ...): with no kind neither '' nor 'XXXX' is a key, so the "
+        "default is used either way"),
+    "xero_nb.diagnose.rules.x_rate_findings__mutmut_143": (
+        "`waits and obs.status != 430`: waits holds only when there is no status at all"),
+    "xero_nb.diagnose.org.x__region__mutmut_10": (
+        "obs.body[:4001] instead of [:4000]: observe() keeps at most MAX_BODY = 4000 characters "
+        "of a body, so both slices are the whole body"),
+    "xero_nb.diagnose.diagnosis.x_diagnose__mutmut_129": (
+        "kept findings of code 'XXunknownXX' instead of 'unknown': no rule makes an unknown finding "
+        "of ESTABLISHED (0.9) or more (oauth's weighs 0.6, the scope table's 0.3 at most), so the "
+        "code test never removes one"),
+    "xero_nb.diagnose.diagnosis.x_diagnose__mutmut_130": "'UNKNOWN': as _129",
+    "xero_nb.diagnose.diagnosis.x__no_answer__mutmut_5": (
+        "obs.field('ERROR'): Observation.field lower-cases the name it is given"),
+    "xero_nb.diagnose.oauth.x_oauth_findings__mutmut_13": (
+        "obs.field('ERROR_DESCRIPTION'): Observation.field lower-cases the name it is given"),
+    "xero_nb.diagnose.oauth.x_oauth_findings__mutmut_14": (
+        "error_description or 'XXXX': 'xxxx' holds no 'scope', as '' does not"),
+    "xero_nb.diagnose.oauth.x_oauth_findings__mutmut_68": (
+        "int(age / 86400) instead of int(age // 86400) days: the age is positive, and age / 86400 "
+        "never rounds up to a whole number the age is below (the gap is at least one ulp of the "
+        "age, which divided by 86400 is still more than half an ulp of the quotient), so int() "
+        "gives the same whole days"),
+    "xero_nb.diagnose.oauth.x_oauth_findings__mutmut_27": (
+        "Detail or 'XXXX': 'xxxx' holds no 'tokenexpired', as '' does not"),
+    "xero_nb.diagnose.diagnosis.x_decisive_fact__mutmut_10": (
+        "a lone finding's runner-up weighs 1.0 instead of 0.0: a lone top of 0.75 or more is clear "
+        "either way (0.75 ahead of 0.0, or beside an 'established' 1.0), and below 0.75 it is not"),
+    "xero_nb.diagnose.role.x_read_role__mutmut_28": (
+        "a mapping without 'role' read as 'XXXX' instead of '': neither is a role word nor a flag"),
+    "xero_nb.diagnose.oauth.x__step_failed__mutmut_100": (
+        "weight >= 0.9 instead of > 0.9 for keeping invalid_scope_requested: no such finding weighs "
+        "exactly 0.9 (0.92, 0.828, 0.72, 0.7, 0.648, 0.63, 0.6 or 0.54)"),
 }
 
 KILLED = {"killed", "caught by type check", "timeout", "segfault"}
@@ -279,10 +456,11 @@ def copy_project(dest: Path, ref: str | None = None, overlay: list[str] | None =
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".mypy_cache", ".ruff_cache",
                                     ".pytest_cache", "mutants", "test-artifacts")
     if ref is None:
-        for name in ("xero_nb", "tests", "vendor"):
+        for name in ("xero_nb", "tests", "vendor", "docs"):
             shutil.copytree(ROOT / name, dest / name, ignore=ignore)
     else:
-        archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "xero_nb", "vendor", "tests"],
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "xero_nb", "vendor", "tests",
+                                  "docs"],
                                  capture_output=True, check=True).stdout
         subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
         for pattern in overlay or ():
@@ -292,13 +470,65 @@ def copy_project(dest: Path, ref: str | None = None, overlay: list[str] | None =
         shutil.copy2(ROOT / name, dest / name)
 
 
+def core_config() -> dict[str, Any]:
+    """pyproject's [tool.mutmut]: the core group, and the settings every group shares."""
+    conf: dict[str, Any] = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mutmut"]
+    return conf
+
+
+def group_config(name: str) -> dict[str, list[str]]:
+    """The group's settings: its mutated files and test selection (and any other [tool.mutmut]
+    key it sets for itself, such as extra pytest arguments)."""
+    group = GROUPS[name]
+    if group is None:
+        conf = core_config()
+        return {"only_mutate": list(conf["only_mutate"]),
+                "pytest_add_cli_args_test_selection": list(conf["pytest_add_cli_args_test_selection"])}
+    return group
+
+
 def check_config() -> list[str]:
-    """Every file the config names exists (mutmut would fail late and unclearly otherwise)."""
-    conf = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mutmut"]
-    problems = [f"{p}: mutated but not scored" for p in conf["only_mutate"] if p not in PACKAGES]
-    problems += [f"{p}: missing" for p in conf["only_mutate"] + conf["pytest_add_cli_args_test_selection"]
-                 if not (ROOT / p).exists()]
+    """Every file a group names exists (mutmut would fail late and unclearly otherwise), every
+    mutated file is scored, every scored file is mutated, and no file is mutated twice."""
+    problems: list[str] = []
+    owner: dict[str, str] = {}
+    for name in GROUPS:
+        conf = group_config(name)
+        for p in conf["only_mutate"]:
+            if p not in PACKAGES:
+                problems.append(f"{p}: mutated but not scored")
+            if p in owner:
+                problems.append(f"{p}: mutated in both {owner[p]} and {name}")
+            owner.setdefault(p, name)
+        problems += [f"{p}: missing ({name})"
+                     for p in conf["only_mutate"] + conf["pytest_add_cli_args_test_selection"]
+                     if not (ROOT / p).exists()]
+    problems += [f"{p}: scored but in no group" for p in PACKAGES if p not in owner]
     return problems
+
+
+def write_group_config(work: Path, name: str) -> None:
+    """The copy's [tool.mutmut] becomes the group's: its files and tests, the rest as in core."""
+    if GROUPS[name] is None:
+        return
+    conf = {**core_config(), **group_config(name)}
+    path = work / "pyproject.toml"
+    text = path.read_text()
+    start = text.index("[tool.mutmut]\n")
+    end = text.find("\n[", start + 1)
+    table = "[tool.mutmut]\n" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in conf.items())
+    path.write_text(text[:start] + table + (text[end:] if end >= 0 else ""))
+
+
+def group_modules(name: str) -> list[str]:
+    return [p.removesuffix(".py").replace("/", ".") for p in group_config(name)["only_mutate"]]
+
+
+def globs_for(name: str, globs: list[str]) -> list[str]:
+    """The mutant globs that can name a mutant of this group (by the text before the first *)."""
+    mods = [m + "." for m in group_modules(name)]
+    return [g for g in globs
+            if any(m.startswith(g.split("*")[0]) or g.split("*")[0].startswith(m) for m in mods)]
 
 
 def score(statuses: dict[str, str]) -> dict[str, object]:
@@ -330,9 +560,32 @@ def score(statuses: dict[str, str]) -> dict[str, object]:
             "survivors": survivors}
 
 
+def run_group(name: str, work: Path, args: argparse.Namespace, mutants: list[str]) -> dict[str, str] | int:
+    """Run one group's mutmut in ``work``; the status of each of its mutants (or an exit code)."""
+    mutmut = Path(sys.executable).with_name("mutmut")
+    if not (work / "xero_nb").exists():
+        work.mkdir(parents=True, exist_ok=True)
+        copy_project(work, args.ref, args.overlay)
+    elif args.ref is not None:  # a kept copy: the tests being written now, as they are now
+        for pattern in args.overlay:
+            for path in ROOT.glob(pattern):
+                shutil.copy2(path, work / path.relative_to(ROOT))
+    write_group_config(work, name)
+    run = subprocess.run([str(mutmut), "run", f"--max-children={args.max_children}", *mutants],
+                         cwd=work, capture_output=True, text=True)
+    if run.returncode != 0:
+        print(f"group {name}:\n" + (run.stdout or "")[-4000:] + run.stderr[-4000:], file=sys.stderr)
+        return run.returncode
+    listed = subprocess.run([str(mutmut), "results", "--all", "true"], cwd=work,
+                            capture_output=True, text=True, check=True).stdout
+    return {m["name"]: m["status"] for line in listed.splitlines() if (m := _LINE.match(line))}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--keep", type=Path, help="run in (and keep) this folder")
+    parser.add_argument("--group", choices=sorted(GROUPS), help="run this group only (default: all)")
+    parser.add_argument("--keep", type=Path,
+                        help="run in (and keep) this folder (all groups: one subfolder each)")
     parser.add_argument("--max-children", type=int, default=2)
     parser.add_argument("--ref", help="run on xero_nb/ and tests/ as committed at this git ref")
     parser.add_argument("--overlay", action="append", default=[],
@@ -343,27 +596,29 @@ def main(argv: list[str] | None = None) -> int:
     if problems:
         print("mutation config: " + "; ".join(problems), file=sys.stderr)
         return 2
-    mutmut = Path(sys.executable).with_name("mutmut")
-    work = args.keep or Path(tempfile.mkdtemp(prefix="xero-nb-mutation-"))
-    if not (work / "xero_nb").exists():
-        work.mkdir(parents=True, exist_ok=True)
-        copy_project(work, args.ref, args.overlay)
-    run = subprocess.run([str(mutmut), "run", f"--max-children={args.max_children}", *args.mutants],
-                         cwd=work, capture_output=True, text=True)
-    if run.returncode != 0:
-        print((run.stdout or "")[-4000:] + run.stderr[-4000:], file=sys.stderr)
-        return run.returncode
-    listed = subprocess.run([str(mutmut), "results", "--all", "true"], cwd=work,
-                            capture_output=True, text=True, check=True).stdout
-    statuses = {m["name"]: m["status"] for line in listed.splitlines() if (m := _LINE.match(line))}
+    names = [args.group] if args.group else list(GROUPS)
+    base = args.keep or Path(tempfile.mkdtemp(prefix="xero-nb-mutation-"))
+    statuses: dict[str, str] = {}
+    workdirs: dict[str, str] = {}
+    for name in names:
+        mutants = globs_for(name, args.mutants)
+        if args.mutants and not mutants:
+            continue  # none of the globs names a mutant of this group
+        work = base if args.group else base / name
+        got = run_group(name, work, args, mutants)
+        if isinstance(got, int):
+            return got
+        statuses.update(got)
+        workdirs[name] = str(work)
     if args.mutants:  # a partial run: score only what was asked for
         wanted = [re.compile(re.escape(p).replace(r"\*", ".*")) for p in args.mutants]
         statuses = {n: s for n, s in statuses.items() if any(w.fullmatch(n) for w in wanted)}
     result = score(statuses)
-    result["workdir"] = str(work)
+    result["groups"] = list(workdirs)
+    result["workdir"] = workdirs[args.group] if args.group and args.group in workdirs else workdirs
     print(json.dumps(result))
     if args.keep is None:
-        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(base, ignore_errors=True)
     return 0
 
 
