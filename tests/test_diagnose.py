@@ -566,3 +566,41 @@ def test_a_bare_status_given_positionally_is_the_status() -> None:
     assert diagnose(401).codes == diagnose(status=401).codes
     assert diagnose(429).top.code == "rate_limited"
     assert diagnose(True).top.code == "unknown"  # not a status
+
+
+@pytest.mark.parametrize(("written", "role"), [
+    ("Read only", "read_only"), ("Invoice only", "invoice_only"), ("Cashbook client", "cashbook"),
+    ("Managed client", "managed_client"), ("Standard, payroll admin", "standard"),
+])
+def test_roles_as_xero_writes_them_are_read(written: str, role: str) -> None:
+    from xero_nb.diagnose.role import read_role
+
+    assert read_role(written, None).role == role  # type: ignore[union-attr]
+
+
+def test_a_us_organisation_is_told_it_has_no_payroll_api_in_a_sentence() -> None:
+    d = diagnose(status=404, endpoint="GET https://api.xero.com/payroll.xro/1.0/Employees", country="US")
+    assert d.top.code == "payroll_region_mismatch"
+    assert d.top.fix == ("Xero has no payroll API for US orgs: skip payroll calls for this organisation.",)
+
+
+def test_a_rate_limit_met_while_refreshing_is_only_the_rate_limit() -> None:
+    d = diagnose(status=429, text="POST /connect/token grant_type=refresh_token")
+    assert d.codes == ("rate_limited",)
+    # the step keeps Retry-After's own capitals
+    assert d.top.fix[0] == "Wait (no Retry-After given) before the next call to this tenant."
+
+
+def test_one_unknown_at_most_and_a_rules_own_wording_kept() -> None:
+    d = diagnose(status=403, body='{"Type":null,"Title":"Forbidden","Status":403,'
+                                  '"Detail":"AuthorizationUnsuccessful"}',
+                 endpoint="GET /Invoices", granted=["accounting.invoices.read"], era="granular")
+    assert d.codes.count("unknown") == 1
+    assert d.top.title.startswith("The token holds a scope that should grant this call")
+
+
+def test_a_connection_without_a_name_never_reads_none() -> None:
+    from xero_nb.models import Tenant
+
+    t = Tenant.from_connection({"id": "c1", "tenantId": "t1", "tenantName": None, "tenantType": None})
+    assert t.tenant_name == "" and t.tenant_type == "ORGANISATION"

@@ -69,6 +69,11 @@ class Endpoint:
         return f"{self.method} {self.url} ({self.api}.{self.operation_id})"
 
 
+def _text(value: object) -> str:
+    """A JSON value as text; null (None) and a missing key are both empty, never "None"."""
+    return "" if value is None else str(value)
+
+
 @dataclass(frozen=True, slots=True)
 class Tenant:
     """One row of ``GET /connections``: an organisation this token's user connected."""
@@ -85,11 +90,11 @@ class Tenant:
     def from_connection(cls, row: dict[str, object]) -> Tenant:
         """Build from a ``/connections`` JSON object."""
         return cls(
-            connection_id=str(row.get("id", "")),
-            tenant_id=str(row.get("tenantId", "")),
-            tenant_name=str(row.get("tenantName", "")),
-            tenant_type=str(row.get("tenantType", "ORGANISATION")),
-            auth_event_id=str(row.get("authEventId", "")),
-            created=str(row.get("createdDateUtc", "")),
-            updated=str(row.get("updatedDateUtc", "")),
+            connection_id=_text(row.get("id")),
+            tenant_id=_text(row.get("tenantId")),
+            tenant_name=_text(row.get("tenantName")),
+            tenant_type=_text(row.get("tenantType")) or "ORGANISATION",
+            auth_event_id=_text(row.get("authEventId")),
+            created=_text(row.get("createdDateUtc")),
+            updated=_text(row.get("updatedDateUtc")),
         )

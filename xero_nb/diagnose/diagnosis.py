@@ -132,7 +132,9 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
         ranked = [replace(unknown_finding(obs), weight=max([ESTABLISHED, *(f.weight for f in kept)])),
                   *kept]
     elif not ranked or ranked[0].weight < FLOOR:
-        ranked = [unknown_finding(obs), *ranked]
+        # one unknown only: a rule's own (more specific) one when it leads, else the general one
+        lead = ranked[0] if ranked and ranked[0].code == "unknown" else unknown_finding(obs)
+        ranked = [lead, *(f for f in ranked if f.code != "unknown")]
     return Diagnosis(tuple(ranked), obs, decisive_fact(ranked), tuple(notes))
 
 

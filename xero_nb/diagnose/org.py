@@ -146,7 +146,8 @@ def _region(obs: Observation, ctx: Context, ev: list[str], explicit: bool) -> li
                     f"{_an(regions).capitalize()} {'/'.join(regions)} payroll endpoint was called "
                     f"for {_an([ctx.country])} {ctx.country} organisation",
                     (*ev, f"organisation country {ctx.country}"),
-                    (f"Use the {right}.",), 0.9)]
+                    (f"Use the {right}." if ctx.country in ("AU", "NZ", "UK") else
+                     f"{right}: skip payroll calls for this organisation.",), 0.9)]
 
 
 def _role(ep: Endpoint, ctx: Context, ev: list[str], obs: Observation) -> list[Finding]:

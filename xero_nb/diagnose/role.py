@@ -62,7 +62,10 @@ def read_role(value: Any, tenant_id: str | None) -> Role | None:
 
 
 def _role_from(words: list[str], reports: Any, payroll: Any, projects: Any) -> Role:
-    split = [_norm(w) for text in words for w in text.replace(",", " ").split()]
+    # Each comma-separated part whole ("Read only", "Payroll admin", as Xero writes roles), then
+    # its single words ("standard payroll admin")
+    parts = [part for text in words for part in text.replace(";", ",").split(",")]
+    split = [_norm(part) for part in parts] + [_norm(w) for part in parts for w in part.split()]
     role = next((_ROLE_WORDS[w] for w in split if w in _ROLE_WORDS), None)
     flags = set(split)
 

@@ -69,7 +69,7 @@ def rate_findings(obs: Observation) -> list[Finding]:
     if wait is not None and wait >= 3600:
         when += f" (about {wait / 3600:.1f} h)"
     whom = "from this app, to any tenant" if kind == "appminute" else "to this tenant"
-    fix = [f"{when.capitalize()} before the next call {whom}."]
+    fix = [f"{when[0].upper()}{when[1:]} before the next call {whom}."]
     if kind == "appminute":
         fix.append("The app-wide limit counts every tenant's calls together: pacing one tenant "
                    "does not help; spread all tenants' work across the minute.")
