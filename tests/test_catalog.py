@@ -220,3 +220,11 @@ def test_method_colon_url_with_spaces_in_its_query_and_a_url_in_a_schemeless_que
     assert ep.operation_id == "getContacts"
     found = cat.find("GET", "api.xero.com/api.xro/2.0/Invoices?redirect=https://example.com/x")
     assert found is not None and found.operation_id == "getInvoices"
+
+
+def test_connections_is_written_as_xero_serves_it() -> None:
+    # the identity spec spells /Connections; Xero's docs, its SDKs and its servers use /connections
+    cat = load_catalog()
+    paths = {ep.path for ep in cat if ep.api == "identity"}
+    assert {"/connections", "/connections/{id}"} <= paths and "/Connections" not in paths
+    assert cat.find("GET", "https://api.xero.com/connections").url == "https://api.xero.com/connections"

@@ -369,9 +369,9 @@ def test_an_endpoint_without_a_tenant_header_blames_the_connection() -> None:
     d = run(status=403, body=P403, endpoint="GET /connections")
     assert ranked(d) == [("connection_revoked", 0.6)]
     f = d.top
-    assert f.title == ("GET /Connections needs no xero-tenant-id, so the refusal is about the "
+    assert f.title == ("GET /connections needs no xero-tenant-id, so the refusal is about the "
                        "connection itself: the app disconnected or the organisation gone")
-    assert f.evidence[-1] == "GET /Connections sends no tenant header"
+    assert f.evidence[-1] == "GET /connections sends no tenant header"
     assert f.decides == CONNECTIONS_FACT
 
 

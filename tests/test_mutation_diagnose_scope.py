@@ -552,7 +552,7 @@ def test_the_scope_evidence_names_xeros_words_and_every_scope_held() -> None:
 
 def test_an_endpoint_any_token_may_call_says_so() -> None:
     d = run(endpoint="GET /connections", granted=["openid"])
-    assert d.top.evidence[2] == ("GET /Connections (identity.getConnections) needs any one of: "
+    assert d.top.evidence[2] == ("GET /connections (identity.getConnections) needs any one of: "
                                  "(any valid token)")
 
 

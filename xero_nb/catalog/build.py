@@ -38,6 +38,10 @@ _API_BY_FILE = {
     "xero-projects": "projects",
 }
 _SKIPPED_FILES = {"xero-webhooks"}
+# Paths as Xero serves and documents them where a spec spells them otherwise: the identity spec
+# writes /Connections, Xero's docs and every SDK call https://api.xero.com/connections.
+_SERVED_PATHS = {("identity", "/Connections"): "/connections",
+                 ("identity", "/Connections/{id}"): "/connections/{id}"}
 
 
 def api_name(stem: str) -> str | None:
@@ -120,7 +124,8 @@ def _spec_rows(path: Path, api: str) -> tuple[dict[str, Any], list[list[Any]]]:
                     scopes.extend(str(n) for n in names)
             tags = op.get("tags") or [""]
             rows.append([
-                api, method.upper(), str(tmpl), str(op.get("operationId", "")), str(tags[0]),
+                api, method.upper(), _SERVED_PATHS.get((api, str(tmpl)), str(tmpl)),
+                str(op.get("operationId", "")), str(tags[0]),
                 sorted(set(scopes)), tenant_header,
                 [[p["name"], p["in"], p["type"], p["required"], p.get("format")] for p in kept],
             ])
