@@ -400,16 +400,16 @@ EQUIVALENT: dict[str, str] = {
     "xero_nb.diagnose.rules.x_rate_findings__mutmut_57": (
         "LIMITS.get(kind or 'XXXX', ...): with no kind neither '' nor 'XXXX' is a key, so the "
         "default is used either way"),
-    "xero_nb.diagnose.rules.x_rate_findings__mutmut_143": (
+    "xero_nb.diagnose.rules.x_rate_findings__mutmut_146": (
         "`waits and obs.status != 430`: waits holds only when there is no status at all"),
     "xero_nb.diagnose.org.x__region__mutmut_10": (
         "obs.body[:4001] instead of [:4000]: observe() keeps at most MAX_BODY = 4000 characters "
         "of a body, so both slices are the whole body"),
-    "xero_nb.diagnose.diagnosis.x_diagnose__mutmut_129": (
+    "xero_nb.diagnose.diagnosis.x_diagnose__mutmut_135": (
         "kept findings of code 'XXunknownXX' instead of 'unknown': no rule makes an unknown finding "
         "of ESTABLISHED (0.9) or more (oauth's weighs 0.6, the scope table's 0.3 at most), so the "
         "code test never removes one"),
-    "xero_nb.diagnose.diagnosis.x_diagnose__mutmut_130": "'UNKNOWN': as _129",
+    "xero_nb.diagnose.diagnosis.x_diagnose__mutmut_136": "'UNKNOWN': as _135",
     "xero_nb.diagnose.diagnosis.x__no_answer__mutmut_5": (
         "obs.field('ERROR'): Observation.field lower-cases the name it is given"),
     "xero_nb.diagnose.oauth.x_oauth_findings__mutmut_13": (

@@ -585,3 +585,78 @@ def test_the_tenant_guesses_list_what_was_seen() -> None:
     role = run(status=403, body=P403, tenant_id=TENANT, endpoint="GET /Invoices",
                connections=[{"tenantId": TENANT, "tenantName": "Mine"}])
     assert role.top.evidence == (*seen, "/connections lists 1 tenant(s)")
+
+
+# --- the token itself: none sent, not one Xero accepts, not accepted ---
+
+NO_AUTH_FIX = ("Send `Authorization: Bearer <access_token>` (XeroClient: pass token= or auth=, or "
+               "sign in first).",)
+
+
+@pytest.mark.parametrize("header", ["Host", "Accept", "User-Agent", "Xero-Tenant-Id"])
+def test_a_401_for_a_request_with_real_headers_but_no_authorization_says_no_token(header: str) -> None:
+    d = run(status=401, body="{}", request_headers={header: "x"})
+    f = d.top
+    assert (f.code, f.weight, f.fix) == ("token_expired", 0.97, NO_AUTH_FIX)
+    assert f.title == "No access token was sent: the request had no Authorization header"
+    assert f.evidence == ("status 401", "request headers: no Authorization")
+
+
+@pytest.mark.parametrize("given", [
+    {"request_headers": {"Accept": "application/json", "Authorization": "Bearer x"}},  # sent
+    {"request_headers": {"X-Custom": "1"}},  # words that look like headers, none of a request's own
+    {"request_headers": {}},
+    {"request_headers": {"Accept": "x"}, "headers": {"WWW-Authenticate": "insufficient_scope"}},
+    {"request_headers": {"Accept": "x"}, "body": '{"Detail": "AuthorizationUnsuccessful"}'},
+    {"request_headers": {"Accept": "x"}, "body": '{"Detail": "TokenExpired: token expired"}'},
+])
+def test_no_token_is_said_only_when_the_request_is_known_and_xero_read_none(given: dict[str, Any]) -> None:
+    d = run(status=401, **{"body": "{}", **given})
+    assert not any(f.title.startswith("No access token was sent") for f in d.findings)
+
+
+def test_a_token_xero_cannot_accept_is_told_with_its_own_fix() -> None:
+    d = run(status=401, body="{}", token="not-a-jwt")
+    problem = "it is not a JWT (Xero's access tokens are): malformed, cut short, or another value"
+    f = d.top
+    assert (f.code, f.weight) == ("token_expired", 0.92)
+    assert f.title == "The token sent is not a Xero access token: " + problem
+    assert f.evidence == ("status 401", problem)
+    assert f.fix == ("Send the access_token from the token response (not the id_token, not the refresh "
+                     "token), whole, as `Authorization: Bearer <access_token>`.",
+                     "If it was one, it was revoked or cut short: refresh, or sign in again.")
+    for body in ('{"Detail": "AuthorizationUnsuccessful"}',):
+        other = run(status=401, body=body, token="not-a-jwt")
+        assert not any(g.title.startswith("The token sent is not") for g in other.findings)
+    scoped = run(status=401, body="{}", token="not-a-jwt", headers={"WWW-Authenticate": "insufficient_scope"})
+    assert not any(g.title.startswith("The token sent is not") for g in scoped.findings)
+
+
+def test_a_401_authentication_unsuccessful_says_the_token_was_not_accepted() -> None:
+    d = run(status=401, body='{"Title": "Unauthorized", "Detail": "AuthenticationUnsuccessful"}')
+    f = one(d, "token_expired")
+    assert f.title == ("401 AuthenticationUnsuccessful: the access token was not accepted (expired, "
+                       "malformed, revoked, or an id_token sent instead)")
+    assert f.fix == (*REFRESH_FIX, "Check that the access_token itself is sent, whole (not the id_token).")
+    assert f.weight == 0.4
+    assert f.decides == ("the token sent (a JWT whose aud is https://identity.xero.com/resources, "
+                         "not expired)")
+    assert f.evidence == ("status 401", "detail: AuthenticationUnsuccessful")
+    # with a WWW-Authenticate the 401 said more: not this reading
+    said = run(status=401, body='{"Detail": "AuthenticationUnsuccessful"}',
+               headers={"WWW-Authenticate": "Bearer"})
+    assert not any(g.title.startswith("401 AuthenticationUnsuccessful") for g in said.findings)
+
+
+def test_a_401_that_comes_after_a_while_names_the_wording() -> None:
+    d = run(status=401, text="HTTP 401 Unauthorized, but only after an hour or so")
+    f = one(d, "token_expired")
+    assert f.evidence[-1] == "the wording: only after some time, or intermittently"
+    assert f.title == "A 401 that starts after a while (or comes and goes) is an expired access token"
+
+
+def test_roles_separated_by_semicolons_are_read_part_by_part() -> None:
+    from xero_nb.diagnose.role import read_role
+
+    role = read_role("Read only; payroll admin", None)
+    assert role is not None and (role.role, role.payroll_admin) == ("read_only", True)
