@@ -405,6 +405,15 @@ EQUIVALENT: dict[str, str] = {
     "xero_nb.diagnose.org.x__region__mutmut_10": (
         "obs.body[:4001] instead of [:4000]: observe() keeps at most MAX_BODY = 4000 characters "
         "of a body, so both slices are the whole body"),
+    # rules.expiry_findings' no-Authorization test: Observation.request_header looks names up in
+    # any case, and a TokenExpired marker has returned earlier in the function
+    **{f"xero_nb.diagnose.rules.x_expiry_findings__mutmut_{n}": (
+        "a request header's name in another case: Observation.request_header ignores case")
+       for n in (73, 74, 79, 80, 82, 83, 85, 86, 88, 89)},
+    "xero_nb.diagnose.rules.x_expiry_findings__mutmut_96": (
+        "'tokenexpired' dropped from the no-Authorization test's markers: a TokenExpired marker "
+        "has already returned at the top of expiry_findings"),
+    "xero_nb.diagnose.rules.x_expiry_findings__mutmut_97": "as _96",
     "xero_nb.diagnose.diagnosis.x_diagnose__mutmut_135": (
         "kept findings of code 'XXunknownXX' instead of 'unknown': no rule makes an unknown finding "
         "of ESTABLISHED (0.9) or more (oauth's weighs 0.6, the scope table's 0.3 at most), so the "

@@ -633,3 +633,11 @@ def test_the_refresh_findings_list_what_was_seen_and_what_would_decide() -> None
     assert answered.top.fix == CLIENT_FIX
     grant = one(answered, "invalid_grant")
     assert (grant.evidence, grant.fix, grant.decides) == (("status 401",), GRANT_FIX, fact)
+
+
+@pytest.mark.parametrize("text", [
+    "POST https://identity.xero.com/connect/token failed: rate limit exceeded",
+    "Refreshing the token failed: too many requests",
+])
+def test_a_rate_limit_in_words_at_the_token_step_is_only_the_rate_limit(text: str) -> None:
+    assert diagnose(text=text).codes == ("rate_limited",)

@@ -143,8 +143,7 @@ def oauth_findings(obs: Observation, ctx: Context) -> list[Finding]:
     step = oauth_step(obs, ctx)
     if step is not None and not err and not m & API_REFUSAL:
         return _step_failed(obs, ctx, ev, step)
-    if ctx.refreshing and not err and obs.status != 429 and not m & (API_REFUSAL | {"rate_limit",
-                                                                                 "no_refresh"}):
+    if ctx.refreshing and not err and not m & (API_REFUSAL | {"no_refresh"}):  # (429s left above)
         # The failing request was a refresh: the token endpoint refuses a refresh token that
         # was already used (rotated), idle 60 days or revoked with invalid_grant (§6 E12), and
         # answers 401 when the client's own credentials fail (RFC 6749 §5.2).
