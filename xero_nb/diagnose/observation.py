@@ -28,8 +28,9 @@ from xero_nb.diagnose.fields import (
     half_json_fields,
     walk_fields,
 )
+from xero_nb.diagnose.long_paste import readable
 from xero_nb.diagnose.objects import header_pairs, read_response, text_of
-from xero_nb.diagnose.paste import parse_paste, readable
+from xero_nb.diagnose.paste import parse_paste
 from xero_nb.diagnose.sdk import CLASS_LIMITS, CLASS_MARKERS
 from xero_nb.redact import REDACTED, SECRET_HEADERS, jwt_claims, redact
 
