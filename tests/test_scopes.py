@@ -232,3 +232,17 @@ def test_bank_statement_has_one_rule_everywhere() -> None:
     d = diagnose(status=401, headers={"WWW-Authenticate": "insufficient_scope"},
                  endpoint="GET /Reports/BankStatement", granted=wide, era="mixed")
     assert d.top.code == "restricted_scope" and "accounting.reports.bankstatement.read" in d.top.title
+
+
+def test_a_look_alike_letter_in_a_scope_is_named_by_the_library_too() -> None:
+    import xero_nb as xn
+    from xero_nb.errors import UnknownScopeError
+
+    with pytest.raises(UnknownScopeError) as info:
+        xn.parse_scopes("\u0430ccounting.settings.read")  # a Cyrillic a
+    text = str(info.value)
+    assert 'did you mean "accounting.settings.read"?' in text
+    assert "(U+0430 CYRILLIC SMALL LETTER A) at position 1" in text
+    with pytest.raises(UnknownScopeError) as plain:
+        xn.parse_scopes("accounting.setings.read")
+    assert "non-ASCII" not in str(plain.value)

@@ -34,6 +34,30 @@ class XeroNbError(Exception):
     code = "xero_nb_error"
 
 
+def non_ascii(text: str, what: str) -> str | None:
+    """Where ``text`` holds a character that is not ASCII (a Cyrillic a, a Greek capital iota, a
+    zero-width space), said so that a look-alike shows: no Xero scope or URL has one. None when
+    it has none. E.g. "the scope contains a non-ASCII character '<the glyph>' (U+0430 CYRILLIC
+    SMALL LETTER A) at position 1"; an invisible one is named, not shown. Positions count from 1.
+    """
+    import unicodedata
+
+    found = [(i, ch) for i, ch in enumerate(text, 1) if ord(ch) > 127]
+    if not found:
+        return None
+
+    def say(ch: str) -> str:
+        name = unicodedata.name(ch, "unnamed")
+        shown = "" if unicodedata.category(ch)[0] in "CZ" else f"'{ch}' "  # invisible: no glyph
+        return f"{shown}(U+{ord(ch):04X} {name})"
+
+    i, ch = found[0]
+    more = len(found) - 1
+    also = f", and {more} more after it" if more else ""
+    kind = "an invisible " if unicodedata.category(ch)[0] in "CZ" else "a "
+    return f"{what} contains {kind}non-ASCII character {say(ch)} at position {i}{also}"
+
+
 class UnknownScopeError(XeroNbError, ValueError):
     """A scope name that Xero does not know."""
 
@@ -43,7 +67,8 @@ class UnknownScopeError(XeroNbError, ValueError):
         self.name = name
         self.suggestion = suggestion
         hint = f' — did you mean "{suggestion}"?' if suggestion else ""
-        super().__init__(f'unknown Xero scope "{name}"{hint}')
+        odd = non_ascii(name, "the scope")  # a look-alike letter makes the two read the same
+        super().__init__(f'unknown Xero scope "{name}"{hint}' + (f" — {odd}" if odd else ""))
 
 
 class UnknownEraError(XeroNbError, ValueError):

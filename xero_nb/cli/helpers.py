@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from xero_nb.errors import non_ascii as non_ascii
 from xero_nb.models import Endpoint
 
 OK, FAILED, USAGE, LOOKUP = 0, 1, 2, 3
@@ -106,30 +107,6 @@ def find_endpoint(method: str, url: str, region: str | None = None) -> Any:
         raise CliError(f"no Xero endpoint matches {method.upper()} {url}"
                        f"{f'; {odd}' if odd else ''}{_near(cat, method, url, region)}")
     return ep
-
-
-def non_ascii(text: str, what: str) -> str | None:
-    """Where ``text`` holds a character that is not ASCII (a Cyrillic a, a Greek capital iota, a
-    zero-width space), said so that a look-alike shows: no Xero scope or URL has one. None when
-    it has none. E.g. "the scope contains a non-ASCII character '<the glyph>' (U+0430 CYRILLIC
-    SMALL LETTER A) at position 1"; an invisible one is named, not shown. Positions count from 1.
-    """
-    import unicodedata
-
-    found = [(i, ch) for i, ch in enumerate(text, 1) if ord(ch) > 127]
-    if not found:
-        return None
-
-    def say(ch: str) -> str:
-        name = unicodedata.name(ch, "unnamed")
-        shown = "" if unicodedata.category(ch)[0] in "CZ" else f"'{ch}' "  # invisible: no glyph
-        return f"{shown}(U+{ord(ch):04X} {name})"
-
-    i, ch = found[0]
-    more = len(found) - 1
-    also = f", and {more} more after it" if more else ""
-    kind = "an invisible " if unicodedata.category(ch)[0] in "CZ" else "a "
-    return f"{what} contains {kind}non-ASCII character {say(ch)} at position {i}{also}"
 
 
 def _near(cat: Any, method: str, url: str, region: str | None) -> str:

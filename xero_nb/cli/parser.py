@@ -18,7 +18,7 @@ import importlib
 import sys
 from collections.abc import Callable, Sequence
 
-from xero_nb.cli.helpers import ERAS, LOOKUP, OK, REGIONS, CliError, non_ascii
+from xero_nb.cli.helpers import ERAS, LOOKUP, OK, REGIONS, CliError
 
 # command -> the module that runs it (imported only when that command runs, so each starts fast)
 GROUPS = {
@@ -242,12 +242,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. piped into head
         return OK
     except Exception as exc:
-        from xero_nb.errors import UnknownScopeError, XeroNbError
+        from xero_nb.errors import XeroNbError
 
         if isinstance(exc, XeroNbError):
-            # The library's "unknown scope, did you mean" cannot show a look-alike letter: say it.
-            odd = non_ascii(exc.name, "the scope") if isinstance(exc, UnknownScopeError) else None
-            print(f"xero-nb: {exc}{f' — {odd}' if odd else ''} [{exc.code}]", file=sys.stderr)
+            print(f"xero-nb: {exc} [{exc.code}]", file=sys.stderr)
             return LOOKUP
         raise
 
