@@ -8,32 +8,18 @@ import json
 from typing import Any
 
 import pytest
+from diagnose_pins import NOW, one, ranked, run
 
-from xero_nb.diagnose import Finding, diagnose
+from xero_nb.diagnose import diagnose
 from xero_nb.diagnose.oauth import CLIENT_FIX, GRANT_FIX, REQUESTED_FACT
 from xero_nb.facts import REFRESH_IDLE_SECONDS
 
-NOW = 1_780_000_000.0
 TOKEN_URL = "https://identity.xero.com/connect/token"
 AUTHORIZE_URL = "https://login.xero.com/identity/connect/authorize?client_id=x"
 TOKEN_FACT = "the token endpoint's answer (its `error`: invalid_client, invalid_scope, invalid_grant)"
 PAGE_FACT = "the second line of Xero's error page (e.g. `unauthorized_client : Invalid redirect_uri`)"
 STEP_TOKEN = "the failure was at the token step (no API call was made)"
 STEP_AUTHORIZE = "the failure was at the authorize step (no API call was made)"
-
-
-def run(**given: Any) -> Any:
-    return diagnose(clock=lambda: NOW, **given)
-
-
-def one(d: Any, code: str) -> Finding:
-    found = [f for f in d.findings if f.code == code]
-    assert len(found) == 1, d.findings
-    return found[0]
-
-
-def ranked(d: Any) -> list[tuple[str, float]]:
-    return [(f.code, round(f.weight, 3)) for f in d.findings]
 
 
 def titles(d: Any) -> list[str]:

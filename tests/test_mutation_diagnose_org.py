@@ -8,13 +8,12 @@ import json
 from typing import Any
 
 import pytest
+from diagnose_pins import one, ranked, run
 
-from xero_nb.diagnose import Finding, diagnose
 from xero_nb.diagnose.endpoint import COUNTRY_FACT
 from xero_nb.diagnose.role import Role, read_role
 from xero_nb.diagnose.rules import ROLE_FACT
 
-NOW = 1_780_000_000.0
 TENANT = "4b8a2f5e-6c1d-4e2a-9b7f-0a1b2c3d4e5f"
 AU_PAY = "GET https://api.xero.com/payroll.xro/1.0/Employees"
 NZUK_PAY = "GET https://api.xero.com/payroll.xro/2.0/Employees"
@@ -23,20 +22,6 @@ ROLE_FIX = ("Ask an organisation admin to change the user's role, or sign in as 
 REGION_APIS = ("AU organisations use AU payroll (payroll.xro/1.0, PayrollAuApi); NZ and UK "
                "organisations use payroll.xro/2.0 (PayrollNzApi, PayrollUkApi); US organisations "
                "have no payroll API.")
-
-
-def run(**given: Any) -> Any:
-    return diagnose(clock=lambda: NOW, **given)
-
-
-def one(d: Any, code: str) -> Finding:
-    found = [f for f in d.findings if f.code == code]
-    assert len(found) == 1, d.findings
-    return found[0]
-
-
-def ranked(d: Any) -> list[tuple[str, float]]:
-    return [(f.code, round(f.weight, 3)) for f in d.findings]
 
 
 # --- reading the role ---

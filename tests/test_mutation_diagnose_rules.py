@@ -8,11 +8,10 @@ import json
 from typing import Any
 
 import pytest
+from diagnose_pins import NOW, one, ranked, run
 
-from xero_nb.diagnose import Finding, diagnose
 from xero_nb.diagnose.rules import CONNECTIONS_FACT, CUSTOM_FACT, HEADERS_FACT, RATE_FACT, ROLE_FACT
 
-NOW = 1_780_000_000.0  # 2026-05-28 20:26:40 UTC
 TENANT = "4b8a2f5e-6c1d-4e2a-9b7f-0a1b2c3d4e5f"
 OTHER = "11111111-2222-3333-4444-555555555555"
 P403 = json.dumps({"Title": "Forbidden", "Status": 403, "Detail": "AuthenticationUnsuccessful"})
@@ -24,20 +23,6 @@ MINUTE = "the per-tenant minute limit (60 calls a minute)"
 APP = "the app-wide minute limit (10,000 calls a minute across all tenants)"
 REFRESH_FIX = ("Refresh the access token (XeroAuth.token() refreshes before expiry) and retry.",
                "Without offline_access there is no refresh token: sign in again.")
-
-
-def run(**given: Any) -> Any:
-    return diagnose(clock=lambda: NOW, **given)
-
-
-def one(d: Any, code: str) -> Finding:
-    found = [f for f in d.findings if f.code == code]
-    assert len(found) == 1, d.findings
-    return found[0]
-
-
-def ranked(d: Any) -> list[tuple[str, float]]:
-    return [(f.code, round(f.weight, 3)) for f in d.findings]
 
 
 # --- rate limits: which limit, how long, how sure ---

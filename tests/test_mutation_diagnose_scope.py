@@ -10,11 +10,11 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from diagnose_pins import NOW, one, ranked
 
 from xero_nb.diagnose import Finding, diagnose
 from xero_nb.diagnose.scope import ERA_FACT, RECONSENT, REQUESTED_SCOPES, STATUS_FACT, TOKEN_SCOPES
 
-NOW = 1_780_000_000.0
 P401 = json.dumps({"Title": "Unauthorized", "Status": 401, "Detail": "AuthorizationUnsuccessful"})
 P403_SCOPE = json.dumps({"Title": "Forbidden", "Status": 403, "Detail": "AuthorizationUnsuccessful"})
 INVOICES = "GET /Invoices (accounting.getInvoices)"
@@ -27,16 +27,6 @@ def run(**given: Any) -> Any:
     given.setdefault("status", 401)
     given.setdefault("body", P401)
     return diagnose(clock=lambda: NOW, **given)
-
-
-def one(d: Any, code: str) -> Finding:
-    found = [f for f in d.findings if f.code == code]
-    assert len(found) == 1, d.findings
-    return found[0]
-
-
-def ranked(d: Any) -> list[tuple[str, float]]:
-    return [(f.code, round(f.weight, 3)) for f in d.findings]
 
 
 def link_of(f: Finding) -> str:
