@@ -413,7 +413,7 @@ def test_a_body_quoted_inside_a_wrapper_s_json_is_read() -> None:
     ("custom connection", "client_credentials"), ("Custom Integration (M2M)", "client_credentials"),
     ("web app (authorization_code)", "authorization_code"), ("Zapier", None)])
 def test_the_app_type_gives_the_grant(app_type: str, grant: str | None) -> None:
-    from xero_nb.diagnose.context import grant_of_app
+    from xero_nb.diagnose.token_facts import grant_of_app
     assert grant_of_app(app_type) == grant
 
 

@@ -6,7 +6,6 @@ strings themselves are never kept.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -22,8 +21,8 @@ from xero_nb.catalog.scopes import (
 from xero_nb.diagnose.endpoint import Resolved, resolve_endpoint
 from xero_nb.diagnose.observation import Observation
 from xero_nb.diagnose.role import Role, read_role
+from xero_nb.diagnose.token_facts import is_refresh, read_grant, read_token, token_problem
 from xero_nb.models import Endpoint, Tenant
-from xero_nb.redact import jwt_claims
 
 COUNTRY_ALIASES = {"GB": "UK", "GBR": "UK", "AUS": "AU", "NZL": "NZ", "USA": "US"}
 # Xero Organisation.Version values that name the country (AUONRAMP etc. are trial editions).
@@ -89,118 +88,6 @@ def _scopes(value: Any, notes: list[str], what: str) -> frozenset[str] | None:
     except Exception:  # the check is a courtesy: never let it stop the diagnosis
         pass
     return names
-
-
-def _num(value: Any) -> float | None:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-
-def read_token(token: Any) -> tuple[frozenset[str] | None, frozenset[str] | None, float | None,
-                                     float | None, bool | None]:
-    """(granted, requested, expires_at, obtained_at, has_refresh) of any token-like value."""
-    if token is None:
-        return None, None, None, None, None
-    if isinstance(token, str):
-        claims = jwt_claims(token)
-        return (_claim_scopes(claims), None, _num(claims.get("exp")), None, None)
-    if isinstance(token, Mapping):
-        claims = jwt_claims(str(token.get("access_token") or ""))
-        scope = token.get("scope", token.get("scopes"))
-        granted = parse_scopes(scope, strict=False) if scope is not None else _claim_scopes(claims)
-        exp = _num(token.get("expires_at")) or _num(claims.get("exp"))
-        return granted, None, exp, _num(token.get("obtained_at")), (
-            bool(token.get("refresh_token")) if "refresh_token" in token or claims else None)
-    scopes = getattr(token, "scopes", None)
-    requested = getattr(token, "requested", None)
-    granted = frozenset(str(s) for s in scopes) if scopes is not None else None
-    if granted is None:
-        claims_fn = getattr(token, "claims", None)
-        granted = _claim_scopes(claims_fn()) if callable(claims_fn) else None
-    refresh = getattr(token, "refresh_token", None)
-    return (granted, frozenset(str(s) for s in requested) if requested else None,
-            _num(getattr(token, "expires_at", None)), _num(getattr(token, "obtained_at", None)),
-            None if not hasattr(token, "refresh_token") else bool(refresh))
-
-
-API_AUDIENCE = "https://identity.xero.com/resources"  # the aud of every Xero access token (§5)
-
-
-def token_problem(token: Any) -> str | None:
-    """Why the access token given cannot be one Xero accepts, or None (fine, or not known).
-
-    Xero's access tokens are JWTs whose ``aud`` is its resources; a value that is no JWT, or an
-    id_token (``aud`` is the app's client id) sent in its place, is refused whatever its scopes.
-    Only the verdict is kept, never the token.
-    """
-    raw: Any
-    if isinstance(token, str):
-        raw = token
-    elif isinstance(token, Mapping):
-        raw = token.get("access_token")
-    else:
-        raw = getattr(token, "access_token", None)
-    if not isinstance(raw, str) or not raw.strip():
-        return None
-    claims = jwt_claims(raw.strip())
-    if not claims:
-        return "it is not a JWT (Xero's access tokens are): malformed, cut short, or another value"
-    aud = claims.get("aud")
-    auds = aud if isinstance(aud, list) else [aud]
-    if aud is not None and API_AUDIENCE not in auds:
-        if "nonce" in claims or "at_hash" in claims or "email" in claims:
-            return "it is an id_token (its aud is the app's client id), not the access_token"
-        return f"its aud is {str(aud)[:60]!r}, not Xero's API ({API_AUDIENCE})"
-    return None
-
-
-GRANTS = {"client_credentials": "client_credentials", "clientcredentials": "client_credentials",
-          "custom": "client_credentials", "custom_connection": "client_credentials",
-          "authorization_code": "authorization_code", "authorizationcode": "authorization_code",
-          "code": "authorization_code", "refresh_token": "authorization_code",
-          "pkce": "authorization_code", "web": "authorization_code"}
-
-
-def read_grant(value: Any) -> str | None:
-    """``client_credentials`` or ``authorization_code`` from a word, a token mapping or a Token."""
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raw = value.get("grant_type") if isinstance(value, Mapping) else getattr(value, "grant_type", None)
-        return read_grant(raw) if isinstance(raw, str) else None
-    return GRANTS.get(value.strip().lower().replace("-", "_").replace(" ", "_"))
-
-
-_CUSTOM_APP = re.compile(r"\bcustom[\s_-]*+(?:connection|integration)|\bclient[\s_-]*+credentials\b|"
-                         r"\bmachine[\s-]to[\s-]machine\b|\bm2m\b", re.IGNORECASE)
-_CODE_APP = re.compile(r"\b(?:web|public|mobile|desktop|native|pkce|single[\s-]page)\s++app\b|"
-                       r"\bauthori[sz]ation[\s_-]code\b", re.IGNORECASE)
-
-
-def grant_of_app(app_type: Any) -> str | None:
-    """The grant an app of this kind uses ("custom connection": client_credentials), else None."""
-    if not isinstance(app_type, str):
-        return None
-    text = app_type[:200]
-    if _CUSTOM_APP.search(text):
-        return "client_credentials"
-    return "authorization_code" if _CODE_APP.search(text) else None
-
-
-def _is_refresh(value: Any) -> bool:
-    """True when a grant type names the refresh grant (``refresh_token``, "Refresh Token")."""
-    return isinstance(value, str) and value.strip().lower().replace("-", "_").replace(" ", "_") in (
-        "refresh_token", "refresh")
-
-
-def _claim_scopes(claims: Any) -> frozenset[str] | None:
-    if not isinstance(claims, Mapping):
-        return None
-    scope = claims.get("scope")
-    if isinstance(scope, str):
-        return frozenset(scope.split())
-    if isinstance(scope, list):
-        return frozenset(str(s) for s in scope)
-    return None
 
 
 def guess_era(granted: frozenset[str] | None) -> str | None:
@@ -328,7 +215,7 @@ def build_context(obs: Observation, *, endpoint: Any, granted: Any, requested: A
         client_id=client_id if isinstance(client_id, str) and client_id else None,
         redirect_uri=redirect_uri if isinstance(redirect_uri, str) and redirect_uri else None,
         notes=tuple(notes), grant_type=grant,
-        refreshing=_is_refresh(grant_type) or _is_refresh(obs.grant_type) or (
+        refreshing=is_refresh(grant_type) or is_refresh(obs.grant_type) or (
             "refresh_call" in obs.markers and "no_refresh" not in obs.markers),
         token_problem=bad_token,
     )

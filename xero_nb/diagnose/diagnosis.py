@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from xero_nb.diagnose.context import Context, build_context, grant_of_app
+from xero_nb.diagnose.context import Context, build_context
 from xero_nb.diagnose.findings import DIAGNOSIS_CODES, Diagnosis, Finding
 from xero_nb.diagnose.oauth import oauth_findings
 from xero_nb.diagnose.observation import Observation, observe
@@ -25,6 +25,7 @@ from xero_nb.diagnose.org import org_findings
 from xero_nb.diagnose.prose import fallback_findings, prose_findings
 from xero_nb.diagnose.rules import expiry_findings, rate_findings, tenant_findings
 from xero_nb.diagnose.scope import scope_findings
+from xero_nb.diagnose.token_facts import grant_of_app
 from xero_nb.models import Endpoint
 
 __all__ = ["DIAGNOSIS_CODES", "Diagnosis", "Finding", "diagnose"]

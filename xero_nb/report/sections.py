@@ -14,9 +14,10 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from xero_nb.diagnose.context import guess_era, read_token
+from xero_nb.diagnose.context import guess_era
 from xero_nb.diagnose.diagnosis import Diagnosis, diagnose
 from xero_nb.diagnose.observation import Observation, observe
+from xero_nb.diagnose.token_facts import read_token
 from xero_nb.models import Endpoint, Tenant
 from xero_nb.redact import jwt_claims
 from xero_nb.report.render import Block
