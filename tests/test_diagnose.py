@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import json
-import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -355,10 +354,10 @@ def test_token_object_is_read_for_scopes_and_expiry_only() -> None:
         refresh_token = "SENTINEL-RT-123456"
         scopes = frozenset({"openid", "accounting.settings.read"})
         requested = frozenset({"openid", "accounting.settings.read", "accounting.contacts.read"})
-        expires_at = time.time() + 600
-        obtained_at = time.time()
+        expires_at = 1_780_000_600.0  # ten minutes after the clock below: not expired
+        obtained_at = 1_780_000_000.0
 
-    d = diagnose(**SCOPE_401, endpoint="GET /Contacts", token=FakeToken())
+    d = diagnose(**SCOPE_401, endpoint="GET /Contacts", token=FakeToken(), clock=lambda: 1_780_000_000.0)
     assert d.top.code == "not_reconsented"
     assert "SENTINEL" not in d.to_markdown()
 

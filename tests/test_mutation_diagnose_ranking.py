@@ -204,7 +204,8 @@ def test_a_failing_word_rule_is_noted_too(monkeypatch: pytest.MonkeyPatch) -> No
     assert note.startswith("internal error in a diagnosis rule (ValueError: yyy") and len(note) == 200
 
 
-def test_unreadable_context_is_dropped_and_noted(monkeypatch: pytest.MonkeyPatch) -> None:
+def endpoint_context_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    """build_context raises whenever an endpoint is given (it succeeds without one)."""
     from xero_nb.diagnose import diagnosis
 
     real = diagnosis.build_context
@@ -215,6 +216,10 @@ def test_unreadable_context_is_dropped_and_noted(monkeypatch: pytest.MonkeyPatch
         return real(obs, **kw)
 
     monkeypatch.setattr(diagnosis, "build_context", picky)
+
+
+def test_unreadable_context_is_dropped_and_noted(monkeypatch: pytest.MonkeyPatch) -> None:
+    endpoint_context_fails(monkeypatch)
     d = diagnose(status=429, endpoint="GET /Invoices", granted=["openid"])
     assert d.notes == ("context ignored (TypeError)",)
     assert codes(d) == ["rate_limited"]  # answered from the response alone
@@ -335,16 +340,7 @@ def test_a_failing_clock_still_judges_expiry_by_the_system_time() -> None:
 
 
 def test_dropped_context_still_judges_the_expiry_of_the_token_sent(monkeypatch: pytest.MonkeyPatch) -> None:
-    from xero_nb.diagnose import diagnosis
-
-    real = diagnosis.build_context
-
-    def picky(obs: Any, **kw: Any) -> Any:
-        if kw["endpoint"] is not None:
-            raise TypeError("odd endpoint")
-        return real(obs, **kw)
-
-    monkeypatch.setattr(diagnosis, "build_context", picky)
+    endpoint_context_fails(monkeypatch)
     bearer = "Bearer " + _jwt({"exp": NOW - 60, "aud": "https://identity.xero.com/resources"})
     d = diagnose(status=401, body="{}", endpoint="GET /Invoices", request_headers={"Authorization": bearer},
                  clock=lambda: NOW)

@@ -367,20 +367,26 @@ def test_state_from_says_which_field_is_wrong(record: Any, message: str) -> None
     assert str(info.value) == message
 
 
+def lock_timeouts(store: FileTokenStore, monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The timeout of every lock the store asks for from now on (the locks still work)."""
+    asked: list[float] = []
+    real_lock = store.lock
+
+    def lock(timeout: float = 60.0) -> Any:
+        asked.append(timeout)
+        return real_lock(timeout)
+
+    monkeypatch.setattr(store, "lock", lock)
+    return asked
+
+
 def test_the_first_use_never_waits_for_a_busy_lock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A read must not stall behind another kernel's refresh: the first-use sweep asks for the
     lock without waiting (timeout 0) and reads on when it is busy."""
     writer = FileTokenStore(tmp_path, clock=lambda: NOW)
     writer.save(token(1))
     reader = FileTokenStore(tmp_path, clock=lambda: NOW)
-    asked: list[float] = []
-    real_lock = reader.lock
-
-    def lock(timeout: float = 60.0) -> Any:
-        asked.append(timeout)
-        return real_lock(timeout)
-
-    monkeypatch.setattr(reader, "lock", lock)
+    asked = lock_timeouts(reader, monkeypatch)
     with writer.lock():
         assert reader.load() == token(1)
     assert asked == [0]
@@ -524,14 +530,7 @@ def test_after_a_change_reads_never_take_the_lock(tmp_path: Path, monkeypatch: p
     (a read must never queue behind another kernel's refresh)."""
     store = FileTokenStore(tmp_path, clock=lambda: NOW)
     store.save(token(1))
-    asked: list[float] = []
-    real_lock = store.lock
-
-    def lock(timeout: float = 60.0) -> Any:
-        asked.append(timeout)
-        return real_lock(timeout)
-
-    monkeypatch.setattr(store, "lock", lock)
+    asked = lock_timeouts(store, monkeypatch)
     assert store.load() == token(1) and store.tenant() is None and store.state().token == token(1)
     assert asked == []
 
