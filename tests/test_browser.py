@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from browser_lab import CHROMIUM, CHROMIUM_ARGS, running_lab, wait_kernel_ready
+from browser_lab import CHROMIUM, CHROMIUM_ARGS, run_all_until_live, running_lab, wait_kernel_ready
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -199,8 +199,7 @@ def test_quickstart_in_jupyterlab(lab: str) -> None:
             page.wait_for_selector(".jp-Notebook .jp-Cell")
             # The kernel (the venv's python3) must be up before Run All.
             wait_kernel_ready(page)
-            page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-            page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+            run_all_until_live(page, ".xnb-lab")
 
             lab_widget = page.locator(".xnb-lab")
             expect(lab_widget).to_be_visible(timeout=90_000)

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 import pytest
-from browser_lab import CHROMIUM, CHROMIUM_ARGS, running_lab, wait_kernel_ready
+from browser_lab import CHROMIUM, CHROMIUM_ARGS, run_all_until_live, running_lab, wait_kernel_ready
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -82,9 +82,7 @@ def test_request_bar_permissions_consent_resend(lab: str) -> None:
             page.goto(f"{lab}/lab/tree/flow.ipynb?token={LAB_TOKEN}")
             page.wait_for_selector(".jp-Notebook .jp-Cell")
             wait_kernel_ready(page)
-            page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-            page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-            expect(page.locator(".xnb-request-bar input")).to_be_visible(timeout=60_000)
+            run_all_until_live(page, ".xnb-request-bar input", 60_000)
 
             perms = page.locator(".xnb-call-permissions").first
             info = page.locator(".xnb-call-info").first

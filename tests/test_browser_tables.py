@@ -17,7 +17,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from browser_lab import CHROMIUM, CHROMIUM_ARGS, running_lab, wait_kernel_ready
+from browser_lab import CHROMIUM, CHROMIUM_ARGS, run_all_until_live, running_lab, wait_kernel_ready
 from test_browser import LAB_TOKEN, assert_readable, use_theme
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -127,9 +127,7 @@ def test_tables_sort_search_export_and_static_copy(lab, tmp_path: Path) -> None:
             page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={LAB_TOKEN}")
             page.wait_for_selector(".jp-Notebook .jp-Cell")
             wait_kernel_ready(page)
-            page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-            page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-            expect(page.locator(TABLE)).to_be_visible(timeout=90_000)
+            run_all_until_live(page, TABLE)
             expect(page.locator(".xnb-report-panel")).to_be_visible(timeout=90_000)  # cell 2 ran
             wait_kernel_ready(page)  # timings below measure a redraw, not a busy kernel
             # While the live table is there, its static copy is not shown.
@@ -261,10 +259,8 @@ def test_tables_sort_search_export_and_static_copy(lab, tmp_path: Path) -> None:
             page.goto(f"{base}/lab/tree/{LAB_NOTEBOOK}?reset&token={LAB_TOKEN}")
             page.wait_for_selector(".jp-Notebook .jp-Cell")
             wait_kernel_ready(page)
-            page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-            page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+            run_all_until_live(page, ".xnb-lab .xnb-headline-text")
             headline = page.locator(".xnb-lab .xnb-headline-text")
-            expect(headline).to_be_visible(timeout=90_000)
             wait_kernel_ready(page)
             before_headline = headline.inner_text()
             assert "+0 gained" in before_headline
