@@ -40,6 +40,14 @@ MISSED = {
                                    "words); labelled missing_scope, read as a scope added later",
     "expedo-wrong-organisation": "a vendor's two-word 'Invalid company info' for the wrong "
                                  "organisation authorised: no tenant or organisation word",
+    "pipedream-21205-xero-payroll-connection-limit": "the steps to reproduce only ('Click on "
+                                                     "Connect account ... See error'): no error text",
+    "xero-php-755-offline-access-unrecognised-status": "calcinai/xero-php's message for a status it "
+                                                       "has no class for, no status given: nothing "
+                                                       "names scopes",
+    "hrpartner-236-xero-payroll-disconnected": "a vendor's 'disconnected through no action of your "
+                                               "own': the user's reduced rights are the article's "
+                                               "answer, the words say only disconnected",
 }
 KEYS = {"id", "source", "thread", "excerpt", "context", "cause", "resolution", "confidence"}
 

@@ -36,6 +36,11 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\bcode\s++(?:provided|given|sent|supplied)\b[^.\n]{0,40}?\b(?:already\s++(?:been\s++)?used|expired)\b",
         # a refresh tried and refused ("could not be refreshed"); "not refreshed" alone is no_refresh
         r"\b(?:could\s*+n[o']t|cannot|can't|unable\s++to)\s++(?:be\s++)?refresh(?:ed)?\b",
+        # a refresh token unused for 60 days expires (§4): integrations say the connection is
+        # dropped "after 60 days of inactivity"
+        r"\b(?:60|sixty)\s++days\b[^.\n]{0,30}?\b(?:inactiv\w*+|unused|not\s++(?:being\s++)?used|idle|"
+        r"without\s++(?:use|activity|being\s++used))",
+        r"\b(?:inactiv\w*+|unused|idle)\b[^.\n]{0,30}?\b(?:60|sixty)\s++days\b",
         # the refresh made and no better ("refreshing the access token didn't fix it")
         r"\brefresh(?:ing|ed)?\b[^.\n]{0,40}?\b(?:did\s*+n[o']t|does\s*+n[o']t|do\s++not|won't|will\s++not)\s++"
         r"(?:fix|help|solve|resolve|cure)\b"),
@@ -86,7 +91,9 @@ CUES: dict[str, tuple[str, ...]] = {
         r"select)|consent|when\s++(?:connecting|authori[sz]ing|signing\s++in))",
         r"\b(?:sales\s++)?invoices?[\s-]*+only\b",
         r"\bread[\s-]*+only\s++(?:user|role|access)",
-        r"\b(?:standard|adviser|advisor)\s++(?:role|user|access)\b",
+        r"\b(?:standard|adviser|advisor)['\"\u2019]?\s++(?:(?:or|and|/)\s++['\"\u2018\u2019]?(?:standard|adviser|"
+        r"advisor)['\"\u2019]?\s++)?(?:roles?|users?|access|permissions?)\b",
+        r"\bonly\s++(?:\w++\s++){0,2}?(?:standard|adviser|advisor)\s++users?\b",
         r"\bpayroll\b[^.\n]{0,20}?\badmin|\badmin\w*+\s++(?:access\s++)?(?:to|for|on)\s++payroll\b",
         r"\breports?\s++(?:access|role|permission)|\breporting\s++role\b",
         r"\buser(?:'s)?\s++(?:role|permissions?|access\s++level)\b",
@@ -114,7 +121,7 @@ CUES: dict[str, tuple[str, ...]] = {
         # GET /connections answering nothing: no organisation is connected any more (§8)
         r"\bconnections\b[^;!?]{0,160}?\b(?:returns?|returned|returning|gives?|shows?|is|are|was)\s++(?:no\s++"
         r"(?:results|tenants|organi[sz]ations|connections|data)\b|nothing\b|empty\b|an\s++empty\b|\[\s*+\])",
-        r"\bno\s++longer\s++connected\b|\bconnection\s++(?:was\s++|has\s++been\s++)?lost\b"
+        r"\bno\s++longer\s++(?:connected|linked)\b|\bconnection\s++(?:was\s++|has\s++been\s++)?lost\b"
         r"(?!\s++(?:their|his|her|its|the|a|an)\b)",
         r"\b(?:removed|deleted|disconnected|uninstalled)\b" + _GAP + r"\bconnected\s++apps\b",
         r"\bremoved\s++(?:the\s++|our\s++|your\s++)?(?:app|integration)\b",
@@ -122,6 +129,9 @@ CUES: dict[str, tuple[str, ...]] = {
         r"company|tenant|integration|app)\b",
         r"\bsubscription\b[^.\n]{0,20}?\b(?:was\s++|been\s++|is\s++|has\s++)?(?:cancell?ed|canceled|"
         r"terminated|ended|lapsed)\b",
+        # a Xero subscription no longer paid for: the organisation is no longer reachable
+        r"\bsubscription\b[^.\n]{0,20}?\b(?:is\s++|was\s++|has\s++)?(?:still\s++active|inactive|not\s++active|"
+        r"suspended|expired)\b",
         r"\b(?:organi[sz]ation|org|company)\b[^.\n]{0,20}?\b(?:was\s++|been\s++|is\s++)?(?:deleted|"
         r"cancelled|archived)\b",
         r"\b(?:organi[sz]ation|org|company|tenant)\b[^.\n]{0,20}?\bno\s++longer\s++exists\b",
@@ -143,7 +153,11 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:dropp\w*+|strip\w*+|remov(?:ed|es|ing)|lost|los(?:es|ing))\b[^.\n]{0,30}?\b(?:xero[_-]?)?"
         r"tenant[_ -]?id\s++header\b",
         r"\b(?:xero[_-]?)?tenant[_ -]?id\b[^.\n]{0,30}?\b(?:was\s++|is\s++)?(?:null|undefined|none|"
-        r"not\s++set|required)\b"),
+        r"not\s++set|required)\b",
+        # the id never filled in where the header is built from ("doesn't get copied into the
+        # variable", "is not populated")
+        r"\btenant[_ -]?id\b[^.\n]{0,30}?\b(?:does\s*+n[o']t|did\s*+n[o']t|is\s*+n[o']t|was\s*+n[o']t|"
+        r"never)\s++(?:gets?\s++|being\s++|been\s++)?(?:copied|populated|filled|passed|saved|stored|included|added)\b"),
     # The tenant id called wrong, stale, changed or another organisation's; a reset demo company
     # gets a new one (§9 #1).
     "tenant_wrong": (
@@ -182,7 +196,10 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\buncertified\s++app|\b(?:starter|core|plus|advanced)\s++(?:tier|plan)\b|\bapp\s++tier\b",
         r"\b(?:app|application)\b[^.\n]{0,30}?\bnot\s++(?:yet\s++)?certified\b|\b(?:greyed|grayed)\s++out\b",
         r"\bcertif(?:y|ied|ication)\b[^.\n]{0,40}?\b(?:connect\w*+|organi[sz]ations|orgs|tenants)\b",
-        r"\bmore\s++than\s++\d{1,5}\s++(?:organi[sz]ations|orgs|tenants|connections|companies)\b"),
+        r"\bmore\s++than\s++\d{1,5}\s++(?:organi[sz]ations|orgs|tenants|connections|companies)\b",
+        # an app allowed only so many users or organisations ("limits the number of OAuth users")
+        r"\b(?:limit\w*+|caps?|capped|restrict\w*+)\s++(?:on\s++)?the\s++number\s++of\s++(?:\w++\s++)?(?:connected\s++)?"
+        r"(?:users|connections|organi[sz]ations|tenants|orgs|companies)\b"),
     # The organisation's plan named ("on the Ledger plan", "under their subscription"): with a plan
     # product's endpoint (Projects, Payroll, Expenses), the plan is the likely refusal (§8).
     "plan_named": (
@@ -223,7 +240,9 @@ CUES: dict[str, tuple[str, ...]] = {
         # a rate of calls said to be exceeded: "more than one request per second gives 503s"
         r"\b(?:more\s++than|over|exceed\w*+)\s++(?:\w++\s++){0,2}?(?:api\s++)?(?:calls?|requests?)\s++(?:per|a|an|"
         r"every)\s++(?:second|minute|min|hour|day)\b",
-        r"\b(?:api|call|request)\s++limits?\s++(?:reached|exceeded|hit)\b"),
+        r"\b(?:api|call|request)\s++limits?\s++(?:reached|exceeded|hit)\b",
+        r"\b(?:hit\w*+|reach\w*+|exceed\w*+|into|over)\s++(?:the\s++|xero'?s\s++|our\s++)?(?:api|rate|call|request)\s++"
+        r"limits?\b"),
     # The 2026 scope change (§3): scope changes, deprecated / broad / granular scopes, apps
     # created after 2 March 2026.
     "scope_era": (
@@ -272,6 +291,7 @@ CUES: dict[str, tuple[str, ...]] = {
     "restricted": (
         r"\b(?:without|needs?|requires?|requiring|pending|awaiting|apply\s++for)\s++(?:xero'?s?\s++)?approval\b",
         r"\brequest(?:ing)?\s++access\b|\brestricted\s++(?:scope|api)|\bclosed\s++api\b",
+        r"\b(?:api\s++)?access\s++(?:request\s++)?form\b",
         r"\b(?:approved|established|financial\s++services)\s++partners?\b",
         r"\bunable\s++to\s++use\s++(?:the\s++)?[`'\"]?[\w.]{2,60}[`'\"]?\s++scope",
         r"\bbank\s*+statements?\s++report|reports/bankstatement\b",
@@ -301,6 +321,9 @@ CUES: dict[str, tuple[str, ...]] = {
     "scope_unknown": (r"\b(?:typo|misspel\w*+)\b[^\n;!?]{0,30}?\bscopes?\b|"
                       r"\bscopes?\b[^\n;!?]{0,30}?\b(?:typo|misspel\w*+)",
                       r"\bunknown\s++scopes?\b",
+                      # a scope list badly written: Xero wants them space-separated and exact
+                      r"\bscopes?\b[^\n;!?]{0,60}?\b(?:space[\s-]separated|commas?|(?:correctly|properly|wrongly|"
+                      r"badly)\s++(?:formatted|spelt|spelled)|spelling)\b",
                       r"\bscopes?\b[^\n;!?]{0,60}?\b(?:is|are)\s++(?:not\s++(?:valid|recogni[sz]ed|supported|"
                       r"allowed)|invalid|unknown)\b"),
     # Scopes named while connecting or signing in: the authorize step refuses scopes first.
@@ -340,6 +363,17 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:add(?:ed|s|ing)?|new|additional|extra|more|update[ds]?|extend(?:ed|s)?)\b[^\n;!?]{0,50}?\b(?:scopes?|"
         r"permissions?)\b",
         r"\b(?:scopes?|permissions?)\b[^.\n]{0,30}?\b(?:added|changed|updated|increased|expanded)\b"),
+    # A new consent needed for changed scopes: tokens keep the scopes they were issued with (§9 #3).
+    "reconsent_needed": (
+        r"\bscopes?\b[^.\n]{0,40}?\brequires?\s++(?:a\s++)?(?:re-?authenticat\w*+|re-?authori[sz]\w*+|"
+        r"re-?consent\w*+|reconnect\w*+|new\s++consent)",
+        r"\b(?:existing|old|current|previous|earlier)\s++(?:access\s++)?tokens?\b[^.\n]{0,40}?\b(?:not|never)\b"
+        r"[^.\n]{0,20}?\b(?:granted|given|gets?|receives?|gains?|includes?)\s++(?:the\s++)?(?:additional|new|extra|"
+        r"added)\b"),
+    # The connection said to lack permissions: its consent holds fewer scopes than are needed.
+    "connection_lacks": (
+        r"\bconnection\b[^.\n]{0,20}?\b(?:does\s*+n[o']t|do\s++not|did\s*+n[o']t)\s++have\s++(?:the\s++)?"
+        r"(?:(?:required|necessary|needed|right|correct|sufficient|enough)\s++)?(?:permissions?|scopes?)\b",),
     # The same token (and tenant) works for other calls: what differs is the endpoint, so its
     # scope (or, for reports and payroll, the user's role), not the token or the connection.
     "other_calls_work": (

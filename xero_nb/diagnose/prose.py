@@ -125,6 +125,16 @@ def prose_findings(obs: Observation, ctx: Context) -> list[Finding]:
             "issued before: the user must consent again", "scopes or permissions added",
             RECONSENT_FIX, 0.78 if "reconnect" in m or "insufficient_scope" in m else 0.65,
             None if "reconnect" in m else "the token's scopes against the app's requested scopes")
+    if "reconsent_needed" in m:
+        # said outright: changed scopes reach a token only through a new consent (§9 #3)
+        add("not_reconsented", "Scopes changed, and a token keeps the scopes it was issued with: "
+            "the user must consent again", "changed scopes need a new consent", RECONSENT_FIX, 0.85)
+    elif "connection_lacks" in m and not m & {"role", "scope_era", "restricted"}:
+        # "your connection doesn't have the required permissions": the app knows what it needs,
+        # so it asks for it now; the connection's consent is older than that
+        add("not_reconsented", "The connection lacks permissions the app needs: its consent "
+            "predates them, so the user must connect again", "the connection lacks the required "
+            "permissions", RECONSENT_FIX, 0.72, "the token's scopes against the app's requested scopes")
     if "other_calls_work" in m and (_refused(obs) or obs.status is None) and not m & {
             "role", "tenant_missing", "tenant_wrong", "revoked", "tokenexpired", "rate_limit"}:
         # Token and tenant are per connection; scopes are per endpoint. One call refused while
