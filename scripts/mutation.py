@@ -68,6 +68,26 @@ PACKAGES = {
 # simulator round trips (test_diagnose_live): its own tests pin each rule's output instead.
 GROUPS: dict[str, dict[str, list[str]] | None] = {
     "core": None,
+    # XeroClient.call and acall run in nearly every test of the core selection (the probe, the
+    # simulator's, the token store's), which made each of their mutants take 40 s; the client's
+    # own tests drive it through every path (the simulator, a hostile network, the write gate).
+    "client": {
+        "only_mutate": [
+            "xero_nb/client/call.py",
+            "xero_nb/client/core.py",
+            "xero_nb/client/policy.py",
+            "xero_nb/client/target.py",
+        ],
+        "pytest_add_cli_args_test_selection": [
+            "tests/test_client.py",
+            "tests/test_client_sim.py",
+            "tests/test_hostile_network.py",
+            "tests/test_mutation_client_call.py",
+            "tests/test_mutation_client_target.py",
+            "tests/test_secrets.py",
+            "tests/test_sim_clock.py",
+        ],
+    },
     "diagnose": {
         "only_mutate": [
             "xero_nb/diagnose/diagnosis.py",
@@ -162,7 +182,10 @@ EQUIVALENT: dict[str, str] = {
         "reverse alphabetical instead of longest first: two remembered values compete only where "
         "one starts the other, and then the longer also sorts higher, so the longest still wins"),
     "xero_nb.redact.x_remember_secret__mutmut_18": "as _15: the same order wherever two values compete",
-    "xero_nb.redact.x__pair_span__mutmut_79": "None instead of False: the result is only tested for truth",
+    "xero_nb.redact.x__pair_span__mutmut_66": (
+        "secret = None instead of False for a value that is no bare credential: secret is only "
+        "tested for truth"),
+    "xero_nb.redact.x__pair_span__mutmut_101": "secret = None instead of False for any other key: as _66",
     "xero_nb.redact.x__redact_pairs__mutmut_17": (
         "`if out or True`: with nothing replaced, ''.join([]) + text[0:] is text"),
     "xero_nb.redact.x__prose__mutmut_32": (
