@@ -14,13 +14,13 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from xero_nb.auth.tokens import Clock
+from xero_nb.catalog.near import near_miss
 from xero_nb.catalog.scopes import (
     DEPRECATED_BROAD,
     OIDC_SCOPES,
     known_scopes,
     refused_at_authorize,
     scope_reach,
-    suggest,
 )
 from xero_nb.errors import AuthError, TokenStoreError
 from xero_nb.facts import REFRESH_IDLE_SECONDS
@@ -37,9 +37,9 @@ def scope_warnings(scopes: Iterable[str], era: str | None) -> list[str]:
     known = known_scopes()
     for scope in sorted(set(scopes)):
         if scope not in known:
-            hint = suggest(scope)
-            out.append(f"{scope}: not a scope Xero knows" + (f" (did you mean {hint}?)"
-                       if hint else "") + "; Xero answers invalid_scope")
+            note = near_miss(scope)
+            out.append(f"{scope}: not a scope Xero knows" + (f" ({note})" if note else "")
+                       + "; Xero answers invalid_scope")
             continue
         reason = refused_at_authorize(scope, era or "mixed")
         if reason:

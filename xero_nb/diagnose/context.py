@@ -10,13 +10,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from xero_nb.catalog.near import near_miss
 from xero_nb.catalog.scopes import (
     DEPRECATED_BROAD,
     ERAS,
     GRANULAR_SCOPES,
     known_scopes,
     parse_scopes,
-    suggest,
 )
 from xero_nb.diagnose.endpoint import Resolved, resolve_endpoint
 from xero_nb.diagnose.observation import Observation
@@ -82,8 +82,8 @@ def _scopes(value: Any, notes: list[str], what: str) -> frozenset[str] | None:
     try:
         known = known_scopes()
         for name in sorted(n for n in names if n not in known)[:5]:
-            near = suggest(name)
-            hint = f"; did you mean {near!r}?" if near and near != name else ""
+            note = near_miss(name, "'")
+            hint = f"; {note}" if note else ""
             notes.append(f"{what} scope {name[:60]!r} is not a Xero scope{hint}")
     except Exception:  # the check is a courtesy: never let it stop the diagnosis
         pass

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from xero_nb.catalog.near import near_miss
 from xero_nb.catalog.scopes import (
     DEPRECATED_BROAD,
     GRANULAR_SCOPES,
     known_scopes,
     refused_at_authorize,
-    suggest,
 )
 from xero_nb.diagnose.context import Context
 from xero_nb.diagnose.findings import Finding
@@ -249,7 +249,7 @@ def _scope_refusal(obs: Observation, ctx: Context, ev: list[str]) -> list[Findin
     out: list[Finding] = []
     unknown = sorted(s for s in ctx.requested if s not in known_scopes())
     if unknown:
-        hints = [f"`{s}`" + (f" (did you mean `{suggest(s)}`?)" if suggest(s) else "") for s in unknown]
+        hints = [f"`{s}`" + (f" ({note})" if (note := near_miss(s, "`")) else "") for s in unknown]
         out.append(Finding("invalid_scope_requested", "Xero does not know " + ", ".join(hints),
                            tuple(ev), ("Fix the scope names; Xero rejects the whole request.",), 0.92))
     eras = [ctx.era] if ctx.era else ["granular", "broad"]

@@ -212,13 +212,14 @@ def analyse(result: ScanResult, era: str = "mixed", requested: Any = None) -> Sc
                          "misspelt") for u in result.unknown]
     findings += _scope_findings(result, eps, have, era)
     if not given:  # a typo in the code's own scope list: Xero refuses the whole sign-in
+        from xero_nb.catalog.near import near_miss
         from xero_nb.catalog.scopes import suggest
 
         for site in result.misspelt:
-            near = suggest(site.scope)
+            near, note = suggest(site.scope), near_miss(site.scope)
             findings.append(Finding(
                 "unknown_scope", site.file, site.line,
-                f"{site.scope} is not a Xero scope{f' (did you mean {near}?)' if near else ''}: "
+                f"{site.scope} is not a Xero scope{f' ({note})' if note else ''}: "
                 "Xero refuses the sign-in with invalid_scope", scope=near or ""))
     return ScanReport(result=result, era=era, requested=have, requested_from="given" if given else "code",
                       least=least, findings=tuple(findings), plan=_plan(eps, have))

@@ -18,7 +18,12 @@ from xero_nb.catalog.scopes import known_scopes
 from xero_nb.scan.model import ScopeSite
 from xero_nb.scan.source import Source
 
-_WORD = re.compile(r"[A-Za-z_]+(?:\.[A-Za-z_]+)*")
+# Letters in any script, and the invisible characters a copy from a web page carries (no-break
+# and zero-width spaces, joiners, a byte-order mark): Xero receives them as part of the scope and
+# refuses it, so a look-alike (a Cyrillic i in "accounting.invoices") is one misspelt word.
+_ODD = "\u00a0\u200b-\u200d\u2060\ufeff"
+_LETTER = rf"(?:[^\W\d]|[{_ODD}])"
+_WORD = re.compile(rf"{_LETTER}++(?:\.{_LETTER}++)*+")
 _NEAR = 300  # characters within which plain scope words join a distinctive scope string
 
 
@@ -38,7 +43,8 @@ def misspelt_in(body: str) -> list[str]:
     for w in _WORD.findall(body.replace("%20", " ")):
         if "." not in w or w in known or w.count(".") > 3 or len(w) > 60:
             continue
-        if w.split(".", 1)[0].lower() in families or difflib.get_close_matches(w, dotted, 1, 0.85):
+        head = re.split(f"[{_ODD}]", w)[-1].split(".", 1)[0].lower()  # "openid<NBSP>accounting"
+        if head in families or difflib.get_close_matches(w, dotted, 1, 0.85):
             out.append(w)
     return out
 
