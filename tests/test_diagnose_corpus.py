@@ -48,6 +48,12 @@ MISSED = {
     "hrpartner-236-xero-payroll-disconnected": "a vendor's 'disconnected through no action of your "
                                                "own': the user's reduced rights are the article's "
                                                "answer, the words say only disconnected",
+    "laravel-xero-49-expired-token-empty-error": "a call 'throwing empty string' with no message: "
+                                                 "nothing names a token or a time",
+    "xero-node-634-minute-rate-limit": "a question about the values of X-Rate-Limit-Problem "
+                                       "('minute'), quoting only the one word",
+    "cyclr-2488-payroll-region-sections": "'use only the payroll section related to their Xero "
+                                          "account': no country is named",
 }
 KEYS = {"id", "source", "thread", "excerpt", "context", "cause", "resolution", "confidence"}
 

@@ -142,3 +142,84 @@ def test_a_connection_lacking_permissions_is_an_old_consent(text: str) -> None:
 def test_a_connection_lacking_a_role_is_still_the_role() -> None:
     text = "Your Xero connection doesn't have the required permissions: the user role is read only."
     assert codes(text)[0] == "user_role"
+
+
+# --- corpus batch 7 ---
+
+@pytest.mark.parametrize("text", [
+    "You do not have sufficient payroll permissions",
+    "The connecting user lacks payroll access in Xero.",
+    "Error: insufficient payroll rights for this organisation",
+])
+def test_payroll_permissions_are_the_users_role(text: str) -> None:
+    """Payroll rights are given per user in Xero (payroll admin): a role, not a scope."""
+    assert codes(text)[0] == "user_role"
+
+
+@pytest.mark.parametrize("text", [
+    "This screen shows when third party access has not been enabled in Practice Manager.",
+    "Ask an admin to tick 'Connect 3rd party add-ons' on your staff profile.",
+])
+def test_practice_managers_third_party_access_is_the_users_role(text: str) -> None:
+    """Xero Practice Manager lets a staff member connect add-ons only when an admin allows it."""
+    assert codes(text)[0] == "user_role"
+
+
+@pytest.mark.parametrize("text", [
+    "Your Xero organisation needs Payroll turned on before you connect.",
+    "The export requires Projects enabled in Xero.",
+    "Plans that don't include multi-currency only accept the base currency.",
+    "Multi-currency is not included in the organisation's subscription.",
+])
+def test_a_product_or_feature_to_turn_on_is_the_plan(text: str) -> None:
+    """Payroll, Projects, Expenses and multi-currency come with the organisation's plan."""
+    assert codes(text)[0] == "feature_not_in_plan"
+
+
+@pytest.mark.parametrize("text", [
+    "Xero only allows access to your data for 30 minutes at a time; run the flow again.",
+    "The connection lasts for just thirty minutes.",
+])
+def test_access_for_30_minutes_is_the_access_tokens_life(text: str) -> None:
+    """An access token lives 30 minutes; without a refresh the access ends with it."""
+    assert codes(text)[0] == "token_expired"
+
+
+@pytest.mark.parametrize(("text", "status"), [
+    ("in the starter app I get the following 500 error:", 500),
+    ("Xero shows a 403 error page", 403),
+    ("we hit an HTTP 429 error overnight", 429),
+])
+def test_a_status_followed_by_error_is_read(text: str, status: int) -> None:
+    assert diagnose(text=text).observed.status == status
+
+
+@pytest.mark.parametrize("text", [
+    'When I click "connect to Xero" I get the following 500 error:',
+    "Using the OAuth 2.0 Playground every time I am getting a 500 error.",
+])
+def test_a_500_while_signing_in_is_the_apps_configuration(text: str) -> None:
+    """Xero's sign-in page answers a client id, redirect URI or scope it refuses with its own
+    500 page: the app's configuration, not an outage."""
+    found = codes(text)
+    assert found[0] == "invalid_client" and "invalid_scope_requested" in found[:3]
+
+
+def test_a_500_from_the_api_is_still_xero_failing() -> None:
+    text = "GET https://api.xero.com/api.xro/2.0/Invoices gave a 500 error"
+    assert codes(text)[0] == "unknown"
+
+
+def test_a_custom_connection_outside_the_four_countries_is_not_sold() -> None:
+    """Custom connections are sold only for AU, NZ, UK and US organisations."""
+    d = diagnose(text="Is there a way to enable this in Canada?", grant_type="client_credentials",
+                 country="CA")
+    assert d.top.code == "feature_not_in_plan" and "this organisation is in CA" in d.top.title
+    assert "standard OAuth 2.0 app" in d.top.fix[0]
+
+
+@pytest.mark.parametrize(("country", "grant"), [("NZ", "client_credentials"), ("CA", None)])
+def test_custom_connections_where_sold_or_other_apps_are_not_refused_for_the_country(
+        country: str, grant: str | None) -> None:
+    d = diagnose(status=401, grant_type=grant, country=country)
+    assert not any(f.code == "feature_not_in_plan" and "Custom connections" in f.title for f in d.findings)

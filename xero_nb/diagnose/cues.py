@@ -54,6 +54,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\btokens?\b[^.\n]{0,30}?\bnot\s++(?:being\s++)?(?:renew|refresh)(?:ed|ing)?\b",
         r"\b(?:token\s++)?refresh(?:ing)?\s++(?:is\s++)?(?:broken|not\s++working|failing|stopped)\b",
         r"\btokens?\b[^.\n]{0,60}?\b(?:(?:30|thirty)\s*+min|half\s++an\s++hour)",
+        r"\b(?:access|data|connection|session)\b[^.\n]{0,40}?\bfor\s++(?:only\s++|just\s++)?(?:30|thirty)\s++min\w*+"
+        r"(?:\s++at\s++a\s++time)?",
         r"\bnever\s++(?:refresh|renew)(?:es|ed|s)?\b",
         r"\b(?:forgot|forgetting|failed|fail)\s++to\s++(?:refresh|renew)\b|\bdid\s*+n[o']t\s++(?:refresh|renew)\b",
         # reconnecting every 30 minutes: the access token's lifetime, with nothing refreshing it
@@ -99,6 +101,11 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\buser(?:'s)?\s++(?:role|permissions?|access\s++level)\b",
         r"\brole\b[^.\n]{0,20}?\b(?:downgraded|changed|lowered|removed)\b",
         r"\bcashbook\s++client\b",
+        # payroll rights are a user's, given per user ("You do not have sufficient payroll permissions")
+        r"\b(?:do(?:es)?\s*+n[o']t\s++have|without|lacks?|lacking|insufficient|no)\s++(?:sufficient\s++|enough\s++|"
+        r"the\s++)?payroll\s++(?:permissions?|access|rights?|admin\w*+)\b",
+        # Practice Manager lets each staff member connect add-ons only when an admin allows it
+        r"\b(?:3rd|third)[\s-]*+party\s++(?:full\s++)?(?:access|add-?ons?)\b",
         # only some users may connect an app: the subscriber, an adviser, a standard user (§8)
         r"\b(?:only|must\s++be)\s++(?:an?\s++|the\s++)?(?:xero\s++)?(?:subscriber|adviser|advisor|admin\w*+|"
         r"standard\s++user)\b[^.\n]{0,40}?\b(?:can|may)\s++(?:connect|authori[sz]e|approve)",
@@ -346,7 +353,9 @@ CUES: dict[str, tuple[str, ...]] = {
     "signing_in": (
         r"\b(?:connect(?:ing)?\s++(?:to\s++|with\s++)?xero|(?:log|sign)(?:ging)?\s*+(?:in|into)\b|"
         r"authori[sz](?:e|ing)\s++(?:the\s++)?(?:app|connection|xero)|consent\s++(?:screen|page))",
-        r"\bconnect\s++to\s++xero\s++button\b|\bsorry,\s++something\s++went\s++wrong\b"),
+        r"\bconnect\s++to\s++xero\s++button\b|\bsorry,\s++something\s++went\s++wrong\b",
+        # an OAuth flow run by a tool (Google's OAuth 2.0 Playground, Postman's "Get New Access Token")
+        r"\boauth\s*+(?:2(?:\.0)?\s++)?(?:playground|flow|consent|login|sign[\s-]?in)\b"),
     # A failure from the very first call, on every call: a scope is missing from the start, while
     # an access token only ages out after 30 minutes.
     "from_start": (
@@ -404,7 +413,13 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\bupgrade\s++(?:your|the)\s++(?:xero\s++)?(?:plan|subscription)\b",
         # "the organization lacks a product that a table needs, such as Xero Projects"
         r"\b(?:lacks?|lacking|without|missing)\s++(?:a|the)\s++(?:xero\s++)?product\b",
-        r"\bsubscribe\s++to\s++(?:xero\s++)?(?:payroll|projects|expenses)\b"),
+        r"\bsubscribe\s++to\s++(?:xero\s++)?(?:payroll|projects|expenses)\b",
+        r"\b(?:have|has|with|needs?|requires?)\s++(?:xero\s++)?(?:payroll|projects|expenses)\s++(?:turned\s++on|"
+        r"switched\s++on|enabled|activated|set\s*+up)\b",
+        # multi-currency is a feature of the larger plans (Xero's pricing)
+        r"\bmulti[\s-]?currenc(?:y|ies)\b[^.\n]{0,40}?\b(?:not\s++(?:included|available|enabled|subscribed)|"
+        r"plans?|subscriptions?)\b",
+        r"\b(?:plans?|subscriptions?)\b[^.\n]{0,40}?\bmulti[\s-]?currenc(?:y|ies)\b"),
 }
 _CUE_RES = {name: re.compile("|".join(alts), re.IGNORECASE) for name, alts in CUES.items()}
 # Payroll countries as people write them: the codes in capitals, the names in any case.

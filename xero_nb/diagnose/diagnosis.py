@@ -21,6 +21,7 @@ from xero_nb.diagnose.context import Context, build_context
 from xero_nb.diagnose.findings import DIAGNOSIS_CODES, Diagnosis, Finding
 from xero_nb.diagnose.oauth import oauth_findings
 from xero_nb.diagnose.observation import Observation, observe
+from xero_nb.diagnose.offer import offer_findings
 from xero_nb.diagnose.org import org_findings
 from xero_nb.diagnose.prose import fallback_findings, prose_findings
 from xero_nb.diagnose.rules import expiry_findings, rate_findings, tenant_findings
@@ -48,6 +49,7 @@ _RULES: tuple[Callable[[Observation, Context], list[Finding]], ...] = (
     tenant_findings,
     org_findings,
     prose_findings,
+    offer_findings,
 )
 # No HTTP answer at all: the connection failed before Xero could answer (Node's errno names,
 # Python's socket and HTTP-library errors, DNS and TLS failures), so no Xero support id exists.

@@ -50,6 +50,8 @@ STATUS_SHAPES: tuple[re.Pattern[str], ...] = (
     re.compile(r"\b([45]\d\d)\s++response\b", re.IGNORECASE),
     # "Error 403", "error: 401", "code 429", "e.code == 429", "call failed: 401", "failed (403)"
     re.compile(r"\b(?:error|code|fail(?:ed|ure|s)?)\s*+[:=(]{0,2}\s*+([45]\d\d)\b", re.IGNORECASE),
+    # "a 500 error", "the following 403 error", "an HTTP 401 error page"
+    re.compile(r"\b([45]\d\d)\s++(?:http\s++)?errors?\b", re.IGNORECASE),
     # "... failed for 429"
     re.compile(r"\bfor\s++([45]\d\d)\b", re.IGNORECASE),
     # prose: "always returns 401", "I get a 403", "getting a 401 back", "received 429"
