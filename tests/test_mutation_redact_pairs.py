@@ -91,3 +91,11 @@ def test_an_empty_value_never_swallows_the_next_key(text: str) -> None:
 def test_a_key_that_only_starts_with_a_credential_word_stays(text: str) -> None:
     """``token_type``, ``secret_name``: the last word of the key decides, and it names no secret."""
     assert redact(text) == text
+
+
+@pytest.mark.parametrize("text", ["error_code=AB12CD34EF", "status_code: 4f9a8b7c6d", "idempotency_key=4f9a8b7c6d5e",
+                                  "sort_key=Za9bYc8dXe7f"])
+def test_a_key_ending_in_code_or_key_that_names_no_credential_stays(text: str) -> None:
+    """``error_code``, ``idempotency_key``: only ``code`` alone (the OAuth parameter) and the
+    credential pairs (``api_key``, ``secret_key``, ``private_key``) hide their value."""
+    assert redact(text) == text
