@@ -223,3 +223,21 @@ def test_custom_connections_where_sold_or_other_apps_are_not_refused_for_the_cou
         country: str, grant: str | None) -> None:
     d = diagnose(status=401, grant_type=grant, country=country)
     assert not any(f.code == "feature_not_in_plan" and "Custom connections" in f.title for f in d.findings)
+
+
+# --- corpus batch 8 ---
+
+@pytest.mark.parametrize("text", [
+    "403: the app's OAuth token doesn't have permission for this action.",
+    "The access token does not have the required permission to read payroll.",
+    "The user isn't granted the scope related to the action.",
+    "Those scopes were never granted to the connection.",
+])
+def test_a_token_without_permission_or_a_scope_not_granted_is_a_scope(text: str) -> None:
+    """A token's permissions are its scopes: said of a token, "permission" is no user role."""
+    found = codes(text)
+    assert found[0] == "missing_scope" and "user_role" not in found[:1]
+
+
+def test_a_user_without_permission_is_still_the_role() -> None:
+    assert codes("403: the user doesn't have permission to run reports")[0] == "user_role"

@@ -273,6 +273,11 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:the\s++)?(?:required\s++|necessary\s++|right\s++|correct\s++)?(?:scopes?|permissions?)\b",
         r"\b(?:does\s*+n[o']t|do\s++not|did\s++not|didn't)\s++have\s++(?:the\s++)?(?:(?:required|necessary|"
         r"right|correct|needed)\s++)?scopes?\b",
+        # a token's permissions are its scopes ("its OAuth token doesn't have permission for")
+        r"\btokens?\b[^.\n]{0,20}?\b(?:does\s*+n[o']t|do\s++not|did\s*+n[o']t)\s++have\s++(?:the\s++)?(?:(?:required|"
+        r"necessary|right|needed)\s++)?permissions?\b",
+        r"\b(?:is\s*+n[o']t|are\s*+n[o']t|was\s*+n[o']t|not|never)\s++(?:been\s++)?granted\s++(?:the\s++)?(?:\w++\s++)?"
+        r"scopes?\b",
         r"\b(?:scopes?|permissions?)\s++(?:are|is|were|was)\s++(?:missing|lacking|not\s++(?:requested|"
         r"included|granted))\b",
         r"\bfails?\s++to\s++request\s++(?:the\s++)?(?:scopes?|permissions?)",

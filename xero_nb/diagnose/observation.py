@@ -67,8 +67,9 @@ MARKERS = {
     "rate_limit": r"(?<!x-)rate[ -]?limit|too many requests|throttl(?:ed|ing)",
     # (Xero's generic one-line meaning of a 403, "User doesn't have permission to access the
     # resource", which tap-xero prints for every 403, is cues' generic_forbidden, not this)
-    "not_permitted": r"not permitted|doesn'?t have permission(?!\s++to\s++access\s++the\s++resource\b)|"
-                     r"reporting role|payroll admin",
+    # ("its token doesn't have permission": a token's permissions are its scopes, cues' scope_missing)
+    "not_permitted": r"not permitted|(?<!token )doesn'?t have permission"
+                     r"(?!\s++to\s++access\s++the\s++resource\b)|reporting role|payroll admin",
     "offline": r"organisation (?:is )?offline|organization (?:is )?offline|service unavailable",
     "not_in_plan": r"plan does not include|not (?:included )?(?:in|on) (?:the|your) (?:plan|subscription)",
     # the payroll API of another country: "Not a UK Customer", "not a valid NZ organisation"
