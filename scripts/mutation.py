@@ -227,18 +227,26 @@ EQUIVALENT: dict[str, str] = {
         "a same-named {param} scores 3 instead of 2: it only ever meets 1 (see above), and 3 > 1"),
     "xero_nb.catalog.paths.xǁ_Templateǁscore__mutmut_34": (
         "a fitting value scores 2 instead of 1: it only meets 3 and 0 (see above): 3 > 2 > 0"),
+    # _relative_paths (numbers as of commit 5cbecf7, which added the "://" test on the part before "?")
     "xero_nb.catalog.paths.xǁPathMatcherǁ_relative_paths__mutmut_6": (
         "startswith('XX/XX') instead of '/': a text starting with '/' has '' before its first "
         "'/', no dot in it, so the host test fails either way; one starting 'XX/XX' likewise"),
-    "xero_nb.catalog.paths.xǁPathMatcherǁ_relative_paths__mutmut_13": (
+    "xero_nb.catalog.paths.xǁPathMatcherǁ_relative_paths__mutmut_12": (
+        "split('?') instead of split('?', 1): the same first piece"),
+    "xero_nb.catalog.paths.xǁPathMatcherǁ_relative_paths__mutmut_15": (
+        "split('?', 2) instead of split('?', 1): the same first piece"),
+    "xero_nb.catalog.paths.xǁPathMatcherǁ_relative_paths__mutmut_21": (
         "split('/') instead of split('/', 1): the same first piece"),
-    "xero_nb.catalog.paths.xǁPathMatcherǁ_relative_paths__mutmut_16": (
+    "xero_nb.catalog.paths.xǁPathMatcherǁ_relative_paths__mutmut_24": (
         "split('/', 2) instead of split('/', 1): the same first piece"),
-    "xero_nb.catalog.paths.xǁPathMatcherǁ_relative_paths__mutmut_23": (
+    "xero_nb.catalog.paths.xǁPathMatcherǁ_relative_paths__mutmut_31": (
         "'XXhttps://' + text: urlsplit reads 'xxhttps' as the scheme and the same host and path; "
         "only the path and whether there is a scheme are used"),
-    "xero_nb.catalog.paths.xǁPathMatcherǁ_relative_paths__mutmut_24": "'HTTPS://': as _23",
-    "xero_nb.catalog.paths.xǁPathMatcherǁ_relative_paths__mutmut_39": (
+    "xero_nb.catalog.paths.xǁPathMatcherǁ_relative_paths__mutmut_32": "'HTTPS://': as _31",
+    "xero_nb.catalog.paths.xǁPathMatcherǁ_relative_paths__mutmut_44": (
+        "rstrip() (whitespace) instead of rstrip('/'): the text was stripped, and a path ending in "
+        "'/' still starts with base + '/', so the same base is found and the same rest kept"),
+    "xero_nb.catalog.paths.xǁPathMatcherǁ_relative_paths__mutmut_47": (
         "rstrip('XX/XX') on a lower-cased path: it holds no 'X', so only '/' is stripped"),
     "xero_nb.catalog.paths.xǁPathMatcherǁ__init____mutmut_11": (
         "base path rstrip('XX/XX'): strips a trailing 'X' too, and no base path (shipped, or "

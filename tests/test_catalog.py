@@ -220,6 +220,11 @@ def test_method_colon_url_with_spaces_in_its_query_and_a_url_in_a_schemeless_que
     assert ep.operation_id == "getContacts"
     found = cat.find("GET", "api.xero.com/api.xro/2.0/Invoices?redirect=https://example.com/x")
     assert found is not None and found.operation_id == "getInvoices"
+    # only the part before the first "?" is the host and path: a later "?" inside the query too
+    found = cat.find("GET", "api.xero.com/api.xro/2.0/Invoices?redirect=https://example.com/?a=1")
+    assert found is not None and found.operation_id == "getInvoices"
+    # a mobile app's custom-scheme redirect URI is no host without a scheme, and no Xero URL
+    assert cat.find("GET", "com.example.app://connections") is None
 
 
 def test_connections_is_written_as_xero_serves_it() -> None:
