@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from xero_nb.diagnose.alike import ruled_out, with_lookalikes
 from xero_nb.diagnose.context import Context, build_context
 from xero_nb.diagnose.findings import DIAGNOSIS_CODES, Diagnosis, Finding
 from xero_nb.diagnose.oauth import oauth_findings
@@ -138,6 +139,8 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
         # one unknown only: a rule's own (more specific) one when it leads, else the general one
         lead = ranked[0] if ranked and ranked[0].code == "unknown" else unknown_finding(obs)
         ranked = [lead, *(f for f in ranked if f.code != "unknown")]
+    elif obs.status is None:  # no status: when words alone lead, name the causes that read alike
+        ranked = with_lookalikes(ranked, ruled_out(obs, ctx))
     return Diagnosis(tuple(ranked), obs, decisive_fact(ranked), tuple(notes))
 
 

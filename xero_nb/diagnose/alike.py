@@ -1,0 +1,145 @@
+"""The causes that read alike: when the leading cause rests on words alone, name the others.
+
+A text with no HTTP status seldom settles its cause: "the connection expired" is a dead refresh token or a
+revoked connection; "permission denied" a role or a scope; a connection limit the app's tier or
+the organisation's plan. When the top finding is not established (Xero's own keys, a 429, the
+scopes proving it) and fewer than three causes are listed, ``with_lookalikes`` lists the causes
+that share its symptoms (XERO_FACTS §8-9), well below it, each with the one fact that confirms
+it. The user reads the likely cause first and, if its fix does not help, what to check next.
+"""
+
+from __future__ import annotations
+
+from xero_nb.diagnose.context import Context
+from xero_nb.diagnose.findings import Finding
+from xero_nb.diagnose.observation import Observation
+
+# Each cause's look-alikes, the closest first (what the same words, status and symptoms also mean).
+NEIGHBOURS: dict[str, tuple[str, ...]] = {
+    "token_expired": ("invalid_grant", "missing_scope"),
+    "invalid_grant": ("connection_revoked", "token_expired"),
+    "connection_revoked": ("invalid_grant", "tenant_not_connected"),
+    "tenant_not_connected": ("connection_revoked", "tenant_header_missing"),
+    "tenant_header_missing": ("tenant_not_connected", "connection_revoked"),
+    "missing_scope": ("not_reconsented", "user_role"),
+    "not_reconsented": ("missing_scope", "connection_revoked"),
+    "user_role": ("missing_scope", "feature_not_in_plan"),
+    "feature_not_in_plan": ("user_role", "tier_gated"),
+    "tier_gated": ("feature_not_in_plan",),  # a cap on connections, not on calls: no rate limit
+    "rate_limited": ("tier_gated", "feature_not_in_plan"),
+    "restricted_scope": ("missing_scope", "broad_scope_on_granular_app"),
+    "broad_scope_on_granular_app": ("invalid_scope_requested", "restricted_scope"),
+    "invalid_scope_requested": ("broad_scope_on_granular_app", "restricted_scope"),
+    "invalid_client": ("invalid_scope_requested", "invalid_grant"),
+    "payroll_region_mismatch": ("feature_not_in_plan", "user_role"),
+}
+
+# What each cause means as the other reading, how to fix it, and the fact that confirms it.
+ALTERNATIVE: dict[str, tuple[str, str, str]] = {
+    "token_expired": (
+        "Or the access token lapsed (it lives 30 minutes) and was not refreshed",
+        "Refresh the access token and retry with the new one.",
+        "the token's exp claim, or a 401 whose Detail is TokenExpired"),
+    "invalid_grant": (
+        "Or the refresh token is spent, expired (60 days unused) or revoked",
+        "Sign in again, and store the NEW refresh token after every refresh.",
+        "what the token endpoint answers to a refresh (invalid_grant)"),
+    "connection_revoked": (
+        "Or the organisation was disconnected (or the app removed, the organisation gone)",
+        "Call GET /connections: if the organisation is missing, connect it again.",
+        "whether GET /connections still lists the organisation"),
+    "tenant_not_connected": (
+        "Or the tenant id sent is not one this token may use",
+        "Use a tenantId from GET /connections with this token.",
+        "whether the xero-tenant-id sent is among GET /connections' tenantIds"),
+    "tenant_header_missing": (
+        "Or the xero-tenant-id header was not sent",
+        "Send `xero-tenant-id: <tenantId>` on every call.",
+        "the request's headers: is xero-tenant-id there and not empty"),
+    "missing_scope": (
+        "Or the app never asks for the scope this call needs",
+        "Add the endpoint's scope to the scopes requested and sign in again.",
+        "the token's scopes (its `scope` claim) against the endpoint's"),
+    "not_reconsented": (
+        "Or the scope is asked for now, but this connection consented before it was added",
+        "Connect again so the user consents to the new scopes; use the NEW token.",
+        "the token's scopes against the scopes the app requests today"),
+    "user_role": (
+        "Or the Xero user who connected lacks the role (Standard or Adviser, payroll admin, "
+        "reports)",
+        "Connect with a user who has the role, or ask an admin to grant it.",
+        "the connecting user's role in the organisation (Settings > Users)"),
+    "feature_not_in_plan": (
+        "Or the organisation's Xero plan does not include this",
+        "Check the organisation's plan and what it allows; upgrade it or skip this for it.",
+        "the organisation's Xero plan and the products turned on"),
+    "tier_gated": (
+        "Or the app's tier (or uncertified status) limits this",
+        "Check the app's tier and connection count at developer.xero.com.",
+        "the app's tier and connection count at developer.xero.com"),
+    "rate_limited": (
+        "Or a rate limit (60 calls a minute, 5,000 a day per organisation)",
+        "Wait as Retry-After says, and spread the calls out.",
+        "a 429 and its X-Rate-Limit-Problem header"),
+    "restricted_scope": (
+        "Or the scope needs Xero's approval, which the app lacks",
+        "Apply to Xero for access, or drop the scope.",
+        "whether the scope is a restricted one (finance, bankfeeds, paymentservices, "
+        "practicemanager)"),
+    "broad_scope_on_granular_app": (
+        "Or the app (created from 2 Mar 2026) asks for the old broad scopes",
+        "Ask for the granular scopes instead (accounting.invoices.read, ...).",
+        "the app's creation date and whether it asks for accounting.transactions and kin"),
+    "invalid_scope_requested": (
+        "Or a scope asked for is misspelt or not one Xero knows",
+        "Fix the scope names (space-separated, exact).",
+        "the error on Xero's sign-in page (invalid_scope) and the scope list sent"),
+    "invalid_client": (
+        "Or the client id, secret or redirect URI is not the app's",
+        "Copy the client id and secret from developer.xero.com and register the exact "
+        "redirect URI.",
+        "the error on Xero's page or the token endpoint's answer (invalid_client, "
+        "unauthorized_client)"),
+    "payroll_region_mismatch": (
+        "Or the payroll API called is another country's",
+        "Call the payroll API of the organisation's country (AU, NZ or UK).",
+        "the organisation's country against the payroll API called"),
+}
+ESTABLISHED = 0.9  # a top finding this strong is settled (as diagnosis.ESTABLISHED): none added
+SHARE = 0.45  # the first look-alike's weight, as a share of the top finding's
+STEP = 0.9  # each further look-alike a little below the one before (the closest comes first)
+MAX_LISTED = 3
+
+
+def with_lookalikes(ranked: list[Finding], excluded: frozenset[str] = frozenset()) -> list[Finding]:
+    """``ranked`` with the top cause's look-alikes appended (best first) up to three findings,
+    when the top rests on words alone (its evidence is "the wording") and is not established.
+    Causes in ``excluded`` (what the context rules out) are not added; nothing listed is changed
+    or reordered."""
+    if not ranked or len(ranked) >= MAX_LISTED:
+        return ranked
+    top = ranked[0]
+    words_only = any(e.startswith("the wording") for e in top.evidence)
+    if top.code not in NEIGHBOURS or top.weight >= ESTABLISHED or not words_only:
+        return ranked
+    listed = {f.code for f in ranked}
+    out = list(ranked)
+    floor = min(f.weight for f in ranked)
+    for code in NEIGHBOURS[top.code]:
+        if len(out) >= MAX_LISTED:
+            break
+        if code in listed or code in excluded:
+            continue
+        title, fix, confirm = ALTERNATIVE[code]
+        weight = min(round(top.weight * SHARE * STEP ** (len(out) - len(ranked)), 3), floor)
+        out.append(Finding(code, title, ("the same symptoms as the leading cause",), (fix,), weight, confirm))
+        floor = weight
+    return out
+
+
+def ruled_out(obs: Observation, ctx: Context) -> frozenset[str]:
+    """Look-alikes the context excludes: a custom connection sends no tenant header and has one
+    organisation, and no refresh token (client credentials)."""
+    if ctx.custom_connection:
+        return frozenset({"tenant_header_missing", "tenant_not_connected", "invalid_grant"})
+    return frozenset()
