@@ -61,6 +61,16 @@ _PROSE = re.compile(
     r"""(?i)\b(?:(?:client|app|consumer)[ _-]?secret|(?:access|refresh|id|bearer)[ _-]?token"""
     r"""|api[ _-]?key|password|secret)\s+(?:is|was|=)\s*:?\s*"""
     r"""(?:(?P<vq>["'`])(?P<qval>[^\s"'`]+)|(?P<bval>[^\s"'`,;]+))""")
+# The same credential words with the value right after them, as error messages write it ("refresh
+# token 8a7b... is invalid", "client secret Xy12... does not match"): no "is" or "=" marks the
+# value, so it must look like one (eight or more token characters, letters and digits both). A
+# bare "code" counts only before words an OAuth code is said with ("... already used"), so an
+# "Error code E1234567" stays.
+_PROSE_BARE = re.compile(
+    r"""(?i)\b(?:(?:(?:client|app|consumer)[ _-]?secret|(?:access|refresh|id|bearer)[ _-]?token|"""
+    r"""api[ _-]?key|(?:authori[sz]ation|auth)[ _-]?code)[ \t]+(?P<val>[A-Za-z0-9._~+/-]{8,}=*)"""
+    r"""|\bcode[ \t]+(?P<code>[A-Za-z0-9._~+/-]{8,})(?=[ \t]+(?:was[ \t]+|is[ \t]+|has[ \t]+been[ \t]+|"""
+    r"""has[ \t]+)?(?:already|expired|invalid|used|redeemed|not[ \t]+valid)\b))""")
 _NOT_A_TOKEN = r"(?!(?:token|tokens|auth|authentication|authorization|scheme|header|realm|scope" \
                r"|error|error_description|error_uri)\b)"
 # A JWT, also when cut short after its payload (the rest of the text was truncated).
@@ -196,6 +206,15 @@ def _prose(m: re.Match[str]) -> str:
     return m.group(0)[:start - m.start()] + REDACTED + m.group(0)[end - m.start():]
 
 
+def _prose_bare(m: re.Match[str]) -> str:
+    group = "val" if m.group("val") else "code"
+    value = m.group(group)
+    if _placeholder(value) or not (any(c.isdigit() for c in value) and any(c.isalpha() for c in value)):
+        return m.group(0)
+    start, end = m.span(group)
+    return m.group(0)[:start - m.start()] + REDACTED + m.group(0)[end - m.start():]
+
+
 def redact(text: str) -> str:
     """``text`` with bearer tokens, JWTs, client secrets and auth codes replaced by a marker."""
     text = _JWT.sub(REDACTED, _scrub_remembered(text))
@@ -203,6 +222,7 @@ def redact(text: str) -> str:
     for pattern, repl in _REDACTIONS:
         text = pattern.sub(repl, text)
     text = _PROSE.sub(_prose, text)
+    text = _PROSE_BARE.sub(_prose_bare, text)
     return _HEADER.sub(r"\1" + REDACTED, text)
 
 
