@@ -76,3 +76,23 @@ def test_scope_words_in_other_scripts_alone_are_not_scopes(tmp_path: Path) -> No
     report = analyse(scan_tree(tmp_path))
     assert not [f for f in report.findings if f.kind == "unknown_scope"]
     assert "accounting.contacts" in report.requested
+
+
+@pytest.mark.parametrize("text", [
+    "redirect_uri=https://app.example.com/callback",
+    "Please email finance.team@acme.com",
+    "our API lives at accounting.acme.com and payroll.acme.co",
+    "see files.example.io",
+])
+def test_hosts_and_email_addresses_are_not_scope_names(text: str) -> None:
+    from xero_nb.diagnose.cues import scope_names
+
+    assert scope_names(text) == frozenset()
+
+
+def test_a_refused_sign_in_is_not_blamed_on_the_apps_own_host() -> None:
+    url = ("https://app.example.com/cb?error=invalid_scope&redirect_uri=https%3A%2F%2Fapp.example.com"
+           "%2Fcb&scope=openid%20profile%20accounting.transactions")
+    d = diagnose(text=url)
+    assert not any("app.example.com" in f.title for f in d.findings)
+    assert d.top.code == "broad_scope_on_granular_app"  # what the scopes asked for say

@@ -454,6 +454,12 @@ def countries(text: str) -> set[str]:
     return {_COUNTRY["".join(m.group(1).lower().split())] for m in COUNTRY_WORDS.finditer(text)}
 
 
+# A dotted name ending in a top-level domain, or written in an address (after "//" or "@", before
+# "@"), is a host or an e-mail address: app.example.com, finance.team@acme.com.
+HOST_ENDINGS = frozenset({"com", "net", "org", "io", "co", "uk", "au", "nz", "us", "ca", "dev", "ai",
+                          "app", "gov", "edu", "info", "biz", "me", "cloud", "tech", "xyz", "local"})
+
+
 def scope_names(text: str) -> frozenset[str]:
     """Scope names a text mentions (``accounting.transactions``, ``paymentservices``), lower-cased."""
     found: set[str] = set()
@@ -461,6 +467,9 @@ def scope_names(text: str) -> frozenset[str]:
         name = m.group(1).lower()
         if m.group(1) not in (name, m.group(1).upper()):
             continue  # Mixed case is a class or namespace (Files.ReadAllText), not a scope
+        before, after = text[max(0, m.start() - 1):m.start()], text[m.end():m.end() + 1]
+        if before in ("/", "@") or after == "@" or name.rsplit(".", 1)[-1] in HOST_ENDINGS:
+            continue  # a host or an e-mail address
         # an API's base path (payroll.xro/1.0) or a file (app.py) is not a scope
         if ".xro" not in name and name.rsplit(".", 1)[-1] not in FILE_EXTENSIONS:
             found.add(name)
