@@ -120,15 +120,17 @@ def test_unauthorized_client_alone_is_the_wrong_grant_for_the_app() -> None:
     assert d.top.fix == ("Check the app type at developer.xero.com and use its grant.",)
 
 
-@pytest.mark.parametrize(("error", "title"), [
-    ("unsupported_grant_type", "The token request lacks a valid grant_type"),
-    ("access_denied", "The user declined consent at Xero's sign-in page"),
-    ("invalid_request", "The OAuth request is malformed (missing parameter)"),
+@pytest.mark.parametrize(("error", "title", "fix"), [
+    ("unsupported_grant_type", "The token request lacks a valid grant_type", "Send grant_type="),
+    ("access_denied", "The user declined consent at Xero's sign-in page",
+     "Ask the user to sign in again and choose Allow access"),
+    ("invalid_request", "The OAuth request is malformed (missing parameter)",
+     "Check the OAuth request's parameters: client_id, redirect_uri"),
 ])
-def test_the_other_oauth_errors_are_named(error: str, title: str) -> None:
+def test_the_other_oauth_errors_are_named_with_their_own_fix(error: str, title: str, fix: str) -> None:
     d = run(status=400, body=json.dumps({"error": error}))
     assert ranked(d) == [("unknown", 0.6)]
-    assert d.top.title == title and d.top.fix == ("Check the OAuth request's parameters.",)
+    assert d.top.title == title and len(d.top.fix) == 1 and d.top.fix[0].startswith(fix)
 
 
 # --- scope refusals at sign-in, the requested scopes unknown ---

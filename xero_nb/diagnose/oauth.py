@@ -129,7 +129,15 @@ def oauth_findings(obs: Observation, ctx: Context) -> list[Finding]:
         title = {"unsupported_grant_type": "The token request lacks a valid grant_type",
                  "access_denied": "The user declined consent at Xero's sign-in page",
                  "invalid_request": "The OAuth request is malformed (missing parameter)"}[err]
-        return [Finding("unknown", title, tuple(ev), ("Check the OAuth request's parameters.",), 0.6)]
+        fix = {"unsupported_grant_type": "Send grant_type=authorization_code (a code exchange), "
+                                         "refresh_token (a refresh) or client_credentials (a custom "
+                                         "connection) in the token request's form body.",
+               "access_denied": "Ask the user to sign in again and choose Allow access (Cancel sends "
+                                "access_denied); only a Standard or Adviser user can connect an app.",
+               "invalid_request": "Check the OAuth request's parameters: client_id, redirect_uri, "
+                                  "response_type=code, scope, and for PKCE code_challenge with "
+                                  "code_challenge_method=S256."}[err]
+        return [Finding("unknown", title, tuple(ev), (fix,), 0.6)]
     if (obs.status == 401 and not err and "reconnect" in m and not obs.detail and not obs.www_authenticate
             and not m & (API_REFUSAL | {"scope_added", "scope_missing", "rate_limit", "no_refresh"})):
         # An integration refreshes an expired access token by itself; one that asks the user to

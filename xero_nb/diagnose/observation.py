@@ -32,6 +32,7 @@ from xero_nb.diagnose.long_paste import readable
 from xero_nb.diagnose.objects import header_pairs, read_response, text_of
 from xero_nb.diagnose.paste import parse_paste
 from xero_nb.diagnose.sdk import CLASS_LIMITS, CLASS_MARKERS
+from xero_nb.diagnose.status import status_from_reason
 from xero_nb.redact import REDACTED, SECRET_HEADERS, jwt_claims, redact
 
 __all__ = ["MARKERS", "Observation", "observe"]
@@ -246,13 +247,28 @@ def _safe_text(text: Any, body: Any) -> str:
         return ""
 
 
+def status_given(value: Any) -> int | None:
+    """A status passed as a number (401, 401.0, HTTPStatus.UNAUTHORIZED), digits, or a reason
+    phrase ("Forbidden", "Too Many Requests"); None when it is none of these."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    found = as_status(value)
+    if found is None and isinstance(value, str):
+        found = status_from_reason(value) if value.strip() else None
+    return found
+
+
 def _observe(response: Any, status: Any, headers: Any, body: Any, text: str | None,
              request_headers: Any, method: str | None, url: str | None) -> Observation:
     got = read_response(response) if response is not None else Pasted()
     source = "response" if response is not None else "empty"
     if status is not None or headers is not None or body is not None or request_headers is not None:
         source = "parts" if source == "empty" else source
-        got.status = as_status(status) if status is not None else got.status
+        if status is not None:
+            got.status = status_given(status)
+            if got.status is None:
+                got.notes.append(f"status {str(status)[:40]!r} is not an HTTP status (100-599, or a "
+                                 "reason such as 'Forbidden'); it was left out")
         if headers is not None:
             got.headers = header_pairs(headers)
         if body is not None:

@@ -26,6 +26,8 @@ _REASONS = (r"Unauthori[sz]ed|Forbidden|Too\s++Many\s++Requests|Bad\s++Request|N
             r"Method\s++Not\s++Allowed|Service\s++Unavailable|Internal\s++Server\s++Error|"
             r"Client\s++Error|Server\s++Error|Conflict|Not\s++Implemented")
 STATUS_SHAPES: tuple[re.Pattern[str], ...] = (
+    # the status alone ("401" piped in, a cell holding "403")
+    re.compile(r"\A\s*+([1-5]\d\d)\s*+\Z"),
     # xero-python's ApiException printout: "(401)" alone on its line...
     re.compile(r"(?m)^[^\S\n]*+\((\d{3})\)[^\S\n]*+$"),
     # ...and after the exception's class, where a traceback ends with it
