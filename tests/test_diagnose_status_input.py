@@ -32,3 +32,21 @@ def test_a_status_that_is_none_says_so(bad: object) -> None:
 
 def test_a_number_inside_prose_is_not_taken_alone() -> None:
     assert diagnose(text="we sent 401 invoices").observed.status is None
+
+
+@pytest.mark.parametrize(("retry_after", "said"), [
+    ("30", "Wait 30 s before"),
+    ("7200", "Wait 7200 s (about 2.0 h) before"),
+    ("86400", "Wait 86400 s (about 24.0 h) before"),
+    ("90000", "Wait until the day limit resets (the Retry-After of 90000 s is more than a day"),
+    ("1e308", "Wait until the day limit resets (the Retry-After of 1e308 s is more than a day"),
+    ("-5", "Wait (the Retry-After '-5' is no usable number of seconds) before"),
+    ("nan", "Wait (the Retry-After 'nan' is no usable number of seconds) before"),
+    (None, "Wait (no Retry-After given) before"),
+])
+def test_a_retry_after_is_repeated_only_when_it_is_a_wait_xero_could_ask(retry_after: str | None,
+                                                                        said: str) -> None:
+    """Xero's longest wait is the day limit's; more than a day, or no number, was garbled."""
+    headers = {"Retry-After": retry_after} if retry_after is not None else {}
+    fix = diagnose(status=429, headers=headers).top.fix[0]
+    assert fix.startswith(said)

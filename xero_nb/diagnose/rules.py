@@ -46,6 +46,9 @@ def evidence_of(obs: Observation) -> list[str]:
     return out
 
 
+DAY = 86400  # the longest wait Xero's limits ask for (the day limit)
+
+
 def rate_findings(obs: Observation) -> list[Finding]:
     """429, a limit header, or rate-limit words (with or without a status): which limit, how long."""
     kind = obs.rate_limit_problem
@@ -65,9 +68,15 @@ def rate_findings(obs: Observation) -> list[Finding]:
     ev = [f"status {obs.status}"] + [f"{n}: {obs.header(n)}" for n in (
         "X-Rate-Limit-Problem", "Retry-After", "X-MinLimit-Remaining", "X-DayLimit-Remaining",
         "X-AppMinLimit-Remaining") if obs.header(n) is not None]
-    when = f"wait {wait:g} s" if wait is not None else "wait (no Retry-After given)"
-    if wait is not None and wait >= 3600:
-        when += f" (about {wait / 3600:.1f} h)"
+    given = obs.header("Retry-After")
+    if wait is None:
+        when = ("wait (no Retry-After given)" if given is None else
+                f"wait (the Retry-After {given[:20]!r} is no usable number of seconds)")
+    elif wait > DAY:  # Xero's day limit resets within a day: a proxy or a library garbled it
+        when = (f"wait until the day limit resets (the Retry-After of {given[:20]} s is more than a "
+                "day, longer than Xero ever asks)")
+    else:
+        when = f"wait {wait:g} s" + (f" (about {wait / 3600:.1f} h)" if wait >= 3600 else "")
     whom = "from this app, to any tenant" if kind == "appminute" else "to this tenant"
     fix = [f"{when[0].upper()}{when[1:]} before the next call {whom}."]
     if kind == "appminute":
