@@ -68,9 +68,9 @@ def rate_findings(obs: Observation) -> list[Finding]:
     ev = [f"status {obs.status}"] + [f"{n}: {obs.header(n)}" for n in (
         "X-Rate-Limit-Problem", "Retry-After", "X-MinLimit-Remaining", "X-DayLimit-Remaining",
         "X-AppMinLimit-Remaining") if obs.header(n) is not None]
-    given = obs.header("Retry-After")
+    given = obs.header("Retry-After") or ""
     if wait is None:
-        when = ("wait (no Retry-After given)" if given is None else
+        when = ("wait (no Retry-After given)" if not given else
                 f"wait (the Retry-After {given[:20]!r} is no usable number of seconds)")
     elif wait > DAY:  # Xero's day limit resets within a day: a proxy or a library garbled it
         when = (f"wait until the day limit resets (the Retry-After of {given[:20]} s is more than a "
