@@ -27,6 +27,7 @@ from xero_nb.diagnose.org import org_findings
 from xero_nb.diagnose.prose import fallback_findings, prose_findings
 from xero_nb.diagnose.rules import expiry_findings, rate_findings, tenant_findings
 from xero_nb.diagnose.scope import scope_findings
+from xero_nb.diagnose.success import success_finding
 from xero_nb.diagnose.token_facts import grant_of_app
 from xero_nb.models import Endpoint
 
@@ -129,7 +130,9 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
         except Exception as exc:
             notes.append(f"internal error in a diagnosis rule ({type(exc).__name__}: {exc})"[:200])
     ranked = rank(found)
-    if _no_answer(obs):
+    if (done := success_finding(obs)) is not None and not any(f.weight >= ESTABLISHED for f in ranked):
+        ranked = [done]  # a sign-in or token response that worked: no cause to guess
+    elif _no_answer(obs):
         # The call never reached Xero: that comes first; only causes the context proves (the
         # scopes cannot allow the call, say) stay beside it, as they will fail it next.
         kept = [f for f in ranked if f.weight >= ESTABLISHED and f.code != "unknown"]
