@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from xero_nb.diagnose.context import Context
 from xero_nb.diagnose.findings import Finding
-from xero_nb.diagnose.observation import Observation
 
 # Each cause's look-alikes, the closest first (what the same words, status and symptoms also mean).
 NEIGHBOURS: dict[str, tuple[str, ...]] = {
@@ -137,7 +136,7 @@ def with_lookalikes(ranked: list[Finding], excluded: frozenset[str] = frozenset(
     return out
 
 
-def ruled_out(obs: Observation, ctx: Context) -> frozenset[str]:
+def ruled_out(ctx: Context) -> frozenset[str]:
     """Look-alikes the context excludes: a custom connection sends no tenant header and has one
     organisation, and no refresh token (client credentials)."""
     if ctx.custom_connection:

@@ -143,7 +143,7 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
         lead = ranked[0] if ranked and ranked[0].code == "unknown" else unknown_finding(obs)
         ranked = [lead, *(f for f in ranked if f.code != "unknown")]
     elif obs.status is None:  # no status: when words alone lead, name the causes that read alike
-        ranked = with_lookalikes(ranked, ruled_out(obs, ctx))
+        ranked = with_lookalikes(ranked, ruled_out(ctx))
     return Diagnosis(tuple(ranked), obs, decisive_fact(ranked), tuple(notes))
 
 
