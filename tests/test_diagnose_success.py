@@ -36,3 +36,11 @@ def test_a_step_that_worked_is_said_to_have_worked(text: str, what: str) -> None
 ])
 def test_a_failure_beside_it_is_still_diagnosed(text: str) -> None:
     assert not diagnose(text=text).top.title.startswith("Nothing failed here")
+
+
+def test_an_oauth_error_without_a_cause_is_not_sent_to_xero_support_by_correlation_id() -> None:
+    d = diagnose(text='{"error":"invalid_scope"}', requested="accounting.invoices.read accounting.transactions",
+                 era="mixed")
+    unknown = next(f for f in d.findings if f.code == "unknown")
+    assert unknown.fix[0].startswith("Compare the request with the app's settings at developer.xero.com")
+    assert "OAuth errors carry no Xero-Correlation-Id" in unknown.fix[0]

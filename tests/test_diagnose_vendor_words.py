@@ -241,3 +241,28 @@ def test_a_token_without_permission_or_a_scope_not_granted_is_a_scope(text: str)
 
 def test_a_user_without_permission_is_still_the_role() -> None:
     assert codes("403: the user doesn't have permission to run reports")[0] == "user_role"
+
+
+def test_a_call_limit_and_a_tier_is_the_tiers_call_allowance_not_its_connections() -> None:
+    """From 2 Mar 2026 a Starter app gets 1,000 calls a day per organisation (5,000 otherwise)."""
+    d = diagnose(text="The API call limit for this app has been exceeded. Upgrade your app tier.")
+    assert d.codes[:2] == ("tier_gated", "rate_limited")
+    assert "1,000 calls a day" in d.top.title and "organisations it may connect" not in d.top.title
+    assert diagnose(text="Exceeded the connection limit for the app").top.title.endswith(
+        "caps how many organisations it may connect")
+
+
+@pytest.mark.parametrize("text", ["Your Xero connection has expired. Please reconnect.",
+                                  "The refresh token is invalid"])
+def test_a_custom_connection_said_to_expire_needs_a_new_token_not_a_refresh(text: str) -> None:
+    """A custom connection (client credentials) gets no refresh token: its 30-minute access token
+    is replaced by asking the token endpoint again."""
+    d = diagnose(text=text, grant_type="client_credentials")
+    assert d.top.code == "token_expired" and "invalid_grant" not in d.codes
+    assert d.top.fix[0].startswith("Request a new access token with the client credentials grant")
+    assert diagnose(text=text).top.code == "invalid_grant"  # an app with users: the refresh token
+
+
+def test_a_custom_connections_named_invalid_grant_stays_what_xero_said() -> None:
+    d = diagnose(text='{"error":"invalid_grant"}', grant_type="client_credentials")
+    assert d.top.code == "invalid_grant"

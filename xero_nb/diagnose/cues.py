@@ -248,6 +248,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:more\s++than|over|exceed\w*+)\s++(?:\w++\s++){0,2}?(?:api\s++)?(?:calls?|requests?)\s++(?:per|a|an|"
         r"every)\s++(?:second|minute|min|hour|day)\b",
         r"\b(?:api|call|request)\s++limits?\s++(?:reached|exceeded|hit)\b",
+        r"\b(?:api\s++)?(?:call|request)\s++limits?\b[^.\n]{0,40}?\b(?:reached|exceeded|hit)\b",
         r"\b(?:hit\w*+|reach\w*+|exceed\w*+|into|over)\s++(?:the\s++|xero'?s\s++|our\s++)?(?:api|rate|call|request)\s++"
         r"limits?\b"),
     # The 2026 scope change (§3): scope changes, deprecated / broad / granular scopes, apps

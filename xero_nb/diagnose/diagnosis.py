@@ -25,7 +25,7 @@ from xero_nb.diagnose.observation import Observation, observe
 from xero_nb.diagnose.offer import offer_findings
 from xero_nb.diagnose.org import org_findings
 from xero_nb.diagnose.prose import fallback_findings, prose_findings
-from xero_nb.diagnose.rules import expiry_findings, rate_findings, tenant_findings
+from xero_nb.diagnose.rules import OAUTH_ERRORS, expiry_findings, rate_findings, tenant_findings
 from xero_nb.diagnose.scope import scope_findings
 from xero_nb.diagnose.success import success_finding
 from xero_nb.diagnose.token_facts import grant_of_app
@@ -210,6 +210,9 @@ def unknown_finding(obs: Observation) -> Finding:
     status = obs.status
     first = ("Send Xero support the Xero-Correlation-Id"
              + (f" {obs.correlation_id}" if obs.correlation_id else "") + ".")
+    if obs.oauth_error in OAUTH_ERRORS and not obs.correlation_id:  # sign-in errors carry no such id
+        first = ("Compare the request with the app's settings at developer.xero.com (client id, "
+                 "redirect URI, the scopes it may ask for); OAuth errors carry no Xero-Correlation-Id.")
     if status is not None and 200 <= status < 400:
         title = f"Xero answered {status}: the call did not fail"
     elif status in (500, 502, 503, 504):

@@ -79,7 +79,9 @@ def oauth_findings(obs: Observation, ctx: Context) -> list[Finding]:
     xero_expired = "tokenexpired" in (obs.detail or "").lower().replace(" ", "")
     dead = ("reconnect" in m and bool(m & {"tokenexpired", "expired_words"}) and not xero_expired
             and not m & {"no_refresh", "token_rejected"})  # "expired, please reconnect"
-    if named == "invalid_grant" or (not named and (m & {"invalid_grant", "refresh_refused"} or dead)):
+    # (a custom connection has no refresh token: its expiry in words is offer.py's)
+    if named == "invalid_grant" or (not named and not ctx.custom_connection
+                                    and (m & {"invalid_grant", "refresh_refused"} or dead)):
         if ctx.obtained_at is not None and ctx.now - ctx.obtained_at > REFRESH_IDLE_SECONDS:
             ev.append(f"the token was obtained {int((ctx.now - ctx.obtained_at) // 86400)} days ago "
                       "(over 60: the refresh token expired)")

@@ -54,6 +54,7 @@ FALLBACK_WORDS: dict[str, str] = {
 }
 _FALLBACK_RES = {code: re.compile(rx, re.IGNORECASE) for code, rx in FALLBACK_WORDS.items()}
 FALLBACK_WEIGHT = 0.3
+_CONNECTIONS = re.compile(r"\b(?:connections?|organi[sz]ations|tenants)\b", re.IGNORECASE)
 _TRANSPORT = re.compile(r"\bErrno\b|\bConnect(?:ion)?Error\b|\bTimeout|\btimed\s++out\b|"
                         r"\bconnection\s++(?:refused|reset)\b", re.IGNORECASE)
 
@@ -178,7 +179,16 @@ def prose_findings(obs: Observation, ctx: Context) -> list[Finding]:
              "and bills a month; Cashbook and Ledger plans allow no connected app).",
              "Upgrade the plan, or wait for next month's allowance; retrying sooner does not help."),
             0.82, "the organisation's Xero plan and this month's count")
-    if "connection_cap" in m:
+    if "connection_cap" in m and m & {"quota", "rate_limit"} and not _CONNECTIONS.search(obs.body):
+        # a tier caps calls too: Starter apps get 1,000 calls a day per organisation (§7)
+        add("tier_gated", "The app's tier caps its API calls: a Starter app gets 1,000 calls a day "
+            "per organisation (5,000 on the other tiers)", "a call limit and a tier",
+            ("Check the app's tier at developer.xero.com and move up from Starter, or spread the "
+             "calls over the day (the day limit resets within 24 hours).",), 0.85)
+        add("rate_limited", "The day's call limit is spent: it resets within 24 hours",
+            "a call limit", ("Wait for the day limit to reset (Retry-After says when), then spread "
+                             "the calls out.",), 0.6, RATE_FACT)
+    elif "connection_cap" in m:
         add("tier_gated", "The app's tier (or uncertified status) caps how many organisations it "
             "may connect", "a connection limit or a tier",
             ("Check the app's tier and connection count at developer.xero.com; disconnect unused "
