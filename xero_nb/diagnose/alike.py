@@ -131,7 +131,8 @@ def with_lookalikes(ranked: list[Finding], excluded: frozenset[str] = frozenset(
             continue
         title, fix, confirm = ALTERNATIVE[code]
         weight = min(round(top.weight * SHARE * STEP ** (len(out) - len(ranked)), 3), floor)
-        out.append(Finding(code, title, ("the same symptoms as the leading cause",), (fix,), weight, confirm))
+        out.append(Finding(code, title, (f"the words fit {top.code} too", f"confirmed by {confirm}"),
+                           (fix,), weight, confirm))
         floor = weight
     return out
 
