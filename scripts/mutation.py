@@ -348,7 +348,8 @@ EQUIVALENT: dict[str, str] = {
         "and no response is status 0"),
     "xero_nb.client.core.xǁClientCoreǁ_result__mutmut_4": (
         "RequestRecord.of(url=None): as call _83, the record is read from the request sent"),
-    # The diagnosis rules (numbers as of commit b7866cd, 30 Nov 2026). Several rest on facts of
+    # The diagnosis rules (numbers as of commit b7866cd, 30 Nov 2026; diagnose, oauth_findings and
+    # rate_findings renumbered as of commit b3b7363). Several rest on facts of
     # the shipped catalog, checked over every endpoint when listed: a catalog change that breaks
     # one of them makes the mutant killable again (and it then shows up as a survivor).
     "xero_nb.diagnose.scope.x__pick__mutmut_23": (
@@ -441,10 +442,12 @@ EQUIVALENT: dict[str, str] = {
     "xero_nb.diagnose.rules.x_rate_findings__mutmut_38": "'X-MINLIMIT-REMAINING': as _32",
     "xero_nb.diagnose.rules.x_rate_findings__mutmut_42": "'x-appminlimit-remaining': as _32",
     "xero_nb.diagnose.rules.x_rate_findings__mutmut_43": "'X-APPMINLIMIT-REMAINING': as _32",
+    "xero_nb.diagnose.rules.x_rate_findings__mutmut_86": "'retry-after': as _32",
+    "xero_nb.diagnose.rules.x_rate_findings__mutmut_87": "'RETRY-AFTER': as _32",
     "xero_nb.diagnose.rules.x_rate_findings__mutmut_57": (
         "LIMITS.get(kind or 'XXXX', ...): with no kind neither '' nor 'XXXX' is a key, so the "
         "default is used either way"),
-    "xero_nb.diagnose.rules.x_rate_findings__mutmut_146": (
+    "xero_nb.diagnose.rules.x_rate_findings__mutmut_162": (
         "`waits and obs.status != 430`: waits holds only when there is no status at all"),
     "xero_nb.diagnose.org.x__region__mutmut_10": (
         "obs.body[:4001] instead of [:4000]: observe() keeps at most MAX_BODY = 4000 characters "
@@ -458,18 +461,18 @@ EQUIVALENT: dict[str, str] = {
         "'tokenexpired' dropped from the no-Authorization test's markers: a TokenExpired marker "
         "has already returned at the top of expiry_findings"),
     "xero_nb.diagnose.rules.x_expiry_findings__mutmut_97": "as _96",
-    "xero_nb.diagnose.diagnosis.x_diagnose__mutmut_135": (
+    "xero_nb.diagnose.diagnosis.x_diagnose__mutmut_142": (
         "kept findings of code 'XXunknownXX' instead of 'unknown': no rule makes an unknown finding "
         "of ESTABLISHED (0.9) or more (oauth's weighs 0.6, the scope table's 0.3 at most), so the "
         "code test never removes one"),
-    "xero_nb.diagnose.diagnosis.x_diagnose__mutmut_136": "'UNKNOWN': as _135",
+    "xero_nb.diagnose.diagnosis.x_diagnose__mutmut_143": "'UNKNOWN': as _142",
     "xero_nb.diagnose.diagnosis.x__no_answer__mutmut_5": (
         "obs.field('ERROR'): Observation.field lower-cases the name it is given"),
     "xero_nb.diagnose.oauth.x_oauth_findings__mutmut_13": (
         "obs.field('ERROR_DESCRIPTION'): Observation.field lower-cases the name it is given"),
     "xero_nb.diagnose.oauth.x_oauth_findings__mutmut_14": (
         "error_description or 'XXXX': 'xxxx' holds no 'scope', as '' does not"),
-    "xero_nb.diagnose.oauth.x_oauth_findings__mutmut_68": (
+    "xero_nb.diagnose.oauth.x_oauth_findings__mutmut_70": (
         "int(age / 86400) instead of int(age // 86400) days: the age is positive, and age / 86400 "
         "never rounds up to a whole number the age is below (the gap is at least one ulp of the "
         "age, which divided by 86400 is still more than half an ulp of the quotient), so int() "

@@ -50,3 +50,11 @@ def test_a_retry_after_is_repeated_only_when_it_is_a_wait_xero_could_ask(retry_a
     headers = {"Retry-After": retry_after} if retry_after is not None else {}
     fix = diagnose(status=429, headers=headers).top.fix[0]
     assert fix.startswith(said)
+
+
+def test_an_unusable_or_too_long_retry_after_is_quoted_to_twenty_characters() -> None:
+    garbled = diagnose(status=429, headers={"Retry-After": "soon-ish, maybe after lunch"}).top.fix[0]
+    assert garbled.startswith("Wait (the Retry-After 'soon-ish, maybe afte' is no usable number")
+    huge = diagnose(status=429, headers={"Retry-After": "9" * 25}).top.fix[0]
+    assert huge.startswith(f"Wait until the day limit resets (the Retry-After of {'9' * 20} s is more "
+                           "than a day, longer than Xero ever asks) before")

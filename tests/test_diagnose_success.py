@@ -44,3 +44,9 @@ def test_an_oauth_error_without_a_cause_is_not_sent_to_xero_support_by_correlati
     unknown = next(f for f in d.findings if f.code == "unknown")
     assert unknown.fix[0].startswith("Compare the request with the app's settings at developer.xero.com")
     assert "OAuth errors carry no Xero-Correlation-Id" in unknown.fix[0]
+
+
+def test_a_step_that_worked_beside_a_settled_failure_gives_the_failure() -> None:
+    """A whole log: the sign-in worked, a later refresh was refused (invalid_grant from words, 0.9)."""
+    d = diagnose(text=f"{CALLBACK}\nlater: the refresh token is invalid")
+    assert d.top.code == "invalid_grant" and d.top.weight == 0.9

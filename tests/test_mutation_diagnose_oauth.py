@@ -133,6 +133,20 @@ def test_the_other_oauth_errors_are_named_with_their_own_fix(error: str, title: 
     assert d.top.title == title and len(d.top.fix) == 1 and d.top.fix[0].startswith(fix)
 
 
+def test_the_other_oauth_errors_fixes_read_in_full() -> None:
+    fixes = {e: run(status=400, body=json.dumps({"error": e})).top.fix for e in
+             ("unsupported_grant_type", "access_denied", "invalid_request")}
+    assert fixes == {
+        "unsupported_grant_type": ("Send grant_type=authorization_code (a code exchange), refresh_token "
+                                   "(a refresh) or client_credentials (a custom connection) in the "
+                                   "token request's form body.",),
+        "access_denied": ("Ask the user to sign in again and choose Allow access (Cancel sends "
+                          "access_denied); only a Standard or Adviser user can connect an app.",),
+        "invalid_request": ("Check the OAuth request's parameters: client_id, redirect_uri, "
+                            "response_type=code, scope, and for PKCE code_challenge with "
+                            "code_challenge_method=S256.",)}
+
+
 # --- scope refusals at sign-in, the requested scopes unknown ---
 
 @pytest.mark.parametrize(("given", "want"), [
