@@ -194,6 +194,9 @@ EQUIVALENT: dict[str, str] = {
         "`if out or True`: with nothing replaced, ''.join([]) + text[0:] is text"),
     "xero_nb.redact.x__prose__mutmut_32": (
         "end + m.start(): both patterns end with the value, so nothing follows it in the match"),
+    "xero_nb.redact.x__prose_bare__mutmut_30": (
+        "end + m.start(): as _prose's _32, the match ends with the value (the code's words are "
+        "only looked ahead at), so nothing follows it either way"),
     "xero_nb.redact.x_redact_url__mutmut_19": "safe='XX[]<>XX': X is never percent-encoded anyway",
     "xero_nb.redact.x_redact_body__mutmut_45": "safe='XX[]<>XX': X is never percent-encoded anyway",
     "xero_nb.redact.x_redact_body__mutmut_7": (
