@@ -118,7 +118,24 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         print(frame[cols].to_string(index=False) if len(frame) else "(no endpoint to show)")
         print(f"{allowed} of {total} endpoints allowed{f' in {api}' if api else ''} "
               f"(scopes judged in the {args.era} era; --era to change)", file=sys.stderr)
+        for note in _coverage_notes(granted, args.era):
+            print(f"note: {note}", file=sys.stderr)
     return OK
+
+
+def _coverage_notes(granted: frozenset[str], era: str) -> list[str]:
+    """What the table cannot show: no scopes given, or scopes none of whose endpoints is in the
+    catalog (Xero documents them, its OpenAPI specs describe no operation for them)."""
+    from xero_nb.catalog.scopes import OIDC_SCOPES, scope_reach
+
+    if not granted:
+        return ["no scopes were given (--granted): every endpoint shows as refused"]
+    reach, anywhere = scope_reach(era), scope_reach("mixed")
+    idle = sorted(s for s in granted - OIDC_SCOPES if not reach.get(s))
+    return [f"{s} allows nothing in the {era} era (it is a broad scope; try --era mixed)"
+            if anywhere.get(s) else
+            f"{s} allows no endpoint in the catalog: Xero documents the scope, but its OpenAPI "
+            "specs describe none of its operations; it is carried, not judged" for s in idle]
 
 
 def cmd_least_privilege(args: argparse.Namespace) -> int:

@@ -1,0 +1,33 @@
+"""`xero-nb coverage` says what its table cannot show: scopes Xero documents whose operations
+the catalog lacks, a broad scope judged in the granular era, and no scopes at all."""
+
+from __future__ import annotations
+
+import pytest
+
+from xero_nb.cli import main
+
+
+def notes(capsys: pytest.CaptureFixture[str], *argv: str) -> list[str]:
+    assert main(["coverage", *argv]) == 0
+    return [line for line in capsys.readouterr().err.splitlines() if line.startswith("note: ")]
+
+
+def test_scopes_without_catalog_endpoints_are_named(capsys: pytest.CaptureFixture[str]) -> None:
+    got = notes(capsys, "--granted", "finance.accountingactivity.read practicemanager.client.read "
+                "accounting.contacts.read openid")
+    assert got == [f"note: {s} allows no endpoint in the catalog: Xero documents the scope, but its "
+                   "OpenAPI specs describe none of its operations; it is carried, not judged"
+                   for s in ("finance.accountingactivity.read", "practicemanager.client.read")]
+
+
+def test_a_broad_scope_in_the_granular_era_says_which_era_would_judge_it(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    got = notes(capsys, "--granted", "accounting.transactions", "--era", "granular")
+    assert got == ["note: accounting.transactions allows nothing in the granular era (it is a broad "
+                   "scope; try --era mixed)"]
+    assert notes(capsys, "--granted", "accounting.transactions", "--era", "mixed") == []
+
+
+def test_no_scopes_at_all_is_said(capsys: pytest.CaptureFixture[str]) -> None:
+    assert notes(capsys) == ["note: no scopes were given (--granted): every endpoint shows as refused"]
