@@ -1,7 +1,10 @@
-"""`xero-nb coverage` says what its table cannot show: scopes Xero documents whose operations
-the catalog lacks, a broad scope judged in the granular era, and no scopes at all."""
+"""What the CLI says beyond its tables: `coverage` names scopes Xero documents whose operations
+the catalog lacks, a broad scope judged in the granular era, and no scopes at all; `diagnose`
+reads pasted files in the encodings Windows writes."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
@@ -31,3 +34,18 @@ def test_a_broad_scope_in_the_granular_era_says_which_era_would_judge_it(
 
 def test_no_scopes_at_all_is_said(capsys: pytest.CaptureFixture[str]) -> None:
     assert notes(capsys) == ["note: no scopes were given (--granted): every endpoint shows as refused"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-8-sig", "utf-8"])
+def test_a_pasted_file_in_windows_encodings_is_read(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                   encoding: str) -> None:
+    """PowerShell's `>` writes UTF-16 with a byte-order mark; Notepad may add a UTF-8 one."""
+    text = "401 Unauthorized\r\nWWW-Authenticate: insufficient_scope\r\n"
+    data = text.encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data
+    paste = tmp_path / "error.txt"
+    paste.write_bytes(data)
+    assert main(["diagnose", str(paste)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("1. [missing_scope]") and "seen: status 401" in out

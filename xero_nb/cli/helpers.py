@@ -71,13 +71,21 @@ def split_endpoint(text: str) -> tuple[str, str]:
     return found.group(1).upper(), found.group(2).strip()
 
 
+def decode(data: bytes) -> str:
+    """Bytes as text: UTF-16 with its byte-order mark (what Windows PowerShell's ``>`` writes),
+    else UTF-8 (a UTF-8 byte-order mark dropped); bytes that are not UTF-8 become U+FFFD."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    return data.decode("utf-8-sig", errors="replace")
+
+
 def read_text(path: str) -> str:
-    """A pasted file's text, or stdin for ``-``; bytes that are not UTF-8 become U+FFFD."""
+    """A pasted file's text, or stdin for ``-`` (see ``decode``)."""
     try:
         if path == "-":
             raw = getattr(sys.stdin, "buffer", None)
-            return raw.read().decode("utf-8", errors="replace") if raw else sys.stdin.read()
-        return Path(path).read_text(encoding="utf-8", errors="replace")
+            return decode(raw.read()) if raw else sys.stdin.read()
+        return decode(Path(path).read_bytes())
     except OSError as exc:
         raise CliError(f"cannot read {path}: {exc.strerror or exc}", USAGE) from None
 
