@@ -58,3 +58,9 @@ def test_an_unusable_or_too_long_retry_after_is_quoted_to_twenty_characters() ->
     huge = diagnose(status=429, headers={"Retry-After": "9" * 25}).top.fix[0]
     assert huge.startswith(f"Wait until the day limit resets (the Retry-After of {'9' * 20} s is more "
                            "than a day, longer than Xero ever asks) before")
+
+
+@pytest.mark.parametrize("era", ["Granular", " GRANULAR ", "granular"])
+def test_the_era_is_read_in_any_case(era: str) -> None:
+    d = diagnose(status=401, endpoint="GET /Invoices", granted="accounting.transactions", era=era)
+    assert d.top.code == "broad_scope_on_granular_app" and d.notes == ()

@@ -189,7 +189,7 @@ def build_context(obs: Observation, *, endpoint: Any, granted: Any, requested: A
     want = _scopes(requested, notes, "requested")
     want = want if want is not None else t_requested
     exp = exp if exp is not None else obs.token_expires_at
-    era_s = era if isinstance(era, str) and era in ERAS else None
+    era_s = era.strip().lower() if isinstance(era, str) and era.strip().lower() in ERAS else None
     if era is not None and era_s is None:
         notes.append(f"era {str(era)[:20]!r} is not one of {', '.join(ERAS)}; ignored")
     country, plan = _organisation(organisation)
