@@ -140,7 +140,7 @@ def test_resolve_reports_region_candidates_for_a_relative_path() -> None:
     assert resolve_endpoint(None, None, "GET /Employees", "AU").endpoint is not None
 
 
-@pytest.mark.parametrize("era", ["new", "Broad", "2026"])
+@pytest.mark.parametrize("era", ["new", "Broadest", "2026"])  # ("Broad" is broad: any case is read)
 def test_unknown_era_is_noted_and_ignored(era: str) -> None:
     d = diagnose(text=BANK_STATEMENT_PRINTOUT, endpoint="GET /Invoices", granted=["openid"], era=era)
     plain = diagnose(text=BANK_STATEMENT_PRINTOUT, endpoint="GET /Invoices", granted=["openid"])
