@@ -49,3 +49,13 @@ def test_a_pasted_file_in_windows_encodings_is_read(capsys: pytest.CaptureFixtur
     assert main(["diagnose", str(paste)]) == 0
     out = capsys.readouterr().out
     assert out.startswith("1. [missing_scope]") and "seen: status 401" in out
+
+
+def test_the_librarys_era_advice_is_said_as_an_option(capsys: pytest.CaptureFixture[str]) -> None:
+    from xero_nb.cli.helpers import cli_words
+
+    assert cli_words("plan for the mixed era (era='mixed'); era='broad' or 'granular'") == (
+        "plan for the mixed era (--era mixed); --era broad or 'granular'")
+    assert main(["least-privilege", "GET:/Invoices", "GET:/ExpenseClaims"]) == 3
+    err = capsys.readouterr().err
+    assert "(--era mixed)" in err and "era='" not in err

@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from xero_nb.catalog.scopes import parse_scopes
-from xero_nb.cli.helpers import OK, USAGE, CliError, emit, endpoint, read_text, take_path
+from xero_nb.cli.helpers import OK, USAGE, CliError, cli_words, emit, endpoint, read_text, take_path
 
 
 def _finding(f: Any) -> dict[str, Any]:
@@ -36,15 +36,15 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
               "decisive_fact": diag.decisive_fact, "notes": list(diag.notes)})
         return OK
     for note in diag.notes:
-        print(f"note: {note}")
+        print(cli_words(f"note: {note}"))
     for i, f in enumerate(diag.findings, 1):
-        print(f"{i}. [{f.code}] {f.title}")
+        print(cli_words(f"{i}. [{f.code}] {f.title}"))
         for ev in f.evidence:
-            print(f"     seen: {ev}")
+            print(cli_words(f"     seen: {ev}"))
         for step in f.fix:
-            print(f"     fix:  {step}")
+            print(cli_words(f"     fix:  {step}"))
     if diag.decisive_fact:
-        print(f"one more fact would decide: {diag.decisive_fact}")
+        print(cli_words(f"one more fact would decide: {diag.decisive_fact}"))
     return OK
 
 

@@ -71,6 +71,14 @@ def split_endpoint(text: str) -> tuple[str, str]:
     return found.group(1).upper(), found.group(2).strip()
 
 
+_ERA_ARG = re.compile(r"\bera='(\w+)'")
+
+
+def cli_words(text: str) -> str:
+    """The library's advice said the command-line way: ``era='mixed'`` becomes ``--era mixed``."""
+    return _ERA_ARG.sub(r"--era \1", text)
+
+
 def decode(data: bytes) -> str:
     """Bytes as text: UTF-16 with its byte-order mark (what Windows PowerShell's ``>`` writes),
     else UTF-8 (a UTF-8 byte-order mark dropped); bytes that are not UTF-8 become U+FFFD."""

@@ -244,8 +244,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         from xero_nb.errors import XeroNbError
 
-        if isinstance(exc, XeroNbError):
-            print(f"xero-nb: {exc} [{exc.code}]", file=sys.stderr)
+        if isinstance(exc, XeroNbError):  # the library's advice, said as a command-line option
+            from xero_nb.cli.helpers import cli_words
+
+            said = cli_words(str(exc))
+            print(f"xero-nb: {said} [{exc.code}]", file=sys.stderr)
             return LOOKUP
         raise
 

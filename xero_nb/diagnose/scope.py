@@ -31,7 +31,8 @@ STATUS_FACT = ("the HTTP status behind the message (401: a scope the token lacks
                "or the user's access)")
 PROOF_WEIGHT = 0.96  # a provable scope failure: above every guess, below a 429 or TokenExpired
 PROVEN_CODES = ("missing_scope", "not_reconsented", "broad_scope_on_granular_app")
-ERA_FACT = "when the Xero app was created (before or after 2 Mar 2026: era='broad' or 'granular')"
+ERA_FACT = ("when the Xero app was created (before 2 Mar 2026: era='mixed', broad and granular scopes "
+            "both grant; from then on: era='granular')")
 RECONSENT = ("Existing tokens never change: the user must sign in and consent again, then use "
              "the NEW token (refreshing the old one keeps the old scopes).")
 
