@@ -24,7 +24,7 @@ from xero_nb.catalog.frames import (
     style,
 )
 from xero_nb.catalog.privilege import as_endpoints
-from xero_nb.errors import UnreachableEndpointError
+from xero_nb.errors import UnreachableEndpointError, XeroNbWarning
 
 CAT = xn.load_catalog()
 ENDPOINTS = list(CAT)
@@ -35,7 +35,11 @@ KNOWN = sorted(sc.known_scopes())
 def test_coverage_rows_agree_with_is_allowed(era: str) -> None:
     granted = ["accounting.settings.read", "accounting.invoices", "accounting.transactions.read",
                "payroll.employees", "offline_access"]
-    df = xn.coverage(granted, era=era)
+    if era == "broad":  # accounting.invoices is a 2026 scope: the broad era says it grants nothing
+        with pytest.warns(XeroNbWarning, match="accounting.invoices: granular scopes grant nothing"):
+            df = xn.coverage(granted, era=era)
+    else:
+        df = xn.coverage(granted, era=era)
     assert list(df.columns) == list(COLUMNS)
     assert len(df) == 479
     for row, e in zip(df.itertuples(), ENDPOINTS, strict=True):
@@ -267,3 +271,18 @@ def test_a_migration_plan_says_none_rather_than_a_dash() -> None:
     assert "`-`" not in md and "reachable through -" not in md
     assert "- Drop by 2027-09 (the only way to the endpoints below until then): none" in md
     assert "- No granular scope: 0 endpoint(s)\n" in md
+
+
+def test_granular_scopes_judged_in_the_broad_era_are_warned_about_at_the_callers_line() -> None:
+    """The library's default era is broad; a 2026 scope grants nothing there, which a
+    user of coverage('accounting.invoices.read') would not expect without being told."""
+    with pytest.warns(XeroNbWarning) as caught:
+        df = xn.coverage("accounting.invoices.read accounting.payments.read accounting.contacts.read")
+    assert str(caught[0].message) == (  # (accounting.contacts.read is older than 2026: not named)
+        "accounting.invoices.read, accounting.payments.read: granular scopes grant nothing in the "
+        "broad era; pass era='mixed' (an app created before 2 Mar 2026) or era='granular' (one "
+        "created since)")
+    assert caught[0].filename == __file__
+    assert not df["allowed"][df["path"] == "/Invoices"].any()
+    assert xn.coverage("accounting.invoices.read", era="mixed")["allowed"].sum() > 2  # no warning
+    assert xn.coverage("accounting.transactions", era="broad")["allowed"].sum() > 2  # no warning

@@ -16,6 +16,7 @@ import pandas as pd
 from xero_nb import markup
 from xero_nb.catalog.index import load_catalog
 from xero_nb.catalog.scopes import (
+    GRANULAR_SCOPES,
     NOT_IN_SPECS,
     check_era,
     mapping,
@@ -26,6 +27,7 @@ from xero_nb.catalog.scopes import (
     scope_table,
     unreachable,
 )
+from xero_nb.errors import warn_user
 from xero_nb.models import Endpoint
 
 COLUMNS = (
@@ -77,6 +79,11 @@ def coverage(granted: Any = (), era: str = "broad") -> pd.DataFrame:
     check_era(era)
     have = _granted_set(granted)
     _eps, reqs, static = _static(era)
+    idle = sorted((have & GRANULAR_SCOPES) - set().union(*reqs)) if era == "broad" else []
+    if idle:  # the default era judges the 2026 scopes as granting nothing: say so
+        warn_user(f"{', '.join(idle[:3])}{' and more' if len(idle) > 3 else ''}: granular scopes "
+                  "grant nothing in the broad era; pass era='mixed' (an app created before 2 Mar "
+                  "2026) or era='granular' (one created since)")
     granted_by = []
     allowed = []
     for req, reachable in zip(reqs, static["reachable"], strict=True):
