@@ -64,3 +64,10 @@ def test_an_unusable_or_too_long_retry_after_is_quoted_to_twenty_characters() ->
 def test_the_era_is_read_in_any_case(era: str) -> None:
     d = diagnose(status=401, endpoint="GET /Invoices", granted="accounting.transactions", era=era)
     assert d.top.code == "broad_scope_on_granular_app" and d.notes == ()
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig", "utf-8"])
+def test_pasted_bytes_in_windows_encodings_are_read(encoding: str) -> None:
+    data = "401 Unauthorized\r\nWWW-Authenticate: insufficient_scope\r\n".encode(encoding)
+    d = diagnose(text=data)  # type: ignore[arg-type]  # bytes, as read from a file
+    assert d.observed.status == 401 and d.top.code == "missing_scope"

@@ -79,21 +79,16 @@ def cli_words(text: str) -> str:
     return _ERA_ARG.sub(r"--era \1", text)
 
 
-def decode(data: bytes) -> str:
-    """Bytes as text: UTF-16 with its byte-order mark (what Windows PowerShell's ``>`` writes),
-    else UTF-8 (a UTF-8 byte-order mark dropped); bytes that are not UTF-8 become U+FFFD."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
-    return data.decode("utf-8-sig", errors="replace")
-
-
 def read_text(path: str) -> str:
-    """A pasted file's text, or stdin for ``-`` (see ``decode``)."""
+    """A pasted file's text, or stdin for ``-``: UTF-16 with a byte-order mark or UTF-8
+    (``diagnose.objects.decode_bytes``)."""
+    from xero_nb.diagnose.objects import decode_bytes
+
     try:
         if path == "-":
             raw = getattr(sys.stdin, "buffer", None)
-            return decode(raw.read()) if raw else sys.stdin.read()
-        return decode(Path(path).read_bytes())
+            return decode_bytes(raw.read()) if raw else sys.stdin.read()
+        return decode_bytes(Path(path).read_bytes())
     except OSError as exc:
         raise CliError(f"cannot read {path}: {exc.strerror or exc}", USAGE) from None
 

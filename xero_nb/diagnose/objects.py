@@ -43,12 +43,20 @@ def header_pairs(headers: Any) -> list[tuple[str, str]]:
     return [(str(k), "" if v is None else str(v)) for k, v in items]
 
 
+def decode_bytes(data: bytes) -> str:
+    """Bytes as text: UTF-16 with its byte-order mark (what Windows PowerShell's ``>`` writes),
+    else UTF-8 (a UTF-8 byte-order mark dropped); bytes that are not UTF-8 become U+FFFD."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", "replace")
+    return data.decode("utf-8-sig", "replace")
+
+
 def text_of(body: Any) -> str:
-    """Any body as text: bytes decoded, JSON values serialised, None as empty."""
+    """Any body as text: bytes decoded (``decode_bytes``), JSON values serialised, None as empty."""
     if body is None:
         return ""
     if isinstance(body, bytes):
-        return body.decode("utf-8", "replace")
+        return decode_bytes(body)
     if isinstance(body, (dict, list)):
         try:
             return json.dumps(body, default=str)
