@@ -45,8 +45,20 @@ P403 = {"Type": None, "Title": "Forbidden", "Status": 403, "Detail": "Authentica
     ("401 response: Unauthorized - check your scopes", 401),
     ("Client error: `GET " + INVOICES + "` resulted in a `403 Forbidden` response", 403),
     ("(401)\nReason: Unauthorized", 401),
+    ("[403]", 403),
+    ("2026-11-30 10:02:11 WARN [429] Xero", 429),
+    ('POST ' + INVOICES + ' 400 {"Type":"ValidationException"}', 400),
+    ("GET /api.xro/2.0/Invoices -> 401", 401),
+    ("GET /api.xro/2.0/Invoices?page=2 \u2192 403", 403),
+    ("HttpError 403 when calling GET /Invoices", 403),
+    ("xero.exceptions.XeroException 401", 401),
     ("nothing here", None),
     ("Invoice 401 is overdue", None),
+    ("items[400] = 0", None),
+    ("rows[401][2]", None),
+    ("GET /api.xro/2.0/Invoices 200", None),
+    ("GET /api.xro/2.0/Invoices/401", None),
+    ("POST /Invoices 2024-01-01", None),
 ])
 def test_the_status_wherever_it_is_written(text: str, status: int | None) -> None:
     assert status_from_text(text) == status

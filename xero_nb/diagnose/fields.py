@@ -174,12 +174,24 @@ def _balanced(text: str, start: int, limit: int, max_open: int | None = None) ->
     return None, end - start
 
 
-def find_json(text: str, _unescaped: bool = False) -> Any:
+def find_json(text: str) -> Any:
     """The richest JSON (or Python-literal) object in ``text``, or None.
 
     JSON printed as a JSON string (``"{\\"Title\\":...}"``: xero-node v13 rejects with
-    ``JSON.stringify(error)``, which loggers quote again) is read once unescaped.
+    ``JSON.stringify(error)``, which loggers quote again) is read once unescaped too, and the
+    richer reading wins: an empty ``{}`` inside the quoted text (Xero's ``"Extensions":{}``) is
+    JSON as printed, but the quoted object around it holds the request and the headers.
     """
+    best, score = _richest_json(text)
+    if '\\"' in text:
+        unquoted, unquoted_score = _richest_json(text.replace('\\"', '"'))
+        if unquoted_score > score:
+            return unquoted
+    return best
+
+
+def _richest_json(text: str) -> tuple[Any, int]:
+    """The JSON value in ``text`` with the most fields, and its score (-1: none)."""
     decoder = json.JSONDecoder()
     best: Any = None
     best_score = -1
@@ -210,9 +222,7 @@ def find_json(text: str, _unescaped: bool = False) -> Any:
             score = len(probe.fields) * 10 + len(probe.headers) + (1 if isinstance(value, dict) else 0)
             if score > best_score:
                 best, best_score = value, score
-    if best is None and not _unescaped and '\\"' in text:
-        return find_json(text.replace('\\"', '"'), _unescaped=True)
-    return best
+    return best, best_score
 
 
 def half_json_fields(text: str) -> dict[str, str]:

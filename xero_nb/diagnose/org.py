@@ -118,7 +118,7 @@ def _region(obs: Observation, ctx: Context, ev: list[str], explicit: bool) -> li
         version = _PAYROLL_BASE.search(words)
         regions = ([] if version is None else ["AU"] if version.group(1) == "1" else ["NZ", "UK"])
     if not regions:
-        return []
+        return _payroll_404(obs, ctx, ev, explicit)
     if ctx.country is None:
         named = countries(words) & {"AU", "NZ", "UK"}
         if named and not named & set(regions) and not explicit:
@@ -148,6 +148,23 @@ def _region(obs: Observation, ctx: Context, ev: list[str], explicit: bool) -> li
                     (*ev, f"organisation country {ctx.country}"),
                     (f"Use the {right}." if ctx.country in ("AU", "NZ", "UK") else
                      f"{right}: skip payroll calls for this organisation.",), 0.9)]
+
+
+def _payroll_404(obs: Observation, ctx: Context, ev: list[str], explicit: bool) -> list[Finding]:
+    """A 404 with no URL (an SDK's printout) to a token holding payroll scopes.
+
+    The payroll API of another country answers 404 (or 405): one reading among a wrong id, so
+    weak, and the URL called decides.
+    """
+    held = sorted(s for s in ctx.granted or () if s.startswith("payroll."))
+    if explicit or ctx.endpoint is not None or ctx.candidates or obs.status not in (404, 405) or not held:
+        return []
+    return [Finding("payroll_region_mismatch", f"A {obs.status} to a token holding payroll scopes: "
+                    "perhaps the payroll API of another country than the organisation's",
+                    (*ev, "token scopes include " + ", ".join(held[:3])),
+                    (REGION_APIS, "If the URL is the right region's, the id in it is wrong or "
+                     "deleted: list the records first."), 0.35,
+                    "the URL called (payroll.xro/1.0 is AU payroll, payroll.xro/2.0 NZ and UK)")]
 
 
 def _role(ep: Endpoint, ctx: Context, ev: list[str], obs: Observation) -> list[Finding]:

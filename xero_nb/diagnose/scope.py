@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from xero_nb.catalog.scopes import (
     DEPRECATED_BROAD,
     JOURNALS_GATE,
+    OIDC_SCOPES,
     is_allowed,
     narrowest,
     refused_at_authorize,
@@ -202,6 +203,61 @@ def _unsettled(obs: Observation, ctx: Context, s: float, ev: list[str]) -> list[
     fact = ctx.endpoint_fact or ENDPOINT_FACT
     if obs.status is None:
         fact = STATUS_FACT
+    return [*_broad_held(ctx, s, ev, fact), *_asked_not_held(ctx, s, ev, fact),
+            *_journals_held(ctx, s, ev, fact), *_unsettled_scope(ctx, s, ev, fact)]
+
+
+def _asked_not_held(ctx: Context, s: float, ev: list[str], fact: str) -> list[Finding]:
+    """The app asks for scopes the token lacks: the token predates them (known without the URL)."""
+    if ctx.requested is None or ctx.granted is None:
+        return []
+    missing = sorted(ctx.requested - ctx.granted - OIDC_SCOPES)
+    if not missing:
+        return []
+    names = ", ".join(f"`{m}`" for m in missing[:4])
+    link = authorize_link(ctx, missing[0])
+    return [Finding(
+        "not_reconsented", f"The app asks for {names} but this token was issued without "
+        f"{'them' if len(missing) > 1 else 'it'}: the user has not consented since",
+        (*ev, "the app requests " + ", ".join(missing)),
+        (RECONSENT, *([f"Sign in again with: {link}"] if link else [])), 0.75 * s, fact)]
+
+
+def _journals_held(ctx: Context, s: float, ev: list[str], fact: str) -> list[Finding]:
+    """A scope refusal to a token that holds the Journals scope: the Journals gate reads alike."""
+    if ctx.granted is None or "accounting.journals.read" not in ctx.granted:
+        return []
+    return [Finding(
+        "tier_gated", "If the call was GET /Journals: from 2 Mar 2026 Journals need the Advanced "
+        "tier and Xero's security assessment, even with accounting.journals.read (held)",
+        (*ev, "token scopes include accounting.journals.read"),
+        ("Check the app's tier at developer.xero.com (Journals need Advanced).",
+         "Apply for Journals access (security assessment) or read transactions from the "
+         "granular endpoints (Invoices, Payments, BankTransactions, ManualJournals) instead."),
+        0.4 * s, fact)]
+
+
+def _broad_held(ctx: Context, s: float, ev: list[str], fact: str) -> list[Finding]:
+    """A granular-era app whose token holds deprecated broad scopes: they grant it nothing.
+
+    Known without the endpoint (an SDK's printout often has no URL): when the token holds
+    nothing else, whatever was called was refused for that reason.
+    """
+    broad = sorted((ctx.granted or frozenset()) & DEPRECATED_BROAD)
+    if ctx.era != "granular" or not broad:
+        return []
+    only = ctx.granted is not None and not ctx.granted - DEPRECATED_BROAD - OIDC_SCOPES
+    names = ", ".join(f"`{b}`" for b in broad)
+    return [Finding(
+        "broad_scope_on_granular_app", f"The token holds {names}, deprecated broad scope"
+        f"{'s' if len(broad) > 1 else ''} that grant nothing to an app created from 2 Mar 2026",
+        (*ev, "app era: granular (created from 2 Mar 2026)"),
+        ("Replace the broad scopes with the granular ones the calls need "
+         "(`xero-nb scopes-for METHOD URL` names them) in the app's scope list.", RECONSENT),
+        (0.8 if only else 0.5) * s, None if only else fact)]
+
+
+def _unsettled_scope(ctx: Context, s: float, ev: list[str], fact: str) -> list[Finding]:
     needs = {required_scopes(ep, ctx.era_for_checks) for ep in ctx.candidates}
     if len(needs) == 1 and (need := next(iter(needs))):  # every candidate needs the same scopes
         ep = ctx.candidates[0]

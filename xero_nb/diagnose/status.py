@@ -67,6 +67,15 @@ STATUS_SHAPES: tuple[re.Pattern[str], ...] = (
     # a line that starts with the status: "401 from the token endpoint", "429 - limit hit"
     re.compile(r"(?m)^[^\S\n]*+([45]\d\d)[^\S\n]*+(?:-|\u2013|:|from\b|error\b|response\b|returned\b|"
                r"when\b|on\b)"),
+    # a status in brackets on its own, as loggers tag a line: "[403]", "[401] Unauthorized" (not an
+    # index such as items[400])
+    re.compile(r"(?<![\w\]])\[([45]\d\d)\](?!\s*+[=\[])"),
+    # the request line followed by its answer, as HTTP logs and wrappers print it:
+    # "POST https://api.xero.com/... 400 {...}", "GET /api.xro/2.0/Invoices -> 401"
+    re.compile(r"\b(?:GET|POST|PUT|PATCH|DELETE|HEAD)[^\S\n]++/?\S*+[^\S\n]++"
+               r"(?:->|=>|\u2192|-|:)?[^\S\n]*+([45]\d\d)\b(?![.,:/]\d)"),
+    # an exception class followed by the status: "HttpError 403 when calling ...", "ApiException 401"
+    re.compile(r"[a-z](?:Error|Exception)[^\S\n]*+[:=(]{0,2}[^\S\n]*+([45]\d\d)\b"),
 )
 # .NET: "StatusCode: Unauthorized", "HttpStatusCode.Forbidden"
 STATUS_NAME = re.compile(r"\b(?:Http)?Status\s*+Code\W{0,4}([A-Za-z]{6,25})\b", re.IGNORECASE)
