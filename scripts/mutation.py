@@ -111,6 +111,7 @@ GROUPS: dict[str, dict[str, list[str]] | None] = {
             "tests/test_diagnose_alike.py",
             "tests/test_diagnose_success.py",
             "tests/test_diagnose_status_input.py",
+            "tests/test_diagnose_no_url.py",
         ],
         # test_diagnose checks the codes against the list in docs/architecture.md
         "also_copy": ["vendor/", "docs/"],

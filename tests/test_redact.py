@@ -244,6 +244,11 @@ def test_xero_auth_installs_the_filter(tmp_path: object) -> None:
     ('{"authorization_code": "Ab3dE6"}', "Ab3dE6"),
     ('secret: "swordfish"', "swordfish"),  # a quoted value is a credential, even one that reads as a word
     ("token: Zx81kLmQ", "Zx81kLmQ"),  # 8 characters that are no word: a credential
+    # Xero's webhooks key: it signs deliveries, so whoever holds it can forge one
+    ("XERO_WEBHOOK_KEY=Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA==", "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA=="),
+    ('{"webhookKey": "kq8R4vN1xP0s"}', "kq8R4vN1xP0s"),
+    ("webhooks_key: letmein", "letmein"),
+    ("signing_key: swordfish", "swordfish"),
 ])
 def test_a_credential_key_hides_even_a_short_or_wordlike_value(text: str, value: str) -> None:
     assert redact(text) == text.replace(value, REDACTED)

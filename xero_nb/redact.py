@@ -41,6 +41,8 @@ _SPECIFIC_PAIRS = frozenset({
     ("session", "token"), ("bearer", "token"), ("client", "secret"), ("app", "secret"),
     ("consumer", "secret"), ("code", "verifier"), ("client", "assertion"), ("api", "key"),
     ("secret", "key"), ("private", "key"),
+    # Xero's webhooks key signs each delivery (x-xero-signature): whoever holds it can forge one
+    ("webhook", "key"), ("webhooks", "key"), ("signing", "key"),
 })
 _SPECIFIC_WORDS = frozenset({"password", "passwd", "pwd"})
 # ...and names that are credentials unless the value reads as a word ("Invalid token: the ...").
