@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import socket
+from pathlib import Path
 
 import pytest
 from test_cli import run
@@ -216,3 +217,18 @@ def test_diagnose_refuses_a_status_that_is_not_http(capsys: pytest.CaptureFixtur
     err = capsys.readouterr().err
     assert done.value.code == USAGE and "argument --status" in err
     assert "100-599" in err or "not an HTTP status" in err
+
+
+@pytest.mark.parametrize(("pasted", "said"), [
+    ("something odd happened", "--endpoint, --granted"),  # unknown: more context, by option
+    ("the Xero sync stopped, payroll region problem?", "--status"),  # words only: what settles it
+    ('401 {"Detail":"AuthorizationUnsuccessful"} insufficient_scope GET /Invoices', "pass --granted"),
+])
+def test_diagnose_asks_for_context_by_its_options_not_in_python(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, pasted: str, said: str) -> None:
+    paste = tmp_path / "error.txt"
+    paste.write_text(pasted, encoding="utf-8")
+    code, out, _ = run(capsys, "diagnose", str(paste))
+    assert code == OK
+    assert said in out
+    assert "diagnose()" not in out and "granted=" not in out and "requested=" not in out

@@ -75,7 +75,16 @@ _ERA_ARG = re.compile(r"\bera='(\w+)'")
 
 
 def cli_words(text: str) -> str:
-    """The library's advice said the command-line way: ``era='mixed'`` becomes ``--era mixed``."""
+    """The library's advice said the command-line way: ``era='mixed'`` becomes ``--era mixed``,
+    "Pass more context to diagnose()" names the options that carry it."""
+    from xero_nb.diagnose.findings import MORE_CONTEXT, SETTLE_WITH
+
+    text = text.replace(MORE_CONTEXT, "Pass more context: --endpoint, --granted (or --requested), "
+                        "--tenant-id, --grant-type, --region.")
+    text = text.replace(SETTLE_WITH, "Give the status (--status), the endpoint (--endpoint) and "
+                        "Xero's response body (in the pasted text) to settle it.")
+    text = text.replace("pass token= / granted=", "pass --granted").replace("pass requested=",
+                                                                          "pass --requested")
     return _ERA_ARG.sub(r"--era \1", text)
 
 

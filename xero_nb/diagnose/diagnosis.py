@@ -19,7 +19,7 @@ from typing import Any
 
 from xero_nb.diagnose.alike import ruled_out, with_lookalikes
 from xero_nb.diagnose.context import Context, build_context
-from xero_nb.diagnose.findings import DIAGNOSIS_CODES, Diagnosis, Finding
+from xero_nb.diagnose.findings import DIAGNOSIS_CODES, MORE_CONTEXT, Diagnosis, Finding
 from xero_nb.diagnose.oauth import oauth_findings
 from xero_nb.diagnose.observation import Observation, observe
 from xero_nb.diagnose.offer import offer_findings
@@ -234,6 +234,4 @@ def unknown_finding(obs: Observation) -> Finding:
     else:
         title = "No known cause matches what Xero sent"
     return Finding("unknown", title, (obs.summary(),),
-                   (first,
-                    "Pass more context to diagnose(): endpoint, token or granted scopes, "
-                    "connections, organisation."), FLOOR)
+                   (first, MORE_CONTEXT), FLOOR)

@@ -13,6 +13,11 @@ from typing import Any
 from xero_nb.diagnose.observation import Observation
 from xero_nb.markup import Markup, el, fmt, join, md_code, md_rich, md_text, rich
 
+# The advice to give more context, in the library's words (the CLI says it with its options).
+MORE_CONTEXT = ("Pass more context to diagnose(): endpoint, token or granted scopes, connections, "
+                "organisation.")
+SETTLE_WITH = "Give diagnose() the status, the response body and the endpoint to settle it."
+
 # The documented, stable codes (docs/architecture.md): add, never rename. Order breaks ties in ranking.
 DIAGNOSIS_CODES: tuple[str, ...] = (
     "token_expired", "rate_limited", "invalid_grant", "invalid_client", "invalid_scope_requested",

@@ -10,7 +10,7 @@ import re
 
 from xero_nb.catalog.scopes import is_allowed
 from xero_nb.diagnose.context import Context
-from xero_nb.diagnose.findings import Finding
+from xero_nb.diagnose.findings import SETTLE_WITH, Finding
 from xero_nb.diagnose.observation import Observation
 from xero_nb.diagnose.rules import CONNECTIONS_FACT, RATE_FACT, ROLE_FACT, evidence_of
 
@@ -81,8 +81,7 @@ def fallback_findings(obs: Observation, ctx: Context) -> list[Finding]:
         if hits:
             out.append(Finding(code, f"The words used are those of this cause ({code.replace('_', ' ')}); "
                                "nothing more specific was recognised", (*ev, "the wording (weak)"),
-                               ("Give diagnose() the status, the response body and the endpoint to "
-                                "settle it.",), FALLBACK_WEIGHT + min(hits, 3) * 0.01,
+                               (SETTLE_WITH,), FALLBACK_WEIGHT + min(hits, 3) * 0.01,
                                "the HTTP status and Xero's response body"))
     return out
 
