@@ -27,9 +27,38 @@ def test_scopes_without_catalog_endpoints_are_named(capsys: pytest.CaptureFixtur
 def test_a_broad_scope_in_the_granular_era_says_which_era_would_judge_it(
         capsys: pytest.CaptureFixture[str]) -> None:
     got = notes(capsys, "--granted", "accounting.transactions", "--era", "granular")
-    assert got == ["note: accounting.transactions allows nothing in the granular era (it is a broad "
-                   "scope; try --era mixed)"]
+    assert got == ["note: accounting.transactions allows nothing in the granular era: it is a deprecated "
+                   "broad scope, which grants nothing to an app created from 2 Mar 2026 (--era mixed "
+                   "if the app is older)"]
     assert notes(capsys, "--granted", "accounting.transactions", "--era", "mixed") == []
+
+
+def test_a_granular_scope_in_the_broad_era_is_called_granular(capsys: pytest.CaptureFixture[str]) -> None:
+    got = notes(capsys, "--granted", "accounting.invoices.read", "--era", "broad")
+    assert got == ["note: accounting.invoices.read allows nothing in the broad era: it is a 2026 granular "
+                   "scope; pass --era mixed (an app created before 2 Mar 2026) or --era granular"]
+
+
+def test_the_library_table_carries_the_same_notes() -> None:
+    import warnings
+
+    import xero_nb as xn
+    from xero_nb.catalog.frames import coverage_notes
+    from xero_nb.errors import XeroNbWarning
+
+    frame = xn.coverage("openid accounting.transactions practicemanager.client.read", era="granular")
+    assert frame.attrs["notes"] == coverage_notes(
+        ["openid", "accounting.transactions", "practicemanager.client.read"], era="granular")
+    assert [n.split(" ")[0] for n in frame.attrs["notes"]] == ["accounting.transactions",
+                                                               "practicemanager.client.read"]
+    assert "era='mixed' if the app is older" in frame.attrs["notes"][0]
+    with warnings.catch_warnings():  # the broad era also warns about the granular scope
+        warnings.simplefilter("ignore", XeroNbWarning)
+        broad = xn.coverage("accounting.invoices.read", era="broad")
+    assert "2026 granular scope" in broad.attrs["notes"][0]
+    assert xn.coverage("", era="mixed").attrs["notes"] == [
+        "no scopes were given: every endpoint shows as refused"]
+    assert xn.coverage("accounting.contacts.read", era="mixed").attrs["notes"] == []
 
 
 def test_no_scopes_at_all_is_said(capsys: pytest.CaptureFixture[str]) -> None:
@@ -59,3 +88,33 @@ def test_the_librarys_era_advice_is_said_as_an_option(capsys: pytest.CaptureFixt
     assert main(["least-privilege", "GET:/Invoices", "GET:/ExpenseClaims"]) == 3
     err = capsys.readouterr().err
     assert "(--era mixed)" in err and "era='" not in err
+
+
+def test_the_granular_scope_warning_is_said_once_as_a_note(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["coverage", "--granted", "accounting.invoices.read", "--era", "broad"]) == 0
+    err = capsys.readouterr().err
+    assert "XeroNbWarning" not in err and "era='" not in err
+    assert sum("accounting.invoices.read" in line for line in err.splitlines()) == 1
+
+
+def test_a_library_warning_is_a_note_said_the_command_line_way(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import argparse
+    import warnings
+
+    from xero_nb.cli import scopes
+    from xero_nb.errors import XeroNbWarning, warn_user
+
+    def warns(args: argparse.Namespace) -> int:
+        warn_user("judged in the broad era; pass era='mixed'")
+        warnings.warn("some other library's warning", UserWarning, stacklevel=1)
+        return 0
+
+    monkeypatch.setitem(scopes.COMMANDS, "coverage", warns)
+    with warnings.catch_warnings(record=True) as others:
+        warnings.simplefilter("always", UserWarning)
+        assert main(["coverage"]) == 0
+    err = capsys.readouterr().err
+    assert "note: judged in the broad era; pass --era mixed" in err.splitlines()
+    assert [str(w.message) for w in others] == ["some other library's warning"]  # passed on as it was
+    assert not any(issubclass(w.category, XeroNbWarning) for w in others)

@@ -18,12 +18,14 @@ from xero_nb.catalog.index import load_catalog
 from xero_nb.catalog.scopes import (
     GRANULAR_SCOPES,
     NOT_IN_SPECS,
+    OIDC_SCOPES,
     check_era,
     mapping,
     narrowest,
     parse_scopes,
     required_scopes,
     restriction,
+    scope_reach,
     scope_table,
     unreachable,
 )
@@ -100,7 +102,35 @@ def coverage(granted: Any = (), era: str = "broad") -> pd.DataFrame:
         "source": [m[0] for m in static["mapping"]], "confidence": [m[1] for m in static["mapping"]],
         "other_reading": [m[2] for m in static["mapping"]],
     }
-    return pd.DataFrame(data, columns=list(COLUMNS))
+    frame = pd.DataFrame(data, columns=list(COLUMNS))
+    frame.attrs["notes"] = coverage_notes(have, era)
+    return frame
+
+
+def coverage_notes(granted: Any = (), era: str = "broad") -> list[str]:
+    """What a coverage table cannot show (``coverage()`` puts it in ``frame.attrs["notes"]``):
+    no scopes given, a scope that grants nothing in this era (and why), or a scope none of whose
+    endpoints is in the catalog (Xero documents it; its OpenAPI specs describe no operation)."""
+    check_era(era)
+    have = _granted_set(granted)
+    if not have:
+        return ["no scopes were given: every endpoint shows as refused"]
+    reach, anywhere = scope_reach(era), scope_reach("mixed")
+    notes = []
+    for s in sorted(have - OIDC_SCOPES):
+        if reach.get(s):
+            continue
+        if anywhere.get(s) and s in GRANULAR_SCOPES:
+            notes.append(f"{s} allows nothing in the {era} era: it is a 2026 granular scope; pass "
+                         "era='mixed' (an app created before 2 Mar 2026) or era='granular'")
+        elif anywhere.get(s):
+            notes.append(f"{s} allows nothing in the {era} era: it is a deprecated broad scope, "
+                         "which grants nothing to an app created from 2 Mar 2026 (era='mixed' "
+                         "if the app is older)")
+        else:
+            notes.append(f"{s} allows no endpoint in the catalog: Xero documents the scope, but its "
+                         "OpenAPI specs describe none of its operations; it is carried, not judged")
+    return notes
 
 
 def endpoints_of(frame: pd.DataFrame) -> list[Endpoint]:

@@ -16,9 +16,11 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 
 from xero_nb.cli.helpers import ERAS, LOOKUP, OK, REGIONS, CliError
+from xero_nb.errors import XeroNbWarning
 
 # command -> the module that runs it (imported only when that command runs, so each starts fast)
 GROUPS = {
@@ -228,13 +230,30 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
     return p
 
 
+def _notes(seen: list[warnings.WarningMessage]) -> None:
+    """The library's warnings as the CLI's notes (its advice said with options); others as usual."""
+    from xero_nb.cli.helpers import cli_words
+
+    for w in seen:
+        if issubclass(w.category, XeroNbWarning):
+            print(f"note: {cli_words(str(w.message))}", file=sys.stderr)
+        else:
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno, w.file, w.line)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Every ``xero-nb`` command line (the console script tries ``cli.fast`` first)."""
     given = sys.argv[1:] if argv is None else list(argv)
     args = _parser(given[0] if given and given[0] in GROUPS else None).parse_args(given)
     try:
         group = importlib.import_module(f"xero_nb.cli.{GROUPS[args.command]}")
-        code: int = group.COMMANDS[args.command](args)
+        seen: list[warnings.WarningMessage] = []
+        try:
+            with warnings.catch_warnings(record=True) as seen:
+                warnings.simplefilter("always", XeroNbWarning)
+                code: int = group.COMMANDS[args.command](args)
+        finally:  # said after the filters are back, so other warnings show as they would have
+            _notes(seen)
         return code
     except CliError as exc:
         print(f"xero-nb: {exc}", file=sys.stderr)

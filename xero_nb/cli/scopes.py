@@ -101,9 +101,14 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     api = api_name(args.api) if args.api is not None else None
     if args.require is not None or args.require_file is not None:
         return _require(args, granted)
-    from xero_nb.catalog.frames import coverage
+    import warnings
 
-    frame = coverage(granted, era=args.era)
+    from xero_nb.catalog.frames import coverage
+    from xero_nb.errors import XeroNbWarning
+
+    with warnings.catch_warnings():  # its era warning is one of the notes printed below
+        warnings.simplefilter("ignore", XeroNbWarning)
+        frame = coverage(granted, era=args.era)
     if api is not None:
         frame = frame[frame["api"] == api]
     allowed, total = int(frame["allowed"].sum()), len(frame)  # before --blocked hides the rest
@@ -124,18 +129,13 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
 
 def _coverage_notes(granted: frozenset[str], era: str) -> list[str]:
-    """What the table cannot show: no scopes given, or scopes none of whose endpoints is in the
-    catalog (Xero documents them, its OpenAPI specs describe no operation for them)."""
-    from xero_nb.catalog.scopes import OIDC_SCOPES, scope_reach
+    """The library's notes on what the table cannot show, said the command-line way."""
+    from xero_nb.catalog.frames import coverage_notes
+    from xero_nb.cli.helpers import cli_words
 
     if not granted:
         return ["no scopes were given (--granted): every endpoint shows as refused"]
-    reach, anywhere = scope_reach(era), scope_reach("mixed")
-    idle = sorted(s for s in granted - OIDC_SCOPES if not reach.get(s))
-    return [f"{s} allows nothing in the {era} era (it is a broad scope; try --era mixed)"
-            if anywhere.get(s) else
-            f"{s} allows no endpoint in the catalog: Xero documents the scope, but its OpenAPI "
-            "specs describe none of its operations; it is carried, not judged" for s in idle]
+    return [cli_words(n) for n in coverage_notes(granted, era)]
 
 
 def cmd_least_privilege(args: argparse.Namespace) -> int:
