@@ -396,7 +396,7 @@ EQUIVALENT: dict[str, str] = {
         "`... & granted | DEPRECATED_BROAD`: see the comment above"),
     "xero_nb.diagnose.scope.x__held_but_refused__mutmut_89": (
         "`required_scopes(ep, 'broad') | granted & DEPRECATED_BROAD`: as _88"),
-    "xero_nb.diagnose.scope.x__unsettled__mutmut_9": (
+    "xero_nb.diagnose.scope.x__unsettled_scope__mutmut_5": (
         "required_scopes(ep) (the broad era) for the candidates: every set of catalog endpoints "
         "that share a method and path needs the same scopes in every era"),
     "xero_nb.diagnose.scope.x_scope_findings__mutmut_29": (
@@ -421,9 +421,9 @@ EQUIVALENT: dict[str, str] = {
     "xero_nb.diagnose.diagnosis.x__carried__mutmut_22": (
         "getattr(response, 'tenant_id') without a default: the last read; its AttributeError is "
         "caught and what was read before is returned, the tenant id staying as passed"),
-    "xero_nb.diagnose.diagnosis.x_unknown_finding__mutmut_29": (
+    "xero_nb.diagnose.diagnosis.x_unknown_finding__mutmut_39": (
         "obs.field('TYPE'): Observation.field lower-cases the name it is given"),
-    "xero_nb.diagnose.diagnosis.x_unknown_finding__mutmut_30": (
+    "xero_nb.diagnose.diagnosis.x_unknown_finding__mutmut_40": (
         "(type or 'XXXX').lower() == 'validationexception': 'xxxx' is not it either, as '' is not"),
     "xero_nb.diagnose.oauth.x_oauth_step__mutmut_2": (
         "obs.url or 'XXXX': 'xxxx' holds neither /connect/token nor /connect/authorize, as '' does not"),

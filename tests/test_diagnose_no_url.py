@@ -10,6 +10,7 @@ import json
 
 from xero_nb.diagnose.diagnosis import diagnose
 from xero_nb.diagnose.fields import find_json
+from xero_nb.diagnose.findings import Finding
 
 BODY_401 = '{"Type":null,"Title":"Unauthorized","Status":401,"Detail":"AuthorizationUnsuccessful"}'
 SDK_401 = ("(401)\nReason: Unauthorized\nHTTP response headers: HTTPHeaderDict({'WWW-Authenticate': "
@@ -83,3 +84,109 @@ def test_json_quoted_once_more_is_read_whole_despite_an_empty_object_inside() ->
     # plain JSON that happens to hold an escaped quote in a string keeps its own reading
     plain = '{"Detail": "say \\"hi\\"", "Status": 400}'
     assert find_json(plain) == {"Detail": 'say "hi"', "Status": 400}
+
+
+# --- each reading in full: title, evidence, fix, weight and what would decide ---
+
+SEEN_401 = ("status 401", "insufficient_scope", "AuthorizationUnsuccessful")
+CONSENT = ("Existing tokens never change: the user must sign in and consent again, then use the NEW "
+           "token (refreshing the old one keeps the old scopes).")
+REPLACE = ("Replace the broad scopes with the granular ones the calls need (`xero-nb scopes-for METHOD "
+           "URL` names them) in the app's scope list.")
+ENDPOINT = "which endpoint was called (method and URL)"
+
+
+def _finding(d: object, code: str) -> Finding:
+    return next(f for f in d.findings if f.code == code)  # type: ignore[attr-defined]
+
+
+def test_broad_scopes_held_in_full() -> None:
+    only = diagnose(text=SDK_401, granted="openid offline_access accounting.transactions", era="granular")
+    assert _finding(only, "broad_scope_on_granular_app") == Finding(
+        "broad_scope_on_granular_app", "The token holds `accounting.transactions`: deprecated broad scope, "
+        "which grants nothing to an app created from 2 Mar 2026",
+        (*SEEN_401, "token scopes: accounting.transactions, offline_access, openid",
+         "app era: granular (created from 2 Mar 2026)"), (REPLACE, CONSENT), 0.8, None)
+    both = diagnose(text=SDK_401, granted="accounting.transactions accounting.reports.read "
+                    "accounting.contacts.read", era="granular")
+    assert _finding(both, "broad_scope_on_granular_app") == Finding(
+        "broad_scope_on_granular_app", "The token holds `accounting.reports.read`, "
+        "`accounting.transactions`: deprecated broad scopes, which grant nothing to an app created "
+        "from 2 Mar 2026",
+        (*SEEN_401, "token scopes: accounting.contacts.read, accounting.reports.read, "
+         "accounting.transactions", "app era: granular (created from 2 Mar 2026)"),
+        (REPLACE, CONSENT), 0.5, ENDPOINT)
+    # with no status the fact that would decide is the status, as for the other scope readings
+    words = diagnose(text="AuthorizationUnsuccessful insufficient_scope",
+                     granted="accounting.transactions accounting.contacts.read", era="granular")
+    assert _finding(words, "broad_scope_on_granular_app").decides == _finding(words, "missing_scope").decides
+
+
+def test_scopes_asked_for_but_not_held_in_full() -> None:
+    d = diagnose(text=SDK_401, granted="openid offline_access", client_id="abc",
+                 redirect_uri="http://localhost:8080/cb",
+                 requested="openid offline_access accounting.contacts")
+    assert _finding(d, "not_reconsented") == Finding(
+        "not_reconsented", "The app asks for `accounting.contacts` but this token was issued without "
+        "it: the user has not consented since",
+        (*SEEN_401, "token scopes: offline_access, openid", "the app requests accounting.contacts"),
+        (CONSENT, "Sign in again with: https://login.xero.com/identity/connect/authorize?response_type=code"
+         "&client_id=abc&redirect_uri=http%3A%2F%2Flocalhost%3A8080%2Fcb"
+         "&scope=offline_access+openid+accounting.contacts"), 0.75, ENDPOINT)
+    many = diagnose(text=SDK_401, granted="openid", requested="openid accounting.contacts "
+                    "accounting.settings accounting.attachments accounting.budgets.read "
+                    "accounting.reports.aged.read")
+    f = _finding(many, "not_reconsented")
+    assert f.title == ("The app asks for `accounting.attachments`, `accounting.budgets.read`, "
+                       "`accounting.contacts`, `accounting.reports.aged.read` but this token was issued "
+                       "without them: the user has not consented since")
+    assert f.evidence[-1] == ("the app requests accounting.attachments, accounting.budgets.read, "
+                              "accounting.contacts, accounting.reports.aged.read, accounting.settings")
+    assert f.fix == (CONSENT,) and f.weight == 0.75
+
+
+def test_the_journals_reading_in_full() -> None:
+    d = diagnose(text=SDK_401, granted="accounting.journals.read")
+    assert _finding(d, "tier_gated") == Finding(
+        "tier_gated", "If the call was GET /Journals: from 2 Mar 2026 Journals need the Advanced tier "
+        "and Xero's security assessment, even with accounting.journals.read (held)",
+        (*SEEN_401, "token scopes: accounting.journals.read", "token scopes include accounting.journals.read"),
+        ("Check the app's tier at developer.xero.com (Journals need Advanced).",
+         "Apply for Journals access (security assessment) or read transactions from the granular "
+         "endpoints (Invoices, Payments, BankTransactions, ManualJournals) instead."), 0.4, ENDPOINT)
+
+
+REGION_STEPS = ("AU organisations use AU payroll (payroll.xro/1.0, PayrollAuApi); NZ and UK organisations "
+                "use payroll.xro/2.0 (PayrollNzApi, PayrollUkApi); US organisations have no payroll API.",
+                "If the URL is the right region's, the id in it is wrong or deleted: list the records "
+                "first.")
+URL_CALLED = "the URL called (payroll.xro/1.0 is AU payroll, payroll.xro/2.0 NZ and UK)"
+
+
+def test_the_payroll_404_reading_in_full() -> None:
+    d = diagnose(text=SDK_404, granted="payroll.timesheets.read payroll.employees.read payroll.payruns.read "
+                 "payroll.settings.read accounting.contacts.read")
+    assert _finding(d, "payroll_region_mismatch") == Finding(
+        "payroll_region_mismatch", "A 404 to a token holding payroll scopes: perhaps the payroll API of "
+        "another country than the organisation's",
+        ("status 404", "detail: The resource you have specified cannot be found",
+         "token scopes include payroll.employees.read, payroll.payruns.read, payroll.settings.read"),
+        REGION_STEPS, 0.35, URL_CALLED)
+    gone = diagnose(text=SDK_404.replace("404", "405"), granted="payroll.employees.read")
+    assert _finding(gone, "payroll_region_mismatch").title.startswith("A 405 to a token")
+    # other statuses, a named cause, a settled endpoint or candidates: not this reading
+    for text in (SDK_404.replace("404", "403"), SDK_404.replace("404", "400")):
+        assert not any(f.title.startswith("A 4") for f in diagnose(text=text, granted="payroll.employees.read")
+                       .findings)
+    plan = diagnose(text=SDK_404 + " Not a UK customer", granted="payroll.employees.read")
+    assert not any(f.title.startswith("A 404 to a token") for f in plan.findings)
+    some = diagnose(text=SDK_404, granted="payroll.employees.read", endpoint="GET /Employees")
+    assert not any(f.title.startswith("A 404 to a token") for f in some.findings)
+
+
+def test_an_oauth_error_sends_the_user_to_the_app_settings_in_full() -> None:
+    d = diagnose(text='{"error":"invalid_scope"}', requested="accounting.invoices.read accounting.transactions",
+                 era="mixed")
+    assert _finding(d, "unknown").fix[0] == (
+        "Compare the request with the app's settings at developer.xero.com (client id, redirect URI, "
+        "the scopes it may ask for); OAuth errors carry no Xero-Correlation-Id.")

@@ -249,8 +249,9 @@ def _broad_held(ctx: Context, s: float, ev: list[str], fact: str) -> list[Findin
     only = ctx.granted is not None and not ctx.granted - DEPRECATED_BROAD - OIDC_SCOPES
     names = ", ".join(f"`{b}`" for b in broad)
     return [Finding(
-        "broad_scope_on_granular_app", f"The token holds {names}, deprecated broad scope"
-        f"{'s' if len(broad) > 1 else ''} that grant nothing to an app created from 2 Mar 2026",
+        "broad_scope_on_granular_app", f"The token holds {names}: deprecated broad "
+        f"{'scopes, which grant' if len(broad) > 1 else 'scope, which grants'} nothing to an app "
+        "created from 2 Mar 2026",
         (*ev, "app era: granular (created from 2 Mar 2026)"),
         ("Replace the broad scopes with the granular ones the calls need "
          "(`xero-nb scopes-for METHOD URL` names them) in the app's scope list.", RECONSENT),
