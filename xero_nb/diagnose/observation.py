@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_plus
 
+from xero_nb.diagnose.calls import focus_calls
 from xero_nb.diagnose.cues import cue_markers, scope_names
 from xero_nb.diagnose.fields import (
     Pasted,
@@ -287,9 +288,10 @@ def _observe(response: Any, status: Any, headers: Any, body: Any, text: str | No
             got.status = as_status(got.fields.get("status") or got.fields.get("statuscode"))
     pasted_text = ""
     if text is not None:
-        pasted_text, note = readable(text_of(text))
+        focused, calls_note = focus_calls(text_of(text))  # a log of several calls: the failed one
+        pasted_text, note = readable(focused)
         pasted = parse_paste(pasted_text)
-        pasted.notes[:0] = [note] if note else []
+        pasted.notes[:0] = [n for n in (calls_note, note) if n]
         source = "text" if source == "empty" else source
         got = _merge(got, pasted)
     got.method = (method or got.method or "").upper() or None
@@ -298,7 +300,7 @@ def _observe(response: Any, status: Any, headers: Any, body: Any, text: str | No
     body_seen = readable(got.body, "body")[0]  # the same pieces as above (the body may come from the text)
     parts = [body_seen, *(v for _, v in got.headers), *got.fields.values(), got.sdk_class or ""]
     if pasted_text and pasted_text.strip() != body_seen.strip():
-        parts.append(pasted_text)
+        parts.append(_SOURCE_LINE.sub("", pasted_text))  # the user's own code says no cause
     haystack = " ".join(parts)
     if "%" in haystack:  # URL-encoded error names (invalid%5Fgrant) in redirects and logs
         haystack += " " + unquote_plus(haystack)
@@ -320,6 +322,12 @@ def _observe(response: Any, status: Any, headers: Any, body: Any, text: str | No
         grant_type=grant.group(1).lower() if grant else None, scopes_named=scope_names(haystack),
         notes=tuple(got.notes),
     )
+
+
+# A Python traceback echoes the caller's source line under each frame (and 3.11's ^^^ marks):
+# words in it ("disconnected", "expired") are the user's names, not what failed.
+_SOURCE_LINE = re.compile(r"(?m)(?<=\", line )(\d{1,7}, in [^\n]{0,200}\n)"
+                          r"(?:[ \t]{2,40}(?!File \")[^\n]{0,500}\n){1,3}")
 
 
 def _merge(first: Pasted, pasted: Pasted) -> Pasted:

@@ -162,14 +162,28 @@ def _sdk_hints(text: str, out: Pasted) -> None:
             out.headers.append(("X-Rate-Limit-Problem", kind))
 
 
+_API_HOSTS = ("api.xero.com", "identity.xero.com", "login.xero.com", "127.0.0.1", "localhost")
+
+
+def _api_host(url: str) -> bool:
+    """Whether a URL goes to Xero's API, identity or login hosts (or a local stand-in)."""
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:  # an unparsable URL ("http://[::1") is nobody's API
+        return False
+    return host in _API_HOSTS
+
+
 def _request_line(text: str, out: Pasted) -> None:
     m = _METHOD_URL.search(text) if out.url is None else None
     if m is not None:
         out.method, out.url = m.group(1).upper(), m.group(2).rstrip(".,;")
     if out.url is None or out.url.startswith("/"):
         urls = [u.rstrip(".,;'\"") for u in _URL.findall(text)]
-        xero = [u for u in urls if "xero.com" in u.lower() or "127.0.0.1" in u or "localhost" in u]
-        if xero or urls:
+        xero = [u for u in urls if _api_host(u)]
+        # a path already read is kept over a URL of another host (a problem's "type" link to
+        # developer.xero.com, a redirect URI in the message)
+        if xero or (urls and out.url is None):
             path = out.url
             out.url = (xero or urls)[0]
             if path and path.startswith("/") and urlsplit(out.url).path in ("", "/"):

@@ -1,0 +1,106 @@
+"""A paste that shows several calls is read for the one that failed; the user's own code is no cue.
+
+The logs here are written in the shapes a fresh-user trial pasted: an application log with an
+arrow and the status, urllib3's debug lines, a Node log with a problem body after the call.
+"""
+
+from __future__ import annotations
+
+from xero_nb.diagnose.calls import focus_calls
+from xero_nb.diagnose.diagnosis import diagnose
+
+PROBLEM_401 = ('{"Type":null,"Title":"Unauthorized","Status":401,"Detail":"AuthorizationUnsuccessful",'
+               '"Instance":"aaaa1111-2222-3333-4444-555566667777"}')
+APP_LOG = f"""\
+2026-11-30T10:00:01Z INFO  GET https://api.xero.com/api.xro/2.0/Organisation -> 200 OK (123 ms)
+2026-11-30T10:00:01Z INFO  GET https://api.xero.com/api.xro/2.0/Contacts?page=1 -> 200 OK (201 ms)
+2026-11-30T10:00:02Z ERROR GET https://api.xero.com/api.xro/2.0/Invoices?page=1 -> 401 Unauthorized
+2026-11-30T10:00:02Z ERROR WWW-Authenticate: insufficient_scope
+2026-11-30T10:00:02Z ERROR body: {PROBLEM_401}
+2026-11-30T10:00:03Z INFO  GET https://api.xero.com/api.xro/2.0/Accounts -> 200 OK (98 ms)
+2026-11-30T10:00:04Z WARN  GET https://api.xero.com/payroll.xro/2.0/employees -> 403 Forbidden
+{{"title":"Forbidden","status":403,"detail":"AuthenticationUnsuccessful"}}
+"""
+URLLIB3_LOG = f"""\
+DEBUG:urllib3.connectionpool:Starting new HTTPS connection (1): identity.xero.com:443
+DEBUG:urllib3.connectionpool:https://identity.xero.com:443 "POST /connect/token HTTP/1.1" 200 1795
+DEBUG:urllib3.connectionpool:https://api.xero.com:443 "GET /connections HTTP/1.1" 200 342
+DEBUG:urllib3.connectionpool:https://api.xero.com:443 "GET /api.xro/2.0/BankTransactions?page=1 HTTP/1.1" 401 152
+ERROR:sync:Xero call failed: (401)
+Reason: Unauthorized
+HTTP response headers: HTTPHeaderDict({{'WWW-Authenticate': 'insufficient_scope'}})
+HTTP response body: b'{PROBLEM_401}'
+"""
+NODE_LOG = """\
+[2026-11-30 10:00:00] GET /api.xro/2.0/Contacts 200
+[2026-11-30 10:00:02] GET /payroll.xro/1.0/Employees 403
+{"type":"https://developer.xero.com/documentation/api/http-response-codes","title":"Forbidden","status":403,\
+"detail":"AuthenticationUnsuccessful"}
+"""
+
+
+def test_an_application_log_is_diagnosed_at_its_first_failed_call() -> None:
+    d = diagnose(text=APP_LOG, granted="accounting.settings.read accounting.contacts.read")
+    assert d.observed.method == "GET" and "/api.xro/2.0/Invoices" in (d.observed.url or "")
+    assert d.observed.status == 401 and d.top.code == "missing_scope"
+    assert "accounting.invoices.read" in d.top.title
+    assert d.notes[0] == ("the paste shows 5 calls, 2 failed: the first that failed is diagnosed, GET "
+                          "/api.xro/2.0/Invoices?page=1 (401); also failed: GET /payroll.xro/2.0/employees "
+                          "(403) (paste one alone to diagnose it)")
+
+
+def test_the_other_calls_and_the_other_failures_response_are_left_out() -> None:
+    kept, note = focus_calls(APP_LOG)
+    assert note is not None
+    assert "Organisation" not in kept and "Accounts" not in kept and "payroll" not in kept
+    assert "AuthenticationUnsuccessful" not in kept  # the 403's body belongs to the other failure
+    assert "WWW-Authenticate: insufficient_scope" in kept and PROBLEM_401 in kept
+
+
+def test_urllib3_debug_lines_are_calls() -> None:
+    d = diagnose(text=URLLIB3_LOG)
+    assert "/api.xro/2.0/BankTransactions" in (d.observed.url or "")
+    assert d.top.code == "missing_scope" and "banktransactions" in d.top.title
+    assert d.notes[0].startswith("the paste shows 3 calls, 1 failed")
+
+
+def test_a_path_read_from_the_call_is_kept_over_a_documentation_link() -> None:
+    d = diagnose(text=NODE_LOG)
+    assert d.observed.url == "/payroll.xro/1.0/Employees" and d.observed.method == "GET"
+    assert not any("not a Xero endpoint" in n for n in d.notes)
+
+
+def test_one_call_or_no_failure_leaves_the_paste_as_it_is() -> None:
+    one = "GET https://api.xero.com/api.xro/2.0/Invoices -> 401\n" + PROBLEM_401 + "\n"
+    assert focus_calls(one) == (one, None)
+    fine = "GET /api.xro/2.0/Contacts 200\nGET /api.xro/2.0/Invoices 200\n"
+    assert focus_calls(fine) == (fine, None)
+    assert focus_calls("GET /a 401 GET /b 200") == ("GET /a 401 GET /b 200", None)  # one line
+
+
+def test_many_other_failures_are_counted_not_all_named() -> None:
+    log = "".join(f"GET /api.xro/2.0/Invoices/{n} -> 404\n" for n in range(6))
+    _, note = focus_calls(log)
+    assert note is not None and note.endswith(
+        "also failed: GET /api.xro/2.0/Invoices/1 (404), GET /api.xro/2.0/Invoices/2 (404), GET "
+        "/api.xro/2.0/Invoices/3 (404) and 2 more (paste one alone to diagnose it)")
+
+
+def test_a_secret_in_a_logged_url_is_not_repeated_in_the_note() -> None:
+    log = ("GET https://api.xero.com/api.xro/2.0/Invoices?access_token=SENTINELx9Qw7Zr4Lm2Np8 -> 401\n"
+           "GET https://api.xero.com/api.xro/2.0/Contacts -> 200\n")
+    _, note = focus_calls(log)
+    assert note is not None and "SENTINEL" not in note
+
+
+def test_words_in_the_users_own_source_lines_are_not_cues() -> None:
+    frame = ('Traceback (most recent call last):\n  File "/app/sync.py", line 40, in <module>\n'
+             '    run("{label}", lambda: api.get_invoices(tenant))\n    ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n'
+             '  File "/app/sync.py", line 12, in run\n    return call()\n'
+             "xero_python.exceptions.http_status_exceptions.HTTPStatusException: (403)\n"
+             "Reason: Forbidden\nHTTP response body: b'{\"Title\":\"Forbidden\",\"Status\":403,"
+             "\"Detail\":\"AuthenticationUnsuccessful\"}'\n")
+    named = diagnose(text=frame.replace("{label}", "disconnected"), tenant_id="8a1b2c3d-4e5f-4a6b-9c8d-0e1f2a3b4c5d")
+    plain = diagnose(text=frame.replace("{label}", "case4"), tenant_id="8a1b2c3d-4e5f-4a6b-9c8d-0e1f2a3b4c5d")
+    assert named.codes == plain.codes
+    assert "revoked" not in named.observed.markers and "disconnected" not in str(named.observed.markers)

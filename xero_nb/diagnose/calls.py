@@ -1,0 +1,78 @@
+"""A log of several calls, read for the one that failed.
+
+An application log, ``urllib3``'s debug lines or an access log often show the calls before and
+after a failure (``GET https://api.xero.com/api.xro/2.0/Invoices -> 401``, ``"GET /x HTTP/1.1" 200
+164``). Read whole, the first request line and the last status would be taken together. When a
+paste shows two calls or more with their statuses and one failed, ``focus_calls`` keeps the
+first failed call with the lines around it and drops the other calls' lines (and the response
+lines of the other failed ones), and says so in a note.
+"""
+
+from __future__ import annotations
+
+import re
+
+from xero_nb.redact import redact
+
+# One call and its status on one line: the method, the URL or path, an optional protocol, an
+# arrow or dash, the status ("GET /x -> 200 OK", '"GET /x HTTP/1.1" 401 164', "GET /x 403").
+CALL = re.compile(r"\b(GET|POST|PUT|PATCH|DELETE|HEAD)[^\S\n]++\"?((?:https?://|/)[^\s\"]*+)\"?"
+                  r"(?:[^\S\n]++HTTP/[\d.]++\"?)?[^\S\n]*+(?:->|=>|\u2192|-|:)?[^\S\n]*+([1-5]\d\d)\b"
+                  r"(?![.,:/]\d)")
+_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD")
+# What belongs to a response in a log: its headers, its body, an SDK's printout of them.
+_RESPONSE_LINE = re.compile(
+    r"^\s*+(?:[{\[]|\"|b'|HTTP response|Reason:|body\b|(?:WWW-Authenticate|Retry-After|X-Rate-Limit-Problem|"
+    r"Xero-Correlation-Id|Content-Type|X-(?:Rate|Min|Day|AppMin)[\w-]{0,30})\s*+:)", re.IGNORECASE)
+MAX_NAMED = 3  # other failed calls named in the note
+
+
+def _calls(lines: list[str]) -> list[tuple[int, str, str, int]]:
+    """(line number, method, URL, status) of each line that shows a call with its status."""
+    out = []
+    for i, line in enumerate(lines):
+        if not any(m in line for m in _METHODS):
+            continue
+        m = CALL.search(line)
+        if m is not None:
+            out.append((i, m.group(1), m.group(2), int(m.group(3))))
+    return out
+
+
+def focus_calls(text: str) -> tuple[str, str | None]:
+    """``text`` cut to its first failed call when it shows several calls, and a note saying so."""
+    if text.count("\n") < 1:
+        return text, None
+    lines = text.splitlines(keepends=True)
+    calls = _calls(lines)
+    failed = [c for c in calls if c[3] >= 400]
+    if len(calls) < 2 or not failed:
+        return text, None
+    target = failed[0]
+    starts = [c[0] for c in calls]
+    drop: set[int] = set()
+    for n, (i, _, _, status) in enumerate(calls):
+        if i == target[0]:
+            continue
+        drop.add(i)
+        if status >= 400:  # its response lines, up to the next call
+            end = starts[n + 1] if n + 1 < len(starts) else len(lines)
+            drop.update(j for j in range(i + 1, end) if _RESPONSE_LINE.match(lines[j]))
+    kept = "".join(line for j, line in enumerate(lines) if j not in drop)
+    note = (f"the paste shows {len(calls)} calls, {len(failed)} failed: the first that failed is "
+            f"diagnosed, {target[1]} {_short(target[2])} ({target[3]})")
+    others = failed[1:]
+    if others:
+        named = ", ".join(f"{m} {_short(u)} ({s})" for _, m, u, s in others[:MAX_NAMED])
+        more = f" and {len(others) - MAX_NAMED} more" if len(others) > MAX_NAMED else ""
+        note += f"; also failed: {named}{more} (paste one alone to diagnose it)"
+    return kept, note
+
+
+def _short(url: str) -> str:
+    """A URL as a note names it: redacted, without Xero's host, at most 80 characters."""
+    url = redact(url)
+    for host in ("https://api.xero.com", "https://identity.xero.com"):
+        if url.startswith(host + "/"):
+            url = url[len(host):]
+    return url if len(url) <= 80 else url[:77] + "..."
