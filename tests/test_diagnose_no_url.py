@@ -190,3 +190,38 @@ def test_an_oauth_error_sends_the_user_to_the_app_settings_in_full() -> None:
     assert _finding(d, "unknown").fix[0] == (
         "Compare the request with the app's settings at developer.xero.com (client id, redirect URI, "
         "the scopes it may ask for); OAuth errors carry no Xero-Correlation-Id.")
+
+
+WORDS_401 = "AuthorizationUnsuccessful insufficient_scope"  # no status: every reading weaker alike
+
+
+def _ratio(d: object, code: str, base: str = "missing_scope") -> float:
+    return _finding(d, code).weight / _finding(d, base).weight
+
+
+def test_each_reading_weakens_with_the_evidence_as_the_scope_finding_does() -> None:
+    for text in (SDK_401, WORDS_401):
+        asked = diagnose(text=text, granted="openid", requested="openid accounting.contacts accounting.settings")
+        assert abs(_ratio(asked, "not_reconsented") - 0.75 / 0.55) < 1e-9
+        assert _finding(asked, "not_reconsented").title.endswith("without them: the user has not consented since")
+        broad = diagnose(text=text, granted="accounting.transactions", era="granular")
+        assert abs(_ratio(broad, "broad_scope_on_granular_app") - 0.8 / 0.55) < 1e-9
+        journals = diagnose(text=text, granted="accounting.journals.read")
+        assert abs(_ratio(journals, "tier_gated") - 0.4 / 0.55) < 1e-9
+    weak = diagnose(text=WORDS_401, granted="openid", requested="openid accounting.contacts")
+    assert _finding(weak, "not_reconsented").weight < 0.75  # the words alone are weaker than a 401
+
+
+def test_a_named_cause_stops_the_payroll_404_guess() -> None:
+    from xero_nb.diagnose.context import build_context
+    from xero_nb.diagnose.observation import observe
+    from xero_nb.diagnose.org import _payroll_404, _region
+
+    obs = observe(text=SDK_404)
+    ctx = build_context(obs, endpoint=None, granted="payroll.employees.read", requested=None, token=None,
+                        connections=None, era=None, organisation=None, user_role=None, tenant_id=None,
+                        authorize=None, client_id=None, redirect_uri=None, now=0.0)
+    assert [f.weight for f in _payroll_404(obs, ctx, [], False)] == [0.35]
+    assert _payroll_404(obs, ctx, [], True) == []
+    assert _region(obs, ctx, [], True) == []
+    assert [f.title[:5] for f in _region(obs, ctx, [], False)] == ["A 404"]

@@ -645,3 +645,12 @@ def test_roles_separated_by_semicolons_are_read_part_by_part() -> None:
 
     role = read_role("Read only; payroll admin", None)
     assert role is not None and (role.role, role.payroll_admin) == ("read_only", True)
+
+
+def test_rate_evidence_says_no_status_rather_than_none() -> None:
+    from xero_nb.diagnose.diagnosis import diagnose
+
+    words = diagnose(text="please wait before retrying the xero api, the limit exceeded is: minute")
+    assert words.top.code == "rate_limited" and words.top.evidence[0] == "no HTTP status"
+    status = diagnose(status=429, headers={"X-Rate-Limit-Problem": "minute", "Retry-After": "20"})
+    assert status.top.evidence[:3] == ("status 429", "X-Rate-Limit-Problem: minute", "Retry-After: 20")

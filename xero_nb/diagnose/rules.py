@@ -65,7 +65,7 @@ def rate_findings(obs: Observation) -> list[Finding]:
                                 ("appminute", "X-AppMinLimit-Remaining")) if obs.header(h) == "0"]
         kind = spent[0] if spent else None
     limit = LIMITS.get(kind or "", f"limit '{kind}'" if kind else "a rate limit (kind not given)")
-    ev = [f"status {obs.status}"] + [f"{n}: {obs.header(n)}" for n in (
+    ev = [f"status {obs.status}" if obs.status else "no HTTP status"] + [f"{n}: {obs.header(n)}" for n in (
         "X-Rate-Limit-Problem", "Retry-After", "X-MinLimit-Remaining", "X-DayLimit-Remaining",
         "X-AppMinLimit-Remaining") if obs.header(n) is not None]
     given = obs.header("Retry-After") or ""
