@@ -31,7 +31,7 @@ def test_an_oauth_code_in_a_redirect_url_is_hidden_however_short(url: str) -> No
 
 @pytest.mark.parametrize("url", [
     "https://app.example/callback?token=x1",
-    "https://app.example/callback?secret=x1&state=s1",
+    "https://app.example/callback?secret=x1&page=2",
 ])
 def test_a_generic_key_in_a_url_is_not_taken_for_the_oauth_code(url: str) -> None:
     """Only ``code`` is special after ``?``: a two-character ``token=`` value is no credential."""

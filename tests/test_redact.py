@@ -261,7 +261,16 @@ def test_a_credential_key_hides_even_a_short_or_wordlike_value(text: str, value:
 ])
 def test_a_short_oauth_code_in_a_query_or_fragment_is_hidden(url: str) -> None:
     # right after "?", "&" or "#" the code parameter is the OAuth code, however short it is
-    assert redact(url) == url.replace("Ab3dE6", REDACTED)
+    assert redact(url) == url.replace("Ab3dE6", REDACTED).replace("state=x", f"state={REDACTED}")
+
+
+def test_the_oauth_state_in_a_redirect_url_goes_with_the_code() -> None:
+    assert redact("http://127.0.0.1:8765/callback?code=Ab3dE6&state=Zq81xYw2") == (
+        "http://127.0.0.1:8765/callback?code=[redacted]&state=[redacted]")
+    assert redact("http://127.0.0.1:8765/callback#state=Zq81xYw2&code=Ab3dE6") == (
+        "http://127.0.0.1:8765/callback#state=[redacted]&code=[redacted]")
+    assert redact("the state=active flag; state: AU") == "the state=active flag; state: AU"
+    assert redact("?state=[redacted]") == "?state=[redacted]"  # said once, not twice
 
 
 def test_a_value_that_holds_another_key_is_hidden_whole_and_once() -> None:

@@ -89,6 +89,8 @@ _REDACTIONS = (
      r"\1\2" + REDACTED),
     (re.compile(r"(?i)(?<![A-Za-z])(Basic)\s+(?=[A-Za-z0-9+/=]*[0-9+/=])[A-Za-z0-9+/=]{8,}"),
      r"\1 " + REDACTED),
+    # OAuth's state in a redirect URL goes with the code (the notebook pre-save hook did this alone)
+    (re.compile(r"([?&#;]state=)(?!\[redacted\])[^&#\s\"'<>\\]+"), r"\1" + REDACTED),
 )
 _HEADER = re.compile(r"""(?i)(?<![A-Za-z0-9_-])(["']?(?:authorization|cookie)["']?\s*[:=]\s*["']?)"""
                      r"""(?!Bearer|Basic)""" + _PLACEHOLDER + r"""[^\s"',}][^"'\n,}]*""")
