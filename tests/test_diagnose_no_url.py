@@ -225,3 +225,16 @@ def test_a_named_cause_stops_the_payroll_404_guess() -> None:
     assert _payroll_404(obs, ctx, [], True) == []
     assert _region(obs, ctx, [], True) == []
     assert [f.title[:5] for f in _region(obs, ctx, [], False)] == ["A 404"]
+
+
+def test_a_missing_journals_scope_also_says_the_tier_gate() -> None:
+    d = diagnose(status=401, headers={"WWW-Authenticate": "insufficient_scope"}, endpoint="GET /Journals",
+                 granted="accounting.settings.read")
+    assert d.top.code == "missing_scope"
+    assert d.top.fix[:2] == (
+        "Add `accounting.journals.read` to the scopes your app requests.",
+        "The scope alone is not enough: Journals need the Advanced tier from 2 Mar 2026 (apps created "
+        "since then also Xero's approval); check the app's tier at developer.xero.com.")
+    other = diagnose(status=401, headers={"WWW-Authenticate": "insufficient_scope"}, endpoint="GET /Invoices",
+                     granted="accounting.settings.read")
+    assert not any("tier" in step for step in other.top.fix)

@@ -191,7 +191,7 @@ def test_redact_keeps_placeholders_and_ids() -> None:
     assert redact("Authorization: Bearer abc.def") == "Authorization: Bearer [redacted]"
     # a status code under "Code" is not an OAuth code (xero_nb/redact.py keeps it)
     assert redact('{"access_token":"tok123","Code":"200"}') == '{"access_token":"[redacted]","Code":"200"}'
-    assert redact("?code=xyz&state=1") == "?code=[redacted]&state=1"
+    assert redact("?code=xyz&state=1") == "?code=[redacted]&state=[redacted]"
     assert redact("status_code=401 ErrorCode: 10") == "status_code=401 ErrorCode: 10"
     assert redact('-H "Authorization: Bearer $XERO_ACCESS_TOKEN"') == '-H "Authorization: Bearer $XERO_ACCESS_TOKEN"'
     assert redact(f"xero-tenant-id: {TENANT}") == f"xero-tenant-id: {TENANT}"
