@@ -80,7 +80,7 @@ def cli_words(text: str) -> str:
     from xero_nb.diagnose.findings import MORE_CONTEXT, SETTLE_WITH
 
     text = text.replace(MORE_CONTEXT, "Pass more context: --endpoint, --granted (or --requested), "
-                        "--tenant-id, --grant-type, --region.")
+                        "--tenant-id, --connections, --user-role, --grant-type, --region.")
     text = text.replace(SETTLE_WITH, "Give the status (--status), the endpoint (--endpoint) and "
                         "Xero's response body (in the pasted text) to settle it.")
     text = text.replace("pass token= / granted=", "pass --granted").replace("pass requested=",

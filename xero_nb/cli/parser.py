@@ -128,6 +128,17 @@ def _diagnose(d: argparse.ArgumentParser) -> None:
     d.add_argument("--tenant-id", help="the xero-tenant-id header the call sent")
     d.add_argument("--grant-type", choices=("authorization_code", "client_credentials"),
                    help="how the app signs in (client_credentials: a custom connection)")
+    conns = d.add_mutually_exclusive_group()
+    conns.add_argument("--connections", nargs="*", metavar="TENANT_ID",
+                       help="the tenantIds GET /connections lists for this token (none given: "
+                            "it lists none)")
+    conns.add_argument("--connections-file", metavar="FILE",
+                       help="file holding the JSON array GET /connections returned for this token")
+    d.add_argument("--user-role", metavar="ROLE",
+                   help="the signed-in user's role in the organisation: standard, adviser, "
+                        "read-only, invoice-only, cashbook-client, managed-client or removed; "
+                        "optionally with payroll admin, reports, projects (e.g. 'standard, "
+                        "payroll admin')")
     _region(d)
     _era(d, None)
     _format(d, ("text", "json"))
