@@ -450,12 +450,12 @@ EQUIVALENT: dict[str, str] = {
     "xero_nb.diagnose.rules.x_rate_findings__mutmut_38": "'X-MINLIMIT-REMAINING': as _32",
     "xero_nb.diagnose.rules.x_rate_findings__mutmut_42": "'x-appminlimit-remaining': as _32",
     "xero_nb.diagnose.rules.x_rate_findings__mutmut_43": "'X-APPMINLIMIT-REMAINING': as _32",
-    "xero_nb.diagnose.rules.x_rate_findings__mutmut_86": "'retry-after': as _32",
-    "xero_nb.diagnose.rules.x_rate_findings__mutmut_87": "'RETRY-AFTER': as _32",
+    "xero_nb.diagnose.rules.x_rate_findings__mutmut_91": "'retry-after': as _32",
+    "xero_nb.diagnose.rules.x_rate_findings__mutmut_92": "'RETRY-AFTER': as _32",
     "xero_nb.diagnose.rules.x_rate_findings__mutmut_57": (
         "LIMITS.get(kind or 'XXXX', ...): with no kind neither '' nor 'XXXX' is a key, so the "
         "default is used either way"),
-    "xero_nb.diagnose.rules.x_rate_findings__mutmut_162": (
+    "xero_nb.diagnose.rules.x_rate_findings__mutmut_167": (
         "`waits and obs.status != 430`: waits holds only when there is no status at all"),
     "xero_nb.diagnose.org.x__region__mutmut_10": (
         "obs.body[:4001] instead of [:4000]: observe() keeps at most MAX_BODY = 4000 characters "
