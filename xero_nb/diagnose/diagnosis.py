@@ -18,6 +18,7 @@ from dataclasses import replace
 from typing import Any
 
 from xero_nb.diagnose.alike import ruled_out, with_lookalikes
+from xero_nb.diagnose.client_side import client_side
 from xero_nb.diagnose.context import Context, build_context
 from xero_nb.diagnose.findings import DIAGNOSIS_CODES, MORE_CONTEXT, Diagnosis, Finding
 from xero_nb.diagnose.oauth import oauth_findings
@@ -220,6 +221,8 @@ def unknown_finding(obs: Observation) -> Finding:
     elif (obs.field("type") or "").lower() == "validationexception":
         title = "Xero rejected the data sent (ValidationException): not a permission problem"
         first = "Correct the fields its ValidationErrors name, then send again."
+    elif (caller := client_side(obs)) is not None:
+        title, first = caller
     elif status == 404:
         title = "404: the resource or endpoint was not found (wrong id, or a payroll region)"
     elif status is None and not obs.body.strip() and not obs.fields:

@@ -15,6 +15,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from xero_nb.diagnose.client_side import client_side_error
 from xero_nb.diagnose.fields import METHODS, Pasted, as_status, fill_gaps, read_request_map, walk_fields
 from xero_nb.diagnose.paste import parse_paste
 from xero_nb.diagnose.sdk import class_of, operation_hint
@@ -93,6 +94,8 @@ def read_response(response: Any, depth: int = 0) -> Pasted:
         out.status = as_status(_get(response, attr))
         if out.status is not None:
             break
+    if client_side_error(_get(response, "error")) is not None:
+        out.status = None  # oauthlib's class default: nothing was answered by Xero
     try:
         out.headers = header_pairs(_get(response, "headers") or _get(response, "response_headers"))
     except Exception:  # odd header objects: go on without them

@@ -130,7 +130,7 @@ def _missing(ep: Endpoint, ctx: Context, s: float, ev: list[str]) -> list[Findin
     link = authorize_link(ctx, scope)
     sign_in = [f"Sign in again with: {link}"] if link else []
     gate = refused_at_authorize(scope, ctx.era or ctx.era_guess or "broad")
-    tier = restriction(ep, ctx.era_for_checks) if ep.path.startswith("/Journals") else None
+    tier = restriction(ep, ctx.era_for_checks) if ep.path.startswith("/Journals") and not gate else None
     steps = [f"Add `{scope}` to the scopes your app requests{other}.",
              *([f"Xero must let the app request it first: {gate}."] if gate else []),
              *([f"The scope alone is not enough: {tier}; check the app's tier at "

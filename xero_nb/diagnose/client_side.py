@@ -1,0 +1,49 @@
+"""Errors an OAuth library raises on the caller's side, before or instead of any answer from Xero.
+
+oauthlib (under requests-oauthlib, pyxero, authlib's requests client) raises these with a class
+default ``status_code`` of 400 although no request failed at Xero: the status is not read from
+them, and the finding says what to change on the caller's side.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # observation reads objects, which reads this module
+    from xero_nb.diagnose.observation import Observation
+
+# oauthlib's error name -> (what happened, the first step of the fix)
+CLIENT_SIDE: dict[str, tuple[str, str]] = {
+    "insecure_transport": (
+        "oauthlib refused to send the request: OAuth 2 needs https, and the URL is http",
+        "Use the https URL; only for a local test server (such as the simulator) set "
+        "OAUTHLIB_INSECURE_TRANSPORT=1 in that process."),
+    "missing_token": (
+        "The token endpoint's answer held no access_token (oauthlib's MissingTokenError): "
+        "what came back was not a token",
+        "Look at the token endpoint's raw answer: an OAuth error (invalid_grant, invalid_client) "
+        "or an HTML page (a wrong URL or a proxy) came back instead; diagnose that answer."),
+    "mismatching_state": (
+        "The state in the redirect is not the one this sign-in sent (oauthlib's CSRF check)",
+        "Start the sign-in again in the same session; never reload or reuse an old redirect URL."),
+}
+_CLASSES = {"InsecureTransportError": "insecure_transport", "MissingTokenError": "missing_token",
+            "MismatchingStateError": "mismatching_state"}
+_NAMED = re.compile(r"\((insecure_transport|missing_token|mismatching_state)\)|\b(" + "|".join(_CLASSES)
+                    + r")\b")
+
+
+def client_side_error(error: object) -> str | None:
+    """The client-side error name an object or a field value carries, if it is one of these."""
+    return error if isinstance(error, str) and error in CLIENT_SIDE else None
+
+
+def client_side(obs: Observation) -> tuple[str, str] | None:
+    """(title, first fix step) when what was seen is an OAuth library's own refusal."""
+    name = client_side_error((obs.field("error") or "").lower())
+    if name is None:
+        m = _NAMED.search(obs.body[:4000])
+        if m is not None:
+            name = m.group(1) or _CLASSES[m.group(2)]
+    return CLIENT_SIDE[name] if name else None
