@@ -44,6 +44,7 @@ class Pasted:
     operation: tuple[str, str] | None = None  # (API or "", operation id) named by an SDK's text
     sdk_class: str | None = None  # a known SDK exception class seen (its name says a status)
     notes: list[str] = field(default_factory=list)  # what could not be read (a long paste cut)
+    library: str | None = None  # the SDK that printed or raised it ("xero-python", "pyxero", ...)
 
 
 def fill_gaps(first: Pasted, second: Pasted) -> Pasted:
@@ -56,7 +57,8 @@ def fill_gaps(first: Pasted, second: Pasted) -> Pasted:
         body=first.body or second.body, fields={**second.fields, **first.fields},
         method=first.method or second.method, url=first.url or second.url,
         operation=first.operation or second.operation, sdk_class=first.sdk_class or second.sdk_class,
-        notes=[*first.notes, *(n for n in second.notes if n not in first.notes)])
+        notes=[*first.notes, *(n for n in second.notes if n not in first.notes)],
+        library=first.library or second.library)
 
 
 def as_status(value: Any) -> int | None:

@@ -86,6 +86,9 @@ def read_response(response: Any, depth: int = 0) -> Pasted:
     if isinstance(response, (str, bytes)):
         return parse_paste(text_of(response))
     if isinstance(response, (dict, list)):
+        inner = response.get("response") if isinstance(response, dict) else None
+        if isinstance(inner, dict) and "statusCode" in inner:  # xero-node's thrown error, parsed
+            out.library = "xero-node"
         walk_fields(response, out)
         out.body = text_of(response)
         out.status = as_status(out.fields.get("status") or out.fields.get("statuscode"))
@@ -113,6 +116,9 @@ def read_response(response: Any, depth: int = 0) -> Pasted:
     inner = _get(response, "response")
     if depth < 2 and inner is not None and inner is not response and not isinstance(inner, (str, bytes)):
         out = fill_gaps(out, read_response(inner, depth + 1))  # pyxero, requests, httpx errors
+    module = type(response).__module__ or ""
+    out.library = ("xero-python" if module.startswith("xero_python") else
+                   "pyxero" if module.startswith("xero.") else None)
     hint = class_of([c.__name__ for c in type(response).__mro__])
     if hint is not None:
         out.sdk_class = hint[0]

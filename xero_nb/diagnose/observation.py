@@ -117,6 +117,7 @@ class Observation:
     sdk_class: str | None = None  # a known SDK exception class (xero-python, pyxero, Java, .NET)
     grant_type: str | None = None  # an OAuth grant the text names (grant_type=client_credentials)
     scopes_named: frozenset[str] = frozenset()  # scope names the text mentions (cues.scope_names)
+    library: str | None = None  # the SDK that printed or raised it, when it shows
     notes: tuple[str, ...] = ()  # what of the input was not read (a long paste is read in pieces)
 
     def header(self, name: str) -> str | None:
@@ -320,7 +321,7 @@ def _observe(response: Any, status: Any, headers: Any, body: Any, text: str | No
         token_scopes=scopes, token_expires_at=exp, markers=markers, source=source,
         operation=got.operation, sdk_class=got.sdk_class,
         grant_type=grant.group(1).lower() if grant else None, scopes_named=scope_names(haystack),
-        notes=tuple(got.notes),
+        notes=tuple(got.notes), library=got.library,
     )
 
 

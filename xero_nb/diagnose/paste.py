@@ -260,4 +260,20 @@ def parse_paste(text: str) -> Pasted:
     _oauth_problem(text, out)
     if not out.body:
         out.body = text.strip()
+    out.library = library_of_text(text)
     return out
+
+
+# What each SDK's printout shows of itself: xero-python's ApiException.__str__, pyxero's
+# module path, xero-node's thrown JSON (quoted once more by JSON.stringify) or its user agent.
+_LIBRARIES = (
+    ("xero-python", re.compile(r"HTTP response headers: HTTPHeaderDict\(|\bxero_python\b")),
+    ("pyxero", re.compile(r"\bxero\.exceptions\.Xero\w")),
+    ("xero-node", re.compile(r"\bxero-node\b|\{\\?\"response\\?\":[ ]?\{\\?\"statusCode\\?\"")),
+)
+
+
+def library_of_text(text: str) -> str | None:
+    """The SDK whose printout this is, when it shows (see ``_LIBRARIES``)."""
+    head = text[:20_000]
+    return next((name for name, rx in _LIBRARIES if rx.search(head)), None)

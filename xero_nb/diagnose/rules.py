@@ -9,6 +9,7 @@ from xero_nb.catalog.scopes import is_allowed
 from xero_nb.diagnose.context import Context
 from xero_nb.diagnose.findings import Finding
 from xero_nb.diagnose.observation import Observation
+from xero_nb.diagnose.sdk_steps import expiry_steps
 from xero_nb.facts import TENANT_PER_DAY, TENANT_PER_DAY_STARTER, TENANT_PER_MINUTE
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
@@ -100,8 +101,7 @@ def rate_findings(obs: Observation) -> list[Finding]:
 
 def expiry_findings(obs: Observation, ctx: Context) -> list[Finding]:
     """An expired access token (TokenExpired, or the token's exp already past)."""
-    fix = ("Refresh the access token (XeroAuth.token() refreshes before expiry) and retry.",
-           "Without offline_access there is no refresh token: sign in again.")
+    fix = expiry_steps(obs, ctx)
     if obs.oauth_error in OAUTH_ERRORS or obs.markers & TOKEN_STEP:
         return []  # a token-endpoint error: "refresh token expired" there is invalid_grant
     if "tokenexpired" in obs.markers:

@@ -1,0 +1,45 @@
+"""An expired token is refreshed with the SDK's own call, named after the SDK that printed it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from xero_python.exceptions import AccessTokenExpiredError
+
+from xero_nb.diagnose.diagnosis import diagnose
+from xero_nb.diagnose.sdk_steps import REFRESH
+
+BODY = ('{"Type":null,"Title":"Unauthorized","Status":401,"Detail":"TokenExpired: token expired at '
+        '11/30/2026 17:06:38"}')
+XERO_PYTHON = ("(401)\nReason: Unauthorized\nHTTP response headers: HTTPHeaderDict({'Content-Type': "
+               f"'application/json'}})\nHTTP response body: b'{BODY}'\n")
+PYXERO = "xero.exceptions.XeroUnauthorized: TokenExpired: token expired at 11/30/2026 17:06:38"
+XERO_NODE = json.dumps(json.dumps({"response": {"statusCode": 401, "body": json.loads(BODY)},
+                                   "body": json.loads(BODY)}, separators=(",", ":")))
+
+
+@pytest.mark.parametrize(("pasted", "sdk"), [
+    (XERO_PYTHON, "xero-python"), (PYXERO, "pyxero"), (XERO_NODE, "xero-node"), (BODY, "xero-nb"),
+])
+def test_the_refresh_step_names_the_sdks_own_call(pasted: str, sdk: str) -> None:
+    d = diagnose(text=pasted)
+    assert d.top.code == "token_expired" and d.observed.library == (None if sdk == "xero-nb" else sdk)
+    assert d.top.fix[0] == f"Refresh the access token ({REFRESH[sdk]}) and retry."
+
+
+def test_the_exception_object_and_xero_nodes_parsed_error_name_their_sdk() -> None:
+    d = diagnose(AccessTokenExpiredError("Access Token has expired"))
+    assert d.top.code == "token_expired" and "api_client.refresh_oauth2_token()" in d.top.fix[0]
+    node = diagnose(json.loads(json.loads(XERO_NODE)))
+    assert node.observed.library == "xero-node" and "xero.refreshToken()" in node.top.fix[0]
+
+
+def test_a_token_with_offline_access_is_told_to_use_its_refresh_token() -> None:
+    held = diagnose(text=BODY, granted="openid offline_access accounting.contacts.read")
+    assert held.top.fix[1] == ("The token was issued with offline_access, so a refresh token came "
+                               "with it: use the one stored after the last refresh (each refresh "
+                               "returns a new one).")
+    assert diagnose(text=BODY, granted="openid accounting.contacts.read").top.fix[1] == (
+        "Without offline_access there is no refresh token: sign in again.")
+    assert diagnose(text=BODY).top.fix[1].startswith("Without offline_access")  # scopes unknown

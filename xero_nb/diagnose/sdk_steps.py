@@ -1,0 +1,49 @@
+"""The refresh step said in the words of the SDK that printed the error.
+
+A token_expired finding tells the user to refresh; whoever pasted a xero-python, pyxero or
+xero-node error refreshes with that SDK's own call, not with xero-nb's ``XeroAuth``.
+"""
+
+from __future__ import annotations
+
+from xero_nb.diagnose.context import Context
+from xero_nb.diagnose.observation import Observation
+
+REFRESH: dict[str, str] = {
+    "xero-python": "xero-python: api_client.refresh_oauth2_token(), with the client id, secret "
+                   "and refresh token in its OAuth2Token; then save the new token",
+    "pyxero": "pyxero: credentials.refresh() on the OAuth2Credentials; then save credentials.token",
+    "xero-node": "xero-node: await xero.refreshToken() (or refreshWithRefreshToken(clientId, "
+                 "clientSecret, refreshToken)); then store the new token set",
+    "xero-nb": "XeroAuth.token() refreshes before expiry",
+}
+# pyxero's exception classes (xero/exceptions.py): no other library names its classes so
+PYXERO_CLASSES = frozenset({
+    "XeroException", "XeroBadRequest", "XeroUnauthorized", "XeroForbidden", "XeroNotFound",
+    "XeroRateLimitExceeded", "XeroInternalError", "XeroNotImplemented", "XeroNotAvailable",
+    "XeroExceptionUnknown", "XeroTenantIdNotSet",
+})
+
+
+def sdk_of(obs: Observation) -> str:
+    """Which SDK printed or raised the error, when it shows: else xero-nb's own client."""
+    if obs.library in REFRESH:
+        return obs.library
+    agent = (obs.request_header("User-Agent") or "").lower()
+    if agent.startswith("xero-python"):
+        return "xero-python"
+    if obs.sdk_class in PYXERO_CLASSES:
+        return "pyxero"
+    if agent.startswith("xero-node"):
+        return "xero-node"
+    return "xero-nb"
+
+
+def expiry_steps(obs: Observation, ctx: Context) -> tuple[str, str]:
+    """Refresh (the SDK's own call) and retry; and what to do when no refresh token is held."""
+    refresh = f"Refresh the access token ({REFRESH[sdk_of(obs)]}) and retry."
+    if ctx.granted is not None and "offline_access" in ctx.granted:
+        return refresh, ("The token was issued with offline_access, so a refresh token came with "
+                         "it: use the one stored after the last refresh (each refresh returns a new "
+                         "one).")
+    return refresh, "Without offline_access there is no refresh token: sign in again."
