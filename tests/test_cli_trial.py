@@ -232,3 +232,32 @@ def test_diagnose_asks_for_context_by_its_options_not_in_python(
     assert code == OK
     assert said in out
     assert "diagnose()" not in out and "granted=" not in out and "requested=" not in out
+
+
+def test_diagnose_says_which_file_is_empty_or_not_text(capsys: pytest.CaptureFixture[str],
+                                                        tmp_path: Path) -> None:
+    import gzip
+
+    empty = tmp_path / "error.txt"
+    empty.write_text("", encoding="utf-8")
+    code, _, err = run(capsys, "diagnose", str(empty))
+    assert code == USAGE and f"{empty} is empty: give the file that holds the error text" in err
+    packed = tmp_path / "app.log.gz"
+    packed.write_bytes(gzip.compress(b"401 Unauthorized"))
+    code, out, err = run(capsys, "diagnose", str(packed))
+    assert code == USAGE and out == "" and "is a gzip archive, not text: unpack it first" in err
+    binary = tmp_path / "dump.bin"
+    binary.write_bytes(b"\x00\x01\x02401 Unauthorized")
+    code, _, err = run(capsys, "diagnose", str(binary))
+    assert code == USAGE and "holds binary data (NUL bytes), not text" in err
+
+
+def test_a_given_status_that_the_text_contradicts_is_noted(capsys: pytest.CaptureFixture[str],
+                                                           tmp_path: Path) -> None:
+    paste = tmp_path / "error.txt"
+    paste.write_text("HTTP/1.1 401 Unauthorized\nWWW-Authenticate: insufficient_scope\n", encoding="utf-8")
+    code, out, _ = run(capsys, "diagnose", "--status", "403", str(paste))
+    assert code == OK
+    assert "note: status 403 was given, but the pasted text says 401: the given status is used" in out
+    code, out, _ = run(capsys, "diagnose", "--status", "401", str(paste))
+    assert "was given, but" not in out

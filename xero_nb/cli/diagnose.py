@@ -105,7 +105,8 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
     ep = endpoint(args.endpoint, args.region) if args.endpoint else None
     text = read_text(args.file)
     if not text.strip() and args.status is None:
-        raise CliError("no error text: paste it on stdin or give a file", USAGE)
+        raise CliError("no error text: paste it on stdin or give a file" if args.file == "-" else
+                       f"{args.file} is empty: give the file that holds the error text", USAGE)
     diag = diagnose(text=text or None, status=args.status, endpoint=ep, granted=granted,
                     requested=requested, tenant_id=args.tenant_id, era=args.era,
                     grant_type=args.grant_type, connections=connections, user_role=user_role,

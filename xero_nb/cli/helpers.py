@@ -96,10 +96,21 @@ def read_text(path: str) -> str:
     try:
         if path == "-":
             raw = getattr(sys.stdin, "buffer", None)
-            return decode_bytes(raw.read()) if raw else sys.stdin.read()
-        return decode_bytes(Path(path).read_bytes())
+            if raw is None:
+                return sys.stdin.read()
+            data = raw.read()
+        else:
+            data = Path(path).read_bytes()
     except OSError as exc:
         raise CliError(f"cannot read {path}: {exc.strerror or exc}", USAGE) from None
+    where = "stdin" if path == "-" else path
+    if data.startswith(b"\x1f\x8b"):
+        raise CliError(f"{where} is a gzip archive, not text: unpack it first (gunzip) and give "
+                       "the log inside", USAGE)
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise CliError(f"{where} holds binary data (NUL bytes), not text: give the error text or "
+                       "the log it is in", USAGE)
+    return decode_bytes(data)
 
 
 def ambiguous(exc: Exception) -> CliError:

@@ -294,6 +294,9 @@ def _observe(response: Any, status: Any, headers: Any, body: Any, text: str | No
         pasted = parse_paste(pasted_text)
         pasted.notes[:0] = [n for n in (calls_note, note) if n]
         source = "text" if source == "empty" else source
+        if got.status is not None and pasted.status is not None and pasted.status != got.status:
+            got.notes.append(f"status {got.status} was given, but the pasted text says {pasted.status}: "
+                             f"the given status is used")
         got = _merge(got, pasted)
     got.method = (method or got.method or "").upper() or None
     got.url = url or got.url
