@@ -6,6 +6,8 @@ arrow and the status, urllib3's debug lines, a Node log with a problem body afte
 
 from __future__ import annotations
 
+import json
+
 from xero_nb.diagnose.calls import focus_calls
 from xero_nb.diagnose.diagnosis import diagnose
 
@@ -104,3 +106,40 @@ def test_words_in_the_users_own_source_lines_are_not_cues() -> None:
     plain = diagnose(text=frame.replace("{label}", "case4"), tenant_id="8a1b2c3d-4e5f-4a6b-9c8d-0e1f2a3b4c5d")
     assert named.codes == plain.codes
     assert "revoked" not in named.observed.markers and "disconnected" not in str(named.observed.markers)
+
+
+def _har(*calls: tuple[str, str, int, list[tuple[str, str]], list[tuple[str, str]], str]) -> str:
+    entries = [{"request": {"method": m, "url": u, "headers": [{"name": k, "value": v} for k, v in rq]},
+                "response": {"status": s, "statusText": "", "headers": [{"name": k, "value": v} for k, v in rs],
+                             "content": {"mimeType": "application/json", "text": body}}}
+               for m, u, s, rq, rs, body in calls]
+    return json.dumps({"log": {"version": "1.2", "creator": {"name": "Firefox"}, "entries": entries}}, indent=2)
+
+
+TENANT = "8a1b2c3d-4e5f-4a6b-9c8d-0e1f2a3b4c5d"
+FORBIDDEN = '{"Type":null,"Title":"Forbidden","Status":403,"Detail":"AuthenticationUnsuccessful"}'
+
+
+def test_a_har_capture_is_read_at_its_first_failed_call() -> None:
+    har = _har(("GET", "https://api.xero.com/connections", 200, [], [], "[]"),
+               ("GET", "https://api.xero.com/api.xro/2.0/Invoices", 403, [("xero-tenant-id", TENANT)],
+                [("Xero-Correlation-Id", "0e9d8c7b-6a5f-4e4d-8c3b-2a1f0e9d8c7b")], FORBIDDEN),
+               ("GET", "https://api.xero.com/api.xro/2.0/Contacts", 429, [], [("Retry-After", "30")], ""))
+    d = diagnose(text=har, connections=[])
+    assert d.notes[0] == ("a HAR capture of 3 calls, 2 failed: the first that failed is diagnosed, GET "
+                          "/api.xro/2.0/Invoices (403); also failed: GET /api.xro/2.0/Contacts (429)")
+    assert (d.observed.method, d.observed.status) == ("GET", 403)
+    assert d.observed.url == "https://api.xero.com/api.xro/2.0/Invoices"
+    assert d.observed.request_header("xero-tenant-id") == TENANT
+    assert d.observed.correlation_id == "0e9d8c7b-6a5f-4e4d-8c3b-2a1f0e9d8c7b"
+    assert d.top.code == "connection_revoked"
+    assert not any(name == "name" or value == "value" for name, value in d.observed.headers)
+
+
+def test_json_that_is_no_har_or_a_har_without_failure_is_read_as_before() -> None:
+    from xero_nb.diagnose.calls import focus_har
+
+    fine = _har(("GET", "https://api.xero.com/connections", 200, [], [], "[]"))
+    assert focus_har(fine) == (fine, None)
+    for text in (FORBIDDEN, '{"log": "not a HAR"}', '{"log": {"entries": [{"request": 1}]}}', "[1, 2]"):
+        assert focus_har(text) == (text, None)

@@ -10,6 +10,7 @@ lines of the other failed ones), and says so in a note.
 
 from __future__ import annotations
 
+import json
 import re
 
 from xero_nb.redact import redact
@@ -76,3 +77,45 @@ def _short(url: str) -> str:
         if url.startswith(host + "/"):
             url = url[len(host):]
     return url if len(url) <= 80 else url[:77] + "..."
+
+
+MAX_HAR = 50_000_000  # characters of a HAR file parsed whole (a browser's export of a session)
+
+
+def focus_har(text: str) -> tuple[str, str | None]:
+    """A browser's HAR capture as the HTTP transcript of its first failed call, and a note.
+
+    A HAR file is JSON (``log.entries[]``, each a request and its response, headers as
+    ``{"name", "value"}`` pairs); read as plain JSON its names and values are taken literally.
+    """
+    head = text[:2000].lstrip()
+    if not head.startswith("{") or '"log"' not in text[:5000] or len(text) > MAX_HAR:
+        return text, None
+    try:
+        entries = json.loads(text)["log"]["entries"]
+        calls = [(e["request"], e["response"]) for e in entries]
+        statuses = [int(resp.get("status") or 0) for _, resp in calls]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return text, None
+    failed = [i for i, status in enumerate(statuses) if status >= 400]
+    if not failed:
+        return text, None
+    request, response = calls[failed[0]]
+    lines = [f"> {request.get('method', '?')} {request.get('url', '')} HTTP/1.1"]
+    lines += [f"> {h.get('name')}: {h.get('value')}" for h in request.get("headers") or ()
+              if isinstance(h, dict)]
+    lines += [f"< HTTP/1.1 {statuses[failed[0]]} {response.get('statusText') or ''}".rstrip()]
+    lines += [f"< {h.get('name')}: {h.get('value')}" for h in response.get("headers") or ()
+              if isinstance(h, dict)]
+    content = response.get("content") or {}
+    body = content.get("text") if isinstance(content, dict) else None
+    transcript = "\n".join(lines) + "\n\n" + (body if isinstance(body, str) else "") + "\n"
+    note = (f"a HAR capture of {len(calls)} calls, {len(failed)} failed: the first that failed is "
+            f"diagnosed, {request.get('method', '?')} {_short(str(request.get('url', '')))} "
+            f"({statuses[failed[0]]})")
+    if len(failed) > 1:
+        named = ", ".join(f"{calls[i][0].get('method', '?')} {_short(str(calls[i][0].get('url', '')))} "
+                          f"({statuses[i]})" for i in failed[1:1 + MAX_NAMED])
+        more = f" and {len(failed) - 1 - MAX_NAMED} more" if len(failed) - 1 > MAX_NAMED else ""
+        note += f"; also failed: {named}{more}"
+    return transcript, note

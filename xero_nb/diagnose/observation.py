@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_plus
 
-from xero_nb.diagnose.calls import focus_calls
+from xero_nb.diagnose.calls import focus_calls, focus_har
 from xero_nb.diagnose.cues import cue_markers, scope_names
 from xero_nb.diagnose.fields import (
     Pasted,
@@ -289,7 +289,8 @@ def _observe(response: Any, status: Any, headers: Any, body: Any, text: str | No
             got.status = as_status(got.fields.get("status") or got.fields.get("statuscode"))
     pasted_text = ""
     if text is not None:
-        focused, calls_note = focus_calls(text_of(text))  # a log of several calls: the failed one
+        focused, har_note = focus_har(text_of(text))  # a browser's capture: its failed call
+        focused, calls_note = focus_calls(focused) if har_note is None else (focused, har_note)
         pasted_text, note = readable(focused)
         pasted = parse_paste(pasted_text)
         pasted.notes[:0] = [n for n in (calls_note, note) if n]
