@@ -8,10 +8,6 @@ them, and the finding says what to change on the caller's side.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # observation reads objects, which reads this module
-    from xero_nb.diagnose.observation import Observation
 
 # oauthlib's error name -> (what happened, the first step of the fix)
 CLIENT_SIDE: dict[str, tuple[str, str]] = {
@@ -39,11 +35,12 @@ def client_side_error(error: object) -> str | None:
     return error if isinstance(error, str) and error in CLIENT_SIDE else None
 
 
-def client_side(obs: Observation) -> tuple[str, str] | None:
-    """(title, first fix step) when what was seen is an OAuth library's own refusal."""
-    name = client_side_error((obs.field("error") or "").lower())
+def client_side(error: str, body: str) -> tuple[str, str] | None:
+    """(title, first fix step) when what was seen (the OAuth ``error`` field, the body) is an
+    OAuth library's own refusal."""
+    name = client_side_error(error.lower())
     if name is None:
-        m = _NAMED.search(obs.body[:4000])
+        m = _NAMED.search(body[:4000])
         if m is not None:
             name = m.group(1) or _CLASSES[m.group(2)]
     return CLIENT_SIDE[name] if name else None

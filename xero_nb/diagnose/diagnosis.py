@@ -221,7 +221,7 @@ def unknown_finding(obs: Observation) -> Finding:
     elif (obs.field("type") or "").lower() == "validationexception":
         title = "Xero rejected the data sent (ValidationException): not a permission problem"
         first = "Correct the fields its ValidationErrors name, then send again."
-    elif (caller := client_side(obs)) is not None:
+    elif (caller := client_side(obs.field("error") or "", obs.body)) is not None:
         title, first = caller
     elif status == 404:
         title = "404: the resource or endpoint was not found (wrong id, or a payroll region)"
