@@ -143,3 +143,13 @@ def test_json_that_is_no_har_or_a_har_without_failure_is_read_as_before() -> Non
     assert focus_har(fine) == (fine, None)
     for text in (FORBIDDEN, '{"log": "not a HAR"}', '{"log": {"entries": [{"request": 1}]}}', "[1, 2]"):
         assert focus_har(text) == (text, None)
+
+
+def test_a_redirect_uri_in_the_words_is_not_taken_for_a_failed_call() -> None:
+    d = diagnose(text="unauthorized_client: Invalid redirect_uri http://localhost:3000/cb")
+    assert d.notes == () and d.top.code == "invalid_client"
+    # an API path on the simulator, or an endpoint given, is still judged against the catalog
+    assert any("not a Xero endpoint" in n for n in diagnose(
+        text="GET http://127.0.0.1:8765/api.xro/2.0/Foo -> 404").notes)
+    assert any("not a Xero endpoint" in n for n in diagnose(
+        text="401", endpoint="GET http://localhost:3000/cb").notes)

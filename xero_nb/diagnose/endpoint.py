@@ -163,6 +163,8 @@ def _resolve(obs_method: str | None, obs_url: str | None, endpoint: Any,
         if parts is not None and host not in (None, "api.xero.com") and any(
                 f"{k}=" in f"&{parts.query}" for k in ("&code", "&state", "&error")):
             return Resolved(None, (), method, urls)  # the app's own OAuth callback: not an API call
+        if given is None and parts is not None and host != "api.xero.com" and ".xro" not in url:
+            return Resolved(None, (), method, urls)  # a URL in the words (a redirect URI): no call
         spec = load_catalog().spec_version
         note = f"endpoint {shown!r} is not a Xero endpoint in the catalog (spec {spec})"
         if given is not None and obs_url and obs_url != url:  # the response's own URL may settle it
