@@ -289,3 +289,12 @@ def test_failures_may_be_none_one_item_or_several() -> None:
     assert "## Failures (1)" in one_diagnosis.markdown and "invalid_grant" in one_diagnosis.markdown
     several = build(failures=['{"error":"invalid_grant"}', '{"error":"invalid_client"}'], calls=None)
     assert "## Failures (2)" in several.markdown
+
+
+def test_each_failure_is_headed_by_its_call_and_cause_even_without_a_url() -> None:
+    rep = report(failures=['{"Title":"Forbidden","Status":403,"Detail":"AuthenticationUnsuccessful"}',
+                           "GET https://api.xero.com/api.xro/2.0/Invoices -> 401\nWWW-Authenticate: "
+                           "insufficient_scope"])
+    heads = [line for line in rep.markdown.splitlines() if line.startswith("### 1.") or line.startswith("### 2.")]
+    assert heads[0].startswith("### 1. a call whose URL is not known: ")
+    assert heads[1].startswith("### 2. GET https://api.xero.com/api.xro/2.0/Invoices: missing_scope")

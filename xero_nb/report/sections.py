@@ -178,7 +178,8 @@ def _pretty(body: str) -> str:
 def failure_blocks(i: int, item: Any, context: Mapping[str, Any]) -> list[Block]:
     diag, ep = _diagnosis_of(item, context)
     obs = diag.observed
-    head = f"{i}. {obs.method or (ep.method if ep else '')} {obs.url or (ep.url if ep else '')}".strip()
+    call = f"{obs.method or (ep.method if ep else '')} {obs.url or (ep.url if ep else '')}".strip()
+    head = f"{i}. {call or 'a call whose URL is not known'}: {diag.top.code}"
     rows = [("status", str(obs.status) if obs.status is not None else "none"),
             ("Xero-Correlation-Id", obs.correlation_id or "none"),
             ("diagnosis", diag.top.code)]
