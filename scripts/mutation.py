@@ -112,6 +112,7 @@ GROUPS: dict[str, dict[str, list[str]] | None] = {
             "tests/test_diagnose_success.py",
             "tests/test_diagnose_status_input.py",
             "tests/test_diagnose_no_url.py",
+            "tests/test_diagnose_client_side.py",
         ],
         # test_diagnose checks the codes against the list in docs/architecture.md
         "also_copy": ["vendor/", "docs/"],
@@ -464,11 +465,16 @@ EQUIVALENT: dict[str, str] = {
     # any case, and a TokenExpired marker has returned earlier in the function
     **{f"xero_nb.diagnose.rules.x_expiry_findings__mutmut_{n}": (
         "a request header's name in another case: Observation.request_header ignores case")
-       for n in (73, 74, 79, 80, 82, 83, 85, 86, 88, 89)},
-    "xero_nb.diagnose.rules.x_expiry_findings__mutmut_96": (
+       for n in (71, 72, 77, 78, 80, 81, 83, 84, 86, 87)},
+    "xero_nb.diagnose.rules.x_expiry_findings__mutmut_94": (
         "'tokenexpired' dropped from the no-Authorization test's markers: a TokenExpired marker "
         "has already returned at the top of expiry_findings"),
-    "xero_nb.diagnose.rules.x_expiry_findings__mutmut_97": "as _96",
+    "xero_nb.diagnose.rules.x_expiry_findings__mutmut_95": "as _94",
+    "xero_nb.diagnose.diagnosis.x_unknown_finding__mutmut_60": (
+        "obs.field('error') or 'XXXX': 'xxxx' is no client-side error name either, as '' is not"),
+    "xero_nb.diagnose.scope.x__missing__mutmut_65": (
+        "restriction(ep) (the broad era) for the Journals step: the Journals gate reads the same "
+        "in every era"),
     "xero_nb.diagnose.diagnosis.x_diagnose__mutmut_142": (
         "kept findings of code 'XXunknownXX' instead of 'unknown': no rule makes an unknown finding "
         "of ESTABLISHED (0.9) or more (oauth's weighs 0.6, the scope table's 0.3 at most), so the "

@@ -46,3 +46,14 @@ def test_an_answer_from_xero_keeps_its_status() -> None:
     d = diagnose(InvalidGrantError())  # raised from Xero's {"error": "invalid_grant"}
     assert d.observed.status == 400 and d.top.code == "invalid_grant"
     assert diagnose(text='{"error":"insecure"}').top.title != CLIENT_SIDE["insecure_transport"][0]
+
+
+def test_the_error_attribute_alone_names_the_refusal() -> None:
+    class Refused(Exception):  # a wrapper that keeps oauthlib's error name but prints nothing
+        error = "missing_token"
+
+        def __str__(self) -> str:
+            return ""
+
+    d = diagnose(Refused())
+    assert (d.top.title, d.top.fix[0]) == CLIENT_SIDE["missing_token"]
