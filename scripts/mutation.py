@@ -470,6 +470,8 @@ EQUIVALENT: dict[str, str] = {
         "'tokenexpired' dropped from the no-Authorization test's markers: a TokenExpired marker "
         "has already returned at the top of expiry_findings"),
     "xero_nb.diagnose.rules.x_expiry_findings__mutmut_95": "as _94",
+    "xero_nb.diagnose.diagnosis.x_unknown_finding__mutmut_59": (
+        "obs.field('ERROR'): Observation.field lower-cases the name it is given (as _39)"),
     "xero_nb.diagnose.diagnosis.x_unknown_finding__mutmut_60": (
         "obs.field('error') or 'XXXX': 'xxxx' is no client-side error name either, as '' is not"),
     "xero_nb.diagnose.scope.x__missing__mutmut_65": (
