@@ -153,3 +153,15 @@ def test_a_redirect_uri_in_the_words_is_not_taken_for_a_failed_call() -> None:
         text="GET http://127.0.0.1:8765/api.xro/2.0/Foo -> 404").notes)
     assert any("not a Xero endpoint" in n for n in diagnose(
         text="401", endpoint="GET http://localhost:3000/cb").notes)
+
+
+def test_a_long_log_is_searched_for_cues_once_per_distinct_line() -> None:
+    from xero_nb.diagnose.cues import DISTINCT_FROM, _distinct_lines, cue_markers
+
+    line = "2026-11-30 WARN sync: the connection was revoked by the user\n"
+    filler = "2026-11-30 INFO sync: 200 OK\n"
+    log = filler * (DISTINCT_FROM // len(filler) + 10) + line * 50 + filler * 100
+    assert len(_distinct_lines(log)) < 200  # two distinct lines and the empty last one
+    assert "revoked" in cue_markers(log) and cue_markers(log) == cue_markers(filler + line)
+    short = filler * 3
+    assert _distinct_lines(short) == short  # a paste of ordinary length is read as it is

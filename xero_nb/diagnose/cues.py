@@ -479,8 +479,19 @@ def scope_names(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+DISTINCT_FROM = 20_000  # a text longer than this is searched once per distinct line
+
+
+def _distinct_lines(text: str) -> str:
+    """Each line once, in order: a long log repeats its lines, and a cue is found in its first."""
+    if len(text) <= DISTINCT_FROM:
+        return text
+    return "\n".join(dict.fromkeys(text.split("\n")))
+
+
 def cue_markers(text: str) -> frozenset[str]:
     """The cues found in ``text``, plus ``region_pair`` when two payroll countries are set apart."""
+    text = _distinct_lines(text)  # ~90 patterns: each would scan every repeat of every line
     found = {name for name, rx in _CUE_RES.items() if rx.search(text)}
     if len(countries(text)) >= 2 and PAYROLL_WORDS.search(text):
         found.add("region_pair")
