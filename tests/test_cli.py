@@ -468,7 +468,7 @@ def test_report_judges_a_paste_by_its_own_token(capsys: pytest.CaptureFixture[st
     code, out, _ = run(capsys, "report", "--error-file", str(paste))
     assert code == OK and "eyJ" not in out
     heads = [i for i, line in enumerate(out.splitlines()) if line.startswith("### ")
-             and line.endswith("/api.xro/2.0/Invoices")]
+             and "/api.xro/2.0/Invoices: " in line]
     assert len(heads) == 1
     section = "\n".join(out.splitlines()[heads[0]:heads[0] + 12])
     assert "| diagnosis | missing_scope |" in section

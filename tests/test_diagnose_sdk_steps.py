@@ -43,3 +43,17 @@ def test_a_token_with_offline_access_is_told_to_use_its_refresh_token() -> None:
     assert diagnose(text=BODY, granted="openid accounting.contacts.read").top.fix[1] == (
         "Without offline_access there is no refresh token: sign in again.")
     assert diagnose(text=BODY).top.fix[1].startswith("Without offline_access")  # scopes unknown
+
+
+def test_a_refused_client_is_fixed_in_the_sdks_terms() -> None:
+    from xero_nb.diagnose.sdk_steps import CLIENT_STEPS
+
+    refused = ("(400)\nReason: Bad Request\nHTTP response headers: HTTPHeaderDict({'Content-Type': "
+               "'application/json'})\nHTTP response body: b'{\"error\":\"invalid_client\"}'\n")
+    d = diagnose(text=refused)
+    assert d.top.code == "invalid_client" and d.top.fix[1] == CLIENT_STEPS["xero-python"]
+    assert not any(step.startswith("Send them as HTTP Basic auth") for step in d.top.fix)
+    node = diagnose(json.loads('{"response":{"statusCode":400,"body":{"error":"invalid_client"}}}'))
+    assert node.top.fix[1] == CLIENT_STEPS["xero-node"]
+    own = diagnose(text='{"error":"invalid_client"}')  # xero-nb's own client, or unknown: the protocol
+    assert own.top.fix[1].startswith("Send them as HTTP Basic auth to the token endpoint")

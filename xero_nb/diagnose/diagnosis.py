@@ -28,6 +28,7 @@ from xero_nb.diagnose.org import org_findings
 from xero_nb.diagnose.prose import fallback_findings, prose_findings
 from xero_nb.diagnose.rules import OAUTH_ERRORS, expiry_findings, rate_findings, tenant_findings
 from xero_nb.diagnose.scope import scope_findings
+from xero_nb.diagnose.sdk_steps import in_sdk_terms
 from xero_nb.diagnose.success import success_finding
 from xero_nb.diagnose.token_facts import grant_of_app
 from xero_nb.models import Endpoint
@@ -145,7 +146,7 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
         ranked = [lead, *(f for f in ranked if f.code != "unknown")]
     elif obs.status is None:  # no status: when words alone lead, name the causes that read alike
         ranked = with_lookalikes(ranked, ruled_out(ctx))
-    return Diagnosis(tuple(ranked), obs, decisive_fact(ranked), tuple(notes))
+    return Diagnosis(tuple(in_sdk_terms(ranked, obs)), obs, decisive_fact(ranked), tuple(notes))
 
 
 def _carried(response: Any, endpoint: Any, tenant_id: Any) -> tuple[Any, Any, Any]:

@@ -6,7 +6,10 @@ xero-node error refreshes with that SDK's own call, not with xero-nb's ``XeroAut
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from xero_nb.diagnose.context import Context
+from xero_nb.diagnose.findings import Finding
 from xero_nb.diagnose.observation import Observation
 
 REFRESH: dict[str, str] = {
@@ -47,3 +50,24 @@ def expiry_steps(obs: Observation, ctx: Context) -> tuple[str, str]:
                          "it: use the one stored after the last refresh (each refresh returns a new "
                          "one).")
     return refresh, "Without offline_access there is no refresh token: sign in again."
+
+
+# How each SDK sends the client credentials: the user cannot choose Basic auth or the form body.
+CLIENT_STEPS: dict[str, str] = {
+    "xero-python": "xero-python sends them itself (in the form body): check the client_id and "
+                   "client_secret given to its OAuth2Token.",
+    "pyxero": "pyxero sends them itself: check the client_id and client_secret given to "
+              "OAuth2Credentials.",
+    "xero-node": "xero-node sends them itself: check the clientId and clientSecret given to "
+                 "new XeroClient({...}).",
+}
+_BASIC_STEP = "Send them as HTTP Basic auth"
+
+
+def in_sdk_terms(findings: list[Finding], obs: Observation) -> list[Finding]:
+    """Findings whose client-credential step is said for the SDK that printed the error."""
+    step = CLIENT_STEPS.get(sdk_of(obs))
+    if step is None:
+        return findings
+    return [replace(f, fix=tuple(step if s.startswith(_BASIC_STEP) else s for s in f.fix))
+            if f.code == "invalid_client" else f for f in findings]
