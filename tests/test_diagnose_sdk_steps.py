@@ -57,3 +57,16 @@ def test_a_refused_client_is_fixed_in_the_sdks_terms() -> None:
     assert node.top.fix[1] == CLIENT_STEPS["xero-node"]
     own = diagnose(text='{"error":"invalid_client"}')  # xero-nb's own client, or unknown: the protocol
     assert own.top.fix[1].startswith("Send them as HTTP Basic auth to the token endpoint")
+
+
+@pytest.mark.parametrize("said", ["unauthorized_client : Invalid redirect_uri",
+                                  '{"error":"invalid_client","error_description":"bad redirect URI"}'])
+def test_the_redirect_uri_step_leads_when_the_words_name_it(said: str) -> None:
+    d = diagnose(text=said)
+    assert d.top.code == "invalid_client"
+    assert d.top.fix[0].startswith("The redirect URI must match one registered for the app exactly")
+    assert len(d.top.fix) == 3  # reordered, nothing lost or repeated
+
+
+def test_the_client_id_step_leads_otherwise() -> None:
+    assert diagnose(text='{"error":"invalid_client"}').top.fix[0].startswith("Copy the client id")

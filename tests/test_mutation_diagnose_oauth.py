@@ -523,7 +523,7 @@ def test_a_refused_code_exchange_gets_only_the_codes_reasons() -> None:
 def test_invalid_request_about_the_redirect_uri_is_the_client() -> None:
     d = run(status=400, body=json.dumps({"error": "invalid_request", "error_description": "Invalid redirect_uri"}))
     assert ranked(d) == [("invalid_client", 0.93)]
-    assert d.top.fix == CLIENT_FIX
+    assert d.top.fix == (CLIENT_FIX[2], CLIENT_FIX[0], CLIENT_FIX[1])  # the words name the redirect URI
 
 
 def test_unauthorized_client_in_words_is_the_wrong_grant_too() -> None:
