@@ -165,3 +165,58 @@ def test_a_long_log_is_searched_for_cues_once_per_distinct_line() -> None:
     assert "revoked" in cue_markers(log) and cue_markers(log) == cue_markers(filler + line)
     short = filler * 3
     assert _distinct_lines(short) == short  # a paste of ordinary length is read as it is
+
+
+DOTNET_LOG = """\
+info: System.Net.Http.HttpClient.Xero.LogicalHandler[100]
+      Start processing HTTP request GET https://api.xero.com/api.xro/2.0/Organisation
+info: System.Net.Http.HttpClient.Xero.LogicalHandler[101]
+      End processing HTTP request after 120.5ms - 200
+info: System.Net.Http.HttpClient.Xero.LogicalHandler[100]
+      Start processing HTTP request GET https://api.xero.com/api.xro/2.0/BankTransactions
+info: System.Net.Http.HttpClient.Xero.LogicalHandler[101]
+      End processing HTTP request after 80.1ms - 401
+fail: MyApp.XeroSync[0]
+      Xero call failed: {"Type":null,"Title":"Unauthorized","Status":401,"Detail":"AuthorizationUnsuccessful"}
+"""
+RETRIED_LOG = """\
+INFO urllib3.connectionpool: https://api.xero.com:443 "GET /api.xro/2.0/Accounts HTTP/1.1" 200 1234
+INFO urllib3.connectionpool: https://api.xero.com:443 "GET /api.xro/2.0/Invoices HTTP/1.1" 429 0
+DEBUG myapp: Retry-After: 42
+INFO urllib3.connectionpool: https://api.xero.com:443 "GET /api.xro/2.0/Invoices HTTP/1.1" 200 5555
+ERROR myapp: Xero request failed with status 403
+ERROR myapp: {"Type":null,"Title":"Forbidden","Status":403,"Detail":"AuthenticationUnsuccessful"}
+"""
+TWO_FAILURES = """\
+GET https://api.xero.com/api.xro/2.0/Journals -> 401
+{"Type":null,"Title":"Unauthorized","Status":401,"Detail":"AuthorizationUnsuccessful"}
+GET https://api.xero.com/api.xro/2.0/Organisation -> 200
+GET https://api.xero.com/payroll.xro/2.0/Employees -> 403
+{"Type":null,"Title":"Forbidden","Status":403,"Detail":"AuthenticationUnsuccessful"}
+"""
+
+
+def test_dotnet_httpclient_logs_pair_each_request_with_its_status() -> None:
+    d = diagnose(text=DOTNET_LOG)
+    assert d.observed.url == "https://api.xero.com/api.xro/2.0/BankTransactions"
+    assert d.observed.status == 401 and d.top.code == "missing_scope"
+    assert d.notes[0].startswith("the paste shows 2 calls, 1 failed")
+
+
+def test_a_status_stated_after_another_call_does_not_leak_into_the_failure() -> None:
+    d = diagnose(text=RETRIED_LOG)
+    assert d.observed.status == 429 and d.codes == ("rate_limited",)
+    assert d.notes[0].endswith("; lines after other calls that state status 403 were left out (a failure "
+                               "whose request the log does not show)")
+
+
+def test_a_given_status_picks_the_call_that_failed_with_it() -> None:
+    d = diagnose(text=TWO_FAILURES, status=403)
+    assert d.observed.url == "https://api.xero.com/payroll.xro/2.0/Employees" and d.observed.status == 403
+    assert d.notes[0] == ("the paste shows 3 calls, 2 failed: the first that failed with 403 is diagnosed, "
+                          "GET /payroll.xro/2.0/Employees (403); also failed: GET /api.xro/2.0/Journals (401) "
+                          "(paste one alone to diagnose it)")
+    assert not any("was given, but" in n for n in d.notes)
+    first = diagnose(text=TWO_FAILURES)
+    assert first.observed.url == "https://api.xero.com/api.xro/2.0/Journals"
+    assert "left out" not in first.notes[0]  # the Journals body is its own call's answer

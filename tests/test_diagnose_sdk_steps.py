@@ -21,6 +21,9 @@ XERO_NODE = json.dumps(json.dumps({"response": {"statusCode": 401, "body": json.
 
 @pytest.mark.parametrize(("pasted", "sdk"), [
     (XERO_PYTHON, "xero-python"), (PYXERO, "pyxero"), (XERO_NODE, "xero-node"), (BODY, "xero-nb"),
+    ("Traceback (most recent call last):\n  File \"/venv/site-packages/requests_oauthlib/oauth2_session.py\", "
+     "line 477, in request\n    raise TokenExpiredError()\n"
+     "oauthlib.oauth2.rfc6749.errors.TokenExpiredError: (token_expired) ", "requests-oauthlib"),
 ])
 def test_the_refresh_step_names_the_sdks_own_call(pasted: str, sdk: str) -> None:
     d = diagnose(text=pasted)
@@ -42,7 +45,7 @@ def test_a_token_with_offline_access_is_told_to_use_its_refresh_token() -> None:
                                "returns a new one).")
     assert diagnose(text=BODY, granted="openid accounting.contacts.read").top.fix[1] == (
         "Without offline_access there is no refresh token: sign in again.")
-    assert diagnose(text=BODY).top.fix[1].startswith("Without offline_access")  # scopes unknown
+    assert diagnose(text=BODY).top.fix[1].startswith("If the token was issued without offline_access")
 
 
 def test_a_refused_client_is_fixed_in_the_sdks_terms() -> None:

@@ -21,8 +21,10 @@ DAY_FIX = ("The daily quota resets on a rolling 24 h window; on the Starter tier
 DAY = "the per-tenant daily limit (5,000 calls a day; 1,000 on the Starter tier)"
 MINUTE = "the per-tenant minute limit (60 calls a minute)"
 APP = "the app-wide minute limit (10,000 calls a minute across all tenants)"
-REFRESH_FIX = ("Refresh the access token (XeroAuth.token() refreshes before expiry) and retry.",
-               "Without offline_access there is no refresh token: sign in again.")
+REFRESH_FIX = ("Refresh the access token (with the refresh token: POST "
+               "https://identity.xero.com/connect/token, grant_type=refresh_token; xero-nb's "
+               "XeroAuth.token() does it before expiry) and retry.",
+               "If the token was issued without offline_access there is no refresh token: sign in again.")
 
 
 # --- rate limits: which limit, how long, how sure ---

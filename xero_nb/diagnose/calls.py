@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 
+from xero_nb.diagnose.status import status_from_text
 from xero_nb.redact import redact
 
 # One call and its status on one line: the method, the URL or path, an optional protocol, an
@@ -28,20 +29,39 @@ _RESPONSE_LINE = re.compile(
 MAX_NAMED = 3  # other failed calls named in the note
 
 
-def _calls(lines: list[str]) -> list[tuple[int, str, str, int]]:
-    """(line number, method, URL, status) of each line that shows a call with its status."""
+# .NET's HttpClient logging: the request on one line, its status on a later one.
+_DOTNET_START = re.compile(r"\b(?:Start processing|Sending) HTTP request (GET|POST|PUT|PATCH|DELETE|HEAD) "
+                           r"((?:https?://|/)\S{1,2000})")
+_DOTNET_END = re.compile(r"\b(?:End processing HTTP request|Received HTTP response headers) after "
+                         r"[\d.]{1,12}ms - ([1-5]\d\d)\b")
+
+
+def _calls(lines: list[str]) -> list[tuple[int, str, str, int, int]]:
+    """(line number, method, URL, status, line of the status) of each call a log shows."""
     out = []
+    pending: tuple[int, str, str] | None = None  # a .NET request line waiting for its status
     for i, line in enumerate(lines):
+        if pending is not None and (end := _DOTNET_END.search(line)) is not None:
+            out.append((*pending, int(end.group(1)), i))
+            pending = None
+            continue
         if not any(m in line for m in _METHODS):
+            continue
+        if (start := _DOTNET_START.search(line)) is not None:
+            pending = (i, start.group(1), start.group(2))
             continue
         m = CALL.search(line)
         if m is not None:
-            out.append((i, m.group(1), m.group(2), int(m.group(3))))
+            out.append((i, m.group(1), m.group(2), int(m.group(3)), i))
     return out
 
 
-def focus_calls(text: str) -> tuple[str, str | None]:
-    """``text`` cut to its first failed call when it shows several calls, and a note saying so."""
+def focus_calls(text: str, prefer: int | None = None) -> tuple[str, str | None]:
+    """``text`` cut to its first failed call when it shows several calls, and a note saying so.
+
+    ``prefer``: a status the caller knows the failure had (``--status``): the first call that
+    failed with it is the one diagnosed.
+    """
     if text.count("\n") < 1:
         return text, None
     lines = text.splitlines(keepends=True)
@@ -49,24 +69,33 @@ def focus_calls(text: str) -> tuple[str, str | None]:
     failed = [c for c in calls if c[3] >= 400]
     if len(calls) < 2 or not failed:
         return text, None
-    target = failed[0]
+    target = next((c for c in failed if c[3] == prefer), failed[0])
     starts = [c[0] for c in calls]
     drop: set[int] = set()
-    for n, (i, _, _, status) in enumerate(calls):
+    stray: list[int] = []  # statuses stated on lines of other calls' blocks (a failure without its call)
+    for n, (i, _, _, status, last) in enumerate(calls):
         if i == target[0]:
             continue
-        drop.add(i)
-        if status >= 400:  # its response lines, up to the next call
-            end = starts[n + 1] if n + 1 < len(starts) else len(lines)
-            drop.update(j for j in range(i + 1, end) if _RESPONSE_LINE.match(lines[j]))
+        drop.update((i, last))
+        end = starts[n + 1] if n + 1 < len(starts) else len(lines)
+        for j in range(last + 1, end):
+            said = status_from_text(lines[j])
+            if _RESPONSE_LINE.match(lines[j]) or said is not None:
+                drop.add(j)
+                if said is not None and said >= 400 and status < 400:  # not this call's own answer
+                    stray.append(said)
     kept = "".join(line for j, line in enumerate(lines) if j not in drop)
-    note = (f"the paste shows {len(calls)} calls, {len(failed)} failed: the first that failed is "
-            f"diagnosed, {target[1]} {_short(target[2])} ({target[3]})")
-    others = failed[1:]
+    which = "the first that failed" if target is failed[0] else f"the first that failed with {prefer}"
+    note = (f"the paste shows {len(calls)} calls, {len(failed)} failed: {which} is diagnosed, "
+            f"{target[1]} {_short(target[2])} ({target[3]})")
+    others = [c for c in failed if c is not target]
     if others:
-        named = ", ".join(f"{m} {_short(u)} ({s})" for _, m, u, s in others[:MAX_NAMED])
+        named = ", ".join(f"{m} {_short(u)} ({s})" for _, m, u, s, _ in others[:MAX_NAMED])
         more = f" and {len(others) - MAX_NAMED} more" if len(others) > MAX_NAMED else ""
         note += f"; also failed: {named}{more} (paste one alone to diagnose it)"
+    if stray:
+        note += (f"; lines after other calls that state status {', '.join(map(str, sorted(set(stray))))} "
+                 "were left out (a failure whose request the log does not show)")
     return kept, note
 
 

@@ -118,7 +118,8 @@ def read_response(response: Any, depth: int = 0) -> Pasted:
         out = fill_gaps(out, read_response(inner, depth + 1))  # pyxero, requests, httpx errors
     module = type(response).__module__ or ""
     out.library = ("xero-python" if module.startswith("xero_python") else
-                   "pyxero" if module.startswith("xero.") else None)
+                   "pyxero" if module.startswith("xero.") else
+                   "requests-oauthlib" if module.startswith(("oauthlib", "requests_oauthlib")) else None)
     hint = class_of([c.__name__ for c in type(response).__mro__])
     if hint is not None:
         out.sdk_class = hint[0]

@@ -290,7 +290,8 @@ def _observe(response: Any, status: Any, headers: Any, body: Any, text: str | No
     pasted_text = ""
     if text is not None:
         focused, har_note = focus_har(text_of(text))  # a browser's capture: its failed call
-        focused, calls_note = focus_calls(focused) if har_note is None else (focused, har_note)
+        prefer = got.status if status is not None else None  # --status picks the call that had it
+        focused, calls_note = focus_calls(focused, prefer) if har_note is None else (focused, har_note)
         pasted_text, note = readable(focused)
         pasted = parse_paste(pasted_text)
         pasted.notes[:0] = [n for n in (calls_note, note) if n]

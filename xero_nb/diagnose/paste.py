@@ -270,6 +270,7 @@ _LIBRARIES = (
     ("xero-python", re.compile(r"HTTP response headers: HTTPHeaderDict\(|\bxero_python\b")),
     ("pyxero", re.compile(r"\bxero\.exceptions\.Xero\w")),
     ("xero-node", re.compile(r"\bxero-node\b|\{\\?\"response\\?\":[ ]?\{\\?\"statusCode\\?\"")),
+    ("requests-oauthlib", re.compile(r"\brequests_oauthlib\b|\boauthlib\.oauth2\b")),
 )
 
 

@@ -18,7 +18,11 @@ REFRESH: dict[str, str] = {
     "pyxero": "pyxero: credentials.refresh() on the OAuth2Credentials; then save credentials.token",
     "xero-node": "xero-node: await xero.refreshToken() (or refreshWithRefreshToken(clientId, "
                  "clientSecret, refreshToken)); then store the new token set",
-    "xero-nb": "XeroAuth.token() refreshes before expiry",
+    "requests-oauthlib": "requests-oauthlib: an OAuth2Session given auto_refresh_url="
+                         "https://identity.xero.com/connect/token and a token_updater refreshes by "
+                         "itself, or call session.refresh_token(...)",
+    "xero-nb": "with the refresh token: POST https://identity.xero.com/connect/token, "
+               "grant_type=refresh_token; xero-nb's XeroAuth.token() does it before expiry",
 }
 # pyxero's exception classes (xero/exceptions.py): no other library names its classes so
 PYXERO_CLASSES = frozenset({
@@ -49,7 +53,10 @@ def expiry_steps(obs: Observation, ctx: Context) -> tuple[str, str]:
         return refresh, ("The token was issued with offline_access, so a refresh token came with "
                          "it: use the one stored after the last refresh (each refresh returns a new "
                          "one).")
-    return refresh, "Without offline_access there is no refresh token: sign in again."
+    if ctx.granted is not None:
+        return refresh, "Without offline_access there is no refresh token: sign in again."
+    return refresh, ("If the token was issued without offline_access there is no refresh token: "
+                     "sign in again.")
 
 
 # How each SDK sends the client credentials: the user cannot choose Basic auth or the form body.
