@@ -29,13 +29,12 @@ from __future__ import annotations
 
 import base64
 import time
-import traceback
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from real_sdk import Case, Raised, no_secret, raised_from
 from xero_python.accounting import AccountingApi
 from xero_python.api_client import ApiClient
 from xero_python.api_client.configuration import Configuration
@@ -45,7 +44,6 @@ from xero_python.payrollau import PayrollAuApi
 from xero_python.payrolluk import PayrollUkApi
 
 from xero_nb.diagnose.diagnosis import diagnose
-from xero_nb.diagnose.findings import Diagnosis
 from xero_nb.simulator import SimServer, XeroSimulator
 from xero_nb.simulator.scenarios import SCENARIOS, Scenario
 
@@ -61,18 +59,6 @@ METHODS: dict[str, tuple[type[Any], str]] = {
                                                           "get_financial_statement_balance_sheet"),
 }
 FORMS = ("object", "str", "traceback")
-
-
-@dataclass(frozen=True)
-class Case:
-    """One SDK call that hits a scenario: the scenario's code, and how the SDK is called."""
-
-    code: str
-    variant: str = ""  # "empty": tenant id "" (sent, and refused by Xero)
-
-    @property
-    def id(self) -> str:
-        return f"{self.code}/{self.variant}" if self.variant else self.code
 
 
 # tenant_header_missing itself passes no tenant id: the SDK refuses to send the call (ValueError).
@@ -100,20 +86,6 @@ NEEDS_CONTEXT = {
 # Forms that hold too little even for the top 3 without context (the str of a 404 from the
 # payroll API: no URL, and Xero's NotFound body, as for a wrong id).
 TOO_LITTLE_ALONE = {("payroll_region_mismatch", "str"), ("tier_gated", "str")}
-
-
-@dataclass
-class Raised:
-    """A case's scenario, its context for diagnose, the exception and the traceback printed."""
-
-    scenario: Scenario
-    context: dict[str, Any] = field(repr=False)
-    exc: BaseException
-    printed: str = field(repr=False)
-    secrets: dict[str, str] = field(repr=False)
-
-    def form(self, name: str) -> Any:
-        return {"object": self.exc, "str": str(self.exc), "traceback": self.printed}[name]
 
 
 def _client(server: SimServer, token: dict[str, Any] | None, client_id: str = "sim",
@@ -165,21 +137,10 @@ def raised() -> Iterator[dict[str, Raised]]:
             try:
                 secrets = _call(server, case, sc)
             except Exception as exc:  # the failure being looked for
-                context = {"token": sc.token, "era": sc.era, "requested": sc.requested,
-                           "connections": sc.connections(),
-                           "tenant_id": "" if case.variant == "empty" else sc.tenant_id,
-                           "grant_type": "client_credentials" if sc.app == "custom" else None}
-                out[case.id] = Raised(sc, context, exc, traceback.format_exc(), secrets)
+                out[case.id] = raised_from(sc, case, exc, secrets)
             else:
                 pytest.fail(f"{case.id}: the SDK call did not fail")
         yield out
-
-
-def _no_secret(r: Raised, d: Diagnosis, where: str) -> None:
-    shown = d.to_markdown() + repr(d.observed)
-    tokens = [r.scenario.token.get(k) for k in ("access_token", "refresh_token")] if r.scenario.token else []
-    leaked = [v[:6] + "..." for v in (*r.secrets.values(), *tokens) if v and v in shown]
-    assert leaked == [], f"{where}: diagnose shows a secret"
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
@@ -194,7 +155,7 @@ def test_each_form_with_context(raised: dict[str, Raised], case: Case, form: str
     r = raised[case.id]
     value = r.form(form)
     d = diagnose(value, **r.context) if form == "object" else diagnose(text=value, **r.context)
-    _no_secret(r, d, form)
+    no_secret(r, d, form)
     if (case.code, form) in NOT_FIRST:
         assert case.code in d.codes[:3], (form, d.codes)
     else:
@@ -210,7 +171,7 @@ def test_each_form_alone(raised: dict[str, Raised], case: Case, form: str) -> No
     r = raised[case.id]
     value = r.form(form)
     d = diagnose(value) if form == "object" else diagnose(text=value)
-    _no_secret(r, d, form)
+    no_secret(r, d, form)
     assert case.code in d.codes[:3], (form, d.codes[:3])
 
 

@@ -43,21 +43,18 @@ from __future__ import annotations
 import base64
 import functools
 import inspect
-import traceback
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 import requests
 import xero.auth  # type: ignore[import-untyped]
 import xero.constants  # type: ignore[import-untyped]
+from real_sdk import Case, Raised, no_secret, raised_from
 from xero import Xero
 from xero.auth import OAuth2Credentials
 
 from xero_nb.diagnose.diagnosis import diagnose
-from xero_nb.diagnose.findings import Diagnosis
 from xero_nb.simulator import SimServer, XeroSimulator
 from xero_nb.simulator.scenarios import SCENARIOS, Scenario
 
@@ -80,18 +77,6 @@ LEFT_OUT = {
     "invalid_scope_requested": "no client-credentials grant",
 }
 FORMS = ("object", "str", "traceback")
-
-
-@dataclass(frozen=True)
-class Case:
-    """One pyxero call that hits a scenario: the scenario's code, and how pyxero is called."""
-
-    code: str
-    variant: str = ""  # "empty": tenant id "" (pyxero refuses it as it refuses None)
-
-    @property
-    def id(self) -> str:
-        return f"{self.code}/{self.variant}" if self.variant else self.code
 
 
 CASES = (*(Case(code) for code in SCENARIOS if code not in LEFT_OUT),
@@ -132,20 +117,6 @@ TOO_LITTLE_ALONE = {("payroll_region_mismatch", "str"), ("payroll_region_mismatc
 EMPTY = {("tenant_header_missing", "str")}
 
 
-@dataclass
-class Raised:
-    """A case's scenario, its context for diagnose, the exception and the traceback printed."""
-
-    scenario: Scenario
-    context: dict[str, Any] = field(repr=False)
-    exc: BaseException
-    printed: str = field(repr=False)
-    secrets: dict[str, str] = field(repr=False)
-
-    def form(self, name: str) -> Any:
-        return {"object": self.exc, "str": str(self.exc), "traceback": self.printed}[name]
-
-
 def _call(server: SimServer, case: Case, sc: Scenario, secrets: dict[str, str]) -> None:
     """Make the pyxero call the scenario describes (it raises); note the secrets handed to it."""
     if sc.form is None:
@@ -179,21 +150,10 @@ def raised() -> Iterator[dict[str, Raised]]:
             try:
                 _call(server, case, sc, secrets)
             except Exception as exc:  # the failure being looked for
-                context = {"token": sc.token, "era": sc.era, "requested": sc.requested,
-                           "connections": sc.connections(),
-                           "tenant_id": "" if case.variant == "empty" else sc.tenant_id,
-                           "grant_type": "client_credentials" if sc.app == "custom" else None}
-                out[case.id] = Raised(sc, context, exc, traceback.format_exc(), secrets)
+                out[case.id] = raised_from(sc, case, exc, secrets)
             else:
                 pytest.fail(f"{case.id}: the pyxero call did not fail")
         yield out
-
-
-def _no_secret(r: Raised, d: Diagnosis, where: str) -> None:
-    shown = d.to_markdown() + repr(d.observed)
-    tokens = [r.scenario.token.get(k) for k in ("access_token", "refresh_token")] if r.scenario.token else []
-    leaked = [v[:6] + "..." for v in (*r.secrets.values(), *tokens) if v and v in shown]
-    assert leaked == [], f"{where}: diagnose shows a secret"
 
 
 def test_every_scenario_is_a_case_or_left_out() -> None:
@@ -220,7 +180,7 @@ def test_pyxero_raises_its_own_exception(raised: dict[str, Raised], case: Case) 
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_pyxero_str_and_traceback_hold_no_secret(raised: dict[str, Raised], case: Case) -> None:
+def test_pyxero_str_and_traceback_holdno_secret(raised: dict[str, Raised], case: Case) -> None:
     r = raised[case.id]
     tokens = [r.scenario.token.get(k) for k in ("access_token", "refresh_token")] if r.scenario.token else []
     for form in ("str", "traceback"):
@@ -234,7 +194,7 @@ def test_each_form_with_context(raised: dict[str, Raised], case: Case, form: str
     r = raised[case.id]
     value = r.form(form)
     d = diagnose(value, **r.context) if form == "object" else diagnose(text=value, **r.context)
-    _no_secret(r, d, form)
+    no_secret(r, d, form)
     if (case.code, form) in EMPTY:
         assert d.top.code in ("unknown", case.code), (form, d.codes[:3])
     elif (case.code, form) in NOT_FIRST:
@@ -252,7 +212,7 @@ def test_each_form_alone(raised: dict[str, Raised], case: Case, form: str) -> No
     r = raised[case.id]
     value = r.form(form)
     d = diagnose(value) if form == "object" else diagnose(text=value)
-    _no_secret(r, d, form)
+    no_secret(r, d, form)
     if (case.code, form) in EMPTY:
         assert d.top.code in ("unknown", case.code), (form, d.codes[:3])
     else:
