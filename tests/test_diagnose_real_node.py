@@ -29,26 +29,20 @@ from __future__ import annotations
 import base64
 import json
 import os
-import shutil
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
+from test_sim_node import MODULES, NODE, ROOT, needs_node
 
 from xero_nb.diagnose.diagnosis import diagnose
 from xero_nb.diagnose.findings import Diagnosis
 from xero_nb.simulator import XeroSimulator
 from xero_nb.simulator.scenarios import SCENARIOS, Scenario
 
-ROOT = Path(__file__).resolve().parents[1]
 DRIVER = ROOT / "tests" / "node" / "scenarios.js"
-MODULES = ROOT / ".node" / "node_modules"
-NODE = shutil.which("node")
-needs_node = pytest.mark.skipif(NODE is None, reason="node is not installed: the xero-node test needs "
-                                                     "Node.js (and npm, for `make node`)")
 pytestmark = needs_node
 PROXY_VARS = {"http_proxy", "https_proxy", "all_proxy", "no_proxy"}
 
