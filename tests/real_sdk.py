@@ -57,3 +57,14 @@ def no_secret(r: Raised, d: Diagnosis, where: str) -> None:
     tokens = [r.scenario.token.get(k) for k in ("access_token", "refresh_token")] if r.scenario.token else []
     leaked = [v[:6] + "..." for v in (*r.secrets.values(), *tokens) if v and v in shown]
     assert leaked == [], f"{where}: diagnose shows a secret"
+
+
+def diagnosed(r: Raised, form: str, with_context: bool) -> Diagnosis:
+    """``diagnose()`` of one form of what was raised (the object, or its text), checked for secrets."""
+    from xero_nb.diagnose.diagnosis import diagnose
+
+    value = r.form(form)
+    context = r.context if with_context else {}
+    d = diagnose(value, **context) if form == "object" else diagnose(text=value, **context)
+    no_secret(r, d, form)
+    return d

@@ -34,7 +34,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from real_sdk import Case, Raised, no_secret, raised_from
+from real_sdk import Case, Raised, diagnosed, raised_from
 from xero_python.accounting import AccountingApi
 from xero_python.api_client import ApiClient
 from xero_python.api_client.configuration import Configuration
@@ -43,7 +43,6 @@ from xero_python.finance import FinanceApi
 from xero_python.payrollau import PayrollAuApi
 from xero_python.payrolluk import PayrollUkApi
 
-from xero_nb.diagnose.diagnosis import diagnose
 from xero_nb.simulator import SimServer, XeroSimulator
 from xero_nb.simulator.scenarios import SCENARIOS, Scenario
 
@@ -152,10 +151,7 @@ def test_the_sdk_raises_its_own_exception(raised: dict[str, Raised], case: Case)
 @pytest.mark.parametrize("form", FORMS)
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_each_form_with_context(raised: dict[str, Raised], case: Case, form: str) -> None:
-    r = raised[case.id]
-    value = r.form(form)
-    d = diagnose(value, **r.context) if form == "object" else diagnose(text=value, **r.context)
-    no_secret(r, d, form)
+    d = diagnosed(raised[case.id], form, with_context=True)
     if (case.code, form) in NOT_FIRST:
         assert case.code in d.codes[:3], (form, d.codes)
     else:
@@ -168,10 +164,7 @@ ALONE = [(c, f) for c in CASES for f in FORMS
 
 @pytest.mark.parametrize(("case", "form"), ALONE, ids=[f"{c.id}-{f}" for c, f in ALONE])
 def test_each_form_alone(raised: dict[str, Raised], case: Case, form: str) -> None:
-    r = raised[case.id]
-    value = r.form(form)
-    d = diagnose(value) if form == "object" else diagnose(text=value)
-    no_secret(r, d, form)
+    d = diagnosed(raised[case.id], form, with_context=False)
     assert case.code in d.codes[:3], (form, d.codes[:3])
 
 

@@ -50,11 +50,10 @@ import pytest
 import requests
 import xero.auth  # type: ignore[import-untyped]
 import xero.constants  # type: ignore[import-untyped]
-from real_sdk import Case, Raised, no_secret, raised_from
+from real_sdk import Case, Raised, diagnosed, raised_from
 from xero import Xero
 from xero.auth import OAuth2Credentials
 
-from xero_nb.diagnose.diagnosis import diagnose
 from xero_nb.simulator import SimServer, XeroSimulator
 from xero_nb.simulator.scenarios import SCENARIOS, Scenario
 
@@ -180,7 +179,7 @@ def test_pyxero_raises_its_own_exception(raised: dict[str, Raised], case: Case) 
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_pyxero_str_and_traceback_holdno_secret(raised: dict[str, Raised], case: Case) -> None:
+def test_pyxero_str_and_traceback_hold_no_secret(raised: dict[str, Raised], case: Case) -> None:
     r = raised[case.id]
     tokens = [r.scenario.token.get(k) for k in ("access_token", "refresh_token")] if r.scenario.token else []
     for form in ("str", "traceback"):
@@ -191,10 +190,7 @@ def test_pyxero_str_and_traceback_holdno_secret(raised: dict[str, Raised], case:
 @pytest.mark.parametrize("form", FORMS)
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_each_form_with_context(raised: dict[str, Raised], case: Case, form: str) -> None:
-    r = raised[case.id]
-    value = r.form(form)
-    d = diagnose(value, **r.context) if form == "object" else diagnose(text=value, **r.context)
-    no_secret(r, d, form)
+    d = diagnosed(raised[case.id], form, with_context=True)
     if (case.code, form) in EMPTY:
         assert d.top.code in ("unknown", case.code), (form, d.codes[:3])
     elif (case.code, form) in NOT_FIRST:
@@ -209,10 +205,7 @@ ALONE = [(c, f) for c in CASES for f in FORMS
 
 @pytest.mark.parametrize(("case", "form"), ALONE, ids=[f"{c.id}-{f}" for c, f in ALONE])
 def test_each_form_alone(raised: dict[str, Raised], case: Case, form: str) -> None:
-    r = raised[case.id]
-    value = r.form(form)
-    d = diagnose(value) if form == "object" else diagnose(text=value)
-    no_secret(r, d, form)
+    d = diagnosed(raised[case.id], form, with_context=False)
     if (case.code, form) in EMPTY:
         assert d.top.code in ("unknown", case.code), (form, d.codes[:3])
     else:
