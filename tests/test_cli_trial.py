@@ -261,3 +261,12 @@ def test_a_given_status_that_the_text_contradicts_is_noted(capsys: pytest.Captur
     assert "note: status 403 was given, but the pasted text says 401: the given status is used" in out
     code, out, _ = run(capsys, "diagnose", "--status", "401", str(paste))
     assert "was given, but" not in out
+
+
+def test_era_and_region_are_read_in_any_case(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "scopes-for", "GET", "/Invoices", "--era", "Granular")
+    assert code == OK and "any one of (granular)" in out
+    code, out, _ = run(capsys, "coverage", "--granted", "accounting.invoices.read", "--era", "GRANULAR")
+    assert code == OK
+    assert fast._arguments(["scopes-for", "GET", "/Invoices", "--era", "Granular"]) == (
+        "GET", "/Invoices", {"--era": "granular", "--region": None, "--format": "text"})

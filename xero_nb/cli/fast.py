@@ -55,6 +55,8 @@ def _arguments(argv: Sequence[str]) -> tuple[str, str, dict[str, str | None]] | 
             value = next(words, "")
         if name == "--region":
             value = value.upper()  # as the full parser does (type=str.upper)
+        elif name == "--era":
+            value = value.lower()  # as the full parser does (type=str.lower)
         if name not in _OPTIONS or value not in _OPTIONS[name]:
             return None  # help, abbreviations, bad values: the full parser says what is wrong
         options[name] = value

@@ -90,7 +90,7 @@ _ERA_HELP = {
 
 
 def _era(sp: argparse.ArgumentParser, default: str | None = "mixed") -> None:
-    sp.add_argument("--era", choices=ERAS, default=default,
+    sp.add_argument("--era", choices=ERAS, default=default, type=str.lower,
                     help=f"scope era of the app: broad (before 2026), granular or mixed "
                          f"(default {_ERA_HELP[default]})")
 
