@@ -220,3 +220,32 @@ def test_a_given_status_picks_the_call_that_failed_with_it() -> None:
     first = diagnose(text=TWO_FAILURES)
     assert first.observed.url == "https://api.xero.com/api.xro/2.0/Journals"
     assert "left out" not in first.notes[0]  # the Journals body is its own call's answer
+
+
+def test_a_json_lines_log_is_read_call_by_call() -> None:
+    lines = [
+        {"level": 30, "msg": "request completed", "req": {"method": "GET", "url": "/api.xro/2.0/Accounts"},
+         "res": {"statusCode": 200}},
+        {"level": 50, "msg": "request failed", "req": {"method": "GET", "url": "/api.xro/2.0/Invoices"},
+         "res": {"statusCode": 401, "headers": {"www-authenticate": "insufficient_scope"}},
+         "body": {"Title": "Unauthorized", "Status": 401, "Detail": "AuthorizationUnsuccessful"}},
+        {"level": 30, "method": "get", "url": "/api.xro/2.0/Contacts", "status": "200"},
+        {"level": 50, "method": "GET", "url": "/api.xro/2.0/Quotes", "status": 403},
+    ]
+    d = diagnose(text="\n".join(json.dumps(x) for x in lines), granted="accounting.settings.read")
+    assert d.notes[0] == ("the paste shows 4 calls, 2 failed: the first that failed is diagnosed, GET "
+                          "/api.xro/2.0/Invoices (401); also failed: GET /api.xro/2.0/Quotes (403) (paste "
+                          "one alone to diagnose it)")
+    assert d.observed.status == 401 and d.top.code == "missing_scope"
+
+
+def test_json_lines_without_a_call_are_not_calls() -> None:
+    from xero_nb.diagnose.calls import _json_call
+
+    assert _json_call('{"msg": "GET done", "status": 200}') is None  # no method
+    assert _json_call('{"method": "FETCH", "url": "/x", "status": 200}') is None
+    assert _json_call('{"method": "GET", "url": "/x", "status": true}') is None
+    assert _json_call('{"method": "GET", "url": "/x", "status": 999}') is None
+    assert _json_call('[1, 2] GET') is None and _json_call("{not json GET") is None
+    assert _json_call('{"request": {"method": "post", "uri": "/x"}, "response": {"status": 429}}') == (
+        "POST", "/x", 429)

@@ -45,6 +45,9 @@ def _calls(lines: list[str]) -> list[tuple[int, str, str, int, int]]:
             out.append((*pending, int(end.group(1)), i))
             pending = None
             continue
+        if line.lstrip().startswith("{") and (logged := _json_call(line)) is not None:
+            out.append((i, *logged, i))  # a JSON-lines log (pino, bunyan, structlog)
+            continue
         if not any(m in line for m in _METHODS):
             continue
         if (start := _DOTNET_START.search(line)) is not None:
@@ -54,6 +57,34 @@ def _calls(lines: list[str]) -> list[tuple[int, str, str, int, int]]:
         if m is not None:
             out.append((i, m.group(1), m.group(2), int(m.group(3)), i))
     return out
+
+
+def _json_call(line: str) -> tuple[str, str, int] | None:
+    """(method, URL, status) of one JSON log line: top level or under req/request and res/response."""
+    if len(line) > 100_000:
+        return None
+    try:
+        entry = json.loads(line)
+    except ValueError:
+        return None
+    if not isinstance(entry, dict):
+        return None
+    parts = [entry, *(entry.get(k) for k in ("req", "request", "res", "response"))]
+    found: dict[str, object] = {}
+    for part in parts:
+        if isinstance(part, dict):
+            for key in ("method", "url", "uri", "statusCode", "status"):
+                if found.get(key) is None:
+                    found[key] = part.get(key)
+    method, url = found.get("method"), found.get("url") or found.get("uri")
+    status = found.get("statusCode") or found.get("status")
+    if not (isinstance(method, str) and method.upper() in _METHODS and isinstance(url, str)):
+        return None
+    if isinstance(status, str) and status.isdigit():
+        status = int(status)
+    if not isinstance(status, int) or isinstance(status, bool) or not 100 <= status <= 599:
+        return None
+    return method.upper(), url, status
 
 
 def focus_calls(text: str, prefer: int | None = None) -> tuple[str, str | None]:
