@@ -270,3 +270,12 @@ def test_era_and_region_are_read_in_any_case(capsys: pytest.CaptureFixture[str])
     assert code == OK
     assert fast._arguments(["scopes-for", "GET", "/Invoices", "--era", "Granular"]) == (
         "GET", "/Invoices", {"--era": "granular", "--region": None, "--format": "text"})
+
+
+def test_a_bad_option_value_is_one_line_and_where_the_help_is(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        full_main(["diagnose", "--status", "999"])
+    assert exit_.value.code == USAGE
+    err = capsys.readouterr().err
+    assert err.splitlines() == ["xero-nb diagnose: error: argument --status: HTTP statuses are 100-599 "
+                                "(e.g. 401, 403), not 999", "(see `xero-nb diagnose --help`)"]

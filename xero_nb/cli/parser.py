@@ -18,8 +18,9 @@ import importlib
 import sys
 import warnings
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 
-from xero_nb.cli.helpers import ERAS, LOOKUP, OK, REGIONS, CliError
+from xero_nb.cli.helpers import ERAS, LOOKUP, OK, REGIONS, USAGE, CliError
 from xero_nb.errors import XeroNbWarning
 
 # command -> the module that runs it (imported only when that command runs, so each starts fast)
@@ -220,6 +221,13 @@ ARGUMENTS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
 }
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage error said in one line and where the help is (not the usage block)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(USAGE, f"{self.prog}: error: {message}\n(see `{self.prog} --help`)\n")
+
+
 def _parser(command: str | None = None) -> argparse.ArgumentParser:
     """The argument parser; given a ``command``, only that command is declared.
 
@@ -228,7 +236,7 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
     the same result and the same messages. Anything else (no command, ``--help``, a mistyped
     command) gets the full parser.
     """
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="xero-nb", description="Xero API scopes, coverage, diagnosis and probes.",
         epilog="exit codes: 0 ok, 1 check failed, 2 usage, 3 unknown endpoint/scope or config")
     from xero_nb import __version__
