@@ -249,3 +249,18 @@ def test_json_lines_without_a_call_are_not_calls() -> None:
     assert _json_call('[1, 2] GET') is None and _json_call("{not json GET") is None
     assert _json_call('{"request": {"method": "post", "uri": "/x"}, "response": {"status": 429}}') == (
         "POST", "/x", 429)
+
+
+def test_a_failure_retried_with_success_gives_way_to_one_that_stood() -> None:
+    log = ("GET https://api.xero.com/api.xro/2.0/Invoices -> 429\nRetry-After: 20\n"
+           "GET https://api.xero.com/api.xro/2.0/Invoices -> 200\n"
+           "GET https://api.xero.com/api.xro/2.0/Contacts -> 401\nWWW-Authenticate: insufficient_scope\n")
+    d = diagnose(text=log)
+    assert d.observed.url == "https://api.xero.com/api.xro/2.0/Contacts" and d.top.code == "missing_scope"
+    assert d.notes[0] == ("the paste shows 3 calls, 2 failed: the first that failed and was not retried "
+                          "with success is diagnosed, GET /api.xro/2.0/Contacts (401); also failed: GET "
+                          "/api.xro/2.0/Invoices (429) (paste one alone to diagnose it)")
+    # every failure retried with success: the first is still the one said
+    healed = diagnose(text=log.replace("Contacts -> 401", "Contacts -> 200"))
+    assert healed.observed.status == 429 and healed.notes[0].startswith(
+        "the paste shows 3 calls, 1 failed: the first that failed is diagnosed")

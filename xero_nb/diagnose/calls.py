@@ -100,7 +100,11 @@ def focus_calls(text: str, prefer: int | None = None) -> tuple[str, str | None]:
     failed = [c for c in calls if c[3] >= 400]
     if len(calls) < 2 or not failed:
         return text, None
-    target = next((c for c in failed if c[3] == prefer), failed[0])
+    # a failure the log shows retried with success (a 429 waited out) is not what failed the run
+    recovered = [c for c in failed if any(later[0] > c[0] and later[3] < 400 and later[1:3] == c[1:3]
+                                          for later in calls)]
+    standing = [c for c in failed if c not in recovered] or failed
+    target = next((c for c in failed if c[3] == prefer), standing[0])
     starts = [c[0] for c in calls]
     drop: set[int] = set()
     stray: list[int] = []  # statuses stated on lines of other calls' blocks (a failure without its call)
@@ -116,7 +120,9 @@ def focus_calls(text: str, prefer: int | None = None) -> tuple[str, str | None]:
                 if said is not None and said >= 400 and status < 400:  # not this call's own answer
                     stray.append(said)
     kept = "".join(line for j, line in enumerate(lines) if j not in drop)
-    which = "the first that failed" if target is failed[0] else f"the first that failed with {prefer}"
+    which = (f"the first that failed with {prefer}" if prefer is not None and target[3] == prefer
+             else "the first that failed" if target is failed[0]
+             else "the first that failed and was not retried with success")
     note = (f"the paste shows {len(calls)} calls, {len(failed)} failed: {which} is diagnosed, "
             f"{target[1]} {_short(target[2])} ({target[3]})")
     others = [c for c in failed if c is not target]
