@@ -101,9 +101,8 @@ def focus_calls(text: str, prefer: int | None = None) -> tuple[str, str | None]:
     if len(calls) < 2 or not failed:
         return text, None
     # a failure the log shows retried with success (a 429 waited out) is not what failed the run
-    recovered = [c for c in failed if any(later[0] > c[0] and later[3] < 400 and later[1:3] == c[1:3]
-                                          for later in calls)]
-    standing = [c for c in failed if c not in recovered] or failed
+    last_success = {(method, url): i for i, method, url, status, _ in calls if status < 400}
+    standing = [c for c in failed if last_success.get((c[1], c[2]), -1) < c[0]] or failed
     target = next((c for c in failed if c[3] == prefer), standing[0])
     starts = [c[0] for c in calls]
     drop: set[int] = set()
