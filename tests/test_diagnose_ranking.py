@@ -50,6 +50,12 @@ def ranked(d: Any) -> list[tuple[str, float]]:
     ({"text": '{"error":"invalid_grant"}'}, [("invalid_grant", 0.97)]),
     ({"text": "error=invalid_scope"},
      [("broad_scope_on_granular_app", 0.62), ("invalid_scope_requested", 0.6), ("restricted_scope", 0.4)]),
+    # Xero's insufficient_scope verdict beside a status a wrapper relabelled 403: the scope first
+    ({"status": 403, "headers": {"WWW-Authenticate": "insufficient_scope"}, "endpoint": "GET /Invoices"},
+     [("missing_scope", 0.6), ("not_reconsented", 0.35)]),
+    ({"status": 403, "body": P403, "headers": {"WWW-Authenticate": "insufficient_scope"}},
+     [("missing_scope", 0.55), ("not_reconsented", 0.35), ("tenant_header_missing", 0.348),
+      ("tenant_not_connected", 0.33), ("connection_revoked", 0.24)]),
 ])
 def test_the_ranking_and_weights_are_pinned(given: dict[str, Any], want: list[tuple[str, float]]) -> None:
     assert ranked(diagnose(**given, clock=lambda: NOW)) == want

@@ -501,9 +501,15 @@ def test_xeros_scope_word_outranks_the_generic_scope_words() -> None:
     assert round(one(d, "missing_scope").weight, 3) == 0.6  # a 401 with insufficient_scope: 1.0
 
 
-def test_insufficient_scope_on_a_403_is_a_scope_refusal() -> None:
+def test_insufficient_scope_in_www_authenticate_is_a_scope_refusal_whatever_the_status() -> None:
     d = run(status=403, headers={"WWW-Authenticate": 'Bearer error="insufficient_scope"'}, body="{}",
             endpoint="GET /Invoices", era="granular")
+    assert round(one(d, "missing_scope").weight, 3) == 0.6  # Xero's header: as strong as on a 401
+
+
+def test_authorization_unsuccessful_on_a_403_is_a_weaker_scope_refusal() -> None:
+    d = run(status=403, body='{"Detail": "AuthorizationUnsuccessful"}', endpoint="GET /Invoices",
+            era="granular")
     assert round(one(d, "missing_scope").weight, 3) == 0.48  # 0.8 x 0.6
 
 

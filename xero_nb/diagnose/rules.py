@@ -176,7 +176,9 @@ def tenant_findings(obs: Observation, ctx: Context) -> list[Finding]:
     """403 AuthenticationUnsuccessful: tenant header, /connections, revoked connections."""
     m = obs.markers
     if obs.status == 403 and "authenticationunsuccessful" in m:
-        t = 1.0
+        # insufficient_scope beside it is Xero's own word for a scope refusal (§6): the tenant
+        # causes stay, below the scope (a wrapper relabelled the status or mixed two responses)
+        t = 0.6 if "insufficient_scope" in m else 1.0
     elif obs.status == 403 and not m & {"invalid-application", "invalid-user-role", "not_permitted",
                                          "insufficient_scope", "authorizationunsuccessful",
                                          "not_in_plan"}:
