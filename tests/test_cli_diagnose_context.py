@@ -17,7 +17,7 @@ OTHER = "11111111-2222-4333-8444-555555555555"
 PASTE_403 = (f"HTTP/1.1 403 Forbidden\r\nxero-tenant-id: {SENT}\r\n\r\n"
              '{"Type":null,"Title":"Forbidden","Status":403,"Detail":"AuthenticationUnsuccessful",'
              '"Instance":"0e9d8c7b-6a5f-4e4d-8c3b-2a1f0e9d8c7b"}')
-PYTHON_WORDS = ("diagnose()", "granted=", "token=", "requested=", "era='")
+PYTHON_WORDS = ("diagnose()", "granted=", "token=", "requested=", "era=")
 
 
 @pytest.fixture
@@ -61,6 +61,18 @@ def test_json_output_has_no_python_words(capsys: pytest.CaptureFixture[str], tmp
     said = " ".join(words(found))
     assert [w for w in PYTHON_WORDS if w in said] == []
     assert "--" in said  # the options that carry the context are named instead
+
+
+def test_an_era_read_from_the_scopes_is_said_with_the_option_that_corrects_it(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "error.txt"
+    path.write_text("HTTP 401 AuthorizationUnsuccessful", encoding="utf-8")
+    found = diagnosed(capsys, str(path), "--endpoint", "GET /Journals", "--granted",
+                      "accounting.invoices.read openid")
+    assert codes(found)[0] == "missing_scope"
+    assert [n for n in found["notes"] if n.startswith("era taken as granular")] == [
+        "era taken as granular from the token's scopes (accounting.invoices.read is granular and no "
+        "broad scope is held); pass --era if the app is of another kind"]
 
 
 def test_json_keeps_codes_numbers_and_keys(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -65,6 +65,32 @@ def test_bank_statement_call_result_from_the_simulator() -> None:
     assert parts.top.code == "restricted_scope"
 
 
+@pytest.mark.parametrize(("granted", "said"), [
+    (["accounting.invoices.read", "openid"],
+     "era taken as granular from the token's scopes (accounting.invoices.read is granular and no "
+     "broad scope is held); pass era= if the app is of another kind"),
+    (["accounting.transactions.read", "accounting.invoices.read"],
+     "era taken as mixed from the token's scopes (accounting.transactions.read is a broad scope: "
+     "the app predates 2 Mar 2026); pass era= if the app is of another kind"),
+])
+def test_an_era_read_from_the_token_is_said_when_the_verdict_turns_on_it(granted: list[str],
+                                                                        said: str) -> None:
+    d = diagnose(status=401, endpoint="GET /Journals", granted=granted)
+    assert d.top.code == "missing_scope" and said in d.notes
+
+
+@pytest.mark.parametrize("given", [
+    {"era": "granular"},  # the era was given, not guessed
+    {"granted": ["accounting.contacts", "openid"]},  # scopes of both eras: nothing guessed
+    {"text": "HTTP 429 Too Many Requests", "status": None},  # the top cause does not turn on the era
+])
+def test_no_era_note_when_nothing_was_guessed_or_it_decides_nothing(given: dict[str, object]) -> None:
+    args: dict[str, object] = {"status": 401, "endpoint": "GET /Journals",
+                               "granted": ["accounting.invoices.read"], **given}
+    d = diagnose(**args)  # type: ignore[arg-type]
+    assert not [n for n in d.notes if n.startswith("era taken as")], d.notes
+
+
 def test_a_broad_scope_held_without_an_era_is_not_blamed_on_a_granular_app() -> None:
     # Xero refuses broad scopes at sign-in to apps from 2 Mar 2026: holding one points to an
     # older app, so the user's reports role ranks above a granular-era guess.

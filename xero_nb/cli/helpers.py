@@ -85,6 +85,7 @@ def cli_words(text: str) -> str:
                         "Xero's response body (in the pasted text) to settle it.")
     text = text.replace("pass token= / granted=", "pass --granted").replace("pass requested=",
                                                                           "pass --requested")
+    text = text.replace("pass era= if", "pass --era if")
     return _ERA_ARG.sub(r"--era \1", text)
 
 

@@ -102,6 +102,25 @@ def guess_era(granted: frozenset[str] | None) -> str | None:
     return "mixed" if old else "granular" if new else None
 
 
+ERA_JUDGED = frozenset({"missing_scope", "not_reconsented", "broad_scope_on_granular_app",
+                        "restricted_scope", "tier_gated"})  # causes whose verdict turns on the era
+
+
+def era_guess_note(ctx: Context, top_code: str | None) -> str | None:
+    """A note saying the era was read from the token's scopes, when it was and the top cause
+    turns on it: the user can correct it (``era=``, ``--era``) if the app is of another kind."""
+    guess = ctx.era_guess
+    if ctx.era is not None or guess is None or top_code not in ERA_JUDGED or not ctx.granted:
+        return None
+    kind = DEPRECATED_BROAD if guess == "mixed" else GRANULAR_SCOPES
+    held = sorted(ctx.granted & kind)
+    one = len(held) == 1
+    shown = ", ".join(held[:2]) + (", ..." if len(held) > 2 else "")
+    why = (f"{shown} {'is a broad scope' if one else 'are broad scopes'}: the app predates 2 Mar 2026"
+           if guess == "mixed" else f"{shown} {'is' if one else 'are'} granular and no broad scope is held")
+    return f"era taken as {guess} from the token's scopes ({why}); pass era= if the app is of another kind"
+
+
 def _connections(value: Any, notes: list[str]) -> tuple[Tenant, ...] | None:
     if value is None:
         return None

@@ -19,7 +19,7 @@ from typing import Any
 
 from xero_nb.diagnose.alike import ruled_out, with_lookalikes
 from xero_nb.diagnose.client_side import client_side
-from xero_nb.diagnose.context import Context, build_context
+from xero_nb.diagnose.context import Context, build_context, era_guess_note
 from xero_nb.diagnose.findings import DIAGNOSIS_CODES, MORE_CONTEXT, Diagnosis, Finding
 from xero_nb.diagnose.fix_order import redirect_first
 from xero_nb.diagnose.oauth import oauth_findings
@@ -147,6 +147,8 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
         ranked = [lead, *(f for f in ranked if f.code != "unknown")]
     elif obs.status is None:  # no status: when words alone lead, name the causes that read alike
         ranked = with_lookalikes(ranked, ruled_out(ctx))
+    if (said := era_guess_note(ctx, ranked[0].code if ranked else None)) is not None:
+        notes.append(said)
     worded = in_sdk_terms(redirect_first(ranked, obs), obs)  # the steps as the error's words call for
     return Diagnosis(tuple(worded), obs, decisive_fact(ranked), tuple(notes))
 
