@@ -68,13 +68,24 @@ CLIENT_STEPS: dict[str, str] = {
     "xero-node": "xero-node sends them itself: check the clientId and clientSecret given to "
                  "new XeroClient({...}).",
 }
+# A further step for the SDK that printed the error, after its client-credential step.
+# xero-python's Configuration (metaclass TypeWithDefault) returns a copy of the first one made in
+# the process, whatever is passed: a secret corrected in a new one is never sent.
+CLIENT_AFTER: dict[str, str] = {
+    "xero-python": "If you corrected them in a new Configuration(oauth2_token=OAuth2Token(...)), "
+                   "xero-python still uses the first Configuration made in this process (a "
+                   "notebook kernel keeps it): set api_client.configuration.oauth2_token = "
+                   "OAuth2Token(client_id=..., client_secret=...) or restart the kernel.",
+}
 _BASIC_STEP = "Send them as HTTP Basic auth"
 
 
 def in_sdk_terms(findings: list[Finding], obs: Observation) -> list[Finding]:
     """Findings whose client-credential step is said for the SDK that printed the error."""
-    step = CLIENT_STEPS.get(sdk_of(obs))
+    sdk = sdk_of(obs)
+    step = CLIENT_STEPS.get(sdk)
     if step is None:
         return findings
-    return [replace(f, fix=tuple(step if s.startswith(_BASIC_STEP) else s for s in f.fix))
+    after = (CLIENT_AFTER[sdk],) if sdk in CLIENT_AFTER else ()
+    return [replace(f, fix=(*(step if s.startswith(_BASIC_STEP) else s for s in f.fix), *after))
             if f.code == "invalid_client" else f for f in findings]
