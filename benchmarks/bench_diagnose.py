@@ -66,7 +66,7 @@ def run_case(case: dict[str, Any], with_context: bool) -> tuple[list[str], str |
 
 def score(cases: list[dict[str, Any]], with_context: bool) -> dict[str, Any]:
     """Top-1/top-3 counts and shares, exceptions, and the most frequent wrong top codes."""
-    top1 = top3 = 0
+    top1 = top3 = unknown = 0
     errors: Counter[str] = Counter()
     confused: Counter[str] = Counter()
     per_cause: dict[str, list[int]] = {}
@@ -80,10 +80,12 @@ def score(cases: list[dict[str, Any]], with_context: bool) -> dict[str, Any]:
         counts[1] += 1
         top1 += hit
         top3 += case["cause"] in codes[:3]
+        unknown += bool(codes) and codes[0] == "unknown"  # no cause named at all (the corpus has none)
         if codes and codes[0] != case["cause"]:
             confused[f"{case['cause']} -> {codes[0]}"] += 1
     n = len(cases) or 1
     return {"cases": len(cases), "top1": round(top1 / n, 3), "top3": round(top3 / n, 3),
+            "unknown": unknown,
             "exceptions": sum(errors.values()), "exception_types": dict(errors),
             "most_confused": dict(confused.most_common(5)),
             "per_cause": {k: f"{v[0]}/{v[1]}" for k, v in sorted(per_cause.items())}}
@@ -106,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
             out[key] = result
             print(f"  {part:8s} {'with context' if with_context else 'text only   '}  "
                   f"n={result['cases']:3d}  top-1 {result['top1']:6.1%}  top-3 {result['top3']:6.1%}  "
-                  f"exceptions {result['exceptions']}")
+                  f"exceptions {result['exceptions']}  answered unknown {result['unknown']}")
             # Program output (a response, an SDK printout) apart from a person's paraphrase: an
             # aggregate per kind, as for the whole part (no case is named).
             for kind, label in (("output", "program output"), ("description", "paraphrase")):

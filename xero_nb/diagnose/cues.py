@@ -213,6 +213,10 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:on|in|under)\s++(?:the|a|an|their|our|your|its|his|her)\s++(?:[\w-]++\s++){0,2}?(?:plan|"
         r"subscription|edition)\b",
         r"\b(?:plan|subscription|edition)\b[^.\n]{0,20}?\b(?:does\s*+n[o']t|do\s++not|without|lacks?)\b"),
+    # A response said to have no body: Xero's own refusals (a tenant's 403, a scope's 401) carry
+    # its problem JSON, so an empty 403 on one product's calls is that product (§8).
+    "empty_body": (
+        r"\b(?:empty|blank|no)\s++(?:response\s++)?body\b|\bbody\s++(?:is|was)\s++empty\b",),
     # The organisation's plan caps or bars the work (§8; vendors' articles): the small plans
     # (Ignite, Early, Simple, Starter) cap invoices and bills a month, and the Cashbook and Ledger
     # plans allow no API connection at all. Not a rate limit: waiting a minute does not help.
@@ -337,6 +341,10 @@ CUES: dict[str, tuple[str, ...]] = {
                       # a scope list badly written: Xero wants them space-separated and exact
                       r"\bscopes?\b[^\n;!?]{0,60}?\b(?:space[\s-]separated|commas?|(?:correctly|properly|wrongly|"
                       r"badly)\s++(?:formatted|spelt|spelled)|spelling)\b",
+                      # the list's separators or encoding ("the space-separated scopes collapse",
+                      # "+" for the spaces): the scopes arrive as one unknown name
+                      r"\b(?:space|comma)[\s-]?(?:separated|delimited)\b[^\n;!?]{0,30}?\bscopes?\b",
+                      r"\bscopes?\b[^\n;!?]{0,60}?(?:\b(?:url[\s-]?)?encod(?:ed|ing)\b|%20|\bplus\s++signs?\b)",
                       r"\bscopes?\b[^\n;!?]{0,60}?\b(?:is|are)\s++(?:not\s++(?:valid|recogni[sz]ed|supported|"
                       r"allowed)|invalid|unknown)\b"),
     # Scopes named while connecting or signing in: the authorize step refuses scopes first.

@@ -26,6 +26,7 @@ from xero_nb.diagnose.oauth import oauth_findings
 from xero_nb.diagnose.observation import Observation, observe
 from xero_nb.diagnose.offer import offer_findings
 from xero_nb.diagnose.org import org_findings
+from xero_nb.diagnose.paste import library_of_app
 from xero_nb.diagnose.prose import fallback_findings, prose_findings
 from xero_nb.diagnose.rules import OAUTH_ERRORS, expiry_findings, rate_findings, tenant_findings
 from xero_nb.diagnose.scope import scope_findings
@@ -95,6 +96,8 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
         response, status = None, response  # diagnose(401): the status alone
     obs = observe(response, status=status, headers=headers, body=body, text=text,
                   request_headers=request_headers, method=method, url=url)
+    if obs.library is None and (named := library_of_app(app_type)) is not None:
+        obs = replace(obs, library=named)  # the SDK the app is built on, as the context names it
     notes: list[str] = list(obs.notes)  # what the reading could not take in (a long paste), first
     if organisation is None and isinstance(country, str) and country.strip():
         organisation = country.strip()

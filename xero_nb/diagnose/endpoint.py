@@ -24,6 +24,8 @@ ENDPOINT_FACT = "which endpoint was called (method and URL)"
 # "GET /Invoices", "GET:/Invoices", "get: https://..." (the CLI and catalog accept both forms)
 # (matched on the stripped text; linear: possessive repeats, one line only)
 _METHOD_URL = re.compile(r"\A(" + "|".join(METHODS) + r")(?:\s*+:\s*+|\s++)(\S.*)\Z", re.IGNORECASE)
+# Several endpoints in one string: a comma, semicolon, "and" or line break before each method.
+_SEVERAL = re.compile(r"(?:[,;\n]|\band\b)\s*+(?=(?:" + "|".join(METHODS) + r")\b)", re.IGNORECASE)
 _BANK_STATEMENT = re.compile(r"/reports/bankstatement/?$", re.IGNORECASE)
 # Hosts whose URLs are not API endpoints (token and authorize errors carry these).
 _OAUTH_HOSTS = ("login.xero.com", "identity.xero.com")
@@ -108,6 +110,12 @@ def resolve_endpoint(obs_method: str | None, obs_url: str | None, endpoint: Any,
     ``operation`` is the SDK method a message or stack trace named: it settles the endpoint when
     no URL was seen, and picks among the candidates a URL leaves open.
     """
+    several = [p.strip() for p in _SEVERAL.split(endpoint) if p.strip()] if isinstance(endpoint, str) else []
+    if len(several) > 1:  # "GET /Accounts, GET /TaxRates": the first, and a note naming the rest
+        first = resolve_endpoint(obs_method, obs_url, several[0], country, operation)
+        rest = ", ".join(several[1:])[:200]
+        return replace(first, notes=(f"several endpoints given: diagnosed for {several[0][:100]!r}; "
+                                     f"diagnose {rest!r} on its own too", *first.notes))
     found = _resolve(obs_method, obs_url, endpoint, country)
     if found.endpoint is None and not found.candidates and isinstance(endpoint, str):
         given = sdk_operation(endpoint)  # endpoint="getInvoices", "AccountingApi.getInvoices"

@@ -10,7 +10,7 @@ from xero_nb.diagnose.cues import countries
 from xero_nb.diagnose.endpoint import COUNTRY_FACT
 from xero_nb.diagnose.findings import Finding
 from xero_nb.diagnose.observation import MARKERS, Observation
-from xero_nb.diagnose.rules import ROLE_FACT, evidence_of
+from xero_nb.diagnose.rules import ROLE_FACT, evidence_of, unprovisioned
 from xero_nb.models import Endpoint
 
 # Organisation features an API needs on the plan, by api / path prefix.
@@ -65,6 +65,18 @@ def org_findings(obs: Observation, ctx: Context) -> list[Finding]:
     explicit = bool(obs.markers & {"not_permitted", "invalid-user-role", "not_in_plan",  # named
                                    "invalid-application", "region", "region_pair"})
     out += _region(obs, ctx, ev, explicit)
+    if not explicit and (product := unprovisioned(obs, ep)) is not None:
+        out.append(Finding("feature_not_in_plan", f"An empty 403 on {product} calls: the organisation "
+                           f"may not have {product} set up (or on its plan)",
+                           (*ev, "no Xero problem body (a tenant refusal carries one)"),
+                           (f"Open {product.capitalize()} once in Xero for this organisation (a new or "
+                            "restored organisation must finish its set-up there), and check the plan "
+                            f"includes {product}.", "Then retry; no API call can turn it on."),
+                           0.6, f"whether {product} is set up in the organisation"))
+        if product == "payroll":
+            out.append(Finding("user_role", "Or the user who connected is not a payroll admin",
+                               tuple(ev), ("Ask an organisation admin for the payroll admin role, "
+                                           "then connect again.",), 0.4, ROLE_FACT))
     if ep is None:
         return out
     out += _role(ep, ctx, ev, obs)

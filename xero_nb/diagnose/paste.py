@@ -274,6 +274,29 @@ _LIBRARIES = (
 )
 
 
+# The SDK an app is built on, as people name it in words ("Django app (xero-python)").
+_APP_LIBRARIES = (
+    ("xero-python", re.compile(r"\bxero[-_ ]python\b", re.IGNORECASE)),
+    ("xero-node", re.compile(r"\bxero[-_ ]node\b", re.IGNORECASE)),
+    ("pyxero", re.compile(r"\bpyxero\b", re.IGNORECASE)),
+    ("xero-netstandard", re.compile(r"\bxero[-_. ]?netstandard\b", re.IGNORECASE)),
+    ("xero-java", re.compile(r"\bxero[-_ ]java\b", re.IGNORECASE)),
+    ("xero-php-oauth2", re.compile(r"\bxero[-_ ]php[-_ ]oauth2\b", re.IGNORECASE)),
+    ("xero-ruby", re.compile(r"\bxero[-_ ]ruby\b", re.IGNORECASE)),
+)
+# Libraries that take the tenant id as a required argument (or refuse to call without one):
+# a call of theirs that reached Xero sent a xero-tenant-id.
+SENDS_TENANT = frozenset(name for name, _ in _APP_LIBRARIES)
+
+
+def library_of_app(app_type: object) -> str | None:
+    """The SDK an app's description names (``app_type="Django app (xero-python)"``), else None."""
+    if not isinstance(app_type, str):
+        return None
+    text = app_type[:200]
+    return next((name for name, rx in _APP_LIBRARIES if rx.search(text)), None)
+
+
 def library_of_text(text: str) -> str | None:
     """The SDK whose printout this is, when it shows (see ``_LIBRARIES``)."""
     head = text[:20_000]

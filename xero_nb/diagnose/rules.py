@@ -7,10 +7,13 @@ from datetime import UTC, datetime
 
 from xero_nb.catalog.scopes import is_allowed
 from xero_nb.diagnose.context import Context
+from xero_nb.diagnose.cues import PAYROLL_WORDS
 from xero_nb.diagnose.findings import Finding
 from xero_nb.diagnose.observation import Observation
+from xero_nb.diagnose.paste import SENDS_TENANT
 from xero_nb.diagnose.sdk_steps import expiry_steps
 from xero_nb.facts import TENANT_PER_DAY, TENANT_PER_DAY_STARTER, TENANT_PER_MINUTE
+from xero_nb.models import Endpoint
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
 CONNECTIONS_FACT = "this token's /connections list (GET https://api.xero.com/connections)"
@@ -172,6 +175,25 @@ def expiry_findings(obs: Observation, ctx: Context) -> list[Finding]:
     return []
 
 
+_PROJECTS = re.compile(r"\bprojects?\s++(?:api|calls?|endpoints?)\b|\bprojects\.xro\b", re.IGNORECASE)
+
+
+def unprovisioned(obs: Observation, ep: Endpoint | None) -> str | None:
+    """The product (payroll, projects) that a 403 without Xero's problem body refuses, if any.
+
+    Xero's tenant refusal carries its AuthenticationUnsuccessful body; an empty 403 on one
+    product's API is the organisation without that product set up or on its plan (§8)."""
+    if obs.status != 403 or obs.detail or obs.title or obs.markers & {"authenticationunsuccessful",
+                                                                      "insufficient_scope"}:
+        return None
+    if "empty_body" not in obs.markers and obs.body.strip():
+        return None
+    if ep is not None:
+        return "payroll" if ep.payroll_region else "projects" if ep.api == "projects" else None
+    return "payroll" if PAYROLL_WORDS.search(obs.body) else (
+        "projects" if _PROJECTS.search(obs.body) else None)
+
+
 def tenant_findings(obs: Observation, ctx: Context) -> list[Finding]:
     """403 AuthenticationUnsuccessful: tenant header, /connections, revoked connections."""
     m = obs.markers
@@ -182,7 +204,7 @@ def tenant_findings(obs: Observation, ctx: Context) -> list[Finding]:
     elif obs.status == 403 and not m & {"invalid-application", "invalid-user-role", "not_permitted",
                                          "insufficient_scope", "authorizationunsuccessful",
                                          "not_in_plan"}:
-        t = 0.7
+        t = 0.5 if unprovisioned(obs, ctx.endpoint) else 0.7  # no tenant refusal's body: the product
     elif obs.status == 403 and "generic_forbidden" in m and not m & {"role", "invalid-user-role"}:
         t = 0.7  # calcinai/xero-php words every 403 "not permitted": the tenant stays possible
     elif obs.status is None and "authenticationunsuccessful" in m:
@@ -228,7 +250,8 @@ def tenant_findings(obs: Observation, ctx: Context) -> list[Finding]:
     # An official SDK's API method takes the tenant id as a required argument and sends it, so
     # a refused SDK call (AccountingApi->getContacts, GetInvoicesAsync) had a header, most often
     # a stale or wrong one; raw HTTP clients and connectors forget the header most (§9 #1).
-    said_sent = "tenant_sent" in obs.markers or obs.operation is not None or obs.sdk_class is not None
+    said_sent = ("tenant_sent" in obs.markers or obs.operation is not None or obs.sdk_class is not None
+                 or obs.library in SENDS_TENANT)
     sdk_call = said_sent and "tenant_missing" not in obs.markers
     if sent is None and tid is None:
         out.append(Finding("tenant_header_missing", "Perhaps xero-tenant-id was not sent", tuple(ev),

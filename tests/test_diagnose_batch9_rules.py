@@ -1,0 +1,110 @@
+"""Reading rules generalised from corpus batch 9's tuning part (project notes and runbooks).
+
+Every example is written here; none is copied from a corpus case. The fact each rule stands for
+is in its docstring.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from xero_nb.diagnose.diagnosis import diagnose
+
+P403 = json.dumps({"Title": "Forbidden", "Status": 403, "Detail": "AuthenticationUnsuccessful"})
+SECRET = "s3cr3t-value-never-shown"
+
+
+# --- an app built on an official SDK sent the tenant header ---
+
+@pytest.mark.parametrize("app_type", ["Flask app (xero-python)", "Express service on xero-node",
+                                      "ASP.NET app using Xero.NetStandard", "Rails app, xero-ruby gem",
+                                      "Laravel app with xero-php-oauth2", "Spring app (xero-java)",
+                                      "pyxero script"])
+def test_a_403_from_an_app_on_an_sdk_is_a_wrong_tenant_not_a_missing_header(app_type: str) -> None:
+    """The official SDKs take the tenant id as a required argument (pyxero refuses to call
+    without one): a call of theirs that reached Xero sent the header, so a stale or wrong tenant
+    id comes before a missing one."""
+    d = diagnose(status=403, body=P403, app_type=app_type)
+    assert d.codes[0] == "tenant_not_connected", d.codes
+    assert d.codes.index("tenant_header_missing") > d.codes.index("connection_revoked")
+
+
+def test_a_403_from_an_app_of_unknown_make_still_suspects_the_missing_header_first() -> None:
+    assert diagnose(status=403, body=P403, app_type="web app (Node.js)").codes[0] == "tenant_header_missing"
+
+
+def test_the_sdk_the_app_is_built_on_words_the_client_step() -> None:
+    d = diagnose(text='{"error":"invalid_client"}', app_type="Django app (xero-python)")
+    assert d.top.code == "invalid_client"
+    assert any(s.startswith("xero-python sends them itself") for s in d.top.fix)
+    assert any("first Configuration" in s for s in d.top.fix)
+
+
+# --- several endpoints given at once ---
+
+@pytest.mark.parametrize("endpoint", ["GET /Accounts, GET /TaxRates", "GET /Accounts; GET /TaxRates",
+                                      "GET /Accounts and GET /TaxRates", "GET /Accounts\nGET /TaxRates"])
+def test_several_endpoints_are_diagnosed_for_the_first_and_the_rest_named(endpoint: str) -> None:
+    """A thread (or a user) names the calls that fail together: the scopes are judged for the
+    first, which proves the missing scope, and a note says to diagnose the others too."""
+    d = diagnose(status=401, text="401 on those endpoints", endpoint=endpoint,
+                 granted=["accounting.invoices", "accounting.contacts"], era="granular")
+    assert d.top.code == "missing_scope" and "accounting.settings.read" in d.top.title
+    assert "several endpoints given: diagnosed for 'GET /Accounts'; diagnose 'GET /TaxRates' on its own too" in d.notes
+
+
+def test_one_endpoint_with_a_comma_in_its_query_is_one_endpoint() -> None:
+    d = diagnose(status=401, endpoint='GET /Invoices?where=Status=="PAID",Type=="ACCREC"', granted=["openid"])
+    assert d.top.code == "missing_scope"
+    assert not [n for n in d.notes if n.startswith("several endpoints")]
+
+
+# --- a scope list written or encoded badly ---
+
+@pytest.mark.parametrize("text", [
+    "Our comma-separated scopes were refused with invalid_scope.",
+    "The space separated scopes were sent as one string: error=invalid_scope",
+    "invalid_scope: the scope parameter was URL-encoded twice",
+    "Xero answers invalid_scope because the scopes are joined with plus signs",
+])
+def test_a_scope_list_badly_joined_or_encoded_is_the_request_not_the_era(text: str) -> None:
+    """Xero wants the scopes exact and space-separated (%20 in the URL): a list joined with commas,
+    or encoded so that the spaces arrive as "+" or "%2B", reads as one unknown scope."""
+    assert diagnose(text=text).codes[0] == "invalid_scope_requested"
+
+
+# --- an empty 403 on one product's calls ---
+
+@pytest.mark.parametrize(("given", "product"), [
+    ({"text": "Every payroll call answers 403 Forbidden with an empty body", "country": "NZ"}, "payroll"),
+    ({"text": "Projects API calls fail: 403, body is empty"}, "projects"),
+    ({"status": 403, "body": "", "endpoint": "GET https://api.xero.com/payroll.xro/2.0/Employees",
+      "country": "UK"}, "payroll"),
+    ({"status": 403, "body": "", "endpoint": "GET https://api.xero.com/projects.xro/2.0/Projects"},
+     "projects"),
+])
+def test_an_empty_403_on_one_products_calls_is_that_product_not_the_tenant(given: dict[str, Any],
+                                                                           product: str) -> None:
+    """Xero's tenant refusal is a 403 with its AuthenticationUnsuccessful problem body; a 403 with
+    no body at all on a product's API (Payroll, Projects) is the organisation without that product
+    set up or on its plan (§8), and for Payroll also a user who is not a payroll admin."""
+    d = diagnose(**given)
+    assert d.top.code == "feature_not_in_plan", d.codes
+    assert product in d.top.title and d.decisive_fact == f"whether {product} is set up in the organisation"
+    if product == "payroll":
+        assert d.codes[1] == "user_role"
+
+
+@pytest.mark.parametrize("given", [
+    {"text": "Every payroll call answers 403 Forbidden: " + P403},  # Xero's tenant refusal, said
+    {"status": 403, "body": P403, "endpoint": "GET https://api.xero.com/payroll.xro/2.0/Employees"},
+    {"text": "Every invoice call answers 403 Forbidden with an empty body"},  # no product API
+    {"status": 401, "body": "", "endpoint": "GET https://api.xero.com/projects.xro/2.0/Projects"},
+])
+def test_xeros_own_403_or_another_api_is_not_an_unprovisioned_product(given: dict[str, Any]) -> None:
+    d = diagnose(**given)
+    assert not any(f.code == "feature_not_in_plan" and f.title.startswith("An empty 403")
+                   for f in d.findings), d.codes
