@@ -507,6 +507,11 @@ def test_insufficient_scope_in_www_authenticate_is_a_scope_refusal_whatever_the_
     assert round(one(d, "missing_scope").weight, 3) == 0.6  # Xero's header: as strong as on a 401
 
 
+def test_insufficient_scope_in_a_403s_body_is_a_weaker_scope_refusal() -> None:
+    d = run(status=403, body='{"error": "insufficient_scope"}', endpoint="GET /Invoices", era="granular")
+    assert round(one(d, "missing_scope").weight, 3) == 0.48  # 0.8 x 0.6: not Xero's header
+
+
 def test_authorization_unsuccessful_on_a_403_is_a_weaker_scope_refusal() -> None:
     d = run(status=403, body='{"Detail": "AuthorizationUnsuccessful"}', endpoint="GET /Invoices",
             era="granular")

@@ -106,7 +106,7 @@ ERA_JUDGED = frozenset({"missing_scope", "not_reconsented", "broad_scope_on_gran
                         "restricted_scope", "tier_gated"})  # causes whose verdict turns on the era
 
 
-def era_guess_note(ctx: Context, top_code: str | None) -> str | None:
+def era_guess_note(ctx: Context, top_code: str) -> str | None:
     """A note saying the era was read from the token's scopes, when it was and the top cause
     turns on it: the user can correct it (``era=``, ``--era``) if the app is of another kind."""
     guess = ctx.era_guess

@@ -150,7 +150,7 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
         ranked = [lead, *(f for f in ranked if f.code != "unknown")]
     elif obs.status is None:  # no status: when words alone lead, name the causes that read alike
         ranked = with_lookalikes(ranked, ruled_out(ctx))
-    if (said := era_guess_note(ctx, ranked[0].code if ranked else None)) is not None:
+    if (said := era_guess_note(ctx, ranked[0].code)) is not None:
         notes.append(said)
     worded = in_sdk_terms(redirect_first(ranked, obs), obs)  # the steps as the error's words call for
     return Diagnosis(tuple(worded), obs, decisive_fact(ranked), tuple(notes))

@@ -71,7 +71,8 @@ def scope_strength(obs: Observation) -> float:
         return 0.7  # calcinai/xero-php's ForbiddenException: any 401 or 403, worded as a role
     if "scope_missing" in m and not m & {"insufficient_scope", "authorizationunsuccessful"}:
         return 0.8  # scopes said in words to be missing or never requested
-    if obs.status == 401 or "insufficient_scope" in (obs.www_authenticate or "").lower():
+    said = obs.www_authenticate
+    if obs.status == 401 or (said is not None and "insufficient_scope" in said.lower()):
         # the WWW-Authenticate verdict is Xero's, whatever status a wrapper printed beside it
         return 1.0 if m & {"insufficient_scope", "authorizationunsuccessful"} else 0.75
     if obs.status == 403 and m & {"insufficient_scope", "authorizationunsuccessful"}:
