@@ -30,6 +30,10 @@ SECOND_OR_THIRD = {
                                    "missing tenant header ranks first",
     "stagepay-403-disconnected": "a bare 403 from a connector: the missing tenant header ranks first",
     "xeropython-69-invalid-client": "client_credentials failure with no error named: scope first",
+    "Xero.OAuth2.Docs-invalid-scope": "Xero's bare 'invalid_scope : Invalid scope' with neither the "
+                                      "app's era nor the scopes asked for: a broad scope on a 2026 "
+                                      "app ranks just above a misspelt one (the decisive fact asks "
+                                      "for the scopes requested)",
 }
 # Tuning cases the rules do not rank in the first three, with why.
 MISSED = {

@@ -91,6 +91,12 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:organi[sz]ation|org|company|file)\b[^.\n]{0,30}?\b(?:does\s*+n[o']t|did\s*+n[o']t|do\s++not|is\s*+n[o']t|"
         r"not)\s++(?:appear|show(?:\s++up)?|listed|visible)\b[^.\n]{0,40}?\b(?:picker|drop-?down|to\s++(?:choose|"
         r"select)|consent|when\s++(?:connecting|authori[sz]ing|signing\s++in))",
+        # the consent screen offering no organisation at all ("No Xero Organisation" after the
+        # redirect to Xero): the user holds no Standard or Adviser role anywhere (§8)
+        r"\b(?:consent\w*+|approv\w*+|authori[sz]\w*+|redirected\s++to\s++xero)\b[^\n]{0,100}?\bno\s++(?:xero\s++)?"
+        r"organi[sz]ations?\b",
+        r"\bno\s++(?:xero\s++)?organi[sz]ations?\b[^.\n]{0,60}?\b(?:to\s++(?:choose|select|connect)|(?:in|on)\s++the\s++"
+        r"(?:consent|picker|list))",
         r"\b(?:sales\s++)?invoices?[\s-]*+only\b",
         r"\bread[\s-]*+only\s++(?:user|role|access)",
         r"\b(?:standard|adviser|advisor)['\"\u2019]?\s++(?:(?:or|and|/)\s++['\"\u2018\u2019]?(?:standard|adviser|"
@@ -175,7 +181,9 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\breset(?:s|ting)?\s++(?:the\s++|their\s++|our\s++|your\s++|his\s++|her\s++|a\s++|my\s++)?demo\s++(?:company|org\w*+)\b",
         # tokens may reach several organisations: taking the first one blindly picks the wrong one
         r"\bfirst\s++(?:tenant|organi[sz]ation|org|connection)\s++(?:in|from|of)\s++the\s++list\b|"
-        r"\btenants\s*+\[\s*+0\s*+\]"),
+        r"\btenants\s*+\[\s*+0\s*+\]",
+        # a stale organisation, or the Demo Company, offered and chosen at connect time
+        r"\b(?:stale|demo\s++company)\b[^.\n]{0,40}?\b(?:picked|chosen|selected)\b"),
     # The tenant id said to be sent (passed to the SDK, set, provided): the header was there.
     "tenant_sent": (
         r"\b(?:pass(?:ed|ing)?|send(?:ing)?|sent|provid(?:e|ed|ing)|setting|includ(?:ed|ing)|supply(?:ing)?|"
@@ -240,6 +248,10 @@ CUES: dict[str, tuple[str, ...]] = {
         r"second)\s++(?:are\s++|is\s++)?(?:allowed|permitted)\b",
         r"\bexceed\w*+\s++(?:the\s++)?\d[\d,]{0,9}+\s++(?:api\s++)?(?:calls|requests)\b",
         r"\bquota\s++(?:exceeded|reached|exhausted|used\s++up)",
+        # the day's or minute's allowance used up ("hit the daily cap")
+        r"\b(?:hit|hitting|reached|reaching|exceeded|exceeding|over)\s++(?:the|its|our|their|a|xero'?s)\s++"
+        r"(?:daily|day'?s|minute|per[\s-]minute|hourly)\s++(?:api\s++|call\s++|request\s++)?(?:cap|limit|quota|"
+        r"allowance)\b",
         r"\b(?:daily|day|minute)\s++(?:call\s++|api\s++|request\s++)?limit\s++(?:reached|exceeded|hit)",
         r"\bexceed\w*+\b" + _GAP + r"\b(?:calls?|requests?|api|rate|daily|day|minute|tenant)\s++"
         r"(?:limit|quota)\b",

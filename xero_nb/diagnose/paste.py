@@ -138,12 +138,20 @@ def _sdk_printout(text: str, out: Pasted) -> None:
         out.body = body
 
 
+# Headers whose value is a number of seconds or calls: a sentence after it is not part of it.
+_NUMBER_HEADERS = frozenset({"retry-after", "x-daylimit-remaining", "x-minlimit-remaining",
+                             "x-appminlimit-remaining"})
+_LEADING_NUMBER = re.compile(r"\d{1,12}(?:\.\d{1,6})?(?![\w:-])")
+
+
 def _known_headers(text: str, out: Pasted) -> None:
     """The few response headers that matter, however a library printed them (Ruby, Java, .NET)."""
     have = {k.lower() for k, _ in out.headers}
     for m in _KNOWN_HEADER.finditer(text):
         for name, value in split_run(m.group(1), m.group(2)):
             if name.lower() not in have and value and name.lower() in _RESPONSE_HEADERS:
+                if name.lower() in _NUMBER_HEADERS and (n := _LEADING_NUMBER.match(value.strip())):
+                    value = n.group(0)  # "45461`. So the job slept" in a sentence: the number
                 out.headers.append((name, value.strip()))
                 have.add(name.lower())
 

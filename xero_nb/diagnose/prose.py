@@ -50,7 +50,8 @@ FALLBACK_WORDS: dict[str, str] = {
     "feature_not_in_plan": r"\bplan\b|\bsubscription\b|\bnot\s++enabled\b",
     "tier_gated": r"\btiers?\b",
     "payroll_region_mismatch": r"\bregion\b|\bcountry\b",
-    "restricted_scope": r"\bapproval\b|\brestricted\b",
+    # Xero's approval, not the user's ("redirected to Xero to give your approval" is consent)
+    "restricted_scope": r"(?<!your\s)(?<!give\s)\bapproval\b|\brestricted\b",
 }
 _FALLBACK_RES = {code: re.compile(rx, re.IGNORECASE) for code, rx in FALLBACK_WORDS.items()}
 FALLBACK_WEIGHT = 0.3

@@ -1,4 +1,5 @@
-"""Reading rules generalised from corpus batch 9's tuning part (project notes and runbooks).
+"""Reading rules generalised from corpus batches 9 and 10's tuning parts (project notes, runbooks
+and code comments in public repositories).
 
 Every example is written here; none is copied from a corpus case. The fact each rule stands for
 is in its docstring.
@@ -108,3 +109,67 @@ def test_xeros_own_403_or_another_api_is_not_an_unprovisioned_product(given: dic
     d = diagnose(**given)
     assert not any(f.code == "feature_not_in_plan" and f.title.startswith("An empty 403")
                    for f in d.findings), d.codes
+
+
+# --- batch 10: numbers in sentences, caps, the consent screen, a stale organisation ---
+
+def test_a_retry_after_quoted_in_a_sentence_is_its_number() -> None:
+    """Retry-After is a number of seconds (or an HTTP date): a sentence after it is not part of it."""
+    d = diagnose(text="The 429 carries `Retry-After: 3600`. So the job slept for an hour.")
+    assert d.observed.retry_after == 3600.0 and d.top.code == "rate_limited"
+    assert "3600 s" in d.top.title
+
+
+def test_a_retry_after_that_is_no_number_is_left_as_written() -> None:
+    d = diagnose(text="HTTP 429\nRetry-After: 12:30 tomorrow")
+    assert d.observed.header("Retry-After") == "12:30 tomorrow" and d.observed.retry_after is None
+
+
+@pytest.mark.parametrize("text", [
+    "The tenant had hit the daily cap, so every call failed until midnight.",
+    "We reached the per-minute limit again during the nightly import.",
+    "The sync exceeded Xero's daily quota.",
+])
+def test_the_days_or_minutes_allowance_used_up_is_a_rate_limit(text: str) -> None:
+    """Xero's limits are per minute and per day (60 and 5,000 calls per organisation): an
+    allowance of a day or a minute used up is a rate limit, whatever it is called."""
+    assert diagnose(text=text).codes[0] == "rate_limited"
+
+
+def test_a_monthly_cap_of_the_plan_is_not_a_rate_limit() -> None:
+    assert diagnose(text="We hit the monthly invoice cap of the Starter plan.").codes[0] != "rate_limited"
+
+
+@pytest.mark.parametrize("text", [
+    "After being redirected to Xero to authorise the app, the page said No Xero Organisation.",
+    "On the consent screen there was no organisation to choose from.",
+    "Approving the connection shows 'No organisations' instead of our company.",
+])
+def test_a_consent_screen_without_organisations_is_the_users_role(text: str) -> None:
+    """Only Standard and Adviser users may connect an app: anyone else finds no organisation to
+    pick on Xero's consent screen (§8)."""
+    assert diagnose(text=text).codes[0] == "user_role"
+
+
+def test_no_organisation_for_a_tenant_id_is_not_a_role() -> None:
+    d = diagnose(text="GET /Invoices returned 403: no organisation for this tenant id")
+    assert d.codes[0] != "user_role"
+
+
+def test_giving_your_approval_is_consent_not_xeros_approval() -> None:
+    """"Redirected to Xero to give your approval" is the user's consent; a restricted scope is one
+    that needs Xero's approval."""
+    mine = diagnose(text="You are redirected to Xero to give your approval, then it fails.")
+    assert "restricted_scope" not in mine.codes
+    theirs = diagnose(text="The scope needs approval from Xero before it can be used.")
+    assert theirs.codes[0] == "restricted_scope"
+
+
+@pytest.mark.parametrize("text", [
+    "A stale organisation kept being offered and picked after the reconnect.",
+    "The Demo Company was selected instead of the real organisation.",
+])
+def test_a_stale_or_demo_organisation_chosen_is_the_wrong_tenant(text: str) -> None:
+    """A token may reach several organisations; the Demo Company or a stale one chosen at connect
+    time means calls go to the wrong tenant."""
+    assert diagnose(text=text).codes[0] == "tenant_not_connected"
