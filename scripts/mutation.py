@@ -478,11 +478,11 @@ EQUIVALENT: dict[str, str] = {
     "xero_nb.diagnose.scope.x__missing__mutmut_65": (
         "restriction(ep) (the broad era) for the Journals step: the Journals gate reads the same "
         "in every era"),
-    "xero_nb.diagnose.diagnosis.x_diagnose__mutmut_142": (
+    "xero_nb.diagnose.diagnosis.x_diagnose__mutmut_151": (
         "kept findings of code 'XXunknownXX' instead of 'unknown': no rule makes an unknown finding "
         "of ESTABLISHED (0.9) or more (oauth's weighs 0.6, the scope table's 0.3 at most), so the "
         "code test never removes one"),
-    "xero_nb.diagnose.diagnosis.x_diagnose__mutmut_143": "'UNKNOWN': as _142",
+    "xero_nb.diagnose.diagnosis.x_diagnose__mutmut_152": "'UNKNOWN': as _151",
     "xero_nb.diagnose.diagnosis.x__no_answer__mutmut_5": (
         "obs.field('ERROR'): Observation.field lower-cases the name it is given"),
     "xero_nb.diagnose.oauth.x_oauth_findings__mutmut_13": (

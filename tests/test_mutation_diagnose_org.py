@@ -500,3 +500,39 @@ def test_an_object_with_only_a_role_has_no_flags() -> None:
 def test_a_set_of_role_words_is_read_word_by_word() -> None:
     assert read_role(frozenset({"adviser"}), None) == Role("adviser")
     assert read_role({"standard", "payroll"}, None) == Role("standard", payroll_admin=True)
+
+
+# --- an empty 403 on one product's calls (corpus batch 9) ---
+
+PAYROLL_UK = "GET https://api.xero.com/payroll.xro/2.0/Employees"
+
+
+def test_an_empty_403_on_payroll_is_said_whole() -> None:
+    d = run(status=403, body="", endpoint=PAYROLL_UK, country="UK")
+    f, role = one(d, "feature_not_in_plan"), one(d, "user_role")
+    assert (f.title, f.weight, f.decides) == (
+        "An empty 403 on payroll calls: the organisation may not have payroll set up (or on its plan)",
+        0.6, "whether payroll is set up in the organisation")
+    assert f.evidence[-1] == "no Xero problem body (a tenant refusal carries one)"
+    assert f.fix == ("Open Payroll once in Xero for this organisation (a new or restored organisation "
+                     "must finish its set-up there), and check the plan includes payroll.",
+                     "Then retry; no API call can turn it on.")
+    assert (role.title, role.weight, role.decides) == (
+        "Or the user who connected is not a payroll admin", 0.4, ROLE_FACT)
+    assert role.fix == ("Ask an organisation admin for the payroll admin role, then connect again.",)
+
+
+@pytest.mark.parametrize("text", [
+    '{"Title": "Forbidden"} and an empty body on every payroll call',  # Xero's title: its problem
+    '{"Detail": "Nope"} and an empty body on every payroll call',  # Xero's detail: its problem
+    "AuthenticationUnsuccessful, empty body, on every payroll call",  # the tenant refusal's word
+    "insufficient_scope: empty body on every payroll call",  # a scope refusal's word
+])
+def test_an_empty_403_that_carries_xeros_words_is_not_an_unprovisioned_product(text: str) -> None:
+    d = run(status=403, text=text)
+    assert not any(f.title.startswith("An empty 403") for f in d.findings), ranked(d)
+
+
+def test_an_empty_403_on_an_accounting_endpoint_is_no_product() -> None:
+    d = run(status=403, body="", endpoint="GET https://api.xero.com/api.xro/2.0/Invoices")
+    assert not any(f.title.startswith("An empty 403") for f in d.findings), ranked(d)

@@ -656,3 +656,12 @@ def test_rate_evidence_says_no_status_rather_than_none() -> None:
     assert words.top.code == "rate_limited" and words.top.evidence[0] == "no HTTP status"
     status = diagnose(status=429, headers={"X-Rate-Limit-Problem": "minute", "Retry-After": "20"})
     assert status.top.evidence[:3] == ("status 429", "X-Rate-Limit-Problem: minute", "Retry-After: 20")
+
+
+def test_an_sdk_exception_class_alone_says_the_tenant_header_was_sent() -> None:
+    """xero-java's XeroForbiddenException: no operation named, no library known, the class alone."""
+    p403 = json.dumps({"Title": "Forbidden", "Status": 403, "Detail": "AuthenticationUnsuccessful"})
+    d = run(text="com.xero.api.XeroForbiddenException: " + p403)
+    assert d.observed.operation is None and d.observed.library is None
+    assert [(f.code, round(f.weight, 3)) for f in d.findings] == [
+        ("tenant_not_connected", 0.55), ("connection_revoked", 0.4), ("tenant_header_missing", 0.3)]
