@@ -230,6 +230,25 @@ def redact(text: str) -> str:
     return _HEADER.sub(r"\1" + REDACTED, text)
 
 
+_OPAQUE_RUN = re.compile(r"[A-Za-z0-9_~+/=-]++")
+# A GUID, give or take a character or two (a tenant id with a typo): an id, not a credential.
+_GUIDISH = re.compile(r"[0-9A-Za-z]{0,2}[0-9a-fA-F]{7,9}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{11,13}"
+                      r"[0-9A-Za-z]{0,2}")
+_SECRET_MIN = 20  # a run of token characters this long, with letters and digits, is a credential
+
+
+def looks_secret(value: str) -> bool:
+    """True for a value shaped like a credential rather than a name: a JWT, a bearer credential,
+    or a long run of token characters mixing letters and digits with no dot (scope names and
+    hosts have dots; a GUID, even mistyped, is an id)."""
+    text = value.strip()
+    if text.lower().startswith(("bearer ", "basic ")) or _JWT.search(text):
+        return True
+    return (len(text) >= _SECRET_MIN and _GUIDISH.fullmatch(text) is None
+            and _OPAQUE_RUN.fullmatch(text) is not None
+            and any(c.isdigit() for c in text) and any(c.isalpha() for c in text))
+
+
 def mask(secret: str | None) -> str:
     """``'…wxyz'``: the last 4 characters only (what a person needs to tell tokens apart)."""
     if not secret:

@@ -1,15 +1,24 @@
 """Scope names out of whatever holds them: a list, a space- or comma-separated string, a JSON
 array (a JWT's ``scope`` claim), a token response, a Token, or the JWT itself (read unverified,
 only for its scopes). ``scopes.parse_scopes`` checks the names against the known scopes.
+
+A string is read as people copy it: from a URL's query (``scope=a+b``, ``a%20b``), with ``;``
+between names, or as a Python list's repr (``['a', 'b']``). No scope name holds ``+``, ``%`` or
+``;``, so reading them as separators never splits a real name.
 """
 
 from __future__ import annotations
 
+import ast
 import base64
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
+from urllib.parse import unquote_plus
 
 from xero_nb import jsonsafe
+
+_KEY = re.compile(r"\Ascopes?\s*+[=:]\s*+", re.IGNORECASE)  # "scope=a b" copied from a query
 
 
 def _from_jwt(text: str) -> Any:
@@ -24,12 +33,25 @@ def _from_jwt(text: str) -> Any:
     return claims.get("scope", []) if isinstance(claims, dict) else []
 
 
+def _python_list(text: str) -> list[str] | None:
+    """The strings of a Python list's repr (``"['a', 'b']"``), else None (a literal only: no code runs)."""
+    if len(text) > 20_000:
+        return None
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return None
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        return list(value)
+    return None
+
+
 def scope_names(granted: Any) -> list[str]:
     """The scope names in ``granted``, as written (not checked against the known scopes)."""
     if granted is None:
         return []
     if isinstance(granted, str):
-        text = granted.strip()
+        text = _KEY.sub("", granted.strip(), count=1)
         if text.startswith("["):
             try:
                 value = jsonsafe.loads(text)
@@ -37,11 +59,15 @@ def scope_names(granted: Any) -> list[str]:
                 raise ValueError(f"scope list looks like JSON but nests {exc.depth} levels deep "
                                  f"(a scope list is one flat array)") from None
             except ValueError as exc:
-                raise ValueError(f"scope list looks like JSON but is not: {text[:60]!r}") from exc
+                value = _python_list(text)
+                if value is None:
+                    raise ValueError(f"scope list looks like JSON but is not: {text[:60]!r}") from exc
             return scope_names(value)
         if text.startswith("eyJ") and text.count(".") == 2:
             return scope_names(_from_jwt(text))
-        return text.replace(",", " ").split()
+        if "%" in text or "+" in text:  # from a URL: a%20b, a+b (never part of a scope name)
+            text = unquote_plus(text)
+        return text.replace(",", " ").replace(";", " ").split()
     if isinstance(granted, Mapping):
         for key in ("scope", "scopes"):
             if key in granted:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from xero_nb.catalog.near import near_miss
+from xero_nb.catalog.paths import GUID
 from xero_nb.catalog.scopes import (
     DEPRECATED_BROAD,
     ERAS,
@@ -23,6 +24,7 @@ from xero_nb.diagnose.observation import Observation
 from xero_nb.diagnose.role import Role, read_role
 from xero_nb.diagnose.token_facts import is_refresh, read_grant, read_token, token_problem
 from xero_nb.models import Endpoint, Tenant
+from xero_nb.redact import REDACTED, looks_secret
 
 COUNTRY_ALIASES = {"GB": "UK", "GBR": "UK", "AUS": "AU", "NZL": "NZ", "USA": "US"}
 # Xero Organisation.Version values that name the country (AUONRAMP etc. are trial editions).
@@ -59,6 +61,7 @@ class Context:
     grant_type: str | None = None  # client_credentials: a custom connection (no tenant header)
     refreshing: bool = False  # the failing request was a refresh (grant_type=refresh_token)
     token_problem: str | None = None  # why the access token given cannot be one Xero accepts
+    tenant_is_token: bool = False  # the xero-tenant-id given is shaped like a token (not kept)
 
     @property
     def custom_connection(self) -> bool:
@@ -81,7 +84,11 @@ def _scopes(value: Any, notes: list[str], what: str) -> frozenset[str] | None:
         return None
     try:
         known = known_scopes()
-        for name in sorted(n for n in names if n not in known)[:5]:
+        unknown = sorted(n for n in names if n not in known)
+        if any(looks_secret(n) for n in unknown):  # never echoed: a token where scopes go
+            notes.append(f"a {what} value is shaped like a token or secret (not shown), not a "
+                         "scope: were the token and the scopes swapped?")
+        for name in [n for n in unknown if not looks_secret(n)][:5]:
             note = near_miss(name, "'")
             hint = f"; {note}" if note else ""
             notes.append(f"{what} scope {name[:60]!r} is not a Xero scope{hint}")
@@ -213,6 +220,9 @@ def build_context(obs: Observation, *, endpoint: Any, granted: Any, requested: A
         notes.append(f"era {str(era)[:20]!r} is not one of {', '.join(ERAS)}; ignored")
     country, plan = _organisation(organisation)
     tid = tenant_id if isinstance(tenant_id, str) and tenant_id else obs.request_header("xero-tenant-id")
+    swapped = tid is not None and not GUID.match(tid.strip()) and looks_secret(tid)
+    if swapped:  # a token where the tenant id goes: never shown, and said as the cause
+        tid = REDACTED
     try:
         found = resolve_endpoint(obs.method, obs.url, endpoint, country, obs.operation)
     except Exception:
@@ -236,5 +246,5 @@ def build_context(obs: Observation, *, endpoint: Any, granted: Any, requested: A
         notes=tuple(notes), grant_type=grant,
         refreshing=is_refresh(grant_type) or is_refresh(obs.grant_type) or (
             "refresh_call" in obs.markers and "no_refresh" not in obs.markers),
-        token_problem=bad_token,
+        token_problem=bad_token, tenant_is_token=swapped,
     )

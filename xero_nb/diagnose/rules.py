@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+from xero_nb.catalog.paths import GUID
 from xero_nb.catalog.scopes import is_allowed
 from xero_nb.diagnose.context import Context
 from xero_nb.diagnose.cues import PAYROLL_WORDS
@@ -15,7 +16,7 @@ from xero_nb.diagnose.sdk_steps import expiry_steps
 from xero_nb.facts import TENANT_PER_DAY, TENANT_PER_DAY_STARTER, TENANT_PER_MINUTE
 from xero_nb.models import Endpoint
 
-_GUID = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
+_GUID = GUID
 CONNECTIONS_FACT = "this token's /connections list (GET https://api.xero.com/connections)"
 HEADERS_FACT = "the request headers: was xero-tenant-id sent?"
 ROLE_FACT = "the user's role in this organisation (reports access, payroll admin)"
@@ -257,6 +258,15 @@ def tenant_findings(obs: Observation, ctx: Context) -> list[Finding]:
         out.append(Finding("tenant_header_missing", "Perhaps xero-tenant-id was not sent", tuple(ev),
                            ("Send `xero-tenant-id: <tenantId>` from GET /connections.",),
                            (0.3 if sdk_call else 0.58) * t, HEADERS_FACT))
+    if ctx.tenant_is_token:
+        out.append(Finding("tenant_not_connected", "The xero-tenant-id sent is a token, not a tenant "
+                           "id: the access token and the tenant id were swapped", tuple(ev),
+                           ("Send the access token as `Authorization: Bearer <token>` and the "
+                            "tenantId (a GUID from GET /connections) as `xero-tenant-id`; SDK "
+                            "methods such as .NET's GetInvoicesAsync(accessToken, xeroTenantId) take "
+                            "the token first.", "Revoke that token if it was logged anywhere."),
+                           0.9 * t))
+        return out
     if tid is not None and not _GUID.match(tid):
         out.append(Finding("tenant_not_connected", f"xero-tenant-id {tid[:40]!r} is not a tenant id "
                            "(a GUID from GET /connections)", tuple(ev),
