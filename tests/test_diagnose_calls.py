@@ -257,8 +257,8 @@ def test_a_failure_retried_with_success_gives_way_to_one_that_stood() -> None:
            "GET https://api.xero.com/api.xro/2.0/Contacts -> 401\nWWW-Authenticate: insufficient_scope\n")
     d = diagnose(text=log)
     assert d.observed.url == "https://api.xero.com/api.xro/2.0/Contacts" and d.top.code == "missing_scope"
-    assert d.notes[0] == ("the paste shows 3 calls, 2 failed: the first that failed and was not retried "
-                          "with success is diagnosed, GET /api.xro/2.0/Contacts (401); also failed: GET "
+    assert d.notes[0] == ("the paste shows 3 calls, 2 failed: the first that failed and was not cured by "
+                          "a retry or a token refresh is diagnosed, GET /api.xro/2.0/Contacts (401); also failed: GET "
                           "/api.xro/2.0/Invoices (429) (paste one alone to diagnose it)")
     # every failure retried with success: the first is still the one said
     healed = diagnose(text=log.replace("Contacts -> 401", "Contacts -> 200"))

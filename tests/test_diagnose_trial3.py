@@ -90,3 +90,96 @@ def test_a_scope_list_copied_from_a_url_or_a_repr_is_read(written: str) -> None:
 def test_a_python_list_that_is_no_literal_is_still_refused_plainly() -> None:
     with pytest.raises(ValueError, match="looks like JSON but is not"):
         parse_scopes("[__import__('os').getcwd()]")
+
+
+# --- 2 and 6. logs: the call that failed, and the failure that stood ---
+
+@pytest.mark.parametrize("log", [
+    'INFO:httpx:HTTP Request: GET https://api.xero.com/connections "HTTP/1.1 200 OK"\n'
+    'INFO:httpx:HTTP Request: GET https://api.xero.com/api.xro/2.0/Organisation "HTTP/1.1 403 Forbidden"\n'
+    f"ERROR:app:Xero said: {P403}",
+    f"GET https://api.xero.com/connections\n200 OK\n[]\nGET https://api.xero.com/api.xro/2.0/Organisation\n"
+    f"403 Forbidden\n{P403}",
+    f"> GET https://api.xero.com/connections HTTP/1.1\n< HTTP/1.1 200 OK\n"
+    f"> GET https://api.xero.com/api.xro/2.0/Organisation HTTP/1.1\n> Accept: */*\n< HTTP/1.1 403 Forbidden\n{P403}",
+])
+def test_a_log_of_calls_is_diagnosed_at_the_call_that_failed(log: str) -> None:
+    """httpx's INFO lines and transcripts with the status on its own line name each call."""
+    d = diagnose(text=log)
+    assert d.observed.url == "https://api.xero.com/api.xro/2.0/Organisation" and d.observed.status == 403
+    assert d.top.code == "tenant_header_missing", d.codes
+    assert d.notes[0].startswith("the paste shows 2 calls, 1 failed")
+
+
+def test_a_refusal_is_diagnosed_before_an_earlier_404() -> None:
+    log = ("GET https://api.xero.com/api.xro/2.0/Contacts/abc -> 404\n"
+           "GET https://api.xero.com/api.xro/2.0/Invoices -> 401\nWWW-Authenticate: insufficient_scope\n")
+    d = diagnose(text=log)
+    assert d.observed.status == 401 and d.top.code == "missing_scope"
+    assert "the first refusal (401, 403, 429) that stood is diagnosed" in d.notes[0]
+
+
+def test_an_expiry_a_refresh_handled_gives_way_to_the_refusal_after_it() -> None:
+    log = ("GET https://api.xero.com/api.xro/2.0/Invoices -> 401\n"
+           '{"Title":"Unauthorized","Status":401,"Detail":"TokenExpired: token expired at 11/30/2026 10:00:00"}\n'
+           "POST https://identity.xero.com/connect/token -> 200\n"
+           f"GET https://api.xero.com/api.xro/2.0/Invoices -> 403\n{P403}\n")
+    d = diagnose(text=log)
+    assert d.observed.status == 403 and d.codes[0] != "token_expired"
+    assert "cured by a retry or a token refresh" in d.notes[0]
+
+
+# --- 4. an endpoint read from words without what follows it ---
+
+@pytest.mark.parametrize("text", [
+    f"GET /Invoices: 401 {P401} WWW-Authenticate: insufficient_scope",
+    "[GET /Invoices] 401 insufficient_scope", "Der Aufruf (GET /Invoices) gibt 401 insufficient_scope",
+    "\u00abGET /Invoices\u00bb 401 insufficient_scope", "GET /Invoices\u2026 401 insufficient_scope",
+    "GET https://api.xero.com/api.xro/2.0/Invoices: 401 insufficient_scope",
+])
+def test_punctuation_after_an_endpoint_is_not_part_of_it(text: str) -> None:
+    d = diagnose(text=text, granted="accounting.settings.read", era="granular")
+    assert d.observed.url is not None and d.observed.url.endswith("/Invoices")
+    assert d.top.code == "missing_scope" and "accounting.invoices.read" in d.top.title
+
+
+# --- 5, 9, 13. answers that are not Xero's ---
+
+@pytest.mark.parametrize(("given", "title"), [
+    ({"status": 403, "headers": {"Server": "cloudflare"},
+      "body": "<!DOCTYPE html><html><title>Attention Required! | Cloudflare</title>Sorry, you have been blocked"},
+     "Cloudflare answered 403"),
+    ({"status": 403, "headers": {"x-amzn-ErrorType": "AccessDeniedException"},
+      "body": '{"Message":"User: anonymous is not authorized to perform: execute-api:Invoke"}'},
+     "Your AWS API Gateway refused the call (403)"),
+    ({"status": 401, "body": '{"statusCode": 401, "message": "Access denied due to missing subscription key."}'},
+     "Azure API Management refused the call (401)"),
+    ({"text": "ProxyError('Cannot connect to proxy.', OSError('Tunnel connection failed: 407 Proxy "
+              "Authentication Required'))"}, "A proxy between you and Xero asked for its own credentials"),
+    ({"status": 200, "body": '<html><title>Log in | Xero</title><form action="https://login.xero.com/identity">'},
+     "The call got Xero's sign-in page"),
+])
+def test_an_answer_that_is_not_xeros_says_so_and_blames_no_xero_cause(given: dict[str, Any], title: str) -> None:
+    d = diagnose(**given)
+    assert d.codes == ("unknown",) and d.top.title.startswith(title), (d.codes, d.top.title)
+
+
+@pytest.mark.parametrize("given", [
+    {"status": 403, "body": P403, "headers": {"Server": "cloudflare"}},  # Xero's JSON
+    {"status": 429, "headers": {"Server": "cloudflare", "X-Rate-Limit-Problem": "minute"},
+     "body": "<html>Too many requests</html>"},  # Xero's own rate-limit header
+    {"status": 401, "body": P401, "headers": {"Xero-Correlation-Id": "abc", "x-amzn-RequestId": "1"}},
+])
+def test_xeros_own_answer_behind_a_gateway_is_still_xeros(given: dict[str, Any]) -> None:
+    assert diagnose(**given).codes[0] != "unknown"
+
+
+# --- 7. an endpoint given that the paste contradicts ---
+
+def test_an_endpoint_given_against_the_pastes_url_is_noted() -> None:
+    d = diagnose(text="GET https://api.xero.com/api.xro/2.0/Contacts -> 401 insufficient_scope",
+                 endpoint="GET /Invoices", granted="openid")
+    assert ("the endpoint given (GET /Invoices) is not the one the paste shows (GET /Contacts): "
+            "diagnosed for the one given") in d.notes
+    same = diagnose(text="GET https://api.xero.com/api.xro/2.0/Invoices -> 401", endpoint="GET /Invoices")
+    assert not [n for n in same.notes if "is not the one the paste shows" in n]

@@ -19,14 +19,22 @@ from xero_nb.redact import redact
 # One call and its status on one line: the method, the URL or path, an optional protocol, an
 # arrow or dash, the status ("GET /x -> 200 OK", '"GET /x HTTP/1.1" 401 164', "GET /x 403").
 CALL = re.compile(r"\b(GET|POST|PUT|PATCH|DELETE|HEAD)[^\S\n]++\"?((?:https?://|/)[^\s\"]*+)\"?"
-                  r"(?:[^\S\n]++HTTP/[\d.]++\"?)?[^\S\n]*+(?:->|=>|\u2192|-|:)?[^\S\n]*+([1-5]\d\d)\b"
+                  r"(?:[^\S\n]++\"?HTTP/[\d.]++\"?)?[^\S\n]*+(?:->|=>|\u2192|-|:)?[^\S\n]*+([1-5]\d\d)\b"
                   r"(?![.,:/]\d)")
+# A request line alone ("GET https://...", "> GET /x HTTP/1.1"), its status on a later line of its
+# own ("403 Forbidden", "< HTTP/1.1 403 Forbidden"): a transcript of several calls.
+_REQUEST_ONLY = re.compile(r"^[^\S\n]*+(?:[>*][^\S\n]*+)?(GET|POST|PUT|PATCH|DELETE|HEAD)[^\S\n]++"
+                           r"((?:https?://|/)[^\s\"]{1,2000})(?:[^\S\n]++HTTP/[\d.]{1,5})?[^\S\n]*+$")
+_STATUS_ONLY = re.compile(r"^[^\S\n]*+(?:[<*][^\S\n]*+)?(?:HTTP/[\d.]{1,5}[^\S\n]++)?([1-5]\d\d)"
+                          r"(?:[^\S\n]++[A-Za-z][\w '-]{0,40})?[^\S\n]*+$")
+_PENDING_LINES = 40  # how far below its request a status line may come (headers between)
 _METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD")
 # What belongs to a response in a log: its headers, its body, an SDK's printout of them.
 _RESPONSE_LINE = re.compile(
     r"^\s*+(?:[{\[]|\"|b'|HTTP response|Reason:|body\b|(?:WWW-Authenticate|Retry-After|X-Rate-Limit-Problem|"
     r"Xero-Correlation-Id|Content-Type|X-(?:Rate|Min|Day|AppMin)[\w-]{0,30})\s*+:)", re.IGNORECASE)
 MAX_NAMED = 3  # other failed calls named in the note
+_TOKEN_URL = "/connect/token"  # Xero's token endpoint (a refresh that worked handles a 401 before it)
 
 
 # .NET's HttpClient logging: the request on one line, its status on a later one.
@@ -41,10 +49,12 @@ def _calls(lines: list[str]) -> list[tuple[int, str, str, int, int]]:
     out = []
     pending: tuple[int, str, str] | None = None  # a .NET request line waiting for its status
     for i, line in enumerate(lines):
-        if pending is not None and (end := _DOTNET_END.search(line)) is not None:
+        if pending is not None and (end := _DOTNET_END.search(line) or _STATUS_ONLY.match(line)) is not None:
             out.append((*pending, int(end.group(1)), i))
             pending = None
             continue
+        if pending is not None and i - pending[0] > _PENDING_LINES:
+            pending = None
         if line.lstrip().startswith("{") and (logged := _json_call(line)) is not None:
             out.append((i, *logged, i))  # a JSON-lines log (pino, bunyan, structlog)
             continue
@@ -56,6 +66,8 @@ def _calls(lines: list[str]) -> list[tuple[int, str, str, int, int]]:
         m = CALL.search(line)
         if m is not None:
             out.append((i, m.group(1), m.group(2), int(m.group(3)), i))
+        elif (alone := _REQUEST_ONLY.match(line)) is not None:
+            pending = (i, alone.group(1), alone.group(2))
     return out
 
 
@@ -100,10 +112,15 @@ def focus_calls(text: str, prefer: int | None = None) -> tuple[str, str | None]:
     failed = [c for c in calls if c[3] >= 400]
     if len(calls) < 2 or not failed:
         return text, None
-    # a failure the log shows retried with success (a 429 waited out) is not what failed the run
+    # a failure the log shows retried with success (a 429 waited out) is not what failed the run,
+    # nor a 401 followed by a token refresh that worked (the expiry was handled)
     last_success = {(method, url): i for i, method, url, status, _ in calls if status < 400}
-    standing = [c for c in failed if last_success.get((c[1], c[2]), -1) < c[0]] or failed
-    target = next((c for c in failed if c[3] == prefer), standing[0])
+    refreshed = max((i for i, _, url, status, _ in calls if status < 400 and _TOKEN_URL in url), default=-1)
+    standing = [c for c in failed if last_success.get((c[1], c[2]), -1) < c[0]
+                and not (c[3] == 401 and refreshed > c[0])] or failed
+    # a refusal (401, 403, 429, the token endpoint's 400) before any other failure (a 404, a 500)
+    refusal = [c for c in standing if c[3] in (401, 403, 429) or (c[3] == 400 and _TOKEN_URL in c[2])]
+    target = next((c for c in failed if c[3] == prefer), (refusal or standing)[0])
     starts = [c[0] for c in calls]
     drop: set[int] = set()
     stray: list[int] = []  # statuses stated on lines of other calls' blocks (a failure without its call)
@@ -121,7 +138,9 @@ def focus_calls(text: str, prefer: int | None = None) -> tuple[str, str | None]:
     kept = "".join(line for j, line in enumerate(lines) if j not in drop)
     which = (f"the first that failed with {prefer}" if prefer is not None and target[3] == prefer
              else "the first that failed" if target is failed[0]
-             else "the first that failed and was not retried with success")
+             else "the first refusal (401, 403, 429) that stood"
+             if target is refusal[0] and target is not standing[0]
+             else "the first that failed and was not cured by a retry or a token refresh")
     note = (f"the paste shows {len(calls)} calls, {len(failed)} failed: {which} is diagnosed, "
             f"{target[1]} {_short(target[2])} ({target[3]})")
     others = [c for c in failed if c is not target]

@@ -22,6 +22,7 @@ from xero_nb.diagnose.client_side import client_side
 from xero_nb.diagnose.context import Context, build_context, era_guess_note
 from xero_nb.diagnose.findings import DIAGNOSIS_CODES, MORE_CONTEXT, Diagnosis, Finding
 from xero_nb.diagnose.fix_order import redirect_first
+from xero_nb.diagnose.gateway import not_xero
 from xero_nb.diagnose.oauth import oauth_findings
 from xero_nb.diagnose.observation import Observation, observe
 from xero_nb.diagnose.offer import offer_findings
@@ -138,6 +139,12 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
     ranked = rank(found)
     if (done := success_finding(obs)) is not None and not any(f.weight >= ESTABLISHED for f in ranked):
         ranked = [done]  # a sign-in or token response that worked: no cause to guess
+    elif not_xero(obs) is not None:
+        # A proxy, firewall or gateway answered (or Xero's sign-in page): none of Xero's causes
+        # applies; only what the context proves stays beside it, as for no answer at all.
+        kept = [f for f in ranked if f.weight >= ESTABLISHED and f.code != "unknown"]
+        ranked = [replace(unknown_finding(obs), weight=max([ESTABLISHED, *(f.weight for f in kept)])),
+                  *kept]
     elif _no_answer(obs):
         # The call never reached Xero: that comes first; only causes the context proves (the
         # scopes cannot allow the call, say) stay beside it, as they will fail it next.
@@ -222,7 +229,9 @@ def unknown_finding(obs: Observation) -> Finding:
     if obs.oauth_error in OAUTH_ERRORS and not obs.correlation_id:  # sign-in errors carry no such id
         first = ("Compare the request with the app's settings at developer.xero.com (client id, "
                  "redirect URI, the scopes it may ask for); OAuth errors carry no Xero-Correlation-Id.")
-    if status is not None and 200 <= status < 400:
+    if (gate := not_xero(obs)) is not None:  # a proxy, a firewall, a gateway, a sign-in page
+        title, first = gate
+    elif status is not None and 200 <= status < 400:
         title = f"Xero answered {status}: the call did not fail"
     elif status in (500, 502, 503, 504):
         title = f"Xero answered {status}: organisation offline or the API unavailable; retry later"

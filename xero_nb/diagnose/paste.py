@@ -182,12 +182,27 @@ def _api_host(url: str) -> bool:
     return host in _API_HOSTS
 
 
+_TRAILING = ".,;:!?)]}>'\"`\u00bb\u2026\u201d\u2019"  # what a sentence or a log puts after a URL
+
+
+def trim_url(url: str) -> str:
+    """A URL read from words without what follows it there ("GET /Invoices:", "(GET /x)",
+    "«GET /x»", "GET /x…"); a closing bracket the URL itself opened stays."""
+    while url and url[-1] in _TRAILING:
+        last = url[-1]
+        if (last == ")" and url.count("(") >= url.count(")")) or (
+                last == "]" and url.count("[") >= url.count("]")):
+            break
+        url = url[:-1]
+    return url
+
+
 def _request_line(text: str, out: Pasted) -> None:
     m = _METHOD_URL.search(text) if out.url is None else None
     if m is not None:
-        out.method, out.url = m.group(1).upper(), m.group(2).rstrip(".,;")
+        out.method, out.url = m.group(1).upper(), trim_url(m.group(2))
     if out.url is None or out.url.startswith("/"):
-        urls = [u.rstrip(".,;'\"") for u in _URL.findall(text)]
+        urls = [trim_url(u) for u in _URL.findall(text)]
         xero = [u for u in urls if _api_host(u)]
         # a path already read is kept over a URL of another host (a problem's "type" link to
         # developer.xero.com, a redirect URI in the message)
