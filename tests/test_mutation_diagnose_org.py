@@ -519,6 +519,7 @@ def test_an_empty_403_on_payroll_is_said_whole() -> None:
                      "Then retry; no API call can turn it on.")
     assert (role.title, role.weight, role.decides) == (
         "Or the user who connected is not a payroll admin", 0.4, ROLE_FACT)
+    assert role.evidence == f.evidence[:-1] and role.evidence[0] == "status 403"
     assert role.fix == ("Ask an organisation admin for the payroll admin role, then connect again.",)
 
 
@@ -529,7 +530,7 @@ def test_an_empty_403_on_payroll_is_said_whole() -> None:
     "insufficient_scope: empty body on every payroll call",  # a scope refusal's word
 ])
 def test_an_empty_403_that_carries_xeros_words_is_not_an_unprovisioned_product(text: str) -> None:
-    d = run(status=403, text=text)
+    d = run(status=403, text=text, endpoint=PAYROLL_UK, country="UK")
     assert not any(f.title.startswith("An empty 403") for f in d.findings), ranked(d)
 
 
