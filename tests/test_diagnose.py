@@ -595,7 +595,8 @@ def test_one_unknown_at_most_and_a_rules_own_wording_kept() -> None:
                                   '"Detail":"AuthorizationUnsuccessful"}',
                  endpoint="GET /Invoices", granted=["accounting.invoices.read"], era="granular")
     assert d.codes.count("unknown") == 1
-    assert d.top.title.startswith("The token holds a scope that should grant this call")
+    assert d.top.title.startswith("The scopes given hold one that grants this call, yet Xero refused it")
+    assert d.top.fix[0].startswith("Decode the access token that was sent")
 
 
 def test_a_connection_without_a_name_never_reads_none() -> None:

@@ -98,7 +98,8 @@ def test_a_python_list_that_is_no_literal_is_still_refused_plainly() -> None:
     'INFO:httpx:HTTP Request: GET https://api.xero.com/connections "HTTP/1.1 200 OK"\n'
     'INFO:httpx:HTTP Request: GET https://api.xero.com/api.xro/2.0/Organisation "HTTP/1.1 403 Forbidden"\n'
     f"ERROR:app:Xero said: {P403}",
-    f"GET https://api.xero.com/connections\n200 OK\n[]\nGET https://api.xero.com/api.xro/2.0/Organisation\n"
+    'GET https://api.xero.com/connections\n200 OK\n[{"id": "c-1", "tenantId": "t-1"}]\n'
+    f"GET https://api.xero.com/api.xro/2.0/Organisation\n"
     f"403 Forbidden\n{P403}",
     f"> GET https://api.xero.com/connections HTTP/1.1\n< HTTP/1.1 200 OK\n"
     f"> GET https://api.xero.com/api.xro/2.0/Organisation HTTP/1.1\n> Accept: */*\n< HTTP/1.1 403 Forbidden\n{P403}",
@@ -183,3 +184,78 @@ def test_an_endpoint_given_against_the_pastes_url_is_noted() -> None:
             "diagnosed for the one given") in d.notes
     same = diagnose(text="GET https://api.xero.com/api.xro/2.0/Invoices -> 401", endpoint="GET /Invoices")
     assert not [n for n in same.notes if "is not the one the paste shows" in n]
+
+
+# --- 8. a scope held and refused: first check it is the sent token's ---
+
+def test_a_scope_held_and_refused_asks_for_the_sent_tokens_own_scopes() -> None:
+    d = diagnose(status=401, body=P401, headers={"WWW-Authenticate": "insufficient_scope"},
+                 endpoint="GET /Contacts", granted="accounting.contacts.read")
+    assert d.top.code == "unknown" and d.top.title.endswith("are they the sent token's own?")
+    assert d.top.fix[0].startswith("Decode the access token that was sent")
+    assert d.decisive_fact == "the `scope` claim of the access token that was sent"
+
+
+# --- 10. xero-ruby's backtrace names the SDK method ---
+
+@pytest.mark.parametrize(("frame", "title"), [
+    ("/usr/local/bundle/gems/xero-ruby-4.0.0/lib/xero-ruby/api/accounting_api.rb:19450:in "
+     "'get_bank_transactions_with_http_info'", "GET /BankTransactions"),
+    ("/gems/xero-ruby-3.2.0/lib/xero-ruby/api/accounting_api.rb:12043:in `get_invoices'", "GET /Invoices"),
+])
+def test_a_xero_ruby_frame_settles_the_endpoint(frame: str, title: str) -> None:
+    text = (f"XeroRuby::ApiError: Error message: the server returns an error\nHTTP status code: 401\n"
+            f"Response body: {P401}\n{frame}")
+    d = diagnose(text=text, granted=["openid"], era="granular")
+    assert d.top.code == "missing_scope" and title in d.top.title, d.top.title
+
+
+# --- 11. what GET /connections answered, in a log or a HAR capture ---
+
+def test_an_empty_connections_answer_in_a_log_is_the_tokens_connections() -> None:
+    log = (f"GET https://api.xero.com/connections\n200 OK\n[]\n"
+           f"GET https://api.xero.com/api.xro/2.0/Invoices\n403 Forbidden\n{P403}\n")
+    d = diagnose(text=log)
+    assert d.top.code == "connection_revoked" and d.top.weight == pytest.approx(0.92)
+    assert "GET /connections in the paste answered 0 connection(s): used as the token's connections" in d.notes
+
+
+def test_the_connections_of_a_har_capture_are_used() -> None:
+    tenant = "4b8a2f5e-6c1d-4e2a-9b7f-0a1b2c3d4e5f"
+    other = "11111111-2222-4333-8444-555555555555"
+    rows = [{"id": "c-1", "tenantId": other, "tenantName": "Demo Company (UK)"}]
+    har = {"log": {"entries": [
+        {"request": {"method": "GET", "url": "https://api.xero.com/connections", "headers": []},
+         "response": {"status": 200, "headers": [], "content": {"text": json.dumps(rows)}}},
+        {"request": {"method": "GET", "url": "https://api.xero.com/api.xro/2.0/Invoices",
+                     "headers": [{"name": "xero-tenant-id", "value": tenant}]},
+         "response": {"status": 403, "headers": [], "content": {"text": P403}}}]}}
+    d = diagnose(text=json.dumps(har))
+    assert d.top.code == "tenant_not_connected" and d.top.weight == pytest.approx(0.92)
+    assert any("Demo Company (UK)" in e for e in d.top.evidence)
+
+
+def test_connections_given_win_over_the_pastes() -> None:
+    log = (f"GET https://api.xero.com/connections\n200 OK\n[]\n"
+           f"GET https://api.xero.com/api.xro/2.0/Invoices\n403 Forbidden\n{P403}\n")
+    d = diagnose(text=log, connections=[{"id": "c", "tenantId": "4b8a2f5e-6c1d-4e2a-9b7f-0a1b2c3d4e5f"}])
+    assert not [n for n in d.notes if n.startswith("GET /connections in the paste")]
+
+
+# --- 14 and 15. an expired token beside a 403; a connection id sent as the tenant id ---
+
+def test_an_expired_token_beside_a_403_is_said_to_be_another_calls() -> None:
+    token = _b64({"alg": "RS256"}) + "." + _b64({"scope": ["accounting.settings.read"], "exp": 1000}) + ".c2ln"
+    d = diagnose(status=403, body=P403, token=token, clock=lambda: 1000 + 90 * 60)
+    assert ("the token given expired 90 min before, yet Xero answered 403, not 401 TokenExpired: the "
+            "call that failed sent another token, so the scopes read from this one may not be its own") in d.notes
+    fresh = diagnose(status=403, body=P403, token=token, clock=lambda: 900)
+    assert not [n for n in fresh.notes if "expired" in n]
+
+
+def test_a_connection_id_sent_as_the_tenant_id_is_named() -> None:
+    conn = "11111111-2222-4333-8444-555555555555"
+    d = diagnose(status=403, body=P403, tenant_id=conn,
+                 connections=[{"id": conn, "tenantId": "4b8a2f5e-6c1d-4e2a-9b7f-0a1b2c3d4e5f"}])
+    assert d.top.code == "tenant_not_connected"
+    assert d.top.title == "The xero-tenant-id sent is a connection's `id`, not its `tenantId`"

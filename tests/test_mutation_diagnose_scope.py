@@ -222,9 +222,15 @@ def test_a_payroll_call_with_its_scope_held_points_at_the_users_role() -> None:
 def test_a_scope_held_and_refused_for_no_known_reason_is_said_plainly() -> None:
     d = run(endpoint="GET /Invoices", granted=["accounting.invoices.read"], era="granular")
     assert ranked(d) == [("unknown", 0.3)]
-    assert d.top.title == ("The token holds a scope that should grant this call, yet Xero refused it "
-                           "(the scope table may be out of date)")
-    assert d.top.fix == ("Send Xero support the Xero-Correlation-Id.",)
+    assert d.top.title == ("The scopes given hold one that grants this call, yet Xero refused it: are "
+                           "they the sent token's own?")
+    assert d.top.fix == (
+        "Decode the access token that was sent and read its `scope` claim: the scopes given may be "
+        "the ones the app asks for, or those of another token (an older one still cached, another "
+        "user's).",
+        "If the sent token holds the scope, send Xero support the Xero-Correlation-Id of the response "
+        "(the scope table may be out of date).")
+    assert d.top.decides == "the `scope` claim of the access token that was sent"
 
 
 def test_a_broad_scope_on_a_granular_app_names_the_granular_replacement() -> None:
@@ -421,7 +427,7 @@ def test_a_scope_refusal_on_a_403_carries_its_strength_into_each_finding() -> No
                             "Only apps Xero approved before the restriction keep this report.")
     held = run(status=403, body=P403_SCOPE, endpoint="GET /Invoices", granted=["accounting.invoices.read"],
                era="granular")
-    odd = [f for f in held.findings if f.title.startswith("The token holds a scope")]
+    odd = [f for f in held.findings if f.title.startswith("The scopes given hold one")]
     assert [round(f.weight, 3) for f in odd] == [0.24]  # 0.3 x 0.8
     assert odd[0].evidence == ("status 403", "AuthorizationUnsuccessful", NEEDS_GRANULAR,
                                "token scopes: accounting.invoices.read")

@@ -203,3 +203,42 @@ def focus_har(text: str) -> tuple[str, str | None]:
         more = f" and {len(failed) - 1 - MAX_NAMED} more" if len(failed) - 1 > MAX_NAMED else ""
         note += f"; also failed: {named}{more}"
     return transcript, note
+
+
+def seen_connections(text: str) -> list[object] | None:
+    """What GET /connections answered (its JSON list), when a log or a HAR capture shows it."""
+    if "/connections" not in text[:MAX_HAR].lower():
+        return None
+    head = text[:2000].lstrip()
+    if head.startswith("{") and '"log"' in text[:5000] and len(text) <= MAX_HAR:
+        try:
+            for entry in json.loads(text)["log"]["entries"]:
+                request, response = entry["request"], entry["response"]
+                if _is_connections(str(request.get("method")), str(request.get("url")),
+                                   int(response.get("status") or 0)):
+                    rows = json.loads((response.get("content") or {}).get("text") or "null")
+                    if isinstance(rows, list):
+                        return rows
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return None
+        return None
+    lines = text.splitlines()
+    calls = _calls(lines)
+    starts = [c[0] for c in calls] + [len(lines)]
+    for n, (_, method, url, status, last) in enumerate(calls):
+        if not _is_connections(method, url, status):
+            continue
+        for line in lines[last + 1:starts[n + 1]]:
+            if line.strip().startswith("["):
+                try:
+                    rows = json.loads(line.strip()[:1_000_000])
+                except ValueError:
+                    break
+                return rows if isinstance(rows, list) else None
+    return None
+
+
+def _is_connections(method: str, url: str, status: int) -> bool:
+    """A GET of Xero's /connections that answered 200."""
+    return method.upper() == "GET" and status == 200 and url.split("?")[0].rstrip("/").lower().endswith(
+        "/connections")

@@ -128,6 +128,14 @@ def era_guess_note(ctx: Context, top_code: str) -> str | None:
     return f"era taken as {guess} from the token's scopes ({why}); pass era= if the app is of another kind"
 
 
+def _seen(obs: Observation, notes: list[str]) -> tuple[Any, ...] | None:
+    """The /connections answer the paste shows, said in a note when it is used."""
+    if obs.connections_seen is not None:
+        notes.append(f"GET /connections in the paste answered {len(obs.connections_seen)} "
+                     "connection(s): used as the token's connections")
+    return obs.connections_seen
+
+
 def _connections(value: Any, notes: list[str]) -> tuple[Tenant, ...] | None:
     if value is None:
         return None
@@ -238,7 +246,8 @@ def build_context(obs: Observation, *, endpoint: Any, granted: Any, requested: A
         endpoint=found.endpoint, candidates=found.candidates, urls=found.urls,
         endpoint_fact=found.fact, granted=have, requested=want, era=era_s,
         era_guess=guess_era(have), expires_at=exp, obtained_at=obtained, has_refresh=refresh,
-        connections=_connections(connections, notes), tenant_id=(tid or "").strip() or None,
+        connections=_connections(connections if connections is not None else _seen(obs, notes), notes),
+        tenant_id=(tid or "").strip() or None,
         country=country, plan=plan, role=role, now=now,
         authorize=authorize if callable(authorize) else None,
         client_id=client_id if isinstance(client_id, str) and client_id else None,

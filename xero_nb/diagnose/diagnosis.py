@@ -125,6 +125,11 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
                             tenant_id=None, authorize=None, client_id=None, redirect_uri=None,
                             now=now)
     notes += ctx.notes
+    if obs.status == 403 and ctx.expires_at is not None and ctx.expires_at < ctx.now:
+        # Xero answers an expired token with 401 TokenExpired: this 403 came with another token
+        notes.append(f"the token given expired {int((ctx.now - ctx.expires_at) // 60)} min before, yet "
+                     "Xero answered 403, not 401 TokenExpired: the call that failed sent another "
+                     "token, so the scopes read from this one may not be its own")
     found: list[Finding] = []
     for rule in _RULES:
         try:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_plus
 
-from xero_nb.diagnose.calls import focus_calls, focus_har
+from xero_nb.diagnose.calls import focus_calls, focus_har, seen_connections
 from xero_nb.diagnose.cues import cue_markers, scope_names
 from xero_nb.diagnose.fields import (
     Pasted,
@@ -118,6 +118,7 @@ class Observation:
     grant_type: str | None = None  # an OAuth grant the text names (grant_type=client_credentials)
     scopes_named: frozenset[str] = frozenset()  # scope names the text mentions (cues.scope_names)
     library: str | None = None  # the SDK that printed or raised it, when it shows
+    connections_seen: tuple[Any, ...] | None = None  # what GET /connections answered in the paste
     notes: tuple[str, ...] = ()  # what of the input was not read (a long paste is read in pieces)
 
     def header(self, name: str) -> str | None:
@@ -288,7 +289,9 @@ def _observe(response: Any, status: Any, headers: Any, body: Any, text: str | No
         if got.status is None and isinstance(value, (dict, list)):
             got.status = as_status(got.fields.get("status") or got.fields.get("statuscode"))
     pasted_text = ""
+    conns: list[object] | None = None
     if text is not None:
+        conns = seen_connections(text_of(text))  # a log's or a capture's GET /connections
         focused, har_note = focus_har(text_of(text))  # a browser's capture: its failed call
         prefer = got.status if status is not None else None  # --status picks the call that had it
         focused, calls_note = focus_calls(focused, prefer) if har_note is None else (focused, har_note)
@@ -327,6 +330,7 @@ def _observe(response: Any, status: Any, headers: Any, body: Any, text: str | No
         operation=got.operation, sdk_class=got.sdk_class,
         grant_type=grant.group(1).lower() if grant else None, scopes_named=scope_names(haystack),
         notes=tuple(got.notes), library=got.library,
+        connections_seen=tuple(conns) if conns is not None else None,
     )
 
 

@@ -282,6 +282,12 @@ def tenant_findings(obs: Observation, ctx: Context) -> list[Finding]:
                                tuple(ev), ("The token still refreshes, but tenant access is "
                                            "separate: sign in again and pick the organisation.",),
                                0.92 * t))
+        elif tid is not None and tid.lower() in {c.connection_id.lower() for c in conns if c.connection_id}:
+            out.append(Finding("tenant_not_connected", "The xero-tenant-id sent is a connection's `id`, "
+                               "not its `tenantId`", tuple(ev),
+                               ("Send the `tenantId` field of that GET /connections row as "
+                                "xero-tenant-id (the `id` is only for DELETE /connections/{id}).",),
+                               0.95 * t))
         elif tid is not None and tid not in {c.tenant_id for c in conns}:
             names = ", ".join(f"{c.tenant_name or '?'} ({c.tenant_id})" for c in conns[:5])
             out.append(Finding("tenant_not_connected", "This tenant is not connected for this "

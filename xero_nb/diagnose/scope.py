@@ -183,9 +183,14 @@ def _held_but_refused(ep: Endpoint, ctx: Context, s: float, ev: list[str]) -> li
                             "this organisation, then retry.",), 0.45 * s,
                            "the user's role in this organisation"))
     if not out:
-        out.append(Finding("unknown", "The token holds a scope that should grant this call, yet "
-                           "Xero refused it (the scope table may be out of date)", tuple(ev),
-                           ("Send Xero support the Xero-Correlation-Id.",), 0.3 * s))
+        out.append(Finding("unknown", "The scopes given hold one that grants this call, yet Xero "
+                           "refused it: are they the sent token's own?", tuple(ev),
+                           ("Decode the access token that was sent and read its `scope` claim: the "
+                            "scopes given may be the ones the app asks for, or those of another "
+                            "token (an older one still cached, another user's).",
+                            "If the sent token holds the scope, send Xero support the "
+                            "Xero-Correlation-Id of the response (the scope table may be out of date)."),
+                           0.3 * s, "the `scope` claim of the access token that was sent"))
     return out
 
 

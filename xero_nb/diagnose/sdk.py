@@ -118,6 +118,9 @@ _ERROR_CALLING = re.compile(r"\berror\s++calling\s++([A-Za-z_]\w{2,80})", re.IGN
 _CATALOG_OP = re.compile(r"\b(accounting|payroll_au_v2|payroll_au|payroll_nz|payroll_uk|files|assets|"
                          r"projects|finance|bankfeeds|appstore)\.((?:get|create|update|delete)[A-Z]\w{2,80})")
 _PY_FRAME = re.compile(r"xero_python[\\/](\w{2,30})[\\/]api[\\/]\w{1,40}\.py\"?, line \d{1,7}, in (\w{3,80})")
+# xero-ruby's backtrace: ".../xero-ruby/api/accounting_api.rb:19450:in 'get_invoices_with_http_info'"
+_RB_FRAME = re.compile(r"xero-ruby[\\/]api[\\/](\w{2,30}?)_api\.rb:\d{1,7}:in [`']"
+                       r"(?:[\w:]{1,80}[#.])?(\w{3,80})'")
 _SUFFIXES = ("AsyncWithHttpInfo", "WithHttpInfo", "Async", "_with_http_info")
 # "minute rate limit", "per day rate limit", "the limit exceeded is: minute", "rate limit exceeded: day"
 _LIMIT_KIND = re.compile(
@@ -169,7 +172,7 @@ def operation_hint(text: str) -> tuple[str, str] | None:
         name = operation_name(m.group(2))
         if not name.startswith(("call", "invoke", "execute", "handle", "request")):
             return API_CLASSES.get(m.group(1).lower(), ""), name
-    frame = _PY_FRAME.search(text)
+    frame = _PY_FRAME.search(text) or _RB_FRAME.search(text)
     if frame is not None:
         return API_CLASSES.get(frame.group(1).lower().replace("_", ""), ""), operation_name(frame.group(2))
     calling = _ERROR_CALLING.search(text)
