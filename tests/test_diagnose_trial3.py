@@ -259,3 +259,8 @@ def test_a_connection_id_sent_as_the_tenant_id_is_named() -> None:
                  connections=[{"id": conn, "tenantId": "4b8a2f5e-6c1d-4e2a-9b7f-0a1b2c3d4e5f"}])
     assert d.top.code == "tenant_not_connected"
     assert d.top.title == "The xero-tenant-id sent is a connection's `id`, not its `tenantId`"
+
+
+def test_a_status_given_as_a_whole_float_is_the_status() -> None:
+    assert diagnose(403.0).observed.status == 403 == diagnose(403).observed.status
+    assert diagnose(403.5).observed.status is None

@@ -93,6 +93,8 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
     Evidence outranks what a status suggests: scopes that provably cannot allow the endpoint
     put the scope finding first, on a 403 too.
     """
+    if isinstance(response, float) and response.is_integer() and status is None:
+        response = int(response)  # 403.0 from a spreadsheet or a JSON number
     if isinstance(response, int) and not isinstance(response, bool) and status is None:
         response, status = None, response  # diagnose(401): the status alone
     obs = observe(response, status=status, headers=headers, body=body, text=text,
