@@ -428,9 +428,9 @@ EQUIVALENT: dict[str, str] = {
     "xero_nb.diagnose.diagnosis.x__carried__mutmut_22": (
         "getattr(response, 'tenant_id') without a default: the last read; its AttributeError is "
         "caught and what was read before is returned, the tenant id staying as passed"),
-    "xero_nb.diagnose.diagnosis.x_unknown_finding__mutmut_39": (
+    "xero_nb.diagnose.diagnosis.x_unknown_finding__mutmut_42": (
         "obs.field('TYPE'): Observation.field lower-cases the name it is given"),
-    "xero_nb.diagnose.diagnosis.x_unknown_finding__mutmut_40": (
+    "xero_nb.diagnose.diagnosis.x_unknown_finding__mutmut_43": (
         "(type or 'XXXX').lower() == 'validationexception': 'xxxx' is not it either, as '' is not"),
     "xero_nb.diagnose.oauth.x_oauth_step__mutmut_2": (
         "obs.url or 'XXXX': 'xxxx' holds neither /connect/token nor /connect/authorize, as '' does not"),
@@ -472,18 +472,24 @@ EQUIVALENT: dict[str, str] = {
         "'tokenexpired' dropped from the no-Authorization test's markers: a TokenExpired marker "
         "has already returned at the top of expiry_findings"),
     "xero_nb.diagnose.rules.x_expiry_findings__mutmut_95": "as _94",
-    "xero_nb.diagnose.diagnosis.x_unknown_finding__mutmut_59": (
-        "obs.field('ERROR'): Observation.field lower-cases the name it is given (as _39)"),
-    "xero_nb.diagnose.diagnosis.x_unknown_finding__mutmut_60": (
+    "xero_nb.diagnose.diagnosis.x_unknown_finding__mutmut_62": (
+        "obs.field('ERROR'): Observation.field lower-cases the name it is given (as _42)"),
+    "xero_nb.diagnose.diagnosis.x_unknown_finding__mutmut_63": (
         "obs.field('error') or 'XXXX': 'xxxx' is no client-side error name either, as '' is not"),
     "xero_nb.diagnose.scope.x__missing__mutmut_65": (
         "restriction(ep) (the broad era) for the Journals step: the Journals gate reads the same "
         "in every era"),
-    "xero_nb.diagnose.diagnosis.x_diagnose__mutmut_151": (
+    "xero_nb.diagnose.diagnosis.x_diagnose__mutmut_125": (
+        "int((now - exp) / 60) instead of int((now - exp) // 60): the note is written only for a "
+        "token already expired (now > exp), and for a positive number int() truncates as // does"),
+    "xero_nb.diagnose.diagnosis.x_diagnose__mutmut_173": (
+        "kept findings of code 'XXunknownXX' beside an answer that is not Xero's: as _187"),
+    "xero_nb.diagnose.diagnosis.x_diagnose__mutmut_174": "'UNKNOWN': as _187",
+    "xero_nb.diagnose.diagnosis.x_diagnose__mutmut_187": (
         "kept findings of code 'XXunknownXX' instead of 'unknown': no rule makes an unknown finding "
         "of ESTABLISHED (0.9) or more (oauth's weighs 0.6, the scope table's 0.3 at most), so the "
         "code test never removes one"),
-    "xero_nb.diagnose.diagnosis.x_diagnose__mutmut_152": "'UNKNOWN': as _151",
+    "xero_nb.diagnose.diagnosis.x_diagnose__mutmut_188": "'UNKNOWN': as _187",
     "xero_nb.diagnose.diagnosis.x__no_answer__mutmut_5": (
         "obs.field('ERROR'): Observation.field lower-cases the name it is given"),
     "xero_nb.diagnose.oauth.x_oauth_findings__mutmut_13": (

@@ -264,3 +264,44 @@ def test_a_connection_id_sent_as_the_tenant_id_is_named() -> None:
 def test_a_status_given_as_a_whole_float_is_the_status() -> None:
     assert diagnose(403.0).observed.status == 403 == diagnose(403).observed.status
     assert diagnose(403.5).observed.status is None
+
+
+# --- what mutation testing found unpinned in the findings above ---
+
+def test_the_swapped_token_finding_is_said_whole() -> None:
+    d = diagnose(P403, tenant_id=JWT)
+    assert d.top.weight == pytest.approx(0.9)
+    assert d.top.fix == ("Send the access token as `Authorization: Bearer <token>` and the tenantId (a "
+                         "GUID from GET /connections) as `xero-tenant-id`; SDK methods such as .NET's "
+                         "GetInvoicesAsync(accessToken, xeroTenantId) take the token first.",
+                         "Revoke that token if it was logged anywhere.")
+    assert d.top.evidence[-1] == "xero-tenant-id: [redacted]"
+
+
+@pytest.mark.parametrize("sent", ["11111111-2222-4333-8444-55555555AAAA", "11111111-2222-4333-8444-55555555aaaa"])
+def test_the_connection_id_finding_is_said_whole_in_any_case(sent: str) -> None:
+    d = diagnose(status=403, body=P403, tenant_id=sent,
+                 connections=[{"id": "11111111-2222-4333-8444-55555555aaaa",
+                               "tenantId": "4b8a2f5e-6c1d-4e2a-9b7f-0a1b2c3d4e5f"}])
+    assert d.top.title == "The xero-tenant-id sent is a connection's `id`, not its `tenantId`"
+    assert d.top.weight == pytest.approx(0.95)
+    assert d.top.fix == ("Send the `tenantId` field of that GET /connections row as xero-tenant-id (the "
+                         "`id` is only for DELETE /connections/{id}).",)
+    assert d.top.evidence[-2:] == (f"xero-tenant-id: {sent}", "/connections lists 1 tenant(s)")
+
+
+def test_a_token_expiring_at_this_very_second_is_not_yet_expired() -> None:
+    token = _b64({"alg": "RS256"}) + "." + _b64({"scope": ["accounting.settings.read"], "exp": 1000}) + ".c2ln"
+    d = diagnose(status=403, body=P403, token=token, clock=lambda: 1000)
+    assert not [n for n in d.notes if "expired" in n]
+
+
+def test_what_the_context_proves_stays_beside_an_answer_that_is_not_xeros() -> None:
+    d = diagnose(status=403, headers={"Server": "cloudflare"},
+                 body="<html><title>Attention Required! | Cloudflare</title></html>",
+                 endpoint="GET /Invoices", granted=["openid"], era="granular")
+    assert d.codes == ("unknown", "missing_scope")
+    assert d.top.weight == pytest.approx(d.findings[1].weight) and d.top.weight >= 0.9
+    alone = diagnose(status=403, headers={"Server": "cloudflare"},
+                     body="<html><title>Attention Required! | Cloudflare</title></html>")
+    assert alone.codes == ("unknown",) and alone.top.weight == pytest.approx(0.9)
