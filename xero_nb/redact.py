@@ -92,6 +92,12 @@ _REDACTIONS = (
     # OAuth's state in a redirect URL goes with the code (the notebook pre-save hook did this alone)
     (re.compile(r"([?&#;]state=)(?!\[redacted\])[^&#\s\"'<>\\]+"), r"\1" + REDACTED),
 )
+# A name and its value as separate members, as Postman environments and HAR files write them:
+# {"key": "client_secret", "value": "..."}, {"name": "refresh_token", "value": "..."}.
+_NAMED_VALUE = re.compile(
+    r"""(?P<head>["'](?:key|name)["'][ \t]*:[ \t]*["'](?P<name>[A-Za-z0-9_.\- ]{1,80})["'][ \t]*,"""
+    r"""[ \t\r\n]{0,40}"""
+    r"""["']value["'][ \t]*:[ \t]*["'])(?P<val>(?:[^"'\\\n]|\\.){1,20000})(?=["'])""")
 _HEADER = re.compile(r"""(?i)(?<![A-Za-z0-9_-])(["']?(?:authorization|cookie)["']?\s*[:=]\s*["']?)"""
                      r"""(?!Bearer|Basic)""" + _PLACEHOLDER + r"""[^\s"',}][^"'\n,}]*""")
 
@@ -190,6 +196,23 @@ def _pair_span(m: re.Match[str]) -> tuple[int, int] | None:
     return m.span(group) if secret else None
 
 
+def secret_name(name: str) -> bool:
+    """True when a key or variable name names a credential (client_secret, refreshToken,
+    password), not a word beside one (tokenUrl, token_type, xero-tenant-id)."""
+    words = [w.lower() for w in _WORDS.findall(name)]
+    if not words:
+        return False
+    return (tuple(words[-2:]) in _SPECIFIC_PAIRS or words[-1] in _SPECIFIC_WORDS
+            or words[-1] in _GENERIC_WORDS or words[-1] == "authorization")
+
+
+def _named_value(m: re.Match[str]) -> str:
+    val = m.group("val")
+    if secret_name(m.group("name")) and not _placeholder(val) and val.strip():
+        return m.group("head") + REDACTED
+    return m.group(0)
+
+
 def _redact_pairs(text: str) -> str:
     out: list[str] = []
     last = 0
@@ -222,6 +245,8 @@ def _prose_bare(m: re.Match[str]) -> str:
 def redact(text: str) -> str:
     """``text`` with bearer tokens, JWTs, client secrets and auth codes replaced by a marker."""
     text = _JWT.sub(REDACTED, _scrub_remembered(text))
+    if "value" in text:
+        text = _NAMED_VALUE.sub(_named_value, text)
     text = _redact_pairs(text)  # before Bearer: "TokenType:Bearer RefreshToken:..." (Go's %+v)
     for pattern, repl in _REDACTIONS:
         text = pattern.sub(repl, text)

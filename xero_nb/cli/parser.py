@@ -20,7 +20,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import NoReturn
 
-from xero_nb.cli.helpers import ERAS, LOOKUP, OK, REGIONS, USAGE, CliError
+from xero_nb.cli.helpers import ERAS, LOOKUP, OK, REGIONS, USAGE, CliError, said_safely
 from xero_nb.errors import XeroNbWarning
 
 # command -> the module that runs it (imported only when that command runs, so each starts fast)
@@ -225,7 +225,9 @@ class _Parser(argparse.ArgumentParser):
     """argparse, with a usage error said in one line and where the help is (not the usage block)."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(USAGE, f"{self.prog}: error: {message}\n(see `{self.prog} --help`)\n")
+        from xero_nb.cli.helpers import said_safely
+
+        self.exit(USAGE, f"{self.prog}: error: {said_safely(message)}\n(see `{self.prog} --help`)\n")
 
 
 def _parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -275,7 +277,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             _notes(seen)
         return code
     except CliError as exc:
-        print(f"xero-nb: {exc}", file=sys.stderr)
+        print(f"xero-nb: {said_safely(str(exc))}", file=sys.stderr)
         return exc.code
     except BrokenPipeError:  # e.g. piped into head
         return OK
@@ -285,7 +287,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(exc, XeroNbError):  # the library's advice, said as a command-line option
             from xero_nb.cli.helpers import cli_words
 
-            said = cli_words(str(exc))
+            said = said_safely(cli_words(str(exc)))
             print(f"xero-nb: {said} [{exc.code}]", file=sys.stderr)
             return LOOKUP
         raise

@@ -34,7 +34,7 @@ from xero_nb.diagnose.objects import header_pairs, read_response, text_of
 from xero_nb.diagnose.paste import parse_paste
 from xero_nb.diagnose.sdk import CLASS_LIMITS, CLASS_MARKERS
 from xero_nb.diagnose.status import status_from_reason
-from xero_nb.redact import REDACTED, SECRET_HEADERS, jwt_claims, redact
+from xero_nb.redact import REDACTED, SECRET_HEADERS, jwt_claims, looks_secret, redact, secret_name
 
 __all__ = ["MARKERS", "Observation", "observe"]
 
@@ -320,7 +320,9 @@ def _observe(response: Any, status: Any, headers: Any, body: Any, text: str | No
     if kind is not None and not any(k.lower() == "x-rate-limit-problem" for k, _ in got.headers):
         got.headers.append(("X-Rate-Limit-Problem", kind))
     grant = _GRANT.search(haystack)
-    fields = tuple((k, redact(v)[:1000]) for k, v in got.fields.items())
+    # a field named for a credential, or whose value is shaped like one, is never kept
+    fields = tuple((k, REDACTED if secret_name(k) or looks_secret(v) else redact(v)[:1000])
+                   for k, v in got.fields.items())
     return Observation(
         status=got.status, headers=_clean_headers(got.headers),
         body=redact(got.body[:MAX_BODY * 4])[:MAX_BODY],

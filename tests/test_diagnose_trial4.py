@@ -1,0 +1,76 @@
+"""What a fourth fresh-user trial found (the output of Postman, Newman, curl, proxies, browsers and
+integration platforms), each pinned so it stays fixed."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_cli import run
+
+from xero_nb.cli.helpers import said_safely
+from xero_nb.diagnose.diagnosis import diagnose
+from xero_nb.redact import redact
+
+P401 = json.dumps({"Type": None, "Title": "Unauthorized", "Status": 401, "Detail": "AuthorizationUnsuccessful"})
+P403 = json.dumps({"Type": None, "Title": "Forbidden", "Status": 403, "Detail": "AuthenticationUnsuccessful"})
+SECRET = "s3cr3t-value-here-1234567890abcdef"
+REFRESH = "a3f9c0d7e1b24c5f8a6b9d0e2f4a6c8e1b3d5f7a9c0e2f4a6b8d0c2e4f6a8b0c"
+
+
+def _b64(value: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
+
+
+JWT = _b64({"alg": "RS256"}) + "." + _b64({"scope": ["accounting.settings.read"]}) + ".c2lnbmF0dXJl"
+
+
+def shown(d: Any) -> str:
+    return d.to_markdown() + d._repr_html_() + json.dumps(d.to_dict()) + repr(d) + repr(d.observed)
+
+
+# --- secrets: Postman's {"key", "value"} pairs, and what the command line echoes ---
+
+@pytest.mark.parametrize("text", [
+    f'[{{"key":"client_secret","value":"{SECRET}","enabled":true}},'
+    f'{{"key":"refresh_token","value":"{REFRESH}","enabled":true}}]',
+    f'{{"values": [{{"key": "clientSecret", "value": "{SECRET}", "type": "secret"}}, '
+    f'{{"name": "refresh_token", "value": "{REFRESH}"}}]}}',
+])
+def test_postman_key_value_pairs_of_secrets_are_redacted(text: str) -> None:
+    assert SECRET not in redact(text) and REFRESH not in redact(text)
+    d = diagnose(text="expected response to have status code 200 but got 403\n" + text)
+    assert SECRET not in shown(d) and REFRESH not in shown(d)
+
+
+def test_key_value_pairs_that_are_not_secrets_stay() -> None:
+    text = ('[{"key": "tokenUrl", "value": "https://identity.xero.com/connect/token"}, '
+            '{"key": "xero-tenant-id", "value": "4b8a2f5e"}, {"key": "client_secret", "value": "{{secret}}"}]')
+    assert redact(text) == text
+
+
+@pytest.mark.parametrize("argv", [
+    ["--endpoint", f"GET:https://api.xero.com/api.xro/2.0/Invoicez?access_token={JWT}&apikey=Zx9Yw8Vu7Ts6Rq5Po4Nm3Lk2"],
+    ["--status", JWT], ["--connections", JWT], ["--user-role", REFRESH],
+])
+def test_a_credential_in_a_bad_option_is_not_echoed(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                     argv: list[str]) -> None:
+    paste = tmp_path / "e.txt"
+    paste.write_text("HTTP 401", encoding="utf-8")
+    try:
+        code, out, err = run(capsys, "diagnose", str(paste), *argv)
+    except SystemExit as exc:  # argparse's own usage error
+        code, captured = exc.code, capsys.readouterr()
+        out, err = captured.out, captured.err
+    assert code != 0
+    for secret in (JWT[:24], "Zx9Yw8Vu7Ts6Rq5Po4Nm3Lk2", REFRESH[:24]):
+        assert secret not in out + err
+    assert "[redacted]" in err
+
+
+def test_said_safely_keeps_ordinary_words_and_urls() -> None:
+    text = "no Xero endpoint matches GET https://api.xero.com/api.xro/2.0/Invoicez — did you mean /Invoices?"
+    assert said_safely(text) == text
