@@ -74,3 +74,58 @@ def test_a_credential_in_a_bad_option_is_not_echoed(capsys: pytest.CaptureFixtur
 def test_said_safely_keeps_ordinary_words_and_urls() -> None:
     text = "no Xero endpoint matches GET https://api.xero.com/api.xro/2.0/Invoicez — did you mean /Invoices?"
     assert said_safely(text) == text
+
+
+# --- the status a test runner got, not the one it expected ---
+
+@pytest.mark.parametrize(("text", "status"), [
+    ("AssertionError: expected response to have status code 200 but got 401", 401),
+    ("expected response to have status code 201 but got 403", 403),
+    ("AssertionError: expected 401 to equal 200", 401),
+    ("\u2192 Get Invoices\n  GET https://api.xero.com/api.xro/2.0/Invoices [401 Unauthorized, 1.02kB, 152ms]\n"
+     "  2. Status code is 200", 401),
+])
+def test_a_test_runners_status_is_the_one_it_got(text: str, status: int) -> None:
+    d = diagnose(text=text)
+    assert d.observed.status == status and d.codes[0] != "unknown", (d.observed.status, d.codes)
+
+
+# --- mitmproxy's flow lines ---
+
+@pytest.mark.parametrize("flows", [
+    "127.0.0.1:54321: POST https://identity.xero.com/connect/token\n              << 200 OK 1.2k\n"
+    "127.0.0.1:54321: GET https://api.xero.com/api.xro/2.0/Invoices\n              << 401 Unauthorized 151b\n"
+    "127.0.0.1:54321: GET https://api.xero.com/api.xro/2.0/Contacts\n              << 200 OK 14.1k\n",
+    "127.0.0.1:54321: POST https://identity.xero.com/connect/token HTTP/1.1\n     << HTTP/1.1 200 OK 1.2k\n"
+    "127.0.0.1:54322: GET https://api.xero.com/api.xro/2.0/Invoices HTTP/2.0\n     << HTTP/2.0 401 Unauthorized 97b\n",
+])
+def test_mitmdump_flows_are_read_call_by_call(flows: str) -> None:
+    """The token call that worked is not the failure: the API call that failed is."""
+    d = diagnose(text=flows)
+    assert d.observed.url == "https://api.xero.com/api.xro/2.0/Invoices" and d.observed.status == 401
+    assert d.codes[0] not in ("invalid_client", "invalid_grant"), d.codes
+
+
+# --- a bearer credential that cannot be an access token ---
+
+@pytest.mark.parametrize(("auth", "said"), [
+    ("Bearer {{access_token}}", "no token was sent: the header holds a variable never filled in"),
+    ("Bearer undefined", "no token was sent (the header says 'Bearer undefined')"),
+    ("Bearer ", "no token was sent"),
+    (f"Bearer Bearer {JWT}", "the header says 'Bearer' twice"),
+    (f"Bearer {REFRESH}", "it is not a JWT"),
+    ("Bearer " + _b64({"alg": "RS256"}) + "." + _b64({"aud": "CLIENTID", "email": "a@b.c", "nonce": "n"}) + ".c2ln",
+     "it is an id_token"),
+])
+def test_a_bearer_that_is_no_access_token_is_said(auth: str, said: str) -> None:
+    d = diagnose(status=401, body=json.dumps({"Title": "Unauthorized", "Status": 401, "Detail": "AuthenticationUnsuccessful"}),
+                 request_headers={"Authorization": auth})
+    assert d.top.code == "token_expired" and said in d.top.title, d.top.title
+    assert REFRESH not in shown(d) and JWT[:24] not in shown(d)
+
+
+@pytest.mark.parametrize("auth", ["Bearer [redacted]", "Bearer <token>", "Bearer eyJhbGciOiJSUzI1NiJ9...",
+                                  "Bearer xxxxxxxxxxxxxxxxxxxxxxxxxxxx", "Bearer ***"])
+def test_a_bearer_hidden_by_whoever_pasted_it_is_not_judged(auth: str) -> None:
+    d = diagnose(status=401, body=P401, request_headers={"Authorization": auth})
+    assert not d.top.title.startswith("The token sent is not a Xero access token")

@@ -19,14 +19,17 @@ from xero_nb.redact import redact
 # One call and its status on one line: the method, the URL or path, an optional protocol, an
 # arrow or dash, the status ("GET /x -> 200 OK", '"GET /x HTTP/1.1" 401 164', "GET /x 403").
 CALL = re.compile(r"\b(GET|POST|PUT|PATCH|DELETE|HEAD)[^\S\n]++\"?((?:https?://|/)[^\s\"]*+)\"?"
-                  r"(?:[^\S\n]++\"?HTTP/[\d.]++\"?)?[^\S\n]*+(?:->|=>|\u2192|-|:)?[^\S\n]*+([1-5]\d\d)\b"
+                  r"(?:[^\S\n]++\"?HTTP/[\d.]++\"?)?[^\S\n]*+(?:->|=>|<<|\u2192|-|:)?[^\S\n]*+([1-5]\d\d)\b"
                   r"(?![.,:/]\d)")
 # A request line alone ("GET https://...", "> GET /x HTTP/1.1"), its status on a later line of its
 # own ("403 Forbidden", "< HTTP/1.1 403 Forbidden"): a transcript of several calls.
-_REQUEST_ONLY = re.compile(r"^[^\S\n]*+(?:[>*][^\S\n]*+)?(GET|POST|PUT|PATCH|DELETE|HEAD)[^\S\n]++"
+# (mitmdump puts the client's address first: "127.0.0.1:54321: GET https://...", "<< 401 ... 151b")
+_REQUEST_ONLY = re.compile(r"^[^\S\n]*+(?:[>*][^\S\n]*+|\d{1,3}(?:\.\d{1,3}){3}:\d{1,5}:[^\S\n]++)?"
+                           r"(GET|POST|PUT|PATCH|DELETE|HEAD)[^\S\n]++"
                            r"((?:https?://|/)[^\s\"]{1,2000})(?:[^\S\n]++HTTP/[\d.]{1,5})?[^\S\n]*+$")
-_STATUS_ONLY = re.compile(r"^[^\S\n]*+(?:[<*][^\S\n]*+)?(?:HTTP/[\d.]{1,5}[^\S\n]++)?([1-5]\d\d)"
-                          r"(?:[^\S\n]++[A-Za-z][\w '-]{0,40})?[^\S\n]*+$")
+_STATUS_ONLY = re.compile(r"^[^\S\n]*+(?:<<|[<*])?[^\S\n]*+(?:HTTP/[\d.]{1,5}[^\S\n]++)?([1-5]\d\d)"
+                          r"(?:[^\S\n]++[A-Za-z][A-Za-z '-]{0,40}?)?(?:[^\S\n]++[\d.]{1,10}[kKmMgG]?[bB]?)?"
+                          r"[^\S\n]*+$")
 _PENDING_LINES = 40  # how far below its request a status line may come (headers between)
 _METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD")
 # What belongs to a response in a log: its headers, its body, an SDK's printout of them.

@@ -255,5 +255,5 @@ def build_context(obs: Observation, *, endpoint: Any, granted: Any, requested: A
         notes=tuple(notes), grant_type=grant,
         refreshing=is_refresh(grant_type) or is_refresh(obs.grant_type) or (
             "refresh_call" in obs.markers and "no_refresh" not in obs.markers),
-        token_problem=bad_token, tenant_is_token=swapped,
+        token_problem=bad_token or obs.bearer_problem, tenant_is_token=swapped,
     )

@@ -34,6 +34,7 @@ from xero_nb.diagnose.objects import header_pairs, read_response, text_of
 from xero_nb.diagnose.paste import parse_paste
 from xero_nb.diagnose.sdk import CLASS_LIMITS, CLASS_MARKERS
 from xero_nb.diagnose.status import status_from_reason
+from xero_nb.diagnose.token_facts import token_problem
 from xero_nb.redact import REDACTED, SECRET_HEADERS, jwt_claims, looks_secret, redact, secret_name
 
 __all__ = ["MARKERS", "Observation", "observe"]
@@ -119,6 +120,7 @@ class Observation:
     scopes_named: frozenset[str] = frozenset()  # scope names the text mentions (cues.scope_names)
     library: str | None = None  # the SDK that printed or raised it, when it shows
     connections_seen: tuple[Any, ...] | None = None  # what GET /connections answered in the paste
+    bearer_problem: str | None = None  # why the bearer credential sent is no access token
     notes: tuple[str, ...] = ()  # what of the input was not read (a long paste is read in pieces)
 
     def header(self, name: str) -> str | None:
@@ -202,6 +204,30 @@ class Observation:
         if len(parts) == 1 and self.body.strip():
             parts.append(f"body {self.body.strip()[:120]!r}")
         return "; ".join(parts)
+
+
+_NO_TOKEN_WORDS = frozenset({"", "undefined", "null", "none", "nil", "nan", "[object object]"})
+
+
+def _bearer_problem(pairs: Iterable[tuple[str, str]]) -> str | None:
+    """Why the bearer credential a request sent cannot be a Xero access token (only the verdict)."""
+    for name, value in pairs:
+        if name.lower() != "authorization" or not value.lower().startswith("bearer"):
+            continue
+        sent = value[6:].strip()
+        if sent.lower() in _NO_TOKEN_WORDS:
+            return f"no token was sent (the header says 'Bearer {sent}')"
+        if sent.startswith(("{{", "${")):  # Postman's, a shell's or a template's own syntax
+            return "no token was sent: the header holds a variable never filled in (" + sent[:30] + ")"
+        if sent.lower().startswith("bearer"):
+            return "the header says 'Bearer' twice (the token was given with its own 'Bearer ')"
+        if len(sent) < 20 or _HIDDEN.search(sent):  # hidden by whoever pasted it: not judged
+            return None
+        return token_problem(sent)
+    return None
+
+
+_HIDDEN = re.compile(r"redacted|\.\.\.|\u2026|\*\*\*|xxx|<|>|\[|\]", re.IGNORECASE)
 
 
 def _token_from_headers(pairs: Iterable[tuple[str, str]]) -> tuple[frozenset[str] | None, float | None]:
@@ -306,6 +332,7 @@ def _observe(response: Any, status: Any, headers: Any, body: Any, text: str | No
     got.method = (method or got.method or "").upper() or None
     got.url = url or got.url
     scopes, exp = _token_from_headers(got.request_headers or ())
+    bearer = _bearer_problem(got.request_headers or ())
     body_seen = readable(got.body, "body")[0]  # the same pieces as above (the body may come from the text)
     parts = [body_seen, *(v for _, v in got.headers), *got.fields.values(), got.sdk_class or ""]
     if pasted_text and pasted_text.strip() != body_seen.strip():
@@ -332,7 +359,7 @@ def _observe(response: Any, status: Any, headers: Any, body: Any, text: str | No
         operation=got.operation, sdk_class=got.sdk_class,
         grant_type=grant.group(1).lower() if grant else None, scopes_named=scope_names(haystack),
         notes=tuple(got.notes), library=got.library,
-        connections_seen=tuple(conns) if conns is not None else None,
+        connections_seen=tuple(conns) if conns is not None else None, bearer_problem=bearer,
     )
 
 

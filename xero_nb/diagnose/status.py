@@ -28,6 +28,14 @@ _REASONS = (r"Unauthori[sz]ed|Forbidden|Too\s++Many\s++Requests|Bad\s++Request|N
 STATUS_SHAPES: tuple[re.Pattern[str], ...] = (
     # the status alone ("401" piped in, a cell holding "403")
     re.compile(r"\A\s*+([1-5]\d\d)\s*+\Z"),
+    # a test's assertion names the status it wanted before the one it got: the one got is it
+    # (Postman/chai "expected response to have status code 200 but got 401", "expected 401 to
+    # equal 200"), and Newman's request line "GET https://... [401 Unauthorized, 1.02kB, 152ms]"
+    re.compile(r"\bexpected\b[^\n]{0,80}?\bstatus(?:[^\S\n]++code)?[^\S\n]++\d{3}[^\S\n]++but[^\S\n]++"
+               r"(?:got|was|received)[^\S\n]++([1-5]\d\d)\b", re.IGNORECASE),
+    re.compile(r"\bexpected[^\S\n]++([1-5]\d\d)[^\S\n]++to[^\S\n]++(?:equal|be|eql)[^\S\n]++[1-5]\d\d\b",
+               re.IGNORECASE),
+    re.compile(r"\[([1-5]\d\d)[^\S\n]++[A-Za-z][A-Za-z ]{1,40},[^\S\n]*+[\d.]{1,12}[^\S\n]*+[kKmM]?B\b"),
     # xero-python's ApiException printout: "(401)" alone on its line...
     re.compile(r"(?m)^[^\S\n]*+\((\d{3})\)[^\S\n]*+$"),
     # ...and after the exception's class, where a traceback ends with it
