@@ -129,3 +129,37 @@ def test_a_bearer_that_is_no_access_token_is_said(auth: str, said: str) -> None:
 def test_a_bearer_hidden_by_whoever_pasted_it_is_not_judged(auth: str) -> None:
     d = diagnose(status=401, body=P401, request_headers={"Authorization": auth})
     assert not d.top.title.startswith("The token sent is not a Xero access token")
+
+
+# --- header lists, waits said in words, CORS ---
+
+def test_headers_as_name_value_objects_are_read() -> None:
+    d = diagnose(status=401, headers=[{"name": "WWW-Authenticate", "value": "insufficient_scope"}],
+                 endpoint="GET /Invoices", granted="openid")
+    assert d.top.code == "missing_scope" and d.observed.www_authenticate == "insufficient_scope"
+    bundle = json.dumps({"statusCode": 429, "headers": [{"name": "retry-after", "value": "40"},
+                                                        {"name": "x-rate-limit-problem", "value": "concurrent"}]})
+    r = diagnose(text=bundle)
+    assert r.top.code == "rate_limited" and r.observed.retry_after == 40.0
+    assert r.observed.rate_limit_problem == "concurrent"
+
+
+@pytest.mark.parametrize(("text", "wait"), [
+    ("tap_xero: 429 Too Many Requests. Please retry after 58 seconds", 58.0),
+    ("Rate limit exceeded for stream invoices. Backoff time: 3542 seconds", 3542.0),
+])
+def test_a_wait_said_beside_a_rate_limit_is_the_retry_after(text: str, wait: float) -> None:
+    d = diagnose(text=text)
+    assert d.top.code == "rate_limited" and d.observed.retry_after == wait
+
+
+def test_a_wait_without_a_rate_limit_is_no_retry_after() -> None:
+    assert diagnose(text="Please wait 5 seconds while the report loads").observed.retry_after is None
+
+
+def test_a_browsers_cors_block_says_to_call_from_a_server() -> None:
+    d = diagnose(text="Access to fetch at 'https://api.xero.com/api.xro/2.0/Invoices' from origin "
+                      "'http://localhost:3000' has been blocked by CORS policy: No "
+                      "'Access-Control-Allow-Origin' header is present on the requested resource.")
+    assert d.codes == ("unknown",) and d.top.title.startswith("The browser blocked the call (CORS)")
+    assert d.top.fix[0].startswith("Call Xero from your server")

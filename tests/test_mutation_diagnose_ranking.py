@@ -117,7 +117,8 @@ def test_the_unknown_title_says_what_was_seen(given: dict[str, Any], title: str)
     assert codes(d) == ["unknown"]
     assert d.top.title == title
     assert d.top.weight == 0.25 and d.decisive_fact is None
-    assert d.top.fix == ("Send Xero support the Xero-Correlation-Id.",
+    assert d.top.fix == ("Send Xero support the Xero-Correlation-Id header of the failing response "
+                         "(none is in what was given; every answer of Xero's API carries one).",
                          "Pass more context to diagnose(): endpoint, token or granted scopes, "
                          "connections, organisation.")
     assert d.top.evidence == (d.observed.summary(),)

@@ -231,8 +231,9 @@ def _no_answer(obs: Observation) -> re.Match[str] | None:
 def unknown_finding(obs: Observation) -> Finding:
     """``unknown``, saying exactly what was seen and the usual next step."""
     status = obs.status
-    first = ("Send Xero support the Xero-Correlation-Id"
-             + (f" {obs.correlation_id}" if obs.correlation_id else "") + ".")
+    first = (f"Send Xero support the Xero-Correlation-Id {obs.correlation_id}." if obs.correlation_id
+             else "Send Xero support the Xero-Correlation-Id header of the failing response (none is "
+                  "in what was given; every answer of Xero's API carries one).")
     if obs.oauth_error in OAUTH_ERRORS and not obs.correlation_id:  # sign-in errors carry no such id
         first = ("Compare the request with the app's settings at developer.xero.com (client id, "
                  "redirect URI, the scopes it may ask for); OAuth errors carry no Xero-Correlation-Id.")

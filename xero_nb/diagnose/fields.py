@@ -99,6 +99,13 @@ def walk_fields(obj: Any, out: Pasted, depth: int = 0) -> None:
                 if _scalar(val) is not None:
                     out.headers.append((str(name), str(_scalar(val))))
             continue
+        if low == "headers" and isinstance(value, list):  # HAR, Charles, Make: [{"name", "value"}]
+            for item in value[:200]:
+                if isinstance(item, dict) and _scalar(item.get("value")) is not None:
+                    name = item.get("name", item.get("key"))
+                    if isinstance(name, str) and name:
+                        out.headers.append((name, str(_scalar(item.get("value")))))
+            continue
         if low in FIELD_KEYS and _scalar(value) is not None and low not in out.fields:
             out.fields[low] = str(_scalar(value))
         if isinstance(value, (dict, list)):

@@ -15,6 +15,9 @@ from xero_nb.diagnose.observation import Observation
 
 _PROXY = re.compile(r"\bProxy[ -]Authentication[ -]Required\b|\bTunnel connection failed: 407\b|"
                     r"\bProxyError\b[^\n]{0,200}?\b407\b", re.IGNORECASE)
+_CORS = re.compile(r"\bblocked\s++by\s++CORS\s++policy\b|\bAccess-Control-Allow-Origin\b[^\n]{0,80}?"
+                   r"\b(?:missing|not\s++present)|\bCORS\s++(?:error|request\s++did\s++not\s++succeed)",
+                   re.IGNORECASE)
 _HTML = re.compile(r"<!DOCTYPE\s++html|<html\b", re.IGNORECASE)
 _CLOUDFLARE = re.compile(r"\bcloudflare\b|\bcf-ray\b|\bAttention Required!", re.IGNORECASE)
 _AWS = re.compile(r"\bx-amzn-(?:ErrorType|RequestId)\b|\bexecute-api\b", re.IGNORECASE)
@@ -35,6 +38,10 @@ def not_xero(obs: Observation) -> tuple[str, str] | None:
         return ("A proxy between you and Xero asked for its own credentials (407): Xero never saw "
                 "the call", "Give the HTTP client the proxy's address and credentials (HTTPS_PROXY="
                 "http://user:password@proxy:port), or ask whoever runs the proxy.")
+    if _CORS.search(text):
+        return ("The browser blocked the call (CORS): Xero's API does not answer calls made from a "
+                "web page", "Call Xero from your server (a backend or serverless function), never "
+                "from browser JavaScript; the access token must not be in the page either.")
     if obs.detail or obs.title or obs.field("error") or obs.correlation_id or any(
             k.lower().startswith(_XERO_HEADERS) for k, _ in obs.headers):
         return None  # Xero's own JSON keys or headers: its answer

@@ -41,7 +41,16 @@ def header_pairs(headers: Any) -> list[tuple[str, str]]:
     multi = getattr(headers, "multi_items", None)
     items: Iterable[Any] = multi() if callable(multi) else (
         headers.items() if isinstance(headers, Mapping) or hasattr(headers, "items") else headers)
-    return [(str(k), "" if v is None else str(v)) for k, v in items]
+    out = []
+    for item in items:
+        if isinstance(item, Mapping):  # HAR, Charles, Postman: {"name"|"key": ..., "value": ...}
+            name = item.get("name", item.get("key"))
+            if name is not None:
+                out.append((str(name), "" if item.get("value") is None else str(item.get("value"))))
+            continue
+        k, v = item
+        out.append((str(k), "" if v is None else str(v)))
+    return out
 
 
 def decode_bytes(data: bytes) -> str:

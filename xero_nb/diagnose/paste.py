@@ -144,6 +144,22 @@ _NUMBER_HEADERS = frozenset({"retry-after", "x-daylimit-remaining", "x-minlimit-
 _LEADING_NUMBER = re.compile(r"\d{1,12}(?:\.\d{1,6})?(?![\w:-])")
 
 
+# A wait a connector says in words ("Please retry after 58 seconds", "Backoff time: 3542 seconds"),
+# taken as Retry-After only beside a rate limit's own words.
+_SAID_WAIT = re.compile(r"\b(?:retry(?:ing)?[^\S\n]++(?:again[^\S\n]++)?(?:after|in)|"
+                        r"back[\s-]?off(?:[^\S\n]++time)?[^\S\n]*+:?|wait(?:ing)?(?:[^\S\n]++for)?)"
+                        r"[^\S\n]*+(\d{1,7})[^\S\n]*+(?:s|secs?|seconds?)\b", re.IGNORECASE)
+_RATE_WORDS = re.compile(r"\b429\b|rate[\s_-]?limit|too\s++many\s++requests|throttl", re.IGNORECASE)
+
+
+def _said_wait(text: str, out: Pasted) -> None:
+    if any(k.lower() == "retry-after" for k, _ in out.headers):
+        return
+    m = _SAID_WAIT.search(text)
+    if m is not None and _RATE_WORDS.search(text):
+        out.headers.append(("Retry-After", m.group(1)))
+
+
 def _known_headers(text: str, out: Pasted) -> None:
     """The few response headers that matter, however a library printed them (Ruby, Java, .NET)."""
     have = {k.lower() for k, _ in out.headers}
@@ -275,6 +291,7 @@ def parse_paste(text: str) -> Pasted:
     if out.status is None:
         out.status = status_from_text(text)
     _known_headers(text, out)
+    _said_wait(text, out)
     _sdk_hints(text, out)
     if out.status is None:  # last: a bare "Unauthorized" / "Forbidden" a wrapper printed
         out.status = status_from_reason(text)
