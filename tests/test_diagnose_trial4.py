@@ -163,3 +163,25 @@ def test_a_browsers_cors_block_says_to_call_from_a_server() -> None:
                       "'Access-Control-Allow-Origin' header is present on the requested resource.")
     assert d.codes == ("unknown",) and d.top.title.startswith("The browser blocked the call (CORS)")
     assert d.top.fix[0].startswith("Call Xero from your server")
+
+
+# --- request headers written in a command ---
+
+TENANT = "4b8a2f5e-6c1d-4e2a-9b7f-0a1b2c3d4e5f"
+
+
+@pytest.mark.parametrize("command", [
+    f"curl --location 'https://api.xero.com/api.xro/2.0/Invoices' --header 'xero-tenant-id: {TENANT}' "
+    f"--header 'Authorization: Bearer {JWT}'",
+    f'curl "https://api.xero.com/api.xro/2.0/Invoices" -H "accept: application/json" -H "authorization: Bearer {JWT}" '
+    f'-H "xero-tenant-id: {TENANT}"',
+    f'fetch("https://api.xero.com/api.xro/2.0/Invoices", {{"headers": {{"authorization": "Bearer {JWT}", '
+    f'"xero-tenant-id": "{TENANT}"}}, "method": "GET"}});',
+])
+def test_headers_in_a_copied_command_are_the_requests(command: str) -> None:
+    """The tenant header was sent and the token's scope claim is read: the scope, not the header."""
+    d = diagnose(text=command + "\n\nHTTP/1.1 401 Unauthorized\nWWW-Authenticate: insufficient_scope\n\n" + P401)
+    assert d.observed.request_header("xero-tenant-id") == TENANT
+    assert d.top.code == "missing_scope", d.codes
+    assert "token scopes: accounting.settings.read" in d.top.evidence  # the JWT's claim, read
+    assert JWT[:24] not in shown(d)

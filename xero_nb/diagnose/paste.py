@@ -152,6 +152,25 @@ _SAID_WAIT = re.compile(r"\b(?:retry(?:ing)?[^\S\n]++(?:again[^\S\n]++)?(?:after
 _RATE_WORDS = re.compile(r"\b429\b|rate[\s_-]?limit|too\s++many\s++requests|throttl", re.IGNORECASE)
 
 
+# A request's headers as a command sends them: curl's -H / --header (Postman's and Chrome's "Copy
+# as cURL"), PowerShell's -Headers @{ 'name' = 'value' } and a fetch call's "headers": {...}.
+_COMMAND_HEADER = re.compile(
+    r"""(?:(?<!\S)(?:-H|--header)[ \t]++(?P<q>['"])(?P<name>[A-Za-z][\w-]{0,60}):[ \t]*+"""
+    r"""(?P<value>[^'"\n]{0,4000})(?P=q)"""
+    r"""|(?P<q2>['"])(?P<name2>(?i:authorization|xero-tenant-id|accept|content-type|xero-[\w-]{1,40}))"""
+    r"""(?P=q2)"""
+    r"""[ \t]*+(?::|=)[ \t]*+(?P<q3>['"])(?P<value2>[^'"\n]{0,4000})(?P=q3))""")
+
+
+def _command_headers(text: str, out: Pasted) -> None:
+    if out.request_headers is not None or ("-H" not in text and "header" not in text.lower()):
+        return
+    found = [(m.group("name"), m.group("value")) if m.group("name") else (m.group("name2"), m.group("value2"))
+             for m in _COMMAND_HEADER.finditer(text[:MAX_TEXT])]
+    if found:
+        out.request_headers = found
+
+
 def _said_wait(text: str, out: Pasted) -> None:
     if any(k.lower() == "retry-after" for k, _ in out.headers):
         return
@@ -292,6 +311,7 @@ def parse_paste(text: str) -> Pasted:
         out.status = status_from_text(text)
     _known_headers(text, out)
     _said_wait(text, out)
+    _command_headers(text, out)
     _sdk_hints(text, out)
     if out.status is None:  # last: a bare "Unauthorized" / "Forbidden" a wrapper printed
         out.status = status_from_reason(text)
