@@ -185,3 +185,11 @@ def test_headers_in_a_copied_command_are_the_requests(command: str) -> None:
     assert d.top.code == "missing_scope", d.codes
     assert "token scopes: accounting.settings.read" in d.top.evidence  # the JWT's claim, read
     assert JWT[:24] not in shown(d)
+
+
+def test_an_sdks_printed_response_headers_are_not_the_requests() -> None:
+    """xero-python prints the response's HTTPHeaderDict({'Content-Type': ...}): not a request."""
+    text = ("xero_python.exceptions.http_status_exceptions.HTTPStatusException: (403)\nReason: Forbidden\n"
+            "HTTP response headers: HTTPHeaderDict({'Content-Type': 'application/json; charset=utf-8'})\n"
+            f"HTTP response body: b'{P403}'")
+    assert diagnose(text=text).observed.request_headers is None

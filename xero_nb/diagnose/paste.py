@@ -153,20 +153,24 @@ _RATE_WORDS = re.compile(r"\b429\b|rate[\s_-]?limit|too\s++many\s++requests|thro
 
 
 # A request's headers as a command sends them: curl's -H / --header (Postman's and Chrome's "Copy
-# as cURL"), PowerShell's -Headers @{ 'name' = 'value' } and a fetch call's "headers": {...}.
-_COMMAND_HEADER = re.compile(
-    r"""(?:(?<!\S)(?:-H|--header)[ \t]++(?P<q>['"])(?P<name>[A-Za-z][\w-]{0,60}):[ \t]*+"""
-    r"""(?P<value>[^'"\n]{0,4000})(?P=q)"""
-    r"""|(?P<q2>['"])(?P<name2>(?i:authorization|xero-tenant-id|accept|content-type|xero-[\w-]{1,40}))"""
-    r"""(?P=q2)"""
-    r"""[ \t]*+(?::|=)[ \t]*+(?P<q3>['"])(?P<value2>[^'"\n]{0,4000})(?P=q3))""")
+# as cURL"), and the "headers" object of a fetch() call (the browser's "Copy as fetch").
+_CURL_HEADER = re.compile(r"""(?<!\S)(?:-H|--header)[ \t]++(?P<q>['"])(?P<name>[A-Za-z][\w-]{0,60}):[ \t]*+"""
+                          r"""(?P<value>[^'"\n]{0,4000})(?P=q)""")
+_FETCH = re.compile(r"\bfetch\(")
+_HEADERS_KEY = re.compile(r"""["']?headers["']?[ \t]*+:[ \t]*+\{""")
+_QUOTED_PAIR = re.compile(r"""(?P<q>['"])(?P<name>[A-Za-z][\w-]{0,60})(?P=q)[ \t]*+:[ \t]*+(?P<q2>['"])"""
+                          r"""(?P<value>[^'"\n]{0,4000})(?P=q2)""")
 
 
 def _command_headers(text: str, out: Pasted) -> None:
-    if out.request_headers is not None or ("-H" not in text and "header" not in text.lower()):
+    if out.request_headers is not None:
         return
-    found = [(m.group("name"), m.group("value")) if m.group("name") else (m.group("name2"), m.group("value2"))
-             for m in _COMMAND_HEADER.finditer(text[:MAX_TEXT])]
+    found = [(m.group("name"), m.group("value")) for m in _CURL_HEADER.finditer(text[:MAX_TEXT])]
+    fetch = _FETCH.search(text[:MAX_TEXT]) if not found else None
+    key = _HEADERS_KEY.search(text, fetch.end(), fetch.end() + 2000) if fetch is not None else None
+    if key is not None:  # the pairs of the headers object, up to its closing brace
+        block = text[key.end():key.end() + 8000].split("}", 1)[0]
+        found = [(m.group("name"), m.group("value")) for m in _QUOTED_PAIR.finditer(block)]
     if found:
         out.request_headers = found
 
