@@ -115,6 +115,7 @@ GROUPS: dict[str, dict[str, list[str]] | None] = {
             "tests/test_diagnose_client_side.py",
             "tests/test_diagnose_notes_rules.py",
             "tests/test_diagnose_trial3.py",
+            "tests/test_diagnose_trial4.py",
         ],
         # test_diagnose checks the codes against the list in docs/architecture.md
         "also_copy": ["vendor/", "docs/"],
