@@ -62,13 +62,26 @@ def test_a_refused_client_is_fixed_in_the_sdks_terms() -> None:
     assert own.top.fix[1].startswith("Send them as HTTP Basic auth to the token endpoint")
 
 
-@pytest.mark.parametrize("said", ["unauthorized_client : Invalid redirect_uri",
-                                  '{"error":"invalid_client","error_description":"bad redirect URI"}'])
-def test_the_redirect_uri_step_leads_when_the_words_name_it(said: str) -> None:
-    d = diagnose(text=said)
+def test_the_redirect_uri_step_leads_when_the_words_name_it() -> None:
+    d = diagnose(text='{"error":"invalid_client","error_description":"bad redirect URI"}')
     assert d.top.code == "invalid_client"
     assert d.top.fix[0].startswith("The redirect URI must match one registered for the app exactly")
     assert len(d.top.fix) == 3  # reordered, nothing lost or repeated
+
+
+@pytest.mark.parametrize(("said", "named"), [
+    ("unauthorized_client : Invalid redirect_uri", "Register the redirect URI sent at"),
+    ("Sorry, something went wrong\nunauthorized_client : Invalid redirect_uri\n\nhttps://login.xero.com/"
+     "identity/connect/authorize?response_type=code&client_id=ABC&redirect_uri=https%3A%2F%2Foauth.pstmn.io"
+     "%2Fv1%2Fcallback&scope=openid", "Register https://oauth.pstmn.io/v1/callback at"),
+])
+def test_a_redirect_uri_xero_calls_invalid_is_the_whole_finding(said: str, named: str) -> None:
+    """Xero named the redirect URI: the credentials and how they are sent are not in question."""
+    d = diagnose(text=said)
+    assert d.top.code == "invalid_client"
+    assert d.top.title == "Xero refused the redirect URI: it is not one registered for the app"
+    assert d.top.fix[0].startswith("The redirect URI must match") and d.top.fix[1].startswith(named)
+    assert len(d.top.fix) == 2
 
 
 def test_the_client_id_step_leads_otherwise() -> None:

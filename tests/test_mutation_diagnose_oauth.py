@@ -108,8 +108,9 @@ def test_a_redirect_uri_refused_at_sign_in() -> None:
     d = run(status=400, body=json.dumps({"error": "unauthorized_client",
                                          "error_description": "Invalid redirect_uri"}))
     assert ranked(d) == [("invalid_client", 0.93)]
-    assert d.top.title == ("Xero refused the redirect URI or client id sent at sign-in: it must match "
-                           "the app's at developer.xero.com exactly")
+    # Xero says "Unknown client or client not enabled" for a client id it does not know: this is
+    # the redirect URI alone (fix_order.redirect_first)
+    assert d.top.title == "Xero refused the redirect URI: it is not one registered for the app"
 
 
 def test_unauthorized_client_alone_is_the_wrong_grant_for_the_app() -> None:
@@ -523,7 +524,9 @@ def test_a_refused_code_exchange_gets_only_the_codes_reasons() -> None:
 def test_invalid_request_about_the_redirect_uri_is_the_client() -> None:
     d = run(status=400, body=json.dumps({"error": "invalid_request", "error_description": "Invalid redirect_uri"}))
     assert ranked(d) == [("invalid_client", 0.93)]
-    assert d.top.fix == (CLIENT_FIX[2], CLIENT_FIX[0], CLIENT_FIX[1])  # the words name the redirect URI
+    # Xero calls the redirect URI invalid: its step, and where to register it, are the whole fix
+    assert d.top.fix == (CLIENT_FIX[2], "Register the redirect URI sent at developer.xero.com (My Apps, "
+                         "the app, Configuration, Redirect URIs), or send one already registered there.")
 
 
 def test_unauthorized_client_in_words_is_the_wrong_grant_too() -> None:
