@@ -429,9 +429,9 @@ EQUIVALENT: dict[str, str] = {
     "xero_nb.diagnose.diagnosis.x__carried__mutmut_22": (
         "getattr(response, 'tenant_id') without a default: the last read; its AttributeError is "
         "caught and what was read before is returned, the tenant id staying as passed"),
-    "xero_nb.diagnose.diagnosis.x_unknown_finding__mutmut_42": (
+    "xero_nb.diagnose.diagnosis.x_unknown_finding__mutmut_41": (
         "obs.field('TYPE'): Observation.field lower-cases the name it is given"),
-    "xero_nb.diagnose.diagnosis.x_unknown_finding__mutmut_43": (
+    "xero_nb.diagnose.diagnosis.x_unknown_finding__mutmut_42": (
         "(type or 'XXXX').lower() == 'validationexception': 'xxxx' is not it either, as '' is not"),
     "xero_nb.diagnose.oauth.x_oauth_step__mutmut_2": (
         "obs.url or 'XXXX': 'xxxx' holds neither /connect/token nor /connect/authorize, as '' does not"),
@@ -473,9 +473,9 @@ EQUIVALENT: dict[str, str] = {
         "'tokenexpired' dropped from the no-Authorization test's markers: a TokenExpired marker "
         "has already returned at the top of expiry_findings"),
     "xero_nb.diagnose.rules.x_expiry_findings__mutmut_95": "as _94",
+    "xero_nb.diagnose.diagnosis.x_unknown_finding__mutmut_61": (
+        "obs.field('ERROR'): Observation.field lower-cases the name it is given (as _41)"),
     "xero_nb.diagnose.diagnosis.x_unknown_finding__mutmut_62": (
-        "obs.field('ERROR'): Observation.field lower-cases the name it is given (as _42)"),
-    "xero_nb.diagnose.diagnosis.x_unknown_finding__mutmut_63": (
         "obs.field('error') or 'XXXX': 'xxxx' is no client-side error name either, as '' is not"),
     "xero_nb.diagnose.scope.x__missing__mutmut_65": (
         "restriction(ep) (the broad era) for the Journals step: the Journals gate reads the same "

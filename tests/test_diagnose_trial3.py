@@ -305,3 +305,14 @@ def test_what_the_context_proves_stays_beside_an_answer_that_is_not_xeros() -> N
     alone = diagnose(status=403, headers={"Server": "cloudflare"},
                      body="<html><title>Attention Required! | Cloudflare</title></html>")
     assert alone.codes == ("unknown",) and alone.top.weight == pytest.approx(0.9)
+
+
+def test_the_swapped_token_and_connection_id_findings_carry_a_bare_403s_strength() -> None:
+    """A 403 without Xero's body is a tenant refusal at 0.7 of its strength, in these findings too."""
+    swapped = diagnose(status=403, tenant_id=JWT)
+    assert swapped.top.title.startswith("The xero-tenant-id sent is a token")
+    assert swapped.top.weight == pytest.approx(0.63)
+    conn = "11111111-2222-4333-8444-555555555555"
+    d = diagnose(status=403, tenant_id=conn, connections=[{"id": conn, "tenantId": "4b8a2f5e-6c1d-4e2a-9b7f-0a1b2c3d4e5f"}])
+    assert d.top.title.startswith("The xero-tenant-id sent is a connection's `id`")
+    assert d.top.weight == pytest.approx(0.665)
