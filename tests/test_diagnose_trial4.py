@@ -193,3 +193,12 @@ def test_an_sdks_printed_response_headers_are_not_the_requests() -> None:
             "HTTP response headers: HTTPHeaderDict({'Content-Type': 'application/json; charset=utf-8'})\n"
             f"HTTP response body: b'{P403}'")
     assert diagnose(text=text).observed.request_headers is None
+
+
+def test_a_tenant_variable_never_filled_in_says_to_set_it() -> None:
+    d = diagnose(status=403, body=P403, request_headers={"xero-tenant-id": "{{xero-tenant-id}}"})
+    assert d.top.code == "tenant_not_connected"
+    assert d.top.fix == ("Set that variable (in Postman, the environment's value) to a `tenantId` from "
+                         "GET /connections: it was sent unfilled.",)
+    named = diagnose(status=403, body=P403, request_headers={"xero-tenant-id": "Demo Company (UK)"})
+    assert named.top.fix[0].startswith("Use the `tenantId` field of GET /connections")

@@ -268,8 +268,11 @@ def tenant_findings(obs: Observation, ctx: Context) -> list[Finding]:
                            0.9 * t))
         return out
     if tid is not None and not _GUID.match(tid):
+        unfilled = tid.startswith(("{{", "${"))  # Postman's or a template's variable, never set
         out.append(Finding("tenant_not_connected", f"xero-tenant-id {tid[:40]!r} is not a tenant id "
                            "(a GUID from GET /connections)", tuple(ev),
+                           ("Set that variable (in Postman, the environment's value) to a `tenantId` "
+                            "from GET /connections: it was sent unfilled.",) if unfilled else
                            ("Use the `tenantId` field of GET /connections, not the connection `id`, "
                             "the org name or short code.",), 0.85 * t))
         return out
