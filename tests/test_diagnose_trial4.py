@@ -202,3 +202,16 @@ def test_a_tenant_variable_never_filled_in_says_to_set_it() -> None:
                          "GET /connections: it was sent unfilled.",)
     named = diagnose(status=403, body=P403, request_headers={"xero-tenant-id": "Demo Company (UK)"})
     assert named.top.fix[0].startswith("Use the `tenantId` field of GET /connections")
+
+
+def test_a_custom_connections_broad_scope_is_fixed_on_the_connection_not_by_signing_in() -> None:
+    d = diagnose(text="curl -X POST https://identity.xero.com/connect/token -d grant_type=client_credentials "
+                      '-d scope=accounting.transactions\n{"error":"invalid_scope"}')
+    assert d.top.code == "broad_scope_on_granular_app"
+    assert d.top.fix[1].startswith("Tick the granular scopes on the custom connection")
+    web = diagnose(text='{"error":"invalid_scope"}', requested=["accounting.transactions"], era="granular")
+    assert web.top.fix[1] == "Sign in again with the new list."
+    said = diagnose(text='{"error":"invalid_scope","error_description":"Client credentials scope validation failed"}',
+                    requested=["accounting.transactions"])
+    assert said.top.code == "broad_scope_on_granular_app"
+    assert said.top.fix[1].startswith("Tick the granular scopes on the custom connection")

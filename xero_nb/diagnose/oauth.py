@@ -270,7 +270,9 @@ def _scope_refusal(obs: Observation, ctx: Context, ev: list[str]) -> list[Findin
                            " are refused for apps created from 2 Mar 2026 (Custom Connections "
                            "from 29 Apr 2026)", tuple(ev),
                            ("Replace them with granular scopes (`xero-nb migrate` lists them).",
-                            "Sign in again with the new list."),
+                            "Tick the granular scopes on the custom connection at developer.xero.com "
+                            "and request a new token with them (a custom connection has no sign-in)."
+                            if custom or ctx.custom_connection else "Sign in again with the new list."),
                            0.92 if sure else 0.6 if ctx.era is None else 0.2,
                            None if sure or ctx.era else "when the Xero app was created "
                            "(before or after 2 Mar 2026)"))
