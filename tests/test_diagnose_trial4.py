@@ -215,3 +215,25 @@ def test_a_custom_connections_broad_scope_is_fixed_on_the_connection_not_by_sign
                     requested=["accounting.transactions"])
     assert said.top.code == "broad_scope_on_granular_app"
     assert said.top.fix[1].startswith("Tick the granular scopes on the custom connection")
+
+
+# --- what a log says of the token of its 401 ---
+
+@pytest.mark.parametrize("log", [
+    "POST https://identity.xero.com/connect/token -> 200\nGET https://api.xero.com/api.xro/2.0/Invoices -> 401",
+    "GET https://api.xero.com/api.xro/2.0/Invoices -> 401\nGET https://api.xero.com/api.xro/2.0/Contacts -> 200",
+])
+def test_a_token_the_log_shows_fresh_or_working_is_not_expired(log: str) -> None:
+    """A refresh just before the 401, or the same token working after it: not its expiry."""
+    d = diagnose(text=log)
+    assert "token_expired" not in d.codes and d.top.code == "missing_scope", d.codes
+
+
+@pytest.mark.parametrize("log", [
+    "GET https://api.xero.com/api.xro/2.0/Invoices -> 200\nGET https://api.xero.com/api.xro/2.0/Invoices -> 401",
+    "GET https://api.xero.com/api.xro/2.0/Invoices -> 401\nPOST https://identity.xero.com/connect/token -> 200\n"
+    "GET https://api.xero.com/api.xro/2.0/Contacts -> 200",
+])
+def test_a_call_that_worked_before_the_401_or_after_a_refresh_leaves_expiry_first(log: str) -> None:
+    """Calls that worked, then a 401, is how an expiry looks; a refresh that cured it says so too."""
+    assert diagnose(text=log).codes[0] == "token_expired"

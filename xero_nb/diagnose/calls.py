@@ -245,3 +245,28 @@ def _is_connections(method: str, url: str, status: int) -> bool:
     """A GET of Xero's /connections that answered 200."""
     return method.upper() == "GET" and status == 200 and url.split("?")[0].rstrip("/").lower().endswith(
         "/connections")
+
+
+def log_markers(text: str) -> frozenset[str]:
+    """What a log of several calls says about the token of its first 401: ``token_ok`` when a
+    token call worked right before it (the token was fresh), ``other_calls_work`` when an API call
+    worked after it with no refresh between (the token was still accepted). Either rules out its
+    expiry; a call that worked before the 401 does not (that is how an expiry looks)."""
+    if text.count("\n") < 1 or "401" not in text:
+        return frozenset()
+    calls = _calls(text.splitlines())
+    first = next((c for c in calls if c[3] == 401 and _TOKEN_URL not in c[2]), None)
+    if first is None:
+        return frozenset()
+    out = set()
+    at = calls.index(first)
+    before = [c for c in calls[:at] if not _is_connections(c[1], c[2], c[3])]
+    if before and before[-1][3] < 400 and _TOKEN_URL in before[-1][2]:  # refreshed just before it
+        out.add("token_ok")
+    for _, _, url, status, _ in calls[at + 1:]:  # the same token still worked after the 401
+        if _TOKEN_URL in url:
+            break  # (a refresh in between: a new token)
+        if status < 400 and ".xro/" in url:
+            out.add("other_calls_work")
+            break
+    return frozenset(out)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_plus
 
-from xero_nb.diagnose.calls import focus_calls, focus_har, seen_connections
+from xero_nb.diagnose.calls import focus_calls, focus_har, log_markers, seen_connections
 from xero_nb.diagnose.cues import cue_markers, scope_names
 from xero_nb.diagnose.fields import (
     Pasted,
@@ -316,8 +316,10 @@ def _observe(response: Any, status: Any, headers: Any, body: Any, text: str | No
             got.status = as_status(got.fields.get("status") or got.fields.get("statuscode"))
     pasted_text = ""
     conns: list[object] | None = None
+    logged: frozenset[str] = frozenset()
     if text is not None:
         conns = seen_connections(text_of(text))  # a log's or a capture's GET /connections
+        logged = log_markers(text_of(text))  # a token that worked in the same log
         focused, har_note = focus_har(text_of(text))  # a browser's capture: its failed call
         prefer = got.status if status is not None else None  # --status picks the call that had it
         focused, calls_note = focus_calls(focused, prefer) if har_note is None else (focused, har_note)
@@ -342,6 +344,7 @@ def _observe(response: Any, status: Any, headers: Any, body: Any, text: str | No
         haystack += " " + unquote_plus(haystack)
     markers = frozenset(name for name, rx in _MARKER_RES.items() if rx.search(haystack))
     markers |= cue_markers(haystack)  # what people and libraries write for each cause
+    markers |= logged
     markers |= CLASS_MARKERS.get(got.sdk_class or "", frozenset())  # the class says it by itself
     kind = CLASS_LIMITS.get(got.sdk_class or "")
     if kind is not None and not any(k.lower() == "x-rate-limit-problem" for k, _ in got.headers):
