@@ -208,7 +208,8 @@ def test_a_custom_connections_broad_scope_is_fixed_on_the_connection_not_by_sign
     d = diagnose(text="curl -X POST https://identity.xero.com/connect/token -d grant_type=client_credentials "
                       '-d scope=accounting.transactions\n{"error":"invalid_scope"}')
     assert d.top.code == "broad_scope_on_granular_app"
-    assert d.top.fix[1].startswith("Tick the granular scopes on the custom connection")
+    assert d.top.fix[1] == ("Tick the granular scopes on the custom connection at developer.xero.com and "
+                            "request a new token with them (a custom connection has no sign-in).")
     web = diagnose(text='{"error":"invalid_scope"}', requested=["accounting.transactions"], era="granular")
     assert web.top.fix[1] == "Sign in again with the new list."
     said = diagnose(text='{"error":"invalid_scope","error_description":"Client credentials scope validation failed"}',
