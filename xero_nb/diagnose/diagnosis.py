@@ -146,15 +146,10 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
     ranked = rank(found)
     if (done := success_finding(obs)) is not None and not any(f.weight >= ESTABLISHED for f in ranked):
         ranked = [done]  # a sign-in or token response that worked: no cause to guess
-    elif not_xero(obs) is not None:
-        # A proxy, firewall or gateway answered (or Xero's sign-in page): none of Xero's causes
-        # applies; only what the context proves stays beside it, as for no answer at all.
-        kept = [f for f in ranked if f.weight >= ESTABLISHED and f.code != "unknown"]
-        ranked = [replace(unknown_finding(obs), weight=max([ESTABLISHED, *(f.weight for f in kept)])),
-                  *kept]
-    elif _no_answer(obs):
-        # The call never reached Xero: that comes first; only causes the context proves (the
-        # scopes cannot allow the call, say) stay beside it, as they will fail it next.
+    elif not_xero(obs) is not None or _no_answer(obs):
+        # The call never reached Xero's API (no answer; a proxy, firewall or gateway answered;
+        # Xero's sign-in page): that comes first; only causes the context proves (the scopes
+        # cannot allow the call, say) stay beside it, as they will fail it next.
         kept = [f for f in ranked if f.weight >= ESTABLISHED and f.code != "unknown"]
         ranked = [replace(unknown_finding(obs), weight=max([ESTABLISHED, *(f.weight for f in kept)])),
                   *kept]
