@@ -483,14 +483,11 @@ EQUIVALENT: dict[str, str] = {
     "xero_nb.diagnose.diagnosis.x_diagnose__mutmut_125": (
         "int((now - exp) / 60) instead of int((now - exp) // 60): the note is written only for a "
         "token already expired (now > exp), and for a positive number int() truncates as // does"),
-    "xero_nb.diagnose.diagnosis.x_diagnose__mutmut_173": (
-        "kept findings of code 'XXunknownXX' beside an answer that is not Xero's: as _187"),
-    "xero_nb.diagnose.diagnosis.x_diagnose__mutmut_174": "'UNKNOWN': as _187",
-    "xero_nb.diagnose.diagnosis.x_diagnose__mutmut_187": (
+    "xero_nb.diagnose.diagnosis.x_diagnose__mutmut_175": (
         "kept findings of code 'XXunknownXX' instead of 'unknown': no rule makes an unknown finding "
         "of ESTABLISHED (0.9) or more (oauth's weighs 0.6, the scope table's 0.3 at most), so the "
         "code test never removes one"),
-    "xero_nb.diagnose.diagnosis.x_diagnose__mutmut_188": "'UNKNOWN': as _187",
+    "xero_nb.diagnose.diagnosis.x_diagnose__mutmut_176": "'UNKNOWN': as _175",
     "xero_nb.diagnose.diagnosis.x__no_answer__mutmut_5": (
         "obs.field('ERROR'): Observation.field lower-cases the name it is given"),
     "xero_nb.diagnose.oauth.x_oauth_findings__mutmut_13": (
