@@ -220,6 +220,8 @@ def build_context(obs: Observation, *, endpoint: Any, granted: Any, requested: A
         bad_token = None
     have = _scopes(granted, notes, "granted")
     have = have if have is not None else t_granted if t_granted is not None else obs.token_scopes
+    if have is not None and have is obs.token_scopes and obs.token_scopes_from:
+        notes.append(f"granted scopes read from {obs.token_scopes_from}")
     want = _scopes(requested, notes, "requested")
     want = want if want is not None else t_requested
     exp = exp if exp is not None else obs.token_expires_at

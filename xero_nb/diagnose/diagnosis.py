@@ -28,6 +28,7 @@ from xero_nb.diagnose.observation import Observation, observe
 from xero_nb.diagnose.offer import offer_findings
 from xero_nb.diagnose.org import org_findings
 from xero_nb.diagnose.paste import library_of_app
+from xero_nb.diagnose.platform import for_platform, platform_of
 from xero_nb.diagnose.prose import fallback_findings, prose_findings
 from xero_nb.diagnose.rules import OAUTH_ERRORS, expiry_findings, rate_findings, tenant_findings
 from xero_nb.diagnose.scope import scope_findings
@@ -162,6 +163,8 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
     if (said := era_guess_note(ctx, ranked[0].code)) is not None:
         notes.append(said)
     worded = in_sdk_terms(redirect_first(ranked, obs), obs)  # the steps as the error's words call for
+    # a no-code platform's user acts in its screens (reconnect), not in code
+    worded = for_platform(worded, platform_of(app_type, text if isinstance(text, str) else obs.body))
     return Diagnosis(tuple(worded), obs, decisive_fact(ranked), tuple(notes))
 
 

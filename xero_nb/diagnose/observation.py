@@ -34,7 +34,7 @@ from xero_nb.diagnose.objects import header_pairs, read_response, text_of
 from xero_nb.diagnose.paste import parse_paste
 from xero_nb.diagnose.sdk import CLASS_LIMITS, CLASS_MARKERS
 from xero_nb.diagnose.status import status_from_reason
-from xero_nb.diagnose.token_facts import token_problem
+from xero_nb.diagnose.token_facts import pasted_token, token_problem
 from xero_nb.redact import REDACTED, SECRET_HEADERS, jwt_claims, looks_secret, redact, secret_name
 
 __all__ = ["MARKERS", "Observation", "observe"]
@@ -112,6 +112,7 @@ class Observation:
     request_headers: tuple[tuple[str, str], ...] | None = None  # None: not known
     token_scopes: frozenset[str] | None = None  # from a JWT seen in the request (never the JWT)
     token_expires_at: float | None = None
+    token_scopes_from: str | None = None  # where a pasted token's scopes were read (None: the request)
     markers: frozenset[str] = frozenset()
     source: str = "empty"
     operation: tuple[str, str] | None = None  # (API or "", operationId) an SDK's text names
@@ -243,6 +244,7 @@ def _token_from_headers(pairs: Iterable[tuple[str, str]]) -> tuple[frozenset[str
     return None, None
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;?]{0,40}[ -/]{0,5}[@-~]")  # a terminal's colour and cursor codes
 _AUTH_ERROR = re.compile(r"""\berror\s*+=\s*+("[^"]{0,80}+"|[\w.-]{1,80}+)""", re.IGNORECASE)
 
 
@@ -317,10 +319,11 @@ def _observe(response: Any, status: Any, headers: Any, body: Any, text: str | No
     pasted_text = ""
     conns: list[object] | None = None
     logged: frozenset[str] = frozenset()
+    raw = _ANSI.sub("", text_of(text)) if text is not None else ""  # a terminal's colours (HTTPie)
     if text is not None:
-        conns = seen_connections(text_of(text))  # a log's or a capture's GET /connections
-        logged = log_markers(text_of(text))  # a token that worked in the same log
-        focused, har_note = focus_har(text_of(text))  # a browser's capture: its failed call
+        conns = seen_connections(raw)  # a log's or a capture's GET /connections
+        logged = log_markers(raw)  # a token that worked in the same log
+        focused, har_note = focus_har(raw)  # a browser's capture: its failed call
         prefer = got.status if status is not None else None  # --status picks the call that had it
         focused, calls_note = focus_calls(focused, prefer) if har_note is None else (focused, har_note)
         pasted_text, note = readable(focused)
@@ -334,6 +337,10 @@ def _observe(response: Any, status: Any, headers: Any, body: Any, text: str | No
     got.method = (method or got.method or "").upper() or None
     got.url = url or got.url
     scopes, exp = _token_from_headers(got.request_headers or ())
+    scopes_from = None
+    if scopes is None and raw:  # a token written out in the paste: its scopes (never the token)
+        scopes, pasted_exp, scopes_from = pasted_token(raw)
+        exp = exp if exp is not None else pasted_exp
     bearer = _bearer_problem(got.request_headers or ())
     body_seen = readable(got.body, "body")[0]  # the same pieces as above (the body may come from the text)
     parts = [body_seen, *(v for _, v in got.headers), *got.fields.values(), got.sdk_class or ""]
@@ -358,7 +365,8 @@ def _observe(response: Any, status: Any, headers: Any, body: Any, text: str | No
         body=redact(got.body[:MAX_BODY * 4])[:MAX_BODY],
         fields=fields, method=got.method, url=redact(got.url)[:2000] if got.url else None,
         request_headers=None if got.request_headers is None else _clean_headers(got.request_headers),
-        token_scopes=scopes, token_expires_at=exp, markers=markers, source=source,
+        token_scopes=scopes, token_expires_at=exp, token_scopes_from=scopes_from, markers=markers,
+        source=source,
         operation=got.operation, sdk_class=got.sdk_class,
         grant_type=grant.group(1).lower() if grant else None, scopes_named=scope_names(haystack),
         notes=tuple(got.notes), library=got.library,

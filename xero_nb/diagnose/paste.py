@@ -38,21 +38,25 @@ _RESPONSE_HEADERS = (
     "x-daylimit-remaining", "x-minlimit-remaining", "x-appminlimit-remaining", "content-type",
 )
 _REQUEST_HEADERS = ("xero-tenant-id", "authorization", "host")
+_HEADER_NAMES = frozenset((*_RESPONSE_HEADERS, *_REQUEST_HEADERS))
 
 # Every pattern is linear: possessive repeats, and no two repeats that can share a run of
 # characters (tests/test_diagnose_linear.py lints them all; benchmarks/bench_paste.py times them).
 _HTTP_LINE = re.compile(r"(?im)^(?:[^\S\n]|<)*+HTTP/[\d.]++\s++(\d{3})\b")
 _BLANK_LINES = re.compile(r"\r?\n(?:(?:[^\S\n]|<)*+\n)++")  # the blank line(s) after the head
 _HEADER_LINE = re.compile(r"\A[ \t]*+([<>])?[ \t]*+([A-Za-z][A-Za-z0-9-]{1,60})[ \t]*+:[ \t]*+(.*)")
+# Postman's and a browser's headers tab, copied: "Name<TAB>value" (read for known names only)
+_TAB_HEADER = re.compile(r"\A[ \t]*+([A-Za-z][A-Za-z0-9-]{1,60})\t++([^\t].*)")
 _SDK_HEADERS = re.compile(r"(?i)HTTP response headers:\s*+(?:HTTPHeaderDict\()?\s*+(\{)")
 _SDK_BODY = re.compile(r"(?is)HTTP response body:\s*+(.*)")
 _DICT_PAIR = re.compile(r"""['"]([A-Za-z][A-Za-z0-9-]{1,60})['"]\s*+(?::|=>)\s*+['"]([^'"\n]*+)['"]""")
 # A known response header in any printed form: "Name: v", "'Name': 'v'", "name=>v", "name=[v]"
 _KNOWN_HEADER = re.compile(
     r"(?<![\w-])(" + "|".join(h for h in _RESPONSE_HEADERS if h != "content-type")
-    + r""")['"]?\s*+(?::|=>|=|,)\s*+\[?\s*+['"]?([^'"\[\]{},;\n]{1,200})""", re.IGNORECASE)
+    + r""")['"]?\s*+(?::|=>|=|,)\s*+\[?\s*+['"]?((?:[^'"\[\]{},;\n\\]|\\.){1,200})""", re.IGNORECASE)
 # Where the next header starts when headers run together on one line ("X-Rate-Limit-Problem: day
 # Retry-After: 50000"): a known name (or an X- name) right before its colon. A value stops there.
+_ESCAPED = re.compile(r"\\(.)")  # Ruby's and JSON's \" inside a printed value
 _STOP_NAMES = (*_RESPONSE_HEADERS, *_REQUEST_HEADERS, "date", "server", "content-length",
                "cache-control", "connection", "expires", "pragma", "vary", "location")
 _NEXT_HEADER = re.compile(r"(?<![\w-])(" + "|".join(_STOP_NAMES)
@@ -60,6 +64,11 @@ _NEXT_HEADER = re.compile(r"(?<![\w-])(" + "|".join(_STOP_NAMES)
 _URL = re.compile(r"""https?://[^\s'"<>`\\)]++""")
 _METHOD_URL = re.compile(r"""\b(GET|POST|PUT|PATCH|DELETE)\s++['"`]?((?:https?://|/)[^\s'"<>`]++)""")
 _CURL_METHOD = re.compile(r"""(?:-X|--request)\s*+['"]?(GET|POST|PUT|PATCH|DELETE)\b""")
+_CURL = re.compile(r"(?m)^[ \t$>#]*+curl[ \t]")  # a curl command line (a shell prompt before it)
+_CURL_DATA = re.compile(r"(?<!\S)(?:-d|--data(?:-raw|-binary|-urlencode)?|-F|--form|--json)(?!\S)")
+# curl -w "%{http_code}" (or %{response_code}) prints the status alone on a line of its own
+_WRITE_OUT = re.compile(r"%\{(?:http_code|response_code)\}")
+_LONE_STATUS = re.compile(r"(?m)^[ \t]*+([1-5]\d\d)[ \t]*+$")
 
 
 def _header_block(lines: list[str]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -68,10 +77,13 @@ def _header_block(lines: list[str]) -> tuple[list[tuple[str, str]], list[tuple[s
     req: list[tuple[str, str]] = []
     for line in lines:
         m = _HEADER_LINE.match(line)
-        if not m:
+        if m:
+            mark, head, rest = m.group(1), m.group(2), m.group(3)
+        elif (t := _TAB_HEADER.match(line)) and t.group(1).lower() in _HEADER_NAMES:
+            mark, head, rest = None, t.group(1), t.group(2)
+        else:
             continue
-        mark = m.group(1)
-        for name, value in split_run(m.group(2), m.group(3)):
+        for name, value in split_run(head, rest):
             low = name.lower()
             if mark == ">" or (mark is None and low in _REQUEST_HEADERS):
                 req.append((name, value))
@@ -191,7 +203,10 @@ def _known_headers(text: str, out: Pasted) -> None:
             if name.lower() not in have and value and name.lower() in _RESPONSE_HEADERS:
                 if name.lower() in _NUMBER_HEADERS and (n := _LEADING_NUMBER.match(value.strip())):
                     value = n.group(0)  # "45461`. So the job slept" in a sentence: the number
-                out.headers.append((name, value.strip()))
+                value = _ESCAPED.sub(r"\1", value).strip()
+                if value.count('"') % 2:  # the quote that closed a JSON-escaped value
+                    value = value.rstrip('"')
+                out.headers.append((name, value))
                 have.add(name.lower())
 
 
@@ -257,6 +272,18 @@ def _request_line(text: str, out: Pasted) -> None:
         c = _CURL_METHOD.search(text)
         if c is not None:
             out.method = c.group(1).upper()
+        elif out.url is not None and (cmd := _CURL.search(text)) is not None:
+            out.method = "POST" if _CURL_DATA.search(_command_at(text, cmd.start())) else "GET"
+
+
+def _command_at(text: str, start: int) -> str:
+    """The shell command starting at ``start``, with its backslash-continued lines."""
+    pos = start
+    while (nl := text.find("\n", pos)) != -1:
+        if not text[max(start, nl - 2):nl].rstrip("\r").endswith("\\"):
+            return text[start:nl]
+        pos = nl + 1
+    return text[start:]
 
 
 def _redirect_error(text: str, out: Pasted) -> None:
@@ -311,6 +338,9 @@ def parse_paste(text: str) -> Pasted:
             if status is not None:
                 out.status = status
                 break
+    if out.status is None and (w := _WRITE_OUT.search(text)) is not None:
+        lone = _LONE_STATUS.search(text, w.end())
+        out.status = as_status(lone.group(1)) if lone is not None else None
     if out.status is None:
         out.status = status_from_text(text)
     _known_headers(text, out)

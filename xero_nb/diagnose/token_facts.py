@@ -124,3 +124,33 @@ def _claim_scopes(claims: Any) -> frozenset[str] | None:
     if isinstance(scope, list):
         return frozenset(str(s) for s in scope)
     return None
+
+
+# A token response as printed (JSON, a Python dict's repr): its "scope" as a string or a list.
+_TOKEN_WORDS = re.compile(r"""["'](?:access_token|refresh_token|token_type|expires_in)["']""")
+_SCOPE_VALUE = re.compile(r"""["']scope["'][ \t]*+:[ \t]*+(?:"([^"\n]{1,2000})"|'([^'\n]{1,2000})'"""
+                          r"""|\[([^\]\n]{0,2000})\])""")
+# A JWT written out in the text (a log's "token=eyJ..."): only an access token has a scope claim.
+_JWT = re.compile(r"(?<![\w-])eyJ[\w-]{10,4000}\.eyJ[\w-]{10,8000}\.[\w-]{0,2000}")
+
+
+def pasted_token(text: str) -> tuple[frozenset[str] | None, float | None, str | None]:
+    """(scopes, expires_at, where read) of a token written out in pasted text, else Nones.
+
+    An access token's own ``scope`` claim first, then a token response's ``scope`` (the scopes
+    Xero granted when it issued the token). Only the verdicts leave here, never the token.
+    """
+    for m in _JWT.finditer(text[:200_000]):
+        claims = jwt_claims(m.group(0))
+        scopes = _claim_scopes(claims)
+        if scopes:
+            return scopes, _num(claims.get("exp")), "the access token's scope claim in the text"
+    if _TOKEN_WORDS.search(text):
+        said = _SCOPE_VALUE.search(text)
+        if said is not None:
+            raw = said.group(1) or said.group(2)
+            value: Any = raw if raw is not None else [s.strip(" '\"") for s in said.group(3).split(",")]
+            scopes = parse_scopes(value, strict=False)
+            if scopes:
+                return scopes, None, "the token response's scope in the text"
+    return None, None, None

@@ -1,0 +1,135 @@
+"""Pasted forms the earlier fresh-user trials left unread: a terminal's colours, a headers tab
+copied, curl's -w status line and default method, Ruby's escaped quotes, a token written out."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from typing import Any
+
+import pytest
+
+from xero_nb.diagnose.diagnosis import diagnose
+from xero_nb.diagnose.observation import observe
+from xero_nb.diagnose.paste import parse_paste
+from xero_nb.diagnose.token_facts import pasted_token
+
+P401 = json.dumps({"Type": None, "Title": "Unauthorized", "Status": 401, "Detail": "AuthorizationUnsuccessful"})
+INVOICES = "https://api.xero.com/api.xro/2.0/Invoices"
+
+
+def _b64(value: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
+
+
+def _jwt(claims: dict[str, Any]) -> str:
+    return _b64({"alg": "RS256", "typ": "JWT"}) + "." + _b64(claims) + ".c2lnbmF0dXJlLXZhbHVl"
+
+
+def shown(d: Any) -> str:
+    return d.to_markdown() + d._repr_html_() + json.dumps(d.to_dict()) + repr(d) + repr(d.observed)
+
+
+# --- HTTPie's colours: the ANSI codes are not part of the headers ---
+
+def test_ansi_coloured_httpie_output_keeps_its_headers() -> None:
+    text = ("\x1b[34mHTTP\x1b[39m/\x1b[34m1.1\x1b[39m \x1b[34m401\x1b[39m \x1b[36mUnauthorized\x1b[39m\n"
+            "\x1b[36mWWW-Authenticate\x1b[39m: Bearer error=\"insufficient_scope\"\n"
+            "\x1b[36mXero-Correlation-Id\x1b[39m: 7c1d\n\n" + P401)
+    obs = observe(text=text)
+    assert obs.status == 401
+    assert obs.header("WWW-Authenticate") == 'Bearer error="insufficient_scope"'
+    assert obs.correlation_id == "7c1d"
+    assert "\x1b" not in shown(diagnose(text=text))
+
+
+# --- a headers tab copied: "Name<TAB>value" ---
+
+def test_tab_separated_headers_are_read_for_known_names() -> None:
+    got = parse_paste("Content-Type\tapplication/json\nWWW-Authenticate\tBearer error=\"insufficient_scope\"\n"
+                      "Retry-After\t42\nxero-tenant-id\t1f0e5b6a-1111-2222-3333-444455556666\n")
+    assert ("WWW-Authenticate", 'Bearer error="insufficient_scope"') in got.headers
+    assert ("Retry-After", "42") in got.headers
+    assert got.request_headers == [("xero-tenant-id", "1f0e5b6a-1111-2222-3333-444455556666")]
+
+
+def test_a_tab_between_ordinary_words_is_no_header() -> None:
+    got = parse_paste("Invoices\tfailed again\nStatus\tunknown\n")
+    assert got.headers == [] and got.request_headers is None
+
+
+# --- curl: -w "%{http_code}" prints the status alone; no -X is GET, data is POST ---
+
+@pytest.mark.parametrize("write_out", ['-w "%{http_code}"', "--write-out '%{response_code}\\n'"])
+def test_curl_write_out_status_on_its_own_line(write_out: str) -> None:
+    text = (f"$ curl -s -o /dev/null {write_out} -H \"xero-tenant-id: 1f0e5b6a-1111-2222-3333-444455556666\" "
+            f"-H \"Authorization: Bearer $TOKEN\" {INVOICES}\n403\n")
+    obs = observe(text=text)
+    assert (obs.status, obs.method) == (403, "GET")
+    assert diagnose(text=text).findings[0].code == "tenant_not_connected"
+
+
+def test_a_lone_number_without_write_out_is_not_a_status() -> None:
+    # without -w nothing says the number is the status (a count, an id, a line number)
+    assert parse_paste(f"curl {INVOICES}\n403\n").status is None
+
+
+def test_curl_with_data_on_a_continued_line_is_a_post() -> None:
+    text = f"curl {INVOICES} \\\n  -H 'Accept: application/json' \\\n  -d '{{}}'\n{P401}"
+    assert parse_paste(text).method == "POST"
+    assert parse_paste(f"curl {INVOICES} -H 'Accept: application/json'\n{P401}").method == "GET"
+    assert parse_paste(f"curl {INVOICES}\n-d is what I did not send\n{P401}").method == "GET"
+
+
+# --- xero-ruby's printed hash escapes the quotes inside a header value ---
+
+def test_ruby_hash_header_with_escaped_quotes_is_read_whole() -> None:
+    text = ('XeroRuby::ApiError (Error message: the server returns an error\nHTTP status code: 401\n'
+            'Response headers: {"content-type"=>"application/json", '
+            '"www-authenticate"=>"Bearer error=\\"insufficient_scope\\"", "xero-correlation-id"=>"abc"}\n'
+            f"Response body: {P401})")
+    obs = observe(text=text)
+    assert obs.header("www-authenticate") == 'Bearer error="insufficient_scope"'
+    assert obs.correlation_id == "abc"
+
+
+# --- a token written out in the paste: its scopes are what was granted (the token never shown) ---
+
+TOKEN_SET = {"id_token": "[redacted]", "access_token": "[redacted]", "expires_in": 1800,
+             "token_type": "Bearer", "refresh_token": "[redacted]",
+             "scope": "openid profile email accounting.contacts offline_access"}
+
+
+@pytest.mark.parametrize("printed", [json.dumps(TOKEN_SET), repr(TOKEN_SET),
+                                     repr({**TOKEN_SET, "scope": TOKEN_SET["scope"].split()})])
+def test_token_response_scope_is_the_granted_scopes(printed: str) -> None:
+    text = f"Token response: {printed}\nThen GET {INVOICES}\nResponse: 401 {P401}"
+    d = diagnose(text=text)
+    assert d.findings[0].code == "missing_scope"
+    assert d.findings[0].weight >= 0.9  # provably lacking: the scopes were read
+    assert any("token response's scope" in n for n in d.notes)
+
+
+def test_jwt_in_the_text_gives_its_scope_claim_and_is_never_shown() -> None:
+    token = _jwt({"aud": "https://identity.xero.com/resources", "exp": time.time() + 900,
+                  "scope": ["accounting.contacts.read"]})
+    text = f"token={token}\nGET {INVOICES} -> 401\n{P401}"
+    d = diagnose(text=text)
+    assert d.observed.token_scopes == frozenset({"accounting.contacts.read"})
+    assert d.findings[0].code == "missing_scope" and d.findings[0].weight >= 0.9
+    assert token not in shown(d) and token.split(".")[1] not in shown(d)
+
+
+def test_id_token_has_no_scopes_and_given_scopes_win() -> None:
+    id_token = _jwt({"aud": "client-id", "nonce": "n", "email": "a@b.c"})
+    assert pasted_token(f"id_token: {id_token}") == (None, None, None)
+    text = f"Token response: {json.dumps(TOKEN_SET)}\nGET {INVOICES}\n{P401}"
+    d = diagnose(text=text, granted="accounting.invoices.read")
+    assert not any("token response" in n for n in d.notes)
+    assert d.findings[0].code != "missing_scope" or d.findings[0].weight < 0.9
+
+
+def test_scope_words_without_a_token_response_are_not_granted_scopes() -> None:
+    # an authorize request's scope is what was asked for, not what a token holds
+    assert pasted_token('{"client_id": "x", "scope": "openid accounting.contacts"}') == (None, None, None)
