@@ -133,3 +133,36 @@ def test_id_token_has_no_scopes_and_given_scopes_win() -> None:
 def test_scope_words_without_a_token_response_are_not_granted_scopes() -> None:
     # an authorize request's scope is what was asked for, not what a token holds
     assert pasted_token('{"client_id": "x", "scope": "openid accounting.contacts"}') == (None, None, None)
+
+
+# --- a HAR capture whose Xero call got no answer at all (status 0) ---
+
+def _har(status: int, error: str | None, host: str = "api.xero.com") -> str:
+    response: dict[str, Any] = {"status": status, "statusText": "", "headers": [], "content": {}}
+    if error is not None:
+        response["_error"] = error
+    return json.dumps({"log": {"version": "1.2", "entries": [
+        {"request": {"method": "GET", "url": "https://app.example.com/", "headers": []},
+         "response": {"status": 200, "headers": [], "content": {"text": "<html>"}}},
+        {"request": {"method": "GET", "url": f"https://{host}/api.xro/2.0/Invoices", "headers": []},
+         "response": response}]}})
+
+
+@pytest.mark.parametrize("error", ["net::ERR_FAILED", None])
+def test_har_status_zero_to_xero_is_the_browsers_cors_block(error: str | None) -> None:
+    d = diagnose(text=_har(0, error))
+    assert d.findings[0].code == "unknown"
+    assert "CORS" in d.findings[0].title
+    assert any("got no answer (status 0)" in n for n in d.notes)
+
+
+def test_har_status_zero_with_a_network_error_is_no_answer() -> None:
+    d = diagnose(text=_har(0, "net::ERR_CONNECTION_REFUSED"))
+    assert d.findings[0].code == "unknown" and "CORS" not in d.findings[0].title
+    assert "ERR_CONNECTION_REFUSED" in d.findings[0].title
+
+
+def test_har_status_zero_elsewhere_or_a_real_failure_is_not_cors() -> None:
+    assert not any("status 0" in n for n in diagnose(text=_har(0, None, host="cdn.example.com")).notes)
+    failed = diagnose(text=_har(401, None).replace('"content": {}', f'"content": {{"text": {json.dumps(P401)}}}'))
+    assert failed.findings[0].code == "missing_scope"

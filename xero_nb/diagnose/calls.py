@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
+from urllib.parse import urlsplit
 
 from xero_nb.diagnose.status import status_from_text
 from xero_nb.redact import redact
@@ -186,7 +188,7 @@ def focus_har(text: str) -> tuple[str, str | None]:
         return text, None
     failed = [i for i, status in enumerate(statuses) if status >= 400]
     if not failed:
-        return text, None
+        return _unanswered(calls, statuses, text)
     request, response = calls[failed[0]]
     lines = [f"> {request.get('method', '?')} {request.get('url', '')} HTTP/1.1"]
     lines += [f"> {h.get('name')}: {h.get('value')}" for h in request.get("headers") or ()
@@ -206,6 +208,25 @@ def focus_har(text: str) -> tuple[str, str | None]:
         more = f" and {len(failed) - 1 - MAX_NAMED} more" if len(failed) - 1 > MAX_NAMED else ""
         note += f"; also failed: {named}{more}"
     return transcript, note
+
+
+def _unanswered(calls: list[tuple[Any, Any]], statuses: list[int], text: str) -> tuple[str, str | None]:
+    """A call to Xero's API that a browser recorded with status 0: no answer reached the page.
+
+    Chrome writes why in ``_error``: ``net::ERR_FAILED`` (or nothing) when its CORS check threw
+    the answer away, as it does for every call a web page makes to api.xero.com; other errors
+    are the network's (refused, not resolved).
+    """
+    for (request, response), status in zip(calls, statuses, strict=True):
+        url = str(request.get("url", ""))
+        if status == 0 and urlsplit(url).hostname == "api.xero.com":
+            error = str(response.get("_error") or "")[:80]
+            why = (f"Connection failed ({error})" if error and "ERR_FAILED" not in error
+                   else f"CORS error: the page got no readable answer ({error or 'status 0'})")
+            note = (f"a HAR capture of {len(calls)} calls, none answered 400 or more: "
+                    f"{request.get('method', '?')} {_short(url)} got no answer (status 0)")
+            return f"> {request.get('method', '?')} {url} HTTP/1.1\n{why}\n", note
+    return text, None
 
 
 def seen_connections(text: str) -> list[object] | None:
