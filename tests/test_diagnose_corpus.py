@@ -34,6 +34,12 @@ SECOND_OR_THIRD = {
                                       "app's era nor the scopes asked for: a broad scope on a 2026 "
                                       "app ranks just above a misspelt one (the decisive fact asks "
                                       "for the scopes requested)",
+    "liminal-ai-401-after-upgrade-reconnect": "a guide's line 'HTTP 401 AuthorizationUnsuccessful on "
+                                              "payments, bank, journals': the upgrade that needed a "
+                                              "new consent is not in it; missing_scope leads",
+    "the-frame-401-after-scope-change-reconnect": "a bare 401 AuthorizationUnsuccessful, the scopes "
+                                                  "asked for but no endpoint: the scope change is not "
+                                                  "in the excerpt; missing_scope leads",
 }
 # Tuning cases the rules do not rank in the first three, with why.
 MISSED = {

@@ -1,5 +1,5 @@
-"""Reading rules generalised from corpus batches 9 and 10's tuning parts (project notes, runbooks
-and code comments in public repositories).
+"""Reading rules generalised from corpus batches 9, 10 and 11's tuning parts (project notes,
+runbooks and code comments in public repositories, vendors' help pages).
 
 Every example is written here; none is copied from a corpus case. The fact each rule stands for
 is in its docstring.
@@ -173,3 +173,57 @@ def test_a_stale_or_demo_organisation_chosen_is_the_wrong_tenant(text: str) -> N
     """A token may reach several organisations; the Demo Company or a stale one chosen at connect
     time means calls go to the wrong tenant."""
     assert diagnose(text=text).codes[0] == "tenant_not_connected"
+
+
+# --- batch 11 ---
+
+@pytest.mark.parametrize("text", [
+    "Old tokens retain their original scopes, so the new invoice scope is not there yet.",
+    "Current connections kept the initial scopes; users have to connect again.",
+    "Tokens do not pick up new scopes when they are refreshed.",
+])
+def test_tokens_keep_their_old_scopes_until_a_new_consent(text: str) -> None:
+    """A token keeps the scopes of the consent it came from; refreshing never adds one, so a scope
+    added later needs a new consent (§9 #3)."""
+    assert diagnose(text=text).codes[0] == "not_reconsented"
+    assert diagnose(text=text, status=403).codes[0] == "not_reconsented"
+
+
+@pytest.mark.parametrize("text", [
+    "Sync stopped. Select the Xero organisation this account should connect to.",
+    "Error: no organization is selected for the export.",
+    "Please select which company to use before importing from Xero.",
+])
+def test_no_organisation_chosen_in_the_app_sends_no_tenant(text: str) -> None:
+    """An app that has no organisation chosen has no tenant id to send in xero-tenant-id (§9 #1)."""
+    assert diagnose(text=text).codes[0] == "tenant_header_missing"
+
+
+def test_choosing_between_organisations_on_consent_is_not_the_header() -> None:
+    d = diagnose(text="On the consent screen no organisation to select was offered.")
+    assert d.codes[0] == "user_role"
+
+
+@pytest.mark.parametrize("text", [
+    "They don't have the right permissions in Xero, so nothing happens.",
+    "If users do not have sufficient access within Xero the sync will fail.",
+    "The practice client is not available in the dropdown when connecting.",
+])
+def test_a_persons_permissions_in_xero_are_the_role(text: str) -> None:
+    """Whether a person may connect an app, or sees an organisation to pick, is their Xero user
+    role (Standard or Adviser, §8), not the app's scopes."""
+    assert diagnose(text=text).codes[0] == "user_role"
+
+
+def test_a_tokens_permissions_stay_a_scope() -> None:
+    d = diagnose(text="401: the token does not have the required permissions for GET /Invoices")
+    assert d.codes[0] in ("missing_scope", "not_reconsented")
+
+
+def test_a_connection_expired_with_words_between_is_the_refresh_token() -> None:
+    """An integration says "your connection has expired, reconnect" when its refresh token lapsed
+    (60 days idle) or was refused; an expired access token alone is refreshed silently (§4)."""
+    d = diagnose(text="Your link to Xero (and to the other ledgers you use) has expired: reconnect.")
+    assert d.codes[0] != "token_expired"
+    e = diagnose(text="The connection to your Xero accounting (and payroll) file has expired, reconnect it.")
+    assert e.codes[0] == "invalid_grant"

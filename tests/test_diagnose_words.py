@@ -418,3 +418,25 @@ def test_invalid_grant_is_told_for_the_request_that_failed() -> None:
     assert not any("60 days" in step for step in code.top.fix)
     neither = diagnose(text=body)
     assert neither.top.title == "The refresh token (or code) was refused: rotated, expired, revoked or reused"
+
+
+def _corpus_texts() -> list[str]:
+    from pathlib import Path
+    path = Path(__file__).parent / "corpus" / "cases.jsonl"
+    return [json.loads(line)["excerpt"] for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def test_cues_on_lowered_text_match_as_ignorecase_does() -> None:
+    """The cues run case-sensitively over the lower-cased text (for speed): on every corpus
+    excerpt, in three casings, they find exactly what IGNORECASE finds on the text as given."""
+    import re
+    reference = {name: re.compile("|".join(alts), re.IGNORECASE) for name, alts in CUES.items()}
+    texts = _corpus_texts()
+    assert len(texts) > 300
+    hits = 0
+    for text in texts:
+        for variant in (text, text.upper(), text.swapcase()):
+            want = {name for name, rx in reference.items() if rx.search(variant)}
+            assert cue_markers(variant) - {"region_pair"} == want, variant[:200]
+            hits += bool(want)
+    assert hits > 300  # the comparison saw cues found, not only texts without any

@@ -29,7 +29,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:invalid|expired|stale|revoked|spent|old|outdated)\s++" + _RT,
         r"\brefresh(?:ing|ed)?\b[^.\n]{0,60}?\binvalid[_ ](?:token|grant)",
         r"\bsession\s++(?:has\s++|is\s++)?(?:expired|lapsed)\b",
-        r"\b(?:connection|authori[sz]ation|credentials|authentication)\b[^.\n]{0,30}?\b(?:(?:has|have|is)\s++)?"
+        r"\b(?:connection|link|authori[sz]ation|credentials|authentication)\b[^.\n]{0,50}?\b(?:(?:has|have|is)\s++)?"
         r"(?:expired|lapsed|no\s++longer\s++valid)\b",
         # an authorization code is single-use and short-lived: reused or late, the exchange is refused
         r"\bauthori[sz]ation\s++code\b[^.\n]{0,30}?\b(?:already\s++(?:been\s++)?(?:used|redeemed)|expired|reused)\b",
@@ -88,8 +88,8 @@ CUES: dict[str, tuple[str, ...]] = {
     "role": (
         # only Standard and Adviser users may connect: anyone else never sees the organisation in
         # the consent screen's list (§8); a capped app shows it but greys it out (connection_cap)
-        r"\b(?:organi[sz]ation|org|company|file)\b[^.\n]{0,30}?\b(?:does\s*+n[o']t|did\s*+n[o']t|do\s++not|is\s*+n[o']t|"
-        r"not)\s++(?:appear|show(?:\s++up)?|listed|visible)\b[^.\n]{0,40}?\b(?:picker|drop-?down|to\s++(?:choose|"
+        r"\b(?:organi[sz]ation|org|company|file|client)\b[^.\n]{0,30}?\b(?:does\s*+n[o']t|did\s*+n[o']t|do\s++not|"
+        r"is\s*+n[o']t|not)\s++(?:be\s++)?(?:appear|show(?:\s++up)?|listed|visible|available)\b[^.\n]{0,40}?\b(?:picker|drop-?down|to\s++(?:choose|"
         r"select)|consent|when\s++(?:connecting|authori[sz]ing|signing\s++in))",
         # the consent screen offering no organisation at all ("No Xero Organisation" after the
         # redirect to Xero): the user holds no Standard or Adviser role anywhere (§8)
@@ -115,6 +115,10 @@ CUES: dict[str, tuple[str, ...]] = {
         # only some users may connect an app: the subscriber, an adviser, a standard user (§8)
         r"\b(?:only|must\s++be)\s++(?:an?\s++|the\s++)?(?:xero\s++)?(?:subscriber|adviser|advisor|admin\w*+|"
         r"standard\s++user)\b[^.\n]{0,40}?\b(?:can|may)\s++(?:connect|authori[sz]e|approve)",
+        # a person's permissions in Xero ("you do not have the correct permissions on Xero")
+        r"\b(?:you|they|users?|staff)\s++(?:do|does)\s*+n[o']t\s++have\s++(?:the\s++)?(?:correct|right|required|"
+        r"necessary|sufficient|appropriate|enough)\s++(?:permissions?|access|rights?)\s++(?:on|in|to|within)\s++"
+        r"(?:the\s++)?xero\b",
         r"\buser\b[^.\n]{0,20}?\b(?:lacks?|has\s++no|does\s*+n[o']t\s++have|without)\s++(?:the\s++)?"
         r"(?:payroll\s++|reports?\s++|admin\s++)?"
         r"(?:permissions?|access|rights?)\b(?!\s++to\s++access\s++the\s++resource\b)"),
@@ -170,7 +174,13 @@ CUES: dict[str, tuple[str, ...]] = {
         # the id never filled in where the header is built from ("doesn't get copied into the
         # variable", "is not populated")
         r"\btenant[_ -]?id\b[^.\n]{0,30}?\b(?:does\s*+n[o']t|did\s*+n[o']t|is\s*+n[o']t|was\s*+n[o']t|"
-        r"never)\s++(?:gets?\s++|being\s++|been\s++)?(?:copied|populated|filled|passed|saved|stored|included|added)\b"),
+        r"never)\s++(?:gets?\s++|being\s++|been\s++)?(?:copied|populated|filled|passed|saved|stored|included|added)\b",
+        # the app asks which organisation to use: none was chosen, so no tenant id is sent
+        # ("Please select which Xero organization this workspace should sync with")
+        r"\bselect\s++(?:which|an?|the|your)\s++(?:xero\s++)?(?:organi[sz]ation|org|company|tenant)\b[^.\n]{0,60}?"
+        r"\b(?:sync|connect|use|link|export|import)\w*+",
+        r"\bno\s++(?:xero\s++)?(?:organi[sz]ation|org|company|tenant)\s++(?:is\s++|was\s++|has\s++been\s++)?"
+        r"(?:selected|chosen|set)\b"),
     # The tenant id called wrong, stale, changed or another organisation's; a reset demo company
     # gets a new one (§9 #1).
     "tenant_wrong": (
@@ -404,7 +414,13 @@ CUES: dict[str, tuple[str, ...]] = {
         r"re-?consent\w*+|reconnect\w*+|new\s++consent)",
         r"\b(?:existing|old|current|previous|earlier)\s++(?:access\s++)?tokens?\b[^.\n]{0,40}?\b(?:not|never)\b"
         r"[^.\n]{0,20}?\b(?:granted|given|gets?|receives?|gains?|includes?)\s++(?:the\s++)?(?:additional|new|extra|"
-        r"added)\b"),
+        r"added)\b",
+        # "existing connections keep their old scopes (until the user reconnects)" (§9 #3)
+        r"\b(?:existing|old|current|previous|earlier)\s++(?:connections?|tokens?|consents?|grants?|authori[sz]ations?)"
+        r"\b[^.\n]{0,30}?\b(?:keep|keeps|kept|retain\w*+|hold|holds|stay\s++with)\s++(?:their\s++|the\s++|its\s++)?"
+        r"(?:old|original|previous|existing|earlier|initial)\s++scopes?\b",
+        r"\btokens?\b[^.\n]{0,30}?\b(?:do\s*+n[o']t|does\s*+n[o']t|never|won't|cannot|can't)\s++(?:gain|get|"
+        r"receive|pick\s++up|acquire)\s++(?:new\s++|additional\s++|extra\s++)?scopes?\b"),
     # The connection said to lack permissions: its consent holds fewer scopes than are needed.
     "connection_lacks": (
         r"\bconnection\b[^.\n]{0,20}?\b(?:does\s*+n[o']t|do\s++not|did\s*+n[o']t)\s++have\s++(?:the\s++)?"
@@ -447,7 +463,19 @@ CUES: dict[str, tuple[str, ...]] = {
         r"plans?|subscriptions?)\b",
         r"\b(?:plans?|subscriptions?)\b[^.\n]{0,40}?\bmulti[\s-]?currenc(?:y|ies)\b"),
 }
-_CUE_RES = {name: re.compile("|".join(alts), re.IGNORECASE) for name, alts in CUES.items()}
+
+
+_ESCAPE_OR_UPPER = re.compile(r"(\\.)|[A-Z]")
+
+
+def _lowered(pattern: str) -> str:
+    """A pattern for lower-cased text: its letters lowered, its escapes (``\\S``, ``\\W``) kept."""
+    return _ESCAPE_OR_UPPER.sub(lambda m: m.group(1) or m.group(0).lower(), pattern)
+
+
+# Matched against the lower-cased text, case-sensitively: the same matches as IGNORECASE over
+# the text, at about half the time (bench_paste): ~90 patterns scan every paste.
+_CUE_RES = {name: re.compile(_lowered("|".join(alts))) for name, alts in CUES.items()}
 # Payroll countries as people write them: the codes in capitals, the names in any case.
 # A code in lower case counts only next to a word that makes it a country ("an au demo company",
 # "the nz-only call"): "au" and "uk" are too common as parts of other words and names otherwise.
@@ -512,7 +540,8 @@ def _distinct_lines(text: str) -> str:
 def cue_markers(text: str) -> frozenset[str]:
     """The cues found in ``text``, plus ``region_pair`` when two payroll countries are set apart."""
     text = _distinct_lines(text)  # ~90 patterns: each would scan every repeat of every line
-    found = {name for name, rx in _CUE_RES.items() if rx.search(text)}
+    low = text.lower()
+    found = {name for name, rx in _CUE_RES.items() if rx.search(low)}
     if len(countries(text)) >= 2 and PAYROLL_WORDS.search(text):
         found.add("region_pair")
     return frozenset(found)
