@@ -12,6 +12,11 @@ cause first, top-3 when it is among the first three; an exception counts as a mi
 reported. Low-confidence cases (the corpus author's best reading) are left out unless
 ``--all-confidence``. Goals (the diagnosis issue): held-out top-1 >= 90 %, top-3 >= 97 %,
 text-only top-1 >= 80 %, 0 exceptions. The last line is one JSON object with every figure.
+
+Each part's top-1 is also given per *evidence* class (tests/corpus/evidence.jsonl, labelled by
+an annotator who never ran the tool): whether the excerpt and context alone single the cause
+out (``decisive``), leave it one of two or three (``suggestive``), or hold nothing of it
+(``none``: only the thread's later discussion named it). Aggregates only, as for the rest.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "corpus"
+EVIDENCE = ("decisive", "suggestive", "none", "unlabelled")
 GOALS = {"heldout_top1": 0.90, "heldout_top3": 0.97, "heldout_text_only_top1": 0.80}
 
 
@@ -35,8 +41,16 @@ def load(cases_path: Path, all_confidence: bool) -> list[dict[str, Any]]:
     held = set(split["heldout_threads"])
     cases = [json.loads(line) for line in cases_path.read_text(encoding="utf-8").splitlines()
              if line.strip()]
+    evidence_path = cases_path.parent / "evidence.jsonl"
+    evidence = {}
+    if evidence_path.exists():
+        for line in evidence_path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                evidence[row["id"]] = row["evidence"]
     for case in cases:
         case["split"] = "heldout" if case["thread"] in held else "tune"
+        case["evidence"] = evidence.get(case["id"], "unlabelled")
     return [c for c in cases if all_confidence or c["confidence"] != "low"]
 
 
@@ -118,6 +132,13 @@ def main(argv: list[str] | None = None) -> int:
                     sub = score(some, with_context)
                     result[f"top1_{kind}"], result[f"cases_{kind}"] = sub["top1"], sub["cases"]
                     print(f"           {label:15s} n={sub['cases']:3d}  top-1 {sub['top1']:6.1%}")
+            for kind in EVIDENCE:  # the same aggregate per evidence class
+                some = [c for c in chosen if c["evidence"] == kind]
+                if some:
+                    sub = score(some, with_context)
+                    result[f"top1_{kind}"], result[f"cases_{kind}"] = sub["top1"], sub["cases"]
+                    print(f"           evidence {kind:10s} n={sub['cases']:3d}  top-1 {sub['top1']:6.1%}  "
+                          f"top-3 {sub['top3']:6.1%}")
             if part == "tune" and result["most_confused"]:
                 print("           most confused (tuning part only): "
                       + "; ".join(f"{k} x{v}" for k, v in result["most_confused"].items()))

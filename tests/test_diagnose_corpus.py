@@ -81,6 +81,16 @@ def test_the_corpus_is_well_formed_and_split_by_thread() -> None:
         assert case["source"].startswith("https://"), case["id"]
 
 
+def test_every_case_has_one_evidence_label() -> None:
+    """evidence.jsonl (an annotator's blind judgement, see the corpus README) covers every case
+    once, with one of the three labels the benchmark reports by."""
+    rows = [json.loads(line) for line in (CORPUS / "evidence.jsonl").read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    assert [r["id"] for r in rows] == [c["id"] for c in CASES]
+    assert {r["evidence"] for r in rows} <= {"decisive", "suggestive", "none"}
+    assert all(isinstance(r["why"], str) and r["why"] for r in rows)
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
 def test_every_case_is_answered_without_raising(case: dict[str, Any]) -> None:
     context = {k: v for k, v in case["context"].items()
