@@ -83,6 +83,11 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
                "'concurrent'; only the first two were seen", "uncertain", "xero-node#634"),
     Assumption("missing_scope_status", "a missing scope is always 401, never 403", "uncertain",
                "real captures; some third-party fixtures say 403"),
+    Assumption("auth_401_unauthenticated", "a 401 whose Detail is AuthenticationUnsuccessful, seen "
+               "with Xero's headers and no WWW-Authenticate insufficient_scope, is the token not "
+               "accepted (invalid, revoked, another app's) before a missing scope; the simulator "
+               "answers a token it cannot read so", "uncertain",
+               "xero-php-oauth2#138 (one report, blamed on scopes, headers not shown)"),
     Assumption("auth_code_lifetime", "authorization codes live 5 minutes and are single-use",
                "uncertain", "not published"),
     Assumption("custom_connection_claims", "custom-connection tokens carry no xero_userid",

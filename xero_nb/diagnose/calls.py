@@ -19,9 +19,10 @@ from xero_nb.diagnose.status import status_from_text
 from xero_nb.redact import redact
 
 # One call and its status on one line: the method, the URL or path, an optional protocol, an
-# arrow or dash, the status ("GET /x -> 200 OK", '"GET /x HTTP/1.1" 401 164', "GET /x 403").
+# arrow or dash, the status ("GET /x -> 200 OK", '"GET /x HTTP/1.1" 401 164', "GET /x 403", a
+# Sentry breadcrumb's "GET https://... [401]").
 CALL = re.compile(r"\b(GET|POST|PUT|PATCH|DELETE|HEAD)[^\S\n]++\"?((?:https?://|/)[^\s\"]*+)\"?"
-                  r"(?:[^\S\n]++\"?HTTP/[\d.]++\"?)?[^\S\n]*+(?:->|=>|<<|\u2192|-|:)?[^\S\n]*+([1-5]\d\d)\b"
+                  r"(?:[^\S\n]++\"?HTTP/[\d.]++\"?)?[^\S\n]*+(?:->|=>|<<|\u2192|-|:)?[^\S\n]*+\[?([1-5]\d\d)\b"
                   r"(?![.,:/]\d)")
 # A request line alone ("GET https://...", "> GET /x HTTP/1.1"), its status on a later line of its
 # own ("403 Forbidden", "< HTTP/1.1 403 Forbidden"): a transcript of several calls.
@@ -74,6 +75,21 @@ def _calls(lines: list[str]) -> list[tuple[int, str, str, int, int]]:
         elif (alone := _REQUEST_ONLY.match(line)) is not None:
             pending = (i, alone.group(1), alone.group(2))
     return out
+
+
+# A logged call that succeeded, its whole line: "http  POST https://identity.xero.com/connect/token
+# [200]" (a breadcrumb), "GET /connections -> 200 OK". Its words are not the failure's.
+_SUCCESS_LINE = re.compile(r"(?m)^[^\S\n]{0,20}(?:[\w.:\[\]-]{1,30}[^\S\n]{1,20})?"
+                           r"(?:GET|POST|PUT|PATCH|DELETE|HEAD)[^\S\n]++\"?(?:https?://|/)[^\s\"]*+\"?"
+                           r"(?:[^\S\n]++\"?HTTP/[\d.]{1,5}\"?)?"
+                           r"[^\S\n]*+(?:->|=>|\u2192|-|:)?[^\S\n]*+\[?[123]\d\d\b[^\n]{0,200}$")
+
+
+def drop_successes(text: str) -> str:
+    """``text`` without the lines of logged calls that succeeded (read for the failure's words)."""
+    if not any(m in text for m in _METHODS):
+        return text
+    return _SUCCESS_LINE.sub("", text)
 
 
 def _json_call(line: str) -> tuple[str, str, int] | None:

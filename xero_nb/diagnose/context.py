@@ -228,6 +228,11 @@ def build_context(obs: Observation, *, endpoint: Any, granted: Any, requested: A
     era_s = era.strip().lower() if isinstance(era, str) and era.strip().lower() in ERAS else None
     if era is not None and era_s is None:
         notes.append(f"era {str(era)[:20]!r} is not one of {', '.join(ERAS)}; ignored")
+    guessed = guess_era(have)
+    if guessed is None and era_s is None and "created_2026" in obs.markers:
+        guessed = "granular"
+        notes.append("era taken as granular: the text says the app was created after 2 Mar 2026 "
+                     "(pass era= if not)")
     country, plan = _organisation(organisation)
     tid = tenant_id if isinstance(tenant_id, str) and tenant_id else obs.request_header("xero-tenant-id")
     swapped = tid is not None and not GUID.match(tid.strip()) and looks_secret(tid)
@@ -247,7 +252,7 @@ def build_context(obs: Observation, *, endpoint: Any, granted: Any, requested: A
     return Context(
         endpoint=found.endpoint, candidates=found.candidates, urls=found.urls,
         endpoint_fact=found.fact, granted=have, requested=want, era=era_s,
-        era_guess=guess_era(have), expires_at=exp, obtained_at=obtained, has_refresh=refresh,
+        era_guess=guessed, expires_at=exp, obtained_at=obtained, has_refresh=refresh,
         connections=_connections(connections if connections is not None else _seen(obs, notes), notes),
         tenant_id=(tid or "").strip() or None,
         country=country, plan=plan, role=role, now=now,

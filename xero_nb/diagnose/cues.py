@@ -276,7 +276,10 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:api|call|request)\s++limits?\s++(?:reached|exceeded|hit)\b",
         r"\b(?:api\s++)?(?:call|request)\s++limits?\b[^.\n]{0,40}?\b(?:reached|exceeded|hit)\b",
         r"\b(?:hit\w*+|reach\w*+|exceed\w*+|into|over)\s++(?:the\s++|xero'?s\s++|our\s++)?(?:api|rate|call|request)\s++"
-        r"limits?\b"),
+        r"limits?\b",
+        # urllib3's Retry waiting out a Retry-After (it does so for 413, 429 and 503 only): a
+        # script "hanging" in sleep_for_retry, stopped with Ctrl-C, was waiting on a rate limit
+        r"\bsleep_for_retry\b"),
     # The 2026 scope change (§3): scope changes, deprecated / broad / granular scopes, apps
     # created after 2 March 2026.
     "scope_era": (
@@ -294,6 +297,15 @@ CUES: dict[str, tuple[str, ...]] = {
     # Granular scopes named: the app is in the 2026 world, but may be asking for the right ones
     # (weaker than the change itself).
     "granular_words": (r"\bgranular\b",),
+    # an app said to be created after 2 Mar 2026: it is held to the granular scopes (§2b)
+    "created_2026": (
+        r"\b(?:app|application|integration)\b[^.\n]{0,30}?\bcreated\s++(?:on\s++|in\s++|after\s++|since\s++)?"
+        r"(?:(?:the\s++)?\d{1,2}(?:st|nd|rd|th)?\s++)?(?:april|may|june|july|august|september|october|november|"
+        r"december)\s++2026\b",
+        r"\b(?:app|application|integration)\b[^.\n]{0,30}?\bcreated\s++(?:in\s++|on\s++|after\s++|since\s++)?"
+        r"[^.\n]{0,20}?\b20(?:2[7-9])\b",
+        r"\b(?:app|application|integration)\b[^.\n]{0,30}?\bcreated\s++(?:after|since)\s++(?:2\s++)?march\s++"
+        r"(?:2\s*+,?\s++)?2026\b"),
     # Scopes or permissions said to be missing, lacking or never requested.
     "scope_missing": (
         r"\b(?:missing|lacking|lacks|lack|not\s++(?:request(?:ed|ing)?|includ(?:ed|ing)|granted))\s++"
@@ -525,6 +537,32 @@ def scope_names(text: str) -> frozenset[str]:
         if len(found) >= MAX_SCOPES_NAMED:
             break
     return frozenset(found)
+
+
+# A cause the writer rules out ("it's NOT a rate limit", "and not the token being expired", "it
+# isn't the tenant id"): the words after the denial, up to the clause's end, are no evidence.
+# Only a denied thing ("not a/the ..."): "a currency that is not enabled" states a cause.
+_DENIAL = re.compile(
+    r"(?:\b(?:(?:it|this|that)(?:'s|\u2019s|\s++(?:is|was))\s++(?:not|never)|(?:it|this|that)\s++(?:isn't|wasn't|"
+    r"isn\u2019t|wasn\u2019t)|(?:and|or|but)\s++not)\s++(?:a|an|the|my|our|your|their)\b|"
+    r"\bnot\s++(?:due\s++to|because\s++of|caused\s++by)\b|\bruled?\s++out\b)[^.,;:!?()\n]{1,80}",
+    re.IGNORECASE)
+
+
+# What a denial must name to be one of a cause: "it's not an Australian organisation" states a
+# fact (Xero's own payroll wording), "it's not the token" rules a cause out.
+_CAUSE_NOUN = re.compile(r"\b(?:rate|limit|throttl\w*+|quota|tokens?|expir\w*+|scopes?|tenant|header|"
+                         r"permissions?|roles?|consent|refresh\w*+|secret|client\s++id|credentials?)\b",
+                         re.IGNORECASE)
+
+
+def _denied(m: re.Match[str]) -> str:
+    return " " if _CAUSE_NOUN.search(m.group(0)) else m.group(0)
+
+
+def without_denials(text: str) -> str:
+    """``text`` with the causes its writer rules out blanked (``_DENIAL``); all else kept."""
+    return _DENIAL.sub(_denied, text) if "n" in text else text
 
 
 DISTINCT_FROM = 20_000  # a text longer than this is searched once per distinct line

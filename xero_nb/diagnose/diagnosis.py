@@ -32,7 +32,7 @@ from xero_nb.diagnose.platform import for_platform, platform_of
 from xero_nb.diagnose.prose import fallback_findings, prose_findings
 from xero_nb.diagnose.rules import OAUTH_ERRORS, expiry_findings, rate_findings, tenant_findings
 from xero_nb.diagnose.scope import scope_findings
-from xero_nb.diagnose.sdk_steps import in_sdk_terms
+from xero_nb.diagnose.sdk_steps import axios_note, in_sdk_terms
 from xero_nb.diagnose.success import success_finding
 from xero_nb.diagnose.token_facts import grant_of_app
 from xero_nb.models import Endpoint
@@ -166,6 +166,8 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
         ranked = with_lookalikes(ranked, ruled_out(ctx))
     if (said := era_guess_note(ctx, ranked[0].code)) is not None:
         notes.append(said)
+    if ranked[0].code != "unknown" and (said := axios_note(obs)) is not None:
+        notes.append(said)  # (an unknown answer says it as its first step)
     worded = in_sdk_terms(redirect_first(ranked, obs), obs)  # the steps as the error's words call for
     # a no-code platform's user acts in its screens (reconnect), not in code
     worded = for_platform(worded, platform_of(app_type, text if isinstance(text, str) else obs.body))
@@ -223,6 +225,9 @@ def decisive_fact(ranked: list[Finding]) -> str | None:
     return None
 
 
+_EMPTY_PRINTS = frozenset({"{}", "[]", "[object Object]", "null", "undefined", "None", "Error", "{}\n"})
+
+
 def _no_answer(obs: Observation) -> re.Match[str] | None:
     """The words of a failed connection, when no status and no OAuth error show an answer."""
     if obs.status is not None or obs.field("error"):
@@ -254,6 +259,11 @@ def unknown_finding(obs: Observation) -> Finding:
         title = "404: the resource or endpoint was not found (wrong id, or a payroll region)"
     elif status is None and not obs.body.strip() and not obs.fields:
         title = "Nothing to go on: no status, headers or body were given"
+    elif status is None and obs.body.strip() in _EMPTY_PRINTS:
+        title = f"Nothing to go on: {obs.body.strip()!r} is how an error object prints, not the error"
+        first = ("JSON.stringify(err) of a JavaScript Error prints {} and String(obj) prints [object "
+                 "Object]: print err.message, and for an API error err.response.data (xero-node: "
+                 "err.response.body), then diagnose that.")
     elif status is None and obs.error and any(w in obs.error for w in ("Error", "Timeout", "timed out")):
         title = f"No answer from Xero ({obs.error[:80]}): check the network and retry"
         first = "Check the network, proxy and firewall (and the API host), then send again."
@@ -261,6 +271,9 @@ def unknown_finding(obs: Observation) -> Finding:
         title = f"No answer from Xero ({m.group(0)}): the connection failed before any reply"
         first = ("Check the network, proxy, firewall and DNS, and the host the call went to (is the "
                  "simulator or your server running?), then send again: no Xero-Correlation-Id exists.")
+    elif (tip := axios_note(obs)) is not None:
+        title = f"axios's own message{f' ({status})' if status else ''}, without Xero's answer"
+        first = tip[0].upper() + tip[1:] + "."
     else:
         title = "No known cause matches what Xero sent"
     return Finding("unknown", title, (obs.summary(),),

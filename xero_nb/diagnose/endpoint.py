@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from xero_nb.catalog.index import load_catalog
 from xero_nb.diagnose.sdk import API_CLASSES, operation_name
 from xero_nb.models import Endpoint
+from xero_nb.redact import redact
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 COUNTRY_FACT = "the organisation's country (AU, NZ or UK)"
@@ -133,7 +134,8 @@ def resolve_endpoint(obs_method: str | None, obs_url: str | None, endpoint: Any,
     named = by_operation(operation) if operation and found.endpoint is None else ()
     if not named:
         return found
-    shown = f"{operation[0] + '.' if operation and operation[0] else ''}{operation[1] if operation else ''}"
+    # (named as the catalog spells it: a pyxero manager gives "getbanktransactions")
+    shown = f"{operation[0] + '.' if operation and operation[0] else ''}{named[0].operation_id}"
     if found.candidates:
         narrowed = tuple(ep for ep in found.candidates if ep in named)
         if not narrowed or len(narrowed) == len(found.candidates):
@@ -164,7 +166,8 @@ def _resolve(obs_method: str | None, obs_url: str | None, endpoint: Any,
     urls = tuple(dict.fromkeys(u for u in (url, obs_url) if u))
     if url is None:
         return Resolved(method=method)
-    shown = f"{method + ' ' if method else ''}{url}"[:200]
+    # what the notes show of it: a token given where the endpoint goes is never shown
+    shown = redact(f"{method + ' ' if method else ''}{url}")[:200]
     try:
         method, found = _lookup(method, url)
     except Exception:  # an odd URL must not stop the diagnosis

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_plus
 
-from xero_nb.diagnose.calls import focus_calls, focus_har, log_markers, seen_connections
-from xero_nb.diagnose.cues import cue_markers, scope_names
+from xero_nb.diagnose.calls import drop_successes, focus_calls, focus_har, log_markers, seen_connections
+from xero_nb.diagnose.cues import cue_markers, scope_names, without_denials
 from xero_nb.diagnose.fields import (
     Pasted,
     as_status,
@@ -343,10 +343,12 @@ def _observe(response: Any, status: Any, headers: Any, body: Any, text: str | No
         exp = exp if exp is not None else pasted_exp
     bearer = _bearer_problem(got.request_headers or ())
     body_seen = readable(got.body, "body")[0]  # the same pieces as above (the body may come from the text)
-    parts = [body_seen, *(v for _, v in got.headers), *got.fields.values(), got.sdk_class or ""]
+    # (a call the log shows succeeding is not the failure: its words are left out)
+    parts = [_SOURCE_LINE.sub(r"\1", drop_successes(body_seen)), *(v for _, v in got.headers),
+             *got.fields.values(), got.sdk_class or ""]
     if pasted_text and pasted_text.strip() != body_seen.strip():
-        parts.append(_SOURCE_LINE.sub("", pasted_text))  # the user's own code says no cause
-    haystack = " ".join(parts)
+        parts.append(_SOURCE_LINE.sub(r"\1", drop_successes(pasted_text)))  # the user's code: no cause
+    haystack = without_denials(" ".join(parts))  # "it's not a rate limit" is no evidence of one
     if "%" in haystack:  # URL-encoded error names (invalid%5Fgrant) in redirects and logs
         haystack += " " + unquote_plus(haystack)
     markers = frozenset(name for name, rx in _MARKER_RES.items() if rx.search(haystack))
@@ -375,9 +377,16 @@ def _observe(response: Any, status: Any, headers: Any, body: Any, text: str | No
 
 
 # A Python traceback echoes the caller's source line under each frame (and 3.11's ^^^ marks):
-# words in it ("disconnected", "expired") are the user's names, not what failed.
+# words in it ("disconnected", "expired") are the user's names, not what failed. The frame's
+# function ("in sleep_for_retry") is the library's and stays (group 1 is kept).
 _SOURCE_LINE = re.compile(r"(?m)(?<=\", line )(\d{1,7}, in [^\n]{0,200}\n)"
                           r"(?:[ \t]{2,40}(?!File \")[^\n]{0,500}\n){1,3}")
+
+
+def said_words(obs: Observation) -> str:
+    """What the error says in words: the body (without a traceback's echoed source lines, the
+    user's own code) and the problem fields, with the causes the writer rules out blanked."""
+    return without_denials(" ".join((_SOURCE_LINE.sub(r"\1", obs.body[:4000]), *(v for _, v in obs.fields))))
 
 
 def _merge(first: Pasted, pasted: Pasted) -> Pasted:

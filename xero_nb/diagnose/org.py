@@ -9,7 +9,7 @@ from xero_nb.diagnose.context import Context
 from xero_nb.diagnose.cues import countries
 from xero_nb.diagnose.endpoint import COUNTRY_FACT
 from xero_nb.diagnose.findings import Finding
-from xero_nb.diagnose.observation import MARKERS, Observation
+from xero_nb.diagnose.observation import MARKERS, Observation, said_words
 from xero_nb.diagnose.rules import ROLE_FACT, evidence_of, unprovisioned
 from xero_nb.models import Endpoint
 
@@ -44,12 +44,26 @@ def org_findings(obs: Observation, ctx: Context) -> list[Finding]:
         # "not permitted to access this resource" and nothing more is calcinai/xero-php's fixed
         # ForbiddenException message for any 401 or 403: a role only as much as a scope (cues.py).
         generic = "generic_forbidden" in obs.markers and not obs.markers & {"role", "invalid-user-role"}
+        # the exception itself (a developer's trace) rather than the message a vendor shows its
+        # users, who say it means the user's rights: the status is what would tell
+        thrown = generic and obs.sdk_class == "ForbiddenException" and obs.status is None
         said = ("A library's fixed 'not permitted' message: perhaps the user lacks a role" if generic
                 else f"Xero says the user lacks {need} in this organisation")
         out.append(Finding("user_role", said, tuple(ev),
                            ("Ask an organisation admin for the needed role (reports access, "
-                            "payroll admin), then retry.",), 0.6 if generic or not refused else 0.9,
+                            "payroll admin), then retry.",), 0.3 if thrown else 0.6 if generic or not refused
+                           else 0.9,
                            ROLE_FACT if generic else None))
+        if thrown:  # the library hid whether it was a 401 or a 403
+            hidden = ("the HTTP status xero-php received (log it before the exception: its "
+                      "ForbiddenException stands for every 401 and every 403)")
+            out += [Finding("tenant_not_connected", "Or, if it was a 403: the xero-tenant-id sent is not "
+                            "one this token may use", tuple(ev),
+                            ("Call GET /connections with this token and use one of its tenantIds.",),
+                            0.36, hidden),
+                    Finding("token_expired", "Or, if it was a 401: the access token expired (they last "
+                            "30 minutes)", tuple(ev), ("Refresh the access token and retry.",), 0.33,
+                            hidden)]
     ep = ctx.endpoint
     if obs.markers & {"region", "region_pair"}:  # "Not a UK Customer"; "an NZ call on an AU org"
         out.append(_region_words(obs, ctx, ev, 0.9 if "region" in obs.markers else 0.75))
@@ -124,7 +138,7 @@ def _region_words(obs: Observation, ctx: Context, ev: list[str], weight: float) 
 def _region(obs: Observation, ctx: Context, ev: list[str], explicit: bool) -> list[Finding]:
     payroll = [ep for ep in ctx.candidates if ep.payroll_region] or (
         [ctx.endpoint] if ctx.endpoint is not None and ctx.endpoint.payroll_region else [])
-    words = " ".join((obs.body[:4000], *(v for _, v in obs.fields)))
+    words = said_words(obs)
     regions = sorted({ep.payroll_region or "" for ep in payroll})
     if not regions:  # no endpoint settled: the payroll base path the words name says the region
         version = _PAYROLL_BASE.search(words)

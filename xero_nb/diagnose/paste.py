@@ -19,6 +19,7 @@ import json
 import re
 from urllib.parse import parse_qs, unquote_plus, urlsplit
 
+from xero_nb.diagnose.calls import CALL, drop_successes
 from xero_nb.diagnose.fields import (
     MAX_TEXT,
     Pasted,
@@ -252,11 +253,11 @@ def trim_url(url: str) -> str:
 
 
 def _request_line(text: str, out: Pasted) -> None:
-    m = _METHOD_URL.search(text) if out.url is None else None
+    m = _failed_request(text, out.status) if out.url is None else None
     if m is not None:
         out.method, out.url = m.group(1).upper(), trim_url(m.group(2))
     if out.url is None or out.url.startswith("/"):
-        urls = [trim_url(u) for u in _URL.findall(text)]
+        urls = [trim_url(u) for u in _URL.findall(drop_successes(text))]  # not a call that succeeded
         xero = [u for u in urls if _api_host(u)]
         # a path already read is kept over a URL of another host (a problem's "type" link to
         # developer.xero.com, a redirect URI in the message)
@@ -274,6 +275,20 @@ def _request_line(text: str, out: Pasted) -> None:
             out.method = c.group(1).upper()
         elif out.url is not None and (cmd := _CURL.search(text)) is not None:
             out.method = "POST" if _CURL_DATA.search(_command_at(text, cmd.start())) else "GET"
+
+
+def _failed_request(text: str, status: int | None) -> re.Match[str] | None:
+    """The first request line that did not succeed: a call logged with a 1xx-3xx status on its
+    line ("GET /connections [200]", a Sentry breadcrumb) is not the failure. When every request
+    line succeeded, the first is kept unless the paste states a failure (then no call is known)."""
+    first = None
+    for m in _METHOD_URL.finditer(text):
+        first = first or m
+        end = text.find("\n", m.end())
+        said = CALL.match(text, m.start(), end if end != -1 else len(text))
+        if said is None or int(said.group(3)) >= 400:
+            return m
+    return None if status is not None and status >= 400 else first
 
 
 def _command_at(text: str, start: int) -> str:

@@ -11,7 +11,7 @@ import re
 from xero_nb.catalog.scopes import is_allowed
 from xero_nb.diagnose.context import Context
 from xero_nb.diagnose.findings import SETTLE_WITH, Finding
-from xero_nb.diagnose.observation import Observation
+from xero_nb.diagnose.observation import Observation, said_words
 from xero_nb.diagnose.rules import CONNECTIONS_FACT, RATE_FACT, ROLE_FACT, evidence_of
 
 ROLE_FIX = ("Connect with a Xero user who has the Standard or Adviser role (and reports access or "
@@ -66,7 +66,7 @@ def fallback_findings(obs: Observation, ctx: Context) -> list[Finding]:
         return []  # not a failure; or Xero (or the network) failed, whatever the words say
     if obs.status is None and _TRANSPORT.search(obs.error or ""):
         return []  # no answer from Xero at all ("Connection refused"): words say nothing of a cause
-    text = " ".join((obs.body[:4000], *(v for _, v in obs.fields)))
+    text = said_words(obs)
     ev = evidence_of(obs)
     out = []
     allowed = False

@@ -29,6 +29,7 @@ LIMITS = {
     "concurrent": "the concurrency limit (5 calls in flight per tenant)",
 }
 RATE_FACT = "the HTTP status (429 is a rate limit) and the X-Rate-Limit-Problem header"
+_BARE_XEROIZER = re.compile(r"Xeroizer::OAuth::TokenExpired:[ \t]*+Xeroizer::OAuth::TokenExpired\b")
 EXPIRY_CLASSES = frozenset({"TokenExpired", "AccessTokenExpiredError", "TokenExpiredError"})
 # "rate limit exceeded", "too many requests": the limit said to be hit, not merely mentioned.
 # OAuth 1.0a Xero answered a 401 (later a 503) with oauth_problem=rate limit exceeded.
@@ -92,6 +93,11 @@ def rate_findings(obs: Observation) -> list[Finding]:
                    "tier or spread the work over days.")
     elif kind in ("minute", "concurrent", None):
         fix.append("Pace calls: at most 5 in flight and 60 a minute per tenant (probe does this).")
+    if "sleep_for_retry" in obs.body:  # urllib3 was waiting out the Retry-After when stopped
+        ev.append("urllib3 was sleeping out a Retry-After (sleep_for_retry) when stopped")
+        fix.append("The script was not hung: urllib3 was waiting out Xero's Retry-After (a day limit "
+                   "waits for hours). To see the 429 at once instead, give the HTTP pool "
+                   "Retry(respect_retry_after_header=False) or no retries.")
     if words and obs.status != 429:
         ev.append("the error's wording names a rate limit")
     elif waits and obs.status != 429:
@@ -116,15 +122,26 @@ def expiry_findings(obs: Observation, ctx: Context) -> list[Finding]:
                    for k, v in obs.fields if k in ("detail", "oauth_problem", "error")) or (
             obs.sdk_class in EXPIRY_CLASSES)
         weight = 0.97 if said else 0.7 if "reconnect" in obs.markers else 0.82
+        if _BARE_XEROIZER.search(obs.body[:20_000]):
+            # xeroizer versions that look for a lower-case "detail" never find Xero's reason and
+            # raise TokenExpired, message the class name alone, for every 401 and 403
+            return [Finding("token_expired", "Probably an expired access token, but xeroizer gave no "
+                            "reason", (*evidence_of(obs), "TokenExpired with no description"),
+                            (*fix, "If a fresh token gets it too, it is not expiry: a missing scope "
+                             "(401) or the tenant (403); a xeroizer that reads Xero's `Detail` "
+                             "names the reason."), 0.75, "whether a freshly refreshed token gets it too")]
         return [Finding("token_expired", "The access token has expired (they last 30 minutes)",
                         tuple(evidence_of(obs)), fix, weight)]
     if obs.status != 401 or obs.error:
         return []
+    agent = (obs.request_header("User-Agent") or "").lower()
     if (obs.request_headers and obs.request_header("Authorization") is None
             and any(obs.request_header(h) for h in ("Host", "Accept", "User-Agent", "Xero-Tenant-Id"))
-            and not obs.markers & {"insufficient_scope", "authorizationunsuccessful", "tokenexpired"}):
+            and not obs.markers & {"insufficient_scope", "authorizationunsuccessful", "tokenexpired"}
+            and obs.library != "xero-node" and not agent.startswith("xero-node")):
         # the request as sent is known (real headers, not words that look like one), it carried
-        # no token at all, and Xero's answer does not say it read one
+        # no token at all, and Xero's answer does not say it read one. (xero-node leaves the
+        # Authorization header out of every error it prints: its absence there says nothing.)
         return [Finding("token_expired", "No access token was sent: the request had no "
                         "Authorization header", (*evidence_of(obs), "request headers: no Authorization"),
                         ("Send `Authorization: Bearer <access_token>` (XeroClient: pass token= or "

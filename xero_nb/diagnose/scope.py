@@ -62,6 +62,9 @@ def proven_missing(obs: Observation, ctx: Context) -> bool:
         return False
 
 
+MAX_SCOPES_SHOWN = 40  # Xero has about 60 scopes: more than this held is a pasted list gone wrong
+
+
 def scope_strength(obs: Observation) -> float:
     """How strongly the response says "scope" (0: not at all)."""
     m = obs.markers
@@ -74,7 +77,13 @@ def scope_strength(obs: Observation) -> float:
     said = obs.www_authenticate
     if obs.status == 401 or (said is not None and "insufficient_scope" in said.lower()):
         # the WWW-Authenticate verdict is Xero's, whatever status a wrapper printed beside it
-        return 1.0 if m & {"insufficient_scope", "authorizationunsuccessful"} else 0.75
+        if m & {"insufficient_scope", "authorizationunsuccessful"}:
+            return 1.0
+        if "authenticationunsuccessful" in m and said is None and obs.header("Xero-Correlation-Id"):
+            # Xero's answer seen whole (its headers): the token was not authenticated, and no
+            # insufficient_scope: the token before a scope (facts ASSUMPTIONS "auth_401_unauthenticated")
+            return 0.55
+        return 0.75
     if obs.status == 403 and m & {"insufficient_scope", "authorizationunsuccessful"}:
         return 0.8  # [U] some fixtures say a missing scope gives 403 AuthorizationUnsuccessful
     if obs.status is None and m & {"insufficient_scope", "authorizationunsuccessful"}:
@@ -328,7 +337,9 @@ def _scope_findings(obs: Observation, ctx: Context, s: float) -> list[Finding]:
     ev += [f"{w}" for w in ("insufficient_scope", "AuthorizationUnsuccessful", "InsufficientPermissions")
            if w.lower() in obs.markers]
     if ctx.granted is not None:
-        ev.append("token scopes: " + (", ".join(sorted(ctx.granted)) or "(none)"))
+        held = sorted(ctx.granted)  # (a list of thousands is named in part: the count says the rest)
+        more = f", ... and {len(held) - MAX_SCOPES_SHOWN} more" if len(held) > MAX_SCOPES_SHOWN else ""
+        ev.append("token scopes: " + (", ".join(held[:MAX_SCOPES_SHOWN]) + more or "(none)"))
     if any(is_bank_statement(u) for u in ctx.urls):  # the concrete path decides, not the template
         return [_bank_statement(ctx, s, ev)]
     if ep is None:

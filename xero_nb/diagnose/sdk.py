@@ -56,7 +56,8 @@ CLASS_STATUS: dict[str, int | None] = {
     "XeroMinuteRateLimitException": 429, "XeroDailyRateLimitException": 429,
     "XeroAppMinuteRateLimitException": 429,
     "UnauthorizedException": 401, "XeroUnauthorized": 401, "XeroUnauthorizedException": 401,
-    "ForbiddenException": 403, "XeroForbidden": 403, "XeroForbiddenException": 403,
+    "ForbiddenException": None,  # calcinai/xero-php throws it for every 401 as well as every 403
+    "XeroForbidden": 403, "XeroForbiddenException": 403,
     "NotFoundException": 404, "XeroNotFound": 404, "XeroNotFoundException": 404,
     "BadRequestException": 400, "AccountingBadRequestException": 400, "XeroBadRequest": 400,
     "PayrollUkBadRequestException": 400, "XeroBadRequestException": 400,
@@ -117,6 +118,18 @@ _ERROR_CALLING = re.compile(r"\berror\s++calling\s++([A-Za-z_]\w{2,80})", re.IGN
 #   File ".../xero_python/accounting/api/accounting_api.py", line 9, in get_invoices
 _CATALOG_OP = re.compile(r"\b(accounting|payroll_au_v2|payroll_au|payroll_nz|payroll_uk|files|assets|"
                          r"projects|finance|bankfeeds|appstore)\.((?:get|create|update|delete)[A-Z]\w{2,80})")
+# a variable named for an API class: xero-python's accounting_api.get_invoices(, xero-node's
+# xero.accountingApi.getInvoices(
+_API_RECEIVER = re.compile(r"\b(accounting|payroll_?au(?:_?v2)?|payroll_?nz|payroll_?uk|files?|assets?|"
+                           r"projects?|finance|bank_?feeds|app_?store|identity)_?api\.([A-Za-z_]\w{2,80})\(",
+                           re.IGNORECASE)
+# pyxero's managers on its Xero object: xero.journals.all(), xero.payrollAPI.employees.filter(...)
+_PYXERO_MANAGER = re.compile(r"\bxero\w{0,20}\.(?:(payrollAPI|projectsAPI)\.)?([a-z]{3,40})\."
+                             r"(?:all|filter|get)\(")
+_PYXERO_APIS = {"payrollapi": "payroll_au", "projectsapi": "projects"}
+# an SDK method named in words: "calling `get_bank_transactions` fails", "getInvoices returns 401"
+_METHOD_WORD = re.compile(r"(?<![\w.])((?:get|create|update|delete)_[a-z]{3,30}(?:_[a-z]{2,30}){0,4}|"
+                          r"(?:get|create|update|delete)[A-Z][a-z]{2,30}(?:[A-Z][a-z]{1,30}){0,4}(?:Async)?)\b")
 _PY_FRAME = re.compile(r"xero_python[\\/](\w{2,30})[\\/]api[\\/]\w{1,40}\.py\"?, line \d{1,7}, in (\w{3,80})")
 # xero-ruby's backtrace: ".../xero-ruby/api/accounting_api.rb:19450:in 'get_invoices_with_http_info'"
 _RB_FRAME = re.compile(r"xero-ruby[\\/]api[\\/](\w{2,30}?)_api\.rb:\d{1,7}:in [`']"
@@ -167,11 +180,19 @@ def operation_name(method: str) -> str:
 
 
 def operation_hint(text: str) -> tuple[str, str] | None:
-    """(API or "", operationId) of the SDK method a message or stack trace names, or None."""
-    for m in _API_CLASS.finditer(text):
-        name = operation_name(m.group(2))
-        if not name.startswith(("call", "invoke", "execute", "handle", "request")):
-            return API_CLASSES.get(m.group(1).lower(), ""), name
+    """(API or "", operationId) of the SDK method a message or stack trace names, or None.
+
+    In order: an API class's method (``AccountingApi.getInvoices``, a variable named for one,
+    ``accounting_api.get_invoices(``), an SDK's own frame in a trace, .NET's "error calling",
+    the catalog's name, a pyxero manager call (``xero.journals.all()``), and last a method
+    named in words ("calling `get_bank_transactions` fails"). A name no operation has is
+    ignored where the endpoint is settled (``endpoint.by_operation``).
+    """
+    for rx in (_API_CLASS, _API_RECEIVER):
+        for m in rx.finditer(text):
+            name = operation_name(m.group(2))
+            if not name.startswith(("call", "invoke", "execute", "handle", "request")):
+                return API_CLASSES.get(m.group(1).lower().replace("_", ""), ""), name
     frame = _PY_FRAME.search(text) or _RB_FRAME.search(text)
     if frame is not None:
         return API_CLASSES.get(frame.group(1).lower().replace("_", ""), ""), operation_name(frame.group(2))
@@ -179,7 +200,13 @@ def operation_hint(text: str) -> tuple[str, str] | None:
     if calling is not None:
         return "", operation_name(calling.group(1))
     named = _CATALOG_OP.search(text)  # the catalog's own "payroll_uk.getEmployees"
-    return (named.group(1).lower(), named.group(2)) if named else None
+    if named is not None:
+        return named.group(1).lower(), named.group(2)
+    manager = _PYXERO_MANAGER.search(text)
+    if manager is not None:  # pyxero reads with all/filter/get: the manager's GET operation
+        return _PYXERO_APIS.get((manager.group(1) or "").lower(), "accounting"), "get" + manager.group(2)
+    said = _METHOD_WORD.search(text)
+    return ("", operation_name(said.group(1))) if said is not None else None
 
 
 def limit_kind(text: str) -> str | None:

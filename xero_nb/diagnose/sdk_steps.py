@@ -6,6 +6,7 @@ xero-node error refreshes with that SDK's own call, not with xero-nb's ``XeroAut
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from xero_nb.diagnose.context import Context
@@ -89,3 +90,17 @@ def in_sdk_terms(findings: list[Finding], obs: Observation) -> list[Finding]:
     after = (CLIENT_AFTER[sdk],) if sdk in CLIENT_AFTER else ()
     return [replace(f, fix=(*(step if s.startswith(_BASIC_STEP) else s for s in f.fix), *after))
             if f.code == "invalid_client" else f for f in findings]
+
+
+# axios (under xero-node) names the status and keeps Xero's answer apart: String(err),
+# err.message and JSON.stringify(err) print "Request failed with status code 400" and no body.
+_AXIOS = re.compile(r"\bAxiosError\b|\bRequest failed with status code [1-5]\d\d\b")
+
+
+def axios_note(obs: Observation) -> str | None:
+    """What to print instead, when the error is axios's own text without Xero's answer."""
+    if obs.detail or obs.title or obs.field("error") or not _AXIOS.search(obs.body[:20_000]):
+        return None
+    return ("axios (which xero-node uses) keeps Xero's answer in err.response.data and "
+            "err.response.headers; String(err), err.message and JSON.stringify(err) leave it out: "
+            "print those and diagnose them")
