@@ -60,6 +60,12 @@ def test_scopes_for_unknown_and_ambiguous(capsys: pytest.CaptureFixture[str]) ->
     assert code == OK and last_json(out)["api"] == "payroll_uk"
 
 
+def test_python_dash_m_xero_nb_is_the_command() -> None:
+    done = subprocess.run([sys.executable, "-m", "xero_nb", "scopes-for", "GET", INVOICE],
+                          capture_output=True, text=True, check=True)
+    assert "accounting.getInvoice" in done.stdout
+
+
 def test_scopes_for_process_answers_and_stays_light() -> None:
     # How fast the command starts is measured in benchmarks/bench_core.py, not asserted here.
     done = subprocess.run([str(EXE), "scopes-for", "GET", INVOICE], capture_output=True,

@@ -28,7 +28,7 @@ RANK = {
     "probe": 6,
     "cli": 7,
     "widgets": 8,
-    "__init__": 9,
+    "__init__": 9, "__main__": 9,
 }
 PURE = {"errors", "models", "facts", "redact", "lazy", "markup", "jsonsafe", "catalog", "diagnose", "report"}
 PANDAS_OK = {"xero_nb.catalog.frames", "xero_nb.catalog.privilege", "xero_nb.report.build",
@@ -169,7 +169,7 @@ def test_one_package_per_concept_with_a_docstring_and_exports() -> None:
         tree = ast.parse(init.read_text(encoding="utf-8"))
         assert ast.get_docstring(tree), f"xero_nb/{name}/__init__.py does not state its job"
     # no prefixes doing a folder's work: xero_nb/ holds only the shared bases and the packages
-    loose = sorted(p.stem for p in PKG.glob("*.py") if p.stem != "__init__")
+    loose = sorted(p.stem for p in PKG.glob("*.py") if p.stem not in ("__init__", "__main__"))
     assert loose == sorted(k for k, v in RANK.items() if v == 0), loose
     for path in SOURCES:  # module names do not repeat their package's name
         if path.parent != PKG and path.stem != "__init__":
