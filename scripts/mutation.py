@@ -116,6 +116,9 @@ GROUPS: dict[str, dict[str, list[str]] | None] = {
             "tests/test_diagnose_notes_rules.py",
             "tests/test_diagnose_trial3.py",
             "tests/test_diagnose_trial4.py",
+            "tests/test_diagnose_trial5.py",
+            "tests/test_diagnose_platform.py",
+            "tests/test_diagnose_paste_forms.py",
         ],
         # test_diagnose checks the codes against the list in docs/architecture.md
         "also_copy": ["vendor/", "docs/"],

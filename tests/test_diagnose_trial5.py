@@ -95,6 +95,7 @@ def test_a_cause_stated_with_not_still_counts() -> None:
         == "feature_not_in_plan"
     assert diagnose(text='{"Message": "Not a UK Customer"}', status=401).codes[0] == "payroll_region_mismatch"
     assert diagnose(text="The refresh token has expired and it's not coming back").codes[0] == "invalid_grant"
+    assert diagnose(text="it's not a valid refresh token").codes[0] == "invalid_grant"
 
 
 # --- W3: xero-node leaves Authorization out of every error it prints ---

@@ -544,7 +544,10 @@ def scope_names(text: str) -> frozenset[str]:
 # Only a denied thing ("not a/the ..."): "a currency that is not enabled" states a cause.
 _DENIAL = re.compile(
     r"(?:\b(?:(?:it|this|that)(?:'s|\u2019s|\s++(?:is|was))\s++(?:not|never)|(?:it|this|that)\s++(?:isn't|wasn't|"
-    r"isn\u2019t|wasn\u2019t)|(?:and|or|but)\s++not)\s++(?:a|an|the|my|our|your|their)\b|"
+    r"isn\u2019t|wasn\u2019t)|(?:and|or|but)\s++not)\s++(?:a|an|the|my|our|your|their)\b"
+    # "it's not a valid refresh token" says what is wrong: a defect, not a cause ruled out
+    r"(?!\s++(?:valid|known|recogni[sz]ed|supported|registered|correct|proper|right|real|working|current|"
+    r"usable|live)\b)|"
     r"\bnot\s++(?:due\s++to|because\s++of|caused\s++by)\b|\bruled?\s++out\b)[^.,;:!?()\n]{1,80}",
     re.IGNORECASE)
 
