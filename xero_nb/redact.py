@@ -64,13 +64,14 @@ _PROSE = re.compile(
     r"""|api[ _-]?key|password|secret)\s+(?:is|was|=)\s*:?\s*"""
     r"""(?:(?P<vq>["'`])(?P<qval>[^\s"'`]+)|(?P<bval>[^\s"'`,;]+))""")
 # The same credential words with the value right after them, as error messages write it ("refresh
-# token 8a7b... is invalid", "client secret Xy12... does not match"): no "is" or "=" marks the
+# token 8a7b... is invalid", "client secret Xy12... does not match", "client_secret 'Xy12...'
+# does not match", "token Ab12... expired", "grant 8a7b... was rotated"): no "is" or "=" marks the
 # value, so it must look like one (eight or more token characters, letters and digits both). A
 # bare "code" counts only before words an OAuth code is said with ("... already used"), so an
 # "Error code E1234567" stays.
 _PROSE_BARE = re.compile(
-    r"""(?i)\b(?:(?:(?:client|app|consumer)[ _-]?secret|(?:access|refresh|id|bearer)[ _-]?token|"""
-    r"""api[ _-]?key|(?:authori[sz]ation|auth)[ _-]?code)[ \t]+(?P<val>[A-Za-z0-9._~+/-]{8,}=*)"""
+    r"""(?i)\b(?:(?:(?:client|app|consumer)[ _-]?secret|(?:(?:access|refresh|id|bearer)[ _-]?)?token|grant|"""
+    r"""api[ _-]?key|(?:authori[sz]ation|auth)[ _-]?code)[ \t]+['"`]?(?P<val>[A-Za-z0-9._~+/-]{8,}=*)"""
     r"""|\bcode[ \t]+(?P<code>[A-Za-z0-9._~+/-]{8,})(?=[ \t]+(?:was[ \t]+|is[ \t]+|has[ \t]+been[ \t]+|"""
     r"""has[ \t]+)?(?:already|expired|invalid|used|redeemed|not[ \t]+valid)\b))""")
 _NOT_A_TOKEN = r"(?!(?:token|tokens|auth|authentication|authorization|scheme|header|realm|scope" \

@@ -45,6 +45,7 @@ class Pasted:
     sdk_class: str | None = None  # a known SDK exception class seen (its name says a status)
     notes: list[str] = field(default_factory=list)  # what could not be read (a long paste cut)
     library: str | None = None  # the SDK that printed or raised it ("xero-python", "pyxero", ...)
+    secrets: list[str] = field(default_factory=list)  # credential values an object's request carried
 
 
 def fill_gaps(first: Pasted, second: Pasted) -> Pasted:
@@ -58,7 +59,8 @@ def fill_gaps(first: Pasted, second: Pasted) -> Pasted:
         method=first.method or second.method, url=first.url or second.url,
         operation=first.operation or second.operation, sdk_class=first.sdk_class or second.sdk_class,
         notes=[*first.notes, *(n for n in second.notes if n not in first.notes)],
-        library=first.library or second.library)
+        library=first.library or second.library,
+        secrets=[*first.secrets, *(v for v in second.secrets if v not in first.secrets)])
 
 
 def as_status(value: Any) -> int | None:

@@ -17,9 +17,12 @@ from typing import Any
 
 from xero_nb.diagnose.client_side import client_side_error
 from xero_nb.diagnose.fields import METHODS, Pasted, as_status, fill_gaps, read_request_map, walk_fields
+from xero_nb.diagnose.holders import chained_failure, credentials, first_failure, holds_objects, table_row
 from xero_nb.diagnose.paste import parse_paste
 from xero_nb.diagnose.sdk import class_of, operation_hint
 
+MAX_PEEK = 65_536  # bytes of an urllib error's buffered body read without consuming it
+_JSONISH = (dict, list, str, bytes, int, float, bool)
 MAX_FRAMES = 200  # of a traceback, the frames read for the SDK method (a deep one is cut)
 # Where a response object keeps the answer it wraps: xero-python's ApiException.http_resp (a
 # RESTResponse) and its urllib3_response; requests' Response.raw is urllib3's too.
@@ -94,6 +97,18 @@ def read_response(response: Any, depth: int = 0) -> Pasted:
     out = Pasted()
     if isinstance(response, (str, bytes)):
         return parse_paste(text_of(response))
+    if isinstance(response, (list, tuple)) and holds_objects(response) and depth < 3:
+        item, note = first_failure(response)  # responses or errors kept in a list
+        out = read_response(item, depth + 1)
+        out.notes += [note] if note else []
+        return out
+    if isinstance(response, dict) and depth < 3 and not isinstance(response.get("response"), _JSONISH) \
+            and response.get("response") is not None:  # {"response": <a response object>}
+        return read_response(response["response"], depth + 1)
+    if (row := table_row(response)) is not None and depth < 3:  # a logged error in a table
+        out = read_response(row[0], depth + 1)
+        out.notes += [row[1]] if row[1] else []
+        return out
     if isinstance(response, (dict, list)):
         inner = response.get("response") if isinstance(response, dict) else None
         if isinstance(inner, dict) and "statusCode" in inner:  # xero-node's thrown error, parsed
@@ -119,7 +134,9 @@ def read_response(response: Any, depth: int = 0) -> Pasted:
         if isinstance(value, str) and value and not (key == "reason" and value.isdigit()):
             out.fields.setdefault(key, value)
     request = _get(response, "request")
-    if request is not None:
+    if request is None or isinstance(request, (str, bytes)):
+        request = _get(response, "request_info")  # aiohttp's ClientResponse and its errors
+    if request is not None and not isinstance(request, (str, bytes)):
         read_request(request, out)
     _read_url(response, out)
     inner = _get(response, "response")
@@ -141,6 +158,12 @@ def read_response(response: Any, depth: int = 0) -> Pasted:
             out = fill_gaps(out, parse_paste(message))
     if out.status is None and hint is not None:
         out.status = hint[1]
+    if isinstance(response, BaseException) and depth < 3 and out.status is None and not out.fields.get(
+            "error") and (wrapped := chained_failure(response)) is not None:
+        # the app's own exception raised from (or during) the HTTP error: that error's answer
+        out = fill_gaps(read_response(wrapped, depth + 1), out)
+        out.notes.append(f"the {type(wrapped).__name__} this {type(response).__name__} was raised "
+                         "from is diagnosed")
     if isinstance(response, BaseException) and (out.operation is None or out.method is None):
         operation, method = traceback_hint(response)
         out.operation = out.operation or operation
@@ -149,10 +172,23 @@ def read_response(response: Any, depth: int = 0) -> Pasted:
 
 
 def _body_of(response: Any) -> str:
-    for attr in ("text", "body", "content", "ErrorContent", "response_body", "data"):
+    """The body an object already holds; never a read that could wait on the network (a
+    requests response made with ``stream=True`` and not read, an urllib error's socket)."""
+    unread = _get(response, "_content") is False  # requests: the stream is not read yet
+    for attr in ("text", "body", "content", "ErrorContent", "response_body", "data", "_body"):
+        if unread and attr in ("text", "content"):
+            continue
         body = _get(response, attr)
-        if body is not None and not callable(body) and not (isinstance(body, (str, bytes)) and not body):
+        if isinstance(body, (str, bytes, dict, list)) and body:
             return text_of(body)
+    fp = _get(response, "fp")  # urllib's HTTPError: what is buffered, without consuming it
+    peek = _get(fp, "peek")
+    if callable(peek) and _get(fp, "closed") is False:
+        try:
+            seen = peek(MAX_PEEK)
+        except Exception:  # a closed or odd stream: no body
+            return ""
+        return text_of(seen) if isinstance(seen, bytes) else ""
     return ""
 
 
@@ -245,9 +281,15 @@ def read_request(request: Any, out: Pasted) -> None:
         read_request_map(dict(request), out)
         return
     method, url, headers = (_get(request, n) for n in ("method", "url", "headers"))
-    out.method = str(method).upper() if method else out.method
-    out.url = str(url) if url else out.url
+    out.method = str(method).upper() if isinstance(method, (str, bytes)) and method else out.method
+    url = str(url) if url is not None and type(url).__name__ == "URL" else url  # httpx, yarl
+    out.url = url if isinstance(url, str) and url else out.url
     try:
         out.request_headers = header_pairs(headers) if headers is not None else out.request_headers
     except Exception:
         out.request_headers = None
+    body = _get(request, "body")
+    if body is None:
+        body = _get(request, "content")  # httpx's Request
+    out.secrets += credentials(out.request_headers, body if isinstance(body, (str, bytes)) else None,
+                               out.url)

@@ -29,6 +29,7 @@ from xero_nb.diagnose.fields import (
     half_json_fields,
     walk_fields,
 )
+from xero_nb.diagnose.holders import credentials
 from xero_nb.diagnose.long_paste import readable
 from xero_nb.diagnose.objects import header_pairs, read_response, text_of
 from xero_nb.diagnose.paste import parse_paste
@@ -336,6 +337,7 @@ def _observe(response: Any, status: Any, headers: Any, body: Any, text: str | No
         got = _merge(got, pasted)
     got.method = (method or got.method or "").upper() or None
     got.url = url or got.url
+    _scrub(got)  # a credential the request carried, echoed back in the answer, is never shown
     scopes, exp = _token_from_headers(got.request_headers or ())
     scopes_from = None
     if scopes is None and raw:  # a token written out in the paste: its scopes (never the token)
@@ -381,6 +383,24 @@ def _observe(response: Any, status: Any, headers: Any, body: Any, text: str | No
 # function ("in sleep_for_retry") is the library's and stays (group 1 is kept).
 _SOURCE_LINE = re.compile(r"(?m)(?<=\", line )(\d{1,7}, in [^\n]{0,200}\n)"
                           r"(?:[ \t]{2,40}(?!File \")[^\n]{0,500}\n){1,3}")
+
+
+def _scrub(got: Pasted) -> None:
+    """Every credential value the request carried (its bearer token, Basic secret, form secrets:
+    ``holders.credentials``) replaced where the answer repeats it: body, fields, headers, URL."""
+    secrets = [*got.secrets, *credentials(got.request_headers, None, got.url)]
+    secrets = sorted({v for v in secrets if len(v) >= 8 and v != REDACTED}, key=len, reverse=True)
+    if not secrets:
+        return
+    def clean(text: str) -> str:
+        for value in secrets:
+            if value in text:
+                text = text.replace(value, REDACTED)
+        return text
+    got.body = clean(got.body)
+    got.fields = {k: clean(v) for k, v in got.fields.items()}
+    got.headers = [(k, clean(v)) for k, v in got.headers]
+    got.url = clean(got.url) if got.url else got.url
 
 
 def said_words(obs: Observation) -> str:

@@ -112,6 +112,16 @@ def rate_findings(obs: Observation) -> list[Finding]:
 def expiry_findings(obs: Observation, ctx: Context) -> list[Finding]:
     """An expired access token (TokenExpired, or the token's exp already past)."""
     fix = expiry_steps(obs, ctx)
+    if obs.oauth_error == "token_invalid" and obs.status is None:
+        # authlib's InvalidTokenError: the stored token is expired and the client cannot refresh
+        # it (no refresh_token or no token endpoint), so nothing was sent to Xero
+        return [Finding("token_expired", "The client's stored access token has expired and it cannot "
+                        "refresh it: nothing was sent to Xero", (*evidence_of(obs), "error: token_invalid "
+                        "(authlib's InvalidTokenError)"),
+                        ("Give the OAuth2 client a token that holds its refresh_token, and "
+                         "token_endpoint='https://identity.xero.com/connect/token': authlib then "
+                         "refreshes before a call. Without a refresh token (no offline_access), sign "
+                         "in again.",), 0.9)]
     if obs.oauth_error in OAUTH_ERRORS or obs.markers & TOKEN_STEP:
         return []  # a token-endpoint error: "refresh token expired" there is invalid_grant
     if "tokenexpired" in obs.markers:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from xero_nb.diagnose.client_side import client_side
 from xero_nb.diagnose.findings import Finding
 from xero_nb.diagnose.observation import Observation
 
@@ -21,8 +22,8 @@ def success_finding(obs: Observation) -> Finding | None:
     if obs.status is not None and not 200 <= obs.status < 300:
         return None
     text = " ".join(filter(None, (obs.url, obs.body)))
-    if obs.oauth_error or _ERROR.search(text):
-        return None
+    if obs.oauth_error or _ERROR.search(text) or client_side("", text) is not None:
+        return None  # (an OAuth library's own refusal beside the callback URL: it failed)
     if _TOKEN_RESPONSE.search(text) and _TOKEN_TYPE.search(text):
         what = "a successful token response: Xero issued an access token"
     elif _CODE_BACK.search(text):
