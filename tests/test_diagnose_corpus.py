@@ -40,9 +40,17 @@ SECOND_OR_THIRD = {
     "the-frame-401-after-scope-change-reconnect": "a bare 401 AuthorizationUnsuccessful, the scopes "
                                                   "asked for but no endpoint: the scope change is not "
                                                   "in the excerpt; missing_scope leads",
+    "cimplico-sync-authentication-unsuccessful-entity-disconnected": "a vendor's bare 'Authentication "
+                                                                     "Unsuccessful': the tenant causes "
+                                                                     "rank first, the disconnection third",
 }
 # Tuning cases the rules do not rank in the first three, with why.
 MISSED = {
+    "receiptbank-image-not-published-api-limit": "a vendor's question title ('Why hasn't my item image "
+                                                 "been published to Xero?'): nothing names the limit",
+    "clouddepot-contact-sync-fault-connecting-user-restricted-role": "a vendor's 'Issue Detected - Sync "
+                                                                     "Fault from Xero': nothing names "
+                                                                     "the user's role",
     "node-416-updatetenants-scope": "the SDK reports invalid_grant for what was a missing scope",
     "foxbyte-5-scopes-not-set": "a PHP 'Undefined offset' from an empty /connections list: "
                                 "nothing in it names scopes",

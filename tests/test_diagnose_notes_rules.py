@@ -227,3 +227,43 @@ def test_a_connection_expired_with_words_between_is_the_refresh_token() -> None:
     assert d.codes[0] != "token_expired"
     e = diagnose(text="The connection to your Xero accounting (and payroll) file has expired, reconnect it.")
     assert e.codes[0] == "invalid_grant"
+
+
+# --- batch 12 ---
+
+@pytest.mark.parametrize(("text", "status"), [
+    ("The sync path 401'd on every run and was removed.", 401),
+    ("Every call to the report 403\u2019d overnight.", 403),
+    ("the import 429ed twice an hour", 429),
+])
+def test_a_status_written_as_a_verb_is_the_status(text: str, status: int) -> None:
+    assert diagnose(text=text).observed.status == status
+
+
+def test_a_decade_or_a_past_tense_word_is_not_a_status() -> None:
+    assert diagnose(text="We moved in the 2020s and it worked.").observed.status is None
+    assert diagnose(text="The job ended at 4pm.").observed.status is None
+
+
+@pytest.mark.parametrize("text", [
+    "The figures were wrong because of the access level of the user who set up the link.",
+    "It depends on the permissions of the Xero user who connected the file.",
+])
+def test_the_access_level_of_the_connecting_user_is_the_role(text: str) -> None:
+    """What the app may read is bounded by the role of the user who connected it (§8)."""
+    assert diagnose(text=text).codes[0] == "user_role"
+
+
+@pytest.mark.parametrize("text", [
+    "Organisations must have completed the payroll setup steps before the API works.",
+    "You need to finish setting up payroll in Xero first.",
+    "The projects set-up was never finished for this organisation.",
+])
+def test_a_product_set_up_not_finished_is_the_organisation_without_it(text: str) -> None:
+    """Payroll (and Projects) answer nothing until the organisation has finished setting them up
+    in Xero (Xero's Payroll API overview)."""
+    assert diagnose(text=text).codes[0] == "feature_not_in_plan"
+
+
+def test_a_finished_pay_run_is_no_set_up() -> None:
+    assert "not_in_plan" not in diagnose(text="I completed the payroll run, then a 401").observed.markers

@@ -105,6 +105,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\bpayroll\b[^.\n]{0,20}?\badmin|\badmin\w*+\s++(?:access\s++)?(?:to|for|on)\s++payroll\b",
         r"\breports?\s++(?:access|role|permission)|\breporting\s++role\b",
         r"\buser(?:'s)?\s++(?:role|permissions?|access\s++level)\b",
+        # "the access level of the user who integrated", "the role of the Xero user"
+        r"\b(?:access\s++level|permissions?|role|rights)\s++of\s++the\s++(?:xero\s++)?(?:user|person)\b",
         r"\brole\b[^.\n]{0,20}?\b(?:downgraded|changed|lowered|removed)\b",
         r"\bcashbook\s++client\b",
         # payroll rights are a user's, given per user ("You do not have sufficient payroll permissions")
@@ -468,6 +470,10 @@ CUES: dict[str, tuple[str, ...]] = {
         # "the organization lacks a product that a table needs, such as Xero Projects"
         r"\b(?:lacks?|lacking|without|missing)\s++(?:a|the)\s++(?:xero\s++)?product\b",
         r"\bsubscribe\s++to\s++(?:xero\s++)?(?:payroll|projects|expenses)\b",
+        # the product's set-up in Xero not finished ("must have concluded the payroll setup steps")
+        r"\b(?:payroll|projects|expenses)\s++set[\s-]?up\b[^.\n]{0,30}?\b(?:steps?|complet\w*+|conclud\w*+|finish\w*+)",
+        r"\b(?:complet\w*+|conclud\w*+|finish\w*+)\s++(?:the\s++)?(?:payroll|projects)\s++(?:set[\s-]?up|"
+        r"onboarding)\b|\b(?:complet\w*+|conclud\w*+|finish\w*+)\s++setting\s++up\s++(?:payroll|projects)\b",
         r"\b(?:have|has|with|needs?|requires?)\s++(?:xero\s++)?(?:payroll|projects|expenses)\s++(?:turned\s++on|"
         r"switched\s++on|enabled|activated|set\s*+up)\b",
         # multi-currency is a feature of the larger plans (Xero's pricing)

@@ -70,8 +70,8 @@ STATUS_SHAPES: tuple[re.Pattern[str], ...] = (
                r"(?:comes?|came|coming)\s++back(?:\s++with)?|"
                r"throwing|gives?|giving|respond(?:s|ed)?\s++with)\s++(?:an?\s++|the\s++)?(?:http\s++)?"
                r"(?:status\s++)?([45]\d\d)\b", re.IGNORECASE),
-    # a status as a verb or plural: "the call 405s", "we see 401s"
-    re.compile(r"\b([45]\d\d)s\b"),
+    # a status as a verb or plural: "the call 405s", "we see 401s", "the path 401'd"
+    re.compile(r"\b([45]\d\d)(?:s|['\u2019]d|ed)\b"),
     # a line that starts with the status: "401 from the token endpoint", "429 - limit hit"
     re.compile(r"(?m)^[^\S\n]*+([45]\d\d)[^\S\n]*+(?:-|\u2013|:|from\b|error\b|response\b|returned\b|"
                r"when\b|on\b)"),
