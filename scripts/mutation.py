@@ -119,6 +119,8 @@ GROUPS: dict[str, dict[str, list[str]] | None] = {
             "tests/test_diagnose_trial5.py",
             "tests/test_diagnose_platform.py",
             "tests/test_diagnose_paste_forms.py",
+            "tests/test_diagnose_trial6.py",
+            "tests/test_mutation_diagnose_trials.py",
         ],
         # test_diagnose checks the codes against the list in docs/architecture.md
         "also_copy": ["vendor/", "docs/"],

@@ -116,8 +116,8 @@ def expiry_findings(obs: Observation, ctx: Context) -> list[Finding]:
         # authlib's InvalidTokenError: the stored token is expired and the client cannot refresh
         # it (no refresh_token or no token endpoint), so nothing was sent to Xero
         return [Finding("token_expired", "The client's stored access token has expired and it cannot "
-                        "refresh it: nothing was sent to Xero", (*evidence_of(obs), "error: token_invalid "
-                        "(authlib's InvalidTokenError)"),
+                        "refresh it: nothing was sent to Xero", (*evidence_of(obs), "authlib raises "
+                        "token_invalid before any request when it cannot refresh"),
                         ("Give the OAuth2 client a token that holds its refresh_token, and "
                          "token_endpoint='https://identity.xero.com/connect/token': authlib then "
                          "refreshes before a call. Without a refresh token (no offline_access), sign "
