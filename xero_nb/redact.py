@@ -20,6 +20,7 @@ import base64
 import json
 import re
 import threading
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -151,8 +152,9 @@ def _placeholder(value: str) -> bool:
 
 
 def _opaque(value: str) -> bool:
-    """Looks like a credential rather than a word ("expired", "Invalid" are words)."""
-    return len(value) >= 8 and not _WORDLIKE.fullmatch(value)
+    """Looks like a credential rather than a word ("expired", "Invalid", "refused:" are words)."""
+    bare = value.rstrip(".,:;!?)")
+    return len(bare) >= 8 and not _WORDLIKE.fullmatch(bare)
 
 
 # What an unquoted value must look like to be taken for a credential: token characters (and
@@ -244,7 +246,29 @@ def _prose_bare(m: re.Match[str]) -> str:
 
 
 def redact(text: str) -> str:
-    """``text`` with bearer tokens, JWTs, client secrets and auth codes replaced by a marker."""
+    """``text`` with bearer tokens, JWTs, client secrets and auth codes replaced by a marker.
+
+    A value hidden where its name said what it is ("refresh_token=8a7b...") is hidden wherever
+    else it recurs in the text too ("retrying with 8a7b..."): the name is said once, the value
+    may be pasted many times.
+    """
+    out = _redact_once(text)
+    if out == text:
+        return out
+    before, after = Counter(_LONG_RUN.findall(text)), Counter(_LONG_RUN.findall(out))
+    hidden = [v for v, n in after.items() if n < before[v] and any(c.isdigit() for c in v)
+              and any(c.isalpha() for c in v)]
+    for value in sorted(hidden, key=len, reverse=True):
+        out = out.replace(value, REDACTED)
+    return out
+
+
+# A run of credential characters long enough to be one (no "=" or ".": a key and its value,
+# a host and its path, stay apart); see redact().
+_LONG_RUN = re.compile(r"[A-Za-z0-9_~+/-]{12,}")
+
+
+def _redact_once(text: str) -> str:
     text = _JWT.sub(REDACTED, _scrub_remembered(text))
     if "value" in text:
         text = _NAMED_VALUE.sub(_named_value, text)

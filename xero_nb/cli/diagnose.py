@@ -90,6 +90,21 @@ def _user_role(value: str | None) -> str | None:
     return value
 
 
+def _endpoint_any_region(given: str, region: str | None) -> Any:
+    """The endpoint given, also when it is another region's payroll URL: the diagnosis says that
+    mismatch (payroll_region_mismatch), a lookup error would hide it."""
+    try:
+        return endpoint(given, region)
+    except CliError:
+        if region is None:
+            raise
+        try:
+            return endpoint(given, None)
+        except CliError:
+            pass
+        raise
+
+
 def cmd_diagnose(args: argparse.Namespace) -> int:
     """Rank the causes of a pasted error."""
     from xero_nb.diagnose.diagnosis import diagnose
@@ -102,7 +117,7 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
     requested = parse_scopes(" ".join(args.requested)) if args.requested is not None else None
     connections = _connections(args)
     user_role = _user_role(args.user_role)
-    ep = endpoint(args.endpoint, args.region) if args.endpoint else None
+    ep = _endpoint_any_region(args.endpoint, args.region) if args.endpoint else None
     text = read_text(args.file)
     if not text.strip() and args.status is None:
         raise CliError("no error text: paste it on stdin or give a file" if args.file == "-" else

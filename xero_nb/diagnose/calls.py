@@ -100,24 +100,65 @@ def _json_call(line: str) -> tuple[str, str, int] | None:
         entry = json.loads(line)
     except ValueError:
         return None
-    if not isinstance(entry, dict):
+    return record_call(entry) if isinstance(entry, dict) else None
+
+
+MAX_RECORDS = 2000  # JSON objects looked at for call records (a long export is read in part)
+
+
+def failing_record(value: object) -> tuple[dict[str, object], str] | None:
+    """The record of the call that failed in a JSON document holding several calls (a JSON
+    array of log records, a Postman runner's export, a Sentry event's breadcrumbs), with a
+    note; None when it holds fewer than two calls or none failed."""
+    records: list[tuple[dict[str, object], tuple[str, str, int]]] = []
+    stack: list[tuple[object, int]] = [(value, 0)]
+    seen = 0
+    while stack and seen < MAX_RECORDS:
+        node, depth = stack.pop()
+        seen += 1
+        if isinstance(node, dict):
+            call = record_call(node)
+            if call is not None:
+                records.append((node, call))
+                continue
+            children = list(node.values())
+        elif isinstance(node, list):
+            children = list(node)
+        else:
+            continue
+        if depth < 8:
+            stack += [(child, depth + 1) for child in reversed(children[:MAX_RECORDS])]
+    failed = [r for r in records if r[1][2] >= 400]
+    if len(records) < 2 or not failed:
         return None
-    parts = [entry, *(entry.get(k) for k in ("req", "request", "res", "response"))]
+    refusal = [r for r in failed if r[1][2] in (401, 403, 429)]
+    node, (method, url, status) = (refusal or failed)[0]
+    return node, (f"the paste shows {len(records)} calls, {len(failed)} failed: {method} {_short(url)} "
+                  f"({status}) is diagnosed")
+
+
+def record_call(entry: dict[str, object]) -> tuple[str, str, int] | None:
+    """(method, URL, status) of one logged call as a JSON object: its own keys or those under
+    req/request/data and res/response (pino, bunyan, structlog, Postman's runner, Sentry)."""
+    parts = [entry, *(entry.get(k) for k in ("req", "request", "res", "response", "data", "responseCode"))]
     found: dict[str, object] = {}
     for part in parts:
         if isinstance(part, dict):
-            for key in ("method", "url", "uri", "statusCode", "status"):
+            for key in ("method", "url", "uri"):
                 if found.get(key) is None:
                     found[key] = part.get(key)
     method, url = found.get("method"), found.get("url") or found.get("uri")
-    status = found.get("statusCode") or found.get("status")
     if not (isinstance(method, str) and method.upper() in _METHODS and isinstance(url, str)):
         return None
-    if isinstance(status, str) and status.isdigit():
-        status = int(status)
-    if not isinstance(status, int) or isinstance(status, bool) or not 100 <= status <= 599:
-        return None
-    return method.upper(), url, status
+    for part in parts:  # the first key that holds a status ("status": "OK" beside "code": 200)
+        if isinstance(part, dict):
+            for key in ("statusCode", "status", "status_code", "code"):
+                status = part.get(key)
+                if isinstance(status, str) and status.isdigit():
+                    status = int(status)
+                if isinstance(status, int) and not isinstance(status, bool) and 100 <= status <= 599:
+                    return method.upper(), url, status
+    return None
 
 
 def focus_calls(text: str, prefer: int | None = None) -> tuple[str, str | None]:

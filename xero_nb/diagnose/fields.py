@@ -96,7 +96,7 @@ def walk_fields(obj: Any, out: Pasted, depth: int = 0) -> None:
         if low in REQUEST_KEYS and isinstance(value, dict):
             read_request_map(value, out)  # the request's headers are not the response's
             continue
-        if low == "headers" and isinstance(value, dict):
+        if low in ("headers", "responseheaders") and isinstance(value, dict):
             for name, val in value.items():
                 if _scalar(val) is not None:
                     out.headers.append((str(name), str(_scalar(val))))
@@ -112,7 +112,8 @@ def walk_fields(obj: Any, out: Pasted, depth: int = 0) -> None:
             out.fields[low] = str(_scalar(value))
         if isinstance(value, (dict, list)):
             nested.append(value)
-        elif low in ("body", "text", "content", "response", "message", "error", "data") and isinstance(
+        elif low in ("body", "text", "content", "response", "message", "error", "data",
+                     "responsebody") and isinstance(
                 value, str) and "{" in value:  # a body kept as text inside a wrapper's JSON
             inner = find_json(value[:MAX_TEXT])
             if inner is not None:

@@ -52,7 +52,10 @@ MARKERS = {
     "authorizationunsuccessful": r"authori[sz]ation\s*+unsuccessful",
     "authenticationunsuccessful": r"authentication\s*+unsuccessful",
     "insufficient_scope": r"insufficient[_ ]scope",
-    "insufficientpermissions": r"insufficient\s*+permissions",
+    # the seed's wrapper name, and its message: "The API credentials do not have the necessary
+    # permissions to perform the action" (what Xero's 401 insufficient_scope is relabelled as)
+    "insufficientpermissions": r"insufficient\s*+permissions|\bcredentials\s++do\s++not\s++have\s++the\s++"
+                               r"necessary\s++permissions\b",
     "invalid-application": r"invalid[-_ ]application",
     "invalid-user-role": r"invalid[-_ ]user[-_ ]role",
     # OAuth error names however written: invalid_grant, Invalid Grant, INVALID-GRANT, invalidGrant
@@ -71,8 +74,10 @@ MARKERS = {
     "rate_limit": r"(?<!x-)rate[ -]?limit|too many requests|throttl(?:ed|ing)",
     # (Xero's generic one-line meaning of a 403, "User doesn't have permission to access the
     # resource", which tap-xero prints for every 403, is cues' generic_forbidden, not this)
-    # ("its token doesn't have permission": a token's permissions are its scopes, cues' scope_missing)
-    "not_permitted": r"not permitted|(?<!token )doesn'?t have permission"
+    # ("its token doesn't have permission": a token's permissions are its scopes, cues' scope_missing;
+    # so are an app's or a connection's: only a person's is a role)
+    "not_permitted": r"not permitted|(?<!token )(?<!connection )(?<!app )(?<!integration )"
+                     r"doesn'?t have permission"
                      r"(?!\s++to\s++access\s++the\s++resource\b)|reporting role|payroll admin",
     "offline": r"organisation (?:is )?offline|organization (?:is )?offline|service unavailable",
     "not_in_plan": r"plan does not include|not (?:included )?(?:in|on) (?:the|your) (?:plan|subscription)",

@@ -19,7 +19,7 @@ import json
 import re
 from urllib.parse import parse_qs, unquote_plus, urlsplit
 
-from xero_nb.diagnose.calls import CALL, drop_successes
+from xero_nb.diagnose.calls import CALL, drop_successes, failing_record, record_call
 from xero_nb.diagnose.fields import (
     MAX_TEXT,
     Pasted,
@@ -291,6 +291,18 @@ def _failed_request(text: str, status: int | None) -> re.Match[str] | None:
     return None if status is not None and status >= 400 else first
 
 
+def whole_json(text: str) -> object | None:
+    """The paste parsed as one JSON document (an export, an event), or None when it is not one."""
+    head = text.lstrip()[:1]
+    if head not in ("{", "[") or len(text) > MAX_TEXT:
+        return None
+    try:
+        doc: object = json.loads(text)
+    except ValueError:
+        return None
+    return doc
+
+
 def _command_at(text: str, start: int) -> str:
     """The shell command starting at ``start``, with its backslash-continued lines."""
     pos = start
@@ -334,6 +346,14 @@ def parse_paste(text: str) -> Pasted:
         _sdk_printout(text, out)
     source = out.body or text
     value = find_json(source)
+    if (whole := whole_json(text)) is not None and (record := failing_record(whole)) is not None:
+        # several calls in one JSON document: the one that failed speaks first
+        call = record_call(record[0])
+        walk_fields(record[0], out)
+        if call is not None:
+            out.method, out.url = out.method or call[0], out.url or call[1]
+            out.status = out.status if out.status is not None else call[2]
+        out.notes.append(record[1])
     if value is not None:
         walk_fields(value, out)
         if not out.body:

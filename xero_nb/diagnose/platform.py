@@ -19,7 +19,9 @@ from xero_nb.diagnose.findings import Finding
 PLATFORMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(rx, re.IGNORECASE)) for name, rx in (
         ("n8n", r"\bn8n\b|\bNodeApiError\b"),
-        ("Make", r"\bmake\.com\b|\bintegromat\b|(?-i:\bMake)\s++(?:scenario|module)s?+\b"),
+        # (Make names the failing module: "(Xero - Search Invoices, module 3)")
+        ("Make", r"\bmake\.com\b|\bintegromat\b|(?-i:\bMake)\s++(?:scenario|module)s?+\b|"
+                 r"\(\s*+xero\s++-\s++[^,()\n]{1,60},\s++module\s++\d{1,4}\s*+\)"),
         ("Zapier", r"\bzapier\b|\bzap\s++(?:history|run)\b"),
         ("Power Automate", r"\bpower\s*+automate\b|\bmicrosoft\s++flow\b"),
         ("Power BI", r"\bpower\s*+bi\b"),

@@ -77,8 +77,9 @@ def scope_strength(obs: Observation) -> float:
     said = obs.www_authenticate
     if obs.status == 401 or (said is not None and "insufficient_scope" in said.lower()):
         # the WWW-Authenticate verdict is Xero's, whatever status a wrapper printed beside it
-        if m & {"insufficient_scope", "authorizationunsuccessful"}:
-            return 1.0
+        if m & {"insufficient_scope", "authorizationunsuccessful"} or (
+                obs.status == 401 and "insufficientpermissions" in m):
+            return 1.0  # (a wrapper's InsufficientPermissions on a 401 is Xero's scope refusal)
         if "authenticationunsuccessful" in m and said is None and obs.header("Xero-Correlation-Id"):
             # Xero's answer seen whole (its headers): the token was not authenticated, and no
             # insufficient_scope: the token before a scope (facts ASSUMPTIONS "auth_401_unauthenticated")
