@@ -164,6 +164,29 @@ def test_the_paste_result_sits_next_to_the_paste_box(sim: XeroSimulator) -> None
     assert "the current request" in panel.paste_context.value
 
 
+def test_the_panel_shows_the_diagnosis_notes(sim: XeroSimulator) -> None:
+    """What the reading could not take in, or took from elsewhere, is said beside the answer, as
+    the command line says it (a fresh user's trial: the panel showed none)."""
+    panel = CallPanel(CallState(signed_in(sim)))
+    panel.paste.value = ("GET https://api.xero.com/api.xro/2.0/Journals\n"
+                         + PASTED)
+    panel.paste_endpoint.value = "GET /BankTransactions"
+    panel.paste_btn.click()
+    assert 'class="xnb-msg xnb-msg-info xnb-note"' in panel.paste_result.value
+    assert "is not the one the paste shows" in panel.paste_result.value
+
+
+def test_an_empty_paste_clears_the_last_answer(sim: XeroSimulator) -> None:
+    panel = CallPanel(CallState(signed_in(sim)))
+    panel.paste.value = PASTED
+    panel.paste_btn.click()
+    assert "data-code=" in panel.paste_result.value
+    panel.paste.value = "   "
+    panel.paste_btn.click()
+    assert panel.paste_result.value == "" and panel.paste_context.value == ""
+    assert "paste an error message or response first" in panel.notice.value
+
+
 # -- 3. the request bar ----------------------------------------------------------------------
 @pytest.mark.parametrize("text, key, values", [
     (f"GET {INVOICES_URL}", ("accounting", "getInvoices"), {"where": 'Status=="AUTHORISED"'}),

@@ -110,7 +110,9 @@ class PastedError:
             self.pasted = text
         if use_request is not None:
             self.paste_use_request = bool(use_request)
-        if not self.pasted.strip():
+        if not self.pasted.strip():  # the last answer is not this (empty) paste's: it goes
+            self.paste_diagnosis, self.paste_context = None, None
+            self._notify("paste_result")
             raise ValueError("paste an error message or response first")
         try:
             if self.paste_use_request:

@@ -125,7 +125,10 @@ def findings(diagnosis: Any) -> Markup:
     if diagnosis is None:
         return Markup()
     items = list(getattr(diagnosis, "findings", ()) or ())
-    parts: list[Markup] = []
+    # the notes first, as the command line prints them: what of the input was not read (a long
+    # paste cut), an endpoint given against the one the paste shows, where the endpoint came from
+    parts: list[Markup] = [el("div", f"Note: {n}", class_="xnb-msg xnb-msg-info xnb-note")
+                           for n in getattr(diagnosis, "notes", ()) or () if isinstance(n, str)]
     decisive = getattr(diagnosis, "decisive_fact", None)
     for i, f in enumerate(items):
         evidence = join(el("li", rich(str(e))) for e in getattr(f, "evidence", ()))
