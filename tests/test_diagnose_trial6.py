@@ -263,3 +263,22 @@ def test_a_mock_object_names_no_endpoint() -> None:
     from unittest.mock import MagicMock
     d = diagnose(MagicMock())
     assert not any("MagicMock" in n for n in d.notes) and "MagicMock" not in str(d.decisive_fact)
+
+
+def test_a_request_that_says_it_came_from_xero_node_proves_no_missing_token() -> None:
+    """xero-node leaves Authorization out of what it records: its User-Agent on a request that
+    shows no Authorization says nothing of the token sent."""
+    r = response(401, {"Title": "Unauthorized", "Status": 401}, f"{API}/Accounts",
+                 request_headers={"User-Agent": "xero-node-20.0.0", "xero-tenant-id": TENANT})
+    d = diagnose(r)
+    assert not any("No access token was sent" in f.title for f in d.findings)
+    plain = response(401, {"Title": "Unauthorized", "Status": 401}, f"{API}/Accounts",
+                     request_headers={"User-Agent": "python-requests/2.34", "xero-tenant-id": TENANT})
+    assert any("No access token was sent" in f.title for f in diagnose(plain).findings)
+
+
+def test_axios_timeout_is_no_answer_and_its_message_has_no_status() -> None:
+    d = diagnose(text="AxiosError: timeout of 1000ms exceeded")
+    assert d.codes == ("unknown",) and d.findings[0].title.startswith("No answer from Xero")
+    e = diagnose(text="AxiosError: Network Error while syncing")
+    assert "(None)" not in e.findings[0].title

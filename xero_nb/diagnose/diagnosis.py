@@ -66,7 +66,8 @@ NO_ANSWER = re.compile(
     r"Connect(?:ion)?(?:Error|Timeout|RefusedError|ResetError)|ReadTimeout|"
     r"Connection\s++(?:refused|reset|aborted|timed\s++out)|Name\s++or\s++service\s++not\s++known|"
     r"getaddrinfo|Temporary\s++failure\s++in\s++name\s++resolution|No\s++such\s++host|"
-    r"Max\s++retries\s++exceeded|CERTIFICATE_VERIFY_FAILED|socket\s++hang\s++up|"
+    r"Max\s++retries\s++exceeded|CERTIFICATE_VERIFY_FAILED|socket\s++hang\s++up|ECONNABORTED|"
+    r"timeout\s++of\s++\d{1,9}ms\s++exceeded|"  # axios's own timeout
     # Chrome's net:: errors (a HAR's _error, the console): ERR_FAILED is its CORS block, not these
     r"ERR_(?:CONNECTION_[A-Z]{1,20}|NAME_NOT_RESOLVED|INTERNET_DISCONNECTED|TIMED_OUT|"
     r"ADDRESS_UNREACHABLE|NETWORK_CHANGED|CERT_[A-Z_]{1,40}|SSL_[A-Z_]{1,40}|PROXY_[A-Z_]{1,40}|"
