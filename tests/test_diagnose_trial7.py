@@ -120,3 +120,13 @@ def test_a_region_mismatch_given_by_options_is_the_diagnosis(capsys: pytest.Capt
                          "--format", "json", "/dev/null")
     assert code == 0, err
     assert json.loads(out)["findings"][0]["code"] == "payroll_region_mismatch"
+
+
+def test_json_weights_are_given_to_three_places(capsys: pytest.CaptureFixture[str], tmp_path: object) -> None:
+    from pathlib import Path
+    paste = Path(str(tmp_path)) / "vendor.txt"
+    paste.write_text("Permissions are lacking: the connection fails to request them for reports.",
+                     encoding="utf-8")
+    code, out, _ = run(capsys, "diagnose", "--format", "json", str(paste))
+    weights = [f["weight"] for f in json.loads(out)["findings"]]
+    assert code == 0 and all(w == round(w, 3) and len(repr(w)) <= 5 for w in weights)

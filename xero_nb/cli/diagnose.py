@@ -35,7 +35,7 @@ def _said(text: str) -> str:
 
 def _finding(f: Any) -> dict[str, Any]:
     return {"code": f.code, "title": _said(f.title), "evidence": [_said(e) for e in f.evidence],
-            "fix": [_said(s) for s in f.fix], "weight": f.weight}
+            "fix": [_said(s) for s in f.fix], "weight": round(f.weight, 3)}
 
 
 def _tenant_id(value: Any, where: str) -> str:
