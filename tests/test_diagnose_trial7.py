@@ -130,3 +130,11 @@ def test_json_weights_are_given_to_three_places(capsys: pytest.CaptureFixture[st
     code, out, _ = run(capsys, "diagnose", "--format", "json", str(paste))
     weights = [f["weight"] for f in json.loads(out)["findings"]]
     assert code == 0 and all(w == round(w, 3) and len(repr(w)) <= 5 for w in weights)
+
+
+def test_diagnose_help_shows_examples_the_json_shape_and_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        run(capsys, "diagnose", "--help")
+    out = capsys.readouterr().out
+    assert "examples:" in out and "xero-nb diagnose error.txt" in out
+    assert '"decisive_fact"' in out and "exit codes:" in out

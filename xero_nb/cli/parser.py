@@ -117,7 +117,21 @@ def _coverage(c: argparse.ArgumentParser) -> None:
     c.add_argument("--blocked", action="store_true", help="only blocked endpoints")
 
 
+DIAGNOSE_EXAMPLES = """examples:
+  xero-nb diagnose error.txt
+  pbpaste | xero-nb diagnose --endpoint GET:/Invoices --granted openid accounting.contacts
+  xero-nb diagnose --status 403 --tenant-id 1f0e5b6a-1111-2222-3333-444455556666 log.txt
+  xero-nb diagnose --format json capture.har | jq '.findings[0].code'
+
+--format json prints {"findings": [{"code", "title", "evidence", "fix", "weight"}],
+"decisive_fact", "notes"}; codes are those of docs/architecture.md.
+exit codes: 0 a diagnosis was given (whatever it found), 2 usage (a bad option, no
+file, binary input), 3 a scope or endpoint option no catalog entry matches."""
+
+
 def _diagnose(d: argparse.ArgumentParser) -> None:
+    d.formatter_class = argparse.RawDescriptionHelpFormatter
+    d.epilog = DIAGNOSE_EXAMPLES
     d.add_argument("file", nargs="?", default="-", help="error text file (default stdin)")
     d.add_argument("--status", type=_status, help="the HTTP status Xero answered (100-599, e.g. 403)")
     d.add_argument("--endpoint", metavar="METHOD:URL",
