@@ -465,7 +465,7 @@ EQUIVALENT: dict[str, str] = {
     "xero_nb.diagnose.rules.x_rate_findings__mutmut_57": (
         "LIMITS.get(kind or 'XXXX', ...): with no kind neither '' nor 'XXXX' is a key, so the "
         "default is used either way"),
-    "xero_nb.diagnose.rules.x_rate_findings__mutmut_167": (
+    "xero_nb.diagnose.rules.x_rate_findings__mutmut_184": (
         "`waits and obs.status != 430`: waits holds only when there is no status at all"),
     "xero_nb.diagnose.org.x__region__mutmut_10": (
         "obs.body[:4001] instead of [:4000]: observe() keeps at most MAX_BODY = 4000 characters "
@@ -474,11 +474,16 @@ EQUIVALENT: dict[str, str] = {
     # any case, and a TokenExpired marker has returned earlier in the function
     **{f"xero_nb.diagnose.rules.x_expiry_findings__mutmut_{n}": (
         "a request header's name in another case: Observation.request_header ignores case")
-       for n in (71, 72, 77, 78, 80, 81, 83, 84, 86, 87)},
-    "xero_nb.diagnose.rules.x_expiry_findings__mutmut_94": (
+       for n in (146, 147, 156, 157, 162, 163, 165, 166, 168, 169, 171, 172)},
+    "xero_nb.diagnose.rules.x_expiry_findings__mutmut_148": (
+        "no User-Agent read as 'XXXX' instead of '': neither starts with 'xero-node'"),
+    "xero_nb.diagnose.rules.x_expiry_findings__mutmut_179": (
         "'tokenexpired' dropped from the no-Authorization test's markers: a TokenExpired marker "
         "has already returned at the top of expiry_findings"),
-    "xero_nb.diagnose.rules.x_expiry_findings__mutmut_95": "as _94",
+    "xero_nb.diagnose.rules.x_expiry_findings__mutmut_180": "as _179",
+    # scope_strength's test for Xero's headers: Observation.header looks names up in any case
+    "xero_nb.diagnose.scope.x_scope_strength__mutmut_58": "'xero-correlation-id': as rate _32",
+    "xero_nb.diagnose.scope.x_scope_strength__mutmut_59": "'XERO-CORRELATION-ID': as rate _32",
     "xero_nb.diagnose.diagnosis.x_unknown_finding__mutmut_61": (
         "obs.field('ERROR'): Observation.field lower-cases the name it is given (as _41)"),
     "xero_nb.diagnose.diagnosis.x_unknown_finding__mutmut_62": (

@@ -113,6 +113,14 @@ def test_xero_node_printout_without_authorization_is_not_a_missing_token() -> No
     assert d.codes[0] == "token_expired"  # the token was not accepted (facts: auth_401_unauthenticated)
 
 
+def test_a_xero_node_printout_without_a_user_agent_is_still_xero_nodes() -> None:
+    """The printout's own shape says xero-node even when its request headers name no agent."""
+    bare = NODE_401.replace('"user-agent": "xero-node-20.0.0", ', "")
+    assert "user-agent" not in bare
+    d = diagnose(text=bare)
+    assert not any("No access token was sent" in f.title for f in d.findings)
+
+
 def test_a_raw_request_without_authorization_is_still_said() -> None:
     raw = ("> GET /api.xro/2.0/Accounts HTTP/1.1\n> Host: api.xero.com\n> User-Agent: curl/8.5.0\n"
            "> Accept: application/json\n> xero-tenant-id: 989da563-4b59-5ac8-b50c-d89dc74fb4fa\n>\n"
