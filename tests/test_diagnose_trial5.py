@@ -235,6 +235,7 @@ def test_axios_message_without_xeros_answer_says_where_it_is() -> None:
     assert d.codes[0] == "unknown"
     assert "err.response.data" in d.findings[0].fix[0]
     assert "Correlation" not in d.findings[0].fix[0]
+    assert not any("err.response.data" in n for n in d.notes)  # said once, as the first step
 
 
 def test_axios_json_with_a_guess_carries_the_note() -> None:
