@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import json
-import time
 from typing import Any
 
 import pytest
@@ -112,10 +111,11 @@ def test_token_response_scope_is_the_granted_scopes(printed: str) -> None:
 
 
 def test_jwt_in_the_text_gives_its_scope_claim_and_is_never_shown() -> None:
-    token = _jwt({"aud": "https://identity.xero.com/resources", "exp": time.time() + 900,
+    now = 1_780_000_000.0  # the injected clock: the token is 15 minutes from expiry
+    token = _jwt({"aud": "https://identity.xero.com/resources", "exp": now + 900,
                   "scope": ["accounting.contacts.read"]})
     text = f"token={token}\nGET {INVOICES} -> 401\n{P401}"
-    d = diagnose(text=text)
+    d = diagnose(text=text, clock=lambda: now)
     assert d.observed.token_scopes == frozenset({"accounting.contacts.read"})
     assert d.findings[0].code == "missing_scope" and d.findings[0].weight >= 0.9
     assert token not in shown(d) and token.split(".")[1] not in shown(d)

@@ -14,11 +14,10 @@ import binascii
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from xero_nb.redact import secret_name
+
 MAX_CHAIN = 50  # exceptions looked at in a cause/context chain or a group
 MAX_ITEMS = 1000  # items of a list or rows of a table looked at for the first failure
-# form or query fields whose values are credentials (RFC 6749, PKCE)
-SECRET_FIELDS = frozenset({"access_token", "refresh_token", "client_secret", "code", "code_verifier",
-                           "password", "assertion", "client_assertion", "id_token"})
 _JSON_TYPES = (dict, list, tuple, str, bytes, int, float, bool, type(None))
 
 
@@ -107,6 +106,12 @@ def table_row(table: Any) -> tuple[Any, str | None] | None:
     return row, (None if rows == 1 else f"a table of {rows} rows was given: row {pick + 1} is diagnosed")
 
 
+def _credential_field(name: str) -> bool:
+    """A form or query field whose value is a credential: one redact names so, and OAuth's
+    ``code`` (an ordinary word elsewhere, a credential in a token request)."""
+    return secret_name(name) or name.lower() == "code"
+
+
 def credentials(headers: Any, body: Any, url: Any) -> list[str]:
     """The credential values a request carried: its bearer token, its Basic pair (and the secret
     in it), the secret fields of its form body and URL query, a password in its URL."""
@@ -129,11 +134,11 @@ def credentials(headers: Any, body: Any, url: Any) -> list[str]:
     if isinstance(body, bytes):
         body = body.decode("utf-8", "replace")
     if isinstance(body, str) and "=" in body and len(body) < 100_000:
-        found += [v for k, v in parse_qsl(body) if k.lower() in SECRET_FIELDS]
+        found += [v for k, v in parse_qsl(body) if _credential_field(k)]
     if isinstance(url, str) and len(url) < 10_000:
         try:
             parts = urlsplit(url)
-            found += [v for k, v in parse_qsl(parts.query) if k.lower() in SECRET_FIELDS]
+            found += [v for k, v in parse_qsl(parts.query) if _credential_field(k)]
             found += [parts.password] if parts.password else []
         except ValueError:  # an unparsable URL carries nothing readable
             pass
