@@ -282,3 +282,10 @@ def test_axios_timeout_is_no_answer_and_its_message_has_no_status() -> None:
     assert d.codes == ("unknown",) and d.findings[0].title.startswith("No answer from Xero")
     e = diagnose(text="AxiosError: Network Error while syncing")
     assert e.findings[0].title == "axios's own message, without Xero's answer"
+
+
+def test_a_request_method_given_as_bytes_is_the_method() -> None:
+    from types import SimpleNamespace
+    r = SimpleNamespace(status_code=403, headers={}, text=json.dumps(TENANT_403),
+                        request=SimpleNamespace(method=b"GET", url=f"{API}/Invoices", headers={}))
+    assert diagnose(r).observed.method == "GET"

@@ -281,7 +281,9 @@ def read_request(request: Any, out: Pasted) -> None:
         read_request_map(dict(request), out)
         return
     method, url, headers = (_get(request, n) for n in ("method", "url", "headers"))
-    out.method = str(method).upper() if isinstance(method, (str, bytes)) and method else out.method
+    if isinstance(method, bytes):  # (a raw HTTP library's b"GET")
+        method = method.decode("ascii", "replace")
+    out.method = method.upper() if isinstance(method, str) and method else out.method
     url = str(url) if url is not None and type(url).__name__ == "URL" else url  # httpx, yarl
     out.url = url if isinstance(url, str) and url else out.url
     try:
