@@ -166,3 +166,62 @@ def test_har_status_zero_elsewhere_or_a_real_failure_is_not_cors() -> None:
     assert not any("status 0" in n for n in diagnose(text=_har(0, None, host="cdn.example.com")).notes)
     failed = diagnose(text=_har(401, None).replace('"content": {}', f'"content": {{"text": {json.dumps(P401)}}}'))
     assert failed.findings[0].code == "missing_scope"
+
+
+# --- oauthlib's "Scope has changed" Warning: Xero issued a token; the library refused it ---
+
+def _scope_warning(asked: str, granted: str) -> Warning:
+    """The Warning oauthlib itself raises (no copy of its text): a token response whose scope differs."""
+    from oauthlib.oauth2.rfc6749.parameters import parse_token_response
+
+    answer = {"access_token": _jwt({"scope": granted.split()}), "token_type": "Bearer",
+              "expires_in": 1800, "refresh_token": "rt-4f9a8c7e2b1d", "scope": granted}
+    try:
+        parse_token_response(json.dumps(answer), scope=asked)
+    except Warning as w:
+        return w
+    raise AssertionError("oauthlib accepted a changed scope")
+
+
+ASKED = "openid profile email accounting.transactions offline_access"
+WIDER = "openid profile email accounting.transactions accounting.settings payroll.employees offline_access"
+
+
+@pytest.mark.parametrize("as_text", [True, False], ids=["pasted", "object"])
+def test_scope_changed_warning_is_no_failure_at_xero(as_text: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OAUTHLIB_RELAX_TOKEN_SCOPE", raising=False)
+    w = _scope_warning(ASKED, WIDER)
+    d = diagnose(text=f"Traceback (most recent call last):\n  File \"app.py\", line 9, in callback\n"
+                      f"Warning: {w}") if as_text else diagnose(w)
+    top = d.findings[0]
+    assert top.code == "unknown" and "Nothing failed at Xero" in top.title and "oauthlib" in top.title
+    assert [f.code for f in d.findings] == ["unknown"]  # no guessed cause (not_reconsented, ...)
+    assert "OAUTHLIB_RELAX_TOKEN_SCOPE=1" in top.fix[0] and ".token" in top.fix[0]
+    assert any("accounting.settings, payroll.employees" in e for e in top.evidence)  # the extra ones
+    assert any("revoke the refresh token" in step for step in top.fix)
+    assert not any("not granted" in e for e in top.evidence)
+    assert d.observed.token_scopes == frozenset(WIDER.split())
+    assert any("Scope has changed" in n for n in d.notes)
+    assert "rt-4f9a8c7e2b1d" not in shown(d) and w.token["access_token"] not in shown(d)
+
+
+def test_scope_changed_names_scopes_not_granted_and_the_call_they_fail() -> None:
+    w = _scope_warning("openid accounting.contacts paymentservices offline_access",
+                       "openid accounting.contacts offline_access")
+    d = diagnose(w, endpoint="GET /Accounts")
+    top = d.findings[0]
+    assert "Nothing failed at Xero" in top.title
+    assert any(e == "asked for but not granted: paymentservices" for e in top.evidence)
+    assert any(step.startswith("Xero did not grant paymentservices") for step in top.fix)
+    assert not any("revoke" in step for step in top.fix)  # nothing extra was granted
+    # the scopes Xero granted cannot allow the call: that is proved, so it stays beside
+    assert [f.code for f in d.findings] == ["unknown", "missing_scope"]
+    assert "accounting.settings" in d.findings[1].title
+
+
+def test_scope_changed_only_from_oauthlibs_words() -> None:
+    plain = diagnose(text='403 Forbidden {"Detail": "AuthenticationUnsuccessful"} scope "accounting.settings"')
+    assert "Nothing failed at Xero" not in plain.findings[0].title
+    assert pasted_token('the scope has changed from "a b" to ""') == (None, None, None)
+    assert pasted_token('Scope has changed from "openid" to "openid accounting.settings".')[0] == \
+        frozenset({"openid", "accounting.settings"})

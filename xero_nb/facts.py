@@ -88,6 +88,10 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
                "accepted (invalid, revoked, another app's) before a missing scope; the simulator "
                "answers a token it cannot read so", "uncertain",
                "xero-php-oauth2#138 (one report, blamed on scopes, headers not shown)"),
+    Assumption("token_scopes_superset", "a sign-in's token can carry more scopes than were asked for: "
+               "every scope the user has consented to for the app before (so oauthlib's 'Scope has "
+               "changed' Warning is no failure at Xero)", "uncertain",
+               "xero-python#73 (labelled API, not SDK), pyxero#287, xero-python-oauth2-starter#39"),
     Assumption("auth_code_lifetime", "authorization codes live 5 minutes and are single-use",
                "uncertain", "not published"),
     Assumption("custom_connection_claims", "custom-connection tokens carry no xero_userid",

@@ -30,6 +30,18 @@ _NAMED = re.compile(r"\((insecure_transport|missing_token|mismatching_state)\)|\
                     + r")\b")
 
 
+# oauthlib's Warning when the token's scopes are not the ones asked for (parameters.py,
+# validate_token_parameters): old first, new second, each a space-separated scope string.
+_SCOPE_CHANGED = re.compile(r'scope\s++has\s++changed\s++from\s++"([^"\n]{0,4000})"'
+                            r'\s++to\s++"([^"\n]{0,4000})"', re.IGNORECASE)
+
+
+def scope_change(text: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """(scopes asked for, scopes granted) from oauthlib's "Scope has changed from ... to ..."."""
+    m = _SCOPE_CHANGED.search(text[:200_000])
+    return (tuple(m.group(1).split()), tuple(m.group(2).split())) if m else None
+
+
 def client_side_error(error: object) -> str | None:
     """The client-side error name an object or a field value carries, if it is one of these."""
     return error if isinstance(error, str) and error in CLIENT_SIDE else None

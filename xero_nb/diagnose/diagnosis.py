@@ -33,7 +33,7 @@ from xero_nb.diagnose.prose import fallback_findings, prose_findings
 from xero_nb.diagnose.rules import OAUTH_ERRORS, expiry_findings, rate_findings, tenant_findings
 from xero_nb.diagnose.scope import scope_findings
 from xero_nb.diagnose.sdk_steps import axios_note, in_sdk_terms
-from xero_nb.diagnose.success import success_finding
+from xero_nb.diagnose.success import scope_change_finding, success_finding
 from xero_nb.diagnose.token_facts import grant_of_app
 from xero_nb.models import Endpoint
 
@@ -152,6 +152,10 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
     ranked = rank(found)
     if (done := success_finding(obs)) is not None and not any(f.weight >= ESTABLISHED for f in ranked):
         ranked = [done]  # a sign-in or token response that worked: no cause to guess
+    elif (refused := scope_change_finding(obs)) is not None:
+        # Xero issued a token and oauthlib refused it: that comes first, beside what the granted
+        # scopes prove (they cannot allow the call: it will fail next)
+        ranked = [refused, *(f for f in ranked if f.weight >= ESTABLISHED and f.code != "unknown")]
     elif not_xero(obs) is not None or _no_answer(obs):
         # The call never reached Xero's API (no answer; a proxy, firewall or gateway answered;
         # Xero's sign-in page): that comes first; only causes the context proves (the scopes

@@ -345,8 +345,8 @@ def _observe(response: Any, status: Any, headers: Any, body: Any, text: str | No
     _scrub(got)  # a credential the request carried, echoed back in the answer, is never shown
     scopes, exp = _token_from_headers(got.request_headers or ())
     scopes_from = None
-    if scopes is None and raw:  # a token written out in the paste: its scopes (never the token)
-        scopes, pasted_exp, scopes_from = pasted_token(raw)
+    if scopes is None and (raw or got.body):  # a token written out in the paste: its scopes (never the token)
+        scopes, pasted_exp, scopes_from = pasted_token(raw or got.body)  # (or an object's message)
         exp = exp if exp is not None else pasted_exp
     bearer = _bearer_problem(got.request_headers or ())
     body_seen = readable(got.body, "body")[0]  # the same pieces as above (the body may come from the text)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from xero_nb.diagnose.client_side import client_side
+from xero_nb.diagnose.client_side import client_side, scope_change
 from xero_nb.diagnose.findings import Finding
 from xero_nb.diagnose.observation import Observation
 
@@ -34,3 +34,37 @@ def success_finding(obs: Observation) -> Finding | None:
                    ("If a later call fails, paste that call's response (status, headers and body).",
                     "To check what this sign-in granted, read the token's `scope` claim "
                     "(`xero-nb diagnose` reads a pasted access token's scopes)."), 0.9)
+
+
+def scope_change_finding(obs: Observation) -> Finding | None:
+    """oauthlib's "Scope has changed" Warning: Xero issued a token and the library refused it.
+
+    Xero answers a sign-in with every scope the user has consented to for the app, which can be
+    more than were asked for (facts.ASSUMPTIONS "token_scopes_superset"); oauthlib raises on any
+    difference unless OAUTHLIB_RELAX_TOKEN_SCOPE is set. Nothing failed at Xero.
+    """
+    changed = scope_change(" ".join(filter(None, (obs.body, obs.error))))
+    if changed is None:
+        return None
+    asked, got = changed
+    extra = sorted(set(got) - set(asked))
+    dropped = sorted(set(asked) - set(got))
+    before, after = " ".join(asked), " ".join(got)
+    evidence = [f'oauthlib: Scope has changed from "{before}" to "{after}"'[:600]]
+    if extra:
+        evidence.append(f"granted beyond the request: {', '.join(extra)}"[:400])
+    if dropped:
+        evidence.append(f"asked for but not granted: {', '.join(dropped)}"[:400])
+    steps = ["Accept the token: set OAUTHLIB_RELAX_TOKEN_SCOPE=1 in the app's environment before the "
+             "sign-in (requests-oauthlib, pyxero and Xero's Python sample apps run on oauthlib), or "
+             "catch the Warning and use its .token."]
+    if dropped:
+        steps.append(f"Xero did not grant {', '.join(dropped)}"[:300] + ": check the names and that the "
+                     "app may ask for them at developer.xero.com (a restricted scope, or a broad one on "
+                     "an app created from 2 Mar 2026, is not granted); calls that need them will fail.")
+    if extra:
+        steps.append("The extra scopes are ones this user consented to for the app before: to narrow "
+                     "the token, revoke the refresh token (POST https://identity.xero.com/connect/"
+                     "revocation, which also removes the user's connections) and sign in again.")
+    return Finding("unknown", "Nothing failed at Xero: it issued a token, and oauthlib refused it because "
+                   "its scopes are not the ones asked for", tuple(evidence), tuple(steps), 0.9)

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from xero_nb.catalog.scopes import parse_scopes
+from xero_nb.diagnose.client_side import scope_change
 from xero_nb.redact import jwt_claims
 
 
@@ -138,7 +139,8 @@ def pasted_token(text: str) -> tuple[frozenset[str] | None, float | None, str | 
     """(scopes, expires_at, where read) of a token written out in pasted text, else Nones.
 
     An access token's own ``scope`` claim first, then a token response's ``scope`` (the scopes
-    Xero granted when it issued the token). Only the verdicts leave here, never the token.
+    Xero granted when it issued the token), then the new scopes of oauthlib's "Scope has changed"
+    Warning (those of the token it refused). Only the verdicts leave here, never the token.
     """
     for m in _JWT.finditer(text[:200_000]):
         claims = jwt_claims(m.group(0))
@@ -153,4 +155,9 @@ def pasted_token(text: str) -> tuple[frozenset[str] | None, float | None, str | 
             scopes = parse_scopes(value, strict=False)
             if scopes:
                 return scopes, None, "the token response's scope in the text"
+    changed = scope_change(text)
+    if changed is not None and changed[1]:
+        scopes = parse_scopes(list(changed[1]), strict=False)
+        if scopes:
+            return scopes, None, "oauthlib's \"Scope has changed\" message (the scopes Xero granted)"
     return None, None, None
