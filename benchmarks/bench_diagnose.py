@@ -17,6 +17,11 @@ Each part's top-1 is also given per *evidence* class (tests/corpus/evidence.json
 an annotator who never ran the tool): whether the excerpt and context alone single the cause
 out (``decisive``), leave it one of two or three (``suggestive``), or hold nothing of it
 (``none``: only the thread's later discussion named it). Aggregates only, as for the rest.
+
+Beside the tool, the same figures for a *blind expert* (tests/corpus/expert.jsonl): readers
+who saw only each case's excerpt and context (the inputs ``diagnose()`` gets with context),
+not its cause, thread, split or the tool, and ranked three causes. A fair baseline, measured on
+the same cases in the same run: what an expert reading of the same text reaches.
 """
 
 from __future__ import annotations
@@ -48,9 +53,17 @@ def load(cases_path: Path, all_confidence: bool) -> list[dict[str, Any]]:
             if line.strip():
                 row = json.loads(line)
                 evidence[row["id"]] = row["evidence"]
+    expert_path = cases_path.parent / "expert.jsonl"
+    expert = {}
+    if expert_path.exists():
+        for line in expert_path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                expert[row["id"]] = row["top3"]
     for case in cases:
         case["split"] = "heldout" if case["thread"] in held else "tune"
         case["evidence"] = evidence.get(case["id"], "unlabelled")
+        case["expert"] = expert.get(case["id"])
     return [c for c in cases if all_confidence or c["confidence"] != "low"]
 
 
@@ -105,6 +118,16 @@ def score(cases: list[dict[str, Any]], with_context: bool) -> dict[str, Any]:
             "per_cause": {k: f"{v[0]}/{v[1]}" for k, v in sorted(per_cause.items())}}
 
 
+def expert_score(cases: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The blind expert's top-1/top-3 on these cases (None when no case has an expert ranking)."""
+    ranked = [c for c in cases if c.get("expert")]
+    if not ranked:
+        return None
+    n = len(ranked)
+    return {"cases": n, "top1": round(sum(c["expert"][0] == c["cause"] for c in ranked) / n, 3),
+            "top3": round(sum(c["cause"] in c["expert"][:3] for c in ranked) / n, 3)}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=Path, default=CORPUS / "cases.jsonl")
@@ -139,6 +162,16 @@ def main(argv: list[str] | None = None) -> int:
                     result[f"top1_{kind}"], result[f"cases_{kind}"] = sub["top1"], sub["cases"]
                     print(f"           evidence {kind:10s} n={sub['cases']:3d}  top-1 {sub['top1']:6.1%}  "
                           f"top-3 {sub['top3']:6.1%}")
+            if with_context and (expert := expert_score(chosen)) is not None:
+                out[f"{part}_expert"] = expert  # the same cases, read by a blind expert
+                print(f"           blind expert    n={expert['cases']:3d}  top-1 {expert['top1']:6.1%}  "
+                      f"top-3 {expert['top3']:6.1%}  (same inputs, same cases)")
+                for kind in EVIDENCE:
+                    some = [c for c in chosen if c["evidence"] == kind]
+                    if some and (sub_expert := expert_score(some)) is not None:
+                        expert[f"top1_{kind}"] = sub_expert["top1"]
+                        print(f"           expert {kind:12s} n={sub_expert['cases']:3d}  "
+                              f"top-1 {sub_expert['top1']:6.1%}  top-3 {sub_expert['top3']:6.1%}")
             if part == "tune" and result["most_confused"]:
                 print("           most confused (tuning part only): "
                       + "; ".join(f"{k} x{v}" for k, v in result["most_confused"].items()))

@@ -99,6 +99,17 @@ def test_every_case_has_one_evidence_label() -> None:
     assert all(isinstance(r["why"], str) and r["why"] for r in rows)
 
 
+def test_every_case_has_one_blind_expert_ranking() -> None:
+    """expert.jsonl (readers who saw only excerpt and context, see the corpus README) ranks three
+    distinct causes for every case, in the order of cases.jsonl; never ``unknown``."""
+    rows = [json.loads(line) for line in (CORPUS / "expert.jsonl").read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    assert [r["id"] for r in rows] == [c["id"] for c in CASES]
+    for r in rows:
+        assert len(r["top3"]) == len(set(r["top3"])) == 3, r["id"]
+        assert set(r["top3"]) <= set(DIAGNOSIS_CODES) - {"unknown"}, r["id"]
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
 def test_every_case_is_answered_without_raising(case: dict[str, Any]) -> None:
     context = {k: v for k, v in case["context"].items()
