@@ -225,3 +225,31 @@ def test_scope_changed_only_from_oauthlibs_words() -> None:
     assert pasted_token('the scope has changed from "a b" to ""') == (None, None, None)
     assert pasted_token('Scope has changed from "openid" to "openid accounting.settings".')[0] == \
         frozenset({"openid", "accounting.settings"})
+
+
+# --- curl -s of GET /connections: the JSON list under the command is its answer ---
+
+def test_a_curl_of_connections_gives_its_list() -> None:
+    from xero_nb.diagnose.calls import seen_connections
+
+    curl = '$ curl -s https://api.xero.com/connections -H "Authorization: Bearer $TOKEN"\n'
+    assert seen_connections(curl + "[]\n") == []
+    assert seen_connections(curl + '[{"tenantId": "t-1"}]') == [{"tenantId": "t-1"}]
+    assert seen_connections(curl.replace("curl -s", "curl -s -X DELETE") + "[]\n") is None  # not a GET
+    assert seen_connections(curl + "\n\n\n\n[]") is None  # too far below to be its answer
+    assert seen_connections(curl + '{"Status": 401}') is None
+    text = (curl + "[]\n$ curl -i https://api.xero.com/api.xro/2.0/Invoices -H 'xero-tenant-id: t-1'\n"
+            "HTTP/1.1 403 Forbidden\n\n" + json.dumps({"Title": "Forbidden", "Status": 403,
+                                                     "Detail": "AuthenticationUnsuccessful"}))
+    d = diagnose(text=text)
+    assert d.findings[0].code == "connection_revoked"
+    assert any("answered 0 connection" in n for n in d.notes)
+
+
+@pytest.mark.parametrize(("said", "status"), [
+    ("every other call now 403", 403), ("each request is a 401", 401), ("the calls are 429", 429),
+    ("calls 5000 a day", None), ("endpoint 403.5", None)])
+def test_a_call_said_to_be_a_status(said: str, status: int | None) -> None:
+    from xero_nb.diagnose.status import status_from_text
+
+    assert status_from_text(said) == status

@@ -316,6 +316,26 @@ def seen_connections(text: str) -> list[object] | None:
                 except ValueError:
                     break
                 return rows if isinstance(rows, list) else None
+    return _curl_connections(lines)
+
+
+# A curl of GET /connections (no -X, or -X GET; -s hides the status): a JSON list printed next
+# is its answer (an error would be an object or a status line).
+_CURL_CONNECTIONS = re.compile(r"\bcurl\b[^\n]{0,300}?/connections/?(?:[\s'\"?]|$)")
+_OTHER_METHOD = re.compile(r"(?:-X|--request)[ =]?+['\"]?(?!GET\b)[A-Z]")
+
+
+def _curl_connections(lines: list[str]) -> list[object] | None:
+    """GET /connections' list printed under the curl command that asked for it."""
+    for n, line in enumerate(lines[:2000]):
+        if _CURL_CONNECTIONS.search(line) and not _OTHER_METHOD.search(line):
+            for after in lines[n + 1:n + 4]:
+                if after.strip().startswith("["):
+                    try:
+                        rows = json.loads(after.strip()[:1_000_000])
+                    except ValueError:
+                        return None
+                    return rows if isinstance(rows, list) else None
     return None
 
 

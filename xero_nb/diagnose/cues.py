@@ -25,7 +25,8 @@ CUES: dict[str, tuple[str, ...]] = {
     # integrations say "the connection has expired, reconnect".
     "refresh_refused": (
         r"\b" + _RT + _GAP + r"\b(?:invalid|expired?|out\s++of\s++date|revoked|rejected|no\s++longer\s++"
-        r"valid|not\s++valid|stale|already\s++(?:been\s++)?used|reused|not\s++found|been\s++used)\b",
+        r"valid|not\s++valid|stale|already\s++(?:been\s++)?used|reused|not\s++found|been\s++used|(?:been\s++)?"
+        r"consumed|spent)\b",
         r"\b(?:invalid|expired|stale|revoked|spent|old|outdated)\s++" + _RT,
         r"\brefresh(?:ing|ed)?\b[^.\n]{0,60}?\binvalid[_ ](?:token|grant)",
         r"\bsession\s++(?:has\s++|is\s++)?(?:expired|lapsed)\b",
@@ -51,12 +52,16 @@ CUES: dict[str, tuple[str, ...]] = {
         r"present|set|saved|stored))\b",
         r"\bno\s++" + _RT,
         r"\b(?:without|missing|no|lacks?|lacking|forgot)\s++(?:the\s++)?[`'\"]?offline_access",
-        r"\btokens?\b[^.\n]{0,30}?\bnot\s++(?:being\s++)?(?:renew|refresh)(?:ed|ing)?\b",
+        r"\btokens?\b[^.\n]{0,30}?(?:\bnot|n['\u2019]t)\s++(?:being\s++)?(?:renew|refresh)(?:ed|ing)?\b",
         r"\b(?:token\s++)?refresh(?:ing)?\s++(?:is\s++)?(?:broken|not\s++working|failing|stopped)\b",
+        r"\brefresh(?:ing)?\s++(?:the\s++|xero\s++|our\s++|my\s++)?tokens?\s++(?:does\s*+n[o'\u2019]t|do\s*+n[o'\u2019]t|"
+        r"no\s++longer|stopped)\s++work",
         r"\btokens?\b[^.\n]{0,60}?\b(?:(?:30|thirty)\s*+min|half\s++an\s++hour)",
         r"\b(?:access|data|connection|session)\b[^.\n]{0,40}?\bfor\s++(?:only\s++|just\s++)?(?:30|thirty)\s++min\w*+"
         r"(?:\s++at\s++a\s++time)?",
         r"\bnever\s++(?:refresh|renew)(?:es|ed|s)?\b",
+        r"\b(?:access|tokens?|sessions?|connection)\b[^.\n]{0,20}?\b(?:only\s++)?(?:lasts?|is\s++valid|are\s++valid|"
+        r"good|expires?)\s++(?:for\s++)?(?:only\s++|just\s++)?(?:30|thirty)\s++min",
         r"\b(?:forgot|forgetting|failed|fail)\s++to\s++(?:refresh|renew)\b|\bdid\s*+n[o']t\s++(?:refresh|renew)\b",
         # reconnecting every 30 minutes: the access token's lifetime, with nothing refreshing it
         r"\b(?:re-?connect\w*+|re-?establish\w*+|re-?authori[sz]\w*+|(?:log|sign)\w*+\s++in\s++again|expir\w*+|dies|"
@@ -89,7 +94,7 @@ CUES: dict[str, tuple[str, ...]] = {
         # only Standard and Adviser users may connect: anyone else never sees the organisation in
         # the consent screen's list (§8); a capped app shows it but greys it out (connection_cap)
         r"\b(?:organi[sz]ation|org|company|file|client)\b[^.\n]{0,30}?\b(?:does\s*+n[o']t|did\s*+n[o']t|do\s++not|"
-        r"is\s*+n[o']t|not)\s++(?:be\s++)?(?:appear|show(?:\s++up)?|listed|visible|available)\b[^.\n]{0,40}?\b(?:picker|drop-?down|to\s++(?:choose|"
+        r"is\s*+n[o']t|not)\s++(?:be\s++)?(?:appear\w*+|show\w*+(?:\s++up)?|listed|visible|available)\b[^.\n]{0,40}?\b(?:picker|drop-?down|to\s++(?:choose|"
         r"select)|consent|when\s++(?:connecting|authori[sz]ing|signing\s++in))",
         # the consent screen offering no organisation at all ("No Xero Organisation" after the
         # redirect to Xero): the user holds no Standard or Adviser role anywhere (§8)
@@ -100,13 +105,14 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:sales\s++)?invoices?[\s-]*+only\b",
         r"\bread[\s-]*+only\s++(?:user|role|access)",
         r"\b(?:standard|adviser|advisor)['\"\u2019]?\s++(?:(?:or|and|/)\s++['\"\u2018\u2019]?(?:standard|adviser|"
-        r"advisor)['\"\u2019]?\s++)?(?:roles?|users?|access|permissions?)\b",
+        r"advisor)['\"\u2019]?\s++)?(?:xero\s++)?(?:level\s++)?(?:roles?|users?|access|permissions?)\b",
         r"\bonly\s++(?:\w++\s++){0,2}?(?:standard|adviser|advisor)\s++users?\b",
         r"\bpayroll\b[^.\n]{0,20}?\badmin|\badmin\w*+\s++(?:access\s++)?(?:to|for|on)\s++payroll\b",
         r"\breports?\s++(?:access|role|permission)|\breporting\s++role\b",
         r"\buser(?:'s)?\s++(?:role|permissions?|access\s++level)\b",
         # "the access level of the user who integrated", "the role of the Xero user"
-        r"\b(?:access\s++level|permissions?|role|rights)\s++of\s++the\s++(?:xero\s++)?(?:user|person)\b",
+        r"\b(?:access\s++level|permissions?|role|rights)\s++of\s++(?:the\s++(?:xero\s++)?(?:user|person)|whoever|"
+        r"the\s++one\s++who)\b",
         r"\brole\b[^.\n]{0,20}?\b(?:downgraded|changed|lowered|removed)\b",
         r"\bcashbook\s++client\b",
         # payroll rights are a user's, given per user ("You do not have sufficient payroll permissions")
@@ -118,7 +124,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:only|must\s++be)\s++(?:an?\s++|the\s++)?(?:xero\s++)?(?:subscriber|adviser|advisor|admin\w*+|"
         r"standard\s++user)\b[^.\n]{0,40}?\b(?:can|may)\s++(?:connect|authori[sz]e|approve)",
         # a person's permissions in Xero ("you do not have the correct permissions on Xero")
-        r"\b(?:you|they|users?|staff)\s++(?:do|does)\s*+n[o']t\s++have\s++(?:the\s++)?(?:correct|right|required|"
+        r"\b(?:(?:you|they|users?|staff|i|we)\s++)?(?:do|does)\s*+n[o']t\s++have\s++(?:the\s++)?(?:correct|right|required|"
         r"necessary|sufficient|appropriate|enough)\s++(?:permissions?|access|rights?)\s++(?:on|in|to|within)\s++"
         r"(?:the\s++)?xero\b",
         r"\buser\b[^.\n]{0,20}?\b(?:lacks?|has\s++no|does\s*+n[o']t\s++have|without)\s++(?:the\s++)?"
@@ -138,9 +144,10 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:revoked|disconnected|deauthori[sz]ed)\b",
         r"\bconnections?\b" + _GAP + r"\b(?:removed|deleted|empty)\b",
         # GET /connections answering nothing: no organisation is connected any more (§8)
-        r"\bconnections\b[^;!?]{0,160}?\b(?:returns?|returned|returning|gives?|shows?|is|are|was)\s++(?:no\s++"
+        r"\bconnections\b[^;!?]{0,160}?\b(?:returns?|returned|returning|gives?|shows?|is|are|was|(?:comes?|came|"
+        r"coming)\s++back(?:\s++with)?|responds?\s++with|brings?\s++back)\s++(?:no\s++"
         r"(?:results|tenants|organi[sz]ations|connections|data)\b|nothing\b|empty\b|an\s++empty\b|\[\s*+\])",
-        r"\bno\s++longer\s++(?:connected|linked)\b|\bconnection\s++(?:was\s++|has\s++been\s++)?lost\b"
+        r"\bunlinked\b|\bno\s++longer\s++(?:connected|linked)\b|\bconnection\s++(?:was\s++|has\s++been\s++)?lost\b"
         r"(?!\s++(?:their|his|her|its|the|a|an)\b)",
         r"\b(?:removed|deleted|disconnected|uninstalled)\b" + _GAP + r"\bconnected\s++apps\b",
         r"\bremoved\s++(?:the\s++|our\s++|your\s++)?(?:app|integration)\b",
@@ -161,6 +168,9 @@ CUES: dict[str, tuple[str, ...]] = {
     "tenant_missing": (
         r"\b(?:xero[_-]?)?tenant[_ -]?id\b[^.\n]{0,30}?\b(?:header\s++)?(?:is\s++|was\s++)?(?:missing|not\s++"
         r"(?:sent|set|passed|provided|included)|empty|blank)\b",
+        r"\b(?:empty|blank)\s++[`'\"]?(?:xero[_-]?)?tenant[_ -]?id\b",
+        r"(?:\bnot|n['\u2019]t)\s++(?:copy|set|pass|send|include|populate|save|store|add)\s++(?:the\s++|a\s++)?"
+        r"(?:xero[_-]?)?tenant[_ -]?id\b",
         r"\b(?:missing|without|no|(?:forgot|forgetting|needed|need|had|must)(?:\s++to\s++(?:send|pass|set|add|"
         r"include))?|omitted|"
         r"didn'?t\s++(?:send|pass|set))\s++(?:the\s++|"
@@ -187,7 +197,7 @@ CUES: dict[str, tuple[str, ...]] = {
     # gets a new one (§9 #1).
     "tenant_wrong": (
         r"\b(?:wrong|old|stale|previous|incorrect|another|different)\s++(?:xero\s++)?(?:tenant|"
-        r"organi[sz]ation)(?:[_ -]?id)?\b",
+        r"organi[sz]ation|org|company)(?:[_ -]?id)?\b",
         r"\btenant[_ -]?id\b[^.\n]{0,30}?\b(?:changed|wrong|stale|incorrect|different)\b",
         r"\bdemo\s++(?:company\s++)?(?:was\s++|had\s++been\s++|been\s++)?reset\b",
         r"\breset(?:s|ting)?\s++(?:the\s++|their\s++|our\s++|your\s++|his\s++|her\s++|a\s++|my\s++)?demo\s++(?:company|org\w*+)\b",
@@ -195,7 +205,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\bfirst\s++(?:tenant|organi[sz]ation|org|connection)\s++(?:in|from|of)\s++the\s++list\b|"
         r"\btenants\s*+\[\s*+0\s*+\]",
         # a stale organisation, or the Demo Company, offered and chosen at connect time
-        r"\b(?:stale|demo\s++company)\b[^.\n]{0,40}?\b(?:picked|chosen|selected)\b"),
+        r"\b(?:stale|demo\s++company)\b[^.\n]{0,60}?\b(?:picked|chosen|selected)\b"),
     # The tenant id said to be sent (passed to the SDK, set, provided): the header was there.
     "tenant_sent": (
         r"\b(?:pass(?:ed|ing)?|send(?:ing)?|sent|provid(?:e|ed|ing)|setting|includ(?:ed|ing)|supply(?:ing)?|"
@@ -214,7 +224,12 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\.disconnect\(|`disconnect`"),
     # A connection limit, or the tiers that set it (§7): tier_gated.
     "connection_cap": (
-        r"\bconnection\s++limit\b",
+        r"\bconnection[\s_-]?limit\b",
+        r"\b(?:caps?|capped|limits?|limited)\b[^.\n]{0,40}?\b\d{1,5}\s++(?:connections|organi[sz]ations|tenants|orgs)\b",
+        r"\b\d{1,5}\s++(?:connections|organi[sz]ations|tenants|orgs)\s++(?:per|an?|each)\s++(?:oauth\s++)?app",
+        r"\bunless\b[^.\n]{0,30}?\bcertified\b",
+        r"\b(?:caps?|capped|limit\w*+|restrict\w*+)\b[^.\n]{0,20}?\bhow\s++many\s++(?:\w++\s++)?(?:users|connections|"
+        r"organi[sz]ations|tenants|orgs|companies)\b",
         r"\bmaximum\s++number\s++of\s++(?:tenants|organi[sz]ations|connections|orgs)\b",
         r"\bmaximum\s++of\s++\d{1,5}\s++(?:tenants|organi[sz]ations|connections|orgs|companies)\b",
         r"\b(?:connect|add)\s++more\s++(?:tenants|organi[sz]ations|orgs|companies)\b|\bdeveloper\s++(?:plan|tier)\b",
@@ -244,6 +259,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\blimit\s++of\s++(?:\w++\s++){0,2}?(?:invoices|bills|quotes|transactions)\b",
         r"\b(?:invoices?|bills?|transactions?)\s++(?:limit|cap|allowance)s?\b",
         r"\b(?:subscription|plan)(?:'s)?[\s-]++(?:based\s++)?(?:limit|cap|allowance)s?\b",
+        r"\b(?:limit|cap|allowance)s?\s++(?:that\s++comes\s++with|that\s++come\s++with|on|of|in|within|from|with)\s++"
+        r"(?:your|the|our|their|its)\s++(?:xero\s++)?(?:subscription|plan)\b",
         r"\b(?:cashbook|ledger|ignite|early|simple)\s++(?:(?:and|or|&)\s++(?:cashbook|ledger|ignite|early|"
         r"simple)\s++)?plans?\b",
         r"\b(?:invoices|bills)\b[^.\n]{0,30}?\b(?:per|a|each)\s++month\b"),
@@ -281,11 +298,18 @@ CUES: dict[str, tuple[str, ...]] = {
         r"limits?\b",
         # urllib3's Retry waiting out a Retry-After (it does so for 413, 429 and 503 only): a
         # script "hanging" in sleep_for_retry, stopped with Ctrl-C, was waiting on a rate limit
-        r"\bsleep_for_retry\b"),
+        r"\bsleep_for_retry\b",
+        # past the day's allowance in other words ("gone over the 5000 API calls allowed", "in the
+        # rolling 24-hour window"): Xero's day limit is 5,000 calls per organisation, rolling (§7)
+        r"\b(?:gone|went|go|going|got)\s++(?:over|past|beyond)\s++(?:the\s++|our\s++|xero'?s\s++)?(?:\w++\s++){0,2}?"
+        r"\d[\d,]{0,9}+\s++(?:api\s++)?(?:calls|requests)\b",
+        r"\brolling\s++24[\s-]?h(?:ou)?r?s?\b"),
     # The 2026 scope change (§3): scope changes, deprecated / broad / granular scopes, apps
     # created after 2 March 2026.
     "scope_era": (
         r"\bscopes?\s++chang|\bchanges?\s++(?:to|in)\s++(?:the\s++)?(?:xero\s++)?(?:api\s++)?scopes",
+        r"\bxero(?:'s|\u2019s)?\s++(?:has\s++|have\s++)?(?:changed|updated|replaced|reworked|split)\s++(?:its\s++|their\s++|"
+        r"the\s++)?(?:api\s++|oauth\s++)?scopes\b",
         r"\b(?:deprecated|outdated|legacy|broad)\s++(?:[\w.]++\s++){0,2}?scopes?\b",
         # new apps held to granular scopes, which replace accounting.transactions and its kin
         r"\b(?:new|newer|newly\s++created)\s++(?:xero\s++)?apps?\b[^.\n]{0,40}?\b(?:granular|broad)\b",
@@ -296,6 +320,12 @@ CUES: dict[str, tuple[str, ...]] = {
         r"been)\s++(?:now\s++)?deprecated\b",
         r"\bcreated\s++(?:on\s++or\s++)?(?:after|in|from|since)\b[^.\n]{0,20}?\b(?:(?:2\s++)?march\b|2026\b)",
         r"\bmarch\s++2,?\s++2026\b|\b2\s++march\s++2026\b"),
+    # A product that works only with organisations of some countries ("only works with UK and AU
+    # Xero organisations", "should be UK-based"): with a country named, a region mismatch.
+    "region_only": (
+        r"\bonly\s++(?:works?|available|supported|for)\b[^.\n]{0,40}?\b(?:uk|au|nz|australia|new\s++zealand|"
+        r"united\s++kingdom)\b",
+        r"\b(?:should|must|needs?\s++to)\s++be\s++(?:uk|au|nz|australian|new\s++zealand|british)[\s-]++based\b"),
     # Granular scopes named: the app is in the 2026 world, but may be asking for the right ones
     # (weaker than the change itself).
     "granular_words": (r"\bgranular\b",),
@@ -307,7 +337,12 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:app|application|integration)\b[^.\n]{0,30}?\bcreated\s++(?:in\s++|on\s++|after\s++|since\s++)?"
         r"[^.\n]{0,20}?\b20(?:2[7-9])\b",
         r"\b(?:app|application|integration)\b[^.\n]{0,30}?\bcreated\s++(?:after|since)\s++(?:2\s++)?march\s++"
-        r"(?:2\s*+,?\s++)?2026\b"),
+        r"(?:2\s*+,?\s++)?2026\b",
+        # a day in March from the 2nd, or an ISO date from 2026-03-02 on
+        r"\b(?:app|application|integration)\b[^.\n]{0,30}?\bcreated\s++(?:on\s++)?(?:(?:the\s++)?(?:[2-9]|[12]\d|3[01])"
+        r"(?:st|nd|rd|th)?\s++(?:of\s++)?march,?|march\s++(?:[2-9]|[12]\d|3[01])(?:st|nd|rd|th)?,?)\s++2026\b",
+        r"\b(?:app|application|integration)\b[^.\n]{0,30}?\bcreated\s++(?:on\s++)?2026-(?:03-(?:0[2-9]|[12]\d|3[01])|"
+        r"(?:0[4-9]|1[0-2])-\d\d)\b"),
     # Scopes or permissions said to be missing, lacking or never requested.
     "scope_missing": (
         r"\b(?:missing|lacking|lacks|lack|not\s++(?:request(?:ed|ing)?|includ(?:ed|ing)|granted))\s++"
@@ -331,7 +366,14 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:needed|need|had|have|has|must)\s++to\s++(?:add|request|include)\s++(?:the\s++)?[`'\"]?"
         r"(?:accounting|payroll|files|assets|projects|finance|bankfeeds)\.[a-z.]{3,60}",
         r"\b(?:needs?|requires?)\s++(?:the\s++)?[`'\"]?(?:accounting|payroll|files|assets|projects)\.[a-z.]{3,60}"
-        r"[^.\n]{0,40}?\bnot\s++(?:requested|included|added|granted)\b"),
+        r"[^.\n]{0,40}?\bnot\s++(?:requested|included|added|granted)\b",
+        # the fix told as adding a scope to the app's list ("needs adding to the default scopes",
+        # "add accounting.settings.read to default scopes"): it was never asked for
+        r"\b(?:needs?|needed)\s++(?:adding|to\s++be\s++added)\s++to\s++(?:the\s++)?(?:\w++\s++){0,2}?scopes\b",
+        r"\badd\s++[`'\"]?(?:accounting|payroll|files|assets|projects)\.[a-z.]{3,60}[`'\"]?\s++to\s++(?:the\s++|our\s++|"
+        r"your\s++)?(?:\w++\s++){0,2}?scopes\b",
+        r"\bscopes?\s++(?:is\s++|was\s++)?missing\s++from\s++(?:the\s++|its\s++|our\s++)?(?:\w++\s++){0,3}?scopes?\b",
+        r"\btokens?\b[^.\n]{0,20}?(?:\bnot|n['\u2019]t)\s++allowed\s++to\b"),
     # Words that say a call failed, with no status: enough to treat the call as refused.
     "failed": (r"\bfail(?:s|ed|ing|ure)?\b|\b(?:refused|rejected|denied)\b",
                r"\b(?:does\s*+n[o']t|did\s*+n[o']t|do\s++not|won'?t|can'?t|cannot)\s++work\b|\bnot\s++working\b"),
@@ -346,7 +388,10 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\brequest(?:ing)?\s++access\b|\brestricted\s++(?:scope|api)|\bclosed\s++api\b",
         r"\b(?:api\s++)?access\s++(?:request\s++)?form\b",
         r"\b(?:approved|established|financial\s++services)\s++partners?\b",
-        r"\bunable\s++to\s++use\s++(?:the\s++)?[`'\"]?[\w.]{2,60}[`'\"]?\s++scope",
+        r"\b(?:unable\s++to|can'?t|cannot|can\s++not)\s++use\s++(?:the\s++)?[`'\"]?[\w.]{2,60}[`'\"]?\s++scope",
+        r"\bscope\b[^.\n]{0,20}?(?:\bnot|n['\u2019]t)\s++(?:usable|available\s++to\s++us)\b",
+        r"\bxero\b[^.\n]{0,30}?\b(?:ask\w*+\s++(?:them\s++|xero\s++)?for\s++access|(?:grant|give)\s++(?:us|me|our\s++app|"
+        r"the\s++app)\s++access)\b",
         r"\bbank\s*+statements?\s++report|reports/bankstatement\b",
         r"\bfinance\s++api\b|\bpayment\s*+services\b|\bbank\s*+feeds\s++api\b|\b(?:finance|bankfeeds)\.xro\b"),
     # A failure while getting a token (OAuth 1.0a request_token, /connect/token, "failed to get
@@ -363,6 +408,9 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\brequires?\s++(?:an?\s++)?client[_ ]?secret\b",
         r"\bclient[_ ]?secret\s++(?:is\s++)?(?:required|missing|empty|undefined|null|not\s++set)\b",
         r"\bclient\s++authentication\s++failed\b",
+        r"\bclient[_ ]?(?:id|secret)\b[^.\n]{0,30}?\b(?:must|has\s++to|have\s++to|needs?\s++to|should)\s++"
+        r"match\b",
+        r"\bclient[_ ]?(?:id|secret)\b[^.\n]{0,30}?(?:\bnot|n['\u2019]t)\s++match\w*+",
         r"\bredirect[_ ]?ur[il]s?\b[^.\n]{0,30}?\b(?:mismatch|does\s*+n[o']?t\s++match|not\s++match|"
         r"invalid|not\s++registered)|\binvalid\s++redirect[_ ]?ur[il]\b",
         r"\bconsumer[_ ]key[_ ](?:unknown|rejected)\b|\bconsumer\s++key\s++was\s++not\s++recogni[sz]ed",
@@ -419,11 +467,14 @@ CUES: dict[str, tuple[str, ...]] = {
     # ones until the user consents again (§9 #3).
     "scope_added": (
         # (scope names have dots: the gap may cross them)
-        r"\b(?:add(?:ed|s|ing)?|new|additional|extra|more|update[ds]?|extend(?:ed|s)?)\b[^\n;!?]{0,50}?\b(?:scopes?|"
+        r"\b(?:add(?:ed|s|ing)?|new|additional|extra|more|update[ds]?|extend(?:ed|s)?|expand(?:ed|s|ing)?|broaden\w*+|"
+        r"widen\w*+)\b[^\n;!?]{0,50}?\b(?:scopes?|"
         r"permissions?)\b",
         r"\b(?:scopes?|permissions?)\b[^.\n]{0,30}?\b(?:added|changed|updated|increased|expanded)\b"),
     # A new consent needed for changed scopes: tokens keep the scopes they were issued with (§9 #3).
     "reconsent_needed": (
+        r"\b(?:permissions?|scopes?)\b[^.\n]{0,30}?\b(?:granted|given|approved|consented)\s++(?:to\s++)?again\b",
+        r"\bre-?grant\w*+\s++(?:the\s++|its\s++|their\s++)?(?:permissions?|scopes?|access|consent)\b",
         r"\bscopes?\b[^.\n]{0,40}?\brequires?\s++(?:a\s++)?(?:re-?authenticat\w*+|re-?authori[sz]\w*+|"
         r"re-?consent\w*+|reconnect\w*+|new\s++consent)",
         r"\b(?:existing|old|current|previous|earlier)\s++(?:access\s++)?tokens?\b[^.\n]{0,40}?\b(?:not|never)\b"
@@ -431,7 +482,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"added)\b",
         # "existing connections keep their old scopes (until the user reconnects)" (§9 #3)
         r"\b(?:existing|old|current|previous|earlier)\s++(?:connections?|tokens?|consents?|grants?|authori[sz]ations?)"
-        r"\b[^.\n]{0,30}?\b(?:keep|keeps|kept|retain\w*+|hold|holds|stay\s++with)\s++(?:their\s++|the\s++|its\s++)?"
+        r"\b[^.\n]{0,30}?\b(?:keep|keeps|kept|retain\w*+|hold|holds|stay\s++with|(?:hang|hangs|hold|holds)\s++on\s++to|"
+        r"stick\s++with|sticks\s++with|still\s++(?:have|has|carry|carries))\s++(?:their\s++|the\s++|its\s++)?"
         r"(?:old|original|previous|existing|earlier|initial)\s++scopes?\b",
         r"\btokens?\b[^.\n]{0,30}?\b(?:do\s*+n[o']t|does\s*+n[o']t|never|won't|cannot|can't)\s++(?:gain|get|"
         r"receive|pick\s++up|acquire)\s++(?:new\s++|additional\s++|extra\s++)?scopes?\b"),
@@ -470,6 +522,11 @@ CUES: dict[str, tuple[str, ...]] = {
         # "the organization lacks a product that a table needs, such as Xero Projects"
         r"\b(?:lacks?|lacking|without|missing)\s++(?:a|the)\s++(?:xero\s++)?product\b",
         r"\bsubscribe\s++to\s++(?:xero\s++)?(?:payroll|projects|expenses)\b",
+        r"\b(?:unless|until)\s++(?:xero\s++)?(?:payroll|projects|expenses)\s++(?:is|are|has\s++been|gets)\s++(?:enabled|"
+        r"activated|turned\s++on|switched\s++on|set\s*+up)\b",
+        # a currency the organisation has not added (multi-currency is a plan feature): Xero's
+        # "Currency Not Subscribed"
+        r"\bcurrenc(?:y|ies)\b[^.\n]{0,30}?(?:\bnot|n['\u2019]t)\s++(?:subscribed|enabled|set\s*+up)\b",
         # the product's set-up in Xero not finished ("must have concluded the payroll setup steps")
         r"\b(?:payroll|projects|expenses)\s++set[\s-]?up\b[^.\n]{0,30}?\b(?:steps?|complet\w*+|conclud\w*+|finish\w*+)",
         r"\b(?:complet\w*+|conclud\w*+|finish\w*+)\s++(?:the\s++)?(?:payroll|projects)\s++(?:set[\s-]?up|"
@@ -589,6 +646,7 @@ def cue_markers(text: str) -> frozenset[str]:
     text = _distinct_lines(text)  # ~90 patterns: each would scan every repeat of every line
     low = text.lower()
     found = {name for name, rx in _CUE_RES.items() if rx.search(low)}
-    if len(countries(text)) >= 2 and PAYROLL_WORDS.search(text):
+    named = countries(text)
+    if (len(named) >= 2 and PAYROLL_WORDS.search(text)) or (named and "region_only" in found):
         found.add("region_pair")
     return frozenset(found)
