@@ -253,3 +253,20 @@ def test_a_call_said_to_be_a_status(said: str, status: int | None) -> None:
     from xero_nb.diagnose.status import status_from_text
 
     assert status_from_text(said) == status
+
+
+# --- an xero-tenant-id header sent blank is named as empty, not as left out ---
+
+def test_an_empty_tenant_header_is_named_empty() -> None:
+    body = json.dumps({"Title": "Forbidden", "Status": 403, "Detail": "AuthenticationUnsuccessful"})
+    blank = diagnose(status=403, body=body, endpoint="GET /Invoices",
+                     request_headers={"Authorization": "Bearer abc", "xero-tenant-id": " "})
+    absent = diagnose(status=403, body=body, endpoint="GET /Invoices",
+                      request_headers={"Authorization": "Bearer abc"})
+    pasted = diagnose(text="> GET /api.xro/2.0/Invoices HTTP/1.1\n> xero-tenant-id: \n>\n"
+                           "< HTTP/1.1 403 Forbidden\n" + body)
+    for d in (blank, pasted):
+        assert d.findings[0].code == "tenant_header_missing"
+        assert d.findings[0].title == "The request sent the xero-tenant-id header empty"
+        assert "never set" in d.findings[0].fix[0]
+    assert absent.findings[0].title == "The request did not send the xero-tenant-id header"

@@ -267,6 +267,11 @@ def tenant_findings(obs: Observation, ctx: Context) -> list[Finding]:
                          "then request a new token."), 0.6 * t, CUSTOM_FACT)]
     sent = obs.tenant_header_sent
     if sent is False:
+        if obs.request_header("xero-tenant-id") is not None:  # there, but blank: the value was never set
+            return [Finding("tenant_header_missing", "The request sent the xero-tenant-id header empty",
+                            (*ev, "request headers have xero-tenant-id with no value"),
+                            ("Fill it with a tenantId from GET /connections before the call (the "
+                             "variable or setting it is read from was never set).",), 0.95 * t)]
         return [Finding("tenant_header_missing", "The request did not send the xero-tenant-id header",
                         (*ev, "request headers have no xero-tenant-id"),
                         ("Send `xero-tenant-id: <tenantId>` from GET /connections on every call.",),
