@@ -149,6 +149,18 @@ def test_diagnose_reads_pasted_text(capsys: pytest.CaptureFixture[str],
     data = last_json(out)
     assert code == OK and data["findings"][0]["code"] == "missing_scope"
     assert any("accounting.transactions" in " ".join(f["fix"]) for f in data["findings"])
+    from xero_nb import __version__
+
+    # what the text was taken to say, beside the answer: status, the endpoint used, the era given
+    assert data["version"] == __version__
+    assert data["read"] == {"status": 401, "method": None, "url": None, "endpoint": "GET /Invoices",
+                            "era": None}
+    monkeypatch.setattr(sys, "stdin", io.StringIO("curl -i https://api.xero.com/api.xro/2.0/Contacts?page=2\n"
+                                                  "HTTP/1.1 429 Too Many Requests\nX-Rate-Limit-Problem: minute"))
+    code, out, _ = run(capsys, "diagnose", "--era", "granular", "--format", "json")
+    read = last_json(out)["read"]
+    assert code == OK and read["status"] == 429 and read["method"] == "GET" and read["era"] == "granular"
+    assert read["url"] == "https://api.xero.com/api.xro/2.0/Contacts?page=2" and read["endpoint"] is None
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
     code, _, err = run(capsys, "diagnose")
     assert code == USAGE and "no error text" in err

@@ -79,7 +79,8 @@ def test_json_keeps_codes_numbers_and_keys(capsys: pytest.CaptureFixture[str], t
     path = tmp_path / "error.txt"
     path.write_text("something odd happened", encoding="utf-8")
     found = diagnosed(capsys, str(path))
-    assert set(found) == {"findings", "decisive_fact", "notes"}
+    assert set(found) == {"version", "read", "findings", "decisive_fact", "notes"}
+    assert set(found["read"]) == {"status", "method", "url", "endpoint", "era"}
     assert found["findings"][0]["code"] == "unknown"
     assert isinstance(found["findings"][0]["weight"], float)
     assert "Pass more context: --endpoint" in found["findings"][0]["fix"][-1]

@@ -127,7 +127,15 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
                     grant_type=args.grant_type, connections=connections, user_role=user_role,
                     country=args.region)
     if args.format == "json":
-        emit({"findings": [_finding(f) for f in diag.findings],
+        from xero_nb import __version__
+
+        seen = diag.observed  # what the reading took the call to be (the URL already redacted)
+        emit({"version": __version__,
+              "read": {"status": seen.status, "method": seen.method,
+                       "url": seen.url,
+                       "endpoint": f"{ep.method} {ep.path}" if ep is not None else None,
+                       "era": args.era},
+              "findings": [_finding(f) for f in diag.findings],
               "decisive_fact": _said(diag.decisive_fact) if diag.decisive_fact else None,
               "notes": [_said(n) for n in diag.notes]})
         return OK

@@ -123,8 +123,10 @@ DIAGNOSE_EXAMPLES = """examples:
   xero-nb diagnose --status 403 --tenant-id 1f0e5b6a-1111-2222-3333-444455556666 log.txt
   xero-nb diagnose --format json capture.har | jq '.findings[0].code'
 
---format json prints {"findings": [{"code", "title", "evidence", "fix", "weight"}],
-"decisive_fact", "notes"}; codes are those of docs/architecture.md.
+--format json prints {"version", "read": {"status", "method", "url", "endpoint", "era"},
+"findings": [{"code", "title", "evidence", "fix", "weight"}], "decisive_fact", "notes"}:
+"read" is what the text was taken to say (null where it says nothing; era as given, else
+null and a note says what was assumed); codes are those of docs/architecture.md.
 exit codes: 0 a diagnosis was given (whatever it found), 2 usage (a bad option, no
 file, binary input), 3 a scope or endpoint option no catalog entry matches."""
 
