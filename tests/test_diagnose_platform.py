@@ -85,3 +85,16 @@ def test_invalid_client_points_at_the_platform_credential() -> None:
 def test_without_a_platform_the_steps_are_the_developers() -> None:
     d = diagnose(text=f"{INVOICES}\n403 {P403}", app_type="Django app (xero-python)")
     assert not any("reconnect the Xero connection" in s for s in _steps(d))
+
+
+def test_a_platform_named_in_passing_beside_an_sdks_error_keeps_the_code_steps() -> None:
+    """The user's own program raised (xero-python's exception): "we moved off Zapier" is history."""
+    text = ('We moved off Zapier to our own script.\nTraceback (most recent call last):\n  File "a.py", '
+            'line 3, in <module>\nxero_python.exceptions.http_status_exceptions.ForbiddenException: (403)\n'
+            'Reason: Forbidden\nHTTP response body: {"Detail":"AuthenticationUnsuccessful"}')
+    steps = " ".join(s for f in diagnose(text=text).findings for s in f.fix)
+    assert "Zapier" not in steps and "GET /connections" in steps
+    assert platform_of("", text, own_code=True) is None and platform_of("", text) == "Zapier"
+    # the app's own description still counts: it says where the user acts
+    said = diagnose(text=text, app_type="Zapier zap").findings[0].fix[0]
+    assert said.startswith("In Zapier, reconnect")

@@ -38,9 +38,14 @@ PLATFORMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     ))
 
 
-def platform_of(app_type: object, text: str) -> str | None:
-    """The no-code platform the app's description (first) or the error's text names, else None."""
-    for said in (app_type if isinstance(app_type, str) else "", text):
+def platform_of(app_type: object, text: str, own_code: bool = False) -> str | None:
+    """The no-code platform the app's description (first) or the error's text names, else None.
+
+    ``own_code``: the error is the user's own program's (an SDK's exception or a library's
+    printout was read): a platform the text names in passing ("we moved off Zapier") is not where
+    they act, so only the app's description counts then.
+    """
+    for said in (app_type if isinstance(app_type, str) else "", "" if own_code else text):
         head = said[:5000]
         found = next((name for name, rx in PLATFORMS if rx.search(head)), None)
         if found is not None:
