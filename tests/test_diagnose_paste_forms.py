@@ -270,3 +270,16 @@ def test_an_empty_tenant_header_is_named_empty() -> None:
         assert d.findings[0].title == "The request sent the xero-tenant-id header empty"
         assert "never set" in d.findings[0].fix[0]
     assert absent.findings[0].title == "The request did not send the xero-tenant-id header"
+
+
+# --- a bare unauthorized_client from an app of the granular era: its broad scopes first (§10) ---
+
+def test_bare_unauthorized_client_on_a_2026_app_puts_the_broad_scopes_first() -> None:
+    said = 'authentication failed: unauthorized_client (app created 2026-03-10, scope="accounting.transactions.read")'
+    codes = [f.code for f in diagnose(text=said).findings]
+    assert codes[:2] == ["broad_scope_on_granular_app", "invalid_client"]
+    assert [f.code for f in diagnose(text="authentication failed: unauthorized_client").findings] == [
+        "invalid_client"]
+    given = diagnose(text="unauthorized_client", era="granular").findings
+    assert given[0].code == "broad_scope_on_granular_app"
+    assert {f.code: f.weight for f in given}["invalid_client"] == 0.5  # kept, below the scopes

@@ -1,13 +1,19 @@
 """Tuning cases said again in other words and other printouts: the rules must not hang on one wording.
 
-tests/fixtures/diagnose_variants.jsonl holds two variants of every high- or medium-confidence
-tuning case whose excerpt holds its cause (evidence decisive or suggestive): ``reworded`` (another
-person's words for the same situation, Xero's own strings kept exact) and ``other_form`` (the same
-failure as another client or layer prints it: an SDK's exception, a connector's log line, a curl
-dump, a terse chat message). A helper that had never seen the diagnosis code wrote them from the
-tuning cases only (never a held-out one), keeping the decisive clue and adding none. They are
-written, not real: they test that rules generalise, they are not corpus cases and are not scored
-by bench_diagnose.
+tests/fixtures/diagnose_variants.jsonl holds variants of every high- or medium-confidence tuning
+case whose excerpt holds its cause (evidence decisive or suggestive), written in two sets by
+helpers that had never seen the diagnosis code, from the tuning cases only (never a held-out
+one), keeping the decisive clue and adding none:
+
+* set 1: ``reworded`` (another person's words for the same situation, Xero's own strings kept
+  exact) and ``other_form`` (the same failure as another client or layer prints it);
+* set 2, written after the rules were fixed on set 1 and so a measure of how those fixes
+  generalised (before them 505 of 606 ranked first, after them 520): ``terse`` (a chat message),
+  ``ticket`` (a non-technical user's support ticket) and ``log`` (another stack's log line or
+  exception).
+
+They are written, not real: they test that rules generalise, they are not corpus cases and are
+not scored by bench_diagnose.
 
 Every variant ranks its cause first, except those in KNOWN_MISSES (each with why); a miss that
 starts to pass must be taken off the list, so the list only shrinks.
@@ -35,7 +41,8 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
         "liminal-ai-401-after-upgrade-reconnect", "the-frame-401-after-scope-change-reconnect",
         "cimplico-sync-authentication-unsuccessful-entity-disconnected", "so-67426382-revoked-tenants",
         "xero-node-634-minute-rate-limit", "cyclr-2488-payroll-region-sections")
-       for kind in ("reworded", "other_form")},
+       for kind in ("reworded", "other_form", "terse", "ticket", "log")
+       if (of, kind) != ("xero-node-634-minute-rate-limit", "log")},  # (its log line names the 429)
     ("netstd-140-attachment-401", "other_form"): "a bare 401 with 'token and tenant right' as a "
     "code comment: the expiry stays first",
     ("node-494-queryapi-no-tenant", "other_form"): "a bare 403 printout: which tenant cause is open",
@@ -49,6 +56,36 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
     ("cartoncloud-expired-token", "reworded"): "'unlinked because its token expired': the token "
     "words outweigh the unlinking",
     ("cartoncloud-expired-token", "other_form"): "as the reworded one",
+    # set 2
+    **{("cartoncloud-expired-token", kind): "as set 1's" for kind in ("terse", "ticket", "log")},
+    **{("netstd-140-attachment-401", kind): "a 401 said with 'token and tenant id are right': no scope "
+       "word, so the tenant or the expiry leads" for kind in ("terse", "ticket", "log")},
+    **{("nango-802-refresh-offline-access", kind): "a refresh said to fail, with nothing of why: a "
+       "refused refresh token leads" for kind in ("terse", "log")},
+    **{("phpoauth2-138-contacts-put", kind): "401 AuthenticationUnsuccessful: the token first (facts "
+       "ASSUMPTIONS auth_401_unauthenticated)" for kind in ("terse", "ticket")},
+    **{("databricks-403-projects-product", kind): "a vendor's list of three 403 causes"
+       for kind in ("ticket", "log")},
+    **{("databuzz-741-new-app-scopes", kind): "an app of 2026 and 'an error on auth' unnamed: the "
+       "client leads" for kind in ("terse", "log")},
+    ("node-494-queryapi-no-tenant", "log"): "a bare 403 printout: which tenant cause is open",
+    ("calcinai-625-connections-empty", "log"): "/connections' [] inside a one-line log is not read",
+    ("docketworks-restore-payroll-unprovisioned-403", "log"): "axios's data: '' is not read as an "
+    "empty body",
+    ("apideck-blog-xero-scopes-broad", "ticket"): "'created in March 2026, after the 2nd' is not read "
+    "as a date",
+    ("pyxero-276-playground-redirect-uri", "terse"): "'Google OAuth Playground ... a 500' names no cause",
+    ("quickfix-xero-403-wrong-organisation", "log"): "'<org B>' and 'authorised for org A' are not read "
+    "as two organisations",
+    ("activepieces-14497-outdated-scopes", "ticket"): "'the connection is never created' with a "
+    "custom OAuth app: the client leads",
+    ("mcp-pr302-unapproved-granular-report-scopes", "ticket"): "'permissions that were not approved' "
+    "reads as the user's role",
+    ("phpoauth2-147-demo-reset-tenant", "ticket"): "a Demo Company named without its reset",
+    ("xeroizer-162-throttling-503", "log"): "a 503 with a request count (an old throttle) is no cause",
+    ("satva-xpm-scope-approval", "log"): "practicemanager scopes are not known to need approval",
+    ("xero-cli-v050-invalid-scope-name", "terse"): "a misspelt scope in a question, with no error",
+    ("dooit-403-scope-missing-reconnect", "ticket"): "'our finance API' reads as Xero's Finance API",
 }
 
 
@@ -57,16 +94,17 @@ def _top(variant: dict[str, Any]) -> str:
     return diagnose(text=variant["excerpt"], **context).findings[0].code
 
 
-def test_the_variants_are_two_per_tuning_case() -> None:
+def test_the_variants_are_of_tuning_cases() -> None:
     split = json.loads((ROOT / "corpus" / "split.json").read_text(encoding="utf-8"))
     held = set(split["heldout_threads"])
     cases = {c["id"]: c for c in (json.loads(line) for line in (ROOT / "corpus" / "cases.jsonl")
                                   .read_text(encoding="utf-8").splitlines() if line.strip())}
-    assert len(VARIANTS) >= 400
+    assert len(VARIANTS) >= 1000
     for v in VARIANTS:
         original = cases[v["of"]]
         assert original["thread"] not in held, v["of"]  # never a held-out case
-        assert v["cause"] == original["cause"] and v["kind"] in ("reworded", "other_form")
+        assert v["cause"] == original["cause"]
+        assert v["kind"] in ("reworded", "other_form", "terse", "ticket", "log")
 
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=[f"{v['of']}-{v['kind']}" for v in VARIANTS])

@@ -42,6 +42,10 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:60|sixty)\s++days\b[^.\n]{0,30}?\b(?:inactiv\w*+|unused|not\s++(?:being\s++)?used|idle|"
         r"without\s++(?:use|activity|being\s++used))",
         r"\b(?:inactiv\w*+|unused|idle)\b[^.\n]{0,30}?\b(?:60|sixty)\s++days\b",
+        r"\b(?:60|sixty)\s++days\s++(?:with\s++)?no\s++(?:activity|use)\b",
+        r"\b(?:2|two)\s++months\b[^.\n]{0,40}?\b(?:not\s++(?:using|used)|unused|inactiv\w*+|idle)|\b(?:not\s++(?:use|using|used)|"
+        r"unused|inactiv\w*+|idle)\b[^.\n]{0,40}?\b(?:2|two)\s++months\b",
+        r"\brefresh\w*+\b[^.\n]{0,40}?\bstill\s++(?:fails?|failing|401|unauthori[sz]ed)\b",
         # the refresh made and no better ("refreshing the access token didn't fix it")
         r"\brefresh(?:ing|ed)?\b[^.\n]{0,40}?\b(?:did\s*+n[o']t|does\s*+n[o']t|do\s++not|won't|will\s++not)\s++"
         r"(?:fix|help|solve|resolve|cure)\b"),
@@ -60,6 +64,9 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:access|data|connection|session)\b[^.\n]{0,40}?\bfor\s++(?:only\s++|just\s++)?(?:30|thirty)\s++min\w*+"
         r"(?:\s++at\s++a\s++time)?",
         r"\bnever\s++(?:refresh|renew)(?:es|ed|s)?\b",
+        r"\bafter\s++(?:about\s++|around\s++)?(?:30|thirty)\s++min\w*+\b[^.\n]{0,40}?\b(?:stops?\s++working|does\s*+n[o']t\s++work|"
+        r"no\s++longer\s++works?|not\s++work\w*+)",
+        r"\b(?:loses?|lost|losing)\s++(?:its\s++|the\s++)?access\s++after\s++(?:about\s++)?(?:30|thirty)\s++min",
         r"\b(?:access|tokens?|sessions?|connection)\b[^.\n]{0,20}?\b(?:only\s++)?(?:lasts?|is\s++valid|are\s++valid|"
         r"good|expires?)\s++(?:for\s++)?(?:only\s++|just\s++)?(?:30|thirty)\s++min",
         r"\b(?:forgot|forgetting|failed|fail)\s++to\s++(?:refresh|renew)\b|\bdid\s*+n[o']t\s++(?:refresh|renew)\b",
@@ -103,9 +110,10 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\bno\s++(?:xero\s++)?organi[sz]ations?\b[^.\n]{0,60}?\b(?:to\s++(?:choose|select|connect)|(?:in|on)\s++the\s++"
         r"(?:consent|picker|list))",
         r"\b(?:sales\s++)?invoices?[\s-]*+only\b",
+        r"\bonly\b[^.\n]{0,30}?\b(?:do|for|access|create|raise|enter)\s++(?:the\s++)?sales\s++invoices\b",
         r"\bread[\s-]*+only\s++(?:user|role|access)",
         r"\b(?:standard|adviser|advisor)['\"\u2019]?\s++(?:(?:or|and|/)\s++['\"\u2018\u2019]?(?:standard|adviser|"
-        r"advisor)['\"\u2019]?\s++)?(?:xero\s++)?(?:level\s++)?(?:roles?|users?|access|permissions?)\b",
+        r"advisor)['\"\u2019]?\s++)?(?:xero\s++)?(?:level\b|(?:level\s++)?(?:roles?|users?|access|permissions?|perms)\b)",
         r"\bonly\s++(?:\w++\s++){0,2}?(?:standard|adviser|advisor)\s++users?\b",
         r"\bpayroll\b[^.\n]{0,20}?\badmin|\badmin\w*+\s++(?:access\s++)?(?:to|for|on)\s++payroll\b",
         r"\breports?\s++(?:access|role|permission)|\breporting\s++role\b",
@@ -114,6 +122,12 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:access\s++level|permissions?|role|rights)\s++of\s++(?:the\s++(?:xero\s++)?(?:user|person)|whoever|"
         r"the\s++one\s++who)\b",
         r"\brole\b[^.\n]{0,20}?\b(?:downgraded|changed|lowered|removed)\b",
+        r"\b(?:do|does)\s*+n[o'\u2019]t\s++have\s++(?:the\s++)?access\s++to\s++connect\b",
+        # the user who connected, named by what they did ("the integrating user's access level")
+        r"\b(?:integrating|connecting|authori[sz]ing)\s++user(?:'s|\u2019s)?\s++(?:xero\s++)?(?:access\s++level|role|"
+        r"permissions?)\b",
+        r"\b(?:access\s++level|role|permissions?)\s++of\s++(?:the\s++)?(?:integrating|connecting|authori[sz]ing)\s++user\b",
+        r"\b(?:my|her|his|their|our)\s++(?:permissions?|access\s++level|role|rights)\s++(?:in|on|within)\s++xero\b",
         r"\bcashbook\s++client\b",
         # payroll rights are a user's, given per user ("You do not have sufficient payroll permissions")
         r"\b(?:do(?:es)?\s*+n[o']t\s++have|without|lacks?|lacking|insufficient|no)\s++(?:sufficient\s++|enough\s++|"
@@ -128,7 +142,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"necessary|sufficient|appropriate|enough)\s++(?:permissions?|access|rights?)\s++(?:on|in|to|within)\s++"
         r"(?:the\s++)?xero\b",
         r"\buser\b[^.\n]{0,20}?\b(?:lacks?|has\s++no|does\s*+n[o']t\s++have|without)\s++(?:the\s++)?"
-        r"(?:payroll\s++|reports?\s++|admin\s++)?"
+        r"(?:required\s++|necessary\s++|sufficient\s++)?(?:xero\s++)?(?:payroll\s++|reports?\s++|admin\s++)?"
         r"(?:permissions?|access|rights?)\b(?!\s++to\s++access\s++the\s++resource\b)"),
     # "Permission denied": a role, but sometimes a scope (weaker).
     "permission_denied": (r"\bpermission\s++denied\b",),
@@ -151,6 +165,10 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?!\s++(?:their|his|her|its|the|a|an)\b)",
         r"\b(?:removed|deleted|disconnected|uninstalled)\b" + _GAP + r"\bconnected\s++apps\b",
         r"\bremoved\s++(?:the\s++|our\s++|your\s++)?(?:app|integration)\b",
+        r"\b(?:removed|deleted|disconnected)\s++(?:our|the|my|your|their)\s++(?:xero\s++)?(?:organi[sz]ation|org|company|"
+        r"tenant)\s++from\b",
+        r"\blost\s++(?:the\s++|its\s++|our\s++|their\s++)?connection\s++(?:to|with)\b",
+        r"\bconnection\b[^.\n]{0,20}?\b(?:disappeared|vanished|went\s++away|is\s++gone|has\s++gone)\b",
         r"\bdisconnect(?:s|ing)?\s++(?:the\s++|your\s++|our\s++|an?\s++)?(?:xero\s++)?(?:organi[sz]ation|org|"
         r"company|tenant|integration|app)\b",
         r"\bsubscription\b[^.\n]{0,20}?\b(?:was\s++|been\s++|is\s++|has\s++)?(?:cancell?ed|canceled|"
@@ -186,10 +204,12 @@ CUES: dict[str, tuple[str, ...]] = {
         # the id never filled in where the header is built from ("doesn't get copied into the
         # variable", "is not populated")
         r"\btenant[_ -]?id\b[^.\n]{0,30}?\b(?:does\s*+n[o']t|did\s*+n[o']t|is\s*+n[o']t|was\s*+n[o']t|"
-        r"never)\s++(?:gets?\s++|being\s++|been\s++)?(?:copied|populated|filled|passed|saved|stored|included|added)\b",
+        r"never)\s++(?:gets?\s++|being\s++|been\s++)?(?:copied|populated|filled|passed|saved|stored|included|added|"
+        r"lands?|written|set)\b",
         # the app asks which organisation to use: none was chosen, so no tenant id is sent
         # ("Please select which Xero organization this workspace should sync with")
-        r"\bselect\s++(?:which|an?|the|your)\s++(?:xero\s++)?(?:organi[sz]ation|org|company|tenant)\b[^.\n]{0,60}?"
+        r"\b(?:select|choose|pick|asks?\s++(?:me\s++|you\s++|us\s++)?which)\s++(?:which\s++|an?\s++|the\s++|your\s++)?"
+        r"(?:xero\s++)?(?:organi[sz]ation|org|company|tenant)\b[^.\n]{0,60}?"
         r"\b(?:sync|connect|use|link|export|import)\w*+",
         r"\bno\s++(?:xero\s++)?(?:organi[sz]ation|org|company|tenant)\s++(?:is\s++|was\s++|has\s++been\s++)?"
         r"(?:selected|chosen|set)\b"),
@@ -202,8 +222,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\bdemo\s++(?:company\s++)?(?:was\s++|had\s++been\s++|been\s++)?reset\b",
         r"\breset(?:s|ting)?\s++(?:the\s++|their\s++|our\s++|your\s++|his\s++|her\s++|a\s++|my\s++)?demo\s++(?:company|org\w*+)\b",
         # tokens may reach several organisations: taking the first one blindly picks the wrong one
-        r"\bfirst\s++(?:tenant|organi[sz]ation|org|connection)\s++(?:in|from|of)\s++the\s++list\b|"
-        r"\btenants\s*+\[\s*+0\s*+\]",
+        r"\bfirst\s++(?:tenant|organi[sz]ation|org|connection)\s++(?:in|from|of)\s++(?:the\s++)?list\b|"
+        r"\b(?:tenants|connections)\s*+\[\s*+0\s*+\]",
         # a stale organisation, or the Demo Company, offered and chosen at connect time
         r"\b(?:stale|demo\s++company)\b[^.\n]{0,60}?\b(?:picked|chosen|selected)\b"),
     # The tenant id said to be sent (passed to the SDK, set, provided): the header was there.
@@ -228,6 +248,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:caps?|capped|limits?|limited)\b[^.\n]{0,40}?\b\d{1,5}\s++(?:connections|organi[sz]ations|tenants|orgs)\b",
         r"\b\d{1,5}\s++(?:connections|organi[sz]ations|tenants|orgs)\s++(?:per|an?|each)\s++(?:oauth\s++)?app",
         r"\bunless\b[^.\n]{0,30}?\bcertified\b",
+        r"\blimit\s++on\s++(?:the\s++number\s++of\s++)?(?:connected\s++)?(?:oauth\s++)?(?:users|connections|organi[sz]ations|"
+        r"tenants)\b|\bcapped\s++on\s++(?:#|the\s++number)\s*+of\b",
         r"\b(?:caps?|capped|limit\w*+|restrict\w*+)\b[^.\n]{0,20}?\bhow\s++many\s++(?:\w++\s++)?(?:users|connections|"
         r"organi[sz]ations|tenants|orgs|companies)\b",
         r"\bmaximum\s++number\s++of\s++(?:tenants|organi[sz]ations|connections|orgs)\b",
@@ -303,13 +325,19 @@ CUES: dict[str, tuple[str, ...]] = {
         # rolling 24-hour window"): Xero's day limit is 5,000 calls per organisation, rolling (§7)
         r"\b(?:gone|went|go|going|got)\s++(?:over|past|beyond)\s++(?:the\s++|our\s++|xero'?s\s++)?(?:\w++\s++){0,2}?"
         r"\d[\d,]{0,9}+\s++(?:api\s++)?(?:calls|requests)\b",
-        r"\brolling\s++24[\s-]?h(?:ou)?r?s?\b"),
+        r"\brolling\s++24[\s-]?h(?:ou)?r?s?\b",
+        r"\b(?:number|amount)\s++of\s++(?:api\s++)?(?:calls|requests)\b[^.\n]{0,40}?\b(?:(?:in|per|a|each)\s++(?:24\s++hours|"
+        r"day|minute)|daily)\b",
+        r"\b(?:run|ran|running|runs|bump\w*+)\s++(?:into|up\s++against)\s++(?:the\s++)?(?:xero(?:'s)?\s++)?(?:api\s++)?"
+        r"(?:rate\s++)?limits?\b"),
     # The 2026 scope change (§3): scope changes, deprecated / broad / granular scopes, apps
     # created after 2 March 2026.
     "scope_era": (
         r"\bscopes?\s++chang|\bchanges?\s++(?:to|in)\s++(?:the\s++)?(?:xero\s++)?(?:api\s++)?scopes",
         r"\bxero(?:'s|\u2019s)?\s++(?:has\s++|have\s++)?(?:changed|updated|replaced|reworked|split)\s++(?:its\s++|their\s++|"
         r"the\s++)?(?:api\s++|oauth\s++)?scopes\b",
+        r"\bxero\s++(?:has\s++)?changed\s++something\b[^.\n]{0,20}?\bscopes\b",
+        r"\b(?:wants?|needs?|requires?|only\s++(?:takes?|accepts?))\s++(?:the\s++)?(?:new\s++)?granular\s++scopes\b",
         r"\b(?:deprecated|outdated|legacy|broad)\s++(?:[\w.]++\s++){0,2}?scopes?\b",
         # new apps held to granular scopes, which replace accounting.transactions and its kin
         r"\b(?:new|newer|newly\s++created)\s++(?:xero\s++)?apps?\b[^.\n]{0,40}?\b(?:granular|broad)\b",
@@ -323,21 +351,27 @@ CUES: dict[str, tuple[str, ...]] = {
     # A product that works only with organisations of some countries ("only works with UK and AU
     # Xero organisations", "should be UK-based"): with a country named, a region mismatch.
     "region_only": (
-        r"\bonly\s++(?:works?|available|supported|for)\b[^.\n]{0,40}?\b(?:uk|au|nz|australia|new\s++zealand|"
+        r"\bonly\s++(?:works?|available|supported|supports?|for)\b[^.\n]{0,40}?\b(?:uk|au|nz|australia|new\s++zealand|"
         r"united\s++kingdom)\b",
-        r"\b(?:should|must|needs?\s++to)\s++be\s++(?:uk|au|nz|australian|new\s++zealand|british)[\s-]++based\b"),
+        r"\b(?:should|must|has\s++to|needs?\s++to)\s++be\s++(?:(?:uk|au|nz|australian|new\s++zealand|british)[\s-]++based|"
+        r"(?:in\s++the\s++)?(?:uk|au|nz))\b"),
     # Granular scopes named: the app is in the 2026 world, but may be asking for the right ones
     # (weaker than the change itself).
     "granular_words": (r"\bgranular\b",),
     # an app said to be created after 2 Mar 2026: it is held to the granular scopes (§2b)
     "created_2026": (
-        r"\b(?:app|application|integration)\b[^.\n]{0,30}?\bcreated\s++(?:on\s++|in\s++|after\s++|since\s++)?"
-        r"(?:(?:the\s++)?\d{1,2}(?:st|nd|rd|th)?\s++)?(?:april|may|june|july|august|september|october|november|"
-        r"december)\s++2026\b",
+        r"\b(?:app|application|integration|connection)\b[^.\n]{0,30}?\b(?:created|made|registered)\s++(?:on\s++|in\s++|"
+        r"after\s++|since\s++)?(?:(?:the\s++)?\d{1,2}(?:st|nd|rd|th)?\s++)?(?:april|apr|may|june|jun|july|jul|august|aug|"
+        r"september|sept?|october|oct|november|nov|december|dec)\s++2026\b",
+        r"\b(?:app|application|integration|connection)\b[^.\n]{0,30}?\b(?:created|made|registered)\s++(?:after|since)\s++"
+        r"(?:the\s++)?(?:2(?:nd)?\s++)?mar(?:ch)?\s++(?:2(?:nd)?\s*+,?\s++)?2026\b",
         r"\b(?:app|application|integration)\b[^.\n]{0,30}?\bcreated\s++(?:in\s++|on\s++|after\s++|since\s++)?"
         r"[^.\n]{0,20}?\b20(?:2[7-9])\b",
         r"\b(?:app|application|integration)\b[^.\n]{0,30}?\bcreated\s++(?:after|since)\s++(?:2\s++)?march\s++"
         r"(?:2\s*+,?\s++)?2026\b",
+        r"\b(?:created|made|registered|set\s++up)\s++(?:a\s++|an\s++|the\s++|our\s++|my\s++)?(?:new\s++)?(?:xero\s++)?"
+        r"(?:app|application|integration|custom\s++connection)\b[^.\n]{0,40}?\b(?:in|on|after|since)\s++(?:april|apr|may|june|"
+        r"jun|july|jul|august|aug|september|sept?|october|oct|november|nov|december|dec)\s++2026\b",
         # a day in March from the 2nd, or an ISO date from 2026-03-02 on
         r"\b(?:app|application|integration)\b[^.\n]{0,30}?\bcreated\s++(?:on\s++)?(?:(?:the\s++)?(?:[2-9]|[12]\d|3[01])"
         r"(?:st|nd|rd|th)?\s++(?:of\s++)?march,?|march\s++(?:[2-9]|[12]\d|3[01])(?:st|nd|rd|th)?,?)\s++2026\b",
@@ -357,8 +391,14 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:scopes?|permissions?)\s++(?:are|is|were|was)\s++(?:missing|lacking|not\s++(?:requested|"
         r"included|granted))\b",
         r"\bfails?\s++to\s++request\s++(?:the\s++)?(?:scopes?|permissions?)",
-        r"\b(?:didn'?t|did\s++not|does\s*+n[o']t|never|forgot\s++to)\s++(?:request|ask\s++for|include|add)"
-        r"\b[^\n;!?]{0,50}?\bscopes?\b",  # scope names have dots: the gap may cross them
+        r"\b(?:didn'?t|did\s++not|does\s*+n[o']t|never|forgot\s++to)\s++(?:requests?|asks?\s++for|includes?|add)"
+        r"\b[^\n;!?]{0,50}?\b(?:scopes?|perms|permissions)\b",  # (scope names have dots: gaps cross them)
+        r"\b(?:accounting|payroll|files|assets|projects)\.[a-z.]{3,60}[`'\"]?\s++(?:was\s++|is\s++)?not\s++(?:requested|"
+        r"included|granted)\b",
+        r"\bscopes?\s++(?:for\s++[^.\n]{0,30}?)?missing\b",
+        r"\bnot\s++covered\s++by\b[^.\n]{0,30}?\b(?:scopes?|permissions?)\b",
+        r"\b(?:oauth|token(?:'s)?)\s++(?:permissions?|scopes?)\s++(?:does\s*+n[o']t|do\s*+n[o']t)\s++(?:allow|"
+        r"cover)\b",
         r"\bscopes?\b[^\n;!?]{0,50}?\b(?:was|were|is|are)\s++not\s++(?:requested|included|granted|added)\b",
         # the fix told as adding the scope ("fixed by adding the accounting.settings scope", "had to
         # request accounting.reports.read"): the scope was missing, not merely unconsented
@@ -388,10 +428,13 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\brequest(?:ing)?\s++access\b|\brestricted\s++(?:scope|api)|\bclosed\s++api\b",
         r"\b(?:api\s++)?access\s++(?:request\s++)?form\b",
         r"\b(?:approved|established|financial\s++services)\s++partners?\b",
-        r"\b(?:unable\s++to|can'?t|cannot|can\s++not)\s++use\s++(?:the\s++)?[`'\"]?[\w.]{2,60}[`'\"]?\s++scope",
-        r"\bscope\b[^.\n]{0,20}?(?:\bnot|n['\u2019]t)\s++(?:usable|available\s++to\s++us)\b",
-        r"\bxero\b[^.\n]{0,30}?\b(?:ask\w*+\s++(?:them\s++|xero\s++)?for\s++access|(?:grant|give)\s++(?:us|me|our\s++app|"
-        r"the\s++app)\s++access)\b",
+        r"\b(?:unable\s++to|can'?t|cannot|can\s++not)\s++use\s++(?:the\s++)?(?:xero\s++)?[`'\"]?[\w.]{2,60}[`'\"]?\s++"
+        r"(?:scope|permission)",
+        r"\b(?:scope|permission)\b[^.\n]{0,20}?(?:\bnot|n['\u2019]t)\s++(?:usable|available\s++to\s++(?:us|this\s++(?:client|"
+        r"app)))\b",
+        r"\buntil\s++xero\s++grants?\s++(?:us\s++)?access\b",
+        r"\bxero\b[^.\n]{0,30}?\b(?:ask\w*+\s++(?:them\s++|xero\s++)?for\s++access|(?:grant|give)\s++(?:us\s++|me\s++|"
+        r"our\s++app\s++|the\s++app\s++)?access)\b",
         r"\bbank\s*+statements?\s++report|reports/bankstatement\b",
         r"\bfinance\s++api\b|\bpayment\s*+services\b|\bbank\s*+feeds\s++api\b|\b(?:finance|bankfeeds)\.xro\b"),
     # A failure while getting a token (OAuth 1.0a request_token, /connect/token, "failed to get
@@ -411,6 +454,9 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\bclient[_ ]?(?:id|secret)\b[^.\n]{0,30}?\b(?:must|has\s++to|have\s++to|needs?\s++to|should)\s++"
         r"match\b",
         r"\bclient[_ ]?(?:id|secret)\b[^.\n]{0,30}?(?:\bnot|n['\u2019]t)\s++match\w*+",
+        r"\bno\s++client[_ ]?secret\b",
+        r"\b(?:client[_ ]?)?secret\b[^.\n]{0,30}?\b(?:match\w*+|(?:be\s++)?the\s++same\s++as)\b"
+        r"[^.\n]{0,30}?\b(?:auth\s++)?(?:config\w*+|settings?)\b",
         r"\bredirect[_ ]?ur[il]s?\b[^.\n]{0,30}?\b(?:mismatch|does\s*+n[o']?t\s++match|not\s++match|"
         r"invalid|not\s++registered)|\binvalid\s++redirect[_ ]?ur[il]\b",
         r"\bconsumer[_ ]key[_ ](?:unknown|rejected)\b|\bconsumer\s++key\s++was\s++not\s++recogni[sz]ed",
@@ -424,7 +470,8 @@ CUES: dict[str, tuple[str, ...]] = {
                       r"\bunknown\s++scopes?\b",
                       # a scope list badly written: Xero wants them space-separated and exact
                       r"\bscopes?\b[^\n;!?]{0,60}?\b(?:space[\s-]separated|commas?|(?:correctly|properly|wrongly|"
-                      r"badly)\s++(?:formatted|spelt|spelled)|spelling)\b",
+                      r"badly)\s++(?:formatted|spelt|spelled)|spelling|formatted\s++(?:wrong\w*+|incorrectly|badly)|"
+                      r"separated\s++(?:in\s++a\s++special|differently|by|with))\b",
                       # the list's separators or encoding ("the space-separated scopes collapse",
                       # "+" for the spaces): the scopes arrive as one unknown name
                       r"\b(?:space|comma)[\s-]?(?:separated|delimited)\b[^\n;!?]{0,30}?\bscopes?\b",
@@ -475,6 +522,9 @@ CUES: dict[str, tuple[str, ...]] = {
     "reconsent_needed": (
         r"\b(?:permissions?|scopes?)\b[^.\n]{0,30}?\b(?:granted|given|approved|consented)\s++(?:to\s++)?again\b",
         r"\bre-?grant\w*+\s++(?:the\s++|its\s++|their\s++)?(?:permissions?|scopes?|access|consent)\b",
+        r"\bupdate\s++(?:the\s++|its\s++|your\s++)?connection(?:'s)?\s++(?:perms|permissions|scopes)\b",
+        r"\b(?:previous|old|earlier|original)\s++(?:permission|scope)\s++set\b",
+        r"\bauthori[sz]ed\s++before\s++(?:the\s++)?(?:scope|permission)\s++change",
         r"\bscopes?\b[^.\n]{0,40}?\brequires?\s++(?:a\s++)?(?:re-?authenticat\w*+|re-?authori[sz]\w*+|"
         r"re-?consent\w*+|reconnect\w*+|new\s++consent)",
         r"\b(?:existing|old|current|previous|earlier)\s++(?:access\s++)?tokens?\b[^.\n]{0,40}?\b(?:not|never)\b"
@@ -484,20 +534,24 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:existing|old|current|previous|earlier)\s++(?:connections?|tokens?|consents?|grants?|authori[sz]ations?)"
         r"\b[^.\n]{0,30}?\b(?:keep|keeps|kept|retain\w*+|hold|holds|stay\s++with|(?:hang|hangs|hold|holds)\s++on\s++to|"
         r"stick\s++with|sticks\s++with|still\s++(?:have|has|carry|carries))\s++(?:their\s++|the\s++|its\s++)?"
-        r"(?:old|original|previous|existing|earlier|initial)\s++scopes?\b",
+        r"(?:old|original|previous|existing|earlier|initial)\s++(?:scopes?|perms|permissions?)\b",
         r"\btokens?\b[^.\n]{0,30}?\b(?:do\s*+n[o']t|does\s*+n[o']t|never|won't|cannot|can't)\s++(?:gain|get|"
         r"receive|pick\s++up|acquire)\s++(?:new\s++|additional\s++|extra\s++)?scopes?\b"),
     # The connection said to lack permissions: its consent holds fewer scopes than are needed.
     "connection_lacks": (
         r"\bconnection\b[^.\n]{0,20}?\b(?:does\s*+n[o']t|do\s++not|did\s*+n[o']t)\s++have\s++(?:the\s++)?"
-        r"(?:(?:required|necessary|needed|right|correct|sufficient|enough)\s++)?(?:permissions?|scopes?)\b",),
+        r"(?:(?:required|necessary|needed|right|correct|sufficient|enough)\s++)?(?:permissions?|scopes?)\b",
+        r"\bconnection\b[^.\n]{0,20}?\b(?:is\s++)?(?:missing|lacks?|does\s*+n[o']t\s++hold)\s++(?:the\s++)?(?:required|"
+        r"necessary|needed)\s++(?:permissions?|scopes?)\b"),
     # The same token (and tenant) works for other calls: what differs is the endpoint, so its
     # scope (or, for reports and payroll, the user's role), not the token or the connection.
     "other_calls_work": (
         r"\bother\s++(?:calls?|endpoints?|requests?|apis?|methods?|queries)\b[^.\n]{0,30}?\b(?:work|succeed|"
         r"are\s++fine|return)",
-        r"\b(?:calls?|requests?)\s++before\s++and\s++after\b",
-        r"\b(?:same|exact)\s++(?:access\s*+)?token\b[^.\n]{0,60}?\b(?:works?|working|other|before|after)\b",
+        r"\b(?:calls?|requests?)\s++before\s++and\s++after\b|\b(?:right\s++)?before\s*+/\s*+after\b|"
+        r"\bprevious\s++and\s++next\s++calls\b",
+        r"\b(?:same|exact)\s++(?:access\s*+)?token\b[^.\n]{0,60}?\b(?:works?|working|other|before|after|fine|"
+        r"succeed\w*+)\b",
         r"\b(?:works?|working|fine)\s++(?:fine\s++)?(?:with|using)\s++the\s++same\s++(?:access\s*+)?token\b",
         r"\b(?:works?|working)\s++(?:fine\s++)?(?:for|with)\s++(?:invoices|contacts|accounts|other|"
         r"everything\s++else)\b"),
@@ -527,6 +581,7 @@ CUES: dict[str, tuple[str, ...]] = {
         # a currency the organisation has not added (multi-currency is a plan feature): Xero's
         # "Currency Not Subscribed"
         r"\bcurrenc(?:y|ies)\b[^.\n]{0,30}?(?:\bnot|n['\u2019]t)\s++(?:subscribed|enabled|set\s*+up)\b",
+        r"\bnot\s++subscribed\s++to\s++(?:the\s++)?currenc(?:y|ies)\b",
         # the product's set-up in Xero not finished ("must have concluded the payroll setup steps")
         r"\b(?:payroll|projects|expenses)\s++set[\s-]?up\b[^.\n]{0,30}?\b(?:steps?|complet\w*+|conclud\w*+|finish\w*+)",
         r"\b(?:complet\w*+|conclud\w*+|finish\w*+)\s++(?:the\s++)?(?:payroll|projects)\s++(?:set[\s-]?up|"

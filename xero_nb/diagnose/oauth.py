@@ -124,9 +124,14 @@ def oauth_findings(obs: Observation, ctx: Context) -> list[Finding]:
     if not named and words and "connect_scope" in m:  # weaker: scopes named while connecting
         return [replace(f, weight=f.weight * 0.8) for f in _scope_refusal(obs, ctx, ev)]
     if err == "unauthorized_client" or (not err and "unauthorized_client" in m):
-        return [Finding("invalid_client", "This client may not use this grant (e.g. "
+        grant = Finding("invalid_client", "This client may not use this grant (e.g. "
                         "client_credentials needs a Custom Connection)", tuple(ev),
-                        ("Check the app type at developer.xero.com and use its grant.",), 0.7)]
+                        ("Check the app type at developer.xero.com and use its grant.",), 0.7)
+        if ctx.era == "granular" or m & {"scope_era", "created_2026"}:
+            # an app of the granular era asking for broad scopes is refused with a bare
+            # unauthorized_client too (§10; vendors' articles): the scopes come first
+            return [*_scope_refusal(obs, ctx, ev), replace(grant, weight=0.5)]
+        return [grant]
     if err in ("unsupported_grant_type", "access_denied", "invalid_request"):
         title = {"unsupported_grant_type": "The token request lacks a valid grant_type",
                  "access_denied": "The user declined consent at Xero's sign-in page",
@@ -237,7 +242,7 @@ def _scope_refusal(obs: Observation, ctx: Context, ev: list[str]) -> list[Findin
         # restricted API named in the words points at a restricted scope. A Custom Connection's
         # "scope validation failed" is any scope not ticked on the connection (E14), broad or
         # not: the requested scopes decide, so it stays a hint there.
-        hinted = (ctx.era == "granular" or "scope_era" in m) and not custom
+        hinted = (ctx.era == "granular" or bool(m & {"scope_era", "created_2026"})) and not custom
         # the words call a scope wrong, unknown or misspelt: a name Xero does not know, more than
         # a broad one (which is a real scope, refused only to new apps)
         wrong = "scope_unknown" in m and not hinted
@@ -265,7 +270,7 @@ def _scope_refusal(obs: Observation, ctx: Context, ev: list[str]) -> list[Findin
     eras = [ctx.era] if ctx.era else ["granular", "broad"]
     broad = sorted(s for s in ctx.requested if s in DEPRECATED_BROAD)
     if broad:
-        sure = ctx.era == "granular" or custom or "scope_era" in m
+        sure = ctx.era == "granular" or custom or bool(m & {"scope_era", "created_2026"})
         out.append(Finding("broad_scope_on_granular_app", "Broad scopes " + ", ".join(broad) +
                            " are refused for apps created from 2 Mar 2026 (Custom Connections "
                            "from 29 Apr 2026)", tuple(ev),
