@@ -46,6 +46,8 @@ SECOND_OR_THIRD = {
 }
 # Tuning cases the rules do not rank in the first three, with why.
 MISSED = {
+    "jclxx-helloworld-verifier-denied": "OAuth 1.0a's 'consumer was denied access' (permission_denied) "
+                                        "during ACCESSTOKEN: nothing says the verifier was stale",
     "receiptbank-image-not-published-api-limit": "a vendor's question title ('Why hasn't my item image "
                                                  "been published to Xero?'): nothing names the limit",
     "clouddepot-contact-sync-fault-connecting-user-restricted-role": "a vendor's 'Issue Detected - Sync "

@@ -441,6 +441,8 @@ CUES: dict[str, tuple[str, ...]] = {
     # token"): no API call was made, so no scope, tenant or access-token expiry applies.
     "token_endpoint": (
         r"\brequest[_ ]token\b|/connect/token\b|\btoken\s++endpoint\b",
+        # OAuth 1.0a's token endpoints (partner and public apps before 2021)
+        r"/oauth/(?:access|request)token\b",
         r"\b(?:failed|unable|could\s*+n[o']t|cannot|can't)\s++(?:to\s++)?(?:get|obtain|fetch|retrieve|"
         r"exchange)\b[^.\n]{0,20}?\btokens?\b",
         r"\btoken\s++(?:exchange|request)\s++fail",
@@ -525,6 +527,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\bupdate\s++(?:the\s++|its\s++|your\s++)?connection(?:'s)?\s++(?:perms|permissions|scopes)\b",
         r"\b(?:previous|old|earlier|original)\s++(?:permission|scope)\s++set\b",
         r"\bauthori[sz]ed\s++before\s++(?:the\s++)?(?:scope|permission)\s++change",
+        r"\b(?:authori[sz]ed|connected|consented)\s++before\b[^\n;!?]{0,60}?\b(?:was|were|got|had\s++been)\s++added\b",
         r"\bscopes?\b[^.\n]{0,40}?\brequires?\s++(?:a\s++)?(?:re-?authenticat\w*+|re-?authori[sz]\w*+|"
         r"re-?consent\w*+|reconnect\w*+|new\s++consent)",
         r"\b(?:existing|old|current|previous|earlier)\s++(?:access\s++)?tokens?\b[^.\n]{0,40}?\b(?:not|never)\b"

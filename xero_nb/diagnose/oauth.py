@@ -54,8 +54,8 @@ def oauth_step(obs: Observation, ctx: Context) -> str | None:
     """``token`` or ``authorize`` when the failure happened at that OAuth step, else None."""
     for url in (*ctx.urls, obs.url or ""):
         low = url.lower()
-        if "/connect/token" in low:
-            return "token"
+        if "/connect/token" in low or "/oauth/accesstoken" in low or "/oauth/requesttoken" in low:
+            return "token"  # (OAuth 1.0a's AccessToken and RequestToken too)
         if "/connect/authorize" in low:
             return "authorize"
     if "token_endpoint" in obs.markers:
