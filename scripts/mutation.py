@@ -122,6 +122,7 @@ GROUPS: dict[str, dict[str, list[str]] | None] = {
             "tests/test_diagnose_trial6.py",
             "tests/test_mutation_diagnose_trials.py",
             "tests/test_diagnose_trial7.py",
+            "tests/test_diagnose_variants.py",
         ],
         # test_diagnose checks the codes against the list in docs/architecture.md
         "also_copy": ["vendor/", "docs/"],
