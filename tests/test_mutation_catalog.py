@@ -143,9 +143,14 @@ def _jwt(claims: object) -> str:
     return f"{b64({'alg': 'none'})}.{b64(claims)}.sig"
 
 
-def test_a_jwt_whose_claims_are_no_object_grants_no_scopes() -> None:
-    assert scope_names(_jwt(["accounting.settings"])) == []
-    assert scope_names(_jwt({"sub": "x"})) == []  # no scope claim
+def test_a_jwt_without_a_scope_claim_is_refused_not_read_as_no_scopes() -> None:
+    """An id_token (or claims that are no object) grants nothing: reading it as "none granted"
+    would blame every call on scopes (a fresh user pasted an id_token so)."""
+    for claims in (["accounting.settings"], {"sub": "x", "aud": "app"}):
+        with pytest.raises(ValueError, match="no scope claim: it is not an access token"):
+            scope_names(_jwt(claims))
+    assert scope_names(_jwt({"scope": []})) == []  # a scope claim that is empty is read as it is
+    assert scope_names("Bearer " + _jwt({"scope": ["openid"]})) == ["openid"]  # copied from a header
 
 
 def test_unreadable_tokens_say_why_without_echoing_them() -> None:

@@ -29,9 +29,15 @@ def warn_user(message: str, category: type[Warning] | None = None) -> None:
 
 
 class XeroNbError(Exception):
-    """Root of every xero-nb exception."""
+    """Root of every xero-nb exception. A message that echoes what was passed in (a scope, a URL)
+    has any credential in it masked, whatever the caller typed there."""
 
     code = "xero_nb_error"
+
+    def __init__(self, *args: object) -> None:
+        from xero_nb.redact import said_safely
+
+        super().__init__(*(said_safely(a) if isinstance(a, str) else a for a in args))
 
 
 def non_ascii(text: str, what: str) -> str | None:

@@ -299,6 +299,18 @@ def looks_secret(value: str) -> bool:
             and any(c.isdigit() for c in text) and any(c.isalpha() for c in text))
 
 
+_JWT_ANY_CASE = re.compile(r"(?i)\beyj[a-z0-9_-]{4,}\.[a-z0-9_-]{4,}(?:\.[a-z0-9_-]*)?")
+_LONG_WORD = re.compile(r"[A-Za-z0-9_~+/=.\-]{20,}")  # token characters: a credential's shape
+
+
+def said_safely(text: str) -> str:
+    """A message that may echo what a user typed, with any credential in it masked: the shapes
+    ``redact`` knows, a JWT in any case (an option lower- or upper-cased), and any word shaped like
+    a token (a refresh token given as a scope, a client secret as a role)."""
+    text = _JWT_ANY_CASE.sub(REDACTED, text)
+    return _LONG_WORD.sub(lambda m: REDACTED if looks_secret(m.group(0)) else m.group(0), redact(text))
+
+
 def mask(secret: str | None) -> str:
     """``'…wxyz'``: the last 4 characters only (what a person needs to tell tokens apart)."""
     if not secret:

@@ -18,7 +18,8 @@ from urllib.parse import unquote_plus
 
 from xero_nb import jsonsafe
 
-_KEY = re.compile(r"\Ascopes?\s*+[=:]\s*+", re.IGNORECASE)  # "scope=a b" copied from a query
+# "scope=a b" copied from a query; "Bearer eyJ..." copied from a request's Authorization header
+_KEY = re.compile(r"\A(?:scopes?\s*+[=:]\s*+|(?:authorization:\s*+)?bearer\s++(?=eyj))", re.IGNORECASE)
 
 
 def _from_jwt(text: str) -> Any:
@@ -30,7 +31,11 @@ def _from_jwt(text: str) -> Any:
         # Never echo the text: it is a credential (and the cause may quote it: not chained).
         why = "its claims nest too deeply" if isinstance(exc, jsonsafe.TooDeepError) else "not a JWT?"
         raise ValueError(f"could not read the scope claim of that token ({why})") from None
-    return claims.get("scope", []) if isinstance(claims, dict) else []
+    if not isinstance(claims, dict) or "scope" not in claims:
+        # an id_token (or another JWT) holds no scopes: reading it as "none granted" misleads
+        raise ValueError("that token has no scope claim: it is not an access token (an id_token?); "
+                         "pass the access token, or the token response's scope")
+    return claims["scope"]
 
 
 def _python_list(text: str) -> list[str] | None:

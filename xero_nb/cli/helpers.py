@@ -74,18 +74,12 @@ def split_endpoint(text: str) -> tuple[str, str]:
 _ERA_ARG = re.compile(r"\bera='(\w+)'")
 
 
-_JWT_ANY_CASE = re.compile(r"(?i)\beyj[a-z0-9_-]{4,}\.[a-z0-9_-]{4,}(?:\.[a-z0-9_-]*)?")
-_LONG_WORD = re.compile(r"[A-Za-z0-9_~+/=.\-]{20,}")  # token characters: a credential's shape
-
-
 def said_safely(text: str) -> str:
-    """An error message with any credential it echoes from the command line masked: the shapes
-    ``redact`` knows, and any word shaped like a token (``--status eyJ...``, a refresh token given
-    as a role). Error output ends up in CI logs and terminals' scrollback."""
-    from xero_nb.redact import REDACTED, looks_secret, redact
+    """An error message with any credential it echoes from the command line masked (see
+    ``redact.said_safely``). Error output ends up in CI logs and terminals' scrollback."""
+    from xero_nb.redact import said_safely as masked
 
-    text = _JWT_ANY_CASE.sub(REDACTED, text)  # a JWT an option lower- or upper-cased (--era, --region)
-    return _LONG_WORD.sub(lambda m: REDACTED if looks_secret(m.group(0)) else m.group(0), redact(text))
+    return masked(text)
 
 
 def cli_words(text: str) -> str:

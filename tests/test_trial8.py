@@ -1,0 +1,44 @@
+"""A new user's trial of the scope knowledge (trial 8): what it found wrong, kept fixed.
+
+Each test names the finding it keeps: secrets echoed by the library's errors, a pasted
+``Bearer <JWT>`` or id_token, unknown scopes refusing whole tables, the CI gate passing for calls
+no scope can grant, the granular era's plan asking for broad scopes, "did you mean" pointing at
+scopes that do not grant the resource, Journals counted as lost by a migration.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import xero_nb as xn
+from xero_nb.errors import UnknownScopeError, XeroNbError
+
+REFRESH = "a3f1c9e2b7d4a6f8c0e1b2d3f4a5c6e7d8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3"
+SECRET = "Xq7v_9kLmN2pR4sT6uW8yZ0aBcDeFgHiJkLmNoPq"
+JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzY29wZSI6WyJhIl19.c2lnbmF0dXJl"
+
+
+# --- 1: the library's errors never repeat a credential passed where a scope or URL goes ---
+
+@pytest.mark.parametrize("value", [REFRESH, SECRET, f"access_token={JWT}", JWT.lower(),
+                                   f"accounting.settings.read {REFRESH}"])
+def test_an_unknown_scope_error_masks_a_credential(value: str) -> None:
+    with pytest.raises(UnknownScopeError) as info:
+        xn.parse_scopes(value)
+    shown = str(info.value) + repr(info.value)
+    for secret in (REFRESH, SECRET, JWT, JWT.lower()):
+        assert secret not in shown
+    assert "[redacted]" in shown
+
+
+def test_an_endpoint_lookup_error_masks_the_codes_in_its_url() -> None:
+    code = "4f8a9b2c1d3e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a"
+    with pytest.raises(XeroNbError) as info:
+        xn.required_scopes(f"GET https://api.xero.com/api.xro/2.0/Nope?code={code}&state=xyz")
+    assert code not in str(info.value) and "no Xero endpoint matches" in str(info.value)
+
+
+def test_error_messages_keep_ordinary_words() -> None:
+    with pytest.raises(UnknownScopeError) as info:
+        xn.parse_scopes("accounting.settngs.read")
+    assert str(info.value) == 'unknown Xero scope "accounting.settngs.read" — did you mean "accounting.settings.read"?'
