@@ -42,3 +42,34 @@ def test_error_messages_keep_ordinary_words() -> None:
     with pytest.raises(UnknownScopeError) as info:
         xn.parse_scopes("accounting.settngs.read")
     assert str(info.value) == 'unknown Xero scope "accounting.settngs.read" — did you mean "accounting.settings.read"?'
+
+
+# --- 3, 18: "did you mean" names a scope that grants what the name asks for, or nothing ---
+
+@pytest.mark.parametrize(("name", "meant"), [
+    ("accounting.quotes.read", "accounting.invoices.read"),  # Quotes are under invoices (§2b)
+    ("accounting.purchaseorders", "accounting.invoices"),
+    ("accounting.organisation.read", "accounting.settings.read"),
+    ("accounting.reports.aged", "accounting.reports.aged.read"),  # not the deprecated reports.read
+    ("accounting.reports.gst.read", "accounting.reports.taxreports.read"),
+    ("accounting.reports.pnl.read", "accounting.reports.profitandloss.read"),
+    ("assets.write", "assets"), ("accounting.settings.write", "accounting.settings"),  # read-write is the bare name
+    ("accounting.settngs.read", "accounting.settings.read"), ("acounting.settings", "accounting.settings"),
+    ("payroll.payslips", "payroll.payslip"), ("offline", "offline_access"), ("opnid", "openid"),
+    ("accounting.transaction", "accounting.transactions"),  # one letter off: the user's own scope
+    ("accounting.reports.balancesheets.read", "accounting.reports.balancesheet.read"),
+    # nothing rather than a wrong scope: a resource only deprecated scopes reach, letters alike only
+    ("accounting.receipts.read", None), ("accounting.expenseclaims", None),
+    ("accounting.widgets.read", None), ("accounting.classicexpenses", None)])
+def test_did_you_mean_points_at_a_scope_that_grants_it(name: str, meant: str | None) -> None:
+    from xero_nb.catalog.scopes import suggest
+
+    assert suggest(name) == meant
+
+
+def test_classicexpenses_is_said_to_be_no_xero_scope() -> None:
+    for name in ("accounting.classicexpenses", "accounting.classicexpenses.read"):
+        with pytest.raises(UnknownScopeError) as info:
+            xn.parse_scopes(name)
+        assert "not a Xero scope" in str(info.value) and "did you mean" not in str(info.value)
+        assert "ExpenseClaims and Receipts have no granular scope" in str(info.value)

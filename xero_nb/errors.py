@@ -69,10 +69,10 @@ class UnknownScopeError(XeroNbError, ValueError):
 
     code = "unknown_scope"
 
-    def __init__(self, name: str, suggestion: str | None) -> None:
+    def __init__(self, name: str, suggestion: str | None, why: str | None = None) -> None:
         self.name = name
         self.suggestion = suggestion
-        hint = f' — did you mean "{suggestion}"?' if suggestion else ""
+        hint = f' — did you mean "{suggestion}"?' if suggestion else f" — {why}" if why else ""
         odd = non_ascii(name, "the scope")  # a look-alike letter makes the two read the same
         super().__init__(f'unknown Xero scope "{name}"{hint}' + (f" — {odd}" if odd else ""))
 

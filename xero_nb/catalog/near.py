@@ -11,7 +11,7 @@ did you mean accounting.contacts? it contains an invisible non-ASCII character
 
 from __future__ import annotations
 
-from xero_nb.catalog.scopes import suggest
+from xero_nb.catalog.scopes import not_a_scope, suggest
 from xero_nb.errors import non_ascii
 
 
@@ -20,6 +20,8 @@ def near_miss(name: str, quote: str = "") -> str:
     character; "" when neither."""
     near = suggest(name)
     parts = [f"did you mean {quote}{near}{quote}?"] if near and near != name else []
+    if not parts and (why := not_a_scope(name)):
+        parts.append(why)
     odd = non_ascii(name, "it")
     if odd:
         parts.append(odd)

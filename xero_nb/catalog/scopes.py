@@ -124,17 +124,93 @@ def check_era(era: str) -> str:
     return era
 
 
-def suggest(name: str) -> str | None:
-    """The known scope closest to ``name`` (for "did you mean")."""
-    known = sorted(known_scopes())
+# Names that third parties use and Xero has no scope for: what to say instead of a near miss.
+NOT_A_SCOPE = {
+    "accounting.classicexpenses": "not a Xero scope (third parties name it): ExpenseClaims and Receipts "
+                                  "have no granular scope; only the deprecated accounting.transactions"
+                                  "(.read) reaches them, until Sept 2027",
+}
+# A resource as people write it in a made-up scope name -> as the scopes page names it.
+_RESOURCE_WORDS = {"gst": "gstreport", "bas": "basreport", "pnl": "profitandloss",
+                   "organization": "organisation", "org": "organisation", "payslips": "payslips",
+                   "payslip": "payslips", "employee": "employees", "timesheet": "timesheets"}
+
+
+@lru_cache(maxsize=1)
+def _live_scopes() -> tuple[tuple[str, ...], dict[str, tuple[str, ...]], frozenset[str]]:
+    """(known scopes that are not deprecated, resource -> the live scopes naming it, resources
+    only deprecated scopes reach)."""
+    info = scope_table()
+    live = tuple(sorted(k for k in known_scopes() if k not in info or info[k].status != "deprecated"))
+    by_resource: dict[str, list[str]] = {}
+    for k in live:
+        for r in info[k].resources if k in info else ():
+            by_resource.setdefault(r.lower(), []).append(k)
+    dead = frozenset(r.lower() for i in info.values() if i.status == "deprecated"
+                     for r in i.resources) - set(by_resource)
+    return live, {r: tuple(v) for r, v in by_resource.items()}, dead
+
+
+def not_a_scope(name: str) -> str | None:
+    """What to say of a name third parties use that is no Xero scope (accounting.classicexpenses)."""
     low = name.strip().lower()
+    return NOT_A_SCOPE.get(low[:-5] if low.endswith(".read") else low)
+
+
+def suggest(name: str) -> str | None:
+    """The known scope ``name`` was most likely meant to be (for "did you mean"), else None.
+
+    In order: the read-write scope for a ``.write`` guess; a live scope that extends the name
+    (``accounting.reports.aged`` -> ``.aged.read``); the live scope of the same family whose
+    resources include a word of the name (``accounting.quotes.read`` -> ``accounting.invoices.read``,
+    ``.gst.`` -> taxreports); else the closest spelling among live scopes. Deprecated broad scopes
+    are never suggested (they grant nothing to a new app), nor is anything for a name of a resource
+    only they reach (Receipts) or a name that is no Xero scope (accounting.classicexpenses).
+    """
+    low = name.strip().lower()
+    known = known_scopes()
     if low in known:
         return low
-    near = difflib.get_close_matches(low, known, n=1, cutoff=0.6)
+    if not_a_scope(low):
+        return None
+    live, by_resource, dead = _live_scopes()
+    for plural in (low + "s", low.removesuffix("s"), low.replace(".read", "s.read", 1)):
+        if plural in known:  # one letter off a real scope, deprecated or not (accounting.transaction)
+            return plural
+    if low.endswith(".write") and low[:-6] in known:
+        return low[:-6]
+    longer = sorted((k for k in live if k.startswith(low + ".")), key=len)
+    if longer:
+        return longer[0]
+    parts = low.split(".")
+    reading = parts[-1] == "read"
+    words = [_RESOURCE_WORDS.get(w, w) for w in parts[1:] if w not in ("read", "write")]
+    for word in words:
+        for form in (word, word + "s", word.removesuffix("s")):
+            if form in dead:
+                return None  # only a deprecated scope reaches it: no live scope to offer
+            named = [k for k in by_resource.get(form, ()) if k.split(".")[0] == parts[0]]
+            if named:
+                fit = [k for k in named if k.endswith(".read") == reading] or named
+                return min(fit, key=len)
+    # a misspelling: the same family and access, its middle part spelt nearly alike (settngs ->
+    # settings; not widgets -> budgets, which only share the letters around them)
+    family, _, rest = low.partition(".")
+    families = {k.partition(".")[0] for k in live if "." in k}
+    if rest and family not in families:  # the family misspelt (acounting.settings)
+        fixed = difflib.get_close_matches(family, sorted(families), n=1, cutoff=0.75)
+        return suggest(f"{fixed[0]}.{rest}") if fixed else None
+    middle = rest.removesuffix(".read")
+    alike = {k.partition(".")[2].removesuffix(".read"): k for k in live
+             if k.partition(".")[0] == family and k.endswith(".read") == reading}
+    near = difflib.get_close_matches(middle, sorted(alike), n=1, cutoff=0.75) if middle else []
     if near:
-        return near[0]
-    prefixed = [k for k in known if k.startswith(low) or low.startswith(k)]
-    return min(prefixed, key=len) if prefixed else None
+        return alike[near[0]]
+    near = difflib.get_close_matches(low, live, n=1, cutoff=0.75) if not rest else []
+    if near:
+        return near[0]  # one word (openid, email, assets, files, projects)
+    started = sorted((k for k in live if k.startswith(low)), key=len)  # offline -> offline_access
+    return started[0] if started else None
 
 
 def parse_scopes(granted: Any, *, strict: bool = True) -> frozenset[str]:
@@ -149,7 +225,7 @@ def parse_scopes(granted: Any, *, strict: bool = True) -> frozenset[str]:
         known = known_scopes()
         for name in sorted(names):
             if name not in known:
-                raise UnknownScopeError(name, suggest(name))
+                raise UnknownScopeError(name, suggest(name), not_a_scope(name))
     return names
 
 
