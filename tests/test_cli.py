@@ -115,9 +115,12 @@ def test_coverage_formats(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == OK and "endpoints allowed" in err
 
 
-def test_unknown_scope_is_exit_3_with_a_suggestion(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run(capsys, "coverage", "--granted", "accounting.transaction")
-    assert code == LOOKUP and 'did you mean "accounting.transactions"' in err
+def test_an_unknown_scope_is_noted_with_a_suggestion_not_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "coverage", "--granted", "accounting.transaction", "accounting.contacts.read")
+    assert code == OK and 'did you mean "accounting.transactions"' in err and "/Contacts" in out
+    # as a CI gate: the unknown name grants nothing, so the check fails, and the note says why
+    code, _, err = run(capsys, "coverage", "--granted", "accounting.transaction", "--require", "GET:/Invoices")
+    assert code == FAILED and 'did you mean "accounting.transactions"' in err
 
 
 def test_bad_usage_is_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
@@ -492,13 +495,14 @@ def test_report_judges_a_paste_by_its_own_token(capsys: pytest.CaptureFixture[st
     assert "| diagnosis | missing_scope |" in section
 
 
-def test_diagnose_rejects_unknown_scopes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_diagnose_notes_unknown_scopes_and_goes_on(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Issue 11: one unknown scope is noted (with its near miss), never a refusal of the diagnosis."""
     err_file = tmp_path / "err.txt"
     err_file.write_text('{"Title":"Forbidden","Status":403}')
     for flag in ("--granted", "--requested"):
-        code, out, err = run(capsys, "diagnose", str(err_file), flag, "accounting.setings.read")
-        assert code == LOOKUP and out == ""
-        assert 'did you mean "accounting.settings.read"' in err
+        code, out, _ = run(capsys, "diagnose", str(err_file), flag, "accounting.setings.read")
+        assert code == OK and "1. [" in out
+        assert "'accounting.setings.read' is not a Xero scope; did you mean 'accounting.settings.read'?" in out
 
 
 def test_diagnose_prints_notes_on_the_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

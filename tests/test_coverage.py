@@ -85,9 +85,10 @@ def test_what_if_lists_only_changed_rows() -> None:
     assert len(xn.what_if([], add=["accounting.transactions"], era="broad")) == 108 + 50 - 50
 
 
-def test_what_if_rejects_unknown_scope() -> None:
-    with pytest.raises(xn.UnknownScopeError, match="accounting.contacts"):
-        xn.what_if([], add=["accounting.contact"])
+def test_what_if_carries_an_unknown_scope_with_a_warning() -> None:
+    with pytest.warns(XeroNbWarning, match='did you mean "accounting.contacts"'):
+        changed = xn.what_if([], add=["accounting.contact"])
+    assert changed.empty  # it grants nothing, and nothing was refused
 
 
 def test_least_privilege_prefers_reads() -> None:

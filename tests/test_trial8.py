@@ -73,3 +73,46 @@ def test_classicexpenses_is_said_to_be_no_xero_scope() -> None:
             xn.parse_scopes(name)
         assert "not a Xero scope" in str(info.value) and "did you mean" not in str(info.value)
         assert "ExpenseClaims and Receipts have no granular scope" in str(info.value)
+
+
+# --- 2: one unknown scope (a newer one in a real token, a typo) is carried and noted ---
+
+def test_a_table_is_never_refused_for_one_unknown_scope() -> None:
+    from xero_nb.errors import XeroNbWarning
+
+    with pytest.warns(XeroNbWarning, match='"accounting.einvoices.read" is not a scope the catalog knows'):
+        frame = xn.coverage("openid accounting.invoices.read accounting.einvoices.read", era="granular")
+    assert frame.set_index(["method", "path"]).loc[("GET", "/Invoices"), "allowed"]
+    assert any('did you mean "accounting.invoices.read"' in n and "grants nothing here" in n
+               for n in frame.attrs["notes"])
+    with pytest.warns(XeroNbWarning, match="not a scope the catalog knows"):
+        assert not xn.is_allowed("GET /Contacts", ["accounting.contact"], era="granular")
+    with pytest.warns(XeroNbWarning, match=r"\[redacted\]"):  # a secret pasted among them: masked
+        xn.coverage(["accounting.invoices.read", REFRESH], era="granular")
+
+
+def test_the_cli_carries_an_unknown_scope_in_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    from xero_nb.cli import main
+
+    for argv in (["coverage", "--granted", "accounting.invoices.read", "accounting.einvoices.read",
+                  "--era", "granular", "--api", "accounting"],
+                 ["migrate", "--granted", "accounting.transactions", "accounting.einvoices.read"]):
+        assert main(argv) == 0
+        err = capsys.readouterr().err
+        assert 'note: "accounting.einvoices.read" is not a scope the catalog knows' in err
+
+
+# --- 14: the CI gate fails a call that no scope can grant in the era ---
+
+def test_the_require_gate_fails_a_call_no_scope_grants(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from xero_nb.cli import main
+
+    assert main(["coverage", "--granted", "accounting.invoices", "--era", "granular", "--require",
+                 "GET:/Receipts", "--format", "json"]) == 1
+    result = json.loads(capsys.readouterr().out)
+    assert result["ok"] is False and result["missing_scopes"] == []  # nothing to add: it cannot pass
+    assert main(["coverage", "--granted", "accounting.transactions", "--era", "mixed", "--require",
+                 "GET:/Receipts"]) == 0  # an older app keeps it through the broad scope
+    capsys.readouterr()

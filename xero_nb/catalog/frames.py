@@ -20,13 +20,15 @@ from xero_nb.catalog.scopes import (
     NOT_IN_SPECS,
     OIDC_SCOPES,
     check_era,
+    known_scopes,
     mapping,
     narrowest,
-    parse_scopes,
     required_scopes,
     restriction,
     scope_reach,
     scope_table,
+    scopes_warned,
+    unknown_scope_note,
     unreachable,
 )
 from xero_nb.errors import warn_user
@@ -73,7 +75,9 @@ def _static(era: str) -> tuple[tuple[Endpoint, ...], tuple[frozenset[str], ...],
 
 
 def _granted_set(granted: Any) -> frozenset[str]:
-    return granted if isinstance(granted, frozenset) else parse_scopes(granted)
+    """The scope names given; one the catalog does not know is carried with a warning that names
+    the near miss, never a refusal of the whole table (a newer scope in a real token)."""
+    return granted if isinstance(granted, frozenset) else scopes_warned(granted)
 
 
 def coverage(granted: Any = (), era: str = "broad") -> pd.DataFrame:
@@ -115,7 +119,7 @@ def coverage_notes(granted: Any = (), era: str = "broad") -> list[str]:
     have = _granted_set(granted)
     if not have:
         return ["no scopes were given: every endpoint shows as refused"]
-    reach, anywhere = scope_reach(era), scope_reach("mixed")
+    reach, anywhere, known = scope_reach(era), scope_reach("mixed"), known_scopes()
     notes = []
     for s in sorted(have - OIDC_SCOPES):
         if reach.get(s):
@@ -127,6 +131,8 @@ def coverage_notes(granted: Any = (), era: str = "broad") -> list[str]:
             notes.append(f"{s} allows nothing in the {era} era: it is a deprecated broad scope, "
                          "which grants nothing to an app created from 2 Mar 2026 (era='mixed' "
                          "if the app is older)")
+        elif s not in known:
+            notes.append(unknown_scope_note(s))
         else:
             notes.append(f"{s} allows no endpoint in the catalog: Xero documents the scope, but its "
                          "OpenAPI specs describe none of its operations; it is carried, not judged")
@@ -181,7 +187,7 @@ def scope_summary(granted: Any = (), era: str = "broad") -> pd.DataFrame:
 def what_if(granted: Any = (), add: Any = (), remove: Any = (), era: str = "broad") -> pd.DataFrame:
     """Only the rows whose access changes when scopes are added/removed; column ``change``."""
     before = _granted_set(granted)
-    after = (before | parse_scopes(add)) - parse_scopes(remove)
+    after = (before | scopes_warned(add)) - scopes_warned(remove)
     old = coverage(before, era)
     new = coverage(after, era)
     changed = old["allowed"] != new["allowed"]

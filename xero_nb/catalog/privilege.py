@@ -19,9 +19,9 @@ from xero_nb.catalog.scopes import (
     JOURNALS_SCOPE,
     check_era,
     granular_overlay,
-    parse_scopes,
     required_scopes,
     scope_reach,
+    scopes_warned,
     unreachable,
 )
 from xero_nb.errors import UnreachableEndpointError
@@ -189,7 +189,7 @@ def migration_plan(granted_broad: Any) -> MigrationPlan:
     scope from an existing connection is permanent. Journals stay requested but are listed in
     ``cannot_keep``: from 2 Mar 2026 they answer only with Xero's approval (Advanced tier).
     """
-    broad = parse_scopes(granted_broad)
+    broad = scopes_warned(granted_broad)  # an unknown name is carried (a warning names it)
     reachable = [ep for ep in load_catalog()
                  if required_scopes(ep, "broad") and required_scopes(ep, "broad") & broad]
     overlay = granular_overlay()

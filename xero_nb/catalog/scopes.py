@@ -34,7 +34,7 @@ from typing import Any
 from xero_nb.catalog import files
 from xero_nb.catalog.index import load_catalog
 from xero_nb.catalog.scope_text import scope_names
-from xero_nb.errors import UnknownEraError, UnknownScopeError
+from xero_nb.errors import UnknownEraError, UnknownScopeError, non_ascii, warn_user
 from xero_nb.models import Endpoint
 
 ERAS = ("broad", "granular", "mixed")
@@ -229,6 +229,36 @@ def parse_scopes(granted: Any, *, strict: bool = True) -> frozenset[str]:
     return names
 
 
+def unknown_scope_note(name: str) -> str:
+    """What to say of a scope name the catalog does not know, when it is carried rather than
+    refused: the near miss (or why it is no scope), and that it grants nothing here. A name shaped
+    like a credential (a token pasted where scopes go) is masked."""
+    from xero_nb.redact import said_safely
+
+    near, why = suggest(name), not_a_scope(name)
+    said = [f'did you mean "{near}"?' if near else why or "", non_ascii(name, "it") or ""]
+    hint = f" ({'; '.join(p for p in said if p)})" if any(said) else ""
+    return said_safely(f'"{name}" is not a scope the catalog knows{hint}: it is carried, and grants '
+                       "nothing here")
+
+
+def scopes_noted(value: Any) -> tuple[frozenset[str], list[str]]:
+    """(the scope names in ``value``, a note for each the catalog does not know): for APIs that
+    judge scopes and must not refuse a whole table for one unknown name (a newer scope in a real
+    token, a typo, which the note names)."""
+    names = parse_scopes(value, strict=False)
+    known = known_scopes()
+    return names, [unknown_scope_note(n) for n in sorted(names) if n not in known]
+
+
+def scopes_warned(value: Any) -> frozenset[str]:
+    """``scopes_noted``'s names, each note given as a warning at the caller's line."""
+    names, notes = scopes_noted(value)
+    for note in notes:
+        warn_user(note)
+    return names
+
+
 @dataclass(frozen=True, slots=True)
 class OverlayRow:
     """One curated broad -> granular mapping: how sure we are, whose word, and any other reading."""
@@ -314,7 +344,7 @@ def required_scopes(ep: Endpoint | str, era: str = "broad") -> frozenset[str]:
 
 def granted_by(ep: Endpoint | str, granted: Any, era: str = "broad") -> frozenset[str]:
     """Which of the granted scopes grant ``ep``."""
-    have = granted if isinstance(granted, frozenset) else parse_scopes(granted)
+    have = granted if isinstance(granted, frozenset) else scopes_warned(granted)
     return required_scopes(ep, era) & have
 
 

@@ -127,8 +127,10 @@ DIAGNOSE_EXAMPLES = """examples:
 "findings": [{"code", "title", "evidence", "fix", "weight"}], "decisive_fact", "notes"}:
 "read" is what the text was taken to say (null where it says nothing; era as given, else
 null and a note says what was assumed); codes are those of docs/architecture.md.
+A scope name the catalog does not know (--granted, --requested) is noted, with its near
+miss, and the diagnosis goes on.
 exit codes: 0 a diagnosis was given (whatever it found), 2 usage (a bad option, no
-file, binary input), 3 a scope or endpoint option no catalog entry matches."""
+file, binary input), 3 an --endpoint no catalog entry matches."""
 
 
 def _diagnose(d: argparse.ArgumentParser) -> None:
