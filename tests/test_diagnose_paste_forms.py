@@ -283,3 +283,17 @@ def test_bare_unauthorized_client_on_a_2026_app_puts_the_broad_scopes_first() ->
     given = diagnose(text="unauthorized_client", era="granular").findings
     assert given[0].code == "broad_scope_on_granular_app"
     assert {f.code: f.weight for f in given}["invalid_client"] == 0.5  # kept, below the scopes
+
+
+# --- a scope name Xero does not know, named in words: Xero refuses the sign-in (invalid_scope) ---
+
+def test_an_unknown_scope_named_in_words_is_an_invalid_scope_request() -> None:
+    d = diagnose(text="my scope string has accounting.reports.balancesheets.read and sign-in keeps failing")
+    assert d.findings[0].code == "invalid_scope_requested"
+    assert "did you mean `accounting.reports.balancesheet.read`?" in d.findings[0].title
+    # not for an API call refused, nor for a module path in a traceback
+    api = diagnose(text='401 {"Detail":"AuthorizationUnsuccessful"} WWW-Authenticate: insufficient_scope '
+                        "scope accounting.widgets.read")
+    assert "invalid_scope_requested" not in [f.code for f in api.findings][:1]
+    trace = diagnose(text='File "/app/xero_python.accounting.api.py", line 3\nHTTP 403 Forbidden')
+    assert "invalid_scope_requested" not in [f.code for f in trace.findings]

@@ -10,7 +10,11 @@ one), keeping the decisive clue and adding none:
 * set 2, written after the rules were fixed on set 1 and so a measure of how those fixes
   generalised (before them 505 of 606 ranked first, after them 520): ``terse`` (a chat message),
   ``ticket`` (a non-technical user's support ticket) and ``log`` (another stack's log line or
-  exception).
+  exception);
+* set 3, written while set 2 was being read and measured before any rule was written from it
+  (344 of 404 ranked first at the session's first commit, 362 after the rules generalised on sets
+  1 and 2): ``vendor`` (a help-centre article or in-app banner) and ``thread`` (a developer's
+  forum question with unrelated detail around the failure).
 
 They are written, not real: they test that rules generalise, they are not corpus cases and are
 not scored by bench_diagnose.
@@ -41,7 +45,7 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
         "liminal-ai-401-after-upgrade-reconnect", "the-frame-401-after-scope-change-reconnect",
         "cimplico-sync-authentication-unsuccessful-entity-disconnected", "so-67426382-revoked-tenants",
         "xero-node-634-minute-rate-limit", "cyclr-2488-payroll-region-sections")
-       for kind in ("reworded", "other_form", "terse", "ticket", "log")
+       for kind in ("reworded", "other_form", "terse", "ticket", "log", "vendor", "thread")
        if (of, kind) != ("xero-node-634-minute-rate-limit", "log")},  # (its log line names the 429)
     ("netstd-140-attachment-401", "other_form"): "a bare 401 with 'token and tenant right' as a "
     "code comment: the expiry stays first",
@@ -84,8 +88,26 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
     ("phpoauth2-147-demo-reset-tenant", "ticket"): "a Demo Company named without its reset",
     ("xeroizer-162-throttling-503", "log"): "a 503 with a request count (an old throttle) is no cause",
     ("satva-xpm-scope-approval", "log"): "practicemanager scopes are not known to need approval",
-    ("xero-cli-v050-invalid-scope-name", "terse"): "a misspelt scope in a question, with no error",
     ("dooit-403-scope-missing-reconnect", "ticket"): "'our finance API' reads as Xero's Finance API",
+    # set 3
+    **{("cartoncloud-expired-token", kind): "as set 1's" for kind in ("vendor", "thread")},
+    ("netstd-140-attachment-401", "vendor"): "as set 2's",
+    ("phpoauth2-138-contacts-put", "vendor"): "as set 2's",
+    ("node-494-queryapi-no-tenant", "thread"): "as set 2's",
+    ("pyxero-276-playground-redirect-uri", "vendor"): "as set 2's",
+    ("activepieces-14497-outdated-scopes", "vendor"): "as set 2's",
+    ("mcp-pr302-unapproved-granular-report-scopes", "vendor"): "as set 2's",
+    ("phpoauth2-147-demo-reset-tenant", "vendor"): "as set 2's",
+    ("xeroizer-162-throttling-503", "thread"): "as set 2's",
+    ("databricks-403-projects-product", "vendor"): "as set 2's",
+    ("activepieces-7888-missing-report-scopes", "thread"): "'never asks for report access' beside a "
+    "question on a self-hosted set-up: the role's words lead",
+    ("xerogateway-103-request-token", "vendor"): "'request a token ... answers 401' is not read as the "
+    "token step",
+    ("xero-laravel-29-settings-read-zero-tenants", "thread"): "'adding the scope ... is what it "
+    "needed' reads as a scope added later",
+    ("getsimplerlife-request-driven-tokens-expired-xero-dead", "vendor"): "'never called the token "
+    "endpoint' names the token step",
 }
 
 
@@ -99,12 +121,12 @@ def test_the_variants_are_of_tuning_cases() -> None:
     held = set(split["heldout_threads"])
     cases = {c["id"]: c for c in (json.loads(line) for line in (ROOT / "corpus" / "cases.jsonl")
                                   .read_text(encoding="utf-8").splitlines() if line.strip())}
-    assert len(VARIANTS) >= 1000
+    assert len(VARIANTS) >= 1400
     for v in VARIANTS:
         original = cases[v["of"]]
         assert original["thread"] not in held, v["of"]  # never a held-out case
         assert v["cause"] == original["cause"]
-        assert v["kind"] in ("reworded", "other_form", "terse", "ticket", "log")
+        assert v["kind"] in ("reworded", "other_form", "terse", "ticket", "log", "vendor", "thread")
 
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=[f"{v['of']}-{v['kind']}" for v in VARIANTS])

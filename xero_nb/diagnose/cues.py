@@ -43,11 +43,12 @@ CUES: dict[str, tuple[str, ...]] = {
         r"without\s++(?:use|activity|being\s++used))",
         r"\b(?:inactiv\w*+|unused|idle)\b[^.\n]{0,30}?\b(?:60|sixty)\s++days\b",
         r"\b(?:60|sixty)\s++days\s++(?:with\s++)?no\s++(?:activity|use)\b",
+        r"(?:\bnot|n['\u2019]t)\s++(?:been\s++)?used\s++(?:for|in)\s++(?:60|sixty)\s++days\b",
         r"\b(?:2|two)\s++months\b[^.\n]{0,40}?\b(?:not\s++(?:using|used)|unused|inactiv\w*+|idle)|\b(?:not\s++(?:use|using|used)|"
         r"unused|inactiv\w*+|idle)\b[^.\n]{0,40}?\b(?:2|two)\s++months\b",
         r"\brefresh\w*+\b[^.\n]{0,40}?\bstill\s++(?:fails?|failing|401|unauthori[sz]ed)\b",
         # the refresh made and no better ("refreshing the access token didn't fix it")
-        r"\brefresh(?:ing|ed)?\b[^.\n]{0,40}?\b(?:did\s*+n[o']t|does\s*+n[o']t|do\s++not|won't|will\s++not)\s++"
+        r"\b(?:refresh|renew)(?:ing|ed)?\b[^.\n]{0,40}?\b(?:did\s*+n[o']t|does\s*+n[o']t|do\s++not|did\s++not|won't|will\s++not)\s++"
         r"(?:fix|help|solve|resolve|cure)\b"),
     # No refresh token (null, missing, offline_access not asked for), or no refresh at all:
     # the 30-minute access token lapses (§4).
@@ -60,6 +61,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:token\s++)?refresh(?:ing)?\s++(?:is\s++)?(?:broken|not\s++working|failing|stopped)\b",
         r"\brefresh(?:ing)?\s++(?:the\s++|xero\s++|our\s++|my\s++)?tokens?\s++(?:does\s*+n[o'\u2019]t|do\s*+n[o'\u2019]t|"
         r"no\s++longer|stopped)\s++work",
+        r"\brefresh\b[^.\n]{0,40}?(?:\bis\s*+n[o'\u2019]t|\bis\s++not)\s++working\b|\bbroken\s++(?:token\s++)?refresh\b",
         r"\btokens?\b[^.\n]{0,60}?\b(?:(?:30|thirty)\s*+min|half\s++an\s++hour)",
         r"\b(?:access|data|connection|session)\b[^.\n]{0,40}?\bfor\s++(?:only\s++|just\s++)?(?:30|thirty)\s++min\w*+"
         r"(?:\s++at\s++a\s++time)?",
@@ -128,6 +130,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"permissions?)\b",
         r"\b(?:access\s++level|role|permissions?)\s++of\s++(?:the\s++)?(?:integrating|connecting|authori[sz]ing)\s++user\b",
         r"\b(?:my|her|his|their|our)\s++(?:permissions?|access\s++level|role|rights)\s++(?:in|on|within)\s++xero\b",
+        r"\b(?:my|her|his|their|our)\s++xero\s++(?:permissions?|access\s++level|role|rights)\b",
         r"\bcashbook\s++client\b",
         # payroll rights are a user's, given per user ("You do not have sufficient payroll permissions")
         r"\b(?:do(?:es)?\s*+n[o']t\s++have|without|lacks?|lacking|insufficient|no)\s++(?:sufficient\s++|enough\s++|"
@@ -169,6 +172,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"tenant)\s++from\b",
         r"\blost\s++(?:the\s++|its\s++|our\s++|their\s++)?connection\s++(?:to|with)\b",
         r"\bconnection\b[^.\n]{0,20}?\b(?:disappeared|vanished|went\s++away|is\s++gone|has\s++gone)\b",
+        r"\b(?:lists?|shows?|returns?)\s++no\s++(?:connected\s++)?(?:organi[sz]ations|orgs|tenants)\b",
+        r"\b(?:make\s++sure|ensure|check)\b[^.\n]{0,30}?\bsubscription\s++is\s++active\b",
         r"\bdisconnect(?:s|ing)?\s++(?:the\s++|your\s++|our\s++|an?\s++)?(?:xero\s++)?(?:organi[sz]ation|org|"
         r"company|tenant|integration|app)\b",
         r"\bsubscription\b[^.\n]{0,20}?\b(?:was\s++|been\s++|is\s++|has\s++)?(?:cancell?ed|canceled|"
@@ -187,6 +192,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:xero[_-]?)?tenant[_ -]?id\b[^.\n]{0,30}?\b(?:header\s++)?(?:is\s++|was\s++)?(?:missing|not\s++"
         r"(?:sent|set|passed|provided|included)|empty|blank)\b",
         r"\b(?:empty|blank)\s++[`'\"]?(?:xero[_-]?)?tenant[_ -]?id\b",
+        r"\btenant[_ -]?id\b[^.\n]{0,60}?\b(?:stays?|remains?|is\s++still|left)\s++"
+        r"(?:empty|blank|unset|null)\b",
         r"(?:\bnot|n['\u2019]t)\s++(?:copy|set|pass|send|include|populate|save|store|add)\s++(?:the\s++|a\s++)?"
         r"(?:xero[_-]?)?tenant[_ -]?id\b",
         r"\b(?:missing|without|no|(?:forgot|forgetting|needed|need|had|must)(?:\s++to\s++(?:send|pass|set|add|"
@@ -222,7 +229,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\bdemo\s++(?:company\s++)?(?:was\s++|had\s++been\s++|been\s++)?reset\b",
         r"\breset(?:s|ting)?\s++(?:the\s++|their\s++|our\s++|your\s++|his\s++|her\s++|a\s++|my\s++)?demo\s++(?:company|org\w*+)\b",
         # tokens may reach several organisations: taking the first one blindly picks the wrong one
-        r"\bfirst\s++(?:tenant|organi[sz]ation|org|connection)\s++(?:in|from|of)\s++(?:the\s++)?list\b|"
+        r"\b(?:one|a)\s++(?:xero\s++)?organi[sz]ation\b[^.\n]{0,50}?\ba\s++different\s++one\b",
+        r"\bfirst\s++(?:one|tenant|organi[sz]ation|org|connection)\s++(?:in|from|of)\s++(?:the\s++|your\s++|our\s++)?list\b|"
         r"\b(?:tenants|connections)\s*+\[\s*+0\s*+\]",
         # a stale organisation, or the Demo Company, offered and chosen at connect time
         r"\b(?:stale|demo\s++company)\b[^.\n]{0,60}?\b(?:picked|chosen|selected)\b"),
@@ -281,7 +289,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\blimit\s++of\s++(?:\w++\s++){0,2}?(?:invoices|bills|quotes|transactions)\b",
         r"\b(?:invoices?|bills?|transactions?)\s++(?:limit|cap|allowance)s?\b",
         r"\b(?:subscription|plan)(?:'s)?[\s-]++(?:based\s++)?(?:limit|cap|allowance)s?\b",
-        r"\b(?:limit|cap|allowance)s?\s++(?:that\s++comes\s++with|that\s++come\s++with|on|of|in|within|from|with)\s++"
+        r"\b(?:limit|cap|allowance)s?\s++(?:that\s++comes\s++with|that\s++come\s++with|tied\s++to|on|of|in|within|from|with)\s++"
         r"(?:your|the|our|their|its)\s++(?:xero\s++)?(?:subscription|plan)\b",
         r"\b(?:cashbook|ledger|ignite|early|simple)\s++(?:(?:and|or|&)\s++(?:cashbook|ledger|ignite|early|"
         r"simple)\s++)?plans?\b",
@@ -325,7 +333,9 @@ CUES: dict[str, tuple[str, ...]] = {
         # rolling 24-hour window"): Xero's day limit is 5,000 calls per organisation, rolling (§7)
         r"\b(?:gone|went|go|going|got)\s++(?:over|past|beyond)\s++(?:the\s++|our\s++|xero'?s\s++)?(?:\w++\s++){0,2}?"
         r"\d[\d,]{0,9}+\s++(?:api\s++)?(?:calls|requests)\b",
-        r"\brolling\s++24[\s-]?h(?:ou)?r?s?\b",
+        r"\brolling\s++24[\s-]?h(?:ou)?r?s?\b|\b24[\s-]?hour\s++window\b",
+        r"\b(?:calls|requests)\s++allowed\b[^.\n]{0,40}?\b(?:used\s++up|exhausted|reached|exceeded|spent)\b",
+        r"\b(?:request|call|api)\s++allowance\b",
         r"\b(?:number|amount)\s++of\s++(?:api\s++)?(?:calls|requests)\b[^.\n]{0,40}?\b(?:(?:in|per|a|each)\s++(?:24\s++hours|"
         r"day|minute)|daily)\b",
         r"\b(?:run|ran|running|runs|bump\w*+)\s++(?:into|up\s++against)\s++(?:the\s++)?(?:xero(?:'s)?\s++)?(?:api\s++)?"
@@ -337,7 +347,9 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\bxero(?:'s|\u2019s)?\s++(?:has\s++|have\s++)?(?:changed|updated|replaced|reworked|split)\s++(?:its\s++|their\s++|"
         r"the\s++)?(?:api\s++|oauth\s++)?scopes\b",
         r"\bxero\s++(?:has\s++)?changed\s++something\b[^.\n]{0,20}?\bscopes\b",
-        r"\b(?:wants?|needs?|requires?|only\s++(?:takes?|accepts?))\s++(?:the\s++)?(?:new\s++)?granular\s++scopes\b",
+        r"\b(?:wants?|needs?|requires?|only\s++(?:takes?|accepts?)|must\s++use)\s++(?:the\s++)?(?:new\s++)?granular\s++"
+        r"(?:oauth\s++)?scopes\b",
+        r"\bxero(?:'s|\u2019s)?\s++(?:has\s++)?changed\s++how\b[^.\n]{0,20}?\bscopes\b",
         r"\b(?:deprecated|outdated|legacy|broad)\s++(?:[\w.]++\s++){0,2}?scopes?\b",
         # new apps held to granular scopes, which replace accounting.transactions and its kin
         r"\b(?:new|newer|newly\s++created)\s++(?:xero\s++)?apps?\b[^.\n]{0,40}?\b(?:granular|broad)\b",
@@ -363,6 +375,9 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:app|application|integration|connection)\b[^.\n]{0,30}?\b(?:created|made|registered)\s++(?:on\s++|in\s++|"
         r"after\s++|since\s++)?(?:(?:the\s++)?\d{1,2}(?:st|nd|rd|th)?\s++)?(?:april|apr|may|june|jun|july|jul|august|aug|"
         r"september|sept?|october|oct|november|nov|december|dec)\s++2026\b",
+        r"\b(?:app|application|integration|connection)s?\b[^.\n]{0,30}?\b(?:created|made|registered|set\s++up)\s++(?:after|since)\s++"
+        r"(?:the\s++)?(?:(?:[2-9]|[12]\d|3[01])(?:st|nd|rd|th)?\s++)?(?:april|apr|may|june|jun|july|jul|august|aug|september|"
+        r"sept?|october|oct|november|nov|december|dec)\s++2026\b",
         r"\b(?:app|application|integration|connection)\b[^.\n]{0,30}?\b(?:created|made|registered)\s++(?:after|since)\s++"
         r"(?:the\s++)?(?:2(?:nd)?\s++)?mar(?:ch)?\s++(?:2(?:nd)?\s*+,?\s++)?2026\b",
         r"\b(?:app|application|integration)\b[^.\n]{0,30}?\bcreated\s++(?:in\s++|on\s++|after\s++|since\s++)?"
@@ -393,6 +408,9 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\bfails?\s++to\s++request\s++(?:the\s++)?(?:scopes?|permissions?)",
         r"\b(?:didn'?t|did\s++not|does\s*+n[o']t|never|forgot\s++to)\s++(?:requests?|asks?\s++for|includes?|add)"
         r"\b[^\n;!?]{0,50}?\b(?:scopes?|perms|permissions)\b",  # (scope names have dots: gaps cross them)
+        r"\bnever\s++asks?\s++for\b[^.\n]{0,30}?\b(?:access|perms|permissions?|scopes?)\b",
+        r"\bscopes\b[^.\n]{0,40}?\b(?:are|is)\s++missing\b",
+        r"\btokens?\b[^.\n]{0,20}?\b(?:has\s*+n[o'\u2019]t|has\s++not|was\s*+n[o'\u2019]t)\s++been\s++granted\b",
         r"\b(?:accounting|payroll|files|assets|projects)\.[a-z.]{3,60}[`'\"]?\s++(?:was\s++|is\s++)?not\s++(?:requested|"
         r"included|granted)\b",
         r"\bscopes?\s++(?:for\s++[^.\n]{0,30}?)?missing\b",
@@ -413,7 +431,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\badd\s++[`'\"]?(?:accounting|payroll|files|assets|projects)\.[a-z.]{3,60}[`'\"]?\s++to\s++(?:the\s++|our\s++|"
         r"your\s++)?(?:\w++\s++){0,2}?scopes\b",
         r"\bscopes?\s++(?:is\s++|was\s++)?missing\s++from\s++(?:the\s++|its\s++|our\s++)?(?:\w++\s++){0,3}?scopes?\b",
-        r"\btokens?\b[^.\n]{0,20}?(?:\bnot|n['\u2019]t)\s++allowed\s++to\b"),
+        r"\btokens?\b[^.\n]{0,20}?(?:\bnot|n['\u2019]t)\s++(?:allowed|permitted)\s++to\b"),
     # Words that say a call failed, with no status: enough to treat the call as refused.
     "failed": (r"\bfail(?:s|ed|ing|ure)?\b|\b(?:refused|rejected|denied)\b",
                r"\b(?:does\s*+n[o']t|did\s*+n[o']t|do\s++not|won'?t|can'?t|cannot)\s++work\b|\bnot\s++working\b"),
@@ -457,6 +475,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"match\b",
         r"\bclient[_ ]?(?:id|secret)\b[^.\n]{0,30}?(?:\bnot|n['\u2019]t)\s++match\w*+",
         r"\bno\s++client[_ ]?secret\b",
+        r"\bclient[_ ]?secret\b[^.\n]{0,40}?\b(?:must|has\s++to|should|needs?\s++to)\s++be\s++"
+        r"(?:identical|the\s++same)\b",
         r"\b(?:client[_ ]?)?secret\b[^.\n]{0,30}?\b(?:match\w*+|(?:be\s++)?the\s++same\s++as)\b"
         r"[^.\n]{0,30}?\b(?:auth\s++)?(?:config\w*+|settings?)\b",
         r"\bredirect[_ ]?ur[il]s?\b[^.\n]{0,30}?\b(?:mismatch|does\s*+n[o']?t\s++match|not\s++match|"
@@ -477,6 +497,7 @@ CUES: dict[str, tuple[str, ...]] = {
                       # the list's separators or encoding ("the space-separated scopes collapse",
                       # "+" for the spaces): the scopes arrive as one unknown name
                       r"\b(?:space|comma)[\s-]?(?:separated|delimited)\b[^\n;!?]{0,30}?\bscopes?\b",
+                      r"\b(?:collaps\w*+|merg\w*+|run\s++together)\b[^\n;!?]{0,30}?\b(?:single|one)\b[^\n;!?]{0,20}?\bscope\b",
                       r"\bscopes?\b[^\n;!?]{0,60}?(?:\b(?:url[\s-]?)?encod(?:ed|ing)\b|%20|\bplus\s++signs?\b)",
                       r"\bscopes?\b[^\n;!?]{0,60}?\b(?:is|are)\s++(?:not\s++(?:valid|recogni[sz]ed|supported|"
                       r"allowed)|invalid|unknown)\b"),
@@ -544,8 +565,10 @@ CUES: dict[str, tuple[str, ...]] = {
     "connection_lacks": (
         r"\bconnection\b[^.\n]{0,20}?\b(?:does\s*+n[o']t|do\s++not|did\s*+n[o']t)\s++have\s++(?:the\s++)?"
         r"(?:(?:required|necessary|needed|right|correct|sufficient|enough)\s++)?(?:permissions?|scopes?)\b",
-        r"\bconnection\b[^.\n]{0,20}?\b(?:is\s++)?(?:missing|lacks?|does\s*+n[o']t\s++hold)\s++(?:the\s++)?(?:required|"
-        r"necessary|needed)\s++(?:permissions?|scopes?)\b"),
+        r"\bconnection\b[^.\n]{0,20}?\b(?:is\s++)?(?:missing|lacks?|does\s*+n[o']t\s++hold)\s++(?:the\s++)?(?:(?:required|"
+        r"necessary|needed)\s++)?(?:permissions?|scopes?)\b",
+        r"\bpermissions?\s++on\s++(?:your|the|our)\s++(?:xero\s++)?connection\s++(?:are\s*+n[o'\u2019]t|are\s++not)\s++"
+        r"(?:sufficient|enough)\b"),
     # The same token (and tenant) works for other calls: what differs is the endpoint, so its
     # scope (or, for reports and payroll, the user's role), not the token or the connection.
     "other_calls_work": (
@@ -579,6 +602,8 @@ CUES: dict[str, tuple[str, ...]] = {
         # "the organization lacks a product that a table needs, such as Xero Projects"
         r"\b(?:lacks?|lacking|without|missing)\s++(?:a|the)\s++(?:xero\s++)?product\b",
         r"\bsubscribe\s++to\s++(?:xero\s++)?(?:payroll|projects|expenses)\b",
+        r"\b(?:payroll|projects|expenses)\s++(?:has|have|needs?|must)\s++(?:to\s++)?be\s++(?:switched\s++on|turned\s++on|"
+        r"enabled|activated)\b",
         r"\b(?:unless|until)\s++(?:xero\s++)?(?:payroll|projects|expenses)\s++(?:is|are|has\s++been|gets)\s++(?:enabled|"
         r"activated|turned\s++on|switched\s++on|set\s*+up)\b",
         # a currency the organisation has not added (multi-currency is a plan feature): Xero's

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from xero_nb.catalog.scopes import is_allowed
+from xero_nb.catalog.near import near_miss
+from xero_nb.catalog.scopes import is_allowed, known_scopes
 from xero_nb.diagnose.context import Context
 from xero_nb.diagnose.findings import SETTLE_WITH, Finding
 from xero_nb.diagnose.observation import Observation, said_words
@@ -209,6 +210,16 @@ def prose_findings(obs: Observation, ctx: Context) -> list[Finding]:
             "have", "a scope or API that needs Xero's approval",
             ("Apply to Xero for access (developer.xero.com), or drop the scope and the calls "
              "that need it.",), 0.7)
+    # A scope name Xero does not know, named where nothing says an API call was refused: Xero
+    # refuses the whole sign-in (invalid_scope) for one such name (§6).
+    unknown = sorted(n for n in obs.scopes_named if n not in known_scopes())
+    if unknown and obs.status in (None, 400) and not m & {"insufficient_scope", "authenticationunsuccessful",
+                                                       "authorizationunsuccessful", "rate_limit"}:
+        near = near_miss(unknown[0], "`")
+        add("invalid_scope_requested", f"`{unknown[0]}` is not a Xero scope{f' ({near})' if near else ''}: "
+            "Xero refuses the sign-in (invalid_scope) for one unknown name", "a scope Xero does not know",
+            ("Correct the scope name in the app's request (space-separated, exact), then sign in again.",),
+            0.76 if "failed" in m or "signing_in" in m or "connect_scope" in m else 0.62)
     if obs.sdk_class == "XeroExceptionUnknown" and obs.status is None:
         # pyxero has a class for 400, 401, 403, 404, 415, 500, 501 and 503 only; from Xero the
         # status left over is mostly 429 (older pyxero releases had no class for it).

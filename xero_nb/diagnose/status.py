@@ -68,7 +68,8 @@ STATUS_SHAPES: tuple[re.Pattern[str], ...] = (
     re.compile(r"\b(?:returns?|returned|returning|got|gets?|getting|receiv(?:e|es|ed|ing)|throws?|"
                r"(?:fail(?:s|ed|ing)?|errors?|errored|stops?\s++working|stopped\s++working)\s++with|"
                r"(?:comes?|came|coming)\s++back(?:\s++with)?|"
-               r"throwing|gives?|giving|respond(?:s|ed)?\s++with)\s++(?:an?\s++|the\s++)?(?:http\s++)?"
+               r"throwing|gives?|giving|respond(?:s|ed)?\s++with|answer(?:s|ed)?\s++with|repl(?:y|ies|ied)\s++with|"
+               r"sends?\s++back|sent\s++back)\s++(?:an?\s++|the\s++)?(?:http\s++)?"
                r"(?:status\s++)?([45]\d\d)\b", re.IGNORECASE),
     # a call said to be a status: "every other call now 403", "each request is a 401", "calls are 429"
     re.compile(r"\b(?:calls?|requests?|endpoints?)\s++(?:(?:now|then|all|still)\s++|(?:is|are|was|were)\s++"
