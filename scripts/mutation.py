@@ -123,6 +123,7 @@ GROUPS: dict[str, dict[str, list[str]] | None] = {
             "tests/test_mutation_diagnose_trials.py",
             "tests/test_diagnose_trial7.py",
             "tests/test_diagnose_variants.py",
+            "tests/test_mutation_diagnose_session.py",
         ],
         # test_diagnose checks the codes against the list in docs/architecture.md
         "also_copy": ["vendor/", "docs/"],
@@ -375,11 +376,11 @@ EQUIVALENT: dict[str, str] = {
         "refused_at_authorize(scope, 'XXbroadXX') as the fallback era: it tests only era == "
         "'granular', so every other era string answers the same"),
     "xero_nb.diagnose.scope.x__missing__mutmut_58": "'BROAD' as the fallback era: as _57",
-    # (numbers as of commit a40f9d2, whose did-you-mean text shifted _scope_refusal's mutants by 3)
-    "xero_nb.diagnose.oauth.x__scope_refusal__mutmut_200": (
+    # (numbers as of 1 Dec 2026, whose created_2026 marker shifted _scope_refusal's mutants by 3)
+    "xero_nb.diagnose.oauth.x__scope_refusal__mutmut_203": (
         "eras ['granular', 'XXbroadXX'] when the era is unknown: refused_at_authorize tests only "
         "era == 'granular' (as scope.x__missing__mutmut_57)"),
-    "xero_nb.diagnose.oauth.x__scope_refusal__mutmut_201": "['granular', 'BROAD']: as _200",
+    "xero_nb.diagnose.oauth.x__scope_refusal__mutmut_204": "['granular', 'BROAD']: as _203",
     "xero_nb.diagnose.scope.x__held_but_refused__mutmut_7": (
         "restriction(ep) (the broad era) instead of restriction(ep, era): for no catalog endpoint "
         "that some scope grants (unreachable ones return earlier) does restriction() differ "
@@ -442,7 +443,8 @@ EQUIVALENT: dict[str, str] = {
         "(type or 'XXXX').lower() == 'validationexception': 'xxxx' is not it either, as '' is not"),
     "xero_nb.diagnose.oauth.x_oauth_step__mutmut_2": (
         "obs.url or 'XXXX': 'xxxx' holds neither /connect/token nor /connect/authorize, as '' does not"),
-    "xero_nb.diagnose.oauth.x_oauth_step__mutmut_27": "obs.url or 'XXXX': holds no api.xero.com either",
+    # (numbers as of 1 Dec 2026: OAuth 1.0a's token URLs shifted the later ones by 8)
+    "xero_nb.diagnose.oauth.x_oauth_step__mutmut_35": "obs.url or 'XXXX': holds no api.xero.com either",
     "xero_nb.diagnose.scope.x__scope_findings__mutmut_114": (
         "restriction(ep) (the broad era) with the token's scopes unknown: as "
         "x__held_but_refused__mutmut_7, no reachable endpoint's restriction depends on the era"),
@@ -495,11 +497,17 @@ EQUIVALENT: dict[str, str] = {
     "xero_nb.diagnose.diagnosis.x_diagnose__mutmut_125": (
         "int((now - exp) / 60) instead of int((now - exp) // 60): the note is written only for a "
         "token already expired (now > exp), and for a positive number int() truncates as // does"),
-    "xero_nb.diagnose.diagnosis.x_diagnose__mutmut_175": (
+    "xero_nb.diagnose.rules.x_tenant_findings__mutmut_166": (
+        "obs.request_header('XERO-TENANT-ID'): request headers are looked up in any case"),
+    # (numbers as of 1 Dec 2026: the scope-change branch before them shifted them by 8)
+    "xero_nb.diagnose.diagnosis.x_diagnose__mutmut_183": (
         "kept findings of code 'XXunknownXX' instead of 'unknown': no rule makes an unknown finding "
         "of ESTABLISHED (0.9) or more (oauth's weighs 0.6, the scope table's 0.3 at most), so the "
         "code test never removes one"),
-    "xero_nb.diagnose.diagnosis.x_diagnose__mutmut_176": "'UNKNOWN': as _175",
+    "xero_nb.diagnose.diagnosis.x_diagnose__mutmut_184": "'UNKNOWN': as _183",
+    "xero_nb.diagnose.diagnosis.x_diagnose__mutmut_173": (
+        "'XXunknownXX' in the findings kept beside oauthlib's scope change: as _183"),
+    "xero_nb.diagnose.diagnosis.x_diagnose__mutmut_174": "'UNKNOWN' there: as _183",
     "xero_nb.diagnose.diagnosis.x__no_answer__mutmut_5": (
         "obs.field('ERROR'): Observation.field lower-cases the name it is given"),
     "xero_nb.diagnose.oauth.x_oauth_findings__mutmut_13": (

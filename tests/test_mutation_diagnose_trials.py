@@ -81,3 +81,4 @@ def test_the_answer_is_pinned_whole(name: str) -> None:
     fact, findings = EXPECTED[name]
     assert d.decisive_fact == fact
     assert [(f.code, f.title, f.evidence, f.fix, round(f.weight, 3), f.decides) for f in d.findings] == findings
+

@@ -152,7 +152,7 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
     ranked = rank(found)
     if (done := success_finding(obs)) is not None and not any(f.weight >= ESTABLISHED for f in ranked):
         ranked = [done]  # a sign-in or token response that worked: no cause to guess
-    elif (refused := scope_change_finding(obs)) is not None:
+    elif (refused := scope_change_finding(obs, text if isinstance(text, str) else "")) is not None:
         # Xero issued a token and oauthlib refused it: that comes first, beside what the granted
         # scopes prove (they cannot allow the call: it will fail next)
         ranked = [refused, *(f for f in ranked if f.weight >= ESTABLISHED and f.code != "unknown")]

@@ -36,14 +36,15 @@ def success_finding(obs: Observation) -> Finding | None:
                     "(`xero-nb diagnose` reads a pasted access token's scopes)."), 0.9)
 
 
-def scope_change_finding(obs: Observation) -> Finding | None:
+def scope_change_finding(obs: Observation, text: str = "") -> Finding | None:
     """oauthlib's "Scope has changed" Warning: Xero issued a token and the library refused it.
 
     Xero answers a sign-in with every scope the user has consented to for the app, which can be
     more than were asked for (facts.ASSUMPTIONS "token_scopes_superset"); oauthlib raises on any
     difference unless OAUTHLIB_RELAX_TOKEN_SCOPE is set. Nothing failed at Xero.
     """
-    changed = scope_change(" ".join(filter(None, (obs.body, obs.error))))
+    # (the pasted text too: a paste's reader may keep only its JSON as the body)
+    changed = scope_change(" ".join(filter(None, (obs.body, obs.error, text))))
     if changed is None:
         return None
     asked, got = changed
