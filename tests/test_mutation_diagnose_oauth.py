@@ -199,11 +199,11 @@ def test_scopes_named_while_connecting_count_less_again() -> None:
 
 def test_each_bad_requested_scope_is_named_with_its_reason() -> None:
     d = run(text="error=invalid_scope",
-            requested=["openid", "accounting.transactions", "paymentservices", "accounting.foo"])
+            requested=["openid", "accounting.transactions", "paymentservices", "accounting.contact"])
     assert ranked(d) == [("invalid_scope_requested", 0.92), ("restricted_scope", 0.88),
                          ("broad_scope_on_granular_app", 0.6)]
     unknown, restricted, broad = d.findings
-    assert unknown.title == "Xero does not know `accounting.foo` (did you mean `accounting.invoices`?)"
+    assert unknown.title == "Xero does not know `accounting.contact` (did you mean `accounting.contacts`?)"
     assert unknown.fix == ("Fix the scope names; Xero rejects the whole request.",)
     assert restricted.title == ("Restricted scopes requested: paymentservices (restricted: Xero must "
                                 "approve the app for payment services)")
@@ -212,8 +212,8 @@ def test_each_bad_requested_scope_is_named_with_its_reason() -> None:
     assert broad.fix == ("Replace them with granular scopes (`xero-nb migrate` lists them).",
                          "Sign in again with the new list.")
     assert broad.decides == "when the Xero app was created (before or after 2 Mar 2026)"
-    assert all(f.evidence == ("no HTTP status", "requested: accounting.foo accounting.transactions openid "
-                                                "paymentservices") for f in d.findings)
+    assert all(f.evidence == ("no HTTP status", "requested: accounting.contact accounting.transactions "
+                                                "openid paymentservices") for f in d.findings)
 
 
 def test_an_unknown_scope_with_no_near_name_gets_no_suggestion() -> None:
