@@ -179,7 +179,8 @@ def test_migration_plan_keeps_the_same_access() -> None:
             "accounting.journals.read offline_access"
     plan = xn.migration_plan(broad)
     before = {e.key for e in ENDPOINTS if sc.required_scopes(e, "broad") and sc.is_allowed(e, broad, "broad")}
-    lost = {e.key for e, _ in plan.cannot_keep}
+    assert not plan.cannot_keep  # nothing this app reaches is lost by the move itself
+    lost = {e.key for e, _ in plan.tier_gated}  # Journals: the tier gates them, migrated or not
     assert lost == {e.key for e in ENDPOINTS if "accounting.journals.read" in e.scopes}
     for e in ENDPOINTS:
         if e.key in before - lost - {x.key for x, _ in plan.no_granular}:
@@ -192,7 +193,7 @@ def test_migration_plan_keeps_the_same_access() -> None:
     assert {"accounting.invoices", "accounting.payments", "accounting.reports.profitandloss.read"} <= plan.add
     assert {"accounting.transactions", "accounting.reports.read"} <= plan.drop
     frame = plan.to_frame()
-    assert set(frame["status"]) == {"kept", "uncertain", "cannot keep", "no granular scope"}
+    assert set(frame["status"]) == {"kept", "uncertain", "kept (tier-gated)", "no granular scope"}
     gone = frame[frame["status"] == "no granular scope"]
     assert sorted(set(gone["path"].str.split("/").str[1])) == ["ExpenseClaims", "Receipts"]
     assert len(gone) == 12 and set(gone["granular_scope"]) == {""}

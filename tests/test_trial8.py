@@ -8,6 +8,8 @@ scopes that do not grant the resource, Journals counted as lost by a migration.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import xero_nb as xn
@@ -116,3 +118,37 @@ def test_the_require_gate_fails_a_call_no_scope_grants(capsys: pytest.CaptureFix
     assert main(["coverage", "--granted", "accounting.transactions", "--era", "mixed", "--require",
                  "GET:/Receipts"]) == 0  # an older app keeps it through the broad scope
     capsys.readouterr()
+
+
+# --- 15: the granular era's migration plan never asks for a broad scope (Xero refuses the sign-in) ---
+
+def test_the_granular_eras_plan_removes_calls_no_scope_reaches(tmp_path: Path) -> None:
+    from xero_nb.scan.analysis import analyse
+    from xero_nb.scan.engine import scan_tree
+
+    (tmp_path / "app.py").write_text(
+        "import requests\n"
+        "def f(tok, tenant):\n"
+        "    return requests.get('https://api.xero.com/api.xro/2.0/Receipts', headers={'xero-tenant-id': tenant})\n"
+        "def g(tok, tenant):\n"
+        "    return requests.get('https://api.xero.com/api.xro/2.0/Invoices', headers={'xero-tenant-id': tenant})\n",
+        encoding="utf-8")
+    result = scan_tree(tmp_path)
+    new = analyse(result, era="granular", requested="accounting.invoices").plan
+    assert "accounting.transactions.read" not in new.request | new.add | new.keep_until_deadline
+    assert any("remove the call" in row[-1] for row in new.rows if row[3] == "/Receipts")
+    old = analyse(result, era="mixed", requested="accounting.transactions").plan  # an older app keeps it
+    assert old.keep_until_deadline == {"accounting.transactions"}
+
+
+# --- 23: a migration does not lose Journals: their scope is unchanged, the tier gates them anyway ---
+
+def test_journals_are_kept_tier_gated_not_lost_by_the_migration() -> None:
+    plan = xn.migration_plan("accounting.transactions.read accounting.journals.read")
+    assert not plan.cannot_keep and {ep.path for ep, _ in plan.tier_gated} >= {"/Journals"}
+    frame = plan.to_frame()
+    journals = frame[frame["path"] == "/Journals"]
+    assert list(journals["status"]) == ["kept (tier-gated)"]
+    assert list(journals["broad_scope"]) == list(journals["granular_scope"]) == ["accounting.journals.read"]
+    assert "- Cannot keep: 0 endpoint(s)" in plan.to_markdown()
+    assert "- Kept, tier-gated: 3 endpoint(s) (their scope does not change" in plan.to_markdown()

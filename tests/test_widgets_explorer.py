@@ -87,7 +87,8 @@ def test_migration_plan_then_try_granular() -> None:
     e = ExplorerState(s)
     plan = e.compute_migration()
     assert "accounting.invoices" in plan.granular and "accounting.transactions" in plan.drop
-    assert len(plan.cannot_keep) == 3  # the Journals
+    assert len(plan.tier_gated) == 3 and not plan.cannot_keep  # the Journals: kept, tier-gated
+    assert "3 kept but tier-gated" in e.notice[1]
     assert len(e.plan_table.frame) > 100
     e.apply_migration()
     assert s.era == "granular" and "accounting.transactions" not in s.whatif
@@ -103,7 +104,7 @@ def test_migration_plan_then_try_granular() -> None:
     assert int(lost.sum()) == len(plan.no_granular) == 12
     assert (s.compared()["change"] == "lost").sum() == 12
     journals = now[now["path"].str.startswith("/Journals")]
-    assert len(journals) == len(plan.cannot_keep) and journals["restricted"].str.contains("Advanced").all()
+    assert len(journals) == len(plan.tier_gated) and journals["restricted"].str.contains("Advanced").all()
     assert "vs the token in the broad era" in e.headline()
 
 

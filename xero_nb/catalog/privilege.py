@@ -127,6 +127,9 @@ class MigrationPlan:
     rows: tuple[tuple[Endpoint, str, str], ...]
     dates: tuple[tuple[str, str], ...]
     no_granular: tuple[tuple[Endpoint, str], ...] = ()  # reachable only by a broad scope, until 2027
+    # kept: their scope does not change, but from 2 Mar 2026 they answer only on the Advanced tier
+    # (Journals), migrated or not
+    tier_gated: tuple[tuple[Endpoint, str], ...] = ()
 
     @property
     def scopes(self) -> frozenset[str]:
@@ -145,11 +148,12 @@ class MigrationPlan:
         cannot = {ep.key: why for ep, why in self.cannot_keep}
         unsure = {ep.key: why for ep, why in self.uncertain}
         none = {ep.key: why for ep, why in self.no_granular}
+        gated = {ep.key: why for ep, why in self.tier_gated}
         return pd.DataFrame(
             [(ep.api, ep.method, ep.path, ep.operation_id, before, after,
               "cannot keep" if ep.key in cannot else "no granular scope" if ep.key in none
-              else "uncertain" if ep.key in unsure else "kept",
-              cannot.get(ep.key) or none.get(ep.key) or unsure.get(ep.key, ""))
+              else "kept (tier-gated)" if ep.key in gated else "uncertain" if ep.key in unsure else "kept",
+              cannot.get(ep.key) or none.get(ep.key) or gated.get(ep.key) or unsure.get(ep.key, ""))
              for ep, before, after in self.rows],
             columns=["api", "method", "path", "operation_id", "broad_scope", "granular_scope",
                      "status", "note"],
@@ -174,6 +178,9 @@ class MigrationPlan:
                  f"- Drop by {deadline} (the only way to the endpoints below until then): {names(later)}",
                  f"- Add (granular): {names(self.add)}",
                  f"- Cannot keep: {len(self.cannot_keep)} endpoint(s)",
+                 f"- Kept, tier-gated: {len(self.tier_gated)} endpoint(s)"
+                 + (" (their scope does not change; from 2 Mar 2026 they answer only on the Advanced "
+                    "tier, migrated or not)" if self.tier_gated else ""),
                  f"- No granular scope: {len(self.no_granular)} endpoint(s)"
                  + (f" (reachable through {names(later)} until {deadline}, then gone for this app; "
                     "dropping that scope ends them now)" if self.no_granular else ""),
@@ -186,20 +193,22 @@ def migration_plan(granted_broad: Any) -> MigrationPlan:
     """For an app on broad scopes: granular scopes with the same access, what is at risk, and when.
 
     Scopes that did not change (settings, contacts, journals, payroll, ...) are kept: removing a
-    scope from an existing connection is permanent. Journals stay requested but are listed in
-    ``cannot_keep``: from 2 Mar 2026 they answer only with Xero's approval (Advanced tier).
+    scope from an existing connection is permanent. Journals stay requested and are listed in
+    ``tier_gated``: their scope is unchanged, but from 2 Mar 2026 they answer only on the Advanced
+    tier whether or not the app migrates (``cannot_keep`` is left for access the move itself loses).
     """
     broad = scopes_warned(granted_broad)  # an unknown name is carried (a warning names it)
     reachable = [ep for ep in load_catalog()
                  if required_scopes(ep, "broad") and required_scopes(ep, "broad") & broad]
     overlay = granular_overlay()
     cannot: list[tuple[Endpoint, str]] = []
+    gated: list[tuple[Endpoint, str]] = []
     uncertain: list[tuple[Endpoint, str]] = []
     none: list[tuple[Endpoint, str]] = []
     movable = []
     for ep in reachable:
         if JOURNALS_SCOPE in required_scopes(ep, "granular"):
-            cannot.append((ep, JOURNALS_GATE + " (the scope stays requested)"))
+            gated.append((ep, JOURNALS_GATE + " (the scope stays requested)"))
             continue
         gone = unreachable(ep, "granular")
         if gone:
@@ -234,5 +243,5 @@ def migration_plan(granted_broad: Any) -> MigrationPlan:
         broad=broad, granular=granular_set, keep=frozenset(broad & granular_set),
         drop=frozenset(broad - granular_set), add=frozenset(granular_set - broad),
         cannot_keep=tuple(cannot), uncertain=tuple(uncertain), rows=tuple(rows), dates=dates,
-        no_granular=tuple(none),
+        no_granular=tuple(none), tier_gated=tuple(gated),
     )

@@ -200,6 +200,8 @@ def cmd_migrate(args: argparse.Namespace) -> int:
                               for ep, why in plan.cannot_keep],
               "no_granular": [{"endpoint": f"{ep.method} {ep.path}", "why": why}
                               for ep, why in plan.no_granular],
+              "tier_gated": [{"endpoint": f"{ep.method} {ep.path}", "why": why}
+                             for ep, why in plan.tier_gated],
               "uncertain": len(plan.uncertain), "dates": dict(plan.dates)})
     elif args.format == "csv":
         print(plan.to_frame().to_csv(index=False), end="")

@@ -175,7 +175,10 @@ def _scope_findings(result: ScanResult, eps: list[Endpoint], requested: frozense
     return out
 
 
-def _plan(eps: list[Endpoint], requested: frozenset[str]) -> CodePlan:
+def _plan(eps: list[Endpoint], requested: frozenset[str], era: str = "mixed") -> CodePlan:
+    """The move to granular scopes for this code. An app of the granular era (created from 2 Mar
+    2026) cannot ask for a broad scope at all (Xero refuses the sign-in): its calls that no
+    granular scope reaches have nothing to keep and must go."""
     movable = [ep for ep in eps if not unreachable(ep, "granular")]
     new = set(least_privilege(movable, era="granular")) | (requested & OIDC_SCOPES)
     keep: set[str] = set()
@@ -183,7 +186,9 @@ def _plan(eps: list[Endpoint], requested: frozenset[str]) -> CodePlan:
     for ep in eps:
         now = sorted(required_scopes(ep, "broad") & requested)
         after = sorted(required_scopes(ep, "granular") & new)
-        if unreachable(ep, "granular"):
+        if unreachable(ep, "granular") and era == "granular":
+            status = "no scope grants it to an app of the granular era: remove the call"
+        elif unreachable(ep, "granular"):
             broad = now[:1] or [narrowest(ep, "broad") or ""]
             keep.update(b for b in broad if b)
             status = "no granular scope"
@@ -222,4 +227,4 @@ def analyse(result: ScanResult, era: str = "mixed", requested: Any = None) -> Sc
                 f"{site.scope} is not a Xero scope{f' ({note})' if note else ''}: "
                 "Xero refuses the sign-in with invalid_scope", scope=near or ""))
     return ScanReport(result=result, era=era, requested=have, requested_from="given" if given else "code",
-                      least=least, findings=tuple(findings), plan=_plan(eps, have))
+                      least=least, findings=tuple(findings), plan=_plan(eps, have, era))

@@ -150,13 +150,14 @@ class ExplorerState(Noticed):
         """The granular scopes that keep the token's broad access, what is lost, and when."""
         self.plan = migration_plan(self.scopes.whatif or self.scopes.granted)
         self.plan_table.set_frame(self.plan.to_frame())
-        lost = len(self.plan.cannot_keep)
+        lost, gated = len(self.plan.cannot_keep), len(self.plan.tier_gated)
         self.tell(
             "Migration: " + ("request " + " ".join(sorted(self.plan.granular))
                              if self.plan.granular else "nothing to request")
             + "; " + ("drop " + " ".join(sorted(self.plan.drop)) if self.plan.drop
                       else "nothing to drop")
-            + (f"; {lost} endpoint(s) cannot be kept" if lost else ""), "ok")
+            + (f"; {lost} endpoint(s) cannot be kept" if lost else "")
+            + (f"; {gated} kept but tier-gated (Journals: Advanced tier)" if gated else ""), "ok")
         return self.plan
 
     @guarded

@@ -34,6 +34,7 @@ _ROW_CLASS = {
     ("status", "kept"): "xnb-ok",
     ("status", "uncertain"): "xnb-warn",
     ("status", "cannot keep"): "xnb-no",
+    ("status", "kept (tier-gated)"): "xnb-warn",
 }
 
 
