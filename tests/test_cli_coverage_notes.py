@@ -118,3 +118,12 @@ def test_a_library_warning_is_a_note_said_the_command_line_way(
     assert "note: judged in the broad era; pass --era mixed" in err.splitlines()
     assert [str(w.message) for w in others] == ["some other library's warning"]  # passed on as it was
     assert not any(issubclass(w.category, XeroNbWarning) for w in others)
+
+
+def test_a_client_credentials_scope_is_not_said_to_lack_its_endpoint(capsys: pytest.CaptureFixture[str]) -> None:
+    """app.connections is Xero's scope for the Connections endpoint, which the catalog holds (with no
+    scope: a user's token needs none): the note must not say its operations are missing (trial 8 #4)."""
+    got = notes(capsys, "--granted", "app.connections", "--api", "identity")
+    assert got == ["note: app.connections is for a client-credentials token's calls outside any "
+                   "organisation (Connections): the specs list them with no scope (a user's token needs "
+                   "none), so it is carried, not judged"]

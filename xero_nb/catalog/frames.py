@@ -119,7 +119,7 @@ def coverage_notes(granted: Any = (), era: str = "broad") -> list[str]:
     have = _granted_set(granted)
     if not have:
         return ["no scopes were given: every endpoint shows as refused"]
-    reach, anywhere, known = scope_reach(era), scope_reach("mixed"), known_scopes()
+    reach, anywhere, known, info = scope_reach(era), scope_reach("mixed"), known_scopes(), scope_table()
     notes = []
     for s in sorted(have - OIDC_SCOPES):
         if reach.get(s):
@@ -133,6 +133,12 @@ def coverage_notes(granted: Any = (), era: str = "broad") -> list[str]:
                          "if the app is older)")
         elif s not in known:
             notes.append(unknown_scope_note(s))
+        elif s in info and info[s].status == "non-tenanted":
+            # app.connections, marketplace.billing: for a client-credentials token's calls outside
+            # any organisation; the specs list those calls (GET /connections) with no scope
+            notes.append(f"{s} is for a client-credentials token's calls outside any organisation "
+                         f"({', '.join(info[s].resources)}): the specs list them with no scope (a "
+                         "user's token needs none), so it is carried, not judged")
         else:
             notes.append(f"{s} allows no endpoint in the catalog: Xero documents the scope, but its "
                          "OpenAPI specs describe none of its operations; it is carried, not judged")
