@@ -152,3 +152,26 @@ def test_journals_are_kept_tier_gated_not_lost_by_the_migration() -> None:
     assert list(journals["broad_scope"]) == list(journals["granular_scope"]) == ["accounting.journals.read"]
     assert "- Cannot keep: 0 endpoint(s)" in plan.to_markdown()
     assert "- Kept, tier-gated: 3 endpoint(s) (their scope does not change" in plan.to_markdown()
+
+
+# --- 5: a disputed or assumed granular mapping is said by scopes-for and least-privilege ---
+
+STATUTORY = "https://api.xero.com/payroll.xro/2.0/StatutoryLeaves/Summary/2c1d6b8e-1234-4abc-9def-0123456789ab"
+
+
+def test_scopes_for_and_least_privilege_say_a_disputed_mapping(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from xero_nb.cli import main
+
+    assert main(["scopes-for", "GET", STATUTORY, "--region", "UK", "--era", "granular"]) == 0
+    out = capsys.readouterr().out
+    assert "mapping: disputed (source: spec v16.1.0; other reading: payroll.employees" in out
+    assert main(["scopes-for", "GET", "/Reports", "--era", "granular", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["mapping"]["confidence"] == "uncertain"
+    assert main(["scopes-for", "GET", "/Invoices", "--era", "granular", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["mapping"] is None  # documented: nothing to say
+    assert main(["least-privilege", f"GET {STATUTORY}", "--region", "UK", "--era", "granular",
+                 "--format", "json"]) == 0
+    notes = json.loads(capsys.readouterr().out)["notes"]
+    assert any("disputed" in n and "payroll.employees.read" in n for n in notes)

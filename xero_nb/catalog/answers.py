@@ -31,6 +31,7 @@ def answer(ep: Endpoint, era: str) -> dict[str, Any]:
     The text form also needs ``unreachable`` (why no scope grants it), kept beside the answer.
     """
     from xero_nb.catalog.scopes import (
+        mapping,
         narrowest,
         refused_at_authorize,
         required_scopes,
@@ -39,12 +40,17 @@ def answer(ep: Endpoint, era: str) -> dict[str, Any]:
     )
 
     best = narrowest(ep, era)
+    source, confidence, other = mapping(ep)
+    # the granular mapping's confidence, where it is not documented (a disputed UK payroll row, an
+    # assumed report scope): the broad era reads the spec, which is documented
+    unsure = era != "broad" and confidence != "documented"
     return {
         "method": ep.method, "url": ep.url, "api": ep.api, "operation_id": ep.operation_id,
         "era": era, "any_of": sorted(required_scopes(ep, era)), "narrowest": best,
         "tenant_header": ep.tenant_header, "restricted": restriction(ep, era),
         "refused_at_authorize": refused_at_authorize(best, era) if best else None,
         "unreachable": unreachable(ep, era),
+        "mapping": {"confidence": confidence, "source": source, "other_reading": other} if unsure else None,
     }
 
 

@@ -36,6 +36,10 @@ def render(data: dict[str, Any], unreachable: str | None, fmt: str) -> str:
     out.append(f"  xero-tenant-id header: {'required' if data['tenant_header'] else 'not needed'}")
     if data["restricted"]:
         out.append(f"  note: {data['restricted']}")
+    said = data.get("mapping")
+    if said:  # a granular mapping Xero has not settled: never shown as a plain answer
+        other = f"; other reading: {said['other_reading']}" if said["other_reading"] else ""
+        out.append(f"  mapping: {said['confidence']} (source: {said['source']}{other})")
     return "\n".join(out)
 
 
@@ -118,7 +122,7 @@ def scopes_for(argv: Sequence[str]) -> int | None:
     data = {"method": ep_method, "url": base_url + path, "api": api, "operation_id": op_id,
             "era": era, "any_of": rules["any_of"], "narrowest": rules["narrowest"],
             "tenant_header": tenant, "restricted": rules["restricted"],
-            "refused_at_authorize": rules["refused_at_authorize"]}
+            "refused_at_authorize": rules["refused_at_authorize"], "mapping": rules.get("mapping")}
     try:
         print(render(data, unreachable, str(options["--format"])))
         sys.stdout.flush()

@@ -162,6 +162,14 @@ def cmd_least_privilege(args: argparse.Namespace) -> int:
             gated.append(f"{scope} is a deprecated broad scope, chosen because no granular scope "
                          f"reaches {', '.join(uses[:3])}; Xero removes it by "
                          f"{BROAD_MIGRATION_DEADLINE:%B %Y}")
+    if args.era != "broad":  # a granular mapping Xero has not settled is said, never hidden
+        from xero_nb.catalog.scopes import mapping
+
+        for ep in eps:
+            source, confidence, other = mapping(ep)
+            if confidence != "documented":
+                gated.append(f"{ep.method} {ep.path}: its granular scope is {confidence} (source: {source}"
+                             + (f"; other reading: {other}: request that too to be safe)" if other else ")"))
     if args.format == "json":
         emit({"era": args.era, "scopes": chosen, "endpoints": len(eps), "notes": gated})
     else:
