@@ -175,3 +175,18 @@ def test_scopes_for_and_least_privilege_say_a_disputed_mapping(capsys: pytest.Ca
                  "--format", "json"]) == 0
     notes = json.loads(capsys.readouterr().out)["notes"]
     assert any("disputed" in n and "payroll.employees.read" in n for n in notes)
+
+
+# --- 7, 8: least-privilege's notes name what they speak of; no scope needed is said, not a blank ---
+
+def test_least_privilege_says_why_a_broad_scope_and_when_none_is_needed(capsys: pytest.CaptureFixture[str]) -> None:
+    from xero_nb.cli import main
+
+    assert main(["least-privilege", "GET:/Invoices", "--era", "broad"]) == 0
+    got = capsys.readouterr()
+    assert got.out.strip() == "accounting.transactions.read"
+    assert "reaches ;" not in got.err and "the broad era counts only the specs' scopes" in got.err
+    assert main(["least-privilege", "GET:/Receipts", "--era", "mixed"]) == 0
+    assert "no granular scope reaches GET /Receipts" in capsys.readouterr().err
+    assert main(["least-privilege", "GET:https://api.xero.com/connections"]) == 0
+    assert capsys.readouterr().out.strip() == "(no scope needed: any valid token)"

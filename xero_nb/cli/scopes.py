@@ -159,9 +159,14 @@ def cmd_least_privilege(args: argparse.Namespace) -> int:
         if scope in DEPRECATED_BROAD:
             uses = [f"{ep.method} {ep.path}" for ep in eps
                     if scope in required_scopes(ep, args.era) and unreachable(ep, "granular")]
-            gated.append(f"{scope} is a deprecated broad scope, chosen because no granular scope "
-                         f"reaches {', '.join(uses[:3])}; Xero removes it by "
-                         f"{BROAD_MIGRATION_DEADLINE:%B %Y}")
+            if uses:
+                gated.append(f"{scope} is a deprecated broad scope, chosen because no granular scope "
+                             f"reaches {', '.join(uses[:3])}; Xero removes it by "
+                             f"{BROAD_MIGRATION_DEADLINE:%B %Y}")
+            elif args.era == "broad":  # the broad era counts the specs' scopes only
+                gated.append(f"{scope} is a deprecated broad scope (the broad era counts only the specs' "
+                             f"scopes); Xero removes it by {BROAD_MIGRATION_DEADLINE:%B %Y}: --era mixed or "
+                             "granular for the 2026 scopes that replace it")
     if args.era != "broad":  # a granular mapping Xero has not settled is said, never hidden
         from xero_nb.catalog.scopes import mapping
 
@@ -173,7 +178,8 @@ def cmd_least_privilege(args: argparse.Namespace) -> int:
     if args.format == "json":
         emit({"era": args.era, "scopes": chosen, "endpoints": len(eps), "notes": gated})
     else:
-        print(" ".join(chosen))
+        # no scope at all: say so (a blank line reads as a failure, or as "no scopes" in a pipe)
+        print(" ".join(chosen) if chosen else "(no scope needed: any valid token)")
         for note in gated:
             print(f"note: {note}", file=sys.stderr)
     return OK
