@@ -190,3 +190,35 @@ def test_least_privilege_says_why_a_broad_scope_and_when_none_is_needed(capsys: 
     assert "no granular scope reaches GET /Receipts" in capsys.readouterr().err
     assert main(["least-privilege", "GET:https://api.xero.com/connections"]) == 0
     assert capsys.readouterr().out.strip() == "(no scope needed: any valid token)"
+
+
+# --- 13, 16, 17: the CI gate says a dead broad scope; JSON tells "no scope needed" from "none can";
+# an error echoing a megabyte is cut ---
+
+def test_the_gate_names_a_broad_scope_dead_in_the_granular_era(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from xero_nb.cli import main
+
+    argv = ["coverage", "--granted", "accounting.transactions", "--era", "granular", "--require", "GET:/Invoices"]
+    assert main(argv) == 1
+    assert "note: accounting.transactions allows nothing in the granular era" in capsys.readouterr().err
+    assert main([*argv, "--format", "json"]) == 1
+    assert any("deprecated broad scope" in n for n in json.loads(capsys.readouterr().out)["notes"])
+
+
+def test_scopes_for_json_says_whether_any_scope_grants_the_call(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from xero_nb.cli import main
+
+    for url, grantable in (("/Receipts", False), ("https://api.xero.com/connections", True)):
+        assert main(["scopes-for", "GET", url, "--era", "granular", "--format", "json"]) == 0
+        said = json.loads(capsys.readouterr().out)
+        assert said["any_of"] == [] and said["grantable"] is grantable
+
+
+def test_an_error_message_is_cut_saying_how_long_it_was() -> None:
+    with pytest.raises(UnknownScopeError) as info:
+        xn.parse_scopes("x" * 1_000_000)
+    assert len(str(info.value)) < 2100 and str(info.value).endswith("(cut: the message was 1,000,021 characters)")

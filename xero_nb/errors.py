@@ -37,7 +37,15 @@ class XeroNbError(Exception):
     def __init__(self, *args: object) -> None:
         from xero_nb.redact import said_safely
 
-        super().__init__(*(said_safely(a) if isinstance(a, str) else a for a in args))
+        super().__init__(*(_bounded(said_safely(a)) if isinstance(a, str) else a for a in args))
+
+
+MAX_MESSAGE = 2000  # an error that echoes a megabyte of input is cut, saying how long it was
+
+
+def _bounded(message: str) -> str:
+    return message if len(message) <= MAX_MESSAGE else (
+        f"{message[:MAX_MESSAGE]}... (cut: the message was {len(message):,} characters)")
 
 
 def non_ascii(text: str, what: str) -> str | None:

@@ -122,7 +122,8 @@ def scopes_for(argv: Sequence[str]) -> int | None:
     data = {"method": ep_method, "url": base_url + path, "api": api, "operation_id": op_id,
             "era": era, "any_of": rules["any_of"], "narrowest": rules["narrowest"],
             "tenant_header": tenant, "restricted": rules["restricted"],
-            "refused_at_authorize": rules["refused_at_authorize"], "mapping": rules.get("mapping")}
+            "refused_at_authorize": rules["refused_at_authorize"], "mapping": rules.get("mapping"),
+            "grantable": unreachable is None}  # any_of [] is "any valid token" only when grantable
     try:
         print(render(data, unreachable, str(options["--format"])))
         sys.stdout.flush()
