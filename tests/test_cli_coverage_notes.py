@@ -127,3 +127,16 @@ def test_a_client_credentials_scope_is_not_said_to_lack_its_endpoint(capsys: pyt
     assert got == ["note: app.connections is for a client-credentials token's calls outside any "
                    "organisation (Connections): the specs list them with no scope (a user's token needs "
                    "none), so it is carried, not judged"]
+
+
+def test_a_scope_only_third_parties_name_is_not_said_to_be_xeros(capsys: pytest.CaptureFixture[str]) -> None:
+    """workflowmax.read is seen in developers' scope lists, not on Xero's page (trial 8 #9)."""
+    got = notes(capsys, "--granted", "workflowmax.read", "--api", "accounting")
+    assert got == ["note: workflowmax.read allows no endpoint in the catalog: it is not on Xero's scopes "
+                   "page (seen in third-party scope lists), and the OpenAPI specs describe none of its "
+                   "operations; it is carried, not judged"]
+    import xero_nb as xn
+
+    table = xn.scope_summary("workflowmax.read", era="mixed").set_index("scope")
+    assert table.loc["workflowmax.read", "note"] == "not on Xero's scopes page (seen in third-party scope lists)"
+    assert table.loc["einvoicing", "note"] == "documented by Xero, not in the OpenAPI specs"

@@ -139,10 +139,21 @@ def coverage_notes(granted: Any = (), era: str = "broad") -> list[str]:
             notes.append(f"{s} is for a client-credentials token's calls outside any organisation "
                          f"({', '.join(info[s].resources)}): the specs list them with no scope (a "
                          "user's token needs none), so it is carried, not judged")
+        elif s in info and not info[s].source.startswith("Xero"):  # workflowmax.read: not on Xero's page
+            notes.append(f"{s} allows no endpoint in the catalog: it is not on Xero's scopes page (seen "
+                         f"in {info[s].source}), and the OpenAPI specs describe none of its operations; it "
+                         "is carried, not judged")
         else:
             notes.append(f"{s} allows no endpoint in the catalog: Xero documents the scope, but its "
                          "OpenAPI specs describe none of its operations; it is carried, not judged")
     return notes
+
+
+def _not_in_specs(info: Any) -> str:
+    """The note of a scope no spec operation uses: Xero's own, or only seen elsewhere."""
+    if info.source.startswith("Xero"):
+        return NOT_IN_SPECS
+    return f"not on Xero's scopes page (seen in {info.source})"
 
 
 def endpoints_of(frame: pd.DataFrame) -> list[Endpoint]:
@@ -184,7 +195,8 @@ def scope_summary(granted: Any = (), era: str = "broad") -> pd.DataFrame:
     table["total"] = table.sum(axis=1)
     table.insert(0, "granted", [s in have for s in table.index])
     table["status"] = [info[s].status if s in info else "" for s in table.index]
-    table["note"] = [NOT_IN_SPECS if s in info and not info[s].in_specs else "" for s in table.index]
+    table["note"] = [_not_in_specs(info[s]) if s in info and not info[s].in_specs else ""
+                     for s in table.index]
     table.index.name = "scope"
     return table.reset_index().sort_values(["granted", "total"], ascending=[False, False],
                                            ignore_index=True)
