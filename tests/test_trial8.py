@@ -222,3 +222,17 @@ def test_an_error_message_is_cut_saying_how_long_it_was() -> None:
     with pytest.raises(UnknownScopeError) as info:
         xn.parse_scopes("x" * 1_000_000)
     assert len(str(info.value)) < 2100 and str(info.value).endswith("(cut: the message was 1,000,021 characters)")
+
+
+# --- 11, 22: a control character in a scope is named; bytes are refused as bytes; a URL with a
+# line break is refused, not read as another endpoint ---
+
+def test_control_characters_bytes_and_line_breaks_are_named() -> None:
+    with pytest.raises(UnknownScopeError) as info:
+        xn.parse_scopes("accounting.invoices\x01")
+    assert "contains a control character (U+0001) at position 20" in str(info.value)
+    with pytest.raises(TypeError, match="got bytes: decode them first"):
+        xn.parse_scopes(b"accounting.invoices")
+    with pytest.raises(XeroNbError, match="holds a line break"):
+        xn.required_scopes("GET /Invoices\n/Payments")
+    assert xn.required_scopes("GET /Invoices\n")  # a trailing newline is no second URL

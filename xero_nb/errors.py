@@ -56,7 +56,7 @@ def non_ascii(text: str, what: str) -> str | None:
     """
     import unicodedata
 
-    found = [(i, ch) for i, ch in enumerate(text, 1) if ord(ch) > 127]
+    found = [(i, ch) for i, ch in enumerate(text, 1) if ord(ch) > 127 or ord(ch) < 32 or ord(ch) == 127]
     if not found:
         return None
 
@@ -68,6 +68,8 @@ def non_ascii(text: str, what: str) -> str | None:
     i, ch = found[0]
     more = len(found) - 1
     also = f", and {more} more after it" if more else ""
+    if ord(ch) < 128:  # an ASCII control character (a NUL, a ^A copied from a terminal)
+        return f"{what} contains a control character (U+{ord(ch):04X}) at position {i}{also}"
     kind = "an invisible " if unicodedata.category(ch)[0] in "CZ" else "a "
     return f"{what} contains {kind}non-ASCII character {say(ch)} at position {i}{also}"
 

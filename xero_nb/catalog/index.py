@@ -136,6 +136,8 @@ class Catalog:
         ``region`` ("AU", "NZ", "UK") settles payroll URLs shared by several payroll APIs;
         without it such a URL raises AmbiguousEndpointError listing the candidates.
         """
+        if _broken(url_or_template):  # two URLs copied from a log, one a line: neither is meant
+            return None
         found = self.candidates(method, url_or_template)
         if region is not None:
             reg = region.upper()
@@ -184,11 +186,19 @@ class Catalog:
         else:
             raise TypeError(f"expected an Endpoint, (method, url) or 'METHOD URL', not {item!r}")
         found = self.find(method, url, region=region)
+        if found is None and _broken(url):
+            raise EndpointNotFoundError(f"the URL holds a line break or tab: give one URL (two pasted on "
+                                        f"two lines?): {url.strip()[:120]!r}")
         if found is None:
             raise EndpointNotFoundError(
                 f"no Xero endpoint matches {method.strip().upper()} {url.strip()} "
                 f"(catalog of {len(self)} operations, spec {self.spec_version})")
         return found
+
+
+def _broken(url: object) -> bool:
+    """A URL with a line break or tab inside it (not only around it)."""
+    return isinstance(url, str) and any(c in url.strip() for c in "\r\n\t")
 
 
 @lru_cache(maxsize=1)

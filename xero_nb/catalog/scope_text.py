@@ -55,6 +55,8 @@ def scope_names(granted: Any) -> list[str]:
     """The scope names in ``granted``, as written (not checked against the known scopes)."""
     if granted is None:
         return []
+    if isinstance(granted, (bytes, bytearray)):
+        raise TypeError("scope names must be text, got bytes: decode them first (e.g. .decode('utf-8'))")
     if isinstance(granted, str):
         text = _KEY.sub("", granted.strip(), count=1)
         if text.startswith("["):
