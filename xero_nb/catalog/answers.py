@@ -50,7 +50,7 @@ def answer(ep: Endpoint, era: str) -> dict[str, Any]:
         "tenant_header": ep.tenant_header, "restricted": restriction(ep, era),
         "refused_at_authorize": refused_at_authorize(best, era) if best else None,
         "unreachable": unreachable(ep, era),
-        "mapping": {"confidence": confidence, "source": source, "other_reading": other} if unsure else None,
+        "mapping": {"confidence": confidence, "other_reading": other, "source": source} if unsure else None,
     }
 
 

@@ -157,8 +157,14 @@ def cmd_least_privilege(args: argparse.Namespace) -> int:
     from xero_nb.catalog.scopes import DEPRECATED_BROAD, unreachable
     from xero_nb.facts import BROAD_MIGRATION_DEADLINE
 
+    # a call no scope grants in this era is left out and said (as scan does), not a refusal of the
+    # whole answer: the other calls still get their scopes, and the exit code says one cannot pass
+    left_out = [ep for ep in eps if unreachable(ep, args.era)]
+    eps = [ep for ep in eps if not unreachable(ep, args.era)]
     chosen = sorted(least_privilege(eps, era=args.era))
-    gated = sorted({r for ep in eps if (r := restriction(ep, args.era))})
+    gated = [f"{ep.method} {ep.path}: left out, no scope grants it in the {args.era} era: "
+             f"{unreachable(ep, args.era)}" for ep in left_out]
+    gated += sorted({r for ep in eps if (r := restriction(ep, args.era))})
     for scope in chosen:
         if scope in DEPRECATED_BROAD:
             uses = [f"{ep.method} {ep.path}" for ep in eps
@@ -180,13 +186,14 @@ def cmd_least_privilege(args: argparse.Namespace) -> int:
                 gated.append(f"{ep.method} {ep.path}: its granular scope is {confidence} (source: {source}"
                              + (f"; other reading: {other}: request that too to be safe)" if other else ")"))
     if args.format == "json":
-        emit({"era": args.era, "scopes": chosen, "endpoints": len(eps), "notes": gated})
+        emit({"era": args.era, "scopes": chosen, "endpoints": len(eps), "notes": gated,
+              "left_out": [f"{ep.method} {ep.path}" for ep in left_out]})
     else:
         # no scope at all: say so (a blank line reads as a failure, or as "no scopes" in a pipe)
         print(" ".join(chosen) if chosen else "(no scope needed: any valid token)")
         for note in gated:
             print(f"note: {note}", file=sys.stderr)
-    return OK
+    return FAILED if left_out else OK
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
