@@ -173,6 +173,12 @@ def _bare_credential(value: str, specific: bool) -> bool:
     return specific or (len(value) >= _MIN_BARE and _BARE_VALUE.fullmatch(value) is not None)
 
 
+# RFC 6749's error names: what follows "token:" in a log of a refused exchange, never a credential
+_OAUTH_ERROR_NAMES = frozenset({"invalid_grant", "invalid_client", "invalid_scope", "invalid_request",
+                                "unauthorized_client", "unsupported_grant_type", "access_denied",
+                                "unsupported_response_type", "server_error", "temporarily_unavailable"})
+
+
 def _pair_span(m: re.Match[str]) -> tuple[int, int] | None:
     """Where the value of a ``key: value`` pair is, if that value is a credential."""
     quoted = m.group("vq") is not None
@@ -184,6 +190,8 @@ def _pair_span(m: re.Match[str]) -> tuple[int, int] | None:
     last, pair = words[-1], tuple(words[-2:])
     # an OAuth code right after "?", "&" or "#" is one however short it is (like a password)
     before = m.string[m.start() - 1:m.start()]
+    if before == "/" or (not quoted and value.lower() in _OAUTH_ERROR_NAMES):
+        return None  # a URL's path ("/connect/token: invalid_grant"), or an OAuth error's name
     specific = pair in _SPECIFIC_PAIRS or pair in (("auth", "code"), ("authorization", "code")) \
         or last in _SPECIFIC_WORDS or (words == ["code"] and before in ("?", "&", "#"))
     if not quoted and not _bare_credential(value, specific):

@@ -140,7 +140,8 @@ def cmd_probe(args: argparse.Namespace) -> int:
         print(f"probing {where}", file=sys.stderr)
         report = probe(client, tenants, era=era, check_absent=args.check_absent,
                        progress=_bar(args.quiet))
-    problem = listing_problem(report.connections, len(report.results)) or _nothing_probed(report)
+    problem = (listing_problem(report.connections, len(report.results)) or _nothing_probed(report)
+               or report.unanswered())
     rows = report.rows()
     if args.format == "json":
         emit({"summary": report.summary(), "results": rows,
@@ -206,7 +207,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     with client:
         result = probe(client, None, era=era)
         tok = client.current_token()
-        problem = listing_problem(result.connections, len(result.results))
+        problem = listing_problem(result.connections, len(result.results)) or result.unanswered()
         failed = [r.call for r in result.results if r.call is not None and not r.call.ok]
         if problem and not result.connections.ok:
             failed.insert(0, result.connections)  # the failed listing, diagnosed in the report

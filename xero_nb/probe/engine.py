@@ -66,6 +66,20 @@ class ProbeReport:
         """Results where Xero disagreed with the prediction."""
         return [r for r in self.results if r.verdict == "mismatch"]
 
+    def unanswered(self) -> str | None:
+        """Why a run that probed something verified nothing (no probe got a conclusive answer:
+        Xero down, the day limit used up), else None. Such a run is no pass."""
+        if not self.results or any(r.verdict in ("match", "mismatch") for r in self.results):
+            return None
+        causes: dict[str, int] = {}
+        for r in self.results:
+            key = r.reason or r.cause or r.verdict
+            causes[key] = causes.get(key, 0) + 1
+        said = "; ".join(f"{n} x {why}" for why, n in sorted(causes.items(), key=lambda kv: -kv[1])[:3])
+        return (f"nothing was verified: none of the {len(self.results)} probes got a conclusive answer "
+                f"({said}); a 503 or 500 means the organisation is offline or the API unavailable "
+                "(retry later), a 429 day limit can mean hours")
+
     def by_tenant(self) -> dict[str, list[ProbeResult]]:
         """Results grouped by tenant id ("" for token-wide calls)."""
         out: dict[str, list[ProbeResult]] = {}

@@ -203,7 +203,15 @@ def probe_blocks(probe: Any) -> list[Block]:
     for r in mismatches:
         row = r.row() if callable(getattr(r, "row", None)) else {}
         rows.append(tuple(str(row.get(c, "")) for c in cols))
-    out.append(("p", f"{len(rows)} mismatch(es) between the scope rules and Xero's answers.", None))
+    results = getattr(probe, "results", None)  # (a probe-like object may not say)
+    nothing = callable(getattr(probe, "unanswered", None)) and probe.unanswered()
+    if results is not None and not results:  # no "0 mismatch(es)" for a run that probed nothing
+        out.append(("p", "Nothing was probed, so nothing was verified (see the connections and "
+                    "failures below).", None))
+    elif nothing:
+        out.append(("p", nothing[0].upper() + nothing[1:] + ".", None))
+    else:
+        out.append(("p", f"{len(rows)} mismatch(es) between the scope rules and Xero's answers.", None))
     if rows:
         out.append(("table", cols, rows))
     return out

@@ -94,11 +94,12 @@ class ProbeState(Background, Noticed):
             return None
         self.table.set_frame(self.frame())
         s = self.report.summary()
+        nothing = self.report.unanswered()  # an outage or a spent day limit: no pass
         self.tell(f"{'Cancelled: ' if s.get('cancelled') else ''}{s['probes']} probes over "
                   f"{s['tenants']} organisation(s), {s['calls']} calls (one per GET endpoint "
                   f"would be {s['get_endpoints']} per organisation); "
-                  f"{len(self.report.mismatches())} mismatch(es).",
-                  "error" if self.report.mismatches() else "ok")
+                  + (f"{nothing}." if nothing else f"{len(self.report.mismatches())} mismatch(es)."),
+                  "error" if self.report.mismatches() or nothing else "ok")
         self._notify("report")
         return self.report
 
