@@ -8,6 +8,7 @@ the client-credentials-only scopes.
 
 from __future__ import annotations
 
+import httpx2
 import pytest
 
 from xero_nb.cli import main
@@ -46,3 +47,41 @@ def test_a_token_endpoint_failure_keeps_its_oauth_error_name() -> None:
                  "/connect/token: unsupported_grant_type"):
         assert redact(said) == said
     assert redact("token: 4f8a9b2c1d3e5f6a7b8c9d0e1f") == "token: [redacted]"  # a value still hidden
+
+
+# --- 11, 12, 14: the simulator keeps answering as Xero would ---
+
+def _client(sim: XeroSimulator) -> httpx2.Client:
+    return httpx2.Client(transport=sim.transport())
+
+
+def test_a_non_ascii_header_is_recorded_not_turned_into_a_failure() -> None:
+    sim = XeroSimulator()  # (records calls by default)
+    tok = sim.issue_token(scopes=["accounting.settings.read"])
+    with _client(sim) as client:
+        answer = client.get("https://api.xero.com/api.xro/2.0/Organisation", headers={
+            "Authorization": "Bearer " + tok["access_token"], "xero-tenant-id": sim.tenants[0].tenant_id,
+            "User-Agent": "Caf\u00e9App/1.0".encode("latin-1")})
+    assert answer.status_code == 200
+
+
+@pytest.mark.parametrize("port", ["99999", "abc"])
+def test_an_impossible_redirect_port_is_an_invalid_redirect_not_a_crash(port: str) -> None:
+    sim = XeroSimulator()
+    with _client(sim) as client:
+        page = client.get("https://login.xero.com/identity/connect/authorize", params={
+            "client_id": sim.app("web").client_id, "response_type": "code", "scope": "openid",
+            "redirect_uri": f"http://127.0.0.1:{port}/callback"})
+    assert page.status_code == 400 and "redirect_uri" in page.text
+
+
+@pytest.mark.parametrize("scope", ["app.connections", "marketplace.billing"])
+def test_a_users_sign_in_cannot_ask_for_client_credentials_scopes(scope: str) -> None:
+    sim = XeroSimulator()
+    app = sim.app("partner")
+    with _client(sim) as client:
+        page = client.get("https://login.xero.com/identity/connect/authorize", params={
+            "client_id": app.client_id, "response_type": "code", "scope": f"openid {scope}",
+            "redirect_uri": app.redirect_uris[0]}, follow_redirects=False)
+    said = page.text + page.headers.get("location", "")
+    assert "code=" not in page.headers.get("location", "") and "unauthorized_client" in said

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from xero_nb.catalog.scopes import known_scopes, refused_at_authorize
+from xero_nb.catalog.scopes import known_scopes, refused_at_authorize, scope_table
 from xero_nb.simulator.consent import consent_page, error_page
 from xero_nb.simulator.context import Ctx
 from xero_nb.simulator.orgs import DemoApp
@@ -26,7 +26,11 @@ def redirect_allowed(app: DemoApp, uri: str | None) -> bool:
     parts = urlsplit(uri)
     if parts.scheme != "http" or parts.hostname not in ("127.0.0.1", "::1"):
         return False
-    bare = urlunsplit((parts.scheme, parts.netloc.rsplit(":", 1)[0] if parts.port else parts.netloc,
+    try:
+        port = parts.port
+    except ValueError:  # port 99999 or "abc": no URI Xero would redirect to
+        return False
+    bare = urlunsplit((parts.scheme, parts.netloc.rsplit(":", 1)[0] if port else parts.netloc,
                        parts.path, parts.query, ""))
     return bare in app.redirect_uris
 
@@ -65,8 +69,13 @@ def authorize(core: World, ctx: Ctx) -> Answer:
     known = known_scopes()
     if any(s not in known for s in scopes):
         return fail("invalid_scope", "Invalid scope")
+    info = scope_table()
     for s in scopes:
         if refused_at_authorize(s, app.era) is not None and s not in app.approved_scopes:
+            return fail("unauthorized_client", INVALID_SCOPE_FOR_CLIENT)
+        if s in info and info[s].status == "non-tenanted":
+            # app.connections, marketplace.billing: the client-credentials grant's only (§2b); a
+            # user's sign-in cannot ask for them
             return fail("unauthorized_client", INVALID_SCOPE_FOR_CLIENT)
     challenge = ctx.param("code_challenge")
     method = ctx.param("code_challenge_method")

@@ -267,10 +267,12 @@ def _masked_url(url: str) -> str:
     return url if query is None else urlunsplit(parts._replace(query=query))
 
 
-def _headers(headers: Any) -> list[tuple[str, str]]:
-    """Masked headers without Content-Length (the copy's body may be shorter)."""
-    return [(k, _masked_header(k, v)) for k, v in headers.multi_items()
-            if k.lower() != "content-length"]
+def _headers(headers: Any) -> list[tuple[bytes, bytes]]:
+    """Masked headers without Content-Length (the copy's body may be shorter). Values go as the
+    bytes they came as (HTTP header bytes are Latin-1): a header with a non-ASCII character
+    (User-Agent: CaféApp) is recorded, never turned into a failure of the call."""
+    return [(k.encode("latin-1", "replace"), _masked_header(k, v).encode("latin-1", "replace"))
+            for k, v in headers.multi_items() if k.lower() != "content-length"]
 
 
 def masked_request(request: SimRequest) -> Request:
