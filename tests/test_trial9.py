@@ -85,3 +85,20 @@ def test_a_users_sign_in_cannot_ask_for_client_credentials_scopes(scope: str) ->
             "redirect_uri": app.redirect_uris[0]}, follow_redirects=False)
     said = page.text + page.headers.get("location", "")
     assert "code=" not in page.headers.get("location", "") and "unauthorized_client" in said
+
+
+# --- 3: a token Xero does not accept gives no scope verdicts ---
+
+def test_a_token_xero_does_not_accept_gives_no_scope_mismatch() -> None:
+    import xero_nb as xn
+    from xero_nb.probe import probe
+
+    sim, other = XeroSimulator(), XeroSimulator(seed=0)  # the second never issued this token
+    tok = sim.issue_token(scopes=["openid", "accounting.settings.read", "accounting.contacts.read",
+                                  "accounting.journals.read"])
+    with xn.XeroClient(token=tok, transport=other.transport()) as client:
+        report = probe(client, [t.tenant_id for t in sim.tenants[:1]], era="mixed")
+    assert report.results and not report.mismatches()
+    assert {r.verdict for r in report.results} == {"inconclusive"}
+    assert all("did not accept the token" in r.reason for r in report.results)
+    assert report.unanswered() is not None  # and a run of nothing but those is no pass

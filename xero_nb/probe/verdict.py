@@ -122,6 +122,13 @@ def judge(target: ProbeTarget, tenant: Tenant | None, call: CallResult,
         observed, cause, reason = None, "error", f"Xero answered {status}"
     elif status == 401 and call.problem == "TokenExpired":
         observed, cause, reason = None, "token_expired", "the access token expired"
+    elif status == 401 and call.problem == "AuthenticationUnsuccessful" and "insufficient_scope" not in (
+            call.header("WWW-Authenticate") or ""):
+        # Xero did not accept the token at all (facts.ASSUMPTIONS "auth_401_unauthenticated"): no
+        # verdict on this call's scope can be read from it
+        observed, cause, reason = None, "token_expired", (
+            "Xero did not accept the token (401 AuthenticationUnsuccessful, no insufficient_scope): "
+            "expired, revoked or another app's; no scope verdict")
     elif 200 <= status < 300:
         observed = True
         cause, reason = (None, "allowed as predicted") if target.predicted else (
