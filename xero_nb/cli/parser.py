@@ -211,7 +211,8 @@ def _simulator(sim: argparse.ArgumentParser) -> None:
     sim.add_argument("--time-scale", type=_scale, default=1.0,
                      help="simulated seconds per real second (default 1; 60: a minute a second)")
     sim.add_argument("--no-limits", action="store_true",
-                     help="answer without Xero's rate limits (no 429s)")
+                     help="answer without Xero's rate limits: no 429s, and none of the X-*Limit-Remaining "
+                          "headers Xero sends on every call (client code that reads them sees none)")
     sim.add_argument("--record", type=_count, default=0, metavar="N",
                      help="print each call as it is answered and keep the last N in memory, "
                           "tokens masked (default 0: none)")
