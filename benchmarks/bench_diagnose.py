@@ -40,26 +40,22 @@ EVIDENCE = ("decisive", "suggestive", "none", "unlabelled")
 GOALS = {"heldout_top1": 0.90, "heldout_top3": 0.97, "heldout_text_only_top1": 0.80}
 
 
+def _by_id(path: Path, field: str) -> dict[str, Any]:
+    """``{id: row[field]}`` of a JSON-lines file beside the cases ({} when it is missing)."""
+    if not path.exists():
+        return {}
+    rows = (json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+    return {row["id"]: row[field] for row in rows}
+
+
 def load(cases_path: Path, all_confidence: bool) -> list[dict[str, Any]]:
     """The corpus cases, each with its ``split`` ("tune" or "heldout")."""
     split = json.loads((cases_path.parent / "split.json").read_text(encoding="utf-8"))
     held = set(split["heldout_threads"])
     cases = [json.loads(line) for line in cases_path.read_text(encoding="utf-8").splitlines()
              if line.strip()]
-    evidence_path = cases_path.parent / "evidence.jsonl"
-    evidence = {}
-    if evidence_path.exists():
-        for line in evidence_path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                row = json.loads(line)
-                evidence[row["id"]] = row["evidence"]
-    expert_path = cases_path.parent / "expert.jsonl"
-    expert = {}
-    if expert_path.exists():
-        for line in expert_path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                row = json.loads(line)
-                expert[row["id"]] = row["top3"]
+    evidence = _by_id(cases_path.parent / "evidence.jsonl", "evidence")
+    expert = _by_id(cases_path.parent / "expert.jsonl", "top3")
     for case in cases:
         case["split"] = "heldout" if case["thread"] in held else "tune"
         case["evidence"] = evidence.get(case["id"], "unlabelled")
