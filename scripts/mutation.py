@@ -499,15 +499,15 @@ EQUIVALENT: dict[str, str] = {
         "token already expired (now > exp), and for a positive number int() truncates as // does"),
     "xero_nb.diagnose.rules.x_tenant_findings__mutmut_166": (
         "obs.request_header('XERO-TENANT-ID'): request headers are looked up in any case"),
-    # (numbers as of 1 Dec 2026: the scope-change branch before them shifted them by 8)
-    "xero_nb.diagnose.diagnosis.x_diagnose__mutmut_183": (
+    # (numbers as of 1 Dec 2026: the scope-change branch before them shifted them by 14)
+    "xero_nb.diagnose.diagnosis.x_diagnose__mutmut_189": (
         "kept findings of code 'XXunknownXX' instead of 'unknown': no rule makes an unknown finding "
         "of ESTABLISHED (0.9) or more (oauth's weighs 0.6, the scope table's 0.3 at most), so the "
         "code test never removes one"),
-    "xero_nb.diagnose.diagnosis.x_diagnose__mutmut_184": "'UNKNOWN': as _183",
-    "xero_nb.diagnose.diagnosis.x_diagnose__mutmut_173": (
-        "'XXunknownXX' in the findings kept beside oauthlib's scope change: as _183"),
-    "xero_nb.diagnose.diagnosis.x_diagnose__mutmut_174": "'UNKNOWN' there: as _183",
+    "xero_nb.diagnose.diagnosis.x_diagnose__mutmut_190": "'UNKNOWN': as _189",
+    "xero_nb.diagnose.diagnosis.x_diagnose__mutmut_179": (
+        "'XXunknownXX' in the findings kept beside oauthlib's scope change: as _189"),
+    "xero_nb.diagnose.diagnosis.x_diagnose__mutmut_180": "'UNKNOWN' there: as _189",
     "xero_nb.diagnose.diagnosis.x__no_answer__mutmut_5": (
         "obs.field('ERROR'): Observation.field lower-cases the name it is given"),
     "xero_nb.diagnose.oauth.x_oauth_findings__mutmut_13": (

@@ -44,6 +44,9 @@ def test_an_empty_tenant_header_finding_whole() -> None:
     assert top.fix == ("Fill it with a tenantId from GET /connections before the call (the variable or "
                        "setting it is read from was never set).",)
     assert top.weight == 0.95
+    unsure = diagnose(body='{"Detail":"AuthenticationUnsuccessful"}',  # no status: the tenant weighs 0.9
+                      request_headers={"Authorization": "Bearer abc", "xero-tenant-id": ""}).findings[0]
+    assert (unsure.title, unsure.weight) == ("The request sent the xero-tenant-id header empty", 0.855)
     templated = diagnose(status=403, body=body, tenant_id="${TENANT_ID}").findings
     assert any("is not a tenant id" in f.title for f in templated)
     assert any("sent unfilled" in step for f in templated for step in f.fix)
