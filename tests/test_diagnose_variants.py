@@ -136,3 +136,17 @@ def test_a_variant_ranks_its_cause_first(variant: dict[str, Any]) -> None:
         assert not hit, "now ranked first: take it off KNOWN_MISSES"
     else:
         assert hit
+
+
+def test_the_cue_prefilter_finds_what_the_whole_patterns_find() -> None:
+    """cue_markers checks each alternative's needed word before its regex (speed): on every
+    variant and corpus excerpt it must name exactly the cues the whole patterns name."""
+    from xero_nb.diagnose import cues
+
+    corpus = [json.loads(line)["excerpt"] for line in (ROOT / "corpus" / "cases.jsonl")
+              .read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert sum(1 for parts in cues._CUE_PARTS.values() for word, _ in parts if word) > 150
+    for text in [v["excerpt"] for v in VARIANTS] + corpus:
+        low = text.lower()
+        whole = {name for name, rx in cues._CUE_RES.items() if rx.search(low)}
+        assert set(cues.cue_markers(text)) - {"region_pair"} == whole, text[:80]

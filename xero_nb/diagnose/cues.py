@@ -634,6 +634,34 @@ def _lowered(pattern: str) -> str:
 # Matched against the lower-cased text, case-sensitively: the same matches as IGNORECASE over
 # the text, at about half the time (bench_paste): ~90 patterns scan every paste.
 _CUE_RES = {name: re.compile(_lowered("|".join(alts))) for name, alts in CUES.items()}
+
+
+def _needed_word(pattern: str) -> str:
+    """The longest run of plain characters every match of ``pattern`` holds ("" when none is sure):
+    a text without it cannot match, which ``in`` tells far faster than the regex can (prefilter)."""
+    from re import _parser as sre_parse  # type: ignore[attr-defined]  # re's own parser
+
+    best = run = ""
+    try:
+        parsed = sre_parse.parse(pattern)
+    except re.error:
+        return ""
+    items = list(parsed)
+    if len(items) == 1 and items[0][0] is sre_parse.BRANCH:  # "a|b" as a whole: no one word is sure
+        return ""
+    for op, arg in items:  # (a group's alternation inside the sequence is one item: it breaks a run)
+        if op is sre_parse.LITERAL:
+            run += chr(arg)
+            best = max(best, run, key=len)
+        else:
+            run = ""
+    return best if len(best) >= 3 else ""
+
+
+# Each cue's alternatives apart, each with the word it cannot match without (cue_markers checks
+# the word first: most alternatives are ruled out by one substring search).
+_CUE_PARTS = {name: tuple((_needed_word(_lowered(a)), re.compile(_lowered(a))) for a in alts)
+              for name, alts in CUES.items()}
 # Payroll countries as people write them: the codes in capitals, the names in any case.
 # A code in lower case counts only next to a word that makes it a country ("an au demo company",
 # "the nz-only call"): "au" and "uk" are too common as parts of other words and names otherwise.
@@ -728,7 +756,8 @@ def cue_markers(text: str) -> frozenset[str]:
     """The cues found in ``text``, plus ``region_pair`` when two payroll countries are set apart."""
     text = _distinct_lines(text)  # ~90 patterns: each would scan every repeat of every line
     low = text.lower()
-    found = {name for name, rx in _CUE_RES.items() if rx.search(low)}
+    found = {name for name, parts in _CUE_PARTS.items()
+             if any((not word or word in low) and rx.search(low) for word, rx in parts)}
     named = countries(text)
     if (len(named) >= 2 and PAYROLL_WORDS.search(text)) or (named and "region_only" in found):
         found.add("region_pair")
