@@ -275,9 +275,9 @@ def test_the_token_section_names_the_era_given_and_guesses_only_without_one() ->
     # The token holds only granular reads: the guess says so; an app said to be of the mixed
     # era (an older app, which may hold both kinds) is reported as that, in one wording.
     guessed = build(token=TOKEN).markdown
-    assert "| era (guessed from the scopes) |" in guessed and "era (the app's)" not in guessed
+    assert "| era (guessed from the scopes) |" in guessed and "era (judged in)" not in guessed
     given_era = build(token=TOKEN, era="mixed").markdown
-    assert "| era (the app's) | mixed |" in given_era and "guessed from the scopes" not in given_era
+    assert "| era (judged in) | mixed |" in given_era and "guessed from the scopes" not in given_era
 
 
 def test_failures_may_be_none_one_item_or_several() -> None:

@@ -102,3 +102,14 @@ def test_a_token_xero_does_not_accept_gives_no_scope_mismatch() -> None:
     assert {r.verdict for r in report.results} == {"inconclusive"}
     assert all("did not accept the token" in r.reason for r in report.results)
     assert report.unanswered() is not None  # and a run of nothing but those is no pass
+
+
+# --- 10, 15: the era advice runs as given; the report says which era it judged in ---
+
+def test_the_era_advice_names_a_command_that_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["probe", "--quiet", "--app", "pkce", "--era", "broad"]) == 2
+    err = capsys.readouterr().err
+    assert "use --app web (the broad-era demo app)" not in err and "drop --app" in err
+    assert main(["report", "--era", "broad"]) == 0
+    out = capsys.readouterr().out
+    assert "| era (judged in) | broad |" in out and "era (the app's)" not in out

@@ -51,9 +51,13 @@ def _demo_app(sim: Any, args: argparse.Namespace) -> Any:
         return sim.app(ERA_APPS[era] if era else "web")
     demo = sim.app(args.app)
     if era and era != demo.era:
-        fits = ERA_APPS[era]
-        raise CliError(f"--app {demo.name} is a {demo.era}-era app but --era says {era}: drop "
-                       f"--era, or use --app {fits} (the {era}-era demo app)", USAGE)
+        fits = sim.app(ERA_APPS[era])
+        if fits.era == era:
+            advice = f"drop --era, or use --app {fits.name} (the {era}-era demo app)"
+        else:  # no demo app is of the broad era (every app older than 2 Mar 2026 is mixed)
+            advice = (f"drop --era, or drop --app: without it the {fits.name} app ({fits.era}-era) is "
+                      f"judged in the {era} era")
+        raise CliError(f"--app {demo.name} is a {demo.era}-era app but --era says {era}: {advice}", USAGE)
     return demo
 
 

@@ -60,7 +60,7 @@ def token_blocks(token: Any, now: float, era: str | None = None) -> list[Block]:
     rows = [
         ("scopes granted", " ".join(sorted(granted)) if granted is not None else "unknown"),
         ("scopes requested", " ".join(sorted(requested)) if requested else "unknown"),
-        ("era (the app's)", era) if era else
+        ("era (judged in)", era) if era else
         ("era (guessed from the scopes)", guess_era(granted) or "cannot tell"),
         ("access token expires", f"{when(exp)} ({state})"),
         ("obtained", when(obtained)),
