@@ -104,7 +104,7 @@ def test_request_bar_permissions_consent_resend(lab: str) -> None:
             assert url.startswith("http://127.0.0.1:") and "login.xero.com" not in url
             expect(info).to_contain_text("200", timeout=30_000)
             expect(perms).to_contain_text("granted")
-            expect(page.locator(".xnb-history").first).to_contain_text("401")
+            expect(page.locator(".xnb-history").first).to_contain_text("401", timeout=30_000)  # (a busy machine)
             page.screenshot(path=str(ARTIFACTS / "call_flow_consented.png"), full_page=True)
 
             # 3. The Scopes tab's era what-if: explored, labelled, and never the fix.
