@@ -132,8 +132,8 @@ NOT_A_SCOPE = {
 }
 # A resource as people write it in a made-up scope name -> as the scopes page names it.
 _RESOURCE_WORDS = {"gst": "gstreport", "bas": "basreport", "pnl": "profitandloss",
-                   "organization": "organisation", "org": "organisation", "payslips": "payslips",
-                   "payslip": "payslips", "employee": "employees", "timesheet": "timesheets"}
+                   "organization": "organisation", "org": "organisation", "payslip": "payslips",
+                   "employee": "employees", "timesheet": "timesheets"}
 
 
 @lru_cache(maxsize=1)
@@ -160,7 +160,8 @@ def not_a_scope(name: str) -> str | None:
 def suggest(name: str) -> str | None:
     """The known scope ``name`` was most likely meant to be (for "did you mean"), else None.
 
-    In order: the read-write scope for a ``.write`` guess; a live scope that extends the name
+    In order: a real scope one letter off (a plural: ``accounting.transaction``, deprecated or
+    not); the read-write scope for a ``.write`` guess; a live scope that extends the name
     (``accounting.reports.aged`` -> ``.aged.read``); the live scope of the same family whose
     resources include a word of the name (``accounting.quotes.read`` -> ``accounting.invoices.read``,
     ``.gst.`` -> taxreports); else the closest spelling among live scopes. Deprecated broad scopes

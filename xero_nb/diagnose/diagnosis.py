@@ -176,8 +176,8 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
     worded = in_sdk_terms(redirect_first(ranked, obs), obs)  # the steps as the error's words call for
     # a no-code platform's user acts in its screens (reconnect), not in code
     own_code = obs.library is not None or obs.sdk_class is not None  # an SDK's or a library's own error
-    said = text if isinstance(text, str) else obs.body
-    worded = for_platform(worded, platform_of(app_type, said, own_code))
+    words = text if isinstance(text, str) else obs.body
+    worded = for_platform(worded, platform_of(app_type, words, own_code))
     return Diagnosis(tuple(worded), obs, decisive_fact(ranked), tuple(notes))
 
 
