@@ -222,7 +222,7 @@ def test_probe_granular_app_sees_the_journals_gate(capsys: pytest.CaptureFixture
                        "--format", "csv", "--quiet")
     assert code == FAILED
     lines = out.strip().splitlines()
-    assert lines[0] == "tenant,family,method,path,predicted,observed,verdict,cause"
+    assert lines[0] == "tenant,family,api,method,path,predicted,observed,verdict,cause"
     assert all(line.endswith(",mismatch,tier") for line in lines[1:])
 
 

@@ -113,3 +113,15 @@ def test_the_era_advice_names_a_command_that_runs(capsys: pytest.CaptureFixture[
     assert main(["report", "--era", "broad"]) == 0
     out = capsys.readouterr().out
     assert "| era (judged in) | broad |" in out and "era (the app's)" not in out
+
+
+# --- 6: payroll rows name their API; an inconclusive row claims no refusal ---
+
+def test_probe_rows_name_their_api_and_leave_inconclusive_unobserved(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["probe", "--quiet", "--format", "csv", "--granted", "payroll.employees.read", "payroll.settings.read"])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split(",")[:4] == ["tenant", "family", "api", "method"]
+    rows = [line.split(",") for line in lines[1:]]
+    employees = [r for r in rows if r[4] == "/Employees" and r[0].endswith("(AU)")]
+    assert {r[2] for r in employees} >= {"payroll_au", "payroll_nz"}  # the two rows told apart
+    assert all(r[6] == "" for r in rows if r[7] == "inconclusive")  # no "False" for "no answer"

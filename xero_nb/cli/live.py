@@ -152,7 +152,8 @@ def cmd_probe(args: argparse.Namespace) -> int:
               "unprobed": [{"family": u.family, "reason": u.reason} for u in report.unprobed],
               **({"error": problem} if problem else {})})
     else:
-        cols = ("tenant", "family", "method", "path", "predicted", "observed", "verdict", "cause")
+        # (the API too: AU payroll 1.0 and NZ/UK payroll 2.0 share paths such as /Employees)
+        cols = ("tenant", "family", "api", "method", "path", "predicted", "observed", "verdict", "cause")
         sep = "," if args.format == "csv" else "  "
         print(sep.join(cols))
         blank = "" if args.format == "csv" else "-"  # no conclusive answer: not the word None

@@ -287,7 +287,7 @@ def _settle_regions(run: _Run, jobs: list[tuple[ProbeTarget, Tenant | None]],
         for j in done:
             r = run.results[j]
             if r.cause == "region":
-                run.results[j] = replace(r, verdict="inconclusive", reason=(
+                run.results[j] = replace(r, verdict="inconclusive", observed=None, reason=(
                     "no region's payroll API answered, and the organisation's country is unknown "
                     "(Xero has payroll only in AU, NZ and the UK); grant accounting.settings.read "
                     "so the probe reads the country first"))
@@ -295,7 +295,7 @@ def _settle_regions(run: _Run, jobs: list[tuple[ProbeTarget, Tenant | None]],
     for j in done:
         r = run.results[j]
         if r.cause == "region" and not (jobs[j][0].regions & answered):
-            run.results[j] = replace(r, verdict="inconclusive", reason=(
+            run.results[j] = replace(r, verdict="inconclusive", observed=None, reason=(
                 "another region's payroll API (this tenant's payroll is "
                 f"{'/'.join(sorted(str(a) for a in answered))}); grant accounting.settings.read "
                 "so the probe reads the country first"))
