@@ -14,7 +14,11 @@ one), keeping the decisive clue and adding none:
 * set 3, written while set 2 was being read and measured before any rule was written from it
   (344 of 404 ranked first at the session's first commit, 362 after the rules generalised on sets
   1 and 2): ``vendor`` (a help-centre article or in-app banner) and ``thread`` (a developer's
-  forum question with unrelated detail around the failure).
+  forum question with unrelated detail around the failure);
+* set 4, ``mixed`` (one variant a case, each in the form that fits it: an e-mail, a ticket, a chat
+  message, a question title, a cron log, a call transcript), measured and **not read**: no rule was
+  written from it (171 of 202 ranked first at the session's first commit, 189 at its end). Its
+  misses are listed as such, for the next session to read or to keep as a later first contact.
 
 They are written, not real: they test that rules generalise, they are not corpus cases and are
 not scored by bench_diagnose.
@@ -108,6 +112,30 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
     "needed' reads as a scope added later",
     ("getsimplerlife-request-driven-tokens-expired-xero-dead", "vendor"): "'never called the token "
     "endpoint' names the token step",
+    # set 4: measured, not read (no rule written from it)
+    **{(of, "mixed"): "set 4, not yet read" for of in (
+        "Xero.OAuth2.Docs-invalid-scope",
+        "accesspay-invoice-only-user",
+        "arcforge-207-payments-scope",
+        "beds24-xero-60-day-inactivity",
+        "cartoncloud-expired-token",
+        "cimplico-sync-authentication-unsuccessful-entity-disconnected",
+        "cyclr-2488-payroll-region-sections",
+        "datamolino-xero-connection-expired-reconnect",
+        "expensify-42307-disconnected-org",
+        "liminal-ai-401-after-upgrade-reconnect",
+        "mage-xero-missing-scope-discovery",
+        "nango-802-refresh-offline-access",
+        "node-494-queryapi-no-tenant",
+        "planday-30303-region-uk-au-only",
+        "quickfix-xero-403-wrong-organisation",
+        "receiptbank-unreconciled-items-reports-permission",
+        "requestrocket-powerbi-no-tenant-header",
+        "so-67426382-revoked-tenants",
+        "stagepay-403-disconnected",
+        "the-frame-401-after-scope-change-reconnect",
+        "zeroqode-xero-accounting-plugin-30min-access",
+    )},
 }
 
 
@@ -121,12 +149,12 @@ def test_the_variants_are_of_tuning_cases() -> None:
     held = set(split["heldout_threads"])
     cases = {c["id"]: c for c in (json.loads(line) for line in (ROOT / "corpus" / "cases.jsonl")
                                   .read_text(encoding="utf-8").splitlines() if line.strip())}
-    assert len(VARIANTS) >= 1400
+    assert len(VARIANTS) >= 1600
     for v in VARIANTS:
         original = cases[v["of"]]
         assert original["thread"] not in held, v["of"]  # never a held-out case
         assert v["cause"] == original["cause"]
-        assert v["kind"] in ("reworded", "other_form", "terse", "ticket", "log", "vendor", "thread")
+        assert v["kind"] in ("reworded", "other_form", "terse", "ticket", "log", "vendor", "thread", "mixed")
 
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=[f"{v['of']}-{v['kind']}" for v in VARIANTS])
