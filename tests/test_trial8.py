@@ -236,3 +236,17 @@ def test_control_characters_bytes_and_line_breaks_are_named() -> None:
     with pytest.raises(XeroNbError, match="holds a line break"):
         xn.required_scopes("GET /Invoices\n/Payments")
     assert xn.required_scopes("GET /Invoices\n")  # a trailing newline is no second URL
+
+
+# --- 6: the mixed era's granular scopes beside a broad one are said to be on purpose ---
+
+def test_least_privilege_says_why_granular_scopes_stand_beside_a_broad_one(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from xero_nb.cli import main
+
+    assert main(["least-privilege", "PUT /Receipts", "GET /BankTransfers", "--era", "mixed"]) == 0
+    got = capsys.readouterr()
+    assert got.out.split() == ["accounting.banktransactions.read", "accounting.transactions"]
+    assert "chosen on purpose: accounting.transactions alone would grant their calls today" in got.err
+    assert main(["least-privilege", "PUT /Receipts", "GET /Contacts", "--era", "mixed"]) == 0
+    assert "on purpose" not in capsys.readouterr().err  # the broad one does not grant Contacts

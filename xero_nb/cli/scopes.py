@@ -173,6 +173,13 @@ def cmd_least_privilege(args: argparse.Namespace) -> int:
                 gated.append(f"{scope} is a deprecated broad scope, chosen because no granular scope "
                              f"reaches {', '.join(uses[:3])}; Xero removes it by "
                              f"{BROAD_MIGRATION_DEADLINE:%B %Y}")
+            rest = [ep for ep in eps if not unreachable(ep, "granular")]
+            if uses and args.era == "mixed" and rest and all(scope in required_scopes(ep, "mixed")
+                                                              for ep in rest):
+                # (the granular scopes beside it are on purpose: they keep their calls after 2027)
+                gated.append(f"the granular scopes beside {scope} are chosen on purpose: {scope} alone "
+                             "would grant their calls today too, but it goes in "
+                             f"{BROAD_MIGRATION_DEADLINE:%B %Y}, and they keep those calls then")
             elif args.era == "broad":  # the broad era counts the specs' scopes only
                 gated.append(f"{scope} is a deprecated broad scope (the broad era counts only the specs' "
                              f"scopes); Xero removes it by {BROAD_MIGRATION_DEADLINE:%B %Y}: --era mixed or "
