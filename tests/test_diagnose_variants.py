@@ -61,11 +61,7 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
     ("databuzz-741-new-app-scopes", "other_form"): "'that error' unnamed: the client ranks above the "
     "era's broad scopes",
     ("databricks-403-projects-product", "reworded"): "a vendor's list of three 403 causes",
-    ("cartoncloud-expired-token", "reworded"): "'unlinked because its token expired': the token "
-    "words outweigh the unlinking",
-    ("cartoncloud-expired-token", "other_form"): "as the reworded one",
     # set 2
-    **{("cartoncloud-expired-token", kind): "as set 1's" for kind in ("terse", "ticket", "log")},
     **{("netstd-140-attachment-401", kind): "a 401 said with 'token and tenant id are right': no scope "
        "word, so the tenant or the expiry leads" for kind in ("terse", "ticket", "log")},
     **{("nango-802-refresh-offline-access", kind): "a refresh said to fail, with nothing of why: a "
@@ -94,7 +90,6 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
     ("satva-xpm-scope-approval", "log"): "practicemanager scopes are not known to need approval",
     ("dooit-403-scope-missing-reconnect", "ticket"): "'our finance API' reads as Xero's Finance API",
     # set 3
-    **{("cartoncloud-expired-token", kind): "as set 1's" for kind in ("vendor", "thread")},
     ("netstd-140-attachment-401", "vendor"): "as set 2's",
     ("phpoauth2-138-contacts-put", "vendor"): "as set 2's",
     ("node-494-queryapi-no-tenant", "thread"): "as set 2's",
@@ -112,30 +107,18 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
     "needed' reads as a scope added later",
     ("getsimplerlife-request-driven-tokens-expired-xero-dead", "vendor"): "'never called the token "
     "endpoint' names the token step",
-    # set 4: measured, not read (no rule written from it)
-    **{(of, "mixed"): "set 4, not yet read" for of in (
-        "Xero.OAuth2.Docs-invalid-scope",
-        "accesspay-invoice-only-user",
-        "arcforge-207-payments-scope",
-        "beds24-xero-60-day-inactivity",
-        "cartoncloud-expired-token",
-        "cimplico-sync-authentication-unsuccessful-entity-disconnected",
-        "cyclr-2488-payroll-region-sections",
-        "datamolino-xero-connection-expired-reconnect",
-        "expensify-42307-disconnected-org",
-        "liminal-ai-401-after-upgrade-reconnect",
-        "mage-xero-missing-scope-discovery",
-        "nango-802-refresh-offline-access",
-        "node-494-queryapi-no-tenant",
-        "planday-30303-region-uk-au-only",
-        "quickfix-xero-403-wrong-organisation",
-        "receiptbank-unreconciled-items-reports-permission",
-        "requestrocket-powerbi-no-tenant-header",
-        "so-67426382-revoked-tenants",
-        "stagepay-403-disconnected",
-        "the-frame-401-after-scope-change-reconnect",
-        "zeroqode-xero-accounting-plugin-30min-access",
-    )},
+    # set 4: measured before any rule was written from it (171 of 202 ranked first at the seventh
+    # session's first commit, 189 at its end); read in the eighth session, where 10 of its 21
+    # misses were fixed by rules that generalise (tests/test_diagnose_set4_rules.py); these remain
+    **{(of, "mixed"): "set 4: its original is not ranked first either" for of in (
+        "Xero.OAuth2.Docs-invalid-scope", "arcforge-207-payments-scope",
+        "cimplico-sync-authentication-unsuccessful-entity-disconnected", "cyclr-2488-payroll-region-sections",
+        "liminal-ai-401-after-upgrade-reconnect", "so-67426382-revoked-tenants", "stagepay-403-disconnected",
+        "the-frame-401-after-scope-change-reconnect")},
+    ("mage-xero-missing-scope-discovery", "mixed"): "'401/403 - is that a scopes thing?' asks, it does "
+    "not say: the bare 401's expiry stays first",
+    ("nango-802-refresh-offline-access", "mixed"): "as set 2's",
+    ("node-494-queryapi-no-tenant", "mixed"): "as set 2's",
 }
 
 

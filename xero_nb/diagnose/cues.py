@@ -30,7 +30,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:invalid|expired|stale|revoked|spent|old|outdated)\s++" + _RT,
         r"\brefresh(?:ing|ed)?\b[^.\n]{0,60}?\binvalid[_ ](?:token|grant)",
         r"\bsession\s++(?:has\s++|is\s++)?(?:expired|lapsed)\b",
-        r"\b(?:connection|link|authori[sz]ation|credentials|authentication)\b[^.\n]{0,50}?\b(?:(?:has|have|is)\s++)?"
+        r"\b(?:connection|link|authori[sz]ation|credentials|authentication)\b(?:[^.\n]|\.\.\.|\u2026){0,50}?\b(?:(?:has|have|is)\s++)?"
         r"(?:expired|lapsed|no\s++longer\s++valid)\b",
         # an authorization code is single-use and short-lived: reused or late, the exchange is refused
         r"\bauthori[sz]ation\s++code\b[^.\n]{0,30}?\b(?:already\s++(?:been\s++)?(?:used|redeemed)|expired|reused)\b",
@@ -39,11 +39,12 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:could\s*+n[o']t|cannot|can't|unable\s++to)\s++(?:be\s++)?refresh(?:ed)?\b",
         # a refresh token unused for 60 days expires (§4): integrations say the connection is
         # dropped "after 60 days of inactivity"
-        r"\b(?:60|sixty)\s++days\b[^.\n]{0,30}?\b(?:inactiv\w*+|unused|not\s++(?:being\s++)?used|idle|"
+        r"\b(?:60|sixty)\+?\s*+days\b[^.\n]{0,30}?\b(?:inactiv\w*+|unused|not\s++(?:being\s++)?used|idle|"
         r"without\s++(?:use|activity|being\s++used))",
         r"\b(?:inactiv\w*+|unused|idle)\b[^.\n]{0,30}?\b(?:60|sixty)\s++days\b",
         r"\b(?:60|sixty)\s++days\s++(?:with\s++)?no\s++(?:activity|use)\b",
-        r"(?:\bnot|n['\u2019]t)\s++(?:been\s++)?used\s++(?:for|in)\s++(?:60|sixty)\s++days\b",
+        r"(?:\bnot|n['\u2019]t)\s++(?:been\s++)?(?:use[ds]?|using|touch\w*+|open\w*+)\b[^.\n]{0,20}?\b(?:for|in|over)\s++"
+        r"(?:more\s++than\s++|over\s++)?(?:60|sixty)\+?\s*+days\b",
         r"\b(?:2|two)\s++months\b[^.\n]{0,40}?\b(?:not\s++(?:using|used)|unused|inactiv\w*+|idle)|\b(?:not\s++(?:use|using|used)|"
         r"unused|inactiv\w*+|idle)\b[^.\n]{0,40}?\b(?:2|two)\s++months\b",
         r"\brefresh\w*+\b[^.\n]{0,40}?\bstill\s++(?:fails?|failing|401|unauthori[sz]ed)\b",
@@ -68,6 +69,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\bnever\s++(?:refresh|renew)(?:es|ed|s)?\b",
         r"\bafter\s++(?:about\s++|around\s++)?(?:30|thirty)\s++min\w*+\b[^.\n]{0,40}?\b(?:stops?\s++working|does\s*+n[o']t\s++work|"
         r"no\s++longer\s++works?|not\s++work\w*+)",
+        r"\b(?:stops?|stopped|ends?|ended|cuts?\s++out|drops?|dropped|dies|died)\b[^.\n]{0,20}?\bafter\s++(?:about\s++|"
+        r"around\s++)?(?:30|thirty)\s++min",
         r"\b(?:loses?|lost|losing)\s++(?:its\s++|the\s++)?access\s++after\s++(?:about\s++)?(?:30|thirty)\s++min",
         r"\b(?:access|tokens?|sessions?|connection)\b[^.\n]{0,20}?\b(?:only\s++)?(?:lasts?|is\s++valid|are\s++valid|"
         r"good|expires?)\s++(?:for\s++)?(?:only\s++|just\s++)?(?:30|thirty)\s++min",
@@ -111,7 +114,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"organi[sz]ations?\b",
         r"\bno\s++(?:xero\s++)?organi[sz]ations?\b[^.\n]{0,60}?\b(?:to\s++(?:choose|select|connect)|(?:in|on)\s++the\s++"
         r"(?:consent|picker|list))",
-        r"\b(?:sales\s++)?invoices?[\s-]*+only\b",
+        r"\b(?:sales\s++)?invoic(?:es?|ing)[\s-]*+only\b",
         r"\bonly\b[^.\n]{0,30}?\b(?:do|for|access|create|raise|enter)\s++(?:the\s++)?sales\s++invoices\b",
         r"\bread[\s-]*+only\s++(?:user|role|access)",
         r"\b(?:standard|adviser|advisor)['\"\u2019]?\s++(?:(?:or|and|/)\s++['\"\u2018\u2019]?(?:standard|adviser|"
@@ -129,6 +132,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:integrating|connecting|authori[sz]ing)\s++user(?:'s|\u2019s)?\s++(?:xero\s++)?(?:access\s++level|role|"
         r"permissions?)\b",
         r"\b(?:access\s++level|role|permissions?)\s++of\s++(?:the\s++)?(?:integrating|connecting|authori[sz]ing)\s++user\b",
+        r"\b(?:user|person)\s++who\s++(?:first\s++|originally\s++|initially\s++)?(?:connected|integrated|authori[sz]ed|"
+        r"set\s++(?:it\s++|them\s++)?up)\b[^.\n]{0,40}?\b(?:access\s++level|role|permissions?|rights)\b",
         r"\b(?:my|her|his|their|our)\s++(?:permissions?|access\s++level|role|rights)\s++(?:in|on|within)\s++xero\b",
         r"\b(?:my|her|his|their|our)\s++xero\s++(?:permissions?|access\s++level|role|rights)\b",
         r"\bcashbook\s++client\b",
@@ -164,13 +169,15 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\bconnections\b[^;!?]{0,160}?\b(?:returns?|returned|returning|gives?|shows?|is|are|was|(?:comes?|came|"
         r"coming)\s++back(?:\s++with)?|responds?\s++with|brings?\s++back)\s++(?:no\s++"
         r"(?:results|tenants|organi[sz]ations|connections|data)\b|nothing\b|empty\b|an\s++empty\b|\[\s*+\])",
-        r"\bunlinked\b|\bno\s++longer\s++(?:connected|linked)\b|\bconnection\s++(?:was\s++|has\s++been\s++)?lost\b"
+        r"\bunlinked\b|\bno\s++longer\s++(?:connected|linked)\b|(?:\bnot|n['\u2019]t)\s++(?:connected|linked)\b[^.\n]{0,20}?\bany\s*+more\b|\bconnection\s++(?:was\s++|has\s++been\s++)?lost\b"
         r"(?!\s++(?:their|his|her|its|the|a|an)\b)",
         r"\b(?:removed|deleted|disconnected|uninstalled)\b" + _GAP + r"\bconnected\s++apps\b",
         r"\bremoved\s++(?:the\s++|our\s++|your\s++)?(?:app|integration)\b",
         r"\b(?:removed|deleted|disconnected)\s++(?:our|the|my|your|their)\s++(?:xero\s++)?(?:organi[sz]ation|org|company|"
         r"tenant)\s++from\b",
         r"\blost\s++(?:the\s++|its\s++|our\s++|their\s++)?connection\s++(?:to|with)\b",
+        r"\b(?:remov(?:e|ed|es|ing)|delet(?:e|ed|es|ing)|disconnect(?:ed|s|ing)?)\s++(?:the\s++|our\s++|my\s++|your\s++|their\s++)?"
+        r"(?:xero\s++)?(?:organi[sz]ation|org|company|tenant)(?:['\u2019]s)?\s++connection\b",
         r"\bconnection\b[^.\n]{0,20}?\b(?:disappeared|vanished|went\s++away|is\s++gone|has\s++gone)\b",
         r"\b(?:lists?|shows?|returns?)\s++no\s++(?:connected\s++)?(?:organi[sz]ations|orgs|tenants)\b",
         r"\b(?:make\s++sure|ensure|check)\b[^.\n]{0,30}?\bsubscription\s++is\s++active\b",
@@ -229,7 +236,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\bdemo\s++(?:company\s++)?(?:was\s++|had\s++been\s++|been\s++)?reset\b",
         r"\breset(?:s|ting)?\s++(?:the\s++|their\s++|our\s++|your\s++|his\s++|her\s++|a\s++|my\s++)?demo\s++(?:company|org\w*+)\b",
         # tokens may reach several organisations: taking the first one blindly picks the wrong one
-        r"\b(?:one|a)\s++(?:xero\s++)?organi[sz]ation\b[^.\n]{0,50}?\ba\s++different\s++one\b",
+        r"\b(?:one|a)\s++(?:xero\s++)?organi[sz]ation\b[^.\n]{0,50}?\b(?:a\s++different|another|some\s++other)"
+        r"(?:\s++one)?\b",
         r"\bfirst\s++(?:one|tenant|organi[sz]ation|org|connection)\s++(?:in|from|of)\s++(?:the\s++|your\s++|our\s++)?list\b|"
         r"\b(?:tenants|connections)\s*+\[\s*+0\s*+\]",
         # a stale organisation, or the Demo Company, offered and chosen at connect time

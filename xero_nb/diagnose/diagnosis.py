@@ -64,7 +64,11 @@ _RULES: tuple[Callable[[Observation, Context], list[Finding]], ...] = (
 NO_ANSWER = re.compile(
     r"\b(?:E(?:CONNREFUSED|CONNRESET|TIMEDOUT|NOTFOUND|AI_AGAIN|HOSTUNREACH|NETUNREACH)|"
     r"Connect(?:ion)?(?:Error|Timeout|RefusedError|ResetError)|ReadTimeout|"
-    r"Connection\s++(?:refused|reset|aborted|timed\s++out)|Name\s++or\s++service\s++not\s++known|"
+    # the words as a program prints them (after "[Errno 111] ", "curl: (7) ", "connect: " or at a line's
+    # start), not in a sentence ("Planday: connection refused, the org is in no region it supports")
+    r"(?:(?<=[:\])]\s)|(?<=[:\])])|(?<![^\n]))Connection\s++(?:refused|reset|aborted|timed\s++out)"
+    r"(?![^\S\n]*+,[^\S\n]*+(?:the|our|my|we|it|they|because|as|since|so)\b)|"
+    r"Name\s++or\s++service\s++not\s++known|"
     r"getaddrinfo|Temporary\s++failure\s++in\s++name\s++resolution|No\s++such\s++host|"
     r"Max\s++retries\s++exceeded|CERTIFICATE_VERIFY_FAILED|socket\s++hang\s++up|ECONNABORTED|"
     r"timeout\s++of\s++\d{1,9}ms\s++exceeded|"  # axios's own timeout

@@ -131,7 +131,9 @@ def expiry_findings(obs: Observation, ctx: Context) -> list[Finding]:
         said = any("".join(v.lower().replace("_", " ").split()).startswith("tokenexpired")
                    for k, v in obs.fields if k in ("detail", "oauth_problem", "error")) or (
             obs.sdk_class in EXPIRY_CLASSES)
-        weight = 0.97 if said else 0.7 if "reconnect" in obs.markers else 0.82
+        # a connection said to be gone ("no longer linked because the token expired") is cured
+        # by connecting again, as when the words say reconnect: the expiry is the vendor's account of it
+        weight = 0.97 if said else 0.7 if obs.markers & {"reconnect", "revoked"} else 0.82
         if _BARE_XEROIZER.search(obs.body[:20_000]):
             # xeroizer versions that look for a lower-case "detail" never find Xero's reason and
             # raise TokenExpired, message the class name alone, for every 401 and 403

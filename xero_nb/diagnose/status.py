@@ -74,6 +74,9 @@ STATUS_SHAPES: tuple[re.Pattern[str], ...] = (
     # a call said to be a status: "every other call now 403", "each request is a 401", "calls are 429"
     re.compile(r"\b(?:calls?|requests?|endpoints?)\s++(?:(?:now|then|all|still)\s++|(?:is|are|was|were)\s++"
                r"(?:now\s++|all\s++)?(?:an?\s++)?)([45]\d\d)\b(?![.,:/]\d)", re.IGNORECASE),
+    # "all requests 403", "every call 401": the status straight after the calls
+    re.compile(r"\b(?:all|every|each)\s++(?:(?:other|single|api|the|our|my)\s++)?(?:calls?|requests?)\s++"
+               r"(?:(?:now|then|still)\s++)?([45]\d\d)\b(?![.,:/]\d)", re.IGNORECASE),
     # a status as a verb or plural: "the call 405s", "we see 401s", "the path 401'd"
     re.compile(r"\b([45]\d\d)(?:s|['\u2019]d|ed)\b"),
     # a line that starts with the status: "401 from the token endpoint", "429 - limit hit"
