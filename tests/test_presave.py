@@ -299,3 +299,24 @@ def test_the_dotted_path_loads_as_pre_save_hook_and_without_it_secrets_would_be_
     bare = server(no_config, [])  # the control: the same save, no hook
     on_disk = _save_through_the_api(bare)
     assert JWT in on_disk and BEARER in on_disk and STATE in on_disk
+
+
+def test_a_bare_refresh_token_shown_as_a_value_is_not_saved() -> None:
+    """``token["refresh_token"]`` as a cell's value: 64 hex characters with no key beside them."""
+    refresh = "3f9a" * 16  # the simulator's (and Xero's) refresh tokens: 64 hex characters
+    digest_like = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    nb = {"cells": [{"cell_type": "code", "source": 'token["refresh_token"]', "metadata": {},
+                     "execution_count": 1, "outputs": [
+                         {"output_type": "execute_result", "execution_count": 1, "metadata": {},
+                          "data": {"text/plain": f"'{refresh}'"}},
+                         {"output_type": "stream", "name": "stdout",
+                          "text": f"sha256 {digest_like}\ninvoice 0000000000000000000000000000000000000000"
+                                  "000000000000000000000042\ncorrelation 0a1b2c3d-0000-4000-8000-00000000abcd\n"}]}],
+          "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    removed = presave.scrub(nb)
+    saved = json.dumps(nb)
+    assert refresh not in saved and digest_like not in saved
+    assert nb["cells"][0]["outputs"][0]["data"]["text/plain"] == "'[redacted]'"
+    assert "correlation 0a1b2c3d-0000-4000-8000-00000000abcd" in saved  # a GUID is not one
+    assert "0000000000000000000000000000000000000000000000000000000000000042" in saved  # digits only
+    assert sum(removed.values()) == 2

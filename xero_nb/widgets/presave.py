@@ -2,7 +2,7 @@
 
 Whatever JupyterLab keeps in memory, the notebook written to disk has every token-shaped string
 (bearer tokens, JWTs, refresh tokens, client secrets, authorization codes, ``code=``/``state=``
-in redirect URLs) replaced by ``[redacted]`` in:
+in redirect URLs, a bare 64-hex value such as a refresh token shown on its own) replaced by ``[redacted]`` in:
 
 - code cell outputs: stream text, every text-like MIME bundle (``text/plain``, ``text/html``,
   ``application/json`` and other JSON types, recursively), error values and tracebacks;
@@ -50,9 +50,16 @@ _BINARY_PREFIXES = ("image/", "audio/", "video/", "application/pdf")
 _SECRET_KEYS = SECRET_NAMES - {"code"}
 
 
+# A bare 64-hex value: the shape of Xero's refresh tokens and authorization codes. The kernel
+# masks the values it holds, but this hook runs in the server, which holds none: a refresh token
+# shown as a cell's value (``token["refresh_token"]``) has no key beside it to tell it by. A
+# SHA-256 digest in an output goes too: a notebook loses nothing it needs by that.
+_BARE_HEX = re.compile(r"(?<![0-9A-Za-z_])(?=[0-9a-fA-F]{0,63}[a-fA-F])[0-9a-fA-F]{64}(?![0-9A-Za-z_])")
+
+
 def scrub_text(text: str) -> tuple[str, int]:
     """``text`` with its secrets replaced, and how many values went (0: ``text`` unchanged)."""
-    cleaned = _STATE_PARAM.sub(r"\1" + REDACTED, redact(text))
+    cleaned = _BARE_HEX.sub(REDACTED, _STATE_PARAM.sub(r"\1" + REDACTED, redact(text)))
     if cleaned == text:
         return text, 0
     return cleaned, max(cleaned.count(REDACTED) - text.count(REDACTED), 1)
