@@ -48,8 +48,10 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
         "stagepay-403-disconnected", "arcforge-207-payments-scope", "Xero.OAuth2.Docs-invalid-scope",
         "liminal-ai-401-after-upgrade-reconnect", "the-frame-401-after-scope-change-reconnect",
         "cimplico-sync-authentication-unsuccessful-entity-disconnected", "so-67426382-revoked-tenants",
-        "xero-node-634-minute-rate-limit", "cyclr-2488-payroll-region-sections")
-       for kind in ("reworded", "other_form", "terse", "ticket", "log", "vendor", "thread")
+        "xero-node-634-minute-rate-limit", "cyclr-2488-payroll-region-sections",
+        "jclxx-helloworld-verifier-denied")
+       for kind in ("reworded", "other_form", "terse", "ticket", "log", "vendor", "thread", "secondhand",
+                    "nonnative", "snippet")
        if (of, kind) != ("xero-node-634-minute-rate-limit", "log")},  # (its log line names the 429)
     ("netstd-140-attachment-401", "other_form"): "a bare 401 with 'token and tenant right' as a "
     "code comment: the expiry stays first",
@@ -63,7 +65,7 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
     ("databricks-403-projects-product", "reworded"): "a vendor's list of three 403 causes",
     # set 2
     **{("netstd-140-attachment-401", kind): "a 401 said with 'token and tenant id are right': no scope "
-       "word, so the tenant or the expiry leads" for kind in ("terse", "ticket", "log")},
+       "word, so the tenant or the expiry leads" for kind in ("terse", "log")},
     **{("nango-802-refresh-offline-access", kind): "a refresh said to fail, with nothing of why: a "
        "refused refresh token leads" for kind in ("terse", "log")},
     **{("phpoauth2-138-contacts-put", kind): "401 AuthenticationUnsuccessful: the token first (facts "
@@ -88,7 +90,6 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
     ("phpoauth2-147-demo-reset-tenant", "ticket"): "a Demo Company named without its reset",
     ("xeroizer-162-throttling-503", "log"): "a 503 with a request count (an old throttle) is no cause",
     ("satva-xpm-scope-approval", "log"): "practicemanager scopes are not known to need approval",
-    ("dooit-403-scope-missing-reconnect", "ticket"): "'our finance API' reads as Xero's Finance API",
     # set 3
     ("netstd-140-attachment-401", "vendor"): "as set 2's",
     ("phpoauth2-138-contacts-put", "vendor"): "as set 2's",
@@ -132,12 +133,13 @@ def test_the_variants_are_of_tuning_cases() -> None:
     held = set(split["heldout_threads"])
     cases = {c["id"]: c for c in (json.loads(line) for line in (ROOT / "corpus" / "cases.jsonl")
                                   .read_text(encoding="utf-8").splitlines() if line.strip())}
-    assert len(VARIANTS) >= 1600
+    assert len(VARIANTS) >= 1900
     for v in VARIANTS:
         original = cases[v["of"]]
         assert original["thread"] not in held, v["of"]  # never a held-out case
         assert v["cause"] == original["cause"]
-        assert v["kind"] in ("reworded", "other_form", "terse", "ticket", "log", "vendor", "thread", "mixed")
+        assert v["kind"] in ("reworded", "other_form", "terse", "ticket", "log", "vendor", "thread", "mixed",
+                             "secondhand", "nonnative", "snippet")
 
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=[f"{v['of']}-{v['kind']}" for v in VARIANTS])

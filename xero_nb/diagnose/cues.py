@@ -43,6 +43,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"without\s++(?:use|activity|being\s++used))",
         r"\b(?:inactiv\w*+|unused|idle)\b[^.\n]{0,30}?\b(?:60|sixty)\s++days\b",
         r"\b(?:60|sixty)\s++days\s++(?:with\s++)?no\s++(?:activity|use)\b",
+        r"\bno\s++(?:activity|use|usage|sync\w*+)\s++(?:for|in|over)\s++(?:more\s++than\s++|over\s++)?(?:60|sixty)\+?\s*+days\b",
         r"(?:\bnot|n['\u2019]t)\s++(?:been\s++)?(?:use[ds]?|using|touch\w*+|open\w*+)\b[^.\n]{0,20}?\b(?:for|in|over)\s++"
         r"(?:more\s++than\s++|over\s++)?(?:60|sixty)\+?\s*+days\b",
         r"\b(?:2|two)\s++months\b[^.\n]{0,40}?\b(?:not\s++(?:using|used)|unused|inactiv\w*+|idle)|\b(?:not\s++(?:use|using|used)|"
@@ -50,7 +51,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\brefresh\w*+\b[^.\n]{0,40}?\bstill\s++(?:fails?|failing|401|unauthori[sz]ed)\b",
         # the refresh made and no better ("refreshing the access token didn't fix it")
         r"\b(?:refresh|renew)(?:ing|ed)?\b[^.\n]{0,40}?\b(?:did\s*+n[o']t|does\s*+n[o']t|do\s++not|did\s++not|won't|will\s++not)\s++"
-        r"(?:fix|help|solve|resolve|cure)\b"),
+        r"(?:fix|help|solve|resolve|cure|sort|change)\b"),
     # No refresh token (null, missing, offline_access not asked for), or no refresh at all:
     # the 30-minute access token lapses (§4).
     "no_refresh": (
@@ -95,6 +96,8 @@ CUES: dict[str, tuple[str, ...]] = {
     # Reconnect, re-authorise, sign in again: what an integration asks once its refresh token is
     # dead (an expired access token alone is refreshed without the user).
     "reconnect": (r"\bre-?(?:connect|authori[sz]e|authenticate|link)(?:ed|ing|ion)?\b",
+                  r"\b(?:connect|authori[sz]e|link)\s++(?:it\s++|xero\s++|the\s++app\s++)?(?:again|one\s++more\s++time|"
+                  r"once\s++more|anew)\b",
                   r"\b(?:sign|log)\s*+in\s++(?:to\s++xero\s++)?again\b"),
     # OAuth 1.0a's token_rejected ("does not match an expected ... token"): the token presented
     # is no longer the current one.
@@ -159,7 +162,7 @@ CUES: dict[str, tuple[str, ...]] = {
     "generic_forbidden": (r"\bnot\s++permitted\s++to\s++access\s++this\s++resource\b(?!\s*+without)",
                           # Xero's own one-line meaning of any 403 (http-response-codes), which
                           # Singer tap-xero and its forks print for every 403 instead of the body
-                          r"\buser\s++doesn'?t\s++have\s++permission\s++to\s++access\s++the\s++resource\b"),
+                          r"\buser\s++(?:doesn'?t|does\s++not)\s++have\s++permission\s++to\s++access\s++the\s++resource\b"),
     # Access revoked or disconnected, the app removed, the organisation deleted or its trial
     # over, /connections empty (§8, §9 #6).
     "revoked": (
@@ -218,7 +221,8 @@ CUES: dict[str, tuple[str, ...]] = {
         # the id never filled in where the header is built from ("doesn't get copied into the
         # variable", "is not populated")
         r"\btenant[_ -]?id\b[^.\n]{0,30}?\b(?:does\s*+n[o']t|did\s*+n[o']t|is\s*+n[o']t|was\s*+n[o']t|"
-        r"never)\s++(?:gets?\s++|being\s++|been\s++)?(?:copied|populated|filled|passed|saved|stored|included|added|"
+        r"never)\s++(?:gets?\s++|being\s++|been\s++)?(?:\w{3,12}ly\s++)?(?:copied|populated|filled|passed|saved|stored|"
+        r"included|added|"
         r"lands?|written|set)\b",
         # the app asks which organisation to use: none was chosen, so no tenant id is sent
         # ("Please select which Xero organization this workspace should sync with")
@@ -429,14 +433,14 @@ CUES: dict[str, tuple[str, ...]] = {
         # the fix told as adding the scope ("fixed by adding the accounting.settings scope", "had to
         # request accounting.reports.read"): the scope was missing, not merely unconsented
         r"\b(?:fixed|solved|resolved|working|worked)\b[^.\n]{0,30}?\badd(?:ing|ed)?\b[^\n;!?]{0,50}?\bscopes?\b",
-        r"\b(?:needed|need|had|have|has|must)\s++to\s++(?:add|request|include)\s++(?:the\s++)?[`'\"]?"
+        r"\b(?:(?:needed|need|had|have|has)\s++to|must|should)\s++(?:add|request|include)\s++(?:the\s++)?[`'\"]?"
         r"(?:accounting|payroll|files|assets|projects|finance|bankfeeds)\.[a-z.]{3,60}",
         r"\b(?:needs?|requires?)\s++(?:the\s++)?[`'\"]?(?:accounting|payroll|files|assets|projects)\.[a-z.]{3,60}"
         r"[^.\n]{0,40}?\bnot\s++(?:requested|included|added|granted)\b",
         # the fix told as adding a scope to the app's list ("needs adding to the default scopes",
         # "add accounting.settings.read to default scopes"): it was never asked for
         r"\b(?:needs?|needed)\s++(?:adding|to\s++be\s++added)\s++to\s++(?:the\s++)?(?:\w++\s++){0,2}?scopes\b",
-        r"\badd\s++[`'\"]?(?:accounting|payroll|files|assets|projects)\.[a-z.]{3,60}[`'\"]?\s++to\s++(?:the\s++|our\s++|"
+        r"\badd\s++[`'\"]?(?:accounting|payroll|files|assets|projects)\.[a-z.]{3,60}[`'\"]?\s++(?:to|in|into)\s++(?:the\s++|our\s++|"
         r"your\s++)?(?:\w++\s++){0,2}?scopes\b",
         r"\bscopes?\s++(?:is\s++|was\s++)?missing\s++from\s++(?:the\s++|its\s++|our\s++)?(?:\w++\s++){0,3}?scopes?\b",
         r"\btokens?\b[^.\n]{0,20}?(?:\bnot|n['\u2019]t)\s++(?:allowed|permitted)\s++to\b"),
@@ -545,7 +549,7 @@ CUES: dict[str, tuple[str, ...]] = {
     # ones until the user consents again (§9 #3).
     "scope_added": (
         # (scope names have dots: the gap may cross them)
-        r"\b(?:add(?:ed|s|ing)?|new|additional|extra|more|update[ds]?|extend(?:ed|s)?|expand(?:ed|s|ing)?|broaden\w*+|"
+        r"\b(?:add(?:ed|s|ing)?|new|additional|extra|more|update[ds]?|chang(?:e[ds]?|ing)|extend(?:ed|s)?|expand(?:ed|s|ing)?|broaden\w*+|"
         r"widen\w*+)\b[^\n;!?]{0,50}?\b(?:scopes?|"
         r"permissions?)\b",
         r"\b(?:scopes?|permissions?)\b[^.\n]{0,30}?\b(?:added|changed|updated|increased|expanded)\b"),
@@ -553,6 +557,8 @@ CUES: dict[str, tuple[str, ...]] = {
     "reconsent_needed": (
         r"\b(?:permissions?|scopes?)\b[^.\n]{0,30}?\b(?:granted|given|approved|consented)\s++(?:to\s++)?again\b",
         r"\bre-?grant\w*+\s++(?:the\s++|its\s++|their\s++)?(?:permissions?|scopes?|access|consent)\b",
+        r"\b(?:grant|give|approve)\w*+\s++(?:the\s++|its\s++|their\s++)?(?:permissions?|scopes?|access|consent)\s++"
+        r"(?:again|one\s++more\s++time|once\s++more)\b",
         r"\bupdate\s++(?:the\s++|its\s++|your\s++)?connection(?:'s)?\s++(?:perms|permissions|scopes)\b",
         r"\b(?:previous|old|earlier|original)\s++(?:permission|scope)\s++set\b",
         r"\bauthori[sz]ed\s++before\s++(?:the\s++)?(?:scope|permission)\s++change",
@@ -597,6 +603,10 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:payroll|projects|expenses)\b[^.\n]{0,20}?\bnot\s++(?:enabled|available|included|activated|"
         r"subscribed)\b",
         r"\bsubscription\s++does\s*+n[o']?t\s++include\b",
+        # a plan said to lack the product ("these packages don't incorporate invoicing")
+        r"\b(?:plans?|packages?|subscriptions?|editions?)\b[^.\n]{0,20}?(?:\bnot|n['\u2019]t)\s++(?:include|incorporate|"
+        r"have|support|offer|come\s++with|allow)\s++(?:the\s++|any\s++)?(?:invoic\w*+|payroll|projects|expenses|"
+        r"multi[\s-]?currenc\w*+|bills|quotes|purchase\s++orders|api\s++(?:access|connections?))\b",
         r"\b(?:payroll|projects|expenses)\b[^.\n]{0,20}?\b(?:isn'?t|is\s++not|wasn'?t|hasn'?t\s++been|has\s++not\s++been)"
         r"\s++(?:set\s*+up|enabled|activated|turned\s++on|switched\s++on)\b",
         r"\b(?:had|needs?|needed|must|have)\s++to\s++(?:subscribe\s++to|enable|turn\s++on|activate)\s++(?:xero\s++)?"

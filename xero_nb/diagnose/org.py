@@ -37,6 +37,17 @@ def org_findings(obs: Observation, ctx: Context) -> list[Finding]:
                            "(invalid-application)", tuple(ev), ("Apply to Xero for access to this "
                                                                 "API; only partners get it.",), 0.95))
     refused = obs.status in (401, 403, 404, 405) or (obs.status is None and obs.markers)
+    if (obs.status == 403 and "generic_forbidden" in obs.markers
+            and not obs.markers & {"not_permitted", "invalid-user-role", "role"}):
+        # "User doesn't have permission to access the resource" is Xero's own one-line meaning of
+        # a 403 (http-response-codes: Not Permitted, the user's permission), which tap-xero and its
+        # forks print for every 403: the user's role is one of the causes, below the tenant's
+        out.append(Finding("user_role", "Xero's words for a 403 (Not Permitted): perhaps the Xero "
+                           "user who connected lacks the role this needs", (*ev, "Xero's one-line "
+                           "meaning of a 403, which some clients print for every 403"),
+                           ("Check the connecting user's role in the organisation (Standard or "
+                            "Adviser; reports access; payroll admin); connect with one who has it.",),
+                           0.4, ROLE_FACT))
     if "invalid-user-role" in obs.markers or "not_permitted" in obs.markers:
         words = " ".join(v for _, v in obs.fields).lower()
         need = ("the payroll admin role" if "payroll" in words else

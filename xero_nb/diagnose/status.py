@@ -74,13 +74,16 @@ STATUS_SHAPES: tuple[re.Pattern[str], ...] = (
     # a call said to be a status: "every other call now 403", "each request is a 401", "calls are 429"
     re.compile(r"\b(?:calls?|requests?|endpoints?)\s++(?:(?:now|then|all|still)\s++|(?:is|are|was|were)\s++"
                r"(?:now\s++|all\s++)?(?:an?\s++)?)([45]\d\d)\b(?![.,:/]\d)", re.IGNORECASE),
+    # "the result is always 401", "the response is still a 403"
+    re.compile(r"\b(?:results?|response|answer|reply|outcome)\s++(?:is|was|are|were)\s++(?:always\s++|still\s++|now\s++|"
+               r"just\s++|only\s++)?(?:an?\s++)?([45]\d\d)\b(?![.,:/]\d)", re.IGNORECASE),
     # "all requests 403", "every call 401": the status straight after the calls
     re.compile(r"\b(?:all|every|each)\s++(?:(?:other|single|api|the|our|my)\s++)?(?:calls?|requests?)\s++"
                r"(?:(?:now|then|still)\s++)?([45]\d\d)\b(?![.,:/]\d)", re.IGNORECASE),
     # a status as a verb or plural: "the call 405s", "we see 401s", "the path 401'd"
     re.compile(r"\b([45]\d\d)(?:s|['\u2019]d|ed)\b"),
     # a line that starts with the status: "401 from the token endpoint", "429 - limit hit"
-    re.compile(r"(?m)^[^\S\n]*+([45]\d\d)[^\S\n]*+(?:-|\u2013|:|from\b|error\b|response\b|returned\b|"
+    re.compile(r"(?m)^[^\S\n]*+([45]\d\d)[^\S\n]*+(?:-|\u2013|:|\||from\b|error\b|response\b|returned\b|"
                r"when\b|on\b)"),
     # a status in brackets on its own, as loggers tag a line: "[403]", "[401] Unauthorized" (not an
     # index such as items[400])
