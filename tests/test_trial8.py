@@ -238,6 +238,15 @@ def test_control_characters_bytes_and_line_breaks_are_named() -> None:
     assert xn.required_scopes("GET /Invoices\n")  # a trailing newline is no second URL
 
 
+def test_the_cli_quotes_a_url_with_a_line_break_on_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    from xero_nb.cli import main
+
+    assert main(["scopes-for", "GET", "https://api.xero.com/api.xro/2.0/Invoices\nfoo"]) == 3
+    err = capsys.readouterr().err
+    assert "Invoices\\nfoo" in err and "(U+000A)" in err
+    assert len(err.rstrip("\n").splitlines()) == 1  # the message is not broken where the URL was
+
+
 # --- 6: the mixed era's granular scopes beside a broad one are said to be on purpose ---
 
 def test_least_privilege_says_why_granular_scopes_stand_beside_a_broad_one(

@@ -48,6 +48,12 @@ def _bounded(message: str) -> str:
         f"{message[:MAX_MESSAGE]}... (cut: the message was {len(message):,} characters)")
 
 
+def printable(text: str) -> str:
+    """``text`` with its control characters written as escapes (a line break as \\n): a message
+    that quotes user input stays on its line and shows what was there."""
+    return "".join(ch if 32 <= ord(ch) != 127 else repr(ch)[1:-1] for ch in text)
+
+
 def non_ascii(text: str, what: str) -> str | None:
     """Where ``text`` holds a character that is not ASCII (a Cyrillic a, a Greek capital iota, a
     zero-width space), said so that a look-alike shows: no Xero scope or URL has one. None when

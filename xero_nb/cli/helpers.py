@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from xero_nb.errors import non_ascii as non_ascii
+from xero_nb.errors import printable
 from xero_nb.models import Endpoint
 
 OK, FAILED, USAGE, LOOKUP = 0, 1, 2, 3
@@ -144,7 +145,7 @@ def find_endpoint(method: str, url: str, region: str | None = None) -> Any:
         raise ambiguous(exc) from None
     if ep is None:
         odd = non_ascii(method, "the method") or non_ascii(url, "the URL")
-        raise CliError(f"no Xero endpoint matches {method.upper()} {url}"
+        raise CliError(f"no Xero endpoint matches {printable(method.upper())} {printable(url)}"
                        f"{f'; {odd}' if odd else ''}{_near(cat, method, url, region)}")
     return ep
 
