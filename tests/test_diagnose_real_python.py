@@ -84,7 +84,9 @@ NEEDS_CONTEXT = {
 }
 # Forms that hold too little even for the top 3 without context (the str of a 404 from the
 # payroll API: no URL, and Xero's NotFound body, as for a wrong id).
-TOO_LITTLE_ALONE = {("payroll_region_mismatch", "str"), ("tier_gated", "str")}
+# An empty 403 (a product the organisation has not set up: facts "unprovisioned_product_body")
+# prints as a status and headers alone: nothing of the product without the token or the URL.
+TOO_LITTLE_ALONE = {("payroll_region_mismatch", "str"), ("tier_gated", "str"), ("feature_not_in_plan", "str")}
 
 
 def _client(server: SimServer, token: dict[str, Any] | None, client_id: str = "sim",
@@ -173,7 +175,8 @@ def test_a_form_too_thin_alone_lacks_the_url(raised: dict[str, Raised], code: st
     """Why TOO_LITTLE_ALONE: the SDK's str() names no URL and no method; the traceback does."""
     r = raised[code]
     assert "xro" not in r.form(form) and "xero.com" not in r.form(form)
-    assert {"payroll_region_mismatch": "/payrollau/api/", "tier_gated": "get_journals"}[code] in r.printed
+    assert {"payroll_region_mismatch": "/payrollau/api/", "tier_gated": "get_journals",
+            "feature_not_in_plan": "/payrolluk/"}[code] in r.printed
 
 
 def test_the_sdk_sleeps_on_a_429_unless_told_not_to() -> None:

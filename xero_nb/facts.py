@@ -92,6 +92,13 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
                "every scope the user has consented to for the app before (so oauthlib's 'Scope has "
                "changed' Warning is no failure at Xero)", "uncertain",
                "xero-python#73 (labelled API, not SDK), pyxero#287, xero-python-oauth2-starter#39"),
+    Assumption("unprovisioned_product_body", "a call to a product the organisation has not set up "
+               "or lacks on its plan (Payroll, Projects) answers 403 with no problem body; the "
+               "simulator answers so and makes up no Detail text", "single-source",
+               "docketworks' restore notes (a payroll 403 with an empty body)"),
+    Assumption("payroll_admin_refusal", "a user without the payroll admin role gets 403 on payroll "
+               "calls; the simulator's Detail for it is modelled on Xero's legacy reporting-role "
+               "message, not seen from Xero", "uncertain", "Xero-Net#347 (the reports wording)"),
     Assumption("auth_code_lifetime", "authorization codes live 5 minutes and are single-use",
                "uncertain", "not published"),
     Assumption("custom_connection_claims", "custom-connection tokens carry no xero_userid",

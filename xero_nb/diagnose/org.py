@@ -90,7 +90,7 @@ def org_findings(obs: Observation, ctx: Context) -> list[Finding]:
     explicit = bool(obs.markers & {"not_permitted", "invalid-user-role", "not_in_plan",  # named
                                    "invalid-application", "region", "region_pair"})
     out += _region(obs, ctx, ev, explicit)
-    if not explicit and (product := unprovisioned(obs, ep)) is not None:
+    if not explicit and (product := unprovisioned(obs, ep, ctx.granted)) is not None:
         out.append(Finding("feature_not_in_plan", f"An empty 403 on {product} calls: the organisation "
                            f"may not have {product} set up (or on its plan)",
                            (*ev, "no Xero problem body (a tenant refusal carries one)"),

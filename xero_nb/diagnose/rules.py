@@ -208,20 +208,31 @@ def expiry_findings(obs: Observation, ctx: Context) -> list[Finding]:
 _PROJECTS = re.compile(r"\bprojects?\s++(?:api|calls?|endpoints?)\b|\bprojects\.xro\b", re.IGNORECASE)
 
 
-def unprovisioned(obs: Observation, ep: Endpoint | None) -> str | None:
+def unprovisioned(obs: Observation, ep: Endpoint | None,
+                  granted: frozenset[str] | None = None) -> str | None:
     """The product (payroll, projects) that a 403 without Xero's problem body refuses, if any.
 
     Xero's tenant refusal carries its AuthenticationUnsuccessful body; an empty 403 on one
-    product's API is the organisation without that product set up or on its plan (§8)."""
+    product's API is the organisation without that product set up or on its plan (§8). With no
+    endpoint known, the URL called or the words say which product; else a token whose every API
+    scope is one product's (an SDK's printout of an empty 403 names neither)."""
     if obs.status != 403 or obs.detail or obs.title or obs.markers & {"authenticationunsuccessful",
                                                                       "insufficient_scope"}:
         return None
-    if "empty_body" not in obs.markers and obs.body.strip():
+    # an empty body: said so, nothing printed, or a printed Content-Length of 0 (xero-python's
+    # printout then shows the headers and no body line)
+    if "empty_body" not in obs.markers and obs.body.strip() and obs.header("Content-Length") != "0":
         return None
     if ep is not None:
         return "payroll" if ep.payroll_region else "projects" if ep.api == "projects" else None
-    return "payroll" if PAYROLL_WORDS.search(obs.body) else (
-        "projects" if _PROJECTS.search(obs.body) else None)
+    # no endpoint known (a payroll 2.0 path is NZ's and UK's alike): the URL called, else the words
+    said = f"{obs.url or ''} {obs.body}"
+    if PAYROLL_WORDS.search(said):
+        return "payroll"
+    if _PROJECTS.search(said):
+        return "projects"
+    families = {s.partition(".")[0] for s in granted or () if "." in s}
+    return next(iter(families), None) if len(families) == 1 and families <= {"payroll", "projects"} else None
 
 
 def tenant_findings(obs: Observation, ctx: Context) -> list[Finding]:
@@ -234,7 +245,8 @@ def tenant_findings(obs: Observation, ctx: Context) -> list[Finding]:
     elif obs.status == 403 and not m & {"invalid-application", "invalid-user-role", "not_permitted",
                                          "insufficient_scope", "authorizationunsuccessful",
                                          "not_in_plan"}:
-        t = 0.5 if unprovisioned(obs, ctx.endpoint) else 0.7  # no tenant refusal's body: the product
+        # no tenant refusal's body: the product
+        t = 0.5 if unprovisioned(obs, ctx.endpoint, ctx.granted) else 0.7
     elif obs.status == 403 and "generic_forbidden" in m and not m & {"role", "invalid-user-role"}:
         t = 0.7  # calcinai/xero-php words every 403 "not permitted": the tenant stays possible
     elif obs.status is None and "authenticationunsuccessful" in m:

@@ -23,6 +23,7 @@ from xero_nb.simulator.problems import (
     NOT_PERMITTED,
     PAYROLL_ADMIN,
     REPORTING_ROLE,
+    empty,
     problem,
 )
 from xero_nb.simulator.routes import Match, Route
@@ -37,6 +38,10 @@ INSUFFICIENT = {"WWW-Authenticate": "insufficient_scope"}
 _FORBIDDEN: Refusal = (403, "AuthenticationUnsuccessful", None, None)
 _UNAUTHORIZED: Refusal = (401, "AuthorizationUnsuccessful", None, None)
 _NOT_PERMITTED: Refusal = (403, NOT_PERMITTED, None, None)
+# A product the organisation has not set up (or not on its plan): a 403 without Xero's problem
+# body, as a real one was seen (facts ASSUMPTIONS "unprovisioned_product_body"); no Detail text
+# of Xero's for it is known, so none is made up.
+_UNPROVISIONED: Refusal = (403, "", None, None)
 
 
 def _pick(matches: list[Match], org: DemoOrg | None) -> Match:
@@ -85,6 +90,8 @@ def handle_api(core: World, ctx: Ctx, matches: list[Match], key: tuple[str, str]
                        or _user(rec, route, org))
     if refusal is not None:
         status, detail, title, type_ = refusal
+        if not detail:
+            return empty(status, ctx.cid, extra)
         hdrs = extra | INSUFFICIENT if status == 401 else extra
         return problem(status, detail, ctx.cid, api, headers=hdrs, title=title, type_=type_)
     return core.store.respond(ctx, match, org, extra)
@@ -143,9 +150,9 @@ def _org(route: Route, org: DemoOrg) -> Refusal | None:
         if org.payroll_region != region:
             return (404, NOT_FOUND, "NotFound", None)
         if not org.payroll:
-            return (403, f"The organisation's plan does not include Payroll ({org.name})", None, None)
+            return _UNPROVISIONED
     if route.api == "projects" and not org.projects:
-        return (403, f"The organisation's plan does not include Projects ({org.name})", None, None)
+        return _UNPROVISIONED
     return None
 
 

@@ -79,9 +79,9 @@ def redirect(location: str, cid: str) -> Answer:
     return Answer(302, headers={"Location": location, CORRELATION_HEADER: cid, "Content-Length": "0"})
 
 
-def empty(status: int, cid: str) -> Answer:
-    """A bodiless reply (204, or 200 for revocation)."""
-    return Answer(status, headers={CORRELATION_HEADER: cid, "Content-Length": "0"})
+def empty(status: int, cid: str, headers: Mapping[str, str] | None = None) -> Answer:
+    """A bodiless reply (204, 200 for revocation, or a product's 403 without Xero's problem body)."""
+    return Answer(status, headers={**(headers or {}), CORRELATION_HEADER: cid, "Content-Length": "0"})
 
 
 def xero_datetime(ts: float) -> str:
