@@ -1,9 +1,9 @@
 """A development set written from the facts, not from the corpus: a later first contact.
 
 tests/fixtures/diagnose_factset.jsonl holds 205 failure reports written on 1 Dec 2026 by two
-helpers that never saw the project's code, tests, corpus or rules: each was given
-../shared/XERO_FACTS.md (what Xero does: its errors, the causes of 401/403, with sources) and the
-list of causes, and wrote about 13 cases a cause, each a different situation and form (SDK
+helpers that never saw the project's code, tests, corpus or rules: each was given the team's
+shared facts file (what Xero does: its errors, the causes of 401/403, with sources; this project
+keeps its content in docs/xero-facts.md) and the list of causes, and wrote about 13 cases a cause, each a different situation and form (SDK
 printouts of every official SDK and the main community libraries, HTTP logs, platforms' banners,
 forum questions, tickets, chat), about half decisive and half only suggestive. They are written,
 not real: some printed strings are the writers' recollection (they listed which), and the cause
