@@ -71,3 +71,18 @@ def test_a_role_named_outright_with_xero_s_403_words_still_leads() -> None:
                                   "do Connect one more time"])
 def test_connecting_again_is_a_reconnect(text: str) -> None:
     assert "reconnect" in diagnose(text=text).observed.markers
+
+
+@pytest.mark.parametrize(("granted", "product"), [
+    (["projects"], "projects"),  # the undotted scope names its product too
+    (["projects.read", "openid"], "projects"),
+    (["payroll.employees.read", "offline_access"], "payroll"),
+    (["payroll.employees.read", "accounting.settings"], None),  # two products: no telling which
+])
+def test_an_empty_403_with_one_product_s_scopes_is_that_product(granted: list[str], product: str | None) -> None:
+    """No endpoint and no URL (an SDK's printout of an empty 403): the token's scopes say which API."""
+    d = diagnose(status=403, body="", granted=granted)
+    if product is None:
+        assert d.top.code != "feature_not_in_plan"
+    else:
+        assert d.top.code == "feature_not_in_plan" and product in d.top.title

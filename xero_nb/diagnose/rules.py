@@ -6,7 +6,7 @@ import re
 from datetime import UTC, datetime
 
 from xero_nb.catalog.paths import GUID
-from xero_nb.catalog.scopes import is_allowed
+from xero_nb.catalog.scopes import OIDC_SCOPES, is_allowed
 from xero_nb.diagnose.context import Context
 from xero_nb.diagnose.cues import PAYROLL_WORDS
 from xero_nb.diagnose.findings import Finding
@@ -231,7 +231,7 @@ def unprovisioned(obs: Observation, ep: Endpoint | None,
         return "payroll"
     if _PROJECTS.search(said):
         return "projects"
-    families = {s.partition(".")[0] for s in granted or () if "." in s}
+    families = {s.partition(".")[0] for s in granted or () if s not in OIDC_SCOPES}  # ("projects" has no dot)
     return next(iter(families), None) if len(families) == 1 and families <= {"payroll", "projects"} else None
 
 
