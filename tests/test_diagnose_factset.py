@@ -13,9 +13,10 @@ Unlike the written variants (tests/test_diagnose_variants.py), which restate sit
 tuning cases already hold, this set holds situations the corpus may not, and it scores like the
 held-out part of the corpus rather than the tuning part: at its first contact, 139 of 205 first
 (67.8 %) and 178 in the first three, with the code of the session's first commit; 139 and 179
-with that session's last. **It was measured and not read**: no rule was written from it. A later
-session can read it (then it is tuning data, and a new set is needed for a first contact) or keep
-it as a fixed measure.
+when it was committed, measured and not read. It was then **read** (its misses, weakest causes
+first) and rules were generalised from it (tests/test_diagnose_factset_rules.py): 167 first
+(81.5 %) and 189 in the first three. It is now tuning data; a second set, written the same way and
+not read, is the first contact that measures how these rules generalise.
 
 The test is a floor, not a goal: the counts may only rise (raise the floor when they do).
 """
@@ -32,8 +33,8 @@ ROOT = Path(__file__).resolve().parent
 CASES = [json.loads(line) for line in (ROOT / "fixtures" / "diagnose_factset.jsonl")
          .read_text(encoding="utf-8").splitlines() if line.strip()]
 CONTEXT_KEYS = ("endpoint", "granted", "requested", "era", "status", "grant_type", "app_type", "country")
-FLOOR_TOP1 = 139
-FLOOR_TOP3 = 179
+FLOOR_TOP1 = 167
+FLOOR_TOP3 = 189
 
 
 def _codes(case: dict[str, Any]) -> list[str]:

@@ -286,10 +286,17 @@ def _unanswered(calls: list[tuple[Any, Any]], statuses: list[int], text: str) ->
     return text, None
 
 
+# A status, then the JSON list answered, on one log line: "-> 200 []", "200 OK [{...}]"
+_LIST_AFTER_STATUS = re.compile(r"\b[23]\d\d\b[^\[\n]{0,20}?(\[[^\n]*+)$")
+# ">>> identity_api.get_connections()" and, on the next line, the empty list it returned
+_REPL_EMPTY = re.compile(r"(?m)\b(?:get_?connections|getConnections)\([^)\n]{0,40}\)[^\S\n]*+\n"
+                         r"[^\S\n]*+\[\s*+\][^\S\n]*+$")
+
+
 def seen_connections(text: str) -> list[object] | None:
     """What GET /connections answered (its JSON list), when a log or a HAR capture shows it."""
     if "/connections" not in text[:MAX_HAR].lower():
-        return None
+        return _repl_connections(text) if "onnections(" in text else None
     head = text[:2000].lstrip()
     if head.startswith("{") and '"log"' in text[:5000] and len(text) <= MAX_HAR:
         try:
@@ -309,14 +316,22 @@ def seen_connections(text: str) -> list[object] | None:
     for n, (_, method, url, status, last) in enumerate(calls):
         if not _is_connections(method, url, status):
             continue
-        for line in lines[last + 1:starts[n + 1]]:
+        # the list on the call's own line ("GET .../connections -> 200 []"), or on the lines after it
+        same = _LIST_AFTER_STATUS.search(lines[last])
+        for line in ([same.group(1)] if same else []) + lines[last + 1:starts[n + 1]]:
             if line.strip().startswith("["):
                 try:
                     rows = json.loads(line.strip()[:1_000_000])
                 except ValueError:
                     break
                 return rows if isinstance(rows, list) else None
-    return _curl_connections(lines)
+    curled = _curl_connections(lines)
+    return curled if curled is not None else _repl_connections(text)
+
+
+def _repl_connections(text: str) -> list[object] | None:
+    """An SDK's get_connections() typed at a REPL and the empty list it printed (``[]``)."""
+    return [] if _REPL_EMPTY.search(text[:MAX_HAR]) else None
 
 
 # A curl of GET /connections (no -X, or -X GET; -s hides the status): a JSON list printed next
@@ -349,8 +364,13 @@ def log_markers(text: str) -> frozenset[str]:
     """What a log of several calls says about the token of its first 401: ``token_ok`` when a
     token call worked right before it (the token was fresh), ``other_calls_work`` when an API call
     worked after it with no refresh between (the token was still accepted). Either rules out its
-    expiry; a call that worked before the 401 does not (that is how an expiry looks)."""
-    if text.count("\n") < 1 or "401" not in text:
+    expiry; a call that worked before the 401 does not (that is how an expiry looks). And
+    ``disconnected`` when the app's own DELETE /connections/{id} worked before a refusal."""
+    if text.count("\n") < 1:
+        return frozenset()
+    if "DELETE" in text and (gone := _disconnected(text)):
+        return gone
+    if "401" not in text:
         return frozenset()
     calls = _calls(text.splitlines())
     first = next((c for c in calls if c[3] == 401 and _TOKEN_URL not in c[2]), None)
@@ -368,3 +388,17 @@ def log_markers(text: str) -> frozenset[str]:
             out.add("other_calls_work")
             break
     return frozenset(out)
+
+
+def _disconnected(text: str) -> frozenset[str]:
+    """``{"revoked", "disconnected_ok"}`` when a logged DELETE /connections/{id} worked (2xx) and a
+    later call was refused (401 or 403): the app disconnected the organisation itself."""
+    lines = text.splitlines()[:5000]
+    for _, method, url, status, last in _calls(lines):
+        if method == "DELETE" and "/connections/" in url.lower() and 200 <= status < 300 and any(
+                _REFUSED.search(line) for line in lines[last + 1:]):
+            return frozenset({"revoked", "disconnected_ok"})
+    return frozenset()
+
+
+_REFUSED = re.compile(r"\b40[13]\b")

@@ -24,7 +24,9 @@ CUES: dict[str, tuple[str, ...]] = {
     # Xero refuses a spent, idle (60 days) or revoked refresh token with invalid_grant (§6 E12);
     # integrations say "the connection has expired, reconnect".
     "refresh_refused": (
-        r"\b" + _RT + _GAP + r"\b(?:invalid|expired?|out\s++of\s++date|revoked|rejected|no\s++longer\s++"
+        # (the gap does not cross "access": "refresh_token ...), access token expired" is another token)
+        r"\b" + _RT + r"(?:(?!access\b)[^.\n]){0,40}?" + r"\b(?:invalid|expired?|out\s++of\s++date|revoked|"
+        r"rejected|no\s++longer\s++"
         r"valid|not\s++valid|stale|already\s++(?:been\s++)?used|reused|not\s++found|been\s++used|(?:been\s++)?"
         r"consumed|spent)\b",
         r"\b(?:invalid|expired|stale|revoked|spent|old|outdated)\s++" + _RT,
@@ -33,6 +35,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:connection|link|authori[sz]ation|credentials|authentication)\b(?:[^.\n]|\.\.\.|\u2026){0,50}?\b(?:(?:has|have|is)\s++)?"
         r"(?:expired|lapsed|no\s++longer\s++valid)\b",
         # an authorization code is single-use and short-lived: reused or late, the exchange is refused
+        r"\bconnection\b[^.\n]{0,30}?\bneeds?\s++(?:to\s++be\s++)?renew(?:ed|al|ing)\b",
         r"\bauthori[sz]ation\s++code\b[^.\n]{0,30}?\b(?:already\s++(?:been\s++)?(?:used|redeemed)|expired|reused)\b",
         r"\bcode\s++(?:provided|given|sent|supplied)\b[^.\n]{0,40}?\b(?:already\s++(?:been\s++)?used|expired)\b",
         # a refresh tried and refused ("could not be refreshed"); "not refreshed" alone is no_refresh
@@ -179,6 +182,16 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:removed|deleted|disconnected)\s++(?:our|the|my|your|their)\s++(?:xero\s++)?(?:organi[sz]ation|org|company|"
         r"tenant)\s++from\b",
         r"\blost\s++(?:the\s++|its\s++|our\s++|their\s++)?connection\s++(?:to|with)\b",
+        # the app gone from the organisation's Connected Apps, or a person pressing disconnect there
+        r"(?:\bnot|n['\u2019]t)\s++(?:in|on)\s++(?:the|that|our|their|your|my)\s++(?:connected\s++apps\s++)?list\s++any\s*+more\b",
+        r"\b(?:hit|clicked|click|pressed|press|tapped)\s++(?:on\s++)?[\"'\u201c]?disconnect\b",
+        r"\bremov(?:ed|ing)\b[^.\n]{0,30}?\bapps\b|\bapps\b[^.\n]{0,60}?\bremoved\s++(?:a\s++(?:few|couple)|some|several|them)\b",
+        # a subscription closed, or the organisation asking to subscribe to go on (its trial over)
+        r"\b(?:closed|cancell?ed|ended|terminated|stopped)\s++(?:their|our|the|its|his|her|my)\s++(?:xero\s++)?"
+        r"subscription\b",
+        r"\bsubscribe\s++to\s++(?:keep|continue)\s++using\b",
+        # GET /connections answering [] in a log or a REPL, "0 tenants" after updateTenants
+        r"\bupdatetenants\(\)\s*+:?\s*+0\s++tenants\b",  # (xero-node's; "0 tenants" alone has other causes)
         r"\b(?:remov(?:e|ed|es|ing)|delet(?:e|ed|es|ing)|disconnect(?:ed|s|ing)?)\s++(?:the\s++|our\s++|my\s++|your\s++|their\s++)?"
         r"(?:xero\s++)?(?:organi[sz]ation|org|company|tenant)(?:['\u2019]s)?\s++connection\b",
         r"\bconnection\b[^.\n]{0,20}?\b(?:disappeared|vanished|went\s++away|is\s++gone|has\s++gone)\b",
@@ -202,6 +215,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:xero[_-]?)?tenant[_ -]?id\b[^.\n]{0,30}?\b(?:header\s++)?(?:is\s++|was\s++)?(?:missing|not\s++"
         r"(?:sent|set|passed|provided|included)|empty|blank)\b",
         r"\b(?:empty|blank)\s++[`'\"]?(?:xero[_-]?)?tenant[_ -]?id\b",
+        r"\btenant[_-]?id[\"']?\s*+[:=]\s*+(?:\"\"|''|null\b|none\b|nil\b)",  # logged empty
         r"\btenant[_ -]?id\b[^.\n]{0,60}?\b(?:stays?|remains?|is\s++still|left)\s++"
         r"(?:empty|blank|unset|null)\b",
         r"(?:\bnot|n['\u2019]t)\s++(?:copy|set|pass|send|include|populate|save|store|add)\s++(?:the\s++|a\s++)?"
@@ -245,7 +259,14 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\bfirst\s++(?:one|tenant|organi[sz]ation|org|connection)\s++(?:in|from|of)\s++(?:the\s++|your\s++|our\s++)?list\b|"
         r"\b(?:tenants|connections)\s*+\[\s*+0\s*+\]",
         # a stale organisation, or the Demo Company, offered and chosen at connect time
-        r"\b(?:stale|demo\s++company)\b[^.\n]{0,60}?\b(?:picked|chosen|selected)\b"),
+        r"\b(?:stale|demo\s++company)\b[^.\n]{0,60}?\b(?:picked|chosen|selected)\b",
+        # the connection's own id taken for the tenant id (connections[0]['id'], not ['tenantId'])
+        r"\btenant\w*+\s*+=\s*+[^\n]{0,40}?\[\s*+['\"]id['\"]\s*+\]",
+        # a tenant id copied from somewhere else than this token's /connections
+        r"\btenant[_ -]?id\b[^.\n]{0,60}?\b(?:from\s++(?:a|the|his|her|their)\s++(?:screenshot|tutorial|"
+        r"video|blog|example)|(?:gave|sent)\s++me)\b",
+        r"\b(?:copied|took|taken)\b[^.\n]{0,30}?\btenant[_ -]?id\b[^.\n]{0,30}?\bfrom\s++(?:a|the|his|her|"
+        r"their)\s++(?:screenshot|tutorial|video|blog|example)\b"),
     # The tenant id said to be sent (passed to the SDK, set, provided): the header was there.
     "tenant_sent": (
         r"\b(?:pass(?:ed|ing)?|send(?:ing)?|sent|provid(?:e|ed|ing)|setting|includ(?:ed|ing)|supply(?:ing)?|"
@@ -305,7 +326,11 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:your|the|our|their|its)\s++(?:xero\s++)?(?:subscription|plan)\b",
         r"\b(?:cashbook|ledger|ignite|early|simple)\s++(?:(?:and|or|&)\s++(?:cashbook|ledger|ignite|early|"
         r"simple)\s++)?plans?\b",
-        r"\b(?:invoices|bills)\b[^.\n]{0,30}?\b(?:per|a|each)\s++month\b"),
+        r"\b(?:invoices|bills)\b[^.\n]{0,30}?\b(?:per|a|each)\s++month\b",
+        # a plan moved down or the cheapest one, with what it limits
+        r"\b(?:bills|invoices|quotes)\s++(?:being\s++|are\s++|were\s++|is\s++)?(?:limited|capped)\b",
+        r"\b(?:down(?:graded)?\s++to|on)\s++(?:the\s++|a\s++|one\s++of\s++the\s++)?(?:cheapest|cheaper|lowest|smallest|"
+        r"basic)\s++(?:xero\s++)?plans?\b"),
     # The Journals endpoint (tier-gated from 2 Mar 2026, §8).
     "journals": (r"\bjournals\b(?!\.read)",),
     # A request quota or a daily / minute call limit: a rate limit in other words (§7).
@@ -421,6 +446,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:didn'?t|did\s++not|does\s*+n[o']t|never|forgot\s++to)\s++(?:requests?|asks?\s++for|includes?|add)"
         r"\b[^\n;!?]{0,50}?\b(?:scopes?|perms|permissions)\b",  # (scope names have dots: gaps cross them)
         r"\bnever\s++asks?\s++for\b[^.\n]{0,30}?\b(?:access|perms|permissions?|scopes?)\b",
+        r"\b(?:permissions?|scopes?)\b[^.\n]{0,30}?\b(?:we|it|they|the\s++app)\s++(?:do\s*+n[o'\u2019]t|does\s*+n[o'\u2019]t|"
+        r"do\s++not|does\s++not|never)\s++(?:currently\s++|yet\s++)?(?:request|ask\s++for|include)\b",
         r"\bscopes\b[^.\n]{0,40}?\b(?:are|is)\s++missing\b",
         r"\btokens?\b[^.\n]{0,20}?\b(?:has\s*+n[o'\u2019]t|has\s++not|was\s*+n[o'\u2019]t)\s++been\s++granted\b",
         r"\b(?:accounting|payroll|files|assets|projects)\.[a-z.]{3,60}[`'\"]?\s++(?:was\s++|is\s++)?not\s++(?:requested|"
@@ -487,6 +514,9 @@ CUES: dict[str, tuple[str, ...]] = {
         r"match\b",
         r"\bclient[_ ]?(?:id|secret)\b[^.\n]{0,30}?(?:\bnot|n['\u2019]t)\s++match\w*+",
         r"\bno\s++client[_ ]?secret\b",
+        # a new secret generated at developer.xero.com: the old one, still configured, is refused
+        r"\b(?:generated|regenerated|created|rotated|reset)\s++(?:a\s++)?new\s++(?:client\s++)?secret\b",
+        r"\b(?:client\s++)?secret\s++(?:was\s++|has\s++been\s++|got\s++)?(?:regenerated|rotated)\b",
         r"\bclient[_ ]?secret\b[^.\n]{0,40}?\b(?:must|has\s++to|should|needs?\s++to)\s++be\s++"
         r"(?:identical|the\s++same)\b",
         r"\b(?:client[_ ]?)?secret\b[^.\n]{0,30}?\b(?:match\w*+|(?:be\s++)?the\s++same\s++as)\b"
@@ -496,6 +526,12 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\bconsumer[_ ]key[_ ](?:unknown|rejected)\b|\bconsumer\s++key\s++was\s++not\s++recogni[sz]ed",
         # OAuth 1.0a: the request's signature did not verify (wrong consumer secret or key)
         r"\bsignature[_ ]invalid\b"),
+    # A scope list joined with commas where Xero wants spaces: in the authorize URL
+    # (scope=openid,profile) or a setting's value (SCOPES="openid, profile, ..."); Xero then reads
+    # names it does not know.
+    "scope_commas": (r"\bscope=(?:[a-z0-9._]++(?:,|%2c)[^\S\n]*+){1,30}[a-z]",
+                     r"[=:][^\S\n]*+[\"']?(?:openid|profile|email|offline_access|accounting\.[a-z.]++)[^\S\n]*+,"
+                     r"[^\S\n]*+(?:openid|profile|email|offline_access|accounting\.[a-z.]++)\b"),
     # Scopes called wrong or unknown: a scope refused at sign-in.
     "scope_wrong": (r"\b(?:wrong|incorrect|bad|unsupported|unknown)\s++scopes?\b",),
     # A scope name Xero does not know (misspelt, made up): not a real scope at all.
@@ -509,6 +545,7 @@ CUES: dict[str, tuple[str, ...]] = {
                       # the list's separators or encoding ("the space-separated scopes collapse",
                       # "+" for the spaces): the scopes arrive as one unknown name
                       r"\b(?:space|comma)[\s-]?(?:separated|delimited)\b[^\n;!?]{0,30}?\bscopes?\b",
+
                       r"\b(?:collaps\w*+|merg\w*+|run\s++together)\b[^\n;!?]{0,30}?\b(?:single|one)\b[^\n;!?]{0,20}?\bscope\b",
                       r"\bscopes?\b[^\n;!?]{0,60}?(?:\b(?:url[\s-]?)?encod(?:ed|ing)\b|%20|\bplus\s++signs?\b)",
                       r"\bscopes?\b[^\n;!?]{0,60}?\b(?:is|are)\s++(?:not\s++(?:valid|recogni[sz]ed|supported|"
@@ -562,6 +599,9 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\bupdate\s++(?:the\s++|its\s++|your\s++)?connection(?:'s)?\s++(?:perms|permissions|scopes)\b",
         r"\b(?:previous|old|earlier|original)\s++(?:permission|scope)\s++set\b",
         r"\bauthori[sz]ed\s++before\s++(?:the\s++)?(?:scope|permission)\s++change",
+        # connections made before a release work differently from those made after it
+        r"\b(?:connected|authori[sz]ed|consented)\b[^.\n]{0,20}?\b(?:before|after)\s++(?:our|the|this|that|version)\s++"
+        r"(?:[\w.]{1,12}\s++)?(?:release|update|upgrade|deploy\w*+|version)\b",
         r"\b(?:authori[sz]ed|connected|consented)\s++before\b[^\n;!?]{0,60}?\b(?:was|were|got|had\s++been)\s++added\b",
         r"\bscopes?\b[^.\n]{0,40}?\brequires?\s++(?:a\s++)?(?:re-?authenticat\w*+|re-?authori[sz]\w*+|"
         r"re-?consent\w*+|reconnect\w*+|new\s++consent)",
@@ -603,6 +643,11 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:payroll|projects|expenses)\b[^.\n]{0,20}?\bnot\s++(?:enabled|available|included|activated|"
         r"subscribed)\b",
         r"\bsubscription\s++does\s*+n[o']?t\s++include\b",
+        # a product never turned on in the organisation ("has never activated payroll in Xero"; the
+        # menu only offers "Set up payroll")
+        r"\bnever\s++(?:activated|set\s*+up|enabled|turned\s++on|switched\s++on)\s++(?:xero\s++)?(?:payroll|projects|"
+        r"expenses)\b",
+        r"\bonly\s++(?:shows?|has|offers?)\s++(?:a\s++)?[\"'\u201c]?set\s*+up\s++(?:payroll|projects)\b",
         # a plan said to lack the product ("these packages don't incorporate invoicing")
         r"\b(?:plans?|packages?|subscriptions?|editions?)\b[^.\n]{0,20}?(?:\bnot|n['\u2019]t)\s++(?:include|incorporate|"
         r"have|support|offer|come\s++with|allow)\s++(?:the\s++|any\s++)?(?:invoic\w*+|payroll|projects|expenses|"
@@ -610,7 +655,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:payroll|projects|expenses)\b[^.\n]{0,20}?\b(?:isn'?t|is\s++not|wasn'?t|hasn'?t\s++been|has\s++not\s++been)"
         r"\s++(?:set\s*+up|enabled|activated|turned\s++on|switched\s++on)\b",
         r"\b(?:had|needs?|needed|must|have)\s++to\s++(?:subscribe\s++to|enable|turn\s++on|activate)\s++(?:xero\s++)?"
-        r"(?:payroll|projects|expenses)\b",
+        r"(?:payroll|projects|expenses)\b(?![^.!\n?]{0,80}+\?)",  # (in a question, it is asked, not said)
         r"\b(?:payroll|projects|expenses)\b[^.\n]{0,30}?\bnot\s++(?:been\s++)?(?:set\s*+up|subscribed\s++to|"
         r"turned\s++on|switched\s++on)\b",
         r"\bnot\s++subscribed\s++to\s++(?:xero\s++)?(?:payroll|projects|expenses)\b",

@@ -245,7 +245,7 @@ def _scope_refusal(obs: Observation, ctx: Context, ev: list[str]) -> list[Findin
         hinted = (ctx.era == "granular" or bool(m & {"scope_era", "created_2026"})) and not custom
         # the words call a scope wrong, unknown or misspelt: a name Xero does not know, more than
         # a broad one (which is a real scope, refused only to new apps)
-        wrong = "scope_unknown" in m and not hinted
+        wrong = bool(m & {"scope_unknown", "scope_commas"}) and not hinted
         weak = custom or "granular_words" in m or wrong
         return [Finding("invalid_scope_requested", "Xero refused a scope the app asked for",
                         tuple(ev), ("List the scopes the app requests and compare them with the "
@@ -267,6 +267,12 @@ def _scope_refusal(obs: Observation, ctx: Context, ev: list[str]) -> list[Findin
         hints = [f"`{s}`" + (f" ({note})" if (note := near_miss(s, "`")) else "") for s in unknown]
         out.append(Finding("invalid_scope_requested", "Xero does not know " + ", ".join(hints),
                            tuple(ev), ("Fix the scope names; Xero rejects the whole request.",), 0.92))
+    if not unknown and "scope_commas" in m:
+        # each name is right, but the list is joined with commas: Xero reads other names
+        out.append(Finding("invalid_scope_requested", "The scope list is written wrongly: Xero wants "
+                           "the exact names separated by single spaces, not commas",
+                           tuple(ev), ("Join the scopes with spaces (scope=openid%20profile%20...), "
+                                       "then sign in again.",), 0.8))
     eras = [ctx.era] if ctx.era else ["granular", "broad"]
     broad = sorted(s for s in ctx.requested if s in DEPRECATED_BROAD)
     if broad:

@@ -78,7 +78,9 @@ def org_findings(obs: Observation, ctx: Context) -> list[Finding]:
     ep = ctx.endpoint
     if obs.markers & {"region", "region_pair"}:  # "Not a UK Customer"; "an NZ call on an AU org"
         out.append(_region_words(obs, ctx, ev, 0.9 if "region" in obs.markers else 0.75))
-    if not refused:
+    # a 400 whose words say the organisation is not subscribed (a currency: a plan feature) is the
+    # plan, though Xero words it as a validation error
+    if not refused and not (obs.status == 400 and "not_in_plan" in obs.markers):
         return out
     # ("upgrade your plan" said of the app's connection limit is the tier, not the organisation's plan)
     if "not_in_plan" in obs.markers and not obs.markers & {"region", "region_pair", "connection_cap"}:

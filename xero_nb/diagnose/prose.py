@@ -13,7 +13,7 @@ from xero_nb.catalog.scopes import is_allowed, known_scopes
 from xero_nb.diagnose.context import Context
 from xero_nb.diagnose.findings import SETTLE_WITH, Finding
 from xero_nb.diagnose.observation import Observation, said_words
-from xero_nb.diagnose.rules import CONNECTIONS_FACT, RATE_FACT, ROLE_FACT, evidence_of
+from xero_nb.diagnose.rules import CONNECTIONS_FACT, RATE_FACT, ROLE_FACT, evidence_of, scope_verdict
 
 ROLE_FIX = ("Connect with a Xero user who has the Standard or Adviser role (and reports access or "
             "payroll admin where the API needs them), or ask an organisation admin to grant it.",)
@@ -70,12 +70,7 @@ def fallback_findings(obs: Observation, ctx: Context) -> list[Finding]:
     text = said_words(obs)
     ev = evidence_of(obs)
     out = []
-    allowed = False
-    if ctx.endpoint is not None and ctx.granted is not None:
-        try:  # scopes that provably allow the call rule a missing scope out, words or not
-            allowed = is_allowed(ctx.endpoint, ctx.granted, ctx.era_for_checks)
-        except Exception:
-            allowed = False
+    allowed = _granted_allow(ctx)  # scopes that provably allow the call rule a missing scope out
     for code, rx in _FALLBACK_RES.items():
         if allowed and code == "missing_scope":
             continue
@@ -86,6 +81,16 @@ def fallback_findings(obs: Observation, ctx: Context) -> list[Finding]:
                                (SETTLE_WITH,), FALLBACK_WEIGHT + min(hits, 3) * 0.01,
                                "the HTTP status and Xero's response body"))
     return out
+
+
+def _granted_allow(ctx: Context) -> bool:
+    """Whether the granted scopes provably allow the endpoint (False when either is unknown)."""
+    if ctx.endpoint is None or ctx.granted is None:
+        return False
+    try:
+        return is_allowed(ctx.endpoint, ctx.granted, ctx.era_for_checks)
+    except Exception:
+        return False
 
 
 def _refused(obs: Observation) -> bool:
@@ -138,7 +143,8 @@ def prose_findings(obs: Observation, ctx: Context) -> list[Finding]:
             "predates them, so the user must connect again", "the connection lacks the required "
             "permissions", RECONSENT_FIX, 0.72, "the token's scopes against the app's requested scopes")
     if "other_calls_work" in m and (_refused(obs) or obs.status is None) and not m & {
-            "role", "tenant_missing", "tenant_wrong", "revoked", "tokenexpired", "rate_limit"}:
+            "role", "tenant_missing", "tenant_wrong", "revoked", "tokenexpired", "rate_limit"} and not (
+            _granted_allow(ctx)):  # (the token's scopes provably grant this call: not its scope)
         # Token and tenant are per connection; scopes are per endpoint. One call refused while
         # the others work with the same token is the endpoint's scope (or a role, for reports
         # and payroll).
@@ -157,7 +163,7 @@ def prose_findings(obs: Observation, ctx: Context) -> list[Finding]:
              "company gets a new one).",), PROSE_WEIGHT, CONNECTIONS_FACT)
     ep = ctx.endpoint
     delete = ep is not None and ep.method == "DELETE" and ep.path.lower().startswith("/connections")
-    if ("disconnect_call" in m or delete) and _refused(obs):
+    if ("disconnect_call" in m or delete) and _refused(obs) and "disconnected_ok" not in m:
         add("tenant_not_connected", "The disconnect call was refused: it takes the connection id, "
             "not the tenant id", "a refused DELETE /connections/{id}", DISCONNECT_FIX, 0.85)
     if "update_tenants" in m and not m & {"tokenexpired", "rate_limit", "client_auth", "invalid_client"}:
@@ -201,7 +207,8 @@ def prose_findings(obs: Observation, ctx: Context) -> list[Finding]:
         why = ("no refresh token, or no refresh" if "no_refresh" in m else "the token was rejected"
                if "token_rejected" in m else "the access token expired")
         add("token_expired", "The access token lapsed and was not refreshed", why, EXPIRY_FIX,
-            0.75 if m & {"no_refresh", "expired_words"} else 0.7)
+            # (Xero's scope verdict on this call means it accepted the token: see expiry_findings)
+            0.45 if scope_verdict(obs) else 0.75 if m & {"no_refresh", "expired_words"} else 0.7)
         add("invalid_grant", "Or the refresh itself was refused (a spent or expired refresh "
             "token)", why, REFRESH_FIX, 0.45, "whether a refresh was attempted and what Xero "
             "answered to it")

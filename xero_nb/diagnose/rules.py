@@ -109,6 +109,13 @@ def rate_findings(obs: Observation) -> list[Finding]:
                     weight, None if obs.status == 429 else RATE_FACT)]
 
 
+def scope_verdict(obs: Observation) -> bool:
+    """Xero's own answer to a token it accepted and a scope it refused (§6): Detail
+    AuthorizationUnsuccessful or WWW-Authenticate insufficient_scope."""
+    said = (obs.www_authenticate or "").lower()
+    return "insufficient_scope" in said or (obs.detail or "").strip().lower() == "authorizationunsuccessful"
+
+
 def expiry_findings(obs: Observation, ctx: Context) -> list[Finding]:
     """An expired access token (TokenExpired, or the token's exp already past)."""
     fix = expiry_steps(obs, ctx)
@@ -134,6 +141,10 @@ def expiry_findings(obs: Observation, ctx: Context) -> list[Finding]:
         # a connection said to be gone ("no longer linked because the token expired") is cured
         # by connecting again, as when the words say reconnect: the expiry is the vendor's account of it
         weight = 0.97 if said else 0.7 if obs.markers & {"reconnect", "revoked"} else 0.82
+        if not said and scope_verdict(obs):
+            # Xero answered this call AuthorizationUnsuccessful / insufficient_scope: it accepted the
+            # token (an expired one gets Detail TokenExpired, §6), so expiry in the words is history
+            weight = 0.45
         if _BARE_XEROIZER.search(obs.body[:20_000]):
             # xeroizer versions that look for a lower-case "detail" never find Xero's reason and
             # raise TokenExpired, message the class name alone, for every 401 and 403

@@ -149,9 +149,13 @@ def _missing(ep: Endpoint, ctx: Context, s: float, ev: list[str]) -> list[Findin
                 "developer.xero.com."] if tier else []),
              RECONSENT, *sign_in]
     known = ctx.granted is not None
+    # the app does not even ask for a granting scope: no consent can have given it one
+    unasked = not known and ctx.requested is not None
     return [
         Finding("missing_scope", f"The token lacks `{scope}`, which {_ep_name(ep)} needs",
-                tuple(ev), tuple(steps), (0.9 if known else 0.6) * s, None if known else TOKEN_SCOPES),
+                (*ev, *(["the scopes the app requests hold none that grants it"] if unasked else [])),
+                tuple(steps), (0.9 if known else 0.85 if unasked else 0.6) * s,
+                None if known or unasked else TOKEN_SCOPES),
         Finding("not_reconsented", f"`{scope}` may already be requested in code, but the token "
                 "predates it", tuple(ev), (RECONSENT, *sign_in), (0.3 if known else 0.35) * s,
                 REQUESTED_SCOPES if known else TOKEN_SCOPES),
@@ -358,6 +362,8 @@ def _scope_findings(obs: Observation, ctx: Context, s: float) -> list[Finding]:
              "Call it from an app created before 2 Mar 2026 with `accounting.transactions(.read)` "
              "(until September 2027), or stop calling it."), 0.9 * s)]
     if ctx.granted is None:
+        if ctx.requested is not None and need and not need & ctx.requested:
+            return _missing(ep, ctx, s, ev)  # not asked for at all: that comes before any gate
         if restriction(ep, ctx.era_for_checks):
             # A closed or partner-only API: without Xero's approval no token ever holds its scope
             # (authorize refuses it), so the approval comes before which scope or consent.
