@@ -15,8 +15,15 @@ held-out part of the corpus rather than the tuning part: at its first contact, 1
 (67.8 %) and 178 in the first three, with the code of the session's first commit; 139 and 179
 when it was committed, measured and not read. It was then **read** (its misses, weakest causes
 first) and rules were generalised from it (tests/test_diagnose_factset_rules.py): 167 first
-(81.5 %) and 189 in the first three. It is now tuning data; a second set, written the same way and
-not read, is the first contact that measures how these rules generalise.
+(81.5 %) and 189 in the first three. It is now tuning data.
+
+tests/fixtures/diagnose_factset2.jsonl is a **second set** (206 cases, 12-13 a cause), written the
+same way by two more blind helpers while the first was being read, and measured before any rule
+was written from it: 137 first (66.5 %) and 171 in the first three with the session's first
+commit, **141 (68.4 %) and 175** with the rules read from the first set. So those rules carried
+over to new wording of the same facts for 4 cases, against the 28 they gained on the set they
+were read from; the weak causes stay weak (connection_revoked 4/13, not_reconsented 4/13,
+user_role 6/12, tenant_not_connected 6/13).
 
 The test is a floor, not a goal: the counts may only rise (raise the floor when they do).
 """
@@ -30,11 +37,20 @@ from typing import Any
 from xero_nb.diagnose import diagnose
 
 ROOT = Path(__file__).resolve().parent
-CASES = [json.loads(line) for line in (ROOT / "fixtures" / "diagnose_factset.jsonl")
-         .read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _load(name: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in (ROOT / "fixtures" / name).read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+
+
+CASES = _load("diagnose_factset.jsonl")
+SECOND = _load("diagnose_factset2.jsonl")
 CONTEXT_KEYS = ("endpoint", "granted", "requested", "era", "status", "grant_type", "app_type", "country")
 FLOOR_TOP1 = 167
 FLOOR_TOP3 = 189
+FLOOR2_TOP1 = 141
+FLOOR2_TOP3 = 175
 
 
 def _codes(case: dict[str, Any]) -> list[str]:
@@ -42,17 +58,27 @@ def _codes(case: dict[str, Any]) -> list[str]:
     return [f.code for f in diagnose(text=case["excerpt"], **context).findings]
 
 
-def test_the_set_is_well_formed() -> None:
+def test_the_sets_are_well_formed() -> None:
     from xero_nb.diagnose.findings import DIAGNOSIS_CODES
 
-    assert len(CASES) == 205
-    assert len({c["id"] for c in CASES}) == len(CASES)
-    assert all(c["cause"] in DIAGNOSIS_CODES and c["cause"] != "unknown" for c in CASES)
-    assert all("eyJ" not in c["excerpt"] for c in CASES)  # no token-shaped text, even a made-up one
+    assert (len(CASES), len(SECOND)) == (205, 206)
+    for cases in (CASES, SECOND):
+        assert len({c["id"] for c in cases}) == len(cases)
+        assert all(c["cause"] in DIAGNOSIS_CODES and c["cause"] != "unknown" for c in cases)
+        assert all("eyJ" not in c["excerpt"] for c in cases)  # no token-shaped text, even a made-up one
 
 
-def test_the_fact_set_does_not_fall_below_its_first_contact() -> None:
-    ranked = [(_codes(c), c["cause"]) for c in CASES]
-    top1 = sum(codes[0] == cause for codes, cause in ranked)
-    top3 = sum(cause in codes[:3] for codes, cause in ranked)
+def _counts(cases: list[dict[str, Any]]) -> tuple[int, int]:
+    ranked = [(_codes(c), c["cause"]) for c in cases]
+    return (sum(codes[0] == cause for codes, cause in ranked),
+            sum(cause in codes[:3] for codes, cause in ranked))
+
+
+def test_the_fact_set_does_not_fall_below_its_floor() -> None:
+    top1, top3 = _counts(CASES)
     assert top1 >= FLOOR_TOP1 and top3 >= FLOOR_TOP3, (top1, top3)
+
+
+def test_the_second_fact_set_does_not_fall_below_its_floor() -> None:
+    top1, top3 = _counts(SECOND)
+    assert top1 >= FLOOR2_TOP1 and top3 >= FLOOR2_TOP3, (top1, top3)
