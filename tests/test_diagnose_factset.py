@@ -23,7 +23,10 @@ was written from it: 137 first (66.5 %) and 171 in the first three with the sess
 commit, **141 (68.4 %) and 175** with the rules read from the first set. So those rules carried
 over to new wording of the same facts for 4 cases, against the 28 they gained on the set they
 were read from; the weak causes stay weak (connection_revoked 4/13, not_reconsented 4/13,
-user_role 6/12, tenant_not_connected 6/13).
+user_role 6/12, tenant_not_connected 6/13). It was then read in turn (second half of
+tests/test_diagnose_factset_rules.py): 164 first (79.6 %), 186 in the first three (one fewer: a
+case labelled missing_scope whose words tell of a scope added after the connection now ranks
+not_reconsented first). A third set, written the same way and unread, measures these rules.
 
 The test is a floor, not a goal: the counts may only rise (raise the floor when they do).
 """
@@ -47,10 +50,10 @@ def _load(name: str) -> list[dict[str, Any]]:
 CASES = _load("diagnose_factset.jsonl")
 SECOND = _load("diagnose_factset2.jsonl")
 CONTEXT_KEYS = ("endpoint", "granted", "requested", "era", "status", "grant_type", "app_type", "country")
-FLOOR_TOP1 = 167
+FLOOR_TOP1 = 168
 FLOOR_TOP3 = 189
-FLOOR2_TOP1 = 141
-FLOOR2_TOP3 = 175
+FLOOR2_TOP1 = 164
+FLOOR2_TOP3 = 186
 
 
 def _codes(case: dict[str, Any]) -> list[str]:

@@ -128,3 +128,69 @@ def test_a_currency_not_subscribed_is_the_plan_though_worded_as_validation() -> 
 def test_a_scope_list_joined_with_commas(text: str) -> None:
     d = diagnose(text=text)
     assert d.top.code == "invalid_scope_requested", d.codes
+
+
+# --- read from the second fact set ---
+
+@pytest.mark.parametrize(("text", "cause"), [
+    ("Their Xero account was closed at the end of the quarter; the nightly pull now gets 403.",
+     "connection_revoked"),
+    ("the owner cancelled Xero when he sold up and the org is gone now", "connection_revoked"),
+    ("Their bookkeeper cleaned up the connected apps on Monday and the sync has failed since.",
+     "connection_revoked"),
+    ("The free trial ran out and they never subscribed; every call is Forbidden.", "connection_revoked"),
+    ("GetConnectionsAsync returned 0 connections, then GetInvoices failed with 403", "connection_revoked"),
+    ("we never paid for the payroll part of Xero - is it needed for the HR import?", "feature_not_in_plan"),
+    ("Sync paused: we have made as many requests to Xero as it allows today.", "rate_limited"),
+    ("The provider only gives statement lines to partners that signed an addendum with Xero.",
+     "restricted_scope"),
+    ("Since IT rotated all the app secrets on Friday, the Xero token exchange fails.", "invalid_client"),
+])
+def test_a_second_fact_set_reading_in_other_words(text: str, cause: str) -> None:
+    assert diagnose(text=text).top.code == cause
+
+
+def test_connections_answering_an_empty_list_in_backticks() -> None:
+    text = "Every call is 403. I logged GET /connections with the new token and it comes back `[]`."
+    assert diagnose(text=text).top.code == "connection_revoked"
+
+
+def test_update_tenants_answering_nothing_is_a_lost_connection_not_a_scope() -> None:
+    text = "getContacts throws 403 AuthenticationUnsuccessful and xero.updateTenants() returns an empty array."
+    assert diagnose(text=text).top.code == "connection_revoked"
+
+
+@pytest.mark.parametrize("text", [
+    "unauthorized_client : Invalid scope for client. The Xero app we registered a few weeks ago fails; "
+    "scopes: openid offline_access accounting.transactions",
+    "unauthorized_client : Invalid scope for client on login. Our older app works with the same code and "
+    "scopes openid offline_access accounting.transactions",
+])
+def test_a_new_app_beside_an_old_one_that_works_is_the_granular_era(text: str) -> None:
+    assert diagnose(text=text).top.code == "broad_scope_on_granular_app"
+
+
+@pytest.mark.parametrize("said", [
+    "We added accounting.budgets.read to XERO_SCOPES last sprint; stored tokens keep refreshing.",
+    "I bumped the script's SCOPES to include accounting.budgets.read.",
+    "We did add accounting.budgets.read to the scopes in the client constructor.",
+])
+def test_a_scope_said_to_be_added_to_the_app_is_a_consent_to_renew(said: str) -> None:
+    body = '{"Title":"Unauthorized","Status":401,"Detail":"AuthorizationUnsuccessful"}'
+    d = diagnose(text=f"401 {body}\n{said}", endpoint="GET /Budgets")
+    assert d.top.code == "not_reconsented", d.codes
+    # the advice to add it is not a report that it was added
+    advice = diagnose(text=f"401 {body}\nYou must add accounting.budgets.read to the scopes.", endpoint="GET /Budgets")
+    assert advice.top.code == "missing_scope"
+
+
+@pytest.mark.parametrize(("text", "status"), [("Xero refuses everything with 429 until tomorrow", 429),
+                                              ("the gateway rejected the call with a 403", 403)])
+def test_a_status_given_as_what_was_refused_with(text: str, status: int) -> None:
+    assert status_from_text(text) == status
+
+
+def test_a_scope_list_encoded_twice() -> None:
+    text = ("Location: https://login.xero.com/identity/connect/authorize?client_id=x&scope=openid%2520profile"
+            "%2520offline_access%2520accounting.contacts\nGET /cb?error=invalid_scope")
+    assert diagnose(text=text).top.code == "invalid_scope_requested"

@@ -174,7 +174,7 @@ CUES: dict[str, tuple[str, ...]] = {
         # GET /connections answering nothing: no organisation is connected any more (§8)
         r"\bconnections\b[^;!?]{0,160}?\b(?:returns?|returned|returning|gives?|shows?|is|are|was|(?:comes?|came|"
         r"coming)\s++back(?:\s++with)?|responds?\s++with|brings?\s++back)\s++(?:no\s++"
-        r"(?:results|tenants|organi[sz]ations|connections|data)\b|nothing\b|empty\b|an\s++empty\b|\[\s*+\])",
+        r"(?:results|tenants|organi[sz]ations|connections|data)\b|nothing\b|empty\b|an\s++empty\b|[`'\"]?\[\s*+\])",
         r"\bunlinked\b|\bno\s++longer\s++(?:connected|linked)\b|(?:\bnot|n['\u2019]t)\s++(?:connected|linked)\b[^.\n]{0,20}?\bany\s*+more\b|\bconnection\s++(?:was\s++|has\s++been\s++)?lost\b"
         r"(?!\s++(?:their|his|her|its|the|a|an)\b)",
         r"\b(?:removed|deleted|disconnected|uninstalled)\b" + _GAP + r"\bconnected\s++apps\b",
@@ -185,10 +185,21 @@ CUES: dict[str, tuple[str, ...]] = {
         # the app gone from the organisation's Connected Apps, or a person pressing disconnect there
         r"(?:\bnot|n['\u2019]t)\s++(?:in|on)\s++(?:the|that|our|their|your|my)\s++(?:connected\s++apps\s++)?list\s++any\s*+more\b",
         r"\b(?:hit|clicked|click|pressed|press|tapped)\s++(?:on\s++)?[\"'\u201c]?disconnect\b",
-        r"\bremov(?:ed|ing)\b[^.\n]{0,30}?\bapps\b|\bapps\b[^.\n]{0,60}?\bremoved\s++(?:a\s++(?:few|couple)|some|several|them)\b",
+        r"\bremov(?:ed|ing)\b[^.\n]{0,30}?\bapps?\b|\bapps\b[^.\n]{0,60}?\bremoved\s++(?:a\s++(?:few|couple)|some|several|them)\b",
         # a subscription closed, or the organisation asking to subscribe to go on (its trial over)
         r"\b(?:closed|cancell?ed|ended|terminated|stopped)\s++(?:their|our|the|its|his|her|my)\s++(?:xero\s++)?"
         r"subscription\b",
+        r"\bcancell?ed\s++(?:their\s++|our\s++|the\s++)?xero\b",
+        r"\bxero\s++(?:account|organi[sz]ation|org|file)\b[^.\n]{0,12}?\b(?:was\s++|has\s++been\s++|is\s++)?closed\b",
+        r"\b(?:org|organi[sz]ation|company|tenant)\b[^.\n]{0,12}?\b(?:is|was|has)\s++(?:now\s++)?gone\b",
+        # someone tidying the organisation's connected apps, or its app list, and the app went with it
+        r"\b(?:clean\w*+|tid(?:y|ied|ying))\s++up\s++(?:the\s++|their\s++|our\s++|its\s++)?(?:integrations|apps|"
+        r"connected\s++apps|connections)\b",
+        # xero-node's updateTenants() or an SDK's connections call answering nothing
+        r"\bupdate_?tenants\(\)\s*+(?:returns?|returned|gives?|gave|is)\s++(?:an?\s++)?(?:empty|\[\s*+\])",
+        r"\bget_?connections(?:async)?\b[^.\n]{0,20}?\b(?:returned|returns|gave|gives)\s++(?:0|zero|no)\s++(?:connections?|"
+        r"tenants?|organi[sz]ations?)\b",
+        r"\bconnections\b[^.\n:]{0,30}?:\s*+0\b(?!\.\d)",
         r"\bsubscribe\s++to\s++(?:keep|continue)\s++using\b",
         # GET /connections answering [] in a log or a REPL, "0 tenants" after updateTenants
         r"\bupdatetenants\(\)\s*+:?\s*+0\s++tenants\b",  # (xero-node's; "0 tenants" alone has other causes)
@@ -207,7 +218,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:organi[sz]ation|org|company)\b[^.\n]{0,20}?\b(?:was\s++|been\s++|is\s++)?(?:deleted|"
         r"cancelled|archived)\b",
         r"\b(?:organi[sz]ation|org|company|tenant)\b[^.\n]{0,20}?\bno\s++longer\s++exists\b",
-        r"\btrial\b[^.\n]{0,40}?\b(?:ended|expired|over)\b",
+        r"\btrial\b[^.\n]{0,40}?\b(?:ended|expired|over|ran\s++out|run\s++out|lapsed)\b",
         r"\bno\s++(?:xero\s++)?(?:organi[sz]ations?|orgs?|tenants?|companies)\s++(?:are\s++|is\s++)?(?:connected|"
         r"linked)\b"),
     # The xero-tenant-id header named as missing (§9 #1).
@@ -308,7 +319,7 @@ CUES: dict[str, tuple[str, ...]] = {
     # The organisation's plan named ("on the Ledger plan", "under their subscription"): with a plan
     # product's endpoint (Projects, Payroll, Expenses), the plan is the likely refusal (§8).
     "plan_named": (
-        r"\b(?:on|in|under)\s++(?:the|a|an|their|our|your|its|his|her)\s++(?:[\w-]++\s++){0,2}?(?:plan|"
+        r"\b(?:on|in|under)\s++(?:the|a|an|their|our|your|its|his|her)\s++(?:[\w\-\"'\u201c\u201d]++\s++){0,2}?(?:plan|"
         r"subscription|edition)\b",
         r"\b(?:plan|subscription|edition)\b[^.\n]{0,20}?\b(?:does\s*+n[o']t|do\s++not|without|lacks?)\b"),
     # A response said to have no body: Xero's own refusals (a tenant's 403, a scope's 401) carry
@@ -335,6 +346,7 @@ CUES: dict[str, tuple[str, ...]] = {
     "journals": (r"\bjournals\b(?!\.read)",),
     # A request quota or a daily / minute call limit: a rate limit in other words (§7).
     "quota": (
+        r"\bas\s++many\s++(?:requests|calls)\b[^.\n]{0,40}?\ballows?\b",
         r"\b(?:request|api|call|daily|day|minute)\s++quota\b",
         r"\bmaximum\s++number\s++of\s++(?:api\s++)?(?:calls|requests)\b",
         # a count of calls reached, or the allowance said ("hit the 5000 calls per day")
@@ -409,6 +421,15 @@ CUES: dict[str, tuple[str, ...]] = {
     "granular_words": (r"\bgranular\b",),
     # an app said to be created after 2 Mar 2026: it is held to the granular scopes (§2b)
     "created_2026": (
+        # made lately (today is after 2 Mar 2026): "the app Maria registered a few weeks ago"
+        r"\b(?:app|application|integration)\b[^.\n]{0,40}?\b(?:created|made|registered|set\s++up)\b[^.\n]{0,30}?"
+        r"\b(?:last\s++(?:week|month)|(?:a\s++few|few|\d{1,2}|two|three|four)\s++(?:days|weeks)\s++ago|this\s++(?:week|month)|"
+        r"yesterday)\b",
+        # the same code and scopes work on the older app: only the new app refuses them
+        r"\b(?:old|older|original|previous|existing|other)\s++(?:xero\s++)?app\b[^.\n]{0,60}?\b(?:works?|worked|is\s++fine|"
+        r"unaffected|still\s++(?:connects|works))\b",
+        r"\b(?:old|older|original|previous)\s++(?:app|one)\b[^.\n]{0,40}?\b(?:with|using)\s++the\s++(?:same|identical)\s++"
+        r"(?:code|scopes?)\b",
         r"\b(?:app|application|integration|connection)\b[^.\n]{0,30}?\b(?:created|made|registered)\s++(?:on\s++|in\s++|"
         r"after\s++|since\s++)?(?:(?:the\s++)?\d{1,2}(?:st|nd|rd|th)?\s++)?(?:april|apr|may|june|jun|july|jul|august|aug|"
         r"september|sept?|october|oct|november|nov|december|dec)\s++2026\b",
@@ -485,6 +506,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\brequest(?:ing)?\s++access\b|\brestricted\s++(?:scope|api)|\bclosed\s++api\b",
         r"\b(?:api\s++)?access\s++(?:request\s++)?form\b",
         r"\b(?:approved|established|financial\s++services)\s++partners?\b",
+        r"\bsign(?:ed)?\b[^.\n]{0,30}?\b(?:agreement|addendum)\b[^.\n]{0,20}?\bwith\s++xero\b|"
+        r"\b(?:agreement|addendum)\s++with\s++xero\b",
         r"\b(?:unable\s++to|can'?t|cannot|can\s++not)\s++use\s++(?:the\s++)?(?:xero\s++)?[`'\"]?[\w.]{2,60}[`'\"]?\s++"
         r"(?:scope|permission)",
         r"\b(?:scope|permission)\b[^.\n]{0,20}?(?:\bnot|n['\u2019]t)\s++(?:usable|available\s++to\s++(?:us|this\s++(?:client|"
@@ -517,6 +540,7 @@ CUES: dict[str, tuple[str, ...]] = {
         # a new secret generated at developer.xero.com: the old one, still configured, is refused
         r"\b(?:generated|regenerated|created|rotated|reset)\s++(?:a\s++)?new\s++(?:client\s++)?secret\b",
         r"\b(?:client\s++)?secret\s++(?:was\s++|has\s++been\s++|got\s++)?(?:regenerated|rotated)\b",
+        r"\brotat(?:ed|ing)\b[^.\n]{0,30}?\bsecrets?\b",
         r"\bclient[_ ]?secret\b[^.\n]{0,40}?\b(?:must|has\s++to|should|needs?\s++to)\s++be\s++"
         r"(?:identical|the\s++same)\b",
         r"\b(?:client[_ ]?)?secret\b[^.\n]{0,30}?\b(?:match\w*+|(?:be\s++)?the\s++same\s++as)\b"
@@ -530,6 +554,7 @@ CUES: dict[str, tuple[str, ...]] = {
     # (scope=openid,profile) or a setting's value (SCOPES="openid, profile, ..."); Xero then reads
     # names it does not know.
     "scope_commas": (r"\bscope=(?:[a-z0-9._]++(?:,|%2c)[^\S\n]*+){1,30}[a-z]",
+                     r"\bscope=[a-z0-9._]*+%25(?:20|2b)",  # (the spaces encoded twice: %2520)
                      r"[=:][^\S\n]*+[\"']?(?:openid|profile|email|offline_access|accounting\.[a-z.]++)[^\S\n]*+,"
                      r"[^\S\n]*+(?:openid|profile|email|offline_access|accounting\.[a-z.]++)\b"),
     # Scopes called wrong or unknown: a scope refused at sign-in.
@@ -586,10 +611,16 @@ CUES: dict[str, tuple[str, ...]] = {
     # ones until the user consents again (§9 #3).
     "scope_added": (
         # (scope names have dots: the gap may cross them)
-        r"\b(?:add(?:ed|s|ing)?|new|additional|extra|more|update[ds]?|chang(?:e[ds]?|ing)|extend(?:ed|s)?|expand(?:ed|s|ing)?|broaden\w*+|"
+        r"\b(?:add(?:ed|s|ing)?|new|additional|extra|more|update[ds]?|chang(?:e[ds]?|ing)|bump(?:ed|s)?|extend(?:ed|s)?|expand(?:ed|s|ing)?|broaden\w*+|"
         r"widen\w*+)\b[^\n;!?]{0,50}?\b(?:scopes?|"
         r"permissions?)\b",
         r"\b(?:scopes?|permissions?)\b[^.\n]{0,30}?\b(?:added|changed|updated|increased|expanded)\b"),
+    # The scope list changed, said as done ("we added accounting.budgets.read to XERO_SCOPES", "I put
+    # it in the scope list", "bumped SCOPES to include"): the app asks for it now.
+    "scope_added_done": (
+        r"\b(?:added|did\s++add|put|bumped|included|appended|extended|updated|changed)\b[^\n;!?]{0,60}?(?:\b|_)(?:scopes?|scope\s++"
+        r"(?:list|string))\b",
+        r"(?:\b|_)(?:scopes?|scope\s++list)\b[^.\n]{0,20}?\bnow\s++(?:also\s++)?(?:has|have|includes?|contains?)\b"),
     # A new consent needed for changed scopes: tokens keep the scopes they were issued with (§9 #3).
     "reconsent_needed": (
         r"\b(?:permissions?|scopes?)\b[^.\n]{0,30}?\b(?:granted|given|approved|consented)\s++(?:to\s++)?again\b",
@@ -648,6 +679,9 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\bnever\s++(?:activated|set\s*+up|enabled|turned\s++on|switched\s++on)\s++(?:xero\s++)?(?:payroll|projects|"
         r"expenses)\b",
         r"\bonly\s++(?:shows?|has|offers?)\s++(?:a\s++)?[\"'\u201c]?set\s*+up\s++(?:payroll|projects)\b",
+        r"\bnever\s++paid\s++for\s++(?:the\s++)?(?:xero\s++)?(?:payroll|projects|expenses)\b",
+        r"\b(?:nobody|no\s++one)\s++has\s++(?:turned\s++on|set\s*+up|activated|enabled)\b[^.\n]{0,20}?\b(?:payroll|projects|"
+        r"expenses)\b",
         # a plan said to lack the product ("these packages don't incorporate invoicing")
         r"\b(?:plans?|packages?|subscriptions?|editions?)\b[^.\n]{0,20}?(?:\bnot|n['\u2019]t)\s++(?:include|incorporate|"
         r"have|support|offer|come\s++with|allow)\s++(?:the\s++|any\s++)?(?:invoic\w*+|payroll|projects|expenses|"

@@ -166,7 +166,8 @@ def prose_findings(obs: Observation, ctx: Context) -> list[Finding]:
     if ("disconnect_call" in m or delete) and _refused(obs) and "disconnected_ok" not in m:
         add("tenant_not_connected", "The disconnect call was refused: it takes the connection id, "
             "not the tenant id", "a refused DELETE /connections/{id}", DISCONNECT_FIX, 0.85)
-    if "update_tenants" in m and not m & {"tokenexpired", "rate_limit", "client_auth", "invalid_client"}:
+    if "update_tenants" in m and not m & {"tokenexpired", "rate_limit", "client_auth", "invalid_client",
+                                          "revoked"}:
         add("missing_scope", "xero-node's updateTenants() reads GET /Organisation for each "
             "connection: without `accounting.settings.read` (or `accounting.settings`) it fails",
             "updateTenants", ("Add `accounting.settings.read` to the scopes requested and sign in "

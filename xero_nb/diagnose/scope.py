@@ -127,17 +127,20 @@ def _ep_name(ep: Endpoint) -> str:
     return f"{ep.method} {ep.path} ({ep.api}.{ep.operation_id})"
 
 
-def _missing(ep: Endpoint, ctx: Context, s: float, ev: list[str]) -> list[Finding]:
+def _missing(ep: Endpoint, ctx: Context, s: float, ev: list[str],
+             asked: frozenset[str] = frozenset()) -> list[Finding]:
+    """``asked``: scopes the words say were added to the app's list ("we added X to the scopes")."""
     scope, other = _pick(ep, ctx)
     if scope is None:
         return []
-    wanted = sorted(required_scopes(ep, ctx.era_for_checks) & (ctx.requested or frozenset()))
+    wanted = sorted(required_scopes(ep, ctx.era_for_checks) & ((ctx.requested or frozenset()) | asked))
     if wanted:  # the app already asks for a granting scope: only consent is missing
         link = authorize_link(ctx, wanted[0])
         return [Finding(
             "not_reconsented", f"The app asks for `{wanted[0]}` but this token was issued without "
             "it: the user has not consented since it was added",
-            (*ev, f"the app requests {', '.join(wanted)}"),
+            (*ev, f"the app requests {', '.join(wanted)}" + (
+                "" if set(wanted) <= (ctx.requested or frozenset()) else " (the words say it was added)")),
             (RECONSENT, *([f"Sign in again with: {link}"] if link else [])), 0.92 * s)]
     link = authorize_link(ctx, scope)
     sign_in = [f"Sign in again with: {link}"] if link else []
@@ -361,7 +364,11 @@ def _scope_findings(obs: Observation, ctx: Context, s: float) -> list[Finding]:
             (gone[0].upper() + gone[1:] + ".",
              "Call it from an app created before 2 Mar 2026 with `accounting.transactions(.read)` "
              "(until September 2027), or stop calling it."), 0.9 * s)]
+    # scopes the words say were added to the app's list: asked for now, so a consent is what lacks
+    asked = obs.scopes_named if "scope_added_done" in obs.markers else frozenset()
     if ctx.granted is None:
+        if asked & need:
+            return _missing(ep, ctx, s, ev, asked)
         if ctx.requested is not None and need and not need & ctx.requested:
             return _missing(ep, ctx, s, ev)  # not asked for at all: that comes before any gate
         if restriction(ep, ctx.era_for_checks):

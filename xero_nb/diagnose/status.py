@@ -77,6 +77,9 @@ STATUS_SHAPES: tuple[re.Pattern[str], ...] = (
     # "the result is always 401", "the response is still a 403"
     re.compile(r"\b(?:results?|response|answer|reply|outcome)\s++(?:is|was|are|were)\s++(?:always\s++|still\s++|now\s++|"
                r"just\s++|only\s++)?(?:an?\s++)?([45]\d\d)\b(?![.,:/]\d)", re.IGNORECASE),
+    # "Xero refuses everything with 429", "rejected every call with a 403"
+    re.compile(r"\b(?:refus|reject|den(?:y|ie))\w*+\b[^.\n]{0,20}?\bwith\s++(?:an?\s++)?([45]\d\d)\b(?![.,:/]\d)",
+               re.IGNORECASE),
     # "still 401 on /projects", "it still 401s": the status kept after a change
     re.compile(r"\bstill\s++(?:getting\s++|gets?\s++|returns?\s++|an?\s++)?([45]\d\d)(?:s|['\u2019]?d)?\b(?![.,:/]\d)",
                re.IGNORECASE),
