@@ -22,6 +22,10 @@ Beside the tool, the same figures for a *blind expert* (tests/corpus/expert.json
 who saw only each case's excerpt and context (the inputs ``diagnose()`` gets with context),
 not its cause, thread, split or the tool, and ranked three causes. A fair baseline, measured on
 the same cases in the same run: what an expert reading of the same text reaches.
+
+Last, the fact-derived development sets (tests/fixtures/diagnose_factset*.jsonl, written by blind
+helpers from the facts; see tests/test_diagnose_factset.py): their figures are printed and put in
+the JSON line as ``devset_*``, beside the corpus's and never part of its goals.
 """
 
 from __future__ import annotations
@@ -178,6 +182,14 @@ def main(argv: list[str] | None = None) -> int:
             for key in ("heldout_context", "heldout_text_only"):
                 out[key].pop("most_confused")
                 out[key].pop("per_cause")
+    # The fact-derived development sets (written by blind helpers from the facts, not real; see
+    # tests/test_diagnose_factset.py): figures beside the corpus's, never part of the goals.
+    for path in sorted((ROOT / "tests" / "fixtures").glob("diagnose_factset*.jsonl")):
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        result = score(rows, True)
+        out[f"devset_{path.stem}"] = {k: result[k] for k in ("cases", "top1", "top3", "exceptions")}
+        print(f"  dev set {path.stem:22s} n={result['cases']:3d}  top-1 {result['top1']:6.1%}  "
+              f"top-3 {result['top3']:6.1%}  (written from the facts, not real)")
     met = {
         "heldout_top1": out["heldout_context"]["top1"] >= GOALS["heldout_top1"],
         "heldout_top3": out["heldout_context"]["top3"] >= GOALS["heldout_top3"],
