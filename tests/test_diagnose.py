@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -11,9 +12,14 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from xero_nb.catalog import scopes as sc
-from xero_nb.diagnose.diagnosis import DIAGNOSIS_CODES, Diagnosis, diagnose
+from xero_nb.diagnose.diagnosis import DIAGNOSIS_CODES, Diagnosis
+from xero_nb.diagnose.diagnosis import diagnose as _diagnose_with_wording
 from xero_nb.diagnose.scope import STATUS_FACT, TOKEN_SCOPES
 from xero_nb.models import Tenant
+
+# These tests pin the rules: diagnose() here is the rules alone (resemblance=False); the wording's
+# statistical reading it adds by default is tested in tests/test_diagnose_resemble.py.
+diagnose = partial(_diagnose_with_wording, resemblance=False)
 
 CID = "5d3c2b1a-9f8e-4d7c-8b6a-1234567890ab"
 TENANT = "8a1b2c3d-4e5f-4a6b-9c8d-0e1f2a3b4c5d"

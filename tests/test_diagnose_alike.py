@@ -3,11 +3,18 @@ on words alone also lists the causes that share its symptoms, each with what con
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
-from xero_nb.diagnose import DIAGNOSIS_CODES, diagnose
+from xero_nb.diagnose import DIAGNOSIS_CODES
+from xero_nb.diagnose import diagnose as _diagnose_with_wording
 from xero_nb.diagnose.alike import ALTERNATIVE, NEIGHBOURS, SHARE, STEP, with_lookalikes
 from xero_nb.diagnose.findings import Finding
+
+# These tests pin the rules: diagnose() here is the rules alone (resemblance=False); the wording's
+# statistical reading it adds by default is tested in tests/test_diagnose_resemble.py.
+diagnose = partial(_diagnose_with_wording, resemblance=False)
 
 
 def test_every_lookalike_is_a_documented_cause_with_its_own_text() -> None:

@@ -7,9 +7,14 @@ arrow and the status, urllib3's debug lines, a Node log with a problem body afte
 from __future__ import annotations
 
 import json
+from functools import partial
 
 from xero_nb.diagnose.calls import focus_calls
-from xero_nb.diagnose.diagnosis import diagnose
+from xero_nb.diagnose.diagnosis import diagnose as _diagnose_with_wording
+
+# These tests pin the rules: diagnose() here is the rules alone (resemblance=False); the wording's
+# statistical reading it adds by default is tested in tests/test_diagnose_resemble.py.
+diagnose = partial(_diagnose_with_wording, resemblance=False)
 
 PROBLEM_401 = ('{"Type":null,"Title":"Unauthorized","Status":401,"Detail":"AuthorizationUnsuccessful",'
                '"Instance":"aaaa1111-2222-3333-4444-555566667777"}')

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 from samples import XERO_PYTHON as BANK_STATEMENT_PRINTOUT
 
 from xero_nb.catalog.index import load_catalog
 from xero_nb.client.call import XeroClient
-from xero_nb.diagnose.diagnosis import diagnose
+from xero_nb.diagnose.diagnosis import diagnose as _diagnose_with_wording
 from xero_nb.diagnose.endpoint import COUNTRY_FACT, resolve_endpoint, split_endpoint
 from xero_nb.simulator import XeroSimulator
+
+# These tests pin the rules: diagnose() here is the rules alone (resemblance=False); the wording's
+# statistical reading it adds by default is tested in tests/test_diagnose_resemble.py.
+diagnose = partial(_diagnose_with_wording, resemblance=False)
 
 BANK_URL = "https://api.xero.com/api.xro/2.0/Reports/BankStatement"
 PAYROLL_V2 = "GET https://api.xero.com/payroll.xro/2.0/Employees"

@@ -7,10 +7,15 @@ token's scopes, the scopes the app asks for and the app's era can still settle t
 from __future__ import annotations
 
 import json
+from functools import partial
 
-from xero_nb.diagnose.diagnosis import diagnose
+from xero_nb.diagnose.diagnosis import diagnose as _diagnose_with_wording
 from xero_nb.diagnose.fields import find_json
 from xero_nb.diagnose.findings import Finding
+
+# These tests pin the rules: diagnose() here is the rules alone (resemblance=False); the wording's
+# statistical reading it adds by default is tested in tests/test_diagnose_resemble.py.
+diagnose = partial(_diagnose_with_wording, resemblance=False)
 
 BODY_401 = '{"Type":null,"Title":"Unauthorized","Status":401,"Detail":"AuthorizationUnsuccessful"}'
 SDK_401 = ("(401)\nReason: Unauthorized\nHTTP response headers: HTTPHeaderDict({'WWW-Authenticate': "

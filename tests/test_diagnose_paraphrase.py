@@ -14,9 +14,15 @@ broad scope is ranked first as the commonest since 2026), and "access was remove
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
-from xero_nb.diagnose import diagnose
+from xero_nb.diagnose import diagnose as _diagnose_with_wording
+
+# These tests pin the rules: diagnose() here is the rules alone (resemblance=False); the wording's
+# statistical reading it adds by default is tested in tests/test_diagnose_resemble.py.
+diagnose = partial(_diagnose_with_wording, resemblance=False)
 
 SHORT: list[tuple[str, str]] = [
     ('invalid_grant', 'Token refresh failed: invalid_grant'),

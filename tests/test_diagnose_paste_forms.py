@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import base64
 import json
+from functools import partial
 from typing import Any
 
 import pytest
 
-from xero_nb.diagnose.diagnosis import diagnose
+from xero_nb.diagnose.diagnosis import diagnose as _diagnose_with_wording
 from xero_nb.diagnose.observation import observe
 from xero_nb.diagnose.paste import parse_paste
 from xero_nb.diagnose.token_facts import pasted_token
+
+# These tests pin the rules: diagnose() here is the rules alone (resemblance=False); the wording's
+# statistical reading it adds by default is tested in tests/test_diagnose_resemble.py.
+diagnose = partial(_diagnose_with_wording, resemblance=False)
 
 P401 = json.dumps({"Type": None, "Title": "Unauthorized", "Status": 401, "Detail": "AuthorizationUnsuccessful"})
 INVOICES = "https://api.xero.com/api.xro/2.0/Invoices"

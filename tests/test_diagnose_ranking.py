@@ -8,17 +8,23 @@ its place in the ranking, whatever else the failure says.
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xero_nb.diagnose.diagnosis import CLEAR_GAP, CLEAR_WEIGHT, FLOOR, PAIR_FACTS, diagnose
+from xero_nb.diagnose.diagnosis import CLEAR_GAP, CLEAR_WEIGHT, FLOOR, PAIR_FACTS
+from xero_nb.diagnose.diagnosis import diagnose as _diagnose_with_wording
 from xero_nb.diagnose.oauth import REQUESTED_FACT
 from xero_nb.diagnose.rules import CONNECTIONS_FACT, HEADERS_FACT, LIMITS, RATE_FACT
 from xero_nb.diagnose.scope import PROOF_WEIGHT
 from xero_nb.facts import TENANT_PER_DAY, TENANT_PER_DAY_STARTER
+
+# These tests pin the rules: diagnose() here is the rules alone (resemblance=False); the wording's
+# statistical reading it adds by default is tested in tests/test_diagnose_resemble.py.
+diagnose = partial(_diagnose_with_wording, resemblance=False)
 
 P401 = json.dumps({"Title": "Unauthorized", "Status": 401, "Detail": "AuthorizationUnsuccessful"})
 P403 = json.dumps({"Title": "Forbidden", "Status": 403, "Detail": "AuthenticationUnsuccessful"})

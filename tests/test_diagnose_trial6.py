@@ -9,6 +9,7 @@ import io
 import json
 import urllib.error
 from email.message import Message
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -16,8 +17,12 @@ import pytest
 import requests
 from authlib.integrations.base_client import InvalidTokenError
 
-from xero_nb.diagnose.diagnosis import diagnose
+from xero_nb.diagnose.diagnosis import diagnose as _diagnose_with_wording
 from xero_nb.redact import redact
+
+# These tests pin the rules: diagnose() here is the rules alone (resemblance=False); the wording's
+# statistical reading it adds by default is tested in tests/test_diagnose_resemble.py.
+diagnose = partial(_diagnose_with_wording, resemblance=False)
 
 API = "https://api.xero.com/api.xro/2.0"
 TOKEN_URL = "https://identity.xero.com/connect/token"

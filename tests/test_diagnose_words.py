@@ -8,14 +8,19 @@ how Xero or a library behaves, named in the test's docstring.
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import Any
 
 import pytest
 
 from xero_nb.diagnose.cues import CUES, countries, cue_markers, scope_names
-from xero_nb.diagnose.diagnosis import diagnose
+from xero_nb.diagnose.diagnosis import diagnose as _diagnose_with_wording
 from xero_nb.diagnose.observation import observe
 from xero_nb.diagnose.status import status_from_text
+
+# These tests pin the rules: diagnose() here is the rules alone (resemblance=False); the wording's
+# statistical reading it adds by default is tested in tests/test_diagnose_resemble.py.
+diagnose = partial(_diagnose_with_wording, resemblance=False)
 
 P403 = json.dumps({"Type": None, "Title": "Forbidden", "Status": 403,
                    "Detail": "AuthenticationUnsuccessful"})

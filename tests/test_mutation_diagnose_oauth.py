@@ -5,14 +5,19 @@ why), and what the token or authorize step narrows the causes to when no error i
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import Any
 
 import pytest
 from diagnose_pins import NOW, one, ranked, run
 
-from xero_nb.diagnose import diagnose
+from xero_nb.diagnose import diagnose as _diagnose_with_wording
 from xero_nb.diagnose.oauth import CLIENT_FIX, GRANT_FIX, REQUESTED_FACT
 from xero_nb.facts import REFRESH_IDLE_SECONDS
+
+# These tests pin the rules: diagnose() here is the rules alone (resemblance=False); the wording's
+# statistical reading it adds by default is tested in tests/test_diagnose_resemble.py.
+diagnose = partial(_diagnose_with_wording, resemblance=False)
 
 TOKEN_URL = "https://identity.xero.com/connect/token"
 AUTHORIZE_URL = "https://login.xero.com/identity/connect/authorize?client_id=x"

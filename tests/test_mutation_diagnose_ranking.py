@@ -5,12 +5,18 @@ order of causes that tie, the decisive fact between the top two (and when there 
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import Any, ClassVar
 
 import pytest
 
-from xero_nb.diagnose import Finding, diagnose
+from xero_nb.diagnose import Finding
+from xero_nb.diagnose import diagnose as _diagnose_with_wording
 from xero_nb.diagnose.diagnosis import PAIR_FACTS, decisive_fact, rank
+
+# These tests pin the rules: diagnose() here is the rules alone (resemblance=False); the wording's
+# statistical reading it adds by default is tested in tests/test_diagnose_resemble.py.
+diagnose = partial(_diagnose_with_wording, resemblance=False)
 
 NOW = 1_780_000_000.0
 

@@ -6,14 +6,20 @@ response itself says "scope" when the scopes prove nothing."""
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from diagnose_pins import NOW, one, ranked
 
-from xero_nb.diagnose import Finding, diagnose
+from xero_nb.diagnose import Finding
+from xero_nb.diagnose import diagnose as _diagnose_with_wording
 from xero_nb.diagnose.scope import ERA_FACT, RECONSENT, REQUESTED_SCOPES, STATUS_FACT, TOKEN_SCOPES
+
+# These tests pin the rules: diagnose() here is the rules alone (resemblance=False); the wording's
+# statistical reading it adds by default is tested in tests/test_diagnose_resemble.py.
+diagnose = partial(_diagnose_with_wording, resemblance=False)
 
 P401 = json.dumps({"Title": "Unauthorized", "Status": 401, "Detail": "AuthorizationUnsuccessful"})
 P403_SCOPE = json.dumps({"Title": "Forbidden", "Status": 403, "Detail": "AuthorizationUnsuccessful"})

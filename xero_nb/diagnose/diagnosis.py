@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from xero_nb.diagnose.alike import ruled_out, with_lookalikes
+from xero_nb.diagnose.alike import ruled_out, with_lookalikes, with_resemblance
 from xero_nb.diagnose.client_side import client_side
 from xero_nb.diagnose.context import Context, build_context, era_guess_note
 from xero_nb.diagnose.findings import DIAGNOSIS_CODES, MORE_CONTEXT, Diagnosis, Finding
@@ -87,7 +87,8 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
              authorize: Callable[..., Any] | None = None, client_id: str | None = None,
              redirect_uri: str | None = None, method: str | None = None, url: str | None = None,
              clock: Callable[[], float] = time.time, grant_type: str | None = None,
-             country: str | None = None, app_type: str | None = None) -> Diagnosis:
+             country: str | None = None, app_type: str | None = None,
+             resemblance: bool = True) -> Diagnosis:
     """Rank the likely causes of a failed Xero call, each with evidence and the fix. Never raises.
 
     Give what you have: a response (httpx2 Response, CallResult, SDK exception, dict or pasted
@@ -99,7 +100,8 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
     ``grant_type`` says it) rules out tenant-header causes: a custom connection sends none.
     ``country`` (AU, NZ, UK, US) stands for the organisation when only its country is known.
     ``app_type`` is the kind of app in words ("custom connection", "web app"): it gives the grant
-    type when none is given.
+    type when none is given. ``resemblance=False`` leaves out the wording's statistical reading
+    (``resemble.py``): the rules' answer alone.
     Evidence outranks what a status suggests: scopes that provably cannot allow the endpoint
     put the scope finding first, on a 403 too.
     """
@@ -154,12 +156,14 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
         except Exception as exc:
             notes.append(f"internal error in a diagnosis rule ({type(exc).__name__}: {exc})"[:200])
     ranked = rank(found)
+    wording_ok = True  # whether the wording's resemblance may rank causes (not for non-failures)
     if (done := success_finding(obs)) is not None and not any(f.weight >= ESTABLISHED for f in ranked):
-        ranked = [done]  # a sign-in or token response that worked: no cause to guess
+        ranked, wording_ok = [done], False  # a sign-in or token response that worked: no cause to guess
     elif (refused := scope_change_finding(obs, text if isinstance(text, str) else "")) is not None:
         # Xero issued a token and oauthlib refused it: that comes first, beside what the granted
         # scopes prove (they cannot allow the call: it will fail next)
         ranked = [refused, *(f for f in ranked if f.weight >= ESTABLISHED and f.code != "unknown")]
+        wording_ok = False
     elif not_xero(obs) is not None or _no_answer(obs):
         # The call never reached Xero's API (no answer; a proxy, firewall or gateway answered;
         # Xero's sign-in page): that comes first; only causes the context proves (the scopes
@@ -167,12 +171,21 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
         kept = [f for f in ranked if f.weight >= ESTABLISHED and f.code != "unknown"]
         ranked = [replace(unknown_finding(obs), weight=max([ESTABLISHED, *(f.weight for f in kept)])),
                   *kept]
+        wording_ok = False
     elif not ranked or ranked[0].weight < FLOOR:
         # one unknown only: a rule's own (more specific) one when it leads, else the general one
         lead = ranked[0] if ranked and ranked[0].code == "unknown" else unknown_finding(obs)
         ranked = [lead, *(f for f in ranked if f.code != "unknown")]
     elif obs.status is None:  # no status: when words alone lead, name the causes that read alike
         ranked = with_lookalikes(ranked, ruled_out(ctx))
+    if resemblance and wording_ok and _wording_may_rank(obs, ranked):
+        try:
+            said_text = text if isinstance(text, str) else obs.body
+            shown = {"endpoint": f"{ctx.endpoint.method} {ctx.endpoint.path}" if ctx.endpoint else None,
+                     "app_type": app_type}
+            ranked = with_resemblance(ranked, said_text, shown, ruled_out(ctx))
+        except Exception as exc:  # the rules' answer stands
+            notes.append(f"internal error in the wording's reading ({type(exc).__name__})")
     if (said := era_guess_note(ctx, ranked[0].code)) is not None:
         notes.append(said)
     if ranked[0].code != "unknown" and (said := axios_note(obs)) is not None:
@@ -183,6 +196,20 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
     words = text if isinstance(text, str) else obs.body
     worded = for_platform(worded, platform_of(app_type, words, own_code))
     return Diagnosis(tuple(worded), obs, decisive_fact(ranked), tuple(notes))
+
+
+def _wording_may_rank(obs: Observation, ranked: list[Finding]) -> bool:
+    """Whether the wording's resemblance may rank causes: a failure Xero (or a wrapper) answered or
+    a person described (no status, or a 4xx), not a success, an outage (5xx), a rejected payload
+    (ValidationException) or a mistake in the caller's own code, and with words to read."""
+    if obs.status is not None and not 400 <= obs.status < 500:
+        return False
+    if (obs.field("type") or "").lower() == "validationexception":
+        return False
+    lead = ranked[0] if ranked else None
+    if lead is not None and lead.code == "unknown" and client_side(obs.field("error") or "", obs.body):
+        return False
+    return len(obs.body.split()) >= 3
 
 
 def _carried(response: Any, endpoint: Any, tenant_id: Any) -> tuple[Any, Any, Any]:

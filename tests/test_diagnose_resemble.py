@@ -1,0 +1,93 @@
+"""The wording's statistical reading (xero_nb/diagnose/resemble.py) and how diagnose() uses it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from xero_nb.diagnose import diagnose, resemble
+from xero_nb.diagnose.alike import SURE, with_resemblance
+from xero_nb.diagnose.findings import Finding
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_counts_rebuild_to_the_committed_file() -> None:
+    """scripts/build_resemblance.py gives the committed data file byte for byte."""
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_resemblance.py"), "--check"],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_nothing_held_out_is_counted() -> None:
+    """The builder's examples hold no held-out case's text (the measure stays clean)."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import build_resemblance
+    finally:
+        sys.path.pop(0)
+    split = json.loads((ROOT / "tests" / "corpus" / "split.json").read_text(encoding="utf-8"))
+    held = set(split["heldout_threads"])
+    cases = [json.loads(line) for line in (ROOT / "tests" / "corpus" / "cases.jsonl")
+             .read_text(encoding="utf-8").splitlines() if line.strip()]
+    held_texts = {c["excerpt"] for c in cases if c["thread"] in held}
+    used = {text for text, _, _ in build_resemblance.training()}
+    assert held_texts and not (held_texts & used)
+    unread = {json.loads(line)["excerpt"] for line in (ROOT / "tests" / "fixtures" / "diagnose_factset3.jsonl")
+              .read_text(encoding="utf-8").splitlines() if line.strip()}
+    assert unread and not (unread & used)  # the third fact set stays a first contact
+    assert {c["excerpt"] for c in cases if c["thread"] not in held} - held_texts <= used
+
+
+def test_a_ranking_is_a_distribution_over_the_causes() -> None:
+    got = resemble.ranked("The refresh token is invalid_grant after 60 days unused, please reconnect")
+    assert got[0][0] == "invalid_grant"
+    assert abs(sum(p for _, p in got) - 1.0) < 1e-9 and got == sorted(got, key=lambda cp: -cp[1])
+    assert resemble.ranked("zzqx vvbn") == []  # no word ever seen: the wording says nothing
+
+
+def test_the_rules_keep_their_order_and_the_wording_fills_three() -> None:
+    ruled = [Finding("rate_limited", "Rate limit hit", ("status 429",), ("Wait.",), 0.97)]
+    out = with_resemblance(ruled, "429 Too Many Requests: rate limit exceeded", {})
+    assert out[0] is ruled[0] and len(out) == 3
+    assert all(f.weight < 0.97 for f in out[1:]) and out[1].weight > out[2].weight
+    assert all("the wording resembles" in f.evidence[0] for f in out[1:])
+    # a cause the context rules out is never added
+    out = with_resemblance(ruled, "the tenant id header was missing", {},
+                           frozenset({"tenant_header_missing", "tenant_not_connected"}))
+    assert not {"tenant_header_missing", "tenant_not_connected"} & {f.code for f in out}
+
+
+def test_the_wording_leads_only_an_unknown_answer_and_only_when_sure() -> None:
+    unknown = [Finding("unknown", "No known cause matches what Xero sent", (), (), 0.25)]
+    sure = with_resemblance(unknown, "connection expired, please reconnect: your Xero connection needs to be "
+                            "renewed after 60 days without use", {})
+    assert sure[0].code != "unknown" and sure[0].weight < 0.6  # never reads as established
+    vague = with_resemblance(unknown, "something odd happened today", {})
+    if resemble.ranked("something odd happened today")[0][1] < SURE:
+        assert vague[0].code == "unknown" and len(vague) == 3
+
+
+def test_diagnose_adds_it_by_default_and_leaves_it_out_on_request() -> None:
+    text = "Our Xero sync stopped overnight and the dashboard shows a red banner"
+    with_words = diagnose(text=text)
+    alone = diagnose(text=text, resemblance=False)
+    assert len(with_words.findings) == 3
+    assert [f.code for f in alone.findings][:1] == ["unknown"]
+
+
+@pytest.mark.parametrize("text", ["HTTP 500 Internal Server Error", "HTTP/1.1 200 OK",
+                                  '{"Type":"ValidationException","Message":"A validation exception occurred"}'])
+def test_no_wording_guess_beside_an_outage_a_success_or_a_rejected_payload(text: str) -> None:
+    d = diagnose(text=text)
+    assert not any("the wording resembles" in e for f in d.findings for e in f.evidence), d.codes
+
+
+def test_no_secret_reaches_a_resemblance_finding() -> None:
+    token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlc2lnbmF0dXJl"
+    d = diagnose(text=f"sync failed, Authorization: Bearer {token}, nothing else to go on")
+    assert token not in repr(d.findings)

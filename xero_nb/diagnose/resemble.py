@@ -1,0 +1,82 @@
+"""The wording's resemblance to reports whose cause is known: a statistical reading beside the rules.
+
+The rules (cues, Xero's keys, the scopes) read what a text says outright; a report often says its
+cause in words no rule has seen. This module ranks the causes by how much a text's words (single
+words and pairs, the statuses it names, the words of the endpoint and app given) resemble reports
+labelled with each cause: a multinomial naive Bayes over counts kept in ``data/resemblance.json``.
+
+The counts are built by ``scripts/build_resemblance.py`` from the corpus's **tuning** part, the
+written variants of it and the fact-derived development sets; never from the held-out part, so
+``bench_diagnose`` still measures on data nothing was fitted to. Rebuilding gives the same file
+(tests/test_diagnose_resemble.py).
+
+``diagnose()`` uses it in two ways only (``with_resemblance``): when the rules' best cause is not
+established (below ``GATE``) the closest cause by wording is put first, and the list is filled to
+three causes with the next closest, each said to rest on the wording alone, below what the rules
+found.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Mapping
+from functools import lru_cache
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+DATA = Path(__file__).resolve().parent / "data" / "resemblance.json"
+WORD = re.compile(r"[a-z][a-z0-9_.']{1,30}")
+STATUS = re.compile(r"\b([1-5]\d\d)\b")
+CONTEXT_WORDS = ("endpoint", "app_type")
+MAX_COUNT = 3  # a word said ten times is not ten times the evidence
+ALPHA = 0.5  # additive smoothing
+MAX_TEXT = 20_000  # the first 20 kB of a paste are read (a long log repeats itself)
+
+
+def features(text: str, context: Mapping[str, Any] | None = None) -> Counter[str]:
+    """Words, word pairs, statuses named, and the context's endpoint and app words of a text."""
+    low = text[:MAX_TEXT].lower()
+    words = WORD.findall(low)
+    found: Counter[str] = Counter(words)
+    found.update(f"{a} {b}" for a, b in pairwise(words))
+    found.update(f"status:{s}" for s in STATUS.findall(low))
+    for key in CONTEXT_WORDS:
+        value = (context or {}).get(key)
+        if isinstance(value, str):
+            found.update(f"ctx:{w}" for w in WORD.findall(value.lower()))
+    return found
+
+
+@lru_cache(maxsize=1)
+def _model() -> dict[str, Any]:
+    model: dict[str, Any] = json.loads(DATA.read_text(encoding="utf-8"))
+    return model
+
+
+def ranked(text: str, context: Mapping[str, Any] | None = None) -> list[tuple[str, float]]:
+    """Every cause with its probability by wording alone, most likely first ([] when no word of
+    the text was seen in training: then the wording says nothing)."""
+    model = _model()
+    counts: dict[str, dict[str, int]] = model["features"]
+    causes: dict[str, int] = model["causes"]
+    totals: dict[str, int] = model["totals"]
+    size = len(counts)
+    seen = [(k, min(v, MAX_COUNT)) for k, v in features(text, context).items() if k in counts]
+    if not seen:
+        return []
+    n = sum(causes.values())
+    score = {}
+    for cause, docs in causes.items():
+        s = math.log(docs / n)
+        denominator = math.log(totals[cause] + ALPHA * size)
+        for key, times in seen:
+            s += times * (math.log(counts[key].get(cause, 0) + ALPHA) - denominator)
+        score[cause] = s
+    top = max(score.values())
+    weights = {c: math.exp(s - top) for c, s in score.items()}
+    total = sum(weights.values())
+    return sorted(((c, w / total) for c, w in weights.items()), key=lambda cw: -cw[1])
