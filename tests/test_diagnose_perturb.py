@@ -8,9 +8,10 @@ read here); each case that ranks its cause first as pasted must keep it first in
 Taking words away (the status line, the end of the body) is tested on what is left: a cause
 named only by the part removed cannot survive, so those variants are checked for not raising.
 
-The wrappings are checked on the rules' answers (``resemblance=False``): the wording's statistical
-reading counts every word, a traceback's and a log prefix's too, so an answer it alone gives (when
-the rules found nothing) can move under a wrapping; that is tested in test_diagnose_resemble.py.
+The wording's statistical reading (diagnose/resemble.py) counts every word, a traceback's and a
+log prefix's too, so an answer it alone gives (when the rules found nothing) can move under a
+wrapping: the one that does is listed in ``MOVES`` with why (a ratchet: a listed case that stops
+moving must be taken off).
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ _TUNE_THREADS = set(_SPLIT["tune_threads"])
 TUNE = [case for case in (json.loads(line) for line in
                           (CORPUS / "cases.jsonl").read_text(encoding="utf-8").splitlines() if line.strip())
         if case["thread"] in _TUNE_THREADS and case["confidence"] != "low"]
-FIRST = [c for c in TUNE if diagnose(text=c["excerpt"], resemblance=False).codes[0] == c["cause"]]
+FIRST = [c for c in TUNE if diagnose(text=c["excerpt"]).codes[0] == c["cause"]]
+MOVES = {("traceback", "xero-node-634-minute-rate-limit"): "'minute' alone, named first by the wording's "
+         "reading (no rule reads it): a traceback's words move it"}
 STAMP = "2026-11-30T09:12:01.124Z ERROR [sync-worker] "
 
 
@@ -60,8 +63,8 @@ WRAPPINGS: dict[str, Callable[[str], str]] = {
 def test_wrappings_keep_the_top_cause(wrap: str) -> None:
     moved = []
     for case in FIRST:
-        codes = diagnose(text=WRAPPINGS[wrap](case["excerpt"]), resemblance=False).codes
-        if codes[0] != case["cause"]:
+        codes = diagnose(text=WRAPPINGS[wrap](case["excerpt"])).codes
+        if (codes[0] != case["cause"]) != ((wrap, case["id"]) in MOVES):
             moved.append((case["id"], case["cause"], codes[:3]))
     assert not moved, moved
 
