@@ -28,11 +28,7 @@ ACCEPTED = set(inspect.signature(diagnose).parameters) - {"text"}
 SECOND_OR_THIRD = {
     'node-416-updatetenants-scope': 'the SDK reports invalid_grant for what was a missing scope',
     'so-67426382-revoked-tenants': 'a bare 403 AuthenticationUnsuccessful from a raw call: the missing tenant header ranks first',
-    'stagepay-403-disconnected': 'a bare 403 from a connector: the missing tenant header ranks first',
     'xeropython-69-invalid-client': 'client_credentials failure with no error named: scope first',
-    'Xero.OAuth2.Docs-invalid-scope': "Xero's bare 'invalid_scope : Invalid scope' with neither the app's era nor the scopes asked for: a broad scope on a 2026 app ranks just above a misspelt one (the decisive fact asks for the scopes requested)",
-    'liminal-ai-401-after-upgrade-reconnect': "a guide's line 'HTTP 401 AuthorizationUnsuccessful on payments, bank, journals': the upgrade that needed a new consent is not in it; missing_scope leads",
-    'the-frame-401-after-scope-change-reconnect': 'a bare 401 AuthorizationUnsuccessful, the scopes asked for but no endpoint: the scope change is not in the excerpt; missing_scope leads',
     'receiptbank-image-not-published-api-limit': "a vendor's question title ('Why hasn't my item image been published to Xero?'): nothing names the limit",
     'cimplico-sync-authentication-unsuccessful-entity-disconnected': "a vendor's bare 'Authentication Unsuccessful': the tenant causes rank first, the disconnection third",
     'ostendo-connection-issues-403-user-privileges': "Xero's one-line meaning of a 403 ('User does not have permission to access the resource'), which clients print for every 403: the tenant header first, the role second",
@@ -42,7 +38,6 @@ MISSED = {
     'xero-php-755-offline-access-unrecognised-status': "calcinai/xero-php's message for a status it has no class for, no status given: nothing names scopes",
     'hrpartner-236-xero-payroll-disconnected': "a vendor's 'disconnected through no action of your own': the user's reduced rights are the article's answer, the words say only disconnected",
     'clouddepot-contact-sync-fault-connecting-user-restricted-role': "a vendor's 'Issue Detected - Sync Fault from Xero': nothing names the user's role",
-    'jclxx-helloworld-verifier-denied': "OAuth 1.0a's 'consumer was denied access' (permission_denied) during ACCESSTOKEN: nothing says the verifier was stale",
     'xero-java-293-empty-tenant-custom-connection': 'a 404 XeroNotFoundException from a custom connection: nothing says the tenant id sent was empty',
 }
 KEYS = {"id", "source", "thread", "excerpt", "context", "cause", "resolution", "confidence"}

@@ -8,10 +8,11 @@ read here); each case that ranks its cause first as pasted must keep it first in
 Taking words away (the status line, the end of the body) is tested on what is left: a cause
 named only by the part removed cannot survive, so those variants are checked for not raising.
 
-The wording's statistical reading (diagnose/resemble.py) counts every word, a traceback's and a
-log prefix's too, so an answer it alone gives (when the rules found nothing) can move under a
-wrapping: the one that does is listed in ``MOVES`` with why (a ratchet: a listed case that stops
-moving must be taken off).
+The wording's statistical reading (diagnose/resemble.py) reads the text without what these
+wrappings add (JSON escapes, log stamps, traceback frames: ``resemble.plain``), so the answers it
+gives or leads (when the rules found nothing, or rest on a status's prior) do not move either. A
+case that does move must be listed in ``MOVES`` with why (a ratchet: one that stops moving must
+be taken off); none does.
 """
 
 from __future__ import annotations
@@ -34,8 +35,7 @@ TUNE = [case for case in (json.loads(line) for line in
                           (CORPUS / "cases.jsonl").read_text(encoding="utf-8").splitlines() if line.strip())
         if case["thread"] in _TUNE_THREADS and case["confidence"] != "low"]
 FIRST = [c for c in TUNE if diagnose(text=c["excerpt"]).codes[0] == c["cause"]]
-MOVES = {("traceback", "xero-node-634-minute-rate-limit"): "'minute' alone, named first by the wording's "
-         "reading (no rule reads it): a traceback's words move it"}
+MOVES: dict[tuple[str, str], str] = {}
 STAMP = "2026-11-30T09:12:01.124Z ERROR [sync-worker] "
 
 

@@ -10,10 +10,14 @@ written variants of it and the fact-derived development sets; never from the hel
 ``bench_diagnose`` still measures on data nothing was fitted to. Rebuilding gives the same file
 (tests/test_diagnose_resemble.py).
 
-``diagnose()`` uses it in two ways only (``with_resemblance``): when the rules' best cause is not
-established (below ``GATE``) the closest cause by wording is put first, and the list is filled to
-three causes with the next closest, each said to rest on the wording alone, below what the rules
-found.
+``diagnose()`` uses it three ways (``alike.with_resemblance``): an answer the rules left unknown is
+led by the closest cause by wording when its share is at least ``SURE``; a cause the rules rest on
+soft evidence only (a status's prior, a word) and below ``OVERRULE_BELOW`` is led by the wording's
+cause when the wording is all but sure (``OVERRULE_SHARE``); and the list is filled to three causes
+with the next closest, each said to rest on the wording alone, below what the rules found.
+
+Words a wrapping adds (JSON escapes, log stamps, traceback frames) and the fixed sentences some
+clients print for every 403 are left out before counting (``plain``): they tell no cause.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from xero_nb.diagnose.cues import CUES
+
 DATA = Path(__file__).resolve().parent / "data" / "resemblance.json"
 WORD = re.compile(r"[a-z][a-z0-9_.']{1,30}")
 STATUS = re.compile(r"\b([1-5]\d\d)\b")
@@ -37,9 +43,35 @@ ALPHA = 0.5  # additive smoothing
 MAX_TEXT = 20_000  # the first 20 kB of a paste are read (a long log repeats itself)
 
 
+# What a wrapping adds around a report and says nothing of its cause: a JSON string's escapes, a
+# log line's time stamp, level and [source] tag, a traceback's frames (Python's with the line of
+# code under each, Java's/.NET's/Node's "at ..." lines). These are left out before counting, so a
+# report reads the same wrapped as pasted bare. So are the fixed sentences some clients print for
+# every 403 (cues.py's generic_forbidden): the rules weigh those, they tell no cause by themselves.
+_ESCAPES = re.compile(r"\\[nrt\"\\/]")
+_STAMP = re.compile(r"^[ \t>|]{0,20}\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d)?(?:[.,]\d{1,9})?"
+                    r"(?:Z|[+-]\d\d:?\d\d)?\]?[ \t]{0,20}(?:(?:ERROR|WARN|WARNING|INFO|DEBUG|TRACE|FATAL|"
+                    r"CRITICAL|ERR)\b:?[ \t]{0,20})?(?:\[[^\]\n]{0,60}\][ \t]{0,20})?", re.M | re.I)
+_FRAMES = re.compile(r"^[ \t]{0,20}(?:Traceback \(most recent call last\):"
+                     r"|File \"[^\"\n]{0,300}\", line \d{1,7}(?:, in [^\n]{0,100})?"
+                     r"(?:\n[ \t]{4,40}[^\n]{0,300})?"
+                     r"|at (?:async )?[\w$.<>`\[\],]{1,200} ?\([^\n]{0,300}"
+                     r"|at [^\s]{1,300}:\d{1,7}:\d{1,7})[ \t]{0,20}$", re.M)
+
+
+_GENERIC = re.compile("|".join(CUES["generic_forbidden"]), re.I)
+
+
+def plain(text: str) -> str:
+    """The text without what a wrapping adds (JSON escapes, log stamps, traceback frames) and
+    without the sentences printed for every 403."""
+    return _GENERIC.sub(" ", _FRAMES.sub(" ", _STAMP.sub("", _ESCAPES.sub(" ", text))))
+
+
 def features(text: str, context: Mapping[str, Any] | None = None) -> Counter[str]:
-    """Words, word pairs, statuses named, and the context's endpoint and app words of a text."""
-    low = text[:MAX_TEXT].lower()
+    """Words, word pairs, statuses named, and the context's endpoint and app words of a text
+    (the text read without what a wrapping adds: ``plain``)."""
+    low = plain(text[:MAX_TEXT]).lower()
     words = WORD.findall(low)
     found: Counter[str] = Counter(words)
     found.update(f"{a} {b}" for a, b in pairwise(words))
