@@ -420,3 +420,33 @@ def test_authlib_refresh_revoke_and_client_credentials_over_loopback(served_sim)
     cc.fetch_token(urls.token, grant_type="client_credentials", scope="accounting.settings")
     r = cc.get(urls.api_root + "/api.xro/2.0/Organisation")
     assert r.status_code == 200 and r.json()["Organisations"][0]["Name"] == "Demo Company (AU)"
+
+
+def _signed_in(sim: XeroSimulator, scope: str) -> dict[str, object]:
+    """A token through Xero's sign-in flow (authorize, consent, code exchange), as an app gets it."""
+    tr = sim.transport()
+    oauth = _pkce_client(sim, scope=scope, transport=tr)
+    verifier = generate_token(48)
+    url, state = oauth.create_authorization_url(XERO.authorize, code_verifier=verifier)
+    back = _authorize(Client(transport=tr), url)
+    token: dict[str, object] = oauth.fetch_token(XERO.token, code=back["code"], state=state, code_verifier=verifier)
+    return token
+
+
+def test_consent_again_adds_scopes_and_only_revoking_starts_again(sim: XeroSimulator) -> None:
+    """Xero's scopes are additive: signing in again with fewer scopes keeps the ones consented
+    before, while the app is still connected; after revocation the new consent is all there is."""
+    first = _signed_in(sim, SCOPES + " accounting.contacts.read")
+    assert "accounting.contacts.read" in str(first["scope"]).split()
+    again = _signed_in(sim, "openid offline_access accounting.invoices.read")
+    held = str(again["scope"]).split()
+    assert {"accounting.invoices.read", "accounting.contacts.read", "accounting.settings.read"} <= set(held)
+    assert held[:3] == ["openid", "offline_access", "accounting.invoices.read"]  # the asked-for ones first
+    c = Client(transport=sim.transport())
+    revoked = c.post(XERO.revocation, data={"token": str(again["refresh_token"]),
+                                            "client_id": sim.apps["pkce"].client_id})
+    assert revoked.status_code == 200
+    fresh = _signed_in(sim, "openid offline_access accounting.invoices.read")
+    assert str(fresh["scope"]).split() == ["openid", "offline_access", "accounting.invoices.read"]
+    # the simulator's own helper mints exactly what it is given (a test's fixed starting point)
+    assert sim.issue_token(scopes="openid accounting.contacts.read")["scope"] == "openid accounting.contacts.read"

@@ -98,7 +98,7 @@ def approve(core: World, ctx: Ctx, req: AuthzRequest, tenant_ids: list[str]) -> 
     """Record the consent and send the browser back with a single-use code."""
     tenants = [(o.tenant_id, o.name, o.tenant_type) for o in core.orgs
                if o.tenant_id in tenant_ids and req.user.can_connect(o.tenant_id)]
-    grant = core.state.consent(req.app, req.user, req.scopes, tenants, ctx.now, req.nonce)
+    grant = core.state.consent(req.app, req.user, req.scopes, tenants, ctx.now, req.nonce, additive=True)
     code = core.state.new_code(grant, req.redirect_uri, req.challenge, ctx.now)
     return redirect(with_query(req.redirect_uri, {
         "code": code, "scope": " ".join(req.scopes), "state": req.state,

@@ -80,13 +80,27 @@ class IdentityState:
     refresh: dict[str, RefreshRecord] = field(default_factory=dict)
     codes: dict[str, CodeRecord] = field(default_factory=dict)
     connections: dict[str, Connection] = field(default_factory=dict)
+    consented: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)  # (user, app) -> scopes
 
     def consent(self, app: DemoApp, user: DemoUser | None, scopes: tuple[str, ...],
-                tenants: list[tuple[str, str, str]], now: float, nonce: str | None = None) -> Grant:
-        """Record a consent and (re)connect each ``(tenant_id, name, type)`` to this user and app."""
+                tenants: list[tuple[str, str, str]], now: float, nonce: str | None = None,
+                additive: bool = False) -> Grant:
+        """Record a consent and (re)connect each ``(tenant_id, name, type)`` to this user and app.
+
+        ``additive`` (Xero's sign-in flow): while the user still has a connection of this app, the
+        scopes consented before are kept beside the ones asked for now; Xero's scopes are additive,
+        and only revoking (or disconnecting) starts again (docs/xero-facts.md §2, "Consent only
+        adds"). The simulator's own ``issue_token()`` mints exactly the scopes it is given."""
+        user_id = user.user_id if user else None
+        if additive and user_id is not None:
+            still = any(c.user_id == user_id and c.client_id == app.client_id
+                        for c in self.connections.values())
+            before = self.consented.get((user_id, app.client_id), ()) if still else ()
+            scopes = (*scopes, *(s for s in before if s not in scopes))
+        if user_id is not None:
+            self.consented[(user_id, app.client_id)] = scopes
         grant = Grant(app, user, scopes, str(uuid.uuid4()), int(now), str(uuid.uuid4()), nonce,
                       tuple(t[0] for t in tenants))
-        user_id = user.user_id if user else None
         for tenant_id, name, ttype in tenants:
             conn = self.find_connection(user_id, app.client_id, tenant_id)
             if conn is None:
