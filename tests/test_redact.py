@@ -282,3 +282,31 @@ def test_a_value_that_holds_another_key_is_hidden_whole_and_once() -> None:
 def test_prose_and_cookie_values_are_cut_out_in_place() -> None:
     assert redact("so my client secret is Zx81kLmQ2pRt, ok") == f"so my client secret is {REDACTED}, ok"
     assert redact("Cookie: sid=Zx81kLmQ2pRt") == f"Cookie: {REDACTED}"
+
+
+REFRESH_HEX = "a3f1c2d4e5b6a7980f1e2d3c4b5a69788796a5b4c3d2e1f00112233445566778"  # made up
+PROSE_SECRET = "Xs9_kLmN0pQrStUvWxYz-AbCdEfGhIjKlMnOpQrStUvWxY12"  # made up, a client secret's shape
+
+
+@pytest.mark.parametrize("text", [
+    f"refresh failed for {REFRESH_HEX}: invalid_grant",  # a refresh token with no key beside it
+    f"The secret I use is {PROSE_SECRET} and I get invalid_client",  # a few words between
+    f"secret {PROSE_SECRET} invalid_client",
+])
+def test_a_bare_refresh_token_or_a_secret_said_loosely_is_hidden_in_every_rendering(text: str) -> None:
+    import json
+
+    import xero_nb as xn
+
+    secret = REFRESH_HEX if REFRESH_HEX in text else PROSE_SECRET
+    assert secret not in redact(text) and "[redacted]" in redact(text)
+    d = xn.diagnose(text=text)
+    shown = [d.to_markdown(), d.to_html(), json.dumps(d.to_dict()), str(d), repr(d.observed),
+             xn.report([d]).markdown, xn.report([d]).html]
+    assert not [s for s in shown if secret in s]
+
+
+@pytest.mark.parametrize("text", ["the secret is out", "our secret sauce is good", "Secret key rotated; secret was wrong",
+                                  "sha 0123456789abcdef0123456789abcdef0123456789abcdef012345678"])  # 63 hex: not one
+def test_secret_words_without_a_secret_stay(text: str) -> None:
+    assert redact(text) == text

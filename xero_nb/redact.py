@@ -62,7 +62,8 @@ _KEY_VALUE = re.compile(
     r"""(?=(?P<vq>\\?["'`])(?P<qval>(?:[^"'`\\\n]|\\[/u])*)|(?P<bval>[^\s"'`\\&,;:=}\]<>)]*=*))""")
 _PROSE = re.compile(
     r"""(?i)\b(?:(?:client|app|consumer)[ _-]?secret|(?:access|refresh|id|bearer)[ _-]?token"""
-    r"""|api[ _-]?key|password|secret)\s+(?:is|was|=)\s*:?\s*"""
+    r"""|api[ _-]?key|password|secret)(?:[ \t]{1,5}(?!(?:is|was)\b)[A-Za-z']{1,20}){0,3}"""
+    r"""\s+(?:is|was|=)\s*:?\s*"""
     r"""(?:(?P<vq>["'`])(?P<qval>[^\s"'`]+)|(?P<bval>[^\s"'`,;]+))""")
 # The same credential words with the value right after them, as error messages write it ("refresh
 # token 8a7b... is invalid", "client secret Xy12... does not match", "client_secret 'Xy12...'
@@ -71,7 +72,8 @@ _PROSE = re.compile(
 # bare "code" counts only before words an OAuth code is said with ("... already used"), so an
 # "Error code E1234567" stays.
 _PROSE_BARE = re.compile(
-    r"""(?i)\b(?:(?:(?:client|app|consumer)[ _-]?secret|(?:(?:access|refresh|id|bearer)[ _-]?)?token|grant|"""
+    r"""(?i)\b(?:(?:(?:(?:client|app|consumer)[ _-]?)?secret|"""
+    r"""(?:(?:access|refresh|id|bearer)[ _-]?)?token|grant|"""
     r"""api[ _-]?key|(?:authori[sz]ation|auth)[ _-]?code)[ \t]+['"`]?(?P<val>[A-Za-z0-9._~+/-]{8,}=*)"""
     r"""|\bcode[ \t]+(?P<code>[A-Za-z0-9._~+/-]{8,})(?=[ \t]+(?:was[ \t]+|is[ \t]+|has[ \t]+been[ \t]+|"""
     r"""has[ \t]+)?(?:already|expired|invalid|used|redeemed|not[ \t]+valid)\b))""")
@@ -285,9 +287,13 @@ def _redact_once(text: str) -> str:
         text = pattern.sub(repl, text)
     text = _PROSE.sub(_prose, text)
     text = _PROSE_BARE.sub(_prose_bare, text)
-    return _HEADER.sub(r"\1" + REDACTED, text)
+    return BARE_HEX.sub(REDACTED, _HEADER.sub(r"\1" + REDACTED, text))
 
 
+# A bare 64-hex value: the shape of Xero's refresh tokens and authorization codes, often pasted
+# with no key beside it (a cell's value, "refresh failed for 8a7b...: invalid_grant"). A SHA-256
+# digest goes too: nothing this package shows needs one.
+BARE_HEX = re.compile(r"(?<![0-9A-Za-z_])(?=[0-9a-fA-F]{0,63}[a-fA-F])[0-9a-fA-F]{64}(?![0-9A-Za-z_])")
 _OPAQUE_RUN = re.compile(r"[A-Za-z0-9_~+/=-]++")
 # A GUID, give or take a character or two (a tenant id with a typo): an id, not a credential.
 _GUIDISH = re.compile(r"[0-9A-Za-z]{0,2}[0-9a-fA-F]{7,9}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{11,13}"

@@ -26,7 +26,12 @@ from xero_nb.diagnose.token_facts import is_refresh, read_grant, read_token, tok
 from xero_nb.models import Endpoint, Tenant
 from xero_nb.redact import REDACTED, looks_secret
 
-COUNTRY_ALIASES = {"GB": "UK", "GBR": "UK", "AUS": "AU", "NZL": "NZ", "USA": "US"}
+COUNTRY_ALIASES = {"GB": "UK", "GBR": "UK", "AUS": "AU", "NZL": "NZ", "USA": "US",
+                   "AUSTRALIA": "AU", "NEW ZEALAND": "NZ", "NEWZEALAND": "NZ", "AOTEAROA": "NZ",
+                   "UNITED KINGDOM": "UK", "GREAT BRITAIN": "UK", "BRITAIN": "UK", "ENGLAND": "UK",
+                   "SCOTLAND": "UK", "WALES": "UK", "NORTHERN IRELAND": "UK",
+                   "UNITED STATES": "US", "UNITED STATES OF AMERICA": "US", "AMERICA": "US"}
+COUNTRIES = ("AU", "NZ", "UK", "US")  # the countries Xero's payroll APIs are told apart by
 # Xero Organisation.Version values that name the country (AUONRAMP etc. are trial editions).
 VERSION_COUNTRY = {"AU": "AU", "NZ": "NZ", "UK": "UK", "US": "US", "AUONRAMP": "AU",
                    "NZONRAMP": "NZ", "UKONRAMP": "UK", "USONRAMP": "US"}
@@ -140,6 +145,8 @@ def _connections(value: Any, notes: list[str]) -> tuple[Tenant, ...] | None:
     if value is None:
         return None
     out = []
+    if isinstance(value, (str, Tenant)) or (isinstance(value, Mapping) and "tenantId" in value):
+        value = [value]  # one connection (or one tenant id) given alone
     try:
         for row in value:
             if isinstance(row, Tenant):
@@ -150,6 +157,10 @@ def _connections(value: Any, notes: list[str]) -> tuple[Tenant, ...] | None:
                 out.append(Tenant(connection_id="", tenant_id=row, tenant_name=""))
             elif hasattr(row, "tenant_id"):
                 out.append(Tenant("", str(row.tenant_id), str(getattr(row, "name", "") or "")))
+            else:
+                notes.append(f"a connections row that is not a connection ({type(row).__name__}) was "
+                             "left out")
+                return None
     except Exception:
         notes.append("could not read the connections list")
         return None
@@ -178,7 +189,7 @@ def _organisation(org: Any) -> tuple[str | None, dict[str, bool]]:
             break
     if country is None and isinstance(get("version"), str):
         country = VERSION_COUNTRY.get(str(get("version")).upper())
-    country = COUNTRY_ALIASES.get(country, country) if country else None
+    country = country_code(country) if country else None
     plan: dict[str, bool] = {}
     for feature in PLAN_FEATURES:
         value = get(feature)
@@ -191,6 +202,18 @@ def _organisation(org: Any) -> tuple[str | None, dict[str, bool]]:
         names = {str(f).lower() for f in features}
         plan.update({f: f in names for f in PLAN_FEATURES})
     return country, plan
+
+
+def country_code(name: str) -> str:
+    """AU, NZ, UK, US or another two-letter code from a code or a name as people write it
+    ("Australia", "new zealand", "GBR", "en-GB"); "" when it names no country."""
+    said = " ".join(name.replace("_", " ").replace(".", " ").split()).upper()
+    if said in COUNTRY_ALIASES:
+        return COUNTRY_ALIASES[said]
+    if len(said) == 5 and said[2] in " -":  # a locale: en-GB, en_AU, au-AU
+        said = said[3:]
+    said = COUNTRY_ALIASES.get(said, said)
+    return said if len(said) == 2 and said.isalpha() else ""
 
 
 def build_context(obs: Observation, *, endpoint: Any, granted: Any, requested: Any, token: Any,
@@ -234,8 +257,13 @@ def build_context(obs: Observation, *, endpoint: Any, granted: Any, requested: A
         notes.append("era taken as granular: the text says the app was created after 2 Mar 2026 "
                      "(pass era= if not)")
     country, plan = _organisation(organisation)
+    if country == "":
+        notes.append("the organisation's country was not read (give AU, NZ, UK or US); ignored")
+        country = None
     tid = tenant_id if isinstance(tenant_id, str) and tenant_id else obs.request_header("xero-tenant-id")
-    swapped = tid is not None and not GUID.match(tid.strip()) and looks_secret(tid)
+    # (a header the paste's redaction already masked held a secret: a token, not a tenant id)
+    swapped = tid is not None and not GUID.match(tid.strip()) and (looks_secret(tid)
+                                                                    or tid.strip() == REDACTED)
     if swapped:  # a token where the tenant id goes: never shown, and said as the cause
         tid = REDACTED
     try:

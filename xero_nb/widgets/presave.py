@@ -50,16 +50,11 @@ _BINARY_PREFIXES = ("image/", "audio/", "video/", "application/pdf")
 _SECRET_KEYS = SECRET_NAMES - {"code"}
 
 
-# A bare 64-hex value: the shape of Xero's refresh tokens and authorization codes. The kernel
-# masks the values it holds, but this hook runs in the server, which holds none: a refresh token
-# shown as a cell's value (``token["refresh_token"]``) has no key beside it to tell it by. A
-# SHA-256 digest in an output goes too: a notebook loses nothing it needs by that.
-_BARE_HEX = re.compile(r"(?<![0-9A-Za-z_])(?=[0-9a-fA-F]{0,63}[a-fA-F])[0-9a-fA-F]{64}(?![0-9A-Za-z_])")
 
 
 def scrub_text(text: str) -> tuple[str, int]:
     """``text`` with its secrets replaced, and how many values went (0: ``text`` unchanged)."""
-    cleaned = _BARE_HEX.sub(REDACTED, _STATE_PARAM.sub(r"\1" + REDACTED, redact(text)))
+    cleaned = _STATE_PARAM.sub(r"\1" + REDACTED, redact(text))  # (redact masks bare 64-hex values too)
     if cleaned == text:
         return text, 0
     return cleaned, max(cleaned.count(REDACTED) - text.count(REDACTED), 1)
