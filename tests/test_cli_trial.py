@@ -279,3 +279,43 @@ def test_a_bad_option_value_is_one_line_and_where_the_help_is(capsys: pytest.Cap
     err = capsys.readouterr().err
     assert err.splitlines() == ["xero-nb diagnose: error: argument --status: HTTP statuses are 100-599 "
                                 "(e.g. 401, 403), not 999", "(see `xero-nb diagnose --help`)"]
+
+
+@pytest.mark.parametrize(("data", "code"), [
+    ('{"Status":403,"Detail":"AuthenticationUnsuccessful"}\n'.encode("utf-16-le"), "tenant_header_missing"),
+    ('{"Status":403,"Detail":"AuthenticationUnsuccessful"}\n'.encode("utf-16-be"), "tenant_header_missing"),
+    (b'HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: insufficient_scope\r\n\r\n'
+     b'{"Detail":"AuthorizationUnsuccessful"}\x00\x00\x00\n', "missing_scope"),  # a crash's padding
+])
+def test_utf16_without_a_mark_and_stray_nuls_are_text(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                      data: bytes, code: str) -> None:
+    path = tmp_path / "error.txt"
+    path.write_bytes(data)
+    status, out, err = run(capsys, "diagnose", str(path))
+    assert status == OK and f"1. [{code}]" in out, err
+
+
+def test_random_bytes_are_still_binary(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    import random
+
+    path = tmp_path / "dump.bin"
+    rng = random.Random(7)
+    data = bytes(rng.randrange(256) for _ in range(3000))
+    assert b"\x00" in data
+    path.write_bytes(data)
+    status, _, err = run(capsys, "diagnose", str(path))
+    assert status == USAGE and "holds binary data (NUL bytes), not text" in err
+
+
+def test_a_terminal_is_told_what_to_paste(capsys: pytest.CaptureFixture[str],
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import sys
+
+    class Terminal(io.TextIOWrapper):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stdin", Terminal(io.BytesIO(b"HTTP/1.1 429 Too Many Requests\n")))
+    _, out, err = run(capsys, "diagnose")
+    assert "Paste the error text, then press Ctrl-D" in err and "rate_limited" in out

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from xero_nb.diagnose import diagnose, resemble
-from xero_nb.diagnose.alike import OVERRULE_BELOW, SURE, with_resemblance
+from xero_nb.diagnose.alike import FILL_AT_MOST, OVERRULE_BELOW, SURE, with_resemblance
 from xero_nb.diagnose.findings import Finding
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,10 +56,12 @@ def test_a_ranking_is_a_distribution_over_the_causes() -> None:
 
 
 def test_the_rules_keep_their_order_and_the_wording_fills_three() -> None:
-    ruled = [Finding("rate_limited", "Rate limit hit", ("status 429",), ("Wait.",), 0.97)]
+    settled = [Finding("rate_limited", "Rate limit hit", ("status 429",), ("Wait.",), 0.97)]
+    assert with_resemblance(settled, "429 Too Many Requests: rate limit exceeded", {}) == settled
+    ruled = [Finding("rate_limited", "Rate limit hit", ("the wording: a rate limit",), ("Wait.",), 0.97)]
     out = with_resemblance(ruled, "429 Too Many Requests: rate limit exceeded", {})
-    assert out[0] is ruled[0] and len(out) == 3
-    assert all(f.weight < 0.97 for f in out[1:]) and out[1].weight > out[2].weight
+    assert out[0] is ruled[0] and len(out) == 3  # settled by words only: the others are named too
+    assert all(f.weight <= FILL_AT_MOST for f in out[1:]) and out[1].weight > out[2].weight
     assert all("the wording resembles" in f.evidence[0] for f in out[1:])
     # a cause the context rules out is never added
     out = with_resemblance(ruled, "the tenant id header was missing", {},

@@ -105,6 +105,9 @@ def read_text(path: str) -> str:
 
     try:
         if path == "-":
+            if sys.stdin.isatty():  # a person at a terminal: say what the wait is for
+                print("Paste the error text, then press Ctrl-D (Ctrl-Z and Enter on Windows):",
+                      file=sys.stderr, flush=True)
             raw = getattr(sys.stdin, "buffer", None)
             if raw is None:
                 return sys.stdin.read()
@@ -118,9 +121,33 @@ def read_text(path: str) -> str:
         raise CliError(f"{where} is a gzip archive, not text: unpack it first (gunzip) and give "
                        "the log inside", USAGE)
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise CliError(f"{where} holds binary data (NUL bytes), not text: give the error text or "
-                       "the log it is in", USAGE)
+        data = _without_nuls(data, where)
     return decode_bytes(data)
+
+
+def _without_nuls(data: bytes, where: str) -> bytes:
+    """Text bytes from a file holding NUL bytes: UTF-16 without a byte-order mark (every other byte
+    NUL: Windows tools write it), or a text with a few stray NULs (a log cut off by a crash pads
+    with them); anything else is binary, and said so."""
+    head = data[:4096]
+    odd, even = head[1::2], head[0::2]
+    if len(head) >= 4 and odd.count(0) >= 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+        return b"\xff\xfe" + data  # UTF-16 little-endian: decode_bytes reads it by its mark
+    if len(head) >= 4 and even.count(0) >= 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return b"\xfe\xff" + data  # big-endian
+    text = data.replace(b"\x00", b"")
+    sample = text[:4096]
+    controls = sum(b < 32 and b not in (9, 10, 13, 27) for b in sample)
+    if data.count(0) <= max(16, len(data) // 100) and controls <= len(sample) // 100:
+        # a few NULs in a text (a log cut off by a crash pads with them): they say nothing
+        try:
+            text.decode("utf-8")
+            return text
+        except UnicodeDecodeError:  # a legacy code page is text too: mostly printable ASCII
+            if sum(32 <= b < 127 or b in (9, 10, 13) for b in sample) >= 0.9 * len(sample):
+                return text
+    raise CliError(f"{where} holds binary data (NUL bytes), not text: give the error text or "
+                   "the log it is in", USAGE)
 
 
 def ambiguous(exc: Exception) -> CliError:

@@ -154,11 +154,13 @@ SURE = 0.5  # the wording leads an answer the rules left unknown only with this 
 LEAD = 0.3  # ... and then at this weight, never as established
 OVERRULE_BELOW = 0.7  # a rules' cause resting on soft evidence below this weight may be led ...
 OVERRULE_SHARE = 0.99  # ... by the wording's cause when the wording is all but sure of it
+FILL_AT_MOST = 0.35  # a cause added by wording alone weighs no more than this (a guess, not a finding)
 # Evidence that is only a status's prior or words (a body's free-text message): what the wording's
-# reading weighs better. Not the endpoint, the scopes, a tenant id, a country, a role, Xero's keys.
-SOFT = re.compile(r"status \d{3}|no HTTP status\b.*|the wording\b.*|no Detail or WWW-Authenticate "
-                  r"in what was seen|detail: AuthenticationUnsuccessful|AuthorizationUnsuccessful|"
-                  r"insufficient_scope|(?:message|msg): .*", re.S)
+# reading weighs better. Not the endpoint, the scopes, a tenant id, a country, a role, Xero's keys,
+# nor a 404 or 405 (not found or not allowed: no permission's prior).
+SOFT = re.compile(r"status (?:400|401|403)(?:; .*)?|no HTTP status\b.*|the wording\b.*|"
+                  r"no Detail or WWW-Authenticate in what was seen|detail: AuthenticationUnsuccessful|"
+                  r"AuthorizationUnsuccessful|insufficient_scope|(?:message|msg): .*", re.S)
 
 
 def with_resemblance(ranked: list[Finding], text: str, context: Mapping[str, object],
@@ -180,11 +182,11 @@ def with_resemblance(ranked: list[Finding], text: str, context: Mapping[str, obj
     from xero_nb.diagnose import resemble  # (its counts load on first use)
 
     near = [(c, p) for c, p in resemble.ranked(text, context) if c not in excluded and c in ALTERNATIVE]
-    if not near:
-        return ranked
+    if not near or not (resemble.on_topic(text) or any(context.values())):
+        return ranked  # (an endpoint or an app given says the text is about Xero)
     out = list(ranked)
     best, share = near[0]
-    if all(f.code == "unknown" for f in out) and share >= SURE:
+    if all(f.code == "unknown" and _soft(f) for f in out) and share >= SURE:
         out = [_resembling(best, share, LEAD)]
     elif out and _overruled(out[0], best, share):
         lead = _resembling(best, share, round(min(OVERRULE_BELOW, out[0].weight + 0.05), 3))
@@ -192,6 +194,8 @@ def with_resemblance(ranked: list[Finding], text: str, context: Mapping[str, obj
         if own is not None:
             lead = replace(own, evidence=(*own.evidence, lead.evidence[0]), weight=lead.weight)
         out = [lead, *(f for f in out if f.code != best)]
+    if out and out[0].weight >= ESTABLISHED and not _soft(out[0]):
+        return out  # settled by what Xero sent: a guess by wording beside it would only distract
     listed = {f.code for f in out}
     floor = min((f.weight for f in out), default=LEAD)
     for code, share in near:
@@ -199,22 +203,31 @@ def with_resemblance(ranked: list[Finding], text: str, context: Mapping[str, obj
             break
         if code in listed:
             continue
-        floor = round(floor * STEP, 3)
+        floor = round(min(floor * STEP, FILL_AT_MOST), 3)
         out.append(_resembling(code, share, floor))
         listed.add(code)
     return out
 
 
+def _soft(finding: Finding) -> bool:
+    """Whether a finding rests on soft evidence only (``SOFT``: a status's prior, words)."""
+    return all(SOFT.fullmatch(e) for e in finding.evidence)
+
+
 def _overruled(top: Finding, best: str, share: float) -> bool:
     """Whether the wording's best cause (``best``, at ``share``) leads instead of the rules' ``top``."""
     return (top.code not in ("unknown", best) and top.weight < OVERRULE_BELOW and share >= OVERRULE_SHARE
-            and all(SOFT.fullmatch(e) for e in top.evidence))
+            and _soft(top))
 
 
 def _resembling(code: str, share: float, weight: float) -> Finding:
     title, fix, confirm = ALTERNATIVE[code]
     said = title.removeprefix("Or ")
     return Finding(code, f"The wording reads like reports where {said[0].lower()}{said[1:]}",
-                   (f"the wording resembles public reports of this cause ({share:.0%} by a statistical "
-                    "reading of their words, trained on the project's labelled reports)",
-                    f"confirmed by {confirm}"), (fix,), weight, confirm)
+                   (f"the wording resembles public reports of this cause ({_share(share)} by a "
+                    "statistical reading of their words, trained on the project's labelled reports)",
+                    f"not confirmed: {confirm} would tell"), (fix,), weight, confirm)
+
+
+def _share(share: float) -> str:
+    return "under 1 %" if share < 0.005 else f"{share:.0%}"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import time
+import unicodedata
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -105,6 +106,8 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
     Evidence outranks what a status suggests: scopes that provably cannot allow the endpoint
     put the scope finding first, on a 403 too.
     """
+    text = _normalised(text) if isinstance(text, str) else text
+    response = _normalised(response) if isinstance(response, str) else response
     if isinstance(response, float) and response.is_integer() and status is None:
         response = int(response)  # 403.0 from a spreadsheet or a JSON number
     if isinstance(response, int) and not isinstance(response, bool) and status is None:
@@ -196,6 +199,19 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
     words = text if isinstance(text, str) else obs.body
     worded = for_platform(worded, platform_of(app_type, words, own_code))
     return Diagnosis(tuple(worded), obs, decisive_fact(ranked), tuple(notes))
+
+
+# Characters a copy from a chat, a PDF or a web page slips in that change no word: zero-width
+# spaces and joiners, a word joiner, a byte-order mark inside the text, a soft hyphen.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+
+
+def _normalised(text: str) -> str:
+    """``text`` without invisible characters and with compatibility forms folded (NFKC: full-width
+    digits and letters, as an East Asian input method types them, read as ASCII)."""
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFKC", text.translate(_INVISIBLE))
 
 
 def _wording_may_rank(obs: Observation, ranked: list[Finding]) -> bool:

@@ -273,8 +273,15 @@ def observe(response: Any = None, *, status: Any = None, headers: Any = None, bo
     """An Observation from a response-like object, the parts, or pasted text. Never raises."""
     try:
         return _observe(response, status, headers, body, text, request_headers, method, url)
-    except Exception:  # a diagnosis tool must answer on any input
-        return Observation(source="unparsed", body=redact(_safe_text(text, body))[:MAX_BODY])
+    except Exception as exc:  # a diagnosis tool must answer on any input: with what it could read
+        try:
+            given = status_given(status) if status is not None else None
+        except Exception:
+            given = None
+        why = ("nested too deeply" if isinstance(exc, RecursionError) else f"{type(exc).__name__}")
+        return Observation(source="unparsed", status=given, body=redact(_safe_text(text, body))[:MAX_BODY],
+                           notes=(f"the input could not be read in full ({why}): only the status given "
+                                  "and the text were used",))
 
 
 def _safe_text(text: Any, body: Any) -> str:

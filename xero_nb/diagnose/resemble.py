@@ -32,7 +32,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from xero_nb.diagnose.cues import CUES
+from xero_nb.diagnose.cues import CUES, without_denials
 
 DATA = Path(__file__).resolve().parent / "data" / "resemblance.json"
 WORD = re.compile(r"[a-z][a-z0-9_.']{1,30}")
@@ -63,9 +63,23 @@ _GENERIC = re.compile("|".join(CUES["generic_forbidden"]), re.I)
 
 
 def plain(text: str) -> str:
-    """The text without what a wrapping adds (JSON escapes, log stamps, traceback frames) and
-    without the sentences printed for every 403."""
-    return _GENERIC.sub(" ", _FRAMES.sub(" ", _STAMP.sub("", _ESCAPES.sub(" ", text))))
+    """The text without what a wrapping adds (JSON escapes, log stamps, traceback frames),
+    without the sentences printed for every 403, and without the causes its writer rules out
+    ("it's not a rate limit": cues.without_denials)."""
+    return without_denials(_GENERIC.sub(" ", _FRAMES.sub(" ", _STAMP.sub("", _ESCAPES.sub(" ", text)))))
+
+
+# Words a report of a failure with Xero's API or its sign-in holds at least one of: a text with none
+# ("the quick brown fox") is about something else, and its resemblance to any cause is chance.
+_ON_TOPIC = re.compile(r"xero|\bapi\b|oauth|token|scope|tenant|connect|organi[sz]ation|\borg\b|sync|"
+                       r"invoice|payroll|contact|journal|report|client|secret|consent|authori[sz]|"
+                       r"authenticat|permission|forbidden|unauthori[sz]ed|rate|limit|throttl|quota|plan\b|"
+                       r"subscription|\b(?:400|401|403|404|429)\b", re.I)
+
+
+def on_topic(text: str) -> bool:
+    """Whether ``text`` says anything of Xero, its API or signing in (``_ON_TOPIC``)."""
+    return _ON_TOPIC.search(text[:MAX_TEXT]) is not None
 
 
 def features(text: str, context: Mapping[str, Any] | None = None) -> Counter[str]:

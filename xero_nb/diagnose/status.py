@@ -100,6 +100,14 @@ STATUS_SHAPES: tuple[re.Pattern[str], ...] = (
                r"(?:->|=>|\u2192|-|:)?[^\S\n]*+([45]\d\d)\b(?![.,:/]\d)"),
     # an exception class followed by the status: "HttpError 403 when calling ...", "ApiException 401"
     re.compile(r"[a-z](?:Error|Exception)[^\S\n]*+[:=(]{0,2}[^\S\n]*+([45]\d\d)\b"),
+    # other languages' words for error and status code (Windows and .NET print them in the
+    # system's language): "Erreur 401", "Fehler: 403", "código de estado 403", "返回 403"
+    re.compile(r"(?:\b(?:erreur|fehler(?:code)?|statuscode|c[oó]digo(?:[^\S\n]++de[^\S\n]++estado)?|"
+               r"errore|codice(?:[^\S\n]++di[^\S\n]++stato)?|foutcode|fout)|返回|状态码|错误|エラー)"
+               r"[^\S\n]{0,3}[:=]?[^\S\n]{0,3}([45]\d\d)(?!\d)", re.IGNORECASE),
+    # the status in brackets before its reason in the system's language, as .NET's WebException
+    # prints it: "...: (401) Nicht autorisiert"
+    re.compile(r":[^\S\n]{0,3}\(([45]\d\d)\)[^\S\n]{1,3}[^\W\d_]"),
 )
 # .NET: "StatusCode: Unauthorized", "HttpStatusCode.Forbidden"
 STATUS_NAME = re.compile(r"\b(?:Http)?Status\s*+Code\W{0,4}([A-Za-z]{6,25})\b", re.IGNORECASE)
