@@ -73,7 +73,7 @@ def test_a_404_is_not_read_as_a_missing_scope() -> None:
     assert d.top.code != "missing_scope" and "404" in d.top.title
 
 
-@pytest.mark.parametrize("text", ["The quick brown fox jumps over the lazy dog", "something went wrong"])
+@pytest.mark.parametrize("text", ["The quick brown fox jumps over the lazy dog", "Lorem ipsum dolor sit amet again"])
 def test_words_about_nothing_of_xero_get_no_cause(text: str) -> None:
     assert diagnose(text=text).top.code == "unknown"
 

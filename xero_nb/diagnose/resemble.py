@@ -69,12 +69,16 @@ def plain(text: str) -> str:
     return without_denials(_GENERIC.sub(" ", _FRAMES.sub(" ", _STAMP.sub("", _ESCAPES.sub(" ", text)))))
 
 
-# Words a report of a failure with Xero's API or its sign-in holds at least one of: a text with none
-# ("the quick brown fox") is about something else, and its resemblance to any cause is chance.
+# Words a report of a failure with Xero's API or its sign-in holds at least one of (Xero's words, or a
+# failure's): a text with none ("the quick brown fox") is about something else, and its
+# resemblance to any cause is chance.
 _ON_TOPIC = re.compile(r"xero|\bapi\b|oauth|token|scope|tenant|connect|organi[sz]ation|\borg\b|sync|"
                        r"invoice|payroll|contact|journal|report|client|secret|consent|authori[sz]|"
                        r"authenticat|permission|forbidden|unauthori[sz]ed|rate|limit|throttl|quota|plan\b|"
-                       r"subscription|\b(?:400|401|403|404|429)\b", re.I)
+                       r"subscription|\b(?:400|401|403|404|429)\b|"
+                       # and a failure's own words: an error said in general is still one to read
+                       r"error|fail|invalid|denied|refus|reject|expir|wrong|unable|cannot|can't|"
+                       r"couldn't|not work|broken|stopped|issue|problem|access|log ?in|sign", re.I)
 
 
 def on_topic(text: str) -> bool:
