@@ -106,3 +106,17 @@ def test_invisible_characters_change_no_word() -> None:
     plain = text.replace("\u200b", "")
     assert diagnose(text=text).observed.field("detail") == "AuthorizationUnsuccessful"
     assert diagnose(text=text).codes == diagnose(text=plain).codes
+
+
+@pytest.mark.parametrize("text", ['{"Status":401,"Detail":"AuthorizationUnsuccessful"}',
+                                  'GET https://api.xero.com/connections -> 401 Unauthorized\n'
+                                  'WWW-Authenticate: Bearer error="invalid_token"'])
+def test_a_401_on_connections_is_never_read_as_a_scope_or_a_tenant(text: str) -> None:
+    d = diagnose(text=text, endpoint="GET https://api.xero.com/connections")
+    assert not {"missing_scope", "not_reconsented", "tenant_header_missing", "tenant_not_connected"} & set(d.codes)
+
+
+def test_a_bad_where_filter_gets_no_permission_cause_by_wording() -> None:
+    d = diagnose(text='{"ErrorNumber":16,"Type":"QueryParseException","Message":"No property or field '
+                      "'Statuss' exists in type 'Invoice'\"}")
+    assert d.codes == ("unknown",)

@@ -18,7 +18,11 @@ TOKEN_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 # Real client secrets, refresh tokens and codes are long random strings; in prose and in a bare
 # "token: value" a value that reads as a word ("expired") is kept, so those shapes get values
 # that do not read as one.
-secrets = st.text(alphabet=TOKEN_CHARS, min_size=16, max_size=64)
+# (an OAuth error's name, "UNAUTHORIZED_CLIENT", is kept on purpose wherever it stands: never a value)
+OAUTH_ERRORS = {"invalid_grant", "invalid_client", "invalid_scope", "invalid_request", "unauthorized_client",
+                "unsupported_grant_type", "access_denied", "unsupported_response_type", "server_error",
+                "temporarily_unavailable"}
+secrets = st.text(alphabet=TOKEN_CHARS, min_size=16, max_size=64).filter(lambda s: s.lower() not in OAUTH_ERRORS)
 not_words = secrets.filter(lambda s: not re.fullmatch(r"[A-Z]?[a-z]+", s))
 ids = st.text(alphabet=TOKEN_CHARS, min_size=1, max_size=40)
 

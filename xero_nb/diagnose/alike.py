@@ -141,12 +141,28 @@ def with_lookalikes(ranked: list[Finding], excluded: frozenset[str] = frozenset(
     return out
 
 
-def ruled_out(ctx: Context) -> frozenset[str]:
+# GET/DELETE /connections takes any valid token of the user's: no scope, no tenant header, no plan
+# (docs/xero-facts.md §4-5). A failure there is the bearer itself (expired, another kind of token,
+# revoked).
+NOT_ON_CONNECTIONS = frozenset({"missing_scope", "not_reconsented", "restricted_scope",
+                                "broad_scope_on_granular_app", "tenant_header_missing",
+                                "tenant_not_connected", "payroll_region_mismatch", "feature_not_in_plan",
+                                "user_role"})
+
+
+def ruled_out(ctx: Context, connections_refused: bool = False) -> frozenset[str]:
     """Look-alikes the context excludes: a custom connection sends no tenant header and has one
-    organisation, and no refresh token (client credentials)."""
+    organisation, and no refresh token (client credentials); a call to /connections that was
+    refused (``connections_refused``: the caller named it as the failing call, and it answered 401
+    or 403) was not refused for a scope, a tenant, a plan or a role. (An empty /connections list can
+    still be a consent that named no organisation's scope; a paste that mentions /connections
+    beside other calls says nothing of which one failed.)"""
+    out: frozenset[str] = frozenset()
     if ctx.custom_connection:
-        return frozenset({"tenant_header_missing", "tenant_not_connected", "invalid_grant"})
-    return frozenset()
+        out = frozenset({"tenant_header_missing", "tenant_not_connected", "invalid_grant"})
+    if connections_refused:
+        out |= NOT_ON_CONNECTIONS
+    return out
 
 
 # -- the wording's resemblance to labelled reports (diagnose/resemble.py) ----------------------

@@ -186,7 +186,9 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
             said_text = text if isinstance(text, str) else obs.body
             shown = {"endpoint": f"{ctx.endpoint.method} {ctx.endpoint.path}" if ctx.endpoint else None,
                      "app_type": app_type}
-            ranked = with_resemblance(ranked, said_text, shown, ruled_out(ctx))
+            on_connections = (obs.status in (401, 403) and isinstance(endpoint, str)
+                              and endpoint.split("?")[0].rstrip("/").lower().endswith("/connections"))
+            ranked = with_resemblance(ranked, said_text, shown, ruled_out(ctx, on_connections))
         except Exception as exc:  # the rules' answer stands
             notes.append(f"internal error in the wording's reading ({type(exc).__name__})")
     if (said := era_guess_note(ctx, ranked[0].code)) is not None:
@@ -214,13 +216,18 @@ def _normalised(text: str) -> str:
     return unicodedata.normalize("NFKC", text.translate(_INVISIBLE))
 
 
+# Xero's answers to what a request holds, not to who sent it: a rejected payload, a bad `where`
+# filter, a body it could not parse. No permission's cause reads alike.
+CONTENT_EXCEPTIONS = frozenset({"validationexception", "queryparseexception", "postdatainvalidexception"})
+
+
 def _wording_may_rank(obs: Observation, ranked: list[Finding]) -> bool:
     """Whether the wording's resemblance may rank causes: a failure Xero (or a wrapper) answered or
     a person described (no status, or a 4xx), not a success, an outage (5xx), a rejected payload
-    (ValidationException) or a mistake in the caller's own code, and with words to read."""
+    or query (``CONTENT_EXCEPTIONS``) or a mistake in the caller's own code, and with words to read."""
     if obs.status is not None and not 400 <= obs.status < 500:
         return False
-    if (obs.field("type") or "").lower() == "validationexception":
+    if (obs.field("type") or "").lower() in CONTENT_EXCEPTIONS:
         return False
     lead = ranked[0] if ranked else None
     if lead is not None and lead.code == "unknown" and client_side(obs.field("error") or "", obs.body):
