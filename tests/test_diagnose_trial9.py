@@ -120,3 +120,26 @@ def test_a_bad_where_filter_gets_no_permission_cause_by_wording() -> None:
     d = diagnose(text='{"ErrorNumber":16,"Type":"QueryParseException","Message":"No property or field '
                       "'Statuss' exists in type 'Invoice'\"}")
     assert d.codes == ("unknown",)
+
+
+CURED = ('DEBUG:urllib3.connectionpool:https://api.xero.com:443 "GET /api.xro/2.0/Invoices HTTP/1.1" 401 152\n'
+         'DEBUG:urllib3.connectionpool:https://identity.xero.com:443 "POST /connect/token HTTP/1.1" 200 1650\n'
+         'DEBUG:urllib3.connectionpool:https://api.xero.com:443 "GET /api.xro/2.0/Invoices HTTP/1.1" 200 None')
+
+
+def test_a_log_whose_failures_were_all_cured_says_nothing_is_failing() -> None:
+    d = diagnose(text=CURED)  # (the failure is still explained: what was cured, and how)
+    assert any("cured by a retry or a token refresh" in n and "nothing is failing now" in n for n in d.notes)
+    assert not any("nothing is failing" in n for n in diagnose(text=CURED.rsplit("\n", 1)[0]).notes)
+
+
+def test_a_traceback_after_a_call_that_worked_is_not_put_on_that_call() -> None:
+    tb = ('INFO:httpx:HTTP Request: GET https://api.xero.com/api.xro/2.0/Contacts "HTTP/1.1 200 OK"\n'
+          "Traceback (most recent call last):\n"
+          '  File "sync.py", line 9, in <module>\n    api.get_payments(tid)\n'
+          "xero_python.exceptions.http_status_exceptions.HTTPStatusException: (401)\nReason: Unauthorized\n"
+          "HTTP response headers: HTTPHeaderDict({'WWW-Authenticate': 'insufficient_scope'})\n"
+          'HTTP response body: b\'{"Type":null,"Title":"Unauthorized","Status":401,"Detail":"AuthorizationUnsuccessful"}\'\n')
+    d = diagnose(text=tb)
+    assert d.top.code == "missing_scope" and "accounting.contacts" not in d.top.title
+    assert any("another call's" in n for n in d.notes)

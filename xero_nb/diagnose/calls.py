@@ -172,14 +172,19 @@ def focus_calls(text: str, prefer: int | None = None) -> tuple[str, str | None]:
     lines = text.splitlines(keepends=True)
     calls = _calls(lines)
     failed = [c for c in calls if c[3] >= 400]
-    if len(calls) < 2 or not failed:
+    if calls and not failed:
+        return _beside_successes(lines, calls)
+    if len(calls) < 2:
         return text, None
     # a failure the log shows retried with success (a 429 waited out) is not what failed the run,
     # nor a 401 followed by a token refresh that worked (the expiry was handled)
     last_success = {(method, url): i for i, method, url, status, _ in calls if status < 400}
     refreshed = max((i for i, _, url, status, _ in calls if status < 400 and _TOKEN_URL in url), default=-1)
     standing = [c for c in failed if last_success.get((c[1], c[2]), -1) < c[0]
-                and not (c[3] == 401 and refreshed > c[0])] or failed
+                and not (c[3] == 401 and refreshed > c[0])]
+    # every failure cured, and an API call (not only the token endpoint) worked last
+    cured = not standing and calls[-1][3] < 400 and _TOKEN_URL not in calls[-1][2]
+    standing = standing or failed
     # a refusal (401, 403, 429, the token endpoint's 400) before any other failure (a 404, a 500)
     refusal = [c for c in standing if c[3] in (401, 403, 429) or (c[3] == 400 and _TOKEN_URL in c[2])]
     target = next((c for c in failed if c[3] == prefer), (refusal or standing)[0])
@@ -213,7 +218,25 @@ def focus_calls(text: str, prefer: int | None = None) -> tuple[str, str | None]:
     if stray:
         note += (f"; lines after other calls that state status {', '.join(map(str, sorted(set(stray))))} "
                  "were left out (a failure whose request the log does not show)")
+    elif cured:
+        note += (f"; every failure was then cured by a retry or a token refresh, and the last call, "
+                 f"{calls[-1][1]} {_short(calls[-1][2])}, answered {calls[-1][3]}: nothing is failing now")
     return kept, note
+
+
+def _beside_successes(lines: list[str],
+                      calls: list[tuple[int, str, str, int, int]]) -> tuple[str, str | None]:
+    """A paste whose logged calls all worked, yet that states a failure elsewhere (an SDK's
+    traceback after a log line of the call before it): the calls that worked are left out, so the
+    failure is not put on their URL. A paste that states no failure is left whole."""
+    drop = {j for i, _, _, _, last in calls for j in range(i, last + 1)}
+    rest = "".join(line for j, line in enumerate(lines) if j not in drop)
+    said = status_from_text(rest)
+    if said is None or said < 400 or not rest.strip():
+        return "".join(lines), None
+    named = ", ".join(f"{m} {_short(u)} ({s})" for _, m, u, s, _ in calls[:MAX_NAMED])
+    return rest, (f"the calls the log shows worked ({named}); the failure ({said}) is another "
+                  "call's, whose request the paste does not show: those lines were left out")
 
 
 def _short(url: str) -> str:
