@@ -67,6 +67,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from xero_nb.diagnose import diagnose
 
 ROOT = Path(__file__).resolve().parent
@@ -113,21 +115,11 @@ def _counts(cases: list[dict[str, Any]]) -> tuple[int, int]:
             sum(cause in codes[:3] for codes, cause in ranked))
 
 
-def test_the_fact_set_does_not_fall_below_its_floor() -> None:
-    top1, top3 = _counts(CASES)
-    assert top1 >= FLOOR_TOP1 and top3 >= FLOOR_TOP3, (top1, top3)
-
-
-def test_the_second_fact_set_does_not_fall_below_its_floor() -> None:
-    top1, top3 = _counts(SECOND)
-    assert top1 >= FLOOR2_TOP1 and top3 >= FLOOR2_TOP3, (top1, top3)
-
-
-def test_the_third_fact_set_does_not_fall_below_its_floor() -> None:
-    top1, top3 = _counts(THIRD)
-    assert top1 >= FLOOR3_TOP1 and top3 >= FLOOR3_TOP3, (top1, top3)
-
-
-def test_the_fourth_fact_set_does_not_fall_below_its_floor() -> None:
-    top1, top3 = _counts(FOURTH)
-    assert top1 >= FLOOR4_TOP1 and top3 >= FLOOR4_TOP3, (top1, top3)
+@pytest.mark.parametrize(("cases", "floor_top1", "floor_top3"), [
+    (CASES, FLOOR_TOP1, FLOOR_TOP3), (SECOND, FLOOR2_TOP1, FLOOR2_TOP3),
+    (THIRD, FLOOR3_TOP1, FLOOR3_TOP3), (FOURTH, FLOOR4_TOP1, FLOOR4_TOP3),
+], ids=["first", "second", "third", "fourth"])
+def test_each_fact_set_stays_at_or_above_its_floor(cases: list[dict[str, Any]], floor_top1: int,
+                                                   floor_top3: int) -> None:
+    top1, top3 = _counts(cases)
+    assert top1 >= floor_top1 and top3 >= floor_top3, (top1, top3)
