@@ -143,3 +143,16 @@ def test_a_traceback_after_a_call_that_worked_is_not_put_on_that_call() -> None:
     d = diagnose(text=tb)
     assert d.top.code == "missing_scope" and "accounting.contacts" not in d.top.title
     assert any("another call's" in n for n in d.notes)
+
+
+def test_an_html_error_page_says_its_status() -> None:
+    page = ("<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1>"
+            "</center><hr><center>nginx</center></body></html>")
+    d = diagnose(text=page)
+    assert d.observed.status == 502 and d.codes == ("unknown",)
+
+
+def test_a_python_call_missing_its_tenant_id_argument_is_the_callers_own() -> None:
+    d = diagnose(text="TypeError: get_invoices() missing 1 required positional argument: 'xero_tenant_id'")
+    assert d.codes == ("unknown",) and "no request was sent to Xero" in d.top.title
+    assert "xero_tenant_id" in d.top.fix[0]

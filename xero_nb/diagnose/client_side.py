@@ -23,11 +23,19 @@ CLIENT_SIDE: dict[str, tuple[str, str]] = {
     "mismatching_state": (
         "The state in the redirect is not the one this sign-in sent (oauthlib's CSRF check)",
         "Start the sign-in again in the same session; never reload or reuse an old redirect URL."),
+    "missing_argument": (
+        "The SDK method was called without an argument it requires (Python's TypeError): no request "
+        "was sent to Xero",
+        "Pass every argument the method requires; the tenant id (xero_tenant_id) is a tenantId "
+        "from GET /connections."),
 }
 _CLASSES = {"InsecureTransportError": "insecure_transport", "MissingTokenError": "missing_token",
             "MismatchingStateError": "mismatching_state"}
 _NAMED = re.compile(r"\((insecure_transport|missing_token|mismatching_state)\)|\b(" + "|".join(_CLASSES)
                     + r")\b")
+# Python's own refusal of a call that lacks an argument, before any request is made
+_MISSING_ARGUMENT = re.compile(r"\bTypeError:[^\S\n]{0,3}[\w.]{1,80}\(\)[^\S\n]{1,3}missing"
+                               r"[^\S\n]{1,3}\d{1,2}[^\S\n]{1,3}required[^\S\n]{1,3}(?:positional|keyword-only)[^\S\n]{1,3}argument")
 
 
 # oauthlib's Warning when the token's scopes are not the ones asked for (parameters.py,
@@ -55,4 +63,6 @@ def client_side(error: str, body: str) -> tuple[str, str] | None:
         m = _NAMED.search(body[:4000])
         if m is not None:
             name = m.group(1) or _CLASSES[m.group(2)]
+        elif _MISSING_ARGUMENT.search(body[:4000]):
+            name = "missing_argument"
     return CLIENT_SIDE[name] if name else None

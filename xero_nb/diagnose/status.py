@@ -105,6 +105,9 @@ STATUS_SHAPES: tuple[re.Pattern[str], ...] = (
     re.compile(r"(?:\b(?:erreur|fehler(?:code)?|statuscode|c[oó]digo(?:[^\S\n]++de[^\S\n]++estado)?|"
                r"errore|codice(?:[^\S\n]++di[^\S\n]++stato)?|foutcode|fout)|返回|状态码|错误|エラー)"
                r"[^\S\n]{0,3}[:=]?[^\S\n]{0,3}([45]\d\d)(?!\d)", re.IGNORECASE),
+    # an HTML error page's title or heading, as a proxy or a gateway serves it:
+    # "<title>502 Bad Gateway</title>", "<h1>403 Forbidden</h1>"
+    re.compile(r"<(?:title|h1)>[^\S\n]{0,5}([45]\d\d)\b", re.IGNORECASE),
     # the status in brackets before its reason in the system's language, as .NET's WebException
     # prints it: "...: (401) Nicht autorisiert"
     re.compile(r":[^\S\n]{0,3}\(([45]\d\d)\)[^\S\n]{1,3}[^\W\d_]"),
