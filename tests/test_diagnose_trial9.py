@@ -156,3 +156,19 @@ def test_a_python_call_missing_its_tenant_id_argument_is_the_callers_own() -> No
     d = diagnose(text="TypeError: get_invoices() missing 1 required positional argument: 'xero_tenant_id'")
     assert d.codes == ("unknown",) and "no request was sent to Xero" in d.top.title
     assert "xero_tenant_id" in d.top.fix[0]
+
+
+@pytest.mark.parametrize(("given", "said"), [
+    ({"token": 5}, "the token given (int) could not be read"),
+    ({"user_role": "superadmin"}, "user_role 'superadmin' is not a Xero role"),
+    ({"headers": 5}, "the headers given (int) could not be read"),
+    ({"request_headers": 5}, "the request headers given (int) could not be read"),
+])
+def test_an_argument_that_cannot_be_read_is_said_and_the_rest_is_read(given: dict[str, object], said: str) -> None:
+    d = diagnose(text='{"Status":403,"Detail":"AuthenticationUnsuccessful"}', **given)  # type: ignore[arg-type]
+    assert any(n.startswith(said) for n in d.notes), d.notes
+    assert d.observed.status == 403 and d.top.code == "tenant_header_missing"
+
+
+def test_a_role_that_is_read_gives_no_note() -> None:
+    assert not diagnose(text='{"Status":403,"Detail":"AuthenticationUnsuccessful"}', user_role="read only").notes

@@ -277,6 +277,14 @@ def build_context(obs: Observation, *, endpoint: Any, granted: Any, requested: A
     except Exception:
         role = None
         notes.append("could not read the user role")
+    if role is not None and role == Role():  # nothing of it was read
+        notes.append(f"user_role {str(user_role)[:30]!r} is not a Xero role (standard, adviser, read only, "
+                     "invoice only, cashbook, removed; reports, payroll admin, projects); ignored")
+        role = None
+    if token is not None and bad_token is None and (t_granted, t_requested, exp, obtained, refresh) == (
+            None, None, None, None, None):
+        notes.append(f"the token given ({type(token).__name__}) could not be read: give the token "
+                     "response (a dict), the access token (a JWT) or granted=; ignored")
     return Context(
         endpoint=found.endpoint, candidates=found.candidates, urls=found.urls,
         endpoint_fact=found.fact, granted=have, requested=want, era=era_s,

@@ -314,11 +314,19 @@ def _observe(response: Any, status: Any, headers: Any, body: Any, text: str | No
                 got.notes.append(f"status {str(status)[:40]!r} is not an HTTP status (100-599, or a "
                                  "reason such as 'Forbidden'); it was left out")
         if headers is not None:
-            got.headers = header_pairs(headers)
+            try:
+                got.headers = header_pairs(headers)
+            except Exception:  # one unreadable part: the rest is still read
+                got.notes.append(f"the headers given ({type(headers).__name__}) could not be read: give a "
+                                 "dict or (name, value) pairs; left out")
         if body is not None:
             got.body = text_of(body)
         if request_headers is not None:
-            got.request_headers = header_pairs(request_headers)
+            try:
+                got.request_headers = header_pairs(request_headers)
+            except Exception:
+                got.notes.append(f"the request headers given ({type(request_headers).__name__}) could "
+                                 "not be read: give a dict or (name, value) pairs; left out")
     if body is not None or response is not None:
         seen, note = readable(got.body, "body")
         got.notes += [note] if note and note not in got.notes else []
