@@ -278,10 +278,21 @@ def observe(response: Any = None, *, status: Any = None, headers: Any = None, bo
             given = status_given(status) if status is not None else None
         except Exception:
             given = None
-        why = ("nested too deeply" if isinstance(exc, RecursionError) else f"{type(exc).__name__}")
+        why = "nested too deeply" if isinstance(exc, RecursionError) else type(exc).__name__
         return Observation(source="unparsed", status=given, body=redact(_safe_text(text, body))[:MAX_BODY],
                            notes=(f"the input could not be read in full ({why}): only the status given "
                                   "and the text were used",))
+
+
+def _pairs(value: Any, what: str, notes: list[str]) -> list[tuple[str, str]]:
+    """Header pairs from what was given; none, and a note, when it cannot be read (the rest of the
+    input is still read)."""
+    try:
+        return header_pairs(value)
+    except Exception:
+        notes.append(f"the {what} given ({type(value).__name__}) could not be read: give a dict or "
+                     "(name, value) pairs; left out")
+        return []
 
 
 def _safe_text(text: Any, body: Any) -> str:
@@ -314,19 +325,11 @@ def _observe(response: Any, status: Any, headers: Any, body: Any, text: str | No
                 got.notes.append(f"status {str(status)[:40]!r} is not an HTTP status (100-599, or a "
                                  "reason such as 'Forbidden'); it was left out")
         if headers is not None:
-            try:
-                got.headers = header_pairs(headers)
-            except Exception:  # one unreadable part: the rest is still read
-                got.notes.append(f"the headers given ({type(headers).__name__}) could not be read: give a "
-                                 "dict or (name, value) pairs; left out")
+            got.headers = _pairs(headers, "headers", got.notes)
         if body is not None:
             got.body = text_of(body)
         if request_headers is not None:
-            try:
-                got.request_headers = header_pairs(request_headers)
-            except Exception:
-                got.notes.append(f"the request headers given ({type(request_headers).__name__}) could "
-                                 "not be read: give a dict or (name, value) pairs; left out")
+            got.request_headers = _pairs(request_headers, "request headers", got.notes)
     if body is not None or response is not None:
         seen, note = readable(got.body, "body")
         got.notes += [note] if note and note not in got.notes else []
