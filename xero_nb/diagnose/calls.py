@@ -224,6 +224,65 @@ def focus_calls(text: str, prefer: int | None = None) -> tuple[str, str | None]:
     return kept, note
 
 
+# A response's own start in a paste: its status line ("HTTP/1.1 403 Forbidden", curl's "< HTTP/2 429").
+_STATUS_LINE = re.compile(r"^[^\S\n]*+(?:<[^\S\n]*+)?HTTP/[\d.]{1,5}[^\S\n]++([1-5]\d\d)\b")
+_ERROR_KEYS = ("error", "detail", "type")
+
+
+def _json_error(line: str) -> tuple[int | None, str] | None:
+    """(status, name) of an error body written on one line ('Error 2: {"Status":403,...}'), else None."""
+    start, end = line.find("{"), line.rfind("}")
+    if start < 0 or end <= start or end - start > 20_000:
+        return None
+    try:
+        value = json.loads(line[start:end + 1])
+    except ValueError:
+        return None
+    if not isinstance(value, dict):
+        return None
+    low = {str(k).lower(): v for k, v in value.items()}
+    status = low.get("status") if isinstance(low.get("status"), int) else None
+    # an answer's shape: Xero's problem (Status, Detail), its API exception (ErrorNumber, Type) or
+    # an OAuth error; a log's own JSON lines ({"level": ..., "msg": ...}) are none of these
+    if not (status is not None or "errornumber" in low or isinstance(low.get("error"), str)):
+        return None
+    name = next((str(low[k]) for k in _ERROR_KEYS if isinstance(low.get(k), str) and low[k]), "")
+    return status, name[:80]
+
+
+def focus_responses(text: str) -> tuple[str, str | None]:
+    """``text`` cut to its last failure when it shows two different error answers one after the
+    other, with no request lines (those are ``focus_calls``' to read), and a note saying so.
+
+    "First I got a 429 ... then after waiting a 403": read whole, the 429's headers and the 403's
+    body would be taken for one answer. Answers pasted in turn are told in the order they came,
+    so the last is the one that stands; the earlier ones are named in the note.
+    """
+    if text.count("\n") < 1 or len(text) > 200_000:
+        return text, None
+    lines = text.splitlines(keepends=True)
+    if _calls(lines):
+        return text, None
+    answers: list[list[Any]] = []  # [first line, status, name]
+    for i, line in enumerate(lines):
+        if (head := _STATUS_LINE.match(line)) is not None:
+            answers.append([i, int(head.group(1)), ""])
+        elif (body := _json_error(line)) is not None:
+            if answers and not answers[-1][2] and body[0] in (None, answers[-1][1]):
+                answers[-1][2] = body[1]  # the body of the status line above it
+            else:
+                answers.append([i, body[0], body[1]])
+    failed = [a for a in answers if a[1] is None or a[1] >= 400]
+    if len(failed) < 2 or len({(a[1], a[2].lower()) for a in failed}) < 2:
+        return text, None
+    last = failed[-1]
+    kept = "".join(line for j, line in enumerate(lines) if not failed[0][0] <= j < last[0])
+    named = ", ".join(" ".join(str(p) for p in (a[1], a[2]) if p) for a in failed[:-1][:MAX_NAMED])
+    return kept, (f"the paste shows {len(failed)} error answers one after the other: the last, "
+                  f"{' '.join(str(p) for p in (last[1], last[2]) if p)}, is diagnosed; before it: "
+                  f"{named} (paste one alone to diagnose it)")
+
+
 def _beside_successes(lines: list[str],
                       calls: list[tuple[int, str, str, int, int]]) -> tuple[str, str | None]:
     """A paste whose logged calls all worked, yet that states a failure elsewhere (an SDK's
@@ -410,7 +469,23 @@ def log_markers(text: str) -> frozenset[str]:
         if status < 400 and ".xro/" in url:
             out.add("other_calls_work")
             break
+    if _refresh_cured(calls, at):
+        out.add("refresh_cured")
     return frozenset(out)
+
+
+def _refresh_cured(calls: list[tuple[int, str, str, int, int]], at: int) -> bool:
+    """Whether the 401 at ``calls[at]`` was followed by a token refresh that worked and then by the
+    same call answered 2xx, with no failure of an API call after that: the client handled an
+    expired access token, and nothing stands."""
+    after = calls[at + 1:]
+    refresh = next((n for n, c in enumerate(after) if _TOKEN_URL in c[2]), None)
+    if refresh is None or after[refresh][3] >= 400:
+        return False
+    rest = after[refresh + 1:]
+    target = calls[at]
+    return (any(c[1] == target[1] and c[2] == target[2] and c[3] < 300 for c in rest)
+            and not any(c[3] >= 400 for c in rest))
 
 
 def _disconnected(text: str) -> frozenset[str]:

@@ -6,6 +6,7 @@ strings themselves are never kept.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -213,7 +214,13 @@ def country_code(name: str) -> str:
     if len(said) == 5 and said[2] in " -":  # a locale: en-GB, en_AU, au-AU
         said = said[3:]
     said = COUNTRY_ALIASES.get(said, said)
-    return said if len(said) == 2 and said.isalpha() else ""
+    if len(said) != 2 or not said.isalpha() or _PLACEHOLDER.match(said):
+        return ""
+    return said
+
+
+# ISO 3166's codes kept for private use (AA, QM-QZ, XA-XZ, ZZ): a placeholder, no country.
+_PLACEHOLDER = re.compile(r"AA|Q[M-Z]|X[A-Z]|ZZ")
 
 
 def build_context(obs: Observation, *, endpoint: Any, granted: Any, requested: Any, token: Any,
@@ -281,6 +288,10 @@ def build_context(obs: Observation, *, endpoint: Any, granted: Any, requested: A
         notes.append(f"user_role {str(user_role)[:30]!r} is not a Xero role (standard, adviser, read only, "
                      "invoice only, cashbook, removed; reports, payroll admin, projects); ignored")
         role = None
+    if bad_token and obs.status is not None and obs.status != 401:
+        # (a 401 is what such a token gets: the expiry rules say so there)
+        notes.append(f"the token given cannot be one Xero accepts: {bad_token}. Yet Xero answered "
+                     f"{obs.status}, so the call that failed probably sent another token")
     if token is not None and bad_token is None and (t_granted, t_requested, exp, obtained, refresh) == (
             None, None, None, None, None):
         notes.append(f"the token given ({type(token).__name__}) could not be read: give the token "

@@ -264,6 +264,12 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\btenant[_ -]?id\b[^.\n]{0,30}?\b(?:changed|wrong|stale|incorrect|different)\b",
         r"\bdemo\s++(?:company\s++)?(?:was\s++|had\s++been\s++|been\s++)?reset\b",
         r"\breset(?:s|ting)?\s++(?:the\s++|their\s++|our\s++|your\s++|his\s++|her\s++|a\s++|my\s++)?demo\s++(?:company|org\w*+)\b",
+        # the Demo Company that worked before and fails now: it resets (about every 28 days) and the
+        # reset drops its connections and gives it a new tenant id (§8)
+        r"\bdemo\s++(?:company|org\w*+)\b[^\n]{0,80}?\b(?:(?:it\s++|was\s++|were\s++)?work(?:ed|ing)\s++"
+        r"(?:fine\s++)?(?:yesterday|before|last\s++(?:week|month)|until)|stopped\s++working|suddenly)\b",
+        r"\b(?:work(?:ed|ing)\s++(?:fine\s++)?(?:yesterday|last\s++(?:week|month))|stopped\s++working)\b"
+        r"[^\n]{0,80}?\bdemo\s++(?:company|org\w*+)\b",
         # tokens may reach several organisations: taking the first one blindly picks the wrong one
         r"\b(?:one|a)\s++(?:xero\s++)?organi[sz]ation\b[^.\n]{0,50}?\b(?:a\s++different|another|some\s++other)"
         r"(?:\s++one)?\b",
@@ -717,6 +723,19 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\bmulti[\s-]?currenc(?:y|ies)\b[^.\n]{0,40}?\b(?:not\s++(?:included|available|enabled|subscribed)|"
         r"plans?|subscriptions?)\b",
         r"\b(?:plans?|subscriptions?)\b[^.\n]{0,40}?\bmulti[\s-]?currenc(?:y|ies)\b"),
+    # Xero's Demo Company: it is reset now and then, and a reset drops its connections (§8)
+    "demo_company": (r"\bdemo\s++(?:company|org\w*+)\b",),
+    # The Journals scope named as what a call needs ("the connector requires accounting.journals.read"),
+    # or as what the token holds ("I added accounting.journals.read and reconnected"): only the
+    # latter says the token holds it.
+    "journals_needed": (
+        r"\b(?:requires?|required|requiring|needs?|needed|missing|without|lacks?|lacking)\s++(?:the\s++|an?\s++)?"
+        r"[`'\"]?accounting\.journals\.read",),
+    "journals_held": (
+        r"\b(?:added|adding|have|has|had|granted|includ\w*+|holds?|got|requested|asked\s++for|consented)\b"
+        r"[^.\n]{0,40}?accounting\.journals\.read",
+        r"accounting\.journals\.read\b[^.\n]{0,30}?\b(?:is|was|are|were)\s++(?:granted|included|present|there|held|"
+        r"in\s++(?:the|my|our)\s++scopes?)\b"),
 }
 
 

@@ -29,7 +29,7 @@ from xero_nb.diagnose.observation import Observation, observe
 from xero_nb.diagnose.offer import offer_findings
 from xero_nb.diagnose.org import org_findings
 from xero_nb.diagnose.paste import library_of_app
-from xero_nb.diagnose.platform import for_platform, platform_of
+from xero_nb.diagnose.platform import connector_sends_tenant, for_platform, platform_of
 from xero_nb.diagnose.prose import fallback_findings, prose_findings
 from xero_nb.diagnose.rules import OAUTH_ERRORS, expiry_findings, rate_findings, tenant_findings
 from xero_nb.diagnose.scope import scope_findings
@@ -191,15 +191,16 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
             ranked = with_resemblance(ranked, said_text, shown, ruled_out(ctx, on_connections))
         except Exception as exc:  # the rules' answer stands
             notes.append(f"internal error in the wording's reading ({type(exc).__name__})")
+    own_code = obs.library is not None or obs.sdk_class is not None  # an SDK's or a library's own error
+    words = text if isinstance(text, str) else obs.body
+    platform = platform_of(app_type, words, own_code)
+    ranked = connector_sends_tenant(ranked, platform, words)
     if (said := era_guess_note(ctx, ranked[0].code)) is not None:
         notes.append(said)
     if ranked[0].code != "unknown" and (said := axios_note(obs)) is not None:
         notes.append(said)  # (an unknown answer says it as its first step)
     worded = in_sdk_terms(redirect_first(ranked, obs), obs)  # the steps as the error's words call for
-    # a no-code platform's user acts in its screens (reconnect), not in code
-    own_code = obs.library is not None or obs.sdk_class is not None  # an SDK's or a library's own error
-    words = text if isinstance(text, str) else obs.body
-    worded = for_platform(worded, platform_of(app_type, words, own_code))
+    worded = for_platform(worded, platform)  # a no-code platform's user acts in its screens, not in code
     return Diagnosis(tuple(worded), obs, decisive_fact(ranked), tuple(notes))
 
 

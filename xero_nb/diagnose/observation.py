@@ -19,7 +19,14 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_plus
 
-from xero_nb.diagnose.calls import drop_successes, focus_calls, focus_har, log_markers, seen_connections
+from xero_nb.diagnose.calls import (
+    drop_successes,
+    focus_calls,
+    focus_har,
+    focus_responses,
+    log_markers,
+    seen_connections,
+)
 from xero_nb.diagnose.cues import cue_markers, scope_names, without_denials
 from xero_nb.diagnose.fields import (
     Pasted,
@@ -350,6 +357,8 @@ def _observe(response: Any, status: Any, headers: Any, body: Any, text: str | No
         focused, har_note = focus_har(raw)  # a browser's capture: its failed call
         prefer = got.status if status is not None else None  # --status picks the call that had it
         focused, calls_note = focus_calls(focused, prefer) if har_note is None else (focused, har_note)
+        if calls_note is None:  # answers pasted in turn, with no requests: the last one
+            focused, calls_note = focus_responses(focused)
         pasted_text, note = readable(focused)
         pasted = parse_paste(pasted_text)
         pasted.notes[:0] = [n for n in (calls_note, note) if n]

@@ -4,7 +4,8 @@ Whoever runs Xero through n8n, Make, Zapier, Power Automate, Fivetran and the li
 header or change the scopes in code: the platform's connector does that. Their steps are in the
 platform's own screens (reconnect the Xero connection, choose the organisation, set the scopes
 where the platform lets them), and what only the vendor can change is said to be the vendor's.
-The ranking is not touched: only the steps of the causes the user acts on through the platform.
+The ranking is touched once: a platform's own Xero connector sends the xero-tenant-id itself,
+so "the header was not sent" is unlikely there unless the words say so (``connector_sends_tenant``).
 """
 
 from __future__ import annotations
@@ -97,6 +98,28 @@ def _steps(code: str, p: str, scope: str | None) -> tuple[str, ...] | None:
                 "developer.xero.com shows them (generate a new secret there if unsure), then "
                 "reconnect.",)
     return None
+
+
+# A platform's generic HTTP step (n8n's HTTP Request node, Webhooks by Zapier, Make's HTTP module,
+# Power Automate's HTTP action, a custom connector, Power BI's Web connector) sends only the headers
+# the user gives it.
+GENERIC_STEP = re.compile(r"\bHTTP\s*+Request\b|\bwebhooks?\s++by\s++zapier\b|"
+                          r"\bHTTP\s++(?:module|action|step|node)\b|\bcustom\s++connector\b|\bHTTP\s*+-\s*+Make\s++a\s++request\b|"
+                          r"\bWeb\.Contents\b|\bWeb\s++connector\b|\bPower\s*+Query\b", re.IGNORECASE)
+# Platforms with no Xero connector of their own: every call is a generic web request (Power BI).
+NO_CONNECTOR = frozenset({"Power BI"})
+EXPLICIT = 0.85  # a tenant-header finding this strong rests on words or headers that say it
+
+
+def connector_sends_tenant(findings: list[Finding], platform: str | None, text: str) -> list[Finding]:
+    """Findings with "the xero-tenant-id was not sent" weighed down (below the lost connection)
+    when a platform's own Xero connector made the call: it sends the header itself. Unchanged when
+    no platform is named, a generic HTTP step is, or the finding rests on what says it outright."""
+    if platform is None or platform in NO_CONNECTOR or GENERIC_STEP.search(text[:5000]):
+        return findings
+    out = [replace(f, weight=min(f.weight, 0.35)) if f.code == "tenant_header_missing" and f.weight < EXPLICIT
+           else f for f in findings]
+    return sorted(out, key=lambda f: -f.weight)  # (stable: ties keep their order)
 
 
 def for_platform(findings: list[Finding], platform: str | None) -> list[Finding]:

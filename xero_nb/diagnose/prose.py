@@ -28,6 +28,9 @@ DISCONNECT_FIX = ("DELETE /connections/{id} takes the connection `id` from GET /
                   "`tenantId` or the `authEventId`.",)
 RECONSENT_FIX = ("Existing tokens keep the scopes they were issued with: reconnect (the user "
                  "consents again) and use the NEW token; refreshing the old one keeps the old scopes.",)
+JOURNALS_FIX = ("Check the app's tier at developer.xero.com (Journals need Advanced) and apply for "
+                "Journals access, or read the granular endpoints (Invoices, Payments, BankTransactions, "
+                "ManualJournals) instead.",)
 PROSE_WEIGHT = 0.8  # words that name a cause: below Xero's own keys, above any prior
 
 
@@ -156,6 +159,12 @@ def prose_findings(obs: Observation, ctx: Context) -> list[Finding]:
         add("tenant_header_missing", "The xero-tenant-id header was not sent",
             "the tenant id named as missing",
             ("Send `xero-tenant-id: <tenantId>` from GET /connections on every call.",), 0.85)
+    if "tenant_wrong" in m and "demo_company" in m:
+        add("tenant_not_connected", "The Demo Company was probably reset: a reset drops its "
+            "connections and gives it a new tenant id", "the Demo Company, reset or failing after "
+            "it worked", ("Connect again and pick the Demo Company on Xero's consent screen, then "
+                          "use the tenantId GET /connections lists now (the old id is gone).",),
+            PROSE_WEIGHT, CONNECTIONS_FACT)
     if "tenant_wrong" in m:
         add("tenant_not_connected", "The tenant id sent is not (or no longer) one this token may "
             "use", "a wrong, old or changed tenant id",
@@ -174,12 +183,25 @@ def prose_findings(obs: Observation, ctx: Context) -> list[Finding]:
                               "again (or call updateTenants(false) to skip the organisation "
                               "details).",), 0.7 if _refused(obs) or obs.status is None else 0.5,
             "the token's scopes: does it hold accounting.settings(.read)?")
+    journals_tier = "journals" in m and "connection_cap" in m and not _CONNECTIONS.search(obs.body)
     if "journals" in m and "accounting.journals.read" in obs.scopes_named and _refused(obs):
-        add("tier_gated", "Journals are refused although accounting.journals.read is held: from 2 Mar "
-            "2026 Journals need the Advanced tier and Xero's security assessment",
-            "Journals refused with accounting.journals.read",
-            ("Check the app's tier at developer.xero.com (Journals need Advanced), or read the "
-             "granular endpoints (Invoices, Payments, BankTransactions, ManualJournals).",), 0.75)
+        if "journals_needed" in m and "journals_held" not in m:
+            # the scope named as what Journals need ("the connector requires accounting.journals.read"),
+            # not as what the token holds: first whether it holds it, then the tier
+            add("missing_scope", "The token may lack `accounting.journals.read`, which GET /Journals "
+                "needs: the words name it as required, not as held", "Journals need "
+                "accounting.journals.read", ("Add `accounting.journals.read` to the scopes requested "
+                                             "and connect again (a new consent): a refreshed token "
+                                             "never gains a scope.",), 0.62,
+                "the token's scopes (its `scope` claim): does it hold accounting.journals.read?")
+            add("tier_gated", "Or the tier: from 2 Mar 2026 Journals need the Advanced tier and Xero's "
+                "security assessment, even with accounting.journals.read", "Journals refused",
+                JOURNALS_FIX, 0.55)
+        else:
+            add("tier_gated", "Journals are refused although accounting.journals.read is held: from 2 Mar "
+                "2026 Journals need the Advanced tier and Xero's security assessment",
+                "Journals refused with accounting.journals.read", JOURNALS_FIX,
+                0.85 if journals_tier else 0.75)
     if "plan_cap" in m and not m & {"rate_limit", "connection_cap"}:
         add("feature_not_in_plan", "The organisation's Xero plan caps this (invoices or bills a "
             "month) or allows no API connection at all: not a rate limit", "a limit of the Xero plan",
@@ -196,6 +218,10 @@ def prose_findings(obs: Observation, ctx: Context) -> list[Finding]:
         add("rate_limited", "The day's call limit is spent: it resets within 24 hours",
             "a call limit", ("Wait for the day limit to reset (Retry-After says when), then spread "
                              "the calls out.",), 0.6, RATE_FACT)
+    elif journals_tier and _refused(obs):  # a tier named beside Journals: the Journals gate, not a cap
+        add("tier_gated", "Journals need the Advanced tier (from 2 Mar 2026, with Xero's security "
+            "assessment): a lower tier is refused them, whatever the scopes", "Journals and a tier",
+            JOURNALS_FIX, 0.85)
     elif "connection_cap" in m:
         add("tier_gated", "The app's tier (or uncertified status) caps how many organisations it "
             "may connect", "a connection limit or a tier",

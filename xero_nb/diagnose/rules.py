@@ -177,6 +177,16 @@ def expiry_findings(obs: Observation, ctx: Context) -> list[Finding]:
                          "the refresh token), whole, as `Authorization: Bearer <access_token>`.",
                          "If it was one, it was revoked or cut short: refresh, or sign in again."),
                         0.92)]
+    if "refresh_cured" in obs.markers and not obs.markers & {"insufficient_scope",
+                                                             "authorizationunsuccessful"}:
+        # the log shows it handled: a token refresh that worked, then the same call answered 2xx
+        return [Finding("token_expired", "The 401 was the access token running out, and it was "
+                        "handled: the client refreshed the token and the same call then worked, so "
+                        "nothing is failing now", (*evidence_of(obs), "the log: a token refresh that "
+                                                   "worked, then the same call answered 2xx"),
+                        ("Nothing to fix: a 401 followed by a refresh and a retry that works is how "
+                         "an expired access token (30 minutes) is meant to be handled.",
+                         "To avoid the 401 at all, refresh shortly before the token's exp."), 0.9)]
     if ctx.expires_at is not None and ctx.expires_at <= ctx.now:
         when = datetime.fromtimestamp(ctx.expires_at, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
         return [Finding("token_expired", f"The access token expired at {when}",
@@ -244,6 +254,39 @@ def unprovisioned(obs: Observation, ep: Endpoint | None,
         return "projects"
     families = {s.partition(".")[0] for s in granted or () if s not in OIDC_SCOPES}  # ("projects" has no dot)
     return next(iter(families), None) if len(families) == 1 and families <= {"payroll", "projects"} else None
+
+
+# Roles that cannot connect an app, nor keep a connection working: only Standard and Adviser users
+# may (developer.xero.com FAQ, permissions; §8).
+_CANNOT_CONNECT = {"read_only": "read only", "invoice_only": "invoice only", "cashbook": "cashbook client",
+                   "managed_client": "managed client"}
+
+
+def _role_standing(ctx: Context, ev: list[str], t: float) -> Finding | None:
+    """What the user's role, when given, says of a tenant's refusal when the endpoint is not known
+    (None when no role is given; with the endpoint, what the role allows is weighed in org.py)."""
+    role = ctx.role
+    if role is None or role.role is None or (ctx.endpoint is not None and role.role != "removed"):
+        return None
+    ev = [*ev, f"user role: {role.describe()}"]
+    if role.role == "removed":
+        return Finding("user_role", "The user who connected was removed from the organisation: a "
+                       "token reaches an organisation only while its user belongs to it", tuple(ev),
+                       ("Connect again as a user of the organisation (Standard or Adviser), or ask an "
+                        "admin to invite the user back.",), 0.9 * t)
+    if role.role in _CANNOT_CONNECT:
+        return Finding("user_role", f"The user's role ({_CANNOT_CONNECT[role.role]}) allows little: "
+                       "such a user cannot connect an app (only Standard and Adviser users may) and "
+                       "reaches only part of the organisation", tuple(ev),
+                       ("Ask an organisation admin to give the user the Standard or Adviser role, then "
+                        "connect again; or connect as a user who has it.",), 0.7 * t,
+                       "the call that failed (a write, or a part of Xero the role does not reach)")
+    # a Standard or Adviser user may connect: the role is not what changed (unless it was lately)
+    return Finding("user_role", f"The user's role ({role.role}) may connect apps: if it was not "
+                   "changed lately, the organisation's state (inactive, trial ended) is the question",
+                   tuple(ev), ("Check in Xero that the organisation is active and the user still has "
+                               "that role; reconnect after an admin restores it.",), 0.3 * t,
+                   CONNECTIONS_FACT)
 
 
 def tenant_findings(obs: Observation, ctx: Context) -> list[Finding]:
@@ -355,11 +398,18 @@ def tenant_findings(obs: Observation, ctx: Context) -> list[Finding]:
                                ("Use a tenantId from this token's /connections, or sign in again "
                                 "as a user of that organisation and connect it.",), 0.92 * t))
         elif tid is not None:
-            out.append(Finding("user_role", "The tenant is connected, so the user's access to it "
-                               "changed (removed, role downgraded) or the org is inactive",
-                               tuple(ev), ("Check the user's role in the organisation; reconnect "
-                                           "after an admin restores it.",), 0.55 * t, ROLE_FACT))
+            payroll = ("Payroll calls also need the Payroll Admin role: ask an organisation admin to "
+                       "grant it.",) if ep is not None and ep.payroll_region else ()
+            out.append(_role_standing(ctx, ev, t) or Finding(
+                "user_role", "The tenant is connected, so the user's access to it changed (removed, "
+                "role downgraded) or the org is inactive", tuple(ev), ("Check the user's role in the "
+                                                                       "organisation; reconnect after "
+                                                                       "an admin restores it.",
+                                                                       *payroll),
+                0.55 * t, ROLE_FACT))
     else:
+        if (standing := _role_standing(ctx, ev, t)) is not None:
+            out.append(standing)
         out.append(Finding("tenant_not_connected", "The tenant id may not be connected for this "
                            "token (stale after a reconnect, or another user's)", tuple(ev),
                            ("Call GET /connections with this token and use one of its tenantIds.",),
