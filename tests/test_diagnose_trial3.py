@@ -55,8 +55,8 @@ def test_a_token_passed_as_the_tenant_id_is_never_shown_and_called_swapped(given
 def test_a_secret_passed_as_scopes_is_never_echoed(given: dict[str, Any], what: str) -> None:
     d = diagnose(P403, **given)
     assert REFRESH[:20] not in shown(d) and SECRET[:20] not in shown(d)
-    assert (f"a {what} value is shaped like a token or secret (not shown), not a scope: were the "
-            "token and the scopes swapped?") in d.notes
+    assert (f"1 {what} value(s) not shaped like a scope name (a token, a secret or JSON: not shown) "
+            "were left out: were the token and the scopes swapped?") in d.notes
 
 
 def test_a_misspelt_scope_is_still_named_with_its_near_miss() -> None:

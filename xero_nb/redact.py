@@ -62,7 +62,8 @@ _KEY_VALUE = re.compile(
     r"""(?=(?P<vq>\\?["'`])(?P<qval>(?:[^"'`\\\n]|\\[/u])*)|(?P<bval>[^\s"'`\\&,;:=}\]<>)]*=*))""")
 _PROSE = re.compile(
     r"""(?i)\b(?:(?:client|app|consumer)[ _-]?secret|(?:access|refresh|id|bearer)[ _-]?token"""
-    r"""|api[ _-]?key|password|secret)(?:[ \t]{1,5}(?!(?:is|was)\b)[A-Za-z']{1,20}){0,3}"""
+    r"""|api[ _-]?key|(?:code|pkce)[ _-]?verifier|password|secret)"""
+    r"""(?:[ \t]{1,5}(?!(?:is|was)\b)[A-Za-z']{1,20}){0,3}"""
     r"""\s+(?:is|was|=)\s*:?\s*"""
     r"""(?:(?P<vq>["'`])(?P<qval>[^\s"'`]+)|(?P<bval>[^\s"'`,;]+))""")
 # The same credential words with the value right after them, as error messages write it ("refresh
@@ -74,7 +75,8 @@ _PROSE = re.compile(
 _PROSE_BARE = re.compile(
     r"""(?i)\b(?:(?:(?:(?:client|app|consumer)[ _-]?)?secret|"""
     r"""(?:(?:access|refresh|id|bearer)[ _-]?)?token|grant|"""
-    r"""api[ _-]?key|(?:authori[sz]ation|auth)[ _-]?code)[ \t]+['"`]?(?P<val>[A-Za-z0-9._~+/-]{8,}=*)"""
+    r"""api[ _-]?key|(?:code|pkce)[ _-]?verifier|(?:authori[sz]ation|auth)[ _-]?code)[ \t]+['"`]?"""
+    r"""(?P<val>[A-Za-z0-9._~+/-]{8,}=*)"""
     r"""|\bcode[ \t]+(?P<code>[A-Za-z0-9._~+/-]{8,})(?=[ \t]+(?:was[ \t]+|is[ \t]+|has[ \t]+been[ \t]+|"""
     r"""has[ \t]+)?(?:already|expired|invalid|used|redeemed|not[ \t]+valid)\b))""")
 _NOT_A_TOKEN = r"(?!(?:token|tokens|auth|authentication|authorization|scheme|header|realm|scope" \

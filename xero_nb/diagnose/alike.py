@@ -150,16 +150,17 @@ NOT_ON_CONNECTIONS = frozenset({"missing_scope", "not_reconsented", "restricted_
                                 "user_role"})
 
 
-def ruled_out(ctx: Context, connections_refused: bool = False) -> frozenset[str]:
+def ruled_out(ctx: Context, connections_refused: bool = False, header_sent: bool = False) -> frozenset[str]:
     """Look-alikes the context excludes: a custom connection sends no tenant header and has one
     organisation, and no refresh token (client credentials); a call to /connections that was
     refused (``connections_refused``: the caller named it as the failing call, and it answered 401
     or 403) was not refused for a scope, a tenant, a plan or a role. (An empty /connections list can
     still be a consent that named no organisation's scope; a paste that mentions /connections
-    beside other calls says nothing of which one failed.)"""
-    out: frozenset[str] = frozenset()
+    beside other calls says nothing of which one failed.) ``header_sent``: the paste or the
+    context says the xero-tenant-id was sent (a tenant id given, "the header is present")."""
+    out: frozenset[str] = frozenset({"tenant_header_missing"}) if header_sent else frozenset()
     if ctx.custom_connection:
-        out = frozenset({"tenant_header_missing", "tenant_not_connected", "invalid_grant"})
+        out |= frozenset({"tenant_header_missing", "tenant_not_connected", "invalid_grant"})
     if connections_refused:
         out |= NOT_ON_CONNECTIONS
     return out

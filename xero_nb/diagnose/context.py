@@ -68,6 +68,7 @@ class Context:
     refreshing: bool = False  # the failing request was a refresh (grant_type=refresh_token)
     token_problem: str | None = None  # why the access token given cannot be one Xero accepts
     tenant_is_token: bool = False  # the xero-tenant-id given is shaped like a token (not kept)
+    tenant_id_empty: bool = False  # tenant_id="" given: the call sent the header with no value
 
     @property
     def custom_connection(self) -> bool:
@@ -78,6 +79,11 @@ class Context:
     def era_for_checks(self) -> str:
         """The era to judge scopes in: given, else inferred, else mixed (counts either kind)."""
         return self.era or self.era_guess or "mixed"
+
+
+# A scope's name as Xero writes them (accounting.contacts.read, offline_access, practicemanager.*),
+# or a near miss of one (a list joined with ";"): letters first, no quotes, braces or "=".
+_SCOPE_SHAPE = re.compile(r"[A-Za-z][A-Za-z0-9_.*:/;,+-]{0,299}\Z")
 
 
 def _scopes(value: Any, notes: list[str], what: str) -> frozenset[str] | None:
@@ -91,10 +97,15 @@ def _scopes(value: Any, notes: list[str], what: str) -> frozenset[str] | None:
     try:
         known = known_scopes()
         unknown = sorted(n for n in names if n not in known)
-        if any(looks_secret(n) for n in unknown):  # never echoed: a token where scopes go
-            notes.append(f"a {what} value is shaped like a token or secret (not shown), not a "
-                         "scope: were the token and the scopes swapped?")
-        for name in [n for n in unknown if not looks_secret(n)][:5]:
+        # never kept nor echoed: a token, a secret, a token response's JSON where scopes go
+        alien = {n for n in unknown if looks_secret(n) or not _SCOPE_SHAPE.match(n)}
+        if alien:
+            notes.append(f"{len(alien)} {what} value(s) not shaped like a scope name (a token, a secret "
+                         "or JSON: not shown) were left out: were the token and the scopes swapped?")
+            if not names - alien:
+                return None  # nothing of it was scopes: not known, rather than "none held"
+            names = frozenset(names - alien)
+        for name in [n for n in unknown if n not in alien][:5]:
             note = near_miss(name, "'")
             hint = f"; {note}" if note else ""
             notes.append(f"{what} scope {name[:60]!r} is not a Xero scope{hint}")
@@ -310,4 +321,5 @@ def build_context(obs: Observation, *, endpoint: Any, granted: Any, requested: A
         refreshing=is_refresh(grant_type) or is_refresh(obs.grant_type) or (
             "refresh_call" in obs.markers and "no_refresh" not in obs.markers),
         token_problem=bad_token or obs.bearer_problem, tenant_is_token=swapped,
+        tenant_id_empty=isinstance(tenant_id, str) and not tenant_id.strip(),
     )

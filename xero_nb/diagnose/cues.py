@@ -58,6 +58,7 @@ CUES: dict[str, tuple[str, ...]] = {
     # No refresh token (null, missing, offline_access not asked for), or no refresh at all:
     # the 30-minute access token lapses (§4).
     "no_refresh": (
+        r"\bkeyerror:\s*+['\"]refresh_token['\"]",  # Python: the token response has no refresh_token
         _RT + _GAP + r"\b(?:null|none|nil|empty|undefined|missing|not\s++(?:returned|issued|provided|"
         r"present|set|saved|stored))\b",
         r"\bno\s++" + _RT,
@@ -275,6 +276,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:\s++one)?\b",
         r"\bfirst\s++(?:one|tenant|organi[sz]ation|org|connection)\s++(?:in|from|of)\s++(?:the\s++|your\s++|our\s++)?list\b|"
         r"\b(?:tenants|connections)\s*+\[\s*+0\s*+\]",
+        # a practice's tenant (tenantType PRACTICE, XPM) called on the accounting API: another organisation
+        r"\btenant_?type\b[^.\n]{0,10}?\bpractice\b|\bpractice\s++tenant\b",
         # a stale organisation, or the Demo Company, offered and chosen at connect time
         r"\b(?:stale|demo\s++company)\b[^.\n]{0,60}?\b(?:picked|chosen|selected)\b",
         # the connection's own id taken for the tenant id (connections[0]['id'], not ['tenantId'])
@@ -291,6 +294,15 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\btenant[_ -]?id\b[^.\n]{0,30}?\b(?:is|was|are|were)\s++(?:being\s++)?(?:passed|sent|provided|set|"
         r"correct|right|valid)\b",
         r"\bvalid\b[^.\n]{0,30}?\btenant[_ -]?id\b"),
+    # The header said to be there, checked ("the xero-tenant-id header is present and correct",
+    # "tenant header is included (checked in Fiddler)", Chinese "already set the xero-tenant-id
+    # header"): more than "I pass the tenant id", which a code that sends it empty says too.
+    "tenant_header_present": (
+        r"\btenant[\w-]{0,10}(?:\s++id)?\s++header\b[^.\n]{0,20}?\b(?:is|was|are|were)\s++(?:\w++\s++)?"
+        r"(?:present|there|included|set|sent|correct|right|populated|being\s++sent)\b",
+        r"\b(?:have|has|had|did)\s++(?:already\s++|definitely\s++)?(?:set|added|included|sent|passed)\s++(?:the\s++)?"
+        r"xero[_-]?tenant[_-]?id\b",
+        "\u5df2(?:\u7ecf)?(?:\u8bbe\u7f6e|\u6dfb\u52a0|\u4f20|\u53d1\u9001)\u4e86?\\s*+xero[_-]?tenant[_-]?id"),
     # xero-node's updateTenants() reads GET /Organisation for every connection, so it fails (or
     # leaves xero.tenants empty) without accounting.settings(.read) (xero-node README).
     "update_tenants": (r"\bupdate_?tenants\b",),
@@ -617,8 +629,12 @@ CUES: dict[str, tuple[str, ...]] = {
     # ones until the user consents again (§9 #3).
     "scope_added": (
         # (scope names have dots: the gap may cross them)
-        r"\b(?:add(?:ed|s|ing)?|new|additional|extra|more|update[ds]?|chang(?:e[ds]?|ing)|bump(?:ed|s)?|extend(?:ed|s)?|expand(?:ed|s|ing)?|broaden\w*+|"
-        r"widen\w*+)\b[^\n;!?]{0,50}?\b(?:scopes?|"
+        # ("a new app", "the new granular scopes", "more scopes than I need" add nothing; the gap
+        # stays in its sentence: a dot only inside a scope's name)
+        r"\b(?:add(?:ed|s|ing)?|new(?!\s++(?:granular|app\w*+|integration|project|client|account|company|"
+        r"org\w*+|user|developer|xero|token)\b)|additional|extra|more(?![^.\n]{0,30}?\bthan\b)|update[ds]?|"
+        r"chang(?:e[ds]?|ing)|bump(?:ed|s)?|extend(?:ed|s)?|expand(?:ed|s|ing)?|broaden\w*+|"
+        r"widen\w*+)\b(?:[^\n;!?.]|\.(?=\S)){0,50}?\b(?:scopes?|"
         r"permissions?)\b",
         r"\b(?:scopes?|permissions?)\b[^.\n]{0,30}?\b(?:added|changed|updated|increased|expanded)\b"),
     # The scope list changed, said as done ("we added accounting.budgets.read to XERO_SCOPES", "I put
@@ -723,6 +739,14 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\bmulti[\s-]?currenc(?:y|ies)\b[^.\n]{0,40}?\b(?:not\s++(?:included|available|enabled|subscribed)|"
         r"plans?|subscriptions?)\b",
         r"\b(?:plans?|subscriptions?)\b[^.\n]{0,40}?\bmulti[\s-]?currenc(?:y|ies)\b"),
+    # The refresh token itself said to be absent (not a refresh that fails): offline_access was not
+    # asked for at sign-in (§4)
+    "refresh_token_absent": (
+        r"\bkeyerror:\s*+['\"]refresh_token['\"]",
+        _RT + _GAP + r"\b(?:null|none|nil|empty|undefined|missing|not\s++(?:returned|issued|provided|"
+        r"present))\b",
+        r"\bno\s++" + _RT,
+        r"\b(?:without|missing|no|lacks?|lacking|forgot)\s++(?:the\s++)?[`'\"]?offline_access"),
     # Xero's Demo Company: it is reset now and then, and a reset drops its connections (§8)
     "demo_company": (r"\bdemo\s++(?:company|org\w*+)\b",),
     # The Journals scope named as what a call needs ("the connector requires accounting.journals.read"),
@@ -853,9 +877,25 @@ def _denied(m: re.Match[str]) -> str:
     return " " if _CAUSE_NOUN.search(m.group(0)) else m.group(0)
 
 
+# A state said not to hold: "the token is definitely not expired", "isn't revoked".
+_DENIED_STATE = re.compile(
+    r"\b(?:(?:is|are|was|were)\s++(?:definitely\s++|certainly\s++|surely\s++|still\s++|also\s++)?not|"
+    r"isn't|aren't|wasn't|weren't|isn\u2019t|wasn\u2019t)\s++(?:yet\s++)?(?:expired|revoked|disconnected|"
+    r"rate[\s-]?limited|throttled)\b", re.IGNORECASE)
+
+
+def denied(text: str) -> frozenset[str]:
+    """What the writer's denials say outright: ``token_ok`` for "the token is not expired"."""
+    said = {m.group(0).lower() for m in _DENIED_STATE.finditer(text[:20_000])} if "n" in text else set()
+    return frozenset({"token_ok"}) if any("expired" in d for d in said) else frozenset()
+
+
 def without_denials(text: str) -> str:
-    """``text`` with the causes its writer rules out blanked (``_DENIAL``); all else kept."""
-    return _DENIAL.sub(_denied, text) if "n" in text else text
+    """``text`` with the causes its writer rules out blanked (``_DENIAL``, ``_DENIED_STATE``); all
+    else kept."""
+    if "n" not in text:
+        return text
+    return _DENIED_STATE.sub(" ", _DENIAL.sub(_denied, text))
 
 
 DISTINCT_FROM = 20_000  # a text longer than this is searched once per distinct line

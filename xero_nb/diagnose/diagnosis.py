@@ -188,7 +188,9 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
                      "app_type": app_type}
             on_connections = (obs.status in (401, 403) and isinstance(endpoint, str)
                               and endpoint.split("?")[0].rstrip("/").lower().endswith("/connections"))
-            ranked = with_resemblance(ranked, said_text, shown, ruled_out(ctx, on_connections))
+            sent = (ctx.tenant_id is not None and not ctx.tenant_is_token) or (
+                "tenant_header_present" in obs.markers and "tenant_missing" not in obs.markers)
+            ranked = with_resemblance(ranked, said_text, shown, ruled_out(ctx, on_connections, sent))
         except Exception as exc:  # the rules' answer stands
             notes.append(f"internal error in the wording's reading ({type(exc).__name__})")
     own_code = obs.library is not None or obs.sdk_class is not None  # an SDK's or a library's own error

@@ -80,7 +80,10 @@ def oauth_findings(obs: Observation, ctx: Context) -> list[Finding]:
     dead = ("reconnect" in m and bool(m & {"tokenexpired", "expired_words"}) and not xero_expired
             and not m & {"no_refresh", "token_rejected"})  # "expired, please reconnect"
     # (a custom connection has no refresh token: its expiry in words is offer.py's)
-    if named == "invalid_grant" or (not named and not ctx.custom_connection
+    # invalid_client named in the words ("refresh still fails with invalid_client") is Xero's own
+    # key: a refresh failing for it is the client's credentials, not the refresh token
+    client_said = "invalid_client" in m and "invalid_grant" not in m
+    if named == "invalid_grant" or (not named and not ctx.custom_connection and not client_said
                                     and (m & {"invalid_grant", "refresh_refused"} or dead)):
         if ctx.obtained_at is not None and ctx.now - ctx.obtained_at > REFRESH_IDLE_SECONDS:
             ev.append(f"the token was obtained {int((ctx.now - ctx.obtained_at) // 86400)} days ago "

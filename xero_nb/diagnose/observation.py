@@ -27,7 +27,7 @@ from xero_nb.diagnose.calls import (
     log_markers,
     seen_connections,
 )
-from xero_nb.diagnose.cues import cue_markers, scope_names, without_denials
+from xero_nb.diagnose.cues import cue_markers, denied, scope_names, without_denials
 from xero_nb.diagnose.fields import (
     Pasted,
     as_status,
@@ -382,11 +382,13 @@ def _observe(response: Any, status: Any, headers: Any, body: Any, text: str | No
              *got.fields.values(), got.sdk_class or ""]
     if pasted_text and pasted_text.strip() != body_seen.strip():
         parts.append(_SOURCE_LINE.sub(r"\1", drop_successes(pasted_text)))  # the user's code: no cause
-    haystack = without_denials(" ".join(parts))  # "it's not a rate limit" is no evidence of one
+    said = " ".join(parts)
+    haystack = without_denials(said)  # "it's not a rate limit" is no evidence of one
     if "%" in haystack:  # URL-encoded error names (invalid%5Fgrant) in redirects and logs
         haystack += " " + unquote_plus(haystack)
     markers = frozenset(name for name, rx in _MARKER_RES.items() if rx.search(haystack))
     markers |= cue_markers(haystack)  # what people and libraries write for each cause
+    markers |= denied(said)  # "the token is not expired": what the writer rules out, said as such
     markers |= logged
     markers |= CLASS_MARKERS.get(got.sdk_class or "", frozenset())  # the class says it by itself
     kind = CLASS_LIMITS.get(got.sdk_class or "")

@@ -233,7 +233,11 @@ def prose_findings(obs: Observation, ctx: Context) -> list[Finding]:
     if lapsed and not m & {"refresh_refused", "invalid_grant"} and not stale_scopes:
         why = ("no refresh token, or no refresh" if "no_refresh" in m else "the token was rejected"
                if "token_rejected" in m else "the access token expired")
-        add("token_expired", "The access token lapsed and was not refreshed", why, EXPIRY_FIX,
+        absent = "refresh_token_absent" in m  # no refresh token at all: offline_access first
+        add("token_expired", "No refresh token: the sign-in did not ask for offline_access, so the "
+            "access token cannot be renewed once it expires (30 minutes)" if absent else
+            "The access token lapsed and was not refreshed", why,
+            (EXPIRY_FIX[1], EXPIRY_FIX[0], EXPIRY_FIX[2]) if absent else EXPIRY_FIX,
             # (Xero's scope verdict on this call means it accepted the token: see expiry_findings)
             0.45 if scope_verdict(obs) else 0.75 if m & {"no_refresh", "expired_words"} else 0.7)
         add("invalid_grant", "Or the refresh itself was refused (a spent or expired refresh "

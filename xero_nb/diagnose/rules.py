@@ -334,10 +334,11 @@ def tenant_findings(obs: Observation, ctx: Context) -> list[Finding]:
                          "If it was disconnected, the organisation's admin authorises it again; "
                          "then request a new token."), 0.6 * t, CUSTOM_FACT)]
     sent = obs.tenant_header_sent
-    if sent is False:
-        if obs.request_header("xero-tenant-id") is not None:  # there, but blank: the value was never set
+    if sent is False or (sent is None and ctx.tenant_id_empty):
+        if obs.request_header("xero-tenant-id") is not None or sent is None:  # blank: never set
             return [Finding("tenant_header_missing", "The request sent the xero-tenant-id header empty",
-                            (*ev, "request headers have xero-tenant-id with no value"),
+                            (*ev, "request headers have xero-tenant-id with no value" if sent is False
+                             else "the tenant id given is empty"),
                             ("Fill it with a tenantId from GET /connections before the call (the "
                              "variable or setting it is read from was never set).",), 0.95 * t)]
         return [Finding("tenant_header_missing", "The request did not send the xero-tenant-id header",
@@ -351,7 +352,8 @@ def tenant_findings(obs: Observation, ctx: Context) -> list[Finding]:
     # An official SDK's API method takes the tenant id as a required argument and sends it, so
     # a refused SDK call (AccountingApi->getContacts, GetInvoicesAsync) had a header, most often
     # a stale or wrong one; raw HTTP clients and connectors forget the header most (§9 #1).
-    said_sent = ("tenant_sent" in obs.markers or obs.operation is not None or obs.sdk_class is not None
+    said_sent = (bool(obs.markers & {"tenant_sent", "tenant_header_present"}) or obs.operation is not None
+                 or obs.sdk_class is not None
                  or obs.library in SENDS_TENANT)
     sdk_call = said_sent and "tenant_missing" not in obs.markers
     if sent is None and tid is None:

@@ -24,7 +24,9 @@ STATUS_NAMES = {
 }
 _REASONS = (r"Unauthori[sz]ed|Forbidden|Too\s++Many\s++Requests|Bad\s++Request|Not\s++Found|"
             r"Method\s++Not\s++Allowed|Service\s++Unavailable|Internal\s++Server\s++Error|"
-            r"Client\s++Error|Server\s++Error|Conflict|Not\s++Implemented")
+            r"Client\s++Error|Server\s++Error|Conflict|Not\s++Implemented|"
+            # Xero's Detail after the status, as people write it: "401 AuthorizationUnsuccessful"
+            r"Authori[sz]ationUnsuccessful|AuthenticationUnsuccessful|TokenExpired|TokenInvalid")
 STATUS_SHAPES: tuple[re.Pattern[str], ...] = (
     # the status alone ("401" piped in, a cell holding "403")
     re.compile(r"\A\s*+([1-5]\d\d)\s*+\Z"),
@@ -59,7 +61,9 @@ STATUS_SHAPES: tuple[re.Pattern[str], ...] = (
     # Xero-Java's XeroApiException: "401 response: ..."
     re.compile(r"\b([45]\d\d)\s++response\b", re.IGNORECASE),
     # "Error 403", "error: 401", "code 429", "e.code == 429", "call failed: 401", "failed (403)"
-    re.compile(r"\b(?:error|code|fail(?:ed|ure|s)?)\s*+[:=(]{0,2}\s*+([45]\d\d)\b", re.IGNORECASE),
+    re.compile(r"\b(?:error|err|code|fail(?:ed|ure|s)?)\s*+[:=(]{0,2}\s*+([45]\d\d)\b", re.IGNORECASE),
+    # the status in brackets closing a sentence: 'The app returned "AuthorizationUnsuccessful". (401)'
+    re.compile(r"(?m)[.!][\"'\u201d]?[^\S\n]{0,3}\(([45]\d\d)\)[^\S\n]*+$"),
     # "a 500 error", "the following 403 error", "an HTTP 401 error page"
     re.compile(r"\b([45]\d\d)\s++(?:http\s++)?errors?\b", re.IGNORECASE),
     # "... failed for 429"

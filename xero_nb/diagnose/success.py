@@ -25,6 +25,8 @@ def success_finding(obs: Observation) -> Finding | None:
     if obs.oauth_error or _ERROR.search(text) or client_side("", text) is not None:
         return None  # (an OAuth library's own refusal beside the callback URL: it failed)
     if _TOKEN_RESPONSE.search(text) and _TOKEN_TYPE.search(text):
+        if (lapse := _no_refresh_token(obs, text)) is not None:
+            return lapse
         what = "a successful token response: Xero issued an access token"
     elif _CODE_BACK.search(text):
         what = "a successful sign-in: Xero sent the app an authorization code"
@@ -34,6 +36,36 @@ def success_finding(obs: Observation) -> Finding | None:
                    ("If a later call fails, paste that call's response (status, headers and body).",
                     "To check what this sign-in granted, read the token's `scope` claim "
                     "(`xero-nb diagnose` reads a pasted access token's scopes)."), 0.9)
+
+
+_REFRESH_KEY = re.compile(r"""["']refresh_token["']\s*+:""")
+_SCOPE_VALUE = re.compile(r"""["']scope["']\s*+:\s*+["']([^"']{0,2000})["']""")
+_SIGN_IN = re.compile(r"""["']id_token["']\s*+:""")
+
+
+def _no_refresh_token(obs: Observation, text: str) -> Finding | None:
+    """A sign-in's token response without a refresh token, when the paste says the integration
+    stops (or the response is a user's sign-in: an id_token, openid): offline_access was not asked
+    for, so nothing renews the access token once its 30 minutes are up (§4). A custom connection's
+    response has no refresh token by design (it asks for a new token instead): None there."""
+    if _REFRESH_KEY.search(text) or obs.grant_type == "client_credentials":
+        return None
+    scope = _SCOPE_VALUE.search(text)
+    granted = scope.group(1).split() if scope else []
+    if "offline_access" in granted:
+        return None
+    stops = bool(obs.markers & {"no_refresh", "after_a_while", "expired_words"})
+    if not stops and not (_SIGN_IN.search(text) or "openid" in granted):
+        return None
+    evidence = [obs.summary(), "a token response with no refresh_token"]
+    if scope:
+        evidence.append(f"scope granted: {' '.join(granted)[:300]} (no offline_access)")
+    return Finding("token_expired", "No refresh token was issued: the sign-in did not ask for "
+                   "offline_access, so the connection dies when the access token expires (30 minutes)",
+                   tuple(evidence),
+                   ("Add `offline_access` to the scopes the app requests, and sign in again (a new consent).",
+                    "Store the refresh_token of every token response and refresh before the access "
+                    "token's exp; each refresh returns a new refresh token."), 0.9)
 
 
 def scope_change_finding(obs: Observation, text: str = "") -> Finding | None:
