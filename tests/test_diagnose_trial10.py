@@ -190,3 +190,112 @@ def test_an_empty_tenant_id_given_is_the_header_sent_empty() -> None:
 def test_no_tenant_id_given_is_not_an_empty_one() -> None:
     d = diagnose(status=403, body={"Detail": "AuthenticationUnsuccessful"})
     assert "empty" not in d.top.title
+
+
+# -- 8: a 401 from an API call is not the client's credentials
+
+
+def test_an_api_calls_401_is_not_read_as_invalid_client() -> None:
+    d = diagnose(text="tap_xero.client.XeroUnauthorizedError: HTTP-error-code: 401, Error: Invalid "
+                      "authorization credentials.")
+    assert "invalid_client" not in d.codes
+    assert d.top.code == "token_expired"
+
+
+def test_the_token_endpoints_invalid_client_stays() -> None:
+    d = diagnose(text='POST https://identity.xero.com/connect/token -> 400 {"error":"invalid_client"}')
+    assert d.top.code == "invalid_client"
+
+
+# -- 9: guesses that what was given rules out are not listed
+
+
+def test_a_connected_tenant_given_rules_out_the_missing_header() -> None:
+    tid = "8f2c3a4b-1d2e-4f5a-9b8c-7d6e5f4a3b2c"
+    d = diagnose(text="GET https://api.xero.com/projects.xro/2.0/projects 403 Forbidden", granted=["projects"],
+                 tenant_id=tid, connections=[tid])
+    assert "tenant_header_missing" not in d.codes
+
+
+@pytest.mark.parametrize(("url", "country"), [("https://api.xero.com/payroll.xro/1.0/Employees", "AU"),
+                                              ("https://api.xero.com/payroll.xro/2.0/employees", "UK")])
+def test_the_right_payroll_region_is_not_guessed_wrong(url: str, country: str) -> None:
+    d = diagnose(text=f"401 AuthorizationUnsuccessful on GET {url}", granted=["payroll.employees"],
+                 country=country, user_role="standard")
+    assert "payroll_region_mismatch" not in d.codes
+
+
+def test_scopes_that_allow_the_call_rule_the_missing_scope_guess_out() -> None:
+    d = diagnose(text="401 AuthorizationUnsuccessful on GET https://api.xero.com/payroll.xro/2.0/employees",
+                 granted=["payroll.employees"], country="UK")
+    assert "missing_scope" not in d.codes
+
+
+# -- 10: a product the plan lacks is named, not the invoice caps
+
+
+@pytest.mark.parametrize(("text", "product"), [
+    ("GET https://api.xero.com/projects.xro/2.0/projects 403 Forbidden. The org is on the Ignite plan, which has "
+     "no Projects.", "projects"),
+    ("GET https://api.xero.com/api.xro/2.0/ExpenseClaims 403 Forbidden. Expenses is not on this org plan",
+     "expenses"),
+])
+def test_a_plan_without_the_product_names_the_product(text: str, product: str) -> None:
+    d = diagnose(text=text)
+    assert d.top.code == "feature_not_in_plan" and product in d.top.title
+    assert "invoices" not in d.top.title and product in d.top.fix[0]
+
+
+# -- 11: calls that take no tenant header get no tenant causes
+
+
+@pytest.mark.parametrize("text", ["GET https://api.xero.com/connections -> 403 Forbidden",
+                                  "GET https://api.xero.com/connections returns 401 Unauthorized",
+                                  "GET https://api.xero.com/appstore/2.0/subscriptions/abc -> 403 Forbidden"])
+def test_a_refused_call_without_a_tenant_header_gets_no_tenant_cause(text: str) -> None:
+    d = diagnose(text=text)
+    assert not {"tenant_header_missing", "tenant_not_connected"} & set(d.codes)
+
+
+def test_connections_named_beside_another_failing_call_says_nothing_of_it() -> None:
+    d = diagnose(text="GET https://api.xero.com/api.xro/2.0/Invoices returns 403; GET /connections lists the tenant")
+    assert d.top.code in ("tenant_header_missing", "tenant_not_connected")
+
+
+# -- 12: ExpenseClaims and Receipts are being closed
+
+
+def test_a_scoped_expenseclaims_call_refused_says_xero_is_closing_it() -> None:
+    d = diagnose(text="GET /api.xro/2.0/ExpenseClaims 401 insufficient_scope",
+                 granted=["accounting.settings", "accounting.transactions.read"], era="mixed")
+    assert d.top.code == "restricted_scope" and "ExpenseClaims" in d.top.title
+
+
+# -- 13: a bare unknown scope in a quoted list is named
+
+
+def test_an_unknown_scope_in_a_quoted_list_gets_did_you_mean() -> None:
+    d = diagnose(text='authorize returned error=invalid_scope for scope "openid profile email workflowmax '
+                      'offline_access"')
+    assert d.top.code == "invalid_scope_requested"
+    assert "`workflowmax`" in d.top.title and "workflowmax.read" in d.top.title
+    assert "broad_scope_on_granular_app" not in d.codes[:1]
+
+
+# -- 14: headers run together with semicolons
+
+
+def test_headers_joined_by_semicolons_keep_clean_values() -> None:
+    d = diagnose(text="System.Net.Http.HttpRequestException: Response status code does not indicate success: "
+                      "429 (Too Many Requests).\nHeaders: Retry-After: 12; X-Rate-Limit-Problem: appminute; "
+                      "X-AppMinLimit-Remaining: 0")
+    assert d.observed.header("Retry-After") == "12"
+    assert d.observed.header("X-Rate-Limit-Problem") == "appminute"
+    assert "app-wide" in d.top.title
+
+
+# -- 16: a country that is no string is said
+
+
+def test_a_country_that_is_no_text_is_noted() -> None:
+    assert any("country 5" in n or "country '5'" in n for n in diagnose(text=T403, country=5).notes)

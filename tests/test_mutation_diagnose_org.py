@@ -187,12 +187,14 @@ def test_xero_saying_the_plan_lacks_it_names_the_product() -> None:
     d = run(status=403, text="Projects is not included in your plan", endpoint=PROJECTS,
             granted=["projects.read"])
     assert ranked(d) == [("feature_not_in_plan", 0.92)]
-    assert d.top.title == "Xero says the organisation's plan does not include projects"
-    assert d.top.fix == ("Add it to the organisation's Xero subscription, or skip this API for this "
-                         "organisation.",)
+    assert d.top.title == "The organisation's plan does not include projects"
+    assert d.top.fix == ("Add projects to the organisation's Xero plan (an admin does it in Xero), or skip "
+                         "this API for this organisation: no scope or reconnect turns it on.",
+                         "Projects calls also need the user to have a Projects role.")
     unsettled = run(status=403, text="Projects is not included in your plan")
-    assert one(unsettled, "feature_not_in_plan").title == ("Xero says the organisation's plan does not "
-                                                          "include this product")
+    assert one(unsettled, "feature_not_in_plan").title == ("The organisation's plan does not include this "
+                                                          "product")
+    assert one(unsettled, "feature_not_in_plan").fix[0].startswith("Add it to the organisation's Xero plan")
 
 
 def test_words_naming_the_plan_on_a_refused_expenses_call() -> None:

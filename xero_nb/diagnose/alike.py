@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import replace
 
+from xero_nb.catalog.scopes import is_allowed
 from xero_nb.diagnose.context import Context
 from xero_nb.diagnose.findings import Finding
 
@@ -150,15 +151,29 @@ NOT_ON_CONNECTIONS = frozenset({"missing_scope", "not_reconsented", "restricted_
                                 "user_role"})
 
 
-def ruled_out(ctx: Context, connections_refused: bool = False, header_sent: bool = False) -> frozenset[str]:
+def ruled_out(ctx: Context, connections_refused: bool = False, header_sent: bool = False,
+              api_refusal: bool = False) -> frozenset[str]:
     """Look-alikes the context excludes: a custom connection sends no tenant header and has one
     organisation, and no refresh token (client credentials); a call to /connections that was
     refused (``connections_refused``: the caller named it as the failing call, and it answered 401
     or 403) was not refused for a scope, a tenant, a plan or a role. (An empty /connections list can
     still be a consent that named no organisation's scope; a paste that mentions /connections
     beside other calls says nothing of which one failed.) ``header_sent``: the paste or the
-    context says the xero-tenant-id was sent (a tenant id given, "the header is present")."""
+    context says the xero-tenant-id was sent (a tenant id given, "the header is present").
+    ``api_refusal``: an API call answered 401 or 403 and nothing names the token endpoint or the
+    client: the client's credentials (invalid_client, a token endpoint's 400) are not in question."""
     out: frozenset[str] = frozenset({"tenant_header_missing"}) if header_sent else frozenset()
+    if api_refusal:
+        out |= {"invalid_client"}
+    ep = ctx.endpoint
+    if ep is not None and ep.payroll_region is not None and ctx.country == ep.payroll_region:
+        out |= {"payroll_region_mismatch"}  # the organisation's country is the API's own
+    if ep is not None and ctx.granted is not None:
+        try:
+            if is_allowed(ep, ctx.granted, ctx.era_for_checks):
+                out |= {"missing_scope"}  # the token's scopes provably allow the call
+        except Exception:  # the check only narrows the guesses
+            pass
     if ctx.custom_connection:
         out |= frozenset({"tenant_header_missing", "tenant_not_connected", "invalid_grant"})
     if connections_refused:

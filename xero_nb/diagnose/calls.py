@@ -250,6 +250,26 @@ def _json_error(line: str) -> tuple[int | None, str] | None:
     return status, name[:80]
 
 
+# A call and its refusal told in words on one line: "GET https://.../connections returns 401".
+_CALL_SAID = re.compile(r"\b(GET|POST|PUT|PATCH|DELETE|HEAD)[^\S\n]++\"?((?:https?://|/)[^\s\"]{1,2000})\"?[^\S\n]++"
+                        r"(?:returns?|returned|returning|gives?|gave|answers?|answered|fails?\s++with|"
+                        r"failed\s++with|responds?\s++with|responded\s++with)[^\S\n]++(?:an?[^\S\n]++)?"
+                        r"(?:HTTP[^\S\n]++)?([45]\d\d)\b", re.IGNORECASE)
+
+
+def refused_call(text: str) -> tuple[str, str] | None:
+    """(method, URL) of the one call a paste shows refused on its own line ("GET /connections ->
+    403", "GET https://.../connections returns 401"), or None when it shows none or several."""
+    found = set()
+    for line in text[:200_000].splitlines()[:5000]:
+        if not any(m in line for m in _METHODS):
+            continue
+        m = CALL.search(line) or _CALL_SAID.search(line)
+        if m is not None and int(m.group(3)) >= 400:
+            found.add((m.group(1).upper(), m.group(2)))
+    return found.pop() if len(found) == 1 else None
+
+
 def focus_responses(text: str) -> tuple[str, str | None]:
     """``text`` cut to its last failure when it shows two different error answers one after the
     other, with no request lines (those are ``focus_calls``' to read), and a note saying so.

@@ -695,6 +695,12 @@ CUES: dict[str, tuple[str, ...]] = {
     "not_in_plan": (
         r"\b(?:payroll|projects|expenses)\b[^.\n]{0,20}?\bnot\s++(?:enabled|available|included|activated|"
         r"subscribed)\b",
+        # the plan said to lack the product: "Expenses is not on this org plan", "the Ignite plan, which
+        # has no Projects"
+        r"\b(?:payroll|projects|expenses)\b[^.\n]{0,20}?\bnot\s++(?:on|in|part\s++of)\s++(?:this|the|our|their|its)"
+        r"\s++(?:\w++\s++)?(?:plan|subscription)\b",
+        r"\b(?:plan|subscription)\b[^.\n]{0,30}?\b(?:has|have|includes?|comes\s++with)\s++no\s++(?:xero\s++)?"
+        r"(?:payroll|projects|expenses)\b",
         r"\bsubscription\s++does\s*+n[o']?t\s++include\b",
         # a product never turned on in the organisation ("has never activated payroll in Xero"; the
         # menu only offers "Set up payroll")
@@ -850,7 +856,19 @@ def scope_names(text: str) -> frozenset[str]:
             found.add(name)
         if len(found) >= MAX_SCOPES_NAMED:
             break
+    # a quoted scope list ('scope "openid profile workflowmax"'): its every word is a scope named,
+    # a bare one too ("workflowmax", which the pattern above needs a dot to see)
+    for m in _SCOPE_LIST.finditer(text[:100_000]):
+        words = m.group(1).lower().split()
+        if any("." in w or w in _OIDC for w in words) and len(found) + len(words) <= MAX_SCOPES_NAMED:
+            found.update(w for w in words if _BARE_SCOPE.fullmatch(w))
     return frozenset(found)
+
+
+_SCOPE_LIST = re.compile(r"\bscopes?\b[^\S\n]{0,3}(?:[:=][^\S\n]{0,3})?[\"'`]"
+                         r"([A-Za-z][A-Za-z0-9_. ]{2,600})[\"'`]")
+_BARE_SCOPE = re.compile(r"[a-z][a-z0-9_.]{1,60}")
+_OIDC = frozenset({"openid", "profile", "email", "offline_access"})
 
 
 # A cause the writer rules out ("it's NOT a rate limit", "and not the token being expired", "it

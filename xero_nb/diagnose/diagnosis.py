@@ -19,6 +19,7 @@ from dataclasses import replace
 from typing import Any
 
 from xero_nb.diagnose.alike import ruled_out, with_lookalikes, with_resemblance
+from xero_nb.diagnose.calls import refused_call
 from xero_nb.diagnose.client_side import client_side
 from xero_nb.diagnose.context import Context, build_context, era_guess_note
 from xero_nb.diagnose.findings import DIAGNOSIS_CODES, MORE_CONTEXT, Diagnosis, Finding
@@ -31,7 +32,7 @@ from xero_nb.diagnose.org import org_findings
 from xero_nb.diagnose.paste import library_of_app
 from xero_nb.diagnose.platform import connector_sends_tenant, for_platform, platform_of
 from xero_nb.diagnose.prose import fallback_findings, prose_findings
-from xero_nb.diagnose.rules import OAUTH_ERRORS, expiry_findings, rate_findings, tenant_findings
+from xero_nb.diagnose.rules import OAUTH_ERRORS, TOKEN_STEP, expiry_findings, rate_findings, tenant_findings
 from xero_nb.diagnose.scope import scope_findings
 from xero_nb.diagnose.sdk_steps import axios_note, in_sdk_terms
 from xero_nb.diagnose.success import scope_change_finding, success_finding
@@ -119,6 +120,8 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
     notes: list[str] = list(obs.notes)  # what the reading could not take in (a long paste), first
     if organisation is None and isinstance(country, str) and country.strip():
         organisation = country.strip()
+    elif country is not None and not isinstance(country, str):
+        notes.append(f"country {str(country)[:20]!r} is not a country (give AU, NZ, UK or US); ignored")
     if response is not None:  # a CallResult knows its endpoint, granted scopes and tenant
         endpoint, carried, tenant_id = _carried(response, endpoint, tenant_id)
         if granted is None and token is None:
@@ -186,11 +189,19 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
             said_text = text if isinstance(text, str) else obs.body
             shown = {"endpoint": f"{ctx.endpoint.method} {ctx.endpoint.path}" if ctx.endpoint else None,
                      "app_type": app_type}
-            on_connections = (obs.status in (401, 403) and isinstance(endpoint, str)
-                              and endpoint.split("?")[0].rstrip("/").lower().endswith("/connections"))
+            # the failing call as the caller names it (endpoint=), else as the paste shows it refused
+            named = endpoint if isinstance(endpoint, str) else " ".join(
+                refused_call(text) or ()) if isinstance(text, str) else ""
+            on_connections = (obs.status in (401, 403)
+                              and named.split("?")[0].rstrip("/").lower().endswith("/connections"))
+            no_tenant = bool(named) and ctx.endpoint is not None and not ctx.endpoint.tenant_header
             sent = (ctx.tenant_id is not None and not ctx.tenant_is_token) or (
                 "tenant_header_present" in obs.markers and "tenant_missing" not in obs.markers)
-            ranked = with_resemblance(ranked, said_text, shown, ruled_out(ctx, on_connections, sent))
+            api_refusal = obs.status in (401, 403) and not obs.markers & TOKEN_STEP and not obs.oauth_error
+            excluded = ruled_out(ctx, on_connections, sent, api_refusal)
+            if no_tenant:  # a call that takes no tenant header (identity, appstore): no tenant's cause
+                excluded |= {"tenant_header_missing", "tenant_not_connected"}
+            ranked = with_resemblance(ranked, said_text, shown, excluded)
         except Exception as exc:  # the rules' answer stands
             notes.append(f"internal error in the wording's reading ({type(exc).__name__})")
     own_code = obs.library is not None or obs.sdk_class is not None  # an SDK's or a library's own error

@@ -85,10 +85,12 @@ def org_findings(obs: Observation, ctx: Context) -> list[Finding]:
     # ("upgrade your plan" said of the app's connection limit is the tier, not the organisation's plan)
     if "not_in_plan" in obs.markers and not obs.markers & {"region", "region_pair", "connection_cap"}:
         what = _feature(ep) if ep is not None else None
-        out.append(Finding("feature_not_in_plan", "Xero says the organisation's plan does not "
-                           f"include {what or 'this product'}", tuple(ev),
-                           ("Add it to the organisation's Xero subscription, or skip this API "
-                            "for this organisation.",), 0.92))
+        role = ("Projects calls also need the user to have a Projects role.",) if what == "projects" else ()
+        out.append(Finding("feature_not_in_plan", "The organisation's plan does not include "
+                           f"{what or 'this product'}", tuple(ev),
+                           (f"Add {what or 'it'} to the organisation's Xero plan (an admin does it in Xero), "
+                            "or skip this API for this organisation: no scope or reconnect turns it on.",
+                            *role), 0.92))
     explicit = bool(obs.markers & {"not_permitted", "invalid-user-role", "not_in_plan",  # named
                                    "invalid-application", "region", "region_pair"})
     out += _region(obs, ctx, ev, explicit)

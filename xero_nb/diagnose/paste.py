@@ -100,10 +100,10 @@ def split_run(name: str, value: str) -> list[tuple[str, str]]:
         return [(name, value)]
     found: list[tuple[str, str]] = []
     pos = 0
-    for m in _NEXT_HEADER.finditer(value):
-        found.append((name, value[pos:m.start()].strip(" \t")))
+    for m in _NEXT_HEADER.finditer(value):  # (a "; " or ", " that joined them is no part of a value)
+        found.append((name, value[pos:m.start()].strip(" \t;,")))
         name, pos = m.group(1), m.end()
-    found.append((name, value[pos:].strip(" \t")))
+    found.append((name, value[pos:].strip(" \t;,")))
     return [h for h in found if h[1]] or found[-1:]
 
 

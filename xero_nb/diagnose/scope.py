@@ -193,6 +193,16 @@ def _held_but_refused(ep: Endpoint, ctx: Context, s: float, ev: list[str]) -> li
                 "so a token holding one usually belongs to an older app"),
             (f"Request the granular scope `{narrowest(ep, 'granular')}` instead and sign in again.",),
             0.3 * s, ERA_FACT))
+    if ep.path.startswith(("/ExpenseClaims", "/Receipts")):
+        # no granular scope reaches them, and Xero's changelog closes them (§2b)
+        out.append(Finding("restricted_scope", f"{ep.path.split('/')[1]} is being closed by Xero: its "
+                           "changelog says ExpenseClaims access is being disabled and Receipts are "
+                           "deprecated, and no granular scope reaches either", (*ev, "the scope is held"),
+                           ("Plan to do without these endpoints: no granular scope replaces "
+                            "accounting.transactions for them, so an app created from 2 Mar 2026 cannot "
+                            "reach them at all.",
+                            "If the app is older and holds accounting.transactions, check Xero's changelog "
+                            "for the date access ended for your app."), 0.55 * s, ERA_FACT))
     if ep.payroll_region or ep.path.startswith("/Reports"):
         out.append(Finding("user_role", "The scope is held, so the user's role may be what Xero "
                            "refuses (reports access or payroll admin)", tuple(ev),
