@@ -299,3 +299,20 @@ def test_headers_joined_by_semicolons_keep_clean_values() -> None:
 
 def test_a_country_that_is_no_text_is_noted() -> None:
     assert any("country 5" in n or "country '5'" in n for n in diagnose(text=T403, country=5).notes)
+
+
+def test_an_earlier_cured_failures_log_lines_are_not_the_later_failures() -> None:
+    log = ('2026-06-01 09:00:01 DEBUG urllib3.connectionpool: https://api.xero.com:443 "GET /api.xro/2.0/Invoices '
+           'HTTP/1.1" 401 151\n'
+           "2026-06-01 09:00:01 WARNING token expired, refreshing\n"
+           '2026-06-01 09:00:02 DEBUG urllib3.connectionpool: https://identity.xero.com:443 "POST /connect/token '
+           'HTTP/1.1" 200 2011\n'
+           '2026-06-01 09:00:02 DEBUG urllib3.connectionpool: https://api.xero.com:443 "GET /api.xro/2.0/Invoices '
+           'HTTP/1.1" 200 50012\n'
+           '2026-06-01 09:00:03 DEBUG urllib3.connectionpool: https://api.xero.com:443 "GET /payroll.xro/1.0/Employees '
+           'HTTP/1.1" 401 151\n'
+           "2026-06-01 09:00:03 ERROR HTTPStatusException (401) Reason: Unauthorized  HTTP response headers: "
+           "HTTPHeaderDict({'WWW-Authenticate': 'insufficient_scope'})\n")
+    d = diagnose(text=log)
+    assert d.top.code == "missing_scope"
+    assert not {"token_expired", "invalid_grant"} & set(d.codes)

@@ -196,9 +196,12 @@ def focus_calls(text: str, prefer: int | None = None) -> tuple[str, str | None]:
             continue
         drop.update((i, last))
         end = starts[n + 1] if n + 1 < len(starts) else len(lines)
+        # an earlier failed call's whole block ("WARNING token expired, refreshing" after a 401 the
+        # refresh then cured) is that failure's story, not this one's
+        earlier = i < target[0] and end <= target[0] and status >= 400
         for j in range(last + 1, end):
             said = status_from_text(lines[j])
-            if _RESPONSE_LINE.match(lines[j]) or said is not None:
+            if earlier or _RESPONSE_LINE.match(lines[j]) or said is not None:
                 drop.add(j)
                 if said is not None and said >= 400 and status < 400:  # not this call's own answer
                     stray.append(said)

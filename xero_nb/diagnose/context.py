@@ -82,8 +82,9 @@ class Context:
 
 
 # A scope's name as Xero writes them (accounting.contacts.read, offline_access, practicemanager.*),
-# or a near miss of one (a list joined with ";"): letters first, no quotes, braces or "=".
-_SCOPE_SHAPE = re.compile(r"[A-Za-z][A-Za-z0-9_.*:/;,+-]{0,299}\Z")
+# or a near miss of one (a list joined with ";", URL-encoded, a look-alike letter): a letter first,
+# and no quotes, braces, brackets or "=" (a token response's JSON, "client_secret=...").
+_SCOPE_SHAPE = re.compile(r"[^\W\d_][^\s\"'`{}\[\]=<>]{0,299}\Z")
 
 
 def _scopes(value: Any, notes: list[str], what: str) -> frozenset[str] | None:

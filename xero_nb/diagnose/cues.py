@@ -544,6 +544,9 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:failed|unable|could\s*+n[o']t|cannot|can't)\s++(?:to\s++)?(?:get|obtain|fetch|retrieve|"
         r"exchange)\b[^.\n]{0,20}?\btokens?\b",
         r"\btoken\s++(?:exchange|request)\s++fail",
+        # "when we request a token from Xero, it answers 401": the token call, not an API call
+        r"\b(?:request|requesting|requested|ask\s++for|asking\s++for)\s++(?:a|an|the)\s++(?:new\s++)?(?:access\s++)?"
+        r"token\s++from\b",
         r"\b(?:fetch|get|obtain)_(?:access_)?token\b"),  # authlib's fetch_token, a get_token route
     # The client's credentials or redirect URI refused (§6 E13): a client secret missing,
     # client authentication failed, a redirect URI mismatch, an OAuth 1.0a consumer key unknown.

@@ -189,19 +189,7 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
             said_text = text if isinstance(text, str) else obs.body
             shown = {"endpoint": f"{ctx.endpoint.method} {ctx.endpoint.path}" if ctx.endpoint else None,
                      "app_type": app_type}
-            # the failing call as the caller names it (endpoint=), else as the paste shows it refused
-            named = endpoint if isinstance(endpoint, str) else " ".join(
-                refused_call(text) or ()) if isinstance(text, str) else ""
-            on_connections = (obs.status in (401, 403)
-                              and named.split("?")[0].rstrip("/").lower().endswith("/connections"))
-            no_tenant = bool(named) and ctx.endpoint is not None and not ctx.endpoint.tenant_header
-            sent = (ctx.tenant_id is not None and not ctx.tenant_is_token) or (
-                "tenant_header_present" in obs.markers and "tenant_missing" not in obs.markers)
-            api_refusal = obs.status in (401, 403) and not obs.markers & TOKEN_STEP and not obs.oauth_error
-            excluded = ruled_out(ctx, on_connections, sent, api_refusal)
-            if no_tenant:  # a call that takes no tenant header (identity, appstore): no tenant's cause
-                excluded |= {"tenant_header_missing", "tenant_not_connected"}
-            ranked = with_resemblance(ranked, said_text, shown, excluded)
+            ranked = with_resemblance(ranked, said_text, shown, _excluded(obs, ctx, endpoint, text))
         except Exception as exc:  # the rules' answer stands
             notes.append(f"internal error in the wording's reading ({type(exc).__name__})")
     own_code = obs.library is not None or obs.sdk_class is not None  # an SDK's or a library's own error
@@ -247,6 +235,22 @@ def _wording_may_rank(obs: Observation, ranked: list[Finding]) -> bool:
     if lead is not None and lead.code == "unknown" and client_side(obs.field("error") or "", obs.body):
         return False
     return len(obs.body.split()) >= 3
+
+
+def _excluded(obs: Observation, ctx: Context, endpoint: Any, text: Any) -> frozenset[str]:
+    """The causes what was given rules out, which the wording's reading may not add (alike.ruled_out)."""
+    # the failing call as the caller names it (endpoint=), else as the paste shows it refused
+    named = endpoint if isinstance(endpoint, str) else " ".join(
+        refused_call(text) or ()) if isinstance(text, str) else ""
+    on_connections = (obs.status in (401, 403)
+                      and named.split("?")[0].rstrip("/").lower().endswith("/connections"))
+    sent = (ctx.tenant_id is not None and not ctx.tenant_is_token) or (
+        "tenant_header_present" in obs.markers and "tenant_missing" not in obs.markers)
+    api_refusal = obs.status in (401, 403) and not obs.markers & TOKEN_STEP and not obs.oauth_error
+    out = ruled_out(ctx, on_connections, sent, api_refusal)
+    if named and ctx.endpoint is not None and not ctx.endpoint.tenant_header:
+        out |= {"tenant_header_missing", "tenant_not_connected"}  # identity, appstore: no tenant header
+    return out
 
 
 def _carried(response: Any, endpoint: Any, tenant_id: Any) -> tuple[Any, Any, Any]:
