@@ -163,7 +163,8 @@ def test_diagnose_reads_pasted_text(capsys: pytest.CaptureFixture[str],
     code, out, _ = run(capsys, "diagnose", "--era", "granular", "--format", "json")
     read = last_json(out)["read"]
     assert code == OK and read["status"] == 429 and read["method"] == "GET" and read["era"] == "granular"
-    assert read["url"] == "https://api.xero.com/api.xro/2.0/Contacts?page=2" and read["endpoint"] is None
+    # (the endpoint the pasted URL settles, as the diagnosis took it)
+    assert read["url"] == "https://api.xero.com/api.xro/2.0/Contacts?page=2" and read["endpoint"] == "GET /Contacts"
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
     code, _, err = run(capsys, "diagnose")
     assert code == USAGE and "no error text" in err

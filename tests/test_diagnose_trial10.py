@@ -217,12 +217,17 @@ def test_a_connected_tenant_given_rules_out_the_missing_header() -> None:
     assert "tenant_header_missing" not in d.codes
 
 
-@pytest.mark.parametrize(("url", "country"), [("https://api.xero.com/payroll.xro/1.0/Employees", "AU"),
-                                              ("https://api.xero.com/payroll.xro/2.0/employees", "UK")])
-def test_the_right_payroll_region_is_not_guessed_wrong(url: str, country: str) -> None:
-    d = diagnose(text=f"401 AuthorizationUnsuccessful on GET {url}", granted=["payroll.employees"],
-                 country=country, user_role="standard")
+def test_the_right_payroll_region_is_not_guessed_wrong() -> None:
+    d = diagnose(text="401 AuthorizationUnsuccessful on GET https://api.xero.com/payroll.xro/1.0/Employees",
+                 granted=["payroll.employees"], country="AU", user_role="standard")
     assert "payroll_region_mismatch" not in d.codes
+
+
+def test_nz_and_uk_share_a_path_so_the_country_proves_no_region() -> None:
+    # payroll.xro/2.0 serves NZ and UK: an NZ organisation called with the UK API's code is a mismatch
+    d = diagnose(text="XeroRuby::ApiError HTTP status code: 404 in uk_payroll_sync.rb (payroll_uk_api)",
+                 endpoint="GET /payroll.xro/2.0/Employees", country="NZ")
+    assert "payroll_region_mismatch" in d.codes
 
 
 def test_scopes_that_allow_the_call_rule_the_missing_scope_guess_out() -> None:

@@ -415,7 +415,10 @@ def test_a_custom_connections_refusal_says_what_to_compare() -> None:
     assert scope.evidence == client.evidence == broad.evidence == ("status 400", STEP_TOKEN)
     assert scope.fix == ("Compare the scopes requested with those ticked for the Custom Connection at "
                          "developer.xero.com; one unticked scope fails the whole request.",)
-    assert client.fix == CLIENT_FIX and broad.fix == ("Use granular scopes.",)
+    assert client.fix == CLIENT_FIX
+    # (the broad scopes' steps said for a custom connection: ticked on it, no sign-in)
+    assert broad.fix[0] == "Replace the broad scopes with granular ones (`xero-nb migrate` lists them)."
+    assert "on the custom connection at developer.xero.com" in broad.fix[1]
     assert all(f.decides == TOKEN_FACT for f in d.findings)
 
 

@@ -539,10 +539,10 @@ def test_authentication_unsuccessful_without_a_status_scales_each_tenant_cause(g
     assert ranked(d)[0] == want
 
 
-def test_a_connection_without_a_name_is_listed_as_a_question_mark() -> None:
+def test_a_connection_without_a_name_is_listed_by_its_id_alone() -> None:
     d = run(status=403, body=P403, tenant_id=TENANT, endpoint="GET /Invoices",
-            connections=[{"tenantId": OTHER}])
-    assert d.top.evidence[-1] == f"connected: ? ({OTHER})"
+            connections=[{"tenantId": OTHER}, {"tenantId": TENANT.replace("1", "2"), "tenantName": "Demo"}])
+    assert d.top.evidence[-1] == f"connected: {OTHER}, Demo ({TENANT.replace('1', '2')})"
 
 
 def test_a_long_wrong_tenant_id_is_quoted_to_40_characters() -> None:

@@ -40,7 +40,8 @@ def _finding(f: Any) -> dict[str, Any]:
 
 def _tenant_id(value: Any, where: str) -> str:
     if not isinstance(value, str) or not _TENANT_ID.match(value.strip()):
-        shown = repr(value)[:60]
+        said = str(value)
+        shown = repr(said if len(said) <= 50 else said[:47] + "...")  # whole quotes, also when cut
         raise CliError(f"{where}: {shown} is not a tenant id (a UUID such as "
                        "8a1b2c3d-4e5f-4a6b-9c8d-0e1f2a3b4c5d, the tenantId of GET /connections)",
                        USAGE)
@@ -126,11 +127,15 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
     diag = diagnose(text=text or None, status=args.status, endpoint=ep, granted=granted,
                     requested=requested, tenant_id=args.tenant_id, era=args.era,
                     grant_type=args.grant_type, connections=connections, user_role=user_role,
-                    country=args.region)
+                    country=args.region, app_type=args.app_type)
     if args.format == "json":
         from xero_nb import __version__
 
         seen = diag.observed  # what the reading took the call to be (the URL already redacted)
+        if ep is None:  # the endpoint the paste's URL or SDK method settles, as the diagnosis took it
+            from xero_nb.diagnose.endpoint import resolve_endpoint
+
+            ep = resolve_endpoint(seen.method, seen.url, None, args.region, seen.operation).endpoint
         emit({"version": __version__,
               "read": {"status": seen.status, "method": seen.method,
                        "url": seen.url,

@@ -126,7 +126,8 @@ DIAGNOSE_EXAMPLES = """examples:
 --format json prints {"version", "read": {"status", "method", "url", "endpoint", "era"},
 "findings": [{"code", "title", "evidence", "fix", "weight"}], "decisive_fact", "notes"}:
 "read" is what the text was taken to say (null where it says nothing; era as given, else
-null and a note says what was assumed); codes are those of docs/architecture.md.
+null: a note says so when the era was read from the token's scopes and the answer turns on it,
+otherwise both eras' scopes count); codes are those of docs/architecture.md.
 A scope name the catalog does not know (--granted, --requested) is noted, with its near
 miss, and the diagnosis goes on.
 exit codes: 0 a diagnosis was given (whatever it found), 2 usage (a bad option, no
@@ -147,6 +148,9 @@ def _diagnose(d: argparse.ArgumentParser) -> None:
     d.add_argument("--tenant-id", help="the xero-tenant-id header the call sent")
     d.add_argument("--grant-type", choices=("authorization_code", "client_credentials"),
                    help="how the app signs in (client_credentials: a custom connection)")
+    d.add_argument("--app-type", metavar="KIND",
+                   help="the kind of app in words: a platform (n8n, Make, Zapier, Power Automate, "
+                        "Fivetran, ...) gets its own steps; 'custom connection', 'xero-node', ...")
     conns = d.add_mutually_exclusive_group()
     conns.add_argument("--connections", nargs="*", metavar="TENANT_ID",
                        help="the tenantIds GET /connections lists for this token (none given: "
@@ -243,10 +247,15 @@ ARGUMENTS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
 class _Parser(argparse.ArgumentParser):
     """argparse, with a usage error said in one line and where the help is (not the usage block)."""
 
+    command: str | None = None  # the command the line names: its own help is the one to see
+
     def error(self, message: str) -> NoReturn:
         from xero_nb.cli.helpers import said_safely
 
-        self.exit(USAGE, f"{self.prog}: error: {said_safely(message)}\n(see `{self.prog} --help`)\n")
+        where = f"{self.prog} {self.command}" if self.command else self.prog
+        extra = ("; diagnose reads one error text per run (a file, or stdin)"
+                 if self.command == "diagnose" and message.startswith("unrecognized arguments") else "")
+        self.exit(USAGE, f"{self.prog}: error: {said_safely(message)}{extra}\n(see `{where} --help`)\n")
 
 
 def _parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -262,6 +271,7 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
         epilog="exit codes: 0 ok, 1 check failed, 2 usage, 3 unknown endpoint/scope or config")
     from xero_nb import __version__
 
+    p.command = command
     p.add_argument("--version", action="version", version=f"xero-nb {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (help_text, declare) in ARGUMENTS.items():

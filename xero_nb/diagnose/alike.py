@@ -82,7 +82,7 @@ ALTERNATIVE: dict[str, tuple[str, str, str]] = {
         "Check the app's tier and connection count at developer.xero.com.",
         "the app's tier and connection count at developer.xero.com"),
     "rate_limited": (
-        "Or a rate limit (60 calls a minute, 5,000 a day per organisation)",
+        "Or a rate limit was hit (60 calls a minute, 5,000 a day per organisation)",
         "Wait as Retry-After says, and spread the calls out.",
         "a 429 and its X-Rate-Limit-Problem header"),
     "restricted_scope": (
@@ -166,8 +166,10 @@ def ruled_out(ctx: Context, connections_refused: bool = False, header_sent: bool
     if api_refusal:
         out |= {"invalid_client"}
     ep = ctx.endpoint
-    if ep is not None and ep.payroll_region is not None and ctx.country == ep.payroll_region:
-        out |= {"payroll_region_mismatch"}  # the organisation's country is the API's own
+    if ep is not None and ep.payroll_region == "AU" and ctx.country == "AU":
+        # the organisation's country is the API's own (payroll.xro/1.0 is AU's alone; NZ and UK
+        # share payroll.xro/2.0's paths, so the country picked that endpoint: it proves nothing)
+        out |= {"payroll_region_mismatch"}
     if ep is not None and ctx.granted is not None:
         try:
             if is_allowed(ep, ctx.granted, ctx.era_for_checks):

@@ -213,6 +213,8 @@ def focus_calls(text: str, prefer: int | None = None) -> tuple[str, str | None]:
              else "the first that failed and was not cured by a retry or a token refresh")
     note = (f"the paste shows {len(calls)} calls, {len(failed)} failed: {which} is diagnosed, "
             f"{target[1]} {_short(target[2])} ({target[3]})")
+    if prefer is not None and not any(c[3] == prefer for c in calls):
+        note += f"; no call in it answered {prefer}, the status given"
     others = [c for c in failed if c is not target]
     if others:
         named = ", ".join(f"{m} {_short(u)} ({s})" for _, m, u, s, _ in others[:MAX_NAMED])

@@ -21,8 +21,12 @@ CLIENT_SIDE: dict[str, tuple[str, str]] = {
         "Look at the token endpoint's raw answer: an OAuth error (invalid_grant, invalid_client) "
         "or an HTML page (a wrong URL or a proxy) came back instead; diagnose that answer."),
     "mismatching_state": (
-        "The state in the redirect is not the one this sign-in sent (oauthlib's CSRF check)",
-        "Start the sign-in again in the same session; never reload or reuse an old redirect URL."),
+        "The state in the redirect is not the one this sign-in sent (the OAuth library's CSRF check: "
+        "oauthlib, openid-client): the app lost its sign-in state, Xero sent nothing wrong",
+        "Start the sign-in again in the same session; never reload or reuse an old redirect URL. If it "
+        "keeps happening, the state is lost between the two requests: a session cookie not sent back "
+        "(SameSite, another host or port for the callback), or several app instances without a shared "
+        "session store."),
     "missing_argument": (
         "The SDK method was called without an argument it requires (Python's TypeError): no request "
         "was sent to Xero",
@@ -33,6 +37,8 @@ _CLASSES = {"InsecureTransportError": "insecure_transport", "MissingTokenError":
             "MismatchingStateError": "mismatching_state"}
 _NAMED = re.compile(r"\((insecure_transport|missing_token|mismatching_state)\)|\b(" + "|".join(_CLASSES)
                     + r")\b")
+# openid-client's (under xero-node) own check of the state: "RPError: state mismatch, expected ..."
+_STATE_MISMATCH = re.compile(r"\bstate[^\S\n]{1,3}mismatch\b|\bchecks\.state\b", re.IGNORECASE)
 # Python's own refusal of a call that lacks an argument, before any request is made
 _MISSING_ARGUMENT = re.compile(r"\bTypeError:[^\S\n]{0,3}[\w.]{1,80}\(\)[^\S\n]{1,3}missing"
                                r"[^\S\n]{1,3}\d{1,2}[^\S\n]{1,3}required[^\S\n]{1,3}(?:positional|keyword-only)[^\S\n]{1,3}argument")
@@ -65,4 +71,6 @@ def client_side(error: str, body: str) -> tuple[str, str] | None:
             name = m.group(1) or _CLASSES[m.group(2)]
         elif _MISSING_ARGUMENT.search(body[:4000]):
             name = "missing_argument"
+        elif _STATE_MISMATCH.search(body[:4000]):
+            name = "mismatching_state"
     return CLIENT_SIDE[name] if name else None

@@ -224,6 +224,10 @@ CUES: dict[str, tuple[str, ...]] = {
         r"linked)\b"),
     # The xero-tenant-id header named as missing (§9 #1).
     "tenant_missing": (
+        # an SDK method called with an empty tenant id, its first argument, as a stack frame shows
+        # it (xero-php-oauth2: "AccountingApi->getInvoices('', NULL, ...)")
+        r"\b(?:accounting|payroll\w{0,6}|assets|projects|files|identity|bankfeeds|finance)_?api(?:->|\.)"
+        r"\w{1,80}\(\s*+(?:''|\"\")\s*+[,)]",
         r"\b(?:xero[_-]?)?tenant[_ -]?id\b[^.\n]{0,30}?\b(?:header\s++)?(?:is\s++|was\s++)?(?:missing|not\s++"
         r"(?:sent|set|passed|provided|included)|empty|blank)\b",
         r"\b(?:empty|blank)\s++[`'\"]?(?:xero[_-]?)?tenant[_ -]?id\b",
@@ -756,6 +760,15 @@ CUES: dict[str, tuple[str, ...]] = {
         r"present))\b",
         r"\bno\s++" + _RT,
         r"\b(?:without|missing|no|lacks?|lacking|forgot)\s++(?:the\s++)?[`'\"]?offline_access"),
+    # The token's list of organisations empty where code takes the first ("xero.tenants[0].tenantId"
+    # -> "Cannot read properties of undefined (reading 'tenantId')", Python's IndexError)
+    "no_tenants": (
+        r"\bcannot\s{1,3}read\s{1,3}propert(?:y|ies)\s{1,3}of\s{1,3}undefined\s{1,3}\(reading\s{1,3}'tenant_?id'\)",
+        r"\bundefined\s{1,3}is\s{1,3}not\s{1,3}an\s{1,3}object\s{1,3}\(evaluating\s{1,3}'[\w.$]{0,60}tenants\[0\]"),
+    # The browser's CORS refusal (gateway.py): anywhere in a paste, also after a "Copy as fetch" block
+    "cors_blocked": (r"\bblocked\s++by\s++CORS\s++policy\b",
+                     r"\bAccess-Control-Allow-Origin\b[^\n]{0,80}?\b(?:missing|not\s++present)",
+                     r"\bCORS\s++(?:error|request\s++did\s++not\s++succeed)"),
     # Xero's Demo Company: it is reset now and then, and a reset drops its connections (§8)
     "demo_company": (r"\bdemo\s++(?:company|org\w*+)\b",),
     # The Journals scope named as what a call needs ("the connector requires accounting.journals.read"),

@@ -22,6 +22,7 @@ from xero_nb.diagnose.alike import ruled_out, with_lookalikes, with_resemblance
 from xero_nb.diagnose.calls import refused_call
 from xero_nb.diagnose.client_side import client_side
 from xero_nb.diagnose.context import Context, build_context, era_guess_note
+from xero_nb.diagnose.custom import for_custom_connection
 from xero_nb.diagnose.findings import DIAGNOSIS_CODES, MORE_CONTEXT, Diagnosis, Finding
 from xero_nb.diagnose.fix_order import redirect_first
 from xero_nb.diagnose.gateway import not_xero
@@ -32,7 +33,14 @@ from xero_nb.diagnose.org import org_findings
 from xero_nb.diagnose.paste import library_of_app
 from xero_nb.diagnose.platform import connector_sends_tenant, for_platform, platform_of
 from xero_nb.diagnose.prose import fallback_findings, prose_findings
-from xero_nb.diagnose.rules import OAUTH_ERRORS, TOKEN_STEP, expiry_findings, rate_findings, tenant_findings
+from xero_nb.diagnose.rules import (
+    OAUTH_ERRORS,
+    TOKEN_STEP,
+    expiry_findings,
+    rate_findings,
+    scope_verdict,
+    tenant_findings,
+)
 from xero_nb.diagnose.scope import scope_findings
 from xero_nb.diagnose.sdk_steps import axios_note, in_sdk_terms
 from xero_nb.diagnose.success import scope_change_finding, success_finding
@@ -156,9 +164,10 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
             found += rule(obs, ctx)
         except Exception as exc:  # one rule's bug must not hide the others
             notes.append(f"internal error in a diagnosis rule ({type(exc).__name__}: {exc})"[:200])
+    excluded = _excluded(obs, ctx, endpoint, text)  # what the status, the call and the context rule out
     if max((f.weight for f in found), default=0.0) < SPECIFIC:
         try:
-            found += fallback_findings(obs, ctx)
+            found += [f for f in fallback_findings(obs, ctx) if f.code not in excluded]
         except Exception as exc:
             notes.append(f"internal error in a diagnosis rule ({type(exc).__name__}: {exc})"[:200])
     ranked = rank(found)
@@ -189,7 +198,7 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
             said_text = text if isinstance(text, str) else obs.body
             shown = {"endpoint": f"{ctx.endpoint.method} {ctx.endpoint.path}" if ctx.endpoint else None,
                      "app_type": app_type}
-            ranked = with_resemblance(ranked, said_text, shown, _excluded(obs, ctx, endpoint, text))
+            ranked = with_resemblance(ranked, said_text, shown, excluded)
         except Exception as exc:  # the rules' answer stands
             notes.append(f"internal error in the wording's reading ({type(exc).__name__})")
     own_code = obs.library is not None or obs.sdk_class is not None  # an SDK's or a library's own error
@@ -201,6 +210,7 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
     if ranked[0].code != "unknown" and (said := axios_note(obs)) is not None:
         notes.append(said)  # (an unknown answer says it as its first step)
     worded = in_sdk_terms(redirect_first(ranked, obs), obs)  # the steps as the error's words call for
+    worded = for_custom_connection(worded, ctx.custom_connection)  # no sign-in, no refresh there
     worded = for_platform(worded, platform)  # a no-code platform's user acts in its screens, not in code
     return Diagnosis(tuple(worded), obs, decisive_fact(ranked), tuple(notes))
 
@@ -250,7 +260,26 @@ def _excluded(obs: Observation, ctx: Context, endpoint: Any, text: Any) -> froze
     out = ruled_out(ctx, on_connections, sent, api_refusal)
     if named and ctx.endpoint is not None and not ctx.endpoint.tenant_header:
         out |= {"tenant_header_missing", "tenant_not_connected"}  # identity, appstore: no tenant header
+    out |= _BY_STATUS.get(obs.status or 0, frozenset())
+    if obs.status == 401 and (scope_verdict(obs) or "tokenexpired" in obs.markers):
+        out |= TENANT_CAUSES  # Xero read the token and answered for it: a tenant's refusal is a 403
+    if obs.markers & TOKEN_STEP or obs.oauth_error:  # the sign-in or the token call: no API call yet
+        out |= TENANT_CAUSES | {"payroll_region_mismatch", "feature_not_in_plan", "user_role"}
+    payroll_called = ctx.endpoint is not None and ctx.endpoint.payroll_region is not None
+    if not payroll_called and not _PAYROLL_WORDS.search(text if isinstance(text, str) else obs.body):
+        out |= {"payroll_region_mismatch"}  # nothing of payroll was called or said
     return out
+
+
+TENANT_CAUSES = frozenset({"tenant_header_missing", "tenant_not_connected"})
+# What a status rules out, whatever the words: Xero limits with 429 (never 400), and refuses a
+# token with 401 (never 404). (An empty tenant id can get a 404: Xero-Java#293.)
+_BY_STATUS = {400: frozenset({"rate_limited"}),
+              404: frozenset({"token_expired", "invalid_grant", "invalid_client", "rate_limited"})}
+# Payroll, or the countries its APIs differ by, named in a report
+_PAYROLL_WORDS = re.compile(r"payroll|employee|pay\s?run|payslip|timesheet|leave|superannuation|"
+                            r"\b(?:AU|NZ|UK)\b|australia|new\s+zealand|united\s+kingdom|region|country",
+                            re.IGNORECASE)
 
 
 def _carried(response: Any, endpoint: Any, tenant_id: Any) -> tuple[Any, Any, Any]:

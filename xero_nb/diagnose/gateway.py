@@ -38,7 +38,7 @@ def not_xero(obs: Observation) -> tuple[str, str] | None:
         return ("A proxy between you and Xero asked for its own credentials (407): Xero never saw "
                 "the call", "Give the HTTP client the proxy's address and credentials (HTTPS_PROXY="
                 "http://user:password@proxy:port), or ask whoever runs the proxy.")
-    if _CORS.search(text):
+    if "cors_blocked" in obs.markers or _CORS.search(text):
         return ("The browser blocked the call (CORS): Xero's API does not answer calls made from a "
                 "web page", "Call Xero from your server (a backend or serverless function), never "
                 "from browser JavaScript; the access token must not be in the page either.")

@@ -396,8 +396,9 @@ def _observe(response: Any, status: Any, headers: Any, body: Any, text: str | No
         got.headers.append(("X-Rate-Limit-Problem", kind))
     grant = _GRANT.search(haystack)
     # a field named for a credential, or whose value is shaped like one, is never kept
-    fields = tuple((k, REDACTED if secret_name(k) or looks_secret(v) else redact(v)[:1000])
-                   for k, v in got.fields.items())
+    # (one line each: a message's line breaks would break the evidence it is shown in)
+    fields = tuple((k, REDACTED if secret_name(k) or looks_secret(v)
+                    else _one_line(redact(v)[:1000])) for k, v in got.fields.items())
     return Observation(
         status=got.status, headers=_clean_headers(got.headers),
         body=redact(got.body[:MAX_BODY * 4])[:MAX_BODY],
@@ -417,6 +418,10 @@ def _observe(response: Any, status: Any, headers: Any, body: Any, text: str | No
 # function ("in sleep_for_retry") is the library's and stays (group 1 is kept).
 _SOURCE_LINE = re.compile(r"(?m)(?<=\", line )(\d{1,7}, in [^\n]{0,200}\n)"
                           r"(?:[ \t]{2,40}(?!File \")[^\n]{0,500}\n){1,3}")
+
+
+def _one_line(value: str) -> str:
+    return " ".join(part.strip() for part in value.splitlines()) if "\n" in value or "\r" in value else value
 
 
 def _scrub(got: Pasted) -> None:

@@ -39,6 +39,15 @@ PLATFORMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     ))
 
 
+def _plain(name: str) -> str:
+    return "".join(ch for ch in name.lower() if ch.isalnum())
+
+
+# An app_type that is a platform's name alone, however written ("Make", "power-automate", "N8N").
+BY_NAME = {_plain(name): name for name, _ in PLATFORMS} | {"makecom": "Make", "integromat": "Make",
+                                                           "msflow": "Power Automate", "trayio": "Tray.io"}
+
+
 def platform_of(app_type: object, text: str, own_code: bool = False) -> str | None:
     """The no-code platform the app's description (first) or the error's text names, else None.
 
@@ -46,6 +55,8 @@ def platform_of(app_type: object, text: str, own_code: bool = False) -> str | No
     printout was read): a platform the text names in passing ("we moved off Zapier") is not where
     they act, so only the app's description counts then.
     """
+    if isinstance(app_type, str) and (named := BY_NAME.get(_plain(app_type[:100]))) is not None:
+        return named
     for said in (app_type if isinstance(app_type, str) else "", "" if own_code else text):
         head = said[:5000]
         found = next((name for name, rx in PLATFORMS if rx.search(head)), None)
@@ -57,7 +68,7 @@ def platform_of(app_type: object, text: str, own_code: bool = False) -> str | No
 _BACKTICKED = re.compile(r"`([a-z][a-z0-9_.]{2,80})`")
 
 
-def _scope_named(f: Finding) -> str | None:
+def scope_named(f: Finding) -> str | None:
     """The scope the finding's own steps name (`accounting.invoices.read`), if any."""
     for step in (f.title, *f.fix):
         m = _BACKTICKED.search(step)
@@ -128,7 +139,7 @@ def for_platform(findings: list[Finding], platform: str | None) -> list[Finding]
         return findings
     out = []
     for f in findings:
-        steps = _steps(f.code, platform, _scope_named(f))
+        steps = _steps(f.code, platform, scope_named(f))
         if f.code == "rate_limited":
             steps = (f"Run the {platform} workflow less often or over fewer records: every call it "
                      "makes counts against the organisation's limits (60 a minute; 5,000 a day, "

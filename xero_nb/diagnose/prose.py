@@ -14,6 +14,7 @@ from xero_nb.diagnose.context import Context
 from xero_nb.diagnose.findings import SETTLE_WITH, Finding
 from xero_nb.diagnose.observation import Observation, said_words
 from xero_nb.diagnose.rules import CONNECTIONS_FACT, RATE_FACT, ROLE_FACT, evidence_of, scope_verdict
+from xero_nb.diagnose.scope import pick_scope
 
 ROLE_FIX = ("Connect with a Xero user who has the Standard or Adviser role (and reports access or "
             "payroll admin where the API needs them), or ask an organisation admin to grant it.",)
@@ -43,7 +44,9 @@ FALLBACK_WORDS: dict[str, str] = {
     "invalid_grant": r"\brefresh(?:es|ed|ing)?\b|\bre-?authori[sz](?:e|ed|ing|ation)\b|"
                      r"\breconnect(?:ed|ing)?\b|\bre-?authenticat(?:e|ed|ing|ion)\b|\bsign\s++in\s++again\b",
     "rate_limited": r"\blimit(?:s|ed)?\b|\bthrottl(?:e|ed|ing)\b|\bquota\b|\btoo\s++many\b",
-    "tenant_not_connected": r"\btenants?\b|\btenant[_-]?id\b|\borgani[sz]ation\s*+id\b|"
+    # (the header's name, xero-tenant-id, which every SDK's printout of a request shows, is no word)
+    "tenant_not_connected": r"(?<![\w-])tenants?(?![\w-])|(?<!xero-)(?<!xero_)\btenant[_-]?id\b|"
+                            r"\borgani[sz]ation\s*+id\b|"
                             r"\borgani[sz]ation\s++not\s++found\b",
     "invalid_client": r"\bclient[\s_-]*+(?:id|secret)\b|\bredirect(?:_uri|\s++ur[il])?\b|"
                       r"\bcallback\s++ur[il]\b",
@@ -96,6 +99,16 @@ def _granted_allow(ctx: Context) -> bool:
         return False
 
 
+def _narrowest(ctx: Context) -> str | None:
+    """The narrowest scope that grants the endpoint in the app's era (None: endpoint not known)."""
+    if ctx.endpoint is None:
+        return None
+    try:
+        return pick_scope(ctx.endpoint, ctx)[0]
+    except Exception:  # a catalog gap: the generic step then
+        return None
+
+
 def _refused(obs: Observation) -> bool:
     return obs.status in (401, 403, 404) or "authenticationunsuccessful" in obs.markers or (
         obs.status is None and bool(obs.markers))
@@ -124,8 +137,8 @@ def prose_findings(obs: Observation, ctx: Context) -> list[Finding]:
     elif "reconnect" in m and (obs.status == 403 or "authenticationunsuccessful" in m) and not m & {
             "tenant_missing", "tenant_wrong", "disconnect_call"}:
         # A 403 whose cure is to reconnect: the connection itself was lost, not the header.
-        add("connection_revoked", "A 403 cured by reconnecting: the organisation's connection was "
-            "lost (disconnected, or the user's access to it changed)", "reconnect after a 403",
+        add("connection_revoked", "A 403 that reconnecting cures: the organisation's connection was "
+            "lost (disconnected, or the user's access to it changed)", "reconnecting named beside a 403",
             REVOKED_FIX, 0.6, CONNECTIONS_FACT)
     if "scope_added" in m and not m & {"scope_missing", "scope_era", "granular_words", "invalid_scope",
                                          "scope_validation_failed", "unauthorized_client"} and (
@@ -151,14 +164,24 @@ def prose_findings(obs: Observation, ctx: Context) -> list[Finding]:
         # Token and tenant are per connection; scopes are per endpoint. One call refused while
         # the others work with the same token is the endpoint's scope (or a role, for reports
         # and payroll).
+        scope = _narrowest(ctx)  # the endpoint known: its scope named, as the scope rules name it
         add("missing_scope", "Other calls work with the same token and tenant, so this endpoint's "
-            "scope is missing from the token", "other calls work with the same token",
-            ("Find the endpoint's scope (`xero-nb scopes-for METHOD URL`), add it to the scopes "
+            f"scope{f' (`{scope}`)' if scope else ''} is missing from the token",
+            "other calls work with the same token",
+            (f"Add `{scope}` to the scopes requested and sign in again (a new consent)." if scope else
+             "Find the endpoint's scope (`xero-nb scopes-for METHOD URL`), add it to the scopes "
              "requested and sign in again.",), 0.62, "the token's scopes (its `scope` claim)")
     if "tenant_missing" in m:
         add("tenant_header_missing", "The xero-tenant-id header was not sent",
             "the tenant id named as missing",
             ("Send `xero-tenant-id: <tenantId>` from GET /connections on every call.",), 0.85)
+    if "no_tenants" in m:
+        add("connection_revoked", "The token reaches no organisation: GET /connections returned an "
+            "empty list, so the code's first tenant is undefined", "no tenant in the token's list",
+            ("Sign in again and tick an organisation on Xero's consent screen (the user chose none, or "
+             "the connection was removed since).", "Check that the list is not empty before taking its "
+                                                   "first tenant, and say so to the user."),
+            0.85, CONNECTIONS_FACT)
     if "tenant_wrong" in m and "demo_company" in m:
         add("tenant_not_connected", "The Demo Company was probably reset: a reset drops its "
             "connections and gives it a new tenant id", "the Demo Company, reset or failing after "

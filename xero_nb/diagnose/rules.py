@@ -189,6 +189,12 @@ def expiry_findings(obs: Observation, ctx: Context) -> list[Finding]:
                          "To avoid the 401 at all, refresh shortly before the token's exp."), 0.9)]
     if ctx.expires_at is not None and ctx.expires_at <= ctx.now:
         when = datetime.fromtimestamp(ctx.expires_at, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        if scope_verdict(obs):  # Xero judged the scopes: it accepted the token the call sent (§6)
+            return [Finding("token_expired", f"The token given expired at {when}, yet Xero answered "
+                            "AuthorizationUnsuccessful, which it says only of a token it accepted: the "
+                            "call sent a newer token, and the token given is an older one",
+                            (*evidence_of(obs), f"token exp {when}"), fix, 0.3,
+                            "the token the failing call sent (its exp and scope claims)")]
         return [Finding("token_expired", f"The access token expired at {when}",
                         (*evidence_of(obs), f"token exp {when}"), fix, 0.93)]
     if "invalid_token" in obs.markers:
@@ -394,7 +400,8 @@ def tenant_findings(obs: Observation, ctx: Context) -> list[Finding]:
                                 "xero-tenant-id (the `id` is only for DELETE /connections/{id}).",),
                                0.95 * t))
         elif tid is not None and tid not in {c.tenant_id for c in conns}:
-            names = ", ".join(f"{c.tenant_name or '?'} ({c.tenant_id})" for c in conns[:5])
+            names = ", ".join(f"{c.tenant_name} ({c.tenant_id})" if c.tenant_name else c.tenant_id
+                              for c in conns[:5])
             out.append(Finding("tenant_not_connected", "This tenant is not connected for this "
                                "token (tokens are per user)", (*ev, f"connected: {names}"),
                                ("Use a tenantId from this token's /connections, or sign in again "

@@ -110,7 +110,7 @@ def authorize_link(ctx: Context, add: str) -> str | None:
     return None
 
 
-def _pick(ep: Endpoint, ctx: Context) -> tuple[str | None, str]:
+def pick_scope(ep: Endpoint, ctx: Context) -> tuple[str | None, str]:
     """The narrowest granting scope for this app's era, and a note on the other era."""
     era = ctx.era or ctx.era_guess
     if era in ("broad", "granular"):
@@ -130,7 +130,7 @@ def _ep_name(ep: Endpoint) -> str:
 def _missing(ep: Endpoint, ctx: Context, s: float, ev: list[str],
              asked: frozenset[str] = frozenset()) -> list[Finding]:
     """``asked``: scopes the words say were added to the app's list ("we added X to the scopes")."""
-    scope, other = _pick(ep, ctx)
+    scope, other = pick_scope(ep, ctx)
     if scope is None:
         return []
     wanted = sorted(required_scopes(ep, ctx.era_for_checks) & ((ctx.requested or frozenset()) | asked))
@@ -301,7 +301,7 @@ def _unsettled_scope(ctx: Context, s: float, ev: list[str], fact: str) -> list[F
         ep = ctx.candidates[0]
         names = " or ".join(sorted({c.api for c in ctx.candidates}))
         ev = [*ev, f"{ep.method} {ep.path} ({names}) needs any one of: {', '.join(sorted(need))}"]
-        scope, _ = _pick(ep, ctx)
+        scope, _ = pick_scope(ep, ctx)
         if ctx.granted is not None and need & ctx.granted:
             return []  # held: the region (or the user's role) is the question, asked elsewhere
         if scope is not None:

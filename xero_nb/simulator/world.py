@@ -59,9 +59,10 @@ class World:
         self.allowed: dict[tuple[int, str, frozenset[str]], bool] = {}
 
     def find_user(self, hint: str | None) -> DemoUser | None:
-        """A user by id, email or name (case-insensitive)."""
+        """A user by id, email, name or the email's local part ("eve", as the docs call them),
+        case-insensitive."""
         if not hint:
             return None
         low = hint.lower()
-        return next((u for u in self.users if low in (u.user_id, u.email.lower(), u.name.lower())),
-                    None)
+        return next((u for u in self.users if low in (u.user_id, u.email.lower(), u.name.lower(),
+                                                     u.email.lower().partition("@")[0])), None)
