@@ -189,6 +189,7 @@ LEAD = 0.3  # ... and then at this weight, never as established
 OVERRULE_BELOW = 0.7  # a rules' cause resting on soft evidence below this weight may be led ...
 OVERRULE_SHARE = 0.99  # ... by the wording's cause when the wording is all but sure of it
 FILL_AT_MOST = 0.35  # a cause added by wording alone weighs no more than this (a guess, not a finding)
+MIN_FILL = 0.01  # ... nor more than the share it states, and no less than this
 # Evidence that is only a status's prior or words (a body's free-text message): what the wording's
 # reading weighs better. Not the endpoint, the scopes, a tenant id, a country, a role, Xero's keys,
 # nor a 404 or 405 (not found or not allowed: no permission's prior).
@@ -238,7 +239,8 @@ def with_resemblance(ranked: list[Finding], text: str, context: Mapping[str, obj
         if code in listed:
             continue
         floor = round(min(floor * STEP, FILL_AT_MOST), 3)
-        out.append(_resembling(code, share, floor))
+        # (its weight is no more than the share it states: a guess at "under 1 %" does not weigh 0.3)
+        out.append(_resembling(code, share, round(min(floor, max(share, MIN_FILL)), 3)))
         listed.add(code)
     return out
 
