@@ -166,10 +166,6 @@ def ruled_out(ctx: Context, connections_refused: bool = False, header_sent: bool
     if api_refusal:
         out |= {"invalid_client"}
     ep = ctx.endpoint
-    if ep is not None and ep.payroll_region == "AU" and ctx.country == "AU":
-        # the organisation's country is the API's own (payroll.xro/1.0 is AU's alone; NZ and UK
-        # share payroll.xro/2.0's paths, so the country picked that endpoint: it proves nothing)
-        out |= {"payroll_region_mismatch"}
     if ep is not None and ctx.granted is not None:
         try:
             if is_allowed(ep, ctx.granted, ctx.era_for_checks):

@@ -87,26 +87,32 @@ class Context:
 _SCOPE_SHAPE = re.compile(r"[^\W\d_][^\s\"'`{}\[\]=<>]{0,299}\Z")
 
 
+def scope_values(value: Any) -> tuple[frozenset[str], int]:
+    """The scope names in ``value`` (any form parse_scopes reads) and how many of its values were
+    left out for not being shaped like one: a token, a secret, JSON given where scopes go (never
+    shown, never kept). Raises what parse_scopes raises."""
+    names = parse_scopes(value, strict=False)
+    known = known_scopes()
+    alien = {n for n in names if n not in known and (looks_secret(n) or not _SCOPE_SHAPE.match(n))}
+    return frozenset(names - alien), len(alien)
+
+
 def _scopes(value: Any, notes: list[str], what: str) -> frozenset[str] | None:
     if value is None:
         return None
     try:
-        names = parse_scopes(value, strict=False)
+        names, alien = scope_values(value)
     except Exception:  # unreadable scopes count as unknown
         notes.append(f"could not read the {what} scopes")
         return None
     try:
-        known = known_scopes()
-        unknown = sorted(n for n in names if n not in known)
-        # never kept nor echoed: a token, a secret, a token response's JSON where scopes go
-        alien = {n for n in unknown if looks_secret(n) or not _SCOPE_SHAPE.match(n)}
         if alien:
-            notes.append(f"{len(alien)} {what} value(s) not shaped like a scope name (a token, a secret "
+            notes.append(f"{alien} {what} value(s) not shaped like a scope name (a token, a secret "
                          "or JSON: not shown) were left out: were the token and the scopes swapped?")
-            if not names - alien:
+            if not names:
                 return None  # nothing of it was scopes: not known, rather than "none held"
-            names = frozenset(names - alien)
-        for name in [n for n in unknown if n not in alien][:5]:
+        known = known_scopes()
+        for name in sorted(n for n in names if n not in known)[:5]:
             note = near_miss(name, "'")
             hint = f"; {note}" if note else ""
             notes.append(f"{what} scope {name[:60]!r} is not a Xero scope{hint}")

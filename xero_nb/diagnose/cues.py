@@ -765,6 +765,10 @@ CUES: dict[str, tuple[str, ...]] = {
     "no_tenants": (
         r"\bcannot\s{1,3}read\s{1,3}propert(?:y|ies)\s{1,3}of\s{1,3}undefined\s{1,3}\(reading\s{1,3}'tenant_?id'\)",
         r"\bundefined\s{1,3}is\s{1,3}not\s{1,3}an\s{1,3}object\s{1,3}\(evaluating\s{1,3}'[\w.$]{0,60}tenants\[0\]"),
+    # Xero's webhook calls to the app's endpoint, checked by their HMAC signature (§1 #3): no token,
+    # no scope (gateway.py)
+    "webhook_signature": (r"\bintent\s++to\s++receive\b", r"\bx-xero-signature\b",
+                          r"\bwebhook\w*+\b[^.\n]{0,60}?\b(?:signature|hmac|signed)\b"),
     # The browser's CORS refusal (gateway.py): anywhere in a paste, also after a "Copy as fetch" block
     "cors_blocked": (r"\bblocked\s++by\s++CORS\s++policy\b",
                      r"\bAccess-Control-Allow-Origin\b[^\n]{0,80}?\b(?:missing|not\s++present)",

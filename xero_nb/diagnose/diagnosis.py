@@ -22,6 +22,7 @@ from xero_nb.diagnose.alike import ruled_out, with_lookalikes, with_resemblance
 from xero_nb.diagnose.calls import refused_call
 from xero_nb.diagnose.client_side import client_side
 from xero_nb.diagnose.context import Context, build_context, era_guess_note
+from xero_nb.diagnose.cues import countries
 from xero_nb.diagnose.custom import for_custom_connection
 from xero_nb.diagnose.findings import DIAGNOSIS_CODES, MORE_CONTEXT, Diagnosis, Finding
 from xero_nb.diagnose.fix_order import redirect_first
@@ -207,6 +208,10 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
     ranked = connector_sends_tenant(ranked, platform, words)
     if (said := era_guess_note(ctx, ranked[0].code)) is not None:
         notes.append(said)
+    if obs.field("oauth_problem"):  # oauth_problem=token_rejected, signature_invalid, ...
+        notes.append("this is an OAuth 1.0a answer (oauth_problem), the sign-in Xero's apps used before "
+                     "2021: today's apps sign in with OAuth 2.0, whose steps the fixes give; an app still "
+                     "on OAuth 1.0a must move to OAuth 2.0 first")
     if ranked[0].code != "unknown" and (said := axios_note(obs)) is not None:
         notes.append(said)  # (an unknown answer says it as its first step)
     worded = in_sdk_terms(redirect_first(ranked, obs), obs)  # the steps as the error's words call for
@@ -231,15 +236,19 @@ def _normalised(text: str) -> str:
 # Xero's answers to what a request holds, not to who sent it: a rejected payload, a bad `where`
 # filter, a body it could not parse. No permission's cause reads alike.
 CONTENT_EXCEPTIONS = frozenset({"validationexception", "queryparseexception", "postdatainvalidexception"})
+# Statuses that answer what a request holds or how it is sent (a conflict, a precondition, a body
+# too large, a media type, unprocessable content), never who sent it
+CONTENT_STATUSES = frozenset({409, 412, 413, 415, 422})
+_VALIDATION = re.compile(r"\bvalidation\s++error", re.IGNORECASE)  # payroll NZ/UK's problem detail
 
 
 def _wording_may_rank(obs: Observation, ranked: list[Finding]) -> bool:
     """Whether the wording's resemblance may rank causes: a failure Xero (or a wrapper) answered or
     a person described (no status, or a 4xx), not a success, an outage (5xx), a rejected payload
     or query (``CONTENT_EXCEPTIONS``) or a mistake in the caller's own code, and with words to read."""
-    if obs.status is not None and not 400 <= obs.status < 500:
+    if (obs.status is not None and not 400 <= obs.status < 500) or obs.status in CONTENT_STATUSES:
         return False
-    if (obs.field("type") or "").lower() in CONTENT_EXCEPTIONS:
+    if (obs.field("type") or "").lower() in CONTENT_EXCEPTIONS or _VALIDATION.search(obs.detail or ""):
         return False
     lead = ranked[0] if ranked else None
     if lead is not None and lead.code == "unknown" and client_side(obs.field("error") or "", obs.body):
@@ -265,10 +274,24 @@ def _excluded(obs: Observation, ctx: Context, endpoint: Any, text: Any) -> froze
         out |= TENANT_CAUSES  # Xero read the token and answered for it: a tenant's refusal is a 403
     if obs.markers & TOKEN_STEP or obs.oauth_error:  # the sign-in or the token call: no API call yet
         out |= TENANT_CAUSES | {"payroll_region_mismatch", "feature_not_in_plan", "user_role"}
-    payroll_called = ctx.endpoint is not None and ctx.endpoint.payroll_region is not None
-    if not payroll_called and not _PAYROLL_WORDS.search(text if isinstance(text, str) else obs.body):
+    words = text if isinstance(text, str) else obs.body
+    region = ctx.endpoint.payroll_region if ctx.endpoint is not None else None
+    if region is None and not _PAYROLL_WORDS.search(words):
         out |= {"payroll_region_mismatch"}  # nothing of payroll was called or said
+    elif region is not None and ctx.country == region and not _other_region(words, region):
+        out |= {"payroll_region_mismatch"}  # the organisation's country is the API's own
     return out
+
+
+# A payroll API named by its region, as SDKs name them (payroll_uk_api, PayrollNzApi, "UK payroll")
+_REGION_API = re.compile(r"payroll[_ ]?(au|nz|uk)|\b(au|nz|uk)[_ ]payroll", re.IGNORECASE)
+
+
+def _other_region(words: str, region: str) -> bool:
+    """Whether the words name another region's payroll or country than ``region`` (NZ and UK share
+    payroll.xro/2.0's paths: the country given picked the endpoint, the words may say otherwise)."""
+    named = {(a or b).upper() for a, b in _REGION_API.findall(words[:20_000])}
+    return bool((named | (countries(words[:20_000]) & {"AU", "NZ", "UK"})) - {region})
 
 
 TENANT_CAUSES = frozenset({"tenant_header_missing", "tenant_not_connected"})
@@ -365,6 +388,17 @@ def unknown_finding(obs: Observation) -> Finding:
         title, first = caller
     elif status == 404:
         title = "404: the resource or endpoint was not found (wrong id, or a payroll region)"
+    elif status == 413:
+        title = ("413: the request body is too large for the endpoint (3.5 MB for Accounting and Payroll "
+                 "POSTs, 10 MB for Files): not a permission problem")
+        first = "Send a smaller body (split the upload or the batch), then send again."
+    elif status == 415:
+        title = "415: the endpoint does not take the request's Content-Type: not a permission problem"
+        first = ("Send the Content-Type the endpoint expects (the Files API takes multipart/form-data "
+                 "uploads; the others JSON), then send again.")
+    elif status == 400 and _VALIDATION.search(obs.detail or ""):
+        title = "Xero rejected the data sent (a validation error): not a permission problem"
+        first = "Correct the fields the answer names (invalidFields, ValidationErrors), then send again."
     elif status is None and not obs.body.strip() and not obs.fields:
         title = "Nothing to go on: no status, headers or body were given"
     elif status is None and obs.body.strip() in _EMPTY_PRINTS:

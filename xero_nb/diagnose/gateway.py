@@ -1,4 +1,5 @@
-"""Answers that did not come from Xero: a proxy, a firewall or an API gateway in between.
+"""Answers that did not come from Xero: a proxy, a firewall or an API gateway in between (and
+Xero's own webhook calls to the app, which no token or scope governs).
 
 Xero's API answers in JSON (its problem bodies, §6); its sign-in pages are HTML on
 login.xero.com. A 407, a Cloudflare block page, an AWS API Gateway or Azure API Management
@@ -38,6 +39,12 @@ def not_xero(obs: Observation) -> tuple[str, str] | None:
         return ("A proxy between you and Xero asked for its own credentials (407): Xero never saw "
                 "the call", "Give the HTTP client the proxy's address and credentials (HTTPS_PROXY="
                 "http://user:password@proxy:port), or ask whoever runs the proxy.")
+    if "webhook_signature" in obs.markers:  # Xero calling the app, not the app calling Xero
+        return ("Xero's webhook check of your endpoint (intent to receive, the x-xero-signature HMAC): "
+                "no access token or scope is involved",
+                "Compute the HMAC-SHA256 of the raw request body (as received, before any parsing) with "
+                "the webhook key from developer.xero.com, base64 it and compare it with the "
+                "x-xero-signature header; answer 200 when it matches and 401 when it does not.")
     if "cors_blocked" in obs.markers or _CORS.search(text):
         return ("The browser blocked the call (CORS): Xero's API does not answer calls made from a "
                 "web page", "Call Xero from your server (a backend or serverless function), never "

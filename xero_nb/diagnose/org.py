@@ -106,6 +106,16 @@ def org_findings(obs: Observation, ctx: Context) -> list[Finding]:
             out.append(Finding("user_role", "Or the user who connected is not a payroll admin",
                                tuple(ev), ("Ask an organisation admin for the payroll admin role, "
                                            "then connect again.",), 0.4, ROLE_FACT))
+    payroll = (ep.payroll_region is not None if ep is not None
+               else bool(ctx.candidates) and all(c.payroll_region for c in ctx.candidates))
+    if payroll and obs.status == 403 and _NO_PERMISSION.search(obs.detail or "") and ctx.role is None:
+        # payroll NZ/UK's problem+json refusal of a user ("You do not have permission to access this
+        # resource"), not of a tenant: a payroll call needs the payroll admin role (§8, §9)
+        out.append(Finding("user_role", "Xero says the user lacks permission for this payroll call: "
+                           "payroll needs the payroll admin role", (*ev, "a payroll call refused for "
+                                                                    "the user's permission"),
+                           ("Ask an organisation admin to grant the user the Payroll Admin role, then "
+                            "connect again.",), 0.7, ROLE_FACT))
     if ep is None:
         return out
     out += _role(ep, ctx, ev, obs)
@@ -206,6 +216,10 @@ def _payroll_404(obs: Observation, ctx: Context, ev: list[str], explicit: bool) 
                     (REGION_APIS, "If the URL is the right region's, the id in it is wrong or "
                      "deleted: list the records first."), 0.35,
                     "the URL called (payroll.xro/1.0 is AU payroll, payroll.xro/2.0 NZ and UK)")]
+
+
+_NO_PERMISSION = re.compile(r"\b(?:do\s*+n[o']t|does\s*+n[o']t|not)\s++have\s++(?:the\s++)?permissions?\b",
+                            re.IGNORECASE)
 
 
 def _role(ep: Endpoint, ctx: Context, ev: list[str], obs: Observation) -> list[Finding]:

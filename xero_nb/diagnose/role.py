@@ -61,10 +61,14 @@ def read_role(value: Any, tenant_id: str | None) -> Role | None:
     return _role_from(words, None, None, None)
 
 
+_NEGATIONS = ("no", "not", "nota", "non", "without", "lacks", "lacking")
+
+
 def _role_from(words: list[str], reports: Any, payroll: Any, projects: Any) -> Role:
     # Each comma-separated part whole ("Read only", "Payroll admin", as Xero writes roles), then
     # its single words ("standard payroll admin")
-    parts = [part for text in words for part in text.replace(";", ",").split(",")]
+    parts = [part for text in words for part in
+             text.replace(";", ",").replace("(", ",").replace(")", ",").split(",")]
     split = [_norm(part) for part in parts] + [_norm(w) for part in parts for w in part.split()]
     role = next((_ROLE_WORDS[w] for w in split if w in _ROLE_WORDS), None)
     flags = set(split)
@@ -72,6 +76,8 @@ def _role_from(words: list[str], reports: Any, payroll: Any, projects: Any) -> R
     def flag(given: Any, *names: str) -> bool | None:
         if isinstance(given, bool):
             return given
+        if any(f"{no}{name}" in flags for no in _NEGATIONS for name in names):
+            return False  # "no payroll admin", "not a payroll admin", "without reports"
         return True if flags & set(names) else None
 
     return Role(role, flag(reports, "reports", "reportsaccess"),

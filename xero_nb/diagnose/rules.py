@@ -193,7 +193,10 @@ def expiry_findings(obs: Observation, ctx: Context) -> list[Finding]:
             return [Finding("token_expired", f"The token given expired at {when}, yet Xero answered "
                             "AuthorizationUnsuccessful, which it says only of a token it accepted: the "
                             "call sent a newer token, and the token given is an older one",
-                            (*evidence_of(obs), f"token exp {when}"), fix, 0.3,
+                            (*evidence_of(obs), f"token exp {when}"),
+                            ("Read the exp and scope claims of the token the failing call sent (log it "
+                             "redacted, or decode it): the token given is not that one, so its expiry "
+                             "is not the cause.",), 0.3,
                             "the token the failing call sent (its exp and scope claims)")]
         return [Finding("token_expired", f"The access token expired at {when}",
                         (*evidence_of(obs), f"token exp {when}"), fix, 0.93)]

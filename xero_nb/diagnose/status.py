@@ -106,7 +106,7 @@ STATUS_SHAPES: tuple[re.Pattern[str], ...] = (
     re.compile(r"[a-z](?:Error|Exception)[^\S\n]*+[:=(]{0,2}[^\S\n]*+([45]\d\d)\b"),
     # other languages' words for error and status code (Windows and .NET print them in the
     # system's language): "Erreur 401", "Fehler: 403", "código de estado 403", "返回 403"
-    re.compile(r"(?:\b(?:erreur|fehler(?:code)?|statuscode|c[oó]digo(?:[^\S\n]++de[^\S\n]++estado)?|"
+    re.compile(r"(?:\b(?:erreur|erro(?!r)|fehler(?:code)?|statuscode|c[oó]digo(?:[^\S\n]++de[^\S\n]++estado)?|"
                r"errore|codice(?:[^\S\n]++di[^\S\n]++stato)?|foutcode|fout)|返回|状态码|错误|エラー)"
                r"[^\S\n]{0,3}[:=]?[^\S\n]{0,3}([45]\d\d)(?!\d)", re.IGNORECASE),
     # an HTML error page's title or heading, as a proxy or a gateway serves it:

@@ -14,6 +14,7 @@ from xero_nb.redact import redact
 from xero_nb.widgets.browser import endpoint_label
 from xero_nb.widgets.call import CallState
 from xero_nb.widgets.history import compare
+from xero_nb.widgets.pasted import scopes_only
 from xero_nb.widgets.render import findings, key_values, message
 from xero_nb.widgets.request_bar import completions
 from xero_nb.widgets.table_view import DataTable, show_notice, style_widget
@@ -162,9 +163,7 @@ class CallPanel(W.VBox):
         self.before.observe(lambda ch: self.redraw("compare"), names="value")
         self.after.observe(lambda ch: self.redraw("compare"), names="value")
         self.paste_use.observe(lambda ch: st.set_paste_use_request(ch["new"]), names="value")
-        self.paste_btn.on_click(lambda _: st.diagnose_pasted(
-            self.paste.value, endpoint=self.paste_endpoint.value, scopes=self.paste_scopes.value,
-            era=self.paste_era.value))
+        self.paste_btn.on_click(lambda _: self._diagnose_paste())
         st.subscribe(self.redraw)
         st.scopes.subscribe(lambda what: self.redraw("permissions"))
         if hasattr(st.connection, "subscribe"):
@@ -232,6 +231,20 @@ class CallPanel(W.VBox):
             self.before.value = st.history[-2].n if len(st.history) > 1 else st.history[-1].n
         self.history_box.layout.display = "" if st.history else "none"
 
+    def _diagnose_paste(self) -> None:
+        """Diagnose the box's paste; the button says so and takes no second click meanwhile (a
+        long log takes seconds)."""
+        if self.paste_btn.disabled:
+            return
+        self.paste_btn.disabled = True
+        self.paste_btn.description = f"Diagnosing {len(self.paste.value):,} characters..."
+        try:
+            self.state.diagnose_pasted(self.paste.value, endpoint=self.paste_endpoint.value,
+                                       scopes=self.paste_scopes.value, era=self.paste_era.value)
+        finally:
+            self.paste_btn.disabled = False
+            self.paste_btn.description = "Diagnose pasted error"
+
     def _picked(self, n: Any) -> Any:
         return next((s for s in self.state.history if s.n == n), None)
 
@@ -243,8 +256,9 @@ class CallPanel(W.VBox):
                 show_notice(self.notice, st.notice)
                 return
             if what == "pasted":  # what was pasted may hold a token: keep only its redacted form
-                self.paste.value = st.pasted_shown()
-                self.paste_scopes.value = redact(self.paste_scopes.value)
+                if self.paste.value in (st.pasted, st.pasted_shown()):  # (a newer paste is kept)
+                    self.paste.value = st.pasted_shown()
+                self.paste_scopes.value = scopes_only(self.paste_scopes.value)
                 self.paste_endpoint.value = redact(self.paste_endpoint.value)
                 return
             if what == "request_text":  # the bar, too, keeps only the redacted form

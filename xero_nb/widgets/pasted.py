@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from xero_nb.catalog.scopes import parse_scopes
 from xero_nb.redact import redact
 from xero_nb.widgets.notice import guarded
 from xero_nb.widgets.request_bar import read_request
@@ -43,6 +42,18 @@ def _endpoint_text(value: Any) -> str:
     return redact(str(value))[:200]
 
 
+def scopes_only(typed: str) -> str:
+    """What the scopes box keeps after a diagnosis: its scope names, redacted; a token or secret
+    typed there (not shaped like a scope name) is dropped, so it is neither shown nor saved."""
+    from xero_nb.diagnose.context import scope_values  # (the diagnosis package: loaded when used)
+
+    try:
+        held, hidden = scope_values(typed)
+    except Exception:  # unreadable: the redacted text, as before
+        return redact(typed)
+    return redact(" ".join(sorted(held))) if hidden else redact(typed)
+
+
 def paste_context(diagnosis: Any, ctx: dict[str, Any], use_request: bool) -> PasteContext:
     """What the diagnosis of a paste used: from ``ctx`` (given), else what the paste held."""
     obs = getattr(diagnosis, "observed", None)
@@ -57,8 +68,12 @@ def paste_context(diagnosis: Any, ctx: dict[str, Any], use_request: bool) -> Pas
         endpoint = "not known: none given, none in the paste"
     granted = ctx.get("granted")
     if granted:
-        names = sorted(parse_scopes(granted, strict=False))
-        scopes = " ".join(names) + (" (the token's)" if use_request else " (given)")
+        from xero_nb.diagnose.context import scope_values
+
+        held, hidden = scope_values(granted)  # a token or secret typed where scopes go: never shown
+        scopes = (" ".join(sorted(held)) or "none") + (" (the token's)" if use_request else " (given)") + (
+            f"; {hidden} value(s) that are no scope names (a token, a secret) left out, not shown"
+            if hidden else "")
     elif obs is not None and obs.token_scopes:
         scopes = " ".join(sorted(obs.token_scopes)) + " (from a token in the paste)"
     else:
