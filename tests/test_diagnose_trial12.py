@@ -158,3 +158,17 @@ def test_a_paste_made_while_another_was_diagnosed_is_kept() -> None:
     panel.paste.value = f"401 Bearer {RT}"
     panel.paste_btn.click()
     assert RT not in panel.paste.value  # the paste diagnosed is kept redacted
+
+
+# -- 6: the report of a pasted error names the call it was diagnosed for
+
+
+def test_the_report_of_a_pasted_diagnosis_names_its_endpoint() -> None:
+    from xero_nb import report
+
+    d = diagnose(text='HTTP 401 {"Status":401,"Detail":"AuthorizationUnsuccessful"}',
+                 endpoint="GET /Reports/BalanceSheet", granted=["accounting.settings.read"], era="granular")
+    assert d.endpoint is not None and d.endpoint.path == "/Reports/BalanceSheet"
+    md = report([d]).markdown
+    assert "### 1. GET https://api.xero.com/api.xro/2.0/Reports/BalanceSheet: missing_scope" in md
+    assert "a call whose URL is not known" not in md

@@ -217,7 +217,7 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
     worded = in_sdk_terms(redirect_first(ranked, obs), obs)  # the steps as the error's words call for
     worded = for_custom_connection(worded, ctx.custom_connection)  # no sign-in, no refresh there
     worded = for_platform(worded, platform)  # a no-code platform's user acts in its screens, not in code
-    return Diagnosis(tuple(worded), obs, decisive_fact(ranked), tuple(notes))
+    return Diagnosis(tuple(worded), obs, decisive_fact(ranked), tuple(notes), ctx.endpoint)
 
 
 # Characters a copy from a chat, a PDF or a web page slips in that change no word: zero-width

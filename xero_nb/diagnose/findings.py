@@ -12,6 +12,7 @@ from typing import Any
 
 from xero_nb.diagnose.observation import Observation
 from xero_nb.markup import Markup, el, fmt, join, md_code, md_rich, md_text, rich
+from xero_nb.models import Endpoint
 
 # The advice to give more context, in the library's words (the CLI says it with its options).
 MORE_CONTEXT = ("Pass more context to diagnose(): endpoint, token or granted scopes, connections, "
@@ -72,6 +73,7 @@ class Diagnosis:
     observed: Observation
     decisive_fact: str | None = None
     notes: tuple[str, ...] = ()  # inputs that could not be read, for honesty
+    endpoint: Endpoint | None = None  # the call diagnosed, as given or as the paste settled it
 
     @property
     def top(self) -> Finding:

@@ -177,6 +177,7 @@ def _pretty(body: str) -> str:
 
 def failure_blocks(i: int, item: Any, context: Mapping[str, Any]) -> list[Block]:
     diag, ep = _diagnosis_of(item, context)
+    ep = ep or getattr(diag, "endpoint", None)  # (a pasted error's diagnosis knows its call)
     obs = diag.observed
     call = f"{obs.method or (ep.method if ep else '')} {obs.url or (ep.url if ep else '')}".strip()
     head = f"{i}. {call or 'a call whose URL is not known'}: {diag.top.code}"
