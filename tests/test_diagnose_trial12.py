@@ -172,3 +172,15 @@ def test_the_report_of_a_pasted_diagnosis_names_its_endpoint() -> None:
     md = report([d]).markdown
     assert "### 1. GET https://api.xero.com/api.xro/2.0/Reports/BalanceSheet: missing_scope" in md
     assert "a call whose URL is not known" not in md
+
+
+# -- 12: App Store billing takes the client_credentials grant, for any app
+
+
+@pytest.mark.parametrize("grant", [None, "client_credentials"])
+def test_app_store_billings_scope_is_said_as_its_grant(grant: str | None) -> None:
+    d = diagnose(text="GET https://api.xero.com/appstore/2.0/subscriptions/03bc74f2-1237-4477-b782-2dfb1a6d8b21 "
+                      "-> 403 Forbidden", grant_type=grant, granted=["openid", "accounting.contacts"])
+    assert d.top.code == "missing_scope" and "client_credentials" in d.top.fix[0]
+    assert not any("custom connection" in step for f in d.findings for step in f.fix)
+    assert not {"tenant_header_missing", "tenant_not_connected", "connection_revoked"} & set(d.codes)

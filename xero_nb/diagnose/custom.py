@@ -1,4 +1,5 @@
-"""The steps of a scope fix for a custom connection: no user signs in, and no token refreshes.
+"""The steps of a scope fix for the client_credentials grant: a custom connection (no user signs
+in, no token refreshes) and App Store billing (marketplace.billing).
 
 A custom connection (the client_credentials grant) serves one organisation; its scopes are the
 ones ticked on the connection at developer.xero.com, and each token request gets a new token with
@@ -15,12 +16,22 @@ from xero_nb.diagnose.platform import scope_named
 SCOPE_CODES = frozenset({"missing_scope", "not_reconsented", "broad_scope_on_granular_app"})
 
 
+APP_STORE = ("App Store subscription calls take a token from the client_credentials grant with "
+             "`marketplace.billing`, requested with the App Store app's own client id and secret: no user "
+             "signs in and no organisation is chosen (App Store partners only).",)
+
+
 def for_custom_connection(findings: list[Finding], custom: bool) -> list[Finding]:
-    """Findings whose scope steps are said for a custom connection (``custom`` False: unchanged)."""
-    if not custom:
-        return findings
+    """Findings whose scope steps are said for a custom connection (``custom`` False: unchanged),
+    and App Store billing's scope said as the client_credentials grant it takes, whatever the app."""
     out = []
     for f in findings:
+        if f.code in SCOPE_CODES and scope_named(f) == "marketplace.billing":
+            out.append(replace(f, fix=APP_STORE))  # (App Store billing is no custom connection's)
+            continue
+        if not custom:
+            out.append(f)
+            continue
         if f.code not in SCOPE_CODES or any("custom connection" in step for step in f.fix):
             out.append(f)  # (steps already said for a custom connection stay)
             continue
