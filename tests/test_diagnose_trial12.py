@@ -184,3 +184,10 @@ def test_app_store_billings_scope_is_said_as_its_grant(grant: str | None) -> Non
     assert d.top.code == "missing_scope" and "client_credentials" in d.top.fix[0]
     assert not any("custom connection" in step for f in d.findings for step in f.fix)
     assert not {"tenant_header_missing", "tenant_not_connected", "connection_revoked"} & set(d.codes)
+
+
+def test_the_decisive_fact_does_not_ask_for_the_401s_detail_the_paste_shows() -> None:
+    d = diagnose(text='HTTP 401 {"Status":401,"Detail":"AuthenticationUnsuccessful"}')
+    assert d.decisive_fact is None or "what the 401 says" not in d.decisive_fact
+    bare = diagnose(text="HTTP 401 Unauthorized")  # (no Detail: it is the fact to ask for)
+    assert bare.decisive_fact is not None and "what the 401 says" in bare.decisive_fact

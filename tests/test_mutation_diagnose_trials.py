@@ -64,7 +64,8 @@ EXPECTED = {
         ],
     ),
     'node': (
-        "what the 401 says: a Detail of TokenExpired (expired token) or AuthorizationUnsuccessful with WWW-Authenticate: insufficient_scope (a scope), or else the token's exp claim",
+        # (the 401's Detail is in the paste already: the fact asked for is the token itself)
+        "the token sent (a JWT whose aud is https://identity.xero.com/resources, not expired)",
         [
             ('token_expired', '401 AuthenticationUnsuccessful: the access token was not accepted (expired, malformed, revoked, or an id_token sent instead)', ('status 401', 'detail: AuthenticationUnsuccessful'), ('Refresh the access token (xero-node: await xero.refreshToken() (or refreshWithRefreshToken(clientId, clientSecret, refreshToken)); then store the new token set) and retry.', 'If the token was issued without offline_access there is no refresh token: sign in again.', 'Check that the access_token itself is sent, whole (not the id_token).'), 0.4, 'the token sent (a JWT whose aud is https://identity.xero.com/resources, not expired)'),
             ('missing_scope', 'The token lacks `accounting.settings.read`, which GET /Accounts (accounting.getAccounts) needs', ('status 401', 'GET /Accounts (accounting.getAccounts) needs any one of: accounting.settings, accounting.settings.read'), ('Add `accounting.settings.read` to the scopes your app requests.', 'Existing tokens never change: the user must sign in and consent again, then use the NEW token (refreshing the old one keeps the old scopes).'), 0.33, "the token's scopes (the access token's `scope` claim, or pass token= / granted=)"),

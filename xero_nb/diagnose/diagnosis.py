@@ -217,7 +217,7 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
     worded = in_sdk_terms(redirect_first(ranked, obs), obs)  # the steps as the error's words call for
     worded = for_custom_connection(worded, ctx.custom_connection)  # no sign-in, no refresh there
     worded = for_platform(worded, platform)  # a no-code platform's user acts in its screens, not in code
-    return Diagnosis(tuple(worded), obs, decisive_fact(ranked), tuple(notes), ctx.endpoint)
+    return Diagnosis(tuple(worded), obs, decisive_fact(ranked, obs), tuple(notes), ctx.endpoint)
 
 
 # Characters a copy from a chat, a PDF or a web page slips in that change no word: zero-width
@@ -333,7 +333,7 @@ def rank(found: list[Finding]) -> list[Finding]:
     return sorted(best.values(), key=lambda f: (-f.weight, order.get(f.code, len(order))))
 
 
-def decisive_fact(ranked: list[Finding]) -> str | None:
+def decisive_fact(ranked: list[Finding], obs: Observation | None = None) -> str | None:
     """The one fact that would decide between the top causes, when they are not yet clear.
 
     None when the top cause is clear of the next, or when the top two are both established
@@ -348,7 +348,8 @@ def decisive_fact(ranked: list[Finding]) -> str | None:
         return None
     if len(ranked) > 1:
         pair = PAIR_FACTS.get(frozenset((top.code, ranked[1].code)))
-        if pair is not None:
+        said = obs is not None and bool(obs.detail or obs.www_authenticate)  # (the 401 said it already)
+        if pair is not None and not said:
             return pair
     for f in ranked[:3]:
         if f.decides:
