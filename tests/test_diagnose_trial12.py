@@ -191,3 +191,14 @@ def test_the_decisive_fact_does_not_ask_for_the_401s_detail_the_paste_shows() ->
     assert d.decisive_fact is None or "what the 401 says" not in d.decisive_fact
     bare = diagnose(text="HTTP 401 Unauthorized")  # (no Detail: it is the fact to ask for)
     assert bare.decisive_fact is not None and "what the 401 says" in bare.decisive_fact
+
+
+# -- 10: a scope said missing in other languages
+
+
+@pytest.mark.parametrize("text", [
+    "Die Anwendung hat keine Berechtigung f\u00fcr diesen Vorgang: fehlender Bereich accounting.contacts (HTTP 401)",
+    "Forbidden: L'application n'a pas l'autorisation (scope accounting.contacts manquant)",
+])
+def test_a_scope_said_missing_in_another_language_is_the_missing_scope(text: str) -> None:
+    assert diagnose(text=text).top.code == "missing_scope"

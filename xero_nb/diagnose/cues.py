@@ -474,6 +474,11 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:0[4-9]|1[0-2])-\d\d)\b"),
     # Scopes or permissions said to be missing, lacking or never requested.
     "scope_missing": (
+        # a scope said missing in other languages (German, French, Spanish, Portuguese, Italian)
+        r"\b(?:fehlende[rns]?|manquante?s?|faltante|falta|ausente|mancante)\s++(?:\w++\s++){0,2}?"
+        r"[`'\"]?(?:accounting|payroll|files|assets|projects|finance|bankfeeds)\.[a-z.]{3,60}",
+        r"(?:accounting|payroll|files|assets|projects|finance|bankfeeds)\.[a-z.]{3,60}[`'\"]?\s++(?:\w++\s++){0,2}?"
+        r"(?:manquante?s?|fehlt|faltante|ausente|mancante)\b",
         r"\b(?:missing|lacking|lacks|lack|not\s++(?:request(?:ed|ing)?|includ(?:ed|ing)|granted))\s++"
         r"(?:the\s++)?(?:required\s++|necessary\s++|right\s++|correct\s++)?(?:scopes?|permissions?)\b",
         r"\b(?:does\s*+n[o']t|do\s++not|did\s++not|didn't)\s++have\s++(?:the\s++)?(?:(?:required|necessary|"
