@@ -202,3 +202,29 @@ def test_the_decisive_fact_does_not_ask_for_the_401s_detail_the_paste_shows() ->
 ])
 def test_a_scope_said_missing_in_another_language_is_the_missing_scope(text: str) -> None:
     assert diagnose(text=text).top.code == "missing_scope"
+
+
+# -- 13: editing the redacted paste says the token's scopes are no longer read
+
+
+def test_an_edit_of_the_redacted_paste_says_the_tokens_scopes_were_not_read() -> None:
+    import base64
+    import json
+
+    from xero_nb.widgets import CallPanel, CallState, Connection
+
+    def part(value: dict[str, object]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
+
+    claims = {"exp": 4_000_000_000, "aud": "https://identity.xero.com/resources",
+              "scope": ["openid", "accounting.contacts"]}
+    token = f"{part({'alg': 'RS256'})}.{part(claims)}.c2lnbmF0dXJl"
+    panel = CallPanel(CallState(Connection.auto()))
+    panel.paste.value = (f"GET /api.xro/2.0/Invoices\nAuthorization: Bearer {token}\nHTTP/1.1 401 Unauthorized\n"
+                         "WWW-Authenticate: insufficient_scope")
+    panel.paste_btn.click()
+    assert "from a token in the paste" in panel.paste_context.value
+    panel.paste.value += "\nmore"
+    panel.paste_btn.click()
+    kind, said = panel.state.notice
+    assert kind == "warning" and "accounting.contacts openid" in said and token not in said

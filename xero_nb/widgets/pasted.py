@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from xero_nb.redact import redact
+from xero_nb.redact import REDACTED, redact
 from xero_nb.widgets.notice import guarded
 from xero_nb.widgets.request_bar import read_request
 
@@ -121,7 +121,13 @@ class PastedError:
 
         # The box shows the redacted paste after a diagnosis; sent again unchanged, it stands
         # for the paste itself (whose token claims the diagnosis may read).
+        lost = ""  # an edit of the redacted box: the token the earlier paste held is gone from it
         if text is not None and text != self.pasted_shown():
+            earlier = getattr(getattr(self.paste_diagnosis, "observed", None), "token_scopes", None)
+            if earlier and REDACTED in text and not scopes.strip():
+                lost = (" The token in the earlier paste is redacted in the box, so its scopes were not "
+                        "read this time: type them in the scopes box (" + " ".join(sorted(earlier))[:300]
+                        + ").")
             self.pasted = text
         if use_request is not None:
             self.paste_use_request = bool(use_request)
@@ -150,7 +156,8 @@ class PastedError:
             self._notify("pasted")  # the box drops the tokens it was given, whatever happened
         top = self.paste_diagnosis.findings[0].code if self.paste_diagnosis.findings \
             else "unknown"
-        self.tell(f"Pasted error diagnosed: {top}", "info")
+        self.tell(f"Pasted error diagnosed: {top}.{lost}" if lost else f"Pasted error diagnosed: {top}",
+                  "warning" if lost else "info")
         self._notify("paste_result")
         return self.paste_diagnosis
 
