@@ -228,3 +228,16 @@ def test_an_edit_of_the_redacted_paste_says_the_tokens_scopes_were_not_read() ->
     panel.paste_btn.click()
     kind, said = panel.state.notice
     assert kind == "warning" and "accounting.contacts openid" in said and token not in said
+
+
+# -- 14: a report with no failure says why
+
+
+@pytest.mark.parametrize(("kwargs", "said"), [({"text": ""}, "The text given was empty"),
+                                              ({"text": "  \n"}, "The text given was empty"),
+                                              ({}, "No failure was given")])
+def test_a_report_without_a_failure_says_so(kwargs: dict[str, str], said: str) -> None:
+    from xero_nb import report
+
+    built = report(**kwargs)  # type: ignore[arg-type]
+    assert "## Failures (0)" in built.markdown and said in built.markdown and said in built.html

@@ -111,8 +111,11 @@ def report(failures: Iterable[Any] = (), *, token: Any = None, tenants: Iterable
         blocks += coverage_blocks(coverage)
     if probe is not None:
         blocks += probe_blocks(probe)
-    items = _as_list(failures) + _as_list(calls) + ([text] if text else [])
+    items = _as_list(failures) + _as_list(calls) + ([text] if text and text.strip() else [])
     blocks.append(("h", 2, f"Failures ({len(items)})"))
+    if not items:  # said, not left for the reader to wonder about
+        blocks.append(("p", "The text given was empty: paste the error itself (text=)." if text is not None
+                       else "No failure was given (failures=, calls= or text=).", None))
     for i, item in enumerate(items, 1):
         blocks += failure_blocks(i, item, context)
     scrub = _secrets_of(token, secrets)
