@@ -56,8 +56,10 @@ lint: setup
 	$(BIN)/ruff check xero_nb tests benchmarks
 	$(BIN)/mypy
 
+# Two pytest workers (pytest-xdist): the suite is mostly CPU-bound diagnosis cases and waits on
+# browsers and servers, so two processes on the 2-core CI machine take about two thirds of one's time.
 test: setup chromium lint $(if $(HAVE_NODE),node)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 bench: setup
 	$(BIN)/python benchmarks/bench_core.py
