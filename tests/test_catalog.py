@@ -31,7 +31,7 @@ def test_counts_per_api_match_the_specs() -> None:
     }
     assert Counter(ep.method for ep in spec) == {
         "GET": 254, "POST": 121, "PUT": 72, "DELETE": 29, "PATCH": 1}
-    assert len({ep.key for ep in CAT}) == len(CAT) == 479
+    assert len({ep.key for ep in CAT}) == len(CAT) == 483
     assert len({s for ep in spec for s in ep.scopes}) == 34
 
 
@@ -39,7 +39,17 @@ def test_operations_documented_outside_the_specs_name_their_source() -> None:
     extra = [ep for ep in CAT if ep.source != "spec"]
     assert [(ep.method, ep.path, ep.operation_id) for ep in extra] == [
         ("GET", "/Reports/BankStatement", "getReportBankStatement"),
-        ("GET", "/Organisations", "getOrganisationsPlural")]
+        ("GET", "/Organisations", "getOrganisationsPlural"),
+        ("GET", "/AccountingActivities/AccountUsage", "getAccountingActivityAccountUsage"),
+        ("GET", "/AccountingActivities/LockHistory", "getAccountingActivityLockHistory"),
+        ("GET", "/AccountingActivities/ReportHistory", "getAccountingActivityReportHistory"),
+        ("GET", "/AccountingActivities/UserActivities", "getAccountingActivityUserActivities")]
+    for activity in extra[2:]:  # the scope Xero's 2026 page names, which no operation of the specs uses
+        assert activity.scopes == {"finance.accountingactivity.read"} and activity.tenant_header
+        assert activity.base_url == CAT.find("GET", "/CashValidation").base_url
+        assert "not in the OpenAPI specs" in activity.source and "scopes page" in activity.source
+    assert CAT.find("GET", "https://api.xero.com/finance.xro/1.0/AccountingActivities/LockHistory"
+                    "?endDate=2026-09-15") == extra[3]
     bank = extra[0]
     assert "not in the OpenAPI specs" in bank.source and "Codat" in bank.source
     assert bank.base_url == CAT.find("GET", "/Reports/GSTReport").base_url

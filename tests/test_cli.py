@@ -105,7 +105,7 @@ def test_coverage_require_fails_the_build_when_a_scope_is_missing(
 def test_coverage_formats(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "coverage", "--granted", "accounting.settings.read", "--format", "json")
     rows = last_json(out)
-    assert code == OK and len(rows) == 479  # the specs' 477, BankStatement and /Organisations, documented apart
+    assert code == OK and len(rows) == 483  # the specs' 477 and 6 documented apart (BankStatement, /Organisations, Finance activities)
     assert any(r["operation_id"] == "getAccounts" and r["allowed"] for r in rows)
     code, out, _ = run(capsys, "coverage", "--granted", "assets.read", "--api", "assets",
                        "--format", "csv")

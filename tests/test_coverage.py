@@ -41,7 +41,7 @@ def test_coverage_rows_agree_with_is_allowed(era: str) -> None:
     else:
         df = xn.coverage(granted, era=era)
     assert list(df.columns) == list(COLUMNS)
-    assert len(df) == 479
+    assert len(df) == 483
     for row, e in zip(df.itertuples(), ENDPOINTS, strict=True):
         assert (row.api, row.operation_id) == e.key
         assert row.allowed == sc.is_allowed(e, granted, era)
@@ -62,7 +62,7 @@ def test_summaries_add_up() -> None:
     granted = "accounting.settings.read accounting.contacts payroll.timesheets"
     df = xn.coverage(granted)
     summary = xn.api_summary(granted)
-    assert summary["total"].sum() == 479
+    assert summary["total"].sum() == 483
     assert summary["allowed"].sum() == df["allowed"].sum()
     by_scope = xn.scope_summary(granted)
     row = by_scope.set_index("scope").loc["accounting.contacts"]

@@ -40,7 +40,7 @@ def test_plan_is_one_cheap_get_per_family_and_ten_times_smaller() -> None:
     assert {t.family for t in targets} | {g.family for g in gaps} == set(families(BROAD_ALL.split()))
     # Per tenant, once its country is known, only its own payroll URLs are called.
     per_tenant_au = [t for t in targets if not t.regions or t.serves("AU")]
-    assert get_endpoint_count() == 256  # the specs' 254 GETs, the BankStatement report, /Organisations
+    assert get_endpoint_count() == 260  # the specs' 254 GETs, BankStatement, /Organisations, 4 Finance activities
     assert len(per_tenant_au) * 10 <= get_endpoint_count()
     org = next(t for t in targets if t.family == "accounting.settings")
     assert org.endpoint.operation_id == "getOrganisations"
@@ -162,7 +162,7 @@ def test_coverage_rows_put_prediction_beside_observation(sim: XeroSimulator) -> 
     report = run(sim, "accounting.settings.read projects.read")
     nz = sim.tenant("NZ").tenant_id
     rows = {r["operation_id"]: r for r in report.coverage_rows(nz) if r["api"] != "payroll_nz"}
-    assert len(report.coverage_rows(nz)) == 256 and len(report.coverage_rows(nz, method=None)) == 479
+    assert len(report.coverage_rows(nz)) == 260 and len(report.coverage_rows(nz, method=None)) == 483
     assert rows["getAccounts"] == {
         "api": "accounting", "method": "GET", "path": "/Accounts", "operation_id": "getAccounts",
         "predicted": True, "verified_by": "GET /Organisation", "observed": True,

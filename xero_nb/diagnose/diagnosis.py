@@ -116,6 +116,7 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
     Evidence outranks what a status suggests: scopes that provably cannot allow the endpoint
     put the scope finding first, on a 403 too.
     """
+    nul_note = _NUL_NOTE if any(isinstance(t, str) and "\x00" in t for t in (text, response)) else None
     text = _normalised(text) if isinstance(text, str) else text
     response = _normalised(response) if isinstance(response, str) else response
     if isinstance(response, float) and response.is_integer() and status is None:
@@ -127,6 +128,8 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
     if obs.library is None and (named := library_of_app(app_type)) is not None:
         obs = replace(obs, library=named)  # the SDK the app is built on, as the context names it
     notes: list[str] = list(obs.notes)  # what the reading could not take in (a long paste), first
+    if nul_note is not None:
+        notes.append(nul_note)
     if organisation is None and isinstance(country, str) and country.strip():
         organisation = country.strip()
     elif country is not None and not isinstance(country, str):
@@ -225,9 +228,21 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 
 
+# UTF-16 text read one byte a character (a file PowerShell's ">" wrote, opened as Latin-1 or UTF-8):
+# a NUL between the letters, and its byte-order mark as two characters in front
+_NUL_NOTE = ("the text held NUL characters (UTF-16 read as 8-bit text, as a file PowerShell's \">\" wrote "
+             "opened as Latin-1 or UTF-8): they were left out; read such a file with encoding=\"utf-16\"")
+_UTF16_MARKS = ("\u00ff\u00fe", "\u00fe\u00ff", "\ufffd\ufffd")
+
+
 def _normalised(text: str) -> str:
     """``text`` without invisible characters and with compatibility forms folded (NFKC: full-width
-    digits and letters, as an East Asian input method types them, read as ASCII)."""
+    digits and letters, as an East Asian input method types them, read as ASCII). NUL characters
+    are left out (UTF-16 read as 8-bit text), with the byte-order mark read as two characters."""
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+        for mark in _UTF16_MARKS:
+            text = text.removeprefix(mark)
     if text.isascii():
         return text
     return unicodedata.normalize("NFKC", text.translate(_INVISIBLE))

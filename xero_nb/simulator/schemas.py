@@ -111,7 +111,9 @@ class ApiSchemas:
         """How this operation answers (cached).
 
         An operation Xero documents outside its specs (``GET /Reports/BankStatement``) answers
-        as its nearest sibling in the spec: the same method under the same first segment.
+        as its nearest sibling in the spec: the same method under the same first segment, else
+        (``GET /AccountingActivities/AccountUsage``, a family the spec lacks) the same method of
+        the same API.
         """
         hit = self._shapes.get(operation_id)
         if hit is None:
@@ -124,8 +126,11 @@ class ApiSchemas:
 
     def _sibling(self, operation_id: str, method: str, path: str) -> Shape:
         head = collection_of(path).split("/", 1)[0]
-        for op, row in sorted(self._ops.items()):
-            if row["method"] == method and collection_of(row["path"]).split("/", 1)[0] == head:
+        for same_head in (True, False):
+            for op, row in sorted(self._ops.items()):
+                row_head = collection_of(row["path"]).split("/", 1)[0]
+                if row["method"] != method or (same_head and row_head != head):
+                    continue
                 near = self._shape(op)
                 if near.kind != "none" and not any(s.startswith("{") for s in row["path"].split("/")):
                     return replace(near, operation_id=operation_id, path=path,
