@@ -69,6 +69,7 @@ class Context:
     token_problem: str | None = None  # why the access token given cannot be one Xero accepts
     tenant_is_token: bool = False  # the xero-tenant-id given is shaped like a token (not kept)
     tenant_id_empty: bool = False  # tenant_id="" given: the call sent the header with no value
+    method: str | None = None  # the failing call's method, as given or seen
 
     @property
     def custom_connection(self) -> bool:
@@ -315,7 +316,7 @@ def build_context(obs: Observation, *, endpoint: Any, granted: Any, requested: A
         notes.append(f"the token given ({type(token).__name__}) could not be read: give the token "
                      "response (a dict), the access token (a JWT) or granted=; ignored")
     return Context(
-        endpoint=found.endpoint, candidates=found.candidates, urls=found.urls,
+        endpoint=found.endpoint, candidates=found.candidates, urls=found.urls, method=found.method,
         endpoint_fact=found.fact, granted=have, requested=want, era=era_s,
         era_guess=guessed, expires_at=exp, obtained_at=obtained, has_refresh=refresh,
         connections=_connections(connections if connections is not None else _seen(obs, notes), notes),

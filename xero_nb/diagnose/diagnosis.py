@@ -33,6 +33,7 @@ from xero_nb.diagnose.offer import offer_findings
 from xero_nb.diagnose.org import org_findings
 from xero_nb.diagnose.paste import library_of_app
 from xero_nb.diagnose.platform import connector_sends_tenant, for_platform, platform_of
+from xero_nb.diagnose.practice import practice_findings
 from xero_nb.diagnose.prose import fallback_findings, prose_findings
 from xero_nb.diagnose.rules import (
     OAUTH_ERRORS,
@@ -69,6 +70,7 @@ _RULES: tuple[Callable[[Observation, Context], list[Finding]], ...] = (
     org_findings,
     prose_findings,
     offer_findings,
+    lambda obs, ctx: practice_findings(obs, ctx.urls, ctx.method, ctx.granted),  # XPM: not in the specs
 )
 # No HTTP answer at all: the connection failed before Xero could answer (Node's errno names,
 # Python's socket and HTTP-library errors, DNS and TLS failures), so no Xero support id exists.

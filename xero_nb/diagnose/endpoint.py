@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from xero_nb.catalog.index import load_catalog
+from xero_nb.diagnose.practice import practice_note
 from xero_nb.diagnose.sdk import API_CLASSES, operation_name
 from xero_nb.models import Endpoint
 from xero_nb.redact import redact
@@ -182,6 +183,8 @@ def _resolve(obs_method: str | None, obs_url: str | None, endpoint: Any,
             return Resolved(None, (), method, urls)  # the app's own OAuth callback: not an API call
         if given is None and parts is not None and host != "api.xero.com" and ".xro" not in url:
             return Resolved(None, (), method, urls)  # a URL in the words (a redirect URI): no call
+        if (outside := practice_note(shown, method)) is not None:  # XPM, WorkflowMax: not in the specs
+            return Resolved(None, (), method, urls, None, (outside,))
         spec = load_catalog().spec_version
         note = f"endpoint {shown!r} is not a Xero endpoint in the catalog (spec {spec})"
         if given is not None and obs_url and obs_url != url:  # the response's own URL may settle it
