@@ -347,3 +347,27 @@ def test_history_headers_code_and_compare(sim: XeroSimulator) -> None:
     assert "xero.accountingApi.getInvoices(" in after.node()
     assert "401" in panel.compared.value and "200" in panel.compared.value
     assert "accounting.invoices.read" in panel.compared.value
+
+
+# -- the Report button: the failed send and the pasted error, redacted --------------------
+def test_the_call_panel_reports_its_failed_send_and_the_pasted_error(sim: XeroSimulator) -> None:
+    conn = signed_in(sim)
+    panel = CallPanel(CallState(conn))
+    call = panel.state
+    assert panel.report in panel.children
+    empty = panel.report.state.render()
+    assert "No failure" in empty.markdown or "no failure" in empty.markdown  # nothing sent yet: says why
+    call.use_request("GET /Invoices")  # the web app's token lacks it
+    result = call.send()
+    assert not result.ok
+    call.diagnose_pasted('{"error": "invalid_grant"}')
+    built = panel.report.state.render()
+    md = built.markdown
+    assert "Xero call report" in md and "/Invoices" in md
+    assert "missing_scope" in md and "invalid_grant" in md  # both failures, each diagnosed
+    token = conn.token
+    for secret in (token.access_token, token.refresh_token):
+        assert isinstance(secret, str) and len(secret) > 20
+        assert secret not in md and secret not in built.html
+    panel.report.button.click()
+    assert "Report ready" in panel.report.notice.value

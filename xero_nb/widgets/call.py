@@ -280,6 +280,26 @@ class CallState(PastedError, Noticed):
                 ctx["organisation"] = org
         return ctx
 
+    def report_sources(self) -> dict[str, Any]:
+        """What the Report button reports: the token and its organisations, the era, the last send
+        when it failed (diagnosed in the report with this context) and the pasted error's diagnosis."""
+        conn = self.connection
+        out: dict[str, Any] = {"era": self.real_era()}
+        token = getattr(conn, "token", None)
+        if token is not None:
+            out["token"] = token
+            out["tenants"] = list(getattr(conn, "tenants", []) or [])
+        org = conn.organisation() if conn is not None and hasattr(conn, "organisation") else None
+        if org is not None:
+            out["organisation"] = org
+        failures: list[Any] = []
+        if self.result is not None and not self.result.ok:
+            failures.append(self.result)
+        if self.paste_diagnosis is not None:
+            failures.append(self.paste_diagnosis)
+        out["failures"] = failures
+        return out
+
     def response_info(self) -> list[tuple[str, Any]]:
         """Status, correlation id, limits, timing of the last result (no secrets)."""
         r = self.result

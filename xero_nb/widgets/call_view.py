@@ -16,6 +16,8 @@ from xero_nb.widgets.call import CallState
 from xero_nb.widgets.history import compare
 from xero_nb.widgets.pasted import scopes_only
 from xero_nb.widgets.render import findings, key_values, message
+from xero_nb.widgets.report_button import ReportState
+from xero_nb.widgets.report_button_view import ReportButton
 from xero_nb.widgets.request_bar import completions
 from xero_nb.widgets.table_view import DataTable, show_notice, style_widget
 
@@ -148,6 +150,8 @@ class CallPanel(W.VBox):
         self.paste_context.add_class("xnb-paste-context")
         self.paste_result = W.HTML()
         self.paste_result.add_class("xnb-paste-result")
+        # -- the redacted ticket report of the failed send and the pasted error
+        self.report = ReportButton(ReportState(st.report_sources, title="Xero call report"))
         # -- handlers: one-line calls of the controller
         self.request.observe(lambda ch: self._read(ch["new"]), names="value")
         self.go.on_click(lambda _: self._read(self.request.value, again=True))
@@ -180,7 +184,7 @@ class CallPanel(W.VBox):
             W.HTML("<b>Diagnose an error from elsewhere</b>"), self.paste,
             W.HBox([self.paste_endpoint, self.paste_scopes]), W.HBox([self.paste_era,
                                                                        self.paste_use]),
-            self.paste_btn, self.paste_context, self.paste_result,
+            self.paste_btn, self.paste_context, self.paste_result, self.report,
         ])
         # Built on a call already sent: show its result, diagnosis and notice at once.
         for what in ("endpoint", "result", "notice", "history", "paste_result"):
