@@ -93,6 +93,12 @@ class UnknownScopeError(XeroNbError, ValueError):
         super().__init__(f'unknown Xero scope "{name}"{hint}' + (f" — {odd}" if odd else ""))
 
 
+class ScopeTextError(XeroNbError, ValueError):
+    """A scope list that could not be read as names (JSON that is not, a mapping without a scope)."""
+
+    code = "scope_text"
+
+
 class UnknownEraError(XeroNbError, ValueError):
     """An era other than broad, granular or mixed."""
 

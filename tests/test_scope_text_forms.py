@@ -1,0 +1,69 @@
+"""Scope lists as people paste them (trial 13): quoted, inside a URL with more after it, a token
+response or a JWT's claims as JSON text, YAML's bare bracket list, a tuple's repr, ``|`` between
+names, encoded twice. Each reads as its names, everywhere scopes are taken."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+import xero_nb as xn
+from xero_nb.catalog.scope_text import scope_names
+
+NAMES = ["openid", "accounting.invoices.read"]
+FORMS = [
+    '"openid accounting.invoices.read"',
+    "'openid accounting.invoices.read'",
+    '"openid" "accounting.invoices.read"',
+    json.dumps({"aud": "https://identity.xero.com/resources", "scope": NAMES}),  # jwt.io's payload
+    json.dumps({"token_type": "Bearer", "expires_in": 1800, "scope": " ".join(NAMES)}),  # a token response
+    "scope=openid+accounting.invoices.read&state=xyz",
+    "https://login.xero.com/identity/connect/authorize?response_type=code&client_id=abc"
+    "&scope=openid%20accounting.invoices.read&state=1",
+    "[openid, accounting.invoices.read]",
+    "(openid, accounting.invoices.read)",
+    "('openid', 'accounting.invoices.read')",
+    "openid|accounting.invoices.read",
+    "openid%2520accounting.invoices.read",
+    "\u201copenid accounting.invoices.read\u201d",  # typographic quotes from a document
+]
+
+
+@pytest.mark.parametrize("text", FORMS)
+def test_each_pasted_form_reads_as_its_names(text: str) -> None:
+    assert scope_names(text) == NAMES
+    assert xn.parse_scopes(text) == frozenset(NAMES)  # strict: nothing unknown is left over
+
+
+def test_a_list_element_holding_commas_is_split_as_the_same_string_is() -> None:
+    assert scope_names(["openid,accounting.invoices.read"]) == scope_names("openid,accounting.invoices.read")
+
+
+@pytest.mark.parametrize("text", FORMS[:8])
+def test_the_forms_allow_the_call_in_every_entry_point(text: str) -> None:
+    assert xn.is_allowed("GET /Invoices", text, era="mixed")
+    found = xn.diagnose(status=403, body='{"Title":"Forbidden","Status":403,"Detail":"AuthenticationUnsuccessful"}',
+                        endpoint="GET /Invoices", granted=text)
+    assert "missing_scope" not in found.codes[:1]
+    assert not any("not shaped like a scope" in n for n in found.notes)
+
+
+@pytest.mark.parametrize("bad", ['[not json "x]', "{broken", '{"client_secret": "hX8sDkd93kdk3l_aPq29s-LKd9d3"}'])
+def test_what_cannot_be_read_says_so_without_echoing_it(bad: str) -> None:
+    with pytest.raises(ValueError) as info:
+        scope_names(bad)
+    assert "hX8sDkd93" not in str(info.value) and "broken" not in str(info.value)
+
+
+def test_the_cli_reads_a_bare_bracket_list_and_refuses_an_unreadable_one_without_a_traceback() -> None:
+    run = [sys.executable, "-m", "xero_nb.cli", "coverage", "--require", "GET:/Invoices", "--era", "mixed"]
+    ok = subprocess.run([*run, "--granted", "[openid, accounting.invoices.read]"], capture_output=True,
+                        text=True, timeout=120)
+    assert ok.returncode == 0, ok.stderr
+    bad = subprocess.run([*run, "--granted", '[openid, "accounting.invoices.read]'], capture_output=True,
+                         text=True, timeout=120)
+    assert bad.returncode == 3 and "Traceback" not in bad.stderr  # (a lookup error: the library's advice)
+    assert "scope list" in bad.stderr
