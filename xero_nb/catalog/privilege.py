@@ -19,9 +19,11 @@ from xero_nb.catalog.scopes import (
     JOURNALS_SCOPE,
     check_era,
     granular_overlay,
+    known_scopes,
     required_scopes,
     scope_reach,
     scopes_warned,
+    shown_name,
     unreachable,
 )
 from xero_nb.errors import UnreachableEndpointError
@@ -130,6 +132,9 @@ class MigrationPlan:
     # kept: their scope does not change, but from 2 Mar 2026 they answer only on the Advanced tier
     # (Journals), migrated or not
     tier_gated: tuple[tuple[Endpoint, str], ...] = ()
+    # names given that the catalog does not know (a typo, a credential pasted among the scopes):
+    # left out of the plan, never requested; as a message may show them (masked, cut)
+    unknown: tuple[str, ...] = ()
 
     @property
     def scopes(self) -> frozenset[str]:
@@ -184,7 +189,11 @@ class MigrationPlan:
                  f"- No granular scope: {len(self.no_granular)} endpoint(s)"
                  + (f" (reachable through {names(later)} until {deadline}, then gone for this app; "
                     "dropping that scope ends them now)" if self.no_granular else ""),
-                 f"- Rest on uncertain mappings: {len(self.uncertain)} endpoint(s)", "", "Dates:"]
+                 f"- Rest on uncertain mappings: {len(self.uncertain)} endpoint(s)"]
+        if self.unknown:
+            lines.append(f"- Left out, not scopes the catalog knows (check them: a typo is no scope Xero "
+                         f"grants): {', '.join(f'`{n}`' for n in self.unknown)}")
+        lines += ["", "Dates:"]
         lines += [f"- {d}: {what}" for d, what in self.dates]
         return "\n".join(lines)
 
@@ -197,7 +206,9 @@ def migration_plan(granted_broad: Any) -> MigrationPlan:
     ``tier_gated``: their scope is unchanged, but from 2 Mar 2026 they answer only on the Advanced
     tier whether or not the app migrates (``cannot_keep`` is left for access the move itself loses).
     """
-    broad = scopes_warned(granted_broad)  # an unknown name is carried (a warning names it)
+    given = scopes_warned(granted_broad)  # an unknown name is warned of, and left out of the plan
+    broad = given & known_scopes()  # (a typo or a secret is never a scope to request)
+    unknown = tuple(sorted({shown_name(n) for n in given - broad}))
     reachable = [ep for ep in load_catalog()
                  if required_scopes(ep, "broad") and required_scopes(ep, "broad") & broad]
     overlay = granular_overlay()
@@ -243,5 +254,5 @@ def migration_plan(granted_broad: Any) -> MigrationPlan:
         broad=broad, granular=granular_set, keep=frozenset(broad & granular_set),
         drop=frozenset(broad - granular_set), add=frozenset(granular_set - broad),
         cannot_keep=tuple(cannot), uncertain=tuple(uncertain), rows=tuple(rows), dates=dates,
-        no_granular=tuple(none), tier_gated=tuple(gated),
+        no_granular=tuple(none), tier_gated=tuple(gated), unknown=unknown,
     )

@@ -239,8 +239,22 @@ def unknown_scope_note(name: str) -> str:
     near, why = suggest(name), not_a_scope(name)
     said = [f'did you mean "{near}"?' if near else why or "", non_ascii(name, "it") or ""]
     hint = f" ({'; '.join(p for p in said if p)})" if any(said) else ""
-    return said_safely(f'"{name}" is not a scope the catalog knows{hint}: it is carried, and grants '
-                       "nothing here")
+    return said_safely(f'"{shown_name(name)}" is not a scope the catalog knows{hint}: it is carried, and '
+                       "grants nothing here")
+
+
+SHOWN_NAME = 80  # a name longer than this is cut where it is echoed (a paste of a whole file)
+
+
+def shown_name(name: str) -> str:
+    """A scope name as a message may echo it: control characters escaped (no terminal sequence
+    runs), cut to ``SHOWN_NAME`` characters, any credential masked."""
+    from xero_nb.errors import printable
+    from xero_nb.redact import said_safely
+
+    text = printable(name)
+    cut = f"{text[:SHOWN_NAME]}... ({len(name):,} characters)" if len(text) > SHOWN_NAME else text
+    return said_safely(cut)
 
 
 def scopes_noted(value: Any) -> tuple[frozenset[str], list[str]]:

@@ -9,7 +9,15 @@ import argparse
 import sys
 from typing import Any
 
-from xero_nb.catalog.scopes import is_allowed, narrowest, required_scopes, restriction, scopes_noted
+from xero_nb.catalog.scopes import (
+    is_allowed,
+    known_scopes,
+    narrowest,
+    required_scopes,
+    restriction,
+    scopes_noted,
+    shown_name,
+)
 from xero_nb.cli.helpers import (
     FAILED,
     METHODS,
@@ -214,15 +222,22 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     if not granted:
         raise CliError("--granted got no scope: give the scopes the app holds now, e.g. "
                        "--granted accounting.transactions accounting.settings", USAGE)
-    if not granted & DEPRECATED_BROAD:
+    known = granted & known_scopes()  # (the names noted above are left out: never a scope to request)
+    if not known & DEPRECATED_BROAD:
         retired = ", ".join(sorted(DEPRECATED_BROAD))
         said = ("nothing to migrate: these scopes are already granular (none of the broad scopes "
-                f"Xero retires, {retired}, is among them); keep requesting them as they are")
+                f"Xero retires, {retired}, is among them); keep requesting them as they are" if not unknown
+                else f"nothing to migrate among the scopes the catalog knows (none of {retired} is among "
+                "them); the names noted above are not Xero scopes: correct them first (a misspelt broad "
+                "scope is still one to migrate)")
         if args.format == "text":
             print(said)
             return OK
         print(f"note: {said}", file=sys.stderr)  # json and csv stay machine-readable
-    plan = migration_plan(granted)
+    from dataclasses import replace
+
+    # (the unknown names were noted once, above: the plan lists them, left out, without a second note)
+    plan = replace(migration_plan(known), unknown=tuple(sorted({shown_name(n) for n in granted - known})))
     if args.format == "json":
         emit({"broad": sorted(plan.broad), "granular": sorted(plan.granular),
               "request_now": sorted(plan.request_now),
@@ -234,7 +249,8 @@ def cmd_migrate(args: argparse.Namespace) -> int:
                               for ep, why in plan.no_granular],
               "tier_gated": [{"endpoint": f"{ep.method} {ep.path}", "why": why}
                              for ep, why in plan.tier_gated],
-              "uncertain": len(plan.uncertain), "dates": dict(plan.dates)})
+              "uncertain": len(plan.uncertain), "dates": dict(plan.dates),
+              "unknown": list(plan.unknown)})
     elif args.format == "csv":
         print(plan.to_frame().to_csv(index=False), end="")
     else:
