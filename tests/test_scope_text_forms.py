@@ -67,3 +67,12 @@ def test_the_cli_reads_a_bare_bracket_list_and_refuses_an_unreadable_one_without
                          text=True, timeout=120)
     assert bad.returncode == 3 and "Traceback" not in bad.stderr  # (a lookup error: the library's advice)
     assert "scope list" in bad.stderr
+
+
+@pytest.mark.parametrize("joined", ["openid;profile;email;accounting.contacts", "openid,profile,accounting.contacts"])
+def test_a_requested_item_joined_by_separators_is_the_list_xero_refused(joined: str) -> None:
+    # one item of the app's list holding the names joined: what the app sent as its scope parameter
+    found = xn.diagnose(text='{"error": "invalid_scope"}', requested=[joined])
+    assert found.top.code == "invalid_scope_requested" and "single spaces" in found.top.title
+    as_string = xn.diagnose(text='{"error": "invalid_scope"}', requested=joined)  # a list typed here
+    assert "single spaces" not in as_string.top.title

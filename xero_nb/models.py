@@ -88,13 +88,15 @@ class Tenant:
 
     @classmethod
     def from_connection(cls, row: dict[str, object]) -> Tenant:
-        """Build from a ``/connections`` JSON object."""
+        """Build from a ``/connections`` JSON object, its keys in any case, with or without
+        underscores (xero-python's ``Connection.to_dict()`` writes ``tenant_id``, .NET ``TenantId``)."""
+        keyed = {str(k).replace("_", "").lower(): v for k, v in row.items()}
         return cls(
-            connection_id=_text(row.get("id")),
-            tenant_id=_text(row.get("tenantId")),
-            tenant_name=_text(row.get("tenantName")),
-            tenant_type=_text(row.get("tenantType")) or "ORGANISATION",
-            auth_event_id=_text(row.get("authEventId")),
-            created=_text(row.get("createdDateUtc")),
-            updated=_text(row.get("updatedDateUtc")),
+            connection_id=_text(keyed.get("id")),
+            tenant_id=_text(keyed.get("tenantid")),
+            tenant_name=_text(keyed.get("tenantname")),
+            tenant_type=_text(keyed.get("tenanttype")) or "ORGANISATION",
+            auth_event_id=_text(keyed.get("autheventid")),
+            created=_text(keyed.get("createddateutc")),
+            updated=_text(keyed.get("updateddateutc")),
         )

@@ -97,6 +97,14 @@ _REDACTIONS = (
      r"\1 " + REDACTED),
     # OAuth's state in a redirect URL goes with the code (the notebook pre-save hook did this alone)
     (re.compile(r"([?&#;]state=)(?!\[redacted\])[^&#\s\"'<>\\]+"), r"\1" + REDACTED),
+    # A secret given positionally in code a traceback shows: the second argument of the auth classes
+    # that take (client id, client secret) or (user, password), and requests' auth=(id, secret)
+    (re.compile(r"""(\b(?:OAuth2Credentials|OAuth2Token|OAuth2Session|AsyncOAuth2Client|OAuth2Client|"""
+                r"""HTTPBasicAuth|HTTPDigestAuth|BasicAuth|PrivateCredentials|PublicCredentials)"""
+                r"""[ \t]{0,4}\("""
+                r"""|\bauth[ \t]{0,4}=[ \t]{0,4}[(\[])[ \t]{0,4}[^,()\n]{0,200},[ \t]{0,4}(["'])"""
+                r"""(?!\[redacted\])[^"'\n]{1,300}(?=\2)"""),
+     lambda m: m.group(0)[:m.end(2) - m.start()] + REDACTED),
 )
 # A name and its value as separate members, as Postman environments and HAR files write them:
 # {"key": "client_secret", "value": "..."}, {"name": "refresh_token", "value": "..."}.

@@ -70,6 +70,9 @@ class Context:
     tenant_is_token: bool = False  # the xero-tenant-id given is shaped like a token (not kept)
     tenant_id_empty: bool = False  # tenant_id="" given: the call sent the header with no value
     method: str | None = None  # the failing call's method, as given or seen
+    # an item of the requested list joined the names with "," or ";": sent so, Xero reads one
+    # name it does not know (Xero wants them separated by spaces)
+    requested_joined: bool = False
 
     @property
     def custom_connection(self) -> bool:
@@ -161,18 +164,27 @@ def _seen(obs: Observation, notes: list[str]) -> tuple[Any, ...] | None:
     return obs.connections_seen
 
 
+_JOINED = re.compile(r"[a-z_.]{4,60}[,;][a-z_.]{4,60}")  # "openid,profile" as one item of a list
+
+
 def _connections(value: Any, notes: list[str]) -> tuple[Tenant, ...] | None:
     if value is None:
         return None
     out = []
-    if isinstance(value, (str, Tenant)) or (isinstance(value, Mapping) and "tenantId" in value):
+    if isinstance(value, (str, Tenant)) or (isinstance(value, Mapping) and any(
+            str(k).replace("_", "").lower() == "tenantid" for k in value)):
         value = [value]  # one connection (or one tenant id) given alone
     try:
         for row in value:
             if isinstance(row, Tenant):
                 out.append(row)
             elif isinstance(row, Mapping):
-                out.append(Tenant.from_connection(dict(row)))
+                tenant = Tenant.from_connection(dict(row))
+                if not tenant.tenant_id:  # not a /connections object: judging by it would mislead
+                    notes.append("a connections row without a tenantId was left out (give GET "
+                                 "/connections' objects, or the tenant ids)")
+                    return None
+                out.append(tenant)
             elif isinstance(row, str):
                 out.append(Tenant(connection_id="", tenant_id=row, tenant_name=""))
             elif hasattr(row, "tenant_id"):
@@ -316,6 +328,8 @@ def build_context(obs: Observation, *, endpoint: Any, granted: Any, requested: A
         notes.append(f"the token given ({type(token).__name__}) could not be read: give the token "
                      "response (a dict), the access token (a JWT) or granted=; ignored")
     return Context(
+        requested_joined=isinstance(requested, (list, tuple)) and any(
+            isinstance(item, str) and _JOINED.search(item) is not None for item in requested),
         endpoint=found.endpoint, candidates=found.candidates, urls=found.urls, method=found.method,
         endpoint_fact=found.fact, granted=have, requested=want, era=era_s,
         era_guess=guessed, expires_at=exp, obtained_at=obtained, has_refresh=refresh,

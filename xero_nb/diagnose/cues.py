@@ -769,7 +769,9 @@ CUES: dict[str, tuple[str, ...]] = {
     # -> "Cannot read properties of undefined (reading 'tenantId')", Python's IndexError)
     "no_tenants": (
         r"\bcannot\s{1,3}read\s{1,3}propert(?:y|ies)\s{1,3}of\s{1,3}undefined\s{1,3}\(reading\s{1,3}'tenant_?id'\)",
-        r"\bundefined\s{1,3}is\s{1,3}not\s{1,3}an\s{1,3}object\s{1,3}\(evaluating\s{1,3}'[\w.$]{0,60}tenants\[0\]"),
+        r"\bundefined\s{1,3}is\s{1,3}not\s{1,3}an\s{1,3}object\s{1,3}\(evaluating\s{1,3}'[\w.$]{0,60}tenants\[0\]",
+        # pyxero's set_default_tenant() when GET /connections lists none
+        r"\bnot\s++authori[sz]ed\s++to\s++access\s++any\s++Xero\s++Organi[sz]ations?\b"),
     # Xero's webhook calls to the app's endpoint, checked by their HMAC signature (§1 #3): no token,
     # no scope (gateway.py)
     "webhook_signature": (r"\bintent\s++to\s++receive\b", r"\bx-xero-signature\b",

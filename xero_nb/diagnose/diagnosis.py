@@ -76,7 +76,7 @@ _RULES: tuple[Callable[[Observation, Context], list[Finding]], ...] = (
 # Python's socket and HTTP-library errors, DNS and TLS failures), so no Xero support id exists.
 NO_ANSWER = re.compile(
     r"\b(?:E(?:CONNREFUSED|CONNRESET|TIMEDOUT|NOTFOUND|AI_AGAIN|HOSTUNREACH|NETUNREACH)|"
-    r"Connect(?:ion)?(?:Error|Timeout|RefusedError|ResetError)|ReadTimeout|"
+    r"Connect(?:ion)?(?:Error|Timeout|RefusedError|ResetError)|(?:Read|Write|Pool)Timeout|TimeoutError|"
     # the words as a program prints them (after "[Errno 111] ", "curl: (7) ", "connect: " or at a line's
     # start), not in a sentence ("Planday: connection refused, the org is in no region it supports")
     r"(?:(?<=[:\])]\s)|(?<=[:\])])|(?<![^\n]))Connection\s++(?:refused|reset|aborted|timed\s++out)"

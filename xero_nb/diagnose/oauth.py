@@ -270,10 +270,10 @@ def _scope_refusal(obs: Observation, ctx: Context, ev: list[str]) -> list[Findin
         hints = [f"`{s}`" + (f" ({note})" if (note := near_miss(s, "`")) else "") for s in unknown]
         out.append(Finding("invalid_scope_requested", "Xero does not know " + ", ".join(hints),
                            tuple(ev), ("Fix the scope names; Xero rejects the whole request.",), 0.92))
-    if not unknown and "scope_commas" in m:
+    if not unknown and ("scope_commas" in m or ctx.requested_joined):
         # each name is right, but the list is joined with commas: Xero reads other names
         out.append(Finding("invalid_scope_requested", "The scope list is written wrongly: Xero wants "
-                           "the exact names separated by single spaces, not commas",
+                           "the exact names separated by single spaces, not commas or semicolons",
                            tuple(ev), ("Join the scopes with spaces (scope=openid%20profile%20...), "
                                        "then sign in again.",), 0.8))
     eras = [ctx.era] if ctx.era else ["granular", "broad"]

@@ -154,8 +154,12 @@ def read_response(response: Any, depth: int = 0) -> Pasted:
             message = str(response)
         except Exception:  # a broken __str__: the attributes are all there is
             message = ""
-        if message:
-            out = fill_gaps(out, parse_paste(message))
+        if message:  # read as a traceback's last line shows it: the class names what failed
+            module = type(response).__module__
+            named = type(response).__name__ if module in ("builtins", "__main__") else (
+                f"{module}.{type(response).__name__}")
+            out = fill_gaps(out, parse_paste(message if out.status is not None or named in message
+                                             else f"{named}: {message}"))
     if out.status is None and hint is not None:
         out.status = hint[1]
     if isinstance(response, BaseException) and depth < 3 and out.status is None and not out.fields.get(

@@ -177,7 +177,8 @@ def prose_findings(obs: Observation, ctx: Context) -> list[Finding]:
             ("Send `xero-tenant-id: <tenantId>` from GET /connections on every call.",), 0.85)
     if "no_tenants" in m:
         add("connection_revoked", "The token reaches no organisation: GET /connections returned an "
-            "empty list, so the code's first tenant is undefined", "no tenant in the token's list",
+            "empty list, so there is no tenant to call (the code's first one is undefined)",
+            "no tenant in the token's list",
             ("Sign in again and tick an organisation on Xero's consent screen (the user chose none, or "
              "the connection was removed since).", "Check that the list is not empty before taking its "
                                                    "first tenant, and say so to the user."),

@@ -179,6 +179,12 @@ def operation_name(method: str) -> str:
     return method[:1].lower() + method[1:]
 
 
+# get_report_from_id(tenant, "BankStatement"): the SDKs' generic report call, for the report Xero
+# restricts (its own catalog operation, GET /Reports/BankStatement)
+_BANK_STATEMENT_CALL = re.compile(r"get_?report_?from_?id[ \t]{0,4}\([^)\n]{0,200}[\"'`]BankStatement[\"'`]",
+                                  re.IGNORECASE)
+
+
 def operation_hint(text: str) -> tuple[str, str] | None:
     """(API or "", operationId) of the SDK method a message or stack trace names, or None.
 
@@ -188,6 +194,8 @@ def operation_hint(text: str) -> tuple[str, str] | None:
     named in words ("calling `get_bank_transactions` fails"). A name no operation has is
     ignored where the endpoint is settled (``endpoint.by_operation``).
     """
+    if _BANK_STATEMENT_CALL.search(text):  # the report id names the restricted report (§6)
+        return "accounting", "getReportBankStatement"
     for rx in (_API_CLASS, _API_RECEIVER):
         for m in rx.finditer(text):
             name = operation_name(m.group(2))

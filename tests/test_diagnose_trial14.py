@@ -1,0 +1,88 @@
+"""Exception objects against their text (trial 14): what an object carries is read as its
+traceback would show it, and nothing secret in a traceback's code survives."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+import requests
+from xero.exceptions import XeroException
+from xero_python.identity.models import Connection
+
+import xero_nb as xn
+from xero_nb.diagnose import diagnose
+from xero_nb.models import Tenant
+
+REQ = httpx.Request("GET", "https://api.xero.com/api.xro/2.0/Invoices")
+
+
+@pytest.mark.parametrize("error", [
+    httpx.ReadTimeout("timed out", request=REQ),
+    httpx.ConnectTimeout("timed out", request=REQ),
+    httpx.WriteTimeout("timed out", request=REQ),
+    httpx.PoolTimeout("timed out", request=REQ),
+    requests.exceptions.ReadTimeout("HTTPConnectionPool(host='api.xero.com', port=443): Read timed out."),
+    TimeoutError("timed out"),
+], ids=lambda e: type(e).__name__)
+def test_a_timeout_object_is_no_answer_not_an_expired_token(error: BaseException) -> None:
+    found = diagnose(error, endpoint="GET /Invoices")
+    assert found.top.code == "unknown" and "No answer from Xero" in found.top.title
+    assert "token_expired" not in found.codes
+
+
+SECRET = "Qm9vU2VjcmV0VmFsdWVfNDhjaGFycw"
+
+
+@pytest.mark.parametrize("line", [
+    f'credentials = OAuth2Credentials("FD1DD767D07FD43831E3578B1FD6D24A", "{SECRET}", token=token)',
+    f'auth = HTTPBasicAuth(CLIENT_ID, "{SECRET}")',
+    f"token = OAuth2Token(client_id, '{SECRET}')",
+    f'session = OAuth2Session(CLIENT_ID, "{SECRET}", scope=SCOPES)',
+    f'r = requests.post(TOKEN_URL, auth=(CLIENT_ID, "{SECRET}"), data=form)',
+])
+def test_a_secret_given_positionally_in_a_traceback_is_shown_nowhere(line: str) -> None:
+    tb = ("Traceback (most recent call last):\n  File \"/app/main.py\", line 20, in <module>\n"
+          f"    {line}\noauthlib.oauth2.rfc6749.errors.InvalidClientError: (invalid_client)\n")
+    report = xn.report(text=tb)
+    found = diagnose(text=tb)
+    assert SECRET not in report.markdown and SECRET not in report.html
+    assert SECRET not in repr(found.observed) and SECRET not in found.to_markdown()
+
+
+def test_xero_pythons_own_connection_dicts_are_read_as_connections() -> None:
+    tenant = "a8e2c9b4-1f0e-4c2a-9a57-0d1b2c3d4e5f"
+    row = Connection(id="c0ffee00-1f0e-4c2a-9a57-0d1b2c3d4e5f", tenant_id=tenant, tenant_type="ORGANISATION",
+                     tenant_name="Demo").to_dict()
+    assert "tenant_id" in row  # snake_case, as xero-python writes it
+    assert Tenant.from_connection(row).tenant_id == tenant
+    body = '{"Type":null,"Title":"Forbidden","Status":403,"Detail":"AuthenticationUnsuccessful"}'
+    as_dicts = diagnose(status=403, body=body, connections=[row], tenant_id=tenant)
+    as_json = diagnose(status=403, body=body, connections=[{"tenantId": tenant, "tenantType": "ORGANISATION"}],
+                       tenant_id=tenant)
+    assert as_dicts.codes[:2] == as_json.codes[:2]
+    assert as_dicts.top.code != "tenant_not_connected"  # the tenant IS in the list
+    unread = diagnose(status=403, body=body, connections=[{"name": "Demo"}], tenant_id=tenant)
+    assert any("without a tenantId was left out" in n for n in unread.notes)
+
+
+def test_get_report_from_id_bank_statement_in_a_traceback_is_the_restricted_report() -> None:
+    tb = ('Traceback (most recent call last):\n  File "/app/run.py", line 9, in <module>\n'
+          '    report = api.get_report_from_id(xero_tenant_id, "BankStatement")\n'
+          "xero_python.exceptions.http_status_exceptions.HTTPStatusException: (401)\nReason: Unauthorized\n"
+          "HTTP response body: b'{\"Type\":null,\"Title\":\"Unauthorized\",\"Status\":401,"
+          "\"Detail\":\"AuthorizationUnsuccessful\"}'\n")
+    found = diagnose(text=tb)
+    assert found.endpoint is not None and found.endpoint.operation_id == "getReportBankStatement"
+    assert found.top.code == "restricted_scope"
+    held = diagnose(text=tb, granted=["accounting.reports.read"])
+    assert "accounting.reports.bankstatement.read" in held.top.title  # never taxreports.read
+    assert held.top.code != "user_role"
+
+
+def test_pyxeros_no_organisation_error_is_no_connection() -> None:
+    error = XeroException(None, "This app is not authorised to access any Xero Organisations. Did the scopes "
+                                "requested include access to organisation data, or has access to the "
+                                "organisation(s) been removed?")
+    for kwargs in ({}, {"connections": []}):
+        found = diagnose(error, **kwargs)
+        assert found.top.code == "connection_revoked" and found.top.weight >= 0.8
