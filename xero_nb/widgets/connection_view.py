@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Any
 
 import ipywidgets as W
 
 from xero_nb.catalog.scopes import ERAS
 from xero_nb.markup import Markup, el, fmt, href
+from xero_nb.redact import looks_secret, redact
 from xero_nb.widgets.connection import Connection
 from xero_nb.widgets.demo import DEMO_SCOPES
+from xero_nb.widgets.pasted import scopes_only
 from xero_nb.widgets.render import chips, message
 from xero_nb.widgets.table_view import show_notice, style_widget
 
@@ -104,8 +107,8 @@ class ConnectPanel(W.VBox):
         self.use_sim.on_click(lambda _: c.use_simulator(app=self.sim_app.value))
         self.use_live.on_click(lambda _: c.use_live(**self.typed_credentials()))
         self.use_env.on_click(lambda _: c.use_profile(self.profile.value))
-        self.sign_in.on_click(lambda _: c.sign_in(scopes=self.scopes.value))
-        self.link_btn.on_click(lambda _: c.start_paste(scopes=self.scopes.value))
+        self.sign_in.on_click(lambda _: self._with_scopes(c.sign_in))
+        self.link_btn.on_click(lambda _: self._with_scopes(c.start_paste))
         self.complete.on_click(lambda _: c.complete(self.pasted.value))
         self.tenant.observe(lambda ch: c.select_tenant(ch["new"]), names="value")
         self.refresh_btn.on_click(lambda _: c.refresh())
@@ -146,6 +149,20 @@ class ConnectPanel(W.VBox):
         """Stop the countdown and close the widget."""
         self._stop.set()
         super().close()
+
+    def _with_scopes(self, start: Any) -> None:
+        """``start(scopes=...)`` with the Scopes box; a token or secret typed there is taken out
+        of the box (neither shown nor saved with the notebook) and nothing starts: the user checks
+        the scopes first."""
+        typed = self.scopes.value
+        kept = scopes_only(typed)
+        if kept != redact(typed) or looks_secret(typed.strip()):
+            self.scopes.value = kept if kept != redact(typed) else ""
+            self.conn.tell("A value shaped like a token or secret was typed among the scopes: it was "
+                            "taken out of the box (not shown, not saved). Check the scopes, then sign in "
+                            "again.", "error")
+            return
+        start(scopes=typed)
 
     def typed_credentials(self) -> dict:
         """The live app typed in; the secret field is emptied at once (not kept in widget state).

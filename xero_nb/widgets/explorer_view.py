@@ -55,6 +55,8 @@ class ScopeExplorer(StaticCopy, W.VBox):
                                    continuous_update=True, layout=W.Layout(width="95%"))
         self.scope_search.add_class("xnb-scope-search")
         self.scope_info = W.HTML()  # the matching scopes with their descriptions
+        self.scope_notes = W.HTML()  # scopes given that the catalog does not know: carried, said
+        self.scope_notes.add_class("xnb-scope-notes")
         self.scope_info.add_class("xnb-scope-info")
         self.coverage = DataTable(st.table, title="Coverage")
         self.summary = DataTable(st.summary, title="Per API")
@@ -74,7 +76,7 @@ class ScopeExplorer(StaticCopy, W.VBox):
                           self.migrate_apply, self.auth_btn], layout=W.Layout(flex_flow="row wrap"))
         left = W.VBox([W.HTML("<b>Scopes</b> (✓ granted · + what-if added · - what-if removed;"
                               " hover one for what it grants)"),
-                       self.scope_search, self.scope_info, self.groups],
+                       self.scope_search, self.scope_info, self.scope_notes, self.groups],
                       layout=W.Layout(width="34%", min_width="300px"))
         right = W.VBox([self.headline, self.coverage, self.summary],
                        layout=W.Layout(width="66%"))
@@ -164,6 +166,10 @@ class ScopeExplorer(StaticCopy, W.VBox):
                 self._build_toggles()
             elif what in ("whatif", "granted", "era"):
                 self._label_toggles()
+            # what was given that the catalog does not know, and scopes it holds no operation of
+            notes = list(dict.fromkeys([*st.scopes.notes, *st.scopes.coverage().attrs.get("notes", ())]))
+            self.scope_notes.value = fmt('<div class="xnb-note">{}</div>', join(
+                fmt("<div>{}</div>", n) for n in notes)) if notes else ""
             self.plan.layout.display = "" if st.plan is not None else "none"
             n = len(st.scopes.selected)
             self.least_btn.description = f"Least privilege ({n} selected)" if n else \

@@ -18,11 +18,13 @@ from xero_nb.catalog.scopes import (
     ERAS,
     OIDC_SCOPES,
     check_era,
+    known_scopes,
     parse_scopes,
     refused_at_authorize,
     required_scopes,
     scope_reach,
     scope_table,
+    unknown_scope_note,
 )
 
 Listener = Callable[[str], None]
@@ -64,8 +66,9 @@ class ScopeState:
         # The era the token lives in (its app's): gained/lost are measured against it, so
         # switching to "granular" shows what a migration would keep and lose.
         self.token_era = self.era
-        self.granted: frozenset[str] = parse_scopes(granted)
-        self.requested: frozenset[str] = parse_scopes(requested) if requested is not None \
+        self.notes: tuple[str, ...] = ()  # what was given that the catalog does not know
+        self.granted: frozenset[str] = self._read(granted)
+        self.requested: frozenset[str] = self._read(requested, keep_notes=True) if requested is not None \
             else self.granted
         self.whatif: frozenset[str] = self.granted
         self.selected: tuple[tuple[str, str], ...] = ()
@@ -99,14 +102,32 @@ class ScopeState:
 
     def set_granted(self, granted: Any, requested: Any = None) -> None:
         """A new token: its scopes become granted, and the what-if set starts from them."""
-        self.granted = parse_scopes(granted)
-        self.requested = parse_scopes(requested) if requested is not None else self.granted
+        self.granted = self._read(granted)
+        self.requested = self._read(requested, keep_notes=True) if requested is not None else self.granted
         self.whatif = self.granted
         self._notify("granted")
 
+    def _read(self, value: Any, keep_notes: bool = False) -> frozenset[str]:
+        """The scope names in ``value``: one the catalog does not know is carried and noted (a real
+        token may hold a scope newer than the specs, or a typo the note names); a value shaped like
+        a token or secret is left out, never shown. An unreadable list raises (ScopeTextError)."""
+        from xero_nb.diagnose.context import scope_values  # (the diagnosis package: loaded when used)
+
+        names, alien = scope_values(value)
+        known = known_scopes()
+        notes = [unknown_scope_note(n) for n in sorted(names - known)]
+        if alien:
+            notes.append(f"{alien} value(s) shaped like a token or secret, not a scope name, were left "
+                         "out (not shown)")
+        self.notes = (*self.notes, *notes) if keep_notes else tuple(notes)
+        return names
+
     def toggle(self, scope: str, on: bool | None = None) -> None:
         """Add ``scope`` to the what-if set, or remove it (``on`` None flips it)."""
-        name = next(iter(parse_scopes([scope])))
+        names = parse_scopes([scope], strict=False)
+        if len(names) != 1:
+            raise ValueError(f"toggle takes one scope name, got {len(names)}")
+        name = next(iter(names))
         want = (name not in self.whatif) if on is None else bool(on)
         new = self.whatif | {name} if want else self.whatif - {name}
         if new != self.whatif:
@@ -115,7 +136,7 @@ class ScopeState:
 
     def set_whatif(self, scopes: Any) -> None:
         """Replace the what-if set (e.g. with a least-privilege or migration result)."""
-        new = parse_scopes(scopes)
+        new = parse_scopes(scopes, strict=False)
         if new != self.whatif:
             self.whatif = new
             self._notify("whatif")
