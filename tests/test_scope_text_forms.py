@@ -76,3 +76,28 @@ def test_a_requested_item_joined_by_separators_is_the_list_xero_refused(joined: 
     assert found.top.code == "invalid_scope_requested" and "single spaces" in found.top.title
     as_string = xn.diagnose(text='{"error": "invalid_scope"}', requested=joined)  # a list typed here
     assert "single spaces" not in as_string.top.title
+
+
+def test_one_payroll_url_of_several_regions_is_judged_per_region_not_refused() -> None:
+    url = "GET https://api.xero.com/payroll.xro/2.0/Employees"  # NZ's and UK's: both need payroll.employees
+    assert xn.is_allowed(url, "payroll.employees.read", era="mixed") is True
+    assert xn.is_allowed(url, "accounting.contacts", era="mixed") is False
+
+
+def test_the_cli_answers_every_other_call_beside_one_it_cannot_read() -> None:
+    def run(*argv: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "xero_nb.cli", *argv], capture_output=True, text=True,
+                              timeout=120)
+    wrong = run("coverage", "--granted", "payroll.employees.read accounting.invoices.read", "--era", "mixed",
+                "--region", "UK", "--require", "GET:/Invoices", "GET:https://api.xero.com/payroll.xro/1.0/Employees")
+    assert wrong.returncode == 3 and "yes  GET /Invoices" in wrong.stdout  # the rest answered, the gate fails
+    assert "payroll_au (AU)" in wrong.stderr
+    each = run("coverage", "--granted", "payroll.employees.read accounting.invoices.read", "--era", "mixed",
+               "--require", "GET:/Invoices", "GET:https://api.xero.com/payroll.xro/2.0/Employees")
+    assert each.returncode == 0 and "GET /Employees (NZ)" in each.stdout and "GET /Employees (UK)" in each.stdout
+    least = run("least-privilege", "GET:/Invoices", "GET:https://api.xero.com/payroll.xro/2.0/Employees")
+    assert least.returncode == 0 and "payroll.employees.read" in least.stdout
+    assert "one operation per payroll region (NZ, UK)" in least.stderr
+    notes = run("coverage", "--granted", "accounting.invoice.read einvoicing", "--format", "json")
+    assert notes.returncode == 0 and 'did you mean "accounting.invoices.read"' in notes.stderr
+    assert "einvoicing allows no endpoint" in notes.stderr

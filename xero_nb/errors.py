@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 import warnings
 from pathlib import Path
+from typing import Any
 
 _PACKAGE = str(Path(__file__).resolve().parent)
 
@@ -124,9 +125,13 @@ class EndpointNotFoundError(XeroNbError, LookupError, ValueError):
 
 
 class AmbiguousEndpointError(XeroNbError, LookupError):
-    """A URL that means different endpoints in different payroll regions."""
+    """A URL that means different endpoints in different payroll regions (``candidates``)."""
 
     code = "ambiguous_endpoint"
+
+    def __init__(self, message: str, candidates: tuple[Any, ...] = ()) -> None:
+        super().__init__(message)
+        self.candidates = candidates  # the Endpoints the URL could mean
 
 
 class ConfigError(XeroNbError):

@@ -160,7 +160,7 @@ class Catalog:
             else:
                 hint = "give the full URL with its API's base, e.g. " + found[0].url
             raise AmbiguousEndpointError(
-                f"{method.strip().upper()} {url_or_template} could mean {names} — {hint}")
+                f"{method.strip().upper()} {url_or_template} could mean {names} — {hint}", tuple(found))
         return found[0]
 
     def endpoint(self, item: Endpoint | str | tuple[str, str], region: str | None = None) -> Endpoint:

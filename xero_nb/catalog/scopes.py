@@ -34,7 +34,7 @@ from typing import Any
 from xero_nb.catalog import files
 from xero_nb.catalog.index import load_catalog
 from xero_nb.catalog.scope_text import scope_names
-from xero_nb.errors import UnknownEraError, UnknownScopeError, non_ascii, warn_user
+from xero_nb.errors import AmbiguousEndpointError, UnknownEraError, UnknownScopeError, non_ascii, warn_user
 from xero_nb.models import Endpoint
 
 ERAS = ("broad", "granular", "mixed")
@@ -364,7 +364,18 @@ def granted_by(ep: Endpoint | str, granted: Any, era: str = "broad") -> frozense
 
 
 def is_allowed(ep: Endpoint | str, granted: Any, era: str = "broad") -> bool:
-    """True if the granted scopes let ``ep`` through Xero's scope check in ``era``."""
+    """True if the granted scopes let ``ep`` through Xero's scope check in ``era``. A URL that
+    means one operation per payroll region is answered when every region's answer is the same
+    (``payroll.employees.read`` allows NZ's and UK's GET /Employees alike); else it raises
+    AmbiguousEndpointError, which names the candidates."""
+    if isinstance(ep, str):
+        try:
+            ep = _ep(ep)
+        except AmbiguousEndpointError as exc:
+            answers = {is_allowed(c, granted, era) for c in exc.candidates}
+            if len(answers) == 1:
+                return answers.pop()
+            raise
     if unreachable(ep, era):
         return False
     need = required_scopes(ep, era)

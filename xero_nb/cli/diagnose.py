@@ -8,7 +8,17 @@ import re
 from typing import Any
 
 from xero_nb.catalog.scopes import parse_scopes
-from xero_nb.cli.helpers import OK, USAGE, CliError, cli_words, emit, endpoint, read_text, take_path
+from xero_nb.cli.helpers import (
+    OK,
+    USAGE,
+    CliError,
+    cli_words,
+    each_region,
+    emit,
+    endpoint,
+    read_text,
+    take_path,
+)
 
 # A tenant id as GET /connections gives it: a GUID (hyphens optional, as Xero accepts it).
 _TENANT_ID = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?"
@@ -97,6 +107,8 @@ def _endpoint_any_region(given: str, region: str | None) -> Any:
     try:
         return endpoint(given, region)
     except CliError:
+        if each_region(given, region):
+            return given  # one operation per payroll region: the diagnosis notes it and goes on
         if region is None:
             raise
         try:

@@ -160,6 +160,21 @@ def ambiguous(exc: Exception) -> CliError:
     return CliError(f"{text} — use --region {seen[0]}{others}, the organisation's country")
 
 
+def each_region(spec: str, region: str | None) -> tuple[Any, ...]:
+    """The operations a URL means, one per payroll region, when it is ambiguous; else ()."""
+    from xero_nb.catalog.index import load_catalog
+    from xero_nb.errors import AmbiguousEndpointError
+
+    try:
+        method, url = split_endpoint(spec)
+        load_catalog().find(method, url, region=region)
+    except AmbiguousEndpointError as exc:
+        return tuple(exc.candidates)
+    except Exception:  # (what endpoint() said stands)
+        return ()
+    return ()
+
+
 def find_endpoint(method: str, url: str, region: str | None = None) -> Any:
     """The catalog endpoint for one call (exit 3 when unknown or ambiguous)."""
     from xero_nb.catalog.index import load_catalog

@@ -20,11 +20,14 @@ from xero_nb.catalog.scopes import (
 )
 from xero_nb.cli.helpers import (
     FAILED,
+    LOOKUP,
     METHODS,
     OK,
     USAGE,
     CliError,
     api_name,
+    cli_words,
+    each_region,
     emit,
     endpoint,
     find_endpoint,
@@ -32,6 +35,7 @@ from xero_nb.cli.helpers import (
     logged_request,
     split_endpoint,
 )
+from xero_nb.redact import said_safely
 
 
 def cmd_scopes_for(args: argparse.Namespace) -> int:
@@ -73,23 +77,35 @@ def _require(args: argparse.Namespace, granted: frozenset[str]) -> int:
         raise CliError(f"{where}: expected one or more METHOD:URL (e.g. GET:/Invoices), or a "
                        "--require-file with one 'METHOD URL' per line; a check of nothing "
                        "would always pass", USAGE)
+    from xero_nb.errors import XeroNbError
+
     rows: list[dict[str, Any]] = []
+    unread: list[str] = []  # specs no endpoint answers: said, the rest answered, the check fails
     for spec in specs:
-        ep = endpoint(spec, args.region)
-        ok = is_allowed(ep, granted, args.era)
-        rows.append({"endpoint": f"{ep.method} {ep.path}", "api": ep.api,
-                     "operation_id": ep.operation_id, "allowed": ok,
-                     "any_of": sorted(required_scopes(ep, args.era)),
-                     "missing": None if ok else narrowest(ep, args.era),
-                     "restricted": restriction(ep, args.era)})
+        try:
+            eps: tuple[Any, ...] = (endpoint(spec, args.region),)
+        except (CliError, XeroNbError) as exc:
+            eps = each_region(spec, args.region)  # a URL of several payroll regions: each judged
+            if not eps:
+                unread.append(said_safely(cli_words(str(exc))))
+                continue
+        for ep in eps:
+            ok = is_allowed(ep, granted, args.era)
+            shown = f"{ep.method} {ep.path}" + (f" ({ep.payroll_region})" if len(eps) > 1 else "")
+            rows.append({"endpoint": shown, "api": ep.api,
+                         "operation_id": ep.operation_id, "allowed": ok,
+                         "any_of": sorted(required_scopes(ep, args.era)),
+                         "missing": None if ok else narrowest(ep, args.era),
+                         "restricted": restriction(ep, args.era)})
     missing = sorted({r["missing"] for r in rows if r["missing"]})
     # a call no scope can grant in this era (ExpenseClaims for a granular app) fails the check too:
     # it has no scope to add, but Xero refuses it
     # what the scopes cannot show (a broad scope dead in the granular era, an unknown name): a new
     # app's hard-coded broad scope shows up exactly here, in the CI check
     notes = _coverage_notes(granted, args.era) if granted else []
-    result = {"era": args.era, "granted": sorted(granted), "ok": all(r["allowed"] for r in rows),
-              "missing_scopes": missing, "endpoints": rows, "notes": notes}
+    result = {"era": args.era, "granted": sorted(granted),
+              "ok": all(r["allowed"] for r in rows) and not unread,
+              "missing_scopes": missing, "endpoints": rows, "notes": notes, "not_found": unread}
     if args.format == "json":
         emit(result)
     else:
@@ -108,7 +124,9 @@ def _require(args: argparse.Namespace, granted: frozenset[str]) -> int:
         if missing:
             print(f"add: {' '.join(missing)}", file=sys.stderr)
         print(f"(scopes judged in the {args.era} era; --era to change)", file=sys.stderr)
-    return OK if result["ok"] else FAILED
+    for said in unread:  # (also beside the JSON: a gate that could not read a line must not pass)
+        print(f"xero-nb: {said}", file=sys.stderr)
+    return LOOKUP if unread else OK if result["ok"] else FAILED
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
@@ -139,8 +157,8 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         print(frame[cols].to_string(index=False) if len(frame) else "(no endpoint to show)")
         print(f"{allowed} of {total} endpoints allowed{f' in {api}' if api else ''} "
               f"(scopes judged in the {args.era} era; --era to change)", file=sys.stderr)
-        for note in _coverage_notes(granted, args.era):
-            print(f"note: {note}", file=sys.stderr)
+    for note in _coverage_notes(granted, args.era):  # (on stderr: JSON and CSV stay machine-readable)
+        print(f"note: {note}", file=sys.stderr)
     return OK
 
 
@@ -161,7 +179,18 @@ def cmd_least_privilege(args: argparse.Namespace) -> int:
     specs = list(args.endpoints) + (lines(args.file) if args.file else [])
     if not specs:
         raise CliError("give endpoints as METHOD:URL arguments or --file", USAGE)
-    eps = [endpoint(s, args.region) for s in specs]
+    eps, regions = [], []
+    for spec in specs:
+        try:
+            eps.append(endpoint(spec, args.region))
+        except CliError:
+            each = each_region(spec, args.region)  # one operation per payroll region: all covered
+            if not each:
+                raise
+            eps += each
+            which = ", ".join(str(ep.payroll_region) for ep in each)
+            regions.append(f"{spec}: one operation per payroll region ({which}); scopes for each were "
+                           "chosen (--region for one)")
     from xero_nb.catalog.scopes import DEPRECATED_BROAD, unreachable
     from xero_nb.facts import BROAD_MIGRATION_DEADLINE
 
@@ -172,7 +201,7 @@ def cmd_least_privilege(args: argparse.Namespace) -> int:
     chosen = sorted(least_privilege(eps, era=args.era))
     gated = [f"{ep.method} {ep.path}: left out, no scope grants it in the {args.era} era: "
              f"{unreachable(ep, args.era)}" for ep in left_out]
-    gated += sorted({r for ep in eps if (r := restriction(ep, args.era))})
+    gated += sorted({r for ep in eps if (r := restriction(ep, args.era))}) + regions
     for scope in chosen:
         if scope in DEPRECATED_BROAD:
             uses = [f"{ep.method} {ep.path}" for ep in eps
