@@ -101,3 +101,31 @@ def test_the_cli_answers_every_other_call_beside_one_it_cannot_read() -> None:
     notes = run("coverage", "--granted", "accounting.invoice.read einvoicing", "--format", "json")
     assert notes.returncode == 0 and 'did you mean "accounting.invoices.read"' in notes.stderr
     assert "einvoicing allows no endpoint" in notes.stderr
+
+
+INSUFFICIENT = {"www-authenticate": "insufficient_scope"}
+UNAUTHORIZED = '{"Title":"Unauthorized","Status":401,"Detail":"AuthorizationUnsuccessful"}'
+
+
+def test_a_held_broad_scope_is_read_as_the_held_granular_one_is() -> None:
+    # a token holding a broad scope comes from an older app (new apps are refused it at sign-in)
+    broad = xn.diagnose(status=401, headers=INSUFFICIENT, body=UNAUTHORIZED, endpoint="GET /Invoices",
+                        granted="openid accounting.transactions.read")
+    granular = xn.diagnose(status=401, headers=INSUFFICIENT, body=UNAUTHORIZED, endpoint="GET /Invoices",
+                           granted="openid accounting.invoices.read")
+    assert broad.top.code == granular.top.code == "unknown"
+    assert "sent token's own" in broad.top.title
+    assert broad.codes[1] == "broad_scope_on_granular_app"  # the unlikely reading, said after
+
+
+def test_granular_scopes_alone_do_not_make_the_app_a_new_one() -> None:
+    # older apps were assigned the granular scopes too: the era is not told by them
+    found = xn.diagnose(status=401, headers=INSUFFICIENT, body=UNAUTHORIZED, endpoint="GET /ExpenseClaims",
+                        granted="openid accounting.invoices.read offline_access")
+    assert not any("era taken as granular" in n for n in found.notes)
+    assert "limited to granular scopes" not in found.top.title
+    assert found.top.code == "missing_scope" and "accounting.transactions.read" in found.top.title
+    assert any("only an app created before 2 Mar 2026" in step for step in found.top.fix)
+    new_app = xn.diagnose(status=401, headers=INSUFFICIENT, body=UNAUTHORIZED, endpoint="GET /ExpenseClaims",
+                          granted="openid accounting.invoices.read offline_access", era="granular")
+    assert "No scope can grant" in new_app.top.title  # told the era, it says so

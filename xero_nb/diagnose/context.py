@@ -24,6 +24,7 @@ from xero_nb.diagnose.endpoint import Resolved, resolve_endpoint
 from xero_nb.diagnose.observation import Observation
 from xero_nb.diagnose.role import Role, read_role
 from xero_nb.diagnose.token_facts import is_refresh, read_grant, read_token, token_problem
+from xero_nb.errors import ScopeTextError
 from xero_nb.models import Endpoint, Tenant
 from xero_nb.redact import REDACTED, looks_secret
 
@@ -95,7 +96,12 @@ def scope_values(value: Any) -> tuple[frozenset[str], int]:
     """The scope names in ``value`` (any form parse_scopes reads) and how many of its values were
     left out for not being shaped like one: a token, a secret, JSON given where scopes go (never
     shown, never kept). Raises what parse_scopes raises."""
-    names = parse_scopes(value, strict=False)
+    try:
+        names = parse_scopes(value, strict=False)
+    except ScopeTextError:
+        if isinstance(value, str) and value.strip().startswith("{"):
+            return frozenset(), 1  # a JSON object with no scope in it (a token's secrets): one value
+        raise
     known = known_scopes()
     alien = {n for n in names if n not in known and (looks_secret(n) or not _SCOPE_SHAPE.match(n))}
     return frozenset(names - alien), len(alien)
@@ -129,12 +135,13 @@ def guess_era(granted: frozenset[str] | None) -> str | None:
     """granular / mixed from the scope names a token holds (None: cannot tell).
 
     A token with broad scopes comes from an app created before 2 Mar 2026, and every such app
-    holds the granular scopes too since March 2026: it is in the mixed era (§2b).
+    holds the granular scopes too since March 2026: it is in the mixed era (§2b). Granular scopes
+    alone tell nothing: older apps were assigned them too, with no opt-in (§2b), so such a token
+    may be either era's (None: judged as mixed, which counts either kind).
     """
     if not granted:
         return None
-    new, old = bool(granted & GRANULAR_SCOPES), bool(granted & DEPRECATED_BROAD)
-    return "mixed" if old else "granular" if new else None
+    return "mixed" if granted & DEPRECATED_BROAD else None
 
 
 ERA_JUDGED = frozenset({"missing_scope", "not_reconsented", "broad_scope_on_granular_app",

@@ -117,7 +117,9 @@ def pick_scope(ep: Endpoint, ctx: Context) -> tuple[str | None, str]:
         return narrowest(ep, era), ""
     new, old = narrowest(ep, "granular"), narrowest(ep, "broad")
     if new is None:  # no granular scope reaches it (ExpenseClaims, Receipts): only the broad one
-        return old, ""
+        return old, (" (only an app created before 2 Mar 2026 may ask for it, until September 2027: no "
+                     "granular scope reaches this call, so a newer app cannot make it at all)"
+                     if old in DEPRECATED_BROAD else "")
     note = (f" (an app created before 2 Mar 2026 may use the broad `{old}` until September 2027)"
             if old and new and old != new else "")
     return new, note
@@ -192,7 +194,7 @@ def _held_but_refused(ep: Endpoint, ctx: Context, s: float, ev: list[str]) -> li
                 *ev, "unlikely: apps created from 2 Mar 2026 are refused broad scopes at sign-in, "
                 "so a token holding one usually belongs to an older app"),
             (f"Request the granular scope `{narrowest(ep, 'granular')}` instead and sign in again.",),
-            0.3 * s, ERA_FACT))
+            0.25 * s, ERA_FACT))
     if ep.path.startswith(("/ExpenseClaims", "/Receipts")):
         # no granular scope reaches them, and Xero's changelog closes them (§2b)
         out.append(Finding("restricted_scope", f"{ep.path.split('/')[1]} is being closed by Xero: its "
@@ -209,8 +211,10 @@ def _held_but_refused(ep: Endpoint, ctx: Context, s: float, ev: list[str]) -> li
                            ("Ask an admin to grant the user the reports / payroll admin role in "
                             "this organisation, then retry.",), 0.45 * s,
                            "the user's role in this organisation"))
-    if not out:
-        out.append(Finding("unknown", "The scopes given hold one that grants this call, yet Xero "
+    if all(f.code == "broad_scope_on_granular_app" for f in out):
+        # (a held broad scope's new-app reading is unlikely: Xero refuses broad scopes at sign-in to
+        # such apps, so the token given is probably not the one sent, as with a granular scope held)
+        out.insert(0, Finding("unknown", "The scopes given hold one that grants this call, yet Xero "
                            "refused it: are they the sent token's own?", tuple(ev),
                            ("Decode the access token that was sent and read its `scope` claim: the "
                             "scopes given may be the ones the app asks for, or those of another "
