@@ -68,11 +68,15 @@ def test_an_era_read_from_the_scopes_is_said_with_the_option_that_corrects_it(
     path = tmp_path / "error.txt"
     path.write_text("HTTP 401 AuthorizationUnsuccessful", encoding="utf-8")
     found = diagnosed(capsys, str(path), "--endpoint", "GET /Journals", "--granted",
-                      "accounting.invoices.read openid")
+                      "accounting.transactions.read openid")
     assert codes(found)[0] == "missing_scope"
-    assert [n for n in found["notes"] if n.startswith("era taken as granular")] == [
-        "era taken as granular from the token's scopes (accounting.invoices.read is granular and no "
-        "broad scope is held); pass --era if the app is of another kind"]
+    assert [n for n in found["notes"] if n.startswith("era taken as")] == [
+        "era taken as mixed from the token's scopes (accounting.transactions.read is a broad scope: the "
+        "app predates 2 Mar 2026); pass --era if the app is of another kind"]
+    # granular scopes alone tell no era (older apps hold them too, §2b): nothing is said to be taken
+    alone = diagnosed(capsys, str(path), "--endpoint", "GET /Journals", "--granted",
+                      "accounting.invoices.read openid")
+    assert not [n for n in alone["notes"] if n.startswith("era taken as")]
 
 
 def test_json_keeps_codes_numbers_and_keys(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -72,9 +72,9 @@ def test_bank_statement_call_result_from_the_simulator() -> None:
 
 
 @pytest.mark.parametrize(("granted", "said"), [
-    (["accounting.invoices.read", "openid"],
-     "era taken as granular from the token's scopes (accounting.invoices.read is granular and no "
-     "broad scope is held); pass era= if the app is of another kind"),
+    (["accounting.transactions", "openid"],
+     "era taken as mixed from the token's scopes (accounting.transactions is a broad scope: "
+     "the app predates 2 Mar 2026); pass era= if the app is of another kind"),
     (["accounting.transactions.read", "accounting.invoices.read"],
      "era taken as mixed from the token's scopes (accounting.transactions.read is a broad scope: "
      "the app predates 2 Mar 2026); pass era= if the app is of another kind"),

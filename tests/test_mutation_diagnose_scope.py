@@ -65,16 +65,23 @@ def test_the_scope_to_add_is_the_narrowest_for_the_apps_era(era: str | None, sco
                           "whatever the status says")
 
 
-def test_the_era_is_guessed_from_the_scopes_held() -> None:
-    """A token holding granular scopes belongs to a granular-era app: no broad alternative."""
+def test_granular_scopes_held_do_not_tell_the_era() -> None:
+    """Older apps were assigned the granular scopes too (§2b): a token holding only granular ones may
+    be either era's, so the broad alternative an older app has is named beside the granular scope."""
     f = run(endpoint="GET /Invoices", granted=["accounting.payments.read"]).top
-    assert f.fix[0] == "Add `accounting.invoices.read` to the scopes your app requests."
+    assert f.fix[0] == ("Add `accounting.invoices.read` to the scopes your app requests (an app created "
+                        "before 2 Mar 2026 may use the broad `accounting.transactions.read` until September "
+                        "2027).")
+    told = run(endpoint="GET /Invoices", granted=["accounting.payments.read"], era="granular").top
+    assert told.fix[0] == "Add `accounting.invoices.read` to the scopes your app requests."
 
 
 def test_a_scope_only_the_broad_era_has_is_named_for_any_app() -> None:
     f = run(endpoint="GET /ExpenseClaims", granted=["openid"]).top
     assert f.title.startswith("The token lacks `accounting.transactions.read`")
-    assert f.fix[0] == "Add `accounting.transactions.read` to the scopes your app requests."
+    assert f.fix[0] == ("Add `accounting.transactions.read` to the scopes your app requests (only an app "
+                        "created before 2 Mar 2026 may ask for it, until September 2027: no granular scope "
+                        "reaches this call, so a newer app cannot make it at all).")
 
 
 def test_the_missing_scope_ranks_above_its_not_reconsented_reading() -> None:
@@ -263,7 +270,8 @@ def test_a_broad_scope_held_without_an_era_is_an_unlikely_granular_app() -> None
                        "2 Mar 2026 it grants nothing")
     assert f.evidence[-1].startswith("unlikely: apps created from 2 Mar 2026 are refused broad scopes")
     assert f.fix == ("Request the granular scope `accounting.invoices.read` instead and sign in again.",)
-    assert (round(f.weight, 3), f.decides) == (0.3, ERA_FACT)
+    assert (round(f.weight, 3), f.decides) == (0.25, ERA_FACT)
+    assert d.top.code == "unknown" and "sent token's own" in d.top.title  # as with a granular scope held
 
 
 def test_holding_the_granular_scope_too_rules_the_broad_scope_out() -> None:
@@ -406,9 +414,11 @@ def test_no_broad_alternative_is_named_when_both_eras_need_the_same_scope() -> N
     assert f.fix[0] == "Add `accounting.settings.read` to the scopes your app requests."
 
 
-def test_a_granular_app_guessed_from_its_scopes_is_told_of_the_journals_gate() -> None:
-    f = run(endpoint="GET /Journals", granted=["accounting.payments.read"]).top
+def test_a_granular_app_is_told_of_the_journals_gate() -> None:
+    f = run(endpoint="GET /Journals", granted=["accounting.payments.read"], era="granular").top
     assert f.fix[1].startswith("Xero must let the app request it first: Journals need the Advanced tier")
+    unsure = run(endpoint="GET /Journals", granted=["accounting.payments.read"]).top  # either era's
+    assert unsure.fix[1].startswith("The scope alone is not enough: Journals need the Advanced tier")
 
 
 def test_a_scope_refusal_on_a_403_carries_its_strength_into_each_finding() -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import ipywidgets as W
 
 from xero_nb.catalog.scopes import ERAS
+from xero_nb.errors import XeroNbWarning
 from xero_nb.markup import el, fmt, join
 from xero_nb.widgets.explorer import VIEWS, ExplorerState
 from xero_nb.widgets.render import message
@@ -167,7 +169,10 @@ class ScopeExplorer(StaticCopy, W.VBox):
             elif what in ("whatif", "granted", "era"):
                 self._label_toggles()
             # what was given that the catalog does not know, and scopes it holds no operation of
-            notes = list(dict.fromkeys([*st.scopes.notes, *st.scopes.coverage().attrs.get("notes", ())]))
+            with warnings.catch_warnings():  # (its era warning is one of the notes shown)
+                warnings.simplefilter("ignore", XeroNbWarning)
+                said = st.scopes.coverage().attrs.get("notes", ())
+            notes = list(dict.fromkeys([*st.scopes.notes, *said]))
             self.scope_notes.value = fmt('<div class="xnb-note">{}</div>', join(
                 fmt("<div>{}</div>", n) for n in notes)) if notes else ""
             self.plan.layout.display = "" if st.plan is not None else "none"

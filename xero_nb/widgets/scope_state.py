@@ -124,10 +124,9 @@ class ScopeState:
 
     def toggle(self, scope: str, on: bool | None = None) -> None:
         """Add ``scope`` to the what-if set, or remove it (``on`` None flips it)."""
-        names = parse_scopes([scope], strict=False)
-        if len(names) != 1:
-            raise ValueError(f"toggle takes one scope name, got {len(names)}")
-        name = next(iter(names))
+        # strict: a name typed to toggle that Xero does not have is refused with its "did you mean"
+        # (a token's own scopes, and plans, are carried whatever they hold)
+        name = next(iter(parse_scopes([scope])))
         want = (name not in self.whatif) if on is None else bool(on)
         new = self.whatif | {name} if want else self.whatif - {name}
         if new != self.whatif:
