@@ -86,3 +86,70 @@ def test_pyxeros_no_organisation_error_is_no_connection() -> None:
     for kwargs in ({}, {"connections": []}):
         found = diagnose(error, **kwargs)
         assert found.top.code == "connection_revoked" and found.top.weight >= 0.8
+
+
+def test_a_list_of_errors_diagnoses_the_first_with_a_failing_answer() -> None:
+    err429 = httpx.HTTPStatusError("429", request=REQ, response=httpx.Response(
+        429, headers={"Retry-After": "5"}, request=REQ))
+    found = diagnose([ValueError("bad row 3"), err429])
+    assert found.top.code == "rate_limited"
+    assert any("first that failed (number 2)" in n for n in found.notes)
+
+
+def test_oauthlibs_class_defaults_are_not_said_to_be_what_xero_sent() -> None:
+    from oauthlib.oauth2.rfc6749.errors import InvalidClientError
+
+    found = diagnose(InvalidClientError())
+    assert found.observed.status != 401  # oauthlib's class says 401; Xero's token endpoint answers 400
+    assert not any(k.lower() == "www-authenticate" for k, _ in found.observed.headers)
+    assert found.top.code == "invalid_client"
+
+
+def test_a_mock_is_read_for_what_was_set_on_it_only() -> None:
+    from unittest import mock
+
+    m = mock.MagicMock()
+    m.status_code = 403
+    m.headers = {"Content-Type": "application/json"}
+    m.text = '{"Title":"Forbidden","Status":403,"Detail":"AuthenticationUnsuccessful"}'
+    as_object = diagnose(m)
+    as_text = diagnose(text=m.text)
+    assert [(f.code, round(f.weight, 2)) for f in as_object.findings] == [
+        (f.code, round(f.weight, 2)) for f in as_text.findings]
+    assert not any("no xero-tenant-id" in e for f in as_object.findings for e in f.evidence)
+    m.request.headers = {"xero-tenant-id": ""}  # set: read
+    assert diagnose(m).observed.request_headers is not None
+
+
+def test_a_gzip_body_is_read_as_its_text() -> None:
+    import gzip
+
+    body = (b'{"Type":null,"Title":"Forbidden","Status":403,"Detail":"You are not permitted to access this '
+            b'resource without the reporting role"}')
+    plain = httpx.Response(403, content=body, request=REQ)
+    packed = httpx.Response(403, headers={"Content-Encoding": "identity"}, content=gzip.compress(body),
+                            request=REQ)  # a raw client that kept the gzip bytes as they came
+    assert diagnose(packed).codes[:1] == diagnose(plain).codes[:1] == ("user_role",)
+    bomb = gzip.compress(b"x" * 5_000_000)
+    assert len(diagnose(httpx.Response(403, content=bomb, request=REQ)).observed.body) <= 1_000_000
+
+
+def test_an_oauth_librarys_own_refusal_stays_first_beside_the_context() -> None:
+    from oauthlib.oauth2.rfc6749.errors import InsecureTransportError
+
+    found = diagnose(InsecureTransportError(), endpoint="GET /Invoices", granted=["accounting.settings.read"])
+    assert found.top.code == "unknown" and "needs https" in found.top.title
+    assert "missing_scope" in found.codes  # what the scopes prove stays beside it
+
+
+def test_a_token_requests_form_says_the_grant_and_the_scope_asked_for() -> None:
+    token_url = "https://identity.xero.com/connect/token"
+    req = httpx.Request("POST", token_url, content=b"grant_type=client_credentials&scope=accounting.transactions"
+                        b"&client_secret=hX8sDkd93kdk3l_aPq29sLKd9d3", headers={
+                            "Content-Type": "application/x-www-form-urlencoded"})
+    resp = httpx.Response(400, json={"error": "invalid_scope",
+                                     "error_description": "Client credentials scope validation failed"},
+                          request=req)
+    found = diagnose(httpx.HTTPStatusError("400", request=req, response=resp))
+    assert found.top.code == "broad_scope_on_granular_app" and "accounting.transactions" in found.top.title
+    assert "hX8sDkd93" not in repr(found.observed) and "hX8sDkd93" not in found.to_markdown()

@@ -185,7 +185,9 @@ def diagnose(response: Any = None, *, status: Any = None, headers: Any = None, b
         # scopes prove (they cannot allow the call: it will fail next)
         ranked = [refused, *(f for f in ranked if f.weight >= ESTABLISHED and f.code != "unknown")]
         wording_ok = False
-    elif not_xero(obs) is not None or _no_answer(obs):
+    elif not_xero(obs) is not None or _no_answer(obs) or (
+            obs.status is None and client_side(obs.field("error") or "", obs.body) is not None):
+        # (an OAuth library's own refusal, InsecureTransportError say: nothing was sent either)
         # The call never reached Xero's API (no answer; a proxy, firewall or gateway answered;
         # Xero's sign-in page): that comes first; only causes the context proves (the scopes
         # cannot allow the call, say) stay beside it, as they will fail it next.

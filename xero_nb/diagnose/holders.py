@@ -22,10 +22,20 @@ _JSON_TYPES = (dict, list, tuple, str, bytes, int, float, bool, type(None))
 
 
 def _get(obj: Any, name: str) -> Any:
+    """An attribute, or None when it is missing or raises (SDK properties parse bodies lazily).
+    Of a unittest.mock object, only what was set on it: a mock makes up every other attribute
+    (an empty ``request.headers`` read as "no xero-tenant-id sent")."""
     try:
+        if _mocked(obj):
+            own = vars(obj)
+            return own[name] if name in own else own.get("_mock_children", {}).get(name)
         return getattr(obj, name, None)
     except Exception:  # properties that raise (unread bodies, odd objects)
         return None
+
+
+def _mocked(obj: Any) -> bool:
+    return any(kind.__module__ == "unittest.mock" for kind in type(obj).__mro__[:-1])
 
 
 def answered(obj: Any) -> bool:
@@ -60,10 +70,14 @@ def chained_failure(exc: BaseException) -> BaseException | None:
 
 
 def _failed(obj: Any) -> bool:
-    for name in ("status_code", "status", "code"):
-        value = _get(obj, name)
-        if isinstance(value, int) and not isinstance(value, bool) and value >= 400:
-            return True
+    """Whether an object carries a failing status, on itself or on the response it holds (a
+    requests or httpx error)."""
+    inner = _get(obj, "response")
+    for holder in (obj, inner) if inner is not None and inner is not obj else (obj,):
+        for name in ("status_code", "status", "code"):
+            value = _get(holder, name)
+            if isinstance(value, int) and not isinstance(value, bool) and value >= 400:
+                return True
     return False
 
 

@@ -11,13 +11,23 @@ traceback's frames name (``AccountingApi.get_invoices``, ``RESTClientObject.GET`
 
 from __future__ import annotations
 
+import contextlib
 import json
+import zlib
 from collections.abc import Iterable, Mapping
 from typing import Any
+from urllib.parse import parse_qsl
 
 from xero_nb.diagnose.client_side import client_side_error
 from xero_nb.diagnose.fields import METHODS, Pasted, as_status, fill_gaps, read_request_map, walk_fields
-from xero_nb.diagnose.holders import chained_failure, credentials, first_failure, holds_objects, table_row
+from xero_nb.diagnose.holders import (
+    _get,
+    chained_failure,
+    credentials,
+    first_failure,
+    holds_objects,
+    table_row,
+)
 from xero_nb.diagnose.paste import parse_paste
 from xero_nb.diagnose.sdk import class_of, operation_hint
 
@@ -56,9 +66,17 @@ def header_pairs(headers: Any) -> list[tuple[str, str]]:
     return out
 
 
+MAX_INFLATED = 1_000_000  # a gzip body is read up to this many bytes
+
+
 def decode_bytes(data: bytes) -> str:
     """Bytes as text: UTF-16 with its byte-order mark (what Windows PowerShell's ``>`` writes),
-    else UTF-8 (a UTF-8 byte-order mark dropped); bytes that are not UTF-8 become U+FFFD."""
+    else UTF-8 (a UTF-8 byte-order mark dropped); bytes that are not UTF-8 become U+FFFD. A gzip
+    body (``Content-Encoding: gzip`` kept by a raw response) is inflated first, up to
+    ``MAX_INFLATED`` bytes (no more, whatever it claims: a small bomb stays small)."""
+    if data.startswith(b"\x1f\x8b"):
+        with contextlib.suppress(zlib.error):  # (not gzip after all: read as it is)
+            data = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, MAX_INFLATED)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", "replace")
     return data.decode("utf-8-sig", "replace")
@@ -76,14 +94,6 @@ def text_of(body: Any) -> str:
         except (TypeError, ValueError):
             return str(body)
     return str(body)
-
-
-def _get(obj: Any, name: str) -> Any:
-    """An attribute, or None when it is missing or raises (SDK properties parse bodies lazily)."""
-    try:
-        return getattr(obj, name, None)
-    except Exception:  # e.g. httpx's ResponseNotRead, xero-python's error_data on a bad body
-        return None
 
 
 def read_response(response: Any, depth: int = 0) -> Pasted:
@@ -121,10 +131,14 @@ def read_response(response: Any, depth: int = 0) -> Pasted:
         out.status = as_status(_get(response, attr))
         if out.status is not None:
             break
-    if client_side_error(_get(response, "error")) is not None:
+    # oauthlib's errors carry their class's status and WWW-Authenticate, not what was answered
+    # (its InvalidClientError says 401 where Xero's token endpoint answered 400): neither is evidence
+    oauthlib = (type(response).__module__ or "").startswith("oauthlib")
+    if client_side_error(_get(response, "error")) is not None or oauthlib:
         out.status = None  # oauthlib's class default: nothing was answered by Xero
     try:
-        out.headers = header_pairs(_get(response, "headers") or _get(response, "response_headers"))
+        out.headers = [] if oauthlib else header_pairs(_get(response, "headers")
+                                                       or _get(response, "response_headers"))
     except Exception:  # odd header objects: go on without them
         out.headers = []
     out.body = _body_of(response)
@@ -160,7 +174,7 @@ def read_response(response: Any, depth: int = 0) -> Pasted:
                 f"{module}.{type(response).__name__}")
             out = fill_gaps(out, parse_paste(message if out.status is not None or named in message
                                              else f"{named}: {message}"))
-    if out.status is None and hint is not None:
+    if out.status is None and hint is not None and not oauthlib:  # (oauthlib's: its class's, not Xero's)
         out.status = hint[1]
     if isinstance(response, BaseException) and depth < 3 and out.status is None and not out.fields.get(
             "error") and (wrapped := chained_failure(response)) is not None:
@@ -179,6 +193,9 @@ def _body_of(response: Any) -> str:
     """The body an object already holds; never a read that could wait on the network (a
     requests response made with ``stream=True`` and not read, an urllib error's socket)."""
     unread = _get(response, "_content") is False  # requests: the stream is not read yet
+    raw = None if unread else _get(response, "content")
+    if isinstance(raw, bytes) and raw.startswith(b"\x1f\x8b"):
+        return text_of(raw)  # gzip bytes kept as they came: its .text would be their garbled decoding
     for attr in ("text", "body", "content", "ErrorContent", "response_body", "data", "_body"):
         if unread and attr in ("text", "content"):
             continue
@@ -299,3 +316,21 @@ def read_request(request: Any, out: Pasted) -> None:
         body = _get(request, "content")  # httpx's Request
     out.secrets += credentials(out.request_headers, body if isinstance(body, (str, bytes)) else None,
                                out.url)
+    if isinstance(body, (str, bytes)) and (form := _token_form(body)):
+        out.fields.setdefault("request", form)  # what the token request asked for (never a secret)
+
+
+_FORM_KEYS = ("grant_type", "scope")  # of a token request's form: the only values kept
+
+
+def _token_form(body: str | bytes) -> str:
+    """``grant_type=...&scope=...`` of a token request's form body ("" when it has none), without
+    any other parameter (a code, a refresh token, a client secret)."""
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    if "grant_type=" not in text[:4000]:
+        return ""
+    try:
+        pairs = parse_qsl(text[:4000], keep_blank_values=False)
+    except ValueError:
+        return ""
+    return "&".join(f"{k}={v}" for k, v in pairs if k in _FORM_KEYS)

@@ -76,7 +76,7 @@ CLASS_STATUS: dict[str, int | None] = {
     # pyxero, Xero-Java's base class of its 401 and 403 exceptions
     "XeroTenantIdNotSet": None, "XeroAuthenticationException": None,
     # oauthlib (requests-oauthlib), around the token endpoint
-    "InvalidGrantError": 400, "InvalidClientError": 401, "InvalidScopeError": 400,
+    "InvalidGrantError": 400, "InvalidClientError": 400, "InvalidScopeError": 400,  # (Xero: 400, §6)
     "UnauthorizedClientError": 400, "TokenExpiredError": None,
 }
 # class name -> the markers (observation.MARKERS / cues.CUES) it stands for by itself

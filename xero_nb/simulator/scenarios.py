@@ -159,9 +159,10 @@ BUILDERS: dict[str, Callable[[XeroSimulator], Scenario]] = {
                                       "web", REFRESH_FORM),
     "invalid_client": lambda s: _token(s, "invalid_client", "A wrong client secret", "web",
                                        REFRESH_FORM, secret="wrong-secret"),
+    # (a broad scope asked for is its own cause: broad_scope_on_granular_app)
     "invalid_scope_requested": lambda s: _token(s, "invalid_scope_requested",
-                                                "A custom connection asking for a broad scope", "custom",
+                                                "A custom connection asking for a misspelt scope", "custom",
                                                 {"grant_type": "client_credentials",
-                                                 "scope": "accounting.transactions"}),
+                                                 "scope": "accounting.invoice.read"}),
 }
 SCENARIOS = tuple(BUILDERS)
