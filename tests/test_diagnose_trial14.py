@@ -153,3 +153,31 @@ def test_a_token_requests_form_says_the_grant_and_the_scope_asked_for() -> None:
     found = diagnose(httpx.HTTPStatusError("400", request=req, response=resp))
     assert found.top.code == "broad_scope_on_granular_app" and "accounting.transactions" in found.top.title
     assert "hX8sDkd93" not in repr(found.observed) and "hX8sDkd93" not in found.to_markdown()
+
+
+def test_xero_pythons_translated_404_keeps_the_method_its_rest_client_sent() -> None:
+    import time
+
+    from xero_python.accounting import AccountingApi
+    from xero_python.accounting.models import Invoice, Invoices
+    from xero_python.api_client import ApiClient
+    from xero_python.api_client.configuration import Configuration
+    from xero_python.api_client.oauth2 import OAuth2Token
+    from xero_python.exceptions import NotFoundException
+
+    from xero_nb.simulator import XeroSimulator
+
+    sim = XeroSimulator(limits=False)
+    token = sim.issue_token(scopes=["accounting.transactions", "offline_access"])
+    token["expires_at"] = time.time() + 1800
+    with sim.serve() as server:
+        client = ApiClient(Configuration(oauth2_token=OAuth2Token(client_id="sim", client_secret="sim")),
+                           pool_threads=1, oauth2_token_getter=lambda: token, oauth2_token_saver=lambda t: None)
+        api = AccountingApi(client, base_url=server.url + "/api.xro/2.0")
+        with pytest.raises(NotFoundException) as info:
+            api.update_invoice(sim.tenant("AU").tenant_id, "00000000-0000-0000-0000-000000000001",
+                               Invoices(invoices=[Invoice(reference="x")]))
+    found = diagnose(info.value)
+    assert found.observed.method == "POST"
+    assert found.endpoint is not None and found.endpoint.operation_id == "updateInvoice"
+    assert "-X POST" in xn.report([info.value]).markdown

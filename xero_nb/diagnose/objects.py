@@ -184,6 +184,12 @@ def read_response(response: Any, depth: int = 0) -> Pasted:
                          "from is diagnosed")
     if isinstance(response, BaseException) and (out.operation is None or out.method is None):
         operation, method = traceback_hint(response)
+        # xero-python's translated errors (NotFoundException, RateLimitException...) are raised while
+        # handling the one its REST client raised: that one's traceback holds the method and the call
+        earlier = _get(response, "__context__") or _get(response, "__cause__")
+        if isinstance(earlier, BaseException) and (operation is None or method is None):
+            before = traceback_hint(earlier)
+            operation, method = operation or before[0], method or before[1]
         out.operation = out.operation or operation
         out.method = out.method or method
     return out
