@@ -47,15 +47,19 @@ def sdk_of(obs: Observation) -> str:
     return "xero-nb"
 
 
-def expiry_steps(obs: Observation, ctx: Context) -> tuple[str, str]:
-    """Refresh (the SDK's own call) and retry; and what to do when no refresh token is held."""
+def expiry_steps(obs: Observation, ctx: Context) -> tuple[str, ...]:
+    """Refresh (the SDK's own call) and retry; and what to do when no refresh token is held. When
+    the scopes given prove there is none (no offline_access), signing in again comes first."""
     refresh = f"Refresh the access token ({REFRESH[sdk_of(obs)]}) and retry."
+    if ctx.granted is not None and "offline_access" not in ctx.granted:
+        return ("The token was issued without offline_access, so there is no refresh token: sign in "
+                "again. Add offline_access to the scopes the app requests, so that the next token comes "
+                "with a refresh token.",
+                f"From then on, refresh before each expiry ({REFRESH[sdk_of(obs)]}).")
     if ctx.granted is not None and "offline_access" in ctx.granted:
         return refresh, ("The token was issued with offline_access, so a refresh token came with "
                          "it: use the one stored after the last refresh (each refresh returns a new "
                          "one).")
-    if ctx.granted is not None:
-        return refresh, "Without offline_access there is no refresh token: sign in again."
     return refresh, ("If the token was issued without offline_access there is no refresh token: "
                      "sign in again.")
 
