@@ -181,3 +181,19 @@ def test_xero_pythons_translated_404_keeps_the_method_its_rest_client_sent() -> 
     assert found.observed.method == "POST"
     assert found.endpoint is not None and found.endpoint.operation_id == "updateInvoice"
     assert "-X POST" in xn.report([info.value]).markdown
+
+
+@pytest.mark.parametrize("client", ["xero", "api_client", "client", "x"])
+def test_a_pyxero_manager_call_names_its_endpoint_whatever_the_client_is_called(client: str) -> None:
+    tb = ('Traceback (most recent call last):\n  File "/app/sync.py", line 16, in <module>\n'
+          f"    journals = {client}.journals.all()\n"
+          '  File "/venv/lib/python3.11/site-packages/xero/basemanager.py", line 296, in wrapper\n'
+          "    raise XeroUnauthorized(response)\nxero.exceptions.XeroUnauthorized: AuthorizationUnsuccessful\n")
+    found = diagnose(text=tb)
+    assert found.endpoint is not None and found.endpoint.operation_id == "getJournals"
+
+
+def test_a_get_on_something_else_is_no_pyxero_manager() -> None:
+    from xero_nb.diagnose.sdk import operation_hint
+
+    assert operation_hint('token = os.environ.get("XERO_TOKEN") or self.cache.get("t")') is None

@@ -127,6 +127,13 @@ _API_RECEIVER = re.compile(r"\b(accounting|payroll_?au(?:_?v2)?|payroll_?nz|payr
 _PYXERO_MANAGER = re.compile(r"\bxero\w{0,20}\.(?:(payrollAPI|projectsAPI)\.)?([a-z]{3,40})\."
                              r"(?:all|filter|get)\(")
 _PYXERO_APIS = {"payrollapi": "payroll_au", "projectsapi": "projects"}
+# pyxero's accounting managers: on a client of any other name (api_client.journals.all()), these only
+_PYXERO_NAMES = ("accounts|attachments|banktransactions|banktransfers|brandingthemes|contactgroups|contacts|"
+                 "creditnotes|currencies|employees|expenseclaims|invoices|items|journals|linkedtransactions|"
+                 "manualjournals|organisations|overpayments|payments|prepayments|purchaseorders|quotes|"
+                 "receipts|repeatinginvoices|taxrates|trackingcategories|users")
+_PYXERO_ANY_CLIENT = re.compile(r"\b[A-Za-z_]\w{0,30}\.(?:(payrollAPI|projectsAPI)\.)?(" + _PYXERO_NAMES
+                                + r")\.(?:all|filter|get)\(")
 # an SDK method named in words: "calling `get_bank_transactions` fails", "getInvoices returns 401"
 _METHOD_WORD = re.compile(r"(?<![\w.])((?:get|create|update|delete)_[a-z]{3,30}(?:_[a-z]{2,30}){0,4}|"
                           r"(?:get|create|update|delete)[A-Z][a-z]{2,30}(?:[A-Z][a-z]{1,30}){0,4}(?:Async)?)\b")
@@ -210,7 +217,7 @@ def operation_hint(text: str) -> tuple[str, str] | None:
     named = _CATALOG_OP.search(text)  # the catalog's own "payroll_uk.getEmployees"
     if named is not None:
         return named.group(1).lower(), named.group(2)
-    manager = _PYXERO_MANAGER.search(text)
+    manager = _PYXERO_MANAGER.search(text) or _PYXERO_ANY_CLIENT.search(text)
     if manager is not None:  # pyxero reads with all/filter/get: the manager's GET operation
         return _PYXERO_APIS.get((manager.group(1) or "").lower(), "accounting"), "get" + manager.group(2)
     said = _METHOD_WORD.search(text)
