@@ -129,3 +129,11 @@ def test_granular_scopes_alone_do_not_make_the_app_a_new_one() -> None:
     new_app = xn.diagnose(status=401, headers=INSUFFICIENT, body=UNAUTHORIZED, endpoint="GET /ExpenseClaims",
                           granted="openid accounting.invoices.read offline_access", era="granular")
     assert "No scope can grant" in new_app.top.title  # told the era, it says so
+
+
+def test_a_client_credentials_only_scope_in_a_sign_in_is_said_as_such() -> None:
+    found = xn.diagnose(text='{"error": "invalid_scope"}', requested="openid profile app.connections")
+    assert found.top.code == "invalid_scope_requested"
+    assert "app.connections is for the client_credentials grant only" in found.top.title
+    plain = xn.diagnose(text='{"error": "invalid_scope"}', requested="openid accounting.contacts")
+    assert "client_credentials" not in plain.top.title

@@ -17,6 +17,7 @@ from xero_nb.catalog.scopes import (
     GRANULAR_SCOPES,
     known_scopes,
     refused_at_authorize,
+    scope_table,
 )
 from xero_nb.diagnose.context import Context
 from xero_nb.diagnose.findings import Finding
@@ -296,6 +297,18 @@ def _scope_refusal(obs: Observation, ctx: Context, ev: list[str]) -> list[Findin
         out.append(Finding("restricted_scope", "Restricted scopes requested: " +
                            "; ".join(f"{s} ({why})" for s, why in restricted.items()), tuple(ev),
                            ("Remove them from the request, or apply to Xero for access.",), 0.88))
+    # app.connections and marketplace.billing come with the client_credentials grant only (no user,
+    # no organisation): a user's sign-in (or a custom connection's token, for marketplace.billing)
+    # asking for one is refused
+    only_cc = sorted(s for s in ctx.requested if (info := scope_table().get(s)) is not None
+                     and info.status == "non-tenanted")
+    if only_cc and not custom and not ctx.custom_connection:
+        out.append(Finding("invalid_scope_requested", f"{', '.join(only_cc)} "
+                           f"{'is' if len(only_cc) == 1 else 'are'} for the client_credentials grant "
+                           "only (no user, no organisation), not a user's sign-in", tuple(ev),
+                           ("Drop it from the sign-in's scopes; request it with "
+                            "grant_type=client_credentials and the app's own client id and secret (App "
+                            "Store partners for marketplace.billing).",), 0.85))
     if not out and "restricted" in m:  # the words say the scope needs Xero's approval
         out.append(Finding("restricted_scope", "The app is not approved for a scope it requests",
                            tuple(ev), ("Apply to Xero for access to it (developer.xero.com), or "
