@@ -137,3 +137,27 @@ def test_a_client_credentials_only_scope_in_a_sign_in_is_said_as_such() -> None:
     assert "app.connections is for the client_credentials grant only" in found.top.title
     plain = xn.diagnose(text='{"error": "invalid_scope"}', requested="openid accounting.contacts")
     assert "client_credentials" not in plain.top.title
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("accounting.reports.tax.read", "accounting.reports.taxreports.read"),
+    ("accounting.reports.budget.read", "accounting.reports.budgetsummary.read"),
+    ("accounting.reports.agedreceivables.read", "accounting.reports.aged.read"),
+    ("accounting.reports.1099.read", "accounting.reports.tenninetynine.read"),
+    ("paymentservices.read", "paymentservices"),  # no read-only variant
+    ("einvoicing.read", "einvoicing"),
+    ("accounting.settings.readonly", "accounting.settings.read"),
+    ("accounting", None),  # a family, not a scope: no arbitrary guess
+    ("payroll", None),
+])
+def test_did_you_mean_names_the_scope_people_meant(typed: str, meant: str | None) -> None:
+    from xero_nb.catalog.scopes import suggest
+
+    assert suggest(typed) == meant
+
+
+@pytest.mark.parametrize("typed", ["accounting.expenseclaims.read", "accounting.receipts"])
+def test_an_expense_scope_name_says_there_is_none(typed: str) -> None:
+    from xero_nb.catalog.scopes import unknown_scope_note
+
+    assert "ExpenseClaims and Receipts have no granular scope" in unknown_scope_note(typed)

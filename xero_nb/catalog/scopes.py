@@ -125,15 +125,26 @@ def check_era(era: str) -> str:
 
 
 # Names that third parties use and Xero has no scope for: what to say instead of a near miss.
+_NO_EXPENSE_SCOPE = ("ExpenseClaims and Receipts have no granular scope; only the deprecated "
+                     "accounting.transactions(.read) reaches them, until Sept 2027")
 NOT_A_SCOPE = {
-    "accounting.classicexpenses": "not a Xero scope (third parties name it): ExpenseClaims and Receipts "
-                                  "have no granular scope; only the deprecated accounting.transactions"
-                                  "(.read) reaches them, until Sept 2027",
+    "accounting.classicexpenses": "not a Xero scope (third parties name it): " + _NO_EXPENSE_SCOPE,
+    "accounting.expenseclaims": "not a Xero scope: " + _NO_EXPENSE_SCOPE,
+    "accounting.receipts": "not a Xero scope: " + _NO_EXPENSE_SCOPE,
 }
 # A resource as people write it in a made-up scope name -> as the scopes page names it.
 _RESOURCE_WORDS = {"gst": "gstreport", "bas": "basreport", "pnl": "profitandloss",
                    "organization": "organisation", "org": "organisation", "payslip": "payslips",
-                   "employee": "employees", "timesheet": "timesheets"}
+                   "employee": "employees", "timesheet": "timesheets",
+                   # report words people write for the report scopes' own names
+                   "tax": "gstreport", "taxes": "gstreport", "vat": "gstreport", "salestax": "gstreport",
+                   "budget": "budgetsummary", "agedreceivables": "agedreceivablesbycontact",
+                   "agedpayables": "agedpayablesbycontact", "aging": "agedreceivablesbycontact",
+                   "1099": "tenninetynine", "ten99": "tenninetynine"}
+# a read-only suffix however written: the scopes' own is ".read"
+_READ_SUFFIXES = (".readonly", ".read_only", ".read-only", ".ro")
+# a bare family, no scope: nothing to guess (accounting: 20 scopes)
+_FAMILIES = frozenset({"accounting", "payroll", "finance", "practicemanager", "accounting.reports"})
 
 
 @lru_cache(maxsize=1)
@@ -172,8 +183,15 @@ def suggest(name: str) -> str | None:
     known = known_scopes()
     if low in known:
         return low
-    if not_a_scope(low):
+    if not_a_scope(low) or low in _FAMILIES:
         return None
+    for suffix in _READ_SUFFIXES:
+        if low.endswith(suffix):
+            low = low.removesuffix(suffix) + ".read"
+            if low in known:
+                return low
+    if low.endswith(".read") and low[:-5] in known:  # no read-only variant (paymentservices, einvoicing)
+        return low[:-5]
     live, by_resource, dead = _live_scopes()
     for plural in (low + "s", low.removesuffix("s"), low.replace(".read", "s.read", 1)):
         if plural in known:  # one letter off a real scope, deprecated or not (accounting.transaction)
