@@ -14,7 +14,7 @@ import sys
 
 from xero_nb.cli.helpers import FAILED, OK, USAGE, CliError, take_path
 from xero_nb.scan.analysis import ScanReport, analyse
-from xero_nb.scan.engine import scan_tree
+from xero_nb.scan.engine import MAX_LEFT_OUT, scan_tree
 
 _CSV_COLUMNS = ("file", "line", "api", "operation_id", "method", "path", "recognised_by", "confidence",
                 "note", "snippet")
@@ -24,6 +24,9 @@ def _table(report: ScanReport) -> None:
     res = report.result
     print(f"{len(res.calls)} Xero call site(s) in {res.root} ({res.files} files read, "
           f"{res.bytes / 1e6:.2f} MB, {res.skipped} skipped)")
+    if res.left_out:  # folders of vendored or built code: said, so a call in one is not silently missed
+        print(f"  folders not read (vendored or built code): {', '.join(res.left_out)}"
+              + (" ..." if len(res.left_out) >= MAX_LEFT_OUT else ""))
     for c in res.calls:
         print(f"  {c.file}:{c.line}  {c.method} {c.path}  {c.api}.{c.operation_id}  "
               f"[{c.recognised_by} {c.confidence:.2f}]")
@@ -40,7 +43,11 @@ def _table(report: ScanReport) -> None:
     print()
     print(report.plan.to_markdown())
     kinds = {f.kind for f in report.findings}
-    if report.ok:
+    if report.ok and not res.calls:
+        verdict = ("OK, with nothing verified: no Xero call was found, so no scope was judged (see "
+                   "no_calls)" if "no_calls" in kinds else "OK: the scopes given are all Xero scopes "
+                   "(no call was found to judge them against)")
+    elif report.ok:
         verdict = "OK: the requested scopes grant every call"
     elif not (res.calls or res.scopes):
         verdict = (f"FAIL: no Xero call and no scope found under {res.root}: a check of nothing "

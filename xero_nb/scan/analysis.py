@@ -28,9 +28,9 @@ from xero_nb.catalog.scopes import (
 from xero_nb.models import Endpoint
 from xero_nb.scan.model import CallSite, ScanResult, ScopeSite
 
-# finding kind -> SARIF level; "missing_scope" is the one that fails the CI gate
-# finding kind -> SARIF level; the errors fail the CI gate
-KINDS = {"missing_scope": "error", "unknown_scope": "error", "no_granular": "warning",
+# finding kind -> SARIF level; the errors fail the CI gate ("no_calls": scopes requested but no call
+# found, so none can be judged: said, with no "drop it" advice a reader could follow)
+KINDS = {"missing_scope": "error", "unknown_scope": "error", "no_calls": "warning", "no_granular": "warning",
          "restricted": "warning", "unknown_endpoint": "warning", "unused_scope": "warning",
          "wider_scope": "note"}
 
@@ -101,6 +101,7 @@ class ScanReport:
         res = self.result
         return {
             "root": res.root, "files": res.files, "bytes": res.bytes, "skipped": res.skipped,
+            "left_out": list(res.left_out),
             "era": self.era, "ok": self.ok, "requested": sorted(self.requested),
             "requested_from": self.requested_from,
             "calls": [{"file": c.file, "line": c.line, "snippet": c.snippet, "api": c.api,
@@ -156,6 +157,16 @@ def _scope_findings(result: ScanResult, eps: list[Endpoint], requested: frozense
     sites: dict[str, ScopeSite] = {}
     for s in result.scopes:
         sites.setdefault(s.scope, s)
+    if not result.calls and requested - OIDC_SCOPES:
+        # no call seen: the scanner may not read how this code calls Xero (a wrapper of its own, a
+        # manifest, a folder it leaves out), so "no call needs it" would be a guess, and "drop it" harm
+        first = next(iter(sites.values()), None)
+        asked = len(requested - OIDC_SCOPES)
+        return [Finding("no_calls", first.file if first else "", first.line if first else 0,
+                        f"no Xero call was found in the code, so its {asked} requested "
+                        "scope(s) cannot be judged (nothing is said to drop): the scanner reads SDK calls "
+                        "and literal URLs; calls made another way, or in the folders and files it left out "
+                        "(see skipped), are not seen", "")]
     out = []
     for scope in sorted(requested - OIDC_SCOPES):
         granted = [ep for ep in eps if scope in required_scopes(ep, era)]
@@ -178,7 +189,11 @@ def _scope_findings(result: ScanResult, eps: list[Endpoint], requested: frozense
 def _plan(eps: list[Endpoint], requested: frozenset[str], era: str = "mixed") -> CodePlan:
     """The move to granular scopes for this code. An app of the granular era (created from 2 Mar
     2026) cannot ask for a broad scope at all (Xero refuses the sign-in): its calls that no
-    granular scope reaches have nothing to keep and must go."""
+    granular scope reaches have nothing to keep and must go. With no call found, nothing is planned:
+    the scopes are kept as requested (none is said to drop: see the no_calls finding)."""
+    if not eps:
+        return CodePlan(request=requested, drop=frozenset(), add=frozenset(),
+                        keep_until_deadline=frozenset(), rows=())
     movable = [ep for ep in eps if not unreachable(ep, "granular")]
     new = set(least_privilege(movable, era="granular")) | (requested & OIDC_SCOPES)
     keep: set[str] = set()

@@ -24,9 +24,12 @@ from xero_nb.scan.source import CODE, Source
 from xero_nb.scan.urls import Pending, http_calls, settle
 
 Progress = Callable[[int, int, str], None]
+# Folders of other people's code or of built output, not read (a monorepo's packages/ is read: its
+# code is the app's); which ones a scan left out is said (ScanResult.left_out)
 SKIP_DIRS = frozenset({"node_modules", "vendor", "dist", "build", "bower_components", "__pycache__",
                        "site-packages", "venv", "env", "bin", "obj", "target", "out", "coverage",
-                       "packages", "jspm_packages", "Pods", "third_party"})
+                       "jspm_packages", "Pods", "third_party"})
+MAX_LEFT_OUT = 20  # folders named in the result
 LOCKFILES = frozenset({"package-lock.json", "yarn.lock", "pnpm-lock.yaml", "composer.lock", "Gemfile.lock",
                        "poetry.lock", "Pipfile.lock", "packages.lock.json", "npm-shrinkwrap.json",
                        "Cargo.lock", "uv.lock", "go.sum"})
@@ -52,7 +55,7 @@ def _skipped_dir(name: str) -> bool:
     return name in SKIP_DIRS or (name.startswith(".") and name != ".github")
 
 
-def _walk(root: Path) -> Iterator[str]:
+def _walk(root: Path, left_out: list[str] | None = None) -> Iterator[str]:
     stack = [("", str(root))]
     while stack:
         rel, folder = stack.pop()
@@ -66,6 +69,8 @@ def _walk(root: Path) -> Iterator[str]:
             if entry.is_dir(follow_symlinks=False):
                 if not _skipped_dir(entry.name):
                     subdirs.append((name + "/", entry.path))
+                elif left_out is not None and not entry.name.startswith(".") and len(left_out) < MAX_LEFT_OUT:
+                    left_out.append(name + "/")
             elif entry.is_file():
                 yield name
         stack.extend(reversed(subdirs))
@@ -78,22 +83,35 @@ def _mentions_xero(data: bytes) -> bool:
             or b"offline_access" in low or (b"api" in low and _OTHER_APIS.search(low) is not None))
 
 
-def _git_files(root: Path) -> list[str] | None:
+def _git_files(root: Path, left_out: list[str] | None = None) -> list[str] | None:
     try:
         out = subprocess.run(["git", "-C", str(root), "ls-files", "-z", "--cached", "--others",
                               "--exclude-standard"], capture_output=True, check=True, timeout=60).stdout
     except (OSError, subprocess.SubprocessError):
         return None
     names = [n for n in out.decode("utf-8", "replace").split("\0") if n]
-    return [n for n in names if not any(_skipped_dir(p) for p in Path(n).parts[:-1])]
+    kept = []
+    for n in names:
+        parts = Path(n).parts[:-1]
+        cut = next((i for i, p in enumerate(parts) if _skipped_dir(p)), None)
+        if cut is None:
+            kept.append(n)
+        elif left_out is not None and not parts[cut].startswith("."):
+            folder = "/".join(parts[:cut + 1]) + "/"
+            if folder not in left_out and len(left_out) < MAX_LEFT_OUT:
+                left_out.append(folder)
+    return kept
 
 
-def list_files(root: Path) -> list[str]:
-    """The files under ``root`` worth reading, relative to it (a file: just itself)."""
+def list_files(root: Path, left_out: list[str] | None = None) -> list[str]:
+    """The files under ``root`` worth reading, relative to it (a file: just itself); the folders
+    not read are added to ``left_out``."""
     if root.is_file():
         return [root.name]
-    listed = _git_files(root) if (root / ".git").exists() else None
-    names = listed if listed is not None else list(_walk(root))
+    listed = _git_files(root, left_out) if (root / ".git").exists() else None
+    if listed is None and left_out is not None:
+        left_out.clear()  # (what git listing began to say, if it failed)
+    names = listed if listed is not None else list(_walk(root, left_out))
     return [n for n in names if suffix_of(os.path.basename(n)) is not None]
 
 
@@ -148,9 +166,10 @@ def scan_tree(path: str | os.PathLike[str], progress: Progress | None = None) ->
     root = Path(text)
     if not root.exists():
         raise FileNotFoundError(f"no such file or folder: {text}")
-    names = list_files(root)
+    left_out: list[str] = []
+    names = list_files(root, left_out)
     base_dir = str(root.parent if root.is_file() else root) + os.sep
-    result = ScanResult(root=text)
+    result = ScanResult(root=text, left_out=left_out)
     bases: dict[str, str] = {}
     others: set[str] = set()
     pending: list[Pending] = []

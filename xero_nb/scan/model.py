@@ -68,6 +68,7 @@ class ScanResult:
     files: int = 0  # files read
     bytes: int = 0  # bytes read
     skipped: int = 0  # files left out: binary, vendored, built, lockfiles, too large
+    left_out: list[str] = field(default_factory=list)  # folders not read (dist/, vendor/...), and why
 
     @property
     def requested(self) -> frozenset[str]:

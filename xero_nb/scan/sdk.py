@@ -158,9 +158,16 @@ def sdk_calls(src: Source) -> Iterator[CallSite]:
             confidence = 0.7 if len(narrowed) == 1 else 0.5
             note = "receiver not tied to an API class" + (
                 f"; could also be {', '.join(a for a, _ in narrowed[1:])}" if len(narrowed) > 1 else "")
+        if key == ("accounting", "getReportFromId") and _BANK_STATEMENT_ARG.match(text, m.end()):
+            # the report id names the restricted report, its own catalog operation (§6)
+            key, note = ("accounting", "getReportBankStatement"), "report id BankStatement"
         ep = cat.get(*key)
         yield CallSite(src.rel, src.line(m.start()), src.snippet(m.start()), ep.api, ep.operation_id,
                        ep.method, ep.path, src.sdk, confidence, note)
+
+
+# get_report_from_id(tenant, "BankStatement") / report_id="BankStatement": the arguments after the "("
+_BANK_STATEMENT_ARG = re.compile(r"[^)\n]{0,200}[\"'`]BankStatement[\"'`]")
 
 
 @lru_cache(maxsize=16)

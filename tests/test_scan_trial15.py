@@ -1,0 +1,51 @@
+"""`scan` on real third-party code (trial 15): no "drop every scope" when no call was seen, the
+folders a scan leaves out are named (a monorepo's packages/ is read), and a report id of
+BankStatement is the restricted report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from xero_nb.cli import main
+from xero_nb.scan.analysis import analyse
+from xero_nb.scan.engine import scan_tree
+
+CALL = 'import requests\nr = requests.get("https://api.xero.com/api.xro/2.0/Invoices", headers=h)\n'
+
+
+def test_scopes_with_no_call_seen_are_not_said_to_drop(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "app.py").write_text('SCOPES = "openid offline_access accounting.transactions accounting.contacts"\n'
+                                     "client = make_client(SCOPES)  # calls Xero through a wrapper\n")
+    report = analyse(scan_tree(tmp_path))
+    kinds = [f.kind for f in report.findings]
+    assert "no_calls" in kinds and "unused_scope" not in kinds
+    assert report.plan.drop == frozenset()
+    main(["scan", str(tmp_path)])
+    out, err = capsys.readouterr()
+    assert "drop it" not in out + err and "- Drop: `-`" in out
+    assert "OK, with nothing verified" in out + err
+
+
+def test_the_folders_a_scan_leaves_out_are_named_and_packages_is_read(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "packages" / "api").mkdir(parents=True)
+    (tmp_path / "packages" / "api" / "app.py").write_text(CALL)
+    (tmp_path / "dist").mkdir()
+    (tmp_path / "dist" / "built.py").write_text(CALL)
+    result = scan_tree(str(tmp_path))
+    assert [c.file for c in result.calls] == ["packages/api/app.py"]
+    assert result.left_out == ["dist/"]
+    assert analyse(result).to_dict()["left_out"] == ["dist/"]
+    main(["scan", str(tmp_path)])
+    assert "folders not read (vendored or built code): dist/" in capsys.readouterr().out
+
+
+def test_a_report_id_of_bank_statement_is_the_restricted_report(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(
+        "from xero_python.accounting import AccountingApi\naccounting_api = AccountingApi(api_client)\n"
+        'statement = accounting_api.get_report_from_id(xero_tenant_id, report_id="BankStatement")\n'
+        'other = accounting_api.get_report_from_id(xero_tenant_id, "some-id")\n')
+    calls = {c.line: c.operation_id for c in scan_tree(str(tmp_path)).calls}
+    assert calls == {3: "getReportBankStatement", 4: "getReportFromId"}
