@@ -49,3 +49,19 @@ def test_a_report_id_of_bank_statement_is_the_restricted_report(tmp_path: Path) 
         'other = accounting_api.get_report_from_id(xero_tenant_id, "some-id")\n')
     calls = {c.line: c.operation_id for c in scan_tree(str(tmp_path)).calls}
     assert calls == {3: "getReportBankStatement", 4: "getReportFromId"}
+
+
+def test_a_url_passed_to_the_apps_own_verb_wrapper_takes_its_verb(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "app.py").write_text(
+        "import requests\n\n\ndef http_put(url, data):\n    return requests.put(url, json=data)\n\n\n"
+        "def create_contact(name):\n    contacts_url = \"https://api.xero.com/api.xro/2.0/Contacts\"\n"
+        "    return http_put(contacts_url, {\"Name\": name})\n\n\n"
+        "def read(url):\n    return requests.request('GET', url)\n\n\n"
+        "def list_invoices():\n    url = \"https://api.xero.com/api.xro/2.0/Invoices\"\n    return read(url)\n")
+    calls = {c.path: (c.method, c.note) for c in scan_tree(str(tmp_path)).calls}
+    assert calls["/Contacts"][0] == "PUT"  # the wrapper's name says it: not a GET assumed
+    assert calls["/Invoices"] == ("GET", "method not seen: GET assumed")
+    main(["scan", str(tmp_path), "--requested", "accounting.contacts.read accounting.invoices.read"])
+    out = capsys.readouterr().out
+    assert "(method not seen: GET assumed)" in out  # said in the table too, not only in CSV and JSON

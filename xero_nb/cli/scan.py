@@ -29,7 +29,7 @@ def _table(report: ScanReport) -> None:
               + (" ..." if len(res.left_out) >= MAX_LEFT_OUT else ""))
     for c in res.calls:
         print(f"  {c.file}:{c.line}  {c.method} {c.path}  {c.api}.{c.operation_id}  "
-              f"[{c.recognised_by} {c.confidence:.2f}]")
+              f"[{c.recognised_by} {c.confidence:.2f}]" + (f"  ({c.note})" if "assumed" in c.note else ""))
     source = "given" if report.requested_from == "given" else "found in the code"
     print(f"\nrequested scopes ({source}): {' '.join(sorted(report.requested)) or '-'}")
     print("\nleast privilege (calls no scope reaches in an era are left out of it):")

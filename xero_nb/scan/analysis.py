@@ -180,9 +180,14 @@ def _scope_findings(result: ScanResult, eps: list[Endpoint], requested: frozense
         narrow = read_variant(scope)
         reads = all(ep.method == "GET" and narrow in required_scopes(ep, era) for ep in granted)
         if narrow != scope and reads:
+            # a method the scanner assumed (a wrapper, a URL constant) may be a write: said so
+            guessed = sum(1 for c in result.calls if "assumed" in c.note and any(
+                ep.key == (c.api, c.operation_id) for ep in granted))
             out.append(Finding("wider_scope", file, line,
                                f"{scope} is wider than needed: every call it grants here is a read; "
-                               f"{narrow} is enough", scope))
+                               f"{narrow} is enough" + (
+                                   f" (unless a call whose method was assumed GET writes: {guessed} here; "
+                                   "check them first)" if guessed else ""), scope))
     return out
 
 

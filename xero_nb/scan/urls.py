@@ -134,12 +134,16 @@ def _method(src: Source, s: int, e: int) -> tuple[str | None, float]:
                          rf"|request\s*\(\s*['\"](get|post|put|patch|delete)['\"]\s*,\s*{var}\b"
                          rf"|httpmethod\.(get|post|put|patch|delete)\s*,\s*{var}\b"
                          rf"|net::http::(get|post|put|patch|delete)\.new\(\s*(?:uri\()?{var}\b"
-                         rf"|(fetch)\s*\(\s*{var}\b)", re.IGNORECASE)
+                         rf"|(fetch)\s*\(\s*{var}\b"
+                         # the app's own wrapper named for its verb: http_put(url, ...), api.do_post(url)
+                         rf"|\b[a-z]\w{{0,30}}?_(get|post|put|patch|delete)\s*\(\s*{var}\b)", re.IGNORECASE)
         hit = use.search(text, e, e + 4000)
         if hit:
             if hit.group(5):
                 fwd = _FWD.search(_call_rest(text, hit.end()))
                 return (fwd.group(1).upper() if fwd else "GET"), 0.85
+            if hit.group(6):  # (a wrapper's name says its verb: less sure than the HTTP call itself)
+                return hit.group(6).upper(), 0.75
             return next(g for g in hit.groups() if g).upper(), 0.85
     return None, 0.6
 
