@@ -65,3 +65,14 @@ def test_a_url_passed_to_the_apps_own_verb_wrapper_takes_its_verb(tmp_path: Path
     main(["scan", str(tmp_path), "--requested", "accounting.contacts.read accounting.invoices.read"])
     out = capsys.readouterr().out
     assert "(method not seen: GET assumed)" in out  # said in the table too, not only in CSV and JSON
+
+
+def test_pythons_adjacent_literals_are_one_url(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(
+        "import requests\n\n\ndef upload(invoice_id, name, data, headers):\n    return requests.put(\n"
+        '        "https://api.xero.com/api.xro/2.0/Invoices/"\n        f"{invoice_id}/Attachments/{name}",\n'
+        "        data=data, headers=headers)\n")
+    (tmp_path / "two.js").write_text('const u = "https://api.xero.com/api.xro/2.0/Invoices/"\n"x";\n')
+    calls = [(c.file, c.method, c.path) for c in scan_tree(str(tmp_path)).calls]
+    assert ("app.py", "PUT", "/Invoices/{InvoiceID}/Attachments/{FileName}") in calls
+    assert not any(f == "app.py" and p == "/Invoices" for f, _, p in calls)

@@ -34,6 +34,7 @@ _LEAD = re.compile(r"^\$?#?\{([^{}\n]{1,80})\}")
 _NAME_BEFORE = re.compile(r"([A-Za-z_$][\w$.]*)\s*(?:\+|\.|,)\s*$")
 _ASSIGNED = re.compile(r"([A-Za-z_$][\w$]*)['\"]?\s*(?::[^=:\n]{0,40})?(?:=|:|=>)\s*[rRbBfFuU@$]{0,2}$")
 _CONCAT = re.compile(r"\s*(?:\+|\.(?![A-Za-z_]))\s*")
+_IMPLICIT = re.compile(r"[ \t]{0,40}(?:\\?\r?\n[ \t]{0,80}){0,3}[fFrRbBuU]{0,2}(?=[\"'])")
 _EXPR = re.compile(r"[\w$][\w$.\[\]'\"]{0,80}(?:\([^()\n]{0,80}\))?")
 _BACK = re.compile(r"\b(?:(get|post|put|patch|delete)(?:async)?\s*\("
                    r"|httpmethod\.(get|post|put|patch|delete)\b"
@@ -76,7 +77,13 @@ def _concatenated(src: Source, e: int, path: str) -> str:
     text, spans = src.text, src.spans
     for _ in range(6):
         join = _CONCAT.match(text, e)
-        if not join or join.end() == e:
+        if (not join or join.end() == e) and src.suffix == ".py":
+            join = _IMPLICIT.match(text, e)  # Python's adjacent literals: "https://.../" f"{id}/..."
+            starts = bisect_left(spans.starts, join.end()) if join is not None else -1
+            if join is None or starts >= len(spans.starts) or spans.starts[starts] != join.end() \
+                    or spans.kinds[starts] != "string":
+                break
+        elif not join or join.end() == e:
             break
         nxt = join.end()
         i = bisect_left(spans.starts, nxt)
