@@ -76,3 +76,18 @@ def test_pythons_adjacent_literals_are_one_url(tmp_path: Path) -> None:
     calls = [(c.file, c.method, c.path) for c in scan_tree(str(tmp_path)).calls]
     assert ("app.py", "PUT", "/Invoices/{InvoiceID}/Attachments/{FileName}") in calls
     assert not any(f == "app.py" and p == "/Invoices" for f, _, p in calls)
+
+
+@pytest.mark.parametrize(("code", "scope"), [
+    ('auth = OAuth2(id="x", scopes=["paymentservices"])\n', "paymentservices"),  # Xero's own word
+    ('SCOPES = ["projects"]\n', "projects"),  # an ordinary word, given as scopes by name
+    ('config = {"scope": "assets"}\n', "assets"),
+])
+def test_one_plain_scope_given_as_scopes_is_requested(tmp_path: Path, code: str, scope: str) -> None:
+    (tmp_path / "app.py").write_text("import httpx\nBASE = 'https://api.xero.com'\n" + code)
+    assert scan_tree(str(tmp_path)).requested == {scope}
+
+
+def test_a_plain_word_alone_elsewhere_is_no_scope(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text('BASE = "https://api.xero.com"\nfolder = "projects"\nkind = "files"\n')
+    assert scan_tree(str(tmp_path)).requested == frozenset()

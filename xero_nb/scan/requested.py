@@ -25,6 +25,11 @@ _ODD = "\u00a0\u200b-\u200d\u2060\ufeff"
 _LETTER = rf"(?:[^\W\d]|[{_ODD}])"
 _WORD = re.compile(rf"{_LETTER}++(?:\.{_LETTER}++)*+")
 _NEAR = 300  # characters within which plain scope words join a distinctive scope string
+# plain scope words that are no ordinary word: Xero's own, so a list of one of them is a scope list
+_XERO_WORDS = frozenset({"paymentservices", "bankfeeds", "einvoicing"})
+# a string given as scopes by name: scopes=["projects"], "scope": "assets", SCOPE = 'files'
+_SCOPE_CONTEXT = re.compile(r"scopes?[\"']?\s{0,3}[:=]\s{0,3}[\[(]?\s{0,3}"
+                            r"(?:[\"'][\w.]{0,40}[\"']\s{0,3},\s{0,3}){0,8}$", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -80,6 +85,12 @@ def _from_strings(src: Source) -> Iterator[ScopeSite]:
                 yield ScopeSite(scope, src.rel, line, snippet)
             for word in misspelt_in(body):
                 yield ScopeSite(word, src.rel, line, snippet, known=False)
+        elif only and found and (set(found) & _XERO_WORDS
+                                 or _SCOPE_CONTEXT.search(text[max(0, s - 200):s]) is not None):
+            marks.append(s)  # a scope list by name, or Xero's own word: its plain scopes are requested
+            line, snippet = src.line(s), src.snippet(s)
+            for scope in found:
+                yield ScopeSite(scope, src.rel, line, snippet)
         elif only and found:
             plain.append((s, found))
         elif " " not in body.strip() and (miss := misspelt_in(body)):
