@@ -91,3 +91,9 @@ def test_one_plain_scope_given_as_scopes_is_requested(tmp_path: Path, code: str,
 def test_a_plain_word_alone_elsewhere_is_no_scope(tmp_path: Path) -> None:
     (tmp_path / "app.py").write_text('BASE = "https://api.xero.com"\nfolder = "projects"\nkind = "files"\n')
     assert scan_tree(str(tmp_path)).requested == frozenset()
+
+
+def test_an_apis_base_path_is_no_misspelt_scope(tmp_path: Path) -> None:
+    (tmp_path / "api.py").write_text('SCOPES = "openid projects"\nPROJECTS_URL = "/projects.xro/2.0"\n'
+                                     'PAYROLL = "payroll.xro/1.0"\n')
+    assert [s.scope for s in scan_tree(str(tmp_path)).misspelt] == []
