@@ -97,3 +97,9 @@ def test_an_apis_base_path_is_no_misspelt_scope(tmp_path: Path) -> None:
     (tmp_path / "api.py").write_text('SCOPES = "openid projects"\nPROJECTS_URL = "/projects.xro/2.0"\n'
                                      'PAYROLL = "payroll.xro/1.0"\n')
     assert [s.scope for s in scan_tree(str(tmp_path)).misspelt] == []
+
+
+def test_another_providers_scope_is_no_misspelt_xero_scope(tmp_path: Path) -> None:
+    (tmp_path / "graph.py").write_text('XERO = "https://api.xero.com"\n'
+                                       'SCOPES = ["openid", "offline_access", "Files.ReadWrite", "User.Read"]\n')
+    assert [s.scope for s in scan_tree(str(tmp_path)).misspelt] == []

@@ -48,6 +48,8 @@ def misspelt_in(body: str) -> list[str]:
     for w in _WORD.findall(body.replace("%20", " ")):
         if "." not in w or w in known or w.count(".") > 3 or len(w) > 60 or ".xro" in w.lower():
             continue  # (an API's base path, /projects.xro/2.0, is no scope)
+        if any(c.isupper() for part in w.split(".") for c in part[1:]):
+            continue  # CamelCase inside a part: another provider's scope (Files.ReadWrite), a namespace
         head = re.split(f"[{_ODD}]", w)[-1].split(".", 1)[0].lower()  # "openid<NBSP>accounting"
         if head in families or difflib.get_close_matches(w, dotted, 1, 0.85):
             out.append(w)
