@@ -39,7 +39,7 @@ def test_the_folders_a_scan_leaves_out_are_named_and_packages_is_read(
     assert result.left_out == ["dist/"]
     assert analyse(result).to_dict()["left_out"] == ["dist/"]
     main(["scan", str(tmp_path)])
-    assert "folders not read (vendored or built code): dist/" in capsys.readouterr().out
+    assert "not read (vendored or built code, --exclude): dist/" in capsys.readouterr().out
 
 
 def test_a_report_id_of_bank_statement_is_the_restricted_report(tmp_path: Path) -> None:
@@ -103,3 +103,21 @@ def test_another_providers_scope_is_no_misspelt_xero_scope(tmp_path: Path) -> No
     (tmp_path / "graph.py").write_text('XERO = "https://api.xero.com"\n'
                                        'SCOPES = ["openid", "offline_access", "Files.ReadWrite", "User.Read"]\n')
     assert [s.scope for s in scan_tree(str(tmp_path)).misspelt] == []
+
+
+def test_exclude_leaves_out_test_doubles_and_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_api.py").write_text(
+        'import responses\nresponses.add(responses.DELETE, "https://api.xero.com/api.xro/2.0/Journals")\n')
+    (tmp_path / "app.py").write_text(CALL)
+    every = {c.file for c in scan_tree(str(tmp_path)).calls}
+    assert every == {"app.py", "tests/test_api.py"}
+    for pattern in ("tests/", "tests/*", "*/test_*.py"):
+        result = scan_tree(str(tmp_path), exclude=[pattern])
+        assert {c.file for c in result.calls} == {"app.py"}, pattern
+        assert result.left_out == [f"{pattern} (--exclude: 1 file(s))"]
+    main(["scan", str(tmp_path), "--exclude", "tests/"])
+    assert "tests/ (--exclude: 1 file(s))" in capsys.readouterr().out
+    import xero_nb as xn
+
+    assert set(xn.scan(tmp_path, exclude=["tests/*"])["file"]) == {"app.py"}

@@ -227,6 +227,9 @@ def _scan(sc: argparse.ArgumentParser) -> None:
     _era(sc, "mixed")
     sc.add_argument("--requested", nargs="+", default=None, metavar="SCOPES",
                     help="the scopes the app requests (default: the ones found in the code)")
+    sc.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                    help="leave out files whose path matches (repeatable): 'tests/' or 'tests/*' for "
+                         "test doubles, '*_mock.py'")
     _format(sc, ("table", "json", "csv", "sarif"))
 
 

@@ -25,7 +25,7 @@ def _table(report: ScanReport) -> None:
     print(f"{len(res.calls)} Xero call site(s) in {res.root} ({res.files} files read, "
           f"{res.bytes / 1e6:.2f} MB, {res.skipped} skipped)")
     if res.left_out:  # folders of vendored or built code: said, so a call in one is not silently missed
-        print(f"  folders not read (vendored or built code): {', '.join(res.left_out)}"
+        print(f"  not read (vendored or built code, --exclude): {', '.join(res.left_out)}"
               + (" ..." if len(res.left_out) >= MAX_LEFT_OUT else ""))
     for c in res.calls:
         print(f"  {c.file}:{c.line}  {c.method} {c.path}  {c.api}.{c.operation_id}  "
@@ -69,7 +69,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
         raise CliError("give the folder, file or git repository to scan (e.g. xero-nb scan .)",
                        USAGE)
     try:
-        result = scan_tree(args.path)
+        result = scan_tree(args.path, exclude=args.exclude)
     except FileNotFoundError as exc:
         raise CliError(str(exc), USAGE) from None
     requested = " ".join(args.requested) if args.requested is not None else None

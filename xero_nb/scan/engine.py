@@ -8,12 +8,13 @@ in which no Xero marker occurs is not lexed at all, which keeps a scan fast.
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from xero_nb.scan.lexer import CONFIG
@@ -144,18 +145,22 @@ def scan_source(src: Source, result: ScanResult, bases: dict[str, str], others: 
             result.calls.append(found)
 
 
-def scan_tree(path: str | os.PathLike[str], progress: Progress | None = None) -> ScanResult:
+def scan_tree(path: str | os.PathLike[str], progress: Progress | None = None,
+              exclude: Iterable[str] = ()) -> ScanResult:
     """Every Xero call and requested scope under ``path`` (a folder, a file or a git URL).
 
-    ``progress(done, total, file)`` is called after each file, for UIs.
+    ``progress(done, total, file)`` is called after each file, for UIs. ``exclude``: glob patterns
+    of relative paths to leave out (``tests/*``, ``*_mock.py``: test doubles are no calls); what
+    each left out is named in ``ScanResult.left_out``.
     """
+    patterns = tuple(exclude)
     text = os.fspath(path)
     if _is_git_url(text):
         tmp = tempfile.mkdtemp(prefix="xero-nb-scan-")
         try:
             subprocess.run(["git", "clone", "--quiet", "--depth", "1", text, tmp], check=True,
                            capture_output=True, timeout=600)
-            found = scan_tree(tmp, progress)
+            found = scan_tree(tmp, progress, patterns)
             found.root = text
             return found
         except subprocess.CalledProcessError as exc:
@@ -168,6 +173,12 @@ def scan_tree(path: str | os.PathLike[str], progress: Progress | None = None) ->
         raise FileNotFoundError(f"no such file or folder: {text}")
     left_out: list[str] = []
     names = list_files(root, left_out)
+    for pattern in patterns:  # (a folder pattern "tests/" means everything under it)
+        glob = pattern.rstrip("/") + "/*" if pattern.endswith("/") else pattern
+        hit = [n for n in names if fnmatch.fnmatch(n, glob) or fnmatch.fnmatch(n, glob.lstrip("./"))]
+        if hit:
+            names = [n for n in names if n not in set(hit)]
+        left_out.append(f"{pattern} (--exclude: {len(hit)} file(s))")
     base_dir = str(root.parent if root.is_file() else root) + os.sep
     result = ScanResult(root=text, left_out=left_out)
     bases: dict[str, str] = {}

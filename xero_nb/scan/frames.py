@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from xero_nb.scan.engine import Progress, scan_tree
@@ -20,17 +21,19 @@ CALL_COLUMNS = ["file", "line", "snippet", "api", "operation_id", "method", "pat
                 "confidence", "note"]
 
 
-def scan(path: str | os.PathLike[str], progress: Progress | None = None) -> pd.DataFrame:
+def scan(path: str | os.PathLike[str], progress: Progress | None = None,
+         exclude: Iterable[str] = ()) -> pd.DataFrame:
     """The Xero API calls under ``path`` (a folder, a file or a git URL), one row per call site.
 
     ``df.attrs`` holds ``requested`` (the scopes the code requests, sorted), ``files``,
     ``bytes``, ``skipped``, ``unknown`` (Xero URLs no operation matches, as dicts) and
     ``misspelt`` (scope-like words that are no Xero scope, with file and line).
-    ``progress(done, total, file)`` is called after each file.
+    ``progress(done, total, file)`` is called after each file; ``exclude``: glob patterns of
+    relative paths to leave out (``tests/*``).
     """
     import pandas as pd
 
-    result = scan_tree(path, progress=progress)
+    result = scan_tree(path, progress=progress, exclude=exclude)
     frame = pd.DataFrame([[getattr(c, col) for col in CALL_COLUMNS] for c in result.calls],
                          columns=CALL_COLUMNS)
     frame.attrs.update(root=result.root, requested=sorted(result.requested), files=result.files,
