@@ -185,10 +185,10 @@ def test_xeros_own_answer_behind_a_gateway_is_still_xeros(given: dict[str, Any])
 def test_an_endpoint_given_against_the_pastes_url_is_noted() -> None:
     d = diagnose(text="GET https://api.xero.com/api.xro/2.0/Contacts -> 401 insufficient_scope",
                  endpoint="GET /Invoices", granted="openid")
-    assert ("the endpoint given (GET /Invoices) is not the one the paste shows (GET /Contacts): "
+    assert ("the endpoint given (GET /Invoices) is not the one the error shows (GET /Contacts): "
             "diagnosed for the one given") in d.notes
     same = diagnose(text="GET https://api.xero.com/api.xro/2.0/Invoices -> 401", endpoint="GET /Invoices")
-    assert not [n for n in same.notes if "is not the one the paste shows" in n]
+    assert not [n for n in same.notes if "is not the one the error shows" in n]
 
 
 # --- 8. a scope held and refused: first check it is the sent token's ---

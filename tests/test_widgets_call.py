@@ -173,7 +173,7 @@ def test_the_panel_shows_the_diagnosis_notes(sim: XeroSimulator) -> None:
     panel.paste_endpoint.value = "GET /BankTransactions"
     panel.paste_btn.click()
     assert 'class="xnb-msg xnb-msg-info xnb-note"' in panel.paste_result.value
-    assert "is not the one the paste shows" in panel.paste_result.value
+    assert "is not the one the error shows" in panel.paste_result.value
 
 
 def test_an_empty_paste_clears_the_last_answer(sim: XeroSimulator) -> None:

@@ -123,7 +123,7 @@ def resolve_endpoint(obs_method: str | None, obs_url: str | None, endpoint: Any,
         seen = _resolve(obs_method, obs_url, None, country).endpoint
         if seen is not None and seen != found.endpoint:  # the user's endpoint= against the paste's URL
             found = replace(found, notes=(*found.notes, f"the endpoint given ({found.endpoint.method} "
-                                          f"{found.endpoint.path}) is not the one the paste shows "
+                                          f"{found.endpoint.path}) is not the one the error shows "
                                           f"({seen.method} {seen.path}): diagnosed for the one given"))
     if found.endpoint is None and not found.candidates and isinstance(endpoint, str):
         given = sdk_operation(endpoint)  # endpoint="getInvoices", "AccountingApi.getInvoices"
