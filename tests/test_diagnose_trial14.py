@@ -197,3 +197,11 @@ def test_a_get_on_something_else_is_no_pyxero_manager() -> None:
     from xero_nb.diagnose.sdk import operation_hint
 
     assert operation_hint('token = os.environ.get("XERO_TOKEN") or self.cache.get("t")') is None
+
+
+def test_authlibs_errors_are_said_in_authlibs_terms() -> None:
+    from authlib.integrations.base_client.errors import OAuthError
+
+    found = diagnose(OAuthError(error="invalid_client", description="Invalid client"))
+    assert found.observed.library == "authlib" and found.top.code == "invalid_client"
+    assert any("token_endpoint_auth_method" in step for step in found.top.fix)

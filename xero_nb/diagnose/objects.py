@@ -159,7 +159,8 @@ def read_response(response: Any, depth: int = 0) -> Pasted:
     module = type(response).__module__ or ""
     out.library = ("xero-python" if module.startswith("xero_python") else
                    "pyxero" if module.startswith("xero.") else
-                   "requests-oauthlib" if module.startswith(("oauthlib", "requests_oauthlib")) else None)
+                   "requests-oauthlib" if module.startswith(("oauthlib", "requests_oauthlib")) else
+                   "authlib" if module.startswith("authlib") else None)
     hint = class_of([c.__name__ for c in type(response).__mro__])
     if hint is not None:
         out.sdk_class = hint[0]

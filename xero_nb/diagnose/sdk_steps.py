@@ -22,6 +22,9 @@ REFRESH: dict[str, str] = {
     "requests-oauthlib": "requests-oauthlib: an OAuth2Session given auto_refresh_url="
                          "https://identity.xero.com/connect/token and a token_updater refreshes by "
                          "itself, or call session.refresh_token(...)",
+    "authlib": "authlib: an OAuth2Session or OAuth2Client given token_endpoint="
+               "https://identity.xero.com/connect/token (and update_token to save it) refreshes by "
+               "itself, or call client.refresh_token(...)",
     "xero-nb": "with the refresh token: POST https://identity.xero.com/connect/token, "
                "grant_type=refresh_token; xero-nb's XeroAuth.token() does it before expiry",
 }
@@ -72,6 +75,9 @@ CLIENT_STEPS: dict[str, str] = {
               "OAuth2Credentials.",
     "xero-node": "xero-node sends them itself: check the clientId and clientSecret given to "
                  "new XeroClient({...}).",
+    "authlib": "authlib sends them as its token_endpoint_auth_method says (client_secret_basic, HTTP "
+               "Basic, by default; Xero takes that or client_secret_post): check the client_id and "
+               "client_secret given to the OAuth2Session / OAuth2Client.",
 }
 # A further step for the SDK that printed the error, after its client-credential step.
 # xero-python's Configuration (metaclass TypeWithDefault) returns a copy of the first one made in
