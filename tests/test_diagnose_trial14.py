@@ -205,3 +205,15 @@ def test_authlibs_errors_are_said_in_authlibs_terms() -> None:
     found = diagnose(OAuthError(error="invalid_client", description="Invalid client"))
     assert found.observed.library == "authlib" and found.top.code == "invalid_client"
     assert any("token_endpoint_auth_method" in step for step in found.top.fix)
+
+
+def test_xero_pythons_stale_configuration_step_is_for_a_wrong_secret_only() -> None:
+    def body(error: str) -> str:
+        return ("xero_python.exceptions.http_status_exceptions.HTTPStatusException: (400)\nReason: Bad "
+                "Request\nHTTP response headers: HTTPHeaderDict({'Content-Type': 'application/json'})\n"
+                f"HTTP response body: b'{{\"error\":\"{error}\"}}'\n")
+    wrong_secret = diagnose(text=body("invalid_client")).top
+    wrong_kind = diagnose(text=body("unauthorized_client")).top
+    assert wrong_secret.code == wrong_kind.code == "invalid_client"
+    assert any("Configuration" in step for step in wrong_secret.fix)
+    assert not any("Configuration" in step for step in wrong_kind.fix)

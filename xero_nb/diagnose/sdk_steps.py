@@ -97,7 +97,10 @@ def in_sdk_terms(findings: list[Finding], obs: Observation) -> list[Finding]:
     step = CLIENT_STEPS.get(sdk)
     if step is None:
         return findings
-    after = (CLIENT_AFTER[sdk],) if sdk in CLIENT_AFTER else ()
+    # (the stale-Configuration step is for a wrong secret: unauthorized_client is the app's kind, a
+    # grant it is not enabled for, which no corrected secret changes)
+    wrong_kind = (obs.oauth_error or "") == "unauthorized_client"
+    after = (CLIENT_AFTER[sdk],) if sdk in CLIENT_AFTER and not wrong_kind else ()
     return [replace(f, fix=(*(step if s.startswith(_BASIC_STEP) else s for s in f.fix), *after))
             if f.code == "invalid_client" else f for f in findings]
 
