@@ -3,6 +3,8 @@ traceback would show it, and nothing secret in a traceback's code survives."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import httpx
 import pytest
 import requests
@@ -217,3 +219,21 @@ def test_xero_pythons_stale_configuration_step_is_for_a_wrong_secret_only() -> N
     assert wrong_secret.code == wrong_kind.code == "invalid_client"
     assert any("Configuration" in step for step in wrong_secret.fix)
     assert not any("Configuration" in step for step in wrong_kind.fix)
+
+
+def test_a_missing_tenant_header_is_fixed_in_the_sdks_terms() -> None:
+    from xero.exceptions import XeroForbidden
+
+    class Answer:  # what pyxero's exception holds: the requests response
+        status_code = 403
+        headers: ClassVar[dict[str, str]] = {}
+        text = '{"Title":"Forbidden","Status":403,"Detail":"AuthenticationUnsuccessful"}'
+        url = "https://api.xero.com/api.xro/2.0/Invoices"
+
+    found = diagnose(XeroForbidden(Answer()))
+    header = next(f for f in found.findings if f.code == "tenant_header_missing")
+    assert found.observed.library == "pyxero"
+    assert "set_default_tenant()" in header.fix[0] and not header.fix[0].startswith("Send `xero-tenant-id")
+    plain = diagnose(text=Answer.text)
+    raw = next(f for f in plain.findings if f.code == "tenant_header_missing")
+    assert raw.fix[0].startswith("Send `xero-tenant-id")  # raw HTTP: the header itself

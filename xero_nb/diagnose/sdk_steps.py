@@ -91,9 +91,26 @@ CLIENT_AFTER: dict[str, str] = {
 _BASIC_STEP = "Send them as HTTP Basic auth"
 
 
+# How each SDK sends the tenant id: its users set it there, not as a raw header.
+TENANT_STEPS: dict[str, str] = {
+    "pyxero": "pyxero sends the header from its credentials: call credentials.set_default_tenant() "
+              "(the first organisation) or set credentials.tenant_id = credentials.get_tenants()[i]"
+              "['tenantId'] before the call.",
+    "xero-python": "xero-python sends it from the first argument of each call: pass xero_tenant_id, a "
+                   "tenantId from IdentityApi(api_client).get_connections().",
+    "xero-node": "xero-node sends it from the first argument of each call: await xero.updateTenants(), "
+                 "then pass xero.tenants[i].tenantId.",
+}
+_TENANT_STEP = "Send `xero-tenant-id"
+
+
 def in_sdk_terms(findings: list[Finding], obs: Observation) -> list[Finding]:
-    """Findings whose client-credential step is said for the SDK that printed the error."""
+    """Findings whose client-credential and tenant steps are said for the SDK that printed the error."""
     sdk = sdk_of(obs)
+    tenant = TENANT_STEPS.get(sdk)
+    if tenant is not None:
+        findings = [replace(f, fix=tuple(tenant if s.startswith(_TENANT_STEP) else s for s in f.fix))
+                    if f.code == "tenant_header_missing" else f for f in findings]
     step = CLIENT_STEPS.get(sdk)
     if step is None:
         return findings
