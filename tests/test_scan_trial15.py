@@ -121,3 +121,15 @@ def test_exclude_leaves_out_test_doubles_and_says_so(tmp_path: Path, capsys: pyt
     import xero_nb as xn
 
     assert set(xn.scan(tmp_path, exclude=["tests/*"])["file"]) == {"app.py"}
+
+
+def test_a_base_joined_with_a_path_word_is_a_call(tmp_path: Path) -> None:
+    (tmp_path / "tap.py").write_text(
+        'import requests\nfrom os.path import join\nfrom urllib.parse import urljoin\n'
+        'BASE_URL = "https://api.xero.com/api.xro/2.0"\n\n\ndef currencies():\n'
+        '    url = join(BASE_URL, "Currencies")\n    return requests.Request("GET", url).prepare()\n\n\n'
+        'def contacts():\n    return requests.get(urljoin(BASE_URL + "/", "Contacts"))\n\n\n'
+        'def other():\n    return join(folder, "Currencies")  # not a Xero base: no call\n')
+    calls = {(c.line, c.path) for c in scan_tree(str(tmp_path)).calls}
+    assert (8, "/Currencies") in calls
+    assert not any(line == 17 for line, _ in calls)

@@ -34,6 +34,9 @@ _LEAD = re.compile(r"^\$?#?\{([^{}\n]{1,80})\}")
 _NAME_BEFORE = re.compile(r"([A-Za-z_$][\w$.]*)\s*(?:\+|\.|,)\s*$")
 _ASSIGNED = re.compile(r"([A-Za-z_$][\w$]*)['\"]?\s*(?::[^=:\n]{0,40})?(?:=|:|=>)\s*[rRbBfFuU@$]{0,2}$")
 _CONCAT = re.compile(r"\s*(?:\+|\.(?![A-Za-z_]))\s*")
+# a base joined with a path word: os.path.join(BASE_URL, "Currencies"), urljoin(BASE, "Invoices/")
+_JOIN_BEFORE = re.compile(r"\bjoin\s{0,3}\(\s{0,3}([A-Za-z_][\w.]{0,60})\s{0,3},\s{0,3}[rRuU]?$")
+_PATHLIKE = re.compile(r"[A-Za-z][A-Za-z0-9]{1,40}(?:/[A-Za-z0-9{}_-]{1,60}){0,4}/?")
 _IMPLICIT = re.compile(r"[ \t]{0,40}(?:\\?\r?\n[ \t]{0,80}){0,3}[fFrRbBuU]{0,2}(?=[\"'])")
 _EXPR = re.compile(r"[\w$][\w$.\[\]'\"]{0,80}(?:\([^()\n]{0,80}\))?")
 _BACK = re.compile(r"\b(?:(get|post|put|patch|delete)(?:async)?\s*\("
@@ -207,6 +210,9 @@ def http_calls(src: Source, bases: dict[str, str], others: set[str]
             before = _NAME_BEFORE.search(text[max(0, s - 80): s])
             if before and "(" not in before.group(1):
                 name, rest = before.group(1), body
+        elif (joined := _JOIN_BEFORE.search(text[max(0, s - 120): s])) is not None \
+                and _PATHLIKE.fullmatch(body):
+            name, rest = joined.group(1), "/" + body  # os.path.join(BASE_URL, "Currencies"), urljoin(...)
         if name is None:
             if body.startswith(("/", "http")):  # an own backend's base: its name is not Xero's
                 var = _ASSIGNED.search(text[max(0, s - 80): s].rsplit("\n", 1)[-1])
