@@ -133,3 +133,14 @@ def test_a_base_joined_with_a_path_word_is_a_call(tmp_path: Path) -> None:
     calls = {(c.line, c.path) for c in scan_tree(str(tmp_path)).calls}
     assert (8, "/Currencies") in calls
     assert not any(line == 17 for line, _ in calls)
+
+
+def test_no_scope_list_in_the_code_points_to_requested(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(
+        "import os\nfrom xero_python.accounting import AccountingApi\n"
+        "SCOPES = os.environ['XERO_SCOPES']\n"
+        "def invoices(api_client, tenant_id):\n    return AccountingApi(api_client).get_invoices(tenant_id)\n")
+    missing = [f for f in analyse(scan_tree(str(tmp_path))).findings if f.kind == "missing_scope"]
+    assert missing and all("pass --requested" in f.message for f in missing)
+    given = analyse(scan_tree(str(tmp_path)), requested="accounting.contacts.read")
+    assert not any("pass --requested" in f.message for f in given.findings)

@@ -139,6 +139,9 @@ def _call_findings(calls: list[CallSite], eps: dict[tuple[str, str], Endpoint], 
         if not is_allowed(ep, requested, era):
             best = narrowest(ep, era)
             why = gone or (f"add {best}" if best else "no scope grants it")
+            if not requested:  # (the code's scopes may come from the environment or a store)
+                why += ("; no requested scopes were found in the code (read from the environment or a "
+                        "settings store?): pass --requested with the ones the app asks for")
             out.append(Finding("missing_scope", c.file, c.line,
                                f"{c.method} {c.path} ({op}) is not granted by the requested scopes in the "
                                f"{era} era: {why}", best or "", op))
