@@ -144,3 +144,11 @@ def test_no_scope_list_in_the_code_points_to_requested(tmp_path: Path) -> None:
     assert missing and all("pass --requested" in f.message for f in missing)
     given = analyse(scan_tree(str(tmp_path)), requested="accounting.contacts.read")
     assert not any("pass --requested" in f.message for f in given.findings)
+
+
+def test_a_same_named_variable_in_the_next_function_lends_no_method(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(
+        "import requests\n\n\ndef read_invoices():\n    url = \"https://api.xero.com/api.xro/2.0/Invoices\"\n"
+        "    return fetch_json(url)\n\n\ndef save(url, data):\n    return requests.put(url, json=data)\n")
+    (call,) = scan_tree(str(tmp_path)).calls
+    assert call.method == "GET" and "assumed" in call.note  # not the PUT of save()'s own url

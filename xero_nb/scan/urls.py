@@ -34,6 +34,9 @@ _LEAD = re.compile(r"^\$?#?\{([^{}\n]{1,80})\}")
 _NAME_BEFORE = re.compile(r"([A-Za-z_$][\w$.]*)\s*(?:\+|\.|,)\s*$")
 _ASSIGNED = re.compile(r"([A-Za-z_$][\w$]*)['\"]?\s*(?::[^=:\n]{0,40})?(?:=|:|=>)\s*[rRbBfFuU@$]{0,2}$")
 _CONCAT = re.compile(r"\s*(?:\+|\.(?![A-Za-z_]))\s*")
+# where the next function starts (Python's def, JS's function, a C#/Java/PHP method's modifiers)
+_NEXT_FUNCTION = re.compile(r"\n[ \t]{0,40}(?:async[ \t]{1,4})?(?:def|function)[ \t]|"
+                            r"\n[ \t]{0,40}(?:public|private|protected)[ \t]")
 # a base joined with a path word: os.path.join(BASE_URL, "Currencies"), urljoin(BASE, "Invoices/")
 _JOIN_BEFORE = re.compile(r"\bjoin\s{0,3}\(\s{0,3}([A-Za-z_][\w.]{0,60})\s{0,3},\s{0,3}[rRuU]?$")
 _PATHLIKE = re.compile(r"[A-Za-z][A-Za-z0-9]{1,40}(?:/[A-Za-z0-9{}_-]{1,60}){0,4}/?")
@@ -147,7 +150,9 @@ def _method(src: Source, s: int, e: int) -> tuple[str | None, float]:
                          rf"|(fetch)\s*\(\s*{var}\b"
                          # the app's own wrapper named for its verb: http_put(url, ...), api.do_post(url)
                          rf"|\b[a-z]\w{{0,30}}?_(get|post|put|patch|delete)\s*\(\s*{var}\b)", re.IGNORECASE)
-        hit = use.search(text, e, e + 4000)
+        # the variable's use in this function only: a same-named one in the next is another call
+        nxt = _NEXT_FUNCTION.search(text, e, e + 4000)
+        hit = use.search(text, e, nxt.start() if nxt else e + 4000)
         if hit:
             if hit.group(5):
                 fwd = _FWD.search(_call_rest(text, hit.end()))
@@ -210,8 +215,8 @@ def http_calls(src: Source, bases: dict[str, str], others: set[str]
             before = _NAME_BEFORE.search(text[max(0, s - 80): s])
             if before and "(" not in before.group(1):
                 name, rest = before.group(1), body
-        elif (joined := _JOIN_BEFORE.search(text[max(0, s - 120): s])) is not None \
-                and _PATHLIKE.fullmatch(body):
+        elif "join" in text[max(0, s - 90): s] and _PATHLIKE.fullmatch(body) \
+                and (joined := _JOIN_BEFORE.search(text[max(0, s - 120): s])) is not None:
             name, rest = joined.group(1), "/" + body  # os.path.join(BASE_URL, "Currencies"), urljoin(...)
         if name is None:
             if body.startswith(("/", "http")):  # an own backend's base: its name is not Xero's
