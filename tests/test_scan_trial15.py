@@ -108,7 +108,7 @@ def test_another_providers_scope_is_no_misspelt_xero_scope(tmp_path: Path) -> No
 def test_exclude_leaves_out_test_doubles_and_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "tests").mkdir()
     (tmp_path / "tests" / "test_api.py").write_text(
-        'import responses\nresponses.add(responses.DELETE, "https://api.xero.com/api.xro/2.0/Journals")\n')
+        'import responses\nresponses.add(responses.DELETE, "https://api.xero.com/api.xro/2.0/Items/abc")\n')
     (tmp_path / "app.py").write_text(CALL)
     every = {c.file for c in scan_tree(str(tmp_path)).calls}
     assert every == {"app.py", "tests/test_api.py"}
@@ -152,3 +152,12 @@ def test_a_same_named_variable_in_the_next_function_lends_no_method(tmp_path: Pa
         "    return fetch_json(url)\n\n\ndef save(url, data):\n    return requests.put(url, json=data)\n")
     (call,) = scan_tree(str(tmp_path)).calls
     assert call.method == "GET" and "assumed" in call.note  # not the PUT of save()'s own url
+
+
+def test_a_test_doubles_method_is_its_registrations(tmp_path: Path) -> None:
+    (tmp_path / "test_api.py").write_text(
+        "import responses\n"
+        'responses.add(responses.DELETE, "https://api.xero.com/api.xro/2.0/Items/abc")\n'
+        'responses.add(responses.GET, "https://api.xero.com/api.xro/2.0/Items")\n')
+    calls = {(c.method, c.path) for c in scan_tree(str(tmp_path)).calls}
+    assert calls == {("DELETE", "/Items/{ItemID}"), ("GET", "/Items")}

@@ -46,7 +46,9 @@ _BACK = re.compile(r"\b(?:(get|post|put|patch|delete)(?:async)?\s*\("
                    r"|httpmethod\.(get|post|put|patch|delete)\b"
                    r"|net::http::(get|post|put|patch|delete)\b"
                    r"|request(?:async)?\s*\(\s*['\"](get|post|put|patch|delete)['\"]|(fetch)\s*\("
-                   r"|method\s*[:=]>?\s*['\"](get|post|put|patch|delete)['\"])", re.IGNORECASE)
+                   r"|method\s*[:=]>?\s*['\"](get|post|put|patch|delete)['\"]"
+                   # a test double's registration: responses.add(responses.DELETE, url), httpretty's
+                   r"|\b(?:responses|httpretty|respx)\.(get|post|put|patch|delete)\b)", re.IGNORECASE)
 _FWD = re.compile(r"method\s*[:=]>?\s*['\"](get|post|put|patch|delete)['\"]", re.IGNORECASE)
 _JAVA_FWD = re.compile(r"\.(GET|POST|PUT|DELETE)\(")
 
