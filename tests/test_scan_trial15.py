@@ -161,3 +161,12 @@ def test_a_test_doubles_method_is_its_registrations(tmp_path: Path) -> None:
         'responses.add(responses.GET, "https://api.xero.com/api.xro/2.0/Items")\n')
     calls = {(c.method, c.path) for c in scan_tree(str(tmp_path)).calls}
     assert calls == {("DELETE", "/Items/{ItemID}"), ("GET", "/Items")}
+
+
+def test_a_utf16_file_is_read_and_a_file_too_big_is_named(tmp_path: Path) -> None:
+    (tmp_path / "win.py").write_bytes(CALL.encode("utf-16"))  # with its byte-order mark
+    big = CALL + "# " + "x" * 2_100_000 + "\n"
+    (tmp_path / "huge.py").write_text(big)
+    result = scan_tree(str(tmp_path))
+    assert [c.file for c in result.calls] == ["win.py"]
+    assert "huge.py (over 2 MB)" in result.left_out

@@ -191,8 +191,16 @@ def scan_tree(path: str | os.PathLike[str], progress: Progress | None = None,
         except OSError:
             result.skipped += 1
             continue
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")) and len(data) <= MAX_BYTES:
+            # UTF-16 with its mark (Windows editors, PowerShell's ">"): its text, as UTF-8, is read
+            data = data.decode("utf-16", "replace").encode("utf-8")
         if len(data) > MAX_BYTES or not _readable(data):
             result.skipped += 1
+            if _mentions_xero(data[:MAX_BYTES]) and len(result.left_out) < 2 * MAX_LEFT_OUT:
+                # a file that mentions Xero yet is not read: named, so a call in it is not silently lost
+                big = len(data) > MAX_BYTES
+                why = f"over {MAX_BYTES // 1_000_000} MB" if big else "binary or a built bundle"
+                result.left_out.append(f"{name} ({why})")
         else:
             result.files += 1
             result.bytes += len(data)
