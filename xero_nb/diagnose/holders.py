@@ -21,7 +21,7 @@ MAX_ITEMS = 1000  # items of a list or rows of a table looked at for the first f
 _JSON_TYPES = (dict, list, tuple, str, bytes, int, float, bool, type(None))
 
 
-def _get(obj: Any, name: str) -> Any:
+def attribute(obj: Any, name: str) -> Any:
     """An attribute, or None when it is missing or raises (SDK properties parse bodies lazily).
     Of a unittest.mock object, only what was set on it: a mock makes up every other attribute
     (an empty ``request.headers`` read as "no xero-tenant-id sent")."""
@@ -41,12 +41,12 @@ def _mocked(obj: Any) -> bool:
 def answered(obj: Any) -> bool:
     """Whether an object carries an HTTP answer: a status, or a response holding one."""
     for name in ("status_code", "status", "code"):
-        value = _get(obj, name)
+        value = attribute(obj, name)
         if isinstance(value, int) and not isinstance(value, bool) and 100 <= value <= 599:
             return True
-    inner = _get(obj, "response")
+    inner = attribute(obj, "response")
     return inner is not None and inner is not obj and not isinstance(inner, (str, bytes)) and any(
-        isinstance(_get(inner, n), int) for n in ("status_code", "status"))
+        isinstance(attribute(inner, n), int) for n in ("status_code", "status"))
 
 
 def chained_failure(exc: BaseException) -> BaseException | None:
@@ -61,9 +61,9 @@ def chained_failure(exc: BaseException) -> BaseException | None:
         seen.add(id(current))
         if current is not exc and answered(current):
             return current  # type: ignore[no-any-return]
-        members = _get(current, "exceptions")
-        for nxt in (*(members if isinstance(members, tuple) else ()), _get(current, "__cause__"),
-                    _get(current, "__context__")):
+        members = attribute(current, "exceptions")
+        for nxt in (*(members if isinstance(members, tuple) else ()), attribute(current, "__cause__"),
+                    attribute(current, "__context__")):
             if isinstance(nxt, BaseException):
                 queue.append(nxt)
     return None
@@ -72,10 +72,10 @@ def chained_failure(exc: BaseException) -> BaseException | None:
 def _failed(obj: Any) -> bool:
     """Whether an object carries a failing status, on itself or on the response it holds (a
     requests or httpx error)."""
-    inner = _get(obj, "response")
+    inner = attribute(obj, "response")
     for holder in (obj, inner) if inner is not None and inner is not obj else (obj,):
         for name in ("status_code", "status", "code"):
-            value = _get(holder, name)
+            value = attribute(holder, name)
             if isinstance(value, int) and not isinstance(value, bool) and value >= 400:
                 return True
     return False
@@ -101,7 +101,7 @@ def holds_objects(items: list[Any] | tuple[Any, ...]) -> bool:
 def table_row(table: Any) -> tuple[Any, str | None] | None:
     """The row of a table (a pandas DataFrame, duck-typed) to diagnose: the first with a failing
     status column, else the first; None when it is no table or has no rows."""
-    if not (hasattr(table, "iloc") and hasattr(table, "columns")) or _get(table, "ndim") != 2:
+    if not (hasattr(table, "iloc") and hasattr(table, "columns")) or attribute(table, "ndim") != 2:
         return None
     try:
         rows = len(table)

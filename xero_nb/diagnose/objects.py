@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl
 from xero_nb.diagnose.client_side import client_side_error
 from xero_nb.diagnose.fields import METHODS, Pasted, as_status, fill_gaps, read_request_map, walk_fields
 from xero_nb.diagnose.holders import (
-    _get,
+    attribute,
     chained_failure,
     credentials,
     first_failure,
@@ -128,32 +128,32 @@ def read_response(response: Any, depth: int = 0) -> Pasted:
         out.status = as_status(out.fields.get("status") or out.fields.get("statuscode"))
         return out
     for attr in ("status_code", "status", "statusCode", "ErrorCode", "error_code"):
-        out.status = as_status(_get(response, attr))
+        out.status = as_status(attribute(response, attr))
         if out.status is not None:
             break
     # oauthlib's errors carry their class's status and WWW-Authenticate, not what was answered
     # (its InvalidClientError says 401 where Xero's token endpoint answered 400): neither is evidence
     oauthlib = (type(response).__module__ or "").startswith("oauthlib")
-    if client_side_error(_get(response, "error")) is not None or oauthlib:
+    if client_side_error(attribute(response, "error")) is not None or oauthlib:
         out.status = None  # oauthlib's class default: nothing was answered by Xero
     try:
-        out.headers = [] if oauthlib else header_pairs(_get(response, "headers")
-                                                       or _get(response, "response_headers"))
+        out.headers = [] if oauthlib else header_pairs(attribute(response, "headers")
+                                                       or attribute(response, "response_headers"))
     except Exception:  # odd header objects: go on without them
         out.headers = []
     out.body = _body_of(response)
     for attr, key in (("error", "error"), ("description", "error_description"),
                       ("reason", "reason"), ("problem", "message")):
-        value = _get(response, attr)  # authlib's OAuthError, xero-python's reason, pyxero's problem
+        value = attribute(response, attr)  # authlib's OAuthError, xero-python's reason, pyxero's problem
         if isinstance(value, str) and value and not (key == "reason" and value.isdigit()):
             out.fields.setdefault(key, value)
-    request = _get(response, "request")
+    request = attribute(response, "request")
     if request is None or isinstance(request, (str, bytes)):
-        request = _get(response, "request_info")  # aiohttp's ClientResponse and its errors
+        request = attribute(response, "request_info")  # aiohttp's ClientResponse and its errors
     if request is not None and not isinstance(request, (str, bytes)):
         read_request(request, out)
     _read_url(response, out)
-    inner = _get(response, "response")
+    inner = attribute(response, "response")
     if depth < 2 and inner is not None and inner is not response and not isinstance(inner, (str, bytes)):
         out = fill_gaps(out, read_response(inner, depth + 1))  # pyxero, requests, httpx errors
     module = type(response).__module__ or ""
@@ -187,7 +187,7 @@ def read_response(response: Any, depth: int = 0) -> Pasted:
         operation, method = traceback_hint(response)
         # xero-python's translated errors (NotFoundException, RateLimitException...) are raised while
         # handling the one its REST client raised: that one's traceback holds the method and the call
-        earlier = _get(response, "__context__") or _get(response, "__cause__")
+        earlier = attribute(response, "__context__") or attribute(response, "__cause__")
         if isinstance(earlier, BaseException) and (operation is None or method is None):
             before = traceback_hint(earlier)
             operation, method = operation or before[0], method or before[1]
@@ -199,19 +199,19 @@ def read_response(response: Any, depth: int = 0) -> Pasted:
 def _body_of(response: Any) -> str:
     """The body an object already holds; never a read that could wait on the network (a
     requests response made with ``stream=True`` and not read, an urllib error's socket)."""
-    unread = _get(response, "_content") is False  # requests: the stream is not read yet
-    raw = None if unread else _get(response, "content")
+    unread = attribute(response, "_content") is False  # requests: the stream is not read yet
+    raw = None if unread else attribute(response, "content")
     if isinstance(raw, bytes) and raw.startswith(b"\x1f\x8b"):
         return text_of(raw)  # gzip bytes kept as they came: its .text would be their garbled decoding
     for attr in ("text", "body", "content", "ErrorContent", "response_body", "data", "_body"):
         if unread and attr in ("text", "content"):
             continue
-        body = _get(response, attr)
+        body = attribute(response, attr)
         if isinstance(body, (str, bytes, dict, list)) and body:
             return text_of(body)
-    fp = _get(response, "fp")  # urllib's HTTPError: what is buffered, without consuming it
-    peek = _get(fp, "peek")
-    if callable(peek) and _get(fp, "closed") is False:
+    fp = attribute(response, "fp")  # urllib's HTTPError: what is buffered, without consuming it
+    peek = attribute(fp, "peek")
+    if callable(peek) and attribute(fp, "closed") is False:
         try:
             seen = peek(MAX_PEEK)
         except Exception:  # a closed or odd stream: no body
@@ -228,7 +228,7 @@ def _read_url(response: Any, out: Pasted) -> None:
     holders = [response]
     for holder in holders:  # breadth first over the wrappers, each seen once
         for name in _WRAPPED:
-            inner = _get(holder, name)
+            inner = attribute(holder, name)
             if inner is not None and len(holders) < 6 and all(inner is not h for h in holders):
                 holders.append(inner)
     for holder in holders:
@@ -241,7 +241,7 @@ def _read_url(response: Any, out: Pasted) -> None:
 
 def _url_of(holder: Any) -> str | None:
     for name in ("geturl", "url"):
-        value = _get(holder, name)
+        value = attribute(holder, name)
         try:
             value = value() if callable(value) else value
         except Exception:  # urllib3 1.x's geturl on an odd object, a property that raises
@@ -255,8 +255,8 @@ def _url_of(holder: Any) -> str | None:
 
 def _pool_base(holder: Any) -> str | None:
     """``scheme://host[:port]`` of the urllib3 connection pool that made the request, or None."""
-    pool = _get(holder, "_pool")
-    scheme, host, port = (_get(pool, n) for n in ("scheme", "host", "port"))
+    pool = attribute(holder, "_pool")
+    scheme, host, port = (attribute(pool, n) for n in ("scheme", "host", "port"))
     if scheme not in ("http", "https") or not isinstance(host, str) or not host or "/" in host:
         return None
     default = 443 if scheme == "https" else 80
@@ -272,21 +272,21 @@ def traceback_hint(exc: BaseException) -> tuple[tuple[str, str] | None, str | No
     """
     lines: list[str] = []
     method = None
-    tb = _get(exc, "__traceback__")
+    tb = attribute(exc, "__traceback__")
     for _ in range(MAX_FRAMES):
         if tb is None:
             break
-        frame = _get(tb, "tb_frame")
-        code = _get(frame, "f_code")
-        name, filename = _get(code, "co_name"), _get(code, "co_filename")
+        frame = attribute(tb, "tb_frame")
+        code = attribute(frame, "f_code")
+        name, filename = attribute(code, "co_name"), attribute(code, "co_filename")
         if isinstance(name, str) and isinstance(filename, str):
-            lines.append(f'  File "{filename}", line {_get(tb, "tb_lineno")}, in {name}')
+            lines.append(f'  File "{filename}", line {attribute(tb, "tb_lineno")}, in {name}')
             owner = _owner(frame)
             if owner:
                 lines.append(f"{owner}.{name}")
             if name in METHODS and (owner == "RESTClientObject" or "xero_python" in filename):
                 method = name  # xero-python's RESTClientObject.GET/POST/... made the request
-        tb = _get(tb, "tb_next")
+        tb = attribute(tb, "tb_next")
     try:
         return operation_hint("\n".join(lines)), method
     except Exception:  # nothing a traceback holds may stop the diagnosis
@@ -308,7 +308,7 @@ def read_request(request: Any, out: Pasted) -> None:
     if isinstance(request, Mapping):
         read_request_map(dict(request), out)
         return
-    method, url, headers = (_get(request, n) for n in ("method", "url", "headers"))
+    method, url, headers = (attribute(request, n) for n in ("method", "url", "headers"))
     if isinstance(method, bytes):  # (a raw HTTP library's b"GET")
         method = method.decode("ascii", "replace")
     out.method = method.upper() if isinstance(method, str) and method else out.method
@@ -318,9 +318,9 @@ def read_request(request: Any, out: Pasted) -> None:
         out.request_headers = header_pairs(headers) if headers is not None else out.request_headers
     except Exception:
         out.request_headers = None
-    body = _get(request, "body")
+    body = attribute(request, "body")
     if body is None:
-        body = _get(request, "content")  # httpx's Request
+        body = attribute(request, "content")  # httpx's Request
     out.secrets += credentials(out.request_headers, body if isinstance(body, (str, bytes)) else None,
                                out.url)
     if isinstance(body, (str, bytes)) and (form := _token_form(body)):
