@@ -320,3 +320,34 @@ def test_a_bare_refresh_token_shown_as_a_value_is_not_saved() -> None:
     assert "correlation 0a1b2c3d-0000-4000-8000-00000000abcd" in saved  # a GUID is not one
     assert "0000000000000000000000000000000000000000000000000000000000000042" in saved  # digits only
     assert sum(removed.values()) == 2
+
+
+def _with_widgets(*models: tuple[str, dict[str, Any]]) -> dict[str, Any]:
+    state = {f"m{i}": {"model_name": name, "model_module": "@jupyter-widgets/controls",
+                       "model_module_version": "2.0.0", "state": dict(values)}
+             for i, (name, values) in enumerate(models)}
+    return {"cells": [], "nbformat": 4, "nbformat_minor": 5,
+            "metadata": {"widgets": {presave.WIDGET_STATE: {"version_major": 2, "version_minor": 0,
+                                                            "state": state}}}}
+
+
+def test_a_bare_secret_typed_into_a_text_box_is_not_saved_but_scopes_and_ids_are() -> None:
+    """A client secret pasted among the scopes has no key or prefix: the box's value is still cleaned."""
+    secret = "7Yb_kR2vXo9LmQ3sT8wZ1aN4cD6fH0jK5pE2uG7iM9oB3qW1"  # a Xero client secret's shape
+    scopes = f"openid accounting.transactions.read offline_access {secret}"
+    tenant = "0a1b2c3d-0000-4000-8000-00000000abcd"
+    html = f"<b>Scopes</b> accounting.invoices.read, tenant {tenant}, {'x' * 30}"
+    nb = _with_widgets(("TextareaModel", {"value": scopes, "description": "Scopes"}),
+                       ("TextModel", {"value": tenant}),
+                       ("PasswordModel", {"value": "hunter2"}),
+                       ("HTMLModel", {"value": html}))
+    removed = presave.scrub(nb)
+    saved = json.dumps(nb)
+    models = nb["metadata"]["widgets"][presave.WIDGET_STATE]["state"]
+    assert secret not in saved and "hunter2" not in saved
+    assert models["m0"]["state"]["value"] == "openid accounting.transactions.read offline_access [redacted]"
+    assert models["m1"]["state"]["value"] == tenant  # an id, not a credential
+    assert models["m2"]["state"]["value"] == "[redacted]"  # a password box: whatever it holds
+    assert models["m3"]["state"]["value"] == html  # shown text: only known shapes go
+    assert removed == {"widget Textarea.value": 1, "widget Password.value": 1}
+    assert presave.scrub(nb) == {}  # a second save finds nothing more

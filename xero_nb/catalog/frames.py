@@ -82,7 +82,7 @@ def _granted_set(granted: Any) -> frozenset[str]:
 
 def coverage(granted: Any = (), era: str = "broad") -> pd.DataFrame:
     """One row per endpoint: what it requires (any one of), which granted scope grants it, allowed."""
-    check_era(era)
+    era = check_era(era)
     have = _granted_set(granted)
     _eps, reqs, static = _static(era)
     idle = sorted((have & GRANULAR_SCOPES) - set().union(*reqs)) if era == "broad" else []
@@ -115,7 +115,7 @@ def coverage_notes(granted: Any = (), era: str = "broad") -> list[str]:
     """What a coverage table cannot show (``coverage()`` puts it in ``frame.attrs["notes"]``):
     no scopes given, a scope that grants nothing in this era (and why), or a scope none of whose
     endpoints is in the catalog (Xero documents it; its OpenAPI specs describe no operation)."""
-    check_era(era)
+    era = check_era(era)
     have = _granted_set(granted)
     if not have:
         return ["no scopes were given: every endpoint shows as refused"]
@@ -173,7 +173,7 @@ def api_summary(granted: Any = (), era: str = "broad") -> pd.DataFrame:
 
 def scope_summary(granted: Any = (), era: str = "broad") -> pd.DataFrame:
     """Per scope x API: how many endpoints each scope unlocks, and whether the token holds it."""
-    check_era(era)
+    era = check_era(era)
     have = _granted_set(granted)
     eps, reqs, _ = _static(era)
     counts: dict[tuple[str, str], int] = {}

@@ -78,7 +78,7 @@ def least_privilege(endpoints: Iterable[Any], era: str = "granular") -> frozense
     broad scope (wider, and gone in September 2027) is chosen only for the endpoints no
     granular scope reaches, so two narrow scopes beat one wide one.
     """
-    check_era(era)
+    era = check_era(era)
     eps = as_endpoints(endpoints)
     if era == "mixed":
         now = [ep for ep in eps if not unreachable(ep, "granular")]

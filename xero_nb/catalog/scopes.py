@@ -118,10 +118,11 @@ def known_scopes() -> frozenset[str]:
 
 
 def check_era(era: str) -> str:
-    """Return ``era`` if valid, else raise a clear error."""
-    if era not in ERAS:
+    """``era`` as this package names it (``"Granular "`` -> ``"granular"``), else a clear error."""
+    name = era.strip().lower() if isinstance(era, str) else era
+    if name not in ERAS:
         raise UnknownEraError(f"era must be one of {', '.join(ERAS)}, not {era!r}")
-    return era
+    return name
 
 
 # Names that third parties use and Xero has no scope for: what to say instead of a near miss.
@@ -460,5 +461,5 @@ def family(scope: str) -> str:
 
 def grants(scope: str, era: str = "broad") -> list[Endpoint]:
     """The endpoints one scope grants in ``era``."""
-    check_era(era)
+    era = check_era(era)
     return [ep for ep in load_catalog() if scope in required_scopes(ep, era)]

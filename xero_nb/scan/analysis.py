@@ -228,7 +228,7 @@ def _plan(eps: list[Endpoint], requested: frozenset[str], era: str = "mixed") ->
 
 def analyse(result: ScanResult, era: str = "mixed", requested: Any = None) -> ScanReport:
     """Judge a scan: ``requested`` scopes (default: those found in the code) in ``era``."""
-    check_era(era)
+    era = check_era(era)
     given = requested is not None
     have = parse_scopes(requested) if given else result.requested
     by_key = _endpoints(result.calls)

@@ -80,7 +80,7 @@ class Roster:
         ``era`` is broad, granular or mixed; ``approved_scopes`` are the restricted scopes Xero
         has approved it for; ``tier`` is Xero's developer tier (starter ... enterprise).
         """
-        check_era(era)
+        era = check_era(era)
         if kind not in ("web", "pkce"):
             raise SimulatorError(f"kind must be 'web' or 'pkce' (custom connections are demo-only), "
                                  f"not {kind!r}")

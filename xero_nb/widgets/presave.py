@@ -8,7 +8,10 @@ in redirect URLs, a bare 64-hex value such as a refresh token shown on its own) 
   ``application/json`` and other JSON types, recursively), error values and tracebacks;
 - the saved widget state (``metadata.widgets["application/vnd.jupyter.widget-state+json"]``):
   every string in each model's ``state``, recursively (a Text's or Textarea's ``value``, an
-  HTML's ``value``...). Binary buffers and images are left as they are.
+  HTML's ``value``...). Binary buffers and images are left as they are. What a person types
+  (a Text's, Textarea's or Combobox's ``value``) is masked more widely: any bare word shaped like
+  a token or secret (a client secret pasted among the scopes has nothing else to know it by); a
+  Password's ``value`` goes whatever it is.
 
 Cell sources are the user's code and stay untouched. The hook only replaces characters inside
 strings, so the notebook's JSON keeps its shape. When it removed something, it says so: a warning
@@ -36,7 +39,7 @@ import re
 from collections import Counter
 from typing import Any
 
-from xero_nb.redact import REDACTED, SECRET_NAMES, redact
+from xero_nb.redact import REDACTED, SECRET_NAMES, redact, said_safely
 
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 METADATA_KEY = "xero_nb"
@@ -48,7 +51,11 @@ _STATE_PARAM = re.compile(r"([?&#;]state=)(?!\[redacted\])[^&#\s\"'<>\\]+")
 _BINARY_PREFIXES = ("image/", "audio/", "video/", "application/pdf")
 # JSON keys whose string value is a credential whatever it looks like ("Code" is an account code).
 _SECRET_KEYS = SECRET_NAMES - {"code"}
-
+# Widgets a person types into. What they hold is masked more widely than other text: any word shaped
+# like a credential (a client secret pasted bare among the scopes has no key or prefix to know it by).
+_TYPED_MODELS = frozenset({"TextModel", "TextareaModel", "ComboboxModel"})
+# A password box's value is a secret whatever it looks like.
+_PASSWORD_MODELS = frozenset({"PasswordModel"})
 
 
 
@@ -71,6 +78,15 @@ class _Scrub:
         if n:
             self.removed[place] += n
         return cleaned
+
+    def typed(self, value: str, place: str) -> str:
+        """What a person typed into a text box: the shapes ``redact`` knows, and any bare word shaped
+        like a token or secret (long, letters and digits, no dot: never a scope name or a GUID)."""
+        cleaned = self.string(value, place)
+        masked = said_safely(cleaned)
+        if masked != cleaned:
+            self.removed[place] += max(masked.count(REDACTED) - cleaned.count(REDACTED), 1)
+        return masked
 
     def secret(self, value: Any, place: str) -> Any:
         """The value of a credential key ({"refresh_token": ...}): any non-empty string goes."""
@@ -130,10 +146,17 @@ class _Scrub:
         for model in models.values():
             if not isinstance(model, dict) or not isinstance(model.get("state"), dict):
                 continue
-            name = str(model.get("model_name", "widget")).removesuffix("Model")
+            model_name = str(model.get("model_name", "widget"))
+            name = model_name.removesuffix("Model")
             state = model["state"]
             for key, value in list(state.items()):
-                state[key] = self.json(value, f"widget {name}.{key}")
+                place = f"widget {name}.{key}"
+                if key == "value" and isinstance(value, str) and model_name in _PASSWORD_MODELS:
+                    state[key] = self.secret(value, place)
+                elif key == "value" and isinstance(value, str) and model_name in _TYPED_MODELS:
+                    state[key] = self.typed(value, place)
+                else:
+                    state[key] = self.json(value, place)
 
     def notebook(self, nb: dict[str, Any]) -> None:
         for cell in nb.get("cells") or ():

@@ -176,7 +176,8 @@ class ScanState(Background, Noticed):
     @guarded
     def set_era(self, era: str) -> None:
         """Judge the scan in another era (broad / granular / mixed); no re-scan needed."""
-        if check_era(era) == self.era:  # the panel's dropdown echoing the state
+        era = check_era(era)
+        if era == self.era:  # the panel's dropdown echoing the state
             return
         self.era = era
         self._era_chosen = True

@@ -87,13 +87,14 @@ class ScopeState:
     # -- changes ------------------------------------------------------------------
     def set_era(self, era: str) -> None:
         """Switch between broad, granular and mixed."""
-        if check_era(era) != self.era:
+        era = check_era(era)
+        if era != self.era:
             self.era = era
             self._notify("era")
 
     def set_token_era(self, era: str) -> None:
         """The token's own era (its app's); also switches the explored era to it."""
-        self.token_era = check_era(era)
+        self.token_era = era = check_era(era)
         if self.era != era:
             self.era = era
             self._notify("era")
