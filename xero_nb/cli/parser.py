@@ -230,6 +230,8 @@ def _scan(sc: argparse.ArgumentParser) -> None:
     sc.add_argument("--exclude", action="append", default=[], metavar="GLOB",
                     help="leave out files whose path matches (repeatable): 'tests/' or 'tests/*' for "
                          "test doubles, '*_mock.py'")
+    sc.add_argument("--quiet", action="store_true",
+                    help="no progress line on stderr (it is drawn on a terminal only)")
     _format(sc, ("table", "json", "csv", "sarif"))
 
 

@@ -12,9 +12,11 @@ import csv
 import json
 import sys
 
+from typing import TextIO
+
 from xero_nb.cli.helpers import FAILED, OK, USAGE, CliError, take_path
 from xero_nb.scan.analysis import ScanReport, analyse
-from xero_nb.scan.engine import MAX_LEFT_OUT, scan_tree
+from xero_nb.scan.engine import MAX_LEFT_OUT, Progress, scan_tree
 
 _CSV_COLUMNS = ("file", "line", "api", "operation_id", "method", "path", "recognised_by", "confidence",
                 "note", "snippet")
@@ -61,6 +63,18 @@ def _table(report: ScanReport) -> None:
     print(f"\n{verdict} ({report.era} era)", file=sys.stderr)
 
 
+def progress_line(stream: TextIO, steps: int = 100) -> Progress:
+    """``progress(done, total, file)`` drawing one line on ``stream`` (a terminal): how many files of
+    how many, and the one just read; redrawn about ``steps`` times in all, ended with a newline."""
+    def show(done: int, total: int, name: str) -> None:
+        if done < total and done % max(total // steps, 1):
+            return
+        line = f"\rscan {done}/{total} files {name}"
+        print(line[:110].ljust(110), end="\n" if done >= total else "", file=stream, flush=True)
+
+    return show
+
+
 def cmd_scan(args: argparse.Namespace) -> int:
     """Scan a folder, file or git repository; print calls, least privilege and the plan."""
     # `--requested a b PATH`: argparse hands the path to the scope list
@@ -69,7 +83,10 @@ def cmd_scan(args: argparse.Namespace) -> int:
         raise CliError("give the folder, file or git repository to scan (e.g. xero-nb scan .)",
                        USAGE)
     try:
-        result = scan_tree(args.path, exclude=args.exclude)
+        # a progress line where a person watches (a terminal), not in a CI log or a pipe
+        shown = not args.quiet and sys.stderr.isatty()
+        result = scan_tree(args.path, progress=progress_line(sys.stderr) if shown else None,
+                           exclude=args.exclude)
     except FileNotFoundError as exc:
         raise CliError(str(exc), USAGE) from None
     requested = " ".join(args.requested) if args.requested is not None else None
