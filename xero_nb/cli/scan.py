@@ -11,7 +11,6 @@ import argparse
 import csv
 import json
 import sys
-
 from typing import TextIO
 
 from xero_nb.cli.helpers import FAILED, OK, USAGE, CliError, take_path

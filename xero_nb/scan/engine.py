@@ -22,7 +22,7 @@ from xero_nb.scan.model import CallSite, ScanResult, UnknownCall
 from xero_nb.scan.requested import requested_scopes
 from xero_nb.scan.sdk import pyxero_calls, sdk_calls
 from xero_nb.scan.source import CODE, Source
-from xero_nb.scan.urls import Pending, http_calls, settle
+from xero_nb.scan.urls import Constant, Pending, Use, http_calls, name_uses, settle, settle_constant
 
 Progress = Callable[[int, int, str], None]
 # Folders of other people's code or of built output, not read (a monorepo's packages/ is read: its
@@ -129,20 +129,41 @@ def _readable(data: bytes) -> bool:
 
 
 def scan_source(src: Source, result: ScanResult, bases: dict[str, str], others: set[str],
-                pending: list[Pending]) -> None:
-    """Add one lexed file's calls, unknown Xero URLs and requested scopes to ``result``."""
+                pending: list[Pending | Constant], uses: dict[str, list[Use]]) -> None:
+    """Add one lexed file's calls, unknown Xero URLs and requested scopes to ``result``; what only
+    the whole tree settles goes to ``pending`` (paths on a base named elsewhere, URL constants),
+    and where this file calls a verb with a constant goes to ``uses``."""
     result.scopes.extend(requested_scopes(src))
     if src.is_config:
         return
     result.calls.extend(sdk_calls(src))
     result.calls.extend(pyxero_calls(src))
+    for name, found_uses in name_uses(src).items():
+        uses.setdefault(name, []).extend(found_uses)
     for found in http_calls(src, bases, others):
-        if isinstance(found, Pending):
+        if isinstance(found, (Pending, Constant)):
             pending.append(found)
         elif isinstance(found, UnknownCall):
             result.unknown.append(found)
         else:
             result.calls.append(found)
+
+
+def _uses_elsewhere(base_dir: str, names: list[str], spelled: set[str], uses: dict[str, list[Use]]) -> None:
+    """Add to ``uses`` where the files that mention no Xero marker (``from .constants import
+    POST_INVOICE``) call a verb with one of these constants: only files holding a name are lexed."""
+    wanted = [n.encode() for n in spelled]
+    for name in names:
+        try:
+            with open(base_dir + name, "rb") as fh:
+                data = fh.read(MAX_BYTES)
+        except OSError:
+            continue
+        if any(w in data for w in wanted):
+            src = Source.of(Path(name).as_posix(), suffix_of(os.path.basename(name)) or "",
+                            data.decode("utf-8", "replace"))
+            for key, found in name_uses(src).items():
+                uses.setdefault(key, []).extend(found)
 
 
 def scan_tree(path: str | os.PathLike[str], progress: Progress | None = None,
@@ -183,7 +204,9 @@ def scan_tree(path: str | os.PathLike[str], progress: Progress | None = None,
     result = ScanResult(root=text, left_out=left_out)
     bases: dict[str, str] = {}
     others: set[str] = set()
-    pending: list[Pending] = []
+    pending: list[Pending | Constant] = []
+    uses: dict[str, list[Use]] = {}
+    unlexed: list[str] = []
     for done, name in enumerate(names, 1):
         try:
             with open(base_dir + name, "rb") as fh:
@@ -207,15 +230,31 @@ def scan_tree(path: str | os.PathLike[str], progress: Progress | None = None,
             if _mentions_xero(data):
                 suffix = suffix_of(os.path.basename(name)) or ""
                 src = Source.of(Path(name).as_posix(), suffix, data.decode("utf-8", "replace"))
-                scan_source(src, result, bases, others, pending)
+                scan_source(src, result, bases, others, pending, uses)
+            elif suffix_of(os.path.basename(name)) in CODE:
+                unlexed.append(name)  # may call a Xero URL constant defined elsewhere (read again if so)
         if progress is not None:
             progress(done, len(names), name)
+    constants = [p for p in pending if isinstance(p, Constant)]
+    extended: set[str] = set()  # constants a longer path was built on (f"{INVOICES_URL}/{id}")
     for p in pending:
+        if isinstance(p, Constant):
+            continue
         settled = settle(p, bases, others)
+        if settled is not None:
+            extended.add(p.name)
         if isinstance(settled, CallSite):
             result.calls.append(settled)
         elif settled is not None:
             result.unknown.append(settled)
+    if unlexed and any(c.name not in uses for c in constants):
+        _uses_elsewhere(base_dir, unlexed, {c.spelled for c in constants if c.name not in uses}, uses)
+    for c in constants:
+        for site in settle_constant(c, uses, extended=c.name in extended):
+            if isinstance(site, CallSite):
+                result.calls.append(site)
+            else:
+                result.unknown.append(site)
     result.calls.sort(key=lambda c: (c.file, c.line))
     result.unknown.sort(key=lambda c: (c.file, c.line))
     return result

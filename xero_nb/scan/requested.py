@@ -43,7 +43,7 @@ def misspelt_in(body: str) -> list[str]:
     """Dotted words in ``body`` that look like a Xero scope but are none (``accounting.contact.read``,
     ``acounting.settings``): a family Xero uses, or a near miss of one of its scopes."""
     known = known_scopes()
-    families, dotted = _dotted()
+    families = _dotted()[0]
     out = []
     for w in _WORD.findall(body.replace("%20", " ")):
         if "." not in w or w in known or w.count(".") > 3 or len(w) > 60 or ".xro" in w.lower():
@@ -51,9 +51,15 @@ def misspelt_in(body: str) -> list[str]:
         if any(c.isupper() for part in w.split(".") for c in part[1:]):
             continue  # CamelCase inside a part: another provider's scope (Files.ReadWrite), a namespace
         head = re.split(f"[{_ODD}]", w)[-1].split(".", 1)[0].lower()  # "openid<NBSP>accounting"
-        if head in families or difflib.get_close_matches(w, dotted, 1, 0.85):
+        if head in families or _near_scope(w):
             out.append(w)
     return out
+
+
+@lru_cache(maxsize=8192)
+def _near_scope(word: str) -> bool:
+    """True when ``word`` is a near miss of a dotted Xero scope (the same words recur across files)."""
+    return bool(difflib.get_close_matches(word, _dotted()[1], 1, 0.85))
 
 
 def _scopes_in(body: str) -> tuple[list[str], bool, bool]:

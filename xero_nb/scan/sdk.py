@@ -9,7 +9,8 @@ when the call passes arguments: every operation that needs a tenant takes it as 
 argument, so a response getter such as PHP's ``$result->getInvoices()`` is not taken for a call.
 
 pyxero's managers (``xero.invoices.all()``, ``.filter(...)``, ``.get(id)``, ``.put(...)``,
-``.save(...)``, ``xero.payrollAPI.employees.all()``, ``xero.projectsAPI.projects.all()``) count
+``.save(...)``, ``xero.payrollAPI.employees.all()``, ``xero.projectsAPI.projects.all()``, and the
+others pyxero's managers have: history, attachments, ``email``, ``online_invoice``, allocations) count
 when their root is the ``Xero(...)`` object, so ORM managers (``Invoice.objects.filter``) do not.
 """
 
@@ -35,6 +36,21 @@ _DECLARED = re.compile(r"[ \t]+([A-Za-z_$][\w$]*)\s*[=;,)]")
 _XERO_OBJECT = re.compile(r"([\w.]+)\s*=\s*$")
 _KEYWORDS = frozenset({"new", "extends", "implements", "import", "from", "as", "return", "class"})
 PYXERO_VERBS = {"all": "GET", "filter": "GET", "get": "GET", "put": "PUT", "save": "POST", "delete": "DELETE"}
+# pyxero's other manager methods (its BaseManager's decorated ones): method and the path after the
+# resource; {id} is the object's id (a file name for attachments).
+_ID, _FILE = "/{id}", "/file.pdf"
+PYXERO_MORE = {
+    "get_history": ("GET", _ID + "/History"), "put_history": ("PUT", _ID + "/History"),
+    "get_attachments": ("GET", _ID + "/Attachments"),
+    "get_attachment_data": ("GET", _ID + "/Attachments" + _FILE),
+    "get_attachment": ("GET", _ID + "/Attachments" + _FILE),
+    "put_attachment_data": ("PUT", _ID + "/Attachments" + _FILE),
+    "put_attachment": ("PUT", _ID + "/Attachments" + _FILE),
+    "email": ("POST", _ID + "/Email"), "online_invoice": ("GET", _ID + "/OnlineInvoice"),
+    "put_allocation": ("PUT", _ID + "/Allocations"),
+    "delete_allocation": ("DELETE", _ID + "/Allocations" + _ID),
+    "actions": ("GET", "/Actions"),
+}
 PYXERO_APIS = {"payrollapi": "payroll_au", "projectsapi": "projects", "filesapi": "files"}
 _LOOKBACK = 200
 _OWN = frozenset({"self", "this", "cls", "$this", "super", "base", "static"})
@@ -121,23 +137,19 @@ def sdk_calls(src: Source) -> Iterator[CallSite]:
     cat = load_catalog()
     variables: dict[str, list[tuple[int, str]]] | None = None
     uses_sdk: bool | None = None
-    matches = list(_CALL.finditer(text))
-    if src.suffix == ".rb":
-        matches += list(_RUBY_CALL.finditer(text))
-    for m in matches:
-        name = m.group(1)
+    for at, name, segs, args_at in _candidates(src):
         ops = operations_named(name)
         if normal(name) == "updatetenants":
             ops = (("identity", "getConnections"),)
-        if not ops or spans.kind_at(m.start()) != "code":
+        if not ops or spans.kind_at(at) != "code":
             continue
-        segs = receiver(text, m.start())
+        segs = segs if segs is not None else receiver(text, at)
         if not segs or (len(segs) == 1 and segs[0] in _OWN):
             continue  # an object's own method, named like an operation (a wrapper around the SDK)
         if variables is None:
             variables = api_variables(src)
         last = normal(segs[-1])
-        api = _api_at(variables[last], m.start()) if last in variables else api_of(segs[-1])
+        api = _api_at(variables[last], at) if last in variables else api_of(segs[-1])
         if ops[0][0] == "identity" and name.lower() == "updatetenants":
             api = "identity" if "xero" in last else None
             if api is None:
@@ -150,7 +162,7 @@ def sdk_calls(src: Source) -> Iterator[CallSite]:
         else:
             if uses_sdk is None:
                 uses_sdk = src.uses_sdk()
-            if not uses_sdk or not _has_args(text, m.end()):
+            if not uses_sdk or not _has_args(text, args_at):
                 continue
             mentioned = {a for bound in variables.values() for _, a in bound}
             narrowed = [k for k in ops if k[0] in mentioned] or list(ops)
@@ -158,12 +170,30 @@ def sdk_calls(src: Source) -> Iterator[CallSite]:
             confidence = 0.7 if len(narrowed) == 1 else 0.5
             note = "receiver not tied to an API class" + (
                 f"; could also be {', '.join(a for a, _ in narrowed[1:])}" if len(narrowed) > 1 else "")
-        if key == ("accounting", "getReportFromId") and _BANK_STATEMENT_ARG.match(text, m.end()):
+        if key == ("accounting", "getReportFromId") and _BANK_STATEMENT_ARG.match(text, args_at):
             # the report id names the restricted report, its own catalog operation (§6)
             key, note = ("accounting", "getReportBankStatement"), "report id BankStatement"
         ep = cat.get(*key)
-        yield CallSite(src.rel, src.line(m.start()), src.snippet(m.start()), ep.api, ep.operation_id,
+        yield CallSite(src.rel, src.line(at), src.snippet(at), ep.api, ep.operation_id,
                        ep.method, ep.path, src.sdk, confidence, note)
+
+
+# getattr(accounting_api, "get_accounts")(tenant_id): a method named in a string, then called
+_GETATTR = re.compile(r"\bgetattr\s*\(\s*([A-Za-z_][\w.]{0,80}?)\s*,\s*[\"'](\w+)[\"']\s*\)\s*\(")
+
+
+def _candidates(src: Source) -> Iterator[tuple[int, str, list[str] | None, int]]:
+    """``(offset, method name, receiver chain or None: read it before the offset, where the
+    arguments start)`` of each call that may be an SDK operation."""
+    text = src.text
+    for m in _CALL.finditer(text):
+        yield m.start(), m.group(1), None, m.end()
+    if src.suffix == ".rb":
+        for m in _RUBY_CALL.finditer(text):
+            yield m.start(), m.group(1), None, m.end()
+    if src.suffix == ".py" and "getattr" in text:
+        for m in _GETATTR.finditer(text):
+            yield m.start(), m.group(2), m.group(1).split("."), m.end()
 
 
 # get_report_from_id(tenant, "BankStatement") / report_id="BankStatement": the arguments after the "("
@@ -206,7 +236,7 @@ def pyxero_calls(src: Source) -> Iterator[CallSite]:
     cat = load_catalog()
     for m in _CALL.finditer(text):
         verb = m.group(1)
-        if verb not in PYXERO_VERBS or spans.kind_at(m.start()) != "code":
+        if (verb not in PYXERO_VERBS and verb not in PYXERO_MORE) or spans.kind_at(m.start()) != "code":
             continue
         segs = receiver(text, m.start())
         if len(segs) < 2:
@@ -220,10 +250,14 @@ def pyxero_calls(src: Source) -> Iterator[CallSite]:
         seg = segments.get(manager) or segments.get(manager.rstrip("s"))
         if seg is None:
             continue
-        method = PYXERO_VERBS[verb]
         path = "/" + seg
-        if verb in ("get", "delete") and _has_args(text, m.end()):
-            path += "/" + (_literal_arg(text, m.end()) or _ANY_ID)
+        if verb in PYXERO_MORE:
+            method, rest = PYXERO_MORE[verb]
+            path += rest.replace("{id}", _ANY_ID)
+        else:
+            method = PYXERO_VERBS[verb]
+            if verb in ("get", "delete") and _has_args(text, m.end()):
+                path += "/" + (_literal_arg(text, m.end()) or _ANY_ID)
         found = [ep for ep, _ in cat.match(method, _base(api) + path) if ep.api == api]
         if not found:
             continue

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -51,6 +51,106 @@ _BACK = re.compile(r"\b(?:(get|post|put|patch|delete)(?:async)?\s*\("
                    r"|\b(?:responses|httpretty|respx)\.(get|post|put|patch|delete)\b)", re.IGNORECASE)
 _FWD = re.compile(r"method\s*[:=]>?\s*['\"](get|post|put|patch|delete)['\"]", re.IGNORECASE)
 _JAVA_FWD = re.compile(r"\.(GET|POST|PUT|DELETE)\(")
+
+
+# A name that holds a URL, called with a verb as the whole argument: requests.put(INVOICES_URL, ...),
+# self.session.post(self.POST_INVOICE), fetch(URL, {method: "PUT"}), http_delete(URL), request("PUT", URL).
+# Found from the constant's name back (few names are in capitals before a "," or ")"): _NAME_AT,
+# then _VERB_BEFORE on the text before it, which must end where the argument starts.
+_NAME_AT = re.compile(r"\b([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)(?=\s*[,)])")
+_VERB_BEFORE = re.compile(
+    r"\b(?:(get|post|put|patch|delete)(?:async)?\s*\(\s*"
+    r"|request(?:async)?\s*\(\s*['\"](get|post|put|patch|delete)['\"]\s*,\s*"
+    r"|httpmethod\.(get|post|put|patch|delete)\s*,\s*"
+    # the app's own wrapper: http_put(URL), self._post_request(URL), do_get(URL), postRequest(URL)
+    r"|\b_?(?:[a-z]\w{0,30}?_)?(get|post|put|patch|delete)(?:_?(?:request|req|call|json|data|api))?\s*\(\s*"
+    r"|(fetch)\s*\(\s*)"
+    r"(?:[A-Za-z_$][\w$]*\.){0,3}$", re.IGNORECASE)
+# a constant's name (INVOICES_URL, POST_INVOICE): its uses anywhere are calls of its URL
+_CONSTANT = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z]{2,}[0-9]*")
+
+
+# a path word held by a constant: CONTACTS = "Contacts", INVOICE_PATH = 'Invoices/{id}'
+_WORD_CONSTANT = re.compile(
+    r"""(?m)^[ \t]*(?:(?:export[ \t]+)?(?:const|static|final|public|private|readonly)[ \t]+)*"""
+    r"""(?:[\w<>]+[ \t]+)?([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)[ \t]*(?::[ \t]*\w+[ \t]*)?=[ \t]*"""
+    r"""["']([A-Za-z][A-Za-z0-9]{1,40}(?:/[A-Za-z0-9{}]{1,40}){0,3})["'][ \t]*;?[ \t]*$""")
+_WORD_HOLE = re.compile(r"\$?\{([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)\}")
+
+
+def _filled(words: dict[str, str]) -> Callable[[re.Match[str]], str]:
+    """A ``re.sub`` replacement: a ``{NAME}`` placeholder as the word its constant holds, else as it is."""
+    return lambda hole: words.get(hole.group(1), hole.group(0))
+
+
+def _words(text: str) -> dict[str, str]:
+    """The file's constants that hold one path word or a few (``{"CONTACTS": "Contacts"}``)."""
+    return {m.group(1): m.group(2) for m in _WORD_CONSTANT.finditer(text)}
+
+
+@dataclass(frozen=True, slots=True)
+class Use:
+    """A name passed whole to a call with a verb: where, and the verb."""
+
+    file: str
+    line: int
+    snippet: str
+    method: str
+
+
+def name_uses(src: Source) -> dict[str, list[Use]]:
+    """Normalised constant name -> each place ``src`` calls a verb with it as the whole URL."""
+    out: dict[str, list[Use]] = {}
+    text = src.text
+    for at in _NAME_AT.finditer(text):
+        name = at.group(1)
+        if _CONSTANT.fullmatch(name) is None:
+            continue
+        m = _VERB_BEFORE.search(text, max(0, at.start() - 120), at.start())
+        if m is None or src.spans.kind_at(m.start()) != "code":
+            continue
+        verb = next(g for g in m.groups() if g)
+        if verb.lower() == "fetch":
+            fwd = _FWD.search(_call_rest(text, at.end()))
+            verb = fwd.group(1) if fwd else "GET"
+        out.setdefault(normal(name), []).append(Use(src.rel, src.line(m.start()), src.snippet(m.start()),
+                                                    verb.upper()))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Constant:
+    """A URL held by a constant whose call was not seen where it is defined: its uses, in any file,
+    are the calls (one per verb it is used with); none seen, the definition is one, GET assumed."""
+
+    file: str
+    line: int
+    snippet: str
+    name: str  # normalised
+    url: str
+    spelled: str  # as the code writes it (INVOICES_URL): what a file that uses it holds
+
+
+def settle_constant(c: Constant, uses: dict[str, list[Use]], extended: bool = False
+                    ) -> list[CallSite | UnknownCall]:
+    """The calls a constant's URL makes: one per use with a verb; else, unless a longer path was built
+    on it (``extended``: ``f"{INVOICES_URL}/{id}"``, a call of its own), its definition (GET assumed)."""
+    found: list[CallSite | UnknownCall] = []
+    for use in uses.get(c.name, ()):
+        ep, note, verb = resolve(use.method, c.url)
+        if ep is None:
+            found.append(UnknownCall(use.file, use.line, use.snippet, verb, c.url))
+        else:
+            found.append(CallSite(use.file, use.line, use.snippet, ep.api, ep.operation_id, ep.method,
+                                  ep.path, "http", min(0.85, 0.6 if "could also be" in note else 1),
+                                  f"URL from {c.name.upper()} ({c.file}:{c.line})"))
+    if found or extended:
+        return found
+    ep, note, verb = resolve(None, c.url)
+    if ep is None:
+        return [UnknownCall(c.file, c.line, c.snippet, verb, c.url)]
+    return [CallSite(c.file, c.line, c.snippet, ep.api, ep.operation_id, ep.method, ep.path, "http", 0.6,
+                     note)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,14 +224,27 @@ def _call_rest(text: str, e: int, limit: int = 300) -> str:
     return text[e: e + limit]
 
 
+def _still_open(text: str, start: int) -> bool:
+    """True when the call whose "(" ends just before ``start`` is still open at the end of ``text``
+    (``requests.get(`` around the string; not one closed before a ``raise Error(`` that holds it)."""
+    depth = 1
+    for ch in text[start:]:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return False
+    return True
+
+
 def _method(src: Source, s: int, e: int) -> tuple[str | None, float]:
     """The HTTP method of the call around the string at ``s``..``e``, and how sure."""
     text = src.text
     prefix = text[max(0, s - 200): s]
     found = None
     for m in _BACK.finditer(prefix):
-        between = prefix[m.end():]
-        if m.group(6) or between.count("(") >= between.count(")"):
+        if m.group(6) or _still_open(prefix, m.end()):
             found = m
     after = _call_rest(text, e)
     if found is not None and not found.group(5):
@@ -192,11 +305,18 @@ def _site(src: Source, pos: int, method: str | None, conf: float, url: str) -> C
 
 
 def http_calls(src: Source, bases: dict[str, str], others: set[str]
-               ) -> Iterator[CallSite | UnknownCall | Pending]:
-    """Raw HTTP calls in ``src``; records the names it assigns Xero bases (or other strings) to."""
+               ) -> Iterator[CallSite | UnknownCall | Pending | Constant]:
+    """Raw HTTP calls in ``src``; records the names it assigns Xero bases (or other strings) to.
+
+    A constant (``INVOICES_URL = "https://api.xero.com/api.xro/2.0/Invoices"``) whose call is not
+    seen beside it is a ``Constant``: its uses in every file decide its calls, one per verb."""
     text, spans = src.text, src.spans
+    words: dict[str, str] | None = None
     for s, e in spans.strings():
         body = _content(text, s, e)
+        if "{" in body and _WORD_HOLE.search(body):  # f"{BASE}/{CONTACTS}" with CONTACTS = "Contacts"
+            words = _words(text) if words is None else words
+            body = _WORD_HOLE.sub(_filled(words), body)
         m = _BASE.search(body) if "xro/" in body or "xero.com" in body or "appstore/" in body else None
         if m is not None:
             path = _concatenated(src, e, _clean(body[m.end():]))
@@ -206,8 +326,18 @@ def http_calls(src: Source, bases: dict[str, str], others: set[str]
                     bases[normal(var.group(1))] = ORIGIN + ("/" + m.group(1) if m.group(1) else "")
                 continue
             method, conf = _method(src, s, e)
+            if method is None and _said(text, s):
+                continue  # logger.info("calling https://api.xero.com/..."), raise Error("GET ... failed")
             head = ORIGIN + ("/" + m.group(1) if m.group(1) else "")
-            yield _site(src, s, method, conf, head + "/" + path.lstrip("/"))
+            url = head + "/" + path.lstrip("/")
+            if method is None:
+                var = _ASSIGNED.search(text[max(0, s - 80): s].rsplit("\n", 1)[-1])
+                if var and _CONSTANT.fullmatch(var.group(1)):
+                    bases.setdefault(normal(var.group(1)), url)  # f"{INVOICES_URL}/{id}" reads on
+                    yield Constant(src.rel, src.line(s), src.snippet(s), normal(var.group(1)), url,
+                                   var.group(1))
+                    continue
+            yield _site(src, s, method, conf, url)
             continue
         lead = _LEAD.match(body)
         name = None
@@ -233,9 +363,43 @@ def http_calls(src: Source, bases: dict[str, str], others: set[str]
         yield Pending(src.rel, src.line(s), src.snippet(s), normal(name.split(".")[-1]), path, method, conf)
 
 
+# Calls that say a text rather than send it: logging, printing, an exception's message.
+_SAYING = frozenset({"log", "logger", "logging", "console", "print", "printf", "println", "puts", "echo",
+                     "debug", "info", "warn", "warning", "error", "critical", "exception", "fatal", "trace",
+                     "notice", "alert", "assert", "assertin", "assertequal"})
+_CALLEE = re.compile(r"([A-Za-z_$][\w$]*)\s*$")
+
+
+def _said(text: str, s: int) -> bool:
+    """True when the string at ``s`` is an argument of a call that says it (a log line, a printout,
+    an exception's message, a format): a message naming a URL is no call of it."""
+    depth, i, lo = 0, s - 1, max(0, s - 240)
+    while i >= lo:
+        ch = text[i]
+        if ch in ")]}":
+            depth += 1
+        elif ch in "([{":
+            if depth == 0:
+                if ch != "(":
+                    return False
+                callee = _CALLEE.search(text, max(0, i - 60), i)
+                name = callee.group(1).lower() if callee else ""
+                statement = text[text.rfind("\n", 0, i) + 1: i].lstrip()
+                return (name in _SAYING or name.endswith(("error", "exception"))
+                        or statement.startswith(("raise ", "throw ")))
+            depth -= 1
+        elif ch in ";\n" and depth == 0 and text[max(0, i - 1)] not in ",(+":
+            return False
+        i -= 1
+    return False
+
+
 def settle(p: Pending, bases: dict[str, str], others: set[str]) -> CallSite | UnknownCall | None:
-    """A pending path as a call, once every file's names are known (None: not a Xero call)."""
+    """A pending path as a call, once every file's names are known (None: not a Xero call, or a
+    path that is all placeholders: a helper's ``f"{BASE}/{endpoint}"``, whose callers name the call)."""
     base = bases.get(p.name)
+    if all(seg == "{p}" for seg in p.path.split("/") if seg) and (base is None or _BASE.fullmatch(base)):
+        return None
     conf = p.confidence
     if base is None:
         if p.name in others or "xero" not in p.name:
