@@ -12,6 +12,7 @@ with its own restricted scope: a literal path, so it wins over ``/Reports/{Repor
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import Any
 
 from xero_nb.catalog import files
 from xero_nb.catalog.paths import PathMatcher
-from xero_nb.errors import AmbiguousEndpointError, CatalogError, EndpointNotFoundError
+from xero_nb.errors import AmbiguousEndpointError, CatalogError, EndpointNotFoundError, non_ascii, printable
 from xero_nb.models import Endpoint, Param
 
 INDEX_PATH = Path(files.INDEX)
@@ -28,6 +29,7 @@ DOCUMENTED_PATH = Path(files.DOCUMENTED)
 
 _REGIONS = {"AU", "NZ", "UK"}
 _METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
+_METHOD_SPLIT = re.compile(r"([A-Za-z]+)(?:[ \t]*[,;][ \t]*|[ \t]+)")
 
 
 def _endpoints_from_index(index: dict[str, Any]) -> list[Endpoint]:
@@ -172,7 +174,9 @@ class Catalog:
             return item
         if isinstance(item, str):
             text = item.strip()
-            head, sep, rest = text.partition(" ")
+            # "GET /Invoices", "GET\t/Invoices" or "GET,/Invoices" (two cells of a spreadsheet)
+            split = _METHOD_SPLIT.match(text)
+            head, sep, rest = (split.group(1), " ", text[split.end():]) if split else (text, "", "")
             # "GET:URL" (the URL may hold spaces in its query: where=Name == "x")
             if (not sep or head.upper() not in _METHODS) and text.split(":", 1)[0].upper() in _METHODS:
                 head, sep, rest = text.partition(":")
@@ -190,9 +194,13 @@ class Catalog:
             raise EndpointNotFoundError(f"the URL holds a line break or tab: give one URL (two pasted on "
                                         f"two lines?): {url.strip()[:120]!r}")
         if found is None:
+            from xero_nb.catalog.nearby import nearby
+
+            odd = non_ascii(method, "the method") or non_ascii(url, "the URL")
             raise EndpointNotFoundError(
-                f"no Xero endpoint matches {method.strip().upper()} {url.strip()} "
-                f"(catalog of {len(self)} operations, spec {self.spec_version})")
+                f"no Xero endpoint matches {printable(method.strip().upper())} {printable(url.strip())} "
+                f"(catalog of {len(self)} operations, spec {self.spec_version})"
+                f"{f'; {odd}' if odd else ''}{nearby(self, method, url.strip(), region)}")
         return found
 
 

@@ -20,7 +20,9 @@ from xero_nb.catalog.scopes import (
     check_era,
     granular_overlay,
     known_scopes,
+    mapping,
     required_scopes,
+    restriction,
     scope_reach,
     scopes_warned,
     shown_name,
@@ -33,12 +35,13 @@ from xero_nb.models import Endpoint
 _EXACT_LIMIT = 18
 
 
-def as_endpoints(items: Iterable[Any] | str) -> list[Endpoint]:
-    """Endpoints from Endpoint objects, (method, url) pairs or "METHOD URL" strings."""
+def as_endpoints(items: Iterable[Any] | str, region: str | None = None) -> list[Endpoint]:
+    """Endpoints from Endpoint objects, (method, url) pairs or "METHOD URL" strings (``region``:
+    the organisation's country, AU, NZ or UK, for payroll URLs several regions share)."""
     cat = load_catalog()
     if isinstance(items, (str, Endpoint)):
         items = [items]
-    return [cat.endpoint(item) for item in items]
+    return [cat.endpoint(item, region=region) for item in items]
 
 
 def _cost(chosen: Iterable[str], reach: dict[str, int]) -> tuple[int, int, int]:
@@ -70,16 +73,24 @@ def _cover_group(needs: list[frozenset[str]], reach: dict[str, int]) -> frozense
     return frozenset(chosen_set)
 
 
-def least_privilege(endpoints: Iterable[Any], era: str = "granular") -> frozenset[str]:
+def least_privilege(endpoints: Iterable[Any], era: str = "granular", region: str | None = None
+                    ) -> frozenset[str]:
     """The smallest scope set granting every endpoint, read scopes preferred when they suffice.
 
     Exact (a set cover solved per group of scopes that share endpoints); endpoints any valid
     token may call add nothing. In the mixed era the granular scopes come first: a deprecated
     broad scope (wider, and gone in September 2027) is chosen only for the endpoints no
-    granular scope reaches, so two narrow scopes beat one wide one.
+    granular scope reaches, so two narrow scopes beat one wide one. The granular scopes stay
+    beside such a broad scope even where it would grant their calls too: fewer scopes today, but
+    when Xero removes it those calls would need a new consent; with them the token keeps them.
+    ``least_privilege_notes`` says this where it applies. ``region`` (AU, NZ, UK) settles payroll
+    URLs that several regions share (``GET /payroll.xro/2.0/Employees``).
+
+    >>> sorted(least_privilege(["PUT /Receipts", "GET /BankTransfers"], era="mixed"))
+    ['accounting.banktransactions.read', 'accounting.transactions']
     """
     era = check_era(era)
-    eps = as_endpoints(endpoints)
+    eps = as_endpoints(endpoints, region)
     if era == "mixed":
         now = [ep for ep in eps if not unreachable(ep, "granular")]
         if len(now) < len(eps):
@@ -87,6 +98,40 @@ def least_privilege(endpoints: Iterable[Any], era: str = "granular") -> frozense
             return least_privilege(now, "granular") | _least(rest, "mixed")
         return least_privilege(eps, "granular")
     return _least(eps, era)
+
+
+def least_privilege_notes(endpoints: Iterable[Any], chosen: Iterable[str],
+                          era: str = "granular", region: str | None = None) -> list[str]:
+    """What a least-privilege set cannot say by itself, one sentence each: the deprecated broad
+    scopes in it and why, the granular scopes beside one on purpose, gates and unsettled mappings."""
+    era = check_era(era)
+    eps = [ep for ep in as_endpoints(endpoints, region) if not unreachable(ep, era)]
+    deadline = f"{facts.BROAD_MIGRATION_DEADLINE:%B %Y}"
+    notes = sorted({r for ep in eps if (r := restriction(ep, era))})
+    for scope in sorted(chosen):
+        if scope not in DEPRECATED_BROAD:
+            continue
+        uses = [f"{ep.method} {ep.path}" for ep in eps
+                if scope in required_scopes(ep, era) and unreachable(ep, "granular")]
+        if uses:
+            notes.append(f"{scope} is a deprecated broad scope, chosen because no granular scope "
+                         f"reaches {', '.join(uses[:3])}; Xero removes it by {deadline}")
+        rest = [ep for ep in eps if not unreachable(ep, "granular")]
+        if uses and era == "mixed" and rest and all(scope in required_scopes(ep, "mixed") for ep in rest):
+            notes.append(f"the granular scopes beside {scope} are chosen on purpose: {scope} alone would "
+                         f"grant their calls today too, but it goes in {deadline}, and they keep those calls "
+                         "then (adding a scope later needs a new consent)")
+        elif era == "broad":  # the broad era counts the specs' scopes only
+            notes.append(f"{scope} is a deprecated broad scope (the broad era counts only the specs' "
+                         f"scopes); Xero removes it by {deadline}: era='mixed' or era='granular' for "
+                         "the 2026 scopes that replace it")
+    if era != "broad":  # a granular mapping Xero has not settled is said, never hidden
+        for ep in eps:
+            source, confidence, other = mapping(ep)
+            if confidence != "documented":
+                notes.append(f"{ep.method} {ep.path}: its granular scope is {confidence} (source: {source}"
+                             + (f"; other reading: {other}: request that too to be safe)" if other else ")"))
+    return notes
 
 
 def _least(eps: list[Endpoint], era: str) -> frozenset[str]:

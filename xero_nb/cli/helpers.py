@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from xero_nb.catalog.nearby import METHODS as METHODS  # (the order "/Invoices takes ..." lists them)
 from xero_nb.errors import non_ascii as non_ascii
 from xero_nb.errors import printable
 from xero_nb.models import Endpoint
@@ -19,8 +20,8 @@ from xero_nb.models import Endpoint
 OK, FAILED, USAGE, LOOKUP = 0, 1, 2, 3
 ERAS = ("broad", "granular", "mixed")
 REGIONS = ("AU", "NZ", "UK")
-METHODS = ("GET", "PUT", "POST", "PATCH", "DELETE")  # the order "/Invoices takes ..." lists them
-_ENDPOINT = re.compile(r"^\s*(GET|POST|PUT|PATCH|DELETE)\s*[:\s]\s*(\S.*)$", re.IGNORECASE)
+_ENDPOINT = re.compile(r"^\s*[\"']?(GET|POST|PUT|PATCH|DELETE)[\"']?\s*[:\s,;]\s*[\"']?(\S.*?)[\"']?\s*$",
+                       re.IGNORECASE)
 # A request line as a log prints it: "GET https://... HTTP/1.1", httpx's 'HTTP Request: GET
 # https://... "HTTP/1.1 401 Unauthorized"', an access log's '"GET /path HTTP/1.1" 200'. The
 # trailing protocol (and the status after it) marks it; what comes before the method is dropped.
@@ -178,6 +179,7 @@ def each_region(spec: str, region: str | None) -> tuple[Any, ...]:
 def find_endpoint(method: str, url: str, region: str | None = None) -> Any:
     """The catalog endpoint for one call (exit 3 when unknown or ambiguous)."""
     from xero_nb.catalog.index import load_catalog
+    from xero_nb.catalog.nearby import nearby
     from xero_nb.errors import AmbiguousEndpointError
 
     cat = load_catalog()
@@ -188,45 +190,8 @@ def find_endpoint(method: str, url: str, region: str | None = None) -> Any:
     if ep is None:
         odd = non_ascii(method, "the method") or non_ascii(url, "the URL")
         raise CliError(f"no Xero endpoint matches {printable(method.upper())} {printable(url)}"
-                       f"{f'; {odd}' if odd else ''}{_near(cat, method, url, region)}")
+                       f"{f'; {odd}' if odd else ''}{nearby(cat, method, url, region)}")
     return ep
-
-
-def _near(cat: Any, method: str, url: str, region: str | None) -> str:
-    """What the user may have meant: another method, the URL in another payroll region, or a
-    path one typo away."""
-    import difflib
-
-    verb = method.strip().upper()
-    if region is not None and verb in METHODS:
-        other = cat.candidates(method, url)
-        if other:
-            where = ", ".join(f"{ep.api} ({ep.payroll_region or 'all'}) at {ep.url}" for ep in other)
-            return (f" in region {region.upper()}: that URL is {where}; each payroll region has its "
-                    "own base (AU: payroll.xro/1.0, NZ and UK: payroll.xro/2.0)")
-    takes: dict[str, list[Any]] = {}
-    for other_method in METHODS:
-        eps = [ep for ep in cat.candidates(other_method, url) if region is None
-               or ep.payroll_region in (None, region.upper())]
-        if eps and other_method != verb:
-            takes[other_method] = eps
-    where = f"{next(iter(takes.values()))[0].path} takes {', '.join(takes)}" if takes else ""
-    if verb not in METHODS:
-        close = difflib.get_close_matches(verb, METHODS, n=1, cutoff=0.5)
-        guess = f"did you mean {close[0]}?" if close else f"the methods are {', '.join(METHODS)}"
-        return f" — {verb or '(empty)'} is not an HTTP method; {guess}" + (f" ({where})" if where else "")
-    if where:
-        return f" — {where}"
-    from urllib.parse import urlsplit
-
-    path = urlsplit(url if "://" in url else "https://x/" + url.lstrip("/")).path
-    for base in sorted({urlsplit(ep.base_url).path for ep in cat}, key=len, reverse=True):
-        if base and path.lower().startswith(base.lower() + "/"):
-            path = path[len(base):]
-            break
-    same = sorted({ep.path for ep in cat if ep.method == verb})
-    close = difflib.get_close_matches(path, same, n=2, cutoff=0.8)
-    return f" — did you mean {' or '.join(close)}?" if close else ""
 
 
 def take_path(values: list[str] | None, given: str | None, missing: str | None) -> tuple[
@@ -256,6 +221,21 @@ def lines(path: str) -> list[str]:
     """The non-blank, non-comment lines of a file (``-``: stdin)."""
     text = read_text(path)
     return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+def endpoint_lines(path: str) -> list[tuple[str, str]]:
+    """``(where, line)`` for each endpoint line of a file (``-``: stdin): blank lines, ``#``
+    comments and a spreadsheet's header row (``method,url``: no path, no HTTP method first) left out."""
+    out: list[tuple[str, str]] = []
+    for n, raw in enumerate(read_text(path).splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        first = re.split(r"[\s,;:]", line.strip("\"'"), maxsplit=1)[0].strip("\"'").upper()
+        if not out and "/" not in line and first not in METHODS:
+            continue  # a header row
+        out.append((f"{'stdin' if path == '-' else path}:{n}", line))
+    return out
 
 
 def endpoint(spec: str, region: str | None = None) -> Endpoint:

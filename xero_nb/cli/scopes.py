@@ -30,8 +30,8 @@ from xero_nb.cli.helpers import (
     each_region,
     emit,
     endpoint,
+    endpoint_lines,
     find_endpoint,
-    lines,
     logged_request,
     split_endpoint,
 )
@@ -68,9 +68,9 @@ def cmd_scopes_for(args: argparse.Namespace) -> int:
 
 
 def _require(args: argparse.Namespace, granted: frozenset[str]) -> int:
-    specs = list(args.require or [])
+    specs = [("", spec) for spec in args.require or []]
     if args.require_file:
-        specs += lines(args.require_file)
+        specs += endpoint_lines(args.require_file)
     if not specs:
         where = (f"{args.require_file} has no endpoint lines" if args.require_file
                  else "--require got no endpoints")
@@ -81,13 +81,13 @@ def _require(args: argparse.Namespace, granted: frozenset[str]) -> int:
 
     rows: list[dict[str, Any]] = []
     unread: list[str] = []  # specs no endpoint answers: said, the rest answered, the check fails
-    for spec in specs:
+    for where, spec in specs:
         try:
             eps: tuple[Any, ...] = (endpoint(spec, args.region),)
         except (CliError, XeroNbError) as exc:
             eps = each_region(spec, args.region)  # a URL of several payroll regions: each judged
             if not eps:
-                unread.append(said_safely(cli_words(str(exc))))
+                unread.append((f"{where}: " if where else "") + said_safely(cli_words(str(exc))))
                 continue
         for ep in eps:
             ok = is_allowed(ep, granted, args.era)
@@ -176,23 +176,29 @@ def cmd_least_privilege(args: argparse.Namespace) -> int:
     """The smallest scope set granting every listed endpoint."""
     from xero_nb.catalog.frames import least_privilege
 
-    specs = list(args.endpoints) + (lines(args.file) if args.file else [])
+    specs = [("", spec) for spec in args.endpoints] + (endpoint_lines(args.file) if args.file else [])
     if not specs:
         raise CliError("give endpoints as METHOD:URL arguments or --file", USAGE)
+    from xero_nb.errors import XeroNbError
+
     eps, regions = [], []
-    for spec in specs:
+    unread: list[str] = []  # lines no endpoint answers: said with where they are, the rest answered
+    for where, spec in specs:
         try:
             eps.append(endpoint(spec, args.region))
-        except CliError:
+        except (CliError, XeroNbError) as exc:
             each = each_region(spec, args.region)  # one operation per payroll region: all covered
             if not each:
-                raise
+                if not where:  # (an argument: the command line says which)
+                    raise
+                unread.append(f"{where}: {said_safely(cli_words(str(exc)))}")
+                continue
             eps += each
             which = ", ".join(str(ep.payroll_region) for ep in each)
             regions.append(f"{spec}: one operation per payroll region ({which}); scopes for each were "
                            "chosen (--region for one)")
-    from xero_nb.catalog.scopes import DEPRECATED_BROAD, unreachable
-    from xero_nb.facts import BROAD_MIGRATION_DEADLINE
+    from xero_nb.catalog.privilege import least_privilege_notes
+    from xero_nb.catalog.scopes import unreachable
 
     # a call no scope grants in this era is left out and said (as scan does), not a refusal of the
     # whole answer: the other calls still get their scopes, and the exit code says one cannot pass
@@ -201,43 +207,21 @@ def cmd_least_privilege(args: argparse.Namespace) -> int:
     chosen = sorted(least_privilege(eps, era=args.era))
     gated = [f"{ep.method} {ep.path}: left out, no scope grants it in the {args.era} era: "
              f"{unreachable(ep, args.era)}" for ep in left_out]
-    gated += sorted({r for ep in eps if (r := restriction(ep, args.era))}) + regions
-    for scope in chosen:
-        if scope in DEPRECATED_BROAD:
-            uses = [f"{ep.method} {ep.path}" for ep in eps
-                    if scope in required_scopes(ep, args.era) and unreachable(ep, "granular")]
-            if uses:
-                gated.append(f"{scope} is a deprecated broad scope, chosen because no granular scope "
-                             f"reaches {', '.join(uses[:3])}; Xero removes it by "
-                             f"{BROAD_MIGRATION_DEADLINE:%B %Y}")
-            rest = [ep for ep in eps if not unreachable(ep, "granular")]
-            if uses and args.era == "mixed" and rest and all(scope in required_scopes(ep, "mixed")
-                                                              for ep in rest):
-                # (the granular scopes beside it are on purpose: they keep their calls after 2027)
-                gated.append(f"the granular scopes beside {scope} are chosen on purpose: {scope} alone "
-                             "would grant their calls today too, but it goes in "
-                             f"{BROAD_MIGRATION_DEADLINE:%B %Y}, and they keep those calls then")
-            elif args.era == "broad":  # the broad era counts the specs' scopes only
-                gated.append(f"{scope} is a deprecated broad scope (the broad era counts only the specs' "
-                             f"scopes); Xero removes it by {BROAD_MIGRATION_DEADLINE:%B %Y}: --era mixed or "
-                             "granular for the 2026 scopes that replace it")
-    if args.era != "broad":  # a granular mapping Xero has not settled is said, never hidden
-        from xero_nb.catalog.scopes import mapping
-
-        for ep in eps:
-            source, confidence, other = mapping(ep)
-            if confidence != "documented":
-                gated.append(f"{ep.method} {ep.path}: its granular scope is {confidence} (source: {source}"
-                             + (f"; other reading: {other}: request that too to be safe)" if other else ")"))
+    gated += [cli_words(n) for n in least_privilege_notes(eps, chosen, args.era)] + regions
     if args.format == "json":
         emit({"era": args.era, "scopes": chosen, "endpoints": len(eps), "notes": gated,
-              "left_out": [f"{ep.method} {ep.path}" for ep in left_out]})
+              "left_out": [f"{ep.method} {ep.path}" for ep in left_out], "not_found": unread})
     else:
         # no scope at all: say so (a blank line reads as a failure, or as "no scopes" in a pipe)
         print(" ".join(chosen) if chosen else "(no scope needed: any valid token)")
         for note in gated:
             print(f"note: {note}", file=sys.stderr)
-    return FAILED if left_out else OK
+    for said in unread:  # every line that could not be read, with its line; the others were answered
+        print(f"xero-nb: {said}", file=sys.stderr)
+    if unread:
+        print(f"xero-nb: {len(unread)} line(s) not read: the scopes above cover the other {len(eps)} "
+              "endpoint(s) only", file=sys.stderr)
+    return LOOKUP if unread else FAILED if left_out else OK
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:

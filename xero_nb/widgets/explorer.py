@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from xero_nb.catalog.frames import least_privilege, migration_plan
+from xero_nb.catalog.privilege import least_privilege_notes
 from xero_nb.catalog.scopes import DEPRECATED_BROAD, OIDC_SCOPES, refused_at_authorize
 from xero_nb.widgets.notice import Noticed, guarded
 from xero_nb.widgets.scope_state import ScopeState, scope_change
@@ -132,8 +133,11 @@ class ExplorerState(Noticed):
             eps = endpoints_of(self.full[self.full["allowed"]])
             source = "endpoints the what-if scopes allow"
         self.least = least_privilege(eps, era=self.scopes.era)
+        notes = least_privilege_notes(eps, self.least, self.scopes.era)
         self.tell(f"Least privilege for {len(eps)} {source} ({self.scopes.era}): "
-                  + (" ".join(sorted(self.least)) or "no scope needed"), "ok")
+                  + (" ".join(sorted(self.least)) or "no scope needed")
+                  + "".join(f" — Note: {n}" for n in notes[:4])
+                  + (f" (and {len(notes) - 4} more notes)" if len(notes) > 4 else ""), "ok")
         return self.least
 
     @guarded
