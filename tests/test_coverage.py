@@ -228,7 +228,7 @@ def test_style_and_export(tmp_path: Path) -> None:
     assert "<table" in export(df, tmp_path / "c.html").read_text()
     assert export(df, tmp_path / "c.json").read_text().startswith("[")
     with pytest.raises(ValueError, match=".csv"):
-        export(df, tmp_path / "c.xlsx")
+        export(df, tmp_path / "c.pdf")
 
 
 def test_select_filters() -> None:

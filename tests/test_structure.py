@@ -20,6 +20,7 @@ PKG = ROOT / "xero_nb"
 # unit (a top-level module, or a package) -> layer; imports flow to the same or a lower layer only
 RANK = {
     "errors": 0, "models": 0, "facts": 0, "http": 0, "redact": 0, "lazy": 0, "jsonsafe": 0, "markup": 0,
+    "spreadsheet": 0,
     "catalog": 1,
     "diagnose": 2,
     "report": 3,
@@ -30,7 +31,8 @@ RANK = {
     "widgets": 8,
     "__init__": 9, "__main__": 9,
 }
-PURE = {"errors", "models", "facts", "redact", "lazy", "markup", "jsonsafe", "catalog", "diagnose", "report"}
+PURE = {"errors", "models", "facts", "redact", "lazy", "markup", "jsonsafe", "spreadsheet", "catalog", "diagnose",
+        "report"}
 PANDAS_OK = {"xero_nb.catalog.frames", "xero_nb.catalog.privilege", "xero_nb.report.build",
              "xero_nb.scan.frames"}
 NETWORK_LIBS = {"httpx", "httpx2", "authlib", "starlette", "uvicorn", "joserfc", "filelock"}

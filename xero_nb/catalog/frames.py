@@ -239,10 +239,11 @@ def style(frame: pd.DataFrame) -> Any:
 
 
 def export(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write a coverage frame to .csv, .html (styled) or .json, chosen by the file's suffix.
+    """Write a coverage frame to .csv, .xlsx, .html (styled) or .json, chosen by the file's suffix.
 
     In a CSV, a text cell a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab,
-    CR first) gets a leading ``'``.
+    CR first) gets a leading ``'``. An .xlsx holds booleans as TRUE/FALSE and text as text (never a
+    formula), with no package beyond the standard library.
     """
     target = Path(path)
     suffix = target.suffix.lower()
@@ -253,8 +254,12 @@ def export(frame: pd.DataFrame, path: str | Path) -> Path:
         target.write_text(style(frame).to_html(), encoding="utf-8")
     elif suffix == ".json":
         frame.to_json(target, orient="records", indent=1)
+    elif suffix == ".xlsx":
+        from xero_nb.spreadsheet import workbook
+
+        target.write_bytes(workbook(frame, target.stem))
     else:
-        raise ValueError(f"cannot export to {target.name!r}: use a .csv, .html or .json file name")
+        raise ValueError(f"cannot export to {target.name!r}: use a .csv, .xlsx, .html or .json file name")
     return target
 
 

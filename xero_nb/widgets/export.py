@@ -13,17 +13,15 @@ hands to the browser as a ``data:`` link (``link_html``). Every text cell goes t
 from __future__ import annotations
 
 import base64
-import io
-import zipfile
 from dataclasses import dataclass
 from numbers import Number
 from typing import Any
 
 import pandas as pd
 
-from xero_nb.markup import CSV_LINE_END, Markup, csv_cell, el, text
+from xero_nb.markup import CSV_LINE_END, Markup, csv_cell, el
 from xero_nb.redact import redact
-from xero_nb.widgets.render import cell_text
+from xero_nb.spreadsheet import cell_text, workbook
 
 MIME = {
     "csv": "text/csv",
@@ -87,84 +85,9 @@ def to_csv(frame: pd.DataFrame) -> str:
         index=False, lineterminator=CSV_LINE_END)
 
 
-def _col(i: int) -> str:
-    name = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        name = chr(65 + r) + name
-    return name
-
-
-def _xml(value: str) -> str:
-    # Characters XML 1.0 cannot hold at all (control characters) are dropped, the rest escaped.
-    clean = "".join(ch for ch in value if ch in "\t\n\r" or ord(ch) >= 0x20)
-    return str(text(clean))
-
-
-def _sheet(frame: pd.DataFrame) -> str:
-    rows = [[_cell(c) for c in frame.columns]]
-    rows += [list(r) for r in frame.itertuples(index=False, name=None)]
-    out = []
-    for r, values in enumerate(rows, 1):
-        cells = []
-        for c, value in enumerate(values):
-            ref = f"{_col(c)}{r}"
-            if r > 1 and isinstance(value, Number) and not isinstance(value, bool) \
-                    and cell_text(value) not in ("", "nan", "inf", "-inf"):
-                cells.append(f'<c r="{ref}"><v>{value}</v></c>')
-            else:
-                body = _xml(value if r == 1 else _cell(value))
-                cells.append(f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{body}'
-                             "</t></is></c>")
-        out.append(f'<row r="{r}">{"".join(cells)}</row>')
-    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-            '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
-            'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
-            f'<sheetData>{"".join(out)}</sheetData></worksheet>')
-
-
-_NS = "http://schemas.openxmlformats.org"
-_PARTS = {
-    "[Content_Types].xml":
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        f'<Types xmlns="{_NS}/package/2006/content-types">'
-        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-        '<Default Extension="xml" ContentType="application/xml"/>'
-        '<Override PartName="/xl/workbook.xml" ContentType="application/'
-        'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
-        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
-    "_rels/.rels":
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        f'<Relationships xmlns="{_NS}/package/2006/relationships">'
-        f'<Relationship Id="rId1" Type="{_NS}/officeDocument/2006/relationships/officeDocument" '
-        'Target="xl/workbook.xml"/></Relationships>',
-    "xl/_rels/workbook.xml.rels":
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        f'<Relationships xmlns="{_NS}/package/2006/relationships">'
-        f'<Relationship Id="rId1" Type="{_NS}/officeDocument/2006/relationships/worksheet" '
-        'Target="worksheets/sheet1.xml"/></Relationships>',
-}
-
-
 def to_xlsx(frame: pd.DataFrame, sheet: str = "Sheet1") -> bytes:
-    """``frame`` as an Excel workbook (one sheet, header row frozen), text cells redacted.
-
-    Written by hand (a zip of four XML parts) so that Excel export needs no extra package.
-    """
-    name = _xml("".join(ch for ch in sheet if ch not in "[]:*?/\\")[:31] or "Sheet1")
-    workbook = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-                f'<workbook xmlns="{_NS}/spreadsheetml/2006/main" '
-                f'xmlns:r="{_NS}/officeDocument/2006/relationships">'
-                f'<sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets></workbook>')
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for part, body in {**_PARTS, "xl/workbook.xml": workbook,
-                           "xl/worksheets/sheet1.xml": _sheet(frame)}.items():
-            z.writestr(part, body)
-    return buf.getvalue()
+    """``frame`` as an Excel workbook (one sheet, header row frozen), text cells redacted."""
+    return workbook(frame, sheet, cell=_cell)
 
 
 def table_file(frame: pd.DataFrame, name: str, kind: str = "csv", *, nonce: str = "") -> Download:

@@ -5,11 +5,11 @@ Everything is built with ``xero_nb.markup`` (values escaped); nothing here ever 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from typing import Any
 
 from xero_nb.markup import Markup, el, fmt, join, rich
+from xero_nb.spreadsheet import cell_text as cell_text  # (the widgets' tables and files say cells alike)
 
 __all__ = ["TABLE_CSS", "cell_text", "chips", "findings", "key_values", "message", "rich"]
 
@@ -84,17 +84,6 @@ TABLE_CSS = f"""<style>
   color:{_FONT};background:var(--jp-layout-color2,#eee)}}
 .xnb-chip.xnb-on{{background:{_tint(_OK, 34)}}}.xnb-chip.xnb-off{{background:{_tint(_NO, 34)}}}
 </style>"""
-
-
-def cell_text(value: Any) -> str:
-    """A table cell as text: sets sorted and comma-joined, None/NaN empty."""
-    if value is None:
-        return ""
-    if isinstance(value, (set, frozenset, list, tuple)):
-        return ", ".join(sorted(str(v) for v in value))
-    if isinstance(value, float) and math.isnan(value):
-        return ""
-    return str(value)
 
 
 _KINDS = frozenset({"info", "ok", "error"})
