@@ -101,6 +101,13 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
                "message, not seen from Xero", "uncertain", "Xero-Net#347 (the reports wording)"),
     Assumption("auth_code_lifetime", "authorization codes live 5 minutes and are single-use",
                "uncertain", "not published"),
+    Assumption("refresh_grace_reuse", "within the 30-minute grace period a rotated refresh token "
+               "may be redeemed again only while no token issued for it has been used; once its "
+               "successor has been used, the old one gets invalid_grant (what is known: if no "
+               "response arrives, the old refresh token can be retried for 30 min; several token "
+               "stores refreshing the same token set get invalid_grant)", "uncertain",
+               "FAQ oauth2 (grace period); community 125347287 and Xero-NetStandard#257 (several "
+               "stores); Xero's docs leave reuse after the successor's use open"),
     Assumption("custom_connection_claims", "custom-connection tokens carry no xero_userid",
                "uncertain", "not published"),
     Assumption("payroll_region_status", "a payroll call to the wrong region's API answers 404 "

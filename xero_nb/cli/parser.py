@@ -220,6 +220,13 @@ def _simulator(sim: argparse.ArgumentParser) -> None:
     sim.add_argument("--record", type=_count, default=0, metavar="N",
                      help="print each call as it is answered and keep the last N in memory, "
                           "tokens masked (default 0: none)")
+    consent = sim.add_mutually_exclusive_group()
+    consent.add_argument("--consent", action="store_true",
+                         help="show the consent page: pick the organisations, then Allow or Cancel "
+                              "(access_denied) (the default of `python -m xero_nb.simulator`)")
+    consent.add_argument("--auto-approve", action="store_true",
+                         help="skip the consent page: approve at once for every organisation the user "
+                              "can connect (the default here)")
 
 
 def _scan(sc: argparse.ArgumentParser) -> None:

@@ -27,10 +27,16 @@ def _check_port(port: int) -> None:
 def cmd_simulator(args: argparse.Namespace) -> int:
     """Serve the simulator on 127.0.0.1 until interrupted."""
     from xero_nb.simulator import XeroSimulator
+    from xero_nb.simulator.main import consent_line
     from xero_nb.simulator.orgs import LOOPBACK_REDIRECT, REDIRECT_URIS
 
+    # --consent shows the consent page; without it consent is approved at once (the default
+    # here; `python -m xero_nb.simulator` shows the page unless --auto-approve).
+    consent = bool(getattr(args, "consent", False))
+    shown_by = "--consent"
     sim = XeroSimulator(limits=not args.no_limits, time_scale=args.time_scale,
-                        record_calls=args.record)  # a long-running server keeps nothing by default
+                        record_calls=args.record,  # a long-running server keeps nothing by default
+                        auto_approve=not consent)
     if args.port:
         _check_port(args.port)
     try:
@@ -52,6 +58,7 @@ def cmd_simulator(args: argparse.Namespace) -> int:
         print(f"  authorize {urls.authorize}  token {urls.token}")
         print("  redirect URIs the demo apps accept: " + ", ".join(
             f"{u} (any port)" if u == LOOPBACK_REDIRECT else u for u in REDIRECT_URIS))
+        print(f"  {consent_line(not consent, shown_by)}")
         if args.record:
             print(f"  each call is printed below as it is answered (the last {args.record} are kept, "
                   "tokens masked)")

@@ -34,18 +34,32 @@ How to meet each refusal (or call ``sim.scenario(code).send()``):
 - 500/503/latency/dropped/truncated: ``sim.faults.add(kind, route=None, share=1.0, times=None,
   seconds=0.0)``; ``route`` is an operationId or a path glob such as ``"/api.xro/2.0/Invoices*"``.
 - Token endpoint 400s: ``invalid_grant`` (reused code, rotated refresh token after the 30-minute
-  grace, 60 idle days, revoked), ``invalid_client``, ``unsupported_grant_type``,
+  grace or once a token issued for it has been used (facts ASSUMPTIONS ``refresh_grace_reuse``:
+  a lost answer may be retried, a token set never branches), 60 idle days, revoked),
+  ``invalid_client``, ``unsupported_grant_type``,
   ``invalid_scope`` "Client credentials scope validation failed" (``custom`` asking for a scope
   it lacks, ``partner`` asking for anything but ``marketplace.billing``); ``unauthorized_client``
   for client_credentials from other apps; authorize redirects ``unauthorized_client`` "Invalid
-  scope for client".
+  scope for client", and ``invalid_request`` "Invalid code_challenge" for a PKCE challenge that
+  is not 43-128 characters of ``A-Z a-z 0-9 - . _ ~`` (RFC 7636; a hex S256 challenge passes
+  there and fails at the code exchange, ``invalid_grant``). A redirect URI that is not
+  registered, or has a fragment (even on a loopback port), gets the 400 error page
+  ``invalid_request`` "Invalid redirect_uri": never a redirect.
+- Consent: ``XeroSimulator(auto_approve=True)`` (the default) and ``xero-nb simulator`` approve
+  at once; ``auto_approve=False``, ``xero-nb simulator --consent`` and ``python -m
+  xero_nb.simulator`` (unless ``--auto-approve``) show the consent page (organisations to pick,
+  Allow, Cancel: ``access_denied``).
 - client_credentials also serves App Store billing: ``partner`` (approved for
   ``marketplace.billing``) gets a token with no refresh token and no organisation, good for
   ``/appstore/2.0`` only.
 - The call record: ``sim.calls`` holds the last ``sim.max_calls`` calls (1,000 unless
   ``XeroSimulator(record_calls=N)``; ``False`` keeps none), oldest first, each copied with its
-  credentials masked (bearer tokens, client secrets, codes, issued tokens). ``xero-nb
-  simulator`` keeps none unless given ``--record N``: a server left running must not grow.
+  credentials masked (bearer tokens, client secrets, codes, issued tokens, ``state`` and
+  ``nonce``). ``xero-nb simulator`` keeps none unless given ``--record N``: a server left
+  running must not grow.
+- Every answer carries ``Date`` in simulated time (``sim.clock``, so under ``time_scale`` or
+  ``advance`` too), as Xero's carry its own: a client judging clock skew from it agrees with
+  the tokens' ``exp`` and ``TokenExpired`` times.
 - Problem bodies follow the API: lower-case ``application/problem+json`` under payroll NZ/UK,
   finance and bankfeeds (404s and 405s included), PascalCase elsewhere.
 - 429's ``Retry-After`` counts the simulator's seconds (scaled by ``time_scale``): a client

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -15,11 +16,20 @@ from xero_nb.simulator.world import AuthzRequest, World
 
 TICKET_SECONDS = 15 * 60
 INVALID_SCOPE_FOR_CLIENT = "Invalid scope for client"
+# RFC 7636 §4.2: code-challenge = 43*128unreserved. IdentityServer (Xero's identity server)
+# refuses a challenge outside 43-128 characters with invalid_request "Invalid code_challenge";
+# an S256 challenge is 43 base64url characters, so a hex one (64) passes here and fails at the
+# code exchange (invalid_grant), as it would at Xero.
+CODE_CHALLENGE = re.compile(r"[A-Za-z0-9\-._~]{43,128}")
+INVALID_CODE_CHALLENGE = "Invalid code_challenge"
 
 
 def redirect_allowed(app: DemoApp, uri: str | None) -> bool:
-    """Exact match, except loopback IP redirects match on any port (RFC 8252 §7.3)."""
-    if not uri:
+    """Exact match, except loopback IP redirects match on any port (RFC 8252 §7.3).
+
+    A URI with a fragment (even an empty one) is never allowed: RFC 6749 §3.1.2 forbids it, and
+    a code sent after a ``#`` would never reach the app's server."""
+    if not uri or "#" in uri:
         return False
     if uri in app.redirect_uris:
         return True
@@ -36,9 +46,11 @@ def redirect_allowed(app: DemoApp, uri: str | None) -> bool:
 
 
 def with_query(uri: str, params: dict[str, str | None]) -> str:
-    """``uri`` with ``params`` (None values dropped) appended to its query."""
+    """``uri`` with ``params`` (None values dropped) appended to its query, never after a ``#``
+    (``redirect_allowed`` refuses a fragment; this keeps the query before one all the same)."""
     extra = urlencode({k: v for k, v in params.items() if v is not None})
-    return uri + ("&" if "?" in uri else "?") + extra
+    base, hash_, fragment = uri.partition("#")
+    return base + ("&" if "?" in base else "?") + extra + hash_ + fragment
 
 
 def authorize(core: World, ctx: Ctx) -> Answer:
@@ -79,6 +91,8 @@ def authorize(core: World, ctx: Ctx) -> Answer:
             return fail("unauthorized_client", INVALID_SCOPE_FOR_CLIENT)
     challenge = ctx.param("code_challenge")
     method = ctx.param("code_challenge_method")
+    if challenge and not CODE_CHALLENGE.fullmatch(challenge):
+        return fail("invalid_request", INVALID_CODE_CHALLENGE)
     if challenge and (method or "plain") != "S256":
         return fail("invalid_request", "code_challenge_method must be S256")
     if not app.confidential and not challenge:

@@ -1,8 +1,8 @@
 """The simulator's engine: one synchronous dispatcher that every front end (transport, ASGI) drives.
 
 It also keeps the call record: a ring of the last ``max_calls`` calls, each request and answer
-copied with its credentials masked (bearer tokens, client secrets, codes, issued tokens), so a
-long-running simulator neither grows without bound nor holds live tokens.
+copied with its credentials masked (bearer tokens, client secrets, codes, issued tokens, state
+and nonce), so a long-running simulator neither grows without bound nor holds live tokens.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import secrets
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
+from email.utils import formatdate
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -31,9 +32,11 @@ from xero_nb.simulator.world import World
 
 _CONNECTIONS = facts.CONNECTIONS_PATH
 RECORD_DEFAULT = 1000  # calls a XeroSimulator keeps unless told otherwise (a few MB at most)
-# Form fields, query parameters and JSON keys whose values are credentials.
+# Form fields, query parameters and JSON keys whose values are credentials (state and nonce
+# too: xero-nb's own log filter treats them as secrets, and so does the record).
 _SECRET_FIELDS = frozenset({"access_token", "refresh_token", "id_token", "token", "code",
-                            "code_verifier", "client_secret", "client_assertion", "password"})
+                            "code_verifier", "client_secret", "client_assertion", "password",
+                            "state", "nonce"})
 _AUTH_HEADERS = frozenset({"authorization", "proxy-authorization"})
 _FIXED = {
     facts.AUTHORIZE_PATH: authorize.authorize,
@@ -76,6 +79,14 @@ class SimCore(World):
         variant = "89ab"[int(head[16], 16) % 4]
         self._cid_head = f"{head[:8]}-{head[8:12]}-4{head[13:16]}-{variant}{head[17:20]}-"
         self._cid_count = itertools.count(int(secrets.token_hex(6), 16))
+        self._date: tuple[int, str] = (0, formatdate(0, usegmt=True))
+
+    def http_date(self, now: float) -> str:
+        """The ``Date`` header for simulated time ``now`` (RFC 9110 form; one format a second)."""
+        second = int(now // 1)
+        if self._date[0] != second:
+            self._date = (second, formatdate(second, usegmt=True))
+        return self._date[1]
 
     def correlation_id(self) -> str:
         """A fresh correlation id (UUID-shaped)."""
@@ -165,6 +176,7 @@ class SimCore(World):
                 resp = self._dispatch(plan)
                 if not ctx.limited:
                     resp = self._with_limits(plan, resp)
+            resp.headers.append("Date", self.http_date(ctx.now))  # simulated time, as every answer
             if self.recorded.maxlen:
                 self.recorded.append((masked_request(ctx.request),
                                       masked_response(resp, ctx.path == facts.TOKEN_PATH)))

@@ -53,12 +53,17 @@ class AccessRecord:
 
 @dataclass(slots=True)
 class RefreshRecord:
-    """A refresh token: live, rotated (grace window), or revoked."""
+    """A refresh token: live, rotated (grace window), superseded, or revoked.
+
+    ``parent``: the token this one was issued for, until this one is first used; that use
+    sets the parent's ``superseded`` (facts ASSUMPTIONS ``refresh_grace_reuse``)."""
 
     grant: Grant
     issued_at: float
     rotated_at: float | None = None
     revoked: bool = False
+    parent: RefreshRecord | None = None
+    superseded: bool = False  # a token issued for this one has been used: no more retries
 
 
 @dataclass(slots=True)
@@ -126,8 +131,9 @@ class IdentityState:
                 if c.user_id == user_id and c.client_id == grant.app.client_id]
         return sorted(rows, key=lambda c: c.created)
 
-    def issue(self, grant: Grant, now: float) -> dict[str, Any]:
-        """A token-endpoint response for ``grant`` (refresh token with offline_access)."""
+    def issue(self, grant: Grant, now: float, parent: RefreshRecord | None = None) -> dict[str, Any]:
+        """A token-endpoint response for ``grant`` (refresh token with offline_access);
+        ``parent``: the refresh token redeemed for it, if any."""
         app, user = grant.app, grant.user
         exp = int(now) + facts.ACCESS_TOKEN_SECONDS
         claims: dict[str, Any] = {
@@ -147,7 +153,7 @@ class IdentityState:
                                 "token_type": "Bearer", "scope": " ".join(grant.scopes)}
         if "offline_access" in grant.scopes and user is not None:
             rt = secrets.token_hex(32)
-            self.refresh[rt] = RefreshRecord(grant, now)
+            self.refresh[rt] = RefreshRecord(grant, now, parent=parent)
             body["refresh_token"] = rt
         if "openid" in grant.scopes and user is not None:
             body["id_token"] = self._id_token(grant, now)
@@ -178,14 +184,29 @@ class IdentityState:
         return code
 
     def refresh_status(self, rec: RefreshRecord, now: float) -> str | None:
-        """Why a refresh token is no longer good ("revoked", "rotated", "expired"), or None."""
+        """Why a refresh token is no longer good ("revoked", "rotated", "expired"), or None.
+
+        A rotated token may be redeemed again for the grace period (the answer may never have
+        arrived), but only while no token issued for it has been used (facts ASSUMPTIONS
+        ``refresh_grace_reuse``): one token set never branches into several live chains."""
         if rec.revoked:
             return "revoked"
-        if rec.rotated_at is not None and now > rec.rotated_at + facts.REFRESH_GRACE_SECONDS:
+        if rec.rotated_at is not None and (
+                rec.superseded or now > rec.rotated_at + facts.REFRESH_GRACE_SECONDS):
             return "rotated"
         if now > rec.issued_at + facts.REFRESH_IDLE_SECONDS:
             return "expired"
         return None
+
+    def redeem(self, rec: RefreshRecord, now: float) -> dict[str, Any]:
+        """Spend a good refresh token: it rotates (the grace period starts at its first use), the
+        token it was issued for may no longer be retried, and a new token set is issued."""
+        if rec.parent is not None:  # the first use of this token: its predecessor is done
+            rec.parent.superseded = True
+            rec.parent = None
+        if rec.rotated_at is None:
+            rec.rotated_at = now  # the old token now lives only for the grace window
+        return self.issue(rec.grant, now, parent=rec)
 
     def revoke_user(self, grant: Grant) -> None:
         """Revoke every refresh token of this user and app, and remove their connections."""

@@ -86,11 +86,9 @@ def _refresh_grant(core: World, ctx: Ctx, app: DemoApp) -> Answer:
     rec = core.state.refresh.get(ctx.field("refresh_token") or "")
     if rec is None or rec.grant.app.client_id != app.client_id:
         return token_error("invalid_grant", ctx.cid)
-    if core.state.refresh_status(rec, ctx.now) is not None:
+    if core.state.refresh_status(rec, ctx.now) is not None:  # rotated, superseded, idle, revoked
         return token_error("invalid_grant", ctx.cid)
-    if rec.rotated_at is None:
-        rec.rotated_at = ctx.now  # the old token now lives only for the grace window
-    return _ok(core.state.issue(rec.grant, ctx.now), ctx.cid)
+    return _ok(core.state.redeem(rec, ctx.now), ctx.cid)
 
 
 def _client_credentials(core: World, ctx: Ctx, app: DemoApp) -> Answer:

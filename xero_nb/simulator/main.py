@@ -5,6 +5,20 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
+# The consent flags' help, in the same words for both entry points (``python -m
+# xero_nb.simulator`` shows the consent page by default, ``xero-nb simulator`` approves at once):
+# each takes both flags, and only the default differs.
+CONSENT_HELP = "show the consent page: pick the organisations, then Allow or Cancel (access_denied)"
+AUTO_APPROVE_HELP = "skip the consent page: approve at once for every organisation the user can connect"
+
+
+def consent_line(auto_approve: bool, shown_by: str = "--consent") -> str:
+    """The banner's line on consent: what a sign-in meets, and what changes it (``shown_by``:
+    what shows the page when it is approved at once)."""
+    if auto_approve:
+        return f"consent: approved at once, no consent page ({shown_by} shows it)"
+    return "consent: the consent page is shown (--auto-approve skips it)"
+
 
 def main(port: int = 0, show_secrets: bool = False, *, auto_approve: bool = False,
          limits: bool = True, out: TextIO | None = None, block: bool = True,
@@ -30,6 +44,7 @@ def main(port: int = 0, show_secrets: bool = False, *, auto_approve: bool = Fals
         print(line, file=out)
     for org in sim.tenants:
         print(f"  org {org.name:<20} tenant_id={org.tenant_id}", file=out)
+    print(f"  {consent_line(auto_approve)}", file=out)
     if not show_secrets:
         print("  (client secrets hidden; pass --show-secrets to print them)", file=out)
     out.flush()

@@ -21,7 +21,8 @@ class SimServer:
                  sim: Any = None) -> None:
         self.sim = sim  # the XeroSimulator behind this server, when started by one
         config = uvicorn.Config(SimASGI(core), host="127.0.0.1", port=port, log_level=log_level,
-                                lifespan="off", access_log=False)
+                                lifespan="off", access_log=False,
+                                date_header=False)  # the engine's Date is in simulated time
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="xero-sim", daemon=True)
         self._thread.start()
