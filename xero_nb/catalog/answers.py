@@ -31,6 +31,7 @@ def answer(ep: Endpoint, era: str) -> dict[str, Any]:
     The text form also needs ``unreachable`` (why no scope grants it), kept beside the answer.
     """
     from xero_nb.catalog.scopes import (
+        deprecation,
         mapping,
         narrowest,
         refused_at_authorize,
@@ -47,7 +48,7 @@ def answer(ep: Endpoint, era: str) -> dict[str, Any]:
     return {
         "method": ep.method, "url": ep.url, "api": ep.api, "operation_id": ep.operation_id,
         "era": era, "any_of": sorted(required_scopes(ep, era)), "narrowest": best,
-        "tenant_header": ep.tenant_header, "restricted": restriction(ep, era),
+        "tenant_header": ep.tenant_header, "restricted": restriction(ep, era) or deprecation(ep, era),
         "refused_at_authorize": refused_at_authorize(best, era) if best else None,
         "unreachable": unreachable(ep, era),
         "mapping": {"confidence": confidence, "other_reading": other, "source": source} if unsure else None,

@@ -17,9 +17,13 @@ from xero_nb import markup
 from xero_nb.catalog.index import load_catalog
 from xero_nb.catalog.scopes import (
     GRANULAR_SCOPES,
+    JOURNALS_GATE,
+    JOURNALS_SCOPE,
     NOT_IN_SPECS,
     OIDC_SCOPES,
+    RESTRICTED_SCOPES,
     check_era,
+    deprecation,
     known_scopes,
     mapping,
     narrowest,
@@ -65,11 +69,11 @@ def _static(era: str) -> tuple[tuple[Endpoint, ...], tuple[frozenset[str], ...],
         "required": [" | ".join(sorted(r)) if r else NO_SCOPE if unreachable(ep, era)
                      else "(any valid token)" for ep, r in zip(eps, reqs, strict=True)],
         "reachable": [not unreachable(ep, era) for ep in eps],
-        "restricted": [restriction(ep, era) or "" for ep in eps],
+        "restricted": [restriction(ep, era) or deprecation(ep, era) or "" for ep in eps],
         "tenant_header": [ep.tenant_header for ep in eps],
         "write": [ep.is_write for ep in eps],
         "narrowest": [narrowest(ep, era) or "" for ep in eps],
-        "mapping": [mapping(ep) for ep in eps],
+        "mapping": [mapping(ep, era) for ep in eps],
     }
     return eps, reqs, cols
 
@@ -195,7 +199,8 @@ def scope_summary(granted: Any = (), era: str = "broad") -> pd.DataFrame:
     table["total"] = table.sum(axis=1)
     table.insert(0, "granted", [s in have for s in table.index])
     table["status"] = [info[s].status if s in info else "" for s in table.index]
-    table["note"] = [_not_in_specs(info[s]) if s in info and not info[s].in_specs else ""
+    table["note"] = [_not_in_specs(info[s]) if s in info and not info[s].in_specs
+                     else JOURNALS_GATE if s == JOURNALS_SCOPE else RESTRICTED_SCOPES.get(s, "")
                      for s in table.index]
     table.index.name = "scope"
     return table.reset_index().sort_values(["granted", "total"], ascending=[False, False],

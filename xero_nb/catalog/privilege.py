@@ -24,6 +24,7 @@ from xero_nb.catalog.scopes import (
     required_scopes,
     restriction,
     scope_reach,
+    scope_table,
     scopes_warned,
     shown_name,
     unreachable,
@@ -234,7 +235,20 @@ class MigrationPlan:
                  f"- No granular scope: {len(self.no_granular)} endpoint(s)"
                  + (f" (reachable through {names(later)} until {deadline}, then gone for this app; "
                     "dropping that scope ends them now)" if self.no_granular else ""),
-                 f"- Rest on uncertain mappings: {len(self.uncertain)} endpoint(s)"]
+                 f"- Rest on uncertain mappings: {len(self.uncertain)} endpoint(s)"
+                 + (f" ({', '.join(f'{ep.method} {ep.path}' for ep, _ in self.uncertain[:6])}"
+                    f"{' ...' if len(self.uncertain) > 6 else ''}: see the table's note)"
+                    if self.uncertain else "")]
+        info = scope_table()
+        for scope in sorted(self.add):  # an added scope that is not one of 2026's: why it is asked for
+            row = info.get(scope)
+            if row is not None and row.status != "new":
+                kept = [f"{ep.method} {ep.path}" for ep, _, after in self.rows if scope in after.split()]
+                keeps = ", ".join(kept[:3]) or "its endpoints"
+                lines.append(f"- `{scope}` is not one of the 2026 scopes ({row.status} on Xero's page: "
+                             f"{row.description}); it is added to keep {keeps}"
+                             + ("" if len(kept) <= 3 else " ...") + ": leave it out if the app does not "
+                             "need that")
         if self.unknown:
             lines.append(f"- Left out, not scopes the catalog knows (check them: a typo is no scope Xero "
                          f"grants): {', '.join(f'`{n}`' for n in self.unknown)}")

@@ -40,7 +40,8 @@ from xero_nb.models import Endpoint
 ERAS = ("broad", "granular", "mixed")
 OVERLAY_PATH = Path(files.OVERLAY)
 SCOPES_PATH = Path(files.SCOPES)
-STATUSES = ("new", "unchanged", "deprecated", "certification-only", "non-tenanted", "restricted")
+# a scope's standing on Xero's 2026 scopes page ("unlisted": not on the page, seen elsewhere)
+STATUSES = ("new", "unchanged", "deprecated", "certification-only", "non-tenanted", "restricted", "unlisted")
 NOT_IN_SPECS = "documented by Xero, not in the OpenAPI specs"
 NO_GRANULAR = ("no granular scope: Xero lists these only under the deprecated "
                "accounting.transactions, so an app limited to granular scopes cannot call them; "
@@ -340,15 +341,17 @@ def unreachable(ep: Endpoint | str, era: str = "broad") -> str | None:
     return None
 
 
-def mapping(ep: Endpoint | str) -> tuple[str, str, str]:
+def mapping(ep: Endpoint | str, era: str | None = None) -> tuple[str, str, str]:
     """``(source, confidence, other reading)`` of ``ep``'s scopes, for every table to show.
 
     The spec's own list where the overlay has no row; Xero's page, a third party or an
     assumption where it has; ``disputed`` rows carry the reading of the source that disagrees.
+    In the broad era (``era="broad"``) the scopes are the spec's own: an overlay row counts there
+    only when it disputes the spec's own reading (not when it is about the 2026 scopes alone).
     """
     ep = _ep(ep)
     row = granular_overlay().get(ep.key)
-    if row is not None:
+    if row is not None and (era != "broad" or row.confidence == "disputed"):
         return row.source, row.confidence, row.other_reading
     if ep.source != "spec":
         return ep.source, "documented", ""
@@ -382,11 +385,24 @@ def granted_by(ep: Endpoint | str, granted: Any, era: str = "broad") -> frozense
     return required_scopes(ep, era) & have
 
 
-def is_allowed(ep: Endpoint | str, granted: Any, era: str = "broad") -> bool:
+class _DefaultEra(str):
+    """The era a caller did not choose (``"broad"``, the public API's default): told apart from an
+    ``era="broad"`` passed on purpose, so a surprising answer of the default can be said."""
+
+    __slots__ = ()
+
+
+DEFAULT_ERA = _DefaultEra("broad")
+
+
+def is_allowed(ep: Endpoint | str, granted: Any, era: str = DEFAULT_ERA) -> bool:
     """True if the granted scopes let ``ep`` through Xero's scope check in ``era``. A URL that
     means one operation per payroll region is answered when every region's answer is the same
     (``payroll.employees.read`` allows NZ's and UK's GET /Employees alike); else it raises
-    AmbiguousEndpointError, which names the candidates."""
+    AmbiguousEndpointError, which names the candidates.
+
+    With no ``era`` given the broad era judges (the specs' scopes only); when that says False but
+    a 2026 scope in ``granted`` would grant the call for an existing app, a warning says so."""
     if isinstance(ep, str):
         try:
             ep = _ep(ep)
@@ -398,7 +414,12 @@ def is_allowed(ep: Endpoint | str, granted: Any, era: str = "broad") -> bool:
     if unreachable(ep, era):
         return False
     need = required_scopes(ep, era)
-    return not need or bool(granted_by(ep, granted, era))
+    allowed = not need or bool(granted_by(ep, granted, era))
+    if not allowed and type(era) is _DefaultEra and (by := granted_by(ep, granted, "mixed")):
+        warn_user(f"{', '.join(sorted(by))} would grant {ep.method} {ep.path} for an app created before "
+                  "2 Mar 2026, but with no era given the broad era judges (the specs' scopes only): pass "
+                  "era='mixed' (such an app) or era='granular' (one created since)")
+    return allowed
 
 
 @lru_cache(maxsize=8)
@@ -433,6 +454,17 @@ def restriction(ep: Endpoint | str, era: str = "broad") -> str | None:
         return JOURNALS_GATE
     reasons = [RESTRICTED_SCOPES[s] for s in sorted(need) if s in RESTRICTED_SCOPES]
     return reasons[0] if reasons and len(reasons) == len(need) else None
+
+
+def deprecation(ep: Endpoint | str, era: str = "mixed") -> str | None:
+    """What an app that still reaches ``ep`` through a broad scope must know (None: nothing): an
+    endpoint no granular scope reaches goes with that scope in September 2027."""
+    ep = _ep(ep)
+    if check_era(era) == "granular" or not required_scopes(ep, era) or not unreachable(ep, "granular"):
+        return None
+    return ("deprecated: " + NO_GRANULAR.split(": ", 1)[1].replace(
+        "an older app keeps them through the broad scope until September 2027",
+        "this app keeps them through the broad scope only until September 2027, then they are gone"))
 
 
 def refused_at_authorize(scope: str, era: str) -> str | None:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from xero_nb.auth.config import Settings
+from xero_nb.errors import ConfigError
 from xero_nb.facts import XeroURLs
 from xero_nb.models import Tenant
 from xero_nb.widgets.confirm import ConfirmLive
@@ -60,13 +61,16 @@ class Connection(SignIn, ConfirmLive, Noticed):
     # -- set-up -----------------------------------------------------------------------
     @classmethod
     def auto(cls, scopes: ScopeState | None = None, *, sign_in: bool = True,
-             demo_scopes: Iterable[str] = DEMO_SCOPES, env_file: str | None = ".env",
+             demo_scopes: Iterable[str] = DEMO_SCOPES, demo_app: str = "web", env_file: str | None = ".env",
              **kwargs: Any) -> Connection:
-        """Live when XERO_CLIENT_ID (env, .env or profile) is set, else the simulator."""
+        """Live when XERO_CLIENT_ID (env, .env or profile) is set, else the simulator, signed in as
+        its demo app ``demo_app``: "web" (an app from before 2 Mar 2026: mixed era), "pkce" (a
+        public app from after it: granular only), "custom" (a custom connection), "partner"
+        (approved for the restricted scopes), "migrating" (an old app moving off broad scopes)."""
         conn = cls(scopes, **kwargs)
         settings = Settings.from_env(env_file=env_file)
         if settings.use_simulator:
-            conn.use_simulator(scopes=demo_scopes)
+            conn.use_simulator(app=demo_app, scopes=demo_scopes)
             if sign_in:
                 conn.sign_in()
         else:
@@ -103,8 +107,10 @@ class Connection(SignIn, ConfirmLive, Noticed):
         from xero_nb.auth import MemoryTokenStore
         from xero_nb.simulator import XeroSimulator  # type: ignore[attr-defined,unused-ignore]
 
-        self._drop_secret()
         new_sim = simulator or self.sim or XeroSimulator()
+        if app not in new_sim.apps:  # (before anything changes: the connection stays as it was)
+            raise ConfigError(f"the simulator has no demo app {app!r}: use one of {', '.join(new_sim.apps)}")
+        self._drop_secret()
         if new_sim is not self.sim:
             self._stop_serving()
         self.sim = new_sim
