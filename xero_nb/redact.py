@@ -71,11 +71,13 @@ _PROSE = re.compile(
 # does not match", "token Ab12... expired", "grant 8a7b... was rotated"): no "is" or "=" marks the
 # value, so it must look like one (eight or more token characters, letters and digits both). A
 # bare "code" counts only before words an OAuth code is said with ("... already used"), so an
-# "Error code E1234567" stays.
+# "Error code E1234567" stays, and so does the HTTP version after a token endpoint's path in a
+# request line ("POST .../connect/token HTTP/1.1").
 _PROSE_BARE = re.compile(
     r"""(?i)\b(?:(?:(?:(?:client|app|consumer)[ _-]?)?secret|"""
     r"""(?:(?:access|refresh|id|bearer)[ _-]?)?token|grant|"""
     r"""api[ _-]?key|(?:code|pkce)[ _-]?verifier|(?:authori[sz]ation|auth)[ _-]?code)[ \t]+['"`]?"""
+    r"""(?!HTTP/\d(?:\.\d)?(?![A-Za-z0-9._~+/=-]))"""
     r"""(?P<val>[A-Za-z0-9._~+/-]{8,}=*)"""
     r"""|\bcode[ \t]+(?P<code>[A-Za-z0-9._~+/-]{8,})(?=[ \t]+(?:was[ \t]+|is[ \t]+|has[ \t]+been[ \t]+|"""
     r"""has[ \t]+)?(?:already|expired|invalid|used|redeemed|not[ \t]+valid)\b))""")

@@ -2,7 +2,9 @@
 
 Precedence, highest first: explicit arguments; a profile named explicitly; ``XERO_*`` environment
 variables; a ``.env`` file in the working folder; the ``default`` profile. With no client id
-anywhere, ``use_simulator`` is True and ``describe()`` says so plainly.
+anywhere, ``use_simulator`` is True and ``describe()`` says so plainly; a profile named (by
+argument or ``XERO_PROFILE``) that the profiles file lacks is a ConfigError, never the simulator.
+The profiles file's format is in docs/configuration.md.
 
 >>> Settings.from_env(environ={}, env_file=None, profiles_path=None).use_simulator
 True
@@ -22,7 +24,7 @@ from urllib.parse import urlsplit
 
 from xero_nb.auth.tokens import Secret
 from xero_nb.catalog.scopes import ERAS, parse_scopes
-from xero_nb.errors import ConfigError, warn_user
+from xero_nb.errors import ConfigError, non_ascii, warn_user
 
 DEFAULT_REDIRECT_URI = "http://127.0.0.1:8765/callback"
 DEFAULT_SCOPES = ("openid", "profile", "email", "accounting.settings.read")
@@ -40,7 +42,11 @@ FIELDS = tuple(ENV_KEYS)
 
 
 def read_env_file(path: str | os.PathLike[str]) -> dict[str, str]:
-    """``KEY=value`` lines of a .env file (``export``, quotes and ``#`` comments allowed)."""
+    """``KEY=value`` lines of a .env file (``export``, quotes and ``#`` comments allowed).
+
+    A file holding ``XERO_CLIENT_SECRET`` that other users can reach and read is warned about, as
+    one they can change is (the profiles file gets the same check).
+    """
     out: dict[str, str] = {}
     try:
         lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
@@ -59,6 +65,8 @@ def read_env_file(path: str | os.PathLike[str]) -> dict[str, str]:
         elif " #" in value:
             value = value.split(" #", 1)[0].rstrip()
         out[key.strip()] = value
+    if _reachable_by_others(Path(path)):
+        _check_private(Path(path), bool(out.get(ENV_KEYS["client_secret"])), "the .env file")
     return out
 
 
@@ -69,9 +77,13 @@ def default_profiles_path() -> Path:
     return Path(platformdirs.user_config_dir("xero-nb", appauthor=False)) / "profiles.toml"
 
 
-def read_profile(name: str, path: str | os.PathLike[str] | None) -> dict[str, Any]:
-    """The ``[profiles.<name>]`` table of a profiles file ({} when absent)."""
+def read_profile(name: str, path: str | os.PathLike[str] | None, *,
+                 required: bool = False) -> dict[str, Any]:
+    """The ``[profiles.<name>]`` table of a profiles file ({} when absent; ConfigError when
+    ``required``: a profile the user named). Tables outside ``[profiles]`` are warned about."""
     if path is None or not Path(path).exists():
+        if required:
+            raise _missing_profile(name, path, [])
         return {}
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8-sig"))
@@ -84,8 +96,12 @@ def read_profile(name: str, path: str | os.PathLike[str] | None) -> dict[str, An
     profiles = data.get("profiles", {})
     if not isinstance(profiles, dict):
         raise ConfigError(f"[profiles] in {path} must be a table")
-    _check_private(Path(path), any(isinstance(t, dict) and t.get("client_secret")
-                                   for t in profiles.values()))
+    tables = [*profiles.values(), *(v for k, v in data.items() if k != "profiles")]
+    _check_private(Path(path), any(isinstance(t, dict) and t.get("client_secret") for t in tables),
+                   "the profiles file")
+    _warn_outside_profiles(Path(path), data)
+    if required and name not in profiles:
+        raise _missing_profile(name, path, sorted(profiles), stray=name in data)
     table = profiles.get(name, {})
     if not isinstance(table, dict):
         raise ConfigError(f"profile {name!r} in {path} must be a table")
@@ -95,15 +111,57 @@ def read_profile(name: str, path: str | os.PathLike[str] | None) -> dict[str, An
     return table
 
 
-def _check_private(path: Path, holds_secret: bool) -> None:
-    """Warn when others can change the profiles file, or read it while it holds a secret."""
+def _missing_profile(name: str, path: str | os.PathLike[str] | None, known: list[str],
+                     stray: bool = False) -> ConfigError:
+    where = f"{path}" if path is not None else "no profiles file (profiles_path=None)"
+    has = (f" (it has [{name}] at the top level: write it as [profiles.{name}])" if stray
+           else f" (it has {', '.join(repr(k) for k in known[:10])})" if known
+           else " (the file does not exist)" if path is not None and not Path(path).exists() else "")
+    return ConfigError(
+        f"profile {name!r} has no Xero client id: there is no [profiles.{name}] table in {where}"
+        f"{has}. Add one with client_id = \"...\" (and client_secret for a web app), or set "
+        f"XERO_CLIENT_ID and name no profile; naming no profile and no client id uses the offline "
+        f"simulator (the format: docs/configuration.md)")
+
+
+def _warn_outside_profiles(path: Path, data: Mapping[str, Any]) -> None:
+    """Warn about top-level tables and keys a profiles file has besides [profiles]: they are
+    ignored (``[work]`` instead of ``[profiles.work]`` is the usual slip)."""
+    stray = sorted(k for k in data if k != "profiles")
+    if not stray:
+        return
+    shown = ", ".join(f"[{k}]" if isinstance(data[k], dict) else k for k in stray[:5])
+    more = f" and {len(stray) - 5} more" if len(stray) > 5 else ""
+    example = next((k for k in stray if isinstance(data[k], dict)), "NAME")
+    warn_user(f"the profiles file {path} has {shown}{more} outside [profiles], which xero-nb "
+              f"ignores: write each profile as [profiles.NAME] (e.g. [profiles.{example}])")
+
+
+def _reachable_by_others(path: Path) -> bool:
+    """True when a user other than the owner could open ``path``: every folder above it lets
+    group or others through. A file in a private folder (0700, a 0750 home) is not exposed,
+    whatever its own mode."""
+    if os.name != "posix":
+        return False
+    try:
+        folders = [os.stat(p).st_mode for p in path.resolve().parents]
+    except OSError:
+        return True
+    return all(mode & 0o011 for mode in folders)
+
+
+def _check_private(path: Path, holds_secret: bool, what: str = "the profiles file") -> None:
+    """Warn when others can change ``path``, or read it while it holds a client secret."""
     if os.name != "posix":
         return
-    mode = stat.S_IMODE(path.stat().st_mode)
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return
     writable, readable = mode & 0o022, mode & 0o044
     if writable or (readable and holds_secret):
-        what = "change" if writable else "read its client secret in"
-        warn_user(f"other users can {what} the profiles file {path} (mode {mode:o}); "
+        verb = "change" if writable else "read its client secret in"
+        warn_user(f"other users can {verb} {what} {path} (mode {mode:o}); "
                   f"`chmod 600 {path}` closes it")
 
 
@@ -130,6 +188,14 @@ class Settings:
             object.__setattr__(self, "client_secret", Secret(secret) if secret else None)
         if not isinstance(self.scopes, tuple) or isinstance(self.scopes, str):
             object.__setattr__(self, "scopes", _scopes(self.scopes))
+        odd = non_ascii(self.client_id, "the client id") if isinstance(self.client_id, str) else None
+        if odd:  # it could not even be sent: HTTP Basic auth is ASCII
+            raise ConfigError(f"{odd}: Xero client ids are 32 hex characters (0-9, A-F); copy it "
+                              f"again from developer.xero.com (My Apps, the app, Configuration)")
+        if self.grant == "client_credentials" and self.scopes == DEFAULT_SCOPES:
+            # The sign-in defaults (openid, profile, email) cannot be a custom connection's: with
+            # no scopes configured, client_credentials asks for none (Xero grants the connection's).
+            object.__setattr__(self, "scopes", ())
         if self.era is not None and self.era not in ERAS:
             raise ConfigError(f"era must be one of {', '.join(ERAS)}, not {self.era!r}")
         if self.grant not in GRANTS:
@@ -159,7 +225,10 @@ class Settings:
         dotenv = read_env_file(env_file) if env_file else {}
         named = profile or env.get(PROFILE_ENV) or dotenv.get(PROFILE_ENV) or "default"
         ppath = default_profiles_path() if profiles_path is True else profiles_path or None
-        table = read_profile(named, ppath)
+        # A profile the user named must exist: a typo must not fall through to the environment's
+        # app or the simulator. An explicit client_id makes the name only the token store's.
+        required = named != "default" and not explicit.get("client_id")
+        table = read_profile(named, ppath, required=required)
         bad = sorted(set(explicit) - set(FIELDS))
         if bad:
             raise ConfigError(f"unknown settings {bad}; known: {list(FIELDS)}")

@@ -180,10 +180,11 @@ class AuthCore:
                 self._token = current
                 return current
             if current.grant_type == "client_credentials" and not current.refresh_token:
+                # As first asked: no scope at all when none was (the connection's own scopes).
+                form = {"scope": " ".join(sorted(current.requested))} if current.requested else {}
                 with self._endpoint_client() as client:
                     resp = self._call(client.fetch_token, current.requested, "client_credentials",
-                                      self.urls.token, grant_type="client_credentials",
-                                      scope=" ".join(sorted(current.requested)))
+                                      self.urls.token, grant_type="client_credentials", **form)
                 new = dataclasses.replace(Token.from_response(
                     resp, clock=self.clock, requested=current.requested),
                     grant_type="client_credentials")

@@ -30,16 +30,30 @@ SIGN_IN_AGAIN = "sign in again (XeroAuth.sign_in(), or the Connect button)"
 _OPAQUE = re.compile(r"[A-Za-z0-9_\-.~+/=]{24,}")
 
 
+UNKNOWN_EACH = 3  # up to this many unknown scopes get a warning each (with "did you mean")
+
+
 def scope_warnings(scopes: Iterable[str], era: str | None) -> list[str]:
-    """Why each of ``scopes`` may be refused or useless for an app of ``era`` (None: unknown)."""
+    """Why each of ``scopes`` may be refused or useless for an app of ``era`` (None: unknown).
+
+    More than ``UNKNOWN_EACH`` names Xero does not know make one line: the count and the first
+    few (a list built in a loop must not print a warning per name)."""
     out = []
     reach = scope_reach(era or "mixed")
     known = known_scopes()
-    for scope in sorted(set(scopes)):
-        if scope not in known:
+    names = sorted(set(scopes))
+    unknown = [scope for scope in names if scope not in known]
+    if len(unknown) > UNKNOWN_EACH:
+        first = ", ".join(unknown[:UNKNOWN_EACH])
+        out.append(f"{len(unknown):,} scopes are not scopes Xero knows (the first: {first}, ...); "
+                   f"Xero answers invalid_scope")
+    else:
+        for scope in unknown:
             note = near_miss(scope)
             out.append(f"{scope}: not a scope Xero knows" + (f" ({note})" if note else "")
                        + "; Xero answers invalid_scope")
+    for scope in names:
+        if scope not in known:
             continue
         reason = refused_at_authorize(scope, era or "mixed")
         if reason:
@@ -114,6 +128,23 @@ def explain_oauth_error(error: str, description: str | None, *, requested: Itera
         return AuthError(f"invalid_client: Xero did not accept the client id/secret.{said}",
                          code=error, hint="check XERO_CLIENT_ID and XERO_CLIENT_SECRET (a PKCE "
                          "app has no secret; a web app needs one)")
+    if error == "unauthorized_client" and stage == "client_credentials":
+        # The grant itself was refused: no scope change can fix that.
+        return AuthError(
+            f"unauthorized_client: this app may not use the client_credentials grant: it is not a "
+            f"custom connection. Xero allows that grant only for custom connections (and for App "
+            f"Store apps asking for marketplace.billing).{said}", code=error,
+            hint="sign in with sign_in() (authorization code with PKCE) and XERO_GRANT unset, or "
+                 "use the client id and secret of a custom connection (one an organisation has "
+                 "authorised)")
+    if error == "invalid_scope" and stage == "client_credentials":
+        refused = _refusals(requested, era)
+        named = ("refused: " + "; ".join(refused)) if refused else (
+            "the custom connection does not have one of: " + " ".join(sorted(set(requested)))
+            if requested else "the custom connection refused its scopes")
+        return AuthError(f"{error}: {named}.{said}", code=error,
+                         hint="ask only for scopes the custom connection was set up with, or call "
+                              "client_credentials() with no scopes to get all of them")
     if error in ("unauthorized_client", "invalid_scope"):
         refused = _refusals(requested, era)
         named = ("refused: " + "; ".join(refused)) if refused else (

@@ -7,6 +7,12 @@ what to do, and the next change (a sign-in, a refresh, a sign-out) moves it asid
 killed save left behind hold a refresh token: every change and the store's first use remove
 them, under the lock, so never a live writer's.
 
+A JSON object that is no xero-nb record (another tool's token file) reads as "not signed in"
+with a warning and is moved aside like a corrupt file at the next change; a record from a newer
+xero-nb (a higher ``version``) is read with a warning; a token file others can read is put back
+to 0600 (a log line says so). A lock held elsewhere is waited for with a log line, and a timeout
+names the lock file.
+
 >>> store = FileTokenStore("/tmp/xero-nb-doctest", profile="demo")  # doctest: +SKIP
 >>> store.save(token); store.load()                                  # doctest: +SKIP
 """
@@ -15,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import re
 import stat
@@ -28,6 +35,7 @@ from typing import Any
 
 from xero_nb import jsonsafe
 from xero_nb.auth.store import (
+    FORMAT_VERSION,
     LOCK_TIMEOUT,
     BaseStore,
     StoreState,
@@ -39,10 +47,14 @@ from xero_nb.auth.store import (
 from xero_nb.auth.tokens import Clock
 from xero_nb.errors import TokenStoreError, warn_user
 
+log = logging.getLogger("xero_nb.auth.store")
 APP_NAME = "xero-nb"
 STALE_TEMP_SECONDS = 120.0  # kept for callers; temp files are now removed whatever their age
 MAX_FILE_BYTES = 1 << 20  # a token record is a few kB
 _TEMP_NAME = "[a-z0-9_]{8}"  # tempfile.mkstemp's random part
+# Why a JSON object is no xero-nb record: read as "not signed in" (warned), moved aside on change.
+FOREIGN = "a JSON object that is no xero-nb token record"
+RECORD_FIELDS = frozenset(record_from(StoreState(token=None)))  # version, token, retired, ...
 
 
 class CorruptTokenStoreError(TokenStoreError):
@@ -82,6 +94,7 @@ class FileTokenStore(BaseStore):
         self._thread_lock = threading.RLock()
         self._file_lock: Any = None
         self._checked: set[Path] = set()
+        self._warned: set[tuple[str, int, int]] = set()  # (what, inode, mtime): once per file
         self._swept = False
         names = {re.escape(self.path.name)}
         if self.path.name == f"{self.profile}.json":
@@ -114,6 +127,13 @@ class FileTokenStore(BaseStore):
     def _read(self) -> StoreState:
         self._sweep_once()
         state = self._load()
+        if state == FOREIGN:
+            self._warn_once("foreign", f"token store {self.path} holds {FOREIGN} (another "
+                            f"tool's token file?): it reads as not signed in, and the next "
+                            f"sign-in moves it aside as {self.path.name}.corrupt-<time> (not "
+                            f"deleted); to keep it, give xero-nb another path "
+                            f"(FileTokenStore(path=...))")
+            return StoreState(token=None)
         if isinstance(state, str):
             raise CorruptTokenStoreError(self.path, state)
         return state
@@ -148,7 +168,42 @@ class FileTokenStore(BaseStore):
             return "a folder, not a file"
         except OSError as exc:
             raise self._unreadable(exc) from None
-        return _parse(data)
+        self._keep_private(info)
+        record = _decode(data)
+        if isinstance(record, str):
+            return record
+        version = record.get("version")
+        if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
+            self._warn_once("version", f"token store {self.path} was written by a newer xero-nb "
+                            f"(format {version}; this one knows {FORMAT_VERSION}): it is read as "
+                            f"far as this version understands it, and a save here writes format "
+                            f"{FORMAT_VERSION}; upgrade xero-nb (pip install -U xero-nb)")
+        return _state(record)
+
+    def _warn_once(self, what: str, message: str) -> None:
+        """Warn once per file version (a notebook reads the store at every call)."""
+        try:
+            info = self.path.stat()
+            key = (what, info.st_ino, info.st_mtime_ns)
+        except OSError:
+            key = (what, 0, 0)
+        if key not in self._warned:
+            self._warned.add(key)
+            warn_user(message)
+
+    def _keep_private(self, info: os.stat_result) -> None:
+        """Put a token file others can read or write back to 0600 (tokens are this user's)."""
+        mode = stat.S_IMODE(info.st_mode)
+        if os.name != "posix" or not mode & 0o077 or self.path.is_symlink():
+            return
+        try:
+            os.chmod(self.path, 0o600)
+        except OSError as exc:
+            self._warn_once("mode", f"token store {self.path} is open to other users (mode "
+                            f"{mode:o}) and could not be made private ({exc.strerror}): "
+                            f"`chmod 600 {self.path}`")
+            return
+        log.warning("token store %s was open to other users (mode %o): made it 600", self.path, mode)
 
     def _unreadable(self, exc: OSError) -> TokenStoreError:
         return TokenStoreError(f"cannot read token store {self.path} ({exc.strerror}): give your "
@@ -221,23 +276,35 @@ class FileTokenStore(BaseStore):
         import filelock
 
         self._ensure_dir()
-        with timed_lock(self._thread_lock, timeout):
+        lock_path = str(self.path) + ".lock"
+        with timed_lock(self._thread_lock, timeout, f"the token store lock for {self.path}"):
             if self._file_lock is None:
-                self._file_lock = filelock.FileLock(str(self.path) + ".lock", mode=0o600)
+                self._file_lock = filelock.FileLock(lock_path, mode=0o600)
             try:
-                with self._file_lock.acquire(timeout=timeout):
+                try:
+                    held = self._file_lock.acquire(timeout=0)
+                except filelock.Timeout:
+                    if timeout <= 0:
+                        raise
+                    log.warning("waiting up to %gs for the token store lock %s: another kernel or "
+                                "process is using profile %r (refreshing its token?)", timeout,
+                                lock_path, self.profile)
+                    held = self._file_lock.acquire(timeout=timeout)
+                with held:
                     yield
             except filelock.Timeout:
                 raise TokenStoreError(
-                    f"token store lock {self.path.name}.lock not acquired within {timeout:g}s"
-                ) from None
+                    f"token store lock {lock_path} not acquired within {timeout:g}s: another "
+                    f"kernel or process holds it (one refreshing profile {self.profile!r}'s token, "
+                    f"or a hung one); wait and try again, or stop that kernel; if none is running, "
+                    f"delete {lock_path}") from None
 
     def __repr__(self) -> str:
         return f"FileTokenStore(path={str(self.path)!r}, profile={self.profile!r})"
 
 
-def _parse(data: bytes) -> StoreState | str:
-    """The state in a token file's bytes, or why they are not a token record."""
+def _decode(data: bytes) -> dict[str, Any] | str:
+    """The JSON object in a token file's bytes, or why they hold none."""
     if not data.strip():
         return "empty"
     try:
@@ -252,6 +319,17 @@ def _parse(data: bytes) -> StoreState | str:
         return "not complete JSON"
     if not isinstance(record, dict):
         return "not a JSON object"
+    return record
+
+
+def _state(record: dict[str, Any]) -> StoreState | str:
+    """The state a JSON object records, FOREIGN for one with none of a record's fields (a bare
+    token response, another tool's file), or why it is not a token record."""
+    if not RECORD_FIELDS & set(record):
+        return FOREIGN
+    version = record.get("version")
+    if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
+        return "not a token record (version is not a number)"
     try:
         return state_from(record)
     except (ValueError, TypeError):  # never quote the file: it holds secrets

@@ -22,13 +22,15 @@ from authlib.common.security import generate_token
 
 from xero_nb.auth import tenants
 from xero_nb.auth.callback import CallbackServer
+from xero_nb.auth.config import DEFAULT_SCOPES
 from xero_nb.auth.core import HTTP_TIMEOUT, AuthCore
 from xero_nb.auth.explain import scope_warnings
 from xero_nb.auth.jwt import JWTView, fetch_jwks, verify_jwt
 from xero_nb.auth.pkce import PendingSignIn
 from xero_nb.auth.tokens import Token
-from xero_nb.catalog.scopes import parse_scopes
+from xero_nb.catalog.scopes import OIDC_SCOPES, parse_scopes
 from xero_nb.errors import AuthError, TokenStoreError, warn_user
+from xero_nb.http import HTTPError
 from xero_nb.models import Tenant
 
 OFFLINE = "offline_access"
@@ -94,17 +96,39 @@ class XeroAuth(AuthCore):
 
     # -- client credentials ----------------------------------------------------------------
     def client_credentials(self, scopes: Iterable[str] | str | None = None) -> Token:
-        """A token for a custom connection (client_credentials grant; no refresh token)."""
-        requested = self.request_scopes(scopes, offline=False)
+        """A token for a custom connection (client_credentials grant; no refresh token).
+
+        ``scopes`` None means the configured ones; with none configured no ``scope`` is sent and
+        Xero grants the connection's own. The sign-in scopes (openid, profile, email,
+        offline_access) are never sent: no user signs in with this grant.
+        """
+        requested = self._client_credentials_scopes(scopes)
+        form = {"scope": " ".join(requested)} if requested else {}
         with self._endpoint_client() as client:
             resp = self._call(client.fetch_token, requested, "client_credentials",
-                              self.urls.token, grant_type="client_credentials",
-                              scope=" ".join(requested))
+                              self.urls.token, grant_type="client_credentials", **form)
         tok = Token.from_response(resp, clock=self.clock, requested=requested)
         return self._save_new(dataclasses.replace(tok, grant_type="client_credentials"))
 
+    def _client_credentials_scopes(self, scopes: Iterable[str] | str | None) -> tuple[str, ...]:
+        configured = self.settings.scopes
+        if scopes is None:  # the sign-in defaults are no custom connection's configuration
+            scopes = () if configured == DEFAULT_SCOPES else configured
+            said = False
+        else:
+            said = True
+        names = parse_scopes(scopes, strict=False)
+        for_users = sorted(names & OIDC_SCOPES)
+        if for_users and said:
+            warn_user(f"{' '.join(for_users)}: not sent; the client_credentials grant signs no "
+                      f"user in, so a custom connection has no sign-in scopes")
+        return self.request_scopes(names - OIDC_SCOPES, offline=False)
+
     def revoke(self) -> None:
-        """Revoke the refresh token at Xero (removes this user's connections) and forget it."""
+        """Revoke the refresh token at Xero (removes this user's connections) and forget it.
+
+        When Xero cannot be reached or refuses, an AuthError says so and the token is kept.
+        """
         with self.store.lock():
             try:
                 tok = self.store.load() or self._token
@@ -112,11 +136,18 @@ class XeroAuth(AuthCore):
                 tok = self._token
             if tok is not None and tok.refresh_token:
                 with self._endpoint_client() as client:
-                    resp = client.revoke_token(self.urls.revocation, token=tok.refresh_token,
-                                               token_type_hint="refresh_token")
+                    try:
+                        resp = client.revoke_token(self.urls.revocation, token=tok.refresh_token,
+                                                   token_type_hint="refresh_token")
+                    except HTTPError as exc:
+                        raise AuthError(
+                            f"revocation endpoint unreachable or failed ({type(exc).__name__}): "
+                            f"nothing was revoked and the token is kept", code="revoke_failed",
+                            hint="check the network and call revoke() again (forget() signs out "
+                                 "here only, leaving the connection in Xero)") from None
                 if resp.status_code >= 400:
-                    raise AuthError(f"revocation refused (HTTP {resp.status_code})",
-                                    code="revoke_failed")
+                    raise AuthError(f"revocation refused (HTTP {resp.status_code}): the token is "
+                                    f"kept", code="revoke_failed")
             self.store.clear("revoked")
             self._token = self._unsaved = None
 
@@ -149,10 +180,15 @@ class XeroAuth(AuthCore):
         """The access (and id) token verified against the JWKS: ``{"access": JWTView, ...}``."""
         tok = token or self.token()
         keys = self.jwks()
-        views = {"access": verify_jwt(tok.access_token, keys, kind="access", clock=self.clock)}
+        # The same leeway token() refreshes by; when the token was received (this machine's
+        # clock) and issued (the issuer's) disagree, a time problem is put down to the clock.
+        received = tok.obtained_at or None
+        views = {"access": verify_jwt(tok.access_token, keys, kind="access", clock=self.clock,
+                                      leeway=self.leeway, received_at=received)}
         if tok.id_token:
             views["id"] = verify_jwt(tok.id_token, keys, kind="id", clock=self.clock,
-                                     audience=self.settings.client_id)
+                                     audience=self.settings.client_id, leeway=self.leeway,
+                                     received_at=received)
         return views
 
     def __repr__(self) -> str:

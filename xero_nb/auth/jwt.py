@@ -17,11 +17,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from joserfc import jwt
-from joserfc.errors import JoseError
+from joserfc.errors import ExpiredTokenError, InvalidClaimError, JoseError
 from joserfc.jwk import KeySet
 
 from xero_nb import jsonsafe
-from xero_nb.auth.tokens import EPOCH_RANGE, Clock
+from xero_nb.auth.tokens import DEFAULT_LEEWAY, EPOCH_RANGE, Clock
 from xero_nb.catalog.scopes import OIDC_SCOPES, parse_scopes
 from xero_nb.facts import AUDIENCE, ISSUER
 from xero_nb.redact import jwt_claims
@@ -45,6 +45,7 @@ CLAIM_LABELS: dict[str, tuple[str, str]] = {
     "scope": ("scopes", "what the API checks this token against"),
 }
 TIME_CLAIMS = frozenset({"auth_time", "iat", "nbf", "exp"})
+_CHECKED_TIMES = frozenset({"iat", "nbf", "exp"})  # what joserfc checks against the clock
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +139,18 @@ def fetch_jwks(url: str, transport: Any = None, timeout: float = 30.0) -> dict[s
         raise AuthError("the JWKS answer is not a key set", code="jwks_failed") from None
 
 
+class _ClaimsRegistry(jwt.JWTClaimsRegistry):
+    """joserfc's registry with ``exp`` judged at the second: the leeway covers a clock a little
+    behind the issuer's (nbf, iat), never a token past its expiry, which Xero refuses."""
+
+    def validate_exp(self, value: object) -> None:
+        leeway, self.leeway = self.leeway, 0
+        try:
+            super().validate_exp(value)
+        finally:
+            self.leeway = leeway
+
+
 def verify_jwt(
     token: str,
     jwks: Mapping[str, Any],
@@ -146,12 +159,16 @@ def verify_jwt(
     issuer: str = ISSUER,
     audience: str | None = None,
     clock: Clock = time.time,
-    leeway: int = 0,
+    leeway: float = DEFAULT_LEEWAY,
+    received_at: float | None = None,
 ) -> JWTView:
     """Verify signature (against ``jwks``), issuer, audience and times; never raises for a bad token.
 
     ``audience`` defaults to Xero's resource audience for access tokens; for id tokens pass
-    the client id.
+    the client id. ``leeway`` (XeroAuth's own, 60 s by default) is how far ``nbf`` and ``iat``
+    may lie ahead of ``clock``; ``exp`` is judged at the second. ``received_at`` (when the token
+    arrived, by ``clock``) against its issue time measures how far this clock is from the
+    issuer's: beyond ``leeway``, a time problem is put down to the clock.
     """
     aud = audience if audience is not None else (AUDIENCE if kind == "access" else None)
     if not isinstance(token, str):
@@ -174,18 +191,63 @@ def verify_jwt(
                                "exp": {"essential": True}}
     if aud is not None:
         options["aud"] = {"essential": True, "value": aud}
-    registry = jwt.JWTClaimsRegistry(now=lambda: int(clock()), leeway=leeway, **options)
+    now = clock()
+    registry = _ClaimsRegistry(now=lambda: int(now), leeway=int(leeway), **options)
     claims = dict(decoded.claims)
     bad_times = [c for c in sorted(TIME_CLAIMS) if c in claims and valid_time(claims[c]) is None]
     problems = [f"{c} is not a valid time" for c in bad_times]
     try:
         registry.validate(claims)
     except JoseError as exc:
-        if getattr(exc, "claim", None) not in bad_times:
-            problems.append(_claim_problem(exc, claims, issuer, aud))
+        claim = getattr(exc, "claim", None)
+        if claim not in bad_times:  # a time that is no time is said above
+            timed = isinstance(exc, (ExpiredTokenError, InvalidClaimError)) and claim in _CHECKED_TIMES
+            problems.append(_time_problem(str(claim), claims, now, leeway,
+                                          clock_skew(claims, received_at)) if timed
+                            else _claim_problem(exc, claims, issuer, aud))
     except (TypeError, ValueError, OverflowError):
         problems.append("claims not valid")
     return JWTView(kind, not problems, tuple(problems), dict(decoded.header), claims)
+
+
+def clock_skew(claims: Mapping[str, Any], received_at: float | None) -> float | None:
+    """How far this machine's clock was ahead of the issuer's (negative: behind) when the token
+    arrived: ``received_at`` less its issue time (``iat``, else ``nbf``, which Xero sets to the
+    issue time). None when either is unknown."""
+    issued = valid_time(claims.get("iat"))
+    if issued is None:
+        issued = valid_time(claims.get("nbf"))
+    if received_at is None or issued is None:
+        return None
+    return received_at - issued
+
+
+def _span(seconds: float) -> str:
+    seconds = abs(seconds)
+    return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} min"
+
+
+def _time_problem(claim: str, claims: Mapping[str, Any], now: float, leeway: float,
+                  skew: float | None) -> str:
+    """Why a time claim failed, put down to this machine's clock when the token's claims and
+    the clock disagree: a token from the future, or one past its expiry by a clock measured
+    running ahead of the issuer's by more than ``leeway``."""
+    if claim == "exp":
+        exp = valid_time(claims.get("exp")) or now
+        if skew is None or skew <= leeway:
+            return f"expired {_span(now - exp)} ago: refresh the token"
+        fresh = now < exp + skew  # by this clock, counted from when the token arrived
+        return (f"expired {_span(now - exp)} ago by this machine's clock, which was about "
+                f"{_span(skew)} ahead of the issuer's when the token arrived: "
+                + ("the clock is likely wrong, not the token (token() counts from expires_in "
+                   "and still treats it as fresh); set the clock right" if fresh else
+                   "refresh the token, and set the clock right"))
+    at = valid_time(claims.get(claim)) or now
+    measured = (f" (by about {_span(skew)}, measured when the token arrived)"
+                if skew is not None and skew < -leeway else "")
+    return (f"not valid yet: {claim} is {_span(at - now)} ahead of this machine's clock ("
+            f"{leeway:g} s allowed); a signed token does not come from the future, so this "
+            f"machine's clock is likely behind the issuer's{measured}: set the clock right")
 
 
 def _too_deep(token: str) -> str | None:
@@ -204,10 +266,6 @@ def _too_deep(token: str) -> str | None:
 def _claim_problem(exc: JoseError, claims: Mapping[str, Any], issuer: str,
                    aud: str | None) -> str:
     name = type(exc).__name__
-    if name == "ExpiredTokenError":
-        return "expired: refresh the token"
-    if name == "InvalidTokenError":
-        return "not valid yet (nbf/iat in the future: check the clock)"
     claim = getattr(exc, "claim", None) or ""
     if claim == "iss":
         return f"issuer is {claims.get('iss')!r}, expected {issuer!r}"

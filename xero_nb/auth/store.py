@@ -210,7 +210,7 @@ class MemoryTokenStore(BaseStore):
 
     def lock(self, timeout: float = LOCK_TIMEOUT) -> contextlib.AbstractContextManager[Any]:
         """A re-entrant lock held around a refresh."""
-        return timed_lock(self._lock, timeout)
+        return timed_lock(self._lock, timeout, f"the token store lock of profile {self.profile!r}")
 
     def __repr__(self) -> str:
         return f"MemoryTokenStore(profile={self.profile!r})"
@@ -229,9 +229,13 @@ def save_or_warn(store: TokenStore, token: Token, *, refreshed: bool = False) ->
 
 
 @contextlib.contextmanager
-def timed_lock(lock: threading.RLock, timeout: float) -> Iterator[None]:
+def timed_lock(lock: threading.RLock, timeout: float,
+               what: str = "the token store lock") -> Iterator[None]:
+    """Hold ``lock``; TokenStoreError when another thread of this process keeps it ``timeout`` s."""
     if not lock.acquire(timeout=timeout):
-        raise TokenStoreError(f"token store lock not acquired within {timeout:g}s")
+        raise TokenStoreError(f"{what} was not acquired within {timeout:g}s: another thread of "
+                              f"this kernel holds it (a refresh or sign-in still running?); wait "
+                              f"for it to finish, or restart the kernel")
     try:
         yield
     finally:
