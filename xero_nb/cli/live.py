@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from xero_nb.cli.helpers import FAILED, OK, USAGE, CliError, emit, listing_problem, read_text
 
-# The demo token `xero-nb probe` uses against the simulator when no --granted is given.
+# The demo token `xero-nb probe` uses against the simulator when no --granted is given, less
+# what the chosen demo app could never obtain (`demo_scopes`).
 SIM_SCOPES = {
     "broad": "openid profile email offline_access accounting.settings.read "
              "accounting.contacts.read accounting.transactions.read accounting.reports.read "
@@ -26,13 +29,65 @@ SIM_SCOPES = {
 ERA_APPS = {"broad": "web", "granular": "pkce", "mixed": "migrating"}
 
 
-class Connection(NamedTuple):
-    """What the live commands talk to: the client, a label, the era, and whether it is the demo."""
+@dataclass(frozen=True)
+class Connection:
+    """What the live commands talk to: the client, a label, the era, and whether it is the demo.
+
+    Unpacks as ``client, label, era, simulated``. ``tier`` is the app's developer tier when known
+    (the simulator's demo apps): the probe then counts a refusal the tier explains as gated.
+    ``notes`` are said on stderr before the command's output.
+    """
 
     client: Any
     label: str
     era: str | None
     simulated: bool
+    tier: str | None = None
+    notes: tuple[str, ...] = ()
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter((self.client, self.label, self.era, self.simulated))
+
+
+def unobtainable(app: Any, scope: str) -> str | None:
+    """Why the simulator's demo ``app`` could never hold ``scope`` (None: it can).
+
+    Read from the app's public data as the simulator's sign-in judges it: a custom connection
+    (client credentials) gets only its configured scopes, so no OpenID scope and no refresh
+    token; a Web or PKCE app is refused at authorize what its era may not request (broad scopes
+    and Journals from 2 Mar 2026) unless Xero approved it, and the client-credentials-only scopes.
+    """
+    from xero_nb.catalog.scopes import OIDC_SCOPES, refused_at_authorize, scope_table
+
+    if app.kind == "custom":
+        if scope in OIDC_SCOPES:
+            return ("a custom connection uses the client-credentials grant: no OpenID scopes and "
+                    "no refresh token (offline_access)")
+        if scope not in app.scopes:
+            return ("not among the custom connection's configured scopes (Xero answers "
+                    "invalid_scope: Client credentials scope validation failed)")
+        return None
+    why = refused_at_authorize(scope, app.era)
+    if why is not None and scope not in app.approved_scopes:
+        return f"refused at sign-in (unauthorized_client): {why}"
+    info = scope_table().get(scope)
+    if info is not None and info.status == "non-tenanted":
+        return "client-credentials grant only: a user's sign-in cannot ask for it"
+    return None
+
+
+def demo_scopes(app: Any) -> list[str]:
+    """The demo token's scopes for ``app``: the demo set, less what the app could never obtain.
+
+    A custom connection's scopes are configured read-write (``accounting.settings``), so each
+    ``.read`` demo scope becomes the configured one of its family.
+    """
+    from xero_nb.catalog.scopes import family
+
+    wanted = SIM_SCOPES["granular" if app.era == "granular" else "broad"].split()
+    if app.kind == "custom":
+        wanted = [s if s in app.scopes else family(s) for s in wanted]
+    return [s for s in dict.fromkeys(wanted) if unobtainable(app, s) is None]
 
 
 def _no_app_for(profile: str) -> CliError:
@@ -77,13 +132,16 @@ def connect(args: argparse.Namespace) -> Connection:
         sim = XeroSimulator(limits=True)
         demo = _demo_app(sim, args)
         era = getattr(args, "era", None) or demo.era
-        scopes = " ".join(args.granted) if args.granted else SIM_SCOPES[
-            "granular" if demo.era == "granular" else "broad"]
-        token = sim.issue_token(scopes=scopes.split(), app=demo.name)
+        scopes = " ".join(args.granted).split() if args.granted else demo_scopes(demo)
+        # --granted is a what-if and is minted as given, but said when the app could not sign in so.
+        notes = tuple(f"note: the {demo.name} app could not obtain {s}: {why}; the demo token holds "
+                      "it because --granted names it" for s in dict.fromkeys(scopes)
+                      if (why := unobtainable(demo, s)) is not None)
+        token = sim.issue_token(scopes=scopes, app=demo.name)
         client = XeroClient(token=token, transport=sim.transport())
         judged = f", judged in the {era} era" if era != demo.era else ""
-        label = f"the simulator ({demo.name} app, a {demo.era}-era app{judged})"
-        return Connection(client, label, era, True)
+        label = f"the simulator ({demo.name} app, a {demo.era}-era app{judged}; {demo.tier} tier)"
+        return Connection(client, label, era, True, demo.tier, notes)
     if args.granted or args.app:
         raise CliError("--granted and --app only apply to the simulator; unset XERO_CLIENT_ID")
     from xero_nb.auth.flow import XeroAuth
@@ -135,14 +193,18 @@ def _bar(quiet: bool) -> Any:
 
 
 def cmd_probe(args: argparse.Namespace) -> int:
-    """Predicted vs observed access for each tenant; exit 1 on any mismatch."""
+    """Predicted vs observed access for each tenant; exit 1 on any mismatch (known gates and
+    other regions' payroll are no mismatch)."""
     from xero_nb.probe.engine import probe
 
-    client, where, era, _ = connect(args)
+    conn = connect(args)
+    client, where, era = conn.client, conn.label, conn.era
     with client:
         tenants = _tenants(client, args.tenant)
         print(f"probing {where}", file=sys.stderr)
-        report = probe(client, tenants, era=era, check_absent=args.check_absent,
+        for note in conn.notes:
+            print(note, file=sys.stderr)
+        report = probe(client, tenants, era=era, tier=conn.tier, check_absent=args.check_absent,
                        progress=_bar(args.quiet))
     problem = (listing_problem(report.connections, len(report.results)) or _nothing_probed(report)
                or report.unanswered())
@@ -150,7 +212,7 @@ def cmd_probe(args: argparse.Namespace) -> int:
     if args.format == "json":
         emit({"summary": report.summary(), "results": rows,
               "unprobed": [{"family": u.family, "reason": u.reason} for u in report.unprobed],
-              **({"error": problem} if problem else {})})
+              "notes": report.notes(), **({"error": problem} if problem else {})})
     else:
         # (the API too: AU payroll 1.0 and NZ/UK payroll 2.0 share paths such as /Employees)
         cols = ("tenant", "family", "api", "method", "path", "predicted", "observed", "verdict", "cause")
@@ -158,12 +220,19 @@ def cmd_probe(args: argparse.Namespace) -> int:
         print(sep.join(cols))
         blank = "" if args.format == "csv" else "-"  # no conclusive answer: not the word None
         for r in rows:
-            print(sep.join(blank if r[c] is None else str(r[c]) for c in cols))
+            # a prediction of None: the payroll region was not known, so the rules could not say
+            shown = {**r, "predicted": "unknown" if r["predicted"] is None else r["predicted"]}
+            print(sep.join(blank if shown[c] is None else str(shown[c]) for c in cols))
         if args.format == "table" and not problem:
             s = report.summary()
+            apart = [f"{n} {what}" for n, what in ((s.get("gated", 0), "gated (tier or plan)"),
+                                                   (s.get("not_this_region", 0), "not this region"))
+                     if n]
             print(f"{s['probes']} probes, {s['calls']} calls (one per GET endpoint would be "
-                  f"{s['get_endpoints']} per tenant), {len(report.mismatches())} mismatch(es)",
-                  file=sys.stderr)
+                  f"{s['get_endpoints']} per tenant), {len(report.mismatches())} mismatch(es)"
+                  + "".join(f", {a}" for a in apart), file=sys.stderr)
+            for note in report.notes():
+                print(f"note: {note}", file=sys.stderr)
     if problem:
         print(f"xero-nb: {problem}", file=sys.stderr)
         return FAILED
@@ -208,12 +277,17 @@ def cmd_report(args: argparse.Namespace) -> int:
     pasted = read_text(args.error_file) if args.error_file else None
     if args.out:
         _check_writable(args.out)
-    client, where, era, simulated = connect(args)
+    conn = connect(args)
+    client, where, era, simulated = conn
     with client:
-        result = probe(client, None, era=era)
+        for note in conn.notes:
+            print(note, file=sys.stderr)
+        result = probe(client, None, era=era, tier=conn.tier)
         tok = client.current_token()
         problem = listing_problem(result.connections, len(result.results)) or result.unanswered()
-        failed = [r.call for r in result.results if r.call is not None and not r.call.ok]
+        # another region's payroll answering 404 is expected, no failure to diagnose
+        failed = [r.call for r in result.results if r.call is not None and not r.call.ok
+                  and r.verdict != "not_this_region"]
         if problem and not result.connections.ok:
             failed.insert(0, result.connections)  # the failed listing, diagnosed in the report
         if pasted:

@@ -1,8 +1,9 @@
 """Probing: call one safe endpoint per scope family in each tenant and compare with the prediction.
 
 Modules: plan (which calls to make), limits (stay inside Xero's rate limits),
-verdict (predicted vs observed, per call) and engine (probe(): run them, in parallel
-across tenants).
+verdict (predicted vs observed, per call), gates (refusals the app's tier or the
+organisation's plan explain), regions (which payroll API is the organisation's) and engine
+(probe(): run them, in parallel across tenants).
 """
 
 from __future__ import annotations

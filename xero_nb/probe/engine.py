@@ -1,8 +1,8 @@
 """Probe a token: what the scope rules predict beside what Xero actually answers, per tenant.
 
->>> report = probe(XeroClient(token=tok, transport=sim.transport()))   # doctest: +SKIP
->>> [(r.family, r.verdict, r.cause) for r in report.mismatches()]        # doctest: +SKIP
-[('accounting.journals', 'mismatch', 'tier')]
+>>> report = probe(XeroClient(token=tok, transport=sim.transport()), tier="core")  # doctest: +SKIP
+>>> [(r.family, r.verdict, r.cause) for r in report.gated()]                      # doctest: +SKIP
+[('accounting.journals', 'gated', 'tier')]
 
 GET only. A small async engine keeps each tenant under Xero's limits (5 at once, 60 a minute)
 and the app under 10,000 a minute; tenants run in parallel. ``probe()`` also works inside a
@@ -21,9 +21,11 @@ from xero_nb.catalog.index import Catalog, load_catalog
 from xero_nb.client.call import XeroClient
 from xero_nb.facts import APP_PER_MINUTE, TENANT_CONCURRENT, TENANT_PER_MINUTE
 from xero_nb.models import Tenant
+from xero_nb.probe.gates import UNKNOWN_TIER, check_tier
 from xero_nb.probe.limits import Clock, Limits, Sleep, scaled_clock, scaled_sleep
 from xero_nb.probe.plan import ProbeTarget, Unprobed, get_endpoint_count, infer_era, plan_with_gaps
-from xero_nb.probe.verdict import ProbeResult, beside, judge, skipped
+from xero_nb.probe.regions import READ_COUNTRY, country_of, no_payroll, own_api, payroll_region, settle
+from xero_nb.probe.verdict import CONCLUSIVE, UNKNOWN_REGION, ProbeResult, beside, judge, skipped
 
 __all__ = ["CancelToken", "ProbeReport", "ProbeResult", "aprobe", "probe"]
 
@@ -53,6 +55,7 @@ class ProbeReport:
     connections: Any = None  # the CallResult of GET /connections when the probe listed tenants
     started: float = 0.0  # the probe's clock when the probe started (before any call)
     next_call_at: float = 0.0  # the probe's clock when its limiter would let another call start
+    tier: str | None = None  # the app's developer tier the probe was told (None: not known)
 
     @property
     def calls_per_minute(self) -> float:
@@ -63,13 +66,30 @@ class ProbeReport:
         return self.calls / span * 60.0 if span > 0 else 0.0
 
     def mismatches(self) -> list[ProbeResult]:
-        """Results where Xero disagreed with the prediction."""
+        """Results where Xero disagreed with the prediction (known gates and other regions'
+        payroll apart): what the catalog should explain."""
         return [r for r in self.results if r.verdict == "mismatch"]
+
+    def gated(self) -> list[ProbeResult]:
+        """Refusals a known gate explains: the app's tier (Journals) or the organisation's plan."""
+        return [r for r in self.results if r.verdict == "gated"]
+
+    def notes(self) -> list[str]:
+        """What would make this run say more: reading the countries, telling the app's tier."""
+        out = []
+        unread = sorted({r.tenant_name or r.tenant_id or "" for r in self.results
+                         if r.payroll_region == UNKNOWN_REGION or " or " in (r.payroll_region or "")})
+        if unread:
+            out.append(f"the payroll region of {len(unread)} organisation(s) ({', '.join(unread)}) "
+                       f"was not read: {READ_COUNTRY}")
+        if self.tier is None and any(r.verdict == "mismatch" and r.cause == "tier" for r in self.results):
+            out.append(f"Journals were refused and {UNKNOWN_TIER}")
+        return out
 
     def unanswered(self) -> str | None:
         """Why a run that probed something verified nothing (no probe got a conclusive answer:
         Xero down, the day limit used up), else None. Such a run is no pass."""
-        if not self.results or any(r.verdict in ("match", "mismatch") for r in self.results):
+        if not self.results or any(r.verdict in CONCLUSIVE for r in self.results):
             return None
         causes: dict[str, int] = {}
         for r in self.results:
@@ -106,7 +126,8 @@ class ProbeReport:
         counts: dict[str, int] = {}
         for r in self.results:
             counts[r.verdict] = counts.get(r.verdict, 0) + 1
-        return {"era": self.era, "tenants": len(self.tenants), "probes": len(self.results),
+        return {"era": self.era, **({"tier": self.tier} if self.tier else {}),
+                "tenants": len(self.tenants), "probes": len(self.results),
                 "calls": self.calls, "get_endpoints": self.get_endpoints,
                 "rate_limited": self.rate_limited, "cancelled": self.cancelled,
                 "elapsed": round(self.elapsed, 3), **counts}
@@ -124,15 +145,6 @@ class _Run:
         self.results[job] = result
         if self.progress is not None:
             self.progress(len(self.results), self.total, result)
-
-
-def _country(body: Any) -> str | None:
-    if isinstance(body, dict):
-        orgs = body.get("Organisations")
-        if isinstance(orgs, list) and orgs and isinstance(orgs[0], dict):
-            code = orgs[0].get("CountryCode")
-            return str(code).upper() if code else None
-    return None
 
 
 async def _tenant_list(client: XeroClient, tenants: Iterable[Any] | None,
@@ -157,6 +169,7 @@ async def aprobe(
     tenants: Iterable[Any] | None = None,
     *,
     era: str | None = None,
+    tier: str | None = None,
     check_absent: bool = False,
     regions: Mapping[str, str] | None = None,
     targets: Sequence[ProbeTarget] | None = None,
@@ -172,13 +185,17 @@ async def aprobe(
     """The async engine: plan, then run every tenant's probes in parallel under the limits.
 
     ``tenants``: Tenant objects or ids (default: the token's ``GET /connections``).
-    ``regions``: tenant id -> country for payroll (default: read from ``GET /Organisation``).
+    ``tier``: the app's developer tier (starter ... enterprise) when known: a refusal it explains
+    (Journals below Advanced) is ``gated``, not a mismatch.
+    ``regions``: tenant id -> country for payroll (default: read from ``GET /Organisation``; without
+    it every region's payroll API is called and the region learned from the answers).
     ``targets``: an explicit plan (default: ``plan_probes``). ``clock``/``sleep``/``time_scale``
     match the probe's limiter to a time-scaled simulator.
     """
     clock = clock or scaled_clock(time_scale)
     sleep = sleep or scaled_sleep(time_scale)
     started = clock()
+    tier = check_tier(tier)
     granted = client.granted
     era = era or infer_era(granted)
     plan, gaps = plan_with_gaps(granted, era, check_absent=check_absent, catalog=client.catalog)
@@ -205,13 +222,14 @@ async def aprobe(
                 return
             call = await client.acall(target.endpoint, tenant_id=tenant.tenant_id if tenant
                                       else None, session=session, gate=gate, asleep=sleep)
-            result = judge(target, tenant, call, region)
-            home = _payroll_region(region) if region else None
-            if home and home != target.region and target.serves(home):
-                # NZ and UK payroll share this URL: for a UK organisation it is UK payroll.
-                ours = client.catalog.find(target.endpoint.method, target.endpoint.url, region=home)
-                result = replace(result, endpoint=ours or result.endpoint)
-            run.add(job, result)
+            home = payroll_region(region) if region else None
+            if target.region is not None and region is None:
+                # The organisation's region is not known yet: no prediction until it is (settle).
+                run.add(job, judge(replace(target, predicted=None), tenant, call, None, tier=tier))
+                return
+            result = judge(target, tenant, call, region, tier=tier)
+            # NZ and UK payroll share this URL: for a UK organisation it is UK payroll.
+            run.add(job, own_api(client.catalog, result, home) if home and target.region else result)
 
         async def tenant_run(tenant: Tenant) -> None:
             mine = [j for j, (_, tn) in enumerate(jobs) if tn is tenant]
@@ -220,11 +238,11 @@ async def aprobe(
             payroll = [j for j in mine if jobs[j][0].region is not None]
             region = regions.get(tenant.tenant_id)
             await asyncio.gather(*(one(j, region) for j in first))
-            region = region or next((_country(run.results[j].call.body) for j in first  # type: ignore[union-attr]
+            region = region or next((country_of(run.results[j].call.body) for j in first  # type: ignore[union-attr]
                                      if j in run.results and run.results[j].call is not None
                                      and jobs[j][0].endpoint.operation_id == "getOrganisations"),
                                     None)
-            home = _payroll_region(region) if region else None
+            home = payroll_region(region) if region else None
             keep = [j for j in payroll if region is None or (home and jobs[j][0].serves(home))]
             if region is not None and home is None:  # e.g. US: Xero has no payroll API there
                 seen: set[str] = set()
@@ -232,8 +250,7 @@ async def aprobe(
                     if jobs[j][0].family not in seen:
                         seen.add(jobs[j][0].family)
                         keep.append(j)
-                        run.add(j, skipped(jobs[j][0], tenant, f"Xero has no payroll API for "
-                                           f"{region} organisations; not called", cause="region"))
+                        run.add(j, no_payroll(jobs[j][0], tenant, region))
                 keep = [j for j in keep if j not in run.results]
                 dropped.update(j for j in payroll if j not in run.results)
             else:
@@ -241,7 +258,10 @@ async def aprobe(
             run.total -= len(dropped & set(payroll))
             await asyncio.gather(*(one(j, region) for j in keep))
             if region is None:
-                _settle_regions(run, jobs, keep)
+                sent = [j for j in keep if j in run.results]
+                pairs = [(jobs[j][0], run.results[j]) for j in sent]
+                for j, settled in zip(sent, settle(tenant, pairs, client.catalog, tier), strict=True):
+                    run.results[j] = settled
 
         async def everything() -> None:
             await asyncio.gather(*(one(j, None) for j, (_, tn) in enumerate(jobs) if tn is None),
@@ -271,38 +291,7 @@ async def aprobe(
         unprobed=tuple(gaps), calls=calls, get_endpoints=get_endpoint_count(client.catalog),
         rate_limited=limits.rate_limited, elapsed=clock() - started,
         cancelled=cancelled or bool(cancel is not None and cancel.is_set()), connections=conn,
-        started=started, next_call_at=limits.next_call_at())
-
-
-def _settle_regions(run: _Run, jobs: list[tuple[ProbeTarget, Tenant | None]],
-                    payroll: list[int]) -> None:
-    """Without a known country every payroll API was tried; other regions' 404s are expected."""
-    done = [j for j in payroll if j in run.results]
-    answered = {reg for j in done if run.results[j].observed for reg in jobs[j][0].regions}
-    answered = answered or {reg for j in done if run.results[j].status not in (None, 0, 404, 405)
-                            for reg in jobs[j][0].regions}
-    if not answered:
-        # No region's payroll API answered and the country is unknown: an organisation outside
-        # AU, NZ and the UK has no Xero payroll at all, so nothing here is a mismatch yet.
-        for j in done:
-            r = run.results[j]
-            if r.cause == "region":
-                run.results[j] = replace(r, verdict="inconclusive", observed=None, reason=(
-                    "no region's payroll API answered, and the organisation's country is unknown "
-                    "(Xero has payroll only in AU, NZ and the UK); grant accounting.settings.read "
-                    "so the probe reads the country first"))
-        return
-    for j in done:
-        r = run.results[j]
-        if r.cause == "region" and not (jobs[j][0].regions & answered):
-            run.results[j] = replace(r, verdict="inconclusive", observed=None, reason=(
-                "another region's payroll API (this tenant's payroll is "
-                f"{'/'.join(sorted(str(a) for a in answered))}); grant accounting.settings.read "
-                "so the probe reads the country first"))
-
-
-def _payroll_region(country: str) -> str | None:
-    return {"AU": "AU", "NZ": "NZ", "GB": "UK", "UK": "UK"}.get(country.upper())
+        started=started, next_call_at=limits.next_call_at(), tier=tier)
 
 
 def probe(client: XeroClient, tenants: Iterable[Any] | None = None,

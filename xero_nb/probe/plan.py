@@ -37,7 +37,8 @@ class ProbeTarget:
 
     family: str
     endpoint: Endpoint
-    predicted: bool  # the scope rules say Xero lets this token through
+    predicted: bool | None  # the scope rules say Xero lets this token through (None: they
+    # cannot say, as for payroll while the organisation's region is unknown)
     restriction: str | None  # why Xero may refuse it even so (tier, closed API, ...)
     per_tenant: bool  # False: one call per token (no xero-tenant-id)
     regions: frozenset[str] = frozenset()  # payroll: the countries this URL serves (NZ and UK share)

@@ -215,4 +215,13 @@ def probe_blocks(probe: Any) -> list[Block]:
         out.append(("p", f"{len(rows)} mismatch(es) between the scope rules and Xero's answers.", None))
     if rows:
         out.append(("table", cols, rows))
+    # Refusals a known gate explains (the app's tier, the organisation's plan): no catalog error.
+    gated = probe.gated() if callable(getattr(probe, "gated", None)) else []
+    if gated:
+        out.append(("p", f"{len(gated)} refusal(s) gated by the app's tier or the organisation's "
+                    "plan: known gates, not mismatches.", None))
+        gcols = ("tenant", "method", "path", "cause", "reason")
+        out.append(("table", gcols, [tuple(str(r.row().get(c, "")) for c in gcols) for r in gated]))
+    notes = probe.notes() if callable(getattr(probe, "notes", None)) else []
+    out += [("p", f"Note: {n}.", None) for n in notes]
     return out
