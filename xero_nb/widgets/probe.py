@@ -83,9 +83,16 @@ class ProbeState(Background, Noticed):
         self.running, self.done, self.total, self.report = True, 0, 0, None
         self._notify("progress")
         client = conn.client()
+        options = dict(self.options)
+        if "tier" not in options and getattr(conn, "mode", None) == "simulator":
+            # the demo app's developer tier settles which refusals are its known gates (Journals)
+            app = getattr(getattr(conn, "sim", None), "apps", {}).get(getattr(conn, "app", None))
+            tier = getattr(app, "tier", None)
+            if tier:
+                options["tier"] = tier
         try:
             self.report = probe(client, tenants, era=self.scopes.era, progress=self._progress,
-                                cancel=self._cancel, **self.options)
+                                cancel=self._cancel, **options)
         finally:
             client.close()
             self.running = False
@@ -98,7 +105,9 @@ class ProbeState(Background, Noticed):
         self.tell(f"{'Cancelled: ' if s.get('cancelled') else ''}{s['probes']} probes over "
                   f"{s['tenants']} organisation(s), {s['calls']} calls (one per GET endpoint "
                   f"would be {s['get_endpoints']} per organisation); "
-                  + (f"{nothing}." if nothing else f"{len(self.report.mismatches())} mismatch(es)."),
+                  + (f"{nothing}." if nothing else f"{len(self.report.mismatches())} mismatch(es)"
+                     + (f", {len(self.report.gated())} refused by a known gate (tier or plan)"
+                        if self.report.gated() else "") + "."),
                   "error" if self.report.mismatches() or nothing else "ok")
         self._notify("report")
         return self.report
@@ -131,11 +140,12 @@ class ProbeState(Background, Noticed):
             ep = getattr(r, "endpoint", None)
             rows.append({
                 "tenant": names.get(getattr(r, "tenant_id", None) or "", "(token-wide)"),
-                "api": ep.api if ep is not None else row.get("api", ""),
+                # (the row's own label: "payroll_nz or payroll_uk", "no Xero payroll in US")
+                "api": row.get("api") or (ep.api if ep is not None else ""),
                 "family": getattr(r, "family", row.get("family", "")),
                 "method": ep.method if ep is not None else "",
                 "path": ep.path if ep is not None else "",
-                "predicted": row.get("predicted", getattr(r, "predicted", "")),
+                "predicted": _said(row.get("predicted", getattr(r, "predicted", ""))),
                 "observed": row.get("observed", getattr(r, "observed", "")),
                 "verdict": getattr(r, "verdict", ""),
                 "cause": row.get("cause", getattr(r, "cause", "")) or "",
@@ -143,10 +153,11 @@ class ProbeState(Background, Noticed):
         return pd.DataFrame(rows, columns=list(_ROW_COLUMNS))
 
     def grid(self) -> pd.DataFrame:
-        """Tenants x API: "matching/decided" counts (inconclusive and skipped probes left out)."""
+        """Tenants x API: "agreeing/decided" counts; a refusal by a known gate (tier, plan) agrees
+        with the catalog; inconclusive, skipped and other regions' probes are left out."""
         frame = self.frame()
-        frame = frame[frame["verdict"].isin(["match", "mismatch"])].assign(
-            agree=lambda f: f["verdict"] == "match")
+        frame = frame[frame["verdict"].isin(["match", "mismatch", "gated"])].assign(
+            agree=lambda f: f["verdict"] != "mismatch")
         if frame.empty:
             return pd.DataFrame()
         g = frame.groupby(["tenant", "api"])["agree"].agg(["sum", "count"])
@@ -171,3 +182,8 @@ class ProbeState(Background, Noticed):
             body.append(el("tr", el("th", str(tenant)), *cells))
         return el("div", fmt("<table><thead><tr><th>tenant</th>{}</tr></thead><tbody>{}</tbody></table>",
                              head, join(body)), class_="xnb-table xnb-probe-grid")
+
+
+def _said(predicted: Any) -> Any:
+    """A prediction as the table shows it: None (the payroll region is not known) in words."""
+    return "unknown region" if predicted is None else predicted
