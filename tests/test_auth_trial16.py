@@ -541,3 +541,16 @@ def test_a_few_unknown_scopes_are_warned_about_one_by_one(sim: XeroSimulator) ->
     assert len(said) == 2
     assert said[0].startswith("accounting.contact.read: not a scope Xero knows (did you mean")
     assert said[1].startswith("accounting.invoice.read: not a scope Xero knows (did you mean")
+
+
+def test_a_redirect_uri_with_a_fragment_is_refused_before_anything_is_sent() -> None:
+    from xero_nb.auth import Settings, XeroAuth
+    from xero_nb.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"cannot hold a fragment .*400 Invalid redirect_uri"):
+        Settings(client_id="A" * 32, redirect_uri="http://127.0.0.1:8765/callback#frag")
+    auth = XeroAuth(Settings(client_id="A" * 32))
+    with pytest.raises(ConfigError, match="cannot hold a fragment"):
+        auth.authorize_url(["accounting.settings.read"], redirect_uri="http://127.0.0.1:9999/callback#x")
+    assert "http%3A%2F%2F127.0.0.1%3A9999%2Fcallback" in auth.authorize_url(
+        ["accounting.settings.read"], redirect_uri="http://127.0.0.1:9999/callback")

@@ -169,6 +169,17 @@ def _scopes(value: Any) -> tuple[str, ...]:
     return tuple(sorted(parse_scopes(value, strict=False)))
 
 
+def check_redirect_uri(uri: str) -> str:
+    """``uri`` when it can be an OAuth redirect URI, else a ConfigError saying why."""
+    parts = urlsplit(uri)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"redirect URI must be an absolute http(s) URL: {uri!r}")
+    if "#" in uri:  # RFC 6749 §3.1.2; the code would come back after the '#', never to the server
+        raise ConfigError(f"a redirect URI cannot hold a fragment ('#...'): {uri!r}; Xero refuses it "
+                          "(400 Invalid redirect_uri): register and use it without the '#' part")
+    return uri
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """One Xero app's sign-in settings; the client secret is a ``Secret`` and never shown."""
@@ -201,9 +212,7 @@ class Settings:
         if self.grant not in GRANTS:
             raise ConfigError(f"grant (XERO_GRANT) must be one of {', '.join(GRANTS)}, not "
                               f"{self.grant!r}: client_credentials is for custom connections")
-        parts = urlsplit(self.redirect_uri)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ConfigError(f"redirect URI must be an absolute http(s) URL: {self.redirect_uri!r}")
+        check_redirect_uri(self.redirect_uri)
 
     @property
     def use_simulator(self) -> bool:

@@ -154,7 +154,8 @@ class AuthCore:
         why = self.store.state().cleared_reason
         return AuthError("not signed in" + (f" (the stored token was {why})" if why else ""),
                          code="not_signed_in",
-                         hint="call sign_in(), or complete() with the redirect URL")
+                         hint="call sign_in(), or complete() with the redirect URL (on the command "
+                              "line: xero-nb login)")
 
     def refresh(self) -> Token:
         """Refresh now (one refresh across kernels sharing the store; see ``refresh_after``)."""

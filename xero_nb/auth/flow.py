@@ -22,7 +22,7 @@ from authlib.common.security import generate_token
 
 from xero_nb.auth import tenants
 from xero_nb.auth.callback import CallbackServer
-from xero_nb.auth.config import DEFAULT_SCOPES
+from xero_nb.auth.config import DEFAULT_SCOPES, check_redirect_uri
 from xero_nb.auth.core import HTTP_TIMEOUT, AuthCore
 from xero_nb.auth.explain import scope_warnings
 from xero_nb.auth.jwt import JWTView, fetch_jwks, verify_jwt
@@ -59,7 +59,7 @@ class XeroAuth(AuthCore):
                       redirect_uri: str | None = None, state: str | None = None) -> str:
         """The URL to open to consent (PKCE S256 and ``state``; remembered for ``complete``)."""
         requested = self.request_scopes(scopes)
-        redirect = redirect_uri or self.settings.redirect_uri
+        redirect = check_redirect_uri(redirect_uri) if redirect_uri else self.settings.redirect_uri
         verifier = generate_token(64)
         with self._endpoint_client(redirect_uri=redirect) as client:
             url, state = client.create_authorization_url(

@@ -27,7 +27,7 @@ from xero_nb.errors import XeroNbWarning
 GROUPS = {
     "scopes-for": "scopes", "coverage": "scopes", "least-privilege": "scopes", "migrate": "scopes",
     "diagnose": "diagnose", "probe": "live", "report": "live", "simulator": "simulator",
-    "scan": "scan",
+    "scan": "scan", "login": "login",
 }
 
 
@@ -229,6 +229,12 @@ def _simulator(sim: argparse.ArgumentParser) -> None:
                               "can connect (the default here)")
 
 
+def _declare_login(lg: argparse.ArgumentParser) -> None:
+    from xero_nb.cli.login import declare
+
+    declare(lg)
+
+
 def _scan(sc: argparse.ArgumentParser) -> None:
     sc.add_argument("path", nargs="?", help="folder, file or git repository (URL) to scan")
     _era(sc, "mixed")
@@ -251,6 +257,8 @@ ARGUMENTS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "migrate": ("granular scopes that keep a broad app's access", _migrate),
     "probe": ("predicted vs observed access (simulator without XERO_CLIENT_ID)", _probe),
     "report": ("a redacted Markdown/HTML report (probe + diagnosis)", _report),
+    "login": ("sign in to real Xero for probe and report (browser, --paste, or a custom connection)",
+              _declare_login),
     "simulator": ("serve the offline Xero on 127.0.0.1", _simulator),
     "scan": ("Xero calls in code, the scopes they need; CI gate (exit 1)", _scan),
 }
