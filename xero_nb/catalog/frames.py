@@ -40,7 +40,7 @@ from xero_nb.models import Endpoint
 
 COLUMNS = (
     "api", "tag", "method", "path", "operation_id", "required", "granted_by", "allowed",
-    "missing", "restricted", "tenant_header", "write", "source", "confidence", "other_reading",
+    "missing", "restricted", "tenant_header", "write", "source", "confidence", "other_reading", "url",
 )
 NO_SCOPE = "(no scope grants it)"
 # Theme-aware: a status colour from JupyterLab's CSS variables mixed into the page's own
@@ -65,6 +65,7 @@ def _static(era: str) -> tuple[tuple[Endpoint, ...], tuple[frozenset[str], ...],
         "tag": [ep.tag for ep in eps],
         "method": [ep.method for ep in eps],
         "path": [ep.path for ep in eps],
+        "url": [ep.url for ep in eps],
         "operation_id": [ep.operation_id for ep in eps],
         "required": [" | ".join(sorted(r)) if r else NO_SCOPE if unreachable(ep, era)
                      else "(any valid token)" for ep, r in zip(eps, reqs, strict=True)],
@@ -109,6 +110,7 @@ def coverage(granted: Any = (), era: str = "broad") -> pd.DataFrame:
         "tenant_header": static["tenant_header"], "write": static["write"],
         "source": [m[0] for m in static["mapping"]], "confidence": [m[1] for m in static["mapping"]],
         "other_reading": [m[2] for m in static["mapping"]],
+        "url": static["url"],  # (the path alone is several APIs' /Employees: the export stands alone)
     }
     frame = pd.DataFrame(data, columns=list(COLUMNS))
     frame.attrs["notes"] = coverage_notes(have, era)
