@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
+from sim_spy import Spy
 
 import xero_nb.simulator as simulator_package
 from xero_nb.cli import main as cli_main
@@ -102,20 +103,6 @@ def test_token_endpoint_secrets_are_masked_in_the_record() -> None:
 
 
 # -- the commands that serve the simulator ------------------------------------------------
-
-
-class Spy(XeroSimulator):
-    """A XeroSimulator that remembers itself and its server, for the commands below."""
-
-    made: ClassVar[list[Spy]] = []
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        Spy.made.append(self)
-
-    def serve(self, port: int = 0) -> Any:
-        self.server = super().serve(port)
-        return self.server
 
 
 @pytest.fixture

@@ -12,10 +12,11 @@ import io
 import runpy
 import sys
 from email.utils import formatdate, parsedate_to_datetime
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from sim_spy import Spy
 
 import xero_nb.simulator as simulator_package
 from xero_nb import facts
@@ -177,20 +178,6 @@ def test_the_record_command_line_prints_no_state_or_nonce(sim: XeroSimulator,
 
 
 # -- #17 consent in both entry points -------------------------------------------------------
-
-
-class Spy(XeroSimulator):
-    """A XeroSimulator that remembers itself and its server, for the command below."""
-
-    made: ClassVar[list[Spy]] = []
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        Spy.made.append(self)
-
-    def serve(self, port: int = 0) -> Any:
-        self.server = super().serve(port)
-        return self.server
 
 
 def _serve_one_sign_in(monkeypatch: pytest.MonkeyPatch, **options: Any) -> Any:
