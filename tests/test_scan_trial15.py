@@ -22,10 +22,11 @@ def test_scopes_with_no_call_seen_are_not_said_to_drop(tmp_path: Path, capsys: p
     kinds = [f.kind for f in report.findings]
     assert "no_calls" in kinds and "unused_scope" not in kinds
     assert report.plan.drop == frozenset()
-    main(["scan", str(tmp_path)])
+    assert main(["scan", str(tmp_path)]) == 1  # nothing verified: a gate must not pass on it
     out, err = capsys.readouterr()
     assert "drop it" not in out + err and "- Drop: `-`" in out
-    assert "OK, with nothing verified" in out + err
+    assert "FAIL: nothing verified" in err and not report.ok
+    assert main(["scan", str(tmp_path), "--requested", "accounting.contacts"]) == 0  # a scope list alone
 
 
 def test_the_folders_a_scan_leaves_out_are_named_and_packages_is_read(

@@ -30,7 +30,8 @@ from xero_nb.scan.model import CallSite, ScanResult, ScopeSite
 
 # finding kind -> SARIF level; the errors fail the CI gate ("no_calls": scopes requested but no call
 # found, so none can be judged: said, with no "drop it" advice a reader could follow)
-KINDS = {"missing_scope": "error", "unknown_scope": "error", "no_calls": "warning", "no_granular": "warning",
+KINDS = {"missing_scope": "error", "unknown_scope": "error", "no_calls": "warning",
+         "dynamic_calls": "warning", "no_granular": "warning",
          "restricted": "warning", "unknown_endpoint": "warning", "unused_scope": "warning",
          "wider_scope": "note"}
 
@@ -94,7 +95,10 @@ class ScanReport:
         """True when the requested scopes grant every call the code makes and are all Xero
         scopes (the CI gate; a scan that found no call and no scope has nothing to pass)."""
         found = self.result.calls or self.result.scopes or self.requested_from == "given"
-        return bool(found) and not any(KINDS[f.kind] == "error" for f in self.findings)
+        # scopes found in the code but no call: the code calls Xero some way the scanner does not
+        # read, so nothing was verified; a gate must not pass on that (--requested checks a list alone)
+        blind = self.requested_from == "code" and any(f.kind == "no_calls" for f in self.findings)
+        return bool(found) and not blind and not any(KINDS[f.kind] == "error" for f in self.findings)
 
     def to_dict(self) -> dict[str, Any]:
         """Everything as JSON-ready data."""
@@ -171,14 +175,25 @@ def _scope_findings(result: ScanResult, eps: list[Endpoint], requested: frozense
                         "and literal URLs; calls made another way, or in the folders and files it left out "
                         "(see skipped), are not seen", "")]
     out = []
+    if result.dynamic:  # calls through a computed name: a scope no listed call needs may still be used
+        at_file, _, at_line = result.dynamic[0].rpartition(":")
+        unused = sorted(s for s in requested - OIDC_SCOPES
+                        if not any(s in required_scopes(ep, era) for ep in eps))
+        out.append(Finding("dynamic_calls", at_file, int(at_line),
+                           f"the code calls Xero through a name it computes ({', '.join(result.dynamic[:3])}"
+                           f"{' ...' if len(result.dynamic) > 3 else ''}): those calls cannot be listed, so "
+                           + (f"{', '.join(unused)}, which no listed call needs, may still be used there "
+                              "(nothing is said to drop)" if unused else "the least privilege may miss some"),
+                           ""))
     for scope in sorted(requested - OIDC_SCOPES):
         granted = [ep for ep in eps if scope in required_scopes(ep, era)]
         site = sites.get(scope)
         file, line = (site.file, site.line) if site else ("", 0)
         if not granted:
-            out.append(Finding("unused_scope", file, line,
-                               f"{scope} is requested but no call in the code needs it ({era} era): drop it",
-                               scope))
+            if not result.dynamic:
+                out.append(Finding("unused_scope", file, line,
+                                   f"{scope} is requested but no call in the code needs it ({era} era): "
+                                   "drop it", scope))
             continue
         narrow = read_variant(scope)
         reads = all(ep.method == "GET" and narrow in required_scopes(ep, era) for ep in granted)
@@ -194,11 +209,13 @@ def _scope_findings(result: ScanResult, eps: list[Endpoint], requested: frozense
     return out
 
 
-def _plan(eps: list[Endpoint], requested: frozenset[str], era: str = "mixed") -> CodePlan:
+def _plan(eps: list[Endpoint], requested: frozenset[str], era: str = "mixed",
+          dynamic: bool = False) -> CodePlan:
     """The move to granular scopes for this code. An app of the granular era (created from 2 Mar
     2026) cannot ask for a broad scope at all (Xero refuses the sign-in): its calls that no
     granular scope reaches have nothing to keep and must go. With no call found, nothing is planned:
-    the scopes are kept as requested (none is said to drop: see the no_calls finding)."""
+    the scopes are kept as requested (none is said to drop: see the no_calls finding); with calls
+    through computed names (``dynamic``), none is dropped either."""
     if not eps:
         return CodePlan(request=requested, drop=frozenset(), add=frozenset(),
                         keep_until_deadline=frozenset(), rows=())
@@ -221,6 +238,8 @@ def _plan(eps: list[Endpoint], requested: frozenset[str], era: str = "mixed") ->
     # What to request now: the granular set, plus the broad scopes that alone reach calls no
     # granular scope does (they go by the deadline; leaving them out ends those calls today).
     request = frozenset(new | keep)
+    if dynamic:  # calls through computed names may need what no listed call does: nothing dropped
+        request |= requested
     return CodePlan(request=request, drop=frozenset(requested - request),
                     add=frozenset(request - requested), keep_until_deadline=frozenset(keep),
                     rows=tuple(sorted(rows)))
@@ -250,4 +269,5 @@ def analyse(result: ScanResult, era: str = "mixed", requested: Any = None) -> Sc
                 f"{site.scope} is not a Xero scope{f' ({note})' if note else ''}: "
                 "Xero refuses the sign-in with invalid_scope", scope=near or ""))
     return ScanReport(result=result, era=era, requested=have, requested_from="given" if given else "code",
-                      least=least, findings=tuple(findings), plan=_plan(eps, have, era))
+                      least=least, findings=tuple(findings),
+                      plan=_plan(eps, have, era, dynamic=bool(result.dynamic)))

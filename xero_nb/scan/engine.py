@@ -8,6 +8,7 @@ in which no Xero marker occurs is not lexed at all, which keeps a scan fast.
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import os
 import re
@@ -17,12 +18,23 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from xero_nb.scan.builders import Built, built_calls, servers, settle_built
+from xero_nb.scan.helpers import Helper, helper_calls
 from xero_nb.scan.lexer import CONFIG
 from xero_nb.scan.model import CallSite, ScanResult, UnknownCall
 from xero_nb.scan.requested import requested_scopes
-from xero_nb.scan.sdk import pyxero_calls, sdk_calls
+from xero_nb.scan.sdk import dynamic_sites, pyxero_calls, sdk_calls
 from xero_nb.scan.source import CODE, Source
-from xero_nb.scan.urls import Constant, Pending, Use, http_calls, name_uses, settle, settle_constant
+from xero_nb.scan.urls import (
+    Constant,
+    Pending,
+    Use,
+    http_calls,
+    is_api_base,
+    name_uses,
+    settle,
+    settle_constant,
+)
 
 Progress = Callable[[int, int, str], None]
 # Folders of other people's code or of built output, not read (a monorepo's packages/ is read: its
@@ -129,7 +141,8 @@ def _readable(data: bytes) -> bool:
 
 
 def scan_source(src: Source, result: ScanResult, bases: dict[str, str], others: set[str],
-                pending: list[Pending | Constant], uses: dict[str, list[Use]]) -> None:
+                pending: list[Pending | Constant | Helper | Built], uses: dict[str, list[Use]],
+                servers_of: dict[str, str]) -> None:
     """Add one lexed file's calls, unknown Xero URLs and requested scopes to ``result``; what only
     the whole tree settles goes to ``pending`` (paths on a base named elsewhere, URL constants),
     and where this file calls a verb with a constant goes to ``uses``."""
@@ -138,10 +151,13 @@ def scan_source(src: Source, result: ScanResult, bases: dict[str, str], others: 
         return
     result.calls.extend(sdk_calls(src))
     result.calls.extend(pyxero_calls(src))
+    result.dynamic.extend(dynamic_sites(src))
+    servers_of.update(servers(src))
+    pending.extend(built_calls(src))
     for name, found_uses in name_uses(src).items():
         uses.setdefault(name, []).extend(found_uses)
     for found in http_calls(src, bases, others):
-        if isinstance(found, (Pending, Constant)):
+        if isinstance(found, (Pending, Constant, Helper)):
             pending.append(found)
         elif isinstance(found, UnknownCall):
             result.unknown.append(found)
@@ -164,6 +180,28 @@ def _uses_elsewhere(base_dir: str, names: list[str], spelled: set[str], uses: di
                             data.decode("utf-8", "replace"))
             for key, found in name_uses(src).items():
                 uses.setdefault(key, []).extend(found)
+
+
+def _helper_calls(base_dir: str, names: list[str], helpers: list[Helper], bases: dict[str, str]
+                  ) -> list[CallSite]:
+    """The calls of the app's own Xero helpers, in every code file that names one."""
+    known = [dataclasses.replace(h, base=h.base or bases.get(h.base_name, "")) for h in helpers]
+    known = [h for h in known if h.base]
+    wanted = [h.name.encode() for h in known]
+    found: list[CallSite] = []
+    for name in names:
+        if suffix_of(os.path.basename(name)) not in CODE:
+            continue
+        try:
+            with open(base_dir + name, "rb") as fh:
+                data = fh.read(MAX_BYTES)
+        except OSError:
+            continue
+        if any(w in data for w in wanted):
+            src = Source.of(Path(name).as_posix(), suffix_of(os.path.basename(name)) or "",
+                            data.decode("utf-8", "replace"))
+            found += helper_calls(src, known)
+    return found
 
 
 def scan_tree(path: str | os.PathLike[str], progress: Progress | None = None,
@@ -195,8 +233,11 @@ def scan_tree(path: str | os.PathLike[str], progress: Progress | None = None,
     left_out: list[str] = []
     names = list_files(root, left_out)
     for pattern in patterns:  # (a folder pattern "tests/" means everything under it)
-        glob = pattern.rstrip("/") + "/*" if pattern.endswith("/") else pattern
-        hit = [n for n in names if fnmatch.fnmatch(n, glob) or fnmatch.fnmatch(n, glob.lstrip("./"))]
+        folder = pattern.endswith("/") or (not any(c in pattern for c in "*?[/") and any(
+            pattern in Path(n).parts[:-1] for n in names))  # a bare folder name: "tests"
+        glob = pattern.rstrip("/") + "/*" if folder else pattern
+        hit = [n for n in names if fnmatch.fnmatch(n, glob) or fnmatch.fnmatch(n, glob.lstrip("./"))
+               or (folder and "/" not in pattern.rstrip("/") and fnmatch.fnmatch(n, "*/" + glob))]
         if hit:
             names = [n for n in names if n not in set(hit)]
         left_out.append(f"{pattern} (--exclude: {len(hit)} file(s))")
@@ -204,7 +245,8 @@ def scan_tree(path: str | os.PathLike[str], progress: Progress | None = None,
     result = ScanResult(root=text, left_out=left_out)
     bases: dict[str, str] = {}
     others: set[str] = set()
-    pending: list[Pending | Constant] = []
+    pending: list[Pending | Constant | Helper | Built] = []
+    servers_of: dict[str, str] = {}  # a generated SDK's server names -> Xero base URLs
     uses: dict[str, list[Use]] = {}
     unlexed: list[str] = []
     for done, name in enumerate(names, 1):
@@ -230,15 +272,31 @@ def scan_tree(path: str | os.PathLike[str], progress: Progress | None = None,
             if _mentions_xero(data):
                 suffix = suffix_of(os.path.basename(name)) or ""
                 src = Source.of(Path(name).as_posix(), suffix, data.decode("utf-8", "replace"))
-                scan_source(src, result, bases, others, pending, uses)
+                scan_source(src, result, bases, others, pending, uses, servers_of)
             elif suffix_of(os.path.basename(name)) in CODE:
                 unlexed.append(name)  # may call a Xero URL constant defined elsewhere (read again if so)
         if progress is not None:
             progress(done, len(names), name)
     constants = [p for p in pending if isinstance(p, Constant)]
+    helpers = []
+    for i, p in enumerate(pending):
+        full = bases.get(p.base_name, "") if isinstance(p, Helper) else ""
+        if isinstance(p, Helper) and full and not is_api_base(full):
+            # f"{INVOICES_URL}/{id}": a constant's longer path (an id), not a helper's resource
+            pending[i] = Pending(p.file, p.line, p.snippet, p.base_name, "/{p}", p.method,
+                                 0.85 if p.method else 0.6)
+        elif isinstance(p, Helper):
+            helpers.append(p)
     extended: set[str] = set()  # constants a longer path was built on (f"{INVOICES_URL}/{id}")
     for p in pending:
-        if isinstance(p, Constant):
+        if isinstance(p, Built):
+            built = settle_built(p, servers_of)
+            if isinstance(built, CallSite):
+                result.calls.append(built)
+            elif built is not None:
+                result.unknown.append(built)
+            continue
+        if isinstance(p, (Constant, Helper)):
             continue
         settled = settle(p, bases, others)
         if settled is not None:
@@ -255,6 +313,8 @@ def scan_tree(path: str | os.PathLike[str], progress: Progress | None = None,
                 result.calls.append(site)
             else:
                 result.unknown.append(site)
+    if helpers:  # the app's own helpers around Xero: their callers name the calls
+        result.calls.extend(_helper_calls(base_dir, names, helpers, bases))
     result.calls.sort(key=lambda c: (c.file, c.line))
     result.unknown.sort(key=lambda c: (c.file, c.line))
     return result

@@ -69,6 +69,9 @@ class ScanResult:
     bytes: int = 0  # bytes read
     skipped: int = 0  # files left out: binary, vendored, built, lockfiles, too large
     left_out: list[str] = field(default_factory=list)  # folders not read (dist/, vendor/...), and why
+    # "file:line" where the code calls Xero through a name it computes (getattr(api, name)(...),
+    # getattr(xero, resource).all()): calls no scan can list, so no scope is said to be unused
+    dynamic: list[str] = field(default_factory=list)
 
     @property
     def requested(self) -> frozenset[str]:

@@ -135,6 +135,27 @@ def _from_config(src: Source) -> Iterator[ScopeSite]:
                 yield ScopeSite(word, src.rel, src.line(at), src.snippet(at), known=False)
 
 
+# pyxero's names for the scopes: XeroScopes.ACCOUNTING_JOURNALS_READ, XeroScopes.OFFLINE_ACCESS
+_PYXERO_SCOPE = re.compile(r"\bXeroScopes\.([A-Z][A-Z0-9_]+)\b")
+
+
+def _from_constants(src: Source) -> Iterator[ScopeSite]:
+    """The scopes named by pyxero's ``XeroScopes`` constants in the code."""
+    if "XeroScopes." not in src.text:
+        return
+    known = known_scopes()
+    for m in _PYXERO_SCOPE.finditer(src.text):
+        if src.spans.kind_at(m.start()) != "code":
+            continue
+        name = m.group(1).lower()
+        scope = name if name in known else name.replace("_", ".")
+        yield ScopeSite(scope, src.rel, src.line(m.start()), src.snippet(m.start()), known=scope in known)
+
+
 def requested_scopes(src: Source) -> Iterator[ScopeSite]:
     """The scope sites of one file."""
-    yield from (_from_config(src) if src.is_config else _from_strings(src))
+    if src.is_config:
+        yield from _from_config(src)
+        return
+    yield from _from_strings(src)
+    yield from _from_constants(src)

@@ -14,6 +14,7 @@ _RULES = {
     "restricted": "The operation needs a restricted scope, a partner programme or a tier",
     "unknown_endpoint": "A Xero URL that matches no operation in Xero's specs",
     "unused_scope": "A requested scope that no call needs",
+    "dynamic_calls": "Calls to Xero through a computed name, which no scan can list",
     "wider_scope": "A requested scope wider than the calls need",
 }
 

@@ -178,6 +178,29 @@ def sdk_calls(src: Source) -> Iterator[CallSite]:
                        ep.method, ep.path, src.sdk, confidence, note)
 
 
+# getattr(accounting_api, name)(...) / getattr(xero, resource.lower()).all(): a computed name
+_GETATTR_DYNAMIC = re.compile(r"\bgetattr\s*\(\s*([A-Za-z_][\w.]{0,80}?)\s*,\s*(?![\"'])[^)\n]{1,80}\)")
+# pyxero's OAuth2 credentials list the connections: credentials.get_tenants() is GET /connections
+_GET_TENANTS = re.compile(r"\.get_tenants\s*\(")
+
+
+def dynamic_sites(src: Source) -> list[str]:
+    """"file:line" of each call through a computed name on a Xero SDK object or a pyxero client."""
+    if src.suffix != ".py" or "getattr" not in src.text:
+        return []
+    out = []
+    variables = None
+    for m in _GETATTR_DYNAMIC.finditer(src.text):
+        if src.spans.kind_at(m.start()) != "code":
+            continue
+        target = m.group(1).split(".")[-1]
+        if variables is None:
+            variables = api_variables(src)
+        if normal(target) in variables or api_of(target) or "xero" in target.lower():
+            out.append(f"{src.rel}:{src.line(m.start())}")
+    return out
+
+
 # getattr(accounting_api, "get_accounts")(tenant_id): a method named in a string, then called
 _GETATTR = re.compile(r"\bgetattr\s*\(\s*([A-Za-z_][\w.]{0,80}?)\s*,\s*[\"'](\w+)[\"']\s*\)\s*\(")
 
@@ -222,10 +245,17 @@ def _literal_arg(text: str, pos: int) -> str | None:
 
 
 def pyxero_calls(src: Source) -> Iterator[CallSite]:
-    """pyxero manager calls in a Python file."""
+    """pyxero manager calls in a Python file (and its credentials' ``get_tenants()``)."""
     if src.suffix != ".py":
         return
     text, spans = src.text, src.spans
+    if "get_tenants" in text and ("from xero" in text or "import xero" in text or "Credentials" in text):
+        connections = load_catalog().get("identity", "getConnections")
+        for m in _GET_TENANTS.finditer(text):
+            if spans.kind_at(m.start()) == "code":
+                yield CallSite(src.rel, src.line(m.start()), src.snippet(m.start()), connections.api,
+                               connections.operation_id, connections.method, connections.path, "pyxero", 0.9,
+                               "pyxero credentials.get_tenants()")
     roots = set()
     at = text.find("Xero(")
     while at >= 0:  # names assigned a pyxero client: x = Xero(credentials)

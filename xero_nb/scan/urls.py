@@ -20,6 +20,7 @@ from functools import lru_cache
 
 from xero_nb.catalog.index import load_catalog
 from xero_nb.models import Endpoint
+from xero_nb.scan.helpers import Helper, helper_at
 from xero_nb.scan.model import CallSite, UnknownCall
 from xero_nb.scan.names import normal
 from xero_nb.scan.source import Source
@@ -45,7 +46,7 @@ _EXPR = re.compile(r"[\w$][\w$.\[\]'\"]{0,80}(?:\([^()\n]{0,80}\))?")
 _BACK = re.compile(r"\b(?:(get|post|put|patch|delete)(?:async)?\s*\("
                    r"|httpmethod\.(get|post|put|patch|delete)\b"
                    r"|net::http::(get|post|put|patch|delete)\b"
-                   r"|request(?:async)?\s*\(\s*['\"](get|post|put|patch|delete)['\"]|(fetch)\s*\("
+                   r"|\w*request(?:async)?\s*\(\s*['\"](get|post|put|patch|delete)['\"]|(fetch)\s*\("
                    r"|method\s*[:=]>?\s*['\"](get|post|put|patch|delete)['\"]"
                    # a test double's registration: responses.add(responses.DELETE, url), httpretty's
                    r"|\b(?:responses|httpretty|respx)\.(get|post|put|patch|delete)\b)", re.IGNORECASE)
@@ -60,16 +61,20 @@ _JAVA_FWD = re.compile(r"\.(GET|POST|PUT|DELETE)\(")
 _NAME_AT = re.compile(r"\b([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)(?=\s*[,)])")
 _VERB_BEFORE = re.compile(
     r"\b(?:(get|post|put|patch|delete)(?:async)?\s*\(\s*"
-    r"|request(?:async)?\s*\(\s*['\"](get|post|put|patch|delete)['\"]\s*,\s*"
+    r"|\w*request(?:async)?\s*\(\s*['\"](get|post|put|patch|delete)['\"]\s*,\s*"
     r"|httpmethod\.(get|post|put|patch|delete)\s*,\s*"
     # the app's own wrapper: http_put(URL), self._post_request(URL), do_get(URL), postRequest(URL)
+    # (the URL may come after other arguments: self._post_request(data, Invoices.POST_INVOICE))
     r"|\b_?(?:[a-z]\w{0,30}?_)?(get|post|put|patch|delete)(?:_?(?:request|req|call|json|data|api))?\s*\(\s*"
+    r"(?:[\w$.]{1,40}\s*,\s*){0,2}"
     r"|(fetch)\s*\(\s*)"
     r"(?:[A-Za-z_$][\w$]*\.){0,3}$", re.IGNORECASE)
 # a constant's name (INVOICES_URL, POST_INVOICE): its uses anywhere are calls of its URL
 _CONSTANT = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z]{2,}[0-9]*")
 
 
+# a line that is a decorator (Python's @app.route(...), TypeScript's @Get(...)): what it names is served
+_DECORATOR = re.compile(r"[ \t]*@[A-Za-z_]")
 # a path word held by a constant: CONTACTS = "Contacts", INVOICE_PATH = 'Invoices/{id}'
 _WORD_CONSTANT = re.compile(
     r"""(?m)^[ \t]*(?:(?:export[ \t]+)?(?:const|static|final|public|private|readonly)[ \t]+)*"""
@@ -143,7 +148,7 @@ def settle_constant(c: Constant, uses: dict[str, list[Use]], extended: bool = Fa
         else:
             found.append(CallSite(use.file, use.line, use.snippet, ep.api, ep.operation_id, ep.method,
                                   ep.path, "http", min(0.85, 0.6 if "could also be" in note else 1),
-                                  f"URL from {c.name.upper()} ({c.file}:{c.line})"))
+                                  f"URL from {c.spelled} ({c.file}:{c.line})"))
     if found or extended:
         return found
     ep, note, verb = resolve(None, c.url)
@@ -259,7 +264,7 @@ def _method(src: Source, s: int, e: int) -> tuple[str | None, float]:
     if assigned:
         var = re.escape(assigned.group(1))
         use = re.compile(rf"\b(?:(get|post|put|patch|delete)(?:async)?\s*\(\s*{var}\b"
-                         rf"|request\s*\(\s*['\"](get|post|put|patch|delete)['\"]\s*,\s*{var}\b"
+                         rf"|\w*request\s*\(\s*['\"](get|post|put|patch|delete)['\"]\s*,\s*{var}\b"
                          rf"|httpmethod\.(get|post|put|patch|delete)\s*,\s*{var}\b"
                          rf"|net::http::(get|post|put|patch|delete)\.new\(\s*(?:uri\()?{var}\b"
                          rf"|(fetch)\s*\(\s*{var}\b"
@@ -305,7 +310,7 @@ def _site(src: Source, pos: int, method: str | None, conf: float, url: str) -> C
 
 
 def http_calls(src: Source, bases: dict[str, str], others: set[str]
-               ) -> Iterator[CallSite | UnknownCall | Pending | Constant]:
+               ) -> Iterator[CallSite | UnknownCall | Pending | Constant | Helper]:
     """Raw HTTP calls in ``src``; records the names it assigns Xero bases (or other strings) to.
 
     A constant (``INVOICES_URL = "https://api.xero.com/api.xro/2.0/Invoices"``) whose call is not
@@ -314,16 +319,21 @@ def http_calls(src: Source, bases: dict[str, str], others: set[str]
     words: dict[str, str] | None = None
     for s, e in spans.strings():
         body = _content(text, s, e)
+        if _DECORATOR.match(text, text.rfind("\n", 0, s) + 1):
+            continue  # @app.route("/api.xro/2.0/Contacts", methods=["POST"]): a route served, no call
         if "{" in body and _WORD_HOLE.search(body):  # f"{BASE}/{CONTACTS}" with CONTACTS = "Contacts"
             words = _words(text) if words is None else words
             body = _WORD_HOLE.sub(_filled(words), body)
         m = _BASE.search(body) if "xro/" in body or "xero.com" in body or "appstore/" in body else None
         if m is not None:
             path = _concatenated(src, e, _clean(body[m.end():]))
-            if all(seg == "{p}" for seg in path.split("/") if seg):  # a base alone: remember its name
+            if _generic(path):  # a base alone: its name remembered (the resource a parameter: a helper's)
                 var = _ASSIGNED.search(text[max(0, s - 80): s].rsplit("\n", 1)[-1])
-                if var:
-                    bases[normal(var.group(1))] = ORIGIN + ("/" + m.group(1) if m.group(1) else "")
+                head = ORIGIN + ("/" + m.group(1) if m.group(1) else "")
+                if var and all(seg == "{p}" for seg in path.split("/") if seg):
+                    bases[normal(var.group(1))] = head
+                elif (helper := helper_at(src, s, body[m.end():], _method(src, s, e)[0], head)) is not None:
+                    yield helper
                 continue
             method, conf = _method(src, s, e)
             if method is None and _said(text, s):
@@ -360,6 +370,11 @@ def http_calls(src: Source, bases: dict[str, str], others: set[str]
         if not path.strip("/"):
             continue
         method, conf = _method(src, s, e)
+        if _generic(path):  # f"{ACCOUNTING_API_URL}/{path}" in a helper: its callers name the calls
+            helper = helper_at(src, s, rest, method, "", normal(name.split(".")[-1]))
+            if helper is not None:
+                yield helper
+                continue
         yield Pending(src.rel, src.line(s), src.snippet(s), normal(name.split(".")[-1]), path, method, conf)
 
 
@@ -394,11 +409,23 @@ def _said(text: str, s: int) -> bool:
     return False
 
 
+def is_api_base(url: str) -> bool:
+    """True for a Xero API's base URL alone (``https://api.xero.com/api.xro/2.0``), not a resource's."""
+    return _BASE.fullmatch(url.rstrip("/")) is not None
+
+
+def _generic(path: str) -> bool:
+    """True for a path whose resource is a parameter (all placeholders, or one first: a helper's
+    ``f"{BASE}/{endpoint}"`` or ``'/{0}/{1}/attachments'``): its callers name the call, not it."""
+    segments = [seg for seg in path.split("/") if seg]
+    return not segments or segments[0] == "{p}"
+
+
 def settle(p: Pending, bases: dict[str, str], others: set[str]) -> CallSite | UnknownCall | None:
     """A pending path as a call, once every file's names are known (None: not a Xero call, or a
     path that is all placeholders: a helper's ``f"{BASE}/{endpoint}"``, whose callers name the call)."""
     base = bases.get(p.name)
-    if all(seg == "{p}" for seg in p.path.split("/") if seg) and (base is None or _BASE.fullmatch(base)):
+    if _generic(p.path) and (base is None or is_api_base(base)):
         return None
     conf = p.confidence
     if base is None:
