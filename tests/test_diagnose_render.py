@@ -99,7 +99,7 @@ def test_each_part_of_a_finding_is_escaped_alone(part: str) -> None:
     f = Finding("unknown", str(kwargs["title"]), tuple(kwargs["evidence"]), tuple(kwargs["fix"]), 0.4)
     assert_inert(f.to_html())
     assert_inert(mistune.html(f.to_markdown()))
-    assert f.to_markdown().startswith("**`unknown`** (40%)")
+    assert f.to_markdown().startswith("**`unknown`** (evidence 40%)")
 
 
 def test_a_pasted_hostile_error_renders_inert_end_to_end() -> None:

@@ -226,8 +226,10 @@ def test_widget_toggle_redraws_and_marks() -> None:
     w.era.value = "granular"
     assert "accounting.transactions" not in w.toggles
     assert "era granular" in w.headline.value
-    w.reset_btn.click()
+    w.reset_btn.click()  # the token's scopes and its own era again (the dropdown follows)
     assert w.state.scopes.whatif == w.state.scopes.granted
+    assert w.era.value == w.state.scopes.token_era == w.state.scopes.era
+    w.era.value = "granular"
     w.state.scopes.select([("accounting", "getInvoices")])
     assert w.least_btn.description == "Least privilege (1 selected)"
     w.least_btn.click()

@@ -45,9 +45,11 @@ def _table(report: ScanReport) -> None:
     print(report.plan.to_markdown())
     kinds = {f.kind for f in report.findings}
     if report.ok and not res.calls:
-        verdict = ("OK, with nothing verified: no Xero call was found, so no scope was judged (see "
-                   "no_calls)" if "no_calls" in kinds else "OK: the scopes given are all Xero scopes "
-                   "(no call was found to judge them against)")
+        verdict = "OK: the scopes given are all Xero scopes (no call was found to judge them against)"
+    elif "no_calls" in kinds and report.requested_from == "code":
+        verdict = ("FAIL: nothing verified: the code requests scopes but no Xero call was found in it "
+                   "(see no_calls): it calls Xero some way the scanner does not read; --requested checks "
+                   "a scope list alone")
     elif report.ok:
         verdict = "OK: the requested scopes grant every call"
     elif not (res.calls or res.scopes):

@@ -41,7 +41,8 @@ class Finding:
 
     def to_markdown(self) -> str:
         """The finding as Markdown: title, evidence bullets, numbered fix steps (all escaped)."""
-        lines = [f"**{md_code(self.code)}** ({self.weight:.0%}): {md_rich(self.title)}"]
+        # (each cause's own evidence strength, not a share of one whole: they need not add up to 100 %)
+        lines = [f"**{md_code(self.code)}** (evidence {self.weight:.0%}): {md_rich(self.title)}"]
         if self.evidence:
             lines += ["", "Evidence:"] + [f"- {md_rich(e)}" for e in self.evidence]
         if self.fix:
@@ -53,8 +54,9 @@ class Finding:
         return self._html(open_)
 
     def _html(self, open_: bool) -> Markup:
-        head = fmt("<summary><code>{}</code> ({:.0%}): <b>{}</b></summary>", self.code, self.weight,
-                   rich(self.title))
+        head = fmt("<summary><code>{}</code> (<span title='how strongly the evidence points to this "
+                   "cause, on its own: the causes need not add up to 100 %'>evidence {:.0%}</span>): "
+                   "<b>{}</b></summary>", self.code, self.weight, rich(self.title))
         body = []
         if self.fix:
             body.append(fmt("<div>Fix:</div><ol style='margin-top:2px'>{}</ol>",

@@ -5,7 +5,7 @@ collection as a table.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pandas as pd
@@ -53,4 +53,28 @@ def body_frame(body: Any) -> pd.DataFrame | None:
     frame = pd.json_normalize(rows, max_level=1)
     keep = [c for c in frame.columns
             if not frame[c].map(lambda v: isinstance(v, (list, dict))).any()]
-    return frame[keep]
+    return frame[keep].map(xero_date)
+
+
+# Xero's JSON dates: "/Date(1788393600000+0000)/" (milliseconds since 1970, UTC offset)
+_XERO_DATE = re.compile(r"/Date\((-?\d{1,15})([+-]\d{4})?\)/")
+
+
+def xero_date(value: Any) -> Any:
+    """A Xero JSON date as a reader writes it ("2026-09-01", with the time when it has one); any
+    other value as it is (the raw body keeps Xero's own form)."""
+    if not isinstance(value, str) or not value.startswith("/Date("):
+        return value
+    m = _XERO_DATE.fullmatch(value)
+    if m is None:
+        return value
+    from datetime import timedelta, timezone
+
+    offset = m.group(2) or "+0000"
+    zone = timezone(timedelta(hours=int(offset[:3]), minutes=int(offset[0] + offset[3:])))
+    try:
+        when = datetime.fromtimestamp(int(m.group(1)) / 1000, tz=UTC).astimezone(zone)
+    except (OverflowError, OSError, ValueError):
+        return value
+    whole_day = when.time() == datetime.min.time()
+    return when.strftime("%Y-%m-%d" if whole_day else "%Y-%m-%d %H:%M:%S")

@@ -214,6 +214,12 @@ class ConnectPanel(W.VBox):
                 self.tenant.value = c.tenant_id
             if c.settings is not None and what == "token" and c.token is None:
                 self.scopes.value = " ".join(c.settings.scopes)
+            elif what == "token" and c.token is not None:
+                # a re-consent asked for more: the box shows what a sign-in would ask for now (a
+                # refresh asks for the same, so what the user typed since stays)
+                asked_for = " ".join(sorted(getattr(c.token, "requested", None) or c.token.scopes))
+                if asked_for and asked_for != getattr(self, "_asked_for", None):
+                    self.scopes.value = self._asked_for = asked_for
             self.status.value = status_html(c.status())
         except Exception as exc:  # shown in the panel, not swallowed
             self.notice.value = message(f"{type(exc).__name__}: {exc}", "error")

@@ -119,8 +119,12 @@ class ExplorerState(Noticed):
 
     @guarded
     def reset(self) -> None:
-        """Back to the token's scopes."""
+        """Back to the token's scopes and era (the what-if and its notices go)."""
         self.scopes.reset()
+        self.least, self.plan = None, None
+        self.plan_table.set_frame(pd.DataFrame())
+        self.tell(f"Reset to the token: its {len(self.scopes.granted)} scope(s), judged in its own "
+                  f"{self.scopes.era} era.", "info")
 
     @guarded
     def compute_least_privilege(self) -> frozenset[str] | None:

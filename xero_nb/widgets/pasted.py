@@ -76,6 +76,9 @@ def paste_context(diagnosis: Any, ctx: dict[str, Any], use_request: bool) -> Pas
             if hidden else "")
     elif obs is not None and obs.token_scopes:
         scopes = " ".join(sorted(obs.token_scopes)) + " (from a token in the paste)"
+    elif obs is not None and any(k.lower() == "authorization" for k, _ in obs.request_headers or ()):
+        scopes = ("not known: none given; the paste holds a token (redacted), but no scopes could be read "
+                  "from it (not a JWT, or cut short)")
     else:
         scopes = "not known: none given, no token in the paste"
     era = ctx.get("era")

@@ -91,7 +91,8 @@ class ProbeState(Background, Noticed):
             if tier:
                 options["tier"] = tier
         try:
-            self.report = probe(client, tenants, era=self.scopes.era, progress=self._progress,
+            # the token's own era (its app's), not the Scopes tab's what-if era: a probe calls Xero
+            self.report = probe(client, tenants, era=self.era(), progress=self._progress,
                                 cancel=self._cancel, **options)
         finally:
             client.close()
@@ -101,16 +102,23 @@ class ProbeState(Background, Noticed):
             return None
         self.table.set_frame(self.frame())
         s = self.report.summary()
+        if s.get("cancelled"):  # the bar shows what was probed, not the probes skipped after Cancel
+            self.done = sum(1 for r in self.report.results if getattr(r, "call", None) is not None)
+            self._notify("progress")
         nothing = self.report.unanswered()  # an outage or a spent day limit: no pass
         self.tell(f"{'Cancelled: ' if s.get('cancelled') else ''}{s['probes']} probes over "
-                  f"{s['tenants']} organisation(s), {s['calls']} calls (one per GET endpoint "
-                  f"would be {s['get_endpoints']} per organisation); "
+                  f"{s['tenants']} organisation(s) in the app's {self.era()} era, {s['calls']} calls (one "
+                  f"per GET endpoint would be {s['get_endpoints']} per organisation); "
                   + (f"{nothing}." if nothing else f"{len(self.report.mismatches())} mismatch(es)"
                      + (f", {len(self.report.gated())} refused by a known gate (tier or plan)"
                         if self.report.gated() else "") + "."),
                   "error" if self.report.mismatches() or nothing else "ok")
         self._notify("report")
         return self.report
+
+    def era(self) -> str:
+        """The era a probe judges in: the token's own (its app's), whatever the Scopes tab explores."""
+        return getattr(self.connection, "era", None) or self.scopes.token_era
 
     def _progress(self, done: int, total: int, _result: Any) -> None:
         self.done, self.total = done, total
@@ -119,7 +127,7 @@ class ProbeState(Background, Noticed):
     def report_sources(self) -> dict[str, Any]:
         """What the Report button reports: the token, its organisations, era and last probe."""
         conn = self.connection
-        out: dict[str, Any] = {"era": self.scopes.era}
+        out: dict[str, Any] = {"era": self.era()}
         token = getattr(conn, "token", None)
         if token is not None:
             out["token"] = token

@@ -17,6 +17,7 @@ import pandas as pd
 
 from xero_nb.catalog.scopes import OIDC_SCOPES, check_era
 from xero_nb.markup import Markup
+from xero_nb.redact import said_safely
 from xero_nb.widgets import scan_tables
 from xero_nb.widgets.background import Background
 from xero_nb.widgets.notice import Noticed, guarded
@@ -149,6 +150,13 @@ class ScanState(Background, Noticed):
             result = scan_tree(self.path, progress=self._progress)
         except _Cancelled:
             pass
+        except Exception as exc:  # said in words, the bar emptied: no half-done scan stays on show
+            read, of = self.done, self.total
+            self.done, self.total, self.current = 0, 0, ""
+            self.tell(f"The scan stopped after {read} of {of} files and judged nothing: "
+                      f"{type(exc).__name__}: {said_safely(str(exc))}. Scan again; if it stops again, "
+                      "the Report button makes a ticket to send.", "error")
+            return None
         finally:
             self.running = False
             self._notify("progress")

@@ -142,8 +142,9 @@ class ScopeState:
             self._notify("whatif")
 
     def reset(self) -> None:
-        """Back to the token's scopes."""
+        """Back to the token's scopes and the token's own era."""
         self.set_whatif(self.granted)
+        self.set_era(self.token_era)
 
     def select(self, keys: Iterable[tuple[str, str]]) -> None:
         """The endpoints chosen in the browser, as ``(api, operation_id)`` keys."""
