@@ -17,6 +17,7 @@ import subprocess
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from xero_nb.scan.builders import Built, built_calls, servers, settle_built
 from xero_nb.scan.helpers import Helper, helper_calls
@@ -29,9 +30,11 @@ from xero_nb.scan.urls import (
     Constant,
     Pending,
     Use,
+    clean_path,
     http_calls,
     is_api_base,
     name_uses,
+    resolve,
     settle,
     settle_constant,
 )
@@ -182,6 +185,12 @@ def _uses_elsewhere(base_dir: str, names: list[str], spelled: set[str], uses: di
                 uses.setdefault(key, []).extend(found)
 
 
+def _resolved(method: str | None, url: str) -> tuple[Any, str]:
+    """The endpoint a URL written with placeholders means (``{id}``, ``${x}`` as path parameters)."""
+    ep, note, _ = resolve(method, clean_path(url))
+    return ep, note
+
+
 def _helper_calls(base_dir: str, names: list[str], helpers: list[Helper], bases: dict[str, str]
                   ) -> list[CallSite]:
     """The calls of the app's own Xero helpers, in every code file that names one."""
@@ -200,7 +209,7 @@ def _helper_calls(base_dir: str, names: list[str], helpers: list[Helper], bases:
         if any(w in data for w in wanted):
             src = Source.of(Path(name).as_posix(), suffix_of(os.path.basename(name)) or "",
                             data.decode("utf-8", "replace"))
-            found += helper_calls(src, known)
+            found += helper_calls(src, known, _resolved)
     return found
 
 

@@ -17,7 +17,9 @@ the method too).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from xero_nb.scan.model import CallSite
 from xero_nb.scan.source import Source
@@ -109,10 +111,12 @@ def _arguments(text: str, start: int) -> list[str | None]:
     return out
 
 
-def helper_calls(src: Source, helpers: list[Helper]) -> list[CallSite]:
-    """Each call of one of ``helpers`` in ``src`` that passes a literal path: the Xero call it makes."""
-    from xero_nb.scan.urls import _clean, resolve
+# (method or None, URL) -> (endpoint or None, note): urls.resolve, given by the engine
+Resolver = Callable[[str | None, str], tuple[Any, str]]
 
+
+def helper_calls(src: Source, helpers: list[Helper], resolve: Resolver) -> list[CallSite]:
+    """Each call of one of ``helpers`` in ``src`` that passes a literal path: the Xero call it makes."""
     out = []
     for helper in helpers:
         if helper.name + "(" not in src.text.replace(" (", "("):
@@ -130,7 +134,7 @@ def helper_calls(src: Source, helpers: list[Helper]) -> list[CallSite]:
                 given = args[helper.method_arg]
                 verb = given.upper() if given and given.upper() in ("GET", "POST", "PUT", "PATCH", "DELETE") \
                     else None
-            ep, note, _ = resolve(verb, helper.base.rstrip("/") + "/" + _clean(path).lstrip("/"))
+            ep, note = resolve(verb, helper.base.rstrip("/") + "/" + path.lstrip("/"))
             if ep is None:
                 continue
             said = f"through {helper.name}() ({helper.file}:{helper.line})" + (f"; {note}" if note else "")

@@ -185,6 +185,11 @@ def _clean(path: str) -> str:
     return path.rstrip(".,;:)")
 
 
+def clean_path(url: str) -> str:
+    """``url`` with its placeholders (``{id}``, ``${x}``, ``%s``) as path parameters, query cut."""
+    return _clean(url)
+
+
 def _concatenated(src: Source, e: int, path: str) -> str:
     """``path`` extended by what is concatenated after the string ending at ``e``."""
     text, spans = src.text, src.spans
