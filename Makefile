@@ -58,9 +58,8 @@ lint: setup
 
 # Two pytest workers (pytest-xdist): the suite is mostly CPU-bound diagnosis cases and waits on
 # browsers and servers, so two processes on the 2-core CI machine take about two thirds of one's time.
-# worksteal: a worker that runs out takes tests queued on the other (the browser tests are long).
 test: setup chromium lint $(if $(HAVE_NODE),node)
-	$(BIN)/python -m pytest -n 2 --dist worksteal
+	$(BIN)/python -m pytest -n 2
 
 bench: setup
 	$(BIN)/python benchmarks/bench_core.py
