@@ -98,3 +98,19 @@ def test_the_connect_tabs_scopes_box_follows_a_reconsent(granular: Connection) -
     panel = ConnectPanel(granular)
     granular.reconsent(sorted(granular.token.scopes | {"accounting.invoices.read"}))
     assert "accounting.invoices.read" in panel.scopes.value.split()
+
+
+def test_what_is_drawn_can_be_read_and_clicked(granular: Connection) -> None:
+    """The consent link looks like one and says to click it; every organisation shows in the Probe
+    list; buttons are not white on orange; labels are never cut."""
+    from xero_nb.widgets.probe_view import ProbePanel
+    from xero_nb.widgets.render import TABLE_CSS
+
+    panel = ConnectPanel(granular)
+    assert panel.disconnect.button_style == "danger"
+    granular.pending_url = "http://127.0.0.1:1/identity/connect/authorize?x=1"
+    panel.redraw("notice")
+    assert "xnb-consent-open" in panel.link.value and "click it if no browser tab opened" in panel.link.value
+    assert ".xnb-consent-open{" in TABLE_CSS and "text-decoration:underline" in TABLE_CSS
+    probe = ProbePanel(ProbeState(granular))
+    assert probe.tenants.rows == len(granular.tenants) == len(probe.tenants.options)

@@ -104,7 +104,8 @@ class CallPanel(W.VBox):
         self.consent.add_class("xnb-consent")
         self.auto_approve = W.Checkbox(value=bool(getattr(st.connection, "sim_auto_approve",
                                                           False)), indent=False,
-                                       description="simulator: auto-approve (no consent page)")
+                                       description="simulator: auto-approve (no consent page)",
+                                       layout=W.Layout(width="auto"))  # (the whole label, never cut)
         self.consent_link = W.HTML()
         self.consent_link.add_class("xnb-consent-link")
         # -- parameters, send, result
@@ -144,8 +145,10 @@ class CallPanel(W.VBox):
                                     description="era")
         self.paste_use = W.Checkbox(value=st.paste_use_request, indent=False,
                                     description="use the current request's context "
-                                                "(endpoint, token scopes, the app's era)")
-        self.paste_btn = W.Button(description="Diagnose pasted error", icon="stethoscope")
+                                                "(endpoint, token scopes, the app's era)",
+                                    layout=W.Layout(width="auto"))
+        self.paste_btn = W.Button(description="Diagnose pasted error", icon="stethoscope",
+                                  layout=W.Layout(width="auto"))
         self.paste_context = W.HTML()
         self.paste_context.add_class("xnb-paste-context")
         self.paste_result = W.HTML()
@@ -217,10 +220,10 @@ class CallPanel(W.VBox):
         self.auto_approve.layout.display = "" if sim else "none"
         self.consent.disabled = st.fix_scope() is None
         url = st.consent_url
-        self.consent_link.value = el(
-            "a", "Open the simulator's consent page" if sim else "Open Xero's consent page",
-            href=href(url), target="_blank", rel="noopener", class_="xnb-consent-open") \
-            if url else ""
+        self.consent_link.value = fmt(
+            "{} <span class='xnb-static-note'>(click it if no browser tab opened)</span>",
+            el("a", "Open the simulator's consent page" if sim else "Open Xero's consent page",
+               href=href(url), target="_blank", rel="noopener", class_="xnb-consent-open")) if url else ""
 
     def _show_history(self) -> None:
         st = self.state

@@ -92,7 +92,8 @@ class ConnectPanel(W.VBox):
         self.refresh_btn = W.Button(description="Refresh token", icon="refresh")
         self.sign_out = W.Button(description="Sign out")
         self.revoke = W.Button(description="Revoke", button_style="danger")
-        self.disconnect = W.Button(description="Disconnect org", button_style="warning")
+        # (red: it removes the organisation from the app; white on orange read at about 2:1)
+        self.disconnect = W.Button(description="Disconnect org", button_style="danger")
         # On live Xero, Revoke and Disconnect first ask (the connection's question) here.
         self.question = W.HTML()
         self.confirm = W.Button(description="Confirm", button_style="danger")
@@ -188,8 +189,10 @@ class ConnectPanel(W.VBox):
                 show_notice(self.notice, c.notice)
                 label = ("Open the simulator's consent page" if c.mode == "simulator"
                          else "Open Xero's consent page")
-                self.link.value = el("a", label, href=href(c.pending_url),
-                                     target="_blank", rel="noopener") if c.pending_url else ""
+                self.link.value = fmt(
+                    "{} <span class='xnb-static-note'>(click it if no browser tab opened)</span>",
+                    el("a", label, href=href(c.pending_url), target="_blank", rel="noopener",
+                       class_="xnb-consent-open")) if c.pending_url else ""
                 return
             # Secrets and one-time values leave the widgets as soon as the connection has them.
             if what == "secret":

@@ -45,7 +45,7 @@ class ScopeExplorer(StaticCopy, W.VBox):
                                     tooltip="granular scopes that keep this access")
         self.migrate_apply = W.Button(description="Try granular", tooltip="explore the plan")
         self.auth_btn = W.Button(description="Authorize with these scopes", icon="key",
-                                 button_style="warning")
+                                 button_style="primary", layout=W.Layout(width="auto"))
         self.auth_btn.add_class("xnb-authorize")
         self.headline = W.HTML()
         self.headline.add_class("xnb-headline")

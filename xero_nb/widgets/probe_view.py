@@ -17,8 +17,9 @@ class ProbePanel(StaticCopy, W.VBox):
 
     def __init__(self, state: ProbeState | None = None, **kwargs: Any) -> None:
         self.state = st = state if state is not None else ProbeState(**kwargs)
-        self.tenants = W.SelectMultiple(options=st.tenant_options(), rows=4,
-                                        description="Orgs", layout=W.Layout(width="420px"))
+        self.tenants = W.SelectMultiple(options=st.tenant_options(), rows=_rows(st.tenant_options()),
+                                        description="Orgs", layout=W.Layout(width="420px"),
+                                        tooltip="none chosen: every connected organisation")
         self.run_btn = W.Button(description="Probe", icon="play", button_style="primary")
         self.cancel_btn = W.Button(description="Cancel", icon="stop", disabled=True)
         self.bar = W.IntProgress(value=0, min=0, max=1, description="0/0")
@@ -54,6 +55,7 @@ class ProbePanel(StaticCopy, W.VBox):
                 return
             if what == "tenants":
                 self.tenants.options = st.tenant_options()
+                self.tenants.rows = _rows(self.tenants.options)
                 return
             self.bar.max = max(st.total, 1)
             self.bar.value = st.done
@@ -64,3 +66,8 @@ class ProbePanel(StaticCopy, W.VBox):
                 self.grid.value = st.grid_html()
         except Exception as exc:  # shown in the panel, not swallowed
             self.notice.value = message(f"{type(exc).__name__}: {exc}", "error")
+
+
+def _rows(options: Any) -> int:
+    """Rows enough to show every organisation (up to 10; more scroll)."""
+    return max(2, min(len(options), 10))

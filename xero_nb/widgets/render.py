@@ -62,6 +62,9 @@ TABLE_CSS = f"""<style>
 .jp-OutputArea:has(.xnb-live) .jp-OutputArea-child:has(.xnb-static){{display:none}}
 .xnb-tools button{{margin:0 4px 0 0}}
 .xnb-download-link{{font-size:12px;color:{_LINK}}}
+/* a link the user must click (a consent page a browser may not have opened): seen as one */
+.xnb-consent-open{{color:{_LINK};text-decoration:underline;font-weight:600}}
+.xnb-consent-open::after{{content:" ↗"}}
 .xnb-table tr.xnb-ok td{{background:{_tint(_OK, 16)}}}
 .xnb-table tr.xnb-no td{{background:{_tint(_NO, 16)}}}
 .xnb-table td.xnb-ok{{background:{_tint(_OK, 16)}}}

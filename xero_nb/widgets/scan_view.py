@@ -32,7 +32,7 @@ class ScanPanel(StaticCopy, W.VBox):
         self.bar = W.IntProgress(value=0, min=0, max=1, description="0/0")
         self.current = W.Label()
         self.auth_btn = W.Button(description="Authorize with exactly these scopes", icon="key",
-                                 button_style="warning", layout=W.Layout(width="300px"),
+                                 button_style="primary", layout=W.Layout(width="auto"),
                                  tooltip="re-consent the shared connection with the scanned scopes")
         self.notice = W.HTML()
         self.summary = W.HTML()

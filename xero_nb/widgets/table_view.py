@@ -37,8 +37,12 @@ BRIDGE_JS = (
     "c=t.getAttribute('data-cmd');"
     # copy:NAME copies the text of the textarea data-copy=NAME, in the browser alone
     "if(c.startsWith('copy:')){const s=box.querySelector('textarea[data-copy=\"'+c.slice(5)+'\"]');"
-    "if(!s)return;const ok=()=>{t.dataset.copied='1';t.title='copied';};"
-    "const old=()=>{s.select();document.execCommand('copy');ok();};"
+    # said on the button for two seconds: copied, or how to copy by hand when the browser refuses
+    "if(!s)return;const say=(w)=>{const l=t.dataset.label||t.textContent;t.dataset.label=l;"
+    "t.textContent=w;setTimeout(()=>{t.textContent=l;},2000);};"
+    "const ok=()=>{t.dataset.copied='1';t.title='copied';say('Copied \u2713');};"
+    "const old=()=>{s.select();if(document.execCommand('copy')){ok();}"
+    "else{say('Copy refused: select the text, then Ctrl+C');}};"
     "if(navigator.clipboard&&window.isSecureContext){navigator.clipboard.writeText(s.value)"
     ".then(ok,old);}else{old();}return;}"
     "const send=(v)=>{i.value=v;i.dispatchEvent(new Event('change',{bubbles:true}));};"
