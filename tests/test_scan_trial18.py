@@ -166,3 +166,22 @@ def test_a_generic_helpers_template_is_no_unknown_endpoint(tmp_path: Path) -> No
                                      ".format(kind, i))\n")})
     result = scan_tree(tree)
     assert result.unknown == [] and result.calls == []
+
+
+def test_a_wrapper_that_names_no_verb_gives_the_one_its_body_sends(tmp_path: Path) -> None:
+    calls = _calls(tmp_path, {
+        "sdk/base.py": ("import requests\n"
+                        "class ApiBase:\n"
+                        "    def _update_request(self, data, api_url):\n"
+                        "        return requests.put(self.server + api_url, json=data)\n"
+                        "    def _either(self, data, api_url, create):\n"
+                        "        return requests.put(api_url) if create else requests.post(api_url)\n"),
+        "sdk/payments.py": ("from .base import ApiBase\n"
+                            "class Payments(ApiBase):\n"
+                            "    POST_PAYMENT = '/api.xro/2.0/Payments'\n"
+                            "    def create(self, data):\n"
+                            "        return self._update_request(data, Payments.POST_PAYMENT)\n"
+                            "    def other(self, data):\n"
+                            "        return self._either(data, Payments.POST_PAYMENT, True)\n")})
+    assert ("sdk/payments.py", 5, "PUT", "/Payments") in calls
+    assert not [c for c in calls if c[1] == 7]  # two verbs in the wrapper: not said to be either

@@ -31,6 +31,7 @@ from xero_nb.scan.urls import (
     Pending,
     Use,
     clean_path,
+    function_verbs,
     http_calls,
     is_api_base,
     name_uses,
@@ -191,6 +192,25 @@ def _resolved(method: str | None, url: str) -> tuple[Any, str]:
     return ep, note
 
 
+def _verbs_elsewhere(base_dir: str, names: list[str], wanted: set[str], verbs: dict[str, set[str]]) -> None:
+    """Add to ``verbs`` the verbs these functions send, from the files that define them."""
+    marks = [w.encode() for w in wanted]
+    for name in names:
+        if suffix_of(os.path.basename(name)) not in CODE:
+            continue
+        try:
+            with open(base_dir + name, "rb") as fh:
+                data = fh.read(MAX_BYTES)
+        except OSError:
+            continue
+        if any(b"def " + m in data or b"function " + m in data for m in marks):
+            src = Source.of(Path(name).as_posix(), suffix_of(os.path.basename(name)) or "",
+                            data.decode("utf-8", "replace"))
+            for func, sent in function_verbs(src).items():
+                if func in wanted:
+                    verbs.setdefault(func, set()).update(sent)
+
+
 def _helper_calls(base_dir: str, names: list[str], helpers: list[Helper], bases: dict[str, str]
                   ) -> list[CallSite]:
     """The calls of the app's own Xero helpers, in every code file that names one."""
@@ -256,6 +276,7 @@ def scan_tree(path: str | os.PathLike[str], progress: Progress | None = None,
     others: set[str] = set()
     pending: list[Pending | Constant | Helper | Built] = []
     servers_of: dict[str, str] = {}  # a generated SDK's server names -> Xero base URLs
+    verbs: dict[str, set[str]] = {}  # function name -> the HTTP verbs its body sends
     uses: dict[str, list[Use]] = {}
     unlexed: list[str] = []
     for done, name in enumerate(names, 1):
@@ -316,8 +337,11 @@ def scan_tree(path: str | os.PathLike[str], progress: Progress | None = None,
             result.unknown.append(settled)
     if unlexed and any(c.name not in uses for c in constants):
         _uses_elsewhere(base_dir, unlexed, {c.spelled for c in constants if c.name not in uses}, uses)
+    wrappers = {u.method[1:] for c in constants for u in uses.get(c.name, ()) if u.method.startswith("?")}
+    if wrappers:  # the verbs of the wrappers a constant is given to, read where they are defined
+        _verbs_elsewhere(base_dir, names, wrappers, verbs)
     for c in constants:
-        for site in settle_constant(c, uses, extended=c.name in extended):
+        for site in settle_constant(c, uses, extended=c.name in extended, verbs=verbs):
             if isinstance(site, CallSite):
                 result.calls.append(site)
             else:

@@ -93,6 +93,32 @@ def _words(text: str) -> dict[str, str]:
     return {m.group(1): m.group(2) for m in _WORD_CONSTANT.finditer(text)}
 
 
+# any function given the constant: its verb is read from its own body (function_verbs)
+_WRAPPER_BEFORE = re.compile(
+    r"\b([A-Za-z_$][\w$]*)\s*\(\s*(?:[\w$.]{1,40}\s*,\s*){0,2}(?:[A-Za-z_$][\w$]*\.){0,3}$")
+_NOT_WRAPPERS = frozenset({"print", "len", "str", "format", "join", "urljoin", "log", "info", "debug",
+                           "warning", "error", "append", "dict", "list", "tuple", "set", "get", "fetch"})
+# where a function's body starts (Python def; JavaScript function or method) and the verbs it sends
+_FUNC = re.compile(r"(?m)^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)[ \t]*\(|\bfunction[ \t]+(\w+)[ \t]*\(")
+_SENDS = re.compile(r"\b(?:requests|session|httpx|client|self\.session|axios|http)\s*\.\s*"
+                    r"(get|post|put|patch|delete)\s*\("
+                    r"|\brequest\s*\(\s*['\"](get|post|put|patch|delete)['\"]"
+                    r"|\bmethod\s*=\s*['\"](get|post|put|patch|delete)['\"]", re.IGNORECASE)
+
+
+def function_verbs(src: Source) -> dict[str, set[str]]:
+    """``{function name: the HTTP verbs its body sends}`` for the functions of a file."""
+    text = src.text
+    starts = [(m.start(), m.group(1) or m.group(2)) for m in _FUNC.finditer(text)]
+    out: dict[str, set[str]] = {}
+    for i, (at, name) in enumerate(starts):
+        end = starts[i + 1][0] if i + 1 < len(starts) else min(len(text), at + 4000)
+        verbs = {next(g for g in m.groups() if g).upper() for m in _SENDS.finditer(text, at, end)}
+        if verbs:
+            out.setdefault(name, set()).update(verbs)
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class Use:
     """A name passed whole to a call with a verb: where, and the verb."""
@@ -112,7 +138,15 @@ def name_uses(src: Source) -> dict[str, list[Use]]:
         if _CONSTANT.fullmatch(name) is None:
             continue
         m = _VERB_BEFORE.search(text, max(0, at.start() - 120), at.start())
-        if m is None or src.spans.kind_at(m.start()) != "code":
+        if m is None:  # a wrapper whose name says no verb: self._update_request(data, Api.PUT_X)
+            w = _WRAPPER_BEFORE.search(text, max(0, at.start() - 120), at.start())
+            if w is not None and w.group(1).lower() not in _NOT_WRAPPERS \
+                    and src.spans.kind_at(w.start()) == "code":
+                where = w.start()
+                out.setdefault(normal(name), []).append(
+                    Use(src.rel, src.line(where), src.snippet(where), "?" + w.group(1)))
+            continue
+        if src.spans.kind_at(m.start()) != "code":
             continue
         verb = next(g for g in m.groups() if g)
         if verb.lower() == "fetch":
@@ -136,12 +170,18 @@ class Constant:
     spelled: str  # as the code writes it (INVOICES_URL): what a file that uses it holds
 
 
-def settle_constant(c: Constant, uses: dict[str, list[Use]], extended: bool = False
-                    ) -> list[CallSite | UnknownCall]:
-    """The calls a constant's URL makes: one per use with a verb; else, unless a longer path was built
-    on it (``extended``: ``f"{INVOICES_URL}/{id}"``, a call of its own), its definition (GET assumed)."""
+def settle_constant(c: Constant, uses: dict[str, list[Use]], extended: bool = False,
+                    verbs: dict[str, set[str]] | None = None) -> list[CallSite | UnknownCall]:
+    """The calls a constant's URL makes: one per use with a verb (a wrapper's, ``verbs``, read from
+    its body, when it sends one); else, unless a longer path was built on it (``extended``:
+    ``f"{INVOICES_URL}/{id}"``, a call of its own), its definition (GET assumed)."""
     found: list[CallSite | UnknownCall] = []
     for use in uses.get(c.name, ()):
+        if use.method.startswith("?"):  # through a wrapper: its one verb, else not a call of it
+            sent = (verbs or {}).get(use.method[1:], set())
+            if len(sent) != 1:
+                continue
+            use = Use(use.file, use.line, use.snippet, next(iter(sent)))
         ep, note, verb = resolve(use.method, c.url)
         if ep is None:
             found.append(UnknownCall(use.file, use.line, use.snippet, verb, c.url))
