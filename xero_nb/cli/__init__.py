@@ -17,14 +17,21 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["main"]
 
 
+INTERRUPTED = 130  # what a shell reports for a command Ctrl-C stopped (128 + SIGINT)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``xero-nb`` console script."""
-    from xero_nb.cli.fast import scopes_for
+    """Entry point of the ``xero-nb`` console script (Ctrl-C: one line and exit 130, no traceback)."""
+    try:
+        from xero_nb.cli.fast import scopes_for
 
-    given = sys.argv[1:] if argv is None else list(argv)
-    code = scopes_for(given)
-    if code is not None:
-        return code
-    from xero_nb.cli.parser import main as full
+        given = sys.argv[1:] if argv is None else list(argv)
+        code = scopes_for(given)
+        if code is not None:
+            return code
+        from xero_nb.cli.parser import main as full
 
-    return full(given)
+        return full(given)
+    except KeyboardInterrupt:
+        print("xero-nb: interrupted", file=sys.stderr)
+        return INTERRUPTED

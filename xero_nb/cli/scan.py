@@ -43,25 +43,34 @@ def _table(report: ScanReport) -> None:
             print(f"  {where}  {f.level}  {f.kind}: {f.message}")
     print()
     print(report.plan.to_markdown())
+    print(f"\n{verdict(report)} ({report.era} era)", file=sys.stderr)
+
+
+def verdict(report: ScanReport) -> str:
+    """The gate's one line (OK or FAIL and why), said on stderr whatever the output format."""
+    res = report.result
     kinds = {f.kind for f in report.findings}
     if report.ok and not res.calls:
-        verdict = "OK: the scopes given are all Xero scopes (no call was found to judge them against)"
+        said = "OK: the scopes given are all Xero scopes (no call was found to judge them against)"
     elif "no_calls" in kinds and report.requested_from == "code":
-        verdict = ("FAIL: nothing verified: the code requests scopes but no Xero call was found in it "
+        said = ("FAIL: nothing verified: the code requests scopes but no Xero call was found in it "
                    "(see no_calls): it calls Xero some way the scanner does not read; --requested checks "
                    "a scope list alone")
     elif report.ok:
-        verdict = "OK: the requested scopes grant every call"
+        said = "OK: the requested scopes grant every call"
     elif not (res.calls or res.scopes):
-        verdict = (f"FAIL: no Xero call and no scope found under {res.root}: a check of nothing "
+        said = (f"FAIL: no Xero call and no scope found under {res.root}: a check of nothing "
                    "would always pass (wrong path, or --requested to check a scope list alone)")
     else:
         why = [text for kind, text in (
             ("missing_scope", "some calls are not granted (InsufficientPermissions ahead)"),
-            ("unknown_scope", "a requested scope is not a Xero scope (invalid_scope at sign-in)"))
+            ("unknown_scope", "a requested scope is not a Xero scope (invalid_scope at sign-in)"),
+            ("refused_scope", "a requested scope is refused at sign-in for an app of this era"),
+            ("not_read", "a file that mentions Xero was not read (too big or binary): --exclude it, or "
+                         "split it"))
             if kind in kinds]
-        verdict = "FAIL: " + "; ".join(why)
-    print(f"\n{verdict} ({report.era} era)", file=sys.stderr)
+        said = "FAIL: " + "; ".join(why)
+    return said
 
 
 def progress_line(stream: TextIO, steps: int = 100) -> Progress:
@@ -105,6 +114,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
             out.writerow([getattr(c, col) for col in _CSV_COLUMNS])
     else:
         _table(report)
+    if args.format != "table":  # (a CI log shows why a step failed, whatever it wrote to stdout)
+        print(f"{verdict(report)} ({report.era} era)", file=sys.stderr)
     return OK if report.ok else FAILED
 
 

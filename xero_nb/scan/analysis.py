@@ -21,6 +21,7 @@ from xero_nb.catalog.scopes import (
     narrowest,
     parse_scopes,
     read_variant,
+    refused_at_authorize,
     required_scopes,
     restriction,
     unreachable,
@@ -30,7 +31,8 @@ from xero_nb.scan.model import CallSite, ScanResult, ScopeSite
 
 # finding kind -> SARIF level; the errors fail the CI gate ("no_calls": scopes requested but no call
 # found, so none can be judged: said, with no "drop it" advice a reader could follow)
-KINDS = {"missing_scope": "error", "unknown_scope": "error", "no_calls": "warning",
+KINDS = {"missing_scope": "error", "unknown_scope": "error", "refused_scope": "error", "not_read": "error",
+         "no_calls": "warning",
          "dynamic_calls": "warning", "no_granular": "warning",
          "restricted": "warning", "unknown_endpoint": "warning", "unused_scope": "warning",
          "wider_scope": "note"}
@@ -209,6 +211,28 @@ def _scope_findings(result: ScanResult, eps: list[Endpoint], requested: frozense
     return out
 
 
+def _refused_findings(result: ScanResult, requested: frozenset[str], era: str) -> list[Finding]:
+    """Scopes Xero refuses at sign-in for an app of ``era`` (a broad scope on a granular-era app:
+    the whole authorize fails), and files that mention Xero but were not read (a call in one is
+    not seen, so the gate cannot pass on them)."""
+    sites = {s.scope: s for s in result.scopes}
+    out = []
+    for scope in sorted(requested):
+        why = refused_at_authorize(scope, era)
+        if why:
+            site = sites.get(scope)
+            out.append(Finding("refused_scope", site.file if site else "", site.line if site else 0,
+                               f"{scope} is refused at sign-in for an app of the {era} era ({why}): Xero "
+                               "answers the whole authorize with an error, so no call works", scope))
+    for left in result.left_out:
+        if left.endswith(("(over 2 MB)", "(binary or a built bundle)")):
+            file = left.rsplit(" (", 1)[0]
+            out.append(Finding("not_read", file, 0,
+                               f"{left}: the file mentions Xero but was not read, so a call in it is not "
+                               "judged; --exclude it if it makes no call", ""))
+    return out
+
+
 def _plan(eps: list[Endpoint], requested: frozenset[str], era: str = "mixed",
           dynamic: bool = False) -> CodePlan:
     """The move to granular scopes for this code. An app of the granular era (created from 2 Mar
@@ -224,7 +248,7 @@ def _plan(eps: list[Endpoint], requested: frozenset[str], era: str = "mixed",
     keep: set[str] = set()
     rows = []
     for ep in eps:
-        now = sorted(required_scopes(ep, "broad") & requested)
+        now = sorted(required_scopes(ep, era) & requested)  # what the request grants it today
         after = sorted(required_scopes(ep, "granular") & new)
         if unreachable(ep, "granular") and era == "granular":
             status = "no scope grants it to an app of the granular era: remove the call"
@@ -258,6 +282,7 @@ def analyse(result: ScanResult, era: str = "mixed", requested: Any = None) -> Sc
                          f"{u.method} {u.url} matches no operation in Xero's specs: removed by Xero, or "
                          "misspelt") for u in result.unknown]
     findings += _scope_findings(result, eps, have, era)
+    findings += _refused_findings(result, have, era)
     if not given:  # a typo in the code's own scope list: Xero refuses the whole sign-in
         from xero_nb.catalog.near import near_miss
         from xero_nb.catalog.scopes import suggest

@@ -100,6 +100,27 @@ def _mentions_xero(data: bytes) -> bool:
             or b"offline_access" in low or (b"api" in low and _OTHER_APIS.search(low) is not None))
 
 
+_FURTHER_LIMIT = 64_000_000  # how far into a big file a Xero marker is looked for
+
+
+def _mentions_further(path: str) -> bool:
+    """True when a file too big to read mentions Xero past its first MAX_BYTES (read in pieces)."""
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(MAX_BYTES - 64)
+            tail = b""
+            while fh.tell() < _FURTHER_LIMIT:
+                piece = fh.read(1_000_000)
+                if not piece:
+                    return False
+                if _mentions_xero(tail + piece):
+                    return True
+                tail = piece[-64:]
+    except OSError:
+        return False
+    return False
+
+
 def _git_files(root: Path, left_out: list[str] | None = None) -> list[str] | None:
     try:
         out = subprocess.run(["git", "-C", str(root), "ls-files", "-z", "--cached", "--others",
@@ -291,9 +312,10 @@ def scan_tree(path: str | os.PathLike[str], progress: Progress | None = None,
             data = data.decode("utf-16", "replace").encode("utf-8")
         if len(data) > MAX_BYTES or not _readable(data):
             result.skipped += 1
-            if _mentions_xero(data[:MAX_BYTES]) and len(result.left_out) < 2 * MAX_LEFT_OUT:
+            big = len(data) > MAX_BYTES
+            mentions = _mentions_xero(data[:MAX_BYTES]) or (big and _mentions_further(base_dir + name))
+            if mentions and len(result.left_out) < 2 * MAX_LEFT_OUT:
                 # a file that mentions Xero yet is not read: named, so a call in it is not silently lost
-                big = len(data) > MAX_BYTES
                 why = f"over {MAX_BYTES // 1_000_000} MB" if big else "binary or a built bundle"
                 result.left_out.append(f"{name} ({why})")
         else:

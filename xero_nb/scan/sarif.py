@@ -15,6 +15,8 @@ _RULES = {
     "unknown_endpoint": "A Xero URL that matches no operation in Xero's specs",
     "unused_scope": "A requested scope that no call needs",
     "dynamic_calls": "Calls to Xero through a computed name, which no scan can list",
+    "refused_scope": "A requested scope Xero refuses at sign-in for an app of this era",
+    "not_read": "A file that mentions Xero but was not read (too big, or binary)",
     "wider_scope": "A requested scope wider than the calls need",
 }
 

@@ -1,0 +1,50 @@
+"""The command line in a CI pipeline (trial 20): a gate that passed on a scope Xero refuses at
+sign-in or on a file it did not read, a failed step with nothing said, and Ctrl-C tracebacks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from xero_nb import cli
+from xero_nb.cli import main
+
+CALL = 'import requests\nrequests.get("https://api.xero.com/api.xro/2.0/Invoices")\n'
+
+
+def test_a_broad_scope_in_a_granular_apps_code_fails_the_gate(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a.py").write_text('SCOPES = "openid offline_access accounting.transactions '
+                                   'accounting.invoices.read"\n' + CALL)
+    assert main(["scan", str(tmp_path), "--era", "granular", "--format", "sarif"]) == 1
+    out, err = capsys.readouterr()
+    results = json.loads(out)["runs"][0]["results"]
+    refused = [r for r in results if r["ruleId"] == "refused_scope"]
+    assert refused and refused[0]["level"] == "error" and "accounting.transactions" in refused[0]["message"]["text"]
+    assert "FAIL: a requested scope is refused at sign-in" in err  # said beside machine output too
+    assert main(["scan", str(tmp_path), "--era", "mixed", "--format", "json"]) == 0  # an older app may
+
+
+def test_a_file_that_mentions_xero_but_is_not_read_fails_the_gate(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "small.py").write_text('SCOPES = "accounting.invoices.read"\n' + CALL)
+    (tmp_path / "huge.py").write_text("# " + "x" * 2_100_000 + "\nrequests.put('https://api.xero.com/api.xro/2.0/Contacts')\n")
+    assert main(["scan", str(tmp_path), "--format", "json"]) == 1
+    out, err = capsys.readouterr()
+    kinds = {f["kind"] for f in json.loads(out)["findings"]}
+    assert "not_read" in kinds and "was not read" in err
+    assert main(["scan", str(tmp_path), "--exclude", "huge.py", "--format", "json"]) == 0
+
+
+def test_ctrl_c_is_one_line_and_exit_130(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import xero_nb.cli.parser as parser
+
+    def interrupted(argv: object) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(parser, "main", interrupted)
+    assert cli.main(["diagnose", "-"]) == 130
+    err = capsys.readouterr().err
+    assert err == "xero-nb: interrupted\n"
