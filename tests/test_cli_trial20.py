@@ -48,3 +48,16 @@ def test_ctrl_c_is_one_line_and_exit_130(monkeypatch: pytest.MonkeyPatch, capsys
     assert cli.main(["diagnose", "-"]) == 130
     err = capsys.readouterr().err
     assert err == "xero-nb: interrupted\n"
+
+
+def test_sarif_paths_read_from_the_repository_top_and_are_uris(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / ".git").mkdir()  # (a checkout's top: where a code host resolves paths from)
+    billing = tmp_path / "services" / "billing"
+    billing.mkdir(parents=True)
+    (billing / "my app#1.py").write_text('SCOPES = "accounting.contacts.read"\n' + CALL)
+    assert main(["scan", str(billing), "--format", "sarif"]) == 1  # GET /Invoices is not granted
+    run = json.loads(capsys.readouterr().out)["runs"][0]
+    assert run["originalUriBaseIds"]["SRCROOT"]["uri"] == tmp_path.resolve().as_uri() + "/"
+    uris = {loc["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"] for loc in r["locations"]}
+    assert uris == {"services/billing/my%20app%231.py"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -78,7 +79,10 @@ def test_sarif_is_2_1_0_with_locations() -> None:
     errors = [r for r in results if r["level"] == "error"]
     assert errors and all(r["ruleId"] == "missing_scope" for r in errors)
     loc = errors[0]["locations"][0]["physicalLocation"]
-    assert loc["artifactLocation"]["uri"] in ("app.py", "webhooks.js") and loc["region"]["startLine"] >= 1
+    uri = loc["artifactLocation"]["uri"]
+    assert uri.endswith(("app.py", "webhooks.js")) and loc["region"]["startLine"] >= 1
+    base = log["runs"][0]["originalUriBaseIds"]["SRCROOT"]["uri"]  # SRCROOT + uri is the file
+    assert Path(urllib.parse.urlparse(base + uri).path).is_file()
     rules = [r["id"] for r in log["runs"][0]["tool"]["driver"]["rules"]]
     assert all(rules[r["ruleIndex"]] == r["ruleId"] for r in results)
 

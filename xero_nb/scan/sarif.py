@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from xero_nb.scan.analysis import KINDS, ScanReport
 
@@ -34,19 +36,36 @@ def to_sarif(report: ScanReport, version: str = "") -> dict[str, Any]:
     rules = [{"id": kind, "name": kind, "shortDescription": {"text": text},
               "defaultConfiguration": {"level": KINDS[kind]}} for kind, text in _RULES.items()]
     index = {kind: i for i, kind in enumerate(_RULES)}
+    top, prefix = _source_root(report.result.root)
     results = []
     for f in report.findings:
         item: dict[str, Any] = {"ruleId": f.kind, "ruleIndex": index[f.kind], "level": f.level,
                                 "message": {"text": f.message}}
         if f.file:
             item["locations"] = [{"physicalLocation": {
-                "artifactLocation": {"uri": f.file, "uriBaseId": "SRCROOT"},
+                "artifactLocation": {"uri": quote(prefix + f.file), "uriBaseId": "SRCROOT"},
                 "region": {"startLine": max(1, f.line)}}}]
         results.append(item)
-    return {
-        "$schema": SCHEMA, "version": "2.1.0",
-        "runs": [{"tool": {"driver": {"name": "xero-nb scan", "version": version,
-                                      "informationUri": "https://developer.xero.com/documentation/guides/oauth2/scopes/",
-                                      "rules": rules}},
-                  "results": results}],
-    }
+    run: dict[str, Any] = {"tool": {"driver": {
+        "name": "xero-nb scan", "version": version,
+        "informationUri": "https://developer.xero.com/documentation/guides/oauth2/scopes/", "rules": rules}},
+        "results": results}
+    if top is not None:  # where SRCROOT is: the repository's top (a code host resolves paths from it)
+        run["originalUriBaseIds"] = {"SRCROOT": {"uri": top.as_uri() + "/"}}
+    return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def _source_root(root: str) -> tuple[Path | None, str]:
+    """The repository's top (the nearest folder up with a ``.git``; else the scanned folder) and the
+    scanned folder's path inside it, so a file's URI reads from the top (``services/billing/app.py``
+    for a scan of ``services/billing``). A git URL scanned has no local root: (None, "")."""
+    here = Path(root)
+    if not here.exists():
+        return None, ""
+    here = here.resolve()
+    folder = here if here.is_dir() else here.parent
+    for top in (folder, *folder.parents):
+        if (top / ".git").exists():
+            inside = folder.relative_to(top).as_posix()
+            return top, "" if inside == "." else inside + "/"
+    return folder, ""
