@@ -83,12 +83,16 @@ def _walk(root: Path, left_out: list[str] | None = None) -> Iterator[str]:
         subdirs = []
         for entry in entries:
             name = rel + entry.name
-            if entry.is_dir(follow_symlinks=False):
+            try:
+                is_dir, is_file = entry.is_dir(follow_symlinks=False), entry.is_file()
+            except OSError:  # an entry this user may not look at (/proc/1/cwd): not read, the rest is
+                continue
+            if is_dir:
                 if not _skipped_dir(entry.name):
                     subdirs.append((name + "/", entry.path))
                 elif left_out is not None and not entry.name.startswith(".") and len(left_out) < MAX_LEFT_OUT:
                     left_out.append(name + "/")
-            elif entry.is_file():
+            elif is_file:
                 yield name
         stack.extend(reversed(subdirs))
 

@@ -183,7 +183,12 @@ class ScopeExplorer(StaticCopy, W.VBox):
                 self.era.value = st.scopes.era
             self.headline.value = el("div", el("b", st.headline()), class_="xnb-headline-text",
                                      data_allowed=st.allowed_count)
-            if st.connection is not None:  # what a click would ask for, before the click
+            # no connection (a ScopeExplorer on its own): nothing to re-consent, said on the button
+            self.auth_btn.disabled = st.connection is None
+            if st.connection is None:
+                self.auth_btn.tooltip = ("needs a signed-in connection: ScopeExplorer(connection=...) "
+                                         "or the Scope Lab's Connect tab")
+            else:  # what a click would ask for, before the click
                 keep, refused = st.authorize_plan()
                 self.auth_btn.tooltip = (
                     f"re-consent with {len(keep)} scope(s), in the app's real {st.real_era()} era"

@@ -55,6 +55,7 @@ class ScanState(Background, Noticed):
         self.report: Any = None  # xero_nb.scan.analysis.ScanReport
         self.done = 0
         self.total = 0
+        self.bad_path: str | None = None  # a folder typed that does not exist (nothing scans until fixed)
         self.current = ""  # the file read last
         self.running = False
         self._shown = 0
@@ -106,7 +107,16 @@ class ScanState(Background, Noticed):
                              "xero_nb.scan(url) or `xero-nb scan URL`")
         target = Path(text).expanduser().resolve()
         if not target.exists():
+            # the box shows what was typed: the last folder's results must not pass for its
+            self.bad_path = str(target)
+            if self.result is not None:
+                self.result, self.report = None, None
+                self.done, self.total, self.current = 0, 0, ""
+                self._fill()
+                self._notify("progress")
+                self._notify("report")
             raise FileNotFoundError(f"no such file or folder: {target}")
+        self.bad_path = None
         if str(target) != self.path:
             self.path = str(target)
             self._notify("path")
@@ -140,6 +150,8 @@ class ScanState(Background, Noticed):
         """Scan now, in this thread (tests, notebooks; the panel uses ``start``)."""
         from xero_nb.scan.engine import scan_tree
 
+        if self.bad_path is not None:
+            raise FileNotFoundError(f"no such file or folder: {self.bad_path}: type a folder that exists")
         self._cancel.clear()
         self.running, self.done, self.total, self.current, self._shown = True, 0, 0, "", 0
         self.result, self.report = None, None
@@ -154,8 +166,8 @@ class ScanState(Background, Noticed):
             read, of = self.done, self.total
             self.done, self.total, self.current = 0, 0, ""
             self.tell(f"The scan stopped after {read} of {of} files and judged nothing: "
-                      f"{type(exc).__name__}: {said_safely(str(exc))}. Scan again; if it stops again, "
-                      "the Report button makes a ticket to send.", "error")
+                      f"{type(exc).__name__}: {said_safely(str(exc))}. Scan again, or another folder.",
+                      "error")
             return None
         finally:
             self.running = False
