@@ -61,3 +61,34 @@ def test_sarif_paths_read_from_the_repository_top_and_are_uris(tmp_path: Path,
     assert run["originalUriBaseIds"]["SRCROOT"]["uri"] == tmp_path.resolve().as_uri() + "/"
     uris = {loc["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"] for loc in r["locations"]}
     assert uris == {"services/billing/my%20app%231.py"}
+
+
+def test_a_report_of_nothing_probed_fails_like_probe(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", "--granted", "accounting.invoices", "--era", "broad"]) == 1
+    err = capsys.readouterr().err
+    assert "nothing was probed" in err
+    assert "a 2026 granular scope, which grants nothing in the broad era" in err  # the real reason
+
+
+def test_migrate_of_nothing_but_typos_is_no_plan(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["migrate", "--granted", "accounting.transaction"]) == 3
+    assert "not Xero scopes: correct them first" in capsys.readouterr().out
+
+
+def test_an_endpoint_file_may_end_its_lines_with_comments(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    needed = tmp_path / "needed.txt"
+    needed.write_text("GET /Accounts  # the chart of accounts\nGET /Invoices\t# sales\n")
+    assert main(["coverage", "--granted", "accounting.settings.read accounting.invoices.read", "--era", "granular",
+                 "--require-file", str(needed)]) == 0
+    assert main(["least-privilege", "--file", str(needed), "--era", "granular"]) == 0
+    assert capsys.readouterr().out.split()[-2:] == ["accounting.invoices.read", "accounting.settings.read"]
+
+
+def test_an_expired_custom_connection_token_is_asked_for_again_not_signed_in() -> None:
+    from xero_nb.diagnose import diagnose
+
+    found = diagnose(text='{"Status":401,"Detail":"TokenExpired: token expired at 12/01/2026 17:15:32"}',
+                     status=401, grant_type="client_credentials", granted=["accounting.contacts"])
+    first = found.findings[0]
+    assert first.code == "token_expired"
+    assert "client_credentials grant" in first.fix[0] and "sign in" not in " ".join(first.fix).replace("no sign-in", "")

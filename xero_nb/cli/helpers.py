@@ -223,12 +223,15 @@ def lines(path: str) -> list[str]:
     return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
 
 
+_TRAILING_COMMENT = re.compile(r"\s+#.*$")
+
+
 def endpoint_lines(path: str) -> list[tuple[str, str]]:
     """``(where, line)`` for each endpoint line of a file (``-``: stdin): blank lines, ``#``
     comments and a spreadsheet's header row (``method,url``: no path, no HTTP method first) left out."""
     out: list[tuple[str, str]] = []
     for n, raw in enumerate(read_text(path).splitlines(), 1):
-        line = raw.strip()
+        line = _TRAILING_COMMENT.sub("", raw).strip()  # "GET /Accounts  # why it is needed"
         if not line or line.startswith("#"):
             continue
         first = re.split(r"[\s,;:]", line.strip("\"'"), maxsplit=1)[0].strip("\"'").upper()

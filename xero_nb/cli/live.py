@@ -177,7 +177,7 @@ def _tenants(client: Any, wanted: list[str] | None) -> list[Any] | None:
 
 
 def _bar(quiet: bool) -> Any:
-    if quiet:
+    if quiet or not sys.stderr.isatty():  # a bar of \r redraws is for a terminal, not a CI log
         return None
 
     def show(done: int, total: int, last: Any) -> None:
@@ -284,7 +284,8 @@ def cmd_report(args: argparse.Namespace) -> int:
             print(note, file=sys.stderr)
         result = probe(client, None, era=era, tier=conn.tier)
         tok = client.current_token()
-        problem = listing_problem(result.connections, len(result.results)) or result.unanswered()
+        problem = (listing_problem(result.connections, len(result.results)) or result.unanswered()
+                   or _nothing_probed(result))  # (a report of nothing verified is no pass either)
         # another region's payroll answering 404 is expected, no failure to diagnose
         failed = [r.call for r in result.results if r.call is not None and not r.call.ok
                   and r.verdict != "not_this_region"]

@@ -245,7 +245,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
                 "scope is still one to migrate)")
         if args.format == "text":
             print(said)
-            return OK
+            return LOOKUP if unknown and not known else OK  # (a typo alone is no plan: exit 3)
         print(f"note: {said}", file=sys.stderr)  # json and csv stay machine-readable
     from dataclasses import replace
 

@@ -54,6 +54,11 @@ def expiry_steps(obs: Observation, ctx: Context) -> tuple[str, ...]:
     """Refresh (the SDK's own call) and retry; and what to do when no refresh token is held. When
     the scopes given prove there is none (no offline_access), signing in again comes first."""
     refresh = f"Refresh the access token ({REFRESH[sdk_of(obs)]}) and retry."
+    if ctx.custom_connection:  # no user signs in and no refresh token comes: a new token is asked for
+        return ("Ask for a new token with the client_credentials grant (POST "
+                "https://identity.xero.com/connect/token, grant_type=client_credentials, the custom "
+                "connection's id and secret) and retry: a custom connection has no refresh token and no "
+                "sign-in.", "Ask for the next one before this one's 30 minutes are up.")
     if ctx.granted is not None and "offline_access" not in ctx.granted:
         return ("The token was issued without offline_access, so there is no refresh token: sign in "
                 "again. Add offline_access to the scopes the app requests, so that the next token comes "

@@ -126,7 +126,11 @@ def plan_with_gaps(granted: Any, era: str | None = None, *, check_absent: bool =
         if not granted_here:
             cands = [ep for ep in cands if restriction(ep, era) is None]
         if not cands:
-            if granted_here:
+            if granted_here and era == "broad" and fam in GRANULAR_SCOPES:
+                gaps.append(Unprobed(fam, "a 2026 granular scope, which grants nothing in the broad era "
+                                          "(the specs' scopes only); not probed: judge in the mixed or "
+                                          "granular era"))
+            elif granted_here:
                 gaps.append(Unprobed(fam, "no GET without an id grants it; not probed"))
             continue
         # Payroll APIs differ by region: one per API, and the engine keeps the tenant's own.
