@@ -194,21 +194,38 @@ def scan_source(src: Source, result: ScanResult, bases: dict[str, str], others: 
             result.calls.append(found)
 
 
-def _uses_elsewhere(base_dir: str, names: list[str], spelled: set[str], uses: dict[str, list[Use]]) -> None:
-    """Add to ``uses`` where the files that mention no Xero marker (``from .constants import
-    POST_INVOICE``) call a verb with one of these constants: only files holding a name are lexed."""
-    wanted = [n.encode() for n in spelled]
+def _sources_holding(base_dir: str, names: list[str], marks: list[bytes]) -> Iterator[Source]:
+    """Each code file among ``names`` whose bytes hold one of ``marks``, lexed (a second look at
+    the tree, for what only the whole of it settles: a constant's uses, a wrapper's verb, a helper's
+    callers)."""
     for name in names:
+        suffix = suffix_of(os.path.basename(name))
+        if suffix not in CODE:
+            continue
         try:
             with open(base_dir + name, "rb") as fh:
                 data = fh.read(MAX_BYTES)
         except OSError:
             continue
-        if any(w in data for w in wanted):
-            src = Source.of(Path(name).as_posix(), suffix_of(os.path.basename(name)) or "",
-                            data.decode("utf-8", "replace"))
-            for key, found in name_uses(src).items():
-                uses.setdefault(key, []).extend(found)
+        if any(m in data for m in marks):
+            yield Source.of(Path(name).as_posix(), suffix or "", data.decode("utf-8", "replace"))
+
+
+def _uses_elsewhere(base_dir: str, names: list[str], spelled: set[str], uses: dict[str, list[Use]]) -> None:
+    """Add to ``uses`` where the files that mention no Xero marker (``from .constants import
+    POST_INVOICE``) call a verb with one of these constants: only files holding a name are lexed."""
+    for src in _sources_holding(base_dir, names, [n.encode() for n in spelled]):
+        for key, found in name_uses(src).items():
+            uses.setdefault(key, []).extend(found)
+
+
+def _verbs_elsewhere(base_dir: str, names: list[str], wanted: set[str], verbs: dict[str, set[str]]) -> None:
+    """Add to ``verbs`` the verbs these functions send, from the files that define them."""
+    marks = [kw + w.encode() for w in wanted for kw in (b"def ", b"function ")]
+    for src in _sources_holding(base_dir, names, marks):
+        for func, sent in function_verbs(src).items():
+            if func in wanted:
+                verbs.setdefault(func, set()).update(sent)
 
 
 def _resolved(method: str | None, url: str) -> tuple[Any, str]:
@@ -217,44 +234,14 @@ def _resolved(method: str | None, url: str) -> tuple[Any, str]:
     return ep, note
 
 
-def _verbs_elsewhere(base_dir: str, names: list[str], wanted: set[str], verbs: dict[str, set[str]]) -> None:
-    """Add to ``verbs`` the verbs these functions send, from the files that define them."""
-    marks = [w.encode() for w in wanted]
-    for name in names:
-        if suffix_of(os.path.basename(name)) not in CODE:
-            continue
-        try:
-            with open(base_dir + name, "rb") as fh:
-                data = fh.read(MAX_BYTES)
-        except OSError:
-            continue
-        if any(b"def " + m in data or b"function " + m in data for m in marks):
-            src = Source.of(Path(name).as_posix(), suffix_of(os.path.basename(name)) or "",
-                            data.decode("utf-8", "replace"))
-            for func, sent in function_verbs(src).items():
-                if func in wanted:
-                    verbs.setdefault(func, set()).update(sent)
-
-
 def _helper_calls(base_dir: str, names: list[str], helpers: list[Helper], bases: dict[str, str]
                   ) -> list[CallSite]:
     """The calls of the app's own Xero helpers, in every code file that names one."""
     known = [dataclasses.replace(h, base=h.base or bases.get(h.base_name, "")) for h in helpers]
     known = [h for h in known if h.base]
-    wanted = [h.name.encode() for h in known]
     found: list[CallSite] = []
-    for name in names:
-        if suffix_of(os.path.basename(name)) not in CODE:
-            continue
-        try:
-            with open(base_dir + name, "rb") as fh:
-                data = fh.read(MAX_BYTES)
-        except OSError:
-            continue
-        if any(w in data for w in wanted):
-            src = Source.of(Path(name).as_posix(), suffix_of(os.path.basename(name)) or "",
-                            data.decode("utf-8", "replace"))
-            found += helper_calls(src, known, _resolved)
+    for src in _sources_holding(base_dir, names, [h.name.encode() for h in known]):
+        found += helper_calls(src, known, _resolved)
     return found
 
 
