@@ -55,3 +55,17 @@ def test_authorize_is_off_without_a_connection_and_says_what_it_needs() -> None:
     explorer = ScopeExplorer()
     explorer.redraw()
     assert explorer.auth_btn.disabled and "needs a signed-in connection" in explorer.auth_btn.tooltip
+
+
+def test_token_buttons_are_off_without_a_token() -> None:
+    from xero_nb.widgets.connection import Connection
+    from xero_nb.widgets.connection_view import ConnectPanel
+
+    conn = Connection.auto(demo_scopes=["accounting.settings.read"], env_file=None)
+    panel = ConnectPanel(conn)
+    buttons = (panel.refresh_btn, panel.sign_out, panel.revoke, panel.disconnect)
+    assert not any(b.disabled for b in buttons)
+    conn.sign_out()
+    assert all(b.disabled for b in buttons)
+    conn.sign_in()
+    assert not any(b.disabled for b in buttons)

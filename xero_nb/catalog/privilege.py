@@ -132,7 +132,7 @@ def least_privilege_notes(endpoints: Iterable[Any], chosen: Iterable[str],
             if confidence != "documented":
                 notes.append(f"{ep.method} {ep.path}: its granular scope is {confidence} (source: {source}"
                              + (f"; other reading: {other}: request that too to be safe)" if other else ")"))
-    return notes
+    return list(dict.fromkeys(notes))  # (each said once)
 
 
 def _least(eps: list[Endpoint], era: str) -> frozenset[str]:

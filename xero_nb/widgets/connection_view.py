@@ -215,6 +215,11 @@ class ConnectPanel(W.VBox):
                     self.tenant.value = chosen
             if c.tenant_id != self.tenant.value and c.tenant_id in [v for _, v in opts]:
                 self.tenant.value = c.tenant_id
+            # what needs a token is off without one (a refresh, a sign-out, a revoke of nothing)
+            signed_in = c.token is not None
+            for button in (self.refresh_btn, self.sign_out, self.revoke):
+                button.disabled = not signed_in
+            self.disconnect.disabled = not (signed_in and c.tenants)
             if c.settings is not None and what == "token" and c.token is None:
                 self.scopes.value = " ".join(c.settings.scopes)
             elif what == "token" and c.token is not None:
