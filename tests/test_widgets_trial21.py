@@ -65,6 +65,8 @@ def test_token_buttons_are_off_without_a_token() -> None:
     panel = ConnectPanel(conn)
     buttons = (panel.refresh_btn, panel.sign_out, panel.revoke, panel.disconnect)
     assert not any(b.disabled for b in buttons)
+    conn.disconnect(conn.tenants[0].tenant_id)
+    assert "To connect it again, sign in and tick it on the consent page" in conn.notice[1]
     conn.sign_out()
     assert all(b.disabled for b in buttons)
     conn.sign_in()

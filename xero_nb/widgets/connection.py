@@ -285,7 +285,8 @@ class Connection(SignIn, ConfirmLive, Noticed):
             raise ValueError("choose a connected organisation first")
         self._need_auth().disconnect(conn.connection_id)
         self._load_tenants()
-        self.tell(f"Disconnected {conn.tenant_name}.", "ok")
+        self.tell(f"Disconnected {conn.tenant_name}: this app no longer reaches it. To connect it again, "
+                  "sign in and tick it on the consent page.", "ok")
         self._notify("token")
 
     # -- for other panels ----------------------------------------------------------------
