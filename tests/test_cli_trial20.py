@@ -92,3 +92,13 @@ def test_an_expired_custom_connection_token_is_asked_for_again_not_signed_in() -
     first = found.findings[0]
     assert first.code == "token_expired"
     assert "client_credentials grant" in first.fix[0] and "sign in" not in " ".join(first.fix).replace("no sign-in", "")
+
+
+def test_rough_edges_of_login_and_least_privilege_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["login", "--timeout", "-5"])
+    assert stopped.value.code == 2 and "must be above 0 seconds" in capsys.readouterr().err
+    empty = tmp_path / "none.txt"
+    empty.write_text("# nothing yet\n")
+    assert main(["least-privilege", "--file", str(empty)]) == 2
+    assert f"{empty} has no endpoint lines" in capsys.readouterr().err

@@ -60,7 +60,19 @@ def declare(lg: argparse.ArgumentParser) -> None:
     lg.add_argument("--no-browser", action="store_true",
                     help="print the consent link instead of opening a browser (the 127.0.0.1 callback "
                          "still catches the redirect)")
-    lg.add_argument("--timeout", type=float, default=300.0, help="seconds to wait for consent (default 300)")
+    lg.add_argument("--timeout", type=_seconds, default=300.0,
+                    help="seconds to wait for consent (default 300)")
+
+
+def _seconds(text: str) -> float:
+    """A wait in seconds: a number above 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"the wait must be above 0 seconds, not {text}")
+    return value
 
 
 COMMANDS = {"login": cmd_login}

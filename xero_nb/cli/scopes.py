@@ -178,7 +178,8 @@ def cmd_least_privilege(args: argparse.Namespace) -> int:
 
     specs = [("", spec) for spec in args.endpoints] + (endpoint_lines(args.file) if args.file else [])
     if not specs:
-        raise CliError("give endpoints as METHOD:URL arguments or --file", USAGE)
+        raise CliError(f"{args.file} has no endpoint lines: one 'METHOD URL' per line (# comments)"
+                       if args.file else "give endpoints as METHOD:URL arguments or --file", USAGE)
     from xero_nb.errors import XeroNbError
 
     eps, regions = [], []
