@@ -102,3 +102,8 @@ def test_rough_edges_of_login_and_least_privilege_files(tmp_path: Path, capsys: 
     empty.write_text("# nothing yet\n")
     assert main(["least-privilege", "--file", str(empty)]) == 2
     assert f"{empty} has no endpoint lines" in capsys.readouterr().err
+
+
+def test_a_missing_file_after_the_scopes_is_said_not_taken_for_a_scope(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["diagnose", "--granted", "accounting.contacts", "missing/body.json"]) == 2
+    assert "cannot read missing/body.json: no such file" in capsys.readouterr().err

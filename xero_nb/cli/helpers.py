@@ -194,6 +194,10 @@ def find_endpoint(method: str, url: str, region: str | None = None) -> Any:
     return ep
 
 
+# a command-line word shaped like a file's path rather than a scope name
+_PATHLIKE_ARG = re.compile(r"[/\\]|\.(?:txt|json|log|md|out|err|har|yaml|yml|csv)$", re.IGNORECASE)
+
+
 def take_path(values: list[str] | None, given: str | None, missing: str | None) -> tuple[
         list[str] | None, str | None]:
     """``--granted a b FILE``: argparse hands the file to the list. When no path was given
@@ -206,6 +210,11 @@ def take_path(values: list[str] | None, given: str | None, missing: str | None) 
     last = values[-1] if values else ""
     if values and given == missing and os.path.exists(last) and last.lower() not in known_scopes():
         return values[:-1], last
+    if values and given == missing and _PATHLIKE_ARG.search(last) and last.lower() not in known_scopes():
+        # shaped like a file (a folder part, a .txt/.json/.log ending), but none is there: say so
+        # rather than read it as a scope and wait on stdin
+        raise CliError(f"cannot read {printable(last)}: no such file (it came after the scopes; "
+                       "give the scopes first, then the file)", USAGE)
     return values, given
 
 
