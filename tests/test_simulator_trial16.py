@@ -126,25 +126,25 @@ def test_challenges_of_43_to_128_unreserved_characters_are_accepted(sim: XeroSim
     assert resp.status_code == 302 and "code" in _query(resp.headers["location"])
 
 
+def _sign_in_with(sim: XeroSimulator, challenge: str) -> Any:
+    """Authorize with this S256 challenge, then exchange the code with VERIFIER: the token answer."""
+    code = _query(_authorize(sim, code_challenge=challenge, code_challenge_method="S256")
+                  .headers["location"])["code"]
+    with Client(transport=sim.transport()) as http:
+        return http.post(XERO.token, data={"grant_type": "authorization_code", "code": code,
+                                           "client_id": sim.apps["pkce"].client_id,
+                                           "redirect_uri": LOOPBACK_REDIRECT, "code_verifier": VERIFIER})
+
+
 def test_a_hex_s256_challenge_passes_authorize_and_fails_the_code_exchange(sim: XeroSimulator) -> None:
     """As at Xero (IdentityServer checks only the length at authorize): the exchange is refused."""
     hex_challenge = hashlib.sha256(VERIFIER.encode()).hexdigest()  # 64 characters: a common bug
-    code = _query(_authorize(sim, code_challenge=hex_challenge, code_challenge_method="S256")
-                  .headers["location"])["code"]
-    with Client(transport=sim.transport()) as http:
-        resp = http.post(XERO.token, data={"grant_type": "authorization_code", "code": code,
-                                           "client_id": sim.apps["pkce"].client_id,
-                                           "redirect_uri": LOOPBACK_REDIRECT, "code_verifier": VERIFIER})
+    resp = _sign_in_with(sim, hex_challenge)
     assert (resp.status_code, resp.json()) == (400, {"error": "invalid_grant"})
 
 
 def test_a_well_formed_challenge_still_signs_in(sim: XeroSimulator) -> None:
-    code = _query(_authorize(sim, code_challenge=CHALLENGE, code_challenge_method="S256")
-                  .headers["location"])["code"]
-    with Client(transport=sim.transport()) as http:
-        resp = http.post(XERO.token, data={"grant_type": "authorization_code", "code": code,
-                                           "client_id": sim.apps["pkce"].client_id,
-                                           "redirect_uri": LOOPBACK_REDIRECT, "code_verifier": VERIFIER})
+    resp = _sign_in_with(sim, CHALLENGE)
     assert resp.status_code == 200 and resp.json()["refresh_token"]
 
 
